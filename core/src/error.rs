@@ -1,0 +1,304 @@
+//! The one error type of the library.
+//!
+//! Every failure is an [`Error`]. Each variant has a stable snake_case
+//! [`code`](Error::code) (for logs, JSON bodies and the C ABI) and a message a
+//! person understands ([`Display`](core::fmt::Display)). Capacity errors name
+//! the limit that was hit. Errors of a larger area (signatures, the wait
+//! action, workflows, the executor) are grouped in their own enums and wrapped
+//! here, so matching stays easy and codes stay unique.
+//!
+//! ```
+//! use prana_webhook_core::Error;
+//! let err = Error::EmptyId;
+//! assert_eq!(err.code(), "empty_id");
+//! assert_eq!(err.to_string_buf().as_str(), "the webhook id is empty");
+//! ```
+
+use core::fmt;
+
+use crate::lifecycle::Status;
+
+/// Which part of a resume ID or URL an error refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The execution id part of a resume ID.
+    ExecutionId,
+    /// The node id part of a resume ID.
+    NodeId,
+    /// The workflow id of a trigger URL.
+    WorkflowId,
+    /// A whole resume ID.
+    ResumeId,
+}
+
+impl Part {
+    /// Name used in messages.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Part::ExecutionId => "execution_id",
+            Part::NodeId => "node_id",
+            Part::WorkflowId => "workflow_id",
+            Part::ResumeId => "resume_id",
+        }
+    }
+}
+
+/// Every failure of the library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    // ---- ids ----
+    /// An id part is empty.
+    EmptyPart(Part),
+    /// An id part is longer than its limit (`max` bytes).
+    PartTooLong {
+        /// Which part.
+        part: Part,
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// An id part holds a byte outside `[A-Za-z0-9_-]`.
+    BadCharacter {
+        /// Which part.
+        part: Part,
+        /// Byte offset within the part.
+        at: usize,
+    },
+    /// A resume ID does not start with `webhook_`.
+    MissingPrefix,
+    /// The random tail of a resume ID is not 26 lowercase Crockford base32 characters.
+    BadRandomTail,
+    /// A resume ID lacks the `_` separators between its parts.
+    MalformedResumeId,
+    /// The host's entropy source failed.
+    EntropyUnavailable,
+
+    // ---- base URL ----
+    /// The base URL has no `http://` or `https://` scheme.
+    BaseUrlScheme,
+    /// The base URL has no host.
+    BaseUrlHost,
+    /// The base URL has a bad port.
+    BaseUrlPort,
+    /// The base URL carries a query string.
+    BaseUrlQuery,
+    /// The base URL carries a fragment.
+    BaseUrlFragment,
+    /// The base URL carries user info (`user@`).
+    BaseUrlUserInfo,
+    /// The base URL has a character that is not allowed in it.
+    BaseUrlCharacter,
+
+    // ---- request targets ----
+    /// The path is not under `{prefix}/webhook/workflow/`.
+    NotWebhookPath,
+    /// The path is under `/webhook/workflow/` but neither `trigger` nor `resume`.
+    UnknownKind,
+    /// The id segment is empty.
+    EmptyId,
+    /// The id segment is longer than allowed.
+    IdTooLong {
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The id segment has a byte that is not allowed.
+    IdBadCharacter {
+        /// Byte offset within the id.
+        at: usize,
+    },
+    /// More path segments follow the id.
+    ExtraSegments,
+    /// The path contains `%`: ids are plain and are never percent-decoded.
+    PercentEncoded,
+    /// The request target is not a path or an http(s) URL.
+    MalformedTarget,
+
+    // ---- lifecycle ----
+    /// A transition not in the table.
+    InvalidTransition {
+        /// Current state.
+        from: Status,
+        /// Requested state.
+        to: Status,
+    },
+    /// An active registration's `expires_at` has passed.
+    RegistrationExpired,
+    /// A status string is not one of the four states.
+    UnknownStatus,
+    /// A consumed registration was asked to resume again.
+    AlreadyConsumed,
+    /// A resume ID was not made for the given execution and node.
+    ResumeIdMismatch,
+
+    // ---- capacity and JSON ----
+    /// A fixed-capacity buffer or collection is full.
+    Capacity {
+        /// What is full.
+        what: &'static str,
+        /// Its limit.
+        limit: usize,
+    },
+    /// A caller buffer is too small; `needed` bytes are required.
+    BufferTooSmall {
+        /// Bytes needed.
+        needed: usize,
+    },
+    /// JSON could not be parsed or does not have the expected shape.
+    Json(&'static str),
+    /// A JSON value that must be an object is not one.
+    NotAnObject(&'static str),
+    /// Serialized JSON does not fit in the output buffer.
+    JsonTooLarge,
+}
+
+impl Error {
+    /// A stable snake_case code for this error.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Error::EmptyPart(_) => "empty_id_part",
+            Error::PartTooLong { .. } => "id_part_too_long",
+            Error::BadCharacter { .. } => "id_part_bad_character",
+            Error::MissingPrefix => "missing_webhook_prefix",
+            Error::BadRandomTail => "bad_random_tail",
+            Error::MalformedResumeId => "malformed_resume_id",
+            Error::EntropyUnavailable => "entropy_unavailable",
+            Error::BaseUrlScheme => "base_url_scheme",
+            Error::BaseUrlHost => "base_url_host",
+            Error::BaseUrlPort => "base_url_port",
+            Error::BaseUrlQuery => "base_url_query",
+            Error::BaseUrlFragment => "base_url_fragment",
+            Error::BaseUrlUserInfo => "base_url_user_info",
+            Error::BaseUrlCharacter => "base_url_character",
+            Error::NotWebhookPath => "not_webhook_path",
+            Error::UnknownKind => "unknown_kind",
+            Error::EmptyId => "empty_id",
+            Error::IdTooLong { .. } => "id_too_long",
+            Error::IdBadCharacter { .. } => "id_bad_character",
+            Error::ExtraSegments => "extra_segments",
+            Error::PercentEncoded => "percent_encoded",
+            Error::MalformedTarget => "malformed_target",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::RegistrationExpired => "registration_expired",
+            Error::UnknownStatus => "unknown_status",
+            Error::AlreadyConsumed => "already_consumed",
+            Error::ResumeIdMismatch => "resume_id_mismatch",
+            Error::Capacity { .. } => "capacity_exceeded",
+            Error::BufferTooSmall { .. } => "buffer_too_small",
+            Error::Json(_) => "invalid_json",
+            Error::NotAnObject(_) => "not_an_object",
+            Error::JsonTooLarge => "json_too_large",
+        }
+    }
+
+    /// Render the message into a fixed-capacity string (no heap).
+    /// Messages longer than 192 bytes are cut at a character boundary.
+    pub fn to_string_buf(&self) -> heapless::String<192> {
+        let mut out = TruncatingString::<192>(heapless::String::new());
+        let _ = fmt::write(&mut out, format_args!("{self}"));
+        out.0
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::EmptyPart(p) => write!(f, "{} is empty", p.name()),
+            Error::PartTooLong { part, len, max } => write!(
+                f,
+                "{} is {len} bytes long; the limit is {max} bytes",
+                part.name()
+            ),
+            Error::BadCharacter { part, at } => write!(
+                f,
+                "{} has a character outside [A-Za-z0-9_-] at byte {at}",
+                part.name()
+            ),
+            Error::MissingPrefix => f.write_str("resume id must start with 'webhook_'"),
+            Error::BadRandomTail => f.write_str(
+                "resume id must end in '_' and 26 lowercase Crockford base32 characters",
+            ),
+            Error::MalformedResumeId => {
+                f.write_str("resume id must look like webhook_{execution_id}_{node_id}_{random}")
+            }
+            Error::EntropyUnavailable => f.write_str("the entropy source failed"),
+            Error::BaseUrlScheme => f.write_str("base URL must start with http:// or https://"),
+            Error::BaseUrlHost => f.write_str("base URL has no host"),
+            Error::BaseUrlPort => f.write_str("base URL port must be a number from 1 to 65535"),
+            Error::BaseUrlQuery => f.write_str("base URL must not contain a query ('?')"),
+            Error::BaseUrlFragment => f.write_str("base URL must not contain a fragment ('#')"),
+            Error::BaseUrlUserInfo => f.write_str("base URL must not contain user info ('@')"),
+            Error::BaseUrlCharacter => f.write_str(
+                "base URL contains a character that is not allowed (space, control or non-ASCII)",
+            ),
+            Error::NotWebhookPath => {
+                f.write_str("path is not a webhook path ({prefix}/webhook/workflow/...)")
+            }
+            Error::UnknownKind => {
+                f.write_str("unknown webhook kind: expected 'trigger' or 'resume'")
+            }
+            Error::EmptyId => f.write_str("the webhook id is empty"),
+            Error::IdTooLong { len, max } => {
+                write!(
+                    f,
+                    "the webhook id is {len} bytes long; the limit is {max} bytes"
+                )
+            }
+            Error::IdBadCharacter { at } => write!(
+                f,
+                "the webhook id has a character outside [A-Za-z0-9_-] at byte {at}"
+            ),
+            Error::ExtraSegments => f.write_str("unexpected path segments after the webhook id"),
+            Error::PercentEncoded => {
+                f.write_str("percent-encoded characters are not allowed in webhook paths")
+            }
+            Error::MalformedTarget => {
+                f.write_str("request target must be a path starting with '/' or an http(s) URL")
+            }
+            Error::InvalidTransition { from, to } => write!(
+                f,
+                "Invalid state transition from {} to {}",
+                from.as_str(),
+                to.as_str()
+            ),
+            Error::RegistrationExpired => f.write_str("the webhook registration has expired"),
+            Error::UnknownStatus => {
+                f.write_str("status must be 'pending', 'active', 'consumed' or 'expired'")
+            }
+            Error::AlreadyConsumed => f.write_str("the webhook has already been used"),
+            Error::ResumeIdMismatch => {
+                f.write_str("resume_id was not made for this execution_id and node_id")
+            }
+            Error::Capacity { what, limit } => {
+                write!(f, "capacity exceeded: {what} holds at most {limit}")
+            }
+            Error::BufferTooSmall { needed } => {
+                write!(f, "output buffer too small: {needed} bytes needed")
+            }
+            Error::Json(why) => write!(f, "invalid JSON: {why}"),
+            Error::NotAnObject(what) => write!(f, "{what} must be a JSON object"),
+            Error::JsonTooLarge => f.write_str("serialized JSON does not fit in the output buffer"),
+        }
+    }
+}
+
+/// Convenience alias.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// A `fmt::Write` sink that keeps what fits and silently drops the rest, cut at
+/// a character boundary. Used only for human-readable messages.
+pub(crate) struct TruncatingString<const N: usize>(pub(crate) heapless::String<N>);
+
+impl<const N: usize> fmt::Write for TruncatingString<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        for ch in s.chars() {
+            if self.0.push(ch).is_err() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}

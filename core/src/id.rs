@@ -1,0 +1,323 @@
+//! Resume IDs: `webhook_{execution_id}_{node_id}_{random}`.
+//!
+//! * `execution_id` and `node_id` are 1–64 bytes of `[A-Za-z0-9_-]`.
+//! * `random` is exactly 26 lowercase Crockford base32 characters encoding
+//!   128 bits of host entropy. Its fixed width lets a parser find it from the
+//!   right even though `_` may occur inside the other parts.
+//!
+//! Entropy always comes from the host: either 16 bytes per ID
+//! ([`ResumeId::generate`]) or an [`IdGenerator`], a ChaCha20 CSPRNG seeded
+//! once with 32 bytes and reused (an OS random call costs far more than a
+//! whole ID). With the `getrandom` feature, [`IdGenerator::from_os`] seeds
+//! itself from the operating system.
+//!
+//! **After `fork()`** a child process holds a byte-for-byte copy of its
+//! parent's generator and would repeat the parent's IDs. Call
+//! [`IdGenerator::reseed`] (or [`IdGenerator::reseed_from_os`]) in the child
+//! before it makes any ID.
+//!
+//! ```
+//! use prana_webhook_core::id::{IdGenerator, ResumeId};
+//! let mut ids = IdGenerator::from_seed([42; 32]);
+//! let id = ids.resume_id("exec_1", "wait").unwrap();
+//! assert!(id.as_str().starts_with("webhook_exec_1_wait_"));
+//! assert_eq!(ResumeId::parse(id.as_str()).unwrap(), id);
+//! ```
+
+use core::fmt;
+
+use rand_chacha::ChaCha20Rng;
+use rand_core::{Rng, SeedableRng};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::error::{Error, Part, Result};
+
+/// Longest execution id or node id, in bytes.
+pub const MAX_PART_LEN: usize = 64;
+/// Width of the random tail.
+pub const RANDOM_LEN: usize = 26;
+/// The fixed prefix of every resume ID.
+pub const PREFIX: &str = "webhook_";
+/// Longest possible resume ID: prefix, two parts, two `_`, the tail.
+pub const MAX_RESUME_ID_LEN: usize = PREFIX.len() + 2 * MAX_PART_LEN + 2 + RANDOM_LEN;
+/// Shortest possible resume ID.
+pub const MIN_RESUME_ID_LEN: usize = PREFIX.len() + 2 + 2 + RANDOM_LEN;
+
+/// Lowercase Crockford base32 (no i, l, o, u).
+const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+/// Whether `b` may appear in an id part or a resume ID.
+pub const fn is_id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// Check an execution id, node id or workflow id: 1–64 bytes of `[A-Za-z0-9_-]`.
+pub fn validate_part(part: Part, s: &str) -> Result<()> {
+    if s.is_empty() {
+        return Err(Error::EmptyPart(part));
+    }
+    if s.len() > MAX_PART_LEN {
+        return Err(Error::PartTooLong {
+            part,
+            len: s.len(),
+            max: MAX_PART_LEN,
+        });
+    }
+    match s.bytes().position(|b| !is_id_byte(b)) {
+        Some(at) => Err(Error::BadCharacter { part, at }),
+        None => Ok(()),
+    }
+}
+
+/// An id part (execution id, node id, workflow id): validated, at most 64 bytes.
+pub type PartString = heapless::String<MAX_PART_LEN>;
+
+/// Copy a validated part into a [`PartString`].
+pub fn part_string(part: Part, s: &str) -> Result<PartString> {
+    validate_part(part, s)?;
+    let mut out = PartString::new();
+    // Cannot fail: validate_part checked the length.
+    out.push_str(s).map_err(|_| Error::Capacity {
+        what: part.name(),
+        limit: MAX_PART_LEN,
+    })?;
+    Ok(out)
+}
+
+/// Encode 128 bits as 26 Crockford base32 characters, most significant first.
+///
+/// Hand-written on purpose: it is a shift loop over a `u128`; the base32
+/// crates either allocate or need a macro crate for a custom alphabet.
+fn encode_tail(entropy: &[u8; 16]) -> [u8; RANDOM_LEN] {
+    let mut n = u128::from_be_bytes(*entropy);
+    let mut out = [0u8; RANDOM_LEN];
+    for slot in out.iter_mut().rev() {
+        *slot = CROCKFORD[(n & 31) as usize];
+        n >>= 5;
+    }
+    out
+}
+
+/// Whether `tail` is a valid 26-character tail encoding at most 128 bits.
+fn is_valid_tail(tail: &[u8]) -> bool {
+    tail.len() == RANDOM_LEN
+        // 26 × 5 = 130 bits: the first character carries only 3 bits.
+        && matches!(tail[0], b'0'..=b'7')
+        && tail.iter().all(|b| CROCKFORD.contains(b))
+}
+
+/// A syntactically valid resume ID, stored inline (at most 164 bytes).
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResumeId(heapless::String<MAX_RESUME_ID_LEN>);
+
+impl ResumeId {
+    /// Build `webhook_{execution_id}_{node_id}_{random}` from 16 bytes of
+    /// host entropy. The parts are validated first.
+    pub fn generate(execution_id: &str, node_id: &str, entropy: &[u8; 16]) -> Result<ResumeId> {
+        validate_part(Part::ExecutionId, execution_id)?;
+        validate_part(Part::NodeId, node_id)?;
+        let tail = encode_tail(entropy);
+        let mut s = heapless::String::new();
+        // Lengths were validated above, so the total fits MAX_RESUME_ID_LEN.
+        let parts = [
+            PREFIX,
+            execution_id,
+            "_",
+            node_id,
+            "_",
+            core::str::from_utf8(&tail).unwrap_or_default(),
+        ];
+        for p in parts {
+            s.push_str(p).map_err(|_| Error::Capacity {
+                what: "resume_id",
+                limit: MAX_RESUME_ID_LEN,
+            })?;
+        }
+        Ok(ResumeId(s))
+    }
+
+    /// Validate an incoming resume ID and copy it.
+    pub fn parse(s: &str) -> Result<ResumeId> {
+        validate_resume_id(s)?;
+        let mut out = heapless::String::new();
+        out.push_str(s).map_err(|_| Error::Capacity {
+            what: "resume_id",
+            limit: MAX_RESUME_ID_LEN,
+        })?;
+        Ok(ResumeId(out))
+    }
+
+    /// The ID as text.
+    pub fn as_str(&self) -> &str {
+        self.0.as_str()
+    }
+
+    /// The 26-character random tail.
+    pub fn random_tail(&self) -> &str {
+        &self.0[self.0.len() - RANDOM_LEN..]
+    }
+
+    /// Whether this ID was made for `execution_id` and `node_id`.
+    pub fn belongs_to(&self, execution_id: &str, node_id: &str) -> bool {
+        let s = self.as_str();
+        let middle = &s[PREFIX.len()..s.len() - RANDOM_LEN - 1];
+        middle.len() == execution_id.len() + 1 + node_id.len()
+            && middle.starts_with(execution_id)
+            && middle.ends_with(node_id)
+            && middle.as_bytes()[execution_id.len()] == b'_'
+    }
+}
+
+/// Check the syntax of a resume ID: `webhook_` prefix, allowed alphabet,
+/// length, a middle that splits into two 1–64 byte parts, and a 26-character
+/// Crockford base32 tail.
+pub fn validate_resume_id(s: &str) -> Result<()> {
+    if s.is_empty() {
+        return Err(Error::EmptyId);
+    }
+    if s.len() > MAX_RESUME_ID_LEN {
+        return Err(Error::IdTooLong {
+            len: s.len(),
+            max: MAX_RESUME_ID_LEN,
+        });
+    }
+    if let Some(at) = s.bytes().position(|b| !is_id_byte(b)) {
+        return Err(Error::IdBadCharacter { at });
+    }
+    let Some(rest) = s.strip_prefix(PREFIX) else {
+        return Err(Error::MissingPrefix);
+    };
+    if rest.len() < RANDOM_LEN + 1 || rest.as_bytes()[rest.len() - RANDOM_LEN - 1] != b'_' {
+        return Err(Error::BadRandomTail);
+    }
+    let (middle, tail) = rest.split_at(rest.len() - RANDOM_LEN - 1);
+    if !is_valid_tail(&tail.as_bytes()[1..]) {
+        return Err(Error::BadRandomTail);
+    }
+    // Some `_` must split the middle into execution_id and node_id, each 1–64 bytes.
+    let splits = middle.bytes().enumerate().any(|(i, b)| {
+        b == b'_'
+            && (1..=MAX_PART_LEN).contains(&i)
+            && (1..=MAX_PART_LEN).contains(&(middle.len() - i - 1))
+    });
+    if splits {
+        Ok(())
+    } else {
+        Err(Error::MalformedResumeId)
+    }
+}
+
+impl fmt::Display for ResumeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for ResumeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResumeId({})", self.as_str())
+    }
+}
+
+impl AsRef<str> for ResumeId {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Serialize for ResumeId {
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ResumeId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> core::result::Result<Self, D::Error> {
+        let s: &str = Deserialize::deserialize(d)?;
+        ResumeId::parse(s).map_err(|_| serde::de::Error::custom("invalid resume_id"))
+    }
+}
+
+/// A resume-ID generator: ChaCha20 seeded once from 32 bytes of host
+/// entropy, then reused for every ID.
+///
+/// Not `Clone` on purpose: two copies would hand out the same IDs. Reseed
+/// after `fork()` (see the module docs).
+pub struct IdGenerator {
+    rng: ChaCha20Rng,
+}
+
+impl IdGenerator {
+    /// A generator seeded with 32 bytes of host entropy. The seed must be
+    /// secret and random; equal seeds give equal IDs.
+    pub fn from_seed(seed: [u8; 32]) -> IdGenerator {
+        IdGenerator {
+            rng: ChaCha20Rng::from_seed(seed),
+        }
+    }
+
+    /// A generator seeded from the operating system.
+    #[cfg(feature = "getrandom")]
+    pub fn from_os() -> Result<IdGenerator> {
+        Ok(IdGenerator::from_seed(os_seed()?))
+    }
+
+    /// Replace the state with a fresh seed (call in a child after `fork()`).
+    pub fn reseed(&mut self, seed: [u8; 32]) {
+        self.rng = ChaCha20Rng::from_seed(seed);
+    }
+
+    /// Reseed from the operating system (call in a child after `fork()`).
+    #[cfg(feature = "getrandom")]
+    pub fn reseed_from_os(&mut self) -> Result<()> {
+        self.reseed(os_seed()?);
+        Ok(())
+    }
+
+    /// 16 fresh random bytes.
+    pub fn next_entropy(&mut self) -> [u8; 16] {
+        let mut out = [0u8; 16];
+        self.rng.fill_bytes(&mut out);
+        out
+    }
+
+    /// A fresh resume ID for `node_id` in `execution_id`.
+    pub fn resume_id(&mut self, execution_id: &str, node_id: &str) -> Result<ResumeId> {
+        let entropy = self.next_entropy();
+        ResumeId::generate(execution_id, node_id, &entropy)
+    }
+}
+
+impl fmt::Debug for IdGenerator {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print the state: it predicts every future ID.
+        f.write_str("IdGenerator { .. }")
+    }
+}
+
+#[cfg(feature = "getrandom")]
+fn os_seed() -> Result<[u8; 32]> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).map_err(|_| Error::EntropyUnavailable)?;
+    Ok(seed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_encodes_extremes() {
+        assert_eq!(&encode_tail(&[0; 16]), b"00000000000000000000000000");
+        assert_eq!(&encode_tail(&[0xff; 16]), b"7zzzzzzzzzzzzzzzzzzzzzzzzz");
+        assert!(is_valid_tail(&encode_tail(&[0xa5; 16])));
+        assert!(!is_valid_tail(b"8zzzzzzzzzzzzzzzzzzzzzzzzz"));
+    }
+
+    #[test]
+    fn belongs_to_checks_both_parts() {
+        let id = ResumeId::generate("ex_1", "n_2", &[1; 16]).unwrap();
+        assert!(id.belongs_to("ex_1", "n_2"));
+        assert!(!id.belongs_to("ex_1", "n_3"));
+    }
+}

@@ -1,0 +1,31 @@
+//! # Prana webhook core
+//!
+//! Everything with logic in Prana webhook, for hosts with no heap and no OS:
+//! resume IDs and URLs, parsing and routing of incoming requests, the webhook
+//! lifecycle, registrations and their JSON form, signed URLs, the wait action
+//! and the graph executor. The host supplies randomness, the clock and
+//! persistence.
+//!
+//! ```
+//! use prana_webhook_core::{id::IdGenerator, url::{BaseUrl, Route}};
+//!
+//! let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+//! let mut ids = IdGenerator::from_seed([7; 32]);
+//! let id = ids.resume_id("exec-1", "wait_approval").unwrap();
+//! let url = base.resume_url(&id).unwrap();
+//! let target = base.parse_target(&url).unwrap();
+//! assert_eq!(target.route, Route::Resume { resume_id: id.as_str() });
+//! ```
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod id;
+pub mod json;
+pub mod lifecycle;
+pub mod registration;
+pub mod route;
+pub mod url;
+
+pub use error::{Error, Result};

@@ -1,0 +1,241 @@
+//! `WebhookRegistration`: one wait node's resume URL in one execution, its
+//! lifecycle, and its JSON form for persistence.
+//!
+//! A registration is created `pending` when an execution starts, becomes
+//! `active` when the wait node is reached (with `expires_at = now + timeout`),
+//! and ends `consumed` (resumed once) or `expired`. Each change returns a
+//! [`Transition`] for the host to apply with compare-and-set.
+//!
+//! Times are unix milliseconds from the host clock. `webhook_config` is a
+//! small JSON object kept as text, opaque to the core.
+//!
+//! ```
+//! use prana_webhook_core::{id::IdGenerator, lifecycle::Status,
+//!     registration::WebhookRegistration};
+//! let mut ids = IdGenerator::from_seed([1; 32]);
+//! let mut reg = WebhookRegistration::create(&mut ids, "exec_1", "wait", 1_000).unwrap();
+//! reg.activate(2_000, 60_000, r#"{"channel":"email"}"#).unwrap();
+//! let t = reg.consume(3_000).unwrap();
+//! assert_eq!((t.from, t.to), (Status::Active, Status::Consumed));
+//!
+//! let mut buf = [0u8; 1024];
+//! let n = reg.to_json(&mut buf).unwrap();
+//! let back = WebhookRegistration::from_json(&buf[..n]).unwrap();
+//! assert_eq!(back, reg);
+//! ```
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::error::{Error, Part, Result};
+use crate::id::{self, IdGenerator, PartString, ResumeId};
+use crate::json;
+use crate::lifecycle::{check_transition, Status, Transition};
+
+/// Longest `webhook_config` JSON text, in bytes.
+pub const MAX_CONFIG_LEN: usize = 512;
+/// A buffer of this many bytes always holds a registration's JSON.
+pub const MAX_JSON_LEN: usize = 1024;
+
+/// A validated JSON object kept as text (at most [`MAX_CONFIG_LEN`] bytes).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigJson(heapless::String<MAX_CONFIG_LEN>);
+
+impl ConfigJson {
+    /// `{}`.
+    pub fn empty() -> ConfigJson {
+        let mut s = heapless::String::new();
+        let _ = s.push_str("{}");
+        ConfigJson(s)
+    }
+
+    /// Validate `text` as one JSON object and keep it (trimmed).
+    pub fn parse(text: &str) -> Result<ConfigJson> {
+        let obj = json::validate_object(text, "webhook_config")?;
+        let mut s = heapless::String::new();
+        s.push_str(obj).map_err(|_| Error::Capacity {
+            what: "webhook_config",
+            limit: MAX_CONFIG_LEN,
+        })?;
+        Ok(ConfigJson(s))
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for ConfigJson {
+    fn default() -> Self {
+        ConfigJson::empty()
+    }
+}
+
+impl Serialize for ConfigJson {
+    /// Emitted as raw JSON. serde-json-core writes `serialize_bytes` verbatim;
+    /// that is what makes the object nest instead of becoming a string.
+    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
+        s.serialize_bytes(self.0.as_bytes())
+    }
+}
+
+/// One wait node's webhook in one execution.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WebhookRegistration {
+    /// `webhook_{execution_id}_{node_id}_{random}`.
+    pub resume_id: ResumeId,
+    /// The execution it belongs to.
+    pub execution_id: PartString,
+    /// The wait node it belongs to.
+    pub node_id: PartString,
+    /// Lifecycle state.
+    pub status: Status,
+    /// Creation time, unix ms.
+    pub created_at: u64,
+    /// Expiry time, unix ms; none until activation.
+    pub expires_at: Option<u64>,
+    /// The wait node's `webhook_config` object.
+    pub webhook_config: ConfigJson,
+}
+
+/// The fields of the JSON form other than `webhook_config`, which is taken
+/// raw by [`json::find_member`] because serde-json-core has no raw values.
+#[derive(Deserialize)]
+struct Fields<'a> {
+    resume_id: &'a str,
+    execution_id: &'a str,
+    node_id: &'a str,
+    status: Status,
+    created_at: u64,
+    expires_at: Option<u64>,
+    #[serde(rename = "webhook_config")]
+    _webhook_config: Option<serde::de::IgnoredAny>,
+}
+
+impl WebhookRegistration {
+    /// A pending registration for a resume ID made for `execution_id` and `node_id`.
+    pub fn new(
+        resume_id: ResumeId,
+        execution_id: &str,
+        node_id: &str,
+        created_at: u64,
+    ) -> Result<WebhookRegistration> {
+        let execution_id = id::part_string(Part::ExecutionId, execution_id)?;
+        let node_id = id::part_string(Part::NodeId, node_id)?;
+        if !resume_id.belongs_to(&execution_id, &node_id) {
+            return Err(Error::ResumeIdMismatch);
+        }
+        Ok(WebhookRegistration {
+            resume_id,
+            execution_id,
+            node_id,
+            status: Status::Pending,
+            created_at,
+            expires_at: None,
+            webhook_config: ConfigJson::empty(),
+        })
+    }
+
+    /// A pending registration with a fresh resume ID from `ids`.
+    pub fn create(
+        ids: &mut IdGenerator,
+        execution_id: &str,
+        node_id: &str,
+        now: u64,
+    ) -> Result<WebhookRegistration> {
+        let resume_id = ids.resume_id(execution_id, node_id)?;
+        WebhookRegistration::new(resume_id, execution_id, node_id, now)
+    }
+
+    /// The state as of `now`: an active registration whose `expires_at` has
+    /// passed counts as expired.
+    pub fn status_at(&self, now: u64) -> Status {
+        match (self.status, self.expires_at) {
+            (Status::Active, Some(exp)) if now >= exp => Status::Expired,
+            (s, _) => s,
+        }
+    }
+
+    fn transition(&mut self, to: Status) -> Result<Transition> {
+        check_transition(self.status, to)?;
+        let t = Transition {
+            resume_id: self.resume_id.clone(),
+            from: self.status,
+            to,
+        };
+        self.status = to;
+        Ok(t)
+    }
+
+    /// pending → active: the wait node is reached. Sets
+    /// `expires_at = now + timeout_ms` and stores `webhook_config` (a JSON
+    /// object). Activating an active registration again changes nothing.
+    pub fn activate(
+        &mut self,
+        now: u64,
+        timeout_ms: u64,
+        webhook_config: &str,
+    ) -> Result<Transition> {
+        if self.status == Status::Active {
+            return self.transition(Status::Active);
+        }
+        let config = ConfigJson::parse(webhook_config)?;
+        let t = self.transition(Status::Active)?;
+        self.expires_at = Some(now.saturating_add(timeout_ms));
+        self.webhook_config = config;
+        Ok(t)
+    }
+
+    /// active → consumed: a request resumes the execution. Fails when the
+    /// registration is pending, expired (also by time) or already consumed:
+    /// at most one consume ever succeeds.
+    pub fn consume(&mut self, now: u64) -> Result<Transition> {
+        match self.status_at(now) {
+            Status::Consumed => Err(Error::AlreadyConsumed),
+            Status::Expired if self.status == Status::Active => Err(Error::RegistrationExpired),
+            _ => self.transition(Status::Consumed),
+        }
+    }
+
+    /// pending/active → expired: timed out, or the execution ended without
+    /// using it. Expiring an expired registration changes nothing.
+    pub fn expire(&mut self) -> Result<Transition> {
+        self.transition(Status::Expired)
+    }
+
+    /// Write the JSON form into `buf`; returns the number of bytes written.
+    /// [`MAX_JSON_LEN`] bytes always suffice.
+    pub fn to_json(&self, buf: &mut [u8]) -> Result<usize> {
+        serde_json_core::to_slice(self, buf).map_err(|_| Error::BufferTooSmall {
+            needed: self.json_len(),
+        })
+    }
+
+    /// The exact length of the JSON form.
+    pub fn json_len(&self) -> usize {
+        let mut buf = [0u8; MAX_JSON_LEN];
+        serde_json_core::to_slice(self, &mut buf).unwrap_or(MAX_JSON_LEN)
+    }
+
+    /// Read a registration from its JSON form, checking every field.
+    pub fn from_json(bytes: &[u8]) -> Result<WebhookRegistration> {
+        let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
+        let text = json::validate_object(text, "registration")?;
+        let config = match json::find_member(text, "webhook_config")? {
+            Some(raw) => ConfigJson::parse(raw)?,
+            None => ConfigJson::empty(),
+        };
+        let (f, _): (Fields, usize) = serde_json_core::from_str(text)
+            .map_err(|_| Error::Json("registration fields missing or of the wrong type"))?;
+        let mut reg = WebhookRegistration::new(
+            ResumeId::parse(f.resume_id)?,
+            f.execution_id,
+            f.node_id,
+            f.created_at,
+        )?;
+        reg.status = f.status;
+        reg.expires_at = f.expires_at;
+        reg.webhook_config = config;
+        Ok(reg)
+    }
+}

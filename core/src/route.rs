@@ -1,0 +1,184 @@
+//! Incoming request → decision: resume, or reject with an HTTP status.
+//!
+//! The order of checks, and the status and code of each rejection, follow
+//! DESIGN.md:
+//!
+//! | situation | status | code |
+//! |---|---|---|
+//! | path not a webhook route | 404 | `not_found` |
+//! | malformed id | 400 | `invalid_webhook_url` |
+//! | wrong method (resume takes POST and GET) | 405 | `method_not_allowed` |
+//! | payload over the configured limit | 413 | `payload_too_large` |
+//! | unknown resume_id | 404 | `webhook_not_found` |
+//! | pending (wait node not reached yet) | 400 | `wait_node_not_active` |
+//! | expired | 410 | `webhook_expired` |
+//! | already consumed | 409 | `webhook_already_used` |
+//!
+//! A resume decision carries the [`Transition`] active → consumed that the
+//! host applies with compare-and-set; the host resumes only when exactly one
+//! row changed, and answers 409 otherwise.
+//!
+//! ```
+//! use prana_webhook_core::{id::IdGenerator, route::{decide_resume, Decision},
+//!     registration::WebhookRegistration};
+//! let mut ids = IdGenerator::from_seed([3; 32]);
+//! let mut reg = WebhookRegistration::create(&mut ids, "e1", "wait", 0).unwrap();
+//! let id = reg.resume_id.clone();
+//! // Not reached yet: 400.
+//! let Decision::Reject(r) = decide_resume(id.as_str(), Some(&reg), 10) else { panic!() };
+//! assert_eq!((r.status, r.code), (400, "wait_node_not_active"));
+//! reg.activate(10, 1_000, "{}").unwrap();
+//! assert!(matches!(decide_resume(id.as_str(), Some(&reg), 20), Decision::Resume(_)));
+//! ```
+
+use core::fmt;
+
+use crate::error::Error;
+use crate::lifecycle::{Status, Transition};
+use crate::registration::WebhookRegistration;
+use crate::url::{BaseUrl, Route, Target};
+
+/// A refusal: the HTTP status, a stable code, and what went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    /// HTTP status to answer with.
+    pub status: u16,
+    /// Stable snake_case code (the `code` column of the table above).
+    pub code: &'static str,
+    /// The underlying error, when there is one (parse errors, signatures).
+    pub cause: Option<Error>,
+}
+
+impl Rejection {
+    const fn new(status: u16, code: &'static str) -> Rejection {
+        Rejection {
+            status,
+            code,
+            cause: None,
+        }
+    }
+
+    /// A fixed sentence for rejections without an underlying error.
+    fn summary(&self) -> &'static str {
+        match self.code {
+            "not_found" => "no such webhook route",
+            "webhook_not_found" => "no webhook registration has this resume id",
+            "wait_node_not_active" => "the wait node has not been reached yet",
+            "webhook_expired" => "this webhook has expired",
+            "webhook_already_used" => "this webhook has already been used",
+            "method_not_allowed" => {
+                "method not allowed: resume takes POST or GET, trigger takes POST"
+            }
+            "payload_too_large" => "the request body is larger than the configured limit",
+            _ => "the request was rejected",
+        }
+    }
+}
+
+impl fmt::Display for Rejection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.cause {
+            Some(e) => fmt::Display::fmt(e, f),
+            None => f.write_str(self.summary()),
+        }
+    }
+}
+
+/// What to do with a resume request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Apply this transition with compare-and-set, then resume.
+    Resume(Transition),
+    /// Answer with this rejection.
+    Reject(Rejection),
+}
+
+/// Map a request-target parse error to its rejection: 404 `not_found` when
+/// the path is not a webhook route, 400 `invalid_webhook_url` for a bad id.
+pub fn reject_target_error(err: Error) -> Rejection {
+    let (status, code) = match err {
+        Error::NotWebhookPath | Error::UnknownKind | Error::MalformedTarget => (404, "not_found"),
+        _ => (400, "invalid_webhook_url"),
+    };
+    Rejection {
+        status,
+        code,
+        cause: Some(err),
+    }
+}
+
+/// Check the method for a route: resume takes POST and GET, trigger takes POST.
+pub fn check_method(route: &Route<'_>, method: &str) -> Result<(), Rejection> {
+    let ok = match route {
+        Route::Resume { .. } => method == "POST" || method == "GET",
+        Route::Trigger { .. } => method == "POST",
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Rejection::new(405, "method_not_allowed"))
+    }
+}
+
+/// Limits applied to every incoming request before any lookup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RequestLimits {
+    /// Largest accepted body, in bytes.
+    pub max_payload: usize,
+}
+
+impl Default for RequestLimits {
+    fn default() -> Self {
+        RequestLimits {
+            max_payload: 64 * 1024,
+        }
+    }
+}
+
+/// Everything that can be checked before the store is touched: the target
+/// parses to a route under `base`, the method fits, the body is within limits.
+pub fn precheck<'a>(
+    base: &BaseUrl,
+    method: &str,
+    target: &'a str,
+    body_len: usize,
+    limits: &RequestLimits,
+) -> Result<Target<'a>, Rejection> {
+    let parsed = base.parse_target(target).map_err(reject_target_error)?;
+    check_method(&parsed.route, method)?;
+    if body_len > limits.max_payload {
+        return Err(Rejection::new(413, "payload_too_large"));
+    }
+    Ok(parsed)
+}
+
+/// Decide a resume request for `resume_id`, given the registration the host
+/// looked up (or `None`) and the host clock.
+pub fn decide_resume(
+    resume_id: &str,
+    registration: Option<&WebhookRegistration>,
+    now: u64,
+) -> Decision {
+    let reg = match registration {
+        Some(r) if r.resume_id.as_str() == resume_id => r,
+        _ => return Decision::Reject(Rejection::new(404, "webhook_not_found")),
+    };
+    match reg.status_at(now) {
+        Status::Pending => Decision::Reject(Rejection::new(400, "wait_node_not_active")),
+        Status::Expired => Decision::Reject(Rejection::new(410, "webhook_expired")),
+        Status::Consumed => Decision::Reject(Rejection::new(409, "webhook_already_used")),
+        Status::Active => Decision::Resume(Transition {
+            resume_id: reg.resume_id.clone(),
+            from: Status::Active,
+            to: Status::Consumed,
+        }),
+    }
+}
+
+/// The rejection a host answers with when its compare-and-set changed no
+/// row: another request consumed (or the sweeper expired) the registration
+/// first. Re-read the row and call [`decide_resume`] for the exact reason;
+/// this is the answer when it is consumed.
+pub const fn lost_race() -> Rejection {
+    Rejection::new(409, "webhook_already_used")
+}

@@ -1,0 +1,235 @@
+//! The error of the signature area.
+
+use core::fmt;
+
+use super::resume::{KeyId, MAC_B64_LEN, MAX_KEY_ID_LEN};
+
+/// Why a signature, key or secret was rejected.
+///
+/// Every variant maps to HTTP 401 with code `invalid_signature`
+/// ([`code`](Self::code), [`http_status`](Self::http_status)); the
+/// [`reason`](Self::reason) sub-code and the message say which check failed.
+/// Messages never contain secrets or MAC bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SignatureError {
+    // ---- resume keys (configuration) ----
+    /// A key id is not 1–8 characters of `[a-z0-9]`.
+    KeyIdInvalid,
+    /// A key secret is shorter than `min` bytes.
+    SecretTooShort {
+        /// Its length in bytes.
+        len: usize,
+        /// The minimum.
+        min: usize,
+    },
+    /// The key set already holds `limit` keys.
+    KeySetFull {
+        /// Its capacity.
+        limit: usize,
+    },
+    /// A key with the same key id is already in the set.
+    DuplicateKeyId,
+    /// No key with the given key id is in the set (key management).
+    KeyNotFound,
+    /// The key set is empty, so there is no key to sign with.
+    NoSigningKey,
+
+    // ---- resume URL verification ----
+    /// No `sig` parameter, and the policy requires one.
+    Missing,
+    /// More than one `sig` parameter.
+    Duplicated,
+    /// The `sig` value is not `{key_id}.{mac}`; the detail says how.
+    Malformed(Malformation),
+    /// The MAC part is shorter than 22 characters.
+    Truncated {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// The MAC part is longer than 22 characters.
+    WrongLength {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// The key id is well formed but not in the key set (unknown or revoked).
+    UnknownKey(KeyId),
+    /// The MAC does not match the resume ID.
+    Mismatch,
+
+    // ---- Standard Webhooks ----
+    /// A webhook secret does not start with `whsec_`.
+    SecretPrefix,
+    /// The part of a webhook secret after `whsec_` is not standard base64.
+    SecretBase64,
+    /// A webhook secret has no key bytes.
+    SecretEmpty,
+    /// A webhook secret has more than `max` key bytes.
+    SecretTooLong {
+        /// The limit in bytes.
+        max: usize,
+    },
+    /// `webhook-timestamp` is not a non-negative decimal integer of unix seconds.
+    TimestampInvalid,
+    /// `webhook-timestamp` is more than the tolerance before now.
+    TimestampTooOld {
+        /// The tolerance in seconds.
+        tolerance_secs: u64,
+    },
+    /// `webhook-timestamp` is more than the tolerance after now.
+    TimestampTooNew {
+        /// The tolerance in seconds.
+        tolerance_secs: u64,
+    },
+    /// `webhook-signature` holds no `v1,` entry.
+    NoV1Signature,
+    /// No `v1,` entry matched and at least one is not valid base64.
+    SignatureBase64,
+    /// No `v1,` entry matches the message.
+    NoMatchingSignature,
+}
+
+/// How a `sig` value is malformed (see [`SignatureError::Malformed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Malformation {
+    /// The value is empty (`sig=` or a bare `sig`).
+    Empty,
+    /// The value has no `.` between key id and MAC.
+    NoSeparator,
+    /// The key id before the `.` is empty.
+    EmptyKeyId,
+    /// The key id is longer than 8 or has a character outside `[a-z0-9]`.
+    BadKeyId,
+    /// The MAC is not base64url without padding (bad character, `=`, or
+    /// non-canonical trailing bits).
+    NotBase64Url,
+}
+
+impl Malformation {
+    /// What is wrong, for messages.
+    pub const fn detail(self) -> &'static str {
+        match self {
+            Malformation::Empty => "the value is empty",
+            Malformation::NoSeparator => "expected {key_id}.{mac} but found no '.'",
+            Malformation::EmptyKeyId => "the key id before '.' is empty",
+            Malformation::BadKeyId => "the key id must be 1 to 8 characters of [a-z0-9]",
+            Malformation::NotBase64Url => "the mac is not base64url without padding",
+        }
+    }
+}
+
+impl SignatureError {
+    /// The error code shared by all signature errors.
+    pub const fn code(&self) -> &'static str {
+        "invalid_signature"
+    }
+
+    /// The HTTP status for all signature errors: 401.
+    pub const fn http_status(&self) -> u16 {
+        401
+    }
+
+    /// A stable snake_case sub-code saying which check failed.
+    pub const fn reason(&self) -> &'static str {
+        match self {
+            SignatureError::KeyIdInvalid => "key_id_invalid",
+            SignatureError::SecretTooShort { .. } => "key_secret_too_short",
+            SignatureError::KeySetFull { .. } => "key_set_full",
+            SignatureError::DuplicateKeyId => "key_id_duplicated",
+            SignatureError::KeyNotFound => "key_not_found",
+            SignatureError::NoSigningKey => "no_signing_key",
+            SignatureError::Missing => "signature_missing",
+            SignatureError::Duplicated => "signature_duplicated",
+            SignatureError::Malformed(_) => "signature_malformed",
+            SignatureError::Truncated { .. } => "signature_truncated",
+            SignatureError::WrongLength { .. } => "signature_wrong_length",
+            SignatureError::UnknownKey(_) => "signature_unknown_key",
+            SignatureError::Mismatch => "signature_mismatch",
+            SignatureError::SecretPrefix => "webhook_secret_prefix",
+            SignatureError::SecretBase64 => "webhook_secret_base64",
+            SignatureError::SecretEmpty => "webhook_secret_empty",
+            SignatureError::SecretTooLong { .. } => "webhook_secret_too_long",
+            SignatureError::TimestampInvalid => "webhook_timestamp_invalid",
+            SignatureError::TimestampTooOld { .. } => "webhook_timestamp_too_old",
+            SignatureError::TimestampTooNew { .. } => "webhook_timestamp_too_new",
+            SignatureError::NoV1Signature => "webhook_signature_no_v1",
+            SignatureError::SignatureBase64 => "webhook_signature_base64",
+            SignatureError::NoMatchingSignature => "webhook_signature_mismatch",
+        }
+    }
+}
+
+impl fmt::Display for SignatureError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SignatureError::KeyIdInvalid => write!(
+                f,
+                "key id must be 1 to {MAX_KEY_ID_LEN} characters of [a-z0-9]"
+            ),
+            SignatureError::SecretTooShort { len, min } => write!(
+                f,
+                "key secret is {len} bytes long; at least {min} bytes are required"
+            ),
+            SignatureError::KeySetFull { limit } => {
+                write!(f, "capacity exceeded: the key set holds at most {limit} keys")
+            }
+            SignatureError::DuplicateKeyId => {
+                f.write_str("a key with this key id is already in the key set")
+            }
+            SignatureError::KeyNotFound => f.write_str("no key with this key id is in the key set"),
+            SignatureError::NoSigningKey => {
+                f.write_str("the key set is empty: there is no key to sign with")
+            }
+            SignatureError::Missing => {
+                f.write_str("resume URL has no 'sig' parameter and signatures are required")
+            }
+            SignatureError::Duplicated => {
+                f.write_str("resume URL has more than one 'sig' parameter")
+            }
+            SignatureError::Malformed(m) => write!(f, "malformed 'sig' parameter: {}", m.detail()),
+            SignatureError::Truncated { len } => write!(
+                f,
+                "'sig' mac is truncated: {len} characters, expected {MAC_B64_LEN}"
+            ),
+            SignatureError::WrongLength { len } => write!(
+                f,
+                "'sig' mac has the wrong length: {len} characters, expected {MAC_B64_LEN}"
+            ),
+            SignatureError::UnknownKey(id) => write!(
+                f,
+                "'sig' names key id '{}', which is not in the key set (unknown or revoked)",
+                id.as_str()
+            ),
+            SignatureError::Mismatch => f.write_str("'sig' does not match the resume id"),
+            SignatureError::SecretPrefix => f.write_str("webhook secret must start with 'whsec_'"),
+            SignatureError::SecretBase64 => {
+                f.write_str("webhook secret after 'whsec_' is not valid standard base64")
+            }
+            SignatureError::SecretEmpty => f.write_str("webhook secret has no key bytes"),
+            SignatureError::SecretTooLong { max } => {
+                write!(f, "webhook secret is longer than {max} bytes")
+            }
+            SignatureError::TimestampInvalid => {
+                f.write_str("webhook-timestamp must be unix seconds as a decimal integer")
+            }
+            SignatureError::TimestampTooOld { tolerance_secs } => write!(
+                f,
+                "webhook-timestamp is too old: more than {tolerance_secs} s before now"
+            ),
+            SignatureError::TimestampTooNew { tolerance_secs } => write!(
+                f,
+                "webhook-timestamp is too new: more than {tolerance_secs} s after now"
+            ),
+            SignatureError::NoV1Signature => {
+                f.write_str("webhook-signature holds no 'v1,' signature")
+            }
+            SignatureError::SignatureBase64 => f.write_str(
+                "no 'v1,' signature in webhook-signature matches, and one is not valid base64",
+            ),
+            SignatureError::NoMatchingSignature => {
+                f.write_str("no 'v1,' signature in webhook-signature matches the message")
+            }
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Base URLs, building trigger and resume URLs, and parsing request targets
+//! into routes.
+//!
+//! * Trigger: `{base}/webhook/workflow/trigger/{workflow_id}`
+//! * Resume: `{base}/webhook/workflow/resume/{resume_id}`
+//!
+//! A base is `http` or `https`, a host, an optional port and an optional path
+//! prefix (`https://gw.example.com/hooks`); one trailing `/` is trimmed.
+//! Parsing accepts a request target (`/hooks/webhook/workflow/resume/ID?sig=…`)
+//! or a full URL whose path is under the configured prefix; the host of a
+//! full URL is not compared, so a reverse proxy that rewrites it does not
+//! break routing. IDs are plain: a `%` anywhere in the path is an error and
+//! nothing is ever percent-decoded into an ID.
+//!
+//! ```
+//! use prana_webhook_core::url::{BaseUrl, Route};
+//! let base = BaseUrl::parse("http://127.0.0.1:8080/").unwrap();
+//! let url = base.trigger_url("approvals").unwrap();
+//! assert_eq!(url.as_str(), "http://127.0.0.1:8080/webhook/workflow/trigger/approvals");
+//! let t = base.parse_target("/webhook/workflow/trigger/approvals?x=1").unwrap();
+//! assert_eq!(t.route, Route::Trigger { workflow_id: "approvals" });
+//! assert_eq!(t.query, Some("x=1"));
+//! ```
+
+use core::fmt::{self, Write};
+
+use crate::error::{Error, Part, Result};
+use crate::id::{self, ResumeId, MAX_PART_LEN};
+
+/// Longest base URL accepted, in bytes.
+pub const MAX_BASE_URL_LEN: usize = 256;
+/// Capacity of a built URL: the longest base, path, resume ID and a `?sig=` parameter fit.
+pub const MAX_URL_LEN: usize = 512;
+/// A built URL.
+pub type UrlString = heapless::String<MAX_URL_LEN>;
+
+/// Path between the prefix and the kind.
+const WEBHOOK_PATH: &str = "/webhook/workflow/";
+const TRIGGER: &str = "trigger";
+const RESUME: &str = "resume";
+
+/// A validated base URL.
+#[derive(Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    /// The normalized text: lowercase scheme, no trailing `/`.
+    text: heapless::String<MAX_BASE_URL_LEN>,
+    /// Where the path prefix starts in `text` (its length when there is none).
+    path_start: usize,
+    /// Where the host starts (after `://`).
+    host_start: usize,
+    port: Option<u16>,
+}
+
+/// Where a request is going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route<'a> {
+    /// `…/webhook/workflow/trigger/{workflow_id}`: start an execution.
+    Trigger {
+        /// The validated workflow id.
+        workflow_id: &'a str,
+    },
+    /// `…/webhook/workflow/resume/{resume_id}`: resume a suspended execution.
+    Resume {
+        /// The syntactically valid resume ID.
+        resume_id: &'a str,
+    },
+}
+
+/// A parsed request target: its route and its raw query string (without `?`),
+/// kept for signature checks and payloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The route.
+    pub route: Route<'a>,
+    /// The query string, if any, without the leading `?`.
+    pub query: Option<&'a str>,
+}
+
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
+}
+
+/// Split `http(s)://rest` into (is_https, rest).
+fn split_scheme(s: &str) -> Option<(bool, &str)> {
+    if let Some(rest) = strip_prefix_ignore_case(s, "https://") {
+        Some((true, rest))
+    } else {
+        strip_prefix_ignore_case(s, "http://").map(|rest| (false, rest))
+    }
+}
+
+fn is_path_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b)
+}
+
+impl BaseUrl {
+    /// Validate and normalize a base URL.
+    pub fn parse(s: &str) -> Result<BaseUrl> {
+        if s.bytes().any(|b| !b.is_ascii_graphic()) {
+            return Err(Error::BaseUrlCharacter);
+        }
+        let (https, rest) = split_scheme(s).ok_or(Error::BaseUrlScheme)?;
+        if rest.contains('#') {
+            return Err(Error::BaseUrlFragment);
+        }
+        if rest.contains('?') {
+            return Err(Error::BaseUrlQuery);
+        }
+        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+        if authority.contains('@') {
+            return Err(Error::BaseUrlUserInfo);
+        }
+        let (host, port) = split_host_port(authority)?;
+        let path = path.strip_suffix('/').unwrap_or(path);
+        if path.contains('%') || !path.bytes().all(is_path_byte) {
+            return Err(Error::BaseUrlCharacter);
+        }
+
+        let mut text = heapless::String::new();
+        let too_long = |_| Error::Capacity {
+            what: "base URL",
+            limit: MAX_BASE_URL_LEN,
+        };
+        text.push_str(if https { "https://" } else { "http://" })
+            .map_err(too_long)?;
+        let host_start = text.len();
+        text.push_str(authority).map_err(too_long)?;
+        let path_start = text.len();
+        text.push_str(path).map_err(too_long)?;
+        let _ = host;
+        Ok(BaseUrl {
+            text,
+            path_start,
+            host_start,
+            port,
+        })
+    }
+
+    /// The normalized base URL (no trailing `/`).
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether the scheme is `https`.
+    pub fn is_https(&self) -> bool {
+        self.host_start == "https://".len()
+    }
+
+    /// `host[:port]`.
+    pub fn authority(&self) -> &str {
+        &self.text[self.host_start..self.path_start]
+    }
+
+    /// The explicit port, if any.
+    pub fn port(&self) -> Option<u16> {
+        self.port
+    }
+
+    /// The path prefix (`""` or like `"/hooks"`).
+    pub fn prefix(&self) -> &str {
+        &self.text[self.path_start..]
+    }
+
+    /// Write `{base}/webhook/workflow/trigger/{workflow_id}` to `out`.
+    pub fn write_trigger_url(&self, workflow_id: &str, out: &mut impl Write) -> Result<()> {
+        id::validate_part(Part::WorkflowId, workflow_id)?;
+        self.write_url(TRIGGER, workflow_id, out)
+    }
+
+    /// Write `{base}/webhook/workflow/resume/{resume_id}` to `out`.
+    pub fn write_resume_url(&self, resume_id: &ResumeId, out: &mut impl Write) -> Result<()> {
+        self.write_url(RESUME, resume_id.as_str(), out)
+    }
+
+    fn write_url(&self, kind: &str, id: &str, out: &mut impl Write) -> Result<()> {
+        let mut w = || -> fmt::Result {
+            out.write_str(&self.text)?;
+            out.write_str(WEBHOOK_PATH)?;
+            out.write_str(kind)?;
+            out.write_char('/')?;
+            out.write_str(id)
+        };
+        w().map_err(|_| Error::Capacity {
+            what: "URL buffer",
+            limit: MAX_URL_LEN,
+        })
+    }
+
+    /// The trigger URL for a workflow.
+    pub fn trigger_url(&self, workflow_id: &str) -> Result<UrlString> {
+        let mut out = UrlString::new();
+        self.write_trigger_url(workflow_id, &mut out)?;
+        Ok(out)
+    }
+
+    /// The resume URL for a resume ID.
+    pub fn resume_url(&self, resume_id: &ResumeId) -> Result<UrlString> {
+        let mut out = UrlString::new();
+        self.write_resume_url(resume_id, &mut out)?;
+        Ok(out)
+    }
+
+    /// Parse a request target (`/path?query`) or a full `http(s)` URL into a
+    /// route. The path must lie under this base's prefix.
+    pub fn parse_target<'a>(&self, target: &'a str) -> Result<Target<'a>> {
+        parse_target_under(self.prefix(), target)
+    }
+}
+
+fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
+    // An IPv6 literal keeps its ':' inside brackets.
+    let port_colon = if authority.starts_with('[') {
+        let close = authority.find(']').ok_or(Error::BaseUrlHost)?;
+        match &authority[close + 1..] {
+            "" => None,
+            rest if rest.starts_with(':') => Some(close + 1),
+            _ => return Err(Error::BaseUrlHost),
+        }
+    } else {
+        authority.find(':')
+    };
+    let (host, port) = match port_colon {
+        None => (authority, None),
+        Some(i) => {
+            let digits = &authority[i + 1..];
+            if digits.is_empty() || digits.len() > 5 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return Err(Error::BaseUrlPort);
+            }
+            let port: u32 = digits.parse().map_err(|_| Error::BaseUrlPort)?;
+            if port == 0 || port > 65535 {
+                return Err(Error::BaseUrlPort);
+            }
+            (&authority[..i], Some(port as u16))
+        }
+    };
+    let host_ok = if let Some(inner) = host.strip_prefix('[') {
+        let inner = inner.strip_suffix(']').unwrap_or("");
+        !inner.is_empty()
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+    } else {
+        !host.is_empty()
+            && host
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
+    };
+    if host.is_empty() {
+        return Err(Error::BaseUrlHost);
+    }
+    if !host_ok {
+        return Err(Error::BaseUrlCharacter);
+    }
+    Ok((host, port))
+}
+
+/// Parse `target` as a route under the path `prefix` (`""` or `"/hooks"`).
+pub fn parse_target_under<'a>(prefix: &str, target: &'a str) -> Result<Target<'a>> {
+    let path_and_query = if target.starts_with('/') {
+        target
+    } else if let Some((_, rest)) = split_scheme(target) {
+        // Skip the authority of a full URL: it is not compared (proxies rewrite it).
+        match rest.find(['/', '?', '#']) {
+            Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
+            _ => return Err(Error::NotWebhookPath),
+        }
+    } else {
+        return Err(Error::MalformedTarget);
+    };
+    if path_and_query.contains('#') {
+        return Err(Error::MalformedTarget);
+    }
+    let (path, query) = match path_and_query.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (path_and_query, None),
+    };
+    if path.contains('%') {
+        return Err(Error::PercentEncoded);
+    }
+    let rest = path
+        .strip_prefix(prefix)
+        .and_then(|r| r.strip_prefix(WEBHOOK_PATH))
+        .ok_or(Error::NotWebhookPath)?;
+    let (kind, after_kind) = match rest.split_once('/') {
+        Some((k, a)) => (k, Some(a)),
+        None => (rest, None),
+    };
+    if kind != TRIGGER && kind != RESUME {
+        return Err(Error::UnknownKind);
+    }
+    let after_kind = after_kind.unwrap_or("");
+    let (id, extra) = match after_kind.split_once('/') {
+        Some((i, e)) => (i, Some(e)),
+        None => (after_kind, None),
+    };
+    if id.is_empty() {
+        return Err(Error::EmptyId);
+    }
+    if extra.is_some() {
+        return Err(Error::ExtraSegments);
+    }
+    let route = if kind == TRIGGER {
+        if id.len() > MAX_PART_LEN {
+            return Err(Error::IdTooLong {
+                len: id.len(),
+                max: MAX_PART_LEN,
+            });
+        }
+        if let Some(at) = id.bytes().position(|b| !id::is_id_byte(b)) {
+            return Err(Error::IdBadCharacter { at });
+        }
+        Route::Trigger { workflow_id: id }
+    } else {
+        id::validate_resume_id(id)?;
+        Route::Resume { resume_id: id }
+    };
+    Ok(Target { route, query })
+}
+
+impl fmt::Debug for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BaseUrl({})", self.as_str())
+    }
+}
+
+impl fmt::Display for BaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,1 @@
+//! C ABI for Prana webhook. See `include/prana_webhook.h`.
