@@ -153,6 +153,10 @@ pub enum Error {
     NotAnObject(&'static str),
     /// Serialized JSON does not fit in the output buffer.
     JsonTooLarge,
+
+    // ---- signatures ----
+    /// A signature, signing key or webhook secret was rejected (HTTP 401).
+    Signature(crate::token::SignatureError),
 }
 
 impl Error {
@@ -191,6 +195,7 @@ impl Error {
             Error::Json(_) => "invalid_json",
             Error::NotAnObject(_) => "not_an_object",
             Error::JsonTooLarge => "json_too_large",
+            Error::Signature(_) => "invalid_signature",
         }
     }
 
@@ -281,7 +286,14 @@ impl fmt::Display for Error {
             Error::Json(why) => write!(f, "invalid JSON: {why}"),
             Error::NotAnObject(what) => write!(f, "{what} must be a JSON object"),
             Error::JsonTooLarge => f.write_str("serialized JSON does not fit in the output buffer"),
+            Error::Signature(e) => fmt::Display::fmt(e, f),
         }
+    }
+}
+
+impl From<crate::token::SignatureError> for Error {
+    fn from(e: crate::token::SignatureError) -> Self {
+        Error::Signature(e)
     }
 }
 

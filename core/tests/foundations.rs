@@ -1,0 +1,559 @@
+//! Resume IDs, URLs, lifecycle, registrations and the route decision.
+
+use prana_webhook_core::error::Part;
+use prana_webhook_core::id::{self, IdGenerator, ResumeId};
+use prana_webhook_core::lifecycle::{check_transition, Status};
+use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
+use prana_webhook_core::route::{self, decide_resume, Decision, RequestLimits};
+use prana_webhook_core::url::{BaseUrl, Route};
+use prana_webhook_core::Error;
+use std::collections::HashSet;
+
+fn os_entropy<const N: usize>() -> [u8; N] {
+    // Real entropy for the uniqueness test, without pulling a rand crate
+    // into the core: /dev/urandom on the test host.
+    use std::io::Read;
+    let mut buf = [0u8; N];
+    std::fs::File::open("/dev/urandom")
+        .unwrap()
+        .read_exact(&mut buf)
+        .unwrap();
+    buf
+}
+
+// ---------------- lifecycle ----------------
+
+#[test]
+fn every_transition_in_the_table() {
+    use Status::*;
+    let allowed = [
+        (Pending, Pending),
+        (Active, Active),
+        (Consumed, Consumed),
+        (Expired, Expired),
+        (Pending, Active),
+        (Pending, Expired),
+        (Active, Consumed),
+        (Active, Expired),
+    ];
+    for from in Status::ALL {
+        for to in Status::ALL {
+            let result = check_transition(from, to);
+            if allowed.contains(&(from, to)) {
+                assert!(result.is_ok(), "{from} -> {to} must be allowed");
+            } else {
+                let err = result.unwrap_err();
+                assert_eq!(err.code(), "invalid_transition");
+                assert_eq!(
+                    err.to_string(),
+                    format!("Invalid state transition from {from} to {to}")
+                );
+            }
+        }
+    }
+    // Spot-check the exact wording of two refusals.
+    assert_eq!(
+        check_transition(Pending, Consumed).unwrap_err().to_string(),
+        "Invalid state transition from pending to consumed"
+    );
+    assert_eq!(
+        check_transition(Expired, Active).unwrap_err().to_string(),
+        "Invalid state transition from expired to active"
+    );
+    assert!(Consumed.is_terminal() && Expired.is_terminal());
+    assert!(!Pending.is_terminal() && !Active.is_terminal());
+    for s in Status::ALL {
+        assert_eq!(Status::parse(s.as_str()).unwrap(), s);
+    }
+    assert_eq!(Status::parse("done").unwrap_err(), Error::UnknownStatus);
+}
+
+// ---------------- ids ----------------
+
+#[test]
+fn ids_are_unique_over_100k_with_real_entropy() {
+    let mut seen = HashSet::with_capacity(200_000);
+    // Per-ID entropy straight from the OS...
+    for _ in 0..50_000 {
+        let id = ResumeId::generate("exec", "wait", &os_entropy::<16>()).unwrap();
+        assert!(seen.insert(id));
+    }
+    // ...and a seeded generator.
+    let mut ids = IdGenerator::from_seed(os_entropy::<32>());
+    for _ in 0..50_000 {
+        assert!(seen.insert(ids.resume_id("exec", "wait").unwrap()));
+    }
+    assert_eq!(seen.len(), 100_000);
+}
+
+#[test]
+fn generators_with_different_seeds_never_collide() {
+    let mut a = IdGenerator::from_seed([1; 32]);
+    let mut b = IdGenerator::from_seed([2; 32]);
+    let mut seen = HashSet::new();
+    for _ in 0..50_000 {
+        assert!(seen.insert(a.resume_id("e", "n").unwrap()));
+        assert!(seen.insert(b.resume_id("e", "n").unwrap()));
+    }
+    // Equal seeds repeat each other: why a forked child must reseed.
+    let mut c = IdGenerator::from_seed([1; 32]);
+    let mut d = IdGenerator::from_seed([1; 32]);
+    assert_eq!(
+        c.resume_id("e", "n").unwrap(),
+        d.resume_id("e", "n").unwrap()
+    );
+    d.reseed([9; 32]);
+    assert_ne!(
+        c.resume_id("e", "n").unwrap(),
+        d.resume_id("e", "n").unwrap()
+    );
+}
+
+#[test]
+fn id_shape_and_parts() {
+    let id = ResumeId::generate("exec_1", "wait-node", &[0xab; 16]).unwrap();
+    let s = id.as_str();
+    assert!(s.starts_with("webhook_exec_1_wait-node_"));
+    assert_eq!(id.random_tail().len(), 26);
+    assert!(id
+        .random_tail()
+        .bytes()
+        .all(|b| b"0123456789abcdefghjkmnpqrstvwxyz".contains(&b)));
+    assert_eq!(ResumeId::parse(s).unwrap(), id);
+
+    let long = "a".repeat(64);
+    let max = ResumeId::generate(&long, &long, &[0xff; 16]).unwrap();
+    assert_eq!(max.as_str().len(), id::MAX_RESUME_ID_LEN);
+    assert_eq!(ResumeId::parse(max.as_str()).unwrap(), max);
+
+    let cases: [(&str, &str, Error); 6] = [
+        ("", "n", Error::EmptyPart(Part::ExecutionId)),
+        ("e", "", Error::EmptyPart(Part::NodeId)),
+        (
+            &"x".repeat(65),
+            "n",
+            Error::PartTooLong {
+                part: Part::ExecutionId,
+                len: 65,
+                max: 64,
+            },
+        ),
+        (
+            "e",
+            &"y".repeat(65),
+            Error::PartTooLong {
+                part: Part::NodeId,
+                len: 65,
+                max: 64,
+            },
+        ),
+        (
+            "e x",
+            "n",
+            Error::BadCharacter {
+                part: Part::ExecutionId,
+                at: 1,
+            },
+        ),
+        (
+            "e",
+            "n/1",
+            Error::BadCharacter {
+                part: Part::NodeId,
+                at: 1,
+            },
+        ),
+    ];
+    for (e, n, want) in cases {
+        assert_eq!(
+            ResumeId::generate(e, n, &[0; 16]).unwrap_err(),
+            want,
+            "{e:?} {n:?}"
+        );
+    }
+}
+
+// ---------------- URLs ----------------
+
+#[test]
+fn build_parse_round_trips() {
+    let mut ids = IdGenerator::from_seed([5; 32]);
+    let bases = [
+        ("https://gw.example.com", "https://gw.example.com", ""),
+        ("https://gw.example.com/", "https://gw.example.com", ""),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080", ""),
+        ("HTTP://host:9/hooks/", "http://host:9/hooks", "/hooks"),
+        (
+            "https://gw.example.com/a/b",
+            "https://gw.example.com/a/b",
+            "/a/b",
+        ),
+        ("http://[::1]:8443/p", "http://[::1]:8443/p", "/p"),
+    ];
+    for (input, normalized, prefix) in bases {
+        let base = BaseUrl::parse(input).unwrap();
+        assert_eq!(base.as_str(), normalized);
+        assert_eq!(base.prefix(), prefix);
+
+        let id = ids.resume_id("exec_9", "wait_approval").unwrap();
+        let url = base.resume_url(&id).unwrap();
+        assert_eq!(
+            url.as_str(),
+            format!("{normalized}/webhook/workflow/resume/{id}")
+        );
+        // Full URL and request target both parse back.
+        let t = base.parse_target(&url).unwrap();
+        assert_eq!(
+            t.route,
+            Route::Resume {
+                resume_id: id.as_str()
+            }
+        );
+        assert_eq!(t.query, None);
+        let path = format!("{prefix}/webhook/workflow/resume/{id}?sig=k1.abc");
+        let t = base.parse_target(&path).unwrap();
+        assert_eq!(
+            t.route,
+            Route::Resume {
+                resume_id: id.as_str()
+            }
+        );
+        assert_eq!(t.query, Some("sig=k1.abc"));
+
+        let trig = base.trigger_url("order-flow_2").unwrap();
+        assert_eq!(
+            trig.as_str(),
+            format!("{normalized}/webhook/workflow/trigger/order-flow_2")
+        );
+        assert_eq!(
+            base.parse_target(&trig).unwrap().route,
+            Route::Trigger {
+                workflow_id: "order-flow_2"
+            }
+        );
+    }
+    let base = BaseUrl::parse("https://gw.example.com:8443/hooks").unwrap();
+    assert_eq!(base.port(), Some(8443));
+    assert_eq!(base.authority(), "gw.example.com:8443");
+    assert!(base.is_https());
+    // A proxy rewrote the host: routing still works.
+    let t = base
+        .parse_target("http://internal:1234/hooks/webhook/workflow/trigger/w1")
+        .unwrap();
+    assert_eq!(t.route, Route::Trigger { workflow_id: "w1" });
+}
+
+#[test]
+fn malformed_base_urls() {
+    let cases = [
+        ("gw.example.com", Error::BaseUrlScheme),
+        ("ftp://gw.example.com", Error::BaseUrlScheme),
+        ("", Error::BaseUrlScheme),
+        ("https://", Error::BaseUrlHost),
+        ("https:///hooks", Error::BaseUrlHost),
+        ("https://gw.example.com?x=1", Error::BaseUrlQuery),
+        ("https://gw.example.com/p?x", Error::BaseUrlQuery),
+        ("https://gw.example.com#frag", Error::BaseUrlFragment),
+        ("https://user:pw@gw.example.com", Error::BaseUrlUserInfo),
+        ("https://gw.example.com:0", Error::BaseUrlPort),
+        ("https://gw.example.com:65536", Error::BaseUrlPort),
+        ("https://gw.example.com:", Error::BaseUrlPort),
+        ("https://gw.example.com:80a", Error::BaseUrlPort),
+        ("https://gw example.com", Error::BaseUrlCharacter),
+        ("https://gw.example.com/pré", Error::BaseUrlCharacter),
+        ("https://gw.example.com/a%20b", Error::BaseUrlCharacter),
+        ("https://gw_x.example.com", Error::BaseUrlCharacter),
+    ];
+    for (input, want) in cases {
+        assert_eq!(BaseUrl::parse(input).unwrap_err(), want, "{input:?}");
+    }
+    let too_long = format!("https://h/{}", "p".repeat(300));
+    assert_eq!(
+        BaseUrl::parse(&too_long).unwrap_err(),
+        Error::Capacity {
+            what: "base URL",
+            limit: 256
+        }
+    );
+}
+
+#[test]
+fn malformed_targets_each_get_their_error() {
+    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+    let good = ResumeId::generate("e1", "n1", &[7; 16]).unwrap();
+    let good = good.as_str();
+    let tail = &good[good.len() - 26..];
+    let r = |s: &str| format!("/hooks/webhook/workflow/resume/{s}");
+    let long_trigger = format!("/hooks/webhook/workflow/trigger/{}", "w".repeat(65));
+    let long_resume = r(&"a".repeat(200));
+    let cases: Vec<(String, Error)> = vec![
+        ("".into(), Error::MalformedTarget),
+        ("*".into(), Error::MalformedTarget),
+        (
+            "hooks/webhook/workflow/resume/x".into(),
+            Error::MalformedTarget,
+        ),
+        (format!("{}#frag", r(good)), Error::MalformedTarget),
+        ("/".into(), Error::NotWebhookPath),
+        ("/webhook/workflow/resume/x".into(), Error::NotWebhookPath),
+        ("/hooks/webhook/workflow".into(), Error::NotWebhookPath),
+        (
+            "/hooks/webhooks/workflow/resume/x".into(),
+            Error::NotWebhookPath,
+        ),
+        (
+            "/hooksx/webhook/workflow/resume/x".into(),
+            Error::NotWebhookPath,
+        ),
+        ("https://gw.example.com".into(), Error::NotWebhookPath),
+        ("/hooks/webhook/workflow/pause/x".into(), Error::UnknownKind),
+        ("/hooks/webhook/workflow/".into(), Error::UnknownKind),
+        (
+            "/hooks/webhook/workflow/Resume/x".into(),
+            Error::UnknownKind,
+        ),
+        ("/hooks/webhook/workflow/resume".into(), Error::EmptyId),
+        ("/hooks/webhook/workflow/resume/".into(), Error::EmptyId),
+        (
+            "/hooks/webhook/workflow/trigger/?a=1".into(),
+            Error::EmptyId,
+        ),
+        (format!("{}/extra", r(good)), Error::ExtraSegments),
+        (format!("{}/", r(good)), Error::ExtraSegments),
+        (r("webhook%5Fe1"), Error::PercentEncoded),
+        (
+            "/hooks/webhook/workflow/trigger/a%2Fb".into(),
+            Error::PercentEncoded,
+        ),
+        (long_trigger, Error::IdTooLong { len: 65, max: 64 }),
+        (long_resume, Error::IdTooLong { len: 200, max: 164 }),
+        (
+            "/hooks/webhook/workflow/trigger/a.b".into(),
+            Error::IdBadCharacter { at: 1 },
+        ),
+        (r("webhook_e1_n1_ab+cd"), Error::IdBadCharacter { at: 16 }),
+        (r(&format!("hook_e1_n1_{tail}")), Error::MissingPrefix),
+        (r("webhook_e1_n1_short"), Error::BadRandomTail),
+        (
+            r(&format!("webhook_e1_n1_{}", tail.to_uppercase())),
+            Error::BadRandomTail,
+        ),
+        (
+            r(&format!("webhook_e1_n1_8{}", &tail[1..])),
+            Error::BadRandomTail,
+        ),
+        (
+            r(&format!("webhook_e1_n1_{}i", &tail[..25])),
+            Error::BadRandomTail,
+        ),
+        (r(&format!("webhook_e1n1_{tail}")), Error::MalformedResumeId),
+        (r(&format!("webhook__{tail}")), Error::MalformedResumeId),
+        (
+            r(&format!("webhook_{}_{}_{tail}", "a".repeat(65), "b")),
+            Error::MalformedResumeId,
+        ),
+    ];
+    assert!(cases.len() >= 25);
+    for (input, want) in &cases {
+        assert_eq!(&base.parse_target(input).unwrap_err(), want, "{input:?}");
+        // Every error has a stable code and a readable message.
+        assert!(!want.code().is_empty());
+        assert!(!want.to_string().is_empty());
+    }
+    // The good one parses.
+    assert!(base.parse_target(&r(good)).is_ok());
+}
+
+// ---------------- registrations ----------------
+
+#[test]
+fn registration_lifecycle_and_json() {
+    let mut ids = IdGenerator::from_seed([8; 32]);
+    let mut reg = WebhookRegistration::create(&mut ids, "exec_1", "wait_1", 1_000).unwrap();
+    assert_eq!(reg.status, Status::Pending);
+    assert_eq!(reg.expires_at, None);
+    assert_eq!(reg.webhook_config.as_str(), "{}");
+
+    // Pending cannot be consumed.
+    assert_eq!(
+        reg.clone().consume(1_500).unwrap_err().to_string(),
+        "Invalid state transition from pending to consumed"
+    );
+    let t = reg
+        .activate(
+            2_000,
+            3_600_000,
+            r#" {"note": "approve \"big\" order", "n": [1,2]} "#,
+        )
+        .unwrap();
+    assert_eq!((t.from, t.to), (Status::Pending, Status::Active));
+    assert_eq!(reg.expires_at, Some(3_602_000));
+    assert_eq!(
+        reg.webhook_config.as_str(),
+        r#"{"note": "approve \"big\" order", "n": [1,2]}"#
+    );
+    // Idempotent re-activation keeps the original expiry.
+    let again = reg.activate(5_000, 1, "{}").unwrap();
+    assert_eq!((again.from, again.to), (Status::Active, Status::Active));
+    assert_eq!(reg.expires_at, Some(3_602_000));
+
+    // JSON round trip in every state.
+    let mut buf = [0u8; MAX_JSON_LEN];
+    for step in 0..3 {
+        let n = reg.to_json(&mut buf).unwrap();
+        assert_eq!(n, reg.json_len());
+        let text = std::str::from_utf8(&buf[..n]).unwrap();
+        assert!(text.contains(r#""webhook_config":{"note""#), "{text}");
+        let back = WebhookRegistration::from_json(&buf[..n]).unwrap();
+        assert_eq!(back, reg);
+        match step {
+            0 => {
+                reg.consume(10_000).unwrap();
+            }
+            1 => {
+                assert_eq!(reg.consume(10_001).unwrap_err(), Error::AlreadyConsumed);
+                assert_eq!(
+                    reg.expire().unwrap_err().to_string(),
+                    "Invalid state transition from consumed to expired"
+                );
+            }
+            _ => {}
+        }
+    }
+    // Small buffer reports the size needed.
+    let mut small = [0u8; 10];
+    assert_eq!(
+        reg.to_json(&mut small).unwrap_err(),
+        Error::BufferTooSmall {
+            needed: reg.json_len()
+        }
+    );
+}
+
+#[test]
+fn active_registration_past_expiry_counts_as_expired() {
+    let mut ids = IdGenerator::from_seed([9; 32]);
+    let mut reg = WebhookRegistration::create(&mut ids, "e", "n", 0).unwrap();
+    reg.activate(100, 50, "{}").unwrap();
+    assert_eq!(reg.status_at(149), Status::Active);
+    assert_eq!(reg.status_at(150), Status::Expired);
+    assert_eq!(reg.consume(150).unwrap_err(), Error::RegistrationExpired);
+    let t = reg.expire().unwrap();
+    assert_eq!((t.from, t.to), (Status::Active, Status::Expired));
+    assert_eq!(
+        reg.activate(200, 50, "{}").unwrap_err().to_string(),
+        "Invalid state transition from expired to active"
+    );
+}
+
+#[test]
+fn registration_json_rejects_bad_input() {
+    let mut ids = IdGenerator::from_seed([10; 32]);
+    let reg = WebhookRegistration::create(&mut ids, "e", "n", 7).unwrap();
+    let mut buf = [0u8; MAX_JSON_LEN];
+    let n = reg.to_json(&mut buf).unwrap();
+    let good = std::str::from_utf8(&buf[..n]).unwrap().to_string();
+    let bad = [
+        good.replace("\"pending\"", "\"paused\""),
+        good.replace("\"created_at\":7", "\"created_at\":-7"),
+        good.replace("\"webhook_config\":{}", "\"webhook_config\":[1]"),
+        good.replace("\"webhook_config\":{}", "\"webhook_config\":{\"a\":}"),
+        good.replace("\"node_id\":\"n\"", "\"node_id\":\"m\""),
+        good.replace("webhook_", "hook_"),
+        good[..good.len() - 1].to_string(),
+        "[]".to_string(),
+        String::new(),
+    ];
+    for b in &bad {
+        assert!(WebhookRegistration::from_json(b.as_bytes()).is_err(), "{b}");
+    }
+    assert_eq!(
+        WebhookRegistration::from_json(b"\xff{}").unwrap_err(),
+        Error::Json("not UTF-8")
+    );
+    let big = format!("{{\"k\":\"{}\"}}", "x".repeat(600));
+    let mut r2 = reg.clone();
+    assert_eq!(
+        r2.activate(1, 1, &big).unwrap_err(),
+        Error::Capacity {
+            what: "webhook_config",
+            limit: 512
+        }
+    );
+    assert_eq!(
+        r2.activate(1, 1, "\"str\"").unwrap_err(),
+        Error::NotAnObject("webhook_config")
+    );
+    assert_eq!(
+        r2.status,
+        Status::Pending,
+        "a failed activation changes nothing"
+    );
+}
+
+// ---------------- route decision ----------------
+
+#[test]
+fn route_decisions_follow_the_status_table() {
+    let base = BaseUrl::parse("https://gw.example.com").unwrap();
+    let limits = RequestLimits { max_payload: 100 };
+    let mut ids = IdGenerator::from_seed([11; 32]);
+    let mut reg = WebhookRegistration::create(&mut ids, "e1", "wait", 0).unwrap();
+    let url = base.resume_url(&reg.resume_id).unwrap();
+    let id = reg.resume_id.clone();
+
+    let status_of = |method: &str, target: &str, len: usize| {
+        route::precheck(&base, method, target, len, &limits)
+            .map(|_| 0)
+            .unwrap_or_else(|r| r.status)
+    };
+    assert_eq!(status_of("POST", &url, 10), 0);
+    assert_eq!(status_of("GET", &url, 0), 0);
+    assert_eq!(status_of("PUT", &url, 0), 405);
+    assert_eq!(status_of("DELETE", &url, 0), 405);
+    assert_eq!(status_of("POST", &url, 101), 413);
+    assert_eq!(status_of("POST", "/nope", 0), 404);
+    assert_eq!(status_of("POST", "/webhook/workflow/other/x", 0), 404);
+    assert_eq!(
+        status_of("POST", "/webhook/workflow/resume/webhook_bad", 0),
+        400
+    );
+    assert_eq!(status_of("GET", "/webhook/workflow/trigger/w1", 0), 405);
+    assert_eq!(status_of("POST", "/webhook/workflow/trigger/w1", 0), 0);
+    let rej =
+        route::precheck(&base, "POST", "/webhook/workflow/resume/x%41", 0, &limits).unwrap_err();
+    assert_eq!((rej.status, rej.code), (400, "invalid_webhook_url"));
+    assert_eq!(
+        rej.to_string(),
+        "percent-encoded characters are not allowed in webhook paths"
+    );
+
+    let decide = |reg: Option<&WebhookRegistration>, now| match decide_resume(id.as_str(), reg, now)
+    {
+        Decision::Resume(t) => (200, "", Some(t)),
+        Decision::Reject(r) => (r.status, r.code, None),
+    };
+    assert_eq!(decide(None, 1).0, 404);
+    assert_eq!(decide(None, 1).1, "webhook_not_found");
+    assert_eq!(decide(Some(&reg), 1).1, "wait_node_not_active");
+    assert_eq!(decide(Some(&reg), 1).0, 400);
+    reg.activate(10, 100, "{}").unwrap();
+    let (status, _, t) = decide(Some(&reg), 50);
+    assert_eq!(status, 200);
+    let t = t.unwrap();
+    assert_eq!(
+        (t.resume_id.as_str(), t.from, t.to),
+        (id.as_str(), Status::Active, Status::Consumed)
+    );
+    assert_eq!(decide(Some(&reg), 110), (410, "webhook_expired", None));
+    let mut used = reg.clone();
+    used.consume(60).unwrap();
+    assert_eq!(decide(Some(&used), 61), (409, "webhook_already_used", None));
+    let mut expired = reg.clone();
+    expired.expire().unwrap();
+    assert_eq!(decide(Some(&expired), 61).0, 410);
+    // A registration for another id is treated as not found.
+    let other = WebhookRegistration::create(&mut ids, "e1", "wait", 0).unwrap();
+    assert_eq!(decide(Some(&other), 1).0, 404);
+    assert_eq!(route::lost_race().status, 409);
+}

@@ -1,0 +1,107 @@
+//! Proof that the core never allocates: a counting global allocator records
+//! every allocation while the public operations run.
+//!
+//! One test function only: the counter is global to the process, and tests
+//! in one binary run on several threads.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use prana_webhook_core::id::{IdGenerator, ResumeId};
+use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
+use prana_webhook_core::route::{self, decide_resume, Decision, RequestLimits};
+use prana_webhook_core::url::{BaseUrl, Route};
+
+struct Counting;
+
+static COUNTING: AtomicBool = AtomicBool::new(false);
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTING.load(Ordering::SeqCst) {
+            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        }
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn count<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    ALLOCATIONS.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    let out = std::hint::black_box(f());
+    COUNTING.store(false, Ordering::SeqCst);
+    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), 0, "{what} allocated");
+    out
+}
+
+#[test]
+fn public_operations_never_allocate() {
+    // The counter itself must see allocations, or this test proves nothing.
+    ALLOCATIONS.store(0, Ordering::SeqCst);
+    COUNTING.store(true, Ordering::SeqCst);
+    drop(std::hint::black_box(Box::new([0u8; 64])));
+    COUNTING.store(false, Ordering::SeqCst);
+    assert_eq!(
+        ALLOCATIONS.load(Ordering::SeqCst),
+        1,
+        "the counter is broken"
+    );
+
+    let base = count("base URL parse", || {
+        BaseUrl::parse("https://gw.example.com:8443/hooks/").unwrap()
+    });
+    let mut ids = count("generator seed", || IdGenerator::from_seed([4; 32]));
+    let id = count("id generation", || ids.resume_id("exec_1", "wait").unwrap());
+    count("id from entropy", || {
+        ResumeId::generate("exec_1", "wait", &[1; 16]).unwrap()
+    });
+    let url = count("resume URL build", || base.resume_url(&id).unwrap());
+    count("trigger URL build", || base.trigger_url("flow").unwrap());
+    count("target parse", || {
+        let t = base.parse_target(&url).unwrap();
+        assert!(matches!(t.route, Route::Resume { .. }));
+    });
+    count("id parse", || ResumeId::parse(id.as_str()).unwrap());
+    count("parse errors", || {
+        assert!(base.parse_target("/hooks/webhook/workflow/x/y").is_err());
+        let e = base.parse_target("/nope").unwrap_err();
+        let _ = e.to_string_buf();
+    });
+
+    let mut reg = count("registration create", || {
+        WebhookRegistration::create(&mut ids, "exec_1", "wait", 1).unwrap()
+    });
+    count("activate", || {
+        reg.activate(2, 1000, r#"{"a":[1,{"b":null}]}"#).unwrap()
+    });
+    count("precheck + decision", || {
+        let t = route::precheck(&base, "POST", &url, 10, &RequestLimits::default()).unwrap();
+        let Route::Resume { resume_id } = t.route else {
+            panic!()
+        };
+        let other = decide_resume(resume_id, Some(&reg), 3);
+        assert!(matches!(other, Decision::Reject(_)));
+        let d = decide_resume(reg.resume_id.as_str(), Some(&reg), 3);
+        assert!(matches!(d, Decision::Resume(_)));
+    });
+    count("JSON round trip", || {
+        let mut buf = [0u8; MAX_JSON_LEN];
+        let n = reg.to_json(&mut buf).unwrap();
+        let back = WebhookRegistration::from_json(&buf[..n]).unwrap();
+        assert_eq!(back, reg);
+    });
+    count("consume + expire", || {
+        reg.consume(4).unwrap();
+        assert!(reg.expire().is_err());
+    });
+}

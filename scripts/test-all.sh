@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test of the project: the README's test command, and what .ci/run calls.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Rust tests (unit, integration, doctests)"
+cargo test --workspace --all-features
+
+step "no_std build for thumbv7em-none-eabihf"
+rustup target add thumbv7em-none-eabihf >/dev/null 2>&1 || true
+cargo build -p prana-webhook-core --target thumbv7em-none-eabihf --release
+
+step "Rust demo example"
+cargo run -q -p prana-webhook-core --example resume_flow >/dev/null
+
+for extra in scripts/test-ffi.sh scripts/test-gateway.sh scripts/test-fuzz-smoke.sh; do
+    if [ -x "$extra" ]; then
+        step "$extra"
+        "$extra"
+    fi
+done
+
+printf '\nall tests passed\n'
