@@ -195,7 +195,7 @@ impl Error {
             Error::Json(_) => "invalid_json",
             Error::NotAnObject(_) => "not_an_object",
             Error::JsonTooLarge => "json_too_large",
-            Error::Signature(_) => "invalid_signature",
+            Error::Signature(e) => e.code(),
         }
     }
 

@@ -8,12 +8,12 @@
 //! Entropy always comes from the host: either 16 bytes per ID
 //! ([`ResumeId::generate`]) or an [`IdGenerator`], a ChaCha20 CSPRNG seeded
 //! once with 32 bytes and reused (an OS random call costs far more than a
-//! whole ID). With the `getrandom` feature, [`IdGenerator::from_os`] seeds
+//! whole ID). With the `getrandom` feature, `IdGenerator::from_os` seeds
 //! itself from the operating system.
 //!
 //! **After `fork()`** a child process holds a byte-for-byte copy of its
 //! parent's generator and would repeat the parent's IDs. Call
-//! [`IdGenerator::reseed`] (or [`IdGenerator::reseed_from_os`]) in the child
+//! [`IdGenerator::reseed`] (or `IdGenerator::reseed_from_os`) in the child
 //! before it makes any ID.
 //!
 //! ```

@@ -26,6 +26,7 @@ pub mod json;
 pub mod lifecycle;
 pub mod registration;
 pub mod route;
+pub mod token;
 pub mod url;
 
 pub use error::{Error, Result};

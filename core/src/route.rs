@@ -7,12 +7,18 @@
 //! |---|---|---|
 //! | path not a webhook route | 404 | `not_found` |
 //! | malformed id | 400 | `invalid_webhook_url` |
+//! | missing/forged signature (when required) | 401 | `invalid_signature` |
 //! | wrong method (resume takes POST and GET) | 405 | `method_not_allowed` |
 //! | payload over the configured limit | 413 | `payload_too_large` |
 //! | unknown resume_id | 404 | `webhook_not_found` |
 //! | pending (wait node not reached yet) | 400 | `wait_node_not_active` |
 //! | expired | 410 | `webhook_expired` |
 //! | already consumed | 409 | `webhook_already_used` |
+//!
+//! [`check_request`] runs every check that needs no store: path, method,
+//! size and, for resume routes, the `?sig=` signature, so a forged or guessed
+//! URL never costs a database round trip. [`decide_resume`] then decides on
+//! the registration the host looked up.
 //!
 //! A resume decision carries the [`Transition`] active → consumed that the
 //! host applies with compare-and-set; the host resumes only when exactly one
@@ -36,6 +42,7 @@ use core::fmt;
 use crate::error::Error;
 use crate::lifecycle::{Status, Transition};
 use crate::registration::WebhookRegistration;
+use crate::token::resume::{verify_query, KeySet, SignaturePolicy};
 use crate::url::{BaseUrl, Route, Target};
 
 /// A refusal: the HTTP status, a stable code, and what went wrong.
@@ -70,6 +77,7 @@ impl Rejection {
                 "method not allowed: resume takes POST or GET, trigger takes POST"
             }
             "payload_too_large" => "the request body is larger than the configured limit",
+            "invalid_signature" => "the resume URL signature is missing or invalid",
             _ => "the request was rejected",
         }
     }
@@ -135,7 +143,7 @@ impl Default for RequestLimits {
     }
 }
 
-/// Everything that can be checked before the store is touched: the target
+/// The checks of [`check_request`] without the signature: the target
 /// parses to a route under `base`, the method fits, the body is within limits.
 pub fn precheck<'a>(
     base: &BaseUrl,
@@ -149,6 +157,45 @@ pub fn precheck<'a>(
     if body_len > limits.max_payload {
         return Err(Rejection::new(413, "payload_too_large"));
     }
+    Ok(parsed)
+}
+
+/// Verify a resume route's `?sig=` parameter under `policy`: 401
+/// `invalid_signature` on failure, with the exact reason as the cause.
+/// Trigger routes pass (their senders sign with Standard Webhooks, checked
+/// by the host with [`crate::token::standard_webhooks::verify`]).
+pub fn check_signature<const N: usize>(
+    target: &Target<'_>,
+    keys: &KeySet<N>,
+    policy: SignaturePolicy,
+) -> Result<(), Rejection> {
+    let Route::Resume { resume_id } = target.route else {
+        return Ok(());
+    };
+    match verify_query(keys, policy, resume_id, target.query) {
+        Ok(_) => Ok(()),
+        Err(e) => Err(Rejection {
+            status: 401,
+            code: "invalid_signature",
+            cause: Some(Error::Signature(e)),
+        }),
+    }
+}
+
+/// Every check that needs no store, in order: the target parses to a route
+/// under `base` (404/400), the method fits (405), the body is within limits
+/// (413), and a resume route carries a valid signature (401).
+pub fn check_request<'a, const N: usize>(
+    base: &BaseUrl,
+    method: &str,
+    target: &'a str,
+    body_len: usize,
+    limits: &RequestLimits,
+    keys: &KeySet<N>,
+    policy: SignaturePolicy,
+) -> Result<Target<'a>, Rejection> {
+    let parsed = precheck(base, method, target, body_len, limits)?;
+    check_signature(&parsed, keys, policy)?;
     Ok(parsed)
 }
 

@@ -112,7 +112,7 @@ impl BaseUrl {
         if authority.contains('@') {
             return Err(Error::BaseUrlUserInfo);
         }
-        let (host, port) = split_host_port(authority)?;
+        let port = split_host_port(authority)?;
         let path = path.strip_suffix('/').unwrap_or(path);
         if path.contains('%') || !path.bytes().all(is_path_byte) {
             return Err(Error::BaseUrlCharacter);
@@ -129,7 +129,6 @@ impl BaseUrl {
         text.push_str(authority).map_err(too_long)?;
         let path_start = text.len();
         text.push_str(path).map_err(too_long)?;
-        let _ = host;
         Ok(BaseUrl {
             text,
             path_start,
@@ -209,7 +208,8 @@ impl BaseUrl {
     }
 }
 
-fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
+/// Validate `host[:port]` and return the port, if any.
+fn split_host_port(authority: &str) -> Result<Option<u16>> {
     // An IPv6 literal keeps its ':' inside brackets.
     let port_colon = if authority.starts_with('[') {
         let close = authority.find(']').ok_or(Error::BaseUrlHost)?;
@@ -254,7 +254,7 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>)> {
     if !host_ok {
         return Err(Error::BaseUrlCharacter);
     }
-    Ok((host, port))
+    Ok(port)
 }
 
 /// Parse `target` as a route under the path `prefix` (`""` or `"/hooks"`).

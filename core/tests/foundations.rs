@@ -109,6 +109,21 @@ fn generators_with_different_seeds_never_collide() {
     );
 }
 
+#[cfg(feature = "getrandom")]
+#[test]
+fn os_seeded_generators_differ_and_reseed() {
+    let mut a = IdGenerator::from_os().unwrap();
+    let mut b = IdGenerator::from_os().unwrap();
+    let mut seen = HashSet::new();
+    for _ in 0..10_000 {
+        assert!(seen.insert(a.resume_id("e", "n").unwrap()));
+        assert!(seen.insert(b.resume_id("e", "n").unwrap()));
+    }
+    // What a forked child does before making IDs.
+    b.reseed_from_os().unwrap();
+    assert!(seen.insert(b.resume_id("e", "n").unwrap()));
+}
+
 #[test]
 fn id_shape_and_parts() {
     let id = ResumeId::generate("exec_1", "wait-node", &[0xab; 16]).unwrap();
@@ -556,4 +571,43 @@ fn route_decisions_follow_the_status_table() {
     let other = WebhookRegistration::create(&mut ids, "e1", "wait", 0).unwrap();
     assert_eq!(decide(Some(&other), 1).0, 404);
     assert_eq!(route::lost_race().status, 409);
+}
+
+#[test]
+fn signature_is_checked_before_the_store() {
+    use prana_webhook_core::token::resume::{KeySet, ResumeKey, SignaturePolicy};
+    let base = BaseUrl::parse("https://gw.example.com").unwrap();
+    let limits = RequestLimits::default();
+    let mut keys: KeySet = KeySet::new();
+    keys.add(ResumeKey::new("k1", b"a very secret key of 32 bytes!!!").unwrap())
+        .unwrap();
+    let id = ResumeId::generate("e", "w", &[3; 16]).unwrap();
+    let mut url = base.resume_url(&id).unwrap();
+    let unsigned = url.clone();
+    keys.sign_url(id.as_str(), &mut url).unwrap();
+
+    let check = |target: &str, policy| {
+        route::check_request(&base, "POST", target, 0, &limits, &keys, policy).map(|_| ())
+    };
+    assert!(check(&url, SignaturePolicy::Required).is_ok());
+    let r = check(&unsigned, SignaturePolicy::Required).unwrap_err();
+    assert_eq!((r.status, r.code), (401, "invalid_signature"));
+    assert!(r.to_string().contains("sig"), "{r}");
+    assert!(check(&unsigned, SignaturePolicy::Optional).is_ok());
+    let forged = url
+        .replace("sig=k1.", "sig=k1.A")
+        .replace("sig=k1.AA", "sig=k1.B");
+    assert_eq!(
+        check(&forged, SignaturePolicy::Required)
+            .unwrap_err()
+            .status,
+        401
+    );
+    // Path errors come first: a bad path is 404 even without a signature.
+    assert_eq!(
+        check("/x", SignaturePolicy::Required).unwrap_err().status,
+        404
+    );
+    // Trigger routes are not signed with resume keys.
+    assert!(check("/webhook/workflow/trigger/w", SignaturePolicy::Required).is_ok());
 }

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use prana_webhook_core::id::{IdGenerator, ResumeId};
 use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
 use prana_webhook_core::route::{self, decide_resume, Decision, RequestLimits};
+use prana_webhook_core::token::resume::{KeySet, ResumeKey, SignaturePolicy};
 use prana_webhook_core::url::{BaseUrl, Route};
 
 struct Counting;
@@ -93,6 +94,39 @@ fn public_operations_never_allocate() {
         assert!(matches!(other, Decision::Reject(_)));
         let d = decide_resume(reg.resume_id.as_str(), Some(&reg), 3);
         assert!(matches!(d, Decision::Resume(_)));
+    });
+    let keys = count("key set", || {
+        let mut keys: KeySet = KeySet::new();
+        keys.add(ResumeKey::new("k1", &[9; 32]).unwrap()).unwrap();
+        keys
+    });
+    count("signed URL + full check", || {
+        let mut signed = base.resume_url(&reg.resume_id).unwrap();
+        keys.sign_url(reg.resume_id.as_str(), &mut signed).unwrap();
+        let policy = SignaturePolicy::Required;
+        let t = route::check_request(
+            &base,
+            "GET",
+            &signed,
+            0,
+            &RequestLimits::default(),
+            &keys,
+            policy,
+        )
+        .unwrap();
+        assert!(matches!(t.route, Route::Resume { .. }));
+        let r = route::check_request(
+            &base,
+            "GET",
+            &url,
+            0,
+            &RequestLimits::default(),
+            &keys,
+            policy,
+        )
+        .unwrap_err();
+        assert_eq!(r.status, 401);
+        let _ = r.cause.map(|c| c.to_string_buf());
     });
     count("JSON round trip", || {
         let mut buf = [0u8; MAX_JSON_LEN];

@@ -6,7 +6,8 @@ use super::resume::{KeyId, MAC_B64_LEN, MAX_KEY_ID_LEN};
 
 /// Why a signature, key or secret was rejected.
 ///
-/// Every variant maps to HTTP 401 with code `invalid_signature`
+/// Verification failures map to HTTP 401 with code `invalid_signature`;
+/// key and secret set-up errors have code `invalid_key`
 /// ([`code`](Self::code), [`http_status`](Self::http_status)); the
 /// [`reason`](Self::reason) sub-code and the message say which check failed.
 /// Messages never contain secrets or MAC bytes.
@@ -120,14 +121,42 @@ impl Malformation {
 }
 
 impl SignatureError {
-    /// The error code shared by all signature errors.
-    pub const fn code(&self) -> &'static str {
-        "invalid_signature"
+    /// Whether this is a key or secret set-up error of the host, rather
+    /// than a request that failed verification.
+    pub const fn is_configuration(&self) -> bool {
+        matches!(
+            self,
+            SignatureError::KeyIdInvalid
+                | SignatureError::SecretTooShort { .. }
+                | SignatureError::KeySetFull { .. }
+                | SignatureError::DuplicateKeyId
+                | SignatureError::KeyNotFound
+                | SignatureError::NoSigningKey
+                | SignatureError::SecretPrefix
+                | SignatureError::SecretBase64
+                | SignatureError::SecretEmpty
+                | SignatureError::SecretTooLong { .. }
+        )
     }
 
-    /// The HTTP status for all signature errors: 401.
+    /// `invalid_signature` for a request that failed verification,
+    /// `invalid_key` for a key or secret the host set up wrongly.
+    pub const fn code(&self) -> &'static str {
+        if self.is_configuration() {
+            "invalid_key"
+        } else {
+            "invalid_signature"
+        }
+    }
+
+    /// The HTTP status of a request that failed verification: 401. (A
+    /// configuration error is the host's fault; a gateway answers 500.)
     pub const fn http_status(&self) -> u16 {
-        401
+        if self.is_configuration() {
+            500
+        } else {
+            401
+        }
     }
 
     /// A stable snake_case sub-code saying which check failed.
@@ -172,7 +201,10 @@ impl fmt::Display for SignatureError {
                 "key secret is {len} bytes long; at least {min} bytes are required"
             ),
             SignatureError::KeySetFull { limit } => {
-                write!(f, "capacity exceeded: the key set holds at most {limit} keys")
+                write!(
+                    f,
+                    "capacity exceeded: the key set holds at most {limit} keys"
+                )
             }
             SignatureError::DuplicateKeyId => {
                 f.write_str("a key with this key id is already in the key set")
