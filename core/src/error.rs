@@ -157,6 +157,16 @@ pub enum Error {
     // ---- signatures ----
     /// A signature, signing key or webhook secret was rejected (HTTP 401).
     Signature(crate::token::SignatureError),
+
+    // ---- workflows, expressions, the wait action, the executor ----
+    /// A workflow definition was rejected.
+    Workflow(crate::workflow::WorkflowError),
+    /// A `$execution` template could not be rendered.
+    Expression(crate::context::ExpressionError),
+    /// The wait action refused its parameters or could not suspend.
+    Wait(crate::wait::WaitError),
+    /// An executor call was refused.
+    Execution(crate::executor::ExecutionError),
 }
 
 impl Error {
@@ -196,6 +206,10 @@ impl Error {
             Error::NotAnObject(_) => "not_an_object",
             Error::JsonTooLarge => "json_too_large",
             Error::Signature(e) => e.code(),
+            Error::Workflow(e) => e.code(),
+            Error::Expression(e) => e.code(),
+            Error::Wait(e) => e.code(),
+            Error::Execution(e) => e.code(),
         }
     }
 
@@ -287,6 +301,10 @@ impl fmt::Display for Error {
             Error::NotAnObject(what) => write!(f, "{what} must be a JSON object"),
             Error::JsonTooLarge => f.write_str("serialized JSON does not fit in the output buffer"),
             Error::Signature(e) => fmt::Display::fmt(e, f),
+            Error::Workflow(e) => fmt::Display::fmt(e, f),
+            Error::Expression(e) => fmt::Display::fmt(e, f),
+            Error::Wait(e) => fmt::Display::fmt(e, f),
+            Error::Execution(e) => fmt::Display::fmt(e, f),
         }
     }
 }

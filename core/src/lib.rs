@@ -20,13 +20,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod context;
 pub mod error;
+pub mod executor;
 pub mod id;
 pub mod json;
 pub mod lifecycle;
 pub mod registration;
 pub mod route;
+pub mod time;
 pub mod token;
 pub mod url;
+pub mod wait;
+pub mod workflow;
 
 pub use error::{Error, Result};

@@ -1,0 +1,607 @@
+//! The execution context: ids, the resume URLs of the execution's webhook
+//! wait nodes (`resume_urls`, node_id → URL), and template rendering of the
+//! `$execution` expressions.
+//!
+//! When an execution starts ([`ExecutionContext::for_workflow`]), every
+//! `wait` node in webhook mode gets a pending [`WebhookRegistration`] and so
+//! a resume URL, before any node runs: a node that comes earlier (an email,
+//! a chat message) can already embed the URL of a wait node that comes later.
+//!
+//! Templates inside node params:
+//!
+//! | expression | value |
+//! |---|---|
+//! | `{{ $execution.<node_id>.resume_url }}` | the wait node's resume URL |
+//! | `{{ $execution.<node_id>.resume_id }}` | the wait node's resume ID |
+//! | `{{ $execution.id }}` | the execution id |
+//! | `{{ $execution.workflow_id }}` | the workflow id |
+//!
+//! Whitespace inside the braces is optional. Any other `{{ … }}` (one that
+//! does not start with `$execution`) is copied unchanged, for the host's own
+//! expression engine. A `$execution` expression naming an unknown node or
+//! field is an error, never an empty string; so is a `{{` without `}}`.
+//! Rendered values are ids and URLs, which never need JSON escaping (this is
+//! checked), so rendering inside a JSON string keeps the JSON valid.
+//!
+//! The context stores each registration compactly (resume ID, status,
+//! times): 16 registrations with their 512-byte `webhook_config` would not
+//! fit a small stack. The full registration, config included, is in the
+//! wait action's [`Suspension`](crate::wait::Suspension) when it activates.
+//!
+//! ```
+//! use prana_webhook_core::{context::ExecutionContext, id::IdGenerator,
+//!     url::BaseUrl, workflow::Workflow};
+//! let wf = Workflow::parse(r#"{"id": "approval", "nodes": [
+//!     {"key": "notify", "type": "log",
+//!      "params": {"text": "approve: {{ $execution.wait_approval.resume_url }}"}},
+//!     {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook"}}],
+//!   "connections": [{"from": "notify", "to": "wait_approval"}]}"#).unwrap();
+//! let base = BaseUrl::parse("https://gw.example.com").unwrap();
+//! let mut ids = IdGenerator::from_seed([9; 32]);
+//! let ctx: ExecutionContext = ExecutionContext::for_workflow(&wf, "exec-1", &base, &mut ids, 0).unwrap();
+//!
+//! let url = ctx.resume_url("wait_approval").unwrap();
+//! assert!(url.starts_with("https://gw.example.com/webhook/workflow/resume/webhook_exec-1_wait_approval_"));
+//!
+//! let mut buf = [0u8; 512];
+//! let params = ctx.render_str(wf.find("notify").unwrap().params, &mut buf).unwrap();
+//! assert_eq!(params, format!(r#"{{"text": "approve: {url}"}}"#));
+//! ```
+
+use core::fmt::{self, Write};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Part, Result};
+use crate::id::{self, IdGenerator, PartString, ResumeId, PREFIX, RANDOM_LEN};
+use crate::lifecycle::{Status, Transition};
+use crate::registration::WebhookRegistration;
+use crate::url::{BaseUrl, UrlString};
+use crate::workflow::{Workflow, MAX_WAIT_NODES};
+
+/// Longest field name kept in an [`ExpressionError::UnknownField`].
+pub const MAX_FIELD_LEN: usize = 32;
+
+/// Why a template could not be rendered. Wrapped in [`Error::Expression`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExpressionError {
+    /// `$execution.<node_id>.…` names no wait node in webhook mode of this execution.
+    UnknownNode {
+        /// The node id as written (cut at 64 bytes).
+        node: heapless::String<64>,
+    },
+    /// A field other than `resume_url` / `resume_id` (or `id` / `workflow_id`).
+    UnknownField {
+        /// The field as written (cut at 32 bytes).
+        field: heapless::String<MAX_FIELD_LEN>,
+    },
+    /// `{{` without a closing `}}`.
+    Unterminated {
+        /// Byte offset of the `{{`.
+        at: usize,
+    },
+    /// A `$execution` expression that is not `$execution.<a>` or `$execution.<a>.<b>`.
+    Malformed {
+        /// Byte offset of the `{{`.
+        at: usize,
+    },
+    /// A rendered value would need JSON escaping (never expected: values are
+    /// ids and URLs).
+    UnsafeValue,
+}
+
+impl ExpressionError {
+    /// A stable snake_case code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            ExpressionError::UnknownNode { .. } => "expression_unknown_node",
+            ExpressionError::UnknownField { .. } => "expression_unknown_field",
+            ExpressionError::Unterminated { .. } => "expression_unterminated",
+            ExpressionError::Malformed { .. } => "expression_malformed",
+            ExpressionError::UnsafeValue => "expression_unsafe_value",
+        }
+    }
+}
+
+impl fmt::Display for ExpressionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpressionError::UnknownNode { node } => write!(
+                f,
+                "$execution.{node}: no wait node in webhook mode has the key '{node}' in this execution"
+            ),
+            ExpressionError::UnknownField { field } => write!(
+                f,
+                "unknown $execution field '{field}': use $execution.id, $execution.workflow_id, \
+                 $execution.<node_id>.resume_url or $execution.<node_id>.resume_id"
+            ),
+            ExpressionError::Unterminated { at } => {
+                write!(f, "'{{{{' at byte {at} has no closing '}}}}'")
+            }
+            ExpressionError::Malformed { at } => write!(
+                f,
+                "malformed $execution expression at byte {at}: expected $execution.<field> or $execution.<node_id>.<field>"
+            ),
+            ExpressionError::UnsafeValue => {
+                f.write_str("a rendered value contains characters that need JSON escaping")
+            }
+        }
+    }
+}
+
+impl From<ExpressionError> for Error {
+    fn from(e: ExpressionError) -> Self {
+        Error::Expression(e)
+    }
+}
+
+fn truncated<const M: usize>(s: &str) -> heapless::String<M> {
+    let mut out = heapless::String::new();
+    for ch in s.chars() {
+        if out.push(ch).is_err() {
+            break;
+        }
+    }
+    out
+}
+
+/// One registration as the context keeps it: everything but the node id
+/// (part of the resume ID) and the `webhook_config` (in the suspension).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RegistrationSlot {
+    /// The registration's resume ID.
+    pub resume_id: ResumeId,
+    /// Its lifecycle state.
+    pub status: Status,
+    /// Creation time, unix ms.
+    pub created_at: u64,
+    /// Expiry, unix ms, once active.
+    pub expires_at: Option<u64>,
+}
+
+impl RegistrationSlot {
+    /// The node id inside the resume ID, given the execution id it was made for.
+    pub fn node_id<'s>(&'s self, execution_id: &str) -> &'s str {
+        let s = self.resume_id.as_str();
+        let start = PREFIX.len() + execution_id.len() + 1;
+        let end = s.len() - RANDOM_LEN - 1;
+        s.get(start..end).unwrap_or("")
+    }
+}
+
+/// A `fmt::Write` over a byte buffer that keeps counting past its end, so a
+/// caller can learn the size it needs.
+struct CountingWriter<'b> {
+    out: &'b mut [u8],
+    len: usize,
+}
+
+impl CountingWriter<'_> {
+    fn put(&mut self, s: &str) {
+        let end = self.len + s.len();
+        if let Some(dst) = self.out.get_mut(self.len..end) {
+            dst.copy_from_slice(s.as_bytes());
+        }
+        self.len = end;
+    }
+}
+
+impl Write for CountingWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.put(s);
+        Ok(())
+    }
+}
+
+fn json_string_safe(s: &str) -> bool {
+    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+/// The execution context (see the module docs). `W` is the capacity for wait
+/// nodes in webhook mode.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ExecutionContext<const W: usize = MAX_WAIT_NODES> {
+    workflow_id: PartString,
+    execution_id: PartString,
+    base_url: BaseUrl,
+    slots: heapless::Vec<RegistrationSlot, W>,
+}
+
+impl<const W: usize> ExecutionContext<W> {
+    /// A context without registrations.
+    pub fn new(workflow_id: &str, execution_id: &str, base_url: &BaseUrl) -> Result<Self> {
+        Ok(ExecutionContext {
+            workflow_id: id::part_string(Part::WorkflowId, workflow_id)?,
+            execution_id: id::part_string(Part::ExecutionId, execution_id)?,
+            base_url: base_url.clone(),
+            slots: heapless::Vec::new(),
+        })
+    }
+
+    /// Execution start: scan `wf` for wait nodes in webhook mode and create a
+    /// pending registration (with a fresh resume ID from `ids`) for each, so
+    /// that every resume URL exists before any node runs.
+    pub fn for_workflow<const N: usize, const C: usize>(
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+    ) -> Result<Self> {
+        let mut ctx = Self::new(wf.id(), execution_id, base_url)?;
+        for node in wf.webhook_wait_nodes() {
+            let reg = WebhookRegistration::create(ids, execution_id, node.key, now)?;
+            ctx.add_registration(&reg)?;
+        }
+        Ok(ctx)
+    }
+
+    /// Add a registration made for this execution (for hosts that create
+    /// registrations themselves). Its `webhook_config` is not kept.
+    pub fn add_registration(&mut self, reg: &WebhookRegistration) -> Result<()> {
+        if reg.execution_id != self.execution_id
+            || !reg.resume_id.belongs_to(&self.execution_id, &reg.node_id)
+        {
+            return Err(Error::ResumeIdMismatch);
+        }
+        if self.slot_index(&reg.node_id).is_some() {
+            return Err(crate::executor::ExecutionError::BadState(
+                "two registrations for one wait node",
+            )
+            .into());
+        }
+        self.slots
+            .push(RegistrationSlot {
+                resume_id: reg.resume_id.clone(),
+                status: reg.status,
+                created_at: reg.created_at,
+                expires_at: reg.expires_at,
+            })
+            .map_err(|_| Error::Capacity {
+                what: "webhook wait nodes",
+                limit: W,
+            })
+    }
+
+    /// The execution id.
+    pub fn execution_id(&self) -> &str {
+        &self.execution_id
+    }
+
+    /// The workflow id.
+    pub fn workflow_id(&self) -> &str {
+        &self.workflow_id
+    }
+
+    /// The base URL of the resume URLs.
+    pub fn base_url(&self) -> &BaseUrl {
+        &self.base_url
+    }
+
+    /// The registrations in compact form, in workflow order.
+    pub fn slots(&self) -> &[RegistrationSlot] {
+        &self.slots
+    }
+
+    /// The node id of a slot.
+    pub fn slot_node_id<'s>(&self, slot: &'s RegistrationSlot) -> &'s str {
+        slot.node_id(&self.execution_id)
+    }
+
+    fn slot_index(&self, node_id: &str) -> Option<usize> {
+        self.slots
+            .iter()
+            .position(|s| s.node_id(&self.execution_id) == node_id)
+    }
+
+    pub(crate) fn slot_index_by_resume_id(&self, resume_id: &str) -> Option<usize> {
+        self.slots
+            .iter()
+            .position(|s| s.resume_id.as_str() == resume_id)
+    }
+
+    /// The resume ID of a wait node, if it has a registration.
+    pub fn resume_id(&self, node_id: &str) -> Option<&ResumeId> {
+        self.slot_index(node_id).map(|i| &self.slots[i].resume_id)
+    }
+
+    /// The resume URL of a wait node (`resume_urls[node_id]`).
+    pub fn resume_url(&self, node_id: &str) -> Result<UrlString> {
+        let id = self
+            .resume_id(node_id)
+            .ok_or_else(|| ExpressionError::UnknownNode {
+                node: truncated(node_id),
+            })?;
+        self.base_url.resume_url(id)
+    }
+
+    /// The `resume_urls` map: `(node_id, resume URL)` for every registration.
+    pub fn resume_urls(&self) -> impl Iterator<Item = (&str, UrlString)> + '_ {
+        self.slots.iter().map(|s| {
+            let url = self.base_url.resume_url(&s.resume_id).unwrap_or_default();
+            (s.node_id(&self.execution_id), url)
+        })
+    }
+
+    fn registration_of(&self, slot: &RegistrationSlot) -> Result<WebhookRegistration> {
+        let mut reg = WebhookRegistration::new(
+            slot.resume_id.clone(),
+            &self.execution_id,
+            slot.node_id(&self.execution_id),
+            slot.created_at,
+        )?;
+        reg.status = slot.status;
+        reg.expires_at = slot.expires_at;
+        Ok(reg)
+    }
+
+    /// The registration of a wait node (with an empty `webhook_config`; the
+    /// activated one with its config is in the wait action's suspension).
+    pub fn registration(&self, node_id: &str) -> Option<WebhookRegistration> {
+        let i = self.slot_index(node_id)?;
+        self.registration_of(&self.slots[i]).ok()
+    }
+
+    /// Every registration, in workflow order (see [`registration`](Self::registration)).
+    pub fn registrations(&self) -> impl Iterator<Item = WebhookRegistration> + '_ {
+        self.slots
+            .iter()
+            .filter_map(|s| self.registration_of(s).ok())
+    }
+
+    /// pending → active for the wait node `node_id`: `expires_at = now +
+    /// timeout_ms`. Returns the full registration (with `webhook_config`) and
+    /// the transition. Fails with [`Error::Wait`] `no_resume_url` when the
+    /// node has no registration.
+    pub(crate) fn activate(
+        &mut self,
+        node_id: &str,
+        now: u64,
+        timeout_ms: u64,
+        webhook_config: &str,
+    ) -> Result<(WebhookRegistration, Transition)> {
+        let i = self
+            .slot_index(node_id)
+            .ok_or_else(|| crate::wait::WaitError::NoResumeUrl {
+                node: truncated(node_id),
+            })?;
+        let mut reg = self.registration_of(&self.slots[i])?;
+        let t = reg.activate(now, timeout_ms, webhook_config)?;
+        self.slots[i].status = reg.status;
+        self.slots[i].expires_at = reg.expires_at;
+        Ok((reg, t))
+    }
+
+    /// active → consumed for slot `i`.
+    pub(crate) fn consume(&mut self, i: usize, now: u64) -> Result<Transition> {
+        let mut reg = self.registration_of(&self.slots[i])?;
+        let t = reg.consume(now)?;
+        self.slots[i].status = reg.status;
+        Ok(t)
+    }
+
+    /// pending/active → expired for slot `i`.
+    pub(crate) fn expire(&mut self, i: usize) -> Result<Transition> {
+        let mut reg = self.registration_of(&self.slots[i])?;
+        let t = reg.expire()?;
+        self.slots[i].status = reg.status;
+        Ok(t)
+    }
+
+    /// Expire every registration still pending or active (cleanup at the end
+    /// of an execution), appending the transitions to `out`.
+    pub(crate) fn expire_open(&mut self, out: &mut heapless::Vec<Transition, W>) -> Result<()> {
+        for i in 0..self.slots.len() {
+            if matches!(self.slots[i].status, Status::Pending | Status::Active) {
+                let t = self.expire(i)?;
+                out.push(t).map_err(|_| Error::Capacity {
+                    what: "transitions",
+                    limit: W,
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn slots_mut(&mut self) -> &mut heapless::Vec<RegistrationSlot, W> {
+        &mut self.slots
+    }
+
+    /// Render `template`, resolving the `$execution` expressions (see the
+    /// module docs), into `out`. Returns the number of bytes written; when
+    /// `out` is too small, fails with [`Error::BufferTooSmall`] giving the
+    /// size needed.
+    pub fn render(&self, template: &str, out: &mut [u8]) -> Result<usize> {
+        let mut w = CountingWriter { out, len: 0 };
+        let mut rest = template;
+        let mut offset = 0;
+        while let Some(open) = rest.find("{{") {
+            w.put(&rest[..open]);
+            let at = offset + open;
+            let after = &rest[open + 2..];
+            let close = after
+                .find("}}")
+                .ok_or(ExpressionError::Unterminated { at })?;
+            let inner = after[..close].trim_matches(|c: char| c.is_ascii_whitespace());
+            match inner.strip_prefix("$execution") {
+                Some(path) if path.is_empty() || path.starts_with('.') => {
+                    self.resolve(path, at, &mut w)?;
+                }
+                _ => w.put(&rest[open..open + 2 + close + 2]),
+            }
+            let consumed = open + 2 + close + 2;
+            rest = &rest[consumed..];
+            offset += consumed;
+        }
+        w.put(rest);
+        if w.len > w.out.len() {
+            return Err(Error::BufferTooSmall { needed: w.len });
+        }
+        Ok(w.len)
+    }
+
+    /// [`render`](Self::render) and return the text.
+    pub fn render_str<'b>(&self, template: &str, out: &'b mut [u8]) -> Result<&'b str> {
+        let n = self.render(template, out)?;
+        // Only whole UTF-8 pieces of `template` and ASCII values were copied.
+        core::str::from_utf8(&out[..n]).map_err(|_| Error::Json("not UTF-8"))
+    }
+
+    fn resolve(&self, path: &str, at: usize, w: &mut CountingWriter<'_>) -> Result<()> {
+        let malformed = || Error::from(ExpressionError::Malformed { at });
+        let path = path.strip_prefix('.').ok_or_else(malformed)?;
+        let mut parts = path.split('.');
+        let first = parts.next().unwrap_or("");
+        let second = parts.next();
+        if first.is_empty() || second == Some("") || parts.next().is_some() {
+            return Err(malformed());
+        }
+        let safe = |s: &str| {
+            if json_string_safe(s) {
+                Ok(())
+            } else {
+                Err(Error::from(ExpressionError::UnsafeValue))
+            }
+        };
+        match second {
+            None => {
+                let value = match first {
+                    "id" => self.execution_id.as_str(),
+                    "workflow_id" => self.workflow_id.as_str(),
+                    other => {
+                        return Err(ExpressionError::UnknownField {
+                            field: truncated(other),
+                        }
+                        .into())
+                    }
+                };
+                safe(value)?;
+                w.put(value);
+            }
+            Some(field) => {
+                let id = self
+                    .resume_id(first)
+                    .ok_or_else(|| ExpressionError::UnknownNode {
+                        node: truncated(first),
+                    })?;
+                match field {
+                    "resume_id" => {
+                        safe(id.as_str())?;
+                        w.put(id.as_str());
+                    }
+                    "resume_url" => {
+                        let url = self.base_url.resume_url(id)?;
+                        safe(&url)?;
+                        w.put(&url);
+                    }
+                    other => {
+                        return Err(ExpressionError::UnknownField {
+                            field: truncated(other),
+                        }
+                        .into())
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<const W: usize> fmt::Debug for ExecutionContext<W> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ExecutionContext")
+            .field("workflow_id", &self.workflow_id.as_str())
+            .field("execution_id", &self.execution_id.as_str())
+            .field("base_url", &self.base_url)
+            .field("registrations", &self.slots.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> ExecutionContext {
+        let wf = Workflow::parse(
+            r#"{"id":"wf","nodes":[{"key":"a","type":"log"},
+               {"key":"w","type":"wait","params":{"mode":"webhook"}}],
+               "connections":[{"from":"a","to":"w"}]}"#,
+        )
+        .unwrap();
+        let base = BaseUrl::parse("http://h").unwrap();
+        let mut ids = IdGenerator::from_seed([1; 32]);
+        ExecutionContext::for_workflow(&wf, "e1", &base, &mut ids, 5).unwrap()
+    }
+
+    #[test]
+    fn renders_and_passes_through() {
+        let c = ctx();
+        let mut buf = [0u8; 512];
+        let s = c
+            .render_str(
+                "{{$execution.id}}|{{ $execution.workflow_id }}|{{ $input.x }}",
+                &mut buf,
+            )
+            .unwrap();
+        assert_eq!(s, "e1|wf|{{ $input.x }}");
+        let id = c.resume_id("w").unwrap().clone();
+        let s = c
+            .render_str("{{\t$execution.w.resume_id\n}}", &mut buf)
+            .unwrap();
+        assert_eq!(s, id.as_str());
+    }
+
+    #[test]
+    fn render_errors() {
+        let c = ctx();
+        let mut buf = [0u8; 512];
+        let code = |t: &str, buf: &mut [u8]| c.render(t, buf).unwrap_err().code();
+        assert_eq!(
+            code("x {{ $execution.nope.resume_url }}", &mut buf),
+            "expression_unknown_node"
+        );
+        assert_eq!(
+            code("{{ $execution.a.resume_url }}", &mut buf),
+            "expression_unknown_node"
+        );
+        assert_eq!(
+            code("{{ $execution.w.url }}", &mut buf),
+            "expression_unknown_field"
+        );
+        assert_eq!(
+            code("{{ $execution.bogus }}", &mut buf),
+            "expression_unknown_field"
+        );
+        assert_eq!(code("{{ $execution }}", &mut buf), "expression_malformed");
+        assert_eq!(
+            code("{{ $execution.w.resume_url.x }}", &mut buf),
+            "expression_malformed"
+        );
+        assert_eq!(
+            code("{{ $execution..id }}", &mut buf),
+            "expression_malformed"
+        );
+        assert_eq!(
+            code("ok {{ $execution.id", &mut buf),
+            "expression_unterminated"
+        );
+        let mut small = [0u8; 4];
+        assert_eq!(
+            c.render("abc {{ $execution.id }}", &mut small),
+            Err(Error::BufferTooSmall { needed: 6 })
+        );
+    }
+
+    #[test]
+    fn slot_node_ids() {
+        let c = ctx();
+        assert_eq!(c.slots().len(), 1);
+        assert_eq!(c.slot_node_id(&c.slots()[0]), "w");
+        let reg = c.registration("w").unwrap();
+        assert_eq!(reg.status, Status::Pending);
+        assert_eq!(reg.created_at, 5);
+        assert_eq!(c.resume_urls().count(), 1);
+    }
+}

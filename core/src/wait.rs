@@ -1,0 +1,431 @@
+//! The unified wait action (Prana's `wait`): modes `interval`, `schedule`
+//! and `webhook`, with Prana's parameters, defaults, limits and messages.
+//!
+//! | mode | params | result |
+//! |---|---|---|
+//! | `interval` | `duration` (number > 0, required), `unit`: `ms` (default), `seconds`, `minutes`, `hours` | suspend until `now + duration` |
+//! | `schedule` | `schedule_at` (RFC 3339 string in the future, required), `timezone` (string, default `"UTC"`) | suspend until `schedule_at` |
+//! | `webhook` | `timeout_hours` (number, 0 < n ≤ 8760, default 24), `webhook_config` (object, default `{}`) | activate the node's pending registration, `expires_at = now + timeout` |
+//!
+//! Ports: input `main`; outputs `main` (resumed; the output is the request
+//! payload, or for timers the wait node's input), `timeout` (the webhook
+//! expired before a call came) and `error` (the parameters were rejected).
+//!
+//! Differences from Prana, all deliberate: the core never sleeps (Prana
+//! sleeps in-process for intervals under a minute; here the host's timer
+//! does it); `schedule_at` must carry an offset or `Z` ([`crate::time`]);
+//! `timezone` is kept for the host but does not move `schedule_at`
+//! (Prana does the same: "For now, just use UTC").
+//!
+//! ```
+//! use prana_webhook_core::wait::{parse, WaitParams, WaitError};
+//! use prana_webhook_core::Error;
+//! let p = parse(r#"{"mode": "interval", "duration": 2, "unit": "minutes"}"#, 1_000).unwrap();
+//! assert_eq!(p, WaitParams::Interval { duration_ms: 120_000, resume_at: 121_000 });
+//!
+//! let err = parse(r#"{"mode": "webhook", "timeout_hours": 8761}"#, 0).unwrap_err();
+//! assert_eq!(err, Error::Wait(WaitError::TimeoutHoursInvalid));
+//! assert_eq!(err.to_string_buf().as_str(),
+//!            "timeout_hours must be a positive number between 1 and 8760 (1 year)");
+//! assert_eq!(err.code(), "wait_timeout_hours_invalid");
+//! ```
+
+use core::fmt;
+
+use crate::context::ExecutionContext;
+use crate::error::{Error, Result};
+use crate::json;
+use crate::lifecycle::Transition;
+use crate::registration::WebhookRegistration;
+use crate::time;
+use crate::url::UrlString;
+
+/// Default `timeout_hours` of webhook mode.
+pub const DEFAULT_TIMEOUT_HOURS: u64 = 24;
+/// Largest `timeout_hours` (one year).
+pub const MAX_TIMEOUT_HOURS: u64 = 8760;
+/// Longest `timezone` kept, in bytes.
+pub const MAX_TIMEZONE_LEN: usize = 64;
+
+const MS_PER_HOUR: f64 = 3_600_000.0;
+
+/// Why the wait action refused its parameters or could not suspend.
+/// Wrapped in [`Error::Wait`]. The messages of the parameter rules are
+/// Prana's, verbatim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WaitError {
+    /// No `mode`.
+    ModeRequired,
+    /// `mode` is not one of the three.
+    ModeInvalid,
+    /// Interval without `duration`.
+    DurationRequired,
+    /// `duration` is not a number > 0.
+    DurationInvalid,
+    /// `unit` is not one of the four.
+    UnitInvalid,
+    /// Schedule without `schedule_at`.
+    ScheduleAtRequired,
+    /// `schedule_at` is not an RFC 3339 / ISO 8601 datetime string.
+    ScheduleAtInvalid,
+    /// `schedule_at` is not after now.
+    ScheduleAtPast,
+    /// `timezone` is present but not a string of at most 64 bytes.
+    TimezoneInvalid,
+    /// `timeout_hours` is not a number with 0 < n ≤ 8760.
+    TimeoutHoursInvalid,
+    /// The current node id is missing.
+    MissingNodeId,
+    /// The execution context has no resume URL (no registration) for this node.
+    NoResumeUrl {
+        /// The node id (cut at 64 bytes).
+        node: heapless::String<64>,
+    },
+}
+
+impl WaitError {
+    /// A stable snake_case code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            WaitError::ModeRequired => "wait_mode_required",
+            WaitError::ModeInvalid => "wait_mode_invalid",
+            WaitError::DurationRequired => "wait_duration_required",
+            WaitError::DurationInvalid => "wait_duration_invalid",
+            WaitError::UnitInvalid => "wait_unit_invalid",
+            WaitError::ScheduleAtRequired => "wait_schedule_at_required",
+            WaitError::ScheduleAtInvalid => "wait_schedule_at_invalid",
+            WaitError::ScheduleAtPast => "wait_schedule_at_past",
+            WaitError::TimezoneInvalid => "wait_timezone_invalid",
+            WaitError::TimeoutHoursInvalid => "wait_timeout_hours_invalid",
+            WaitError::MissingNodeId => "wait_missing_node_id",
+            WaitError::NoResumeUrl { .. } => "wait_no_resume_url",
+        }
+    }
+
+    /// Prana's error type for this failure (`config_error`,
+    /// `interval_config_error`, `schedule_config_error`, `webhook_config_error`).
+    pub const fn prana_type(&self) -> &'static str {
+        match self {
+            WaitError::ModeRequired | WaitError::ModeInvalid => "config_error",
+            WaitError::DurationRequired | WaitError::DurationInvalid | WaitError::UnitInvalid => {
+                "interval_config_error"
+            }
+            WaitError::ScheduleAtRequired
+            | WaitError::ScheduleAtInvalid
+            | WaitError::ScheduleAtPast
+            | WaitError::TimezoneInvalid => "schedule_config_error",
+            WaitError::TimeoutHoursInvalid
+            | WaitError::MissingNodeId
+            | WaitError::NoResumeUrl { .. } => "webhook_config_error",
+        }
+    }
+}
+
+impl fmt::Display for WaitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            WaitError::ModeRequired => "mode is required",
+            WaitError::ModeInvalid => "mode must be 'interval', 'schedule', or 'webhook'",
+            WaitError::DurationRequired => "duration is required",
+            WaitError::DurationInvalid => "duration must be a positive number",
+            WaitError::UnitInvalid => "unit must be 'ms', 'seconds', 'minutes', or 'hours'",
+            WaitError::ScheduleAtRequired => "schedule_at is required",
+            WaitError::ScheduleAtInvalid => "schedule_at must be an ISO8601 datetime string",
+            WaitError::ScheduleAtPast => "schedule_at must be in the future",
+            WaitError::TimezoneInvalid => "timezone must be a string of at most 64 bytes",
+            WaitError::TimeoutHoursInvalid => {
+                "timeout_hours must be a positive number between 1 and 8760 (1 year)"
+            }
+            WaitError::MissingNodeId => "the current node_id is missing from the execution context",
+            WaitError::NoResumeUrl { node } => {
+                return write!(
+                    f,
+                    "the execution context has no resume_url for wait node '{node}' \
+                     (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")"
+                )
+            }
+        })
+    }
+}
+
+impl From<WaitError> for Error {
+    fn from(e: WaitError) -> Self {
+        Error::Wait(e)
+    }
+}
+
+/// The three modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitMode {
+    /// Wait for a duration.
+    Interval,
+    /// Wait until a date-time.
+    Schedule,
+    /// Wait for a call to the resume URL.
+    Webhook,
+}
+
+impl WaitMode {
+    /// `"interval"`, `"schedule"` or `"webhook"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WaitMode::Interval => "interval",
+            WaitMode::Schedule => "schedule",
+            WaitMode::Webhook => "webhook",
+        }
+    }
+}
+
+/// Validated wait parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WaitParams<'a> {
+    /// Interval mode.
+    Interval {
+        /// `duration × unit`, truncated to whole milliseconds (as Prana does).
+        duration_ms: u64,
+        /// `now + duration_ms`.
+        resume_at: u64,
+    },
+    /// Schedule mode.
+    Schedule {
+        /// `schedule_at` in unix ms.
+        resume_at: u64,
+        /// `timezone` (default `"UTC"`).
+        timezone: &'a str,
+    },
+    /// Webhook mode.
+    Webhook {
+        /// `timeout_hours × 3 600 000`, truncated.
+        timeout_ms: u64,
+        /// `webhook_config` as raw JSON (default `{}`).
+        webhook_config: &'a str,
+    },
+}
+
+impl WaitParams<'_> {
+    /// The mode.
+    pub fn mode(&self) -> WaitMode {
+        match self {
+            WaitParams::Interval { .. } => WaitMode::Interval,
+            WaitParams::Schedule { .. } => WaitMode::Schedule,
+            WaitParams::Webhook { .. } => WaitMode::Webhook,
+        }
+    }
+}
+
+/// A member, with JSON `null` treated as absent (Prana reads params with
+/// `Map.get`, where a null value and a missing key are both `nil`).
+fn member<'a>(params: &'a str, key: &str) -> Result<Option<&'a str>> {
+    Ok(json::find_member(params, key)?.filter(|v| *v != "null"))
+}
+
+/// A raw JSON value as a number, if it is one.
+fn number(raw: &str) -> Option<f64> {
+    if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
+        raw.parse::<f64>().ok()
+    } else {
+        None
+    }
+}
+
+/// `x` milliseconds as whole milliseconds (truncated; saturating for huge values).
+fn trunc_ms(x: f64) -> u64 {
+    // `as` truncates toward zero and saturates.
+    x as u64
+}
+
+/// Validate wait parameters (a JSON object, already rendered) as of `now`
+/// (unix ms), in Prana's order of checks.
+pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
+    let params = json::validate_object(params, "wait params")?;
+    let mode = match member(params, "mode")? {
+        None => return Err(WaitError::ModeRequired.into()),
+        Some(raw) => match json::plain_str(raw) {
+            Some("interval") => WaitMode::Interval,
+            Some("schedule") => WaitMode::Schedule,
+            Some("webhook") => WaitMode::Webhook,
+            _ => return Err(WaitError::ModeInvalid.into()),
+        },
+    };
+    match mode {
+        WaitMode::Interval => {
+            let duration = member(params, "duration")?.ok_or(WaitError::DurationRequired)?;
+            let duration = number(duration)
+                .filter(|d| *d > 0.0)
+                .ok_or(WaitError::DurationInvalid)?;
+            let factor = match json::find_member(params, "unit")? {
+                None => 1.0,
+                Some(raw) => match json::plain_str(raw) {
+                    Some("ms") => 1.0,
+                    Some("seconds") => 1_000.0,
+                    Some("minutes") => 60_000.0,
+                    Some("hours") => MS_PER_HOUR,
+                    _ => return Err(WaitError::UnitInvalid.into()),
+                },
+            };
+            let duration_ms = trunc_ms(duration * factor);
+            Ok(WaitParams::Interval {
+                duration_ms,
+                resume_at: now.saturating_add(duration_ms),
+            })
+        }
+        WaitMode::Schedule => {
+            let raw = member(params, "schedule_at")?.ok_or(WaitError::ScheduleAtRequired)?;
+            let at = json::plain_str(raw)
+                .and_then(time::parse_rfc3339)
+                .ok_or(WaitError::ScheduleAtInvalid)?;
+            let timezone = match member(params, "timezone")? {
+                None => "UTC",
+                Some(raw) => json::plain_str(raw)
+                    .filter(|s| s.len() <= MAX_TIMEZONE_LEN)
+                    .ok_or(WaitError::TimezoneInvalid)?,
+            };
+            if at <= 0 || at as u64 <= now {
+                return Err(WaitError::ScheduleAtPast.into());
+            }
+            Ok(WaitParams::Schedule {
+                resume_at: at as u64,
+                timezone,
+            })
+        }
+        WaitMode::Webhook => {
+            let hours = match json::find_member(params, "timeout_hours")? {
+                None => DEFAULT_TIMEOUT_HOURS as f64,
+                Some(raw) => number(raw)
+                    .filter(|h| *h > 0.0 && *h <= MAX_TIMEOUT_HOURS as f64)
+                    .ok_or(WaitError::TimeoutHoursInvalid)?,
+            };
+            let webhook_config = match member(params, "webhook_config")? {
+                None => "{}",
+                Some(raw) if raw.starts_with('{') => raw,
+                Some(_) => return Err(Error::NotAnObject("webhook_config")),
+            };
+            Ok(WaitParams::Webhook {
+                timeout_ms: trunc_ms(hours * MS_PER_HOUR),
+                webhook_config,
+            })
+        }
+    }
+}
+
+/// Why and until when an execution is suspended.
+// The registration is inline on purpose: there is no heap to box it.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Suspension {
+    /// Interval mode: resume (through `main`) at `resume_at`.
+    Interval {
+        /// The duration in ms.
+        duration_ms: u64,
+        /// When to resume, unix ms.
+        resume_at: u64,
+    },
+    /// Schedule mode: resume (through `main`) at `resume_at`.
+    Schedule {
+        /// When to resume, unix ms.
+        resume_at: u64,
+        /// The `timezone` parameter, kept for the host.
+        timezone: heapless::String<MAX_TIMEZONE_LEN>,
+    },
+    /// Webhook mode: resume when the resume URL is called, or continue
+    /// through `timeout` once `registration.expires_at` has passed.
+    Webhook {
+        /// The activated registration, `webhook_config` included: persist it.
+        registration: WebhookRegistration,
+        /// Its resume URL.
+        resume_url: UrlString,
+        /// The timeout in ms.
+        timeout_ms: u64,
+    },
+}
+
+impl Suspension {
+    /// The mode.
+    pub fn mode(&self) -> WaitMode {
+        match self {
+            Suspension::Interval { .. } => WaitMode::Interval,
+            Suspension::Schedule { .. } => WaitMode::Schedule,
+            Suspension::Webhook { .. } => WaitMode::Webhook,
+        }
+    }
+
+    /// When the wait ends: `resume_at` for timers, `expires_at` for webhooks.
+    pub fn deadline(&self) -> u64 {
+        match self {
+            Suspension::Interval { resume_at, .. } | Suspension::Schedule { resume_at, .. } => {
+                *resume_at
+            }
+            Suspension::Webhook { registration, .. } => registration.expires_at.unwrap_or(0),
+        }
+    }
+}
+
+/// What the wait action returns when it suspends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitOutcome {
+    /// The suspension data.
+    pub suspension: Suspension,
+    /// Webhook mode: the pending → active transition the host must apply.
+    pub transition: Option<Transition>,
+}
+
+/// Run the wait action of node `node_id` with its (rendered) `params` at
+/// `now`: validate the parameters and suspend; in webhook mode activate the
+/// node's pending registration in `ctx` (AC-WH-2.1/2.2) and return it in
+/// full (AC-WH-2.4). Fails when the node id is missing or `ctx` has no
+/// resume URL for the node (AC-WH-2.5).
+pub fn execute<const W: usize>(
+    params: &str,
+    node_id: &str,
+    ctx: &mut ExecutionContext<W>,
+    now: u64,
+) -> Result<WaitOutcome> {
+    if node_id.is_empty() {
+        return Err(WaitError::MissingNodeId.into());
+    }
+    let outcome = match parse(params, now)? {
+        WaitParams::Interval {
+            duration_ms,
+            resume_at,
+        } => WaitOutcome {
+            suspension: Suspension::Interval {
+                duration_ms,
+                resume_at,
+            },
+            transition: None,
+        },
+        WaitParams::Schedule {
+            resume_at,
+            timezone,
+        } => {
+            let mut tz = heapless::String::new();
+            // parse() checked the length.
+            tz.push_str(timezone)
+                .map_err(|_| WaitError::TimezoneInvalid)?;
+            WaitOutcome {
+                suspension: Suspension::Schedule {
+                    resume_at,
+                    timezone: tz,
+                },
+                transition: None,
+            }
+        }
+        WaitParams::Webhook {
+            timeout_ms,
+            webhook_config,
+        } => {
+            let (registration, t) = ctx.activate(node_id, now, timeout_ms, webhook_config)?;
+            let resume_url = ctx.base_url().resume_url(&registration.resume_id)?;
+            WaitOutcome {
+                suspension: Suspension::Webhook {
+                    registration,
+                    resume_url,
+                    timeout_ms,
+                },
+                transition: Some(t),
+            }
+        }
+    };
+    Ok(outcome)
+}

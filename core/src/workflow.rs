@@ -1,0 +1,663 @@
+//! Workflow definitions: the JSON form, validation, and the scan for wait
+//! nodes.
+//!
+//! ```json
+//! {
+//!   "id": "approval",
+//!   "start": "trigger",
+//!   "nodes": [
+//!     {"key": "trigger", "type": "trigger"},
+//!     {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook"}}
+//!   ],
+//!   "connections": [
+//!     {"from": "trigger", "port": "main", "to": "wait_approval"}
+//!   ]
+//! }
+//! ```
+//!
+//! * `id`: the workflow id, 1–64 bytes of `[A-Za-z0-9_-]` (it appears in
+//!   trigger URLs).
+//! * `nodes` (1 to `N`): `key` (the node id: 1–64 bytes of `[A-Za-z0-9_-]`,
+//!   unique), `type` (1–64 bytes of `[A-Za-z0-9_.-]`), and `params` (a JSON
+//!   object, default `{}`, at most [`MAX_PARAMS_LEN`] bytes). The params stay
+//!   raw JSON text: the core never needs their shape, except for `wait` nodes.
+//! * `connections` (0 to `C`, default none): `from` node, output `port`
+//!   (1–32 bytes of `[a-z0-9_]`, default `"main"`) and `to` node. Every node
+//!   has one input; a port leads to at most one node (branching is by port,
+//!   not by fan-out); `wait` nodes have exactly the ports `main`, `timeout`
+//!   and `error`. The graph must be acyclic.
+//! * `start` (optional): the key of the node that runs first. Without it, the
+//!   start node is the one node that no connection leads to; zero or several
+//!   such nodes is an error that asks for `start`.
+//!
+//! Other members (`name`, `description`, …) are ignored, so definitions can
+//! carry documentation. A documented sample is `examples/workflows/approval.json`.
+//!
+//! Parsing is zero-copy: a [`Workflow`] borrows the caller's text. Node and
+//! connection capacities are const generics with defaults [`MAX_NODES`] and
+//! [`MAX_CONNECTIONS`]; exceeding them is [`Error::Capacity`].
+//!
+//! ```
+//! use prana_webhook_core::workflow::Workflow;
+//! let text = r#"{"id": "approval",
+//!   "nodes": [{"key": "trigger", "type": "trigger"},
+//!             {"key": "notify", "type": "log", "params": {"message": "hi"}},
+//!             {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook"}}],
+//!   "connections": [{"from": "trigger", "to": "notify"},
+//!                   {"from": "notify", "port": "main", "to": "wait_approval"}]}"#;
+//! let wf = Workflow::parse(text).unwrap();
+//! assert_eq!(wf.start().key, "trigger");
+//! let notify = wf.index_of("notify").unwrap();
+//! let next = wf.next(notify, "main").unwrap();
+//! assert_eq!(wf.node(next).unwrap().key, "wait_approval");
+//! assert_eq!(wf.webhook_wait_nodes().count(), 1);
+//! ```
+
+use core::fmt;
+
+use crate::error::{Error, Part, Result};
+use crate::id::{self, PartString};
+use crate::json;
+
+/// Default node capacity of a [`Workflow`].
+pub const MAX_NODES: usize = 64;
+/// Default connection capacity of a [`Workflow`].
+pub const MAX_CONNECTIONS: usize = 128;
+/// Default capacity for wait nodes in webhook mode (one registration each).
+pub const MAX_WAIT_NODES: usize = 16;
+/// Longest port name, in bytes.
+pub const MAX_PORT_LEN: usize = 32;
+/// Longest node type, in bytes.
+pub const MAX_TYPE_LEN: usize = 64;
+/// Longest raw `params` object of one node, in bytes.
+pub const MAX_PARAMS_LEN: usize = 4096;
+
+/// The node type executed by the core: the unified wait action.
+pub const WAIT_TYPE: &str = "wait";
+/// The node type the core passes through: its output is its input, on `main`.
+pub const TRIGGER_TYPE: &str = "trigger";
+/// The default port.
+pub const MAIN_PORT: &str = "main";
+/// The output ports of a `wait` node.
+pub const WAIT_PORTS: [&str; 3] = ["main", "timeout", "error"];
+
+/// A port name: 1–32 bytes of `[a-z0-9_]`.
+pub type PortName = heapless::String<MAX_PORT_LEN>;
+
+/// Whether `s` is a valid port name (1–32 bytes of `[a-z0-9_]`).
+pub fn is_port_name(s: &str) -> bool {
+    (1..=MAX_PORT_LEN).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Copy a valid port name.
+pub fn port_name(s: &str) -> Option<PortName> {
+    if !is_port_name(s) {
+        return None;
+    }
+    let mut p = PortName::new();
+    p.push_str(s).ok()?;
+    Some(p)
+}
+
+fn is_type_name(s: &str) -> bool {
+    (1..=MAX_TYPE_LEN).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'))
+}
+
+/// Why a workflow definition was rejected. Wrapped in [`Error::Workflow`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WorkflowError {
+    /// A required top-level member is missing (`id`, `nodes`).
+    MissingField(&'static str),
+    /// A top-level member has the wrong JSON type.
+    FieldType(&'static str),
+    /// The workflow has no nodes.
+    NoNodes,
+    /// `nodes[index]` is not an object with string `key` and `type`.
+    BadNode {
+        /// Position in `nodes`.
+        index: usize,
+    },
+    /// `nodes[index].key` is not 1–64 bytes of `[A-Za-z0-9_-]`.
+    BadKey {
+        /// Position in `nodes`.
+        index: usize,
+    },
+    /// `nodes[index].type` is not 1–64 bytes of `[A-Za-z0-9_.-]`.
+    BadType {
+        /// Position in `nodes`.
+        index: usize,
+    },
+    /// `nodes[index].params` is present but not a JSON object.
+    BadParams {
+        /// Position in `nodes`.
+        index: usize,
+    },
+    /// Two nodes share a key.
+    DuplicateKey {
+        /// The key.
+        key: PartString,
+    },
+    /// `connections[index]` is not an object with string `from` and `to`
+    /// (and an optional string `port`).
+    BadConnection {
+        /// Position in `connections`.
+        index: usize,
+    },
+    /// `connections[index].port` is not 1–32 bytes of `[a-z0-9_]`.
+    BadPort {
+        /// Position in `connections`.
+        index: usize,
+    },
+    /// `connections[index]` names a node that does not exist.
+    DanglingConnection {
+        /// Position in `connections`.
+        index: usize,
+        /// `"from"` or `"to"`.
+        end: &'static str,
+    },
+    /// `connections[index]` leaves a wait node by a port it does not have.
+    UnknownPort {
+        /// Position in `connections`.
+        index: usize,
+        /// The port.
+        port: PortName,
+    },
+    /// `connections[index]` leaves a port that already leads to a node.
+    PortAlreadyConnected {
+        /// Position in `connections`.
+        index: usize,
+    },
+    /// The graph has a cycle through this node.
+    Cycle {
+        /// A node on the cycle.
+        key: PartString,
+    },
+    /// `start` names no node.
+    UnknownStart,
+    /// No `start` member and no node without incoming connections.
+    NoStart,
+    /// No `start` member and several nodes without incoming connections.
+    AmbiguousStart,
+}
+
+impl WorkflowError {
+    /// A stable snake_case code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            WorkflowError::MissingField(_) => "workflow_missing_field",
+            WorkflowError::FieldType(_) => "workflow_field_type",
+            WorkflowError::NoNodes => "workflow_no_nodes",
+            WorkflowError::BadNode { .. } => "workflow_bad_node",
+            WorkflowError::BadKey { .. } => "workflow_bad_node_key",
+            WorkflowError::BadType { .. } => "workflow_bad_node_type",
+            WorkflowError::BadParams { .. } => "workflow_bad_params",
+            WorkflowError::DuplicateKey { .. } => "workflow_duplicate_key",
+            WorkflowError::BadConnection { .. } => "workflow_bad_connection",
+            WorkflowError::BadPort { .. } => "workflow_bad_port",
+            WorkflowError::DanglingConnection { .. } => "workflow_dangling_connection",
+            WorkflowError::UnknownPort { .. } => "workflow_unknown_port",
+            WorkflowError::PortAlreadyConnected { .. } => "workflow_port_already_connected",
+            WorkflowError::Cycle { .. } => "workflow_cycle",
+            WorkflowError::UnknownStart => "workflow_unknown_start",
+            WorkflowError::NoStart => "workflow_no_start",
+            WorkflowError::AmbiguousStart => "workflow_ambiguous_start",
+        }
+    }
+}
+
+impl fmt::Display for WorkflowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WorkflowError::MissingField(m) => write!(f, "workflow is missing '{m}'"),
+            WorkflowError::FieldType(m) => write!(
+                f,
+                "workflow member '{m}' has the wrong type (id and start: string; nodes and connections: array)"
+            ),
+            WorkflowError::NoNodes => f.write_str("workflow has no nodes"),
+            WorkflowError::BadNode { index } => write!(
+                f,
+                "nodes[{index}] must be an object with string 'key' and 'type' and an optional object 'params'"
+            ),
+            WorkflowError::BadKey { index } => write!(
+                f,
+                "nodes[{index}].key must be 1-64 bytes of [A-Za-z0-9_-]"
+            ),
+            WorkflowError::BadType { index } => write!(
+                f,
+                "nodes[{index}].type must be 1-64 bytes of [A-Za-z0-9_.-]"
+            ),
+            WorkflowError::BadParams { index } => {
+                write!(f, "nodes[{index}].params must be a JSON object")
+            }
+            WorkflowError::DuplicateKey { key } => {
+                write!(f, "duplicate node key '{key}'")
+            }
+            WorkflowError::BadConnection { index } => write!(
+                f,
+                "connections[{index}] must be an object with string 'from' and 'to' and an optional string 'port'"
+            ),
+            WorkflowError::BadPort { index } => write!(
+                f,
+                "connections[{index}].port must be 1-32 bytes of [a-z0-9_]"
+            ),
+            WorkflowError::DanglingConnection { index, end } => write!(
+                f,
+                "connections[{index}].{end} names no node of this workflow"
+            ),
+            WorkflowError::UnknownPort { index, port } => write!(
+                f,
+                "connections[{index}]: a wait node has no output port '{port}' (main, timeout, error)"
+            ),
+            WorkflowError::PortAlreadyConnected { index } => write!(
+                f,
+                "connections[{index}]: this node's port already leads to another node"
+            ),
+            WorkflowError::Cycle { key } => {
+                write!(f, "the workflow has a cycle through node '{key}'")
+            }
+            WorkflowError::UnknownStart => f.write_str("'start' names no node of this workflow"),
+            WorkflowError::NoStart => f.write_str(
+                "no start node: every node has an incoming connection; name one in 'start'",
+            ),
+            WorkflowError::AmbiguousStart => f.write_str(
+                "several nodes have no incoming connection; name the start node in 'start'",
+            ),
+        }
+    }
+}
+
+impl From<WorkflowError> for Error {
+    fn from(e: WorkflowError) -> Self {
+        Error::Workflow(e)
+    }
+}
+
+/// One node of a workflow, borrowing the definition text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Node<'a> {
+    /// The node id (`key`).
+    pub key: &'a str,
+    /// The node type (`type`): `wait` runs in the core, `trigger` passes its
+    /// input through, everything else goes to the host's handler.
+    pub node_type: &'a str,
+    /// The raw `params` object (`{}` when absent).
+    pub params: &'a str,
+}
+
+impl Node<'_> {
+    /// Whether this is a `wait` node.
+    pub fn is_wait(&self) -> bool {
+        self.node_type == WAIT_TYPE
+    }
+
+    /// Whether this is a `wait` node whose params say `"mode": "webhook"`.
+    pub fn is_webhook_wait(&self) -> bool {
+        self.is_wait()
+            && matches!(
+                json::find_member(self.params, "mode")
+                    .ok()
+                    .flatten()
+                    .and_then(json::plain_str),
+                Some("webhook")
+            )
+    }
+}
+
+/// One connection: node `from` leaves by `port` to node `to` (node indices).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Connection<'a> {
+    /// Index of the source node.
+    pub from: u16,
+    /// Output port of the source node.
+    pub port: &'a str,
+    /// Index of the target node.
+    pub to: u16,
+}
+
+/// A validated workflow definition borrowing its JSON text.
+///
+/// `N` and `C` are the node and connection capacities. [`Workflow::parse`]
+/// uses the defaults; [`Workflow::parse_with_capacity`] any others.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECTIONS> {
+    id: &'a str,
+    nodes: heapless::Vec<Node<'a>, N>,
+    connections: heapless::Vec<Connection<'a>, C>,
+    start: u16,
+}
+
+/// Whitespace skip for the array walk below (the value scanning itself is
+/// [`json::skip_value`]).
+fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
+        i += 1;
+    }
+    i
+}
+
+/// Call `f` with each raw element of the JSON array `arr` (already validated).
+fn for_each_element<'a>(
+    arr: &'a str,
+    mut f: impl FnMut(usize, &'a str) -> Result<()>,
+) -> Result<()> {
+    let b = arr.as_bytes();
+    let mut i = skip_ws(b, 0);
+    if b.get(i) != Some(&b'[') {
+        return Err(Error::Json("expected an array"));
+    }
+    i = skip_ws(b, i + 1);
+    if b.get(i) == Some(&b']') {
+        return Ok(());
+    }
+    let mut index = 0;
+    loop {
+        let end = json::skip_value(b, i)?;
+        f(index, &arr[i..end])?;
+        index += 1;
+        i = skip_ws(b, end);
+        match b.get(i) {
+            Some(b',') => i = skip_ws(b, i + 1),
+            Some(b']') => return Ok(()),
+            _ => return Err(Error::Json("expected ',' or ']'")),
+        }
+    }
+}
+
+/// The typed members of a node; `params` is taken raw with [`json::find_member`].
+#[derive(serde::Deserialize)]
+struct NodeFields<'a> {
+    key: &'a str,
+    #[serde(rename = "type")]
+    node_type: &'a str,
+}
+
+/// The members of a connection.
+#[derive(serde::Deserialize)]
+struct ConnectionFields<'a> {
+    from: &'a str,
+    to: &'a str,
+    port: Option<&'a str>,
+}
+
+impl<'a> Workflow<'a> {
+    /// Parse and validate a definition with the default capacities
+    /// ([`MAX_NODES`] nodes, [`MAX_CONNECTIONS`] connections).
+    pub fn parse(text: &'a str) -> Result<Self> {
+        Self::parse_with_capacity(text)
+    }
+}
+
+impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
+    /// Parse and validate a definition with capacities `N` and `C`.
+    pub fn parse_with_capacity(text: &'a str) -> Result<Self> {
+        const { assert!(N <= u16::MAX as usize, "node capacity must fit in u16") };
+        let text = json::validate_object(text, "workflow")?;
+        let (mut id, mut nodes_raw, mut conns_raw, mut start_raw) = (None, None, None, None);
+        for m in json::members(text)? {
+            let (k, v) = m?;
+            match k {
+                "id" => id = Some(v),
+                "nodes" => nodes_raw = Some(v),
+                "connections" => conns_raw = Some(v),
+                "start" => start_raw = Some(v),
+                _ => {}
+            }
+        }
+        let id = id.ok_or(WorkflowError::MissingField("id"))?;
+        let id = json::plain_str(id).ok_or(WorkflowError::FieldType("id"))?;
+        id::validate_part(Part::WorkflowId, id)?;
+
+        let nodes_raw = nodes_raw.ok_or(WorkflowError::MissingField("nodes"))?;
+        if !nodes_raw.starts_with('[') {
+            return Err(WorkflowError::FieldType("nodes").into());
+        }
+        let mut nodes = heapless::Vec::<Node<'a>, N>::new();
+        for_each_element(nodes_raw, |index, raw| {
+            let node = parse_node(index, raw)?;
+            if nodes.iter().any(|n| n.key == node.key) {
+                return Err(WorkflowError::DuplicateKey {
+                    key: id::part_string(Part::NodeId, node.key)?,
+                }
+                .into());
+            }
+            nodes.push(node).map_err(|_| Error::Capacity {
+                what: "workflow nodes",
+                limit: N,
+            })
+        })?;
+        if nodes.is_empty() {
+            return Err(WorkflowError::NoNodes.into());
+        }
+
+        let index_of = |key: &str| nodes.iter().position(|n| n.key == key);
+        let mut connections = heapless::Vec::<Connection<'a>, C>::new();
+        if let Some(raw) = conns_raw {
+            if !raw.starts_with('[') {
+                return Err(WorkflowError::FieldType("connections").into());
+            }
+            for_each_element(raw, |index, raw| {
+                let bad = || Error::from(WorkflowError::BadConnection { index });
+                if !raw.starts_with('{') {
+                    return Err(bad());
+                }
+                let (c, _): (ConnectionFields, usize) =
+                    serde_json_core::from_str(raw).map_err(|_| bad())?;
+                let port = c.port.unwrap_or(MAIN_PORT);
+                if !is_port_name(port) {
+                    return Err(WorkflowError::BadPort { index }.into());
+                }
+                let from = index_of(c.from)
+                    .ok_or(WorkflowError::DanglingConnection { index, end: "from" })?;
+                let to =
+                    index_of(c.to).ok_or(WorkflowError::DanglingConnection { index, end: "to" })?;
+                if nodes[from].is_wait() && !WAIT_PORTS.contains(&port) {
+                    return Err(WorkflowError::UnknownPort {
+                        index,
+                        port: port_name(port).unwrap_or_default(),
+                    }
+                    .into());
+                }
+                let (from, to) = (from as u16, to as u16);
+                if connections.iter().any(|e| e.from == from && e.port == port) {
+                    return Err(WorkflowError::PortAlreadyConnected { index }.into());
+                }
+                connections
+                    .push(Connection { from, port, to })
+                    .map_err(|_| Error::Capacity {
+                        what: "workflow connections",
+                        limit: C,
+                    })
+            })?;
+        }
+
+        // Kahn's algorithm: count incoming edges, peel off sources; whatever
+        // remains lies on (or behind) a cycle.
+        let mut indegree = [0u16; N];
+        for c in &connections {
+            indegree[c.to as usize] += 1;
+        }
+        let roots = indegree[..nodes.len()].iter().filter(|&&d| d == 0).count();
+        let start = match start_raw {
+            Some(raw) => {
+                let key = json::plain_str(raw).ok_or(WorkflowError::FieldType("start"))?;
+                index_of(key).ok_or(WorkflowError::UnknownStart)?
+            }
+            None => match roots {
+                0 => {
+                    // Every node has an input, so there is a cycle; report it.
+                    check_acyclic(&nodes, &connections, indegree)?;
+                    return Err(WorkflowError::NoStart.into());
+                }
+                1 => indegree[..nodes.len()]
+                    .iter()
+                    .position(|&d| d == 0)
+                    .unwrap_or(0),
+                _ => return Err(WorkflowError::AmbiguousStart.into()),
+            },
+        };
+        check_acyclic(&nodes, &connections, indegree)?;
+        Ok(Workflow {
+            id,
+            nodes,
+            connections,
+            start: start as u16,
+        })
+    }
+
+    /// The workflow id.
+    pub fn id(&self) -> &'a str {
+        self.id
+    }
+
+    /// All nodes, in definition order.
+    pub fn nodes(&self) -> &[Node<'a>] {
+        &self.nodes
+    }
+
+    /// All connections, in definition order.
+    pub fn connections(&self) -> &[Connection<'a>] {
+        &self.connections
+    }
+
+    /// The node at `index`.
+    pub fn node(&self, index: usize) -> Option<&Node<'a>> {
+        self.nodes.get(index)
+    }
+
+    /// The index of the node with this key.
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.nodes.iter().position(|n| n.key == key)
+    }
+
+    /// The node with this key.
+    pub fn find(&self, key: &str) -> Option<&Node<'a>> {
+        self.nodes.iter().find(|n| n.key == key)
+    }
+
+    /// Index of the start node.
+    pub fn start_index(&self) -> usize {
+        self.start as usize
+    }
+
+    /// The start node.
+    pub fn start(&self) -> &Node<'a> {
+        &self.nodes[self.start as usize]
+    }
+
+    /// The node that `port` of node `from` leads to, if it is connected.
+    pub fn next(&self, from: usize, port: &str) -> Option<usize> {
+        self.connections
+            .iter()
+            .find(|c| c.from as usize == from && c.port == port)
+            .map(|c| c.to as usize)
+    }
+
+    /// Whether `port` of node `from` is connected.
+    pub fn has_port(&self, from: usize, port: &str) -> bool {
+        self.next(from, port).is_some()
+    }
+
+    /// All `wait` nodes.
+    pub fn wait_nodes(&self) -> impl Iterator<Item = &Node<'a>> + '_ {
+        self.nodes.iter().filter(|n| n.is_wait())
+    }
+
+    /// The `wait` nodes in webhook mode: one resume URL each at execution
+    /// start. The mode must be the literal string `"webhook"`.
+    pub fn webhook_wait_nodes(&self) -> impl Iterator<Item = &Node<'a>> + '_ {
+        self.nodes.iter().filter(|n| n.is_webhook_wait())
+    }
+}
+
+fn parse_node(index: usize, raw: &str) -> Result<Node<'_>> {
+    let bad = || Error::from(WorkflowError::BadNode { index });
+    if !raw.starts_with('{') {
+        return Err(bad());
+    }
+    let (f, _): (NodeFields, usize) = serde_json_core::from_str(raw).map_err(|_| bad())?;
+    if id::validate_part(Part::NodeId, f.key).is_err() {
+        return Err(WorkflowError::BadKey { index }.into());
+    }
+    if !is_type_name(f.node_type) {
+        return Err(WorkflowError::BadType { index }.into());
+    }
+    let params = match json::find_member(raw, "params")? {
+        None | Some("null") => "{}",
+        Some(p) if p.starts_with('{') => p,
+        Some(_) => return Err(WorkflowError::BadParams { index }.into()),
+    };
+    if params.len() > MAX_PARAMS_LEN {
+        return Err(Error::Capacity {
+            what: "node params",
+            limit: MAX_PARAMS_LEN,
+        });
+    }
+    Ok(Node {
+        key: f.key,
+        node_type: f.node_type,
+        params,
+    })
+}
+
+fn check_acyclic<const N: usize>(
+    nodes: &[Node<'_>],
+    connections: &[Connection<'_>],
+    mut indegree: [u16; N],
+) -> Result<()> {
+    let mut queue = [0u16; N];
+    let (mut head, mut tail) = (0, 0);
+    for (i, &d) in indegree[..nodes.len()].iter().enumerate() {
+        if d == 0 {
+            queue[tail] = i as u16;
+            tail += 1;
+        }
+    }
+    while head < tail {
+        let n = queue[head];
+        head += 1;
+        for c in connections.iter().filter(|c| c.from == n) {
+            indegree[c.to as usize] -= 1;
+            if indegree[c.to as usize] == 0 {
+                queue[tail] = c.to;
+                tail += 1;
+            }
+        }
+    }
+    if tail == nodes.len() {
+        return Ok(());
+    }
+    // Walk backwards from a remaining node along remaining edges: every node
+    // left has a remaining predecessor, so after N steps we stand on a cycle.
+    let mut at = indegree[..nodes.len()]
+        .iter()
+        .position(|&d| d > 0)
+        .unwrap_or(0);
+    for _ in 0..nodes.len() {
+        if let Some(c) = connections
+            .iter()
+            .find(|c| c.to as usize == at && indegree[c.from as usize] > 0)
+        {
+            at = c.from as usize;
+        }
+    }
+    Err(WorkflowError::Cycle {
+        key: id::part_string(Part::NodeId, nodes[at].key)?,
+    }
+    .into())
+}
+
+impl<const N: usize, const C: usize> fmt::Debug for Workflow<'_, N, C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Workflow")
+            .field("id", &self.id)
+            .field("nodes", &self.nodes.len())
+            .field("connections", &self.connections.len())
+            .field("start", &self.start().key)
+            .finish()
+    }
+}

@@ -1,0 +1,178 @@
+//! Proof that executions never touch the heap: a counting global allocator
+//! sees zero allocations across workflow parsing, start, run, suspension,
+//! state serialization, restore, resume, expiry and cleanup.
+//!
+//! One test function only: the counter is global to the process, and the
+//! test harness would allocate for a second test running in parallel.
+
+// Handlers return NodeError (240 bytes) inline: the core has no heap to box it.
+#![allow(clippy::result_large_err)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use prana_webhook_core::executor::{
+    self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
+    MAX_STATE_JSON_LEN,
+};
+use prana_webhook_core::id::IdGenerator;
+use prana_webhook_core::json;
+use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
+use prana_webhook_core::route::{decide_resume, Decision};
+use prana_webhook_core::url::BaseUrl;
+use prana_webhook_core::wait::Suspension;
+use prana_webhook_core::workflow::Workflow;
+
+struct Counting;
+
+static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+const APPROVAL: &str = include_str!("../../examples/workflows/approval.json");
+const T0: u64 = 1_751_450_400_000;
+
+/// `log`, `if` and `set` without a heap; remembers the last log message.
+struct Handlers {
+    last_log: [u8; 512],
+    last_log_len: usize,
+}
+
+fn put(out: &mut [u8], s: &str) -> Result<usize, NodeError> {
+    let dst = out
+        .get_mut(..s.len())
+        .ok_or_else(|| NodeError::new("output_too_large", "output does not fit"))?;
+    dst.copy_from_slice(s.as_bytes());
+    Ok(s.len())
+}
+
+impl NodeHandler for Handlers {
+    fn run(&mut self, call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
+        let param = |k: &str| json::find_member(call.params, k).ok().flatten();
+        match call.node_type {
+            "log" => {
+                let msg = param("message").and_then(json::plain_str).unwrap_or("");
+                let n = msg.len().min(self.last_log.len());
+                self.last_log[..n].copy_from_slice(&msg.as_bytes()[..n]);
+                self.last_log_len = n;
+                Ok(NodeOutput::main(put(out, call.input)?))
+            }
+            "if" => {
+                let field = param("field").and_then(json::plain_str).unwrap_or("");
+                let actual = json::find_member(call.input, field).ok().flatten();
+                let port = if actual.is_some() && actual == param("equals") {
+                    "true"
+                } else {
+                    "false"
+                };
+                NodeOutput::new(port, put(out, call.input)?)
+            }
+            "set" => Ok(NodeOutput::main(put(
+                out,
+                param("value").unwrap_or("null"),
+            )?)),
+            _ => Err(NodeError::new("unknown_type", call.node_type)),
+        }
+    }
+}
+
+#[test]
+fn executions_do_not_allocate() {
+    // Buffers the host owns, made before counting.
+    let mut state_json = [0u8; MAX_STATE_JSON_LEN];
+    let mut reg_json = [0u8; MAX_JSON_LEN];
+    let mut h = Handlers {
+        last_log: [0; 512],
+        last_log_len: 0,
+    };
+
+    let before = ALLOCATIONS.load(Ordering::SeqCst);
+
+    let wf = Workflow::parse(APPROVAL).unwrap();
+    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+    let mut ids = IdGenerator::from_seed([42; 32]);
+
+    // Approval: start, persist registrations, run to the suspension.
+    let mut state: ExecutionState = executor::start(&wf, "exec-1", &base, &mut ids, T0).unwrap();
+    for reg in state.context().registrations() {
+        let n = reg.to_json(&mut reg_json).unwrap();
+        assert_eq!(WebhookRegistration::from_json(&reg_json[..n]).unwrap(), reg);
+    }
+    let url = state.context().resume_url("wait_approval").unwrap();
+    let r = executor::run(&wf, &mut state, &mut h, r#"{"request": "laptop"}"#, T0).unwrap();
+    assert!(core::str::from_utf8(&h.last_log[..h.last_log_len])
+        .unwrap()
+        .ends_with(url.as_str()));
+    let Outcome::Suspended {
+        suspension: Suspension::Webhook { registration, .. },
+        ..
+    } = &r.outcome
+    else {
+        panic!()
+    };
+    let resume_id = registration.resume_id.clone();
+    let n = registration.to_json(&mut reg_json).unwrap();
+    let persisted = WebhookRegistration::from_json(&reg_json[..n]).unwrap();
+
+    // Serialize, drop, restore, route, resume.
+    let n = state.to_json(&mut state_json).unwrap();
+    drop(state);
+    let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+    assert!(matches!(
+        decide_resume(resume_id.as_str(), Some(&persisted), T0 + 1),
+        Decision::Resume(_)
+    ));
+    let r = executor::resume(
+        &wf,
+        &mut state,
+        &mut h,
+        resume_id.as_str(),
+        r#"{"approved": true}"#,
+        T0 + 1,
+    )
+    .unwrap();
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(state.output(), r#"{ "result": "approved" }"#);
+    let n = state.to_json(&mut state_json).unwrap();
+    let done: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+    assert_eq!(done.status(), ExecutionStatus::Completed);
+
+    // The same through the timeout.
+    let mut state: ExecutionState = executor::start(&wf, "exec-2", &base, &mut ids, T0).unwrap();
+    executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+    let n = state.to_json(&mut state_json).unwrap();
+    let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+    let id = state.waiting_resume_id().unwrap().clone();
+    let r = executor::expire(&wf, &mut state, &mut h, id.as_str(), T0 + 25 * 3_600_000).unwrap();
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(state.output(), r#"{ "result": "timed_out" }"#);
+    // And a refused double resume.
+    let err = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0).unwrap_err();
+    assert_eq!(
+        err.to_string_buf().as_str(),
+        "Can only resume suspended executions"
+    );
+
+    let after = ALLOCATIONS.load(Ordering::SeqCst);
+    assert_eq!(after - before, 0, "heap allocations during executions");
+}

@@ -1,0 +1,394 @@
+//! Every parameter rule, default, limit and message of the unified wait
+//! action (Prana's, verbatim), and webhook activation against a context.
+
+use prana_webhook_core::context::ExecutionContext;
+use prana_webhook_core::id::IdGenerator;
+use prana_webhook_core::lifecycle::Status;
+use prana_webhook_core::url::BaseUrl;
+use prana_webhook_core::wait::{self, Suspension, WaitError, WaitMode, WaitParams};
+use prana_webhook_core::workflow::Workflow;
+use prana_webhook_core::Error;
+
+/// 2025-07-02T10:00:00Z.
+const NOW: u64 = 1_751_450_400_000;
+const HOUR_MS: u64 = 3_600_000;
+
+fn refused(params: &str) -> (WaitError, String) {
+    match wait::parse(params, NOW) {
+        Err(Error::Wait(e)) => {
+            let msg = Error::Wait(e.clone()).to_string_buf().to_string();
+            (e, msg)
+        }
+        other => panic!("{params}: expected a wait error, got {other:?}"),
+    }
+}
+
+fn assert_refused(params: &str, expected: WaitError, message: &str) {
+    let (e, msg) = refused(params);
+    assert_eq!(e, expected, "{params}");
+    assert_eq!(msg, message, "{params}");
+}
+
+#[test]
+fn mode_rules() {
+    for p in [r#"{}"#, r#"{"mode": null}"#, r#"{"duration": 5}"#] {
+        assert_refused(p, WaitError::ModeRequired, "mode is required");
+    }
+    for p in [
+        r#"{"mode": "sleep"}"#,
+        r#"{"mode": "Webhook"}"#,
+        r#"{"mode": 1}"#,
+        r#"{"mode": ["webhook"]}"#,
+        r#"{"mode": ""}"#,
+    ] {
+        assert_refused(
+            p,
+            WaitError::ModeInvalid,
+            "mode must be 'interval', 'schedule', or 'webhook'",
+        );
+    }
+    assert_eq!(wait::parse("[]", NOW).unwrap_err().code(), "not_an_object");
+    assert_eq!(wait::parse("{", NOW).unwrap_err().code(), "invalid_json");
+}
+
+#[test]
+fn interval_rules() {
+    for p in [
+        r#"{"mode": "interval"}"#,
+        r#"{"mode": "interval", "duration": null}"#,
+    ] {
+        assert_refused(p, WaitError::DurationRequired, "duration is required");
+    }
+    for d in ["0", "-1", "-0.5", "0.0", r#""5""#, "true", "{}", "[1]"] {
+        let p = format!(r#"{{"mode": "interval", "duration": {d}}}"#);
+        assert_refused(
+            &p,
+            WaitError::DurationInvalid,
+            "duration must be a positive number",
+        );
+    }
+    for u in [r#""days""#, r#""MS""#, r#""second""#, "null", "1", r#""""#] {
+        let p = format!(r#"{{"mode": "interval", "duration": 5, "unit": {u}}}"#);
+        assert_refused(
+            &p,
+            WaitError::UnitInvalid,
+            "unit must be 'ms', 'seconds', 'minutes', or 'hours'",
+        );
+    }
+    // Duration is checked before unit, as in Prana.
+    assert_refused(
+        r#"{"mode": "interval", "duration": 0, "unit": "days"}"#,
+        WaitError::DurationInvalid,
+        "duration must be a positive number",
+    );
+    let cases: &[(&str, u64)] = &[
+        (r#""duration": 1500"#, 1500),
+        (r#""duration": 1500, "unit": "ms""#, 1500),
+        (r#""duration": 1.5, "unit": "seconds""#, 1500),
+        (r#""duration": 2, "unit": "minutes""#, 120_000),
+        (r#""duration": 1, "unit": "hours""#, HOUR_MS),
+        (r#""duration": 0.5, "unit": "hours""#, HOUR_MS / 2),
+        (r#""duration": 2.9"#, 2),
+        (r#""duration": 1e3"#, 1000),
+    ];
+    for (members, ms) in cases {
+        let p = format!(r#"{{"mode": "interval", {members}}}"#);
+        assert_eq!(
+            wait::parse(&p, NOW).unwrap(),
+            WaitParams::Interval {
+                duration_ms: *ms,
+                resume_at: NOW + ms
+            },
+            "{p}"
+        );
+    }
+}
+
+#[test]
+fn schedule_rules() {
+    for p in [
+        r#"{"mode": "schedule"}"#,
+        r#"{"mode": "schedule", "schedule_at": null}"#,
+    ] {
+        assert_refused(p, WaitError::ScheduleAtRequired, "schedule_at is required");
+    }
+    for at in [
+        "1751450400000",
+        r#""tomorrow""#,
+        r#""2025-07-03""#,
+        r#""2025-07-03T10:00:00""#,
+        r#""2025-07-03T10:00""#,
+        r#""2025-02-30T10:00:00Z""#,
+        r#""2025-07-03T25:00:00Z""#,
+        r#""2025-07-03T10:00:00+25:00""#,
+        r#""2025/07/03 10:00:00Z""#,
+        "true",
+        "{}",
+    ] {
+        let p = format!(r#"{{"mode": "schedule", "schedule_at": {at}}}"#);
+        assert_refused(
+            &p,
+            WaitError::ScheduleAtInvalid,
+            "schedule_at must be an ISO8601 datetime string",
+        );
+    }
+    for at in [
+        "2025-07-02T10:00:00Z",      // now: not in the future
+        "2025-07-02T09:59:59.999Z",  // a millisecond ago
+        "2025-07-02T15:29:59+05:30", // 09:59:59Z
+        "2025-07-02T05:00:00-05:00", // exactly now
+        "1970-01-01T00:00:00Z",
+        "0001-01-01T00:00:00Z",
+    ] {
+        let p = format!(r#"{{"mode": "schedule", "schedule_at": "{at}"}}"#);
+        assert_refused(
+            &p,
+            WaitError::ScheduleAtPast,
+            "schedule_at must be in the future",
+        );
+    }
+    let cases: &[(&str, u64)] = &[
+        ("2025-07-02T10:00:00.001Z", NOW + 1),
+        ("2025-07-02T11:00:00Z", NOW + HOUR_MS),
+        ("2025-07-02T16:30:00+05:30", NOW + HOUR_MS),
+        ("2025-07-02T06:00:00-05:00", NOW + HOUR_MS),
+        ("2025-07-02T11:00:00+0000", NOW + HOUR_MS),
+        ("2025-07-02 11:00:00z", NOW + HOUR_MS),
+        ("2025-07-03T10:00:00.5+00:00", NOW + 24 * HOUR_MS + 500),
+    ];
+    for (at, resume_at) in cases {
+        let p = format!(r#"{{"mode": "schedule", "schedule_at": "{at}"}}"#);
+        assert_eq!(
+            wait::parse(&p, NOW).unwrap(),
+            WaitParams::Schedule {
+                resume_at: *resume_at,
+                timezone: "UTC"
+            },
+            "{at}"
+        );
+    }
+    let p = r#"{"mode": "schedule", "schedule_at": "2025-07-03T00:00:00Z", "timezone": "America/New_York"}"#;
+    assert!(matches!(
+        wait::parse(p, NOW).unwrap(),
+        WaitParams::Schedule {
+            timezone: "America/New_York",
+            ..
+        }
+    ));
+    let p = r#"{"mode": "schedule", "schedule_at": "2025-07-03T00:00:00Z", "timezone": 5}"#;
+    assert_eq!(refused(p).0, WaitError::TimezoneInvalid);
+}
+
+#[test]
+fn webhook_timeout_hours_rules() {
+    let msg = "timeout_hours must be a positive number between 1 and 8760 (1 year)";
+    for h in [
+        "0", "-1", "8761", "8760.001", "-0.5", "1e9", "null", r#""24""#, "true", "[]",
+    ] {
+        let p = format!(r#"{{"mode": "webhook", "timeout_hours": {h}}}"#);
+        assert_refused(&p, WaitError::TimeoutHoursInvalid, msg);
+    }
+    let cases: &[(&str, u64)] = &[
+        (r#"{"mode": "webhook"}"#, 24 * HOUR_MS),
+        (
+            r#"{"mode": "webhook", "timeout_hours": 8760}"#,
+            8760 * HOUR_MS,
+        ),
+        (r#"{"mode": "webhook", "timeout_hours": 1}"#, HOUR_MS),
+        // Prana accepts any number in (0, 8760], fractions included.
+        (r#"{"mode": "webhook", "timeout_hours": 0.5}"#, HOUR_MS / 2),
+        (r#"{"mode": "webhook", "timeout_hours": 48}"#, 48 * HOUR_MS),
+    ];
+    for (p, ms) in cases {
+        assert_eq!(
+            wait::parse(p, NOW).unwrap(),
+            WaitParams::Webhook {
+                timeout_ms: *ms,
+                webhook_config: "{}"
+            },
+            "{p}"
+        );
+    }
+    let p = r#"{"mode": "webhook", "webhook_config": {"a": [1]}}"#;
+    assert!(matches!(
+        wait::parse(p, NOW).unwrap(),
+        WaitParams::Webhook {
+            webhook_config: r#"{"a": [1]}"#,
+            ..
+        }
+    ));
+    let p = r#"{"mode": "webhook", "webhook_config": "x"}"#;
+    assert_eq!(wait::parse(p, NOW).unwrap_err().code(), "not_an_object");
+}
+
+#[test]
+fn codes_and_prana_types_are_stable() {
+    let all = [
+        (
+            WaitError::ModeRequired,
+            "wait_mode_required",
+            "config_error",
+        ),
+        (WaitError::ModeInvalid, "wait_mode_invalid", "config_error"),
+        (
+            WaitError::DurationRequired,
+            "wait_duration_required",
+            "interval_config_error",
+        ),
+        (
+            WaitError::DurationInvalid,
+            "wait_duration_invalid",
+            "interval_config_error",
+        ),
+        (
+            WaitError::UnitInvalid,
+            "wait_unit_invalid",
+            "interval_config_error",
+        ),
+        (
+            WaitError::ScheduleAtRequired,
+            "wait_schedule_at_required",
+            "schedule_config_error",
+        ),
+        (
+            WaitError::ScheduleAtInvalid,
+            "wait_schedule_at_invalid",
+            "schedule_config_error",
+        ),
+        (
+            WaitError::ScheduleAtPast,
+            "wait_schedule_at_past",
+            "schedule_config_error",
+        ),
+        (
+            WaitError::TimezoneInvalid,
+            "wait_timezone_invalid",
+            "schedule_config_error",
+        ),
+        (
+            WaitError::TimeoutHoursInvalid,
+            "wait_timeout_hours_invalid",
+            "webhook_config_error",
+        ),
+        (
+            WaitError::MissingNodeId,
+            "wait_missing_node_id",
+            "webhook_config_error",
+        ),
+    ];
+    for (e, code, ty) in all {
+        assert_eq!(e.code(), code);
+        assert_eq!(Error::Wait(e.clone()).code(), code);
+        assert_eq!(e.prana_type(), ty);
+    }
+}
+
+fn context() -> ExecutionContext {
+    let wf = Workflow::parse(
+        r#"{"id": "wf", "nodes": [
+            {"key": "w", "type": "wait", "params": {"mode": "webhook"}},
+            {"key": "t", "type": "wait", "params": {"mode": "interval", "duration": 5}}],
+          "connections": [{"from": "w", "to": "t"}]}"#,
+    )
+    .unwrap();
+    let base = BaseUrl::parse("http://127.0.0.1:8080").unwrap();
+    let mut ids = IdGenerator::from_seed([21; 32]);
+    ExecutionContext::for_workflow(&wf, "exec", &base, &mut ids, NOW - 10).unwrap()
+}
+
+#[test]
+fn webhook_activates_the_pending_registration() {
+    let mut ctx = context();
+    let id = ctx.resume_id("w").unwrap().clone();
+    let out = wait::execute(
+        r#"{"mode": "webhook", "timeout_hours": 2, "webhook_config": {"to": "ops"}}"#,
+        "w",
+        &mut ctx,
+        NOW,
+    )
+    .unwrap();
+    let t = out.transition.unwrap();
+    assert_eq!(
+        (t.resume_id.clone(), t.from, t.to),
+        (id.clone(), Status::Pending, Status::Active)
+    );
+    let Suspension::Webhook {
+        registration,
+        resume_url,
+        timeout_ms,
+    } = &out.suspension
+    else {
+        panic!()
+    };
+    assert_eq!(out.suspension.mode(), WaitMode::Webhook);
+    assert_eq!(*timeout_ms, 2 * HOUR_MS);
+    assert_eq!(registration.resume_id, id);
+    assert_eq!(registration.execution_id.as_str(), "exec");
+    assert_eq!(registration.node_id.as_str(), "w");
+    assert_eq!(registration.status, Status::Active);
+    assert_eq!(registration.created_at, NOW - 10);
+    assert_eq!(registration.expires_at, Some(NOW + 2 * HOUR_MS));
+    assert_eq!(registration.webhook_config.as_str(), r#"{"to": "ops"}"#);
+    assert_eq!(
+        resume_url.as_str(),
+        format!("http://127.0.0.1:8080/webhook/workflow/resume/{id}")
+    );
+    assert_eq!(out.suspension.deadline(), NOW + 2 * HOUR_MS);
+    // The context tracks the new state.
+    let reg = ctx.registration("w").unwrap();
+    assert_eq!(reg.status, Status::Active);
+    assert_eq!(reg.expires_at, Some(NOW + 2 * HOUR_MS));
+}
+
+#[test]
+fn webhook_without_resume_url_or_node_id_fails_clearly() {
+    let mut ctx = context();
+    // "t" is an interval wait: it has no resume URL.
+    let err = wait::execute(r#"{"mode": "webhook"}"#, "t", &mut ctx, NOW).unwrap_err();
+    assert_eq!(err.code(), "wait_no_resume_url");
+    assert!(err
+        .to_string_buf()
+        .starts_with("the execution context has no resume_url for wait node 't'"));
+    let err = wait::execute(r#"{"mode": "webhook"}"#, "", &mut ctx, NOW).unwrap_err();
+    assert_eq!(err, Error::Wait(WaitError::MissingNodeId));
+    // Parameter errors come first and leave the registration pending.
+    let err = wait::execute(
+        r#"{"mode": "webhook", "timeout_hours": 0}"#,
+        "w",
+        &mut ctx,
+        NOW,
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::Wait(WaitError::TimeoutHoursInvalid));
+    assert_eq!(ctx.registration("w").unwrap().status, Status::Pending);
+}
+
+#[test]
+fn timers_suspend_without_touching_registrations() {
+    let mut ctx = context();
+    let out = wait::execute(
+        r#"{"mode": "interval", "duration": 3, "unit": "minutes"}"#,
+        "t",
+        &mut ctx,
+        NOW,
+    )
+    .unwrap();
+    assert_eq!(out.transition, None);
+    assert_eq!(
+        out.suspension,
+        Suspension::Interval {
+            duration_ms: 180_000,
+            resume_at: NOW + 180_000
+        }
+    );
+    let out = wait::execute(
+        r#"{"mode": "schedule", "schedule_at": "2025-07-02T12:00:00+02:00"}"#,
+        "t",
+        &mut ctx,
+        NOW - 1,
+    )
+    .unwrap();
+    assert_eq!(out.suspension.deadline(), NOW);
+    assert!(matches!(&out.suspension, Suspension::Schedule { timezone, .. } if timezone == "UTC"));
+    assert_eq!(ctx.registration("w").unwrap().status, Status::Pending);
+}
