@@ -1,0 +1,955 @@
+//! Workflows and executions: start, run, suspend, resume, expire, with node
+//! handlers as C callbacks.
+
+use core::ffi::{c_char, c_void, CStr};
+
+use prana_webhook_core::executor::{
+    self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
+    RunResult,
+};
+use prana_webhook_core::wait::{Suspension, WaitMode};
+use prana_webhook_core::workflow::Workflow;
+
+use crate::abi::{
+    self, copy_to_array, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut,
+};
+use crate::ids::generator_mut;
+use crate::registration::{new_registration_handle, prana_registration};
+use crate::route::prana_transition;
+use crate::status::prana_status;
+use crate::urls::{base_ref, prana_base_url};
+use crate::{PRANA_ID_PART_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE, PRANA_URL_BUF_SIZE};
+
+/// Most nodes in a workflow.
+pub const PRANA_MAX_NODES: usize = 64;
+/// Most wait nodes in webhook mode per workflow (and transitions per call).
+pub const PRANA_MAX_WAIT_NODES: usize = 16;
+/// Largest node output, trigger payload or resume payload, in bytes.
+pub const PRANA_MAX_OUTPUT_LEN: usize = 4096;
+/// A buffer of this many bytes always holds an execution state's JSON and its NUL.
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 21249;
+/// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
+pub const PRANA_PORT_BUF_SIZE: usize = 33;
+/// Size of a node error code array (at most 32 bytes and the NUL).
+pub const PRANA_ERROR_CODE_BUF_SIZE: usize = 33;
+/// Size of a node error message array (at most 192 bytes and the NUL).
+pub const PRANA_ERROR_MESSAGE_BUF_SIZE: usize = 193;
+/// Size of the timezone array of a schedule wait (at most 64 bytes and the NUL).
+pub const PRANA_TIMEZONE_BUF_SIZE: usize = 65;
+
+const _: () = {
+    use prana_webhook_core::{executor as ex, wait, workflow as wf};
+    assert!(PRANA_MAX_NODES == wf::MAX_NODES);
+    assert!(PRANA_MAX_WAIT_NODES == wf::MAX_WAIT_NODES);
+    assert!(PRANA_MAX_OUTPUT_LEN == ex::MAX_OUTPUT_LEN);
+    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == ex::MAX_STATE_JSON_LEN + 1);
+    assert!(PRANA_PORT_BUF_SIZE == wf::MAX_PORT_LEN + 1);
+    assert!(PRANA_ERROR_CODE_BUF_SIZE == ex::MAX_ERROR_CODE_LEN + 1);
+    assert!(PRANA_ERROR_MESSAGE_BUF_SIZE == ex::MAX_ERROR_MESSAGE_LEN + 1);
+    assert!(PRANA_TIMEZONE_BUF_SIZE == wait::MAX_TIMEZONE_LEN + 1);
+};
+
+/// A parsed, validated workflow definition (JSON: `id`, `nodes` with `key`,
+/// `type`, `params`, `connections` with `from`, `port`, `to`, optional
+/// `start`). The library keeps its own copy of the JSON text.
+///
+/// Ownership: made by `prana_workflow_new`, owned by the caller, freed with
+/// `prana_workflow_free` (exactly once; NULL is a no-op), after every
+/// execution call that uses it has returned.
+///
+/// Thread safety: immutable; any number of threads may run executions of
+/// one workflow at the same time.
+pub struct prana_workflow {
+    // `wf` borrows `_text`. Declared first, so it is dropped first.
+    wf: Workflow<'static>,
+    _text: Box<str>,
+}
+
+/// The state of one execution: its registrations and resume URLs, where it
+/// stands, the last output and the trace. About 14 KiB.
+///
+/// Persistence is the host's: store `prana_execution_to_json` after each
+/// call and restore it with `prana_execution_from_json`, maybe in another
+/// process (re-create the workflow from its JSON there too).
+///
+/// Ownership: made by `prana_execution_start` or `_from_json`, owned by the
+/// caller, freed with `prana_execution_free` (exactly once; NULL is a no-op).
+///
+/// Thread safety: not synchronized. Getters only read and may run
+/// concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
+/// and need exclusive access.
+pub struct prana_execution {
+    state: ExecutionState,
+}
+
+/// Where an execution stands.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum prana_run_status {
+    /// Started, not run yet.
+    PRANA_EXECUTION_CREATED = 0,
+    /// Waiting at a wait node.
+    PRANA_EXECUTION_SUSPENDED = 1,
+    /// Finished: a port without a connection was reached.
+    PRANA_EXECUTION_COMPLETED = 2,
+    /// A node failed.
+    PRANA_EXECUTION_FAILED = 3,
+}
+
+/// The mode of a wait.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum prana_wait_mode {
+    /// Not waiting.
+    PRANA_WAIT_NONE = 0,
+    /// `interval`: resume at `resume_at` with `prana_execution_resume_timer`.
+    PRANA_WAIT_INTERVAL = 1,
+    /// `schedule`: resume at `resume_at` with `prana_execution_resume_timer`.
+    PRANA_WAIT_SCHEDULE = 2,
+    /// `webhook`: resume through the resume URL (`prana_execution_resume`), or
+    /// `prana_execution_expire` once `resume_at` (the expiry) has passed.
+    PRANA_WAIT_WEBHOOK = 3,
+}
+
+/// How an execution call ended.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum prana_outcome {
+    /// A port without a connection was reached; the last output is
+    /// `prana_execution_output`.
+    PRANA_OUTCOME_COMPLETED = 1,
+    /// Waiting at wait node `node_id`.
+    PRANA_OUTCOME_SUSPENDED = 2,
+    /// Node `node_id` failed with `error_code` / `error_message`.
+    PRANA_OUTCOME_FAILED = 3,
+}
+
+/// Borrowed text handed to a node handler: `ptr` points to `len` bytes of
+/// UTF-8 followed by a NUL (so it is also a C string). Valid only during
+/// the callback.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_str {
+    /// The text (NUL-terminated).
+    pub ptr: *const c_char,
+    /// Its length without the NUL.
+    pub len: usize,
+}
+
+/// What a node handler is asked to run. Every string is valid only during
+/// the callback.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_node_call {
+    /// The execution id.
+    pub execution_id: prana_str,
+    /// The workflow id.
+    pub workflow_id: prana_str,
+    /// The node id (its `key`).
+    pub node_id: prana_str,
+    /// The node `type` (anything but `wait` and `trigger`, which the library runs).
+    pub node_type: prana_str,
+    /// The node's params, a JSON object, with `{{ $execution... }}` expressions rendered.
+    pub params: prana_str,
+    /// The input JSON: the previous node's output, or the trigger or resume payload.
+    pub input: prana_str,
+    /// The `now` passed to the execution call, unix ms.
+    pub now: u64,
+}
+
+/// What a node handler reports, in a struct the library zeroes before the
+/// call. On success set `output_len` (JSON bytes written to `output`; 0
+/// means `null`) and optionally `port` ("" means "main"). On failure
+/// (return false) set `error_code` (snake_case; "" gives "node_failed") and
+/// `error_message`. Strings must be NUL-terminated within their arrays.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_node_result {
+    /// Bytes of JSON written at the start of `output`.
+    pub output_len: usize,
+    /// The output port: 1-32 bytes of `[a-z0-9_]`, or "" for "main".
+    pub port: [c_char; PRANA_PORT_BUF_SIZE],
+    /// The error code when failing.
+    pub error_code: [c_char; PRANA_ERROR_CODE_BUF_SIZE],
+    /// The error message when failing.
+    pub error_message: [c_char; PRANA_ERROR_MESSAGE_BUF_SIZE],
+}
+
+/// A node handler: runs every node whose type is not `wait` or `trigger`.
+///
+/// `user_data` is the pointer given to the execution call. Write the node's
+/// JSON output to `output` (at most `output_cap` = `PRANA_MAX_OUTPUT_LEN`
+/// bytes, no NUL needed) and fill `*result`; return true on success, false
+/// to fail the execution at this node. The output must be valid JSON or the
+/// node fails with "invalid_node_output"; a bad port fails it with
+/// "invalid_port".
+///
+/// The callback runs on the calling thread, must return normally (no
+/// `longjmp`, no C++ exception), and must not use the execution handle of
+/// the running call; other library functions may be called.
+pub type prana_node_handler = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        call: *const prana_node_call,
+        output: *mut c_char,
+        output_cap: usize,
+        result: *mut prana_node_result,
+    ) -> bool,
+>;
+
+/// A node failure as stored in an execution. Plain data.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_node_error {
+    /// Snake_case code, NUL-terminated ("" when there is no error).
+    pub code: [c_char; PRANA_ERROR_CODE_BUF_SIZE],
+    /// Message, NUL-terminated ("" when there is no error).
+    pub message: [c_char; PRANA_ERROR_MESSAGE_BUF_SIZE],
+}
+
+/// The result of `prana_execution_run`, `_resume`, `_expire` and
+/// `_resume_timer`. Plain data (about 7 KiB).
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_run_result {
+    /// Completed, suspended or failed.
+    pub outcome: prana_outcome,
+    /// The wait node (suspended) or the failing node (failed); "" when completed.
+    pub node_id: [c_char; PRANA_ID_PART_BUF_SIZE],
+    /// Suspended: the wait mode; else `PRANA_WAIT_NONE`.
+    pub wait_mode: prana_wait_mode,
+    /// Suspended: when the wait ends, unix ms (`resume_at` of a timer, the
+    /// expiry of a webhook); else 0.
+    pub resume_at: u64,
+    /// Webhook wait: the timeout in ms; else 0.
+    pub timeout_ms: u64,
+    /// Webhook wait: the resume ID the execution waits for; else "".
+    pub resume_id: [c_char; PRANA_RESUME_ID_BUF_SIZE],
+    /// Webhook wait: its resume URL; else "".
+    pub resume_url: [c_char; PRANA_URL_BUF_SIZE],
+    /// Webhook wait: the activated registration (with its `webhook_config`)
+    /// as JSON, to persist (`prana_registration_from_json` reads it); else "".
+    pub registration_json: [c_char; crate::PRANA_REGISTRATION_JSON_BUF_SIZE],
+    /// Schedule wait: the `timezone` parameter; else "".
+    pub timezone: [c_char; PRANA_TIMEZONE_BUF_SIZE],
+    /// Failed: the node error code; else "".
+    pub error_code: [c_char; PRANA_ERROR_CODE_BUF_SIZE],
+    /// Failed: the node error message; else "".
+    pub error_message: [c_char; PRANA_ERROR_MESSAGE_BUF_SIZE],
+    /// Number of entries used in `transitions`.
+    pub transition_count: usize,
+    /// Registration changes to apply with compare-and-set, in order. After
+    /// `prana_execution_resume` the first is the active -> consumed of the
+    /// resumed registration (skip it if `prana_decide_resume`'s transition
+    /// was already applied).
+    pub transitions: [prana_transition; PRANA_MAX_WAIT_NODES],
+}
+
+fn empty_transition() -> prana_transition {
+    prana_transition {
+        resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
+        resume_id_len: 0,
+        from: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_PENDING,
+        to: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_PENDING,
+    }
+}
+
+fn wait_mode_of(m: Option<WaitMode>) -> prana_wait_mode {
+    match m {
+        None => prana_wait_mode::PRANA_WAIT_NONE,
+        Some(WaitMode::Interval) => prana_wait_mode::PRANA_WAIT_INTERVAL,
+        Some(WaitMode::Schedule) => prana_wait_mode::PRANA_WAIT_SCHEDULE,
+        Some(WaitMode::Webhook) => prana_wait_mode::PRANA_WAIT_WEBHOOK,
+    }
+}
+
+impl prana_run_result {
+    fn from_core(r: &RunResult) -> FfiResult<prana_run_result> {
+        let mut out = prana_run_result {
+            outcome: prana_outcome::PRANA_OUTCOME_COMPLETED,
+            node_id: [0; PRANA_ID_PART_BUF_SIZE],
+            wait_mode: prana_wait_mode::PRANA_WAIT_NONE,
+            resume_at: 0,
+            timeout_ms: 0,
+            resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
+            resume_url: [0; PRANA_URL_BUF_SIZE],
+            registration_json: [0; crate::PRANA_REGISTRATION_JSON_BUF_SIZE],
+            timezone: [0; PRANA_TIMEZONE_BUF_SIZE],
+            error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
+            error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
+            transition_count: 0,
+            transitions: [empty_transition(); PRANA_MAX_WAIT_NODES],
+        };
+        match &r.outcome {
+            Outcome::Completed => {}
+            Outcome::Suspended {
+                node_id,
+                suspension,
+            } => {
+                out.outcome = prana_outcome::PRANA_OUTCOME_SUSPENDED;
+                copy_to_array(node_id, &mut out.node_id);
+                out.wait_mode = wait_mode_of(Some(suspension.mode()));
+                out.resume_at = suspension.deadline();
+                match suspension {
+                    Suspension::Interval { .. } => {}
+                    Suspension::Schedule { timezone, .. } => {
+                        copy_to_array(timezone, &mut out.timezone);
+                    }
+                    Suspension::Webhook {
+                        registration,
+                        resume_url,
+                        timeout_ms,
+                    } => {
+                        out.timeout_ms = *timeout_ms;
+                        copy_to_array(registration.resume_id.as_str(), &mut out.resume_id);
+                        copy_to_array(resume_url, &mut out.resume_url);
+                        let mut buf = [0u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN];
+                        let n = registration.to_json(&mut buf)?;
+                        let json = core::str::from_utf8(&buf[..n])
+                            .map_err(|_| Fail::invalid("registration JSON is not UTF-8"))?;
+                        copy_to_array(json, &mut out.registration_json);
+                    }
+                }
+            }
+            Outcome::Failed { node_id, error } => {
+                out.outcome = prana_outcome::PRANA_OUTCOME_FAILED;
+                copy_to_array(node_id, &mut out.node_id);
+                copy_to_array(&error.code, &mut out.error_code);
+                copy_to_array(&error.message, &mut out.error_message);
+            }
+        }
+        for (slot, t) in out.transitions.iter_mut().zip(r.transitions.iter()) {
+            *slot = prana_transition::from_core(t);
+        }
+        out.transition_count = r.transitions.len().min(PRANA_MAX_WAIT_NODES);
+        Ok(out)
+    }
+}
+
+/// The text of a NUL-terminated array written by C, if it is one.
+fn array_text(a: &[c_char]) -> Option<String> {
+    let end = a.iter().position(|c| *c == 0)?;
+    let bytes: Vec<u8> = a[..end].iter().map(|c| *c as u8).collect();
+    Some(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// The C callback as a core [`NodeHandler`].
+struct CHandler {
+    f: unsafe extern "C" fn(
+        *mut c_void,
+        *const prana_node_call,
+        *mut c_char,
+        usize,
+        *mut prana_node_result,
+    ) -> bool,
+    user_data: *mut c_void,
+}
+
+impl NodeHandler for CHandler {
+    fn run(&mut self, call: &NodeCall<'_>, output: &mut [u8]) -> Result<NodeOutput, NodeError> {
+        // NUL-terminated copies of the call's strings, alive during the callback.
+        let texts = [
+            call.execution_id,
+            call.workflow_id,
+            call.node_id,
+            call.node_type,
+            call.params,
+            call.input,
+        ];
+        let owned: Vec<Vec<u8>> = texts
+            .iter()
+            .map(|s| {
+                let mut v = Vec::with_capacity(s.len() + 1);
+                v.extend_from_slice(s.as_bytes());
+                v.push(0);
+                v
+            })
+            .collect();
+        let s = |i: usize| prana_str {
+            ptr: owned[i].as_ptr().cast(),
+            len: owned[i].len() - 1,
+        };
+        let c_call = prana_node_call {
+            execution_id: s(0),
+            workflow_id: s(1),
+            node_id: s(2),
+            node_type: s(3),
+            params: s(4),
+            input: s(5),
+            now: call.now,
+        };
+        let mut result = prana_node_result {
+            output_len: 0,
+            port: [0; PRANA_PORT_BUF_SIZE],
+            error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
+            error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
+        };
+        // SAFETY: `f` is the host's callback (non-NULL, checked by the
+        // caller); every pointer passed is valid for the call: `c_call` and
+        // the strings it points to live until the end of this function,
+        // `output` is a writable Rust buffer of `output.len()` bytes, and
+        // `result` is a local. The header requires the callback to return
+        // normally.
+        let ok = unsafe {
+            (self.f)(
+                self.user_data,
+                &c_call,
+                output.as_mut_ptr().cast(),
+                output.len(),
+                &mut result,
+            )
+        };
+        if !ok {
+            let code = array_text(&result.error_code)
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| "node_failed".into());
+            let message = array_text(&result.error_message)
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the node handler failed".into());
+            return Err(NodeError::new(&code, &message));
+        }
+        if result.output_len > output.len() {
+            return Err(NodeError::new(
+                "invalid_node_output",
+                "output_len exceeds the output buffer",
+            ));
+        }
+        let port = array_text(&result.port).ok_or_else(|| {
+            NodeError::new("invalid_port", "the handler's port is not NUL-terminated")
+        })?;
+        if port.is_empty() {
+            Ok(NodeOutput::main(result.output_len))
+        } else {
+            NodeOutput::new(&port, result.output_len)
+        }
+    }
+}
+
+fn c_handler(f: prana_node_handler, user_data: *mut c_void) -> FfiResult<CHandler> {
+    let f = f.ok_or_else(|| Fail::null("handler"))?;
+    Ok(CHandler { f, user_data })
+}
+
+/// Parse and validate a workflow definition (JSON text; the library keeps a
+/// copy). Errors: `PRANA_STATUS_WORKFLOW_*`, `PRANA_STATUS_INVALID_JSON`,
+/// `PRANA_STATUS_CAPACITY_EXCEEDED`. On success `*out` receives a new handle.
+#[no_mangle]
+pub extern "C" fn prana_workflow_new(
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut prana_workflow,
+) -> prana_status {
+    guard(|| {
+        let j = text(json, json_len, "json")?;
+        let out = Out::new(out, "out")?;
+        let owned: Box<str> = j.into();
+        // SAFETY: the `&'static str` points into the heap allocation of
+        // `owned`, which moves into the same `prana_workflow` as the parsed
+        // workflow and is never mutated or freed before it: `wf` is dropped
+        // first (field order) and no reference with the fake lifetime leaves
+        // this module (accessors reborrow for the handle's lifetime).
+        let text_ref: &'static str = unsafe { &*(owned.as_ref() as *const str) };
+        let wf = Workflow::parse(text_ref)?;
+        out.write(abi::into_handle(prana_workflow { wf, _text: owned }));
+        Ok(())
+    })
+}
+
+/// Free a workflow. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn prana_workflow_free(workflow: *mut prana_workflow) {
+    abi::free_handle(workflow);
+}
+
+fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a Workflow<'a>> {
+    handle(w, "workflow").map(|w| &w.wf)
+}
+
+/// Write the workflow id.
+#[no_mangle]
+pub extern "C" fn prana_workflow_id(
+    workflow: *const prana_workflow,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let w = wf_ref(workflow)?;
+        StrOut::new(buf, len, out_len)?.write(w.id())
+    })
+}
+
+/// The number of nodes.
+#[no_mangle]
+pub extern "C" fn prana_workflow_node_count(
+    workflow: *const prana_workflow,
+    out: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let w = wf_ref(workflow)?;
+        Out::new(out, "out")?.write(w.nodes().len());
+        Ok(())
+    })
+}
+
+/// The number of wait nodes in webhook mode (each gets a registration and
+/// a resume URL at execution start).
+#[no_mangle]
+pub extern "C" fn prana_workflow_webhook_wait_count(
+    workflow: *const prana_workflow,
+    out: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let w = wf_ref(workflow)?;
+        Out::new(out, "out")?.write(w.webhook_wait_nodes().count());
+        Ok(())
+    })
+}
+
+/// Start an execution of `workflow` with id `execution_id` (1-64 bytes of
+/// `[A-Za-z0-9_-]`): one pending registration with a fresh resume ID (from
+/// `generator`) per wait node in webhook mode; nothing runs yet. Persist
+/// its registrations (`prana_execution_registration`), then call
+/// `prana_execution_run`. On success `*out` receives a new handle.
+#[no_mangle]
+pub extern "C" fn prana_execution_start(
+    workflow: *const prana_workflow,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    base: *const prana_base_url,
+    generator: *mut crate::ids::prana_id_generator,
+    now: u64,
+    out: *mut *mut prana_execution,
+) -> prana_status {
+    guard(|| {
+        let w = wf_ref(workflow)?;
+        let e = text(execution_id, execution_id_len, "execution_id")?;
+        let b = base_ref(base)?;
+        let g = generator_mut(generator)?;
+        let out = Out::new(out, "out")?;
+        let state = executor::start(w, e, b, g, now)?;
+        out.write(abi::into_handle(prana_execution { state }));
+        Ok(())
+    })
+}
+
+/// Restore an execution from its JSON form. On success `*out` receives a
+/// new handle. Errors: `PRANA_STATUS_INVALID_JSON`,
+/// `PRANA_STATUS_EXECUTION_BAD_STATE`, id and URL statuses.
+#[no_mangle]
+pub extern "C" fn prana_execution_from_json(
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut prana_execution,
+) -> prana_status {
+    guard(|| {
+        let j = text(json, json_len, "json")?;
+        let out = Out::new(out, "out")?;
+        let state = ExecutionState::from_json(j.as_bytes())?;
+        out.write(abi::into_handle(prana_execution { state }));
+        Ok(())
+    })
+}
+
+/// Write the execution's JSON form, for the host's store (a buffer of
+/// `PRANA_EXECUTION_JSON_BUF_SIZE` bytes always suffices; a size query
+/// gives the exact size).
+#[no_mangle]
+pub extern "C" fn prana_execution_to_json(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let x = handle(execution, "execution")?;
+        let out = StrOut::new(buf, len, out_len)?;
+        let mut tmp = vec![0u8; PRANA_EXECUTION_JSON_BUF_SIZE];
+        let n = x.state.to_json(&mut tmp)?;
+        let s = core::str::from_utf8(&tmp[..n])
+            .map_err(|_| Fail::invalid("execution JSON is not UTF-8"))?;
+        out.write(s)
+    })
+}
+
+/// Free an execution. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn prana_execution_free(execution: *mut prana_execution) {
+    abi::free_handle(execution);
+}
+
+fn run_call(
+    workflow: *const prana_workflow,
+    execution: *mut prana_execution,
+    handler: prana_node_handler,
+    user_data: *mut c_void,
+    out: *mut prana_run_result,
+    body: impl FnOnce(
+        &Workflow<'_>,
+        &mut ExecutionState,
+        &mut CHandler,
+    ) -> prana_webhook_core::Result<RunResult>,
+) -> FfiResult {
+    let w = wf_ref(workflow)?;
+    let x = handle_mut(execution, "execution")?;
+    let mut h = c_handler(handler, user_data)?;
+    let out = Out::new(out, "out")?;
+    let r = body(w, &mut x.state, &mut h)?;
+    out.write(prana_run_result::from_core(&r)?);
+    Ok(())
+}
+
+/// Run a started execution from the start node with the trigger payload
+/// `input` (JSON, at most `PRANA_MAX_OUTPUT_LEN` bytes) until it completes,
+/// fails or suspends. Nodes other than `wait` and `trigger` go to `handler`
+/// (with `user_data`). A failing node is an outcome, not a call failure;
+/// the call fails (changing nothing) for bad arguments or
+/// `PRANA_STATUS_EXECUTION_ALREADY_STARTED` / `_WORKFLOW_MISMATCH`.
+#[no_mangle]
+pub extern "C" fn prana_execution_run(
+    workflow: *const prana_workflow,
+    execution: *mut prana_execution,
+    handler: prana_node_handler,
+    user_data: *mut c_void,
+    input: *const c_char,
+    input_len: usize,
+    now: u64,
+    out: *mut prana_run_result,
+) -> prana_status {
+    guard(|| {
+        let i = text(input, input_len, "input")?;
+        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
+            executor::run(w, s, h, i, now)
+        })
+    })
+}
+
+/// Resume a webhook wait: the request to `resume_id` brought `payload`
+/// (JSON, at most `PRANA_MAX_OUTPUT_LEN` bytes). Consumes the registration
+/// and continues through the wait node's `main` port with the payload as
+/// input. Refused, changing nothing: `PRANA_STATUS_EXECUTION_NOT_SUSPENDED`
+/// ("Can only resume suspended executions"), `_UNKNOWN_RESUME_ID`,
+/// `_NOT_WAITING_HERE`, `PRANA_STATUS_ALREADY_CONSUMED`,
+/// `PRANA_STATUS_REGISTRATION_EXPIRED` (then call `prana_execution_expire`).
+#[no_mangle]
+pub extern "C" fn prana_execution_resume(
+    workflow: *const prana_workflow,
+    execution: *mut prana_execution,
+    handler: prana_node_handler,
+    user_data: *mut c_void,
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    payload: *const c_char,
+    payload_len: usize,
+    now: u64,
+    out: *mut prana_run_result,
+) -> prana_status {
+    guard(|| {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let p = text(payload, payload_len, "payload")?;
+        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
+            executor::resume(w, s, h, r, p, now)
+        })
+    })
+}
+
+/// Expire a webhook wait (its timeout passed, or the host gives up): the
+/// registration becomes expired and the execution continues through the
+/// wait node's `timeout` port. The time is not checked.
+#[no_mangle]
+pub extern "C" fn prana_execution_expire(
+    workflow: *const prana_workflow,
+    execution: *mut prana_execution,
+    handler: prana_node_handler,
+    user_data: *mut c_void,
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    now: u64,
+    out: *mut prana_run_result,
+) -> prana_status {
+    guard(|| {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
+            executor::expire(w, s, h, r, now)
+        })
+    })
+}
+
+/// Continue an interval or schedule wait once `now` has reached its
+/// `resume_at`. Refused: `PRANA_STATUS_EXECUTION_NOT_DUE`, `_NOT_TIMER`,
+/// `_NOT_SUSPENDED`.
+#[no_mangle]
+pub extern "C" fn prana_execution_resume_timer(
+    workflow: *const prana_workflow,
+    execution: *mut prana_execution,
+    handler: prana_node_handler,
+    user_data: *mut c_void,
+    now: u64,
+    out: *mut prana_run_result,
+) -> prana_status {
+    guard(|| {
+        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
+            executor::resume_timer(w, s, h, now)
+        })
+    })
+}
+
+fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a ExecutionState> {
+    handle(x, "execution").map(|x| &x.state)
+}
+
+/// Where the execution stands.
+#[no_mangle]
+pub extern "C" fn prana_execution_status(
+    execution: *const prana_execution,
+    out: *mut prana_run_status,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        let st = match x.status() {
+            ExecutionStatus::Created => prana_run_status::PRANA_EXECUTION_CREATED,
+            ExecutionStatus::Suspended => prana_run_status::PRANA_EXECUTION_SUSPENDED,
+            ExecutionStatus::Completed => prana_run_status::PRANA_EXECUTION_COMPLETED,
+            ExecutionStatus::Failed => prana_run_status::PRANA_EXECUTION_FAILED,
+        };
+        Out::new(out, "out")?.write(st);
+        Ok(())
+    })
+}
+
+/// The mode of the wait the execution is suspended in (`PRANA_WAIT_NONE`
+/// when not suspended).
+#[no_mangle]
+pub extern "C" fn prana_execution_wait_mode(
+    execution: *const prana_execution,
+    out: *mut prana_wait_mode,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        Out::new(out, "out")?.write(wait_mode_of(x.wait_mode()));
+        Ok(())
+    })
+}
+
+/// When the current wait ends (unix ms): a timer's `resume_at` or a
+/// webhook's expiry, after which the host calls `prana_execution_expire`.
+/// `*out_has` is false (and `*out` 0) when not waiting.
+#[no_mangle]
+pub extern "C" fn prana_execution_resume_at(
+    execution: *const prana_execution,
+    out_has: *mut bool,
+    out: *mut u64,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        let out_has = Out::new(out_has, "out_has")?;
+        let out = Out::new(out, "out")?;
+        out_has.write(x.resume_at().is_some());
+        out.write(x.resume_at().unwrap_or(0));
+        Ok(())
+    })
+}
+
+/// Shared body of the string getters.
+fn exec_str(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    get: impl FnOnce(&ExecutionState) -> String,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        let out = StrOut::new(buf, len, out_len)?;
+        out.write(&get(x))
+    })
+}
+
+/// Write the execution id.
+#[no_mangle]
+pub extern "C" fn prana_execution_id(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    exec_str(execution, buf, len, out_len, |x| x.execution_id().into())
+}
+
+/// Write the workflow id.
+#[no_mangle]
+pub extern "C" fn prana_execution_workflow_id(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    exec_str(execution, buf, len, out_len, |x| x.workflow_id().into())
+}
+
+/// Write the wait node the execution is suspended at, or the node that
+/// failed; "" otherwise.
+#[no_mangle]
+pub extern "C" fn prana_execution_current_node(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    exec_str(execution, buf, len, out_len, |x| {
+        x.current_node().unwrap_or("").into()
+    })
+}
+
+/// Write the resume ID the execution waits for (suspended at a webhook
+/// wait); "" otherwise.
+#[no_mangle]
+pub extern "C" fn prana_execution_waiting_resume_id(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    exec_str(execution, buf, len, out_len, |x| {
+        x.waiting_resume_id()
+            .map(|r| r.as_str().into())
+            .unwrap_or_default()
+    })
+}
+
+/// Write the last output (JSON): of the last node run, or the trigger or
+/// resume payload; `null` before the first run. At most
+/// `PRANA_MAX_OUTPUT_LEN` bytes + NUL.
+#[no_mangle]
+pub extern "C" fn prana_execution_output(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    exec_str(execution, buf, len, out_len, |x| x.output().into())
+}
+
+/// The failure of a failed execution (empty strings otherwise).
+#[no_mangle]
+pub extern "C" fn prana_execution_error(
+    execution: *const prana_execution,
+    out: *mut prana_node_error,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        let out = Out::new(out, "out")?;
+        let mut e = prana_node_error {
+            code: [0; PRANA_ERROR_CODE_BUF_SIZE],
+            message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
+        };
+        if let Some(err) = x.error() {
+            copy_to_array(&err.code, &mut e.code);
+            copy_to_array(&err.message, &mut e.message);
+        }
+        out.write(e);
+        Ok(())
+    })
+}
+
+/// The number of registrations (one per wait node in webhook mode).
+#[no_mangle]
+pub extern "C" fn prana_execution_registration_count(
+    execution: *const prana_execution,
+    out: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        Out::new(out, "out")?.write(x.context().slots().len());
+        Ok(())
+    })
+}
+
+/// Copy registration `index` (0 to count - 1, in workflow order) into a new
+/// handle in `*out` (its `webhook_config` is `{}`; the activated one with
+/// its config is in `prana_run_result.registration_json`). An index out of
+/// range is `PRANA_STATUS_INVALID_ARGUMENT`.
+#[no_mangle]
+pub extern "C" fn prana_execution_registration(
+    execution: *const prana_execution,
+    index: usize,
+    out: *mut *mut prana_registration,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        let out = Out::new(out, "out")?;
+        let count = x.context().slots().len();
+        let reg = x.context().registrations().nth(index).ok_or_else(|| {
+            Fail::invalid(format!(
+                "index is {index}; the execution has {count} registrations"
+            ))
+        })?;
+        new_registration_handle(out, reg)
+    })
+}
+
+/// Write the resume URL of wait node `node_id` (what
+/// `{{ $execution.<node_id>.resume_url }}` renders to). Error:
+/// `PRANA_STATUS_EXPRESSION_UNKNOWN_NODE` for a node that is not a wait
+/// node in webhook mode.
+#[no_mangle]
+pub extern "C" fn prana_execution_resume_url(
+    execution: *const prana_execution,
+    node_id: *const c_char,
+    node_id_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        let n = text(node_id, node_id_len, "node_id")?;
+        let out = StrOut::new(buf, len, out_len)?;
+        out.write(&x.context().resume_url(n)?)
+    })
+}
+
+/// Render `template`, resolving `{{ $execution.id }}`,
+/// `{{ $execution.workflow_id }}`, `{{ $execution.<node_id>.resume_url }}`
+/// and `.resume_id`. Unknown nodes or fields are errors
+/// (`PRANA_STATUS_EXPRESSION_*`), never empty strings. The size needed is
+/// exact on `PRANA_STATUS_BUFFER_TOO_SMALL`.
+#[no_mangle]
+pub extern "C" fn prana_execution_render(
+    execution: *const prana_execution,
+    template: *const c_char,
+    template_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let x = exec_ref(execution)?;
+        let t = text(template, template_len, "template")?;
+        let out = StrOut::new(buf, len, out_len)?;
+        // Count first (an empty buffer reports the size), then render.
+        let needed = match x.context().render(t, &mut []) {
+            Ok(n) => n,
+            Err(prana_webhook_core::Error::BufferTooSmall { needed }) => needed,
+            Err(e) => return Err(e.into()),
+        };
+        out.check_fits(needed)?;
+        let mut tmp = vec![0u8; needed];
+        let s = x.context().render_str(t, &mut tmp)?;
+        out.write(s)
+    })
+}
+
+/// A static name for a `prana_run_status` ("created", "suspended",
+/// "completed", "failed"; "unknown" otherwise). Never NULL.
+#[no_mangle]
+pub extern "C" fn prana_run_status_name(status: u32) -> *const c_char {
+    let name: &CStr = match status {
+        0 => c"created",
+        1 => c"suspended",
+        2 => c"completed",
+        3 => c"failed",
+        _ => c"unknown",
+    };
+    name.as_ptr()
+}

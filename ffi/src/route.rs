@@ -1,0 +1,374 @@
+//! Incoming requests: parse a request target into a route, check it before
+//! any store lookup, and decide a resume given the host's registration.
+
+use core::ffi::{c_char, CStr};
+
+use prana_webhook_core::route::{self, Decision, Rejection, RequestLimits};
+use prana_webhook_core::url::{Route, Target};
+
+use crate::abi::{copy_to_array, guard, text, Out};
+use crate::registration::{prana_lifecycle_status, prana_registration, registration_opt};
+use crate::status::{prana_status, status_of};
+use crate::urls::base_ref;
+use crate::{PRANA_MESSAGE_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE};
+
+/// A byte range `[offset, offset + len)` inside a caller's buffer (the
+/// request target, or the HTTP request bytes). Spans never own memory: they
+/// are valid as long as that buffer is.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct prana_span {
+    /// Start, in bytes from the beginning of the buffer.
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+}
+
+impl prana_span {
+    /// The span of `part` inside `whole` (`part` must be a subslice of `whole`).
+    pub(crate) fn of(whole: &[u8], part: &[u8]) -> prana_span {
+        prana_span {
+            offset: (part.as_ptr() as usize).wrapping_sub(whole.as_ptr() as usize),
+            len: part.len(),
+        }
+    }
+}
+
+/// What a webhook route does.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum prana_route_kind {
+    /// No route (only in a rejected precheck).
+    PRANA_ROUTE_NONE = 0,
+    /// `.../webhook/workflow/trigger/{workflow_id}`: start an execution (POST).
+    PRANA_ROUTE_TRIGGER = 1,
+    /// `.../webhook/workflow/resume/{resume_id}`: resume an execution (POST or GET).
+    PRANA_ROUTE_RESUME = 2,
+}
+
+/// A parsed request target. `id` and `query` are spans of the target text
+/// that was parsed (not copies): `target + id.offset`, `id.len` bytes.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct prana_route {
+    /// Trigger or resume.
+    pub kind: prana_route_kind,
+    /// The workflow id (trigger) or the syntactically valid resume ID (resume).
+    pub id: prana_span,
+    /// Whether the target has a `?` query.
+    pub has_query: bool,
+    /// The query without the leading `?` (offset 0, len 0 when `has_query` is false).
+    pub query: prana_span,
+}
+
+impl prana_route {
+    const NONE: prana_route = prana_route {
+        kind: prana_route_kind::PRANA_ROUTE_NONE,
+        id: prana_span { offset: 0, len: 0 },
+        has_query: false,
+        query: prana_span { offset: 0, len: 0 },
+    };
+
+    fn from_target(whole: &str, t: &Target<'_>) -> prana_route {
+        let (kind, id) = match t.route {
+            Route::Trigger { workflow_id } => (prana_route_kind::PRANA_ROUTE_TRIGGER, workflow_id),
+            Route::Resume { resume_id } => (prana_route_kind::PRANA_ROUTE_RESUME, resume_id),
+        };
+        prana_route {
+            kind,
+            id: prana_span::of(whole.as_bytes(), id.as_bytes()),
+            has_query: t.query.is_some(),
+            query: t
+                .query
+                .map(|q| prana_span::of(whole.as_bytes(), q.as_bytes()))
+                .unwrap_or_default(),
+        }
+    }
+}
+
+/// What to answer over HTTP: status, stable code and a human message.
+/// Filled by the library; plain data without pointers to free.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_http_answer {
+    /// HTTP status: 200 when the request goes on / resumes, else 4xx.
+    pub http_status: u16,
+    /// Stable snake_case code ("" when accepted; "not_found",
+    /// "invalid_webhook_url", "invalid_signature", "webhook_not_found",
+    /// "wait_node_not_active", "webhook_expired", "webhook_already_used",
+    /// "method_not_allowed", "payload_too_large"). Static, NUL-terminated, never NULL.
+    pub code: *const c_char,
+    /// The status of the underlying error, when there is one (for example
+    /// `PRANA_STATUS_ID_TOO_LONG` behind "invalid_webhook_url"); else `PRANA_STATUS_OK`.
+    pub cause: prana_status,
+    /// A message for logs or a JSON body, NUL-terminated ("" when accepted).
+    pub message: [c_char; PRANA_MESSAGE_BUF_SIZE],
+}
+
+/// Static C string for a rejection code.
+fn code_cstr(code: &str) -> &'static CStr {
+    match code {
+        "not_found" => c"not_found",
+        "invalid_webhook_url" => c"invalid_webhook_url",
+        "invalid_signature" => c"invalid_signature",
+        "webhook_not_found" => c"webhook_not_found",
+        "wait_node_not_active" => c"wait_node_not_active",
+        "webhook_expired" => c"webhook_expired",
+        "webhook_already_used" => c"webhook_already_used",
+        "method_not_allowed" => c"method_not_allowed",
+        "payload_too_large" => c"payload_too_large",
+        "invalid_key" => c"invalid_key",
+        "" => c"",
+        _ => c"rejected",
+    }
+}
+
+impl prana_http_answer {
+    pub(crate) fn ok() -> prana_http_answer {
+        prana_http_answer {
+            http_status: 200,
+            code: c"".as_ptr(),
+            cause: prana_status::PRANA_STATUS_OK,
+            message: [0; PRANA_MESSAGE_BUF_SIZE],
+        }
+    }
+
+    /// An answer for a core error (signature checks): `http_status`, `code`,
+    /// the error's status as `cause` and its message.
+    pub(crate) fn from_error(
+        http_status: u16,
+        code: &str,
+        err: &prana_webhook_core::Error,
+    ) -> prana_http_answer {
+        let mut a = prana_http_answer {
+            http_status,
+            code: code_cstr(code).as_ptr(),
+            cause: status_of(err),
+            message: [0; PRANA_MESSAGE_BUF_SIZE],
+        };
+        copy_to_array(&format!("{err}"), &mut a.message);
+        a
+    }
+
+    pub(crate) fn from_rejection(r: &Rejection) -> prana_http_answer {
+        let mut a = prana_http_answer {
+            http_status: r.status,
+            code: code_cstr(r.code).as_ptr(),
+            cause: r
+                .cause
+                .as_ref()
+                .map(status_of)
+                .unwrap_or(prana_status::PRANA_STATUS_OK),
+            message: [0; PRANA_MESSAGE_BUF_SIZE],
+        };
+        copy_to_array(&format!("{r}"), &mut a.message);
+        a
+    }
+}
+
+/// A state change the host applies with compare-and-set:
+/// `UPDATE ... SET status = :to WHERE resume_id = :resume_id AND status = :from`,
+/// acting only when exactly one row changed. Plain data.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_transition {
+    /// The resume ID of the registration to update, NUL-terminated.
+    pub resume_id: [c_char; PRANA_RESUME_ID_BUF_SIZE],
+    /// Length of `resume_id` without the NUL.
+    pub resume_id_len: usize,
+    /// The status the stored row must still have.
+    pub from: prana_lifecycle_status,
+    /// The status to write.
+    pub to: prana_lifecycle_status,
+}
+
+impl prana_transition {
+    pub(crate) fn from_core(t: &prana_webhook_core::lifecycle::Transition) -> prana_transition {
+        let mut out = prana_transition {
+            resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
+            resume_id_len: 0,
+            from: t.from.into(),
+            to: t.to.into(),
+        };
+        out.resume_id_len = copy_to_array(t.resume_id.as_str(), &mut out.resume_id);
+        out
+    }
+
+    fn empty() -> prana_transition {
+        prana_transition {
+            resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
+            resume_id_len: 0,
+            from: prana_lifecycle_status::PRANA_LIFECYCLE_PENDING,
+            to: prana_lifecycle_status::PRANA_LIFECYCLE_PENDING,
+        }
+    }
+}
+
+/// The result of `prana_request_precheck`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_precheck {
+    /// true: the request may go on (`answer.http_status` is 200 and `route`
+    /// is filled); false: answer with `answer` and stop.
+    pub accepted: bool,
+    /// The route (kind `PRANA_ROUTE_NONE` when rejected).
+    pub route: prana_route,
+    /// What to answer when rejected.
+    pub answer: prana_http_answer,
+}
+
+/// The result of `prana_decide_resume`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_resume_decision {
+    /// true: apply `transition` with compare-and-set, and resume only when
+    /// exactly one row changed (else answer `prana_lost_race_answer`).
+    /// false: answer with `answer`.
+    pub resume: bool,
+    /// active -> consumed for this resume ID (zeroed when `resume` is false).
+    pub transition: prana_transition,
+    /// 200 when resuming, else the rejection (404 webhook_not_found, 400
+    /// wait_node_not_active, 410 webhook_expired, 409 webhook_already_used).
+    pub answer: prana_http_answer,
+}
+
+/// Parse a request target (`/hooks/webhook/workflow/resume/ID?sig=...`) or a
+/// full http(s) URL under `base`'s path prefix into `*out`. The spans in
+/// `*out` point into `target`. Errors are the core's parse errors
+/// (`PRANA_STATUS_NOT_WEBHOOK_PATH`, `PRANA_STATUS_UNKNOWN_KIND`,
+/// `PRANA_STATUS_EMPTY_ID`, `PRANA_STATUS_ID_TOO_LONG`,
+/// `PRANA_STATUS_ID_BAD_CHARACTER`, `PRANA_STATUS_EXTRA_SEGMENTS`,
+/// `PRANA_STATUS_PERCENT_ENCODED`, `PRANA_STATUS_MALFORMED_TARGET`, the
+/// resume ID statuses). Thread-safe.
+#[no_mangle]
+pub extern "C" fn prana_route_parse(
+    base: *const crate::urls::prana_base_url,
+    target: *const c_char,
+    target_len: usize,
+    out: *mut prana_route,
+) -> prana_status {
+    guard(|| {
+        let b = base_ref(base)?;
+        let t = text(target, target_len, "target")?;
+        let out = Out::new(out, "out")?;
+        let parsed = b.parse_target(t)?;
+        out.write(prana_route::from_target(t, &parsed));
+        Ok(())
+    })
+}
+
+/// Everything that can be checked before the store is touched: the target
+/// is a webhook route under `base` (else 404 not_found / 400
+/// invalid_webhook_url), the method fits (resume: POST or GET; trigger:
+/// POST; else 405), and `body_len <= max_payload` (else 413; pass
+/// `PRANA_DEFAULT_MAX_PAYLOAD` for the default). `method` is case-sensitive.
+///
+/// A rejection is not a call failure: the function returns
+/// `PRANA_STATUS_OK` and sets `out->accepted = false` with the answer. It
+/// fails only for bad arguments (NULL, non-UTF-8, NUL bytes). The route's
+/// spans point into `target`. Signatures are checked separately. Thread-safe.
+#[no_mangle]
+pub extern "C" fn prana_request_precheck(
+    base: *const crate::urls::prana_base_url,
+    method: *const c_char,
+    method_len: usize,
+    target: *const c_char,
+    target_len: usize,
+    body_len: usize,
+    max_payload: usize,
+    out: *mut prana_precheck,
+) -> prana_status {
+    guard(|| {
+        let b = base_ref(base)?;
+        let m = text(method, method_len, "method")?;
+        let t = text(target, target_len, "target")?;
+        let out = Out::new(out, "out")?;
+        let limits = RequestLimits { max_payload };
+        let result = match route::precheck(b, m, t, body_len, &limits) {
+            Ok(parsed) => prana_precheck {
+                accepted: true,
+                route: prana_route::from_target(t, &parsed),
+                answer: prana_http_answer::ok(),
+            },
+            Err(rej) => prana_precheck {
+                accepted: false,
+                route: prana_route::NONE,
+                answer: prana_http_answer::from_rejection(&rej),
+            },
+        };
+        out.write(result);
+        Ok(())
+    })
+}
+
+/// Decide a resume request for `resume_id`, given the registration the host
+/// looked up by that ID (or NULL when there is none) and the host clock
+/// `now` (unix ms). An active registration whose `expires_at` has passed
+/// counts as expired. The registration is not changed: the host applies
+/// `out->transition` to its store with compare-and-set.
+///
+/// Like `prana_request_precheck`, a rejection is returned in `*out` with
+/// `PRANA_STATUS_OK`. Thread-safe for concurrent reads of one registration.
+#[no_mangle]
+pub extern "C" fn prana_decide_resume(
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    registration: *const prana_registration,
+    now: u64,
+    out: *mut prana_resume_decision,
+) -> prana_status {
+    guard(|| {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let reg = registration_opt(registration);
+        let out = Out::new(out, "out")?;
+        let result = match route::decide_resume(r, reg, now) {
+            Decision::Resume(t) => prana_resume_decision {
+                resume: true,
+                transition: prana_transition::from_core(&t),
+                answer: prana_http_answer::ok(),
+            },
+            Decision::Reject(rej) => prana_resume_decision {
+                resume: false,
+                transition: prana_transition::empty(),
+                answer: prana_http_answer::from_rejection(&rej),
+            },
+        };
+        out.write(result);
+        Ok(())
+    })
+}
+
+/// The answer when the compare-and-set of a resume changed no row: another
+/// request consumed the registration first (409 webhook_already_used).
+/// Re-read the row and call `prana_decide_resume` again for the exact reason.
+#[no_mangle]
+pub extern "C" fn prana_lost_race_answer(out: *mut prana_http_answer) -> prana_status {
+    guard(|| {
+        let out = Out::new(out, "out")?;
+        out.write(prana_http_answer::from_rejection(&route::lost_race()));
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rejection_code_has_a_c_string() {
+        for code in [
+            "not_found",
+            "invalid_webhook_url",
+            "invalid_signature",
+            "webhook_not_found",
+            "wait_node_not_active",
+            "webhook_expired",
+            "webhook_already_used",
+            "method_not_allowed",
+            "payload_too_large",
+            "invalid_key",
+        ] {
+            assert_eq!(code_cstr(code).to_str().unwrap(), code);
+        }
+    }
+}

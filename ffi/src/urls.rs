@@ -1,0 +1,110 @@
+//! Base URLs and building trigger and resume URLs.
+
+use core::ffi::c_char;
+
+use prana_webhook_core::id::ResumeId;
+use prana_webhook_core::url::BaseUrl;
+
+use crate::abi::{self, guard, handle, text, FfiResult, Out, StrOut};
+use crate::status::prana_status;
+
+/// A validated base URL: `http` or `https`, a host, an optional port and an
+/// optional path prefix (`https://gw.example.com/hooks`); one trailing `/`
+/// is trimmed. Query, fragment and user info are rejected.
+///
+/// Ownership: made by `prana_base_url_new`, owned by the caller, freed with
+/// `prana_base_url_free` (exactly once; NULL is a no-op).
+///
+/// Thread safety: immutable after creation; any number of threads may use
+/// one base URL at the same time.
+pub struct prana_base_url {
+    pub(crate) inner: BaseUrl,
+}
+
+/// Parse and normalize a base URL (`len` bytes, at most
+/// `PRANA_MAX_BASE_URL_LEN`). Errors: `PRANA_STATUS_BASE_URL_*`, or
+/// `PRANA_STATUS_CAPACITY_EXCEEDED` when too long. On success `*out`
+/// receives a new handle to free with `prana_base_url_free`.
+#[no_mangle]
+pub extern "C" fn prana_base_url_new(
+    url: *const c_char,
+    url_len: usize,
+    out: *mut *mut prana_base_url,
+) -> prana_status {
+    guard(|| {
+        let out = Out::new(out, "out")?;
+        let s = text(url, url_len, "url")?;
+        let inner = BaseUrl::parse(s)?;
+        out.write(abi::into_handle(prana_base_url { inner }));
+        Ok(())
+    })
+}
+
+/// Free a base URL. NULL is a no-op. The handle must not be used afterwards.
+#[no_mangle]
+pub extern "C" fn prana_base_url_free(base: *mut prana_base_url) {
+    abi::free_handle(base);
+}
+
+/// Write the normalized base URL (lowercase scheme, no trailing `/`).
+/// Output: text and NUL; `*out_len` = length without the NUL; on
+/// `PRANA_STATUS_BUFFER_TOO_SMALL` `*out_len` = size needed with the NUL.
+#[no_mangle]
+pub extern "C" fn prana_base_url_str(
+    base: *const prana_base_url,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let b = handle(base, "base")?;
+        StrOut::new(buf, len, out_len)?.write(b.inner.as_str())
+    })
+}
+
+/// Write `{base}/webhook/workflow/trigger/{workflow_id}`. The workflow id is
+/// 1-64 bytes of `[A-Za-z0-9_-]`. Output rules as `prana_base_url_str`; a
+/// buffer of `PRANA_MAX_URL_LEN + 1` bytes always suffices.
+#[no_mangle]
+pub extern "C" fn prana_base_url_trigger_url(
+    base: *const prana_base_url,
+    workflow_id: *const c_char,
+    workflow_id_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let b = handle(base, "base")?;
+        let w = text(workflow_id, workflow_id_len, "workflow_id")?;
+        let out = StrOut::new(buf, len, out_len)?;
+        out.write(&b.inner.trigger_url(w)?)
+    })
+}
+
+/// Write `{base}/webhook/workflow/resume/{resume_id}`. The resume ID must be
+/// syntactically valid (see `prana_resume_id_validate`). Output rules as
+/// `prana_base_url_str`; a buffer of `PRANA_MAX_URL_LEN + 1` bytes always
+/// suffices.
+#[no_mangle]
+pub extern "C" fn prana_base_url_resume_url(
+    base: *const prana_base_url,
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let b = handle(base, "base")?;
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let out = StrOut::new(buf, len, out_len)?;
+        let rid = ResumeId::parse(r)?;
+        out.write(&b.inner.resume_url(&rid)?)
+    })
+}
+
+/// Borrow a base URL for other modules.
+pub(crate) fn base_ref<'a>(base: *const prana_base_url) -> FfiResult<&'a BaseUrl> {
+    handle(base, "base").map(|b| &b.inner)
+}

@@ -1,0 +1,174 @@
+package prana
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+const approvalWorkflow = `{"id": "approval", "nodes": [
+  {"key": "trigger", "type": "trigger"},
+  {"key": "notify", "type": "log", "params": {"text": "{{ $execution.wait_approval.resume_url }}"}},
+  {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 1}},
+  {"key": "done", "type": "log"}],
+ "connections": [{"from": "trigger", "to": "notify"}, {"from": "notify", "to": "wait_approval"},
+                 {"from": "wait_approval", "port": "main", "to": "done"}]}`
+
+func TestSignedResumeURLs(t *testing.T) {
+	keys, err := NewKeySet()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keys.Close()
+	if err := keys.Add("k1", []byte("0123456789abcdef0123456789abcdef")); err != nil {
+		t.Fatal(err)
+	}
+	wantStatus(t, keys.Add("K1", []byte("0123456789abcdef")), StatusKeyIDInvalid)
+	base, _ := NewBaseURL("https://gw.example.com")
+	defer base.Close()
+	rid := "webhook_exec-1_wait_0123456789abcdefghjkmnpqrs"
+	url, err := keys.SignedResumeURL(base, rid)
+	if err != nil || !strings.Contains(url, "?sig=k1.") {
+		t.Fatalf("%q %v", url, err)
+	}
+	route, err := base.ParseTarget(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := keys.Verify(SignatureRequired, route.ID, route.Query)
+	if err != nil || !c.Accepted || c.VerifiedBy != VerifiedKey || c.KeyID != "k1" {
+		t.Fatalf("%+v %v", c, err)
+	}
+	c, _ = keys.Verify(SignatureRequired, route.ID, "sig=k1.AAAAAAAAAAAAAAAAAAAAAA")
+	if c.Accepted || c.Answer.Status != 401 || c.Answer.Cause.Code() != "signature_mismatch" {
+		t.Fatalf("%+v", c)
+	}
+	c, _ = keys.Verify(SignatureOptional, route.ID, "")
+	if !c.Accepted || c.VerifiedBy != VerifiedUnsigned {
+		t.Fatalf("%+v", c)
+	}
+}
+
+func TestStandardWebhooks(t *testing.T) {
+	s, err := NewWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	body := []byte(`{"test": 2432232314}`)
+	sig, err := s.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
+	if err != nil || sig != "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" {
+		t.Fatalf("%q %v", sig, err)
+	}
+	now := uint64(1614265330*1000 + 5000)
+	ts, err := s.Verify("msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", body, sig, now, StandardWebhooksTolerance)
+	if err != nil || ts != 1614265330 {
+		t.Fatalf("%d %v", ts, err)
+	}
+	_, err = s.Verify("msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", []byte("{}"), sig, now, StandardWebhooksTolerance)
+	var e *Error
+	if !errors.As(err, &e) || e.Code != "webhook_signature_mismatch" {
+		t.Fatalf("%v", err)
+	}
+	_, err = NewWebhookSecret("nope")
+	if !errors.As(err, &e) || e.Code != "webhook_secret_prefix" {
+		t.Fatalf("%v", err)
+	}
+}
+
+func TestExecutionLifecycle(t *testing.T) {
+	wf, err := NewWorkflow(approvalWorkflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wf.Close()
+	if wf.ID() != "approval" {
+		t.Fatal(wf.ID())
+	}
+	_, err = NewWorkflow(`{"id": "x", "nodes": []}`)
+	wantStatus(t, err, StatusWorkflowNoNodes)
+	var e *Error
+
+	g, _ := NewIDGenerator(seed(t, 3))
+	defer g.Close()
+	base, _ := NewBaseURL("https://gw.example.com")
+	defer base.Close()
+	x, err := StartExecution(wf, "exec-1", base, g, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	regs, err := x.Registrations()
+	if err != nil || len(regs) != 1 || regs[0].Status() != Pending {
+		t.Fatalf("%v %v", regs, err)
+	}
+	url, _ := x.ResumeURL("wait_approval")
+	if rendered, err := x.Render("go to {{ $execution.wait_approval.resume_url }}"); err != nil || rendered != "go to "+url {
+		t.Fatalf("%q %v", rendered, err)
+	}
+
+	var calls []NodeCall
+	handler := func(c NodeCall) (NodeResult, error) {
+		calls = append(calls, c)
+		return NodeResult{Output: []byte(`{"ok":true}`)}, nil
+	}
+	r, err := x.Run(wf, handler, `{"amount": 10}`, 2000)
+	if err != nil || r.Outcome != OutcomeSuspended || r.NodeID != "wait_approval" || r.WaitMode != WaitWebhook {
+		t.Fatalf("%+v %v", r, err)
+	}
+	if len(calls) != 1 || calls[0].NodeID != "notify" || !strings.Contains(calls[0].Params, url) || calls[0].Input != `{"amount": 10}` {
+		t.Fatalf("%+v", calls)
+	}
+	if r.ResumeURL != url || len(r.Transitions) != 1 || r.Transitions[0].To != Active {
+		t.Fatalf("%+v", r)
+	}
+	reg, err := RegistrationFromJSON(r.RegistrationJSON)
+	if err != nil || reg.Status() != Active {
+		t.Fatalf("%v", err)
+	}
+	reg.Close()
+
+	// Persist, restore, resume.
+	state, err := x.JSON()
+	if err != nil || !bytes.Contains(state, []byte(`"status":"suspended"`)) {
+		t.Fatalf("%s %v", state, err)
+	}
+	y, err := ExecutionFromJSON(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if y.WaitingResumeID() != r.ResumeID || y.Status() != ExecutionSuspended {
+		t.Fatal("restored state")
+	}
+	r2, err := y.Resume(wf, handler, r.ResumeID, `{"approved": true}`, 3000)
+	if err != nil || r2.Outcome != OutcomeCompleted || r2.Transitions[0].To != Consumed {
+		t.Fatalf("%+v %v", r2, err)
+	}
+	if calls[1].NodeID != "done" || calls[1].Input != `{"approved": true}` || y.Output() != `{"ok":true}` {
+		t.Fatalf("%+v %q", calls, y.Output())
+	}
+	_, err = y.Resume(wf, handler, r.ResumeID, `{}`, 3001)
+	wantStatus(t, err, StatusExecutionNotSuspended)
+	if !errors.As(err, &e) || e.Code != "execution_not_suspended" || e.Message != "Can only resume suspended executions" {
+		t.Fatalf("%v", err)
+	}
+
+	// A failing Go handler fails the node with its code; a panic is caught.
+	for _, h := range []NodeHandler{
+		func(NodeCall) (NodeResult, error) { return NodeResult{}, &NodeError{Code: "boom", Message: "exploded"} },
+		func(NodeCall) (NodeResult, error) { panic("handler bug") },
+		func(NodeCall) (NodeResult, error) { return NodeResult{Output: []byte("{bad")}, nil },
+	} {
+		z, _ := StartExecution(wf, "exec-f", base, g, 0)
+		r, err := z.Run(wf, h, `{}`, 1)
+		if err != nil || r.Outcome != OutcomeFailed || r.NodeID != "notify" || r.ErrorCode == "" {
+			t.Fatalf("%+v %v", r, err)
+		}
+		if len(r.Transitions) != 1 || r.Transitions[0].To != Expired {
+			t.Fatalf("cleanup: %+v", r.Transitions)
+		}
+		z.Close()
+	}
+}

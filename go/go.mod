@@ -1,0 +1,3 @@
+module example.invalid/prana-webhook/go
+
+go 1.19

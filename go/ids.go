@@ -1,0 +1,79 @@
+package prana
+
+/*
+#include "prana_webhook.h"
+*/
+import "C"
+
+import "runtime"
+
+// Sizes from the C header.
+const (
+	IDSeedLen         = C.PRANA_ID_SEED_LEN
+	EntropyLen        = C.PRANA_ENTROPY_LEN
+	MaxResumeIDLen    = C.PRANA_MAX_RESUME_ID_LEN
+	MaxURLLen         = C.PRANA_MAX_URL_LEN
+	DefaultMaxPayload = C.PRANA_DEFAULT_MAX_PAYLOAD
+)
+
+// IDGenerator makes resume IDs from a ChaCha20 CSPRNG seeded once with 32
+// bytes of host entropy (use crypto/rand). It is not safe for concurrent
+// use: give each goroutine its own or guard it with a mutex. Reseed in a
+// forked child.
+type IDGenerator struct {
+	p *C.prana_id_generator
+}
+
+// NewIDGenerator seeds a generator with exactly IDSeedLen bytes.
+func NewIDGenerator(seed []byte) (*IDGenerator, error) {
+	var p *C.prana_id_generator
+	err := call(func() C.prana_status {
+		return C.prana_id_generator_new(bytesPtr(seed), C.size_t(len(seed)), &p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	g := &IDGenerator{p: p}
+	runtime.SetFinalizer(g, (*IDGenerator).Close)
+	return g, nil
+}
+
+// Close frees the generator; calling it twice is harmless.
+func (g *IDGenerator) Close() {
+	if g.p != nil {
+		C.prana_id_generator_free(g.p)
+		g.p = nil
+	}
+}
+
+// Reseed replaces the generator's state with a fresh seed.
+func (g *IDGenerator) Reseed(seed []byte) error {
+	defer runtime.KeepAlive(g)
+	return call(func() C.prana_status {
+		return C.prana_id_generator_reseed(g.p, bytesPtr(seed), C.size_t(len(seed)))
+	})
+}
+
+// ResumeID makes webhook_{executionID}_{nodeID}_{random}.
+func (g *IDGenerator) ResumeID(executionID, nodeID string) (string, error) {
+	defer runtime.KeepAlive(g)
+	e, n := newCstr(executionID), newCstr(nodeID)
+	return outString(MaxResumeIDLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+		return C.prana_id_generator_resume_id(g.p, e.ptr(), e.len(), n.ptr(), n.len(), buf, l, out)
+	})
+}
+
+// GenerateResumeID makes a resume ID from exactly EntropyLen bytes of entropy.
+func GenerateResumeID(executionID, nodeID string, entropy []byte) (string, error) {
+	e, n := newCstr(executionID), newCstr(nodeID)
+	return outString(MaxResumeIDLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+		return C.prana_resume_id_generate(e.ptr(), e.len(), n.ptr(), n.len(),
+			bytesPtr(entropy), C.size_t(len(entropy)), buf, l, out)
+	})
+}
+
+// ValidateResumeID checks the syntax of a resume ID.
+func ValidateResumeID(id string) error {
+	s := newCstr(id)
+	return call(func() C.prana_status { return C.prana_resume_id_validate(s.ptr(), s.len()) })
+}

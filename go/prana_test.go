@@ -1,0 +1,266 @@
+package prana
+
+import (
+	"bytes"
+	"crypto/rand"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+)
+
+func seed(t *testing.T, b byte) []byte {
+	t.Helper()
+	return bytes.Repeat([]byte{b}, IDSeedLen)
+}
+
+func wantStatus(t *testing.T, err error, want Status) {
+	t.Helper()
+	var e *Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error %v is not a *prana.Error (want %s)", err, want.Code())
+	}
+	if e.Status != want {
+		t.Fatalf("status %s (%q), want %s", e.Code, e.Message, want.Code())
+	}
+	if !errors.Is(err, &Error{Status: want}) {
+		t.Fatalf("errors.Is does not match status %s", want.Code())
+	}
+}
+
+func TestVersionAndStatus(t *testing.T) {
+	if Version() == "" {
+		t.Fatal("empty version")
+	}
+	if StatusIDTooLong.Code() != "id_too_long" || StatusOK.Code() != "ok" {
+		t.Fatal("status codes")
+	}
+}
+
+func TestIDs(t *testing.T) {
+	a, err := NewIDGenerator(seed(t, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, _ := NewIDGenerator(seed(t, 7))
+	defer b.Close()
+	id1, err := a.ResumeID("exec-1", "wait")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id2, _ := b.ResumeID("exec-1", "wait")
+	if id1 != id2 || !strings.HasPrefix(id1, "webhook_exec-1_wait_") || len(id1) != len("webhook_exec-1_wait_")+26 {
+		t.Fatalf("ids %q %q", id1, id2)
+	}
+	if err := ValidateResumeID(id1); err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = a.ResumeID("exe.c", "wait")
+	wantStatus(t, err, StatusIDPartBadChar)
+	if !strings.Contains(err.Error(), "execution_id has a character outside [A-Za-z0-9_-] at byte 3") {
+		t.Fatalf("message: %v", err)
+	}
+	_, err = a.ResumeID(strings.Repeat("x", 10240), "wait")
+	wantStatus(t, err, StatusIDPartTooLong)
+	_, err = NewIDGenerator([]byte{1, 2, 3})
+	wantStatus(t, err, StatusInvalidArgument)
+	wantStatus(t, ValidateResumeID("nope"), StatusMissingPrefix)
+	wantStatus(t, ValidateResumeID(""), StatusEmptyID)
+	wantStatus(t, ValidateResumeID("webhook_a\x00_b"), StatusEmbeddedNUL)
+	wantStatus(t, ValidateResumeID("webhook_\xff"), StatusInvalidUTF8)
+
+	id, err := GenerateResumeID("ex_1", "n_2", make([]byte, EntropyLen))
+	if err != nil || id != "webhook_ex_1_n_2_00000000000000000000000000" {
+		t.Fatalf("%q %v", id, err)
+	}
+	if err := a.Reseed(seed(t, 7)); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := a.ResumeID("exec-1", "wait")
+	if again != id1 {
+		t.Fatal("reseed did not restart the sequence")
+	}
+}
+
+func TestURLsAndRoutes(t *testing.T) {
+	base, err := NewBaseURL("HTTPS://gw.example.com/hooks/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	if base.String() != "https://gw.example.com/hooks" {
+		t.Fatal(base.String())
+	}
+	_, err = NewBaseURL("https://gw/?q")
+	wantStatus(t, err, StatusBaseURLQuery)
+
+	trig, _ := base.TriggerURL("approvals")
+	if trig != "https://gw.example.com/hooks/webhook/workflow/trigger/approvals" {
+		t.Fatal(trig)
+	}
+	rid := "webhook_exec-1_wait_0123456789abcdefghjkmnpqrs"
+	url, err := base.ResumeURL(rid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := base.ParseTarget(url + "?sig=k1.abc")
+	if err != nil || r.Kind != RouteResume || r.ID != rid || !r.HasQuery || r.Query != "sig=k1.abc" {
+		t.Fatalf("%+v %v", r, err)
+	}
+	_, err = base.ParseTarget("/hooks/webhook/workflow/pause/x")
+	wantStatus(t, err, StatusUnknownKind)
+
+	p, err := base.Precheck("POST", "/hooks/webhook/workflow/resume/"+rid, 10, DefaultMaxPayload)
+	if err != nil || !p.Accepted || p.Answer.Status != 200 || p.Route.ID != rid {
+		t.Fatalf("%+v %v", p, err)
+	}
+	p, _ = base.Precheck("PUT", "/hooks/webhook/workflow/resume/"+rid, 10, DefaultMaxPayload)
+	if p.Accepted || p.Answer.Status != 405 || p.Answer.Code != "method_not_allowed" {
+		t.Fatalf("%+v", p)
+	}
+	p, _ = base.Precheck("POST", "/hooks/webhook/workflow/resume/bad!", 0, 100)
+	if p.Accepted || p.Answer.Status != 400 || p.Answer.Cause != StatusIDBadCharacter || p.Answer.Message == "" {
+		t.Fatalf("%+v", p)
+	}
+}
+
+func TestRegistrationLifecycle(t *testing.T) {
+	g, _ := NewIDGenerator(seed(t, 1))
+	defer g.Close()
+	reg, err := CreateRegistration(g, "exec_1", "wait", 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reg.Close()
+	if reg.Status() != Pending || reg.ExecutionID() != "exec_1" || reg.NodeID() != "wait" || reg.CreatedAt() != 1000 {
+		t.Fatal("getters")
+	}
+	if _, ok := reg.ExpiresAt(); ok {
+		t.Fatal("expires_at before activation")
+	}
+	_, err = reg.Consume(1500)
+	wantStatus(t, err, StatusInvalidTransit)
+	if !strings.Contains(err.Error(), "Invalid state transition from pending to consumed") {
+		t.Fatal(err)
+	}
+	tr, err := reg.Activate(2000, 60000, `{"channel":"email"}`)
+	if err != nil || tr.From != Pending || tr.To != Active || tr.ResumeID != reg.ResumeID() {
+		t.Fatalf("%+v %v", tr, err)
+	}
+	if at, ok := reg.ExpiresAt(); !ok || at != 62000 {
+		t.Fatal("expires_at")
+	}
+	if reg.StatusAt(62000) != Expired || reg.WebhookConfig() != `{"channel":"email"}` {
+		t.Fatal("status_at / config")
+	}
+
+	row, err := reg.JSON()
+	if err != nil || !bytes.Contains(row, []byte(`"status":"active"`)) {
+		t.Fatalf("%s %v", row, err)
+	}
+	loaded, err := RegistrationFromJSON(row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loaded.Close()
+
+	d, err := DecideResume(loaded.ResumeID(), loaded, 3000)
+	if err != nil || !d.Resume || d.Transition.From != Active || d.Transition.To != Consumed || d.Answer.Status != 200 {
+		t.Fatalf("%+v %v", d, err)
+	}
+	if _, err := loaded.Consume(3000); err != nil {
+		t.Fatal(err)
+	}
+	_, err = loaded.Consume(3001)
+	wantStatus(t, err, StatusAlreadyConsumed)
+	d, _ = DecideResume(loaded.ResumeID(), loaded, 3001)
+	if d.Resume || d.Answer.Status != 409 || d.Answer.Code != "webhook_already_used" {
+		t.Fatalf("%+v", d)
+	}
+	d, _ = DecideResume(loaded.ResumeID(), nil, 3001)
+	if d.Answer.Status != 404 {
+		t.Fatalf("%+v", d)
+	}
+	if a := LostRaceAnswer(); a.Status != 409 {
+		t.Fatalf("%+v", a)
+	}
+
+	_, err = RegistrationFromJSON([]byte("[]"))
+	wantStatus(t, err, StatusNotAnObject)
+	_, err = NewRegistration("webhook_e1_n1_00000000000000000000000000", "e1", "n2", 0)
+	wantStatus(t, err, StatusResumeIDMismatch)
+
+	if err := CheckTransition(Consumed, Active); err == nil {
+		t.Fatal("consumed -> active allowed")
+	}
+	if s, err := ParseLifecycleStatus("expired"); err != nil || s != Expired || s.String() != "expired" {
+		t.Fatal("parse status")
+	}
+}
+
+func TestHTTP(t *testing.T) {
+	raw := []byte("POST /webhook/workflow/trigger/wf HTTP/1.1\r\nHost: a\r\nWebhook-Id: msg_1\r\nContent-Length: 2\r\n\r\n{}")
+	r, err := ParseHTTPRequest(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Method != "POST" || r.Target != "/webhook/workflow/trigger/wf" || r.ContentLength != 2 || !r.KeepAlive {
+		t.Fatalf("%+v", r)
+	}
+	if v, ok := r.Header("webhook-id"); !ok || v != "msg_1" {
+		t.Fatal("header lookup")
+	}
+	if string(raw[r.HeadLen:]) != "{}" {
+		t.Fatal("head_len")
+	}
+	_, err = ParseHTTPRequest(raw[:20])
+	wantStatus(t, err, StatusHTTPIncomplete)
+	_, err = ParseHTTPRequest([]byte("POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n"))
+	wantStatus(t, err, StatusHTTPBadFraming)
+}
+
+// Each goroutine owns a generator; error messages stay with their call.
+func TestConcurrentUse(t *testing.T) {
+	base, _ := NewBaseURL("http://127.0.0.1:8080")
+	defer base.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for i := 0; i < 8; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			s := make([]byte, IDSeedLen)
+			_, _ = rand.Read(s)
+			g, err := NewIDGenerator(s)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer g.Close()
+			for j := 0; j < 200; j++ {
+				id, err := g.ResumeID("exec", "node")
+				if err != nil {
+					errs <- err
+					return
+				}
+				if _, err := base.ResumeURL(id); err != nil {
+					errs <- err
+					return
+				}
+				_, err = g.ResumeID("bad id", "node")
+				var e *Error
+				if !errors.As(err, &e) || !strings.HasPrefix(e.Message, "execution_id") {
+					errs <- errors.New("wrong error message across goroutines")
+					return
+				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,203 @@
+package prana
+
+/*
+#include "prana_webhook.h"
+*/
+import "C"
+
+import "runtime"
+
+// SignaturePolicy says how strictly resume URLs are checked.
+type SignaturePolicy uint32
+
+// Signature policies.
+const (
+	SignatureRequired SignaturePolicy = C.PRANA_SIGNATURE_REQUIRED
+	SignatureOptional SignaturePolicy = C.PRANA_SIGNATURE_OPTIONAL
+	SignatureOff      SignaturePolicy = C.PRANA_SIGNATURE_OFF
+)
+
+// VerifiedBy says how a resume request passed the signature check.
+type VerifiedBy uint32
+
+// Ways to pass.
+const (
+	VerifiedNone       VerifiedBy = C.PRANA_VERIFIED_NONE
+	VerifiedKey        VerifiedBy = C.PRANA_VERIFIED_KEY
+	VerifiedUnsigned   VerifiedBy = C.PRANA_VERIFIED_UNSIGNED
+	VerifiedNotChecked VerifiedBy = C.PRANA_VERIFIED_NOT_CHECKED
+)
+
+// StandardWebhooksTolerance is the suggested timestamp tolerance in seconds.
+const StandardWebhooksTolerance = C.PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS
+
+// KeySet signs and verifies resume URLs (?sig={key_id}.{mac}). Reads
+// (Sign, Verify) are safe for concurrent use; guard Add/SetCurrent/Remove.
+type KeySet struct {
+	p *C.prana_key_set
+}
+
+// NewKeySet makes an empty key set.
+func NewKeySet() (*KeySet, error) {
+	var p *C.prana_key_set
+	if err := call(func() C.prana_status { return C.prana_key_set_new(&p) }); err != nil {
+		return nil, err
+	}
+	k := &KeySet{p: p}
+	runtime.SetFinalizer(k, (*KeySet).Close)
+	return k, nil
+}
+
+// Close frees the key set; calling it twice is harmless.
+func (k *KeySet) Close() {
+	if k.p != nil {
+		C.prana_key_set_free(k.p)
+		k.p = nil
+	}
+}
+
+// Add adds a key (id: 1-8 of [a-z0-9]; secret: at least 16 bytes). The
+// first key signs.
+func (k *KeySet) Add(keyID string, secret []byte) error {
+	defer runtime.KeepAlive(k)
+	id := newCstr(keyID)
+	s := append([]byte(nil), secret...)
+	return call(func() C.prana_status {
+		return C.prana_key_set_add(k.p, id.ptr(), id.len(), bytesPtr(s), C.size_t(len(s)))
+	})
+}
+
+// SetCurrent makes keyID the signing key.
+func (k *KeySet) SetCurrent(keyID string) error {
+	defer runtime.KeepAlive(k)
+	id := newCstr(keyID)
+	return call(func() C.prana_status { return C.prana_key_set_set_current(k.p, id.ptr(), id.len()) })
+}
+
+// Remove revokes keyID.
+func (k *KeySet) Remove(keyID string) error {
+	defer runtime.KeepAlive(k)
+	id := newCstr(keyID)
+	return call(func() C.prana_status { return C.prana_key_set_remove(k.p, id.ptr(), id.len()) })
+}
+
+// Len is the number of keys.
+func (k *KeySet) Len() int {
+	defer runtime.KeepAlive(k)
+	var n C.size_t
+	_ = call(func() C.prana_status { return C.prana_key_set_len(k.p, &n) })
+	return int(n)
+}
+
+// Sign gives the sig value {key_id}.{mac} for a resume ID.
+func (k *KeySet) Sign(resumeID string) (string, error) {
+	defer runtime.KeepAlive(k)
+	r := newCstr(resumeID)
+	return outString(64, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+		return C.prana_key_set_sign(k.p, r.ptr(), r.len(), b, l, o)
+	})
+}
+
+// SignedResumeURL is the resume URL with ?sig=... appended.
+func (k *KeySet) SignedResumeURL(base *BaseURL, resumeID string) (string, error) {
+	defer runtime.KeepAlive(k)
+	defer runtime.KeepAlive(base)
+	r := newCstr(resumeID)
+	return outString(MaxURLLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+		return C.prana_key_set_signed_resume_url(k.p, base.p, r.ptr(), r.len(), b, l, o)
+	})
+}
+
+// SignatureCheck is the result of Verify.
+type SignatureCheck struct {
+	Accepted   bool
+	VerifiedBy VerifiedBy
+	KeyID      string
+	Answer     HTTPAnswer // 401 invalid_signature with Cause the reason when rejected
+}
+
+// Verify checks the sig parameter of a resume request (query without '?').
+// A failed check is a result, not an error.
+func (k *KeySet) Verify(policy SignaturePolicy, resumeID, query string) (SignatureCheck, error) {
+	defer runtime.KeepAlive(k)
+	r, q := newCstr(resumeID), newCstr(query)
+	var c C.prana_signature_check
+	err := call(func() C.prana_status {
+		return C.prana_verify_resume_signature(k.p, C.uint32_t(policy), r.ptr(), r.len(), q.ptr(), q.len(), &c)
+	})
+	if err != nil {
+		return SignatureCheck{}, err
+	}
+	return SignatureCheck{
+		Accepted:   bool(c.accepted),
+		VerifiedBy: VerifiedBy(c.verified_by),
+		KeyID:      C.GoString(&c.key_id[0]),
+		Answer:     answerFrom(&c.answer),
+	}, nil
+}
+
+// WebhookSecret is a Standard Webhooks secret. Safe for concurrent use.
+type WebhookSecret struct {
+	p *C.prana_webhook_secret
+}
+
+func wrapSecret(p *C.prana_webhook_secret) *WebhookSecret {
+	s := &WebhookSecret{p: p}
+	runtime.SetFinalizer(s, (*WebhookSecret).Close)
+	return s
+}
+
+// NewWebhookSecret parses a whsec_... secret.
+func NewWebhookSecret(whsec string) (*WebhookSecret, error) {
+	w := newCstr(whsec)
+	var p *C.prana_webhook_secret
+	if err := call(func() C.prana_status { return C.prana_webhook_secret_new(w.ptr(), w.len(), &p) }); err != nil {
+		return nil, err
+	}
+	return wrapSecret(p), nil
+}
+
+// WebhookSecretFromBytes uses 1-64 raw key bytes.
+func WebhookSecretFromBytes(key []byte) (*WebhookSecret, error) {
+	k := append([]byte(nil), key...)
+	var p *C.prana_webhook_secret
+	if err := call(func() C.prana_status {
+		return C.prana_webhook_secret_from_bytes(bytesPtr(k), C.size_t(len(k)), &p)
+	}); err != nil {
+		return nil, err
+	}
+	return wrapSecret(p), nil
+}
+
+// Close frees the secret; calling it twice is harmless.
+func (s *WebhookSecret) Close() {
+	if s.p != nil {
+		C.prana_webhook_secret_free(s.p)
+		s.p = nil
+	}
+}
+
+// Verify checks a Standard Webhooks request (header values and raw body)
+// at now (unix ms) and returns its timestamp (unix seconds).
+func (s *WebhookSecret) Verify(msgID, timestamp string, body []byte, signature string, now, toleranceSecs uint64) (int64, error) {
+	defer runtime.KeepAlive(s)
+	id, ts, sig := newCstr(msgID), newCstr(timestamp), newCstr(signature)
+	b := append([]byte(nil), body...)
+	var out C.int64_t
+	err := call(func() C.prana_status {
+		return C.prana_standard_webhooks_verify(s.p, id.ptr(), id.len(), ts.ptr(), ts.len(),
+			bytesPtr(b), C.size_t(len(b)), sig.ptr(), sig.len(), C.uint64_t(now), C.uint64_t(toleranceSecs), &out)
+	})
+	return int64(out), err
+}
+
+// Sign gives the webhook-signature value v1,<base64> (for testing senders).
+func (s *WebhookSecret) Sign(msgID string, timestamp int64, body []byte) (string, error) {
+	defer runtime.KeepAlive(s)
+	id := newCstr(msgID)
+	b := append([]byte(nil), body...)
+	return outString(64, func(buf *C.char, l C.size_t, o *C.size_t) C.prana_status {
+		return C.prana_standard_webhooks_sign(s.p, id.ptr(), id.len(), C.int64_t(timestamp),
+			bytesPtr(b), C.size_t(len(b)), buf, l, o)
+	})
+}

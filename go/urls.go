@@ -1,0 +1,144 @@
+package prana
+
+/*
+#include "prana_webhook.h"
+*/
+import "C"
+
+import "runtime"
+
+// BaseURL is a validated base URL (http or https, host, optional port and
+// path prefix). Immutable and safe for concurrent use.
+type BaseURL struct {
+	p *C.prana_base_url
+}
+
+// NewBaseURL parses and normalizes a base URL.
+func NewBaseURL(url string) (*BaseURL, error) {
+	s := newCstr(url)
+	var p *C.prana_base_url
+	if err := call(func() C.prana_status { return C.prana_base_url_new(s.ptr(), s.len(), &p) }); err != nil {
+		return nil, err
+	}
+	b := &BaseURL{p: p}
+	runtime.SetFinalizer(b, (*BaseURL).Close)
+	return b, nil
+}
+
+// Close frees the base URL; calling it twice is harmless.
+func (b *BaseURL) Close() {
+	if b.p != nil {
+		C.prana_base_url_free(b.p)
+		b.p = nil
+	}
+}
+
+// String is the normalized base URL.
+func (b *BaseURL) String() string {
+	defer runtime.KeepAlive(b)
+	s, err := outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+		return C.prana_base_url_str(b.p, buf, l, out)
+	})
+	if err != nil {
+		return ""
+	}
+	return s
+}
+
+// TriggerURL is {base}/webhook/workflow/trigger/{workflowID}.
+func (b *BaseURL) TriggerURL(workflowID string) (string, error) {
+	defer runtime.KeepAlive(b)
+	w := newCstr(workflowID)
+	return outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+		return C.prana_base_url_trigger_url(b.p, w.ptr(), w.len(), buf, l, out)
+	})
+}
+
+// ResumeURL is {base}/webhook/workflow/resume/{resumeID}.
+func (b *BaseURL) ResumeURL(resumeID string) (string, error) {
+	defer runtime.KeepAlive(b)
+	r := newCstr(resumeID)
+	return outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+		return C.prana_base_url_resume_url(b.p, r.ptr(), r.len(), buf, l, out)
+	})
+}
+
+// RouteKind says what a webhook route does.
+type RouteKind uint32
+
+// Route kinds.
+const (
+	RouteNone    RouteKind = C.PRANA_ROUTE_NONE
+	RouteTrigger RouteKind = C.PRANA_ROUTE_TRIGGER
+	RouteResume  RouteKind = C.PRANA_ROUTE_RESUME
+)
+
+// Route is a parsed request target.
+type Route struct {
+	Kind     RouteKind
+	ID       string // workflow id or resume ID
+	HasQuery bool
+	Query    string // without '?'
+}
+
+func routeFrom(target string, r *C.prana_route) Route {
+	out := Route{Kind: RouteKind(r.kind), HasQuery: bool(r.has_query)}
+	if out.Kind != RouteNone {
+		out.ID = target[int(r.id.offset) : int(r.id.offset)+int(r.id.len)]
+	}
+	if out.HasQuery {
+		out.Query = target[int(r.query.offset) : int(r.query.offset)+int(r.query.len)]
+	}
+	return out
+}
+
+// ParseTarget parses a request target or full URL under the base's prefix.
+func (b *BaseURL) ParseTarget(target string) (Route, error) {
+	defer runtime.KeepAlive(b)
+	t := newCstr(target)
+	var r C.prana_route
+	if err := call(func() C.prana_status { return C.prana_route_parse(b.p, t.ptr(), t.len(), &r) }); err != nil {
+		return Route{}, err
+	}
+	return routeFrom(target, &r), nil
+}
+
+// HTTPAnswer is what to answer over HTTP.
+type HTTPAnswer struct {
+	Status  int    // 200 when accepted / resuming
+	Code    string // "" when accepted, else e.g. "webhook_expired"
+	Cause   Status // the underlying error's status, or StatusOK
+	Message string
+}
+
+func answerFrom(a *C.prana_http_answer) HTTPAnswer {
+	return HTTPAnswer{
+		Status:  int(a.http_status),
+		Code:    C.GoString(a.code),
+		Cause:   Status(a.cause),
+		Message: C.GoString(&a.message[0]),
+	}
+}
+
+// PrecheckResult is the result of Precheck.
+type PrecheckResult struct {
+	Accepted bool
+	Route    Route
+	Answer   HTTPAnswer
+}
+
+// Precheck checks route, method and body size before any store lookup.
+// A rejection is a result, not an error.
+func (b *BaseURL) Precheck(method, target string, bodyLen, maxPayload int) (PrecheckResult, error) {
+	defer runtime.KeepAlive(b)
+	m, t := newCstr(method), newCstr(target)
+	var p C.prana_precheck
+	err := call(func() C.prana_status {
+		return C.prana_request_precheck(b.p, m.ptr(), m.len(), t.ptr(), t.len(),
+			C.size_t(bodyLen), C.size_t(maxPayload), &p)
+	})
+	if err != nil {
+		return PrecheckResult{}, err
+	}
+	return PrecheckResult{Accepted: bool(p.accepted), Route: routeFrom(target, &p.route), Answer: answerFrom(&p.answer)}, nil
+}

@@ -1,0 +1,146 @@
+/* Resume IDs: generators, stateless generation, validation, status strings. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "test_util.h"
+
+static void test_version_and_status_strings(void) {
+    CHECK(prana_version() != NULL);
+    CHECK(strlen(prana_version()) > 0);
+    CHECK_STR(prana_status_code(PRANA_STATUS_OK), "ok");
+    CHECK_STR(prana_status_str(PRANA_STATUS_OK), "success");
+    CHECK_STR(prana_status_code(PRANA_STATUS_ID_TOO_LONG), "id_too_long");
+    CHECK_STR(prana_status_code(PRANA_STATUS_HTTP_INCOMPLETE), "http_incomplete");
+    CHECK_STR(prana_status_code(99999), "unknown");
+    CHECK_STR(prana_status_str(99999), "unknown status");
+    /* Numbers are part of the ABI. */
+    CHECK(PRANA_STATUS_NULL_ARGUMENT == 1);
+    CHECK(PRANA_STATUS_BUFFER_TOO_SMALL == 3);
+    CHECK(PRANA_STATUS_EMPTY_ID_PART == 100);
+    CHECK(PRANA_STATUS_BASE_URL_SCHEME == 200);
+    CHECK(PRANA_STATUS_NOT_WEBHOOK_PATH == 300);
+    CHECK(PRANA_STATUS_INVALID_TRANSITION == 400);
+    CHECK(PRANA_STATUS_CAPACITY_EXCEEDED == 500);
+    CHECK(PRANA_STATUS_INVALID_SIGNATURE == 600);
+    CHECK(PRANA_STATUS_HTTP_INCOMPLETE == 700);
+}
+
+static void test_generator(void) {
+    uint8_t seed[PRANA_ID_SEED_LEN];
+    prana_id_generator *a = NULL, *b = NULL;
+    char id1[PRANA_RESUME_ID_BUF_SIZE], id2[PRANA_RESUME_ID_BUF_SIZE];
+    size_t n1 = 0, n2 = 0;
+
+    memset(seed, 7, sizeof seed);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &a), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &b), PRANA_STATUS_OK);
+    CHECK(a != NULL && b != NULL);
+
+    CHECK_STATUS(prana_id_generator_resume_id(a, S("exec-1"), S("wait_approval"), id1,
+                                              sizeof id1, &n1),
+                 PRANA_STATUS_OK);
+    CHECK(n1 == strlen(id1));
+    CHECK(n1 == strlen("webhook_exec-1_wait_approval_") + 26);
+    CHECK(strncmp(id1, "webhook_exec-1_wait_approval_", 29) == 0);
+    CHECK_STATUS(prana_resume_id_validate(id1, n1), PRANA_STATUS_OK);
+
+    /* Equal seeds give equal IDs; the next ID differs. */
+    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2),
+                 PRANA_STATUS_OK);
+    CHECK(strcmp(id1, id2) == 0);
+    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2),
+                 PRANA_STATUS_OK);
+    CHECK(strcmp(id1, id2) != 0);
+
+    /* Reseed (after fork) with the same seed restarts the sequence. */
+    CHECK_STATUS(prana_id_generator_reseed(b, seed, sizeof seed), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2),
+                 PRANA_STATUS_OK);
+    CHECK(strcmp(id1, id2) == 0);
+
+    /* Size query, then a retry with the reported size; the generator is
+     * not advanced by the failed call. */
+    {
+        size_t need = 0;
+        char *buf;
+        CHECK_STATUS(prana_id_generator_resume_id(a, S("e"), S("n"), NULL, 0, &need),
+                     PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(need == strlen("webhook_e_n_") + 26 + 1);
+        buf = malloc(need);
+        CHECK(buf != NULL);
+        if (buf != NULL) {
+            size_t got = 0;
+            CHECK_STATUS(prana_id_generator_resume_id(a, S("e"), S("n"), buf, need, &got),
+                         PRANA_STATUS_OK);
+            CHECK(got == need - 1);
+            CHECK(buf[got] == '\0');
+            free(buf);
+        }
+    }
+
+    /* Bad parts name the part and the byte. */
+    CHECK_STATUS(prana_id_generator_resume_id(a, S("exe.c"), S("n"), id1, sizeof id1, &n1),
+                 PRANA_STATUS_ID_PART_BAD_CHARACTER);
+    CHECK_STR(last_error(), "execution_id has a character outside [A-Za-z0-9_-] at byte 3");
+    CHECK_STATUS(prana_id_generator_resume_id(a, S("e"), S(""), id1, sizeof id1, &n1),
+                 PRANA_STATUS_EMPTY_ID_PART);
+    CHECK_STR(last_error(), "node_id is empty");
+
+    /* A wrong seed size is rejected. */
+    {
+        prana_id_generator *c = NULL;
+        CHECK_STATUS(prana_id_generator_new(seed, 16, &c), PRANA_STATUS_INVALID_ARGUMENT);
+        CHECK(c == NULL);
+        CHECK_STATUS(prana_id_generator_reseed(a, seed, 31), PRANA_STATUS_INVALID_ARGUMENT);
+    }
+
+    prana_id_generator_free(a);
+    prana_id_generator_free(b);
+    prana_id_generator_free(NULL);
+}
+
+static void test_stateless(void) {
+    uint8_t zero[PRANA_ENTROPY_LEN] = {0};
+    uint8_t ones[PRANA_ENTROPY_LEN];
+    char id[PRANA_RESUME_ID_BUF_SIZE];
+    size_t n = 0;
+
+    CHECK_STATUS(prana_resume_id_generate(S("ex_1"), S("n_2"), zero, sizeof zero, id,
+                                          sizeof id, &n),
+                 PRANA_STATUS_OK);
+    CHECK_STR(id, "webhook_ex_1_n_2_00000000000000000000000000");
+    memset(ones, 0xff, sizeof ones);
+    CHECK_STATUS(prana_resume_id_generate(S("ex_1"), S("n_2"), ones, sizeof ones, id,
+                                          sizeof id, &n),
+                 PRANA_STATUS_OK);
+    CHECK_STR(id, "webhook_ex_1_n_2_7zzzzzzzzzzzzzzzzzzzzzzzzz");
+    CHECK_STATUS(prana_resume_id_generate(S("ex_1"), S("n_2"), ones, 15, id, sizeof id, &n),
+                 PRANA_STATUS_INVALID_ARGUMENT);
+}
+
+static void test_validate(void) {
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_ex_1_n_2_00000000000000000000000000")),
+                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_id_validate(S("")), PRANA_STATUS_EMPTY_ID);
+    CHECK_STATUS(prana_resume_id_validate(S("hook_ex_1_n_2_00000000000000000000000000")),
+                 PRANA_STATUS_MISSING_WEBHOOK_PREFIX);
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_ex_n_8zzzzzzzzzzzzzzzzzzzzzzzzz")),
+                 PRANA_STATUS_BAD_RANDOM_TAIL);
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_exn_00000000000000000000000000")),
+                 PRANA_STATUS_MALFORMED_RESUME_ID);
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_e/x_n_00000000000000000000000000")),
+                 PRANA_STATUS_ID_BAD_CHARACTER);
+    CHECK_STATUS(prana_id_part_validate(S("approvals")), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_part_validate(S("appr ovals")), PRANA_STATUS_ID_PART_BAD_CHARACTER);
+}
+
+int main(void) {
+    test_version_and_status_strings();
+    test_generator();
+    test_stateless();
+    test_validate();
+    return test_summary("ids");
+}
