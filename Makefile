@@ -95,3 +95,10 @@ uninstall:
 clean-c:
 	$(MAKE) -C tests/c clean
 	$(MAKE) -C examples-c clean
+
+# The README's first command: build the library and prana-gateway, run the
+# approval workflow end to end over HTTP (scripts/demo.sh; exit 0 only if
+# every step checked out).
+.PHONY: demo
+demo:
+	bash scripts/demo.sh

@@ -1,0 +1,495 @@
+#define _POSIX_C_SOURCE 200809L
+#include "engine.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+/* What the node handler callback sees through `user_data`. */
+typedef struct {
+    const app *a;
+    engine_result *out;
+    /* The execution's resume URLs as the library renders them, and the
+     * same URLs signed: rendered params get the signed form, so a URL that
+     * goes out in a message works against a gateway that requires ?sig=. */
+    int nurls;
+    char *plain[PRANA_MAX_WAIT_NODES];
+    char *signed_[PRANA_MAX_WAIT_NODES];
+} run_ctx;
+
+void engine_result_init(engine_result *r) {
+    memset(r, 0, sizeof *r);
+    r->timer_at = -1;
+    sb_init(&r->logs);
+}
+
+void engine_result_free(engine_result *r) {
+    int i;
+    for (i = 0; i < r->nregs; i++) {
+        free(r->regs[i].resume_id);
+        free(r->regs[i].node_id);
+        free(r->regs[i].json);
+        free(r->regs[i].url);
+    }
+    free(r->regs);
+    free(r->current_node);
+    free(r->state);
+    free(r->output);
+    free(r->error);
+    sb_free(&r->logs);
+    engine_result_init(r);
+}
+
+static void ctx_free(run_ctx *c) {
+    int i;
+    for (i = 0; i < c->nurls; i++) {
+        free(c->plain[i]);
+        free(c->signed_[i]);
+    }
+    c->nurls = 0;
+}
+
+/* The library's message for the last failure on this thread, malloc'd. */
+static char *lib_error(const char *what) {
+    char msg[512];
+    size_t n;
+    sbuf b;
+    if (prana_last_error_message(msg, sizeof msg, &n) != PRANA_STATUS_OK) msg[0] = '\0';
+    sb_init(&b);
+    sb_printf(&b, "%s: %s", what, msg[0] ? msg : "failed");
+    return b.p;
+}
+
+static int fail(int *http_status, char **err, int status, char *msg) {
+    *http_status = status;
+    *err = msg;
+    return -1;
+}
+
+/* ---- node handlers ------------------------------------------------------- */
+
+/* Appends `text` with every plain resume URL of the execution replaced by
+ * its signed form (unless it already carries a query). */
+static void sign_urls(const run_ctx *c, const char *text, size_t n, sbuf *out) {
+    size_t i = 0;
+    while (i < n) {
+        int k, hit = 0;
+        for (k = 0; k < c->nurls && !hit; k++) {
+            size_t ul = strlen(c->plain[k]);
+            if (n - i >= ul &&
+                memcmp(text + i, c->plain[k], ul) == 0 && (i + ul == n || text[i + ul] != '?')) {
+                sb_puts(out, c->signed_[k]);
+                i += ul;
+                hit = 1;
+            }
+        }
+        if (!hit) sb_append(out, &text[i++], 1);
+    }
+}
+
+static bool node_error(prana_node_result *res, const char *code, const char *msg) {
+    snprintf(res->error_code, sizeof res->error_code, "%s", code);
+    snprintf(res->error_message, sizeof res->error_message, "%s", msg);
+    return false;
+}
+
+static bool put_output(prana_node_result *res, char *output, size_t cap, const char *json,
+                       size_t len) {
+    if (len > cap) return node_error(res, "output_too_large", "the node output exceeds 4 KiB");
+    memcpy(output, json, len);
+    res->output_len = len;
+    return true;
+}
+
+/* log: prints params.message (or the whole params) and passes its input on. */
+static bool run_log(run_ctx *c, const prana_node_call *call, const sbuf *params, char *output,
+                    size_t cap, prana_node_result *res) {
+    json_span m = json_member(sb_cstr(params), params->len, "message");
+    sbuf msg;
+    sb_init(&msg);
+    if (json_string_decode(m, &msg) != 0) sb_append(&msg, sb_cstr(params), params->len);
+    sb_printf(&c->out->logs, "[log] %s %s: %s\n", call->execution_id.ptr, call->node_id.ptr,
+              sb_cstr(&msg));
+    sb_free(&msg);
+    return put_output(res, output, cap, call->input.ptr, call->input.len);
+}
+
+/* set: outputs params.value. */
+static bool run_set(const sbuf *params, char *output, size_t cap, prana_node_result *res) {
+    json_span v = json_member(sb_cstr(params), params->len, "value");
+    if (!v.p) return node_error(res, "missing_value", "set needs params.value");
+    return put_output(res, output, cap, v.p, v.len);
+}
+
+/* if: port "true" when input[params.field] equals params.equals (default
+ * true), else "false"; passes its input on. */
+static bool run_if(const prana_node_call *call, const sbuf *params, char *output, size_t cap,
+                   prana_node_result *res) {
+    json_span f = json_member(sb_cstr(params), params->len, "field");
+    json_span want = json_member(sb_cstr(params), params->len, "equals");
+    json_span got;
+    sbuf field;
+    static const char t[] = "true";
+    int match;
+    sb_init(&field);
+    if (json_string_decode(f, &field) != 0) {
+        sb_free(&field);
+        return node_error(res, "missing_field", "if needs params.field (a string)");
+    }
+    if (!want.p) {
+        want.p = t;
+        want.len = 4;
+    }
+    got = json_member(call->input.ptr, call->input.len, sb_cstr(&field));
+    match = json_equal(got, want);
+    sb_free(&field);
+    snprintf(res->port, sizeof res->port, "%s", match ? "true" : "false");
+    return put_output(res, output, cap, call->input.ptr, call->input.len);
+}
+
+static bool node_handler(void *user_data, const prana_node_call *call, char *output,
+                         size_t output_cap, prana_node_result *res) {
+    run_ctx *c = user_data;
+    const char *type = call->node_type.ptr;
+    sbuf params;
+    bool ok;
+    sb_init(&params);
+    sign_urls(c, call->params.ptr, call->params.len, &params);
+    if (params.oom) return node_error(res, "out_of_memory", "out of memory");
+    if (!strcmp(type, "log"))
+        ok = run_log(c, call, &params, output, output_cap, res);
+    else if (!strcmp(type, "set"))
+        ok = run_set(&params, output, output_cap, res);
+    else if (!strcmp(type, "if"))
+        ok = run_if(call, &params, output, output_cap, res);
+    else
+        ok = node_error(res, "unknown_node_type",
+                        "this gateway runs node types log, set and if (and wait, trigger)");
+    sb_free(&params);
+    return ok;
+}
+
+/* ---- executions ---------------------------------------------------------- */
+
+static char *reg_string(const prana_registration *r,
+                        prana_status (*get)(const prana_registration *, char *, size_t,
+                                            size_t *)) {
+    char buf[PRANA_REGISTRATION_JSON_BUF_SIZE];
+    size_t n;
+    if (get(r, buf, sizeof buf, &n) != PRANA_STATUS_OK) return NULL;
+    return xstrndup(buf, n);
+}
+
+/* Collects the execution's resume URLs for the handlers: each exactly as
+ * the library renders it (under the base URL the execution started with),
+ * and signed, `?sig=` appended, when a key is configured. */
+static int prepare_urls(run_ctx *c, const prana_execution *x) {
+    size_t count = 0, i, n;
+    if (prana_execution_registration_count(x, &count) != PRANA_STATUS_OK) return -1;
+    for (i = 0; i < count && i < PRANA_MAX_WAIT_NODES; i++) {
+        prana_registration *r = NULL;
+        char id[PRANA_RESUME_ID_BUF_SIZE], node[PRANA_ID_PART_BUF_SIZE], url[PRANA_URL_BUF_SIZE];
+        char sig[PRANA_MAX_SIG_LEN + 1];
+        size_t idl = 0, nl = 0;
+        sbuf s;
+        int ok;
+        if (prana_execution_registration(x, i, &r) != PRANA_STATUS_OK) return -1;
+        ok = prana_registration_resume_id(r, id, sizeof id, &idl) == PRANA_STATUS_OK &&
+             prana_registration_node_id(r, node, sizeof node, &nl) == PRANA_STATUS_OK;
+        prana_registration_free(r);
+        if (!ok || prana_execution_resume_url(x, node, nl, url, sizeof url, &n) != PRANA_STATUS_OK)
+            return -1;
+        sb_init(&s);
+        sb_append(&s, url, n);
+        if (c->a->keys) {
+            size_t sl;
+            if (prana_key_set_sign(c->a->keys, id, idl, sig, sizeof sig, &sl) != PRANA_STATUS_OK) {
+                sb_free(&s);
+                return -1;
+            }
+            sb_puts(&s, "?sig=");
+            sb_append(&s, sig, sl);
+        }
+        c->plain[c->nurls] = xstrndup(url, n);
+        c->signed_[c->nurls] = s.p;
+        if (!c->plain[c->nurls] || !c->signed_[c->nurls] || s.oom) {
+            free(c->plain[c->nurls]);
+            free(c->signed_[c->nurls]);
+            return -1;
+        }
+        c->nurls++;
+    }
+    return 0;
+}
+
+static engine_reg *add_reg(engine_result *out) {
+    engine_reg *v = realloc(out->regs, (size_t)(out->nregs + 1) * sizeof *v);
+    if (!v) return NULL;
+    out->regs = v;
+    memset(&v[out->nregs], 0, sizeof *v);
+    v[out->nregs].expires_at = -1;
+    return &v[out->nregs++];
+}
+
+/* Execution start: one row per registration, pending, with its URL. */
+static int collect_new_regs(run_ctx *c, const prana_execution *x) {
+    size_t count = 0, i;
+    if (prana_execution_registration_count(x, &count) != PRANA_STATUS_OK) return -1;
+    for (i = 0; i < count; i++) {
+        prana_registration *r = NULL;
+        engine_reg *g = add_reg(c->out);
+        if (!g || prana_execution_registration(x, i, &r) != PRANA_STATUS_OK) return -1;
+        g->resume_id = reg_string(r, prana_registration_resume_id);
+        g->node_id = reg_string(r, prana_registration_node_id);
+        g->json = reg_string(r, prana_registration_to_json);
+        g->status = "pending";
+        g->url = i < (size_t)c->nurls ? xstrndup(c->signed_[i], strlen(c->signed_[i])) : NULL;
+        prana_registration_free(r);
+        if (!g->resume_id || !g->node_id || !g->json || !g->url) return -1;
+    }
+    return 0;
+}
+
+static engine_reg *find_reg(engine_result *out, const char *resume_id) {
+    int i;
+    for (i = 0; i < out->nregs; i++)
+        if (!strcmp(out->regs[i].resume_id, resume_id)) return &out->regs[i];
+    return NULL;
+}
+
+/* Applies a run result's transitions to `out`: on start they update the new
+ * rows; afterwards they become compare-and-set entries. `skip` transitions
+ * at the front were applied by the caller already. */
+static int apply_transitions(run_ctx *c, const prana_run_result *rr, int starting, size_t skip) {
+    size_t i;
+    for (i = skip; i < rr->transition_count; i++) {
+        const prana_transition *t = &rr->transitions[i];
+        const char *to = prana_lifecycle_status_name(t->to);
+        int activation = t->to == PRANA_LIFECYCLE_ACTIVE && !strcmp(t->resume_id, rr->resume_id);
+        engine_reg *g;
+        if (starting) {
+            g = find_reg(c->out, t->resume_id);
+            if (!g) return -1;
+            g->status = to;
+            if (activation) {
+                free(g->json);
+                g->json = xstrndup(rr->registration_json, strlen(rr->registration_json));
+                g->expires_at = (int64_t)rr->resume_at;
+                if (!g->json) return -1;
+            } else if (t->to == PRANA_LIFECYCLE_EXPIRED) {
+                /* Ended without reaching this wait: the new row is born expired. */
+                prana_registration *r = NULL;
+                prana_transition dummy;
+                char *json = NULL;
+                if (prana_registration_from_json(g->json, strlen(g->json), &r) ==
+                        PRANA_STATUS_OK &&
+                    prana_registration_expire(r, &dummy) == PRANA_STATUS_OK)
+                    json = reg_string(r, prana_registration_to_json);
+                prana_registration_free(r);
+                if (!json) return -1;
+                free(g->json);
+                g->json = json;
+            }
+        } else {
+            g = add_reg(c->out);
+            if (!g) return -1;
+            g->resume_id = xstrndup(t->resume_id, t->resume_id_len);
+            g->from = prana_lifecycle_status_name(t->from);
+            g->status = to;
+            if (!g->resume_id) return -1;
+            if (activation) {
+                g->json = xstrndup(rr->registration_json, strlen(rr->registration_json));
+                g->expires_at = (int64_t)rr->resume_at;
+                if (!g->json) return -1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Status, current node, state JSON, output and error of `x` into out. */
+static int describe(run_ctx *c, const prana_execution *x, const prana_run_result *rr) {
+    engine_result *out = c->out;
+    prana_run_status st;
+    prana_wait_mode mode;
+    char node[PRANA_ID_PART_BUF_SIZE];
+    size_t n;
+    bool has_at = false;
+    uint64_t at = 0;
+    if (prana_execution_status(x, &st) != PRANA_STATUS_OK ||
+        prana_execution_wait_mode(x, &mode) != PRANA_STATUS_OK ||
+        prana_execution_resume_at(x, &has_at, &at) != PRANA_STATUS_OK)
+        return -1;
+    out->status = prana_run_status_name(st);
+    /* Timer waits are the sweeper's too: it resumes them once due. */
+    out->timer_at = (st == PRANA_EXECUTION_SUSPENDED && has_at &&
+                     (mode == PRANA_WAIT_INTERVAL || mode == PRANA_WAIT_SCHEDULE))
+                        ? (int64_t)at
+                        : -1;
+    if (prana_execution_current_node(x, node, sizeof node, &n) != PRANA_STATUS_OK) return -1;
+    out->current_node = n ? xstrndup(node, n) : NULL;
+    out->state = malloc(PRANA_EXECUTION_JSON_BUF_SIZE);
+    out->output = malloc(PRANA_MAX_OUTPUT_LEN + 1);
+    if (!out->state || !out->output ||
+        prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_BUF_SIZE, &n) !=
+            PRANA_STATUS_OK ||
+        prana_execution_output(x, out->output, PRANA_MAX_OUTPUT_LEN + 1, &n) != PRANA_STATUS_OK)
+        return -1;
+    if (rr->outcome == PRANA_OUTCOME_FAILED) {
+        sbuf e;
+        sb_init(&e);
+        sb_printf(&e, "%s: %s", rr->error_code, rr->error_message);
+        out->error = e.p;
+    }
+    return 0;
+}
+
+/* The library's verdict on a refused call: a bad payload is the caller's
+ * fault (400), everything else ours (500). */
+static int refused(prana_status st, int *http_status, char **err, const char *what) {
+    int status = (st == PRANA_STATUS_INVALID_JSON || st == PRANA_STATUS_CAPACITY_EXCEEDED ||
+                  st == PRANA_STATUS_NOT_AN_OBJECT)
+                     ? 400
+                     : 500;
+    return fail(http_status, err, status, lib_error(what));
+}
+
+static prana_workflow *load_workflow(const char *workflow, int *http_status, char **err) {
+    prana_workflow *wf = NULL;
+    if (prana_workflow_new(workflow, strlen(workflow), &wf) != PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error("workflow definition"));
+        return NULL;
+    }
+    return wf;
+}
+
+int engine_start(const app *a, const char *workflow_id, const char *workflow,
+                 const char *execution_id, const char *payload, uint64_t now,
+                 engine_result *out, int *http_status, char **err) {
+    run_ctx c;
+    prana_workflow *wf;
+    prana_id_generator *gen = NULL;
+    prana_execution *x = NULL;
+    prana_run_result rr;
+    prana_status st;
+    unsigned char seed[PRANA_ID_SEED_LEN];
+    char id[PRANA_ID_PART_BUF_SIZE];
+    size_t n;
+    int rc = -1;
+
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.out = out;
+    if (!(wf = load_workflow(workflow, http_status, err))) return -1;
+    /* The file name is the trigger URL's id; the definition must agree. */
+    if (prana_workflow_id(wf, id, sizeof id, &n) != PRANA_STATUS_OK || strcmp(id, workflow_id)) {
+        sbuf m;
+        sb_init(&m);
+        sb_printf(&m, "workflow file %s.json declares id '%s'", workflow_id, id);
+        fail(http_status, err, 500, m.p);
+        goto done;
+    }
+    /* A generator per execution, seeded from the OS: generators are not
+     * thread-safe, and this costs one 32-byte read. */
+    if (random_bytes(seed, sizeof seed) != 0 ||
+        prana_id_generator_new(seed, sizeof seed, &gen) != PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error("entropy"));
+        goto done;
+    }
+    if (prana_execution_start(wf, execution_id, strlen(execution_id), a->base, gen, now, &x) !=
+        PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error("start"));
+        goto done;
+    }
+    if (prepare_urls(&c, x) != 0 || collect_new_regs(&c, x) != 0) {
+        fail(http_status, err, 500, lib_error("registrations"));
+        goto done;
+    }
+    st = prana_execution_run(wf, x, node_handler, &c, payload, strlen(payload), now, &rr);
+    if (st != PRANA_STATUS_OK) {
+        refused(st, http_status, err, "trigger payload");
+        goto done;
+    }
+    if (apply_transitions(&c, &rr, 1, 0) != 0 || describe(&c, x, &rr) != 0) {
+        fail(http_status, err, 500, lib_error("run result"));
+        goto done;
+    }
+    rc = 0;
+done:
+    ctx_free(&c);
+    prana_execution_free(x);
+    prana_id_generator_free(gen);
+    prana_workflow_free(wf);
+    return rc;
+}
+
+typedef enum { CONT_RESUME, CONT_EXPIRE, CONT_TIMER } cont_kind;
+
+/* Shared body of resume, expire and timers. */
+static int continue_execution(const app *a, cont_kind kind, const char *workflow,
+                              const char *state, const char *resume_id, const char *payload,
+                              uint64_t now, engine_result *out, int *http_status, char **err) {
+    run_ctx c;
+    prana_workflow *wf;
+    prana_execution *x = NULL;
+    prana_run_result rr;
+    prana_status st;
+    int rc = -1;
+
+    memset(&c, 0, sizeof c);
+    c.a = a;
+    c.out = out;
+    if (!(wf = load_workflow(workflow, http_status, err))) return -1;
+    if (prana_execution_from_json(state, strlen(state), &x) != PRANA_STATUS_OK ||
+        prepare_urls(&c, x) != 0) {
+        fail(http_status, err, 500, lib_error("stored execution state"));
+        goto done;
+    }
+    if (kind == CONT_RESUME)
+        st = prana_execution_resume(wf, x, node_handler, &c, resume_id, strlen(resume_id),
+                                    payload, strlen(payload), now, &rr);
+    else if (kind == CONT_EXPIRE)
+        st = prana_execution_expire(wf, x, node_handler, &c, resume_id, strlen(resume_id), now,
+                                    &rr);
+    else
+        st = prana_execution_resume_timer(wf, x, node_handler, &c, now, &rr);
+    if (st != PRANA_STATUS_OK) {
+        refused(st, http_status, err,
+                kind == CONT_RESUME ? "resume" : kind == CONT_EXPIRE ? "expire" : "timer");
+        goto done;
+    }
+    /* After resume and expire, the first transition is the caller's own
+     * compare-and-set; a timer has none of its own. */
+    if (apply_transitions(&c, &rr, 0, kind == CONT_TIMER ? 0 : 1) != 0 ||
+        describe(&c, x, &rr) != 0) {
+        fail(http_status, err, 500, lib_error("run result"));
+        goto done;
+    }
+    rc = 0;
+done:
+    ctx_free(&c);
+    prana_execution_free(x);
+    prana_workflow_free(wf);
+    return rc;
+}
+
+int engine_resume(const app *a, const char *workflow, const char *state, const char *resume_id,
+                  const char *payload, uint64_t now, engine_result *out, int *http_status,
+                  char **err) {
+    return continue_execution(a, CONT_RESUME, workflow, state, resume_id, payload, now, out,
+                              http_status, err);
+}
+
+int engine_expire(const app *a, const char *workflow, const char *state, const char *resume_id,
+                  uint64_t now, engine_result *out, int *http_status, char **err) {
+    return continue_execution(a, CONT_EXPIRE, workflow, state, resume_id, NULL, now, out,
+                              http_status, err);
+}
+
+int engine_resume_timer(const app *a, const char *workflow, const char *state, uint64_t now,
+                        engine_result *out, int *http_status, char **err) {
+    return continue_execution(a, CONT_TIMER, workflow, state, NULL, NULL, now, out,
+                              http_status, err);
+}

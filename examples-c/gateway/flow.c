@@ -1,0 +1,477 @@
+#define _POSIX_C_SOURCE 200809L
+#include "flow.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "metrics.h"
+
+/* "pending", "active", ...: the names the status column stores. */
+static const char *lifecycle_name(prana_lifecycle_status s) { return prana_lifecycle_status_name(s); }
+
+static void answer(flow_answer *a, int status, const char *code, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+static void answer(flow_answer *a, int status, const char *code, const char *fmt, ...) {
+    va_list ap;
+    a->http_status = status;
+    snprintf(a->code, sizeof a->code, "%s", code);
+    va_start(ap, fmt);
+    vsnprintf(a->message, sizeof a->message, fmt, ap);
+    va_end(ap);
+}
+
+static void answer_from_library(flow_answer *a, const prana_http_answer *x) {
+    a->http_status = x->http_status;
+    snprintf(a->code, sizeof a->code, "%s", x->code);
+    snprintf(a->message, sizeof a->message, "%s", x->message);
+}
+
+static void last_error(char *buf, size_t len) {
+    size_t n;
+    if (prana_last_error_message(buf, len, &n) != PRANA_STATUS_OK) snprintf(buf, len, "?");
+}
+
+void flow_out_init(flow_out *o) {
+    memset(o, 0, sizeof *o);
+    engine_result_init(&o->res);
+}
+
+void flow_out_free(flow_out *o) { engine_result_free(&o->res); }
+
+void flow_print_logs(const flow_out *o) {
+    if (o->res.logs.len == 0) return;
+    /* One write per result: the lines of one execution stay together. */
+    fputs(sb_cstr(&o->res.logs), stdout);
+    fflush(stdout);
+}
+
+/* Parses a stored registration. NULL on failure. */
+static prana_registration *reg_parse(const char *json) {
+    prana_registration *r = NULL;
+    if (prana_registration_from_json(json, strlen(json), &r) != PRANA_STATUS_OK) return NULL;
+    return r;
+}
+
+static int reg_json(const prana_registration *r, char *buf, size_t len) {
+    size_t n;
+    return prana_registration_to_json(r, buf, len, &n) == PRANA_STATUS_OK ? 0 : -1;
+}
+
+static int64_t reg_expires_at(const prana_registration *r) {
+    bool has = false;
+    uint64_t at = 0;
+    if (prana_registration_expires_at(r, &has, &at) != PRANA_STATUS_OK || !has) return -1;
+    return (int64_t)at;
+}
+
+/* Expires every pending/active registration of an execution that has
+ * ended, inside the caller's transaction. Returns how many, or -1. */
+static int cleanup_execution(worker *w, const char *execution_id) {
+    store_registration *v = NULL;
+    int n = store_list_registrations(w->db, execution_id, &v), i, done = 0;
+    if (n < 0) return -1;
+    for (i = 0; i < n; i++) {
+        prana_registration *r;
+        prana_transition t;
+        char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
+        int cas;
+        if (strcmp(v[i].status, "pending") != 0 && strcmp(v[i].status, "active") != 0)
+            continue;
+        if (!(r = reg_parse(v[i].json))) {
+            done = -1;
+            break;
+        }
+        if (prana_registration_expire(r, &t) != PRANA_STATUS_OK ||
+            reg_json(r, json, sizeof json) != 0) {
+            prana_registration_free(r);
+            done = -1;
+            break;
+        }
+        cas = store_cas_registration(w->db, v[i].resume_id, lifecycle_name(t.from),
+                                     lifecycle_name(t.to), reg_expires_at(r), json);
+        prana_registration_free(r);
+        if (cas < 0) {
+            done = -1;
+            break;
+        }
+        done += cas;
+    }
+    store_registrations_free(v, n);
+    return done;
+}
+
+/* One registration transition from the executor, as a compare-and-set.
+ * The new JSON is the executor's (activation) or derived from the stored
+ * row with the library's lifecycle functions. 1 on success. */
+static int apply_change(worker *w, const engine_reg *g, uint64_t now) {
+    store_registration row;
+    prana_registration *r = NULL;
+    prana_transition t;
+    char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
+    int rc = -1;
+    if (g->json)
+        return store_cas_registration(w->db, g->resume_id, g->from, g->status, g->expires_at,
+                                      g->json);
+    if (store_get_registration(w->db, g->resume_id, &row) != 1) return -1;
+    if ((r = reg_parse(row.json)) != NULL) {
+        prana_status st = !strcmp(g->status, "expired")    ? prana_registration_expire(r, &t)
+                          : !strcmp(g->status, "consumed") ? prana_registration_consume(r, now, &t)
+                                                           : PRANA_STATUS_INVALID_ARGUMENT;
+        if (st == PRANA_STATUS_OK && reg_json(r, json, sizeof json) == 0)
+            rc = store_cas_registration(w->db, g->resume_id, g->from, g->status,
+                                        reg_expires_at(r), json);
+    }
+    prana_registration_free(r);
+    store_registration_free(&row);
+    return rc;
+}
+
+/* Writes an engine result inside the caller's transaction: the execution
+ * row, every registration change (each one a compare-and-set), and the
+ * cleanup of a finished execution. 0 on success. */
+static int persist(worker *w, const char *execution_id, const engine_result *res,
+                   uint64_t now, int insert_regs) {
+    int i, cleaned;
+    if (store_update_execution(w->db, execution_id, res->status, res->current_node, res->state,
+                               res->timer_at, (int64_t)now) != 0)
+        return -1;
+    for (i = 0; i < res->nregs; i++) {
+        const engine_reg *g = &res->regs[i];
+        if (!g->from) {
+            store_registration row;
+            if (!insert_regs) return -1;
+            row.resume_id = g->resume_id;
+            row.execution_id = (char *)execution_id;
+            row.node_id = g->node_id;
+            row.status = (char *)g->status;
+            row.expires_at = g->expires_at;
+            row.json = g->json;
+            if (store_insert_registration(w->db, &row) != 0) return -1;
+        } else {
+            /* Every change the executor asks for must land: a row that moved
+             * under us means our picture of the execution is stale. */
+            if (apply_change(w, g, now) != 1) return -1;
+        }
+    }
+    if (strcmp(res->status, "completed") == 0 || strcmp(res->status, "failed") == 0) {
+        cleaned = cleanup_execution(w, execution_id);
+        if (cleaned < 0) return -1;
+        if (cleaned > 0) metrics_add(CTR_CLEANUPS, (unsigned long)cleaned);
+    }
+    return 0;
+}
+
+static void make_execution_id(char *buf, size_t len) {
+    /* 15 random bytes as 30 hex digits: unguessable, and made of the
+     * [A-Za-z0-9_-] characters an id part allows. */
+    static const char hex[] = "0123456789abcdef";
+    unsigned char r[15];
+    size_t i, o = 0;
+    if (random_bytes(r, sizeof r) != 0) {
+        buf[0] = '\0';
+        return;
+    }
+    o = (size_t)snprintf(buf, len, "exec_");
+    for (i = 0; i < sizeof r && o + 2 < len; i++) {
+        buf[o++] = hex[r[i] >> 4];
+        buf[o++] = hex[r[i] & 15];
+    }
+    buf[o] = '\0';
+}
+
+int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const char *payload,
+                 flow_out *out, flow_answer *ans) {
+    uint64_t now = now_ms();
+    store_execution e;
+    int status = 500, i;
+    char *err = NULL;
+
+    make_execution_id(out->execution_id, sizeof out->execution_id);
+    if (!out->execution_id[0]) {
+        answer(ans, 500, "entropy_unavailable", "could not read /dev/urandom");
+        return -1;
+    }
+    /* The executor runs the graph up to its first suspension before any
+     * write: a bad workflow or payload leaves no trace in the database. */
+    if (engine_start(w->app, workflow_id, workflow, out->execution_id, payload, now, &out->res,
+                     &status, &err) != 0) {
+        answer(ans, status, status == 400 ? "invalid_request" : "execution_error", "%s",
+               err ? err : "the execution could not start");
+        free(err);
+        return -1;
+    }
+    memset(&e, 0, sizeof e);
+    e.id = out->execution_id;
+    e.workflow_id = (char *)workflow_id;
+    e.workflow = (char *)workflow;
+    e.status = (char *)out->res.status;
+    e.current_node = out->res.current_node;
+    e.state = out->res.state;
+    e.timer_at = out->res.timer_at;
+    e.created_at = e.updated_at = (int64_t)now;
+    if (store_begin(w->db) != 0) goto busy;
+    if (store_insert_execution(w->db, &e) != 0) goto rollback;
+    if (persist(w, out->execution_id, &out->res, now, 1) != 0) goto rollback;
+    if (store_commit(w->db) != 0) goto rollback;
+    metrics_add(CTR_EXECUTIONS_STARTED, 1);
+    for (i = 0; i < out->res.nregs; i++)
+        LOG_DEBUG("registration %s %s", out->res.regs[i].resume_id, out->res.regs[i].status);
+    answer(ans, 201, "", "started");
+    return 0;
+rollback:
+    LOG_ERR("trigger %s: %s", out->execution_id, store_errmsg(w->db));
+    store_rollback(w->db);
+busy:
+    answer(ans, 503, "store_unavailable", "the database is busy; retry");
+    return -1;
+}
+
+/* After a lost compare-and-set: read the row again and let the library say
+ * why (consumed → 409, expired by the sweeper → 410). */
+static void explain_lost_race(worker *w, const char *resume_id, flow_answer *ans) {
+    store_registration row;
+    prana_registration *r = NULL;
+    prana_resume_decision d;
+    prana_http_answer lost;
+    if (store_get_registration(w->db, resume_id, &row) == 1) r = reg_parse(row.json);
+    if (r && prana_decide_resume(resume_id, strlen(resume_id), r, now_ms(), &d) ==
+                 PRANA_STATUS_OK &&
+        !d.resume) {
+        answer_from_library(ans, &d.answer);
+    } else if (prana_lost_race_answer(&lost) == PRANA_STATUS_OK) {
+        answer_from_library(ans, &lost);
+    } else {
+        answer(ans, 409, "webhook_already_used", "this webhook has already been used");
+    }
+    prana_registration_free(r);
+    store_registration_free(&row);
+}
+
+int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out *out,
+                flow_answer *ans) {
+    uint64_t now = now_ms();
+    store_registration row;
+    store_execution e;
+    prana_registration *r = NULL;
+    prana_resume_decision d;
+    prana_transition t;
+    char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
+    char msg[256];
+    int found, cas, status = 500, rc = -1;
+    char *err = NULL;
+
+    memset(&e, 0, sizeof e);
+    found = store_get_registration(w->db, resume_id, &row);
+    if (found < 0) {
+        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        return -1;
+    }
+    if (found && !(r = reg_parse(row.json))) {
+        answer(ans, 500, "corrupt_registration", "the stored registration does not parse");
+        goto out;
+    }
+    /* The library decides from the row as read: 404 / 400 pending / 410 / 409. */
+    if (prana_decide_resume(resume_id, strlen(resume_id), r, now, &d) != PRANA_STATUS_OK) {
+        last_error(msg, sizeof msg);
+        answer(ans, 500, "internal_error", "%s", msg);
+        goto out;
+    }
+    if (!d.resume) {
+        answer_from_library(ans, &d.answer);
+        goto out;
+    }
+    /* The consumed form of the row, written by the same UPDATE as the status. */
+    if (prana_registration_consume(r, now, &t) != PRANA_STATUS_OK ||
+        reg_json(r, json, sizeof json) != 0) {
+        last_error(msg, sizeof msg);
+        answer(ans, 500, "internal_error", "%s", msg);
+        goto out;
+    }
+    snprintf(out->execution_id, sizeof out->execution_id, "%s", row.execution_id);
+    snprintf(out->node_id, sizeof out->node_id, "%s", row.node_id);
+
+    if (store_begin(w->db) != 0) {
+        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        goto out;
+    }
+    cas = store_cas_registration(w->db, resume_id, lifecycle_name(d.transition.from),
+                                 lifecycle_name(d.transition.to), reg_expires_at(r), json);
+    if (cas != 1) {
+        store_rollback(w->db);
+        if (cas == 0) {
+            metrics_add(CTR_RESUME_CONFLICTS, 1);
+            explain_lost_race(w, resume_id, ans);
+        } else {
+            answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        }
+        goto out;
+    }
+    /* We own this resume now. Read the execution inside the transaction:
+     * another wait node of the same execution may have just moved it. */
+    if (store_get_execution(w->db, row.execution_id, &e) != 1) {
+        store_rollback(w->db);
+        answer(ans, 500, "execution_missing", "the registration's execution is not stored");
+        goto out;
+    }
+    if (engine_resume(w->app, e.workflow, e.state, resume_id, payload, now, &out->res, &status,
+                      &err) != 0) {
+        /* Rolling back leaves the URL active: the caller can fix the
+         * payload and call again. */
+        store_rollback(w->db);
+        answer(ans, status, status == 400 ? "invalid_payload" : "execution_error", "%s",
+               err ? err : "the execution could not resume");
+        free(err);
+        goto out;
+    }
+    if (persist(w, row.execution_id, &out->res, now, 0) != 0 || store_commit(w->db) != 0) {
+        LOG_ERR("resume %s: %s", resume_id, store_errmsg(w->db));
+        store_rollback(w->db);
+        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        goto out;
+    }
+    metrics_add(CTR_RESUMES, 1);
+    answer(ans, 200, "", "resumed");
+    rc = 0;
+out:
+    store_execution_free(&e);
+    prana_registration_free(r);
+    store_registration_free(&row);
+    return rc;
+}
+
+int flow_expire(worker *w, const char *resume_id, uint64_t now) {
+    store_registration row;
+    store_execution e;
+    prana_registration *r = NULL;
+    prana_lifecycle_status at;
+    prana_transition t;
+    char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
+    flow_out out;
+    int rc = -1, status, cas;
+    char *err = NULL;
+
+    memset(&e, 0, sizeof e);
+    memset(&row, 0, sizeof row);
+    flow_out_init(&out);
+    if (store_begin(w->db) != 0) goto done;
+    if (store_get_registration(w->db, resume_id, &row) != 1 || !(r = reg_parse(row.json)))
+        goto rollback;
+    /* Re-check inside the transaction: only an active registration whose
+     * time has passed is expired here. */
+    if (strcmp(row.status, "active") != 0 ||
+        prana_registration_status_at(r, now, &at) != PRANA_STATUS_OK ||
+        at != PRANA_LIFECYCLE_EXPIRED) {
+        rc = 0;
+        goto rollback;
+    }
+    if (prana_registration_expire(r, &t) != PRANA_STATUS_OK || reg_json(r, json, sizeof json))
+        goto rollback;
+    cas = store_cas_registration(w->db, resume_id, lifecycle_name(t.from),
+                                 lifecycle_name(t.to), reg_expires_at(r), json);
+    if (cas != 1) {
+        rc = cas == 0 ? 0 : -1;
+        goto rollback;
+    }
+    if (store_get_execution(w->db, row.execution_id, &e) != 1) goto rollback;
+    snprintf(out.execution_id, sizeof out.execution_id, "%s", row.execution_id);
+    if (engine_expire(w->app, e.workflow, e.state, resume_id, now, &out.res, &status, &err) != 0) {
+        /* The wait is over either way: record the execution as failed
+         * rather than leave it suspended on an expired URL. */
+        LOG_ERR("expire %s: %s", resume_id, err ? err : "executor error");
+        if (store_update_execution(w->db, row.execution_id, "failed", NULL, e.state, -1,
+                                   (int64_t)now) != 0 ||
+            cleanup_execution(w, row.execution_id) < 0)
+            goto rollback;
+    } else if (persist(w, row.execution_id, &out.res, now, 0) != 0) {
+        goto rollback;
+    }
+    if (store_commit(w->db) != 0) goto rollback;
+    metrics_add(CTR_EXPIRIES, 1);
+    LOG_INFO("expired %s: execution %s continued through 'timeout' (%s)", resume_id,
+             row.execution_id, err ? "failed" : out.res.status);
+    flow_print_logs(&out);
+    rc = 1;
+    goto done;
+rollback:
+    store_rollback(w->db);
+done:
+    free(err);
+    flow_out_free(&out);
+    store_execution_free(&e);
+    prana_registration_free(r);
+    store_registration_free(&row);
+    return rc;
+}
+
+int flow_timer(worker *w, const char *execution_id, uint64_t now) {
+    store_execution e;
+    flow_out out;
+    int rc = -1, status;
+    char *err = NULL;
+    memset(&e, 0, sizeof e);
+    flow_out_init(&out);
+    if (store_begin(w->db) != 0) goto done;
+    /* Re-read inside the transaction: another process may have run it. */
+    if (store_get_execution(w->db, execution_id, &e) != 1) goto rollback;
+    if (strcmp(e.status, "suspended") != 0 || e.timer_at < 0 || (uint64_t)e.timer_at > now) {
+        rc = 0;
+        goto rollback;
+    }
+    snprintf(out.execution_id, sizeof out.execution_id, "%s", execution_id);
+    if (engine_resume_timer(w->app, e.workflow, e.state, now, &out.res, &status, &err) != 0) {
+        LOG_ERR("timer %s: %s", execution_id, err ? err : "executor error");
+        if (store_update_execution(w->db, execution_id, "failed", e.current_node, e.state, -1,
+                                   (int64_t)now) != 0 ||
+            cleanup_execution(w, execution_id) < 0)
+            goto rollback;
+    } else if (persist(w, execution_id, &out.res, now, 0) != 0) {
+        goto rollback;
+    }
+    if (store_commit(w->db) != 0) goto rollback;
+    LOG_INFO("timer of %s fired: %s", execution_id, err ? "failed" : out.res.status);
+    flow_print_logs(&out);
+    rc = 1;
+    goto done;
+rollback:
+    store_rollback(w->db);
+done:
+    free(err);
+    flow_out_free(&out);
+    store_execution_free(&e);
+    return rc;
+}
+
+int flow_cleanup(worker *w, const char *resume_id) {
+    store_registration row;
+    store_execution e;
+    int rc = -1;
+    memset(&e, 0, sizeof e);
+    memset(&row, 0, sizeof row);
+    if (store_begin(w->db) != 0) return -1;
+    if (store_get_registration(w->db, resume_id, &row) != 1 ||
+        store_get_execution(w->db, row.execution_id, &e) != 1)
+        goto rollback;
+    if (strcmp(e.status, "completed") != 0 && strcmp(e.status, "failed") != 0) {
+        rc = 0;
+        goto rollback;
+    }
+    rc = cleanup_execution(w, row.execution_id);
+    if (rc < 0 || store_commit(w->db) != 0) {
+        rc = -1;
+        goto rollback;
+    }
+    if (rc > 0) metrics_add(CTR_CLEANUPS, (unsigned long)rc);
+    goto done;
+rollback:
+    store_rollback(w->db);
+done:
+    store_execution_free(&e);
+    store_registration_free(&row);
+    return rc;
+}

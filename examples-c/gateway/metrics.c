@@ -1,0 +1,81 @@
+#define _POSIX_C_SOURCE 200809L
+#include "metrics.h"
+
+#include <pthread.h>
+#include <string.h>
+
+/* Statuses 100..599 indexed directly: 6 routes x 500 counters is small and
+ * needs no lookup table. A mutex (not C11 atomics: this is C99) guards them. */
+static unsigned long long requests[ROUTE_COUNT_][500];
+static unsigned long long counters[CTR_COUNT_];
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *route_names[ROUTE_COUNT_] = {"trigger", "resume", "execution",
+                                                "healthz", "metrics", "other"};
+
+void metrics_init(void) {
+    pthread_mutex_lock(&lock);
+    memset(requests, 0, sizeof requests);
+    memset(counters, 0, sizeof counters);
+    pthread_mutex_unlock(&lock);
+}
+
+void metrics_destroy(void) {}
+
+const char *metrics_route_name(metric_route r) {
+    return (r >= 0 && r < ROUTE_COUNT_) ? route_names[r] : "other";
+}
+
+void metrics_request(metric_route route, int status) {
+    if (route < 0 || route >= ROUTE_COUNT_ || status < 100 || status > 599) return;
+    pthread_mutex_lock(&lock);
+    requests[route][status - 100]++;
+    pthread_mutex_unlock(&lock);
+}
+
+void metrics_add(metric_counter c, unsigned long n) {
+    if (c < 0 || c >= CTR_COUNT_) return;
+    pthread_mutex_lock(&lock);
+    counters[c] += n;
+    pthread_mutex_unlock(&lock);
+}
+
+void metrics_render(sbuf *out) {
+    static unsigned long long req_copy[ROUTE_COUNT_][500];
+    unsigned long long ctr[CTR_COUNT_];
+    int r, s;
+    /* Copy under the lock (the static copy is guarded by it too), format
+     * outside it. */
+    pthread_mutex_lock(&lock);
+    memcpy(ctr, counters, sizeof ctr);
+    sb_puts(out, "# HELP prana_gateway_requests_total HTTP requests by route and status.\n"
+                 "# TYPE prana_gateway_requests_total counter\n");
+    memcpy(req_copy, requests, sizeof req_copy);
+    for (r = 0; r < ROUTE_COUNT_; r++)
+        for (s = 0; s < 500; s++)
+            if (req_copy[r][s])
+                sb_printf(out, "prana_gateway_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
+                          route_names[r], s + 100, req_copy[r][s]);
+    pthread_mutex_unlock(&lock);
+
+    sb_printf(out,
+              "# HELP prana_gateway_resumes_total Executions resumed by a webhook call.\n"
+              "# TYPE prana_gateway_resumes_total counter\n"
+              "prana_gateway_resumes_total %llu\n"
+              "# HELP prana_gateway_resume_conflicts_total Resume calls that lost the "
+              "compare-and-set.\n"
+              "# TYPE prana_gateway_resume_conflicts_total counter\n"
+              "prana_gateway_resume_conflicts_total %llu\n"
+              "# HELP prana_gateway_expiries_total Registrations expired by timeout.\n"
+              "# TYPE prana_gateway_expiries_total counter\n"
+              "prana_gateway_expiries_total %llu\n"
+              "# HELP prana_gateway_cleanups_total Registrations expired because their "
+              "execution ended.\n"
+              "# TYPE prana_gateway_cleanups_total counter\n"
+              "prana_gateway_cleanups_total %llu\n"
+              "# HELP prana_gateway_executions_started_total Executions started by a trigger.\n"
+              "# TYPE prana_gateway_executions_started_total counter\n"
+              "prana_gateway_executions_started_total %llu\n",
+              ctr[CTR_RESUMES], ctr[CTR_RESUME_CONFLICTS], ctr[CTR_EXPIRIES],
+              ctr[CTR_CLEANUPS], ctr[CTR_EXECUTIONS_STARTED]);
+}
