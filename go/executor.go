@@ -140,6 +140,7 @@ func wrapExecution(p *C.prana_execution) *Execution {
 }
 
 // StartExecution creates the execution's registrations; nothing runs yet.
+// Its resume URLs are unsigned: see StartSignedExecution.
 func StartExecution(wf *Workflow, executionID string, base *BaseURL, ids *IDGenerator, now uint64) (*Execution, error) {
 	defer runtime.KeepAlive(wf)
 	defer runtime.KeepAlive(base)
@@ -148,6 +149,31 @@ func StartExecution(wf *Workflow, executionID string, base *BaseURL, ids *IDGene
 	var p *C.prana_execution
 	if err := call(func() C.prana_status {
 		return C.prana_execution_start(wf.p, e.ptr(), e.len(), base.p, ids.p, C.uint64_t(now), &p)
+	}); err != nil {
+		return nil, err
+	}
+	return wrapExecution(p), nil
+}
+
+// StartSignedExecution is StartExecution with signed resume URLs: every
+// resume URL of the execution (ResumeURL, rendered
+// {{ $execution.<node>.resume_url }}, RunResult.ResumeURL) carries
+// ?sig={key_id}.{mac} made with the current key of keys, and the state JSON
+// keeps the signature. A nil keys starts unsigned, like StartExecution; an
+// empty set fails with StatusNoSigningKey. keys is only read during the call.
+func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys *KeySet, ids *IDGenerator, now uint64) (*Execution, error) {
+	defer runtime.KeepAlive(wf)
+	defer runtime.KeepAlive(base)
+	defer runtime.KeepAlive(keys)
+	defer runtime.KeepAlive(ids)
+	var k *C.prana_key_set
+	if keys != nil {
+		k = keys.p
+	}
+	e := newCstr(executionID)
+	var p *C.prana_execution
+	if err := call(func() C.prana_status {
+		return C.prana_execution_start_signed(wf.p, e.ptr(), e.len(), base.p, k, ids.p, C.uint64_t(now), &p)
 	}); err != nil {
 		return nil, err
 	}
@@ -279,7 +305,8 @@ func (x *Execution) WaitingResumeID() string {
 	})
 }
 
-// ResumeURL is the resume URL of a webhook wait node.
+// ResumeURL is the resume URL of a webhook wait node (with ?sig= when the
+// execution was started signed).
 func (x *Execution) ResumeURL(nodeID string) (string, error) {
 	defer runtime.KeepAlive(x)
 	n := newCstr(nodeID)

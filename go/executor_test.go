@@ -50,6 +50,91 @@ func TestSignedResumeURLs(t *testing.T) {
 	}
 }
 
+func TestSignedExecution(t *testing.T) {
+	wf, err := NewWorkflow(approvalWorkflow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wf.Close()
+	keys, _ := NewKeySet()
+	defer keys.Close()
+	if err := keys.Add("k1", []byte("0123456789abcdef0123456789abcdef")); err != nil {
+		t.Fatal(err)
+	}
+	empty, _ := NewKeySet()
+	defer empty.Close()
+	g, _ := NewIDGenerator(seed(t, 4))
+	defer g.Close()
+	base, _ := NewBaseURL("https://gw.example.com")
+	defer base.Close()
+
+	_, err = StartSignedExecution(wf, "exec-s", base, empty, g, 1000)
+	wantStatus(t, err, StatusNoSigningKey)
+
+	x, err := StartSignedExecution(wf, "exec-s", base, keys, g, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	regs, _ := x.Registrations()
+	rid := regs[0].ResumeID()
+	url, err := x.ResumeURL("wait_approval")
+	want, _ := keys.SignedResumeURL(base, rid)
+	if err != nil || url != want || !strings.Contains(url, "?sig=k1.") {
+		t.Fatalf("%q, want %q (%v)", url, want, err)
+	}
+	verify := func(u string) {
+		t.Helper()
+		route, err := base.ParseTarget(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := keys.Verify(SignatureRequired, route.ID, route.Query)
+		if err != nil || !c.Accepted || c.KeyID != "k1" {
+			t.Fatalf("%q: %+v %v", u, c, err)
+		}
+	}
+	verify(url)
+
+	var params string
+	handler := func(c NodeCall) (NodeResult, error) {
+		params = c.Params
+		return NodeResult{Output: []byte(`{}`)}, nil
+	}
+	r, err := x.Run(wf, handler, `{}`, 2000)
+	if err != nil || r.Outcome != OutcomeSuspended || r.ResumeURL != url {
+		t.Fatalf("%+v %v", r, err)
+	}
+	verify(r.ResumeURL)
+	if params != `{"text": "`+url+`"}` {
+		t.Fatalf("rendered params %q", params)
+	}
+
+	// The signature survives the state JSON.
+	state, err := x.JSON()
+	if err != nil || !bytes.Contains(state, []byte(`"sig":"k1.`)) {
+		t.Fatalf("%s %v", state, err)
+	}
+	y, err := ExecutionFromJSON(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if u, _ := y.ResumeURL("wait_approval"); u != url {
+		t.Fatalf("restored %q, want %q", u, url)
+	}
+
+	// nil keys: unsigned.
+	z, err := StartSignedExecution(wf, "exec-u", base, nil, g, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	if u, _ := z.ResumeURL("wait_approval"); strings.Contains(u, "?") {
+		t.Fatalf("unsigned start made %q", u)
+	}
+}
+
 func TestStandardWebhooks(t *testing.T) {
 	s, err := NewWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
 	if err != nil {

@@ -71,6 +71,7 @@ const (
 
 	StatusKeyIDInvalid             Status = C.PRANA_STATUS_KEY_ID_INVALID
 	StatusKeyNotFound              Status = C.PRANA_STATUS_KEY_NOT_FOUND
+	StatusNoSigningKey             Status = C.PRANA_STATUS_NO_SIGNING_KEY
 	StatusSignatureMissing         Status = C.PRANA_STATUS_SIGNATURE_MISSING
 	StatusSignatureMismatch        Status = C.PRANA_STATUS_SIGNATURE_MISMATCH
 	StatusWebhookSecretPrefix      Status = C.PRANA_STATUS_WEBHOOK_SECRET_PREFIX

@@ -135,7 +135,7 @@
 /**
  * A buffer of this many bytes always holds an execution state's JSON and its NUL.
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 21249
+#define PRANA_EXECUTION_JSON_BUF_SIZE 22017
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
@@ -875,15 +875,17 @@ typedef uint32_t prana_wait_mode;
 typedef struct prana_base_url prana_base_url;
 
 /**
- * The state of one execution: its registrations and resume URLs, where it
- * stands, the last output and the trace. About 14 KiB.
+ * The state of one execution: its registrations and resume URLs (with their
+ * signatures when started with `prana_execution_start_signed`), where it
+ * stands, the last output and the trace. About 16 KiB.
  *
  * Persistence is the host's: store `prana_execution_to_json` after each
  * call and restore it with `prana_execution_from_json`, maybe in another
  * process (re-create the workflow from its JSON there too).
  *
- * Ownership: made by `prana_execution_start` or `_from_json`, owned by the
- * caller, freed with `prana_execution_free` (exactly once; NULL is a no-op).
+ * Ownership: made by `prana_execution_start`, `_start_signed` or
+ * `_from_json`, owned by the caller, freed with `prana_execution_free`
+ * (exactly once; NULL is a no-op).
  *
  * Thread safety: not synchronized. Getters only read and may run
  * concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
@@ -918,9 +920,10 @@ typedef struct prana_id_generator prana_id_generator;
  * `prana_key_set_free` (exactly once; NULL is a no-op). Secrets are copied
  * into the HMAC state; the caller may wipe its copy after `_add`.
  *
- * Thread safety: signing and verifying only read, and may run on many
- * threads at once; `_add`, `_set_current` and `_remove` need exclusive
- * access (set the keys up first, or hold a write lock).
+ * Thread safety: signing, verifying and `prana_execution_start_signed`
+ * only read, and may run on many threads at once; `_add`, `_set_current`
+ * and `_remove` need exclusive access (set the keys up first, or hold a
+ * write lock).
  */
 typedef struct prana_key_set prana_key_set;
 
@@ -1120,7 +1123,8 @@ typedef struct prana_run_result {
    */
   char resume_id[PRANA_RESUME_ID_BUF_SIZE];
   /**
-   * Webhook wait: its resume URL; else "".
+   * Webhook wait: its resume URL, with `?sig={key_id}.{mac}` when the
+   * execution was started signed (`prana_execution_start_signed`); else "".
    */
   char resume_url[PRANA_URL_BUF_SIZE];
   /**
@@ -1431,6 +1435,9 @@ prana_status prana_workflow_webhook_wait_count(const struct prana_workflow *work
  * `generator`) per wait node in webhook mode; nothing runs yet. Persist
  * its registrations (`prana_execution_registration`), then call
  * `prana_execution_run`. On success `*out` receives a new handle.
+ *
+ * The resume URLs are unsigned; a gateway that requires signed URLs starts
+ * executions with `prana_execution_start_signed` instead.
  */
 prana_status prana_execution_start(const struct prana_workflow *workflow,
                                    const char *execution_id,
@@ -1439,6 +1446,30 @@ prana_status prana_execution_start(const struct prana_workflow *workflow,
                                    struct prana_id_generator *generator,
                                    uint64_t now,
                                    struct prana_execution **out);
+
+/**
+ * `prana_execution_start` with signed resume URLs: each registration's
+ * resume ID is signed once with the current key of `keys`, and every URL
+ * of it carries `?sig={key_id}.{mac}`: `prana_execution_resume_url`,
+ * rendered `{{ $execution.<node_id>.resume_url }}` in node params and
+ * `prana_execution_render`, and `prana_run_result.resume_url`. The
+ * execution keeps the signature (not the key), so it survives
+ * `prana_execution_to_json` / `_from_json`; the URL verifies with
+ * `prana_verify_resume_signature` while its key stays in the set.
+ *
+ * `keys` may be NULL: then the URLs are unsigned, exactly as with
+ * `prana_execution_start`. A non-NULL but empty set is
+ * `PRANA_STATUS_NO_SIGNING_KEY`. `keys` is only read during the call; the
+ * execution keeps no reference to it.
+ */
+prana_status prana_execution_start_signed(const struct prana_workflow *workflow,
+                                          const char *execution_id,
+                                          size_t execution_id_len,
+                                          const struct prana_base_url *base,
+                                          const struct prana_key_set *keys,
+                                          struct prana_id_generator *generator,
+                                          uint64_t now,
+                                          struct prana_execution **out);
 
 /**
  * Restore an execution from its JSON form. On success `*out` receives a
@@ -1616,7 +1647,8 @@ prana_status prana_execution_registration(const struct prana_execution *executio
 
 /**
  * Write the resume URL of wait node `node_id` (what
- * `{{ $execution.<node_id>.resume_url }}` renders to). Error:
+ * `{{ $execution.<node_id>.resume_url }}` renders to; with
+ * `?sig={key_id}.{mac}` when the execution was started signed). Error:
  * `PRANA_STATUS_EXPRESSION_UNKNOWN_NODE` for a node that is not a wait
  * node in webhook mode.
  */

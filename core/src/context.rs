@@ -7,11 +7,26 @@
 //! a resume URL, before any node runs: a node that comes earlier (an email,
 //! a chat message) can already embed the URL of a wait node that comes later.
 //!
+//! Signed resume URLs: an execution started with a signing key
+//! ([`ExecutionContext::for_workflow_signed`], or
+//! [`executor::start_signed`](crate::executor::start_signed)) signs each
+//! registration's resume ID once, at start, and keeps the `sig` value
+//! (`{key_id}.{mac}`, see [`crate::token::resume`]) in its slot. Every resume
+//! URL of that registration then carries `?sig={key_id}.{mac}`: in
+//! [`resume_url`](ExecutionContext::resume_url),
+//! [`resume_urls`](ExecutionContext::resume_urls), rendered
+//! `{{ $execution.<node_id>.resume_url }}` and the
+//! [`Suspension::Webhook`](crate::wait::Suspension::Webhook) `resume_url`.
+//! The value is kept, not the key: it survives the execution state's JSON
+//! round trip, and the URL verifies as long as its key stays in the
+//! gateway's [`KeySet`](crate::token::resume::KeySet) (rotation as usual).
+//! Without a key the URLs are unsigned.
+//!
 //! Templates inside node params:
 //!
 //! | expression | value |
 //! |---|---|
-//! | `{{ $execution.<node_id>.resume_url }}` | the wait node's resume URL |
+//! | `{{ $execution.<node_id>.resume_url }}` | the wait node's resume URL (with `?sig=…` when signed) |
 //! | `{{ $execution.<node_id>.resume_id }}` | the wait node's resume ID |
 //! | `{{ $execution.id }}` | the execution id |
 //! | `{{ $execution.workflow_id }}` | the workflow id |
@@ -46,6 +61,19 @@
 //! let mut buf = [0u8; 512];
 //! let params = ctx.render_str(wf.find("notify").unwrap().params, &mut buf).unwrap();
 //! assert_eq!(params, format!(r#"{{"text": "approve: {url}"}}"#));
+//!
+//! // The same with a signing key: every URL carries its signature.
+//! use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
+//! let mut keys: KeySet = KeySet::new();
+//! keys.add(ResumeKey::new("k1", b"a secret of 16+ bytes").unwrap()).unwrap();
+//! let ctx: ExecutionContext = ExecutionContext::for_workflow_signed(
+//!     &wf, "exec-2", &base, &mut ids, 0, keys.current().unwrap()).unwrap();
+//! let url = ctx.resume_url("wait_approval").unwrap();
+//! let (_, query) = url.split_once('?').unwrap();
+//! let id = ctx.resume_id("wait_approval").unwrap();
+//! assert!(verify_query(&keys, SignaturePolicy::Required, id.as_str(), Some(query)).is_ok());
+//! let params = ctx.render_str(wf.find("notify").unwrap().params, &mut buf).unwrap();
+//! assert_eq!(params, format!(r#"{{"text": "approve: {url}"}}"#));
 //! ```
 
 use core::fmt::{self, Write};
@@ -56,6 +84,7 @@ use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{Status, Transition};
 use crate::registration::WebhookRegistration;
+use crate::token::resume::{ResumeKey, Signature};
 use crate::url::{BaseUrl, UrlString};
 use crate::workflow::{Workflow, MAX_WAIT_NODES};
 
@@ -152,6 +181,10 @@ fn truncated<const M: usize>(s: &str) -> heapless::String<M> {
 pub struct RegistrationSlot {
     /// The registration's resume ID.
     pub resume_id: ResumeId,
+    /// The `sig` value of its resume URL (`{key_id}.{mac}`), when the
+    /// execution was started with a signing key; `None` for unsigned URLs.
+    #[serde(default)]
+    pub signature: Option<Signature>,
     /// Its lifecycle state.
     pub status: Status,
     /// Creation time, unix ms.
@@ -229,17 +262,60 @@ impl<const W: usize> ExecutionContext<W> {
         ids: &mut IdGenerator,
         now: u64,
     ) -> Result<Self> {
+        Self::for_workflow_with(wf, execution_id, base_url, ids, now, None)
+    }
+
+    /// [`for_workflow`](Self::for_workflow) with signed resume URLs: each
+    /// registration's resume ID is signed with `key` (typically
+    /// [`KeySet::current`](crate::token::resume::KeySet::current)) and every
+    /// URL of it carries `?sig={key_id}.{mac}` (see the module docs). Only
+    /// the signature is kept, not the key.
+    pub fn for_workflow_signed<const N: usize, const C: usize>(
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+        key: &ResumeKey,
+    ) -> Result<Self> {
+        Self::for_workflow_with(wf, execution_id, base_url, ids, now, Some(key))
+    }
+
+    fn for_workflow_with<const N: usize, const C: usize>(
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+        key: Option<&ResumeKey>,
+    ) -> Result<Self> {
         let mut ctx = Self::new(wf.id(), execution_id, base_url)?;
         for node in wf.webhook_wait_nodes() {
             let reg = WebhookRegistration::create(ids, execution_id, node.key, now)?;
-            ctx.add_registration(&reg)?;
+            let signature = key.map(|k| k.sign(reg.resume_id.as_str()));
+            ctx.add_slot(&reg, signature)?;
         }
         Ok(ctx)
     }
 
     /// Add a registration made for this execution (for hosts that create
-    /// registrations themselves). Its `webhook_config` is not kept.
+    /// registrations themselves), with an unsigned resume URL. Its
+    /// `webhook_config` is not kept.
     pub fn add_registration(&mut self, reg: &WebhookRegistration) -> Result<()> {
+        self.add_slot(reg, None)
+    }
+
+    /// [`add_registration`](Self::add_registration) with a resume URL
+    /// signed by `key` (`?sig={key_id}.{mac}`).
+    pub fn add_signed_registration(
+        &mut self,
+        reg: &WebhookRegistration,
+        key: &ResumeKey,
+    ) -> Result<()> {
+        self.add_slot(reg, Some(key.sign(reg.resume_id.as_str())))
+    }
+
+    fn add_slot(&mut self, reg: &WebhookRegistration, signature: Option<Signature>) -> Result<()> {
         if reg.execution_id != self.execution_id
             || !reg.resume_id.belongs_to(&self.execution_id, &reg.node_id)
         {
@@ -254,6 +330,7 @@ impl<const W: usize> ExecutionContext<W> {
         self.slots
             .push(RegistrationSlot {
                 resume_id: reg.resume_id.clone(),
+                signature,
                 status: reg.status,
                 created_at: reg.created_at,
                 expires_at: reg.expires_at,
@@ -306,20 +383,39 @@ impl<const W: usize> ExecutionContext<W> {
         self.slot_index(node_id).map(|i| &self.slots[i].resume_id)
     }
 
-    /// The resume URL of a wait node (`resume_urls[node_id]`).
+    /// The `sig` value of a wait node's resume URL, if the execution was
+    /// started signed and the node has a registration.
+    pub fn signature(&self, node_id: &str) -> Option<&Signature> {
+        self.slot_index(node_id)
+            .and_then(|i| self.slots[i].signature.as_ref())
+    }
+
+    /// The resume URL of a slot: `{base}/webhook/workflow/resume/{id}`, and
+    /// `?sig={key_id}.{mac}` when it is signed.
+    fn slot_url(&self, slot: &RegistrationSlot) -> Result<UrlString> {
+        let mut url = self.base_url.resume_url(&slot.resume_id)?;
+        if let Some(sig) = &slot.signature {
+            sig.append_to_url(&mut url)?;
+        }
+        Ok(url)
+    }
+
+    /// The resume URL of a wait node (`resume_urls[node_id]`), with
+    /// `?sig={key_id}.{mac}` when the execution was started signed.
     pub fn resume_url(&self, node_id: &str) -> Result<UrlString> {
-        let id = self
-            .resume_id(node_id)
+        let i = self
+            .slot_index(node_id)
             .ok_or_else(|| ExpressionError::UnknownNode {
                 node: truncated(node_id),
             })?;
-        self.base_url.resume_url(id)
+        self.slot_url(&self.slots[i])
     }
 
-    /// The `resume_urls` map: `(node_id, resume URL)` for every registration.
+    /// The `resume_urls` map: `(node_id, resume URL)` for every registration
+    /// (signed URLs as in [`resume_url`](Self::resume_url)).
     pub fn resume_urls(&self) -> impl Iterator<Item = (&str, UrlString)> + '_ {
         self.slots.iter().map(|s| {
-            let url = self.base_url.resume_url(&s.resume_id).unwrap_or_default();
+            let url = self.slot_url(s).unwrap_or_default();
             (s.node_id(&self.execution_id), url)
         })
     }
@@ -480,18 +576,20 @@ impl<const W: usize> ExecutionContext<W> {
                 w.put(value);
             }
             Some(field) => {
-                let id = self
-                    .resume_id(first)
+                let slot = self
+                    .slot_index(first)
+                    .map(|i| &self.slots[i])
                     .ok_or_else(|| ExpressionError::UnknownNode {
                         node: truncated(first),
                     })?;
+                let id = &slot.resume_id;
                 match field {
                     "resume_id" => {
                         safe(id.as_str())?;
                         w.put(id.as_str());
                     }
                     "resume_url" => {
-                        let url = self.base_url.resume_url(id)?;
+                        let url = self.slot_url(slot)?;
                         safe(&url)?;
                         w.put(&url);
                     }

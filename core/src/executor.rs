@@ -4,6 +4,10 @@
 //! * [`start`] makes the [`ExecutionState`]: one pending registration (and
 //!   resume URL) per wait node in webhook mode, before any node runs. Persist
 //!   its registrations, then call [`run`] with the trigger payload.
+//!   [`start_signed`] does the same with signed resume URLs
+//!   (`?sig={key_id}.{mac}`, for a gateway that requires signatures): the
+//!   URLs in `resume_urls`, in rendered params and in the webhook
+//!   suspension all carry the signature, and the state JSON keeps it.
 //! * Nodes run one after another along connections. Type `wait` is the
 //!   [wait action](crate::wait), run by the core; type `trigger` passes its
 //!   input through on `main`; every other type goes to the host's
@@ -78,6 +82,7 @@ use crate::error::{Error, Part, Result, TruncatingString};
 use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json;
 use crate::lifecycle::{Status, Transition};
+use crate::token::resume::{ResumeKey, Signature};
 use crate::url::BaseUrl;
 use crate::wait::{self, Suspension, WaitMode};
 use crate::workflow::{
@@ -376,7 +381,7 @@ pub struct RunResult<const W: usize = MAX_WAIT_NODES> {
 /// Everything a host persists between suspension and resume. `W` is the
 /// capacity for webhook wait nodes, `T` for the trace.
 ///
-/// With the defaults it takes 15 400 bytes on x86-64 (under 16 KiB; the
+/// With the defaults it takes 15 912 bytes on x86-64 (under 16 KiB; the
 /// `sizes_and_worst_case_json` test prints and checks it).
 #[derive(Clone, PartialEq, Eq)]
 pub struct ExecutionState<const W: usize = MAX_WAIT_NODES, const T: usize = MAX_TRACE> {
@@ -402,6 +407,44 @@ pub fn start<const N: usize, const C: usize, const W: usize, const T: usize>(
     now: u64,
 ) -> Result<ExecutionState<W, T>> {
     let context = ExecutionContext::for_workflow(wf, execution_id, base_url, ids, now)?;
+    Ok(ExecutionState::new(context))
+}
+
+/// [`start`] with signed resume URLs: each registration's resume ID is
+/// signed once with `key` and every URL of it (`resume_urls`, rendered
+/// `{{ $execution.<node_id>.resume_url }}`, [`Suspension::Webhook`]'s
+/// `resume_url`) carries `?sig={key_id}.{mac}`. The state keeps the
+/// signature, not the key, so it survives [`ExecutionState::to_json`] /
+/// [`ExecutionState::from_json`]; a URL verifies while its key is in the
+/// gateway's key set. Pass the key that signs, e.g.
+/// [`KeySet::current`](crate::token::resume::KeySet::current).
+///
+/// ```
+/// use prana_webhook_core::executor::{self, ExecutionState};
+/// use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
+/// use prana_webhook_core::{id::IdGenerator, url::BaseUrl, workflow::Workflow};
+/// let wf = Workflow::parse(r#"{"id": "wf", "nodes": [
+///     {"key": "w", "type": "wait", "params": {"mode": "webhook"}}], "connections": []}"#).unwrap();
+/// let base = BaseUrl::parse("https://gw.example.com").unwrap();
+/// let mut keys: KeySet = KeySet::new();
+/// keys.add(ResumeKey::new("k1", b"a secret of 16+ bytes").unwrap()).unwrap();
+/// let mut ids = IdGenerator::from_seed([1; 32]);
+/// let state: ExecutionState = executor::start_signed(
+///     &wf, "exec-1", &base, &mut ids, 0, keys.current().unwrap()).unwrap();
+/// let url = state.context().resume_url("w").unwrap();
+/// let (_, query) = url.split_once('?').unwrap();
+/// let id = state.context().resume_id("w").unwrap();
+/// assert!(verify_query(&keys, SignaturePolicy::Required, id.as_str(), Some(query)).is_ok());
+/// ```
+pub fn start_signed<const N: usize, const C: usize, const W: usize, const T: usize>(
+    wf: &Workflow<'_, N, C>,
+    execution_id: &str,
+    base_url: &BaseUrl,
+    ids: &mut IdGenerator,
+    now: u64,
+    key: &ResumeKey,
+) -> Result<ExecutionState<W, T>> {
+    let context = ExecutionContext::for_workflow_signed(wf, execution_id, base_url, ids, now, key)?;
     Ok(ExecutionState::new(context))
 }
 
@@ -706,20 +749,27 @@ where
     }
 }
 
-/// The JSON form of a registration slot.
+/// The JSON form of a registration slot. `sig` (the resume URL's
+/// signature, `{key_id}.{mac}`) is left out when the URL is unsigned.
 #[derive(Serialize)]
 struct SlotOut<'s> {
     node_id: &'s str,
     resume_id: &'s str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sig: Option<&'s str>,
     status: Status,
     created_at: u64,
     expires_at: Option<u64>,
 }
 
+/// A registration slot read back; a missing `sig` (unsigned, or a state
+/// written before signatures were kept) reads as `None`.
 #[derive(Deserialize)]
 struct SlotIn<'s> {
     node_id: &'s str,
     resume_id: &'s str,
+    #[serde(default)]
+    sig: Option<&'s str>,
     status: Status,
     created_at: u64,
     expires_at: Option<u64>,
@@ -740,6 +790,7 @@ impl<const W: usize> Serialize for SlotsOut<'_, W> {
         s.collect_seq(ctx.slots().iter().map(|slot| SlotOut {
             node_id: ctx.slot_node_id(slot),
             resume_id: slot.resume_id.as_str(),
+            sig: slot.signature.as_ref().map(Signature::as_str),
             status: slot.status,
             created_at: slot.created_at,
             expires_at: slot.expires_at,
@@ -791,8 +842,9 @@ struct StateIn<'s, const W: usize, const T: usize> {
 /// member names, ids (64 + 64 + 64), base URL (256), numbers, and an error
 /// whose 32-byte code and 192-byte message could be all `\u00XX` escapes.
 const FIXED_JSON_LEN: usize = 2560;
-/// Upper bound of one registration's JSON.
-const SLOT_JSON_LEN: usize = 400;
+/// Upper bound of one registration's JSON (about 370 bytes at most, plus
+/// `,"sig":"…"` of up to 40 when signed).
+const SLOT_JSON_LEN: usize = 448;
 /// Upper bound of one trace step's JSON.
 const STEP_JSON_LEN: usize = 128;
 
@@ -1071,8 +1123,16 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             if !resume_id.belongs_to(f.execution_id, s.node_id) {
                 return Err(Error::ResumeIdMismatch);
             }
+            let signature = match s.sig {
+                None => None,
+                Some(sig) => Some(
+                    Signature::parse(sig)
+                        .map_err(|_| bad("a registration's sig is not {key_id}.{mac}"))?,
+                ),
+            };
             let slot = RegistrationSlot {
                 resume_id,
+                signature,
                 status: s.status,
                 created_at: s.created_at,
                 expires_at: s.expires_at,

@@ -333,7 +333,8 @@ pub enum Suspension {
     Webhook {
         /// The activated registration, `webhook_config` included: persist it.
         registration: WebhookRegistration,
-        /// Its resume URL.
+        /// Its resume URL, with `?sig={key_id}.{mac}` when the execution was
+        /// started signed ([`executor::start_signed`](crate::executor::start_signed)).
         resume_url: UrlString,
         /// The timeout in ms.
         timeout_ms: u64,
@@ -416,7 +417,8 @@ pub fn execute<const W: usize>(
             webhook_config,
         } => {
             let (registration, t) = ctx.activate(node_id, now, timeout_ms, webhook_config)?;
-            let resume_url = ctx.base_url().resume_url(&registration.resume_id)?;
+            // The context's URL: signed (`?sig=…`) when the execution was.
+            let resume_url = ctx.resume_url(node_id)?;
             WaitOutcome {
                 suspension: Suspension::Webhook {
                     registration,

@@ -857,8 +857,14 @@ fn sizes_and_worst_case_json() {
     let base = BaseUrl::parse(&format!("https://{}", "h".repeat(247))).unwrap();
     assert_eq!(base.as_str().len(), 255);
     let mut ids = IdGenerator::from_seed([16; 32]);
+    // Signed with the longest key id: every registration carries the
+    // longest `sig` (31 bytes), in its URLs and in the state JSON.
+    let key = prana_webhook_core::token::resume::ResumeKey::new("abcd1234", &[7; 32]).unwrap();
     let mut state: ExecutionState =
-        executor::start(&wf, &exec, &base, &mut ids, u64::MAX / 4).unwrap();
+        executor::start_signed(&wf, &exec, &base, &mut ids, u64::MAX / 4, &key).unwrap();
+    for (_, url) in state.context().resume_urls() {
+        assert!(url.contains("?sig=abcd1234."), "{url}");
+    }
     // Outputs are as large as allowed, of characters that need no escaping.
     let big = format!("\"{}\"", "y".repeat(MAX_OUTPUT_LEN - 2));
     let mut h = |c: &NodeCall<'_>, out: &mut [u8]| -> Result<NodeOutput, NodeError> {

@@ -1,6 +1,7 @@
 //! Proof that executions never touch the heap: a counting global allocator
-//! sees zero allocations across workflow parsing, start, run, suspension,
-//! state serialization, restore, resume, expiry and cleanup.
+//! sees zero allocations across workflow parsing, start (unsigned and
+//! signed), run, suspension, state serialization, restore, resume, expiry
+//! and cleanup.
 //!
 //! One test function only: the counter is global to the process, and the
 //! test harness would allocate for a second test running in parallel.
@@ -19,6 +20,9 @@ use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
 use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
 use prana_webhook_core::route::{decide_resume, Decision};
+use prana_webhook_core::token::resume::{
+    verify_query, KeySet, ResumeKey, SignaturePolicy, VerifiedBy,
+};
 use prana_webhook_core::url::BaseUrl;
 use prana_webhook_core::wait::Suspension;
 use prana_webhook_core::workflow::Workflow;
@@ -172,6 +176,49 @@ fn executions_do_not_allocate() {
         err.to_string_buf().as_str(),
         "Can only resume suspended executions"
     );
+
+    // Signed resume URLs: start signed, render, suspend, persist, restore, resume.
+    let mut keys: KeySet = KeySet::new();
+    keys.add(ResumeKey::new("k1", b"0123456789abcdef0123456789abcdef").unwrap())
+        .unwrap();
+    let key = keys.current().unwrap();
+    let mut state: ExecutionState =
+        executor::start_signed(&wf, "exec-3", &base, &mut ids, T0, key).unwrap();
+    let url = state.context().resume_url("wait_approval").unwrap();
+    let id = state.context().resume_id("wait_approval").unwrap().clone();
+    let (_, query) = url.split_once('?').unwrap();
+    assert!(query.starts_with("sig=k1."));
+    assert!(matches!(
+        verify_query(&keys, SignaturePolicy::Required, id.as_str(), Some(query)),
+        Ok(VerifiedBy::Key(_))
+    ));
+    let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+    assert!(core::str::from_utf8(&h.last_log[..h.last_log_len])
+        .unwrap()
+        .ends_with(url.as_str()));
+    let Outcome::Suspended {
+        suspension: Suspension::Webhook { resume_url, .. },
+        ..
+    } = &r.outcome
+    else {
+        panic!()
+    };
+    assert_eq!(resume_url, &url);
+    let n = state.to_json(&mut state_json).unwrap();
+    drop(state);
+    let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+    assert_eq!(state.context().resume_url("wait_approval").unwrap(), url);
+    let r = executor::resume(
+        &wf,
+        &mut state,
+        &mut h,
+        id.as_str(),
+        r#"{"approved": false}"#,
+        T0 + 1,
+    )
+    .unwrap();
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(state.output(), r#"{ "result": "rejected" }"#);
 
     let after = ALLOCATIONS.load(Ordering::SeqCst);
     assert_eq!(after - before, 0, "heap allocations during executions");

@@ -7,16 +7,14 @@
 
 #include "json.h"
 
-/* What the node handler callback sees through `user_data`. */
+/* What the node handler callback sees through `user_data`. Resume URLs
+ * need no work here: executions start with the key set
+ * (prana_execution_start_signed), so the library renders every
+ * {{ $execution.<node>.resume_url }} already signed, and the state keeps
+ * the signatures across resumes. */
 typedef struct {
     const app *a;
     engine_result *out;
-    /* The execution's resume URLs as the library renders them, and the
-     * same URLs signed: rendered params get the signed form, so a URL that
-     * goes out in a message works against a gateway that requires ?sig=. */
-    int nurls;
-    char *plain[PRANA_MAX_WAIT_NODES];
-    char *signed_[PRANA_MAX_WAIT_NODES];
 } run_ctx;
 
 void engine_result_init(engine_result *r) {
@@ -42,15 +40,6 @@ void engine_result_free(engine_result *r) {
     engine_result_init(r);
 }
 
-static void ctx_free(run_ctx *c) {
-    int i;
-    for (i = 0; i < c->nurls; i++) {
-        free(c->plain[i]);
-        free(c->signed_[i]);
-    }
-    c->nurls = 0;
-}
-
 /* The library's message for the last failure on this thread, malloc'd. */
 static char *lib_error(const char *what) {
     char msg[512];
@@ -70,25 +59,6 @@ static int fail(int *http_status, char **err, int status, char *msg) {
 
 /* ---- node handlers ------------------------------------------------------- */
 
-/* Appends `text` with every plain resume URL of the execution replaced by
- * its signed form (unless it already carries a query). */
-static void sign_urls(const run_ctx *c, const char *text, size_t n, sbuf *out) {
-    size_t i = 0;
-    while (i < n) {
-        int k, hit = 0;
-        for (k = 0; k < c->nurls && !hit; k++) {
-            size_t ul = strlen(c->plain[k]);
-            if (n - i >= ul &&
-                memcmp(text + i, c->plain[k], ul) == 0 && (i + ul == n || text[i + ul] != '?')) {
-                sb_puts(out, c->signed_[k]);
-                i += ul;
-                hit = 1;
-            }
-        }
-        if (!hit) sb_append(out, &text[i++], 1);
-    }
-}
-
 static bool node_error(prana_node_result *res, const char *code, const char *msg) {
     snprintf(res->error_code, sizeof res->error_code, "%s", code);
     snprintf(res->error_message, sizeof res->error_message, "%s", msg);
@@ -104,12 +74,12 @@ static bool put_output(prana_node_result *res, char *output, size_t cap, const c
 }
 
 /* log: prints params.message (or the whole params) and passes its input on. */
-static bool run_log(run_ctx *c, const prana_node_call *call, const sbuf *params, char *output,
-                    size_t cap, prana_node_result *res) {
-    json_span m = json_member(sb_cstr(params), params->len, "message");
+static bool run_log(run_ctx *c, const prana_node_call *call, const prana_str *params,
+                    char *output, size_t cap, prana_node_result *res) {
+    json_span m = json_member(params->ptr, params->len, "message");
     sbuf msg;
     sb_init(&msg);
-    if (json_string_decode(m, &msg) != 0) sb_append(&msg, sb_cstr(params), params->len);
+    if (json_string_decode(m, &msg) != 0) sb_append(&msg, params->ptr, params->len);
     sb_printf(&c->out->logs, "[log] %s %s: %s\n", call->execution_id.ptr, call->node_id.ptr,
               sb_cstr(&msg));
     sb_free(&msg);
@@ -117,18 +87,18 @@ static bool run_log(run_ctx *c, const prana_node_call *call, const sbuf *params,
 }
 
 /* set: outputs params.value. */
-static bool run_set(const sbuf *params, char *output, size_t cap, prana_node_result *res) {
-    json_span v = json_member(sb_cstr(params), params->len, "value");
+static bool run_set(const prana_str *params, char *output, size_t cap, prana_node_result *res) {
+    json_span v = json_member(params->ptr, params->len, "value");
     if (!v.p) return node_error(res, "missing_value", "set needs params.value");
     return put_output(res, output, cap, v.p, v.len);
 }
 
 /* if: port "true" when input[params.field] equals params.equals (default
  * true), else "false"; passes its input on. */
-static bool run_if(const prana_node_call *call, const sbuf *params, char *output, size_t cap,
-                   prana_node_result *res) {
-    json_span f = json_member(sb_cstr(params), params->len, "field");
-    json_span want = json_member(sb_cstr(params), params->len, "equals");
+static bool run_if(const prana_node_call *call, const prana_str *params, char *output,
+                   size_t cap, prana_node_result *res) {
+    json_span f = json_member(params->ptr, params->len, "field");
+    json_span want = json_member(params->ptr, params->len, "equals");
     json_span got;
     sbuf field;
     static const char t[] = "true";
@@ -153,22 +123,13 @@ static bool node_handler(void *user_data, const prana_node_call *call, char *out
                          size_t output_cap, prana_node_result *res) {
     run_ctx *c = user_data;
     const char *type = call->node_type.ptr;
-    sbuf params;
-    bool ok;
-    sb_init(&params);
-    sign_urls(c, call->params.ptr, call->params.len, &params);
-    if (params.oom) return node_error(res, "out_of_memory", "out of memory");
-    if (!strcmp(type, "log"))
-        ok = run_log(c, call, &params, output, output_cap, res);
-    else if (!strcmp(type, "set"))
-        ok = run_set(&params, output, output_cap, res);
-    else if (!strcmp(type, "if"))
-        ok = run_if(call, &params, output, output_cap, res);
-    else
-        ok = node_error(res, "unknown_node_type",
-                        "this gateway runs node types log, set and if (and wait, trigger)");
-    sb_free(&params);
-    return ok;
+    /* The params arrive rendered, resume URLs signed, by the library. */
+    const prana_str *params = &call->params;
+    if (!strcmp(type, "log")) return run_log(c, call, params, output, output_cap, res);
+    if (!strcmp(type, "set")) return run_set(params, output, output_cap, res);
+    if (!strcmp(type, "if")) return run_if(call, params, output, output_cap, res);
+    return node_error(res, "unknown_node_type",
+                      "this gateway runs node types log, set and if (and wait, trigger)");
 }
 
 /* ---- executions ---------------------------------------------------------- */
@@ -182,48 +143,6 @@ static char *reg_string(const prana_registration *r,
     return xstrndup(buf, n);
 }
 
-/* Collects the execution's resume URLs for the handlers: each exactly as
- * the library renders it (under the base URL the execution started with),
- * and signed, `?sig=` appended, when a key is configured. */
-static int prepare_urls(run_ctx *c, const prana_execution *x) {
-    size_t count = 0, i, n;
-    if (prana_execution_registration_count(x, &count) != PRANA_STATUS_OK) return -1;
-    for (i = 0; i < count && i < PRANA_MAX_WAIT_NODES; i++) {
-        prana_registration *r = NULL;
-        char id[PRANA_RESUME_ID_BUF_SIZE], node[PRANA_ID_PART_BUF_SIZE], url[PRANA_URL_BUF_SIZE];
-        char sig[PRANA_MAX_SIG_LEN + 1];
-        size_t idl = 0, nl = 0;
-        sbuf s;
-        int ok;
-        if (prana_execution_registration(x, i, &r) != PRANA_STATUS_OK) return -1;
-        ok = prana_registration_resume_id(r, id, sizeof id, &idl) == PRANA_STATUS_OK &&
-             prana_registration_node_id(r, node, sizeof node, &nl) == PRANA_STATUS_OK;
-        prana_registration_free(r);
-        if (!ok || prana_execution_resume_url(x, node, nl, url, sizeof url, &n) != PRANA_STATUS_OK)
-            return -1;
-        sb_init(&s);
-        sb_append(&s, url, n);
-        if (c->a->keys) {
-            size_t sl;
-            if (prana_key_set_sign(c->a->keys, id, idl, sig, sizeof sig, &sl) != PRANA_STATUS_OK) {
-                sb_free(&s);
-                return -1;
-            }
-            sb_puts(&s, "?sig=");
-            sb_append(&s, sig, sl);
-        }
-        c->plain[c->nurls] = xstrndup(url, n);
-        c->signed_[c->nurls] = s.p;
-        if (!c->plain[c->nurls] || !c->signed_[c->nurls] || s.oom) {
-            free(c->plain[c->nurls]);
-            free(c->signed_[c->nurls]);
-            return -1;
-        }
-        c->nurls++;
-    }
-    return 0;
-}
-
 static engine_reg *add_reg(engine_result *out) {
     engine_reg *v = realloc(out->regs, (size_t)(out->nregs + 1) * sizeof *v);
     if (!v) return NULL;
@@ -233,9 +152,11 @@ static engine_reg *add_reg(engine_result *out) {
     return &v[out->nregs++];
 }
 
-/* Execution start: one row per registration, pending, with its URL. */
+/* Execution start: one row per registration, pending, with its URL as the
+ * library made it (signed when a key is configured). */
 static int collect_new_regs(run_ctx *c, const prana_execution *x) {
-    size_t count = 0, i;
+    size_t count = 0, i, n;
+    char url[PRANA_URL_BUF_SIZE];
     if (prana_execution_registration_count(x, &count) != PRANA_STATUS_OK) return -1;
     for (i = 0; i < count; i++) {
         prana_registration *r = NULL;
@@ -245,9 +166,12 @@ static int collect_new_regs(run_ctx *c, const prana_execution *x) {
         g->node_id = reg_string(r, prana_registration_node_id);
         g->json = reg_string(r, prana_registration_to_json);
         g->status = "pending";
-        g->url = i < (size_t)c->nurls ? xstrndup(c->signed_[i], strlen(c->signed_[i])) : NULL;
         prana_registration_free(r);
-        if (!g->resume_id || !g->node_id || !g->json || !g->url) return -1;
+        if (!g->resume_id || !g->node_id || !g->json) return -1;
+        if (prana_execution_resume_url(x, g->node_id, strlen(g->node_id), url, sizeof url, &n) !=
+            PRANA_STATUS_OK)
+            return -1;
+        if (!(g->url = xstrndup(url, n))) return -1;
     }
     return 0;
 }
@@ -398,12 +322,14 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
         fail(http_status, err, 500, lib_error("entropy"));
         goto done;
     }
-    if (prana_execution_start(wf, execution_id, strlen(execution_id), a->base, gen, now, &x) !=
-        PRANA_STATUS_OK) {
+    /* Signed with the current key when keys are configured (NULL keys:
+     * unsigned, only with --allow-unsigned). */
+    if (prana_execution_start_signed(wf, execution_id, strlen(execution_id), a->base, a->keys,
+                                     gen, now, &x) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error("start"));
         goto done;
     }
-    if (prepare_urls(&c, x) != 0 || collect_new_regs(&c, x) != 0) {
+    if (collect_new_regs(&c, x) != 0) {
         fail(http_status, err, 500, lib_error("registrations"));
         goto done;
     }
@@ -418,7 +344,6 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     }
     rc = 0;
 done:
-    ctx_free(&c);
     prana_execution_free(x);
     prana_id_generator_free(gen);
     prana_workflow_free(wf);
@@ -442,8 +367,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     c.a = a;
     c.out = out;
     if (!(wf = load_workflow(workflow, http_status, err))) return -1;
-    if (prana_execution_from_json(state, strlen(state), &x) != PRANA_STATUS_OK ||
-        prepare_urls(&c, x) != 0) {
+    if (prana_execution_from_json(state, strlen(state), &x) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error("stored execution state"));
         goto done;
     }
@@ -469,7 +393,6 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     }
     rc = 0;
 done:
-    ctx_free(&c);
     prana_execution_free(x);
     prana_workflow_free(wf);
     return rc;

@@ -27,7 +27,7 @@ pub const PRANA_MAX_WAIT_NODES: usize = 16;
 /// Largest node output, trigger payload or resume payload, in bytes.
 pub const PRANA_MAX_OUTPUT_LEN: usize = 4096;
 /// A buffer of this many bytes always holds an execution state's JSON and its NUL.
-pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 21249;
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 22017;
 /// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
 pub const PRANA_PORT_BUF_SIZE: usize = 33;
 /// Size of a node error code array (at most 32 bytes and the NUL).
@@ -65,15 +65,17 @@ pub struct prana_workflow {
     _text: Box<str>,
 }
 
-/// The state of one execution: its registrations and resume URLs, where it
-/// stands, the last output and the trace. About 14 KiB.
+/// The state of one execution: its registrations and resume URLs (with their
+/// signatures when started with `prana_execution_start_signed`), where it
+/// stands, the last output and the trace. About 16 KiB.
 ///
 /// Persistence is the host's: store `prana_execution_to_json` after each
 /// call and restore it with `prana_execution_from_json`, maybe in another
 /// process (re-create the workflow from its JSON there too).
 ///
-/// Ownership: made by `prana_execution_start` or `_from_json`, owned by the
-/// caller, freed with `prana_execution_free` (exactly once; NULL is a no-op).
+/// Ownership: made by `prana_execution_start`, `_start_signed` or
+/// `_from_json`, owned by the caller, freed with `prana_execution_free`
+/// (exactly once; NULL is a no-op).
 ///
 /// Thread safety: not synchronized. Getters only read and may run
 /// concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
@@ -225,7 +227,8 @@ pub struct prana_run_result {
     pub timeout_ms: u64,
     /// Webhook wait: the resume ID the execution waits for; else "".
     pub resume_id: [c_char; PRANA_RESUME_ID_BUF_SIZE],
-    /// Webhook wait: its resume URL; else "".
+    /// Webhook wait: its resume URL, with `?sig={key_id}.{mac}` when the
+    /// execution was started signed (`prana_execution_start_signed`); else "".
     pub resume_url: [c_char; PRANA_URL_BUF_SIZE],
     /// Webhook wait: the activated registration (with its `webhook_config`)
     /// as JSON, to persist (`prana_registration_from_json` reads it); else "".
@@ -511,6 +514,9 @@ pub extern "C" fn prana_workflow_webhook_wait_count(
 /// `generator`) per wait node in webhook mode; nothing runs yet. Persist
 /// its registrations (`prana_execution_registration`), then call
 /// `prana_execution_run`. On success `*out` receives a new handle.
+///
+/// The resume URLs are unsigned; a gateway that requires signed URLs starts
+/// executions with `prana_execution_start_signed` instead.
 #[no_mangle]
 pub extern "C" fn prana_execution_start(
     workflow: *const prana_workflow,
@@ -528,6 +534,51 @@ pub extern "C" fn prana_execution_start(
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
         let state = executor::start(w, e, b, g, now)?;
+        out.write(abi::into_handle(prana_execution { state }));
+        Ok(())
+    })
+}
+
+/// `prana_execution_start` with signed resume URLs: each registration's
+/// resume ID is signed once with the current key of `keys`, and every URL
+/// of it carries `?sig={key_id}.{mac}`: `prana_execution_resume_url`,
+/// rendered `{{ $execution.<node_id>.resume_url }}` in node params and
+/// `prana_execution_render`, and `prana_run_result.resume_url`. The
+/// execution keeps the signature (not the key), so it survives
+/// `prana_execution_to_json` / `_from_json`; the URL verifies with
+/// `prana_verify_resume_signature` while its key stays in the set.
+///
+/// `keys` may be NULL: then the URLs are unsigned, exactly as with
+/// `prana_execution_start`. A non-NULL but empty set is
+/// `PRANA_STATUS_NO_SIGNING_KEY`. `keys` is only read during the call; the
+/// execution keeps no reference to it.
+#[no_mangle]
+pub extern "C" fn prana_execution_start_signed(
+    workflow: *const prana_workflow,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    base: *const prana_base_url,
+    keys: *const crate::signatures::prana_key_set,
+    generator: *mut crate::ids::prana_id_generator,
+    now: u64,
+    out: *mut *mut prana_execution,
+) -> prana_status {
+    guard(|| {
+        let w = wf_ref(workflow)?;
+        let e = text(execution_id, execution_id_len, "execution_id")?;
+        let b = base_ref(base)?;
+        let k = crate::signatures::key_set_opt(keys)?;
+        let g = generator_mut(generator)?;
+        let out = Out::new(out, "out")?;
+        let state = match k {
+            None => executor::start(w, e, b, g, now)?,
+            Some(ks) => {
+                let key = ks.current().ok_or(prana_webhook_core::Error::Signature(
+                    prana_webhook_core::token::SignatureError::NoSigningKey,
+                ))?;
+                executor::start_signed(w, e, b, g, now, key)?
+            }
+        };
         out.write(abi::into_handle(prana_execution { state }));
         Ok(())
     })
@@ -889,7 +940,8 @@ pub extern "C" fn prana_execution_registration(
 }
 
 /// Write the resume URL of wait node `node_id` (what
-/// `{{ $execution.<node_id>.resume_url }}` renders to). Error:
+/// `{{ $execution.<node_id>.resume_url }}` renders to; with
+/// `?sig={key_id}.{mac}` when the execution was started signed). Error:
 /// `PRANA_STATUS_EXPRESSION_UNKNOWN_NODE` for a node that is not a wait
 /// node in webhook mode.
 #[no_mangle]

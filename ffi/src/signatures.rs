@@ -50,9 +50,10 @@ const _: () = {
 /// `prana_key_set_free` (exactly once; NULL is a no-op). Secrets are copied
 /// into the HMAC state; the caller may wipe its copy after `_add`.
 ///
-/// Thread safety: signing and verifying only read, and may run on many
-/// threads at once; `_add`, `_set_current` and `_remove` need exclusive
-/// access (set the keys up first, or hold a write lock).
+/// Thread safety: signing, verifying and `prana_execution_start_signed`
+/// only read, and may run on many threads at once; `_add`, `_set_current`
+/// and `_remove` need exclusive access (set the keys up first, or hold a
+/// write lock).
 pub struct prana_key_set {
     inner: KeySet,
 }
@@ -97,6 +98,15 @@ pub struct prana_signature_check {
     /// 200 when accepted; else 401 `invalid_signature` with `cause` the
     /// exact reason (`PRANA_STATUS_SIGNATURE_MISMATCH`, ...).
     pub answer: prana_http_answer,
+}
+
+/// The key set behind a nullable handle: NULL is `None` (unsigned).
+pub(crate) fn key_set_opt<'a>(keys: *const prana_key_set) -> FfiResult<Option<&'a KeySet>> {
+    if keys.is_null() {
+        Ok(None)
+    } else {
+        handle(keys, "keys").map(|k| Some(&k.inner))
+    }
 }
 
 /// Make an empty key set. On success `*out` receives a new handle.

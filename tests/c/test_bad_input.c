@@ -633,6 +633,45 @@ static void rows_executor(void) {
     CHECK(xout == (prana_execution *)&gen);
     ROW(prana_execution_start(wf, S("x1"), base, gen, 0, &x), PRANA_STATUS_OK);
 
+    /* prana_execution_start_signed: keys may be NULL (unsigned); an empty
+     * set has no signing key. */
+    {
+        static const uint8_t secret[32] = {7};
+        prana_key_set *keys = NULL, *empty = NULL;
+        prana_execution *sx = NULL;
+        ROW(prana_key_set_new(&keys), PRANA_STATUS_OK);
+        ROW(prana_key_set_new(&empty), PRANA_STATUS_OK);
+        ROW(prana_key_set_add(keys, S("k1"), secret, 32), PRANA_STATUS_OK);
+        ROW(prana_execution_start_signed(NULL, S("x2"), base, keys, gen, 0, &xout),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_start_signed(wf, NULL, 2, base, keys, gen, 0, &xout),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_start_signed(wf, S("x2"), NULL, keys, gen, 0, &xout),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, NULL, 0, &xout),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, gen, 0, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_start_signed(wf, NULL, 0, base, keys, gen, 0, &xout),
+            PRANA_STATUS_EMPTY_ID_PART);
+        ROW(prana_execution_start_signed(wf, S("x\xff"), base, keys, gen, 0, &xout),
+            PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_execution_start_signed(wf, S("x\0"), base, keys, gen, 0, &xout),
+            PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_execution_start_signed(wf, big_id, BIG, base, keys, gen, 0, &xout),
+            PRANA_STATUS_ID_PART_TOO_LONG);
+        ROW(prana_execution_start_signed(wf, S("x2"), base, empty, gen, 0, &xout),
+            PRANA_STATUS_NO_SIGNING_KEY);
+        CHECK(xout == (prana_execution *)&gen);
+        ROW(prana_execution_start_signed(wf, S("x2"), base, NULL, gen, 0, &sx), PRANA_STATUS_OK);
+        prana_execution_free(sx);
+        sx = NULL;
+        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, gen, 0, &sx), PRANA_STATUS_OK);
+        prana_execution_free(sx);
+        prana_key_set_free(empty);
+        prana_key_set_free(keys);
+    }
+
     /* JSON */
     ROW(prana_execution_from_json(NULL, 2, &xout), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_from_json(S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);

@@ -390,6 +390,111 @@ static void test_timer_and_bad_wait(void) {
     prana_workflow_free(bw);
 }
 
+/* Signed start: every resume URL of the execution carries ?sig=, in the
+ * getter, in rendered params, in the run result and after a JSON round
+ * trip, and verifies with the key set. NULL keys start unsigned. */
+static void check_verifies(const prana_key_set *keys, const char *url, const char *rid,
+                           const char *want_key) {
+    struct prana_signature_check c;
+    const char *q = strchr(url, '?');
+    CHECK(q != NULL);
+    if (q == NULL) return;
+    q++;
+    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+                                               q, strlen(q), &c),
+                 PRANA_STATUS_OK);
+    CHECK(c.accepted);
+    CHECK(c.verified_by == PRANA_VERIFIED_KEY);
+    CHECK_STR(c.key_id, want_key);
+}
+
+static void test_signed_urls(void) {
+    static const uint8_t secret[32] = {42, 1, 2, 3};
+    prana_workflow *w = workflow(APPROVAL);
+    prana_key_set *keys = NULL, *empty = NULL;
+    prana_execution *x = NULL, *restored = NULL, *plain = NULL;
+    prana_registration *reg = NULL;
+    struct recorder rec;
+    struct prana_run_result r;
+    struct prana_signature_check c;
+    char url[PRANA_URL_BUF_SIZE], url2[PRANA_URL_BUF_SIZE], rid[PRANA_RESUME_ID_BUF_SIZE];
+    char sig[PRANA_MAX_SIG_LEN + 1], want[PRANA_URL_BUF_SIZE + 64];
+    static char json[PRANA_EXECUTION_JSON_BUF_SIZE];
+    size_t n = 0, sl = 0;
+
+    memset(&rec, 0, sizeof rec);
+    CHECK_STATUS(prana_key_set_new(&keys), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_add(keys, S("k1"), secret, sizeof secret), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_new(&empty), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_start_signed(w, S("exec-s"), base, empty, gen, 1000, &x),
+                 PRANA_STATUS_NO_SIGNING_KEY);
+    CHECK(x == NULL);
+    CHECK_STATUS(prana_execution_start_signed(w, S("exec-s"), base, keys, gen, 1000, &x),
+                 PRANA_STATUS_OK);
+
+    /* The URL is the plain one plus ?sig= of the key set's signature. */
+    CHECK_STATUS(prana_execution_registration(x, 0, &reg), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n), PRANA_STATUS_OK);
+    prana_registration_free(reg);
+    CHECK_STATUS(prana_key_set_sign(keys, rid, strlen(rid), sig, sizeof sig, &sl), PRANA_STATUS_OK);
+    snprintf(want, sizeof want, "https://gw.example.com/webhook/workflow/resume/%s?sig=%s", rid,
+             sig);
+    CHECK_STATUS(prana_execution_resume_url(x, S("wait_approval"), url, sizeof url, &n),
+                 PRANA_STATUS_OK);
+    CHECK_STR(url, want);
+    CHECK(strncmp(sig, "k1.", 3) == 0);
+    check_verifies(keys, url, rid, "k1");
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url2,
+                                        sizeof url2, &n),
+                 PRANA_STATUS_OK);
+    CHECK_STR(url2, url);
+
+    /* Rendered params and the run result carry it. */
+    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 2000, &r), PRANA_STATUS_OK);
+    CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
+    CHECK_STR(r.resume_url, url);
+    CHECK_STR(r.resume_id, rid);
+    check_verifies(keys, r.resume_url, r.resume_id, "k1");
+    snprintf(want, sizeof want, "{\"text\": \"%s\"}", url);
+    CHECK_STR(rec.last_params, want);
+
+    /* Persist and restore: the signature stays. */
+    CHECK_STATUS(prana_execution_to_json(x, json, sizeof json, &n), PRANA_STATUS_OK);
+    snprintf(want, sizeof want, "\"sig\":\"%s\"", sig);
+    CHECK(strstr(json, want) != NULL);
+    CHECK_STATUS(prana_execution_from_json(json, n, &restored), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_resume_url(restored, S("wait_approval"), url2, sizeof url2, &n),
+                 PRANA_STATUS_OK);
+    CHECK_STR(url2, url);
+    CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid), S("{}"),
+                                        3000, &r),
+                 PRANA_STATUS_OK);
+    CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
+
+    /* NULL keys: unsigned, as prana_execution_start; required policy refuses it. */
+    CHECK_STATUS(prana_execution_start_signed(w, S("exec-u"), base, NULL, gen, 1000, &plain),
+                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_resume_url(plain, S("wait_approval"), url, sizeof url, &n),
+                 PRANA_STATUS_OK);
+    CHECK(strchr(url, '?') == NULL);
+    CHECK_STATUS(prana_execution_to_json(plain, json, sizeof json, &n), PRANA_STATUS_OK);
+    CHECK(strstr(json, "\"sig\"") == NULL);
+    CHECK_STATUS(prana_execution_registration(plain, 0, &reg), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n), PRANA_STATUS_OK);
+    prana_registration_free(reg);
+    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+                                               NULL, 0, &c),
+                 PRANA_STATUS_OK);
+    CHECK(!c.accepted && c.answer.cause == PRANA_STATUS_SIGNATURE_MISSING);
+
+    prana_execution_free(plain);
+    prana_execution_free(restored);
+    prana_execution_free(x);
+    prana_key_set_free(empty);
+    prana_key_set_free(keys);
+    prana_workflow_free(w);
+}
+
 int main(void) {
     uint8_t seed[PRANA_ID_SEED_LEN];
     memset(seed, 11, sizeof seed);
@@ -402,6 +507,7 @@ int main(void) {
     test_expire();
     test_handler_failures();
     test_timer_and_bad_wait();
+    test_signed_urls();
     prana_base_url_free(base);
     prana_id_generator_free(gen);
     return test_summary("executor");

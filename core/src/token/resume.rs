@@ -153,10 +153,7 @@ impl ResumeKey {
         for b in b64 {
             let _ = value.push(char::from(b));
         }
-        Signature {
-            value,
-            key_len: self.id.as_str().len() as u8,
-        }
+        Signature { value }
     }
 
     /// Whether `mac` is this key's MAC of `resume_id`, compared in constant time.
@@ -173,27 +170,50 @@ impl fmt::Debug for ResumeKey {
     }
 }
 
-/// A `sig` value, `{key_id}.{mac}` (at most 31 characters).
+/// A `sig` value, `{key_id}.{mac}` (at most 31 characters, 32 bytes inline).
+///
+/// Not secret: it is part of the resume URL handed out. Made by
+/// [`ResumeKey::sign`] / [`KeySet::sign`], or read back with
+/// [`Signature::parse`] (for instance from a persisted execution state).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Signature {
-    value: heapless::String<MAX_SIG_LEN>,
-    key_len: u8,
+    /// Always `{key_id}.{mac}`: a valid key id, `.`, 22 base64url characters.
+    value: heapless::String<MAX_SIG_LEN, u8>,
 }
 
 impl Signature {
+    /// Check the syntax of a `sig` value (`{key_id}.{mac}`: a key id of 1–8
+    /// characters of `[a-z0-9]`, `.`, and 22 base64url characters that
+    /// decode to a 16-byte MAC) and copy it. No key is involved: this does
+    /// not verify anything, use [`KeySet::verify`] or [`verify_query`].
+    pub fn parse(sig: &str) -> Result<Signature, SignatureError> {
+        parse_sig(sig)?;
+        let mut value = heapless::String::new();
+        // Cannot fail: parse_sig checked the key id (≤ 8) and the MAC (22).
+        value
+            .push_str(sig)
+            .map_err(|_| SignatureError::WrongLength { len: sig.len() })?;
+        Ok(Signature { value })
+    }
+
     /// The whole value, `{key_id}.{mac}`.
     pub fn as_str(&self) -> &str {
         &self.value
     }
 
+    /// Length of the key id: the value always holds one `.`.
+    fn key_len(&self) -> usize {
+        self.value.find('.').unwrap_or(0)
+    }
+
     /// The key id part.
     pub fn key_id(&self) -> &str {
-        &self.value[..usize::from(self.key_len)]
+        &self.value[..self.key_len()]
     }
 
     /// The MAC part (22 base64url characters).
     pub fn mac(&self) -> &str {
-        &self.value[usize::from(self.key_len) + 1..]
+        &self.value[self.key_len() + 1..]
     }
 
     /// Write the query parameter `sig={key_id}.{mac}` (no `?` or `&`).
@@ -227,6 +247,30 @@ impl Signature {
 impl fmt::Display for Signature {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.value)
+    }
+}
+
+/// Serialized as its string value, `{key_id}.{mac}`.
+impl serde::Serialize for Signature {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.value)
+    }
+}
+
+/// Read from a string, checked with [`Signature::parse`].
+impl<'de> serde::Deserialize<'de> for Signature {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Signature;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a resume URL signature, {key_id}.{mac}")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Signature, E> {
+                Signature::parse(v).map_err(|_| E::custom("malformed resume URL signature"))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -479,6 +523,29 @@ mod tests {
         assert_eq!(sig.as_str().len(), 2 + 1 + MAC_B64_LEN);
         let long = key("abcd1234").sign(ID);
         assert_eq!(long.as_str().len(), MAX_SIG_LEN);
+    }
+
+    #[test]
+    fn signature_parse_round_trip() {
+        for k in ["k1", "abcd1234"] {
+            let sig = key(k).sign(ID);
+            let back = Signature::parse(sig.as_str()).unwrap();
+            assert_eq!(back, sig);
+            assert_eq!(back.key_id(), k);
+            assert_eq!(back.mac(), sig.mac());
+        }
+        for bad in [
+            "",
+            "k1",
+            ".AAAAAAAAAAAAAAAAAAAAAA",
+            "K1.AAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert!(Signature::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Signature::parse("k1.AAAAAAAAAAAAAAAAAAAAA").is_err());
+        assert!(Signature::parse("k1.AAAAAAAAAAAAAAAAAAAAAAA").is_err());
+        assert!(Signature::parse("k1.AAAAAAAAAAAAAAAAAAAAAB").is_err());
+        assert!(Signature::parse("k1.AAAAAAAAAAAAAAAAAAAAAA").is_ok());
     }
 
     #[test]
