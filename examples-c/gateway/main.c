@@ -3,7 +3,7 @@
  * Starts workflow executions on POST /webhook/workflow/trigger/{id},
  * resumes them exactly once on POST|GET /webhook/workflow/resume/{id},
  * expires waits that time out, and keeps everything in SQLite so that a
- * crash never loses or duplicates a resume. See docs/gateway.md. */
+ * crash never loses or duplicates a resume. See README.md, "The reference gateway". */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
