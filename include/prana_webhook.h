@@ -512,6 +512,15 @@ enum prana_status
    */
   PRANA_STATUS_JSON_TOO_LARGE = 503,
   /**
+   * A JSON value that must be a string is not one (`not_a_string`).
+   */
+  PRANA_STATUS_NOT_A_STRING = 504,
+  /**
+   * A JSON string has a `\uXXXX` escape that is half of a UTF-16 surrogate
+   * pair without the other half, so it has no UTF-8 form (`json_lone_surrogate`).
+   */
+  PRANA_STATUS_JSON_LONE_SURROGATE = 505,
+  /**
    * A signature, signing key or webhook secret was rejected for a reason this
    * version has no finer status for (`invalid_signature`).
    */
@@ -1784,6 +1793,92 @@ prana_status prana_resume_id_validate(const char *resume_id, size_t resume_id_le
  * Thread-safe.
  */
 prana_status prana_id_part_validate(const char *part, size_t part_len);
+
+/**
+ * Check that `json` (`json_len` bytes) is exactly one JSON value (RFC 8259:
+ * strings with escapes, numbers, `true`, `false`, `null`, arrays and
+ * objects nested at most 32 deep), surrounding whitespace allowed.
+ *
+ * Errors: `PRANA_STATUS_INVALID_JSON` (the message says what and where is
+ * wrong; empty text is invalid), plus the text-input statuses.
+ * Thread-safe.
+ */
+prana_status prana_json_validate(const char *json, size_t json_len);
+
+/**
+ * Find the member `key` of the JSON object `obj` (top level only).
+ *
+ * `key` is plain text (`key_len` bytes; may be empty); member keys are
+ * compared after decoding their escapes, and when a key occurs more than
+ * once the first occurrence counts. The whole of `obj` is validated first.
+ *
+ * Output: `*found` says whether the member is there. When it is, the raw
+ * JSON text of its value is the span `obj + *value_offset`,
+ * `*value_len` bytes, of the caller's text (not a copy, not
+ * NUL-terminated; decode a string value with `prana_json_decode_string`).
+ * When it is not, `*value_offset` and `*value_len` are 0.
+ *
+ * Errors: `PRANA_STATUS_INVALID_JSON` when `obj` is not valid JSON,
+ * `PRANA_STATUS_NOT_AN_OBJECT` when it is another kind of value, plus the
+ * text-input statuses and `PRANA_STATUS_NULL_ARGUMENT` for a NULL out
+ * pointer. Thread-safe.
+ */
+prana_status prana_json_find_member(const char *obj,
+                                    size_t obj_len,
+                                    const char *key,
+                                    size_t key_len,
+                                    bool *found,
+                                    size_t *value_offset,
+                                    size_t *value_len);
+
+/**
+ * Decode the JSON string value `raw` (`raw_len` bytes, one string,
+ * surrounding whitespace allowed) into UTF-8 text: every escape is decoded
+ * (`\" \\ \/ \b \f \n \r \t` and `\uXXXX`), a surrogate pair
+ * (`\ud83d\ude00`) gives one character.
+ *
+ * Output as every text output: the text and a NUL in `buf`, `*out_len` =
+ * its length without the NUL; `PRANA_STATUS_BUFFER_TOO_SMALL` sets
+ * `*out_len` to the size needed with the NUL and leaves `buf` untouched
+ * (`buf` may be NULL when `len` is 0). A buffer of `raw_len` bytes always
+ * suffices. A `\u0000` escape decodes to a NUL byte inside the text: use
+ * `*out_len`, not `strlen`, when that matters.
+ *
+ * Errors: `PRANA_STATUS_INVALID_JSON` when `raw` is not valid JSON (a bad
+ * escape, a raw control character, trailing text, ...),
+ * `PRANA_STATUS_NOT_A_STRING` when it is another kind of value,
+ * `PRANA_STATUS_JSON_LONE_SURROGATE` when a `\uXXXX` escape is half of a
+ * surrogate pair without the other half (no UTF-8 form; the message gives
+ * its byte offset), plus the text-input and text-output statuses.
+ * Thread-safe.
+ */
+prana_status prana_json_decode_string(const char *raw,
+                                      size_t raw_len,
+                                      char *buf,
+                                      size_t len,
+                                      size_t *out_len);
+
+/**
+ * Whether the JSON values `a` and `b` are structurally equal: `*out_equal`.
+ *
+ * Objects are equal with the same keys and equal values in any order (keys
+ * compared decoded; a repeated key counts by its first occurrence), arrays
+ * with equal elements in the same order, strings when they decode to the
+ * same text (`"\u0041"` equals `"A"`), numbers when their text is equal,
+ * or when both are integers with the same value (exact at any size, `-0`
+ * equals `0`), or else when both parse to the same finite double (`1`
+ * equals `1.0` and `1e0`); `true`, `false` and `null` equal themselves.
+ * Values of different kinds are not equal. Whitespace never matters.
+ *
+ * Errors: `PRANA_STATUS_INVALID_JSON` when `a` or `b` is not exactly one
+ * valid JSON value (the message names which), plus the text-input statuses
+ * and `PRANA_STATUS_NULL_ARGUMENT` for a NULL `out_equal`. Thread-safe.
+ */
+prana_status prana_json_equal(const char *a,
+                              size_t a_len,
+                              const char *b,
+                              size_t b_len,
+                              bool *out_equal);
 
 /**
  * Create a pending registration with a fresh resume ID from `generator`

@@ -151,6 +151,14 @@ pub enum Error {
     Json(&'static str),
     /// A JSON value that must be an object is not one.
     NotAnObject(&'static str),
+    /// A JSON value that must be a string is not one.
+    NotAString(&'static str),
+    /// A JSON string holds a `\uXXXX` escape of a UTF-16 surrogate without
+    /// its other half, which has no UTF-8 form.
+    JsonLoneSurrogate {
+        /// Byte offset of the escape in the text given.
+        at: usize,
+    },
     /// Serialized JSON does not fit in the output buffer.
     JsonTooLarge,
 
@@ -204,6 +212,8 @@ impl Error {
             Error::BufferTooSmall { .. } => "buffer_too_small",
             Error::Json(_) => "invalid_json",
             Error::NotAnObject(_) => "not_an_object",
+            Error::NotAString(_) => "not_a_string",
+            Error::JsonLoneSurrogate { .. } => "json_lone_surrogate",
             Error::JsonTooLarge => "json_too_large",
             Error::Signature(e) => e.code(),
             Error::Workflow(e) => e.code(),
@@ -299,6 +309,11 @@ impl fmt::Display for Error {
             }
             Error::Json(why) => write!(f, "invalid JSON: {why}"),
             Error::NotAnObject(what) => write!(f, "{what} must be a JSON object"),
+            Error::NotAString(what) => write!(f, "{what} must be a JSON string"),
+            Error::JsonLoneSurrogate { at } => write!(
+                f,
+                "invalid JSON string: the \\u escape at byte {at} is a lone UTF-16 surrogate"
+            ),
             Error::JsonTooLarge => f.write_str("serialized JSON does not fit in the output buffer"),
             Error::Signature(e) => fmt::Display::fmt(e, f),
             Error::Workflow(e) => fmt::Display::fmt(e, f),

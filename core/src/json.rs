@@ -8,11 +8,22 @@
 //! scanner. It follows RFC 8259 (strings with escapes, numbers, literals,
 //! nesting up to [`MAX_DEPTH`]).
 //!
+//! Node handlers get their params and input as such text, so the module also
+//! has what a handler needs to read it: [`find_member`], [`decode_str`] (a
+//! string value, escapes and surrogate pairs decoded, into a caller buffer)
+//! and [`equal`] (structural equality of two values). None of them
+//! allocates.
+//!
 //! ```
 //! use prana_webhook_core::json;
-//! let doc = r#"{"a": 1, "cfg": {"x": [true, null]}, "b": "s"}"#;
+//! let doc = r#"{"a": 1, "cfg": {"x": [true, null]}, "b": "s\u00e9"}"#;
 //! assert_eq!(json::find_member(doc, "cfg").unwrap(), Some(r#"{"x": [true, null]}"#));
 //! assert_eq!(json::find_member(doc, "zzz").unwrap(), None);
+//!
+//! let mut buf = [0u8; 8];
+//! let n = json::decode_str(json::find_member(doc, "b").unwrap().unwrap(), &mut buf).unwrap();
+//! assert_eq!(&buf[..n], "sé".as_bytes());
+//! assert!(json::equal(r#"{"x": [true, null]}"#, r#"{ "x" : [ true , null ] }"#).unwrap());
 //! ```
 
 use crate::error::{Error, Result};
@@ -241,14 +252,40 @@ impl<'a> Members<'a> {
 
 /// The raw value of member `key` of object `obj`, if present. The object is
 /// scanned (and checked) up to that member.
+///
+/// `key` is plain text; member keys are compared after decoding their
+/// escapes (`"\u0061"` is the key `a`). When a key occurs more than once,
+/// the first occurrence is returned.
+///
+/// ```
+/// use prana_webhook_core::json;
+/// let obj = r#"{"a": 1, "b\u00e9": [2], "a": 3}"#;
+/// assert_eq!(json::find_member(obj, "a").unwrap(), Some("1"));
+/// assert_eq!(json::find_member(obj, "bé").unwrap(), Some("[2]"));
+/// assert!(json::find_member("[1]", "a").is_err());
+/// ```
 pub fn find_member<'a>(obj: &'a str, key: &str) -> Result<Option<&'a str>> {
     for m in members(obj)? {
         let (k, v) = m?;
-        if k == key {
+        if key_matches(k, key)? {
             return Ok(Some(v));
         }
     }
     Ok(None)
+}
+
+/// Whether the raw (escaped) key `raw` decodes to `key`.
+fn key_matches(raw: &str, key: &str) -> Result<bool> {
+    if !raw.contains('\\') {
+        return Ok(raw == key);
+    }
+    let mut want = key.encode_utf16();
+    for unit in Units::new(raw) {
+        if want.next() != Some(unit?) {
+            return Ok(false);
+        }
+    }
+    Ok(want.next().is_none())
 }
 
 /// The contents of a JSON string value without escapes, or `None` when the
@@ -259,6 +296,356 @@ pub fn plain_str(raw: &str) -> Option<&str> {
         None
     } else {
         Some(inner)
+    }
+}
+
+/// The UTF-16 code units of the body of a JSON string (the text between its
+/// quotes), escapes decoded. The body has passed the scanner, but a bad
+/// escape is still reported rather than assumed away.
+struct Units<'a> {
+    body: &'a str,
+    chars: core::str::Chars<'a>,
+    /// The second unit of a character outside the BMP written raw.
+    low: Option<u16>,
+    /// Byte offset in `body` where the last unit's character or escape starts.
+    at: usize,
+}
+
+impl<'a> Units<'a> {
+    fn new(body: &'a str) -> Units<'a> {
+        Units {
+            body,
+            chars: body.chars(),
+            low: None,
+            at: 0,
+        }
+    }
+}
+
+impl Iterator for Units<'_> {
+    type Item = Result<u16>;
+
+    fn next(&mut self) -> Option<Result<u16>> {
+        if let Some(low) = self.low.take() {
+            return Some(Ok(low));
+        }
+        self.at = self.body.len() - self.chars.as_str().len();
+        let c = self.chars.next()?;
+        if c != '\\' {
+            let mut buf = [0u16; 2];
+            let n = c.encode_utf16(&mut buf).len();
+            if n == 2 {
+                self.low = Some(buf[1]);
+            }
+            return Some(Ok(buf[0]));
+        }
+        let unit = match self.chars.next() {
+            Some(e @ ('"' | '\\' | '/')) => e as u16,
+            Some('b') => 0x08,
+            Some('f') => 0x0c,
+            Some('n') => u16::from(b'\n'),
+            Some('r') => u16::from(b'\r'),
+            Some('t') => u16::from(b'\t'),
+            Some('u') => {
+                let mut v = 0u16;
+                for _ in 0..4 {
+                    match self.chars.next().and_then(|h| h.to_digit(16)) {
+                        // A hex digit is below 16: it fits, and 4 of them fill a u16.
+                        Some(d) => v = (v << 4) | d as u16,
+                        None => return Some(Err(Error::Json("bad \\u escape"))),
+                    }
+                }
+                v
+            }
+            _ => return Some(Err(Error::Json("bad escape in string"))),
+        };
+        Some(Ok(unit))
+    }
+}
+
+/// The characters of the body of a JSON string: [`Units`] with surrogate
+/// pairs joined. A surrogate without its other half is an error whose
+/// offset is `base` plus its place in the body.
+struct DecodedChars<'a> {
+    units: Units<'a>,
+    base: usize,
+}
+
+impl Iterator for DecodedChars<'_> {
+    type Item = Result<char>;
+
+    fn next(&mut self) -> Option<Result<char>> {
+        let unit = match self.units.next()? {
+            Ok(u) => u,
+            Err(e) => return Some(Err(e)),
+        };
+        let lone = Error::JsonLoneSurrogate {
+            at: self.base + self.units.at,
+        };
+        let code = match unit {
+            0xD800..=0xDBFF => match self.units.next() {
+                Some(Ok(low @ 0xDC00..=0xDFFF)) => {
+                    0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
+                }
+                Some(Err(e)) => return Some(Err(e)),
+                _ => return Some(Err(lone)),
+            },
+            _ => u32::from(unit),
+        };
+        // Only a lone low surrogate (0xDC00..=0xDFFF) is not a char here.
+        Some(char::from_u32(code).ok_or(lone))
+    }
+}
+
+/// Decode the JSON string value `raw` (one string, surrounding whitespace
+/// allowed) into `out` as UTF-8 and return the number of bytes written.
+///
+/// Every escape is decoded: `\" \\ \/ \b \f \n \r \t` and `\uXXXX`, with a
+/// surrogate pair (`\ud83d\ude00`) giving one character. `\u0000` gives a
+/// NUL byte. The decoded text is never longer than `raw`, so a buffer of
+/// `raw.len()` bytes always suffices; an empty `out` asks for the size.
+///
+/// Errors: [`Error::Json`] when `raw` is not valid JSON (a bad escape, a
+/// control character, trailing text, ...), [`Error::NotAString`] when it is
+/// another kind of value, [`Error::JsonLoneSurrogate`] when a `\uXXXX`
+/// escape is half of a surrogate pair without the other half (it has no
+/// UTF-8 form), and [`Error::BufferTooSmall`] with the exact size needed
+/// when `out` is too small; `out` is left untouched on every error.
+///
+/// ```
+/// use prana_webhook_core::{json, Error};
+/// let mut buf = [0u8; 16];
+/// let n = json::decode_str(r#""a\"b\n\u00e9\ud83d\ude00""#, &mut buf).unwrap();
+/// assert_eq!(core::str::from_utf8(&buf[..n]).unwrap(), "a\"b\né😀");
+/// assert_eq!(json::decode_str(r#""\u00e9""#, &mut []), Err(Error::BufferTooSmall { needed: 2 }));
+/// assert_eq!(json::decode_str("42", &mut buf), Err(Error::NotAString("the value")));
+/// assert_eq!(json::decode_str(r#""x\ud800""#, &mut buf), Err(Error::JsonLoneSurrogate { at: 2 }));
+/// assert!(matches!(json::decode_str(r#""\x""#, &mut buf), Err(Error::Json(_))));
+/// ```
+pub fn decode_str(raw: &str, out: &mut [u8]) -> Result<usize> {
+    let v = validate(raw)?;
+    if !v.starts_with('"') {
+        return Err(Error::NotAString("the value"));
+    }
+    let body = &v[1..v.len() - 1];
+    if !body.contains('\\') {
+        let dst = out
+            .get_mut(..body.len())
+            .ok_or(Error::BufferTooSmall { needed: body.len() })?;
+        dst.copy_from_slice(body.as_bytes());
+        return Ok(body.len());
+    }
+    // Offset of the body in `raw`, for error messages.
+    let base = (v.as_ptr() as usize - raw.as_ptr() as usize) + 1;
+    let chars = || DecodedChars {
+        units: Units::new(body),
+        base,
+    };
+    // First pass: check everything and measure, so `out` stays untouched
+    // on any error.
+    let mut needed = 0usize;
+    for c in chars() {
+        needed += c?.len_utf8();
+    }
+    if needed > out.len() {
+        return Err(Error::BufferTooSmall { needed });
+    }
+    let mut n = 0;
+    for c in chars() {
+        let c = c?;
+        let dst = out
+            .get_mut(n..n + c.len_utf8())
+            .ok_or(Error::BufferTooSmall { needed })?;
+        c.encode_utf8(dst);
+        n += c.len_utf8();
+    }
+    Ok(n)
+}
+
+/// Whether two raw JSON values are structurally equal. Each of `a` and `b`
+/// must be exactly one valid JSON value (surrounding whitespace allowed),
+/// else [`Error::Json`]; values of different kinds are simply not equal.
+///
+/// * Objects are equal when they have the same set of keys and equal values
+///   for each key, in any order. Keys are compared decoded. When a key
+///   occurs more than once (RFC 8259 leaves that undefined), its first
+///   occurrence counts, as in [`find_member`].
+/// * Arrays are equal when they have the same length and equal elements in
+///   the same order.
+/// * Strings are compared decoded, as sequences of UTF-16 code units
+///   (`"\u00e9"` equals `"é"`; a lone surrogate is compared like any other
+///   unit, not an error).
+/// * Numbers are equal when their text is equal, or when both are integers
+///   (no fraction, no exponent) with the same sign and digits (`-0` equals
+///   `0`; exact at any size), or otherwise when both parse to the same finite
+///   `f64` (`1` equals `1.0` and `1e0`; numbers beyond the `f64` range are
+///   equal only when their text is).
+/// * `true`, `false` and `null` are equal to themselves.
+///
+/// Insignificant whitespace never matters. Nothing is allocated: strings
+/// are compared while they are decoded. Object comparison looks every key
+/// up by a scan, so it is quadratic in the number of members; it is meant
+/// for the small values node handlers compare.
+///
+/// ```
+/// use prana_webhook_core::json;
+/// assert!(json::equal(r#"{"a": [1, "x"], "b": null}"#, r#"{"b":null,"a":[1.0,"\u0078"]}"#).unwrap());
+/// assert!(!json::equal("[1, 2]", "[2, 1]").unwrap());
+/// assert!(!json::equal("1", r#""1""#).unwrap());
+/// assert!(json::equal("{", "{}").is_err());
+/// ```
+pub fn equal(a: &str, b: &str) -> Result<bool> {
+    values_equal(validate(a)?, validate(b)?)
+}
+
+/// [`equal`] of two validated, trimmed values.
+fn values_equal(a: &str, b: &str) -> Result<bool> {
+    if a == b {
+        return Ok(true);
+    }
+    let (Some(&x), Some(&y)) = (a.as_bytes().first(), b.as_bytes().first()) else {
+        return Ok(false);
+    };
+    match (x, y) {
+        (b'"', b'"') => strings_equal(&a[1..a.len() - 1], &b[1..b.len() - 1]),
+        (b'{', b'{') => objects_equal(a, b),
+        (b'[', b'[') => arrays_equal(a, b),
+        (b'-' | b'0'..=b'9', b'-' | b'0'..=b'9') => Ok(numbers_equal(a, b)),
+        // Literals, or values of different kinds: the texts differ.
+        _ => Ok(false),
+    }
+}
+
+/// Whether two string bodies decode to the same UTF-16 code units.
+fn strings_equal(a: &str, b: &str) -> Result<bool> {
+    let mut ub = Units::new(b);
+    for u in Units::new(a) {
+        let u = u?;
+        match ub.next() {
+            Some(v) => {
+                if v? != u {
+                    return Ok(false);
+                }
+            }
+            None => return Ok(false),
+        }
+    }
+    Ok(ub.next().is_none())
+}
+
+fn numbers_equal(a: &str, b: &str) -> bool {
+    let integer = |s: &str| !s.contains(['.', 'e', 'E']);
+    if integer(a) && integer(b) {
+        // JSON integers have no leading zeros: same digits, same value.
+        let (neg_a, da) = a.strip_prefix('-').map_or((false, a), |d| (true, d));
+        let (neg_b, db) = b.strip_prefix('-').map_or((false, b), |d| (true, d));
+        return da == db && (neg_a == neg_b || da == "0");
+    }
+    match (a.parse::<f64>(), b.parse::<f64>()) {
+        (Ok(x), Ok(y)) => x.is_finite() && y.is_finite() && x == y,
+        _ => false,
+    }
+}
+
+fn arrays_equal(a: &str, b: &str) -> Result<bool> {
+    let mut eb = Elements::new(b);
+    for x in Elements::new(a) {
+        match eb.next() {
+            Some(y) => {
+                if !values_equal(x?, y?)? {
+                    return Ok(false);
+                }
+            }
+            None => return Ok(false),
+        }
+    }
+    Ok(eb.next().is_none())
+}
+
+fn objects_equal(a: &str, b: &str) -> Result<bool> {
+    // Every key of `a` (its first occurrence) is in `b` with an equal value...
+    for (i, m) in members(a)?.enumerate() {
+        let (k, v) = m?;
+        if first_member(a, k)?.map(|(j, _)| j) != Some(i) {
+            continue; // a later duplicate: the first occurrence counts
+        }
+        match first_member(b, k)? {
+            Some((_, w)) if values_equal(v, w)? => {}
+            _ => return Ok(false),
+        }
+    }
+    // ...and `b` has no key that `a` lacks.
+    for m in members(b)? {
+        let (k, _) = m?;
+        if first_member(a, k)?.is_none() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Index and raw value of the first member of `obj` whose key decodes like
+/// the raw key `key`.
+fn first_member<'a>(obj: &'a str, key: &str) -> Result<Option<(usize, &'a str)>> {
+    for (i, m) in members(obj)?.enumerate() {
+        let (k, v) = m?;
+        if k == key || strings_equal(k, key)? {
+            return Ok(Some((i, v)));
+        }
+    }
+    Ok(None)
+}
+
+/// The raw elements of an array that has been validated.
+struct Elements<'a> {
+    src: &'a str,
+    pos: usize,
+    first: bool,
+    done: bool,
+}
+
+impl<'a> Elements<'a> {
+    /// `arr` starts with `[` (a validated, trimmed array).
+    fn new(arr: &'a str) -> Elements<'a> {
+        Elements {
+            src: arr,
+            pos: 1,
+            first: true,
+            done: false,
+        }
+    }
+
+    fn step(&mut self) -> Option<Result<&'a str>> {
+        let b = self.src.as_bytes();
+        let mut i = skip_ws(b, self.pos);
+        match b.get(i) {
+            Some(b']') => return None,
+            Some(b',') if !self.first => i = skip_ws(b, i + 1),
+            Some(_) if self.first => {}
+            _ => return Some(Err(Error::Json("expected ',' or ']'"))),
+        }
+        self.first = false;
+        let end = match skip_value(b, i) {
+            Ok(e) => e,
+            Err(e) => return Some(Err(e)),
+        };
+        self.pos = end;
+        Some(Ok(&self.src[i..end]))
+    }
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Result<&'a str>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let item = self.step();
+        if !matches!(item, Some(Ok(_))) {
+            self.done = true;
+        }
+        item
     }
 }
 
@@ -320,5 +707,234 @@ mod tests {
             .is_err());
         assert_eq!(plain_str("\"e\""), Some("e"));
         assert_eq!(plain_str("1"), None);
+    }
+
+    #[test]
+    fn find_member_compares_keys_decoded() {
+        let obj = r#"{"\u0061": 1, "b\"c": 2, "\ud83d\ude00": 3, "a": 4, "x\\": 5}"#;
+        assert_eq!(find_member(obj, "a").unwrap(), Some("1"));
+        assert_eq!(find_member(obj, "b\"c").unwrap(), Some("2"));
+        assert_eq!(find_member(obj, "😀").unwrap(), Some("3"));
+        assert_eq!(find_member(obj, "x\\").unwrap(), Some("5"));
+        assert_eq!(find_member(obj, "\\u0061").unwrap(), None);
+        assert_eq!(find_member(obj, "").unwrap(), None);
+        assert_eq!(find_member(r#"{"": 0}"#, "").unwrap(), Some("0"));
+        assert!(find_member("[]", "a").is_err());
+    }
+
+    /// Decode into a fresh buffer of `raw.len()` bytes (always enough).
+    fn dec(raw: &str) -> Result<String> {
+        let mut buf = std::vec![0u8; raw.len()];
+        let n = decode_str(raw, &mut buf)?;
+        Ok(String::from_utf8(buf[..n].to_vec()).unwrap())
+    }
+
+    #[test]
+    fn decode_str_decodes_every_escape() {
+        assert_eq!(dec(r#""""#).unwrap(), "");
+        assert_eq!(dec(r#""plain é 😀""#).unwrap(), "plain é 😀");
+        assert_eq!(
+            dec(r#""\"\\\/\b\f\n\r\t""#).unwrap(),
+            "\"\\/\u{8}\u{c}\n\r\t"
+        );
+        assert_eq!(dec(r#""\u0041\u00e9\u20AC\uFFFF""#).unwrap(), "Aé€\u{ffff}");
+        assert_eq!(dec(r#""\ud83d\ude00 \uD834\uDD1E""#).unwrap(), "😀 𝄞");
+        assert_eq!(dec(r#""a\u0000b""#).unwrap(), "a\0b");
+        assert_eq!(dec(" \n\"x\"\t ").unwrap(), "x");
+        assert_eq!(dec(r#""é\n""#).unwrap(), "é\n");
+    }
+
+    #[test]
+    fn decode_str_reports_the_size_needed_and_leaves_out_untouched() {
+        for raw in [r#""abc""#, r#""a\u00e9\ud83d\ude00""#] {
+            let want = dec(raw).unwrap();
+            let needed = want.len();
+            for len in [0, 1, needed - 1] {
+                let mut buf = std::vec![b'#'; len];
+                assert_eq!(
+                    decode_str(raw, &mut buf),
+                    Err(Error::BufferTooSmall { needed }),
+                    "{raw} into {len}"
+                );
+                assert!(buf.iter().all(|&c| c == b'#'));
+            }
+            let mut buf = std::vec![0u8; needed];
+            assert_eq!(decode_str(raw, &mut buf), Ok(needed));
+            assert_eq!(buf, want.as_bytes());
+        }
+        assert_eq!(decode_str(r#""""#, &mut []), Ok(0));
+    }
+
+    #[test]
+    fn decode_str_errors() {
+        let mut buf = [0u8; 64];
+        for not_string in [
+            "1",
+            "-2.5",
+            "true",
+            "null",
+            "{}",
+            r#"["a"]"#,
+            r#" {"a":"b"} "#,
+        ] {
+            assert_eq!(
+                decode_str(not_string, &mut buf),
+                Err(Error::NotAString("the value")),
+                "{not_string}"
+            );
+        }
+        for bad in [
+            "",
+            "\"",
+            r#""abc"#,
+            r#""\x""#,
+            r#""\u12""#,
+            r#""\u12g4""#,
+            r#""\U0041""#,
+            "\"a\u{1}\"",
+            r#""a" "b""#,
+            r#""a","#,
+        ] {
+            assert!(
+                matches!(decode_str(bad, &mut buf), Err(Error::Json(_))),
+                "{bad:?}"
+            );
+        }
+        for (lone, at) in [
+            (r#""\ud800""#, 1),
+            (r#""ab\ud83d""#, 3),
+            (r#""\ude00""#, 1),
+            (r#""\ude00\ud83d""#, 1),
+            (r#""\ud83dx""#, 1),
+            (r#""\ud83d\u0041""#, 1),
+            (r#""\ud83d\ud83d\ude00""#, 1),
+            (r#""😀\udbff""#, 5),
+            (r#"  "\udfff""#, 3),
+        ] {
+            assert_eq!(
+                decode_str(lone, &mut buf),
+                Err(Error::JsonLoneSurrogate { at }),
+                "{lone}"
+            );
+            assert_eq!(
+                decode_str(lone, &mut []),
+                Err(Error::JsonLoneSurrogate { at }),
+                "a lone surrogate wins over the buffer size: {lone}"
+            );
+        }
+    }
+
+    fn eq(a: &str, b: &str) -> bool {
+        let ab = equal(a, b).unwrap();
+        assert_eq!(ab, equal(b, a).unwrap(), "equal is symmetric: {a} {b}");
+        ab
+    }
+
+    #[test]
+    fn equal_scalars() {
+        assert!(eq("true", " true "));
+        assert!(eq("null", "null"));
+        assert!(!eq("true", "false"));
+        assert!(!eq("null", "false"));
+        assert!(!eq("0", "false"));
+        assert!(!eq("\"1\"", "1"));
+        assert!(!eq("[]", "{}"));
+        assert!(eq(r#""é""#, r#""\u00e9""#));
+        assert!(eq(r#""😀""#, r#""\ud83d\ude00""#));
+        assert!(eq(r#""\/""#, r#""/""#));
+        assert!(eq(r#""a\nb""#, r#""a\u000Ab""#));
+        assert!(!eq(r#""a""#, r#""ab""#));
+        assert!(!eq(r#""ab""#, r#""a""#));
+        assert!(!eq(r#""""#, r#""a""#));
+        // Lone surrogates compare as code units instead of failing.
+        assert!(eq(r#""\ud800""#, r#""\uD800""#));
+        assert!(!eq(r#""\ud800""#, r#""\ud801""#));
+    }
+
+    #[test]
+    fn equal_numbers() {
+        for (a, b) in [
+            ("1", "1"),
+            ("1", "1.0"),
+            ("1", "1e0"),
+            ("100", "1e2"),
+            ("100", "1E+2"),
+            ("0.5", "5e-1"),
+            ("-0", "0"),
+            ("-0", "0.0"),
+            ("-0.0", "0"),
+            (
+                "123456789012345678901234567890",
+                "123456789012345678901234567890",
+            ),
+            ("-7", "-7.00"),
+            ("1e400", "1e400"),
+        ] {
+            assert!(eq(a, b), "{a} == {b}");
+        }
+        for (a, b) in [
+            ("1", "2"),
+            ("1", "-1"),
+            ("10", "1"),
+            ("1.5", "1.25"),
+            ("9007199254740993", "9007199254740992"),
+            (
+                "123456789012345678901234567891",
+                "123456789012345678901234567890",
+            ),
+            ("1e400", "2e400"),
+            ("1e400", "1e401"),
+            ("1", "\"1\""),
+        ] {
+            assert!(!eq(a, b), "{a} != {b}");
+        }
+    }
+
+    #[test]
+    fn equal_containers() {
+        assert!(eq("[]", "[ ]"));
+        assert!(eq("{}", " {\n} "));
+        assert!(eq("[1, [2, {\"a\": 3}]]", "[1,[2,{\"a\":3.0}]]"));
+        assert!(!eq("[1, 2]", "[2, 1]"));
+        assert!(!eq("[1, 2]", "[1, 2, 3]"));
+        assert!(!eq("[]", "[null]"));
+        assert!(!eq("[[1]]", "[1]"));
+        // Objects: member-wise, in any order, keys decoded, whitespace ignored.
+        assert!(eq(
+            r#"{"a": 1, "b": {"c": [true, null], "d": "x"}}"#,
+            r#"{ "b" : { "d" : "\u0078", "c" : [ true , null ] } , "\u0061" : 1.0 }"#
+        ));
+        assert!(!eq(r#"{"a": 1}"#, r#"{"a": 1, "b": 2}"#));
+        assert!(!eq(r#"{"a": 1}"#, r#"{"b": 1}"#));
+        assert!(!eq(r#"{"a": 1}"#, r#"{"a": 2}"#));
+        assert!(!eq(r#"{"a": {"b": 1}}"#, r#"{"a": {"b": 1, "c": 2}}"#));
+        assert!(!eq(r#"{"a": []}"#, r#"{"a": {}}"#));
+        // Duplicate keys: the first occurrence counts.
+        assert!(eq(r#"{"a": 1, "a": 2}"#, r#"{"a": 1}"#));
+        assert!(eq(r#"{"a": 1, "a": 2}"#, r#"{"a": 1, "a": 3}"#));
+        assert!(!eq(r#"{"a": 1, "a": 2}"#, r#"{"a": 2}"#));
+        assert!(!eq(r#"{"a": 1, "a": 1}"#, r#"{"a": 1, "b": 1}"#));
+        // Deep nesting up to the limit.
+        let deep_a = String::from("[").repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        let deep_b = String::from("[ ").repeat(MAX_DEPTH) + &" ]".repeat(MAX_DEPTH);
+        assert!(eq(&deep_a, &deep_b));
+    }
+
+    #[test]
+    fn equal_rejects_invalid_json() {
+        for (a, b) in [
+            ("{", "{}"),
+            ("1", ""),
+            ("[1,]", "[1]"),
+            ("1 2", "1"),
+            ("\"\\x\"", "\"x\""),
+        ] {
+            assert!(matches!(equal(a, b), Err(Error::Json(_))), "{a} {b}");
+            assert!(matches!(equal(b, a), Err(Error::Json(_))), "{b} {a}");
+        }
+        // Even when the texts are identical.
+        assert!(equal("{", "{").is_err());
+        let deep = String::from("[").repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert!(equal(&deep, &deep).is_err());
     }
 }

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-
 /* What the node handler callback sees through `user_data`. Resume URLs
  * need no work here: executions start with the key set
  * (prana_execution_start_signed), so the library renders every
@@ -73,13 +71,50 @@ static bool put_output(prana_node_result *res, char *output, size_t cap, const c
     return true;
 }
 
+/* ---- reading params and input: the library's JSON helpers -------------- */
+
+/* The raw JSON text of member `key` (`key_len` bytes) of the object `obj`:
+ * 1 with its span of `obj` in *v (not NUL-terminated), or 0 when absent
+ * (or `obj` is not an object). */
+static int member_n(const prana_str *obj, const char *key, size_t key_len, prana_str *v) {
+    bool found = false;
+    size_t off = 0, len = 0;
+    if (prana_json_find_member(obj->ptr, obj->len, key, key_len, &found, &off, &len) !=
+            PRANA_STATUS_OK ||
+        !found)
+        return 0;
+    v->ptr = obj->ptr + off;
+    v->len = len;
+    return 1;
+}
+
+static int member(const prana_str *obj, const char *key, prana_str *v) {
+    return member_n(obj, key, strlen(key), v);
+}
+
+/* Appends the decoded contents of the JSON string `v`; -1 if it is not one. */
+static int decode_string(const prana_str *v, sbuf *out) {
+    size_t n = 0;
+    /* The decoded text is never longer than the raw one: v->len bytes hold
+     * it and its NUL, which the library writes. */
+    if (sb_reserve(out, v->len) != 0 ||
+        prana_json_decode_string(v->ptr, v->len, out->p + out->len, v->len + 1, &n) !=
+            PRANA_STATUS_OK)
+        return -1;
+    out->len += n;
+    return 0;
+}
+
 /* log: prints params.message (or the whole params) and passes its input on. */
 static bool run_log(run_ctx *c, const prana_node_call *call, const prana_str *params,
                     char *output, size_t cap, prana_node_result *res) {
-    json_span m = json_member(params->ptr, params->len, "message");
+    prana_str m;
     sbuf msg;
     sb_init(&msg);
-    if (json_string_decode(m, &msg) != 0) sb_append(&msg, params->ptr, params->len);
+    if (!member(params, "message", &m) || decode_string(&m, &msg) != 0) {
+        sb_reset(&msg);
+        sb_append(&msg, params->ptr, params->len);
+    }
     sb_printf(&c->out->logs, "[log] %s %s: %s\n", call->execution_id.ptr, call->node_id.ptr,
               sb_cstr(&msg));
     sb_free(&msg);
@@ -88,32 +123,29 @@ static bool run_log(run_ctx *c, const prana_node_call *call, const prana_str *pa
 
 /* set: outputs params.value. */
 static bool run_set(const prana_str *params, char *output, size_t cap, prana_node_result *res) {
-    json_span v = json_member(params->ptr, params->len, "value");
-    if (!v.p) return node_error(res, "missing_value", "set needs params.value");
-    return put_output(res, output, cap, v.p, v.len);
+    prana_str v;
+    if (!member(params, "value", &v))
+        return node_error(res, "missing_value", "set needs params.value");
+    return put_output(res, output, cap, v.ptr, v.len);
 }
 
 /* if: port "true" when input[params.field] equals params.equals (default
- * true), else "false"; passes its input on. */
+ * true) as JSON values (prana_json_equal), else "false"; passes its input on. */
 static bool run_if(const prana_node_call *call, const prana_str *params, char *output,
                    size_t cap, prana_node_result *res) {
-    json_span f = json_member(params->ptr, params->len, "field");
-    json_span want = json_member(params->ptr, params->len, "equals");
-    json_span got;
+    static const prana_str yes = {"true", 4};
+    prana_str f, want, got;
     sbuf field;
-    static const char t[] = "true";
-    int match;
+    bool match = false;
     sb_init(&field);
-    if (json_string_decode(f, &field) != 0) {
+    if (!member(params, "field", &f) || decode_string(&f, &field) != 0) {
         sb_free(&field);
         return node_error(res, "missing_field", "if needs params.field (a string)");
     }
-    if (!want.p) {
-        want.p = t;
-        want.len = 4;
-    }
-    got = json_member(call->input.ptr, call->input.len, sb_cstr(&field));
-    match = json_equal(got, want);
+    if (!member(params, "equals", &want)) want = yes;
+    /* `match` is written only on success: an absent member or a failure is "false". */
+    if (member_n(&call->input, sb_cstr(&field), field.len, &got))
+        (void)prana_json_equal(got.ptr, got.len, want.ptr, want.len, &match);
     sb_free(&field);
     snprintf(res->port, sizeof res->port, "%s", match ? "true" : "false");
     return put_output(res, output, cap, call->input.ptr, call->input.len);

@@ -29,6 +29,7 @@ mod abi;
 pub mod executor;
 pub mod http;
 pub mod ids;
+pub mod json;
 pub mod registration;
 pub mod route;
 pub mod signatures;

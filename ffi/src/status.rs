@@ -108,6 +108,11 @@ pub enum prana_status {
     PRANA_STATUS_NOT_AN_OBJECT = 502,
     /// Serialized JSON does not fit the library's buffer (`json_too_large`).
     PRANA_STATUS_JSON_TOO_LARGE = 503,
+    /// A JSON value that must be a string is not one (`not_a_string`).
+    PRANA_STATUS_NOT_A_STRING = 504,
+    /// A JSON string has a `\uXXXX` escape that is half of a UTF-16 surrogate
+    /// pair without the other half, so it has no UTF-8 form (`json_lone_surrogate`).
+    PRANA_STATUS_JSON_LONE_SURROGATE = 505,
 
     /// A signature, signing key or webhook secret was rejected for a reason this
     /// version has no finer status for (`invalid_signature`).
@@ -303,6 +308,8 @@ const ALL: &[prana_status] = &[
     PRANA_STATUS_INVALID_JSON,
     PRANA_STATUS_NOT_AN_OBJECT,
     PRANA_STATUS_JSON_TOO_LARGE,
+    PRANA_STATUS_NOT_A_STRING,
+    PRANA_STATUS_JSON_LONE_SURROGATE,
     PRANA_STATUS_INVALID_SIGNATURE,
     PRANA_STATUS_KEY_ID_INVALID,
     PRANA_STATUS_KEY_SECRET_TOO_SHORT,
@@ -486,6 +493,11 @@ impl prana_status {
             PRANA_STATUS_INVALID_JSON => (c"invalid_json", c"invalid JSON"),
             PRANA_STATUS_NOT_AN_OBJECT => (c"not_an_object", c"a value must be a JSON object"),
             PRANA_STATUS_JSON_TOO_LARGE => (c"json_too_large", c"serialized JSON is too large"),
+            PRANA_STATUS_NOT_A_STRING => (c"not_a_string", c"a value must be a JSON string"),
+            PRANA_STATUS_JSON_LONE_SURROGATE => (
+                c"json_lone_surrogate",
+                c"a JSON string has a lone UTF-16 surrogate escape",
+            ),
             PRANA_STATUS_INVALID_SIGNATURE => (c"invalid_signature", c"invalid signature"),
             PRANA_STATUS_HTTP_INCOMPLETE => {
                 (c"http_incomplete", c"the HTTP request head is incomplete")
@@ -883,6 +895,11 @@ mod tests {
             (Error::Json("x"), PRANA_STATUS_INVALID_JSON),
             (Error::NotAnObject("x"), PRANA_STATUS_NOT_AN_OBJECT),
             (Error::JsonTooLarge, PRANA_STATUS_JSON_TOO_LARGE),
+            (Error::NotAString("x"), PRANA_STATUS_NOT_A_STRING),
+            (
+                Error::JsonLoneSurrogate { at: 1 },
+                PRANA_STATUS_JSON_LONE_SURROGATE,
+            ),
             (
                 Error::Signature(SignatureError::Mismatch),
                 PRANA_STATUS_SIGNATURE_MISMATCH,

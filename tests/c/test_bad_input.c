@@ -801,6 +801,94 @@ static void rows_executor(void) {
     prana_workflow_free(NULL);
 }
 
+/* prana_json_decode_string of a fixed string, for STR_OUT_CASES. */
+static prana_status decode_fixed(int unused, char *buf, size_t len, size_t *out_len) {
+    (void)unused;
+    return prana_json_decode_string(S("\"caf\\u00e9 \\ud83d\\ude00\""), buf, len, out_len);
+}
+
+static void rows_json(void) {
+    bool found = true, eq = true;
+    size_t off = 99, len = 99, n = 0;
+    char b[16];
+
+    /* prana_json_validate */
+    ROW(prana_json_validate(NULL, 2), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_validate(NULL, 0), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_validate(S("\"\xff\"")), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_validate(S("{}\0")), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_validate(big_config, strlen(big_config)), PRANA_STATUS_OK);
+    ROW(prana_json_validate(big_id, BIG), PRANA_STATUS_INVALID_JSON);
+
+    /* prana_json_find_member: NULL for every pointer, then bad text. */
+    ROW(prana_json_find_member(NULL, 2, S("a"), &found, &off, &len), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), NULL, 1, &found, &off, &len), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), S("a"), NULL, &off, &len), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), S("a"), &found, NULL, &len), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), S("a"), &found, &off, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(NULL, 0, S("a"), &found, &off, &len), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_find_member(S("{\"a\": \"\xff\"}"), S("a"), &found, &off, &len),
+        PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_find_member(S("{}"), S("a\xff"), &found, &off, &len),
+        PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_find_member(S("{}\0"), S("a"), &found, &off, &len), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_find_member(S("{}"), S("a\0"), &found, &off, &len), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_find_member(big_id, BIG, S("a"), &found, &off, &len),
+        PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_find_member(S("[]"), S("a"), &found, &off, &len), PRANA_STATUS_NOT_AN_OBJECT);
+    CHECK(found && off == 99 && len == 99); /* not written on failure */
+    ROW(prana_json_find_member(big_config, strlen(big_config), big_id, BIG, &found, &off, &len),
+        PRANA_STATUS_OK);
+    CHECK(!found && off == 0 && len == 0);
+    ROW(prana_json_find_member(big_config, strlen(big_config), S("a"), &found, &off, &len),
+        PRANA_STATUS_OK);
+    CHECK(found && off == 5 && len == BIG + 2);
+
+    /* prana_json_decode_string */
+    ROW(prana_json_decode_string(NULL, 3, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_decode_string(NULL, 0, b, sizeof b, &n), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_decode_string(S("\"\xff\""), b, sizeof b, &n), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_decode_string(S("\"a\0\""), b, sizeof b, &n), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_decode_string(big_id, BIG, b, sizeof b, &n), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_decode_string(big_config, strlen(big_config), b, sizeof b, &n),
+        PRANA_STATUS_NOT_A_STRING);
+    ROW(prana_json_decode_string(big_config + 5, BIG + 2, b, sizeof b, &n),
+        PRANA_STATUS_BUFFER_TOO_SMALL);
+    CHECK(n == BIG + 1);
+    ROW(prana_json_decode_string(S("\"\\ud800\""), b, sizeof b, &n),
+        PRANA_STATUS_JSON_LONE_SURROGATE);
+    STR_OUT_CASES(decode_fixed, 0);
+    {
+        /* The empty string: one byte (the NUL) suffices, zero does not. */
+        char one[1] = {'#'};
+        ROW(prana_json_decode_string(S("\"\""), NULL, 0, &n), PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(n == 1);
+        ROW(prana_json_decode_string(S("\"\""), one, 0, &n), PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(one[0] == '#');
+        ROW(prana_json_decode_string(S("\"\""), one, 1, &n), PRANA_STATUS_OK);
+        CHECK(n == 0 && one[0] == '\0');
+    }
+
+    /* prana_json_equal */
+    ROW(prana_json_equal(NULL, 1, S("1"), &eq), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_equal(S("1"), NULL, 1, &eq), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_equal(S("1"), S("1"), NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_equal(NULL, 0, S("1"), &eq), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_equal(S("1"), NULL, 0, &eq), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_equal(S("\"\xff\""), S("1"), &eq), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_equal(S("1"), S("\"\xfe\""), &eq), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_equal(S("1\0"), S("1"), &eq), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_equal(S("1"), S("1\0"), &eq), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_equal(big_id, BIG, S("1"), &eq), PRANA_STATUS_INVALID_JSON);
+    CHECK(eq); /* not written on failure */
+    ROW(prana_json_equal(big_config, strlen(big_config), big_config, strlen(big_config), &eq),
+        PRANA_STATUS_OK);
+    CHECK(eq);
+    ROW(prana_json_equal(big_config, strlen(big_config), S("{\"a\": \"\"}"), &eq),
+        PRANA_STATUS_OK);
+    CHECK(!eq);
+}
+
 int main(void) {
     make_fixtures();
     rows_common();
@@ -811,6 +899,7 @@ int main(void) {
     rows_http();
     rows_signatures();
     rows_executor();
+    rows_json();
     free_fixtures();
     return test_summary("bad_input");
 }
