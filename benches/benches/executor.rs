@@ -1,0 +1,154 @@
+//! The executor on a 64-node workflow with 8 webhook wait nodes on its one
+//! path: start (8 pending registrations and URLs), run to the first wait,
+//! then 8 times: serialize the state to JSON, restore it, resume with a
+//! payload; the last resume completes the execution. Handlers are trivial
+//! (copy the input), so this measures the core, not node work. Nodes carry
+//! `{{ $execution.<wait>.resume_url }}` expressions, rendered on each run.
+//!
+//! Also each phase alone, and the workflow parse a host does when it
+//! restores an execution in a new process.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use prana_webhook_core::executor::{
+    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, MAX_STATE_JSON_LEN,
+};
+use prana_webhook_core::id::IdGenerator;
+use prana_webhook_core::url::BaseUrl;
+use prana_webhook_core::workflow::Workflow;
+
+const T0: u64 = 1_751_450_400_000;
+
+/// 8 blocks of 7 nodes and a wait; the first node is the trigger.
+pub fn workflow_json() -> String {
+    let mut nodes = Vec::new();
+    let mut keys = Vec::new();
+    for block in 0..8 {
+        for i in 0..7 {
+            let key = format!("n{block}_{i}");
+            if block == 0 && i == 0 {
+                nodes.push(format!(r#"{{"key":"{key}","type":"trigger"}}"#));
+            } else if i == 1 {
+                nodes.push(format!(
+                    r#"{{"key":"{key}","type":"notify","params":{{"text":"approve: {{{{ $execution.wait_{block}.resume_url }}}}"}}}}"#
+                ));
+            } else {
+                nodes.push(format!(
+                    r#"{{"key":"{key}","type":"pass","params":{{"i":{i}}}}}"#
+                ));
+            }
+            keys.push(key);
+        }
+        let key = format!("wait_{block}");
+        nodes.push(format!(
+            r#"{{"key":"{key}","type":"wait","params":{{"mode":"webhook","timeout_hours":24,"webhook_config":{{"block":{block}}}}}}}"#
+        ));
+        keys.push(key);
+    }
+    assert_eq!(nodes.len(), 64);
+    let connections: Vec<String> = keys
+        .windows(2)
+        .map(|w| format!(r#"{{"from":"{}","port":"main","to":"{}"}}"#, w[0], w[1]))
+        .collect();
+    format!(
+        r#"{{"id":"bench64","nodes":[{}],"connections":[{}]}}"#,
+        nodes.join(","),
+        connections.join(",")
+    )
+}
+
+#[allow(clippy::result_large_err)]
+fn handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
+    let n = call.input.len();
+    out[..n].copy_from_slice(call.input.as_bytes());
+    Ok(NodeOutput::main(n))
+}
+
+/// Start, run, and 8 × (serialize, restore, resume). Returns the resumes.
+fn full_cycle(wf: &Workflow<'_>, base: &BaseUrl, ids: &mut IdGenerator, buf: &mut [u8]) -> usize {
+    let mut h = handler;
+    let mut state: ExecutionState = executor::start(wf, "exec-1", base, ids, T0).unwrap();
+    let mut r = executor::run(wf, &mut state, &mut h, r#"{"amount":10}"#, T0).unwrap();
+    let mut resumes = 0;
+    while let Outcome::Suspended { .. } = r.outcome {
+        let n = state.to_json(buf).unwrap();
+        state = ExecutionState::from_json(&buf[..n]).unwrap();
+        let id = state.waiting_resume_id().unwrap().clone();
+        r = executor::resume(
+            wf,
+            &mut state,
+            &mut h,
+            id.as_str(),
+            r#"{"ok":true}"#,
+            T0 + 1,
+        )
+        .unwrap();
+        resumes += 1;
+    }
+    assert_eq!(r.outcome, Outcome::Completed);
+    resumes
+}
+
+fn bench(c: &mut Criterion) {
+    let text = workflow_json();
+    let wf = Workflow::parse(&text).unwrap();
+    assert_eq!(wf.nodes().len(), 64);
+    assert_eq!(wf.webhook_wait_nodes().count(), 8);
+    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+    let mut ids = IdGenerator::from_seed([3; 32]);
+    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    assert_eq!(full_cycle(&wf, &base, &mut ids, &mut buf), 8);
+
+    let mut g = c.benchmark_group("executor");
+    g.bench_function("ours/full_64_nodes_8_waits", |b| {
+        b.iter(|| black_box(full_cycle(&wf, &base, &mut ids, &mut buf)))
+    });
+    g.bench_function("ours/workflow_parse_64", |b| {
+        b.iter(|| black_box(Workflow::parse(black_box(&text)).unwrap().nodes().len()))
+    });
+    g.bench_function("ours/start", |b| {
+        b.iter(|| {
+            let s: ExecutionState = executor::start(&wf, "exec-1", &base, &mut ids, T0).unwrap();
+            black_box(s.status())
+        })
+    });
+    // One suspension: start → run to wait_0 → serialize → restore → resume to wait_1.
+    g.bench_function("ours/one_suspension_cycle", |b| {
+        b.iter(|| {
+            let mut h = handler;
+            let mut s: ExecutionState =
+                executor::start(&wf, "exec-1", &base, &mut ids, T0).unwrap();
+            executor::run(&wf, &mut s, &mut h, "{}", T0).unwrap();
+            let n = s.to_json(&mut buf).unwrap();
+            let mut s: ExecutionState = ExecutionState::from_json(&buf[..n]).unwrap();
+            let id = s.waiting_resume_id().unwrap().clone();
+            let r = executor::resume(&wf, &mut s, &mut h, id.as_str(), "{}", T0 + 1).unwrap();
+            black_box(r.outcome)
+        })
+    });
+    // Serialize / restore of a suspended state (at wait_0).
+    let mut h = handler;
+    let mut suspended: ExecutionState =
+        executor::start(&wf, "exec-1", &base, &mut ids, T0).unwrap();
+    executor::run(&wf, &mut suspended, &mut h, "{}", T0).unwrap();
+    let n = suspended.to_json(&mut buf).unwrap();
+    let json = buf[..n].to_vec();
+    g.bench_function("ours/state_to_json", |b| {
+        b.iter(|| black_box(suspended.to_json(&mut buf).unwrap()))
+    });
+    g.bench_function("ours/state_from_json", |b| {
+        b.iter(|| {
+            let s: ExecutionState = ExecutionState::from_json(black_box(&json)).unwrap();
+            black_box(s.status())
+        })
+    });
+    g.finish();
+    println!(
+        "state JSON at the first suspension: {n} bytes; ExecutionState: {} bytes",
+        std::mem::size_of::<ExecutionState>()
+    );
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,333 @@
+//! The main operations through the C ABI (`libprana_webhook`, called here as
+//! the `extern "C"` functions of its rlib, exactly what a C caller runs),
+//! each next to the same operation in Rust, to show the FFI overhead.
+//!
+//! * `id_url`: `prana_id_generator_resume_id` + `prana_base_url_resume_url`
+//!   into caller buffers (vs `id_url/ours/seeded_generator`).
+//! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
+//! * `decision`: `prana_request_precheck` + `prana_verify_resume_signature` +
+//!   `prana_decide_resume` (vs the same three steps in Rust).
+//! * `executor`: the 64-node, 8-wait cycle with a C-style node handler and
+//!   the state through `prana_execution_to_json` / `_from_json`.
+
+#![allow(clippy::missing_safety_doc)]
+
+use std::ffi::{c_char, c_void};
+use std::hint::black_box;
+use std::mem::MaybeUninit;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use prana_webhook::executor as fx;
+use prana_webhook::prana_status::PRANA_STATUS_OK as OK;
+use prana_webhook::{ids, registration as freg, route as froute, signatures as fsig, urls};
+use prana_webhook_core::executor::{
+    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, MAX_STATE_JSON_LEN,
+};
+use prana_webhook_core::id::IdGenerator;
+use prana_webhook_core::registration::WebhookRegistration;
+use prana_webhook_core::route::{decide_resume, precheck, Decision, RequestLimits};
+use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
+use prana_webhook_core::url::{BaseUrl, Route, UrlString};
+use prana_webhook_core::workflow::Workflow;
+
+#[path = "executor.rs"]
+#[allow(dead_code)]
+mod executor_bench;
+
+const BASE: &str = "https://gw.example.com/hooks";
+const EXEC: &str = "exec_7f3a9c";
+const NODE: &str = "wait_approval";
+const SECRET: &[u8; 32] = b"0123456789abcdef0123456789abcdef";
+const T0: u64 = 1_751_450_400_000;
+
+fn p(s: &str) -> *const c_char {
+    s.as_ptr().cast()
+}
+
+/// A node handler in C style: copy the input to the output, port `main`.
+unsafe extern "C" fn c_handler(
+    _user_data: *mut c_void,
+    call: *const fx::prana_node_call,
+    output: *mut c_char,
+    output_cap: usize,
+    result: *mut fx::prana_node_result,
+) -> bool {
+    // SAFETY: the library passes valid pointers for the callback's duration.
+    unsafe {
+        let input = (*call).input;
+        if input.len > output_cap {
+            return false;
+        }
+        std::ptr::copy_nonoverlapping(input.ptr, output, input.len);
+        (*result).output_len = input.len;
+        let port = &mut (*result).port;
+        for (dst, src) in port.iter_mut().zip(b"main\0") {
+            *dst = *src as c_char;
+        }
+    }
+    true
+}
+
+#[allow(clippy::result_large_err)]
+fn rust_handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
+    let n = call.input.len();
+    out[..n].copy_from_slice(call.input.as_bytes());
+    Ok(NodeOutput::main(n))
+}
+
+fn bench(c: &mut Criterion) {
+    // --- handles, made once --------------------------------------------------
+    let mut base_h = std::ptr::null_mut();
+    assert_eq!(
+        urls::prana_base_url_new(p(BASE), BASE.len(), &mut base_h),
+        OK
+    );
+    let mut gen_h = std::ptr::null_mut();
+    assert_eq!(
+        ids::prana_id_generator_new([0x5a; 32].as_ptr(), 32, &mut gen_h),
+        OK
+    );
+    let mut keys_h = std::ptr::null_mut();
+    assert_eq!(fsig::prana_key_set_new(&mut keys_h), OK);
+    assert_eq!(
+        fsig::prana_key_set_add(keys_h, p("k1"), 2, SECRET.as_ptr(), 32),
+        OK
+    );
+
+    let base = BaseUrl::parse(BASE).unwrap();
+    let mut ids_r = IdGenerator::from_seed([0x5a; 32]);
+    let mut keys: KeySet = KeySet::new();
+    keys.add(ResumeKey::new("k1", SECRET).unwrap()).unwrap();
+
+    let mut g = c.benchmark_group("ffi");
+
+    // --- ID + URL ---------------------------------------------------------------
+    g.bench_function("c_abi/id_url", |b| {
+        b.iter(|| {
+            let mut id = [0 as c_char; prana_webhook::PRANA_RESUME_ID_BUF_SIZE];
+            let mut id_len = 0usize;
+            let s = ids::prana_id_generator_resume_id(
+                gen_h,
+                p(EXEC),
+                EXEC.len(),
+                p(NODE),
+                NODE.len(),
+                id.as_mut_ptr(),
+                id.len(),
+                &mut id_len,
+            );
+            assert_eq!(s, OK);
+            let mut url = [0 as c_char; prana_webhook::PRANA_URL_BUF_SIZE];
+            let mut url_len = 0usize;
+            let s = urls::prana_base_url_resume_url(
+                base_h,
+                id.as_ptr(),
+                id_len,
+                url.as_mut_ptr(),
+                url.len(),
+                &mut url_len,
+            );
+            assert_eq!(s, OK);
+            black_box(url_len)
+        })
+    });
+    g.bench_function("rust/id_url", |b| {
+        b.iter(|| {
+            let id = ids_r.resume_id(black_box(EXEC), black_box(NODE)).unwrap();
+            let mut url = UrlString::new();
+            base.write_resume_url(&id, &mut url).unwrap();
+            black_box(url.len())
+        })
+    });
+
+    // --- routing ------------------------------------------------------------------
+    let mut reg = WebhookRegistration::create(&mut ids_r, EXEC, NODE, 0).unwrap();
+    reg.activate(1_000, 86_400_000, r#"{"channel":"email"}"#)
+        .unwrap();
+    let mut signed = base.resume_url(&reg.resume_id).unwrap();
+    keys.sign_url(reg.resume_id.as_str(), &mut signed).unwrap();
+    let target = signed[signed.find("/hooks").unwrap()..].to_owned();
+    g.bench_function("c_abi/route", |b| {
+        b.iter(|| {
+            let mut out = MaybeUninit::<froute::prana_route>::uninit();
+            let s = froute::prana_route_parse(base_h, p(&target), target.len(), out.as_mut_ptr());
+            assert_eq!(s, OK);
+            // SAFETY: written on success.
+            black_box(unsafe { out.assume_init() }.id.len)
+        })
+    });
+    g.bench_function("rust/route", |b| {
+        b.iter(
+            || match base.parse_target(black_box(&target)).unwrap().route {
+                Route::Resume { resume_id } => black_box(resume_id.len()),
+                Route::Trigger { .. } => unreachable!(),
+            },
+        )
+    });
+
+    // --- full decision --------------------------------------------------------------
+    let mut json = [0u8; 1024];
+    let n = reg.to_json(&mut json).unwrap();
+    let mut reg_h = std::ptr::null_mut();
+    assert_eq!(
+        freg::prana_registration_from_json(json.as_ptr().cast(), n, &mut reg_h),
+        OK
+    );
+    let limits = RequestLimits::default();
+    g.bench_function("c_abi/decision", |b| {
+        b.iter(|| {
+            let t = black_box(&target);
+            let mut pre = MaybeUninit::<froute::prana_precheck>::uninit();
+            let s = froute::prana_request_precheck(
+                base_h,
+                p("POST"),
+                4,
+                p(t),
+                t.len(),
+                128,
+                65536,
+                pre.as_mut_ptr(),
+            );
+            assert_eq!(s, OK);
+            // SAFETY: written on success.
+            let pre = unsafe { pre.assume_init_ref() };
+            assert!(pre.accepted);
+            let id = &t[pre.route.id.offset..pre.route.id.offset + pre.route.id.len];
+            let q = &t[pre.route.query.offset..pre.route.query.offset + pre.route.query.len];
+            let mut sig = MaybeUninit::<fsig::prana_signature_check>::uninit();
+            let s = fsig::prana_verify_resume_signature(
+                keys_h,
+                0,
+                p(id),
+                id.len(),
+                p(q),
+                q.len(),
+                sig.as_mut_ptr(),
+            );
+            assert_eq!(s, OK);
+            // SAFETY: written on success.
+            assert!(unsafe { sig.assume_init_ref() }.accepted);
+            let mut d = MaybeUninit::<froute::prana_resume_decision>::uninit();
+            let s = froute::prana_decide_resume(p(id), id.len(), reg_h, 2_000, d.as_mut_ptr());
+            assert_eq!(s, OK);
+            // SAFETY: written on success.
+            black_box(unsafe { d.assume_init_ref() }.resume)
+        })
+    });
+    g.bench_function("rust/decision", |b| {
+        b.iter(|| {
+            let t = precheck(&base, "POST", black_box(&target), 128, &limits).unwrap();
+            let Route::Resume { resume_id } = t.route else {
+                unreachable!()
+            };
+            verify_query(&keys, SignaturePolicy::Required, resume_id, t.query).unwrap();
+            black_box(matches!(
+                decide_resume(resume_id, Some(&reg), 2_000),
+                Decision::Resume(_)
+            ))
+        })
+    });
+
+    // --- executor ---------------------------------------------------------------------
+    let text = executor_bench::workflow_json();
+    let mut wf_h = std::ptr::null_mut();
+    assert_eq!(fx::prana_workflow_new(p(&text), text.len(), &mut wf_h), OK);
+    let mut buf = vec![0 as c_char; fx::PRANA_EXECUTION_JSON_BUF_SIZE];
+    let mut result = Box::new(MaybeUninit::<fx::prana_run_result>::uninit());
+    g.bench_function("c_abi/executor_full_64_nodes_8_waits", |b| {
+        b.iter(|| {
+            let mut x = std::ptr::null_mut();
+            let s = fx::prana_execution_start(wf_h, p("exec-1"), 6, base_h, gen_h, T0, &mut x);
+            assert_eq!(s, OK);
+            let input = r#"{"amount":10}"#;
+            let s = fx::prana_execution_run(
+                wf_h,
+                x,
+                Some(c_handler),
+                std::ptr::null_mut(),
+                p(input),
+                input.len(),
+                T0,
+                result.as_mut_ptr(),
+            );
+            assert_eq!(s, OK);
+            let mut resumes = 0;
+            // SAFETY: written on success.
+            while unsafe { result.assume_init_ref() }.outcome
+                == fx::prana_outcome::PRANA_OUTCOME_SUSPENDED
+            {
+                let mut len = 0usize;
+                assert_eq!(
+                    fx::prana_execution_to_json(x, buf.as_mut_ptr(), buf.len(), &mut len),
+                    OK
+                );
+                fx::prana_execution_free(x);
+                x = std::ptr::null_mut();
+                assert_eq!(fx::prana_execution_from_json(buf.as_ptr(), len, &mut x), OK);
+                // SAFETY: written on success.
+                let r = unsafe { result.assume_init_ref() };
+                let id_len = r.resume_id.iter().position(|&c| c == 0).unwrap();
+                let id = r.resume_id;
+                let payload = r#"{"ok":true}"#;
+                let s = fx::prana_execution_resume(
+                    wf_h,
+                    x,
+                    Some(c_handler),
+                    std::ptr::null_mut(),
+                    id.as_ptr(),
+                    id_len,
+                    p(payload),
+                    payload.len(),
+                    T0 + 1,
+                    result.as_mut_ptr(),
+                );
+                assert_eq!(s, OK);
+                resumes += 1;
+            }
+            // SAFETY: written on success.
+            assert_eq!(
+                unsafe { result.assume_init_ref() }.outcome,
+                fx::prana_outcome::PRANA_OUTCOME_COMPLETED
+            );
+            fx::prana_execution_free(x);
+            black_box(resumes)
+        })
+    });
+    let wf = Workflow::parse(&text).unwrap();
+    let mut rbuf = vec![0u8; MAX_STATE_JSON_LEN];
+    g.bench_function("rust/executor_full_64_nodes_8_waits", |b| {
+        b.iter(|| {
+            let mut h = rust_handler;
+            let mut state: ExecutionState =
+                executor::start(&wf, "exec-1", &base, &mut ids_r, T0).unwrap();
+            let mut r = executor::run(&wf, &mut state, &mut h, r#"{"amount":10}"#, T0).unwrap();
+            let mut resumes = 0;
+            while let Outcome::Suspended { .. } = r.outcome {
+                let n = state.to_json(&mut rbuf).unwrap();
+                state = ExecutionState::from_json(&rbuf[..n]).unwrap();
+                let id = state.waiting_resume_id().unwrap().clone();
+                r = executor::resume(
+                    &wf,
+                    &mut state,
+                    &mut h,
+                    id.as_str(),
+                    r#"{"ok":true}"#,
+                    T0 + 1,
+                )
+                .unwrap();
+                resumes += 1;
+            }
+            black_box(resumes)
+        })
+    });
+    g.finish();
+
+    fx::prana_workflow_free(wf_h);
+    freg::prana_registration_free(reg_h);
+    fsig::prana_key_set_free(keys_h);
+    ids::prana_id_generator_free(gen_h);
+    urls::prana_base_url_free(base_h);
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Code size of the core on a microcontroller: builds size/ (a no_std image
+# for thumbv7em-none-eabihf, opt-level "s", fat LTO, panic=abort, linker
+# garbage collection) that calls every public operation of the core, and
+# prints the .text (code) and .rodata (constants) that got linked in.
+#
+#   scripts/size.sh [--check]
+#
+# Two images: "full" (everything: IDs, URLs, routing, registrations,
+# signatures, workflows, waits, templates, executor) and "gateway" (the
+# resume path only, without the workflow/executor modules). With --check,
+# exits 1 when the full image's .text exceeds SIZE_BUDGET (default 48 KiB).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+budget="${SIZE_BUDGET:-49152}"
+target=thumbv7em-none-eabihf
+rustup target add "$target" >/dev/null 2>&1 || true
+
+if command -v llvm-size >/dev/null 2>&1; then
+    sizer=(llvm-size -A)
+elif command -v size >/dev/null 2>&1; then
+    sizer=(size -A)
+else
+    echo "need llvm-size or binutils' size (apt-get install binutils)" >&2
+    exit 1
+fi
+
+kib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
+
+section() { # file section -> bytes
+    "${sizer[@]}" "$1" | awk -v s="$2" '$1 == s { print $2 }'
+}
+
+report() { # name cargo-args...
+    local name="$1"
+    shift
+    (cd size && cargo build --release --quiet "$@")
+    local elf="size/target/$target/release/prana-webhook-size"
+    local text rodata
+    text="$(section "$elf" .text)"
+    rodata="$(section "$elf" .rodata)"
+    printf '%-8s .text %7d B (%5.1f KiB)   .rodata %6d B (%5.1f KiB)\n' \
+        "$name" "$text" "$(kib "$text")" "$rodata" "$(kib "$rodata")"
+    eval "${name}_text=$text"
+}
+
+echo "==> core linked into a no_std $target image (opt-level=s, LTO, panic=abort)"
+report gateway --no-default-features
+report full
+printf 'budget   .text %7d B (%5.1f KiB) for the full image: ' "$budget" "$(kib "$budget")"
+# shellcheck disable=SC2154 # set by report via eval
+if [ "$full_text" -le "$budget" ]; then
+    echo "within"
+else
+    echo "OVER by $((full_text - budget)) B"
+    if [ "${1:-}" = "--check" ]; then
+        exit 1
+    fi
+fi
+echo "largest functions of the full image (bytes):"
+nm -S --size-sort -C "size/target/$target/release/prana-webhook-size" 2>/dev/null |
+    awk '$3 ~ /^[tT]$/' | tail -12 |
+    while read -r _ sz _ name; do printf '  %6d  %s\n' "$((16#$sz))" "${name:0:110}"; done
