@@ -1,11 +1,7 @@
 //! Proof that the core never allocates: a counting global allocator records
 //! every allocation while the public operations run.
 //!
-//! One test function only: the counter is global to the process, and tests
-//! in one binary run on several threads.
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+//! Allocations are counted per thread (`common::counting_alloc`).
 
 use prana_webhook_core::id::{IdGenerator, ResumeId};
 use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
@@ -13,51 +9,18 @@ use prana_webhook_core::route::{self, decide_resume, Decision, RequestLimits};
 use prana_webhook_core::token::resume::{KeySet, ResumeKey, SignaturePolicy};
 use prana_webhook_core::url::{BaseUrl, Route};
 
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::SeqCst) {
-            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        }
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+mod common;
+use common::counting_alloc::{assert_no_alloc, Counting};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
 fn count<T>(what: &str, f: impl FnOnce() -> T) -> T {
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    COUNTING.store(true, Ordering::SeqCst);
-    let out = std::hint::black_box(f());
-    COUNTING.store(false, Ordering::SeqCst);
-    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), 0, "{what} allocated");
-    out
+    assert_no_alloc(what, f)
 }
 
 #[test]
 fn public_operations_never_allocate() {
-    // The counter itself must see allocations, or this test proves nothing.
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    COUNTING.store(true, Ordering::SeqCst);
-    drop(std::hint::black_box(Box::new([0u8; 64])));
-    COUNTING.store(false, Ordering::SeqCst);
-    assert_eq!(
-        ALLOCATIONS.load(Ordering::SeqCst),
-        1,
-        "the counter is broken"
-    );
-
     let base = count("base URL parse", || {
         BaseUrl::parse("https://gw.example.com:8443/hooks/").unwrap()
     });

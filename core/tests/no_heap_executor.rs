@@ -3,14 +3,10 @@
 //! signed), run, suspension, state serialization, restore, resume, expiry
 //! and cleanup.
 //!
-//! One test function only: the counter is global to the process, and the
-//! test harness would allocate for a second test running in parallel.
+//! Allocations are counted per thread (`common::counting_alloc`).
 
 // Handlers return NodeError (240 bytes) inline: the core has no heap to box it.
 #![allow(clippy::result_large_err)]
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
@@ -27,28 +23,8 @@ use prana_webhook_core::url::BaseUrl;
 use prana_webhook_core::wait::Suspension;
 use prana_webhook_core::workflow::Workflow;
 
-struct Counting;
-
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
+mod common;
+use common::counting_alloc::{assert_no_alloc, Counting};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -110,116 +86,116 @@ fn executions_do_not_allocate() {
         last_log_len: 0,
     };
 
-    let before = ALLOCATIONS.load(Ordering::SeqCst);
+    assert_no_alloc("executions", || {
+        let wf = Workflow::parse(APPROVAL).unwrap();
+        let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+        let mut ids = IdGenerator::from_seed([42; 32]);
 
-    let wf = Workflow::parse(APPROVAL).unwrap();
-    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
-    let mut ids = IdGenerator::from_seed([42; 32]);
+        // Approval: start, persist registrations, run to the suspension.
+        let mut state: ExecutionState =
+            executor::start(&wf, "exec-1", &base, &mut ids, T0).unwrap();
+        for reg in state.context().registrations() {
+            let n = reg.to_json(&mut reg_json).unwrap();
+            assert_eq!(WebhookRegistration::from_json(&reg_json[..n]).unwrap(), reg);
+        }
+        let url = state.context().resume_url("wait_approval").unwrap();
+        let r = executor::run(&wf, &mut state, &mut h, r#"{"request": "laptop"}"#, T0).unwrap();
+        assert!(core::str::from_utf8(&h.last_log[..h.last_log_len])
+            .unwrap()
+            .ends_with(url.as_str()));
+        let Outcome::Suspended {
+            suspension: Suspension::Webhook { registration, .. },
+            ..
+        } = &r.outcome
+        else {
+            panic!()
+        };
+        let resume_id = registration.resume_id.clone();
+        let n = registration.to_json(&mut reg_json).unwrap();
+        let persisted = WebhookRegistration::from_json(&reg_json[..n]).unwrap();
 
-    // Approval: start, persist registrations, run to the suspension.
-    let mut state: ExecutionState = executor::start(&wf, "exec-1", &base, &mut ids, T0).unwrap();
-    for reg in state.context().registrations() {
-        let n = reg.to_json(&mut reg_json).unwrap();
-        assert_eq!(WebhookRegistration::from_json(&reg_json[..n]).unwrap(), reg);
-    }
-    let url = state.context().resume_url("wait_approval").unwrap();
-    let r = executor::run(&wf, &mut state, &mut h, r#"{"request": "laptop"}"#, T0).unwrap();
-    assert!(core::str::from_utf8(&h.last_log[..h.last_log_len])
-        .unwrap()
-        .ends_with(url.as_str()));
-    let Outcome::Suspended {
-        suspension: Suspension::Webhook { registration, .. },
-        ..
-    } = &r.outcome
-    else {
-        panic!()
-    };
-    let resume_id = registration.resume_id.clone();
-    let n = registration.to_json(&mut reg_json).unwrap();
-    let persisted = WebhookRegistration::from_json(&reg_json[..n]).unwrap();
-
-    // Serialize, drop, restore, route, resume.
-    let n = state.to_json(&mut state_json).unwrap();
-    drop(state);
-    let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
-    assert!(matches!(
-        decide_resume(resume_id.as_str(), Some(&persisted), T0 + 1),
-        Decision::Resume(_)
-    ));
-    let r = executor::resume(
-        &wf,
-        &mut state,
-        &mut h,
-        resume_id.as_str(),
-        r#"{"approved": true}"#,
-        T0 + 1,
-    )
-    .unwrap();
-    assert_eq!(r.outcome, Outcome::Completed);
-    assert_eq!(state.output(), r#"{ "result": "approved" }"#);
-    let n = state.to_json(&mut state_json).unwrap();
-    let done: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
-    assert_eq!(done.status(), ExecutionStatus::Completed);
-
-    // The same through the timeout.
-    let mut state: ExecutionState = executor::start(&wf, "exec-2", &base, &mut ids, T0).unwrap();
-    executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
-    let n = state.to_json(&mut state_json).unwrap();
-    let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
-    let id = state.waiting_resume_id().unwrap().clone();
-    let r = executor::expire(&wf, &mut state, &mut h, id.as_str(), T0 + 25 * 3_600_000).unwrap();
-    assert_eq!(r.outcome, Outcome::Completed);
-    assert_eq!(state.output(), r#"{ "result": "timed_out" }"#);
-    // And a refused double resume.
-    let err = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0).unwrap_err();
-    assert_eq!(
-        err.to_string_buf().as_str(),
-        "Can only resume suspended executions"
-    );
-
-    // Signed resume URLs: start signed, render, suspend, persist, restore, resume.
-    let mut keys: KeySet = KeySet::new();
-    keys.add(ResumeKey::new("k1", b"0123456789abcdef0123456789abcdef").unwrap())
+        // Serialize, drop, restore, route, resume.
+        let n = state.to_json(&mut state_json).unwrap();
+        drop(state);
+        let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+        assert!(matches!(
+            decide_resume(resume_id.as_str(), Some(&persisted), T0 + 1),
+            Decision::Resume(_)
+        ));
+        let r = executor::resume(
+            &wf,
+            &mut state,
+            &mut h,
+            resume_id.as_str(),
+            r#"{"approved": true}"#,
+            T0 + 1,
+        )
         .unwrap();
-    let key = keys.current().unwrap();
-    let mut state: ExecutionState =
-        executor::start_signed(&wf, "exec-3", &base, &mut ids, T0, key).unwrap();
-    let url = state.context().resume_url("wait_approval").unwrap();
-    let id = state.context().resume_id("wait_approval").unwrap().clone();
-    let (_, query) = url.split_once('?').unwrap();
-    assert!(query.starts_with("sig=k1."));
-    assert!(matches!(
-        verify_query(&keys, SignaturePolicy::Required, id.as_str(), Some(query)),
-        Ok(VerifiedBy::Key(_))
-    ));
-    let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
-    assert!(core::str::from_utf8(&h.last_log[..h.last_log_len])
-        .unwrap()
-        .ends_with(url.as_str()));
-    let Outcome::Suspended {
-        suspension: Suspension::Webhook { resume_url, .. },
-        ..
-    } = &r.outcome
-    else {
-        panic!()
-    };
-    assert_eq!(resume_url, &url);
-    let n = state.to_json(&mut state_json).unwrap();
-    drop(state);
-    let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
-    assert_eq!(state.context().resume_url("wait_approval").unwrap(), url);
-    let r = executor::resume(
-        &wf,
-        &mut state,
-        &mut h,
-        id.as_str(),
-        r#"{"approved": false}"#,
-        T0 + 1,
-    )
-    .unwrap();
-    assert_eq!(r.outcome, Outcome::Completed);
-    assert_eq!(state.output(), r#"{ "result": "rejected" }"#);
+        assert_eq!(r.outcome, Outcome::Completed);
+        assert_eq!(state.output(), r#"{ "result": "approved" }"#);
+        let n = state.to_json(&mut state_json).unwrap();
+        let done: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+        assert_eq!(done.status(), ExecutionStatus::Completed);
 
-    let after = ALLOCATIONS.load(Ordering::SeqCst);
-    assert_eq!(after - before, 0, "heap allocations during executions");
+        // The same through the timeout.
+        let mut state: ExecutionState =
+            executor::start(&wf, "exec-2", &base, &mut ids, T0).unwrap();
+        executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+        let n = state.to_json(&mut state_json).unwrap();
+        let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+        let id = state.waiting_resume_id().unwrap().clone();
+        let r =
+            executor::expire(&wf, &mut state, &mut h, id.as_str(), T0 + 25 * 3_600_000).unwrap();
+        assert_eq!(r.outcome, Outcome::Completed);
+        assert_eq!(state.output(), r#"{ "result": "timed_out" }"#);
+        // And a refused double resume.
+        let err = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0).unwrap_err();
+        assert_eq!(
+            err.to_string_buf().as_str(),
+            "Can only resume suspended executions"
+        );
+
+        // Signed resume URLs: start signed, render, suspend, persist, restore, resume.
+        let mut keys: KeySet = KeySet::new();
+        keys.add(ResumeKey::new("k1", b"0123456789abcdef0123456789abcdef").unwrap())
+            .unwrap();
+        let key = keys.current().unwrap();
+        let mut state: ExecutionState =
+            executor::start_signed(&wf, "exec-3", &base, &mut ids, T0, key).unwrap();
+        let url = state.context().resume_url("wait_approval").unwrap();
+        let id = state.context().resume_id("wait_approval").unwrap().clone();
+        let (_, query) = url.split_once('?').unwrap();
+        assert!(query.starts_with("sig=k1."));
+        assert!(matches!(
+            verify_query(&keys, SignaturePolicy::Required, id.as_str(), Some(query)),
+            Ok(VerifiedBy::Key(_))
+        ));
+        let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+        assert!(core::str::from_utf8(&h.last_log[..h.last_log_len])
+            .unwrap()
+            .ends_with(url.as_str()));
+        let Outcome::Suspended {
+            suspension: Suspension::Webhook { resume_url, .. },
+            ..
+        } = &r.outcome
+        else {
+            panic!()
+        };
+        assert_eq!(resume_url, &url);
+        let n = state.to_json(&mut state_json).unwrap();
+        drop(state);
+        let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
+        assert_eq!(state.context().resume_url("wait_approval").unwrap(), url);
+        let r = executor::resume(
+            &wf,
+            &mut state,
+            &mut h,
+            id.as_str(),
+            r#"{"approved": false}"#,
+            T0 + 1,
+        )
+        .unwrap();
+        assert_eq!(r.outcome, Outcome::Completed);
+        assert_eq!(state.output(), r#"{ "result": "rejected" }"#);
+    });
 }

@@ -4,10 +4,7 @@
 //! allocator and one test function; only allocations made on the test's own
 //! thread are counted, so the harness's threads cannot make it flaky.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use prana_webhook_core::context::ExecutionContext;
 use prana_webhook_core::error::Part;
@@ -32,40 +29,14 @@ use prana_webhook_core::wait;
 use prana_webhook_core::workflow::{self, Workflow};
 use prana_webhook_core::Error;
 
-struct Counting;
-
-thread_local! {
-    // Only the test's own thread is counted: libtest's main thread may
-    // allocate at any time (it formats and prints while the test runs).
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-}
-static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged; only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.try_with(Cell::get).unwrap_or(false) {
-            ALLOCATIONS.fetch_add(1, Ordering::SeqCst);
-        }
-        // SAFETY: same contract as the caller's.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+mod common;
+use common::counting_alloc::{assert_no_alloc, Counting};
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
 fn count<T>(what: &str, f: impl FnOnce() -> T) -> T {
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    COUNTING.with(|c| c.set(true));
-    let out = std::hint::black_box(f());
-    COUNTING.with(|c| c.set(false));
-    assert_eq!(ALLOCATIONS.load(Ordering::SeqCst), 0, "{what} allocated");
-    out
+    assert_no_alloc(what, f)
 }
 
 /// Render a value's `Display` into a stack buffer (no heap).
@@ -101,17 +72,6 @@ fn handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError>
 
 #[test]
 fn remaining_operations_never_allocate() {
-    // The counter itself must see allocations, or this test proves nothing.
-    ALLOCATIONS.store(0, Ordering::SeqCst);
-    COUNTING.with(|c| c.set(true));
-    drop(std::hint::black_box(vec![0u8; 64]));
-    COUNTING.with(|c| c.set(false));
-    assert_eq!(
-        ALLOCATIONS.load(Ordering::SeqCst),
-        1,
-        "the counter is broken"
-    );
-
     // --- id ---------------------------------------------------------------
     count("id part check", || {
         assert!(id::validate_part(Part::NodeId, "ok-1_x").is_ok())

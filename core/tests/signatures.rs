@@ -1,9 +1,6 @@
 //! Signed resume URLs and Standard Webhooks signatures: known answers,
 //! rotation, every rejection with its reason and message, and zero heap use.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-
 use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::token::resume::{
     verify_query, KeySet, ResumeKey, SignaturePolicy, VerifiedBy, MAC_B64_LEN,
@@ -18,31 +15,14 @@ use prana_webhook_core::Error;
 // ---------------------------------------------------------------------------
 // Allocation counting (per thread, so parallel tests do not disturb it).
 
-struct CountingAlloc;
-
-thread_local! {
-    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for CountingAlloc {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: `ptr` came from `System.alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
+mod common;
+use common::counting_alloc::Counting;
 
 #[global_allocator]
-static GLOBAL: CountingAlloc = CountingAlloc;
+static GLOBAL: Counting = Counting;
 
 fn allocations_in(f: impl FnOnce()) -> usize {
-    let before = ALLOCATIONS.with(Cell::get);
-    f();
-    ALLOCATIONS.with(Cell::get) - before
+    common::counting_alloc::allocations_in(f).1
 }
 
 // ---------------------------------------------------------------------------
