@@ -20,8 +20,7 @@ use prana_webhook::urls::{prana_base_url_free, prana_base_url_new};
 pub type Target = (&'static str, fn(&[u8]));
 
 /// The C ABI targets: name and entry function.
-pub const FFI_TARGETS: &[Target] =
-    &[("http_head", http_head), ("c_abi_route", c_abi_route)];
+pub const FFI_TARGETS: &[Target] = &[("http_head", http_head), ("c_abi_route", c_abi_route)];
 
 fn span<'a>(buf: &'a [u8], s: &prana_span) -> &'a [u8] {
     let end = s.offset.checked_add(s.len).expect("span end overflows");
