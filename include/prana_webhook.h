@@ -1760,6 +1760,36 @@ prana_status prana_id_generator_resume_id(struct prana_id_generator *generator,
                                           size_t *out_len);
 
 /**
+ * Make a fresh resume ID for `node_id` in `execution_id` and its resume URL
+ * under `base`: the same ID and URL as `prana_id_generator_resume_id`
+ * followed by `prana_base_url_resume_url`, in one call that does not parse
+ * the new ID back from text.
+ *
+ * Outputs: the ID and a NUL in `id_buf` (`*id_out_len` = its length
+ * without the NUL), the URL and a NUL in `url_buf` (`*url_out_len`).
+ * Buffers of `PRANA_RESUME_ID_BUF_SIZE` and `PRANA_URL_BUF_SIZE` bytes
+ * always suffice. When either buffer is too small the result is
+ * `PRANA_STATUS_BUFFER_TOO_SMALL`, neither buffer is written, the generator
+ * is not advanced, and both `*id_out_len` and `*url_out_len` receive the
+ * size needed (NUL included), so one retry with those sizes succeeds; both
+ * buffers may be NULL with length 0 for a size query. Parts and errors as
+ * `prana_id_generator_resume_id`. Thread safety: the generator's (one
+ * thread at a time); `base` may be shared.
+ */
+prana_status prana_id_generator_resume_url(struct prana_id_generator *generator,
+                                           const struct prana_base_url *base,
+                                           const char *execution_id,
+                                           size_t execution_id_len,
+                                           const char *node_id,
+                                           size_t node_id_len,
+                                           char *id_buf,
+                                           size_t id_buf_len,
+                                           size_t *id_out_len,
+                                           char *url_buf,
+                                           size_t url_buf_len,
+                                           size_t *url_out_len);
+
+/**
  * Make a resume ID from exactly `PRANA_ENTROPY_LEN` (16) bytes of host
  * entropy, without a generator. Same parts and output rules as
  * `prana_id_generator_resume_id`; a wrong `entropy_len` gives

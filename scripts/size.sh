@@ -8,8 +8,12 @@
 #
 # Two images: "full" (everything: IDs, URLs, routing, registrations,
 # signatures, workflows, waits, templates, executor) and "gateway" (the
-# resume path only, without the workflow/executor modules). With --check,
-# exits 1 when the full image's .text exceeds SIZE_BUDGET (default 48 KiB).
+# resume path only, without the workflow/executor modules). Each is also
+# built with sha2's compact SHA-256 ("+csha"): sha2 0.11 has no cargo
+# feature for it, a firmware selects it with
+# `--cfg sha2_backend_soft="compact"` in its rustflags (same digests, about
+# 6.5 KiB less code, slower). With --check, exits 1 when the full image's
+# .text (default SHA-256) exceeds SIZE_BUDGET (default 48 KiB).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,23 +36,37 @@ section() { # file section -> bytes
     "${sizer[@]}" "$1" | awk -v s="$2" '$1 == s { print $2 }'
 }
 
+# size/ is its own workspace; with CARGO_TARGET_DIR set, build under it.
+target_dir="$(pwd)/size/target"
+if [ -n "${CARGO_TARGET_DIR:-}" ]; then
+    target_dir="$CARGO_TARGET_DIR/size"
+fi
+elf="$target_dir/$target/release/prana-webhook-size"
+# Added to the target's rustflags of size/.cargo/config.toml (arrays merge).
+compact_sha=(--config "target.$target.rustflags=[\"--cfg\", \"sha2_backend_soft=\\\"compact\\\"\"]")
+
 report() { # name cargo-args...
     local name="$1"
     shift
-    (cd size && cargo build --release --quiet "$@")
-    local elf="size/target/$target/release/prana-webhook-size"
+    local dir="$target_dir"
+    # Other rustflags: another target directory, so neither rebuilds the other.
+    case "$name" in *csha) dir="$target_dir-csha" ;; esac
+    (cd size && CARGO_TARGET_DIR="$dir" cargo build --release --quiet "$@")
+    local elf="$dir/$target/release/prana-webhook-size"
     local text rodata
     text="$(section "$elf" .text)"
     rodata="$(section "$elf" .rodata)"
-    printf '%-8s .text %7d B (%5.1f KiB)   .rodata %6d B (%5.1f KiB)\n' \
+    printf '%-9s .text %7d B (%5.1f KiB)   .rodata %6d B (%5.1f KiB)\n' \
         "$name" "$text" "$(kib "$text")" "$rodata" "$(kib "$rodata")"
-    eval "${name}_text=$text"
+    eval "${name//[^a-z]/_}_text=$text"
 }
 
 echo "==> core linked into a no_std $target image (opt-level=s, LTO, panic=abort)"
 report gateway --no-default-features
 report full
-printf 'budget   .text %7d B (%5.1f KiB) for the full image: ' "$budget" "$(kib "$budget")"
+report gw+csha --no-default-features "${compact_sha[@]}"
+report full+csha "${compact_sha[@]}"
+printf 'budget    .text %7d B (%5.1f KiB) for the full image: ' "$budget" "$(kib "$budget")"
 # shellcheck disable=SC2154 # set by report via eval
 if [ "$full_text" -le "$budget" ]; then
     echo "within"
@@ -59,6 +77,6 @@ else
     fi
 fi
 echo "largest functions of the full image (bytes):"
-nm -S --size-sort -C "size/target/$target/release/prana-webhook-size" 2>/dev/null |
+nm -S --size-sort -C "$elf" 2>/dev/null |
     awk '$3 ~ /^[tT]$/' | tail -12 |
     while read -r _ sz _ name; do printf '  %6d  %s\n' "$((16#$sz))" "${name:0:110}"; done

@@ -2,8 +2,11 @@
 //! the `extern "C"` functions of its rlib, exactly what a C caller runs),
 //! each next to the same operation in Rust, to show the FFI overhead.
 //!
-//! * `id_url`: `prana_id_generator_resume_id` + `prana_base_url_resume_url`
-//!   into caller buffers (vs `id_url/ours/seeded_generator`).
+//! * `id_url`: `prana_id_generator_resume_url` (ID and URL in one call)
+//!   into caller buffers, vs `IdGenerator::resume_id` +
+//!   `BaseUrl::write_resume_url` into stack buffers. `id_then_url` is the
+//!   two-call way: `prana_id_generator_resume_id`, then
+//!   `prana_base_url_resume_url`, which validates the ID text again.
 //! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
 //! * `decision`: `prana_request_precheck` + `prana_verify_resume_signature` +
 //!   `prana_decide_resume` (vs the same three steps in Rust).
@@ -20,6 +23,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use prana_webhook::executor as fx;
 use prana_webhook::prana_status::PRANA_STATUS_OK as OK;
 use prana_webhook::{ids, registration as freg, route as froute, signatures as fsig, urls};
+use prana_webhook::{PRANA_RESUME_ID_BUF_SIZE as ID_BUF, PRANA_URL_BUF_SIZE as URL_BUF};
 use prana_webhook_core::executor::{
     self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, MAX_STATE_JSON_LEN,
 };
@@ -102,9 +106,36 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("ffi");
 
     // --- ID + URL ---------------------------------------------------------------
+    // Every side hands its ID and URL to `black_box`: otherwise the compiler
+    // may drop the writes of a URL nobody reads (it did for the Rust side,
+    // which then measured the ID alone).
     g.bench_function("c_abi/id_url", |b| {
         b.iter(|| {
-            let mut id = [0 as c_char; prana_webhook::PRANA_RESUME_ID_BUF_SIZE];
+            let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
+            let mut id_len = 0usize;
+            let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
+            let mut url_len = 0usize;
+            let s = ids::prana_id_generator_resume_url(
+                gen_h,
+                base_h,
+                p(EXEC),
+                EXEC.len(),
+                p(NODE),
+                NODE.len(),
+                id.as_mut_ptr().cast(),
+                ID_BUF,
+                &mut id_len,
+                url.as_mut_ptr().cast(),
+                URL_BUF,
+                &mut url_len,
+            );
+            assert_eq!(s, OK);
+            black_box((&id, &url, id_len, url_len));
+        })
+    });
+    g.bench_function("c_abi/id_then_url", |b| {
+        b.iter(|| {
+            let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
             let mut id_len = 0usize;
             let s = ids::prana_id_generator_resume_id(
                 gen_h,
@@ -112,23 +143,23 @@ fn bench(c: &mut Criterion) {
                 EXEC.len(),
                 p(NODE),
                 NODE.len(),
-                id.as_mut_ptr(),
-                id.len(),
+                id.as_mut_ptr().cast(),
+                ID_BUF,
                 &mut id_len,
             );
             assert_eq!(s, OK);
-            let mut url = [0 as c_char; prana_webhook::PRANA_URL_BUF_SIZE];
+            let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
             let mut url_len = 0usize;
             let s = urls::prana_base_url_resume_url(
                 base_h,
-                id.as_ptr(),
+                id.as_ptr().cast(),
                 id_len,
-                url.as_mut_ptr(),
-                url.len(),
+                url.as_mut_ptr().cast(),
+                URL_BUF,
                 &mut url_len,
             );
             assert_eq!(s, OK);
-            black_box(url_len)
+            black_box((&id, &url, id_len, url_len));
         })
     });
     g.bench_function("rust/id_url", |b| {
@@ -136,7 +167,7 @@ fn bench(c: &mut Criterion) {
             let id = ids_r.resume_id(black_box(EXEC), black_box(NODE)).unwrap();
             let mut url = UrlString::new();
             base.write_resume_url(&id, &mut url).unwrap();
-            black_box(url.len())
+            black_box((&id, &url));
         })
     });
 
@@ -221,10 +252,11 @@ fn bench(c: &mut Criterion) {
                 unreachable!()
             };
             verify_query(&keys, SignaturePolicy::Required, resume_id, t.query).unwrap();
-            black_box(matches!(
-                decide_resume(resume_id, Some(&reg), 2_000),
-                Decision::Resume(_)
-            ))
+            // The whole decision goes to `black_box`, as the C side's does:
+            // a bare `matches!` let the compiler skip building the transition.
+            let d = decide_resume(resume_id, Some(&reg), 2_000);
+            assert!(matches!(d, Decision::Resume(_)));
+            black_box(d)
         })
     });
 

@@ -82,7 +82,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId, PREFIX, RANDOM_LEN};
-use crate::lifecycle::{Status, Transition};
+use crate::lifecycle::{check_transition, Status, Transition};
 use crate::registration::WebhookRegistration;
 use crate::token::resume::{ResumeKey, Signature};
 use crate::url::{BaseUrl, UrlString};
@@ -227,6 +227,21 @@ impl Write for CountingWriter<'_> {
     }
 }
 
+/// Where `cc` (`{{` or `}}`) first occurs in `s`: a byte search, cheaper
+/// than `str::find` with its searcher set up on every call.
+pub(crate) fn find_pair(s: &str, c: u8) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&x| x == c) {
+        let at = from + i;
+        if b.get(at + 1) == Some(&c) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
 fn json_string_safe(s: &str) -> bool {
     s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
 }
@@ -250,6 +265,26 @@ impl<const W: usize> ExecutionContext<W> {
             base_url: base_url.clone(),
             slots: heapless::Vec::new(),
         })
+    }
+
+    /// A context with empty ids and no registrations, to be filled in place
+    /// ([`set_ids`](Self::set_ids)): restoring a state builds its ~4 KiB
+    /// context where it will live instead of moving it there.
+    #[inline]
+    pub(crate) fn empty(base_url: BaseUrl) -> Self {
+        ExecutionContext {
+            workflow_id: PartString::new(),
+            execution_id: PartString::new(),
+            base_url,
+            slots: heapless::Vec::new(),
+        }
+    }
+
+    /// Set (and check) the ids of an [`empty`](Self::empty) context.
+    pub(crate) fn set_ids(&mut self, workflow_id: &str, execution_id: &str) -> Result<()> {
+        self.workflow_id = id::part_string(Part::WorkflowId, workflow_id)?;
+        self.execution_id = id::part_string(Part::ExecutionId, execution_id)?;
+        Ok(())
     }
 
     /// Execution start: scan `wf` for wait nodes in webhook mode and create a
@@ -469,20 +504,36 @@ impl<const W: usize> ExecutionContext<W> {
         Ok((reg, t))
     }
 
-    /// active → consumed for slot `i`.
-    pub(crate) fn consume(&mut self, i: usize, now: u64) -> Result<Transition> {
-        let mut reg = self.registration_of(&self.slots[i])?;
-        let t = reg.consume(now)?;
-        self.slots[i].status = reg.status;
+    /// Move slot `i` to `to` if the lifecycle allows it; the transition for
+    /// the host. Done on the slot itself: a full registration (with its
+    /// 512-byte config) is only built when one is handed out.
+    fn transition(&mut self, i: usize, to: Status) -> Result<Transition> {
+        let slot = &mut self.slots[i];
+        check_transition(slot.status, to)?;
+        let t = Transition {
+            resume_id: slot.resume_id.clone(),
+            from: slot.status,
+            to,
+        };
+        slot.status = to;
         Ok(t)
+    }
+
+    /// active → consumed for slot `i`, by the rules of
+    /// [`WebhookRegistration::consume`]: consumed or expired (also by time)
+    /// is refused.
+    pub(crate) fn consume(&mut self, i: usize, now: u64) -> Result<Transition> {
+        let slot = &self.slots[i];
+        match (slot.status, slot.expires_at) {
+            (Status::Consumed, _) => Err(Error::AlreadyConsumed),
+            (Status::Active, Some(exp)) if now >= exp => Err(Error::RegistrationExpired),
+            _ => self.transition(i, Status::Consumed),
+        }
     }
 
     /// pending/active → expired for slot `i`.
     pub(crate) fn expire(&mut self, i: usize) -> Result<Transition> {
-        let mut reg = self.registration_of(&self.slots[i])?;
-        let t = reg.expire()?;
-        self.slots[i].status = reg.status;
-        Ok(t)
+        self.transition(i, Status::Expired)
     }
 
     /// Expire every registration still pending or active (cleanup at the end
@@ -512,13 +563,11 @@ impl<const W: usize> ExecutionContext<W> {
         let mut w = CountingWriter { out, len: 0 };
         let mut rest = template;
         let mut offset = 0;
-        while let Some(open) = rest.find("{{") {
+        while let Some(open) = find_pair(rest, b'{') {
             w.put(&rest[..open]);
             let at = offset + open;
             let after = &rest[open + 2..];
-            let close = after
-                .find("}}")
-                .ok_or(ExpressionError::Unterminated { at })?;
+            let close = find_pair(after, b'}').ok_or(ExpressionError::Unterminated { at })?;
             let inner = after[..close].trim_matches(|c: char| c.is_ascii_whitespace());
             match inner.strip_prefix("$execution") {
                 Some(path) if path.is_empty() || path.starts_with('.') => {

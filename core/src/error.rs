@@ -90,6 +90,9 @@ pub enum Error {
     BaseUrlUserInfo,
     /// The base URL has a character that is not allowed in it.
     BaseUrlCharacter,
+    /// The base URL path has an empty segment (`//`); only one trailing `/`
+    /// is allowed.
+    BaseUrlEmptySegment,
 
     // ---- request targets ----
     /// The path is not under `{prefix}/webhook/workflow/`.
@@ -195,6 +198,7 @@ impl Error {
             Error::BaseUrlFragment => "base_url_fragment",
             Error::BaseUrlUserInfo => "base_url_user_info",
             Error::BaseUrlCharacter => "base_url_character",
+            Error::BaseUrlEmptySegment => "base_url_empty_segment",
             Error::NotWebhookPath => "not_webhook_path",
             Error::UnknownKind => "unknown_kind",
             Error::EmptyId => "empty_id",
@@ -262,6 +266,9 @@ impl fmt::Display for Error {
             Error::BaseUrlUserInfo => f.write_str("base URL must not contain user info ('@')"),
             Error::BaseUrlCharacter => f.write_str(
                 "base URL contains a character that is not allowed (space, control or non-ASCII)",
+            ),
+            Error::BaseUrlEmptySegment => f.write_str(
+                "base URL path has an empty segment ('//'); only one trailing '/' is allowed",
             ),
             Error::NotWebhookPath => {
                 f.write_str("path is not a webhook path ({prefix}/webhook/workflow/...)")

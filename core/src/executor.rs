@@ -75,7 +75,7 @@
 
 use core::fmt;
 
-use serde::{Deserialize, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 use crate::context::{ExecutionContext, RegistrationSlot};
 use crate::error::{Error, Part, Result, TruncatingString};
@@ -324,6 +324,16 @@ pub enum ExecutionStatus {
 }
 
 impl ExecutionStatus {
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "created" => Some(ExecutionStatus::Created),
+            "suspended" => Some(ExecutionStatus::Suspended),
+            "completed" => Some(ExecutionStatus::Completed),
+            "failed" => Some(ExecutionStatus::Failed),
+            _ => None,
+        }
+    }
+
     /// `"created"`, `"suspended"`, `"completed"` or `"failed"`.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -466,13 +476,8 @@ where
         return Err(ExecutionError::AlreadyStarted.into());
     }
     let input = checked_payload(input, "trigger payload")?;
-    let mut transitions = heapless::Vec::new();
     state.set_output(input);
-    let outcome = drive(wf, state, handler, wf.start_index(), now, &mut transitions);
-    Ok(RunResult {
-        outcome,
-        transitions,
-    })
+    run_result(|r| drive(wf, state, handler, wf.start_index(), now, r))
 }
 
 /// Resume a webhook wait: the request to `resume_id` brought `payload`
@@ -497,23 +502,12 @@ where
 {
     let (slot, wait_index) = state.suspended_slot(wf, resume_id)?;
     let payload = checked_payload(payload, "resume payload")?;
-    let mut transitions = heapless::Vec::new();
     let t = state.context.consume(slot, now)?;
-    // Cannot fail: W ≥ 1 since there is a slot.
-    let _ = transitions.push(t);
     state.set_output(payload);
-    let outcome = continue_from(
-        wf,
-        state,
-        handler,
-        wait_index,
-        MAIN_PORT,
-        now,
-        &mut transitions,
-    );
-    Ok(RunResult {
-        outcome,
-        transitions,
+    run_result(|r| {
+        // Cannot fail: W ≥ 1 since there is a slot.
+        let _ = r.transitions.push(t);
+        continue_from(wf, state, handler, wait_index, MAIN_PORT, now, r);
     })
 }
 
@@ -532,21 +526,10 @@ where
     H: NodeHandler + ?Sized,
 {
     let (slot, wait_index) = state.suspended_slot(wf, resume_id)?;
-    let mut transitions = heapless::Vec::new();
     let t = state.context.expire(slot)?;
-    let _ = transitions.push(t);
-    let outcome = continue_from(
-        wf,
-        state,
-        handler,
-        wait_index,
-        "timeout",
-        now,
-        &mut transitions,
-    );
-    Ok(RunResult {
-        outcome,
-        transitions,
+    run_result(|r| {
+        let _ = r.transitions.push(t);
+        continue_from(wf, state, handler, wait_index, "timeout", now, r);
     })
 }
 
@@ -575,20 +558,28 @@ where
         return Err(ExecutionError::NotDue { resume_at }.into());
     }
     let wait_index = state.current_index(wf)?;
-    let mut transitions = heapless::Vec::new();
-    let outcome = continue_from(
-        wf,
-        state,
-        handler,
-        wait_index,
-        MAIN_PORT,
-        now,
-        &mut transitions,
-    );
-    Ok(RunResult {
-        outcome,
-        transitions,
-    })
+    run_result(|r| continue_from(wf, state, handler, wait_index, MAIN_PORT, now, r))
+}
+
+/// The index of node `key`. The current node is usually a webhook wait, so
+/// those few are looked at before all nodes.
+fn node_index<const N: usize, const C: usize>(wf: &Workflow<'_, N, C>, key: &str) -> Option<usize> {
+    let is_key = |&i: &usize| wf.node(i).is_some_and(|n| n.key == key);
+    let mut waits = wf.webhook_wait_indices().iter().map(|&i| usize::from(i));
+    waits.find(is_key).or_else(|| wf.index_of(key))
+}
+
+/// Build a [`RunResult`] where it is returned: with a suspension and room
+/// for `W` transitions it is ~4 KiB, which costs more to move than to fill.
+fn run_result<const W: usize>(fill: impl FnOnce(&mut RunResult<W>)) -> Result<RunResult<W>> {
+    let mut out = Ok(RunResult {
+        outcome: Outcome::Completed,
+        transitions: heapless::Vec::new(),
+    });
+    if let Ok(r) = &mut out {
+        fill(r);
+    }
+    out
 }
 
 fn checked_payload<'p>(payload: &'p str, what: &'static str) -> Result<&'p str> {
@@ -610,9 +601,8 @@ fn continue_from<const N: usize, const C: usize, const W: usize, const T: usize,
     wait_index: usize,
     port: &str,
     now: u64,
-    transitions: &mut heapless::Vec<Transition, W>,
-) -> Outcome
-where
+    r: &mut RunResult<W>,
+) where
     H: NodeHandler + ?Sized,
 {
     let key = wf.node(wait_index).map(|n| n.key).unwrap_or("");
@@ -621,19 +611,12 @@ where
     state.wait_mode = None;
     state.resume_at = None;
     if let Err(e) = state.push_step(key, port) {
-        return state.fail(key, NodeError::from_error(&e), transitions);
+        return state.fail(key, NodeError::from_error(&e), r);
     }
     match wf.next(wait_index, port) {
-        Some(next) => drive(wf, state, handler, next, now, transitions),
-        None => state.complete(transitions),
+        Some(next) => drive(wf, state, handler, next, now, r),
+        None => state.complete(r),
     }
-}
-
-/// Serialize a `{code, message}` object for a wait node's `error` port.
-#[derive(Serialize)]
-struct ErrorOutput<'e> {
-    code: &'e str,
-    message: &'e str,
 }
 
 /// Run nodes from `index` on until the execution completes, fails or suspends.
@@ -643,9 +626,8 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
     handler: &mut H,
     mut index: usize,
     now: u64,
-    transitions: &mut heapless::Vec<Transition, W>,
-) -> Outcome
-where
+    r: &mut RunResult<W>,
+) where
     H: NodeHandler + ?Sized,
 {
     let mut params_buf = [0u8; MAX_PARAMS_LEN];
@@ -653,15 +635,20 @@ where
     loop {
         let Some(node) = wf.node(index).copied() else {
             let e = Error::from(ExecutionError::BadState("node index out of range"));
-            return state.fail("", NodeError::from_error(&e), transitions);
+            return state.fail("", NodeError::from_error(&e), r);
         };
-        let params = match state.context.render_str(node.params, &mut params_buf) {
-            Ok(p) => Ok(p),
-            Err(Error::BufferTooSmall { .. }) => Err(Error::Capacity {
-                what: "rendered node params",
-                limit: MAX_PARAMS_LEN,
-            }),
-            Err(e) => Err(e),
+        // Params without `{{` render to themselves: no copy needed.
+        let params = if crate::context::find_pair(node.params, b'{').is_none() {
+            Ok(node.params)
+        } else {
+            match state.context.render_str(node.params, &mut params_buf) {
+                Ok(p) => Ok(p),
+                Err(Error::BufferTooSmall { .. }) => Err(Error::Capacity {
+                    what: "rendered node params",
+                    limit: MAX_PARAMS_LEN,
+                }),
+                Err(e) => Err(e),
+            }
         };
         let port: PortName;
         if node.is_wait() {
@@ -669,37 +656,31 @@ where
             match result {
                 Ok(w) => {
                     if let Some(t) = w.transition {
-                        let _ = transitions.push(t);
+                        let _ = r.transitions.push(t);
                     }
-                    return state.suspend(node.key, w.suspension);
+                    return state.suspend(node.key, w.suspension, r);
                 }
                 Err(e) if wf.has_port(index, "error") => {
                     // Prana sends a refused wait out of its `error` port.
                     let msg = e.to_string_buf();
-                    let body = ErrorOutput {
-                        code: e.code(),
-                        message: &msg,
-                    };
-                    match serde_json_core::to_slice(&body, &mut out) {
-                        Ok(n) => {
-                            let text = core::str::from_utf8(&out[..n]).unwrap_or("null");
-                            state.set_output(text);
-                        }
-                        Err(_) => state.set_output("null"),
-                    }
+                    let mut o = JsonOut::new(&mut out);
+                    o.node_error(e.code(), &msg);
+                    let n = if o.full { 0 } else { o.len };
+                    let text = core::str::from_utf8(&out[..n]).unwrap_or("");
+                    state.set_output(if text.is_empty() { "null" } else { text });
                     port = workflow::port_name("error").unwrap_or_default();
                 }
-                Err(e) => return state.fail(node.key, NodeError::from_error(&e), transitions),
+                Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
             }
         } else if node.node_type == TRIGGER_TYPE {
             if let Err(e) = params {
-                return state.fail(node.key, NodeError::from_error(&e), transitions);
+                return state.fail(node.key, NodeError::from_error(&e), r);
             }
             port = workflow::port_name(MAIN_PORT).unwrap_or_default();
         } else {
             let params = match params {
                 Ok(p) => p,
-                Err(e) => return state.fail(node.key, NodeError::from_error(&e), transitions),
+                Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
             };
             let call = NodeCall {
                 execution_id: state.context.execution_id(),
@@ -713,11 +694,11 @@ where
             let result = handler.run(&call, &mut out);
             let output = match result {
                 Ok(o) => o,
-                Err(e) => return state.fail(node.key, e, transitions),
+                Err(e) => return state.fail(node.key, e, r),
             };
             if !workflow::is_port_name(&output.port) {
                 let e = NodeError::new("invalid_port", "the handler returned an invalid port name");
-                return state.fail(node.key, e, transitions);
+                return state.fail(node.key, e, r);
             }
             let text = if output.len == 0 {
                 Ok("null")
@@ -734,108 +715,432 @@ where
                 Err(e) => {
                     let msg = e.to_string_buf();
                     let err = NodeError::new("invalid_node_output", &msg);
-                    return state.fail(node.key, err, transitions);
+                    return state.fail(node.key, err, r);
                 }
             }
             port = output.port;
         }
         if let Err(e) = state.push_step(node.key, &port) {
-            return state.fail(node.key, NodeError::from_error(&e), transitions);
+            return state.fail(node.key, NodeError::from_error(&e), r);
         }
         match wf.next(index, &port) {
             Some(next) => index = next,
-            None => return state.complete(transitions),
+            None => return state.complete(r),
         }
     }
 }
 
-/// The JSON form of a registration slot. `sig` (the resume URL's
-/// signature, `{key_id}.{mac}`) is left out when the URL is unsigned.
-#[derive(Serialize)]
-struct SlotOut<'s> {
-    node_id: &'s str,
-    resume_id: &'s str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    sig: Option<&'s str>,
-    status: Status,
-    created_at: u64,
-    expires_at: Option<u64>,
+/// Writes JSON into a byte buffer and notes when it runs out of room.
+/// Strings are escaped exactly as serde-json-core escaped them, so the state's
+/// JSON stays byte for byte what earlier versions wrote.
+struct JsonOut<'b> {
+    buf: &'b mut [u8],
+    len: usize,
+    full: bool,
 }
 
-/// A registration slot read back; a missing `sig` (unsigned, or a state
-/// written before signatures were kept) reads as `None`.
-#[derive(Deserialize)]
+impl<'b> JsonOut<'b> {
+    fn new(buf: &'b mut [u8]) -> Self {
+        JsonOut {
+            buf,
+            len: 0,
+            full: false,
+        }
+    }
+
+    fn bytes(&mut self, s: &[u8]) {
+        match self.buf.get_mut(self.len..self.len + s.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(s);
+                self.len += s.len();
+            }
+            None => self.full = true,
+        }
+    }
+
+    fn raw(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    /// `s` as a JSON string: `"` and `\` escaped, control characters as
+    /// `\b \t \n \f \r` or `\u00XX` (upper-case hex), everything else as is.
+    fn string(&mut self, s: &str) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let b = s.as_bytes();
+        self.bytes(b"\"");
+        let mut start = 0;
+        loop {
+            let i = json::plain_run(b, start);
+            self.bytes(&b[start..i]);
+            let Some(&c) = b.get(i) else { break };
+            match c {
+                b'"' => self.bytes(b"\\\""),
+                b'\\' => self.bytes(b"\\\\"),
+                0x08 => self.bytes(b"\\b"),
+                b'\t' => self.bytes(b"\\t"),
+                b'\n' => self.bytes(b"\\n"),
+                0x0c => self.bytes(b"\\f"),
+                b'\r' => self.bytes(b"\\r"),
+                _ => self.bytes(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[usize::from(c >> 4)],
+                    HEX[usize::from(c & 15)],
+                ]),
+            }
+            start = i + 1;
+        }
+        self.bytes(b"\"");
+    }
+
+    /// A string that needs no escaping, written as is: ids, node keys, port
+    /// names, statuses and signatures, all checked when they were made.
+    fn plain(&mut self, s: &str) {
+        debug_assert_eq!(json::plain_run(s.as_bytes(), 0), s.len(), "{s:?}");
+        let n = s.len();
+        match self.buf.get_mut(self.len..self.len + n + 2) {
+            Some(dst) => {
+                dst[0] = b'"';
+                dst[1..=n].copy_from_slice(s.as_bytes());
+                dst[n + 1] = b'"';
+                self.len += n + 2;
+            }
+            None => self.full = true,
+        }
+    }
+
+    fn opt_plain(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.plain(s),
+            None => self.raw("null"),
+        }
+    }
+
+    fn u64(&mut self, mut v: u64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        // Eight digits at a time in u32 arithmetic: u64 division is slow,
+        // a library call on 32-bit targets.
+        while v >= 100_000_000 {
+            let mut low = (v % 100_000_000) as u32;
+            v /= 100_000_000;
+            for _ in 0..8 {
+                i -= 1;
+                digits[i] = b'0' + (low % 10) as u8;
+                low /= 10;
+            }
+        }
+        // Below 10^8 now.
+        let mut low = v as u32;
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (low % 10) as u8;
+            low /= 10;
+            if low == 0 {
+                break;
+            }
+        }
+        self.bytes(&digits[i..]);
+    }
+
+    fn opt_u64(&mut self, v: Option<u64>) {
+        match v {
+            Some(v) => self.u64(v),
+            None => self.raw("null"),
+        }
+    }
+
+    /// `{"code": …, "message": …}`.
+    fn node_error(&mut self, code: &str, message: &str) {
+        self.raw("{\"code\":");
+        self.string(code);
+        self.raw(",\"message\":");
+        self.string(message);
+        self.raw("}");
+    }
+}
+
+/// What a state JSON of the wrong shape fails with (serde's wording before).
+fn shape_error() -> Error {
+    Error::Json("execution state fields missing, of the wrong type, or over capacity")
+}
+
+/// Keep the first value of a member; a second one is an error (as with serde).
+fn set_once<V>(slot: &mut Option<V>, v: V) -> Result<()> {
+    if slot.is_some() {
+        return Err(shape_error());
+    }
+    *slot = Some(v);
+    Ok(())
+}
+
+/// A string member's text between its quotes. Escapes are left as they are:
+/// ids, URLs and names have none, and their validators refuse a `\`.
+fn read_str<'s>(r: &mut json::Reader<'s>) -> Result<&'s str> {
+    let raw = r.string()?.ok_or_else(shape_error)?;
+    Ok(&raw[1..raw.len() - 1])
+}
+
+fn read_opt_str<'s>(r: &mut json::Reader<'s>) -> Result<Option<&'s str>> {
+    if r.null()? {
+        return Ok(None);
+    }
+    read_str(r).map(Some)
+}
+
+fn read_u64(r: &mut json::Reader<'_>) -> Result<u64> {
+    r.u64()?.ok_or_else(shape_error)
+}
+
+fn read_opt_u64(r: &mut json::Reader<'_>) -> Result<Option<u64>> {
+    if r.null()? {
+        return Ok(None);
+    }
+    read_u64(r).map(Some)
+}
+
+/// A string member decoded (escapes resolved) into a string of capacity `M`.
+fn read_decoded<const M: usize>(r: &mut json::Reader<'_>) -> Option<heapless::String<M>> {
+    let raw = r.string().ok()??;
+    let mut buf = [0u8; M];
+    let n = json::decode_str(raw, &mut buf).ok()?;
+    let mut s = heapless::String::new();
+    s.push_str(core::str::from_utf8(&buf[..n]).ok()?).ok()?;
+    Some(s)
+}
+
+/// The `error` member: `null` or `{code, message}` within their limits.
+fn read_node_error(r: &mut json::Reader<'_>) -> Result<Option<NodeError>> {
+    if r.null()? {
+        return Ok(None);
+    }
+    let bad = || {
+        Error::from(ExecutionError::BadState(
+            "'error' is not {code, message} within limits",
+        ))
+    };
+    if !r.begin_object()? {
+        return Err(bad());
+    }
+    let (mut code, mut message) = (None, None);
+    while let Some(key) = r.next_key()? {
+        match key {
+            "code" if code.is_none() => code = Some(read_decoded(r).ok_or_else(bad)?),
+            "message" if message.is_none() => message = Some(read_decoded(r).ok_or_else(bad)?),
+            "code" | "message" => return Err(bad()),
+            _ => {
+                r.value()?;
+            }
+        }
+    }
+    match (code, message) {
+        (Some(code), Some(message)) => Ok(Some(NodeError { code, message })),
+        _ => Err(bad()),
+    }
+}
+
+/// A registration slot as read from the state's JSON. A missing or `null`
+/// `sig` (unsigned, or a state written before signatures were kept) reads
+/// as `None`.
 struct SlotIn<'s> {
     node_id: &'s str,
     resume_id: &'s str,
-    #[serde(default)]
     sig: Option<&'s str>,
     status: Status,
     created_at: u64,
     expires_at: Option<u64>,
 }
 
-#[derive(Deserialize)]
+impl<'s> SlotIn<'s> {
+    fn read(r: &mut json::Reader<'s>) -> Result<SlotIn<'s>> {
+        if !r.begin_object()? {
+            return Err(shape_error());
+        }
+        let (mut node_id, mut resume_id, mut sig) = (None, None, None);
+        let (mut status, mut created_at, mut expires_at) = (None, None, None);
+        while let Some(key) = r.next_key()? {
+            match key {
+                "node_id" => set_once(&mut node_id, read_str(r)?)?,
+                "resume_id" => set_once(&mut resume_id, read_str(r)?)?,
+                "sig" => set_once(&mut sig, read_opt_str(r)?)?,
+                "status" => {
+                    let s = Status::parse(read_str(r)?).map_err(|_| shape_error())?;
+                    set_once(&mut status, s)?;
+                }
+                "created_at" => set_once(&mut created_at, read_u64(r)?)?,
+                "expires_at" => set_once(&mut expires_at, read_opt_u64(r)?)?,
+                _ => {
+                    r.value()?;
+                }
+            }
+        }
+        Ok(SlotIn {
+            node_id: node_id.ok_or_else(shape_error)?,
+            resume_id: resume_id.ok_or_else(shape_error)?,
+            sig: sig.flatten(),
+            status: status.ok_or_else(shape_error)?,
+            created_at: created_at.ok_or_else(shape_error)?,
+            expires_at: expires_at.flatten(),
+        })
+    }
+}
+
+/// A trace step as read from the state's JSON.
 struct StepIn<'s> {
     node: &'s str,
     port: &'s str,
 }
 
-/// Registrations, serialized with their node ids.
-struct SlotsOut<'s, const W: usize>(&'s ExecutionContext<W>);
-
-impl<const W: usize> Serialize for SlotsOut<'_, W> {
-    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        let ctx = self.0;
-        s.collect_seq(ctx.slots().iter().map(|slot| SlotOut {
-            node_id: ctx.slot_node_id(slot),
-            resume_id: slot.resume_id.as_str(),
-            sig: slot.signature.as_ref().map(Signature::as_str),
-            status: slot.status,
-            created_at: slot.created_at,
-            expires_at: slot.expires_at,
-        }))
+impl<'s> StepIn<'s> {
+    fn read(r: &mut json::Reader<'s>) -> Result<StepIn<'s>> {
+        // Most states were written by `to_json`: try its exact form first
+        // (a trace has up to 64 steps).
+        if let Some((node, port)) = r.compact_pair("node", "port") {
+            return Ok(StepIn { node, port });
+        }
+        if !r.begin_object()? {
+            return Err(shape_error());
+        }
+        let (mut node, mut port) = (None, None);
+        while let Some(key) = r.next_key()? {
+            match key {
+                "node" => set_once(&mut node, read_str(r)?)?,
+                "port" => set_once(&mut port, read_str(r)?)?,
+                _ => {
+                    r.value()?;
+                }
+            }
+        }
+        Ok(StepIn {
+            node: node.ok_or_else(shape_error)?,
+            port: port.ok_or_else(shape_error)?,
+        })
     }
 }
 
-/// Raw JSON, written verbatim (serde-json-core writes `serialize_bytes` as is).
-struct Raw<'s>(&'s str);
-
-impl Serialize for Raw<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        s.serialize_bytes(self.0.as_bytes())
-    }
-}
-
-#[derive(Serialize)]
-struct StateOut<'s, const W: usize> {
-    version: u32,
-    workflow_id: &'s str,
-    execution_id: &'s str,
-    base_url: &'s str,
-    status: ExecutionStatus,
-    current_node: Option<&'s str>,
-    wait_mode: Option<&'static str>,
-    resume_at: Option<u64>,
-    registrations: SlotsOut<'s, W>,
-    trace: &'s [Step],
-    error: Option<&'s NodeError>,
-    output: Raw<'s>,
-}
-
-#[derive(Deserialize)]
+/// The members of the state's JSON, borrowing the text: read in one pass,
+/// then checked and copied into an [`ExecutionState`].
 struct StateIn<'s, const W: usize, const T: usize> {
-    version: u32,
-    workflow_id: &'s str,
-    execution_id: &'s str,
-    base_url: &'s str,
-    status: ExecutionStatus,
-    current_node: Option<&'s str>,
-    wait_mode: Option<&'s str>,
-    resume_at: Option<u64>,
-    registrations: heapless::Vec<SlotIn<'s>, W>,
-    trace: heapless::Vec<StepIn<'s>, T>,
-    // `error` and `output` are read on their own (see `from_json`).
+    version: Option<u64>,
+    workflow_id: Option<&'s str>,
+    execution_id: Option<&'s str>,
+    base_url: Option<&'s str>,
+    status: Option<ExecutionStatus>,
+    current_node: Option<Option<&'s str>>,
+    wait_mode: Option<Option<&'s str>>,
+    resume_at: Option<Option<u64>>,
+    registrations: Option<heapless::Vec<SlotIn<'s>, W>>,
+    trace: Option<heapless::Vec<StepIn<'s>, T>>,
+    error: Option<Option<NodeError>>,
+    output: Option<&'s str>,
+}
+
+impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
+    fn new() -> Self {
+        StateIn {
+            version: None,
+            workflow_id: None,
+            execution_id: None,
+            base_url: None,
+            status: None,
+            current_node: None,
+            wait_mode: None,
+            resume_at: None,
+            registrations: None,
+            trace: None,
+            error: None,
+            output: None,
+        }
+    }
+
+    /// Read the JSON text and check it up to the base URL, which is
+    /// returned; [`ExecutionState::restore`] does the rest.
+    fn read_base(&mut self, bytes: &'s [u8]) -> Result<BaseUrl> {
+        let bad = |why| Error::from(ExecutionError::BadState(why));
+        let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
+        // One pass over the text reads (and checks the syntax of) every member.
+        self.read(text)?;
+        let output = self.output.ok_or(bad("'output' is missing"))?;
+        if output.len() > MAX_OUTPUT_LEN {
+            return Err(Error::Capacity {
+                what: "node output",
+                limit: MAX_OUTPUT_LEN,
+            });
+        }
+        let (Some(version), Some(_), Some(_), Some(base_url)) = (
+            self.version,
+            self.workflow_id,
+            self.execution_id,
+            self.base_url,
+        ) else {
+            return Err(shape_error());
+        };
+        if self.status.is_none() || self.registrations.is_none() || self.trace.is_none() {
+            return Err(shape_error());
+        }
+        if version != u64::from(STATE_VERSION) {
+            return Err(bad("unsupported version"));
+        }
+        BaseUrl::parse(base_url)
+    }
+
+    /// Read every member of `text` (filled in place: the vectors are large).
+    fn read(&mut self, text: &'s str) -> Result<()> {
+        let mut r = json::Reader::new(text);
+        if !r.begin_object()? {
+            json::validate(text)?;
+            return Err(Error::NotAnObject("execution state"));
+        }
+        while let Some(key) = r.next_key()? {
+            match key {
+                "version" => set_once(&mut self.version, read_u64(&mut r)?)?,
+                "workflow_id" => set_once(&mut self.workflow_id, read_str(&mut r)?)?,
+                "execution_id" => set_once(&mut self.execution_id, read_str(&mut r)?)?,
+                "base_url" => set_once(&mut self.base_url, read_str(&mut r)?)?,
+                "status" => {
+                    let s = ExecutionStatus::parse(read_str(&mut r)?).ok_or_else(shape_error)?;
+                    set_once(&mut self.status, s)?;
+                }
+                "current_node" => set_once(&mut self.current_node, read_opt_str(&mut r)?)?,
+                "wait_mode" => set_once(&mut self.wait_mode, read_opt_str(&mut r)?)?,
+                "resume_at" => set_once(&mut self.resume_at, read_opt_u64(&mut r)?)?,
+                "registrations" => {
+                    set_once(&mut self.registrations, heapless::Vec::new())?;
+                    let slots = self.registrations.as_mut().ok_or_else(shape_error)?;
+                    if !r.begin_array()? {
+                        return Err(shape_error());
+                    }
+                    while r.next_element()? {
+                        slots
+                            .push(SlotIn::read(&mut r)?)
+                            .map_err(|_| shape_error())?;
+                    }
+                }
+                "trace" => {
+                    set_once(&mut self.trace, heapless::Vec::new())?;
+                    let steps = self.trace.as_mut().ok_or_else(shape_error)?;
+                    if !r.begin_array()? {
+                        return Err(shape_error());
+                    }
+                    while r.next_element()? {
+                        steps
+                            .push(StepIn::read(&mut r)?)
+                            .map_err(|_| shape_error())?;
+                    }
+                }
+                // The first `error` and `output` count (they were looked up
+                // with `json::find_member`); any later one is only checked.
+                "error" if self.error.is_none() => self.error = Some(read_node_error(&mut r)?),
+                "output" if self.output.is_none() => self.output = Some(r.value()?),
+                _ => {
+                    r.value()?;
+                }
+            }
+        }
+        r.end()
+    }
 }
 
 /// Upper bound of the JSON of everything but registrations, trace and output:
@@ -957,7 +1262,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         })
     }
 
-    fn suspend(&mut self, node: &str, suspension: Suspension) -> Outcome {
+    fn suspend(&mut self, node: &str, suspension: Suspension, r: &mut RunResult<W>) {
         let node_id = match id::part_string(Part::NodeId, node) {
             Ok(n) => n,
             Err(_) => PartString::new(),
@@ -966,33 +1271,28 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         self.current_node = Some(node_id.clone());
         self.wait_mode = Some(suspension.mode());
         self.resume_at = Some(suspension.deadline());
-        Outcome::Suspended {
+        r.outcome = Outcome::Suspended {
             node_id,
             suspension,
-        }
+        };
     }
 
-    fn complete(&mut self, transitions: &mut heapless::Vec<Transition, W>) -> Outcome {
+    fn complete(&mut self, r: &mut RunResult<W>) {
         self.status = ExecutionStatus::Completed;
         self.current_node = None;
-        let _ = self.context.expire_open(transitions);
-        Outcome::Completed
+        let _ = self.context.expire_open(&mut r.transitions);
+        r.outcome = Outcome::Completed;
     }
 
-    fn fail(
-        &mut self,
-        node: &str,
-        error: NodeError,
-        transitions: &mut heapless::Vec<Transition, W>,
-    ) -> Outcome {
+    fn fail(&mut self, node: &str, error: NodeError, r: &mut RunResult<W>) {
         let node_id = id::part_string(Part::NodeId, node).unwrap_or_default();
         self.status = ExecutionStatus::Failed;
         self.current_node = Some(node_id.clone()).filter(|n| !n.is_empty());
         self.wait_mode = None;
         self.resume_at = None;
         self.error = Some(error.clone());
-        let _ = self.context.expire_open(transitions);
-        Outcome::Failed { node_id, error }
+        let _ = self.context.expire_open(&mut r.transitions);
+        r.outcome = Outcome::Failed { node_id, error };
     }
 
     /// Check that this state belongs to `wf`: same id, and every node it
@@ -1005,14 +1305,17 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         if wf.id() != self.context.workflow_id() {
             return mismatch("the workflow id differs");
         }
-        for slot in self.context.slots() {
-            match wf.find(self.context.slot_node_id(slot)) {
-                Some(n) if n.is_webhook_wait() => {}
-                _ => return mismatch("a registration names no webhook wait node"),
+        let waits = wf.webhook_wait_indices();
+        for (i, slot) in self.context.slots().iter().enumerate() {
+            let node = self.context.slot_node_id(slot);
+            let is_node = |&w: &u16| wf.node(usize::from(w)).is_some_and(|n| n.key == node);
+            // Registrations are made in node order: slot i is usually wait i.
+            if !(waits.get(i).is_some_and(is_node) || waits.iter().any(is_node)) {
+                return mismatch("a registration names no webhook wait node");
             }
         }
         if let Some(node) = self.current_node.as_deref() {
-            if wf.find(node).is_none() {
+            if node_index(wf, node).is_none() {
                 return mismatch("the current node does not exist");
             }
         }
@@ -1025,7 +1328,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     ) -> Result<usize> {
         self.current_node
             .as_deref()
-            .and_then(|n| wf.index_of(n))
+            .and_then(|n| node_index(wf, n))
             .filter(|&i| wf.node(i).is_some_and(|n| n.is_wait()))
             .ok_or_else(|| ExecutionError::BadState("suspended, but not at a wait node").into())
     }
@@ -1065,62 +1368,114 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     /// When `buf` is too small the error is [`Error::BufferTooSmall`] with
     /// `needed` = [`Self::MAX_JSON_LEN`], which always suffices.
     pub fn to_json(&self, buf: &mut [u8]) -> Result<usize> {
-        let out = StateOut {
-            version: STATE_VERSION,
-            workflow_id: self.context.workflow_id(),
-            execution_id: self.context.execution_id(),
-            base_url: self.context.base_url().as_str(),
-            status: self.status,
-            current_node: self.current_node.as_deref(),
-            wait_mode: self.wait_mode.map(WaitMode::as_str),
-            resume_at: self.resume_at,
-            registrations: SlotsOut(&self.context),
-            trace: &self.trace,
-            error: self.error.as_ref(),
-            output: Raw(&self.output),
-        };
-        serde_json_core::to_slice(&out, buf).map_err(|_| Error::BufferTooSmall {
-            needed: Self::MAX_JSON_LEN,
-        })
+        let ctx = &self.context;
+        let mut o = JsonOut::new(buf);
+        o.raw("{\"version\":");
+        o.u64(u64::from(STATE_VERSION));
+        o.raw(",\"workflow_id\":");
+        o.plain(ctx.workflow_id());
+        o.raw(",\"execution_id\":");
+        o.plain(ctx.execution_id());
+        o.raw(",\"base_url\":");
+        o.string(ctx.base_url().as_str());
+        o.raw(",\"status\":");
+        o.plain(self.status.as_str());
+        o.raw(",\"current_node\":");
+        o.opt_plain(self.current_node.as_deref());
+        o.raw(",\"wait_mode\":");
+        o.opt_plain(self.wait_mode.map(WaitMode::as_str));
+        o.raw(",\"resume_at\":");
+        o.opt_u64(self.resume_at);
+        o.raw(",\"registrations\":[");
+        for (i, slot) in ctx.slots().iter().enumerate() {
+            o.raw(if i == 0 {
+                "{\"node_id\":"
+            } else {
+                ",{\"node_id\":"
+            });
+            o.plain(ctx.slot_node_id(slot));
+            o.raw(",\"resume_id\":");
+            o.plain(slot.resume_id.as_str());
+            // Left out when the URL is unsigned.
+            if let Some(sig) = &slot.signature {
+                o.raw(",\"sig\":");
+                o.plain(sig.as_str());
+            }
+            o.raw(",\"status\":");
+            o.plain(slot.status.as_str());
+            o.raw(",\"created_at\":");
+            o.u64(slot.created_at);
+            o.raw(",\"expires_at\":");
+            o.opt_u64(slot.expires_at);
+            o.raw("}");
+        }
+        o.raw("],\"trace\":[");
+        for (i, step) in self.trace.iter().enumerate() {
+            o.raw(if i == 0 { "{\"node\":" } else { ",{\"node\":" });
+            o.plain(&step.node);
+            o.raw(",\"port\":");
+            o.plain(&step.port);
+            o.raw("}");
+        }
+        o.raw("],\"error\":");
+        match &self.error {
+            Some(e) => o.node_error(&e.code, &e.message),
+            None => o.raw("null"),
+        }
+        o.raw(",\"output\":");
+        o.raw(&self.output);
+        o.raw("}");
+        if o.full {
+            return Err(Error::BufferTooSmall {
+                needed: Self::MAX_JSON_LEN,
+            });
+        }
+        Ok(o.len)
     }
 
     /// Read a state from its JSON form, checking every field.
+    // Inlined: the state is ~16 KiB, and built in the caller's frame it is
+    // copied fewer times on its way to where the caller keeps it. The work
+    // is in `read_base` and `restore`.
+    #[inline]
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        let mut f = StateIn::<'_, W, T>::new();
+        let base = f.read_base(bytes)?;
+        let mut state = ExecutionState::new(ExecutionContext::empty(base));
+        match state.restore(&mut f) {
+            Ok(()) => Ok(state),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The rest of [`from_json`](Self::from_json): registrations, where the
+    /// execution stands, trace, error and output, each checked.
+    fn restore(&mut self, f: &mut StateIn<'_, W, T>) -> Result<()> {
         let bad = |why| Error::from(ExecutionError::BadState(why));
-        let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
-        let text = json::validate_object(text, "execution state")?;
-        let output = json::find_member(text, "output")?.ok_or(bad("'output' is missing"))?;
-        if output.len() > MAX_OUTPUT_LEN {
-            return Err(Error::Capacity {
-                what: "node output",
-                limit: MAX_OUTPUT_LEN,
-            });
-        }
-        // No unescape buffer here: the ids are plain, and `output` (skipped
-        // by serde) may hold escaped strings of any length.
-        let (f, _): (StateIn<'_, W, T>, usize) = serde_json_core::from_str(text).map_err(|_| {
-            Error::Json("execution state fields missing, of the wrong type, or over capacity")
-        })?;
-        // The error message may hold escapes: unescape just that member.
-        let error = match json::find_member(text, "error")? {
-            None | Some("null") => None,
-            Some(raw) => {
-                let mut scratch = [0u8; MAX_ERROR_CODE_LEN + MAX_ERROR_MESSAGE_LEN];
-                let (e, _): (NodeError, usize) =
-                    serde_json_core::from_str_escaped(raw, &mut scratch)
-                        .map_err(|_| bad("'error' is not {code, message} within limits"))?;
-                Some(e)
-            }
+        // read_base checked that they are there.
+        let (
+            Some(registrations),
+            Some(trace),
+            Some(status),
+            Some(workflow_id),
+            Some(execution_id),
+            Some(output),
+        ) = (
+            &f.registrations,
+            &f.trace,
+            f.status,
+            f.workflow_id,
+            f.execution_id,
+            f.output,
+        )
+        else {
+            return Err(shape_error());
         };
-        if f.version != STATE_VERSION {
-            return Err(bad("unsupported version"));
-        }
-        let base = BaseUrl::parse(f.base_url)?;
-        let mut context = ExecutionContext::<W>::new(f.workflow_id, f.execution_id, &base)?;
-        for s in &f.registrations {
+        self.context.set_ids(workflow_id, execution_id)?;
+        for s in registrations {
             let resume_id = ResumeId::parse(s.resume_id)?;
             id::validate_part(Part::NodeId, s.node_id)?;
-            if !resume_id.belongs_to(f.execution_id, s.node_id) {
+            if !resume_id.belongs_to(execution_id, s.node_id) {
                 return Err(Error::ResumeIdMismatch);
             }
             let signature = match s.sig {
@@ -1130,13 +1485,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
                         .map_err(|_| bad("a registration's sig is not {key_id}.{mac}"))?,
                 ),
             };
-            let slot = RegistrationSlot {
-                resume_id,
-                signature,
-                status: s.status,
-                created_at: s.created_at,
-                expires_at: s.expires_at,
-            };
+            let context = &mut self.context;
             if context
                 .slots()
                 .iter()
@@ -1147,41 +1496,44 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             // Cannot fail: the Vec in StateIn has the same capacity.
             context
                 .slots_mut()
-                .push(slot)
+                .push(RegistrationSlot {
+                    resume_id,
+                    signature,
+                    status: s.status,
+                    created_at: s.created_at,
+                    expires_at: s.expires_at,
+                })
                 .map_err(|_| Error::Capacity {
                     what: "webhook wait nodes",
                     limit: W,
                 })?;
         }
-        let mut state = ExecutionState::new(context);
-        state.status = f.status;
-        state.current_node = match f.current_node {
+        self.status = status;
+        self.current_node = match f.current_node.flatten() {
             Some(n) => Some(id::part_string(Part::NodeId, n)?),
             None => None,
         };
-        state.wait_mode = match f.wait_mode {
+        self.wait_mode = match f.wait_mode.flatten() {
             None => None,
             Some("interval") => Some(WaitMode::Interval),
             Some("schedule") => Some(WaitMode::Schedule),
             Some("webhook") => Some(WaitMode::Webhook),
             Some(_) => return Err(bad("unknown wait_mode")),
         };
-        state.resume_at = f.resume_at;
-        for s in &f.trace {
+        self.resume_at = f.resume_at.flatten();
+        for s in trace {
             id::validate_part(Part::NodeId, s.node)?;
             if !workflow::is_port_name(s.port) {
                 return Err(bad("a trace port is not a port name"));
             }
-            state.push_step(s.node, s.port)?;
+            self.push_step(s.node, s.port)?;
         }
-        state.error = error;
-        state.set_output(json::validate(output)?);
-        let waiting = state.wait_mode.is_some() || state.resume_at.is_some();
-        if state.status == ExecutionStatus::Suspended {
-            if state.current_node.is_none()
-                || state.wait_mode.is_none()
-                || state.resume_at.is_none()
-            {
+        self.error = f.error.take().flatten();
+        // Checked by the reader already.
+        self.set_output(output);
+        let waiting = self.wait_mode.is_some() || self.resume_at.is_some();
+        if self.status == ExecutionStatus::Suspended {
+            if self.current_node.is_none() || self.wait_mode.is_none() || self.resume_at.is_none() {
                 return Err(bad(
                     "a suspended execution needs current_node, wait_mode and resume_at",
                 ));
@@ -1191,10 +1543,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
                 "only a suspended execution has wait_mode and resume_at",
             ));
         }
-        if (state.status == ExecutionStatus::Failed) != state.error.is_some() {
+        if (self.status == ExecutionStatus::Failed) != self.error.is_some() {
             return Err(bad("failed needs an error, and only then"));
         }
-        Ok(state)
+        Ok(())
     }
 }
 
@@ -1210,5 +1562,67 @@ impl<const W: usize, const T: usize> fmt::Debug for ExecutionState<W, T> {
             .field("trace", &self.trace.len())
             .field("error", &self.error)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::string::String;
+
+    fn written(f: impl FnOnce(&mut JsonOut<'_>)) -> String {
+        let mut buf = [0u8; 1024];
+        let mut o = JsonOut::new(&mut buf);
+        f(&mut o);
+        assert!(!o.full);
+        let n = o.len;
+        String::from(core::str::from_utf8(&buf[..n]).unwrap())
+    }
+
+    /// The state JSON stays byte for byte what serde-json-core wrote.
+    #[test]
+    fn strings_are_escaped_as_serde_json_core_did() {
+        let mut all = String::new();
+        for c in (0u8..0x80)
+            .map(char::from)
+            .chain(['é', '€', '😀', '\u{7f}'])
+        {
+            all.push(c);
+            let s = std::format!("a{c}b");
+            let mut buf = [0u8; 64];
+            let n = serde_json_core::to_slice(s.as_str(), &mut buf).unwrap();
+            assert_eq!(written(|o| o.string(&s)).as_bytes(), &buf[..n], "{c:?}");
+        }
+        let mut buf = [0u8; 1024];
+        let n = serde_json_core::to_slice(all.as_str(), &mut buf).unwrap();
+        assert_eq!(written(|o| o.string(&all)).as_bytes(), &buf[..n]);
+        assert_eq!(written(|o| o.plain("wait_1")), r#""wait_1""#);
+    }
+
+    #[test]
+    fn numbers_are_written_in_full() {
+        for v in [
+            0,
+            7,
+            10,
+            99_999_999,
+            100_000_000,
+            1_751_450_400_000,
+            10_000_000_000_000_000,
+            u64::MAX,
+        ] {
+            assert_eq!(written(|o| o.u64(v)), std::format!("{v}"));
+        }
+    }
+
+    #[test]
+    fn a_full_buffer_is_reported() {
+        let mut buf = [0u8; 4];
+        let mut o = JsonOut::new(&mut buf);
+        o.raw("abc");
+        o.plain("de");
+        assert!(o.full);
+        assert_eq!(o.len, 3);
     }
 }

@@ -38,9 +38,38 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// Index of the first byte at or after `i` that ends a run of plain string
+/// bytes: `"`, `\` or a control character (`b.len()` if none). Checks a
+/// machine word at a time: strings are most of the state JSON.
+pub(crate) fn plain_run(b: &[u8], mut i: usize) -> usize {
+    const W: usize = core::mem::size_of::<usize>();
+    const ONES: usize = usize::MAX / 255;
+    const HIGH: usize = ONES << 7;
+    // High bit set in the lowest byte of `x` below `n` (n <= 128); bits above
+    // it may be wrong, so only the lowest one is used.
+    let below = |x: usize, n: usize| x.wrapping_sub(ONES * n) & !x & HIGH;
+    while let Some(chunk) = b.get(i..i + W) {
+        let mut word = [0u8; W];
+        word.copy_from_slice(chunk);
+        let x = usize::from_le_bytes(word);
+        let special = below(x ^ (ONES * usize::from(b'"')), 1)
+            | below(x ^ (ONES * usize::from(b'\\')), 1)
+            | below(x, 0x20);
+        if special != 0 {
+            // Little-endian: the lowest set bit is in the first such byte.
+            return i + special.trailing_zeros() as usize / 8;
+        }
+        i += W;
+    }
+    while i < b.len() && !matches!(b[i], b'"' | b'\\' | 0x00..=0x1f) {
+        i += 1;
+    }
+    i
+}
+
 /// End of the string starting at `b[i] == '"'` (index after the closing quote).
 fn skip_string(b: &[u8], mut i: usize) -> Result<usize> {
-    i += 1;
+    i = plain_run(b, i + 1);
     while i < b.len() {
         match b[i] {
             b'"' => return Ok(i + 1),
@@ -272,6 +301,40 @@ pub fn find_member<'a>(obj: &'a str, key: &str) -> Result<Option<&'a str>> {
         }
     }
     Ok(None)
+}
+
+/// The first value of each of `keys` in the object `obj` (keys compared
+/// decoded, as by [`find_member`]), checking all of `obj` as
+/// [`validate_object`] does, in one pass instead of one per key. Fails with
+/// [`Error::NotAnObject`]`(what)` when `obj` is another JSON value.
+pub(crate) fn first_members<'a, const K: usize>(
+    obj: &'a str,
+    what: &'static str,
+    keys: [&str; K],
+) -> Result<[Option<&'a str>; K]> {
+    let mut found = [None; K];
+    let mut r = Reader::new(obj);
+    if !r.begin_object()? {
+        validate(obj)?;
+        return Err(Error::NotAnObject(what));
+    }
+    while let Some(k) = r.next_key()? {
+        let v = r.value()?;
+        let escaped = k.contains('\\');
+        for (key, slot) in keys.iter().zip(found.iter_mut()) {
+            if slot.is_none()
+                && (if escaped {
+                    key_matches(k, key)?
+                } else {
+                    k == *key
+                })
+            {
+                *slot = Some(v);
+            }
+        }
+    }
+    r.end()?;
+    Ok(found)
 }
 
 /// Whether the raw (escaped) key `raw` decodes to `key`.
@@ -649,6 +712,209 @@ impl<'a> Iterator for Elements<'a> {
     }
 }
 
+/// A forward-only reader for JSON of a known shape (the execution state, workflow
+/// definitions): every value is checked as it is read, with the rules and
+/// the depth limit of [`validate`], so a document is scanned once instead of
+/// validated first and then searched member by member.
+///
+/// Objects and arrays are read with `begin_*` and then `next_key` /
+/// `next_element` until they return `None` / `false` (after the closing
+/// bracket); the caller reads each value with one of the value methods.
+pub(crate) struct Reader<'a> {
+    src: &'a str,
+    pos: usize,
+    /// Containers open around the next value (for [`MAX_DEPTH`]).
+    depth: usize,
+    /// No element of the innermost open container has been read yet.
+    first: bool,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(src: &'a str) -> Reader<'a> {
+        Reader {
+            src,
+            pos: 0,
+            depth: 0,
+            first: false,
+        }
+    }
+
+    /// The next byte after whitespace (not consumed).
+    pub(crate) fn peek(&mut self) -> Option<u8> {
+        self.pos = skip_ws(self.src.as_bytes(), self.pos);
+        self.src.as_bytes().get(self.pos).copied()
+    }
+
+    /// Any value, checked; returns its text.
+    pub(crate) fn value(&mut self) -> Result<&'a str> {
+        let start = skip_ws(self.src.as_bytes(), self.pos);
+        self.pos = skip_value_at_depth(self.src.as_bytes(), start, self.depth)?;
+        Ok(&self.src[start..self.pos])
+    }
+
+    /// A string value with its quotes, still escaped; `None` (nothing
+    /// consumed) when the next value is of another kind.
+    pub(crate) fn string(&mut self) -> Result<Option<&'a str>> {
+        if self.peek() != Some(b'"') {
+            return Ok(None);
+        }
+        let start = self.pos;
+        self.pos = skip_string(self.src.as_bytes(), start)?;
+        Ok(Some(&self.src[start..self.pos]))
+    }
+
+    /// Whether the next value is `null` (then consumed).
+    pub(crate) fn null(&mut self) -> Result<bool> {
+        if self.peek() != Some(b'n') {
+            return Ok(false);
+        }
+        self.pos = skip_literal(self.src.as_bytes(), self.pos, b"null")?;
+        Ok(true)
+    }
+
+    /// A number written as plain digits (no sign, fraction or exponent)
+    /// that fits a `u64`; `None` for any other value.
+    pub(crate) fn u64(&mut self) -> Result<Option<u64>> {
+        let b = self.src.as_bytes();
+        let start = skip_ws(b, self.pos);
+        let mut i = start;
+        let mut v = Some(0u64);
+        match b.get(i) {
+            // JSON allows no leading zeros: a number starting with 0 has only
+            // that digit before its fraction or exponent.
+            Some(b'0') => i += 1,
+            Some(b'1'..=b'9') => {
+                while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                    v = v.and_then(|v| v.checked_mul(10)?.checked_add(u64::from(c - b'0')));
+                    i += 1;
+                }
+            }
+            Some(b'-') => v = None,
+            _ => return Ok(None),
+        }
+        if v.is_none() || matches!(b.get(i), Some(b'.' | b'e' | b'E')) {
+            // Not a u64, but still a value to check.
+            self.pos = skip_number(b, start)?;
+            return Ok(None);
+        }
+        self.pos = i;
+        Ok(v)
+    }
+
+    fn begin(&mut self, open: u8) -> Result<bool> {
+        if self.peek() != Some(open) {
+            return Ok(false);
+        }
+        if self.depth >= MAX_DEPTH {
+            return Err(Error::Json("nesting deeper than 32 levels"));
+        }
+        self.pos += 1;
+        self.depth += 1;
+        self.first = true;
+        Ok(true)
+    }
+
+    /// Before the next element of the open container: `false` after its
+    /// closing bracket.
+    fn next(&mut self, close: u8) -> Result<bool> {
+        let c = self.peek();
+        if c == Some(close) && self.first {
+            self.pos += 1;
+        } else if self.first {
+            self.first = false;
+            return Ok(true);
+        } else if c == Some(b',') {
+            self.pos += 1;
+            return Ok(true);
+        } else if c == Some(close) {
+            self.pos += 1;
+        } else {
+            return Err(Error::Json("expected ',' or a closing bracket"));
+        }
+        // The container is closed; the one around it has had an element.
+        self.depth -= 1;
+        self.first = false;
+        Ok(false)
+    }
+
+    /// Start reading an object: `false` (nothing consumed) when the next
+    /// value is not one.
+    pub(crate) fn begin_object(&mut self) -> Result<bool> {
+        self.begin(b'{')
+    }
+
+    /// The next member's key (raw: without quotes, still escaped), then
+    /// read its value; `None` after the closing `}`.
+    pub(crate) fn next_key(&mut self) -> Result<Option<&'a str>> {
+        if !self.next(b'}')? {
+            return Ok(None);
+        }
+        let key = self.string()?.ok_or(Error::Json("expected a string key"))?;
+        if self.peek() != Some(b':') {
+            return Err(Error::Json("expected ':'"));
+        }
+        self.pos += 1;
+        Ok(Some(&key[1..key.len() - 1]))
+    }
+
+    /// Start reading an array: `false` (nothing consumed) when the next
+    /// value is not one.
+    pub(crate) fn begin_array(&mut self) -> Result<bool> {
+        self.begin(b'[')
+    }
+
+    /// Whether another element follows (then read it); `false` after the
+    /// closing `]`.
+    pub(crate) fn next_element(&mut self) -> Result<bool> {
+        self.next(b']')
+    }
+
+    /// Fast path for an object written exactly `{"<k0>":"<v0>","<k1>":"<v1>"}`:
+    /// no whitespace, no escapes in the values; the form the executor writes
+    /// its trace steps in. The two values (between their quotes), consumed;
+    /// `None`, with nothing consumed, for any other form (read it member by
+    /// member then).
+    pub(crate) fn compact_pair(&mut self, k0: &str, k1: &str) -> Option<(&'a str, &'a str)> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let b = self.src.as_bytes();
+        let mut i = skip_ws(b, self.pos);
+        // `<open>"<key>":"`, then the value up to its closing quote.
+        let mut member = |open: u8, key: &str| {
+            let k = i + 2;
+            let v = k + key.len() + 3;
+            let head = b.get(i) == Some(&open)
+                && b.get(i + 1) == Some(&b'"')
+                && b.get(k..k + key.len()) == Some(key.as_bytes())
+                && b.get(v - 3..v) == Some(b"\":\"");
+            let end = plain_run(b, v);
+            if !head || b.get(end) != Some(&b'"') {
+                return None;
+            }
+            i = end + 1;
+            Some(&self.src[v..end])
+        };
+        let v0 = member(b'{', k0)?;
+        let v1 = member(b',', k1)?;
+        if b.get(i) != Some(&b'}') {
+            return None;
+        }
+        self.pos = i + 1;
+        // The object was an element of the container around it.
+        self.first = false;
+        Some((v0, v1))
+    }
+
+    /// Check that only whitespace is left.
+    pub(crate) fn end(&mut self) -> Result<()> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(Error::Json("trailing characters after the value")),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -936,5 +1202,126 @@ mod tests {
         assert!(equal("{", "{").is_err());
         let deep = String::from("[").repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
         assert!(equal(&deep, &deep).is_err());
+    }
+
+    #[test]
+    fn plain_run_finds_the_first_special_byte() {
+        let text = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for special in ['"', '\\', '\n', '\u{1}', '\u{1f}'] {
+            for at in 0..text.len() {
+                let mut s = String::from(&text[..at]);
+                s.push(special);
+                s.push_str(&text[at..]);
+                // A byte >= 0x80 before it must not end the run.
+                let s = s.replacen('a', "é", 1);
+                let want = s.bytes().position(|b| b == special as u8).unwrap();
+                assert_eq!(plain_run(s.as_bytes(), 0), want, "{s:?}");
+            }
+        }
+        assert_eq!(plain_run("é😀 plain".as_bytes(), 0), "é😀 plain".len());
+        assert_eq!(plain_run(b"ab", 5), 5);
+    }
+
+    #[test]
+    fn reader_reads_and_checks_in_one_pass() {
+        let text = r#" {"a": [1, {"b": null}], "s": "x\"y", "n": 42, "z": true} "#;
+        let mut r = Reader::new(text);
+        assert!(r.begin_object().unwrap());
+        assert_eq!(r.next_key().unwrap(), Some("a"));
+        assert!(r.begin_array().unwrap());
+        assert!(r.next_element().unwrap());
+        assert_eq!(r.u64().unwrap(), Some(1));
+        assert!(r.next_element().unwrap());
+        assert_eq!(r.value().unwrap(), r#"{"b": null}"#);
+        assert!(!r.next_element().unwrap());
+        assert_eq!(r.next_key().unwrap(), Some("s"));
+        assert_eq!(r.string().unwrap(), Some(r#""x\"y""#));
+        assert_eq!(r.next_key().unwrap(), Some("n"));
+        assert_eq!(r.u64().unwrap(), Some(42));
+        assert_eq!(r.next_key().unwrap(), Some("z"));
+        assert!(!r.null().unwrap());
+        assert_eq!(r.string().unwrap(), None);
+        r.value().unwrap();
+        assert_eq!(r.next_key().unwrap(), None);
+        r.end().unwrap();
+
+        // Numbers that are not plain u64 digits.
+        for (n, want) in [("0", Some(0)), ("-1", None), ("1.5", None), ("1e3", None)] {
+            let mut r = Reader::new(n);
+            assert_eq!(r.u64().unwrap(), want, "{n}");
+            r.end().unwrap();
+        }
+        let mut r = Reader::new("18446744073709551616");
+        assert_eq!(r.u64().unwrap(), None);
+        // Syntax errors, as `validate` reports them.
+        for bad in [
+            r#"{"a" 1}"#,
+            r#"{"a":1,}"#,
+            r#"{"a":1 "b":2}"#,
+            "{1:2}",
+            r#"{"a":1}x"#,
+        ] {
+            let mut r = Reader::new(bad);
+            let res = (|| {
+                assert!(r.begin_object()?);
+                while r.next_key()?.is_some() {
+                    r.value()?;
+                }
+                r.end()
+            })();
+            assert!(matches!(res, Err(Error::Json(_))), "{bad}");
+        }
+        // The depth limit of `validate`.
+        let deep = String::from("[").repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        let mut r = Reader::new(&deep);
+        let res = (|| -> Result<()> {
+            while r.begin_array()? {}
+            Ok(())
+        })();
+        assert!(res.is_err());
+    }
+
+    #[test]
+    fn compact_pair_takes_only_the_exact_form() {
+        let mut r = Reader::new(r#"[{"node":"n1","port":"main"},{"node":"n2","port":"x"}]"#);
+        assert!(r.begin_array().unwrap());
+        assert!(r.next_element().unwrap());
+        assert_eq!(r.compact_pair("node", "port"), Some(("n1", "main")));
+        assert!(r.next_element().unwrap());
+        assert_eq!(r.compact_pair("node", "port"), Some(("n2", "x")));
+        assert!(!r.next_element().unwrap());
+        r.end().unwrap();
+        for other in [
+            r#"{"node": "n1","port":"main"}"#,
+            r#"{"port":"main","node":"n1"}"#,
+            r#"{"node":"n\u0031","port":"main"}"#,
+            r#"{"node":"n1","port":"main","x":1}"#,
+            r#"{"node":1,"port":"main"}"#,
+            r#"{"node":"n1","port":"main""#,
+        ] {
+            let mut r = Reader::new(other);
+            assert_eq!(r.compact_pair("node", "port"), None, "{other}");
+            // Nothing consumed: the general path reads it from the start.
+            assert!(r.begin_object().is_ok(), "{other}");
+        }
+    }
+
+    #[test]
+    fn first_members_keeps_the_first_of_each_key() {
+        let obj = r#"{"a": 1, "\u0062": [2], "a": 3, "c": null}"#;
+        let [a, b, c, d] = first_members(obj, "x", ["a", "b", "c", "d"]).unwrap();
+        assert_eq!((a, b, c, d), (Some("1"), Some("[2]"), Some("null"), None));
+        assert_eq!(
+            first_members("[]", "x", ["a"]),
+            Err(Error::NotAnObject("x"))
+        );
+        assert!(matches!(
+            first_members("{} x", "x", ["a"]),
+            Err(Error::Json(_))
+        ));
+        assert!(matches!(
+            first_members("[", "x", ["a"]),
+            Err(Error::Json(_))
+        ));
     }
 }

@@ -47,7 +47,7 @@ pub const MAX_TIMEOUT_HOURS: u64 = 8760;
 /// Longest `timezone` kept, in bytes.
 pub const MAX_TIMEZONE_LEN: usize = 64;
 
-const MS_PER_HOUR: f64 = 3_600_000.0;
+const MS_PER_HOUR: u64 = 3_600_000;
 
 /// Why the wait action refused its parameters or could not suspend.
 /// Wrapped in [`Error::Wait`]. The messages of the parameter rules are
@@ -214,32 +214,139 @@ impl WaitParams<'_> {
     }
 }
 
-/// A member, with JSON `null` treated as absent (Prana reads params with
-/// `Map.get`, where a null value and a missing key are both `nil`).
-fn member<'a>(params: &'a str, key: &str) -> Result<Option<&'a str>> {
-    Ok(json::find_member(params, key)?.filter(|v| *v != "null"))
+/// A member's value, with JSON `null` treated as absent (Prana reads params
+/// with `Map.get`, where a null value and a missing key are both `nil`).
+fn non_null(raw: Option<&str>) -> Option<&str> {
+    raw.filter(|v| *v != "null")
 }
 
-/// A raw JSON value as a number, if it is one.
-fn number(raw: &str) -> Option<f64> {
-    if raw.starts_with(|c: char| c == '-' || c.is_ascii_digit()) {
-        raw.parse::<f64>().ok()
-    } else {
-        None
+/// A JSON number, from its (validated) text: sign, the digits before and
+/// after the point, and the exponent. Wait parameters are read as exact
+/// decimals, not `f64`: `1.005` seconds is 1 005 ms (as `f64`, 1 004), and a
+/// firmware needs no float parsing (~5 KiB of code and a 10 KiB table).
+struct Decimal<'a> {
+    negative: bool,
+    int: &'a [u8],
+    frac: &'a [u8],
+    exp: i64,
+}
+
+/// Exponents are clamped to this: with at most a few thousand digits, any
+/// larger one only decides between 0 and "too big", as this one does.
+const MAX_EXP: i64 = 100_000;
+
+impl<'a> Decimal<'a> {
+    /// `None` when `raw` is not a number (another JSON value).
+    fn parse(raw: &'a str) -> Option<Decimal<'a>> {
+        let b = raw.as_bytes();
+        let negative = b.first() == Some(&b'-');
+        let digits =
+            |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let int_start = usize::from(negative);
+        let int_end = digits(int_start);
+        if int_end == int_start {
+            return None;
+        }
+        let (frac_start, frac_end) = match b.get(int_end) {
+            Some(b'.') => (int_end + 1, digits(int_end + 1)),
+            _ => (int_end, int_end),
+        };
+        let mut exp = 0i64;
+        if let Some(b'e' | b'E') = b.get(frac_end) {
+            let mut i = frac_end + 1;
+            let sign = match b.get(i) {
+                Some(b'-') => -1,
+                Some(b'+') => 1,
+                _ => 1,
+            };
+            if matches!(b.get(i), Some(b'-' | b'+')) {
+                i += 1;
+            }
+            for &c in &b[i..] {
+                exp = (exp * 10 + i64::from(c - b'0')).min(MAX_EXP);
+            }
+            exp *= sign;
+        }
+        Some(Decimal {
+            negative,
+            int: &b[int_start..int_end],
+            frac: &b[frac_start..frac_end],
+            exp,
+        })
     }
-}
 
-/// `x` milliseconds as whole milliseconds (truncated; saturating for huge values).
-fn trunc_ms(x: f64) -> u64 {
-    // `as` truncates toward zero and saturates.
-    x as u64
+    fn is_zero(&self) -> bool {
+        self.int.iter().chain(self.frac).all(|&c| c == b'0')
+    }
+
+    /// `⌊|self| × m × 10^shift⌋`, saturating at `u64::MAX`, for a small `m`
+    /// (below 100); and whether a nonzero fraction was cut off.
+    fn scaled(&self, m: u64, shift: i64) -> (u64, bool) {
+        // The digits of `int` then `frac`; the point moves to `point`.
+        let digit = |i: usize| {
+            let c = if i < self.int.len() {
+                self.int[i]
+            } else {
+                self.frac[i - self.int.len()]
+            };
+            u64::from(c - b'0')
+        };
+        let len = self.int.len() + self.frac.len();
+        let point = self.int.len() as i64 + self.exp + shift;
+        // Whole part: the digits before the point, then zeros up to it.
+        let whole_digits = point.clamp(0, len as i64) as usize;
+        let mut whole = Some(0u64);
+        for i in 0..whole_digits {
+            whole = whole.and_then(|w| w.checked_mul(10)?.checked_add(digit(i)));
+        }
+        if whole != Some(0) {
+            for _ in whole_digits as i64..point.min(whole_digits as i64 + 20) {
+                whole = whole.and_then(|w| w.checked_mul(10));
+            }
+            if point > whole_digits as i64 + 20 {
+                whole = None;
+            }
+        }
+        // ⌊m × fraction⌋, carried from the last digit to the first (the
+        // zeros between the point and the first digit only shrink it).
+        let mut carry = 0u64;
+        let mut cut = false;
+        for i in (whole_digits..len).rev() {
+            let d = digit(i);
+            cut |= d != 0;
+            carry = (m * d + carry) / 10;
+        }
+        let leading_zeros = (-point).clamp(0, 2);
+        for _ in 0..leading_zeros {
+            carry /= 10;
+        }
+        let total = whole
+            .and_then(|w| w.checked_mul(m))
+            .and_then(|w| w.checked_add(carry))
+            .unwrap_or(u64::MAX);
+        (total, cut)
+    }
 }
 
 /// Validate wait parameters (a JSON object, already rendered) as of `now`
 /// (unix ms), in Prana's order of checks.
 pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
-    let params = json::validate_object(params, "wait params")?;
-    let mode = match member(params, "mode")? {
+    // One pass over the params finds each member (its first occurrence).
+    let [mode, duration, unit, schedule_at, timezone, timeout_hours, webhook_config] =
+        json::first_members(
+            params,
+            "wait params",
+            [
+                "mode",
+                "duration",
+                "unit",
+                "schedule_at",
+                "timezone",
+                "timeout_hours",
+                "webhook_config",
+            ],
+        )?;
+    let mode = match non_null(mode) {
         None => return Err(WaitError::ModeRequired.into()),
         Some(raw) => match json::plain_str(raw) {
             Some("interval") => WaitMode::Interval,
@@ -250,32 +357,34 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
     };
     match mode {
         WaitMode::Interval => {
-            let duration = member(params, "duration")?.ok_or(WaitError::DurationRequired)?;
-            let duration = number(duration)
-                .filter(|d| *d > 0.0)
+            let duration = non_null(duration).ok_or(WaitError::DurationRequired)?;
+            let duration = Decimal::parse(duration)
+                .filter(|d| !d.negative && !d.is_zero())
                 .ok_or(WaitError::DurationInvalid)?;
-            let factor = match json::find_member(params, "unit")? {
-                None => 1.0,
+            // The unit's milliseconds as m × 10^shift.
+            let (m, shift) = match unit {
+                None => (1, 0),
                 Some(raw) => match json::plain_str(raw) {
-                    Some("ms") => 1.0,
-                    Some("seconds") => 1_000.0,
-                    Some("minutes") => 60_000.0,
-                    Some("hours") => MS_PER_HOUR,
+                    Some("ms") => (1, 0),
+                    Some("seconds") => (1, 3),
+                    Some("minutes") => (6, 4),
+                    Some("hours") => (36, 5),
                     _ => return Err(WaitError::UnitInvalid.into()),
                 },
             };
-            let duration_ms = trunc_ms(duration * factor);
+            // Truncated to whole milliseconds, as Prana does.
+            let (duration_ms, _) = duration.scaled(m, shift);
             Ok(WaitParams::Interval {
                 duration_ms,
                 resume_at: now.saturating_add(duration_ms),
             })
         }
         WaitMode::Schedule => {
-            let raw = member(params, "schedule_at")?.ok_or(WaitError::ScheduleAtRequired)?;
+            let raw = non_null(schedule_at).ok_or(WaitError::ScheduleAtRequired)?;
             let at = json::plain_str(raw)
                 .and_then(time::parse_rfc3339)
                 .ok_or(WaitError::ScheduleAtInvalid)?;
-            let timezone = match member(params, "timezone")? {
+            let timezone = match non_null(timezone) {
                 None => "UTC",
                 Some(raw) => json::plain_str(raw)
                     .filter(|s| s.len() <= MAX_TIMEZONE_LEN)
@@ -290,19 +399,28 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
             })
         }
         WaitMode::Webhook => {
-            let hours = match json::find_member(params, "timeout_hours")? {
-                None => DEFAULT_TIMEOUT_HOURS as f64,
-                Some(raw) => number(raw)
-                    .filter(|h| *h > 0.0 && *h <= MAX_TIMEOUT_HOURS as f64)
-                    .ok_or(WaitError::TimeoutHoursInvalid)?,
+            // 0 < hours ≤ 8760, compared exactly.
+            let timeout_ms = match timeout_hours {
+                None => DEFAULT_TIMEOUT_HOURS * MS_PER_HOUR,
+                Some(raw) => {
+                    let hours = Decimal::parse(raw)
+                        .filter(|h| !h.negative && !h.is_zero())
+                        .ok_or(WaitError::TimeoutHoursInvalid)?;
+                    let (whole, cut) = hours.scaled(1, 0);
+                    if whole > MAX_TIMEOUT_HOURS || (whole == MAX_TIMEOUT_HOURS && cut) {
+                        return Err(WaitError::TimeoutHoursInvalid.into());
+                    }
+                    // hours × 3 600 000 = hours × 36 × 10^5, truncated.
+                    hours.scaled(36, 5).0
+                }
             };
-            let webhook_config = match member(params, "webhook_config")? {
+            let webhook_config = match non_null(webhook_config) {
                 None => "{}",
                 Some(raw) if raw.starts_with('{') => raw,
                 Some(_) => return Err(Error::NotAnObject("webhook_config")),
             };
             Ok(WaitParams::Webhook {
-                timeout_ms: trunc_ms(hours * MS_PER_HOUR),
+                timeout_ms,
                 webhook_config,
             })
         }

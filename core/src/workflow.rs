@@ -329,59 +329,9 @@ pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECT
     nodes: heapless::Vec<Node<'a>, N>,
     connections: heapless::Vec<Connection<'a>, C>,
     start: u16,
-}
-
-/// Whitespace skip for the array walk below (the value scanning itself is
-/// [`json::skip_value`]).
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
-        i += 1;
-    }
-    i
-}
-
-/// Call `f` with each raw element of the JSON array `arr` (already validated).
-fn for_each_element<'a>(
-    arr: &'a str,
-    mut f: impl FnMut(usize, &'a str) -> Result<()>,
-) -> Result<()> {
-    let b = arr.as_bytes();
-    let mut i = skip_ws(b, 0);
-    if b.get(i) != Some(&b'[') {
-        return Err(Error::Json("expected an array"));
-    }
-    i = skip_ws(b, i + 1);
-    if b.get(i) == Some(&b']') {
-        return Ok(());
-    }
-    let mut index = 0;
-    loop {
-        let end = json::skip_value(b, i)?;
-        f(index, &arr[i..end])?;
-        index += 1;
-        i = skip_ws(b, end);
-        match b.get(i) {
-            Some(b',') => i = skip_ws(b, i + 1),
-            Some(b']') => return Ok(()),
-            _ => return Err(Error::Json("expected ',' or ']'")),
-        }
-    }
-}
-
-/// The typed members of a node; `params` is taken raw with [`json::find_member`].
-#[derive(serde::Deserialize)]
-struct NodeFields<'a> {
-    key: &'a str,
-    #[serde(rename = "type")]
-    node_type: &'a str,
-}
-
-/// The members of a connection.
-#[derive(serde::Deserialize)]
-struct ConnectionFields<'a> {
-    from: &'a str,
-    to: &'a str,
-    port: Option<&'a str>,
+    /// Indices of the wait nodes in webhook mode, in node order: found once
+    /// here instead of searching each node's params on every executor call.
+    webhook_waits: heapless::Vec<u16, N>,
 }
 
 impl<'a> Workflow<'a> {
@@ -396,10 +346,16 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
     /// Parse and validate a definition with capacities `N` and `C`.
     pub fn parse_with_capacity(text: &'a str) -> Result<Self> {
         const { assert!(N <= u16::MAX as usize, "node capacity must fit in u16") };
-        let text = json::validate_object(text, "workflow")?;
+        // One pass checks the syntax and picks the members (a later duplicate
+        // wins); `nodes` and `connections` are then read once more, in order.
+        let mut r = json::Reader::new(text);
+        if !r.begin_object()? {
+            json::validate(text)?;
+            return Err(Error::NotAnObject("workflow"));
+        }
         let (mut id, mut nodes_raw, mut conns_raw, mut start_raw) = (None, None, None, None);
-        for m in json::members(text)? {
-            let (k, v) = m?;
+        while let Some(k) = r.next_key()? {
+            let v = r.value()?;
             match k {
                 "id" => id = Some(v),
                 "nodes" => nodes_raw = Some(v),
@@ -408,53 +364,68 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 _ => {}
             }
         }
+        r.end()?;
         let id = id.ok_or(WorkflowError::MissingField("id"))?;
         let id = json::plain_str(id).ok_or(WorkflowError::FieldType("id"))?;
         id::validate_part(Part::WorkflowId, id)?;
 
         let nodes_raw = nodes_raw.ok_or(WorkflowError::MissingField("nodes"))?;
-        if !nodes_raw.starts_with('[') {
+        let mut r = json::Reader::new(nodes_raw);
+        if !r.begin_array()? {
             return Err(WorkflowError::FieldType("nodes").into());
         }
         let mut nodes = heapless::Vec::<Node<'a>, N>::new();
-        for_each_element(nodes_raw, |index, raw| {
-            let node = parse_node(index, raw)?;
-            if nodes.iter().any(|n| n.key == node.key) {
+        let mut webhook_waits = heapless::Vec::<u16, N>::new();
+        // Keys are compared by hash first: every connection looks two up.
+        let mut hashes = [0u32; N];
+        let index_of = |nodes: &[Node<'_>], hashes: &[u32; N], key: &str| {
+            let h = key_hash(key);
+            (0..nodes.len()).find(|&i| hashes[i] == h && nodes[i].key == key)
+        };
+        while r.next_element()? {
+            let index = nodes.len();
+            let node = parse_node(index, &mut r)?;
+            if index_of(&nodes, &hashes, node.key).is_some() {
                 return Err(WorkflowError::DuplicateKey {
                     key: id::part_string(Part::NodeId, node.key)?,
                 }
                 .into());
             }
-            nodes.push(node).map_err(|_| Error::Capacity {
+            let too_many = |_| Error::Capacity {
                 what: "workflow nodes",
                 limit: N,
-            })
-        })?;
+            };
+            let webhook = node.is_webhook_wait();
+            let hash = key_hash(node.key);
+            nodes.push(node).map_err(too_many)?;
+            hashes[index] = hash;
+            if webhook {
+                // Cannot fail: there are no more of them than nodes. N fits u16.
+                let _ = webhook_waits.push(index as u16);
+            }
+        }
         if nodes.is_empty() {
             return Err(WorkflowError::NoNodes.into());
         }
 
-        let index_of = |key: &str| nodes.iter().position(|n| n.key == key);
+        let index_of = |key: &str| index_of(&nodes, &hashes, key);
         let mut connections = heapless::Vec::<Connection<'a>, C>::new();
         if let Some(raw) = conns_raw {
-            if !raw.starts_with('[') {
+            let mut r = json::Reader::new(raw);
+            if !r.begin_array()? {
                 return Err(WorkflowError::FieldType("connections").into());
             }
-            for_each_element(raw, |index, raw| {
-                let bad = || Error::from(WorkflowError::BadConnection { index });
-                if !raw.starts_with('{') {
-                    return Err(bad());
-                }
-                let (c, _): (ConnectionFields, usize) =
-                    serde_json_core::from_str(raw).map_err(|_| bad())?;
-                let port = c.port.unwrap_or(MAIN_PORT);
+            while r.next_element()? {
+                let index = connections.len();
+                let (from, port, to) = parse_connection(index, &mut r)?;
+                let port = port.unwrap_or(MAIN_PORT);
                 if !is_port_name(port) {
                     return Err(WorkflowError::BadPort { index }.into());
                 }
-                let from = index_of(c.from)
+                let from = index_of(from)
                     .ok_or(WorkflowError::DanglingConnection { index, end: "from" })?;
                 let to =
-                    index_of(c.to).ok_or(WorkflowError::DanglingConnection { index, end: "to" })?;
+                    index_of(to).ok_or(WorkflowError::DanglingConnection { index, end: "to" })?;
                 if nodes[from].is_wait() && !WAIT_PORTS.contains(&port) {
                     return Err(WorkflowError::UnknownPort {
                         index,
@@ -471,8 +442,8 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                     .map_err(|_| Error::Capacity {
                         what: "workflow connections",
                         limit: C,
-                    })
-            })?;
+                    })?;
+            }
         }
 
         // Kahn's algorithm: count incoming edges, peel off sources; whatever
@@ -506,6 +477,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             nodes,
             connections,
             start: start as u16,
+            webhook_waits,
         })
     }
 
@@ -570,23 +542,73 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
     /// The `wait` nodes in webhook mode: one resume URL each at execution
     /// start. The mode must be the literal string `"webhook"`.
     pub fn webhook_wait_nodes(&self) -> impl Iterator<Item = &Node<'a>> + '_ {
-        self.nodes.iter().filter(|n| n.is_webhook_wait())
+        self.webhook_waits
+            .iter()
+            .map(|&i| &self.nodes[usize::from(i)])
+    }
+
+    /// Indices of the wait nodes in webhook mode, in node order.
+    pub(crate) fn webhook_wait_indices(&self) -> &[u16] {
+        &self.webhook_waits
     }
 }
 
-fn parse_node(index: usize, raw: &str) -> Result<Node<'_>> {
+/// FNV-1a of a node key.
+fn key_hash(key: &str) -> u32 {
+    key.bytes().fold(0x811c_9dc5, |h, b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Keep the first value of a member; a second one is an error.
+fn set_once<V>(slot: &mut Option<V>, v: V) -> core::result::Result<(), ()> {
+    match slot {
+        Some(_) => Err(()),
+        None => {
+            *slot = Some(v);
+            Ok(())
+        }
+    }
+}
+
+/// A string member's text between its quotes (escapes are left as they
+/// are: keys, types and ports refuse a `\`).
+fn read_str<'a>(r: &mut json::Reader<'a>) -> Option<&'a str> {
+    let raw = r.string().ok()??;
+    Some(&raw[1..raw.len() - 1])
+}
+
+/// One element of `nodes` (already checked as JSON): `key` and `type` are
+/// required strings, each once; `params` is the first one, raw.
+fn parse_node<'a>(index: usize, r: &mut json::Reader<'a>) -> Result<Node<'a>> {
     let bad = || Error::from(WorkflowError::BadNode { index });
-    if !raw.starts_with('{') {
+    if !r.begin_object()? {
+        r.value()?;
         return Err(bad());
     }
-    let (f, _): (NodeFields, usize) = serde_json_core::from_str(raw).map_err(|_| bad())?;
-    if id::validate_part(Part::NodeId, f.key).is_err() {
+    let (mut key, mut node_type, mut params) = (None, None, None);
+    while let Some(k) = r.next_key()? {
+        match k {
+            "key" => set_once(&mut key, read_str(r).ok_or_else(bad)?).map_err(|_| bad())?,
+            "type" => {
+                set_once(&mut node_type, read_str(r).ok_or_else(bad)?).map_err(|_| bad())?;
+            }
+            "params" if params.is_none() => params = Some(r.value()?),
+            _ => {
+                r.value()?;
+            }
+        }
+    }
+    let (Some(key), Some(node_type)) = (key, node_type) else {
+        return Err(bad());
+    };
+    if id::validate_part(Part::NodeId, key).is_err() {
         return Err(WorkflowError::BadKey { index }.into());
     }
-    if !is_type_name(f.node_type) {
+    if !is_type_name(node_type) {
         return Err(WorkflowError::BadType { index }.into());
     }
-    let params = match json::find_member(raw, "params")? {
+    let params = match params {
         None | Some("null") => "{}",
         Some(p) if p.starts_with('{') => p,
         Some(_) => return Err(WorkflowError::BadParams { index }.into()),
@@ -598,10 +620,49 @@ fn parse_node(index: usize, raw: &str) -> Result<Node<'_>> {
         });
     }
     Ok(Node {
-        key: f.key,
-        node_type: f.node_type,
+        key,
+        node_type,
         params,
     })
+}
+
+/// One element of `connections` (already checked as JSON): `from` and `to`
+/// are required strings, `port` an optional string (`null` = absent); each
+/// at most once.
+fn parse_connection<'a>(
+    index: usize,
+    r: &mut json::Reader<'a>,
+) -> Result<(&'a str, Option<&'a str>, &'a str)> {
+    let bad = || Error::from(WorkflowError::BadConnection { index });
+    if !r.begin_object()? {
+        r.value()?;
+        return Err(bad());
+    }
+    let (mut from, mut port, mut to) = (None, None, None);
+    while let Some(k) = r.next_key()? {
+        let slot = match k {
+            "from" => &mut from,
+            "to" => &mut to,
+            "port" => {
+                let p = if r.null()? {
+                    None
+                } else {
+                    Some(read_str(r).ok_or_else(bad)?)
+                };
+                set_once(&mut port, p).map_err(|_| bad())?;
+                continue;
+            }
+            _ => {
+                r.value()?;
+                continue;
+            }
+        };
+        set_once(slot, read_str(r).ok_or_else(bad)?).map_err(|_| bad())?;
+    }
+    match (from, to) {
+        (Some(from), Some(to)) => Ok((from, port.flatten(), to)),
+        _ => Err(bad()),
+    }
 }
 
 fn check_acyclic<const N: usize>(

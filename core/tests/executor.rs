@@ -1145,3 +1145,52 @@ mod workflow_validation {
         assert_eq!(w.wait_nodes().count(), 0);
     }
 }
+
+/// A state's JSON loads the same whatever its layout: whitespace, member
+/// order and members the reader does not know do not matter (only the
+/// exact form `to_json` writes takes the reader's fast path).
+#[test]
+fn state_json_in_other_layouts_loads_the_same() {
+    let wf = Workflow::parse(APPROVAL).unwrap();
+    let mut state = start(&wf, "e20", 21);
+    executor::run(
+        &wf,
+        &mut state,
+        &mut Demo::default(),
+        r#"{"amount": 10}"#,
+        T0,
+    )
+    .unwrap();
+    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    let n = state.to_json(&mut buf).unwrap();
+    let text = std::str::from_utf8(&buf[..n]).unwrap().to_string();
+    assert!(
+        text.contains(r#"{"node":"trigger","port":"main"}"#),
+        "{text}"
+    );
+
+    let spaced = text
+        .replace(r#"{"node":"#, "{ \"node\" :\n ")
+        .replace(r#"","port":""#, "\" , \"port\": \"")
+        .replace("},{", "},\n\t{")
+        .replace(r#""registrations":["#, "\"registrations\" : [ ")
+        .replace(r#","status":"#, ", \"status\" : ");
+    let (head, output) = text.split_once(r#","output":"#).unwrap();
+    let reordered = format!(
+        r#"{{"output":{},{}}}"#,
+        &output[..output.len() - 1],
+        &head[1..]
+    );
+    let extra = text
+        .replacen('{', r#"{"note":{"x":[1,{"y":null}]},"#, 1)
+        .replace(r#"{"node":"#, r#"{"seen":true,"node":"#)
+        .replace(r#","created_at":"#, r#","n":-1.5e3,"created_at":"#);
+    for variant in [spaced, reordered, extra] {
+        assert_ne!(variant, text);
+        let back: ExecutionState = ExecutionState::from_json(variant.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}: {variant}"));
+        assert_eq!(back, state, "{variant}");
+        let m = back.to_json(&mut buf).unwrap();
+        assert_eq!(std::str::from_utf8(&buf[..m]).unwrap(), text);
+    }
+}

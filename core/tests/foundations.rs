@@ -278,9 +278,31 @@ fn malformed_base_urls() {
         ("https://gw.example.com/pré", Error::BaseUrlCharacter),
         ("https://gw.example.com/a%20b", Error::BaseUrlCharacter),
         ("https://gw_x.example.com", Error::BaseUrlCharacter),
+        // Only one trailing `/` is trimmed; any other empty segment is refused.
+        ("https://gw.example.com//", Error::BaseUrlEmptySegment),
+        ("https://gw.example.com//hooks", Error::BaseUrlEmptySegment),
+        ("https://gw.example.com/a//b", Error::BaseUrlEmptySegment),
+        ("https://gw.example.com/hooks//", Error::BaseUrlEmptySegment),
+        (
+            "https://gw.example.com/hooks///",
+            Error::BaseUrlEmptySegment,
+        ),
+        ("http://h:8080///", Error::BaseUrlEmptySegment),
+        // The two inputs the base_url fuzzer found (fuzz_regressions/base_url/crash-*).
+        ("httP://Aw//", Error::BaseUrlEmptySegment),
+        ("httP://www/wwh@wwttP:////", Error::BaseUrlEmptySegment),
+        // A bad character is reported before an empty segment.
+        ("https://h//a b", Error::BaseUrlCharacter),
     ];
     for (input, want) in cases {
         assert_eq!(BaseUrl::parse(input).unwrap_err(), want, "{input:?}");
+    }
+    assert_eq!(Error::BaseUrlEmptySegment.code(), "base_url_empty_segment");
+    // One trailing `/` is still fine, and normalizing is a fixed point.
+    for ok in ["https://h/", "https://h/a/", "https://h/a/b/", "https://h"] {
+        let base = BaseUrl::parse(ok).unwrap();
+        assert_eq!(BaseUrl::parse(base.as_str()).unwrap(), base, "{ok:?}");
+        assert!(!base.as_str().ends_with('/'), "{ok:?}");
     }
     let too_long = format!("https://h/{}", "p".repeat(300));
     assert_eq!(
@@ -377,6 +399,220 @@ fn malformed_targets_each_get_their_error() {
     }
     // The good one parses.
     assert!(base.parse_target(&r(good)).is_ok());
+}
+
+/// The parsing rules as first written (before the single-pass, table-driven
+/// versions): the differential tests below hold the library to exactly the
+/// same results and errors, error precedence included.
+mod reference {
+    use prana_webhook_core::id::{is_id_byte, MAX_PART_LEN, MAX_RESUME_ID_LEN, PREFIX, RANDOM_LEN};
+    use prana_webhook_core::url::{Route, Target};
+    use prana_webhook_core::Error;
+
+    const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
+
+    pub fn validate_resume_id(s: &str) -> Result<(), Error> {
+        if s.is_empty() {
+            return Err(Error::EmptyId);
+        }
+        if s.len() > MAX_RESUME_ID_LEN {
+            return Err(Error::IdTooLong {
+                len: s.len(),
+                max: MAX_RESUME_ID_LEN,
+            });
+        }
+        if let Some(at) = s.bytes().position(|b| !is_id_byte(b)) {
+            return Err(Error::IdBadCharacter { at });
+        }
+        let Some(rest) = s.strip_prefix(PREFIX) else {
+            return Err(Error::MissingPrefix);
+        };
+        if rest.len() < RANDOM_LEN + 1 || rest.as_bytes()[rest.len() - RANDOM_LEN - 1] != b'_' {
+            return Err(Error::BadRandomTail);
+        }
+        let (middle, tail) = rest.split_at(rest.len() - RANDOM_LEN - 1);
+        let tail = &tail.as_bytes()[1..];
+        if !(tail.len() == RANDOM_LEN
+            && matches!(tail[0], b'0'..=b'7')
+            && tail.iter().all(|b| CROCKFORD.contains(b)))
+        {
+            return Err(Error::BadRandomTail);
+        }
+        let splits = middle.bytes().enumerate().any(|(i, b)| {
+            b == b'_'
+                && (1..=MAX_PART_LEN).contains(&i)
+                && (1..=MAX_PART_LEN).contains(&(middle.len() - i - 1))
+        });
+        if splits {
+            Ok(())
+        } else {
+            Err(Error::MalformedResumeId)
+        }
+    }
+
+    fn split_scheme(s: &str) -> Option<&str> {
+        ["https://", "http://"].into_iter().find_map(|p| {
+            let head = s.get(..p.len())?;
+            head.eq_ignore_ascii_case(p).then(|| &s[p.len()..])
+        })
+    }
+
+    pub fn parse_target_under<'a>(prefix: &str, target: &'a str) -> Result<Target<'a>, Error> {
+        let path_and_query = if target.starts_with('/') {
+            target
+        } else if let Some(rest) = split_scheme(target) {
+            match rest.find(['/', '?', '#']) {
+                Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
+                _ => return Err(Error::NotWebhookPath),
+            }
+        } else {
+            return Err(Error::MalformedTarget);
+        };
+        if path_and_query.contains('#') {
+            return Err(Error::MalformedTarget);
+        }
+        let (path, query) = match path_and_query.split_once('?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (path_and_query, None),
+        };
+        if path.contains('%') {
+            return Err(Error::PercentEncoded);
+        }
+        let rest = path
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_prefix("/webhook/workflow/"))
+            .ok_or(Error::NotWebhookPath)?;
+        let (kind, after_kind) = match rest.split_once('/') {
+            Some((k, a)) => (k, Some(a)),
+            None => (rest, None),
+        };
+        if kind != "trigger" && kind != "resume" {
+            return Err(Error::UnknownKind);
+        }
+        let after_kind = after_kind.unwrap_or("");
+        let (id, extra) = match after_kind.split_once('/') {
+            Some((i, e)) => (i, Some(e)),
+            None => (after_kind, None),
+        };
+        if id.is_empty() {
+            return Err(Error::EmptyId);
+        }
+        if extra.is_some() {
+            return Err(Error::ExtraSegments);
+        }
+        let route = if kind == "trigger" {
+            if id.len() > MAX_PART_LEN {
+                return Err(Error::IdTooLong {
+                    len: id.len(),
+                    max: MAX_PART_LEN,
+                });
+            }
+            if let Some(at) = id.bytes().position(|b| !is_id_byte(b)) {
+                return Err(Error::IdBadCharacter { at });
+            }
+            Route::Trigger { workflow_id: id }
+        } else {
+            validate_resume_id(id)?;
+            Route::Resume { resume_id: id }
+        };
+        Ok(Target { route, query })
+    }
+}
+
+/// Every single-character edit (replace, insert, delete) of `s` with
+/// characters that matter to the parsers.
+fn edits(s: &str) -> Vec<String> {
+    const CHARS: [char; 16] = [
+        '/', '?', '#', '%', '_', '-', 'a', 'A', '7', '8', 'i', 'u', '.', ' ', '&', 'é',
+    ];
+    let at: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+    let mut out = vec![s.to_owned()];
+    for (n, &i) in at.iter().enumerate() {
+        let next = at.get(n + 1).copied();
+        if let Some(j) = next {
+            out.push(format!("{}{}", &s[..i], &s[j..]));
+        }
+        for c in CHARS {
+            out.push(format!("{}{c}{}", &s[..i], &s[i..]));
+            if let Some(j) = next {
+                out.push(format!("{}{c}{}", &s[..i], &s[j..]));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn resume_id_validation_matches_the_reference() {
+    let tail = "0123456789abcdefghjkmnpqrs";
+    let mut ids = vec![
+        String::new(),
+        format!("webhook_e_n_{tail}"),
+        format!("webhook_exec_7f3a9c_wait_approval_{tail}"),
+        format!("webhook_{}_{}_{tail}", "e".repeat(64), "n".repeat(64)),
+        format!("webhook_{}_{}_{tail}", "e".repeat(65), "n".repeat(63)),
+        format!("webhook_{}_{}_{tail}", "e".repeat(63), "n".repeat(65)),
+        format!("webhook_a_b_c_{tail}"),
+        format!("webhook___{tail}"),
+        format!("webhook_{tail}"),
+        "webhook_".into(),
+        tail.into(),
+    ];
+    ids.push("x".repeat(165));
+    let mut checked = 0;
+    for id in &ids {
+        let variants = if cfg!(miri) {
+            vec![id.clone()]
+        } else {
+            edits(id)
+        };
+        for v in variants {
+            assert_eq!(
+                id::validate_resume_id(&v),
+                reference::validate_resume_id(&v),
+                "{v:?}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= ids.len());
+}
+
+#[test]
+fn target_parsing_matches_the_reference() {
+    let good = "webhook_exec_7f3a9c_wait_approval_0123456789abcdefghjkmnpqrs";
+    let prefixes = ["", "/hooks", "/a/b", "/h?x", "/h#x", "/h%x", "hooks"];
+    let mut targets = Vec::new();
+    for p in prefixes {
+        for tail in [
+            format!("resume/{good}"),
+            format!("resume/{good}?sig=k1.abc&x=1"),
+            "trigger/wf-1".to_owned(),
+            "trigger/wf-1?a=b#c".to_owned(),
+        ] {
+            targets.push(format!("{p}/webhook/workflow/{tail}"));
+            targets.push(format!("hTTps://gw.example.com{p}/webhook/workflow/{tail}"));
+        }
+    }
+    let mut checked = 0;
+    for t in &targets {
+        let variants = if cfg!(miri) {
+            vec![t.clone()]
+        } else {
+            edits(t)
+        };
+        for v in variants {
+            for p in prefixes {
+                assert_eq!(
+                    prana_webhook_core::url::parse_target_under(p, &v),
+                    reference::parse_target_under(p, &v),
+                    "prefix {p:?}, target {v:?}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= targets.len() * prefixes.len());
 }
 
 // ---------------- registrations ----------------

@@ -392,3 +392,94 @@ fn timers_suspend_without_touching_registrations() {
     assert!(matches!(&out.suspension, Suspension::Schedule { timezone, .. } if timezone == "UTC"));
     assert_eq!(ctx.registration("w").unwrap().status, Status::Pending);
 }
+
+/// `duration` and `timeout_hours` are exact decimals, not `f64`: what `f64`
+/// would round (1.005 s = 1004.999… ms) comes out exact, exponents work,
+/// huge values saturate, and the limits compare exactly.
+#[test]
+fn numbers_are_exact_decimals() {
+    let interval =
+        |members: &str| match wait::parse(&format!(r#"{{"mode": "interval", {members}}}"#), NOW) {
+            Ok(WaitParams::Interval { duration_ms, .. }) => duration_ms,
+            other => panic!("{members}: {other:?}"),
+        };
+    for (members, ms) in [
+        (r#""duration": 1.005, "unit": "seconds""#, 1005),
+        (r#""duration": 4.35, "unit": "minutes""#, 261_000),
+        (r#""duration": 0.29, "unit": "hours""#, 1_044_000),
+        (r#""duration": 9007199254740993"#, 9_007_199_254_740_993),
+        (r#""duration": 2.5E+1, "unit": "seconds""#, 25_000),
+        (r#""duration": 1500e-3, "unit": "seconds""#, 1500),
+        (r#""duration": 0.001"#, 0),
+        (r#""duration": 1e-400"#, 0),
+        (r#""duration": 1e400"#, u64::MAX),
+        (r#""duration": 18446744073709551616"#, u64::MAX),
+    ] {
+        assert_eq!(interval(members), ms, "{members}");
+    }
+    for d in ["-0", "0e5", "-1e-400", "0.000"] {
+        let p = format!(r#"{{"mode": "interval", "duration": {d}}}"#);
+        assert_refused(
+            &p,
+            WaitError::DurationInvalid,
+            "duration must be a positive number",
+        );
+    }
+
+    let webhook = |h: &str| match wait::parse(
+        &format!(r#"{{"mode": "webhook", "timeout_hours": {h}}}"#),
+        NOW,
+    ) {
+        Ok(WaitParams::Webhook { timeout_ms, .. }) => timeout_ms,
+        other => panic!("{h}: {other:?}"),
+    };
+    // 0.0005 h is what the gateway tests use: 1.8 s.
+    for (h, ms) in [
+        ("0.0005", 1800),
+        ("1e3", 1000 * HOUR_MS),
+        ("8.76e3", 8760 * HOUR_MS),
+        ("8760.000", 8760 * HOUR_MS),
+        ("4.35", 15_660_000),
+        ("1e-9", 0),
+    ] {
+        assert_eq!(webhook(h), ms, "{h}");
+    }
+    let msg = "timeout_hours must be a positive number between 1 and 8760 (1 year)";
+    for h in ["8760.0000000000001", "8.7600001e3", "1e400", "-0", "0e-3"] {
+        let p = format!(r#"{{"mode": "webhook", "timeout_hours": {h}}}"#);
+        assert_refused(&p, WaitError::TimeoutHoursInvalid, msg);
+    }
+}
+
+/// Members are looked up once, in one pass: the first occurrence counts
+/// (a `null` first one too), keys are compared decoded, and the whole
+/// object is checked.
+#[test]
+fn params_are_read_in_one_pass() {
+    let p = r#"{"mode": "interval", "duration": 7, "duration": 9, "unit": "seconds"}"#;
+    assert!(matches!(
+        wait::parse(p, NOW),
+        Ok(WaitParams::Interval {
+            duration_ms: 7000,
+            ..
+        })
+    ));
+    let p = r#"{"mode": "interval", "duration": null, "duration": 9}"#;
+    assert_refused(p, WaitError::DurationRequired, "duration is required");
+    let p = r#"{"mod\u0065": "interval", "dur\u0061tion": 2}"#;
+    assert!(matches!(
+        wait::parse(p, NOW),
+        Ok(WaitParams::Interval { duration_ms: 2, .. })
+    ));
+    for bad in [
+        r#"{"mode": "webhook""#,
+        r#"{"mode": "webhook"} x"#,
+        r#"{"mode": 01}"#,
+    ] {
+        assert!(
+            matches!(wait::parse(bad, NOW), Err(Error::Json(_))),
+            "{bad}"
+        );
+    }
+    assert_eq!(wait::parse("[]", NOW).unwrap_err().code(), "not_an_object");
+}

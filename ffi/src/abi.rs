@@ -27,6 +27,9 @@ impl Fail {
         }
     }
 
+    // Failures are rare: `#[cold]` keeps their message formatting out of
+    // the hot path of every call.
+    #[cold]
     pub(crate) fn null(what: &str) -> Fail {
         Fail::new(
             prana_status::PRANA_STATUS_NULL_ARGUMENT,
@@ -76,11 +79,24 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     format!("internal error: the library panicked: {what}")
 }
 
+/// Empty the thread's last error. Runs at the start of every call, and the
+/// message is almost always empty already (the previous call succeeded), so
+/// this only tests the length: no `String` is built or dropped.
+fn clear_last_error() {
+    let _ = LAST_ERROR.try_with(|slot| {
+        if let Ok(mut s) = slot.try_borrow_mut() {
+            if !s.is_empty() {
+                s.clear();
+            }
+        }
+    });
+}
+
 /// Run a function body behind the panic boundary: clear the thread's last
 /// error, run `body`, record the detail of a failure, and turn a panic into
 /// `PRANA_STATUS_PANIC`.
 pub(crate) fn guard<F: FnOnce() -> FfiResult>(body: F) -> prana_status {
-    set_last_error(String::new());
+    clear_last_error();
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => prana_status::PRANA_STATUS_OK,
         Ok(Err(fail)) => {
@@ -107,6 +123,11 @@ pub(crate) fn last_error() -> String {
         .unwrap_or_default()
 }
 
+#[cold]
+fn too_large(what: &str, len: usize) -> Fail {
+    Fail::invalid(format!("{what}: length {len} is too large"))
+}
+
 /// Borrow `len` bytes at `ptr`. NULL is accepted only with `len == 0` (empty).
 pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a [u8]> {
     if ptr.is_null() {
@@ -117,7 +138,7 @@ pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a
         };
     }
     if len > isize::MAX as usize {
-        return Err(Fail::invalid(format!("{what}: length {len} is too large")));
+        return Err(too_large(what, len));
     }
     // SAFETY: `ptr` is non-NULL and the caller promises (header contract) that
     // it points to `len` readable bytes that stay unchanged during the call;
@@ -125,10 +146,45 @@ pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 
+/// Whether every byte is in `0x01..=0x7F`: ASCII (so valid UTF-8) without
+/// NUL, which is nearly all text a host passes; one pass instead of a UTF-8
+/// check and a NUL search. `x | (x - 1)` has its high bit set exactly for
+/// 0x00 (giving 0xFF) and for bytes >= 0x80. Eight bytes at a time: in a
+/// word a borrow crosses into the next byte only from a 0x00 byte, which is
+/// flagged itself, so the word test is exact.
+fn is_ascii_without_nul(b: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+    fn flags(w: &[u8]) -> u64 {
+        let w = u64::from_ne_bytes(w.try_into().unwrap_or([0; 8]));
+        w | w.wrapping_sub(ONES)
+    }
+    if b.len() < 8 {
+        return b.iter().fold(0u8, |acc, &c| acc | c | c.wrapping_sub(1)) < 0x80;
+    }
+    // The last 8 bytes cover the remainder of the 8-byte chunks (testing
+    // some bytes twice is harmless).
+    let last = flags(&b[b.len() - 8..]);
+    b.chunks_exact(8).fold(last, |acc, w| acc | flags(w)) & HIGH == 0
+}
+
 /// Borrow `len` bytes at `ptr` as text: UTF-8, without NUL bytes.
 /// NULL is accepted only with `len == 0` (the empty string).
 pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<&'a str> {
     let b = bytes(ptr.cast::<u8>(), len, what)?;
+    if is_ascii_without_nul(b) {
+        // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
+        return Ok(unsafe { core::str::from_utf8_unchecked(b) });
+    }
+    text_checked(b, what)
+}
+
+/// Non-ASCII text or a bad byte: the full checks, in the documented order
+/// (UTF-8 first, then NUL), with the offending offset. Out of line, so the
+/// common case above stays small.
+#[cold]
+#[inline(never)]
+fn text_checked<'a>(b: &'a [u8], what: &str) -> FfiResult<&'a str> {
     let s = core::str::from_utf8(b).map_err(|e| {
         Fail::new(
             prana_status::PRANA_STATUS_INVALID_UTF8,
@@ -174,6 +230,22 @@ impl<T> Out<T> {
         // read the (possibly uninitialized) old value.
         unsafe { self.0.as_ptr().write(value) }
     }
+
+    /// Store `init`, then let `fill` complete the value in place, for the
+    /// result structs of a few hundred bytes to 7 KiB: building one on the
+    /// stack and copying it out costs a `memcpy` of the whole struct (it was
+    /// half the time of `prana_decide_resume`). Call it once nothing can fail:
+    /// outputs are written only on success (so `fill` only sets fields).
+    pub(crate) fn write_with(self, init: T, fill: impl FnOnce(&mut T)) {
+        let p = self.0.as_ptr();
+        // SAFETY: as in `write`; once `init` is stored the slot holds a
+        // valid `T`, and the header forbids the caller to touch it during
+        // the call, so this is the only reference to it.
+        unsafe {
+            p.write(init);
+            fill(&mut *p);
+        }
+    }
 }
 
 /// A caller string buffer `(buf, len)` with its `out_len`.
@@ -202,35 +274,109 @@ impl StrOut {
         Ok(StrOut { buf, len, out_len })
     }
 
+    /// Whether `text_len` bytes and a NUL fit.
+    pub(crate) fn fits(&self, text_len: usize) -> bool {
+        text_len < self.len
+    }
+
+    /// Report the size `text_len` needs (NUL included) in `*out_len`, the
+    /// one thing a `BUFFER_TOO_SMALL` failure writes.
+    pub(crate) fn report_needed(&self, text_len: usize) -> usize {
+        let needed = text_len.saturating_add(1);
+        // SAFETY: out_len is a checked non-NULL pointer (see `Out::write`).
+        unsafe { self.out_len.0.as_ptr().write(needed) };
+        needed
+    }
+
+    /// The buffer's length, for messages.
+    pub(crate) fn capacity(&self) -> usize {
+        self.len
+    }
+
     /// Fail with `BUFFER_TOO_SMALL` unless `text_len` bytes and a NUL fit.
     /// Lets a function check before it changes any state.
     pub(crate) fn check_fits(&self, text_len: usize) -> FfiResult {
-        let needed = text_len.saturating_add(1);
-        if needed > self.len {
-            // SAFETY: out_len is a checked non-NULL pointer (see `Out::write`).
-            unsafe { self.out_len.0.as_ptr().write(needed) };
-            return Err(Fail::new(
-                prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
-                format!(
-                    "output buffer holds {} bytes; {needed} are needed (including the NUL)",
-                    self.len
-                ),
-            ));
+        if self.fits(text_len) {
+            return Ok(());
         }
-        Ok(())
+        let needed = self.report_needed(text_len);
+        Err(Fail::new(
+            prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
+            format!(
+                "output buffer holds {} bytes; {needed} are needed (including the NUL)",
+                self.len
+            ),
+        ))
     }
 
     /// Write `s` and its NUL, or fail with `BUFFER_TOO_SMALL`.
     pub(crate) fn write(self, s: &str) -> FfiResult {
-        self.check_fits(s.len())?;
-        // SAFETY: `buf` is non-NULL (len >= 1 here) and the caller promises it
-        // is writable for `len` bytes; `s.len() + 1 <= len` was checked, and
-        // `s` (Rust memory) cannot overlap a caller buffer we only write.
-        unsafe {
-            core::ptr::copy_nonoverlapping(s.as_ptr(), self.buf.cast::<u8>(), s.len());
-            self.buf.add(s.len()).write(0);
+        self.write_parts(&[s])
+    }
+
+    /// Write the concatenation of `parts` and a NUL, or fail with
+    /// `BUFFER_TOO_SMALL`: text assembled from pieces goes straight into the
+    /// caller's buffer, without a temporary.
+    pub(crate) fn write_parts(self, parts: &[&str]) -> FfiResult {
+        let total = parts.iter().fold(0usize, |n, p| n.saturating_add(p.len()));
+        self.check_fits(total)?;
+        let mut at = self.buf.cast::<u8>();
+        for p in parts {
+            // SAFETY: `buf` is non-NULL (len >= 1 here) and the caller
+            // promises it is writable for `len` bytes; the parts add up to
+            // `total` and `total + 1 <= len` was checked, so every copy and
+            // the NUL stay inside. The parts are Rust memory (copies or the
+            // library's own text), never the caller's output buffer.
+            unsafe {
+                core::ptr::copy_nonoverlapping(p.as_ptr(), at, p.len());
+                at = at.add(p.len());
+            }
         }
-        self.out_len.write(s.len());
+        // SAFETY: `at` is `buf + total`, inside the buffer (see above).
+        unsafe { at.write(0) };
+        self.out_len.write(total);
+        Ok(())
+    }
+
+    /// Write text that `fill` serializes into a byte buffer (returning its
+    /// length; at most `max_len` bytes, UTF-8 without NUL, such as JSON).
+    ///
+    /// A caller buffer of at least `max_len + 1` bytes (the documented
+    /// `..._BUF_SIZE`) is filled in place: no temporary, no copy. A smaller
+    /// one (a size query, or an exact size from an earlier query) gets a
+    /// temporary first, so it stays untouched when the text does not fit.
+    /// `fill` must not fail with `max_len` bytes (the core's serializers
+    /// guarantee it); if it did in place, the buffer could hold a prefix.
+    pub(crate) fn write_serialized(
+        self,
+        max_len: usize,
+        fill: impl FnOnce(&mut [u8]) -> prana_webhook_core::Result<usize>,
+    ) -> FfiResult {
+        if !self.fits(max_len) {
+            let mut tmp = vec![0u8; max_len];
+            let n = fill(&mut tmp)?;
+            let s = core::str::from_utf8(&tmp[..n])
+                .map_err(|_| Fail::invalid("serialized text is not UTF-8"))?;
+            return self.write(s);
+        }
+        // SAFETY: `buf` is non-NULL (len > max_len >= 0) and the caller
+        // promises `len` writable bytes that nothing else accesses during the
+        // call; `len <= isize::MAX` was checked in `new`. The slice leaves
+        // the last byte for the NUL. Bytes are plain data: C memory holds no
+        // invalid `u8`, and `fill` only writes before anything is read back.
+        let dst = unsafe { core::slice::from_raw_parts_mut(self.buf.cast::<u8>(), self.len - 1) };
+        let n = fill(dst)?;
+        // A serializer cannot report more than it was given; checked because
+        // the NUL goes at `n`.
+        assert!(
+            n < self.len,
+            "serializer reported {n} bytes for a buffer of {}",
+            dst.len()
+        );
+        debug_assert!(core::str::from_utf8(&dst[..n]).is_ok_and(|s| !s.contains('\0')));
+        // SAFETY: `n < len` (just checked), so `buf + n` is inside the buffer.
+        unsafe { self.buf.add(n).write(0) };
+        self.out_len.write(n);
         Ok(())
     }
 }
@@ -254,6 +400,21 @@ pub(crate) fn copy_to_array<const N: usize>(s: &str, out: &mut [c_char; N]) -> u
 /// Move a value to the heap and hand its pointer out as a handle.
 pub(crate) fn into_handle<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))
+}
+
+/// Make a handle from a large value that `make` returns, wrapped by `wrap`
+/// (the handle struct around the core type): the heap slot is allocated
+/// first and the value moved into it straight from the core's `Result`.
+/// (`into_handle(Wrapper { value: make()? })` copies it twice more, through
+/// the stack: 2 x 15 KiB for an execution state.) Freed by [`free_handle`].
+pub(crate) fn try_into_handle<T, U>(
+    make: impl FnOnce() -> prana_webhook_core::Result<U>,
+    wrap: impl FnOnce(U) -> T,
+) -> FfiResult<*mut T> {
+    let mut slot = Box::new(core::mem::MaybeUninit::<T>::uninit());
+    slot.write(wrap(make()?));
+    // The slot is initialized; `MaybeUninit<T>` has the layout of `T`.
+    Ok(Box::into_raw(slot).cast::<T>())
 }
 
 /// Free a handle made by [`into_handle`]; NULL is a no-op.
@@ -294,6 +455,67 @@ mod tests {
         let nul = b"a\0b";
         let e = text(nul.as_ptr().cast(), 3, "x").unwrap_err();
         assert_eq!(e.status, prana_status::PRANA_STATUS_EMBEDDED_NUL);
+    }
+
+    #[test]
+    fn ascii_check_flags_exactly_nul_and_high_bytes() {
+        for len in 0..40 {
+            for at in 0..len {
+                for bad in [0x00u8, 0x80, 0xC3, 0xFF] {
+                    let mut b = vec![b'a'; len];
+                    b[at] = bad;
+                    assert!(!is_ascii_without_nul(&b), "len {len} at {at} byte {bad:#x}");
+                }
+                let mut b = vec![0x7Fu8; len];
+                b[at] = 0x01;
+                assert!(is_ascii_without_nul(&b));
+            }
+            assert!(is_ascii_without_nul(&vec![b'z'; len]));
+        }
+    }
+
+    #[test]
+    fn text_non_ascii_and_errors_keep_their_order() {
+        let e = "é".as_bytes();
+        assert_eq!(text(e.as_ptr().cast(), e.len(), "x").unwrap(), "é");
+        // UTF-8 is checked before NUL.
+        let both = b"a\0\xff";
+        let e = text(both.as_ptr().cast(), 3, "x").unwrap_err();
+        assert_eq!(e.status, prana_status::PRANA_STATUS_INVALID_UTF8);
+        let nul = "é\0".as_bytes();
+        let e = text(nul.as_ptr().cast(), nul.len(), "x").unwrap_err();
+        assert_eq!(e.status, prana_status::PRANA_STATUS_EMBEDDED_NUL);
+        assert_eq!(e.message, "x contains a NUL byte at byte 2");
+    }
+
+    #[test]
+    fn serialized_text_in_place_or_through_a_temporary() {
+        let fill = |b: &mut [u8]| -> prana_webhook_core::Result<usize> {
+            b[..5].copy_from_slice(b"{\"a\"}");
+            Ok(5)
+        };
+        // Large enough for the maximum (8): written in place, into memory C
+        // left uninitialized.
+        let mut big = core::mem::MaybeUninit::<[c_char; 9]>::uninit();
+        let mut n = 0usize;
+        let out = StrOut::new(big.as_mut_ptr().cast(), 9, &mut n).unwrap();
+        out.write_serialized(8, fill).unwrap();
+        assert_eq!(n, 5);
+        // SAFETY: the first n + 1 bytes were written.
+        let got = unsafe { core::slice::from_raw_parts(big.as_ptr().cast::<u8>(), n + 1) };
+        assert_eq!(got, b"{\"a\"}\0");
+        // Smaller than the maximum: an exact fit works, one byte less
+        // reports the size and leaves the buffer alone.
+        let mut exact = [b'#' as c_char; 6];
+        let out = StrOut::new(exact.as_mut_ptr(), 6, &mut n).unwrap();
+        out.write_serialized(8, fill).unwrap();
+        assert_eq!((n, exact[5]), (5, 0));
+        let mut small = [b'#' as c_char; 5];
+        let out = StrOut::new(small.as_mut_ptr(), 5, &mut n).unwrap();
+        let e = out.write_serialized(8, fill).unwrap_err();
+        assert_eq!(e.status, prana_status::PRANA_STATUS_BUFFER_TOO_SMALL);
+        assert_eq!(n, 6);
+        assert!(small.iter().all(|&c| c == b'#' as c_char));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! handlers as C callbacks.
 
 use core::ffi::{c_char, c_void, CStr};
+use std::borrow::Cow;
 
 use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
@@ -60,9 +61,11 @@ const _: () = {
 /// Thread safety: immutable; any number of threads may run executions of
 /// one workflow at the same time.
 pub struct prana_workflow {
-    // `wf` borrows `_text`. Declared first, so it is dropped first.
+    // `wf` borrows `_text`. Declared first, so it is dropped first. A
+    // `String`, not a `Box<str>`: moving a `Box` asserts unique access to
+    // its heap text, which would invalidate `wf`'s borrows of it (Miri).
     wf: Workflow<'static>,
-    _text: Box<str>,
+    _text: String,
 }
 
 /// The state of one execution: its registrations and resume URLs (with their
@@ -248,15 +251,6 @@ pub struct prana_run_result {
     pub transitions: [prana_transition; PRANA_MAX_WAIT_NODES],
 }
 
-fn empty_transition() -> prana_transition {
-    prana_transition {
-        resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
-        resume_id_len: 0,
-        from: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_PENDING,
-        to: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_PENDING,
-    }
-}
-
 fn wait_mode_of(m: Option<WaitMode>) -> prana_wait_mode {
     match m {
         None => prana_wait_mode::PRANA_WAIT_NONE,
@@ -267,8 +261,9 @@ fn wait_mode_of(m: Option<WaitMode>) -> prana_wait_mode {
 }
 
 impl prana_run_result {
-    fn from_core(r: &RunResult) -> FfiResult<prana_run_result> {
-        let mut out = prana_run_result {
+    /// A completed result with every string empty.
+    fn empty() -> prana_run_result {
+        prana_run_result {
             outcome: prana_outcome::PRANA_OUTCOME_COMPLETED,
             node_id: [0; PRANA_ID_PART_BUF_SIZE],
             wait_mode: prana_wait_mode::PRANA_WAIT_NONE,
@@ -281,59 +276,85 @@ impl prana_run_result {
             error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
             error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
             transition_count: 0,
-            transitions: [empty_transition(); PRANA_MAX_WAIT_NODES],
-        };
+            transitions: [prana_transition::empty(); PRANA_MAX_WAIT_NODES],
+        }
+    }
+
+    /// Fill an empty result in place from the core's (the struct is 7 KiB:
+    /// see `Out::write_with`). `registration_json` is the JSON of the
+    /// registration a webhook wait activated, serialized beforehand because
+    /// that can fail.
+    fn fill(&mut self, r: &RunResult, registration_json: &str) {
         match &r.outcome {
             Outcome::Completed => {}
             Outcome::Suspended {
                 node_id,
                 suspension,
             } => {
-                out.outcome = prana_outcome::PRANA_OUTCOME_SUSPENDED;
-                copy_to_array(node_id, &mut out.node_id);
-                out.wait_mode = wait_mode_of(Some(suspension.mode()));
-                out.resume_at = suspension.deadline();
+                self.outcome = prana_outcome::PRANA_OUTCOME_SUSPENDED;
+                copy_to_array(node_id, &mut self.node_id);
+                self.wait_mode = wait_mode_of(Some(suspension.mode()));
+                self.resume_at = suspension.deadline();
                 match suspension {
                     Suspension::Interval { .. } => {}
                     Suspension::Schedule { timezone, .. } => {
-                        copy_to_array(timezone, &mut out.timezone);
+                        copy_to_array(timezone, &mut self.timezone);
                     }
                     Suspension::Webhook {
                         registration,
                         resume_url,
                         timeout_ms,
                     } => {
-                        out.timeout_ms = *timeout_ms;
-                        copy_to_array(registration.resume_id.as_str(), &mut out.resume_id);
-                        copy_to_array(resume_url, &mut out.resume_url);
-                        let mut buf = [0u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN];
-                        let n = registration.to_json(&mut buf)?;
-                        let json = core::str::from_utf8(&buf[..n])
-                            .map_err(|_| Fail::invalid("registration JSON is not UTF-8"))?;
-                        copy_to_array(json, &mut out.registration_json);
+                        self.timeout_ms = *timeout_ms;
+                        copy_to_array(registration.resume_id.as_str(), &mut self.resume_id);
+                        copy_to_array(resume_url, &mut self.resume_url);
+                        copy_to_array(registration_json, &mut self.registration_json);
                     }
                 }
             }
             Outcome::Failed { node_id, error } => {
-                out.outcome = prana_outcome::PRANA_OUTCOME_FAILED;
-                copy_to_array(node_id, &mut out.node_id);
-                copy_to_array(&error.code, &mut out.error_code);
-                copy_to_array(&error.message, &mut out.error_message);
+                self.outcome = prana_outcome::PRANA_OUTCOME_FAILED;
+                copy_to_array(node_id, &mut self.node_id);
+                copy_to_array(&error.code, &mut self.error_code);
+                copy_to_array(&error.message, &mut self.error_message);
             }
         }
-        for (slot, t) in out.transitions.iter_mut().zip(r.transitions.iter()) {
-            *slot = prana_transition::from_core(t);
+        for (slot, t) in self.transitions.iter_mut().zip(r.transitions.iter()) {
+            slot.set(t);
         }
-        out.transition_count = r.transitions.len().min(PRANA_MAX_WAIT_NODES);
-        Ok(out)
+        self.transition_count = r.transitions.len().min(PRANA_MAX_WAIT_NODES);
     }
 }
 
-/// The text of a NUL-terminated array written by C, if it is one.
-fn array_text(a: &[c_char]) -> Option<String> {
-    let end = a.iter().position(|c| *c == 0)?;
-    let bytes: Vec<u8> = a[..end].iter().map(|c| *c as u8).collect();
-    Some(String::from_utf8_lossy(&bytes).into_owned())
+/// The JSON of the registration a webhook wait activated (empty for any
+/// other outcome), into `buf`.
+fn activated_registration_json<'b>(
+    r: &RunResult,
+    buf: &'b mut [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+) -> FfiResult<&'b str> {
+    let n = match &r.outcome {
+        Outcome::Suspended {
+            suspension: Suspension::Webhook { registration, .. },
+            ..
+        } => registration.to_json(buf)?,
+        _ => 0,
+    };
+    core::str::from_utf8(&buf[..n]).map_err(|_| Fail::invalid("registration JSON is not UTF-8"))
+}
+
+/// The text of a NUL-terminated array written by C, if it is one (invalid
+/// UTF-8 replaced). Borrowed when valid: no allocation per node call.
+fn array_text(a: &[c_char]) -> Option<Cow<'_, str>> {
+    // SAFETY: `c_char` and `u8` have the same size and alignment and every
+    // bit pattern is valid for both; the slice covers the same memory.
+    let bytes = unsafe { core::slice::from_raw_parts(a.as_ptr().cast::<u8>(), a.len()) };
+    // A plain loop, not `CStr::from_bytes_until_nul`: the text is a few
+    // bytes (a port name), shorter than memchr's setup.
+    let text = &bytes[..bytes.iter().position(|&b| b == 0)?];
+    Some(match core::str::from_utf8(text) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(text),
+    })
 }
 
 /// The C callback as a core [`NodeHandler`].
@@ -346,11 +367,14 @@ struct CHandler {
         *mut prana_node_result,
     ) -> bool,
     user_data: *mut c_void,
+    /// NUL-terminated copies of a call's strings, one after the other;
+    /// reused for every node of the execution call (one allocation, not
+    /// one per string per node).
+    scratch: Vec<u8>,
 }
 
 impl NodeHandler for CHandler {
     fn run(&mut self, call: &NodeCall<'_>, output: &mut [u8]) -> Result<NodeOutput, NodeError> {
-        // NUL-terminated copies of the call's strings, alive during the callback.
         let texts = [
             call.execution_id,
             call.workflow_id,
@@ -359,18 +383,21 @@ impl NodeHandler for CHandler {
             call.params,
             call.input,
         ];
-        let owned: Vec<Vec<u8>> = texts
-            .iter()
-            .map(|s| {
-                let mut v = Vec::with_capacity(s.len() + 1);
-                v.extend_from_slice(s.as_bytes());
-                v.push(0);
-                v
-            })
-            .collect();
+        self.scratch.clear();
+        self.scratch
+            .reserve(texts.iter().map(|t| t.len() + 1).sum::<usize>());
+        let mut starts = [0usize; 6];
+        for (start, t) in starts.iter_mut().zip(texts) {
+            *start = self.scratch.len();
+            self.scratch.extend_from_slice(t.as_bytes());
+            self.scratch.push(0);
+        }
+        // Pointers are taken only now: `scratch` does not grow any more.
+        let base = self.scratch.as_ptr();
         let s = |i: usize| prana_str {
-            ptr: owned[i].as_ptr().cast(),
-            len: owned[i].len() - 1,
+            // `starts[i]` is inside `scratch` (its text and NUL were pushed).
+            ptr: base.wrapping_add(starts[i]).cast(),
+            len: texts[i].len(),
         };
         let c_call = prana_node_call {
             execution_id: s(0),
@@ -389,10 +416,10 @@ impl NodeHandler for CHandler {
         };
         // SAFETY: `f` is the host's callback (non-NULL, checked by the
         // caller); every pointer passed is valid for the call: `c_call` and
-        // the strings it points to live until the end of this function,
-        // `output` is a writable Rust buffer of `output.len()` bytes, and
-        // `result` is a local. The header requires the callback to return
-        // normally.
+        // the strings it points to (in `scratch`, not touched until the
+        // callback returns) live until the end of this function, `output`
+        // is a writable Rust buffer of `output.len()` bytes, and `result` is
+        // a local. The header requires the callback to return normally.
         let ok = unsafe {
             (self.f)(
                 self.user_data,
@@ -405,10 +432,10 @@ impl NodeHandler for CHandler {
         if !ok {
             let code = array_text(&result.error_code)
                 .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| "node_failed".into());
+                .unwrap_or(Cow::Borrowed("node_failed"));
             let message = array_text(&result.error_message)
                 .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| "the node handler failed".into());
+                .unwrap_or(Cow::Borrowed("the node handler failed"));
             return Err(NodeError::new(&code, &message));
         }
         if result.output_len > output.len() {
@@ -430,7 +457,11 @@ impl NodeHandler for CHandler {
 
 fn c_handler(f: prana_node_handler, user_data: *mut c_void) -> FfiResult<CHandler> {
     let f = f.ok_or_else(|| Fail::null("handler"))?;
-    Ok(CHandler { f, user_data })
+    Ok(CHandler {
+        f,
+        user_data,
+        scratch: Vec::new(),
+    })
 }
 
 /// Parse and validate a workflow definition (JSON text; the library keeps a
@@ -445,13 +476,13 @@ pub extern "C" fn prana_workflow_new(
     guard(|| {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let owned: Box<str> = j.into();
+        let owned = String::from(j);
         // SAFETY: the `&'static str` points into the heap allocation of
         // `owned`, which moves into the same `prana_workflow` as the parsed
         // workflow and is never mutated or freed before it: `wf` is dropped
         // first (field order) and no reference with the fake lifetime leaves
         // this module (accessors reborrow for the handle's lifetime).
-        let text_ref: &'static str = unsafe { &*(owned.as_ref() as *const str) };
+        let text_ref: &'static str = unsafe { &*(owned.as_str() as *const str) };
         let wf = Workflow::parse(text_ref)?;
         out.write(abi::into_handle(prana_workflow { wf, _text: owned }));
         Ok(())
@@ -533,8 +564,11 @@ pub extern "C" fn prana_execution_start(
         let b = base_ref(base)?;
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
-        let state = executor::start(w, e, b, g, now)?;
-        out.write(abi::into_handle(prana_execution { state }));
+        let x = abi::try_into_handle(
+            || executor::start(w, e, b, g, now),
+            |state| prana_execution { state },
+        )?;
+        out.write(x);
         Ok(())
     })
 }
@@ -570,16 +604,19 @@ pub extern "C" fn prana_execution_start_signed(
         let k = crate::signatures::key_set_opt(keys)?;
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
-        let state = match k {
-            None => executor::start(w, e, b, g, now)?,
-            Some(ks) => {
-                let key = ks.current().ok_or(prana_webhook_core::Error::Signature(
-                    prana_webhook_core::token::SignatureError::NoSigningKey,
-                ))?;
-                executor::start_signed(w, e, b, g, now, key)?
-            }
-        };
-        out.write(abi::into_handle(prana_execution { state }));
+        let x = abi::try_into_handle(
+            || match k {
+                None => executor::start(w, e, b, g, now),
+                Some(ks) => {
+                    let key = ks.current().ok_or(prana_webhook_core::Error::Signature(
+                        prana_webhook_core::token::SignatureError::NoSigningKey,
+                    ))?;
+                    executor::start_signed(w, e, b, g, now, key)
+                }
+            },
+            |state| prana_execution { state },
+        )?;
+        out.write(x);
         Ok(())
     })
 }
@@ -596,8 +633,11 @@ pub extern "C" fn prana_execution_from_json(
     guard(|| {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let state = ExecutionState::from_json(j.as_bytes())?;
-        out.write(abi::into_handle(prana_execution { state }));
+        let x = abi::try_into_handle(
+            || ExecutionState::from_json(j.as_bytes()),
+            |state| prana_execution { state },
+        )?;
+        out.write(x);
         Ok(())
     })
 }
@@ -615,11 +655,9 @@ pub extern "C" fn prana_execution_to_json(
     guard(|| {
         let x = handle(execution, "execution")?;
         let out = StrOut::new(buf, len, out_len)?;
-        let mut tmp = vec![0u8; PRANA_EXECUTION_JSON_BUF_SIZE];
-        let n = x.state.to_json(&mut tmp)?;
-        let s = core::str::from_utf8(&tmp[..n])
-            .map_err(|_| Fail::invalid("execution JSON is not UTF-8"))?;
-        out.write(s)
+        // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
+        // written in place; only smaller ones go through a temporary.
+        out.write_serialized(executor::MAX_STATE_JSON_LEN, |b| x.state.to_json(b))
     })
 }
 
@@ -646,7 +684,9 @@ fn run_call(
     let mut h = c_handler(handler, user_data)?;
     let out = Out::new(out, "out")?;
     let r = body(w, &mut x.state, &mut h)?;
-    out.write(prana_run_result::from_core(&r)?);
+    let mut json = [0u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN];
+    let registration_json = activated_registration_json(&r, &mut json)?;
+    out.write_with(prana_run_result::empty(), |o| o.fill(&r, registration_json));
     Ok(())
 }
 
@@ -807,12 +847,12 @@ fn exec_str(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
-    get: impl FnOnce(&ExecutionState) -> String,
+    get: impl FnOnce(&ExecutionState) -> &str,
 ) -> prana_status {
     guard(|| {
         let x = exec_ref(execution)?;
         let out = StrOut::new(buf, len, out_len)?;
-        out.write(&get(x))
+        out.write(get(x))
     })
 }
 
@@ -824,7 +864,7 @@ pub extern "C" fn prana_execution_id(
     len: usize,
     out_len: *mut usize,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.execution_id().into())
+    exec_str(execution, buf, len, out_len, |x| x.execution_id())
 }
 
 /// Write the workflow id.
@@ -835,7 +875,7 @@ pub extern "C" fn prana_execution_workflow_id(
     len: usize,
     out_len: *mut usize,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.workflow_id().into())
+    exec_str(execution, buf, len, out_len, |x| x.workflow_id())
 }
 
 /// Write the wait node the execution is suspended at, or the node that
@@ -848,7 +888,7 @@ pub extern "C" fn prana_execution_current_node(
     out_len: *mut usize,
 ) -> prana_status {
     exec_str(execution, buf, len, out_len, |x| {
-        x.current_node().unwrap_or("").into()
+        x.current_node().unwrap_or("")
     })
 }
 
@@ -862,9 +902,7 @@ pub extern "C" fn prana_execution_waiting_resume_id(
     out_len: *mut usize,
 ) -> prana_status {
     exec_str(execution, buf, len, out_len, |x| {
-        x.waiting_resume_id()
-            .map(|r| r.as_str().into())
-            .unwrap_or_default()
+        x.waiting_resume_id().map_or("", |r| r.as_str())
     })
 }
 
@@ -878,7 +916,7 @@ pub extern "C" fn prana_execution_output(
     len: usize,
     out_len: *mut usize,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.output().into())
+    exec_str(execution, buf, len, out_len, |x| x.output())
 }
 
 /// The failure of a failed execution (empty strings otherwise).
@@ -1004,4 +1042,136 @@ pub extern "C" fn prana_run_status_name(status: u32) -> *const c_char {
         _ => c"unknown",
     };
     name.as_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::status::prana_status::PRANA_STATUS_OK as OK;
+    use core::mem::MaybeUninit;
+
+    const WF: &str = r#"{"id":"approval","nodes":[
+        {"key":"trigger","type":"trigger"},
+        {"key":"notify","type":"log","params":{"text":"{{ $execution.wait.resume_url }}"}},
+        {"key":"wait","type":"wait","params":{"mode":"webhook","timeout_hours":1}},
+        {"key":"done","type":"log"}],
+        "connections":[{"from":"trigger","to":"notify"},{"from":"notify","to":"wait"},
+        {"from":"wait","to":"done"}]}"#;
+
+    /// Checks that every string is NUL-terminated, then copies the input.
+    unsafe extern "C" fn copy_input(
+        calls: *mut c_void,
+        call: *const prana_node_call,
+        output: *mut c_char,
+        cap: usize,
+        result: *mut prana_node_result,
+    ) -> bool {
+        // SAFETY: the library passes valid pointers for the callback's
+        // duration; `calls` is the test's counter.
+        unsafe {
+            let c = &*call;
+            for s in [
+                c.execution_id,
+                c.workflow_id,
+                c.node_id,
+                c.node_type,
+                c.params,
+                c.input,
+            ] {
+                assert_eq!(*s.ptr.add(s.len), 0);
+                assert_eq!(CStr::from_ptr(s.ptr).to_bytes().len(), s.len);
+            }
+            assert!(c.input.len <= cap);
+            core::ptr::copy_nonoverlapping(c.input.ptr, output, c.input.len);
+            (*result).output_len = c.input.len;
+            *calls.cast::<usize>() += 1;
+        }
+        true
+    }
+
+    fn p(s: &str) -> *const c_char {
+        s.as_ptr().cast()
+    }
+
+    #[test]
+    fn run_persist_restore_resume_through_the_abi() {
+        let (mut w, mut b, mut g, mut x) = (
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+            core::ptr::null_mut(),
+        );
+        assert_eq!(prana_workflow_new(p(WF), WF.len(), &mut w), OK);
+        let base = "https://gw.example.com";
+        assert_eq!(
+            crate::urls::prana_base_url_new(p(base), base.len(), &mut b),
+            OK
+        );
+        let seed = [1u8; 32];
+        assert_eq!(
+            crate::ids::prana_id_generator_new(seed.as_ptr(), 32, &mut g),
+            OK
+        );
+        assert_eq!(
+            prana_execution_start(w, p("exec-1"), 6, b, g, 1_000, &mut x),
+            OK
+        );
+
+        let mut calls = 0usize;
+        let user = (&mut calls as *mut usize).cast::<c_void>();
+        let mut r = Box::new(MaybeUninit::<prana_run_result>::uninit());
+        let input = r#"{"n":1}"#;
+        let st = prana_execution_run(
+            w,
+            x,
+            Some(copy_input),
+            user,
+            p(input),
+            7,
+            1_000,
+            r.as_mut_ptr(),
+        );
+        assert_eq!(st, OK);
+        // SAFETY: written on success.
+        let rid = unsafe { r.assume_init_ref() }.resume_id;
+        assert_eq!(calls, 1);
+
+        // The state JSON straight into an uninitialized buffer of the
+        // documented size, then restored into a new handle.
+        let mut json = vec![MaybeUninit::<c_char>::uninit(); PRANA_EXECUTION_JSON_BUF_SIZE];
+        let mut n = 0usize;
+        let st = prana_execution_to_json(x, json.as_mut_ptr().cast(), json.len(), &mut n);
+        assert_eq!(st, OK);
+        prana_execution_free(x);
+        x = core::ptr::null_mut();
+        assert_eq!(
+            prana_execution_from_json(json.as_ptr().cast(), n, &mut x),
+            OK
+        );
+
+        let id_len = rid.iter().position(|&c| c == 0).unwrap();
+        let payload = r#"{"ok":true}"#;
+        let st = prana_execution_resume(
+            w,
+            x,
+            Some(copy_input),
+            user,
+            rid.as_ptr(),
+            id_len,
+            p(payload),
+            payload.len(),
+            2_000,
+            r.as_mut_ptr(),
+        );
+        assert_eq!(st, OK);
+        // SAFETY: written on success.
+        let outcome = unsafe { r.assume_init_ref() }.outcome;
+        assert_eq!(outcome, prana_outcome::PRANA_OUTCOME_COMPLETED);
+        assert_eq!(calls, 2);
+
+        prana_execution_free(x);
+        crate::ids::prana_id_generator_free(g);
+        crate::urls::prana_base_url_free(b);
+        prana_workflow_free(w);
+    }
 }

@@ -2,10 +2,12 @@
 
 use core::ffi::c_char;
 
+use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, ResumeId};
 
-use crate::abi::{self, bytes, guard, handle_mut, text, Fail, FfiResult, Out, StrOut};
+use crate::abi::{self, bytes, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::status::prana_status;
+use crate::urls::prana_base_url;
 use crate::{PRANA_ENTROPY_LEN, PRANA_ID_SEED_LEN};
 
 /// A resume-ID generator: a ChaCha20 CSPRNG seeded once with 32 bytes of
@@ -78,6 +80,15 @@ pub extern "C" fn prana_id_generator_free(generator: *mut prana_id_generator) {
     abi::free_handle(generator);
 }
 
+/// Check both parts before the generator is touched, so that a call that
+/// fails on them leaves it where it was (the core checks them again when it
+/// builds the ID; both are one table load per byte).
+fn validate_parts(execution_id: &str, node_id: &str) -> FfiResult {
+    id::validate_part(Part::ExecutionId, execution_id)?;
+    id::validate_part(Part::NodeId, node_id)?;
+    Ok(())
+}
+
 /// Length of `webhook_{e}_{n}_{random}` for validated parts.
 fn resume_id_len(execution_id: &str, node_id: &str) -> usize {
     id::PREFIX.len() + execution_id.len() + 1 + node_id.len() + 1 + id::RANDOM_LEN
@@ -106,11 +117,71 @@ pub extern "C" fn prana_id_generator_resume_id(
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let n = text(node_id, node_id_len, "node_id")?;
         let out = StrOut::new(buf, len, out_len)?;
-        id::validate_part(prana_webhook_core::error::Part::ExecutionId, e)?;
-        id::validate_part(prana_webhook_core::error::Part::NodeId, n)?;
+        validate_parts(e, n)?;
         out.check_fits(resume_id_len(e, n))?;
         let rid = g.inner.resume_id(e, n)?;
         out.write(rid.as_str())
+    })
+}
+
+/// Make a fresh resume ID for `node_id` in `execution_id` and its resume URL
+/// under `base`: the same ID and URL as `prana_id_generator_resume_id`
+/// followed by `prana_base_url_resume_url`, in one call that does not parse
+/// the new ID back from text.
+///
+/// Outputs: the ID and a NUL in `id_buf` (`*id_out_len` = its length
+/// without the NUL), the URL and a NUL in `url_buf` (`*url_out_len`).
+/// Buffers of `PRANA_RESUME_ID_BUF_SIZE` and `PRANA_URL_BUF_SIZE` bytes
+/// always suffice. When either buffer is too small the result is
+/// `PRANA_STATUS_BUFFER_TOO_SMALL`, neither buffer is written, the generator
+/// is not advanced, and both `*id_out_len` and `*url_out_len` receive the
+/// size needed (NUL included), so one retry with those sizes succeeds; both
+/// buffers may be NULL with length 0 for a size query. Parts and errors as
+/// `prana_id_generator_resume_id`. Thread safety: the generator's (one
+/// thread at a time); `base` may be shared.
+#[no_mangle]
+pub extern "C" fn prana_id_generator_resume_url(
+    generator: *mut prana_id_generator,
+    base: *const prana_base_url,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    node_id: *const c_char,
+    node_id_len: usize,
+    id_buf: *mut c_char,
+    id_buf_len: usize,
+    id_out_len: *mut usize,
+    url_buf: *mut c_char,
+    url_buf_len: usize,
+    url_out_len: *mut usize,
+) -> prana_status {
+    guard(|| {
+        let g = handle_mut(generator, "generator")?;
+        let b = handle(base, "base")?;
+        let e = text(execution_id, execution_id_len, "execution_id")?;
+        let n = text(node_id, node_id_len, "node_id")?;
+        let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
+        let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
+        validate_parts(e, n)?;
+        // Both sizes are known before the ID exists: check them first, so a
+        // too-small buffer leaves the generator and both buffers untouched.
+        let id_len = resume_id_len(e, n);
+        let url_len = b.resume_prefix().len() + id_len;
+        if !(id_out.fits(id_len) && url_out.fits(url_len)) {
+            let id_needed = id_out.report_needed(id_len);
+            let url_needed = url_out.report_needed(url_len);
+            return Err(Fail::new(
+                prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
+                format!(
+                    "output buffers hold {} and {} bytes; {id_needed} and {url_needed} are \
+                     needed (including the NUL)",
+                    id_out.capacity(),
+                    url_out.capacity()
+                ),
+            ));
+        }
+        let rid = g.inner.resume_id(e, n)?;
+        url_out.write_parts(&[b.resume_prefix(), rid.as_str()])?;
+        id_out.write(rid.as_str())
     })
 }
 
@@ -172,7 +243,7 @@ pub extern "C" fn prana_resume_id_validate(
 pub extern "C" fn prana_id_part_validate(part: *const c_char, part_len: usize) -> prana_status {
     guard(|| {
         let s = text(part, part_len, "part")?;
-        id::validate_part(prana_webhook_core::error::Part::WorkflowId, s)?;
+        id::validate_part(Part::WorkflowId, s)?;
         Ok(())
     })
 }
@@ -180,4 +251,91 @@ pub extern "C" fn prana_id_part_validate(part: *const c_char, part_len: usize) -
 /// Borrow a generator for other modules.
 pub(crate) fn generator_mut<'a>(g: *mut prana_id_generator) -> FfiResult<&'a mut IdGenerator> {
     handle_mut(g, "generator").map(|g| &mut g.inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resume_url_in_one_call_matches_two_calls() {
+        let (e, n) = ("exec_1", "wait");
+        let mut base = core::ptr::null_mut();
+        let url_text = "https://gw.example.com/hooks";
+        let st =
+            crate::urls::prana_base_url_new(url_text.as_ptr().cast(), url_text.len(), &mut base);
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let (mut g1, mut g2) = (core::ptr::null_mut(), core::ptr::null_mut());
+        assert_eq!(
+            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g1),
+            prana_status::PRANA_STATUS_OK
+        );
+        assert_eq!(
+            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g2),
+            prana_status::PRANA_STATUS_OK
+        );
+
+        // Uninitialized output buffers, as a C caller declares them.
+        let mut id = core::mem::MaybeUninit::<[c_char; crate::PRANA_RESUME_ID_BUF_SIZE]>::uninit();
+        let mut url = core::mem::MaybeUninit::<[c_char; crate::PRANA_URL_BUF_SIZE]>::uninit();
+        let (mut id_len, mut url_len) = (0usize, 0usize);
+        let st = prana_id_generator_resume_url(
+            g1,
+            base,
+            e.as_ptr().cast(),
+            e.len(),
+            n.as_ptr().cast(),
+            n.len(),
+            id.as_mut_ptr().cast(),
+            crate::PRANA_RESUME_ID_BUF_SIZE,
+            &mut id_len,
+            url.as_mut_ptr().cast(),
+            crate::PRANA_URL_BUF_SIZE,
+            &mut url_len,
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        // SAFETY: on success the text and its NUL were written.
+        let (id, url) = unsafe {
+            (
+                core::slice::from_raw_parts(id.as_ptr().cast::<u8>(), id_len + 1),
+                core::slice::from_raw_parts(url.as_ptr().cast::<u8>(), url_len + 1),
+            )
+        };
+
+        let mut id2 = [0 as c_char; crate::PRANA_RESUME_ID_BUF_SIZE];
+        let mut url2 = [0 as c_char; crate::PRANA_URL_BUF_SIZE];
+        let (mut n2, mut m2) = (0usize, 0usize);
+        let st = prana_id_generator_resume_id(
+            g2,
+            e.as_ptr().cast(),
+            e.len(),
+            n.as_ptr().cast(),
+            n.len(),
+            id2.as_mut_ptr(),
+            id2.len(),
+            &mut n2,
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let st = crate::urls::prana_base_url_resume_url(
+            base,
+            id2.as_ptr(),
+            n2,
+            url2.as_mut_ptr(),
+            url2.len(),
+            &mut m2,
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        assert_eq!(
+            id,
+            id2[..n2 + 1].iter().map(|&c| c as u8).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            url,
+            url2[..m2 + 1].iter().map(|&c| c as u8).collect::<Vec<_>>()
+        );
+
+        prana_id_generator_free(g1);
+        prana_id_generator_free(g2);
+        crate::urls::prana_base_url_free(base);
+    }
 }

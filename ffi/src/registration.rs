@@ -163,11 +163,9 @@ pub extern "C" fn prana_registration_to_json(
     guard(|| {
         let r = handle(registration, "registration")?;
         let out = StrOut::new(buf, len, out_len)?;
-        let mut tmp = [0u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN];
-        let n = r.inner.to_json(&mut tmp)?;
-        let s = core::str::from_utf8(&tmp[..n])
-            .map_err(|_| Fail::invalid("registration JSON is not UTF-8"))?;
-        out.write(s)
+        out.write_serialized(crate::PRANA_MAX_REGISTRATION_JSON_LEN, |b| {
+            r.inner.to_json(b)
+        })
     })
 }
 

@@ -184,17 +184,19 @@ pub struct prana_transition {
 
 impl prana_transition {
     pub(crate) fn from_core(t: &prana_webhook_core::lifecycle::Transition) -> prana_transition {
-        let mut out = prana_transition {
-            resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
-            resume_id_len: 0,
-            from: t.from.into(),
-            to: t.to.into(),
-        };
-        out.resume_id_len = copy_to_array(t.resume_id.as_str(), &mut out.resume_id);
+        let mut out = prana_transition::empty();
+        out.set(t);
         out
     }
 
-    fn empty() -> prana_transition {
+    /// Fill an empty transition in place from a core one.
+    pub(crate) fn set(&mut self, t: &prana_webhook_core::lifecycle::Transition) {
+        self.from = t.from.into();
+        self.to = t.to.into();
+        self.resume_id_len = copy_to_array(t.resume_id.as_str(), &mut self.resume_id);
+    }
+
+    pub(crate) fn empty() -> prana_transition {
         prana_transition {
             resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
             resume_id_len: 0,
@@ -284,19 +286,19 @@ pub extern "C" fn prana_request_precheck(
         let t = text(target, target_len, "target")?;
         let out = Out::new(out, "out")?;
         let limits = RequestLimits { max_payload };
-        let result = match route::precheck(b, m, t, body_len, &limits) {
-            Ok(parsed) => prana_precheck {
-                accepted: true,
-                route: prana_route::from_target(t, &parsed),
-                answer: prana_http_answer::ok(),
-            },
-            Err(rej) => prana_precheck {
-                accepted: false,
-                route: prana_route::NONE,
-                answer: prana_http_answer::from_rejection(&rej),
-            },
+        let checked = route::precheck(b, m, t, body_len, &limits);
+        let init = prana_precheck {
+            accepted: false,
+            route: prana_route::NONE,
+            answer: prana_http_answer::ok(),
         };
-        out.write(result);
+        out.write_with(init, |o| match checked {
+            Ok(parsed) => {
+                o.accepted = true;
+                o.route = prana_route::from_target(t, &parsed);
+            }
+            Err(rej) => o.answer = prana_http_answer::from_rejection(&rej),
+        });
         Ok(())
     })
 }
@@ -321,19 +323,19 @@ pub extern "C" fn prana_decide_resume(
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let reg = registration_opt(registration);
         let out = Out::new(out, "out")?;
-        let result = match route::decide_resume(r, reg, now) {
-            Decision::Resume(t) => prana_resume_decision {
-                resume: true,
-                transition: prana_transition::from_core(&t),
-                answer: prana_http_answer::ok(),
-            },
-            Decision::Reject(rej) => prana_resume_decision {
-                resume: false,
-                transition: prana_transition::empty(),
-                answer: prana_http_answer::from_rejection(&rej),
-            },
+        let decision = route::decide_resume(r, reg, now);
+        let init = prana_resume_decision {
+            resume: false,
+            transition: prana_transition::empty(),
+            answer: prana_http_answer::ok(),
         };
-        out.write(result);
+        out.write_with(init, |d| match decision {
+            Decision::Resume(t) => {
+                d.resume = true;
+                d.transition.set(&t);
+            }
+            Decision::Reject(rej) => d.answer = prana_http_answer::from_rejection(&rej),
+        });
         Ok(())
     })
 }

@@ -275,13 +275,14 @@ pub extern "C" fn prana_verify_resume_signature(
             }
         };
         let query = if q.is_empty() { None } else { Some(q) };
-        let mut check = prana_signature_check {
+        let verified = verify_query(&k.inner, policy, r, query);
+        let init = prana_signature_check {
             accepted: false,
             verified_by: prana_verified_by::PRANA_VERIFIED_NONE,
             key_id: [0; PRANA_KEY_ID_BUF_SIZE],
             answer: prana_http_answer::ok(),
         };
-        match verify_query(&k.inner, policy, r, query) {
+        out.write_with(init, |check| match verified {
             Ok(by) => {
                 check.accepted = true;
                 check.verified_by = match by {
@@ -297,8 +298,7 @@ pub extern "C" fn prana_verify_resume_signature(
                 let (status, code) = (e.http_status(), e.code());
                 check.answer = prana_http_answer::from_error(status, code, &Error::Signature(e));
             }
-        }
-        out.write(check);
+        });
         Ok(())
     })
 }

@@ -176,6 +176,66 @@ static void rows_ids(void) {
         PRANA_STATUS_ID_PART_TOO_LONG);
     STR_OUT_CASES(prana_id_generator_resume_id, gen, S("e"), S("n"));
 
+    /* prana_id_generator_resume_url: both outputs, each checked like a
+     * string output; a failing row writes neither buffer. */
+    {
+        char id[PRANA_RESUME_ID_BUF_SIZE], url[PRANA_URL_BUF_SIZE];
+        size_t idn = 0, urln = 0, need_id = 0, need_url = 0;
+        memset(id, '#', sizeof id);
+        memset(url, '#', sizeof url);
+        ROW(prana_id_generator_resume_url(NULL, base, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_id_generator_resume_url(gen, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_id_generator_resume_url(gen, base, NULL, 1, S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), NULL, 1, id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_id_generator_resume_url(gen, base, NULL, 0, S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_EMPTY_ID_PART);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), NULL, 0, id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_EMPTY_ID_PART);
+        ROW(prana_id_generator_resume_url(gen, base, S(BAD_UTF8), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S(BAD_UTF8), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_id_generator_resume_url(gen, base, S(WITH_NUL), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S(WITH_NUL), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_id_generator_resume_url(gen, base, big_id, BIG, S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_ID_PART_TOO_LONG);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), big_id, BIG, id, sizeof id, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_ID_PART_TOO_LONG);
+        /* NULL out-lengths and NULL buffers with a length. */
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, NULL, url, sizeof url, &urln),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), NULL, 8, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, NULL, 8, &urln),
+            PRANA_STATUS_NULL_ARGUMENT);
+        CHECK(id[0] == '#' && url[0] == '#');
+        /* Size query, buffers of 0 and 1 byte, then a retry with the sizes. */
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), NULL, 0, &need_id, NULL, 0, &need_url),
+            PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(need_id > 1 && need_url > need_id);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, 0, &idn, url, sizeof url, &urln),
+            PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(idn == need_id && urln == need_url);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, url, 1, &urln),
+            PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(idn == need_id && urln == need_url);
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, need_id - 1, &idn, url, need_url, &urln),
+            PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(id[0] == '#' && url[0] == '#');
+        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, need_id, &idn, url, need_url, &urln),
+            PRANA_STATUS_OK);
+        CHECK(idn == need_id - 1 && id[idn] == '\0' && strlen(id) == idn);
+        CHECK(urln == need_url - 1 && url[urln] == '\0' && strlen(url) == urln);
+    }
+
     /* prana_resume_id_generate */
     ROW(prana_resume_id_generate(NULL, 1, S("n"), ent, 16, b, sizeof b, &n),
         PRANA_STATUS_NULL_ARGUMENT);

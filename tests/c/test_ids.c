@@ -102,6 +102,104 @@ static void test_generator(void) {
     prana_id_generator_free(NULL);
 }
 
+/* ID and URL in one call: the same ID as prana_id_generator_resume_id from
+ * an equally seeded generator, and the URL prana_base_url_resume_url gives. */
+static void test_generator_resume_url(void) {
+    uint8_t seed[PRANA_ID_SEED_LEN];
+    prana_id_generator *a = NULL, *b = NULL;
+    prana_base_url *base = NULL;
+    char id[PRANA_RESUME_ID_BUF_SIZE], url[PRANA_URL_BUF_SIZE];
+    char id2[PRANA_RESUME_ID_BUF_SIZE], url2[PRANA_URL_BUF_SIZE];
+    size_t id_n = 0, url_n = 0, n2 = 0;
+
+    memset(seed, 9, sizeof seed);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &a), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &b), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_base_url_new(S("https://gw.example.com/hooks/"), &base), PRANA_STATUS_OK);
+
+    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("exec-1"), S("wait_approval"), id,
+                                               sizeof id, &id_n, url, sizeof url, &url_n),
+                 PRANA_STATUS_OK);
+    CHECK(id_n == strlen(id) && url_n == strlen(url));
+    CHECK(strncmp(id, "webhook_exec-1_wait_approval_", 29) == 0);
+    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2),
+                 PRANA_STATUS_OK);
+    CHECK_STR(id, id2);
+    CHECK_STATUS(prana_base_url_resume_url(base, id, id_n, url2, sizeof url2, &n2),
+                 PRANA_STATUS_OK);
+    CHECK_STR(url, url2);
+    CHECK(strncmp(url, "https://gw.example.com/hooks/webhook/workflow/resume/webhook_exec-1_", 68) ==
+          0);
+
+    /* Size query: both sizes, nothing advanced (a and b stay in step). */
+    {
+        size_t need_id = 0, need_url = 0;
+        char *ib, *ub;
+        CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), NULL, 0, &need_id,
+                                                   NULL, 0, &need_url),
+                     PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(need_id == strlen("webhook_e_n_") + 26 + 1);
+        CHECK(need_url == strlen("https://gw.example.com/hooks/webhook/workflow/resume/") +
+                              need_id);
+        ib = malloc(need_id);
+        ub = malloc(need_url);
+        CHECK(ib != NULL && ub != NULL);
+        if (ib != NULL && ub != NULL) {
+            CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), ib, need_id,
+                                                       &id_n, ub, need_url, &url_n),
+                         PRANA_STATUS_OK);
+            CHECK(id_n == need_id - 1 && url_n == need_url - 1);
+            CHECK(ib[id_n] == '\0' && ub[url_n] == '\0');
+            CHECK_STATUS(prana_id_generator_resume_id(b, S("e"), S("n"), id2, sizeof id2, &n2),
+                         PRANA_STATUS_OK);
+            CHECK_STR(ib, id2);
+        }
+        free(ib);
+        free(ub);
+    }
+
+    /* One buffer too small: neither is written, both sizes are reported. */
+    {
+        char small[8];
+        size_t need_id = 0, need_url = 0;
+        memset(small, '#', sizeof small);
+        memset(url, '#', sizeof url);
+        CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), small, sizeof small,
+                                                   &need_id, url, sizeof url, &need_url),
+                     PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(small[0] == '#' && url[0] == '#');
+        CHECK(need_id == strlen("webhook_e_n_") + 26 + 1);
+        CHECK(need_url == strlen("https://gw.example.com/hooks/webhook/workflow/resume/") +
+                              need_id);
+        memset(id, '#', sizeof id);
+        CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), id, sizeof id,
+                                                   &need_id, small, sizeof small, &need_url),
+                     PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK(id[0] == '#' && small[0] == '#');
+        CHECK(need_id == strlen("webhook_e_n_") + 26 + 1);
+    }
+
+    /* Bad parts fail before the generator moves: a and b still agree. */
+    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("exe.c"), S("n"), id, sizeof id, &id_n,
+                                               url, sizeof url, &url_n),
+                 PRANA_STATUS_ID_PART_BAD_CHARACTER);
+    CHECK_STR(last_error(), "execution_id has a character outside [A-Za-z0-9_-] at byte 3");
+    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S(""), id, sizeof id, &id_n,
+                                               url, sizeof url, &url_n),
+                 PRANA_STATUS_EMPTY_ID_PART);
+    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), id, sizeof id, &id_n,
+                                               url, sizeof url, &url_n),
+                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_resume_id(b, S("e"), S("n"), id2, sizeof id2, &n2),
+                 PRANA_STATUS_OK);
+    CHECK_STR(id, id2);
+
+    prana_base_url_free(base);
+    prana_id_generator_free(a);
+    prana_id_generator_free(b);
+}
+
 static void test_stateless(void) {
     uint8_t zero[PRANA_ENTROPY_LEN] = {0};
     uint8_t ones[PRANA_ENTROPY_LEN];
@@ -140,6 +238,7 @@ static void test_validate(void) {
 int main(void) {
     test_version_and_status_strings();
     test_generator();
+    test_generator_resume_url();
     test_stateless();
     test_validate();
     return test_summary("ids");
