@@ -444,6 +444,10 @@ enum prana_status
    */
   PRANA_STATUS_BASE_URL_CHARACTER = 206,
   /**
+   * The base URL path has an empty segment (`//`) (`base_url_empty_segment`).
+   */
+  PRANA_STATUS_BASE_URL_EMPTY_SEGMENT = 207,
+  /**
    * The path is not under `{prefix}/webhook/workflow/` (`not_webhook_path`).
    */
   PRANA_STATUS_NOT_WEBHOOK_PATH = 300,

@@ -71,6 +71,8 @@ pub enum prana_status {
     PRANA_STATUS_BASE_URL_USER_INFO = 205,
     /// The base URL has a character that is not allowed (`base_url_character`).
     PRANA_STATUS_BASE_URL_CHARACTER = 206,
+    /// The base URL path has an empty segment (`//`) (`base_url_empty_segment`).
+    PRANA_STATUS_BASE_URL_EMPTY_SEGMENT = 207,
 
     /// The path is not under `{prefix}/webhook/workflow/` (`not_webhook_path`).
     PRANA_STATUS_NOT_WEBHOOK_PATH = 300,
@@ -291,6 +293,7 @@ const ALL: &[prana_status] = &[
     PRANA_STATUS_BASE_URL_FRAGMENT,
     PRANA_STATUS_BASE_URL_USER_INFO,
     PRANA_STATUS_BASE_URL_CHARACTER,
+    PRANA_STATUS_BASE_URL_EMPTY_SEGMENT,
     PRANA_STATUS_NOT_WEBHOOK_PATH,
     PRANA_STATUS_UNKNOWN_KIND,
     PRANA_STATUS_EMPTY_ID,
@@ -445,6 +448,10 @@ impl prana_status {
             PRANA_STATUS_BASE_URL_CHARACTER => (
                 c"base_url_character",
                 c"base URL contains a character that is not allowed",
+            ),
+            PRANA_STATUS_BASE_URL_EMPTY_SEGMENT => (
+                c"base_url_empty_segment",
+                c"base URL path has an empty segment ('//')",
             ),
             PRANA_STATUS_NOT_WEBHOOK_PATH => (c"not_webhook_path", c"path is not a webhook path"),
             PRANA_STATUS_UNKNOWN_KIND => (
@@ -853,6 +860,10 @@ mod tests {
             (Error::BaseUrlFragment, PRANA_STATUS_BASE_URL_FRAGMENT),
             (Error::BaseUrlUserInfo, PRANA_STATUS_BASE_URL_USER_INFO),
             (Error::BaseUrlCharacter, PRANA_STATUS_BASE_URL_CHARACTER),
+            (
+                Error::BaseUrlEmptySegment,
+                PRANA_STATUS_BASE_URL_EMPTY_SEGMENT,
+            ),
             (Error::NotWebhookPath, PRANA_STATUS_NOT_WEBHOOK_PATH),
             (Error::UnknownKind, PRANA_STATUS_UNKNOWN_KIND),
             (Error::EmptyId, PRANA_STATUS_EMPTY_ID),
