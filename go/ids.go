@@ -16,7 +16,7 @@ const (
 	DefaultMaxPayload = C.PRANA_DEFAULT_MAX_PAYLOAD
 )
 
-// IDGenerator makes resume IDs from a ChaCha20 CSPRNG seeded once with 32
+// IDGenerator makes resume IDs from a ChaCha12 CSPRNG seeded once with 32
 // bytes of host entropy (use crypto/rand). It is not safe for concurrent
 // use: give each goroutine its own or guard it with a mutex. Reseed in a
 // forked child.

@@ -907,7 +907,7 @@ typedef struct prana_base_url prana_base_url;
 typedef struct prana_execution prana_execution;
 
 /**
- * A resume-ID generator: a ChaCha20 CSPRNG seeded once with 32 bytes of
+ * A resume-ID generator: a ChaCha12 CSPRNG seeded once with 32 bytes of
  * host entropy (read them from `getrandom()` or `/dev/urandom`), then reused
  * for every ID.
  *

@@ -1,7 +1,7 @@
 //! Resume ID + resume URL generation, ours against what hosts write today.
 //!
 //! * `ours/caller_entropy`: the host hands 16 bytes per ID.
-//! * `ours/seeded_generator`: `IdGenerator` (ChaCha20, seeded once).
+//! * `ours/seeded_generator`: `IdGenerator` (ChaCha12, seeded once).
 //! * `ours/getrandom_per_id`: one OS random call per ID (the `getrandom`
 //!   feature used naively; seeding once with `IdGenerator::from_os` costs the
 //!   same as `seeded_generator` per ID).

@@ -10,7 +10,7 @@ use crate::status::prana_status;
 use crate::urls::prana_base_url;
 use crate::{PRANA_ENTROPY_LEN, PRANA_ID_SEED_LEN};
 
-/// A resume-ID generator: a ChaCha20 CSPRNG seeded once with 32 bytes of
+/// A resume-ID generator: a ChaCha12 CSPRNG seeded once with 32 bytes of
 /// host entropy (read them from `getrandom()` or `/dev/urandom`), then reused
 /// for every ID.
 ///
