@@ -362,35 +362,51 @@ fn route_of<'a>(prefix: &str, path_and_query: &'a str) -> Result<Target<'a>> {
         None | Some(b'?') => return Err(Error::EmptyId),
         Some(_) => return Err(Error::UnknownKind),
     };
-    let (segments, query) = match find_byte(segments.as_bytes(), b'?') {
-        Some(i) => (&segments[..i], Some(&segments[i + 1..])),
+    // The id ends at the first `?`. A valid resume ID has at least
+    // MIN_RESUME_ID_LEN bytes and no `?`, so the search may start there (a
+    // third of the bytes of a typical ID): an earlier `?` only means that
+    // the ID fails its check, and the error is then worked out exactly.
+    let from = match is_trigger {
+        true => 0,
+        false => id::MIN_RESUME_ID_LEN.min(segments.len()),
+    };
+    let (id, query) = match find_byte(&segments.as_bytes()[from..], b'?') {
+        Some(i) => (&segments[..from + i], Some(&segments[from + i + 1..])),
         None => (segments, None),
     };
-    // Validate everything after the kind as the id. An id that passes holds
-    // no `/`, so only a failure needs the search for extra segments (whose
-    // errors come first).
-    let checked = if is_trigger {
-        check_workflow_id(segments)
-    } else {
-        id::validate_resume_id(segments)
+    let checked = match is_trigger {
+        true => check_workflow_id(id),
+        false => id::validate_resume_id(id),
     };
-    if let Err(e) = checked {
-        return Err(match segments.split_once('/') {
-            Some(("", _)) => Error::EmptyId,
-            Some(_) => Error::ExtraSegments,
-            None => e,
-        });
+    if checked.is_err() {
+        return Err(id_segment_error(segments, is_trigger));
     }
-    let route = if is_trigger {
-        Route::Trigger {
-            workflow_id: segments,
-        }
-    } else {
-        Route::Resume {
-            resume_id: segments,
-        }
+    // A valid id holds no `/`: there are no extra segments.
+    let route = match is_trigger {
+        true => Route::Trigger { workflow_id: id },
+        false => Route::Resume { resume_id: id },
     };
     Ok(Target { route, query })
+}
+
+/// The error of an id segment (`segments`: all after the kind's `/`) that
+/// failed its check, by precedence: an empty first segment, extra
+/// segments, then the id's own error.
+#[cold]
+fn id_segment_error(segments: &str, is_trigger: bool) -> Error {
+    let id = segments.split('?').next().unwrap_or_default();
+    let checked = match is_trigger {
+        true => check_workflow_id(id),
+        false => id::validate_resume_id(id),
+    };
+    match (id.split_once('/'), checked) {
+        (Some(("", _)), _) => Error::EmptyId,
+        (Some(_), _) => Error::ExtraSegments,
+        (None, Err(e)) => e,
+        // Not reached: this id is the one that failed, or a part of it too
+        // short to be a resume ID.
+        (None, Ok(())) => Error::MalformedResumeId,
+    }
 }
 
 /// The id segment of a trigger route: 1–64 bytes of `[A-Za-z0-9_-]`.
