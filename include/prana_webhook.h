@@ -2055,7 +2055,9 @@ prana_status prana_registration_status(const struct prana_registration *registra
 
 /**
  * The status as of `now` (unix ms): an active registration whose
- * `expires_at` has passed counts as expired.
+ * `expires_at` has passed counts as expired. Derived, not stored: if the
+ * clock steps back it counts as active again, so persist the expiry
+ * (`prana_registration_expire`) once seen.
  */
 prana_status prana_registration_status_at(const struct prana_registration *registration,
                                           uint64_t now,

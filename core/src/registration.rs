@@ -149,6 +149,11 @@ impl WebhookRegistration {
 
     /// The state as of `now`: an active registration whose `expires_at` has
     /// passed counts as expired.
+    ///
+    /// This is derived, not stored: if the host clock steps back below
+    /// `expires_at`, the registration counts as active again. Hosts persist
+    /// the expiry ([`WebhookRegistration::expire`], then store the row) once
+    /// they have seen it, or never pass a `now` earlier than one already used.
     pub fn status_at(&self, now: u64) -> Status {
         match (self.status, self.expires_at) {
             (Status::Active, Some(exp)) if now >= exp => Status::Expired,

@@ -200,7 +200,8 @@ pub fn check_request<'a, const N: usize>(
 }
 
 /// Decide a resume request for `resume_id`, given the registration the host
-/// looked up (or `None`) and the host clock.
+/// looked up (or `None`) and the host clock (Unix ms; expiry by time follows
+/// [`WebhookRegistration::status_at`], see there for clocks that step back).
 pub fn decide_resume(
     resume_id: &str,
     registration: Option<&WebhookRegistration>,

@@ -332,7 +332,9 @@ pub extern "C" fn prana_registration_status(
 }
 
 /// The status as of `now` (unix ms): an active registration whose
-/// `expires_at` has passed counts as expired.
+/// `expires_at` has passed counts as expired. Derived, not stored: if the
+/// clock steps back it counts as active again, so persist the expiry
+/// (`prana_registration_expire`) once seen.
 #[no_mangle]
 pub extern "C" fn prana_registration_status_at(
     registration: *const prana_registration,
