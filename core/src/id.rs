@@ -526,9 +526,13 @@ impl IdGenerator {
     /// A fresh resume ID for `node_id` in `execution_id`. When a part is
     /// invalid nothing is drawn.
     pub fn resume_id(&mut self, execution_id: &str, node_id: &str) -> Result<ResumeId> {
-        let parts = IdParts::new(execution_id, node_id)?;
+        self.resume_id_for(&IdParts::new(execution_id, node_id)?)
+    }
+
+    /// [`resume_id`](IdGenerator::resume_id) for parts checked already.
+    pub fn resume_id_for(&mut self, parts: &IdParts<'_>) -> Result<ResumeId> {
         let (hi, lo) = self.next_words();
-        ResumeId::from_parts(&parts, hi, lo)
+        ResumeId::from_parts(parts, hi, lo)
     }
 
     /// A fresh resume ID for `node_id` in `execution_id` and its resume URL
