@@ -4,7 +4,9 @@
 //!
 //! * `id_url`: `prana_id_generator_resume_url` (ID and URL in one call)
 //!   into caller buffers, vs the same one step in Rust,
-//!   `IdGenerator::resume_url_into` into a `ResumeUrl` the caller keeps.
+//!   `IdGenerator::resume_url_into` into a `ResumeUrl` the caller keeps
+//!   (`rust/id_url`), and `IdGenerator::write_resume_url` into a byte
+//!   buffer (`rust/id_url_bytes`, what the C function runs inside).
 //!   `id_then_url` is the two-call way: `prana_id_generator_resume_id`,
 //!   then `prana_base_url_resume_url`, which validates the ID text again.
 //! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
@@ -168,6 +170,15 @@ fn bench(c: &mut Criterion) {
             let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
             ids_r.resume_url_into(&base, &parts, &mut url_r).unwrap();
             black_box((url_r.as_str(), url_r.resume_id()));
+        })
+    });
+
+    g.bench_function("rust/id_url_bytes", |b| {
+        b.iter(|| {
+            let mut buf = [MaybeUninit::<u8>::uninit(); URL_BUF];
+            let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
+            let spans = ids_r.write_resume_url(&base, &parts, &mut buf).unwrap();
+            black_box((&buf, spans));
         })
     });
 

@@ -6,6 +6,9 @@
 //! * `ours/seeded_generator`: `IdGenerator` (ChaCha12, seeded once), ID and
 //!   URL in one step (`IdGenerator::resume_url_into`, into a `ResumeUrl`
 //!   the caller keeps, as a host's loop would).
+//! * `ours/seeded_generator_bytes`: the same as bytes into a stack buffer
+//!   (`IdGenerator::write_resume_url`, what the C ABI uses: no `&str`, so
+//!   no UTF-8 check of the tail).
 //! * `ours/seeded_generator_value`: the same, returned by value
 //!   (`IdGenerator::resume_url`; the 520-byte `ResumeUrl` is copied out).
 //! * `ours/seeded_generator_two_step`: `IdGenerator::resume_id`, then
@@ -22,10 +25,11 @@
 //! `black_box`, so that no write can be optimized away.
 
 use std::hint::black_box;
+use std::mem::MaybeUninit;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use prana_webhook_core::id::{IdGenerator, IdParts};
-use prana_webhook_core::url::{BaseUrl, ResumeUrl, UrlString};
+use prana_webhook_core::url::{BaseUrl, ResumeUrl, UrlString, MAX_URL_LEN};
 
 const BASE: &str = "https://gw.example.com/hooks";
 const EXEC: &str = "exec_7f3a9c";
@@ -53,6 +57,15 @@ fn id_url(c: &mut Criterion) {
             let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
             ids.resume_url_into(&base, &parts, &mut url).unwrap();
             black_box((url.as_str(), url.resume_id()));
+        })
+    });
+
+    g.bench_function("ours/seeded_generator_bytes", |b| {
+        b.iter(|| {
+            let mut buf = [MaybeUninit::<u8>::uninit(); MAX_URL_LEN];
+            let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
+            let spans = ids.write_resume_url(&base, &parts, &mut buf).unwrap();
+            black_box((&buf, spans));
         })
     });
 

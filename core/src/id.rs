@@ -41,7 +41,7 @@ use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Part, Result};
-use crate::url::{BaseUrl, ResumeUrl};
+use crate::url::{self, BaseUrl, ResumeUrl, UrlSpans};
 
 /// Longest execution id or node id, in bytes.
 pub const MAX_PART_LEN: usize = 64;
@@ -244,6 +244,12 @@ pub(crate) fn entropy_words(entropy: &[u8; 16]) -> (u64, u64) {
 pub(crate) struct Tail([u8; 32]);
 
 impl Tail {
+    /// The 26 characters as bytes (all ASCII).
+    #[inline]
+    pub(crate) fn digits(&self) -> &[u8] {
+        &self.0[..RANDOM_LEN]
+    }
+
     /// The 26 characters as text. Only the tail needs a UTF-8 check (the
     /// parts are `&str` already), made on the whole 8-aligned 32-byte
     /// buffer: `str::from_utf8` then takes it 16 bytes at a time instead of
@@ -574,6 +580,35 @@ impl IdGenerator {
     ) -> Result<()> {
         let (hi, lo) = self.next_words();
         out.set(base, parts, &encode_tail(hi, lo))
+    }
+
+    /// [`resume_url_for`](IdGenerator::resume_url_for) as bytes, into the
+    /// start of a buffer the caller owns (and may not have initialized):
+    /// the URL is `out[..len]`, its resume ID `out[id_start..len]`, all
+    /// ASCII. For hosts that keep the text in their own memory (the C ABI
+    /// writes straight into the caller's buffer): no `ResumeUrl`, no UTF-8
+    /// check, no copy. A buffer shorter than
+    /// [`BaseUrl::resume_url_len`] fails with `Capacity` and draws nothing.
+    pub fn write_resume_url(
+        &mut self,
+        base: &BaseUrl,
+        parts: &IdParts<'_>,
+        out: &mut [core::mem::MaybeUninit<u8>],
+    ) -> Result<UrlSpans> {
+        let len = base.resume_url_len(parts);
+        let Some(out) = out.get_mut(..len) else {
+            return Err(Error::Capacity {
+                what: "URL buffer",
+                limit: out.len(),
+            });
+        };
+        let (hi, lo) = self.next_words();
+        Ok(url::write_resume_url_bytes(
+            base,
+            parts,
+            &encode_tail(hi, lo),
+            out,
+        ))
     }
 }
 

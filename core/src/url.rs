@@ -23,6 +23,7 @@
 //! ```
 
 use core::fmt::{self, Write};
+use core::mem::MaybeUninit;
 
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdParts, ResumeId, Tail, MAX_PART_LEN};
@@ -167,6 +168,49 @@ impl AsRef<str> for ResumeUrl {
     }
 }
 
+/// Where [`IdGenerator::write_resume_url`](crate::id::IdGenerator::write_resume_url)
+/// put a resume URL in a byte buffer: the URL is `out[..len]`, its resume
+/// ID `out[id_start..len]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlSpans {
+    /// Length of the URL (from the start of the buffer).
+    pub len: usize,
+    /// Where the resume ID starts.
+    pub id_start: usize,
+}
+
+/// Copy `piece` to `out[at..]` and return where it ends.
+#[inline(always)]
+fn put(out: &mut [MaybeUninit<u8>], at: usize, piece: &[u8]) -> usize {
+    let end = at + piece.len();
+    for (d, &b) in out[at..end].iter_mut().zip(piece) {
+        *d = MaybeUninit::new(b);
+    }
+    end
+}
+
+/// Write `{base}/webhook/workflow/resume/webhook_{parts}_{tail}` as bytes
+/// to the start of `out`, which the caller sized with
+/// [`BaseUrl::resume_url_len`]. Every byte is ASCII, so no UTF-8 check is
+/// needed here (a `&str` needs one for the tail, see `ResumeUrl`).
+#[inline]
+pub(crate) fn write_resume_url_bytes(
+    base: &BaseUrl,
+    parts: &IdParts<'_>,
+    tail: &Tail,
+    out: &mut [MaybeUninit<u8>],
+) -> UrlSpans {
+    let at = put(out, 0, base.text.as_bytes());
+    let at = put(out, at, RESUME_ID_PATH.as_bytes());
+    let id_start = at - id::PREFIX.len();
+    let at = put(out, at, parts.execution_id().as_bytes());
+    let at = put(out, at, b"_");
+    let at = put(out, at, parts.node_id().as_bytes());
+    let at = put(out, at, b"_");
+    let len = put(out, at, tail.digits());
+    UrlSpans { len, id_start }
+}
+
 /// Where a request is going.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route<'a> {
@@ -288,6 +332,11 @@ impl BaseUrl {
     pub fn write_trigger_url(&self, workflow_id: &str, out: &mut impl Write) -> Result<()> {
         id::validate_part(Part::WorkflowId, workflow_id)?;
         self.write_url(TRIGGER_PATH, workflow_id, out)
+    }
+
+    /// Length of the resume URL of every resume ID made from `parts`.
+    pub fn resume_url_len(&self, parts: &IdParts<'_>) -> usize {
+        self.text.len() + RESUME_PATH.len() + parts.resume_id_len()
     }
 
     /// Write `{base}/webhook/workflow/resume/{resume_id}` to `out`.

@@ -887,6 +887,32 @@ fn resume_url_in_one_step_is_id_then_url() {
             let rid = ResumeId::generate("exec_1", "wait", &entropy).unwrap();
             assert_eq!(url.as_str(), base.resume_url(&rid).unwrap().as_str());
         }
+        // As bytes, into a buffer the caller owns.
+        let (mut g1, mut g2) = (
+            IdGenerator::from_seed([6; 32]),
+            IdGenerator::from_seed([6; 32]),
+        );
+        let parts = id::IdParts::new("exec_1", "wait_approval").unwrap();
+        let want = g1.resume_url_for(&base, &parts).unwrap();
+        let mut buf = [std::mem::MaybeUninit::new(0xAAu8); 600];
+        let need = base.resume_url_len(&parts);
+        assert_eq!(need, want.as_str().len());
+        assert_eq!(
+            g2.write_resume_url(&base, &parts, &mut buf[..need - 1])
+                .unwrap_err(),
+            Error::Capacity {
+                what: "URL buffer",
+                limit: need - 1
+            }
+        );
+        let spans = g2.write_resume_url(&base, &parts, &mut buf).unwrap();
+        let bytes: Vec<u8> = buf[..spans.len]
+            .iter()
+            // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+            .map(|b| unsafe { b.assume_init() })
+            .collect();
+        assert_eq!(bytes, want.as_str().as_bytes());
+        assert_eq!(&bytes[spans.id_start..], want.resume_id().as_bytes());
         // A bad part fails before anything is drawn.
         let mut c = IdGenerator::from_seed([5; 32]);
         assert_eq!(

@@ -126,6 +126,9 @@ fn remaining_operations_never_allocate() {
         let url2 = ResumeUrl::generate(&base, "exec_1", "wait", &[1; 16]).unwrap();
         let parts = id::IdParts::new("e", "n").unwrap();
         let url3 = ids.resume_url_for(&base, &parts).unwrap();
+        let mut bytes = [core::mem::MaybeUninit::<u8>::uninit(); url::MAX_URL_LEN];
+        let spans = ids.write_resume_url(&base, &parts, &mut bytes).unwrap();
+        assert_eq!(spans.len, base.resume_url_len(&parts));
         let mut dbg: heapless::String<600> = heapless::String::new();
         let _ = write!(dbg, "{url:?} {url2} {parts:?}");
         (url.to_resume_id().unwrap(), url3.as_str().len())

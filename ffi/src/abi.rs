@@ -3,6 +3,7 @@
 //! helpers here or carries its own `// SAFETY:` comment.
 
 use core::ffi::c_char;
+use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 use std::cell::RefCell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -396,6 +397,50 @@ impl StrOut {
             at.add(s.len()).write(0);
         }
         self.out_len.write(s.len());
+        Ok(())
+    }
+
+    /// Let `fill` write `text_len` bytes of text (UTF-8 without NUL; all of
+    /// them) straight into the caller's buffer, then add the NUL and set
+    /// `*out_len`; or fail with `BUFFER_TOO_SMALL` before `fill` runs.
+    /// Returns what `fill` returned and the address of the text, for a copy
+    /// into a second output ([`StrOut::write_copy`]).
+    pub(crate) fn write_with<T>(
+        self,
+        text_len: usize,
+        fill: impl FnOnce(&mut [MaybeUninit<u8>]) -> FfiResult<T>,
+    ) -> FfiResult<(T, *const u8)> {
+        self.check_fits(text_len)?;
+        // SAFETY: `buf` is non-NULL (len > text_len >= 0 here) and the
+        // caller promises `len` writable bytes that nothing else accesses
+        // during the call; `text_len < len <= isize::MAX`. `MaybeUninit<u8>`
+        // has no validity requirement, so memory C left uninitialized may be
+        // viewed as such; `fill` can only write it.
+        let dst = unsafe {
+            core::slice::from_raw_parts_mut(self.buf.cast::<MaybeUninit<u8>>(), text_len)
+        };
+        let value = fill(dst)?;
+        // SAFETY: `text_len < len`, so the NUL is inside the buffer.
+        unsafe { self.buf.add(text_len).write(0) };
+        self.out_len.write(text_len);
+        Ok((value, self.buf.cast_const().cast::<u8>()))
+    }
+
+    /// Write a copy of `len` bytes at `src` and a NUL, or fail with
+    /// `BUFFER_TOO_SMALL`. `src` must be text this call wrote to another
+    /// output (see [`StrOut::write_with`]): readable for `len` bytes.
+    pub(crate) fn write_copy(self, src: *const u8, len: usize) -> FfiResult {
+        self.check_fits(len)?;
+        // SAFETY: `buf` is writable for `len + 1 <= self.len` bytes (checked
+        // above, as in `write`); `src` is readable for `len` bytes (the
+        // caller's contract). `copy` (a memmove) stays defined even if a
+        // caller passed overlapping output buffers.
+        unsafe {
+            let at = self.buf.cast::<u8>();
+            core::ptr::copy(src, at, len);
+            at.add(len).write(0);
+        }
+        self.out_len.write(len);
         Ok(())
     }
 

@@ -4,7 +4,6 @@ use core::ffi::c_char;
 
 use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, IdParts, ResumeId};
-use prana_webhook_core::url::ResumeUrl;
 
 use crate::abi::{self, bytes, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::status::prana_status;
@@ -27,10 +26,6 @@ use crate::{PRANA_ENTROPY_LEN, PRANA_ID_SEED_LEN};
 /// with fresh entropy before making any ID.
 pub struct prana_id_generator {
     inner: IdGenerator,
-    /// Where `prana_id_generator_resume_url` builds a URL before copying it
-    /// out: kept with the generator (which one thread uses at a time), so
-    /// that no call sets up or moves a 520-byte value.
-    scratch: ResumeUrl,
 }
 
 fn seed_from(seed: *const u8, seed_len: usize) -> FfiResult<[u8; PRANA_ID_SEED_LEN]> {
@@ -58,7 +53,6 @@ pub extern "C" fn prana_id_generator_new(
         let seed = seed_from(seed, seed_len)?;
         out.write(abi::into_handle(prana_id_generator {
             inner: IdGenerator::from_seed(seed),
-            scratch: ResumeUrl::new(),
         }));
         Ok(())
     })
@@ -160,7 +154,7 @@ pub extern "C" fn prana_id_generator_resume_url(
         // Both sizes are known before the ID exists: check them first, so a
         // too-small buffer leaves the generator and both buffers untouched.
         let id_len = parts.resume_id_len();
-        let url_len = b.resume_prefix().len() + id_len;
+        let url_len = b.inner.resume_url_len(&parts);
         if !(id_out.fits(id_len) && url_out.fits(url_len)) {
             let id_needed = id_out.report_needed(id_len);
             let url_needed = url_out.report_needed(url_len);
@@ -174,9 +168,22 @@ pub extern "C" fn prana_id_generator_resume_url(
                 ),
             ));
         }
-        g.inner.resume_url_into(&b.inner, &parts, &mut g.scratch)?;
-        url_out.write(g.scratch.as_str())?;
-        id_out.write(g.scratch.resume_id())
+        // The URL is written straight into the caller's buffer (no UTF-8
+        // check, no copy) and the ID copied from it.
+        let (spans, url) = url_out.write_with(url_len, |dst| {
+            let spans = g.inner.write_resume_url(&b.inner, &parts, dst)?;
+            assert!(
+                spans.len == url_len,
+                "resume URL length {} != {url_len}",
+                spans.len
+            );
+            Ok(spans)
+        })?;
+        // SAFETY: `url` holds the `url_len` bytes just written, and the ID
+        // is its last `id_len` bytes (`id_start + id_len == url_len`).
+        let id = unsafe { url.add(spans.id_start) };
+        debug_assert_eq!(spans.id_start + id_len, url_len);
+        id_out.write_copy(id, id_len)
     })
 }
 
