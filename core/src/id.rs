@@ -102,6 +102,26 @@ fn common_class(bytes: &[u8]) -> u8 {
     chunks.remainder().iter().fold(all, class)
 }
 
+/// [`common_class`] for short texts such as id parts (typically 5–20
+/// bytes): the last 8 bytes stand for the remainder of the 8-byte chunks
+/// (an AND is idempotent, so bytes read twice do no harm), so there is no
+/// loop over a remainder, which cost as much as the chunks for 9–15 bytes.
+/// (For the 36-byte head of a resume ID the remainder loop is cheaper.)
+#[inline]
+fn common_class_short(bytes: &[u8]) -> u8 {
+    let class = |all: u8, &b: &u8| all & CLASS[b as usize];
+    let Some(last) = bytes.len().checked_sub(8) else {
+        return bytes.iter().fold(!0, class);
+    };
+    let tail = match <&[u8; 8]>::try_from(&bytes[last..]) {
+        Ok(tail) => tail.iter().fold(!0, class),
+        Err(_) => 0,
+    };
+    bytes
+        .chunks_exact(8)
+        .fold(tail, |all, chunk| chunk.iter().fold(all, class))
+}
+
 /// Whether every byte is in `[A-Za-z0-9_-]`: [`is_id_byte`] on a whole text,
 /// one table load per byte.
 #[inline]
@@ -129,7 +149,7 @@ pub fn validate_part(part: Part, s: &str) -> Result<()> {
             max: MAX_PART_LEN,
         });
     }
-    if is_id_text(s.as_bytes()) {
+    if common_class_short(s.as_bytes()) & ID_BYTE != 0 {
         Ok(())
     } else {
         Err(Error::BadCharacter {
@@ -650,6 +670,26 @@ mod tests {
         );
         assert!(is_valid_tail(&enc(&[0xa5; 16])[..RANDOM_LEN]));
         assert!(!is_valid_tail(b"8zzzzzzzzzzzzzzzzzzzzzzzzz"));
+    }
+
+    #[test]
+    fn short_class_check_is_the_plain_one() {
+        for len in 0..40 {
+            for at in 0..len {
+                for bad in [b'.', 0u8, 0xff, b'/'] {
+                    let mut buf = [b'a'; 40];
+                    let b = &mut buf[..len];
+                    b[at] = bad;
+                    assert_eq!(common_class_short(b), common_class(b), "{len} {at}");
+                    assert_eq!(common_class_short(b) & ID_BYTE, 0);
+                }
+            }
+            let mut buf = [0u8; 40];
+            for (i, c) in buf.iter_mut().enumerate() {
+                *c = CROCKFORD[i % 32];
+            }
+            assert_eq!(common_class_short(&buf[..len]), common_class(&buf[..len]));
+        }
     }
 
     #[test]
