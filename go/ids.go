@@ -5,7 +5,10 @@ package prana
 */
 import "C"
 
-import "runtime"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // Sizes from the C header.
 const (
@@ -61,6 +64,32 @@ func (g *IDGenerator) ResumeID(executionID, nodeID string) (string, error) {
 	return outString(MaxResumeIDLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
 		return C.prana_id_generator_resume_id(g.p, e.ptr(), e.len(), n.ptr(), n.len(), buf, l, out)
 	})
+}
+
+// ResumeURL makes a fresh resume ID for nodeID in executionID and its resume
+// URL under base ({base}/webhook/workflow/resume/{id}) in one C call
+// (prana_id_generator_resume_url): the same ID and URL as ResumeID followed
+// by BaseURL.ResumeURL, without the second call and without parsing the ID
+// back. On error nothing is drawn from the generator.
+func (g *IDGenerator) ResumeURL(base *BaseURL, executionID, nodeID string) (id, url string, err error) {
+	defer runtime.KeepAlive(g)
+	defer runtime.KeepAlive(base)
+	e, n := newCstr(executionID), newCstr(nodeID)
+	// One Go buffer for both outputs; the documented sizes always suffice.
+	var buf [C.PRANA_RESUME_ID_BUF_SIZE + C.PRANA_URL_BUF_SIZE]byte
+	idBuf := (*C.char)(unsafe.Pointer(&buf[0]))
+	urlBuf := (*C.char)(unsafe.Pointer(&buf[C.PRANA_RESUME_ID_BUF_SIZE]))
+	var idLen, urlLen C.size_t
+	err = call(func() C.prana_status {
+		return C.prana_id_generator_resume_url(g.p, base.p, e.ptr(), e.len(), n.ptr(), n.len(),
+			idBuf, C.PRANA_RESUME_ID_BUF_SIZE, &idLen, urlBuf, C.PRANA_URL_BUF_SIZE, &urlLen)
+	})
+	if err != nil {
+		return "", "", err
+	}
+	id = string(buf[:int(idLen)])
+	url = string(buf[C.PRANA_RESUME_ID_BUF_SIZE : C.PRANA_RESUME_ID_BUF_SIZE+int(urlLen)])
+	return id, url, nil
 }
 
 // GenerateResumeID makes a resume ID from exactly EntropyLen bytes of entropy.

@@ -264,3 +264,47 @@ func TestConcurrentUse(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestResumeURLInOneCall(t *testing.T) {
+	base, err := NewBaseURL("https://gw.example.com/hooks/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer base.Close()
+	a, _ := NewIDGenerator(seed(t, 9))
+	defer a.Close()
+	b, _ := NewIDGenerator(seed(t, 9))
+	defer b.Close()
+	for _, parts := range [][2]string{{"exec-1", "wait"}, {"e", "n"}, {strings.Repeat("x", 64), strings.Repeat("y_", 32)}} {
+		id, url, err := a.ResumeURL(base, parts[0], parts[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantID, _ := b.ResumeID(parts[0], parts[1])
+		wantURL, _ := base.ResumeURL(wantID)
+		if id != wantID || url != wantURL {
+			t.Fatalf("one call gave %q %q, two calls %q %q", id, url, wantID, wantURL)
+		}
+		if url != "https://gw.example.com/hooks/webhook/workflow/resume/"+id {
+			t.Fatalf("url %q", url)
+		}
+		r, err := base.ParseTarget(url)
+		if err != nil || r.Kind != RouteResume || r.ID != id {
+			t.Fatalf("route %+v %v", r, err)
+		}
+	}
+	// A bad part fails with its status and draws nothing.
+	_, _, err = a.ResumeURL(base, "exe.c", "wait")
+	wantStatus(t, err, StatusIDPartBadChar)
+	_, _, err = a.ResumeURL(base, "exec", "")
+	wantStatus(t, err, StatusEmptyIDPart)
+	_, _, err = a.ResumeURL(base, "exec", "w\x00")
+	wantStatus(t, err, StatusEmbeddedNUL)
+	_, _, err = a.ResumeURL(base, "exec", "w\xff")
+	wantStatus(t, err, StatusInvalidUTF8)
+	id1, _, _ := a.ResumeURL(base, "exec", "wait")
+	id2, _, _ := b.ResumeURL(base, "exec", "wait")
+	if id1 != id2 {
+		t.Fatalf("a failed call advanced the generator: %q %q", id1, id2)
+	}
+}

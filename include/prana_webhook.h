@@ -1766,8 +1766,9 @@ prana_status prana_id_generator_resume_id(struct prana_id_generator *generator,
 /**
  * Make a fresh resume ID for `node_id` in `execution_id` and its resume URL
  * under `base`: the same ID and URL as `prana_id_generator_resume_id`
- * followed by `prana_base_url_resume_url`, in one call that does not parse
- * the new ID back from text.
+ * followed by `prana_base_url_resume_url`, in one call that writes the ID
+ * once, into the URL, and copies it from there (it is not parsed back from
+ * text). The fastest way to make a resume URL.
  *
  * Outputs: the ID and a NUL in `id_buf` (`*id_out_len` = its length
  * without the NUL), the URL and a NUL in `url_buf` (`*url_out_len`).

@@ -3,10 +3,12 @@
 //! each next to the same operation in Rust, to show the FFI overhead.
 //!
 //! * `id_url`: `prana_id_generator_resume_url` (ID and URL in one call)
-//!   into caller buffers, vs `IdGenerator::resume_id` +
-//!   `BaseUrl::write_resume_url` into stack buffers. `id_then_url` is the
-//!   two-call way: `prana_id_generator_resume_id`, then
-//!   `prana_base_url_resume_url`, which validates the ID text again.
+//!   into caller buffers, vs the same one step in Rust,
+//!   `IdGenerator::resume_url_into` into a `ResumeUrl` the caller keeps
+//!   (`rust/id_url`), and `IdGenerator::write_resume_url` into a byte
+//!   buffer (`rust/id_url_bytes`, what the C function runs inside).
+//!   `id_then_url` is the two-call way: `prana_id_generator_resume_id`,
+//!   then `prana_base_url_resume_url`, which validates the ID text again.
 //! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
 //! * `decision`: `prana_request_precheck` + `prana_verify_resume_signature` +
 //!   `prana_decide_resume` (vs the same three steps in Rust).
@@ -27,11 +29,11 @@ use prana_webhook::{PRANA_RESUME_ID_BUF_SIZE as ID_BUF, PRANA_URL_BUF_SIZE as UR
 use prana_webhook_core::executor::{
     self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, MAX_STATE_JSON_LEN,
 };
-use prana_webhook_core::id::IdGenerator;
+use prana_webhook_core::id::{IdGenerator, IdParts};
 use prana_webhook_core::registration::WebhookRegistration;
 use prana_webhook_core::route::{decide_resume, precheck, Decision, RequestLimits};
 use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
-use prana_webhook_core::url::{BaseUrl, Route, UrlString};
+use prana_webhook_core::url::{BaseUrl, ResumeUrl, Route};
 use prana_webhook_core::workflow::Workflow;
 
 #[path = "executor.rs"]
@@ -162,12 +164,21 @@ fn bench(c: &mut Criterion) {
             black_box((&id, &url, id_len, url_len));
         })
     });
+    let mut url_r = ResumeUrl::new();
     g.bench_function("rust/id_url", |b| {
         b.iter(|| {
-            let id = ids_r.resume_id(black_box(EXEC), black_box(NODE)).unwrap();
-            let mut url = UrlString::new();
-            base.write_resume_url(&id, &mut url).unwrap();
-            black_box((&id, &url));
+            let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
+            ids_r.resume_url_into(&base, &parts, &mut url_r).unwrap();
+            black_box((url_r.as_str(), url_r.resume_id()));
+        })
+    });
+
+    g.bench_function("rust/id_url_bytes", |b| {
+        b.iter(|| {
+            let mut buf = [MaybeUninit::<u8>::uninit(); URL_BUF];
+            let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
+            let spans = ids_r.write_resume_url(&base, &parts, &mut buf).unwrap();
+            black_box((&buf, spans));
         })
     });
 

@@ -36,11 +36,12 @@
 
 use core::fmt;
 
-use rand_chacha::ChaCha12Rng;
+use chacha20::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Part, Result};
+use crate::url::{self, BaseUrl, ResumeUrl, UrlSpans};
 
 /// Longest execution id or node id, in bytes.
 pub const MAX_PART_LEN: usize = 64;
@@ -101,6 +102,26 @@ fn common_class(bytes: &[u8]) -> u8 {
     chunks.remainder().iter().fold(all, class)
 }
 
+/// [`common_class`] for short texts such as id parts (typically 5–20
+/// bytes): the last 8 bytes stand for the remainder of the 8-byte chunks
+/// (an AND is idempotent, so bytes read twice do no harm), so there is no
+/// loop over a remainder, which cost as much as the chunks for 9–15 bytes.
+/// (For the 36-byte head of a resume ID the remainder loop is cheaper.)
+#[inline]
+fn common_class_short(bytes: &[u8]) -> u8 {
+    let class = |all: u8, &b: &u8| all & CLASS[b as usize];
+    let Some(last) = bytes.len().checked_sub(8) else {
+        return bytes.iter().fold(!0, class);
+    };
+    let tail = match <&[u8; 8]>::try_from(&bytes[last..]) {
+        Ok(tail) => tail.iter().fold(!0, class),
+        Err(_) => 0,
+    };
+    bytes
+        .chunks_exact(8)
+        .fold(tail, |all, chunk| chunk.iter().fold(all, class))
+}
+
 /// Whether every byte is in `[A-Za-z0-9_-]`: [`is_id_byte`] on a whole text,
 /// one table load per byte.
 #[inline]
@@ -128,7 +149,7 @@ pub fn validate_part(part: Part, s: &str) -> Result<()> {
             max: MAX_PART_LEN,
         });
     }
-    if is_id_text(s.as_bytes()) {
+    if common_class_short(s.as_bytes()) & ID_BYTE != 0 {
         Ok(())
     } else {
         Err(Error::BadCharacter {
@@ -153,23 +174,173 @@ pub fn part_string(part: Part, s: &str) -> Result<PartString> {
     Ok(out)
 }
 
-/// Encode 128 bits as 26 Crockford base32 characters, most significant first.
+/// Encode 128 bits (`hi` the most significant word) as 26 Crockford base32
+/// characters, most significant first, into the first 26 bytes of an
+/// 8-aligned 32-byte buffer (the rest stays `'0'`, see [`Tail::as_str`]).
 ///
-/// Hand-written on purpose: it is a shift loop over a `u128`; the base32
-/// crates either allocate or need a macro crate for a custom alphabet.
-fn encode_tail(entropy: &[u8; 16]) -> [u8; RANDOM_LEN] {
-    let mut n = u128::from_be_bytes(*entropy);
-    let mut out = [0u8; RANDOM_LEN];
-    for slot in out.iter_mut().rev() {
-        *slot = CROCKFORD[(n & 31) as usize];
-        n >>= 5;
+/// Hand-written on purpose: the base32 crates either allocate or need a
+/// macro crate for a custom alphabet. Two `u64` words instead of a `u128`
+/// shift loop: every pair of characters is one constant shift of one word
+/// (or two for the pair that straddles them), a mask and a table load, with
+/// no loop and no dependency between pairs.
+#[inline]
+pub(crate) fn encode_tail(hi: u64, lo: u64) -> Tail {
+    let mut out = Tail([b'0'; 32]);
+    // 130 bits as 13 pairs of characters, pair k being bits
+    // 120 - 10k .. 130 - 10k of the number: the first pair takes the top
+    // 8 bits of `hi` (3 + 5), pair 6 straddles the words (bits 60..70),
+    // the others are 10 bits of one word each.
+    let pairs: [u64; 13] = [
+        hi >> 56,
+        hi >> 46,
+        hi >> 36,
+        hi >> 26,
+        hi >> 16,
+        hi >> 6,
+        (hi << 4) | (lo >> 60),
+        lo >> 50,
+        lo >> 40,
+        lo >> 30,
+        lo >> 20,
+        lo >> 10,
+        lo,
+    ];
+    for (slot, v) in out.0.chunks_exact_mut(2).zip(pairs) {
+        slot.copy_from_slice(&crockford_pair(v));
     }
     out
 }
 
-/// Bytes on an 8-byte boundary (see [`ResumeId::generate`]).
+/// The two Crockford characters of the low 10 bits of `v`.
+///
+/// On 64-bit hosts one load from a 2 KiB table of all pairs (half the
+/// instructions of two single-character loads); elsewhere (microcontrollers,
+/// where 2 KiB of flash counts) two loads from the 32-byte alphabet.
+#[inline(always)]
+fn crockford_pair(v: u64) -> [u8; 2] {
+    #[cfg(target_pointer_width = "64")]
+    {
+        PAIRS[(v & 1023) as usize]
+    }
+    #[cfg(not(target_pointer_width = "64"))]
+    {
+        crockford_pair_compact(v)
+    }
+}
+
+/// [`crockford_pair`] without the table of pairs.
+#[cfg_attr(all(target_pointer_width = "64", not(test)), allow(dead_code))]
+#[inline(always)]
+fn crockford_pair_compact(v: u64) -> [u8; 2] {
+    [
+        CROCKFORD[((v >> 5) & 31) as usize],
+        CROCKFORD[(v & 31) as usize],
+    ]
+}
+
+/// Every pair of Crockford characters, indexed by its 10-bit value.
+#[cfg(target_pointer_width = "64")]
+static PAIRS: [[u8; 2]; 1024] = {
+    let mut table = [[0u8; 2]; 1024];
+    let mut i = 0;
+    while i < 1024 {
+        table[i] = [CROCKFORD[i >> 5], CROCKFORD[i & 31]];
+        i += 1;
+    }
+    table
+};
+
+/// The two words of 16 entropy bytes, most significant first (the tail is
+/// the big-endian number the bytes spell).
+#[inline]
+pub(crate) fn entropy_words(entropy: &[u8; 16]) -> (u64, u64) {
+    let n = u128::from_be_bytes(*entropy);
+    ((n >> 64) as u64, n as u64)
+}
+
+/// An encoded tail: 26 characters and 6 bytes of padding, on an 8-byte
+/// boundary.
 #[repr(C, align(8))]
-struct Aligned([u8; 32]);
+pub(crate) struct Tail([u8; 32]);
+
+impl Tail {
+    /// The 26 characters as bytes (all ASCII).
+    #[inline]
+    pub(crate) fn digits(&self) -> &[u8] {
+        &self.0[..RANDOM_LEN]
+    }
+
+    /// The 26 characters as text. Only the tail needs a UTF-8 check (the
+    /// parts are `&str` already), made on the whole 8-aligned 32-byte
+    /// buffer: `str::from_utf8` then takes it 16 bytes at a time instead of
+    /// byte by byte.
+    #[inline]
+    pub(crate) fn as_str(&self) -> Result<&str> {
+        match core::str::from_utf8(&self.0) {
+            Ok(s) => Ok(&s[..RANDOM_LEN]),
+            Err(_) => Err(Error::BadRandomTail),
+        }
+    }
+}
+
+/// A validated pair of id parts: execution id and node id, each 1–64 bytes
+/// of `[A-Za-z0-9_-]`. Checking them once lets a caller learn the length of
+/// the ID (and of its URL) before anything is drawn or written, and lets
+/// [`IdGenerator::resume_url_for`] skip the checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdParts<'a> {
+    execution_id: &'a str,
+    node_id: &'a str,
+}
+
+impl<'a> IdParts<'a> {
+    /// Validate both parts (execution id first).
+    #[inline]
+    pub fn new(execution_id: &'a str, node_id: &'a str) -> Result<IdParts<'a>> {
+        validate_part(Part::ExecutionId, execution_id)?;
+        validate_part(Part::NodeId, node_id)?;
+        Ok(IdParts {
+            execution_id,
+            node_id,
+        })
+    }
+
+    /// The execution id.
+    pub fn execution_id(&self) -> &'a str {
+        self.execution_id
+    }
+
+    /// The node id.
+    pub fn node_id(&self) -> &'a str {
+        self.node_id
+    }
+
+    /// Length of every resume ID made from these parts.
+    pub fn resume_id_len(&self) -> usize {
+        PREFIX.len() + self.execution_id.len() + 1 + self.node_id.len() + 1 + RANDOM_LEN
+    }
+
+    /// Append `webhook_{execution_id}_{node_id}_{tail}` to `out` (which has
+    /// room: the caller sized it for the longest ID).
+    #[inline]
+    pub(crate) fn write_id<const N: usize>(
+        &self,
+        with_prefix: bool,
+        tail: &Tail,
+        out: &mut heapless::String<N>,
+    ) -> Result<()> {
+        let tail = tail.as_str()?;
+        let prefix = if with_prefix { PREFIX } else { "" };
+        let parts = [prefix, self.execution_id, "_", self.node_id, "_", tail];
+        for p in parts {
+            out.push_str(p).map_err(|_| Error::Capacity {
+                what: "resume_id",
+                limit: N,
+            })?;
+        }
+        Ok(())
+    }
+}
 
 /// A syntactically valid resume ID, stored inline (at most 164 bytes).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,24 +350,28 @@ impl ResumeId {
     /// Build `webhook_{execution_id}_{node_id}_{random}` from 16 bytes of
     /// host entropy. The parts are validated first.
     pub fn generate(execution_id: &str, node_id: &str, entropy: &[u8; 16]) -> Result<ResumeId> {
-        validate_part(Part::ExecutionId, execution_id)?;
-        validate_part(Part::NodeId, node_id)?;
-        // Only the tail needs a UTF-8 check (the parts are `&str` already),
-        // made on an 8-aligned, 32-byte buffer: `str::from_utf8` then takes
-        // it 16 bytes at a time instead of byte by byte.
-        let mut tail = Aligned([b'0'; 32]);
-        tail.0[..RANDOM_LEN].copy_from_slice(&encode_tail(entropy));
-        let tail = core::str::from_utf8(&tail.0).map_err(|_| Error::BadRandomTail)?;
+        let parts = IdParts::new(execution_id, node_id)?;
+        let (hi, lo) = entropy_words(entropy);
+        ResumeId::from_parts(&parts, hi, lo)
+    }
+
+    /// The ID of validated parts and a 128-bit tail.
+    #[inline]
+    fn from_parts(parts: &IdParts<'_>, hi: u64, lo: u64) -> Result<ResumeId> {
         let mut s = heapless::String::new();
-        // Lengths were validated above, so the total fits MAX_RESUME_ID_LEN.
-        let parts = [PREFIX, execution_id, "_", node_id, "_", &tail[..RANDOM_LEN]];
-        for p in parts {
-            s.push_str(p).map_err(|_| Error::Capacity {
-                what: "resume_id",
-                limit: MAX_RESUME_ID_LEN,
-            })?;
-        }
+        parts.write_id(true, &encode_tail(hi, lo), &mut s)?;
         Ok(ResumeId(s))
+    }
+
+    /// Copy the text of an ID this crate built from validated parts.
+    pub(crate) fn from_built(s: &str) -> Result<ResumeId> {
+        debug_assert!(validate_resume_id(s).is_ok());
+        let mut out = heapless::String::new();
+        out.push_str(s).map_err(|_| Error::Capacity {
+            what: "resume_id",
+            limit: MAX_RESUME_ID_LEN,
+        })?;
+        Ok(ResumeId(out))
     }
 
     /// Validate an incoming resume ID and copy it.
@@ -365,10 +540,95 @@ impl IdGenerator {
         out
     }
 
-    /// A fresh resume ID for `node_id` in `execution_id`.
+    /// The tail words of the next ID: the two words `next_entropy` gives as
+    /// bytes, read as the big-endian number the tail encodes (so an ID
+    /// holds the same tail either way), without the trip through bytes.
+    #[inline]
+    fn next_words(&mut self) -> (u64, u64) {
+        let (a, b) = (self.rng.next_u64(), self.rng.next_u64());
+        (a.swap_bytes(), b.swap_bytes())
+    }
+
+    /// A fresh resume ID for `node_id` in `execution_id`. When a part is
+    /// invalid nothing is drawn.
     pub fn resume_id(&mut self, execution_id: &str, node_id: &str) -> Result<ResumeId> {
-        let entropy = self.next_entropy();
-        ResumeId::generate(execution_id, node_id, &entropy)
+        self.resume_id_for(&IdParts::new(execution_id, node_id)?)
+    }
+
+    /// [`resume_id`](IdGenerator::resume_id) for parts checked already.
+    pub fn resume_id_for(&mut self, parts: &IdParts<'_>) -> Result<ResumeId> {
+        let (hi, lo) = self.next_words();
+        ResumeId::from_parts(parts, hi, lo)
+    }
+
+    /// A fresh resume ID for `node_id` in `execution_id` and its resume URL
+    /// under `base`, in one step: the ID is written once, straight into the
+    /// URL, and [`ResumeUrl::resume_id`] is a view of it (no ID is built,
+    /// moved or validated again). The same ID and URL as [`resume_id`]
+    /// followed by [`BaseUrl::resume_url`]. When a part is invalid nothing
+    /// is drawn.
+    ///
+    /// [`resume_id`]: IdGenerator::resume_id
+    #[inline(always)]
+    pub fn resume_url(
+        &mut self,
+        base: &BaseUrl,
+        execution_id: &str,
+        node_id: &str,
+    ) -> Result<ResumeUrl> {
+        let parts = IdParts::new(execution_id, node_id)?;
+        self.resume_url_for(base, &parts)
+    }
+
+    /// [`resume_url`](IdGenerator::resume_url) for parts checked already.
+    #[inline(always)]
+    pub fn resume_url_for(&mut self, base: &BaseUrl, parts: &IdParts<'_>) -> Result<ResumeUrl> {
+        let mut out = ResumeUrl::new();
+        self.resume_url_into(base, parts, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`resume_url_for`](IdGenerator::resume_url_for) into an existing
+    /// value (replaced): the fastest form, since a returned [`ResumeUrl`]
+    /// (520 bytes) may be copied on its way to the caller.
+    #[inline]
+    pub fn resume_url_into(
+        &mut self,
+        base: &BaseUrl,
+        parts: &IdParts<'_>,
+        out: &mut ResumeUrl,
+    ) -> Result<()> {
+        let (hi, lo) = self.next_words();
+        out.set(base, parts, &encode_tail(hi, lo))
+    }
+
+    /// [`resume_url_for`](IdGenerator::resume_url_for) as bytes, into the
+    /// start of a buffer the caller owns (and may not have initialized):
+    /// the URL is `out[..len]`, its resume ID `out[id_start..len]`, all
+    /// ASCII. For hosts that keep the text in their own memory (the C ABI
+    /// writes straight into the caller's buffer): no `ResumeUrl`, no UTF-8
+    /// check, no copy. A buffer shorter than
+    /// [`BaseUrl::resume_url_len`] fails with `Capacity` and draws nothing.
+    pub fn write_resume_url(
+        &mut self,
+        base: &BaseUrl,
+        parts: &IdParts<'_>,
+        out: &mut [core::mem::MaybeUninit<u8>],
+    ) -> Result<UrlSpans> {
+        let len = base.resume_url_len(parts);
+        let Some(out) = out.get_mut(..len) else {
+            return Err(Error::Capacity {
+                what: "URL buffer",
+                limit: out.len(),
+            });
+        };
+        let (hi, lo) = self.next_words();
+        Ok(url::write_resume_url_bytes(
+            base,
+            parts,
+            &encode_tail(hi, lo),
+            out,
+        ))
     }
 }
 
@@ -399,10 +659,37 @@ mod tests {
 
     #[test]
     fn tail_encodes_extremes() {
-        assert_eq!(&encode_tail(&[0; 16]), b"00000000000000000000000000");
-        assert_eq!(&encode_tail(&[0xff; 16]), b"7zzzzzzzzzzzzzzzzzzzzzzzzz");
-        assert!(is_valid_tail(&encode_tail(&[0xa5; 16])));
+        let enc = |e: &[u8; 16]| {
+            let (hi, lo) = entropy_words(e);
+            encode_tail(hi, lo).0
+        };
+        assert_eq!(&enc(&[0; 16])[..RANDOM_LEN], b"00000000000000000000000000");
+        assert_eq!(
+            &enc(&[0xff; 16])[..RANDOM_LEN],
+            b"7zzzzzzzzzzzzzzzzzzzzzzzzz"
+        );
+        assert!(is_valid_tail(&enc(&[0xa5; 16])[..RANDOM_LEN]));
         assert!(!is_valid_tail(b"8zzzzzzzzzzzzzzzzzzzzzzzzz"));
+    }
+
+    #[test]
+    fn short_class_check_is_the_plain_one() {
+        for len in 0..40 {
+            for at in 0..len {
+                for bad in [b'.', 0u8, 0xff, b'/'] {
+                    let mut buf = [b'a'; 40];
+                    let b = &mut buf[..len];
+                    b[at] = bad;
+                    assert_eq!(common_class_short(b), common_class(b), "{len} {at}");
+                    assert_eq!(common_class_short(b) & ID_BYTE, 0);
+                }
+            }
+            let mut buf = [0u8; 40];
+            for (i, c) in buf.iter_mut().enumerate() {
+                *c = CROCKFORD[i % 32];
+            }
+            assert_eq!(common_class_short(&buf[..len]), common_class(&buf[..len]));
+        }
     }
 
     #[test]
@@ -418,6 +705,32 @@ mod tests {
     }
 
     #[test]
+    fn tail_is_the_u128_shift_loop() {
+        // The two-word encoding against the plain loop over a `u128`.
+        let mut x = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
+        for _ in 0..2000 {
+            x = x
+                .wrapping_mul(0x2545_f491_4f6c_dd1d_9e37_79b9_7f4a_7c15)
+                .wrapping_add(1);
+            let mut n = x;
+            let mut want = [0u8; RANDOM_LEN];
+            for slot in want.iter_mut().rev() {
+                *slot = CROCKFORD[(n & 31) as usize];
+                n >>= 5;
+            }
+            let (hi, lo) = entropy_words(&x.to_be_bytes());
+            assert_eq!(&encode_tail(hi, lo).0[..RANDOM_LEN], &want);
+        }
+    }
+
+    #[test]
+    fn pair_table_is_two_characters() {
+        for v in 0..4096u64 {
+            assert_eq!(crockford_pair(v), crockford_pair_compact(v));
+        }
+    }
+
+    #[test]
     fn entropy_is_what_fill_bytes_gives() {
         let mut ids = IdGenerator::from_seed([7; 32]);
         let mut rng = ChaCha12Rng::from_seed([7; 32]);
@@ -425,6 +738,29 @@ mod tests {
             let mut want = [0u8; 16];
             rng.fill_bytes(&mut want);
             assert_eq!(ids.next_entropy(), want);
+        }
+    }
+
+    #[test]
+    fn same_stream_as_rand_chacha() {
+        // The generator moved from `rand_chacha` to `chacha20`: equal seeds
+        // still give equal IDs.
+        let mut ours = ChaCha12Rng::from_seed([9; 32]);
+        let mut theirs = rand_chacha::ChaCha12Rng::from_seed([9; 32]);
+        for _ in 0..300 {
+            assert_eq!(ours.next_u64(), theirs.next_u64());
+        }
+    }
+
+    #[test]
+    fn generator_ids_are_generate_of_next_entropy() {
+        let (mut a, mut b) = (
+            IdGenerator::from_seed([4; 32]),
+            IdGenerator::from_seed([4; 32]),
+        );
+        for _ in 0..40 {
+            let want = ResumeId::generate("ex", "n_1", &b.next_entropy()).unwrap();
+            assert_eq!(a.resume_id("ex", "n_1").unwrap(), want);
         }
     }
 

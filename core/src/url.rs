@@ -23,9 +23,10 @@
 //! ```
 
 use core::fmt::{self, Write};
+use core::mem::MaybeUninit;
 
 use crate::error::{Error, Part, Result};
-use crate::id::{self, ResumeId, MAX_PART_LEN};
+use crate::id::{self, IdParts, ResumeId, Tail, MAX_PART_LEN};
 
 /// Longest base URL accepted, in bytes.
 pub const MAX_BASE_URL_LEN: usize = 256;
@@ -42,6 +43,17 @@ const RESUME: &str = "resume";
 /// in one piece, so building writes three pieces instead of five.
 const TRIGGER_PATH: &str = "/webhook/workflow/trigger/";
 const RESUME_PATH: &str = "/webhook/workflow/resume/";
+/// What a resume URL puts between the base and the ID's parts: the path and
+/// the ID's own prefix, one constant copy.
+const RESUME_ID_PATH: &str = "/webhook/workflow/resume/webhook_";
+const _: () = {
+    let (a, b, c) = (
+        RESUME_ID_PATH.as_bytes(),
+        RESUME_PATH.as_bytes(),
+        id::PREFIX.as_bytes(),
+    );
+    assert!(a.len() == b.len() + c.len());
+};
 
 /// A validated base URL.
 #[derive(Clone, PartialEq, Eq)]
@@ -53,6 +65,150 @@ pub struct BaseUrl {
     /// Where the host starts (after `://`).
     host_start: usize,
     port: Option<u16>,
+}
+
+/// A resume URL together with its resume ID, which is a part of it
+/// (`{base}/webhook/workflow/resume/{resume_id}`): what
+/// [`IdGenerator::resume_url`](crate::id::IdGenerator::resume_url) and
+/// [`ResumeUrl::generate`] make, writing the ID once.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ResumeUrl {
+    url: UrlString,
+    /// Where the resume ID starts in `url` (it runs to the end).
+    id_start: usize,
+}
+
+impl ResumeUrl {
+    /// The resume URL for a new resume ID made from 16 bytes of host
+    /// entropy: the ID of [`ResumeId::generate`] and the URL of
+    /// [`BaseUrl::resume_url`], in one step.
+    pub fn generate(
+        base: &BaseUrl,
+        execution_id: &str,
+        node_id: &str,
+        entropy: &[u8; 16],
+    ) -> Result<ResumeUrl> {
+        let parts = IdParts::new(execution_id, node_id)?;
+        let mut out = ResumeUrl::new();
+        out.fill(base, &parts, entropy)?;
+        Ok(out)
+    }
+
+    /// [`generate`](ResumeUrl::generate) into this value (replaced): a
+    /// returned `ResumeUrl` (520 bytes) may be copied on its way to the
+    /// caller, this writes it in place.
+    pub fn fill(&mut self, base: &BaseUrl, parts: &IdParts<'_>, entropy: &[u8; 16]) -> Result<()> {
+        let (hi, lo) = id::entropy_words(entropy);
+        self.set(base, parts, &id::encode_tail(hi, lo))
+    }
+
+    /// An empty value, to be filled by
+    /// [`IdGenerator::resume_url_into`](crate::id::IdGenerator::resume_url_into).
+    pub const fn new() -> ResumeUrl {
+        ResumeUrl {
+            url: UrlString::new(),
+            id_start: 0,
+        }
+    }
+
+    /// Set to `{base}/webhook/workflow/resume/webhook_{parts}_{tail}`.
+    /// Cannot run out of room (at most 256 + 33 + 138 bytes), checked all
+    /// the same. Filled in place: a 520-byte value built here and returned
+    /// would be copied once or twice on the way out.
+    #[inline]
+    pub(crate) fn set(&mut self, base: &BaseUrl, parts: &IdParts<'_>, tail: &Tail) -> Result<()> {
+        let too_long = |_| Error::Capacity {
+            what: "URL buffer",
+            limit: MAX_URL_LEN,
+        };
+        self.url.clear();
+        self.url.push_str(&base.text).map_err(too_long)?;
+        self.url.push_str(RESUME_ID_PATH).map_err(too_long)?;
+        self.id_start = self.url.len() - id::PREFIX.len();
+        parts.write_id(false, tail, &mut self.url)
+    }
+
+    /// The URL.
+    pub fn as_str(&self) -> &str {
+        &self.url
+    }
+
+    /// The resume ID: the end of the URL.
+    pub fn resume_id(&self) -> &str {
+        &self.url[self.id_start..]
+    }
+
+    /// A copy of the resume ID as a [`ResumeId`].
+    pub fn to_resume_id(&self) -> Result<ResumeId> {
+        ResumeId::from_built(self.resume_id())
+    }
+}
+
+impl Default for ResumeUrl {
+    fn default() -> ResumeUrl {
+        ResumeUrl::new()
+    }
+}
+
+impl fmt::Debug for ResumeUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResumeUrl({})", self.as_str())
+    }
+}
+
+impl fmt::Display for ResumeUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl AsRef<str> for ResumeUrl {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// Where [`IdGenerator::write_resume_url`](crate::id::IdGenerator::write_resume_url)
+/// put a resume URL in a byte buffer: the URL is `out[..len]`, its resume
+/// ID `out[id_start..len]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UrlSpans {
+    /// Length of the URL (from the start of the buffer).
+    pub len: usize,
+    /// Where the resume ID starts.
+    pub id_start: usize,
+}
+
+/// Copy `piece` to `out[at..]` and return where it ends.
+#[inline(always)]
+fn put(out: &mut [MaybeUninit<u8>], at: usize, piece: &[u8]) -> usize {
+    let end = at + piece.len();
+    for (d, &b) in out[at..end].iter_mut().zip(piece) {
+        *d = MaybeUninit::new(b);
+    }
+    end
+}
+
+/// Write `{base}/webhook/workflow/resume/webhook_{parts}_{tail}` as bytes
+/// to the start of `out`, which the caller sized with
+/// [`BaseUrl::resume_url_len`]. Every byte is ASCII, so no UTF-8 check is
+/// needed here (a `&str` needs one for the tail, see `ResumeUrl`).
+#[inline]
+pub(crate) fn write_resume_url_bytes(
+    base: &BaseUrl,
+    parts: &IdParts<'_>,
+    tail: &Tail,
+    out: &mut [MaybeUninit<u8>],
+) -> UrlSpans {
+    let at = put(out, 0, base.text.as_bytes());
+    let at = put(out, at, RESUME_ID_PATH.as_bytes());
+    let id_start = at - id::PREFIX.len();
+    let at = put(out, at, parts.execution_id().as_bytes());
+    let at = put(out, at, b"_");
+    let at = put(out, at, parts.node_id().as_bytes());
+    let at = put(out, at, b"_");
+    let len = put(out, at, tail.digits());
+    UrlSpans { len, id_start }
 }
 
 /// Where a request is going.
@@ -176,6 +332,11 @@ impl BaseUrl {
     pub fn write_trigger_url(&self, workflow_id: &str, out: &mut impl Write) -> Result<()> {
         id::validate_part(Part::WorkflowId, workflow_id)?;
         self.write_url(TRIGGER_PATH, workflow_id, out)
+    }
+
+    /// Length of the resume URL of every resume ID made from `parts`.
+    pub fn resume_url_len(&self, parts: &IdParts<'_>) -> usize {
+        self.text.len() + RESUME_PATH.len() + parts.resume_id_len()
     }
 
     /// Write `{base}/webhook/workflow/resume/{resume_id}` to `out`.

@@ -5,7 +5,7 @@ use prana_webhook_core::id::{self, IdGenerator, ResumeId};
 use prana_webhook_core::lifecycle::{check_transition, Status};
 use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
 use prana_webhook_core::route::{self, decide_resume, Decision, RequestLimits};
-use prana_webhook_core::url::{BaseUrl, Route};
+use prana_webhook_core::url::{BaseUrl, ResumeUrl, Route};
 use prana_webhook_core::Error;
 use std::collections::HashSet;
 
@@ -846,4 +846,87 @@ fn signature_is_checked_before_the_store() {
     );
     // Trigger routes are not signed with resume keys.
     assert!(check("/webhook/workflow/trigger/w", SignaturePolicy::Required).is_ok());
+}
+
+#[test]
+fn resume_url_in_one_step_is_id_then_url() {
+    for text in [
+        "https://gw.example.com/hooks",
+        "http://127.0.0.1:8080",
+        "HTTP://h/",
+    ] {
+        let base = BaseUrl::parse(text).unwrap();
+        let (mut a, mut b) = (
+            IdGenerator::from_seed([5; 32]),
+            IdGenerator::from_seed([5; 32]),
+        );
+        for (e, n) in [
+            ("exec_1", "wait"),
+            ("e", "n"),
+            (&*"x".repeat(64), &*"y_".repeat(32)),
+        ] {
+            let url = a.resume_url(&base, e, n).unwrap();
+            let rid = b.resume_id(e, n).unwrap();
+            assert_eq!(url.resume_id(), rid.as_str());
+            assert_eq!(url.as_str(), base.resume_url(&rid).unwrap().as_str());
+            assert_eq!(url.to_resume_id().unwrap(), rid);
+            assert_eq!(url.to_string(), url.as_str());
+            let parsed = base.parse_target(url.as_str()).unwrap();
+            assert_eq!(
+                parsed.route,
+                Route::Resume {
+                    resume_id: rid.as_str()
+                }
+            );
+            let parts = id::IdParts::new(e, n).unwrap();
+            assert_eq!(parts.resume_id_len(), rid.as_str().len());
+            assert_eq!((parts.execution_id(), parts.node_id()), (e, n));
+        }
+        for entropy in [[0u8; 16], [0xff; 16], [0x3c; 16]] {
+            let url = ResumeUrl::generate(&base, "exec_1", "wait", &entropy).unwrap();
+            let rid = ResumeId::generate("exec_1", "wait", &entropy).unwrap();
+            assert_eq!(url.as_str(), base.resume_url(&rid).unwrap().as_str());
+        }
+        // As bytes, into a buffer the caller owns.
+        let (mut g1, mut g2) = (
+            IdGenerator::from_seed([6; 32]),
+            IdGenerator::from_seed([6; 32]),
+        );
+        let parts = id::IdParts::new("exec_1", "wait_approval").unwrap();
+        let want = g1.resume_url_for(&base, &parts).unwrap();
+        let mut buf = [std::mem::MaybeUninit::new(0xAAu8); 600];
+        let need = base.resume_url_len(&parts);
+        assert_eq!(need, want.as_str().len());
+        assert_eq!(
+            g2.write_resume_url(&base, &parts, &mut buf[..need - 1])
+                .unwrap_err(),
+            Error::Capacity {
+                what: "URL buffer",
+                limit: need - 1
+            }
+        );
+        let spans = g2.write_resume_url(&base, &parts, &mut buf).unwrap();
+        let bytes: Vec<u8> = buf[..spans.len]
+            .iter()
+            // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+            .map(|b| unsafe { b.assume_init() })
+            .collect();
+        assert_eq!(bytes, want.as_str().as_bytes());
+        assert_eq!(&bytes[spans.id_start..], want.resume_id().as_bytes());
+        // A bad part fails before anything is drawn.
+        let mut c = IdGenerator::from_seed([5; 32]);
+        assert_eq!(
+            c.resume_url(&base, "exe.c", "wait").unwrap_err(),
+            Error::BadCharacter {
+                part: Part::ExecutionId,
+                at: 3
+            }
+        );
+        assert_eq!(
+            c.resume_url(&base, "exec", "").unwrap_err(),
+            Error::EmptyPart(Part::NodeId)
+        );
+        let mut d = IdGenerator::from_seed([5; 32]);
+        assert_eq!(c.next_entropy(), d.next_entropy());
+    }
 }

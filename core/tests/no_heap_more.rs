@@ -24,7 +24,7 @@ use prana_webhook_core::token::resume::{
 };
 use prana_webhook_core::token::standard_webhooks::{self as sw, StandardWebhookSecret};
 use prana_webhook_core::token::SignatureError;
-use prana_webhook_core::url::{self, BaseUrl, Route};
+use prana_webhook_core::url::{self, BaseUrl, ResumeUrl, Route};
 use prana_webhook_core::wait;
 use prana_webhook_core::workflow::{self, Workflow};
 use prana_webhook_core::Error;
@@ -119,6 +119,19 @@ fn remaining_operations_never_allocate() {
         ids.reseed([9; 32]);
         let _ = ids.next_entropy();
         id
+    });
+    count("resume URL in one step", || {
+        let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+        let url = ids.resume_url(&base, "exec_1", "wait").unwrap();
+        let url2 = ResumeUrl::generate(&base, "exec_1", "wait", &[1; 16]).unwrap();
+        let parts = id::IdParts::new("e", "n").unwrap();
+        let url3 = ids.resume_url_for(&base, &parts).unwrap();
+        let mut bytes = [core::mem::MaybeUninit::<u8>::uninit(); url::MAX_URL_LEN];
+        let spans = ids.write_resume_url(&base, &parts, &mut bytes).unwrap();
+        assert_eq!(spans.len, base.resume_url_len(&parts));
+        let mut dbg: heapless::String<600> = heapless::String::new();
+        let _ = write!(dbg, "{url:?} {url2} {parts:?}");
+        (url.to_resume_id().unwrap(), url3.as_str().len())
     });
     #[cfg(feature = "getrandom")]
     count("getrandom seeding", || {
