@@ -8,9 +8,16 @@
 //!   optional port, optional path prefix, at most one trailing `/`) parses to
 //!   the expected normalized text, which parses again to the same base.
 //!
+//! * The one-step paths (`IdGenerator::resume_url`, `write_resume_url`)
+//!   give exactly the ID and URL of the two-step path (`resume_id`, then
+//!   `BaseUrl::resume_url`) from an equally seeded generator, and the URL
+//!   routes back to that ID.
+//!
 //! Cases: `PROPTEST_CASES` (default 2000 here).
 
-use prana_webhook_core::id::{IdGenerator, ResumeId};
+use std::mem::MaybeUninit;
+
+use prana_webhook_core::id::{IdGenerator, IdParts, ResumeId};
 use prana_webhook_core::url::{BaseUrl, Route};
 use proptest::prelude::*;
 
@@ -122,5 +129,41 @@ proptest! {
             base.parse_target(&trigger).unwrap().route,
             Route::Trigger { workflow_id: workflow.as_str() }
         );
+    }
+
+    #[test]
+    fn one_step_url_is_id_then_url(
+        (input, _) in base(),
+        seed in any::<[u8; 32]>(),
+        exec in part(),
+        node in part(),
+    ) {
+        let base = BaseUrl::parse(&input).unwrap();
+        let mut two_step = IdGenerator::from_seed(seed);
+        let mut one_step = IdGenerator::from_seed(seed);
+        let mut bytes = IdGenerator::from_seed(seed);
+        for _ in 0..3 {
+            let id = two_step.resume_id(&exec, &node).unwrap();
+            let url = base.resume_url(&id).unwrap();
+
+            let fused = one_step.resume_url(&base, &exec, &node).unwrap();
+            prop_assert_eq!(fused.as_str(), url.as_str());
+            prop_assert_eq!(fused.resume_id(), id.as_str());
+            prop_assert_eq!(&fused.to_resume_id().unwrap(), &id);
+
+            let parts = IdParts::new(&exec, &node).unwrap();
+            let mut buf = [MaybeUninit::new(0xAAu8); 600];
+            let spans = bytes.write_resume_url(&base, &parts, &mut buf).unwrap();
+            let written: Vec<u8> = buf[..spans.len]
+                .iter()
+                // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+                .map(|b| unsafe { b.assume_init() })
+                .collect();
+            prop_assert_eq!(written.as_slice(), url.as_bytes());
+            prop_assert_eq!(&written[spans.id_start..], id.as_str().as_bytes());
+
+            let target = base.parse_target(fused.as_str()).unwrap();
+            prop_assert_eq!(target.route, Route::Resume { resume_id: id.as_str() });
+        }
     }
 }
