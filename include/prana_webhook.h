@@ -135,7 +135,7 @@
 /**
  * A buffer of this many bytes always holds an execution state's JSON and its NUL.
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 22017
+#define PRANA_EXECUTION_JSON_BUF_SIZE 20097
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).

@@ -280,6 +280,18 @@ impl<const W: usize> ExecutionContext<W> {
         }
     }
 
+    /// Empty the ids and the registrations; the base URL stays.
+    pub(crate) fn clear(&mut self) {
+        self.workflow_id.clear();
+        self.execution_id.clear();
+        self.slots.clear();
+    }
+
+    /// Replace the base URL.
+    pub(crate) fn set_base_url(&mut self, base_url: BaseUrl) {
+        self.base_url = base_url;
+    }
+
     /// Set (and check) the ids of an [`empty`](Self::empty) context.
     pub(crate) fn set_ids(&mut self, workflow_id: &str, execution_id: &str) -> Result<()> {
         self.workflow_id = id::part_string(Part::WorkflowId, workflow_id)?;

@@ -92,21 +92,21 @@ use crate::workflow::{
 /// Largest node output, trigger payload or resume payload kept in the
 /// state, in bytes. A gateway should refuse larger request bodies (413).
 pub const MAX_OUTPUT_LEN: usize = 4096;
-/// Default capacity of the trace of visited nodes (a path through an acyclic
-/// workflow visits each node at most once, so this matches [`MAX_NODES`]).
-pub const MAX_TRACE: usize = MAX_NODES;
+/// Default capacity of the trace, in bytes of its text (`node:port` steps
+/// joined by `,`): room for [`MAX_NODES`] steps with the longest keys and
+/// ports (a path through an acyclic workflow visits each node at most once).
+pub const MAX_TRACE: usize = MAX_NODES * (id::MAX_PART_LEN + 1 + workflow::MAX_PORT_LEN + 1);
 /// Longest [`NodeError`] code, in bytes.
 pub const MAX_ERROR_CODE_LEN: usize = 32;
 /// Longest [`NodeError`] message, in bytes.
 pub const MAX_ERROR_MESSAGE_LEN: usize = 192;
-/// Version of the state's JSON form.
-pub const STATE_VERSION: u32 = 1;
+/// Version of the state's JSON form. Version 2 writes the trace as one
+/// string (`"node:port,node:port"`); states of version 1 (a trace of
+/// `{"node", "port"}` objects) are refused as an unsupported version.
+pub const STATE_VERSION: u32 = 2;
 /// A buffer of this many bytes always holds the JSON of an
 /// [`ExecutionState`] with the default capacities.
 pub const MAX_STATE_JSON_LEN: usize = <ExecutionState>::MAX_JSON_LEN;
-
-/// A node key in the trace (1–64 bytes, one-byte length).
-pub type NodeKey = heapless::String<64, u8>;
 
 /// Why an executor call was refused. Wrapped in [`Error::Execution`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,12 +346,42 @@ impl ExecutionStatus {
 }
 
 /// One visited node and the port it left by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Step {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step<'a> {
     /// The node id.
-    pub node: NodeKey,
+    pub node: &'a str,
     /// The output port.
-    pub port: PortName,
+    pub port: &'a str,
+}
+
+/// The visited nodes and the ports they left by, in order: an iterator of
+/// [`Step`]s over the trace's text, from [`ExecutionState::trace`].
+#[derive(Debug, Clone)]
+pub struct Trace<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Trace<'a> {
+    /// The steps not iterated yet as text, as the state JSON keeps them:
+    /// `node:port` steps joined by `,` (empty when there are none).
+    pub fn as_str(&self) -> &'a str {
+        self.rest
+    }
+}
+
+impl<'a> Iterator for Trace<'a> {
+    type Item = Step<'a>;
+
+    fn next(&mut self) -> Option<Step<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        // The text is always checked: `node:port` steps joined by `,`.
+        let (step, rest) = self.rest.split_once(',').unwrap_or((self.rest, ""));
+        self.rest = rest;
+        let (node, port) = step.split_once(':').unwrap_or((step, ""));
+        Some(Step { node, port })
+    }
 }
 
 /// How a call ended.
@@ -389,7 +419,8 @@ pub struct RunResult<const W: usize = MAX_WAIT_NODES> {
 }
 
 /// Everything a host persists between suspension and resume. `W` is the
-/// capacity for webhook wait nodes, `T` for the trace.
+/// capacity for webhook wait nodes, `T` the capacity of the trace in bytes
+/// of its text (see [`MAX_TRACE`]).
 ///
 /// With the defaults it takes 15 912 bytes on x86-64 (under 16 KiB; the
 /// `sizes_and_worst_case_json` test prints and checks it).
@@ -401,7 +432,8 @@ pub struct ExecutionState<const W: usize = MAX_WAIT_NODES, const T: usize = MAX_
     wait_mode: Option<WaitMode>,
     resume_at: Option<u64>,
     output: heapless::String<MAX_OUTPUT_LEN>,
-    trace: heapless::Vec<Step, T>,
+    /// `node:port` steps joined by `,`, always checked.
+    trace: heapless::String<T>,
     error: Option<NodeError>,
 }
 
@@ -954,7 +986,43 @@ struct SlotIn<'s> {
 }
 
 impl<'s> SlotIn<'s> {
+    /// The exact form `to_json` writes (every state this crate wrote,
+    /// unless a store reformatted it); `None`, nothing consumed, otherwise.
+    fn read_compact(r: &mut json::Reader<'s>) -> Option<SlotIn<'s>> {
+        r.compact(|r| {
+            r.exact("{\"node_id\":")?;
+            let node_id = r.plain_string()?;
+            r.exact(",\"resume_id\":")?;
+            let resume_id = r.plain_string()?;
+            let sig = match r.exact(",\"sig\":") {
+                Some(()) => Some(r.plain_string()?),
+                None => None,
+            };
+            r.exact(",\"status\":")?;
+            let status = Status::parse(r.plain_string()?).ok()?;
+            r.exact(",\"created_at\":")?;
+            let created_at = r.plain_u64()?;
+            r.exact(",\"expires_at\":")?;
+            let expires_at = match r.exact("null") {
+                Some(()) => None,
+                None => Some(r.plain_u64()?),
+            };
+            r.exact("}")?;
+            Some(SlotIn {
+                node_id,
+                resume_id,
+                sig,
+                status,
+                created_at,
+                expires_at,
+            })
+        })
+    }
+
     fn read(r: &mut json::Reader<'s>) -> Result<SlotIn<'s>> {
+        if let Some(slot) = Self::read_compact(r) {
+            return Ok(slot);
+        }
         if !r.begin_object()? {
             return Err(shape_error());
         }
@@ -987,42 +1055,9 @@ impl<'s> SlotIn<'s> {
     }
 }
 
-/// A trace step as read from the state's JSON.
-struct StepIn<'s> {
-    node: &'s str,
-    port: &'s str,
-}
-
-impl<'s> StepIn<'s> {
-    fn read(r: &mut json::Reader<'s>) -> Result<StepIn<'s>> {
-        // Most states were written by `to_json`: try its exact form first
-        // (a trace has up to 64 steps).
-        if let Some((node, port)) = r.compact_pair("node", "port") {
-            return Ok(StepIn { node, port });
-        }
-        if !r.begin_object()? {
-            return Err(shape_error());
-        }
-        let (mut node, mut port) = (None, None);
-        while let Some(key) = r.next_key()? {
-            match key {
-                "node" => set_once(&mut node, read_str(r)?)?,
-                "port" => set_once(&mut port, read_str(r)?)?,
-                _ => {
-                    r.value()?;
-                }
-            }
-        }
-        Ok(StepIn {
-            node: node.ok_or_else(shape_error)?,
-            port: port.ok_or_else(shape_error)?,
-        })
-    }
-}
-
 /// The members of the state's JSON, borrowing the text: read in one pass,
 /// then checked and copied into an [`ExecutionState`].
-struct StateIn<'s, const W: usize, const T: usize> {
+struct StateIn<'s, const W: usize> {
     version: Option<u64>,
     workflow_id: Option<&'s str>,
     execution_id: Option<&'s str>,
@@ -1032,12 +1067,13 @@ struct StateIn<'s, const W: usize, const T: usize> {
     wait_mode: Option<Option<&'s str>>,
     resume_at: Option<Option<u64>>,
     registrations: Option<heapless::Vec<SlotIn<'s>, W>>,
-    trace: Option<heapless::Vec<StepIn<'s>, T>>,
+    /// The trace string between its quotes (checked by `restore_trace`).
+    trace: Option<&'s str>,
     error: Option<Option<NodeError>>,
     output: Option<&'s str>,
 }
 
-impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
+impl<'s, const W: usize> StateIn<'s, W> {
     fn new() -> Self {
         StateIn {
             version: None,
@@ -1055,9 +1091,9 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
         }
     }
 
-    /// Read the JSON text and check it up to the base URL, which is
-    /// returned; [`ExecutionState::restore`] does the rest.
-    fn read_base(&mut self, bytes: &'s [u8]) -> Result<BaseUrl> {
+    /// Read the JSON text and check that every member is there; returns
+    /// the base URL's text. [`ExecutionState::restore`] checks the rest.
+    fn read_base(&mut self, bytes: &'s [u8]) -> Result<&'s str> {
         let bad = |why| Error::from(ExecutionError::BadState(why));
         let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
         // One pass over the text reads (and checks the syntax of) every member.
@@ -1081,9 +1117,9 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
             return Err(shape_error());
         }
         if version != u64::from(STATE_VERSION) {
-            return Err(bad("unsupported version"));
+            return Err(bad("unsupported version (this library reads version 2)"));
         }
-        BaseUrl::parse(base_url)
+        Ok(base_url)
     }
 
     /// Read every member of `text` (filled in place: the vectors are large).
@@ -1118,18 +1154,7 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
                             .map_err(|_| shape_error())?;
                     }
                 }
-                "trace" => {
-                    set_once(&mut self.trace, heapless::Vec::new())?;
-                    let steps = self.trace.as_mut().ok_or_else(shape_error)?;
-                    if !r.begin_array()? {
-                        return Err(shape_error());
-                    }
-                    while r.next_element()? {
-                        steps
-                            .push(StepIn::read(&mut r)?)
-                            .map_err(|_| shape_error())?;
-                    }
-                }
+                "trace" => set_once(&mut self.trace, read_str(&mut r)?)?,
                 // The first `error` and `output` count (they were looked up
                 // with `json::find_member`); any later one is only checked.
                 "error" if self.error.is_none() => self.error = Some(read_node_error(&mut r)?),
@@ -1143,20 +1168,19 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
     }
 }
 
-/// Upper bound of the JSON of everything but registrations, trace and output:
+/// Upper bound of the JSON of everything but registrations, the trace's
+/// text (written as it is) and output:
 /// member names, ids (64 + 64 + 64), base URL (256), numbers, and an error
 /// whose 32-byte code and 192-byte message could be all `\u00XX` escapes.
 const FIXED_JSON_LEN: usize = 2560;
 /// Upper bound of one registration's JSON (about 370 bytes at most, plus
 /// `,"sig":"…"` of up to 40 when signed).
 const SLOT_JSON_LEN: usize = 448;
-/// Upper bound of one trace step's JSON.
-const STEP_JSON_LEN: usize = 128;
 
 impl<const W: usize, const T: usize> ExecutionState<W, T> {
     /// A buffer of this many bytes always holds the JSON form of this state.
     pub const MAX_JSON_LEN: usize =
-        FIXED_JSON_LEN + W * SLOT_JSON_LEN + T * STEP_JSON_LEN + MAX_OUTPUT_LEN;
+        FIXED_JSON_LEN + W * SLOT_JSON_LEN + T + MAX_OUTPUT_LEN;
 
     /// A state that has not run yet, for `context`.
     pub fn new(context: ExecutionContext<W>) -> Self {
@@ -1169,7 +1193,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             wait_mode: None,
             resume_at: None,
             output,
-            trace: heapless::Vec::new(),
+            trace: heapless::String::new(),
             error: None,
         }
     }
@@ -1227,8 +1251,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     }
 
     /// The visited nodes and the ports they left by, in order.
-    pub fn trace(&self) -> &[Step] {
-        &self.trace
+    pub fn trace(&self) -> Trace<'_> {
+        Trace {
+            rest: self.trace.as_str(),
+        }
     }
 
     /// The failure, when [`ExecutionStatus::Failed`].
@@ -1245,21 +1271,23 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         }
     }
 
+    /// Append `node:port` (both already checked) to the trace.
     fn push_step(&mut self, node: &str, port: &str) -> Result<()> {
-        let mut step = Step {
-            node: NodeKey::new(),
-            port: PortName::new(),
-        };
-        step.node
-            .push_str(node)
-            .map_err(|_| Error::Json("node key too long"))?;
-        step.port
-            .push_str(port)
-            .map_err(|_| Error::Json("port name too long"))?;
-        self.trace.push(step).map_err(|_| Error::Capacity {
-            what: "execution trace",
-            limit: T,
-        })
+        let sep = usize::from(!self.trace.is_empty());
+        if self.trace.len() + sep + node.len() + 1 + port.len() > T {
+            return Err(Error::Capacity {
+                what: "execution trace (bytes)",
+                limit: T,
+            });
+        }
+        // Cannot fail: the room was checked.
+        if sep == 1 {
+            let _ = self.trace.push(',');
+        }
+        let _ = self.trace.push_str(node);
+        let _ = self.trace.push(':');
+        let _ = self.trace.push_str(port);
+        Ok(())
     }
 
     fn suspend(&mut self, node: &str, suspension: Suspension, r: &mut RunResult<W>) {
@@ -1409,15 +1437,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             o.opt_u64(slot.expires_at);
             o.raw("}");
         }
-        o.raw("],\"trace\":[");
-        for (i, step) in self.trace.iter().enumerate() {
-            o.raw(if i == 0 { "{\"node\":" } else { ",{\"node\":" });
-            o.plain(&step.node);
-            o.raw(",\"port\":");
-            o.plain(&step.port);
-            o.raw("}");
-        }
-        o.raw("],\"error\":");
+        // The trace's text needs no escaping: keys, ports, `:` and `,`.
+        o.raw("],\"trace\":");
+        o.plain(&self.trace);
+        o.raw(",\"error\":");
         match &self.error {
             Some(e) => o.node_error(&e.code, &e.message),
             None => o.raw("null"),
@@ -1433,14 +1456,17 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         Ok(o.len)
     }
 
-    /// Read a state from its JSON form, checking every field.
-    // Inlined: the state is ~16 KiB, and built in the caller's frame it is
-    // copied fewer times on its way to where the caller keeps it. The work
-    // is in `read_base` and `restore`.
+    /// Read a state from its JSON form, checking every field (as
+    /// [`load_json`](Self::load_json) does). A host that keeps a state
+    /// around (one per worker, say) restores into it with `load_json`
+    /// instead: the state is ~16 KiB, and returning it by value copies it.
+    // Inlined: built in the caller's frame, the state is copied fewer times
+    // on its way to where the caller keeps it. The work is in `read_base`
+    // and `restore`.
     #[inline]
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        let mut f = StateIn::<'_, W, T>::new();
-        let base = f.read_base(bytes)?;
+        let mut f = StateIn::<'_, W>::new();
+        let base = BaseUrl::parse(f.read_base(bytes)?)?;
         let mut state = ExecutionState::new(ExecutionContext::empty(base));
         match state.restore(&mut f) {
             Ok(()) => Ok(state),
@@ -1448,9 +1474,67 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         }
     }
 
-    /// The rest of [`from_json`](Self::from_json): registrations, where the
-    /// execution stands, trace, error and output, each checked.
-    fn restore(&mut self, f: &mut StateIn<'_, W, T>) -> Result<()> {
+    /// Restore this state in place from its JSON form, checking every
+    /// field exactly as [`from_json`](Self::from_json) does; what the state
+    /// held before does not matter. This is the cheap way to restore: no
+    /// 16 KiB state is moved, and the base URL is parsed only when it
+    /// differs from the one the state has.
+    ///
+    /// On error the state is left empty: no registrations, no trace, and an
+    /// empty workflow id, so every executor call refuses it (the state does
+    /// not belong to the workflow) until a later `load_json` succeeds.
+    ///
+    /// ```
+    /// use prana_webhook_core::executor::{self, ExecutionState, ExecutionStatus};
+    /// use prana_webhook_core::{id::IdGenerator, url::BaseUrl, workflow::Workflow};
+    /// let wf = Workflow::parse(r#"{"id": "wf", "nodes": [
+    ///     {"key": "w", "type": "wait", "params": {"mode": "webhook"}}], "connections": []}"#).unwrap();
+    /// let base = BaseUrl::parse("https://gw.example.com").unwrap();
+    /// let mut ids = IdGenerator::from_seed([1; 32]);
+    /// let saved: ExecutionState = executor::start(&wf, "exec-1", &base, &mut ids, 0).unwrap();
+    /// let mut buf = [0u8; 2048];
+    /// let n = saved.to_json(&mut buf).unwrap();
+    ///
+    /// // One state, reused for every execution a worker restores.
+    /// let mut state: ExecutionState = executor::start(&wf, "other", &base, &mut ids, 0).unwrap();
+    /// state.load_json(&buf[..n]).unwrap();
+    /// assert_eq!(state, saved);
+    /// assert!(state.load_json(b"{}").is_err());
+    /// assert_eq!(state.workflow_id(), "");
+    /// ```
+    pub fn load_json(&mut self, bytes: &[u8]) -> Result<()> {
+        let mut f = StateIn::<'_, W>::new();
+        let result = f.read_base(bytes).and_then(|base| {
+            self.clear();
+            if self.context.base_url().as_str() != base {
+                // Equal text is the same URL: a normalized base URL parses
+                // to itself.
+                self.context.set_base_url(BaseUrl::parse(base)?);
+            }
+            self.restore(&mut f)
+        });
+        if result.is_err() {
+            self.clear();
+        }
+        result
+    }
+
+    /// Forget everything but the base URL: an empty state of no workflow.
+    fn clear(&mut self) {
+        self.context.clear();
+        self.status = ExecutionStatus::Created;
+        self.current_node = None;
+        self.wait_mode = None;
+        self.resume_at = None;
+        self.set_output("null");
+        self.trace.clear();
+        self.error = None;
+    }
+
+    /// The rest of [`from_json`](Self::from_json) and
+    /// [`load_json`](Self::load_json), into a cleared state: registrations,
+    /// where the execution stands, trace, error and output, each checked.
+    fn restore(&mut self, f: &mut StateIn<'_, W>) -> Result<()> {
         let bad = |why| Error::from(ExecutionError::BadState(why));
         // read_base checked that they are there.
         let (
@@ -1462,7 +1546,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             Some(output),
         ) = (
             &f.registrations,
-            &f.trace,
+            f.trace,
             f.status,
             f.workflow_id,
             f.execution_id,
@@ -1521,13 +1605,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             Some(_) => return Err(bad("unknown wait_mode")),
         };
         self.resume_at = f.resume_at.flatten();
-        for s in trace {
-            id::validate_part(Part::NodeId, s.node)?;
-            if !workflow::is_port_name(s.port) {
-                return Err(bad("a trace port is not a port name"));
-            }
-            self.push_step(s.node, s.port)?;
-        }
+        self.restore_trace(trace)?;
         self.error = f.error.take().flatten();
         // Checked by the reader already.
         self.set_output(output);
@@ -1548,6 +1626,42 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         }
         Ok(())
     }
+
+    /// The trace from its JSON string: `""`, or steps `node:port` joined by
+    /// `,` (node 1–64 bytes of `[A-Za-z0-9_-]`, port 1–32 bytes of
+    /// `[a-z0-9_]`; nothing else, so no JSON escapes either). One pass over
+    /// the text, then one copy.
+    fn restore_trace(&mut self, text: &str) -> Result<()> {
+        let bad = |why| Err(ExecutionError::BadState(why).into());
+        let t = text.as_bytes();
+        let mut i = 0;
+        while i < t.len() {
+            let start = i;
+            while i < t.len() && id::byte_class(t[i]) & id::ID_BYTE != 0 {
+                i += 1;
+            }
+            if i == start || i - start > id::MAX_PART_LEN || t.get(i) != Some(&b':') {
+                return bad("a trace step is not node:port (node: 1-64 bytes of [A-Za-z0-9_-])");
+            }
+            i += 1;
+            let start = i;
+            while i < t.len() && id::byte_class(t[i]) & id::PORT_BYTE != 0 {
+                i += 1;
+            }
+            if i == start || i - start > workflow::MAX_PORT_LEN {
+                return bad("a trace port is not 1-32 bytes of [a-z0-9_]");
+            }
+            match t.get(i) {
+                None => break,
+                Some(b',') if i + 1 < t.len() => i += 1,
+                Some(_) => return bad("the trace is not node:port steps joined by ','"),
+            }
+        }
+        self.trace.push_str(text).map_err(|_| Error::Capacity {
+            what: "execution trace (bytes)",
+            limit: T,
+        })
+    }
 }
 
 impl<const W: usize, const T: usize> fmt::Debug for ExecutionState<W, T> {
@@ -1559,7 +1673,7 @@ impl<const W: usize, const T: usize> fmt::Debug for ExecutionState<W, T> {
             .field("current_node", &self.current_node())
             .field("wait_mode", &self.wait_mode)
             .field("resume_at", &self.resume_at)
-            .field("trace", &self.trace.len())
+            .field("trace", &self.trace.as_str())
             .field("error", &self.error)
             .finish()
     }

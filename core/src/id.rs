@@ -62,9 +62,11 @@ pub const fn is_id_byte(b: u8) -> bool {
 }
 
 /// Class bit: the byte is in `[A-Za-z0-9_-]` ([`is_id_byte`]).
-const ID_BYTE: u8 = 1;
+pub(crate) const ID_BYTE: u8 = 1;
 /// Class bit: the byte is a lowercase Crockford base32 digit.
 const CROCKFORD_BYTE: u8 = 2;
+/// Class bit: the byte may appear in a port name (`[a-z0-9_]`).
+pub(crate) const PORT_BYTE: u8 = 4;
 
 /// The class bits of every byte value.
 ///
@@ -78,6 +80,9 @@ static CLASS: [u8; 256] = {
         if is_id_byte(b as u8) {
             table[b] |= ID_BYTE;
         }
+        if (b as u8).is_ascii_lowercase() || (b as u8).is_ascii_digit() || b == b'_' as usize {
+            table[b] |= PORT_BYTE;
+        }
         b += 1;
     }
     let mut i = 0;
@@ -87,6 +92,12 @@ static CLASS: [u8; 256] = {
     }
     table
 };
+
+/// The class bits of one byte ([`ID_BYTE`], [`PORT_BYTE`], …).
+#[inline]
+pub(crate) fn byte_class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
 
 /// The class bits all of `bytes` share (all bits set when empty).
 ///

@@ -28,7 +28,7 @@ pub const PRANA_MAX_WAIT_NODES: usize = 16;
 /// Largest node output, trigger payload or resume payload, in bytes.
 pub const PRANA_MAX_OUTPUT_LEN: usize = 4096;
 /// A buffer of this many bytes always holds an execution state's JSON and its NUL.
-pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 22017;
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 20097;
 /// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
 pub const PRANA_PORT_BUF_SIZE: usize = 33;
 /// Size of a node error code array (at most 32 bytes and the NUL).
