@@ -851,28 +851,40 @@ impl<'b> JsonOut<'b> {
     }
 
     fn u64(&mut self, mut v: u64) {
+        // Two digits per step from a table, in u32 arithmetic below 10^8:
+        // u64 division is slow, a library call on 32-bit targets.
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
         let mut digits = [0u8; 20];
         let mut i = digits.len();
-        // Eight digits at a time in u32 arithmetic: u64 division is slow,
-        // a library call on 32-bit targets.
         while v >= 100_000_000 {
             let mut low = (v % 100_000_000) as u32;
             v /= 100_000_000;
-            for _ in 0..8 {
-                i -= 1;
-                digits[i] = b'0' + (low % 10) as u8;
-                low /= 10;
+            for _ in 0..4 {
+                let p = (low % 100) as usize * 2;
+                low /= 100;
+                i -= 2;
+                digits[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
             }
         }
         // Below 10^8 now.
         let mut low = v as u32;
-        loop {
+        while low >= 100 {
+            let p = (low % 100) as usize * 2;
+            low /= 100;
+            i -= 2;
+            digits[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
+        }
+        if low >= 10 {
+            let p = low as usize * 2;
+            i -= 2;
+            digits[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
+        } else {
             i -= 1;
-            digits[i] = b'0' + (low % 10) as u8;
-            low /= 10;
-            if low == 0 {
-                break;
-            }
+            digits[i] = b'0' + low as u8;
         }
         self.bytes(&digits[i..]);
     }

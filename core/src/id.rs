@@ -104,7 +104,7 @@ pub(crate) fn byte_class(b: u8) -> u8 {
 /// Branch-free on purpose: no early exit, so the loop unrolls and costs the
 /// same on random input (an early-exit search mispredicts on every ID).
 #[inline]
-fn common_class(bytes: &[u8]) -> u8 {
+pub(crate) fn common_class(bytes: &[u8]) -> u8 {
     let class = |all: u8, &b: &u8| all & CLASS[b as usize];
     // Eight bytes per step, fully unrolled: two instructions per byte.
     let mut chunks = bytes.chunks_exact(8);

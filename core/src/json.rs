@@ -712,6 +712,19 @@ impl<'a> Iterator for Elements<'a> {
     }
 }
 
+/// The value of eight ASCII digits, eight at a time (SWAR: pairs, then
+/// quads, then the whole), instead of a chain of eight multiply-adds.
+fn eight_digits(chunk: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    // The first digit is the lowest byte: each step joins neighbours, the
+    // earlier one (lower bytes) times the place value of the later one.
+    let v = u64::from_le_bytes(word);
+    let v = ((v & 0x0F00_0F00_0F00_0F00) >> 8) + (v & 0x000F_000F_000F_000F) * 10;
+    let v = ((v & 0x00FF_0000_00FF_0000) >> 16) + (v & 0x0000_00FF_0000_00FF) * 100;
+    ((v & 0x0000_FFFF_0000_0000) >> 32) + (v & 0x0000_0000_0000_FFFF) * 10_000
+}
+
 /// A forward-only reader for JSON of a known shape (the execution state, workflow
 /// definitions): every value is checked as it is read, with the rules and
 /// the depth limit of [`validate`], so a document is scanned once instead of
@@ -927,17 +940,26 @@ impl<'a> Reader<'a> {
     /// after it is left for the caller's next [`exact`](Self::exact) to refuse.
     pub(crate) fn plain_u64(&mut self) -> Option<u64> {
         let b = self.src.as_bytes();
-        let mut i = self.pos;
-        let mut v: u64 = 0;
-        while let Some(&c @ b'0'..=b'9') = b.get(i) {
-            v = v.checked_mul(10)?.checked_add(u64::from(c - b'0'))?;
-            i += 1;
-        }
-        let n = i - self.pos;
-        if n == 0 || (n > 1 && b[self.pos] == b'0') {
+        let start = self.pos;
+        let digits = b.get(start..)?;
+        let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || (n > 1 && digits[0] == b'0') {
             return None;
         }
-        self.pos = i;
+        let v = if n <= 19 {
+            // Cannot overflow: below 10^19.
+            let (head, tail) = digits[..n].split_at(n % 8);
+            let v = head
+                .iter()
+                .fold(0u64, |v, &c| v * 10 + u64::from(c - b'0'));
+            tail.chunks_exact(8)
+                .fold(v, |v, chunk| v * 100_000_000 + eight_digits(chunk))
+        } else {
+            digits[..n].iter().try_fold(0u64, |v, &c| {
+                v.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+            })?
+        };
+        self.pos = start + n;
         Some(v)
     }
 
@@ -1325,6 +1347,11 @@ mod tests {
             let n = r.plain_u64()?;
             r.exact("}")?;
             Some((node, n))
+        }
+        for v in [0, 7, 12_345_678, 123_456_789, 1_751_450_400_000, 9_999_999_999_999_999_999, u64::MAX] {
+            let text = std::format!("{v}");
+            let mut r = Reader::new(&text);
+            assert_eq!(r.plain_u64(), Some(v), "{text}");
         }
         let mut r = Reader::new(r#"[{"node":"n1","n":0},{"node":"n2","n":18446744073709551615}]"#);
         assert!(r.begin_array().unwrap());
