@@ -493,27 +493,47 @@ impl<const W: usize> ExecutionContext<W> {
             .filter_map(|s| self.registration_of(s).ok())
     }
 
-    /// pending → active for the wait node `node_id`: `expires_at = now +
-    /// timeout_ms`. Returns the full registration (with `webhook_config`) and
-    /// the transition. Fails with [`Error::Wait`] `no_resume_url` when the
-    /// node has no registration.
-    pub(crate) fn activate(
+    /// The wait action in webhook mode: activate the node's pending
+    /// registration (pending → active, expiry set, `webhook_config` kept),
+    /// filling `reg` (the full registration) and `url` (its resume URL) in
+    /// place: with its 512-byte config and its URL the suspension is
+    /// ~1.4 KiB, which costs more to move than to fill. Fails with
+    /// [`Error::Wait`] `no_resume_url` when the node has no registration.
+    /// The slot's ids were checked when it was made, so they are copied,
+    /// not checked again.
+    pub(crate) fn activate_into(
         &mut self,
         node_id: &str,
         now: u64,
         timeout_ms: u64,
         webhook_config: &str,
-    ) -> Result<(WebhookRegistration, Transition)> {
+        reg: &mut WebhookRegistration,
+        url: &mut UrlString,
+    ) -> Result<Transition> {
         let i = self
             .slot_index(node_id)
             .ok_or_else(|| crate::wait::WaitError::NoResumeUrl {
                 node: truncated(node_id),
             })?;
-        let mut reg = self.registration_of(&self.slots[i])?;
+        let slot = &self.slots[i];
+        reg.resume_id.clone_from(&slot.resume_id);
+        reg.execution_id.clone_from(&self.execution_id);
+        reg.node_id.clear();
+        reg.node_id
+            .push_str(slot.node_id(&self.execution_id))
+            .map_err(|_| Error::ResumeIdMismatch)?;
+        reg.status = slot.status;
+        reg.created_at = slot.created_at;
+        reg.expires_at = slot.expires_at;
         let t = reg.activate(now, timeout_ms, webhook_config)?;
+        url.clear();
+        self.base_url.write_resume_url(&slot.resume_id, url)?;
+        if let Some(sig) = &slot.signature {
+            sig.append_to_url(url)?;
+        }
         self.slots[i].status = reg.status;
         self.slots[i].expires_at = reg.expires_at;
-        Ok((reg, t))
+        Ok(t)
     }
 
     /// Move slot `i` to `to` if the lifecycle allows it; the transition for

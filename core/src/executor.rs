@@ -684,15 +684,31 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
         };
         let port: PortName;
         if node.is_wait() {
-            let result = params.and_then(|p| wait::execute(p, node.key, &mut state.context, now));
+            // The suspension (~1.4 KiB for a webhook) is built in place, in
+            // the outcome the caller receives.
+            r.outcome = Outcome::Suspended {
+                node_id: PartString::new(),
+                suspension: Suspension::Interval {
+                    duration_ms: 0,
+                    resume_at: 0,
+                },
+            };
+            let result = match &mut r.outcome {
+                Outcome::Suspended { suspension, .. } => params.and_then(|p| {
+                    wait::execute_into(p, node.key, &mut state.context, now, suspension)
+                }),
+                // Cannot happen: set just above.
+                _ => Err(ExecutionError::BadState("no suspension").into()),
+            };
             match result {
-                Ok(w) => {
-                    if let Some(t) = w.transition {
+                Ok(t) => {
+                    if let Some(t) = t {
                         let _ = r.transitions.push(t);
                     }
-                    return state.suspend(node.key, w.suspension, r);
+                    return state.suspend(node.key, r);
                 }
                 Err(e) if wf.has_port(index, "error") => {
+                    r.outcome = Outcome::Completed;
                     // Prana sends a refused wait out of its `error` port.
                     let msg = e.to_string_buf();
                     let mut o = JsonOut::new(&mut out);
@@ -1302,19 +1318,21 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         Ok(())
     }
 
-    fn suspend(&mut self, node: &str, suspension: Suspension, r: &mut RunResult<W>) {
-        let node_id = match id::part_string(Part::NodeId, node) {
-            Ok(n) => n,
-            Err(_) => PartString::new(),
+    /// Suspend at wait node `node`, whose suspension is in `r.outcome`.
+    fn suspend(&mut self, node: &str, r: &mut RunResult<W>) {
+        let Outcome::Suspended {
+            node_id,
+            suspension,
+        } = &mut r.outcome
+        else {
+            return;
         };
+        // Node keys were checked when the workflow was parsed.
+        let _ = node_id.push_str(node);
         self.status = ExecutionStatus::Suspended;
         self.current_node = Some(node_id.clone());
         self.wait_mode = Some(suspension.mode());
         self.resume_at = Some(suspension.deadline());
-        r.outcome = Outcome::Suspended {
-            node_id,
-            suspension,
-        };
     }
 
     fn complete(&mut self, r: &mut RunResult<W>) {

@@ -187,6 +187,12 @@ struct Aligned([u8; 32]);
 pub struct ResumeId(heapless::String<MAX_RESUME_ID_LEN>);
 
 impl ResumeId {
+    /// An empty placeholder, not a valid ID: only for a value filled in
+    /// place right after (the executor's suspension).
+    pub(crate) fn empty() -> ResumeId {
+        ResumeId(heapless::String::new())
+    }
+
     /// Build `webhook_{execution_id}_{node_id}_{random}` from 16 bytes of
     /// host entropy. The parts are validated first.
     pub fn generate(execution_id: &str, node_id: &str, entropy: &[u8; 16]) -> Result<ResumeId> {
