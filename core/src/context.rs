@@ -416,13 +416,13 @@ impl<const W: usize> ExecutionContext<W> {
     fn slot_index(&self, node_id: &str) -> Option<usize> {
         self.slots
             .iter()
-            .position(|s| s.node_id(&self.execution_id) == node_id)
+            .position(|s| id::same_id(s.node_id(&self.execution_id), node_id))
     }
 
     pub(crate) fn slot_index_by_resume_id(&self, resume_id: &str) -> Option<usize> {
         self.slots
             .iter()
-            .position(|s| s.resume_id.as_str() == resume_id)
+            .position(|s| id::same_id(s.resume_id.as_str(), resume_id))
     }
 
     /// The resume ID of a wait node, if it has a registration.

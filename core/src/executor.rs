@@ -596,7 +596,7 @@ where
 /// The index of node `key`. The current node is usually a webhook wait, so
 /// those few are looked at before all nodes.
 fn node_index<const N: usize, const C: usize>(wf: &Workflow<'_, N, C>, key: &str) -> Option<usize> {
-    let is_key = |&i: &usize| wf.node(i).is_some_and(|n| n.key == key);
+    let is_key = |&i: &usize| wf.node(i).is_some_and(|n| id::same_id(n.key, key));
     let mut waits = wf.webhook_wait_indices().iter().map(|&i| usize::from(i));
     waits.find(is_key).or_else(|| wf.index_of(key))
 }
@@ -1366,7 +1366,8 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         let waits = wf.webhook_wait_indices();
         for (i, slot) in self.context.slots().iter().enumerate() {
             let node = self.context.slot_node_id(slot);
-            let is_node = |&w: &u16| wf.node(usize::from(w)).is_some_and(|n| n.key == node);
+            let is_node =
+                |&w: &u16| wf.node(usize::from(w)).is_some_and(|n| id::same_id(n.key, node));
             // Registrations are made in node order: slot i is usually wait i.
             if !(waits.get(i).is_some_and(is_node) || waits.iter().any(is_node)) {
                 return mismatch("a registration names no webhook wait node");
@@ -1587,11 +1588,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         };
         self.context.set_ids(workflow_id, execution_id)?;
         for s in registrations {
-            let resume_id = ResumeId::parse(s.resume_id)?;
             id::validate_part(Part::NodeId, s.node_id)?;
-            if !resume_id.belongs_to(execution_id, s.node_id) {
-                return Err(Error::ResumeIdMismatch);
-            }
             let signature = match s.sig {
                 None => None,
                 Some(sig) => Some(
@@ -1603,15 +1600,16 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             if context
                 .slots()
                 .iter()
-                .any(|o| context.slot_node_id(o) == s.node_id)
+                .any(|o| id::same_id(context.slot_node_id(o), s.node_id))
             {
                 return Err(bad("two registrations for one node"));
             }
-            // Cannot fail: the Vec in StateIn has the same capacity.
-            context
-                .slots_mut()
+            // Made in place, its resume ID parsed into it (a slot is ~250
+            // bytes), and dropped again when the ID is refused.
+            let slots = context.slots_mut();
+            slots
                 .push(RegistrationSlot {
-                    resume_id,
+                    resume_id: ResumeId::empty(),
                     signature,
                     status: s.status,
                     created_at: s.created_at,
@@ -1621,6 +1619,20 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
                     what: "webhook wait nodes",
                     limit: W,
                 })?;
+            let checked = match slots.last_mut() {
+                Some(slot) => slot.resume_id.set(s.resume_id).and_then(|()| {
+                    if slot.resume_id.belongs_to(execution_id, s.node_id) {
+                        Ok(())
+                    } else {
+                        Err(Error::ResumeIdMismatch)
+                    }
+                }),
+                None => Err(shape_error()),
+            };
+            if let Err(e) = checked {
+                slots.pop();
+                return Err(e);
+            }
         }
         self.status = status;
         self.current_node = match f.current_node.flatten() {

@@ -93,6 +93,15 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// Whether two ids (keys, resume IDs) are equal. The lengths and the last
+/// bytes are compared before the rest: ids of one execution mostly differ
+/// at their end (`wait_1`, `wait_2`; the random tail), so most comparisons
+/// end without a `memcmp` call.
+#[inline]
+pub(crate) fn same_id(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+}
+
 /// The class bits of one byte ([`ID_BYTE`], [`PORT_BYTE`], …).
 #[inline]
 pub(crate) fn byte_class(b: u8) -> u8 {
@@ -188,9 +197,19 @@ pub struct ResumeId(heapless::String<MAX_RESUME_ID_LEN>);
 
 impl ResumeId {
     /// An empty placeholder, not a valid ID: only for a value filled in
-    /// place right after (the executor's suspension).
+    /// place right after (the executor's suspension, a restored slot).
     pub(crate) fn empty() -> ResumeId {
         ResumeId(heapless::String::new())
+    }
+
+    /// [`parse`](Self::parse) into `self`, in place; unchanged on error.
+    pub(crate) fn set(&mut self, s: &str) -> Result<()> {
+        validate_resume_id(s)?;
+        self.0.clear();
+        self.0.push_str(s).map_err(|_| Error::Capacity {
+            what: "resume_id",
+            limit: MAX_RESUME_ID_LEN,
+        })
     }
 
     /// Build `webhook_{execution_id}_{node_id}_{random}` from 16 bytes of
