@@ -1124,8 +1124,12 @@ impl<'s, const W: usize> StateIn<'s, W> {
     fn read_base(&mut self, bytes: &'s [u8]) -> Result<&'s str> {
         let bad = |why| Error::from(ExecutionError::BadState(why));
         let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
-        // One pass over the text reads (and checks the syntax of) every member.
-        self.read(text)?;
+        // One pass over the text reads (and checks the syntax of) every
+        // member: the exact form `to_json` writes first, else any layout.
+        if self.read_compact(text).is_none() {
+            *self = StateIn::new();
+            self.read(text)?;
+        }
         let output = self.output.ok_or(bad("'output' is missing"))?;
         if output.len() > MAX_OUTPUT_LEN {
             return Err(Error::Capacity {
@@ -1148,6 +1152,63 @@ impl<'s, const W: usize> StateIn<'s, W> {
             return Err(bad("unsupported version (this library reads version 2)"));
         }
         Ok(base_url)
+    }
+
+    /// Read `text` in the exact form `to_json` writes (no whitespace,
+    /// members in its order, no escapes in ids, no error), front to back
+    /// without looking keys up. `None` for any other layout: then the
+    /// caller starts over with [`read`](Self::read), which accepts every
+    /// layout and gives the precise error. What this accepts, `read`
+    /// reads to the same values.
+    fn read_compact(&mut self, text: &'s str) -> Option<()> {
+        fn opt_plain<'s>(r: &mut json::Reader<'s>) -> Option<Option<&'s str>> {
+            match r.exact("null") {
+                Some(()) => Some(None),
+                None => r.plain_string().map(Some),
+            }
+        }
+        let mut r = json::Reader::new(text);
+        // Opened as `read` opens it, so the output's nesting counts the same.
+        if !r.begin_object().ok()? {
+            return None;
+        }
+        r.exact("\"version\":")?;
+        self.version = Some(r.plain_u64()?);
+        r.exact(",\"workflow_id\":")?;
+        self.workflow_id = Some(r.plain_string()?);
+        r.exact(",\"execution_id\":")?;
+        self.execution_id = Some(r.plain_string()?);
+        r.exact(",\"base_url\":")?;
+        self.base_url = Some(r.plain_string()?);
+        r.exact(",\"status\":")?;
+        self.status = Some(ExecutionStatus::parse(r.plain_string()?)?);
+        r.exact(",\"current_node\":")?;
+        self.current_node = Some(opt_plain(&mut r)?);
+        r.exact(",\"wait_mode\":")?;
+        self.wait_mode = Some(opt_plain(&mut r)?);
+        r.exact(",\"resume_at\":")?;
+        self.resume_at = Some(match r.exact("null") {
+            Some(()) => None,
+            None => Some(r.plain_u64()?),
+        });
+        r.exact(",\"registrations\":[")?;
+        let slots = self.registrations.insert(heapless::Vec::new());
+        if r.exact("]").is_none() {
+            loop {
+                slots.push(SlotIn::read_compact(&mut r)?).ok()?;
+                if r.exact("]").is_some() {
+                    break;
+                }
+                r.exact(",")?;
+            }
+        }
+        r.exact(",\"trace\":")?;
+        self.trace = Some(r.plain_string()?);
+        r.exact(",\"error\":null,\"output\":")?;
+        self.error = Some(None);
+        self.output = Some(r.value().ok()?);
+        r.exact("}")?;
+        r.end().ok()
     }
 
     /// Read every member of `text` (filled in place: the vectors are large).

@@ -1217,3 +1217,25 @@ fn state_json_in_other_layouts_loads_the_same() {
         assert_eq!(std::str::from_utf8(&buf[..m]).unwrap(), text);
     }
 }
+
+/// The exact form `to_json` writes and any other layout accept and refuse
+/// the same texts: here outputs nested at and past the depth limit.
+#[test]
+fn compact_and_general_state_reading_agree_on_nesting() {
+    let wf = Workflow::parse(APPROVAL).unwrap();
+    let mut state = start(&wf, "e30", 31);
+    executor::run(&wf, &mut state, &mut Demo::default(), "{}", T0).unwrap();
+    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    let n = state.to_json(&mut buf).unwrap();
+    let text = std::str::from_utf8(&buf[..n]).unwrap().to_string();
+    let (head, _) = text.split_once(r#","output":"#).unwrap();
+    for depth in [30, 31, 32, 33] {
+        let output = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let compact = format!(r#"{head},"output":{output}}}"#);
+        let spaced = compact.replacen(r#""version":"#, r#" "version" : "#, 1);
+        let a = <ExecutionState>::from_json(compact.as_bytes()).map(|s| s.output().len());
+        let b = <ExecutionState>::from_json(spaced.as_bytes()).map(|s| s.output().len());
+        assert_eq!(a.is_ok(), b.is_ok(), "depth {depth}: {a:?} {b:?}");
+        assert_eq!(a.is_ok(), depth < 32, "depth {depth}: {a:?}");
+    }
+}
