@@ -1268,8 +1268,7 @@ const SLOT_JSON_LEN: usize = 448;
 
 impl<const W: usize, const T: usize> ExecutionState<W, T> {
     /// A buffer of this many bytes always holds the JSON form of this state.
-    pub const MAX_JSON_LEN: usize =
-        FIXED_JSON_LEN + W * SLOT_JSON_LEN + T + MAX_OUTPUT_LEN;
+    pub const MAX_JSON_LEN: usize = FIXED_JSON_LEN + W * SLOT_JSON_LEN + T + MAX_OUTPUT_LEN;
 
     /// A state that has not run yet, for `context`.
     pub fn new(context: ExecutionContext<W>) -> Self {
@@ -1427,8 +1426,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         let waits = wf.webhook_wait_indices();
         for (i, slot) in self.context.slots().iter().enumerate() {
             let node = self.context.slot_node_id(slot);
-            let is_node =
-                |&w: &u16| wf.node(usize::from(w)).is_some_and(|n| id::same_id(n.key, node));
+            let is_node = |&w: &u16| {
+                wf.node(usize::from(w))
+                    .is_some_and(|n| id::same_id(n.key, node))
+            };
             // Registrations are made in node order: slot i is usually wait i.
             if !(waits.get(i).is_some_and(is_node) || waits.iter().any(is_node)) {
                 return mismatch("a registration names no webhook wait node");
@@ -1748,6 +1749,12 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             }
             i += 1;
             let start = i;
+            // Most steps leave by `main`: one compare instead of a loop.
+            if t.get(i..i + 4) == Some(b"main".as_slice())
+                && matches!(t.get(i + 4), None | Some(b','))
+            {
+                i += 4;
+            }
             while i < t.len() && id::byte_class(t[i]) & id::PORT_BYTE != 0 {
                 i += 1;
             }

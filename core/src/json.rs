@@ -951,9 +951,7 @@ impl<'a> Reader<'a> {
         let v = if n <= 19 {
             // Cannot overflow: below 10^19.
             let (head, tail) = digits[..n].split_at(n % 8);
-            let v = head
-                .iter()
-                .fold(0u64, |v, &c| v * 10 + u64::from(c - b'0'));
+            let v = head.iter().fold(0u64, |v, &c| v * 10 + u64::from(c - b'0'));
             tail.chunks_exact(8)
                 .fold(v, |v, chunk| v * 100_000_000 + eight_digits(chunk))
         } else {
@@ -1350,7 +1348,15 @@ mod tests {
             r.exact("}")?;
             Some((node, n))
         }
-        for v in [0, 7, 12_345_678, 123_456_789, 1_751_450_400_000, 9_999_999_999_999_999_999, u64::MAX] {
+        for v in [
+            0,
+            7,
+            12_345_678,
+            123_456_789,
+            1_751_450_400_000,
+            9_999_999_999_999_999_999,
+            u64::MAX,
+        ] {
             let text = std::format!("{v}");
             let mut r = Reader::new(&text);
             assert_eq!(r.plain_u64(), Some(v), "{text}");

@@ -795,7 +795,10 @@ fn state_json_is_checked_on_restore() {
         (r#""trace":"trigger:main"#, r#""trace":"trigger:main:x"#),
         (r#""trace":"trigger:main"#, r#""trace":"trigger:ma\u0069n"#),
         (r#""trace":"trigger:main"#, r#""trace":"trig ger:main"#),
-        (r#""trace":"trigger:main,notify:main""#, r#""trace":[{"node":"trigger","port":"main"}]"#),
+        (
+            r#""trace":"trigger:main,notify:main""#,
+            r#""trace":[{"node":"trigger","port":"main"}]"#,
+        ),
         (r#""output":{"q""#, r#""output":{q""#),
     ] {
         assert!(text.contains(from), "{from}");
