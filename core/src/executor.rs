@@ -867,42 +867,47 @@ impl<'b> JsonOut<'b> {
     }
 
     fn u64(&mut self, mut v: u64) {
-        // Two digits per step from a table, in u32 arithmetic below 10^8:
+        // Two digits per step from a table, written straight into the
+        // buffer (its length is known first), in u32 arithmetic below 10^8:
         // u64 division is slow, a library call on 32-bit targets.
         const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
             2021222324252627282930313233343536373839\
             4041424344454647484950515253545556575859\
             6061626364656667686970717273747576777879\
             8081828384858687888990919293949596979899";
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
+        let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
+        let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
+            self.full = true;
+            return;
+        };
+        self.len += n;
+        let mut i = n;
+        let mut pair = |i: &mut usize, p: u32| {
+            let p = p as usize * 2;
+            *i -= 2;
+            if let (Some(d), Some(s)) = (dst.get_mut(*i..*i + 2), PAIRS.get(p..p + 2)) {
+                d.copy_from_slice(s);
+            }
+        };
         while v >= 100_000_000 {
             let mut low = (v % 100_000_000) as u32;
             v /= 100_000_000;
             for _ in 0..4 {
-                let p = (low % 100) as usize * 2;
+                pair(&mut i, low % 100);
                 low /= 100;
-                i -= 2;
-                digits[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
             }
         }
         // Below 10^8 now.
         let mut low = v as u32;
         while low >= 100 {
-            let p = (low % 100) as usize * 2;
+            pair(&mut i, low % 100);
             low /= 100;
-            i -= 2;
-            digits[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
         }
         if low >= 10 {
-            let p = low as usize * 2;
-            i -= 2;
-            digits[i..i + 2].copy_from_slice(&PAIRS[p..p + 2]);
-        } else {
-            i -= 1;
-            digits[i] = b'0' + low as u8;
+            pair(&mut i, low);
+        } else if let Some(d) = dst.first_mut() {
+            *d = b'0' + low as u8;
         }
-        self.bytes(&digits[i..]);
     }
 
     fn opt_u64(&mut self, v: Option<u64>) {
