@@ -670,9 +670,16 @@ impl<const W: usize> ExecutionContext<W> {
                         w.put(id.as_str());
                     }
                     "resume_url" => {
-                        let url = self.slot_url(slot)?;
-                        safe(&url)?;
-                        w.put(&url);
+                        // Written straight into the output, not built as a
+                        // URL first: only the base URL could need escaping
+                        // (IDs and signatures are of safe alphabets), and
+                        // it never has a query, so the signature follows `?`.
+                        safe(self.base_url.as_str())?;
+                        self.base_url.write_resume_url(id, w)?;
+                        if let Some(sig) = &slot.signature {
+                            w.put("?");
+                            let _ = sig.write_param(w);
+                        }
                     }
                     other => {
                         return Err(ExpressionError::UnknownField {
