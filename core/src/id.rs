@@ -99,7 +99,32 @@ static CLASS: [u8; 256] = {
 /// end without a `memcmp` call.
 #[inline]
 pub(crate) fn same_id(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
+    a.len() == b.len()
+        && a.as_bytes().last() == b.as_bytes().last()
+        && short_eq(a.as_bytes(), b.as_bytes())
+}
+
+/// `a == b`, without a `memcmp` call up to 16 bytes (ids, ports): two
+/// overlapping fixed-size loads from each side cover every byte.
+#[inline]
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    fn w4(s: &[u8], i: usize) -> Option<[u8; 4]> {
+        s.get(i..i + 4).and_then(|w| w.try_into().ok())
+    }
+    fn w8(s: &[u8], i: usize) -> Option<[u8; 8]> {
+        s.get(i..i + 8).and_then(|w| w.try_into().ok())
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
+        4..=8 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        9..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        _ => a == b,
+    }
 }
 
 /// The class bits of one byte ([`ID_BYTE`], [`PORT_BYTE`], …).
@@ -260,10 +285,15 @@ impl ResumeId {
     pub fn belongs_to(&self, execution_id: &str, node_id: &str) -> bool {
         let s = self.as_str();
         let middle = &s[PREFIX.len()..s.len() - RANDOM_LEN - 1];
-        middle.len() == execution_id.len() + 1 + node_id.len()
-            && middle.starts_with(execution_id)
-            && middle.ends_with(node_id)
-            && middle.as_bytes()[execution_id.len()] == b'_'
+        let (m, e, n) = (
+            middle.as_bytes(),
+            execution_id.as_bytes(),
+            node_id.as_bytes(),
+        );
+        m.len() == e.len() + 1 + n.len()
+            && m.get(e.len()) == Some(&b'_')
+            && m.get(..e.len()).is_some_and(|x| short_eq(x, e))
+            && m.get(e.len() + 1..).is_some_and(|x| short_eq(x, n))
     }
 }
 
@@ -461,6 +491,21 @@ mod tests {
             let mut want = [0u8; 16];
             rng.fill_bytes(&mut want);
             assert_eq!(ids.next_entropy(), want);
+        }
+    }
+
+    #[test]
+    fn short_eq_compares_every_byte() {
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for n in 0..=20 {
+            let a = &text[..n];
+            assert!(short_eq(a, a));
+            for i in 0..n {
+                let mut b = a.to_vec();
+                b[i] ^= 1;
+                assert!(!short_eq(a, &b), "{n} {i}");
+            }
+            assert!(!short_eq(a, &text[..n + 1]));
         }
     }
 

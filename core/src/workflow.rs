@@ -561,7 +561,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             .get(usize::from(start)..usize::from(end))?
             .iter()
             .filter_map(|&k| self.connections.get(usize::from(k)))
-            .find(|c| c.port == port)
+            .find(|c| crate::id::short_eq(c.port.as_bytes(), port.as_bytes()))
             .map(|c| c.to as usize)
     }
 
