@@ -32,7 +32,13 @@
 //! Between calls the host persists the state as JSON
 //! ([`ExecutionState::to_json`], at most [`ExecutionState::MAX_JSON_LEN`]
 //! bytes) and later, maybe in another process, restores it
-//! ([`ExecutionState::from_json`]) and re-parses the workflow from its JSON.
+//! ([`ExecutionState::from_json`] for a new state, or
+//! [`ExecutionState::load_json`] into one it keeps: no 16 KiB move) and
+//! re-parses the workflow from its JSON. The JSON (version
+//! [`STATE_VERSION`]) holds the ids, the base URL, where the execution
+//! stands, the registrations, the trace as one string
+//! (`"trace":"trigger:main,notify:main,…"`), the error and the last output;
+//! every field is checked on restore.
 //!
 //! Errors: a call whose preconditions fail (wrong status, unknown resume ID,
 //! a payload that is not JSON, a state of another workflow) returns `Err`
@@ -422,7 +428,7 @@ pub struct RunResult<const W: usize = MAX_WAIT_NODES> {
 /// capacity for webhook wait nodes, `T` the capacity of the trace in bytes
 /// of its text (see [`MAX_TRACE`]).
 ///
-/// With the defaults it takes 15 912 bytes on x86-64 (under 16 KiB; the
+/// With the defaults it takes 15 016 bytes on x86-64 (under 16 KiB; the
 /// `sizes_and_worst_case_json` test prints and checks it).
 #[derive(Clone, PartialEq, Eq)]
 pub struct ExecutionState<const W: usize = MAX_WAIT_NODES, const T: usize = MAX_TRACE> {
