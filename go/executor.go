@@ -190,6 +190,17 @@ func ExecutionFromJSON(data []byte) (*Execution, error) {
 	return wrapExecution(p), nil
 }
 
+// LoadJSON restores another execution's JSON into x in place (checked as
+// ExecutionFromJSON checks it), with no new handle: the cheap way for a
+// worker that reuses one Execution. On error x holds an empty execution
+// that every Run/Resume/Expire/ResumeTimer refuses until a later LoadJSON
+// succeeds.
+func (x *Execution) LoadJSON(data []byte) error {
+	defer runtime.KeepAlive(x)
+	j := cstr{b: append([]byte(nil), data...)}
+	return call(func() C.prana_status { return C.prana_execution_load_json(x.p, j.ptr(), j.len()) })
+}
+
 // Close frees the execution; calling it twice is harmless.
 func (x *Execution) Close() {
 	if x.p != nil {

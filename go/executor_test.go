@@ -123,6 +123,19 @@ func TestSignedExecution(t *testing.T) {
 	if u, _ := y.ResumeURL("wait_approval"); u != url {
 		t.Fatalf("restored %q, want %q", u, url)
 	}
+	// In place, into the handle of another execution.
+	if err := x.LoadJSON([]byte(`{}`)); err == nil {
+		t.Fatal("loaded {}")
+	}
+	if _, err := x.Run(wf, handler, `{}`, 2000); err == nil {
+		t.Fatal("a failed LoadJSON left a runnable execution")
+	}
+	if err := x.LoadJSON(state); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := x.JSON(); !bytes.Equal(again, state) {
+		t.Fatalf("loaded in place: %s, want %s", again, state)
+	}
 
 	// nil keys: unsigned.
 	z, err := StartSignedExecution(wf, "exec-u", base, nil, g, 1000)

@@ -135,7 +135,7 @@
 /**
  * A buffer of this many bytes always holds an execution state's JSON and its NUL.
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 22017
+#define PRANA_EXECUTION_JSON_BUF_SIZE 20097
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
@@ -898,7 +898,8 @@ typedef struct prana_base_url prana_base_url;
  *
  * Ownership: made by `prana_execution_start`, `_start_signed` or
  * `_from_json`, owned by the caller, freed with `prana_execution_free`
- * (exactly once; NULL is a no-op).
+ * (exactly once; NULL is a no-op). `prana_execution_load_json` restores
+ * another state into an existing handle.
  *
  * Thread safety: not synchronized. Getters only read and may run
  * concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
@@ -1492,6 +1493,26 @@ prana_status prana_execution_start_signed(const struct prana_workflow *workflow,
 prana_status prana_execution_from_json(const char *json,
                                        size_t json_len,
                                        struct prana_execution **out);
+
+/**
+ * Restore an execution from its JSON form into an existing handle (made by
+ * `prana_execution_start`, `_start_signed` or `_from_json`), checking
+ * every field exactly as `prana_execution_from_json` does; what the handle
+ * held before does not matter. The cheap way to restore: a host that keeps
+ * one handle per worker reuses it for every execution it loads, with no
+ * allocation and no 16 KiB copy (the base URL is parsed again only when it
+ * differs from the handle's).
+ *
+ * On failure the handle holds an empty execution that belongs to no
+ * workflow (every `_run`, `_resume`, `_expire` and `_resume_timer` refuses
+ * it with `PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH`) until a later
+ * `prana_execution_load_json` succeeds; it still has to be freed. Errors
+ * as `prana_execution_from_json`, and `PRANA_STATUS_NULL_ARGUMENT` for a
+ * NULL `execution`.
+ */
+prana_status prana_execution_load_json(struct prana_execution *execution,
+                                       const char *json,
+                                       size_t json_len);
 
 /**
  * Write the execution's JSON form, for the host's store (a buffer of

@@ -79,7 +79,7 @@ show "HTTP $CODE $BODY"
 
 bold "the completed execution"
 BODY=$(curl -s "$BASE/executions/$EXEC")
-show "$(printf '%s' "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d.pop("state"); d["output"]=s.get("output"); d["trace"]=" -> ".join(x["node"]+"("+x["port"]+")" for x in s.get("trace",[])); print(json.dumps(d, indent=2))')"
+show "$(printf '%s' "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d.pop("state"); d["output"]=s.get("output"); d["trace"]=" -> ".join(n+"("+p+")" for n,p in (x.split(":",1) for x in s.get("trace","").split(",") if x)); print(json.dumps(d, indent=2))')"
 [ "$(printf '%s' "$BODY" | field 'd["status"]')" = completed ] || die "not completed"
 [ "$(printf '%s' "$BODY" | field 'd["state"]["output"]["result"]')" = approved ] || die "wrong branch"
 

@@ -1,8 +1,9 @@
 //! The executor on a 64-node workflow with 8 webhook wait nodes on its one
 //! path: start (8 pending registrations and URLs), run to the first wait,
-//! then 8 times: serialize the state to JSON, restore it, resume with a
-//! payload; the last resume completes the execution. Handlers are trivial
-//! (copy the input), so this measures the core, not node work. Nodes carry
+//! then 8 times: serialize the state to JSON, restore it (in place, with
+//! `ExecutionState::load_json`), resume with a payload; the last resume
+//! completes the execution. Handlers are trivial (copy the input), so this
+//! measures the core, not node work. Nodes carry
 //! `{{ $execution.<wait>.resume_url }}` expressions, rendered on each run.
 //!
 //! Also each phase alone, and the workflow parse a host does when it
@@ -73,7 +74,8 @@ fn full_cycle(wf: &Workflow<'_>, base: &BaseUrl, ids: &mut IdGenerator, buf: &mu
     let mut resumes = 0;
     while let Outcome::Suspended { .. } = r.outcome {
         let n = state.to_json(buf).unwrap();
-        state = ExecutionState::from_json(&buf[..n]).unwrap();
+        // In place, as a host that keeps one state per worker restores.
+        state.load_json(&buf[..n]).unwrap();
         let id = state.waiting_resume_id().unwrap().clone();
         r = executor::resume(
             wf,
@@ -113,7 +115,8 @@ fn bench(c: &mut Criterion) {
             black_box(s.status())
         })
     });
-    // One suspension: start → run to wait_0 → serialize → restore → resume to wait_1.
+    // One suspension: start → run to wait_0 → serialize → restore (a new
+    // state, `from_json`) → resume to wait_1.
     g.bench_function("ours/one_suspension_cycle", |b| {
         b.iter(|| {
             let mut h = handler;
@@ -141,6 +144,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let s: ExecutionState = ExecutionState::from_json(black_box(&json)).unwrap();
             black_box(s.status())
+        })
+    });
+    g.bench_function("ours/state_load_json", |b| {
+        b.iter(|| {
+            suspended.load_json(black_box(&json)).unwrap();
+            black_box(suspended.status())
         })
     });
     g.finish();

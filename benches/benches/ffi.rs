@@ -13,7 +13,8 @@
 //! * `decision`: `prana_request_precheck` + `prana_verify_resume_signature` +
 //!   `prana_decide_resume` (vs the same three steps in Rust).
 //! * `executor`: the 64-node, 8-wait cycle with a C-style node handler and
-//!   the state through `prana_execution_to_json` / `_from_json`.
+//!   the state through `prana_execution_to_json` / `_load_json` (restored
+//!   into the same handle; Rust: `to_json` / `load_json`).
 
 #![allow(clippy::missing_safety_doc)]
 
@@ -304,9 +305,7 @@ fn bench(c: &mut Criterion) {
                     fx::prana_execution_to_json(x, buf.as_mut_ptr(), buf.len(), &mut len),
                     OK
                 );
-                fx::prana_execution_free(x);
-                x = std::ptr::null_mut();
-                assert_eq!(fx::prana_execution_from_json(buf.as_ptr(), len, &mut x), OK);
+                assert_eq!(fx::prana_execution_load_json(x, buf.as_ptr(), len), OK);
                 // SAFETY: written on success.
                 let r = unsafe { result.assume_init_ref() };
                 let id_len = r.resume_id.iter().position(|&c| c == 0).unwrap();
@@ -347,7 +346,7 @@ fn bench(c: &mut Criterion) {
             let mut resumes = 0;
             while let Outcome::Suspended { .. } = r.outcome {
                 let n = state.to_json(&mut rbuf).unwrap();
-                state = ExecutionState::from_json(&rbuf[..n]).unwrap();
+                state.load_json(&rbuf[..n]).unwrap();
                 let id = state.waiting_resume_id().unwrap().clone();
                 r = executor::resume(
                     &wf,

@@ -280,6 +280,18 @@ impl<const W: usize> ExecutionContext<W> {
         }
     }
 
+    /// Empty the ids and the registrations; the base URL stays.
+    pub(crate) fn clear(&mut self) {
+        self.workflow_id.clear();
+        self.execution_id.clear();
+        self.slots.clear();
+    }
+
+    /// Replace the base URL.
+    pub(crate) fn set_base_url(&mut self, base_url: BaseUrl) {
+        self.base_url = base_url;
+    }
+
     /// Set (and check) the ids of an [`empty`](Self::empty) context.
     pub(crate) fn set_ids(&mut self, workflow_id: &str, execution_id: &str) -> Result<()> {
         self.workflow_id = id::part_string(Part::WorkflowId, workflow_id)?;
@@ -404,13 +416,13 @@ impl<const W: usize> ExecutionContext<W> {
     fn slot_index(&self, node_id: &str) -> Option<usize> {
         self.slots
             .iter()
-            .position(|s| s.node_id(&self.execution_id) == node_id)
+            .position(|s| id::same_id(s.node_id(&self.execution_id), node_id))
     }
 
     pub(crate) fn slot_index_by_resume_id(&self, resume_id: &str) -> Option<usize> {
         self.slots
             .iter()
-            .position(|s| s.resume_id.as_str() == resume_id)
+            .position(|s| id::same_id(s.resume_id.as_str(), resume_id))
     }
 
     /// The resume ID of a wait node, if it has a registration.
@@ -481,27 +493,47 @@ impl<const W: usize> ExecutionContext<W> {
             .filter_map(|s| self.registration_of(s).ok())
     }
 
-    /// pending → active for the wait node `node_id`: `expires_at = now +
-    /// timeout_ms`. Returns the full registration (with `webhook_config`) and
-    /// the transition. Fails with [`Error::Wait`] `no_resume_url` when the
-    /// node has no registration.
-    pub(crate) fn activate(
+    /// The wait action in webhook mode: activate the node's pending
+    /// registration (pending → active, expiry set, `webhook_config` kept),
+    /// filling `reg` (the full registration) and `url` (its resume URL) in
+    /// place: with its 512-byte config and its URL the suspension is
+    /// ~1.4 KiB, which costs more to move than to fill. Fails with
+    /// [`Error::Wait`] `no_resume_url` when the node has no registration.
+    /// The slot's ids were checked when it was made, so they are copied,
+    /// not checked again.
+    pub(crate) fn activate_into(
         &mut self,
         node_id: &str,
         now: u64,
         timeout_ms: u64,
         webhook_config: &str,
-    ) -> Result<(WebhookRegistration, Transition)> {
+        reg: &mut WebhookRegistration,
+        url: &mut UrlString,
+    ) -> Result<Transition> {
         let i = self
             .slot_index(node_id)
             .ok_or_else(|| crate::wait::WaitError::NoResumeUrl {
                 node: truncated(node_id),
             })?;
-        let mut reg = self.registration_of(&self.slots[i])?;
+        let slot = &self.slots[i];
+        reg.resume_id.clone_from(&slot.resume_id);
+        reg.execution_id.clone_from(&self.execution_id);
+        reg.node_id.clear();
+        reg.node_id
+            .push_str(slot.node_id(&self.execution_id))
+            .map_err(|_| Error::ResumeIdMismatch)?;
+        reg.status = slot.status;
+        reg.created_at = slot.created_at;
+        reg.expires_at = slot.expires_at;
         let t = reg.activate(now, timeout_ms, webhook_config)?;
+        url.clear();
+        self.base_url.write_resume_url(&slot.resume_id, url)?;
+        if let Some(sig) = &slot.signature {
+            sig.append_to_url(url)?;
+        }
         self.slots[i].status = reg.status;
         self.slots[i].expires_at = reg.expires_at;
-        Ok((reg, t))
+        Ok(t)
     }
 
     /// Move slot `i` to `to` if the lifecycle allows it; the transition for
@@ -638,9 +670,16 @@ impl<const W: usize> ExecutionContext<W> {
                         w.put(id.as_str());
                     }
                     "resume_url" => {
-                        let url = self.slot_url(slot)?;
-                        safe(&url)?;
-                        w.put(&url);
+                        // Written straight into the output, not built as a
+                        // URL first: only the base URL could need escaping
+                        // (IDs and signatures are of safe alphabets), and
+                        // it never has a query, so the signature follows `?`.
+                        safe(self.base_url.as_str())?;
+                        self.base_url.write_resume_url(id, w)?;
+                        if let Some(sig) = &slot.signature {
+                            w.put("?");
+                            let _ = sig.write_param(w);
+                        }
                     }
                     other => {
                         return Err(ExpressionError::UnknownField {

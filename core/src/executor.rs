@@ -32,7 +32,13 @@
 //! Between calls the host persists the state as JSON
 //! ([`ExecutionState::to_json`], at most [`ExecutionState::MAX_JSON_LEN`]
 //! bytes) and later, maybe in another process, restores it
-//! ([`ExecutionState::from_json`]) and re-parses the workflow from its JSON.
+//! ([`ExecutionState::from_json`] for a new state, or
+//! [`ExecutionState::load_json`] into one it keeps: no 16 KiB move) and
+//! re-parses the workflow from its JSON. The JSON (version
+//! [`STATE_VERSION`]) holds the ids, the base URL, where the execution
+//! stands, the registrations, the trace as one string
+//! (`"trace":"trigger:main,notify:main,…"`), the error and the last output;
+//! every field is checked on restore.
 //!
 //! Errors: a call whose preconditions fail (wrong status, unknown resume ID,
 //! a payload that is not JSON, a state of another workflow) returns `Err`
@@ -92,21 +98,21 @@ use crate::workflow::{
 /// Largest node output, trigger payload or resume payload kept in the
 /// state, in bytes. A gateway should refuse larger request bodies (413).
 pub const MAX_OUTPUT_LEN: usize = 4096;
-/// Default capacity of the trace of visited nodes (a path through an acyclic
-/// workflow visits each node at most once, so this matches [`MAX_NODES`]).
-pub const MAX_TRACE: usize = MAX_NODES;
+/// Default capacity of the trace, in bytes of its text (`node:port` steps
+/// joined by `,`): room for [`MAX_NODES`] steps with the longest keys and
+/// ports (a path through an acyclic workflow visits each node at most once).
+pub const MAX_TRACE: usize = MAX_NODES * (id::MAX_PART_LEN + 1 + workflow::MAX_PORT_LEN + 1);
 /// Longest [`NodeError`] code, in bytes.
 pub const MAX_ERROR_CODE_LEN: usize = 32;
 /// Longest [`NodeError`] message, in bytes.
 pub const MAX_ERROR_MESSAGE_LEN: usize = 192;
-/// Version of the state's JSON form.
-pub const STATE_VERSION: u32 = 1;
+/// Version of the state's JSON form. Version 2 writes the trace as one
+/// string (`"node:port,node:port"`); states of version 1 (a trace of
+/// `{"node", "port"}` objects) are refused as an unsupported version.
+pub const STATE_VERSION: u32 = 2;
 /// A buffer of this many bytes always holds the JSON of an
 /// [`ExecutionState`] with the default capacities.
 pub const MAX_STATE_JSON_LEN: usize = <ExecutionState>::MAX_JSON_LEN;
-
-/// A node key in the trace (1–64 bytes, one-byte length).
-pub type NodeKey = heapless::String<64, u8>;
 
 /// Why an executor call was refused. Wrapped in [`Error::Execution`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -346,12 +352,42 @@ impl ExecutionStatus {
 }
 
 /// One visited node and the port it left by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Step {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step<'a> {
     /// The node id.
-    pub node: NodeKey,
+    pub node: &'a str,
     /// The output port.
-    pub port: PortName,
+    pub port: &'a str,
+}
+
+/// The visited nodes and the ports they left by, in order: an iterator of
+/// [`Step`]s over the trace's text, from [`ExecutionState::trace`].
+#[derive(Debug, Clone)]
+pub struct Trace<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Trace<'a> {
+    /// The steps not iterated yet as text, as the state JSON keeps them:
+    /// `node:port` steps joined by `,` (empty when there are none).
+    pub fn as_str(&self) -> &'a str {
+        self.rest
+    }
+}
+
+impl<'a> Iterator for Trace<'a> {
+    type Item = Step<'a>;
+
+    fn next(&mut self) -> Option<Step<'a>> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        // The text is always checked: `node:port` steps joined by `,`.
+        let (step, rest) = self.rest.split_once(',').unwrap_or((self.rest, ""));
+        self.rest = rest;
+        let (node, port) = step.split_once(':').unwrap_or((step, ""));
+        Some(Step { node, port })
+    }
 }
 
 /// How a call ended.
@@ -389,9 +425,10 @@ pub struct RunResult<const W: usize = MAX_WAIT_NODES> {
 }
 
 /// Everything a host persists between suspension and resume. `W` is the
-/// capacity for webhook wait nodes, `T` for the trace.
+/// capacity for webhook wait nodes, `T` the capacity of the trace in bytes
+/// of its text (see [`MAX_TRACE`]).
 ///
-/// With the defaults it takes 15 912 bytes on x86-64 (under 16 KiB; the
+/// With the defaults it takes 15 016 bytes on x86-64 (under 16 KiB; the
 /// `sizes_and_worst_case_json` test prints and checks it).
 #[derive(Clone, PartialEq, Eq)]
 pub struct ExecutionState<const W: usize = MAX_WAIT_NODES, const T: usize = MAX_TRACE> {
@@ -401,7 +438,8 @@ pub struct ExecutionState<const W: usize = MAX_WAIT_NODES, const T: usize = MAX_
     wait_mode: Option<WaitMode>,
     resume_at: Option<u64>,
     output: heapless::String<MAX_OUTPUT_LEN>,
-    trace: heapless::Vec<Step, T>,
+    /// `node:port` steps joined by `,`, always checked.
+    trace: heapless::String<T>,
     error: Option<NodeError>,
 }
 
@@ -564,7 +602,7 @@ where
 /// The index of node `key`. The current node is usually a webhook wait, so
 /// those few are looked at before all nodes.
 fn node_index<const N: usize, const C: usize>(wf: &Workflow<'_, N, C>, key: &str) -> Option<usize> {
-    let is_key = |&i: &usize| wf.node(i).is_some_and(|n| n.key == key);
+    let is_key = |&i: &usize| wf.node(i).is_some_and(|n| id::same_id(n.key, key));
     let mut waits = wf.webhook_wait_indices().iter().map(|&i| usize::from(i));
     waits.find(is_key).or_else(|| wf.index_of(key))
 }
@@ -652,15 +690,31 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
         };
         let port: PortName;
         if node.is_wait() {
-            let result = params.and_then(|p| wait::execute(p, node.key, &mut state.context, now));
+            // The suspension (~1.4 KiB for a webhook) is built in place, in
+            // the outcome the caller receives.
+            r.outcome = Outcome::Suspended {
+                node_id: PartString::new(),
+                suspension: Suspension::Interval {
+                    duration_ms: 0,
+                    resume_at: 0,
+                },
+            };
+            let result = match &mut r.outcome {
+                Outcome::Suspended { suspension, .. } => params.and_then(|p| {
+                    wait::execute_into(p, node.key, &mut state.context, now, suspension)
+                }),
+                // Cannot happen: set just above.
+                _ => Err(ExecutionError::BadState("no suspension").into()),
+            };
             match result {
-                Ok(w) => {
-                    if let Some(t) = w.transition {
+                Ok(t) => {
+                    if let Some(t) = t {
                         let _ = r.transitions.push(t);
                     }
-                    return state.suspend(node.key, w.suspension, r);
+                    return state.suspend(node.key, r);
                 }
                 Err(e) if wf.has_port(index, "error") => {
+                    r.outcome = Outcome::Completed;
                     // Prana sends a refused wait out of its `error` port.
                     let msg = e.to_string_buf();
                     let mut o = JsonOut::new(&mut out);
@@ -819,30 +873,47 @@ impl<'b> JsonOut<'b> {
     }
 
     fn u64(&mut self, mut v: u64) {
-        let mut digits = [0u8; 20];
-        let mut i = digits.len();
-        // Eight digits at a time in u32 arithmetic: u64 division is slow,
-        // a library call on 32-bit targets.
+        // Two digits per step from a table, written straight into the
+        // buffer (its length is known first), in u32 arithmetic below 10^8:
+        // u64 division is slow, a library call on 32-bit targets.
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
+        let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
+        let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
+            self.full = true;
+            return;
+        };
+        self.len += n;
+        let mut i = n;
+        let mut pair = |i: &mut usize, p: u32| {
+            let p = p as usize * 2;
+            *i -= 2;
+            if let (Some(d), Some(s)) = (dst.get_mut(*i..*i + 2), PAIRS.get(p..p + 2)) {
+                d.copy_from_slice(s);
+            }
+        };
         while v >= 100_000_000 {
             let mut low = (v % 100_000_000) as u32;
             v /= 100_000_000;
-            for _ in 0..8 {
-                i -= 1;
-                digits[i] = b'0' + (low % 10) as u8;
-                low /= 10;
+            for _ in 0..4 {
+                pair(&mut i, low % 100);
+                low /= 100;
             }
         }
         // Below 10^8 now.
         let mut low = v as u32;
-        loop {
-            i -= 1;
-            digits[i] = b'0' + (low % 10) as u8;
-            low /= 10;
-            if low == 0 {
-                break;
-            }
+        while low >= 100 {
+            pair(&mut i, low % 100);
+            low /= 100;
         }
-        self.bytes(&digits[i..]);
+        if low >= 10 {
+            pair(&mut i, low);
+        } else if let Some(d) = dst.first_mut() {
+            *d = b'0' + low as u8;
+        }
     }
 
     fn opt_u64(&mut self, v: Option<u64>) {
@@ -954,7 +1025,43 @@ struct SlotIn<'s> {
 }
 
 impl<'s> SlotIn<'s> {
+    /// The exact form `to_json` writes (every state this crate wrote,
+    /// unless a store reformatted it); `None`, nothing consumed, otherwise.
+    fn read_compact(r: &mut json::Reader<'s>) -> Option<SlotIn<'s>> {
+        r.compact(|r| {
+            r.exact("{\"node_id\":")?;
+            let node_id = r.plain_string()?;
+            r.exact(",\"resume_id\":")?;
+            let resume_id = r.plain_string()?;
+            let sig = match r.exact(",\"sig\":") {
+                Some(()) => Some(r.plain_string()?),
+                None => None,
+            };
+            r.exact(",\"status\":")?;
+            let status = Status::parse(r.plain_string()?).ok()?;
+            r.exact(",\"created_at\":")?;
+            let created_at = r.plain_u64()?;
+            r.exact(",\"expires_at\":")?;
+            let expires_at = match r.exact("null") {
+                Some(()) => None,
+                None => Some(r.plain_u64()?),
+            };
+            r.exact("}")?;
+            Some(SlotIn {
+                node_id,
+                resume_id,
+                sig,
+                status,
+                created_at,
+                expires_at,
+            })
+        })
+    }
+
     fn read(r: &mut json::Reader<'s>) -> Result<SlotIn<'s>> {
+        if let Some(slot) = Self::read_compact(r) {
+            return Ok(slot);
+        }
         if !r.begin_object()? {
             return Err(shape_error());
         }
@@ -987,42 +1094,9 @@ impl<'s> SlotIn<'s> {
     }
 }
 
-/// A trace step as read from the state's JSON.
-struct StepIn<'s> {
-    node: &'s str,
-    port: &'s str,
-}
-
-impl<'s> StepIn<'s> {
-    fn read(r: &mut json::Reader<'s>) -> Result<StepIn<'s>> {
-        // Most states were written by `to_json`: try its exact form first
-        // (a trace has up to 64 steps).
-        if let Some((node, port)) = r.compact_pair("node", "port") {
-            return Ok(StepIn { node, port });
-        }
-        if !r.begin_object()? {
-            return Err(shape_error());
-        }
-        let (mut node, mut port) = (None, None);
-        while let Some(key) = r.next_key()? {
-            match key {
-                "node" => set_once(&mut node, read_str(r)?)?,
-                "port" => set_once(&mut port, read_str(r)?)?,
-                _ => {
-                    r.value()?;
-                }
-            }
-        }
-        Ok(StepIn {
-            node: node.ok_or_else(shape_error)?,
-            port: port.ok_or_else(shape_error)?,
-        })
-    }
-}
-
 /// The members of the state's JSON, borrowing the text: read in one pass,
 /// then checked and copied into an [`ExecutionState`].
-struct StateIn<'s, const W: usize, const T: usize> {
+struct StateIn<'s, const W: usize> {
     version: Option<u64>,
     workflow_id: Option<&'s str>,
     execution_id: Option<&'s str>,
@@ -1032,12 +1106,13 @@ struct StateIn<'s, const W: usize, const T: usize> {
     wait_mode: Option<Option<&'s str>>,
     resume_at: Option<Option<u64>>,
     registrations: Option<heapless::Vec<SlotIn<'s>, W>>,
-    trace: Option<heapless::Vec<StepIn<'s>, T>>,
+    /// The trace string between its quotes (checked by `restore_trace`).
+    trace: Option<&'s str>,
     error: Option<Option<NodeError>>,
     output: Option<&'s str>,
 }
 
-impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
+impl<'s, const W: usize> StateIn<'s, W> {
     fn new() -> Self {
         StateIn {
             version: None,
@@ -1055,13 +1130,17 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
         }
     }
 
-    /// Read the JSON text and check it up to the base URL, which is
-    /// returned; [`ExecutionState::restore`] does the rest.
-    fn read_base(&mut self, bytes: &'s [u8]) -> Result<BaseUrl> {
+    /// Read the JSON text and check that every member is there; returns
+    /// the base URL's text. [`ExecutionState::restore`] checks the rest.
+    fn read_base(&mut self, bytes: &'s [u8]) -> Result<&'s str> {
         let bad = |why| Error::from(ExecutionError::BadState(why));
         let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
-        // One pass over the text reads (and checks the syntax of) every member.
-        self.read(text)?;
+        // One pass over the text reads (and checks the syntax of) every
+        // member: the exact form `to_json` writes first, else any layout.
+        if self.read_compact(text).is_none() {
+            *self = StateIn::new();
+            self.read(text)?;
+        }
         let output = self.output.ok_or(bad("'output' is missing"))?;
         if output.len() > MAX_OUTPUT_LEN {
             return Err(Error::Capacity {
@@ -1081,9 +1160,66 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
             return Err(shape_error());
         }
         if version != u64::from(STATE_VERSION) {
-            return Err(bad("unsupported version"));
+            return Err(bad("unsupported version (this library reads version 2)"));
         }
-        BaseUrl::parse(base_url)
+        Ok(base_url)
+    }
+
+    /// Read `text` in the exact form `to_json` writes (no whitespace,
+    /// members in its order, no escapes in ids, no error), front to back
+    /// without looking keys up. `None` for any other layout: then the
+    /// caller starts over with [`read`](Self::read), which accepts every
+    /// layout and gives the precise error. What this accepts, `read`
+    /// reads to the same values.
+    fn read_compact(&mut self, text: &'s str) -> Option<()> {
+        fn opt_plain<'s>(r: &mut json::Reader<'s>) -> Option<Option<&'s str>> {
+            match r.exact("null") {
+                Some(()) => Some(None),
+                None => r.plain_string().map(Some),
+            }
+        }
+        let mut r = json::Reader::new(text);
+        // Opened as `read` opens it, so the output's nesting counts the same.
+        if !r.begin_object().ok()? {
+            return None;
+        }
+        r.exact("\"version\":")?;
+        self.version = Some(r.plain_u64()?);
+        r.exact(",\"workflow_id\":")?;
+        self.workflow_id = Some(r.plain_string()?);
+        r.exact(",\"execution_id\":")?;
+        self.execution_id = Some(r.plain_string()?);
+        r.exact(",\"base_url\":")?;
+        self.base_url = Some(r.plain_string()?);
+        r.exact(",\"status\":")?;
+        self.status = Some(ExecutionStatus::parse(r.plain_string()?)?);
+        r.exact(",\"current_node\":")?;
+        self.current_node = Some(opt_plain(&mut r)?);
+        r.exact(",\"wait_mode\":")?;
+        self.wait_mode = Some(opt_plain(&mut r)?);
+        r.exact(",\"resume_at\":")?;
+        self.resume_at = Some(match r.exact("null") {
+            Some(()) => None,
+            None => Some(r.plain_u64()?),
+        });
+        r.exact(",\"registrations\":[")?;
+        let slots = self.registrations.insert(heapless::Vec::new());
+        if r.exact("]").is_none() {
+            loop {
+                slots.push(SlotIn::read_compact(&mut r)?).ok()?;
+                if r.exact("]").is_some() {
+                    break;
+                }
+                r.exact(",")?;
+            }
+        }
+        r.exact(",\"trace\":")?;
+        self.trace = Some(r.plain_string()?);
+        r.exact(",\"error\":null,\"output\":")?;
+        self.error = Some(None);
+        self.output = Some(r.value().ok()?);
+        r.exact("}")?;
+        r.end().ok()
     }
 
     /// Read every member of `text` (filled in place: the vectors are large).
@@ -1118,18 +1254,7 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
                             .map_err(|_| shape_error())?;
                     }
                 }
-                "trace" => {
-                    set_once(&mut self.trace, heapless::Vec::new())?;
-                    let steps = self.trace.as_mut().ok_or_else(shape_error)?;
-                    if !r.begin_array()? {
-                        return Err(shape_error());
-                    }
-                    while r.next_element()? {
-                        steps
-                            .push(StepIn::read(&mut r)?)
-                            .map_err(|_| shape_error())?;
-                    }
-                }
+                "trace" => set_once(&mut self.trace, read_str(&mut r)?)?,
                 // The first `error` and `output` count (they were looked up
                 // with `json::find_member`); any later one is only checked.
                 "error" if self.error.is_none() => self.error = Some(read_node_error(&mut r)?),
@@ -1143,20 +1268,18 @@ impl<'s, const W: usize, const T: usize> StateIn<'s, W, T> {
     }
 }
 
-/// Upper bound of the JSON of everything but registrations, trace and output:
+/// Upper bound of the JSON of everything but registrations, the trace's
+/// text (written as it is) and output:
 /// member names, ids (64 + 64 + 64), base URL (256), numbers, and an error
 /// whose 32-byte code and 192-byte message could be all `\u00XX` escapes.
 const FIXED_JSON_LEN: usize = 2560;
 /// Upper bound of one registration's JSON (about 370 bytes at most, plus
 /// `,"sig":"…"` of up to 40 when signed).
 const SLOT_JSON_LEN: usize = 448;
-/// Upper bound of one trace step's JSON.
-const STEP_JSON_LEN: usize = 128;
 
 impl<const W: usize, const T: usize> ExecutionState<W, T> {
     /// A buffer of this many bytes always holds the JSON form of this state.
-    pub const MAX_JSON_LEN: usize =
-        FIXED_JSON_LEN + W * SLOT_JSON_LEN + T * STEP_JSON_LEN + MAX_OUTPUT_LEN;
+    pub const MAX_JSON_LEN: usize = FIXED_JSON_LEN + W * SLOT_JSON_LEN + T + MAX_OUTPUT_LEN;
 
     /// A state that has not run yet, for `context`.
     pub fn new(context: ExecutionContext<W>) -> Self {
@@ -1169,7 +1292,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             wait_mode: None,
             resume_at: None,
             output,
-            trace: heapless::Vec::new(),
+            trace: heapless::String::new(),
             error: None,
         }
     }
@@ -1227,8 +1350,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     }
 
     /// The visited nodes and the ports they left by, in order.
-    pub fn trace(&self) -> &[Step] {
-        &self.trace
+    pub fn trace(&self) -> Trace<'_> {
+        Trace {
+            rest: self.trace.as_str(),
+        }
     }
 
     /// The failure, when [`ExecutionStatus::Failed`].
@@ -1245,36 +1370,40 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         }
     }
 
+    /// Append `node:port` (both already checked) to the trace.
     fn push_step(&mut self, node: &str, port: &str) -> Result<()> {
-        let mut step = Step {
-            node: NodeKey::new(),
-            port: PortName::new(),
-        };
-        step.node
-            .push_str(node)
-            .map_err(|_| Error::Json("node key too long"))?;
-        step.port
-            .push_str(port)
-            .map_err(|_| Error::Json("port name too long"))?;
-        self.trace.push(step).map_err(|_| Error::Capacity {
-            what: "execution trace",
-            limit: T,
-        })
+        let sep = usize::from(!self.trace.is_empty());
+        if self.trace.len() + sep + node.len() + 1 + port.len() > T {
+            return Err(Error::Capacity {
+                what: "execution trace (bytes)",
+                limit: T,
+            });
+        }
+        // Cannot fail: the room was checked.
+        if sep == 1 {
+            let _ = self.trace.push(',');
+        }
+        let _ = self.trace.push_str(node);
+        let _ = self.trace.push(':');
+        let _ = self.trace.push_str(port);
+        Ok(())
     }
 
-    fn suspend(&mut self, node: &str, suspension: Suspension, r: &mut RunResult<W>) {
-        let node_id = match id::part_string(Part::NodeId, node) {
-            Ok(n) => n,
-            Err(_) => PartString::new(),
+    /// Suspend at wait node `node`, whose suspension is in `r.outcome`.
+    fn suspend(&mut self, node: &str, r: &mut RunResult<W>) {
+        let Outcome::Suspended {
+            node_id,
+            suspension,
+        } = &mut r.outcome
+        else {
+            return;
         };
+        // Node keys were checked when the workflow was parsed.
+        let _ = node_id.push_str(node);
         self.status = ExecutionStatus::Suspended;
         self.current_node = Some(node_id.clone());
         self.wait_mode = Some(suspension.mode());
         self.resume_at = Some(suspension.deadline());
-        r.outcome = Outcome::Suspended {
-            node_id,
-            suspension,
-        };
     }
 
     fn complete(&mut self, r: &mut RunResult<W>) {
@@ -1308,7 +1437,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         let waits = wf.webhook_wait_indices();
         for (i, slot) in self.context.slots().iter().enumerate() {
             let node = self.context.slot_node_id(slot);
-            let is_node = |&w: &u16| wf.node(usize::from(w)).is_some_and(|n| n.key == node);
+            let is_node = |&w: &u16| {
+                wf.node(usize::from(w))
+                    .is_some_and(|n| id::same_id(n.key, node))
+            };
             // Registrations are made in node order: slot i is usually wait i.
             if !(waits.get(i).is_some_and(is_node) || waits.iter().any(is_node)) {
                 return mismatch("a registration names no webhook wait node");
@@ -1409,15 +1541,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             o.opt_u64(slot.expires_at);
             o.raw("}");
         }
-        o.raw("],\"trace\":[");
-        for (i, step) in self.trace.iter().enumerate() {
-            o.raw(if i == 0 { "{\"node\":" } else { ",{\"node\":" });
-            o.plain(&step.node);
-            o.raw(",\"port\":");
-            o.plain(&step.port);
-            o.raw("}");
-        }
-        o.raw("],\"error\":");
+        // The trace's text needs no escaping: keys, ports, `:` and `,`.
+        o.raw("],\"trace\":");
+        o.plain(&self.trace);
+        o.raw(",\"error\":");
         match &self.error {
             Some(e) => o.node_error(&e.code, &e.message),
             None => o.raw("null"),
@@ -1433,14 +1560,17 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         Ok(o.len)
     }
 
-    /// Read a state from its JSON form, checking every field.
-    // Inlined: the state is ~16 KiB, and built in the caller's frame it is
-    // copied fewer times on its way to where the caller keeps it. The work
-    // is in `read_base` and `restore`.
+    /// Read a state from its JSON form, checking every field (as
+    /// [`load_json`](Self::load_json) does). A host that keeps a state
+    /// around (one per worker, say) restores into it with `load_json`
+    /// instead: the state is ~16 KiB, and returning it by value copies it.
+    // Inlined: built in the caller's frame, the state is copied fewer times
+    // on its way to where the caller keeps it. The work is in `read_base`
+    // and `restore`.
     #[inline]
     pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        let mut f = StateIn::<'_, W, T>::new();
-        let base = f.read_base(bytes)?;
+        let mut f = StateIn::<'_, W>::new();
+        let base = BaseUrl::parse(f.read_base(bytes)?)?;
         let mut state = ExecutionState::new(ExecutionContext::empty(base));
         match state.restore(&mut f) {
             Ok(()) => Ok(state),
@@ -1448,9 +1578,67 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         }
     }
 
-    /// The rest of [`from_json`](Self::from_json): registrations, where the
-    /// execution stands, trace, error and output, each checked.
-    fn restore(&mut self, f: &mut StateIn<'_, W, T>) -> Result<()> {
+    /// Restore this state in place from its JSON form, checking every
+    /// field exactly as [`from_json`](Self::from_json) does; what the state
+    /// held before does not matter. This is the cheap way to restore: no
+    /// 16 KiB state is moved, and the base URL is parsed only when it
+    /// differs from the one the state has.
+    ///
+    /// On error the state is left empty: no registrations, no trace, and an
+    /// empty workflow id, so every executor call refuses it (the state does
+    /// not belong to the workflow) until a later `load_json` succeeds.
+    ///
+    /// ```
+    /// use prana_webhook_core::executor::{self, ExecutionState, ExecutionStatus};
+    /// use prana_webhook_core::{id::IdGenerator, url::BaseUrl, workflow::Workflow};
+    /// let wf = Workflow::parse(r#"{"id": "wf", "nodes": [
+    ///     {"key": "w", "type": "wait", "params": {"mode": "webhook"}}], "connections": []}"#).unwrap();
+    /// let base = BaseUrl::parse("https://gw.example.com").unwrap();
+    /// let mut ids = IdGenerator::from_seed([1; 32]);
+    /// let saved: ExecutionState = executor::start(&wf, "exec-1", &base, &mut ids, 0).unwrap();
+    /// let mut buf = [0u8; 2048];
+    /// let n = saved.to_json(&mut buf).unwrap();
+    ///
+    /// // One state, reused for every execution a worker restores.
+    /// let mut state: ExecutionState = executor::start(&wf, "other", &base, &mut ids, 0).unwrap();
+    /// state.load_json(&buf[..n]).unwrap();
+    /// assert_eq!(state, saved);
+    /// assert!(state.load_json(b"{}").is_err());
+    /// assert_eq!(state.workflow_id(), "");
+    /// ```
+    pub fn load_json(&mut self, bytes: &[u8]) -> Result<()> {
+        let mut f = StateIn::<'_, W>::new();
+        let result = f.read_base(bytes).and_then(|base| {
+            self.clear();
+            if self.context.base_url().as_str() != base {
+                // Equal text is the same URL: a normalized base URL parses
+                // to itself.
+                self.context.set_base_url(BaseUrl::parse(base)?);
+            }
+            self.restore(&mut f)
+        });
+        if result.is_err() {
+            self.clear();
+        }
+        result
+    }
+
+    /// Forget everything but the base URL: an empty state of no workflow.
+    fn clear(&mut self) {
+        self.context.clear();
+        self.status = ExecutionStatus::Created;
+        self.current_node = None;
+        self.wait_mode = None;
+        self.resume_at = None;
+        self.set_output("null");
+        self.trace.clear();
+        self.error = None;
+    }
+
+    /// The rest of [`from_json`](Self::from_json) and
+    /// [`load_json`](Self::load_json), into a cleared state: registrations,
+    /// where the execution stands, trace, error and output, each checked.
+    fn restore(&mut self, f: &mut StateIn<'_, W>) -> Result<()> {
         let bad = |why| Error::from(ExecutionError::BadState(why));
         // read_base checked that they are there.
         let (
@@ -1462,7 +1650,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             Some(output),
         ) = (
             &f.registrations,
-            &f.trace,
+            f.trace,
             f.status,
             f.workflow_id,
             f.execution_id,
@@ -1473,11 +1661,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         };
         self.context.set_ids(workflow_id, execution_id)?;
         for s in registrations {
-            let resume_id = ResumeId::parse(s.resume_id)?;
             id::validate_part(Part::NodeId, s.node_id)?;
-            if !resume_id.belongs_to(execution_id, s.node_id) {
-                return Err(Error::ResumeIdMismatch);
-            }
             let signature = match s.sig {
                 None => None,
                 Some(sig) => Some(
@@ -1489,15 +1673,16 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             if context
                 .slots()
                 .iter()
-                .any(|o| context.slot_node_id(o) == s.node_id)
+                .any(|o| id::same_id(context.slot_node_id(o), s.node_id))
             {
                 return Err(bad("two registrations for one node"));
             }
-            // Cannot fail: the Vec in StateIn has the same capacity.
-            context
-                .slots_mut()
+            // Made in place, its resume ID parsed into it (a slot is ~250
+            // bytes), and dropped again when the ID is refused.
+            let slots = context.slots_mut();
+            slots
                 .push(RegistrationSlot {
-                    resume_id,
+                    resume_id: ResumeId::empty(),
                     signature,
                     status: s.status,
                     created_at: s.created_at,
@@ -1507,6 +1692,20 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
                     what: "webhook wait nodes",
                     limit: W,
                 })?;
+            let checked = match slots.last_mut() {
+                Some(slot) => slot.resume_id.set(s.resume_id).and_then(|()| {
+                    if slot.resume_id.belongs_to(execution_id, s.node_id) {
+                        Ok(())
+                    } else {
+                        Err(Error::ResumeIdMismatch)
+                    }
+                }),
+                None => Err(shape_error()),
+            };
+            if let Err(e) = checked {
+                slots.pop();
+                return Err(e);
+            }
         }
         self.status = status;
         self.current_node = match f.current_node.flatten() {
@@ -1521,13 +1720,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             Some(_) => return Err(bad("unknown wait_mode")),
         };
         self.resume_at = f.resume_at.flatten();
-        for s in trace {
-            id::validate_part(Part::NodeId, s.node)?;
-            if !workflow::is_port_name(s.port) {
-                return Err(bad("a trace port is not a port name"));
-            }
-            self.push_step(s.node, s.port)?;
-        }
+        self.restore_trace(trace)?;
         self.error = f.error.take().flatten();
         // Checked by the reader already.
         self.set_output(output);
@@ -1548,6 +1741,48 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         }
         Ok(())
     }
+
+    /// The trace from its JSON string: `""`, or steps `node:port` joined by
+    /// `,` (node 1–64 bytes of `[A-Za-z0-9_-]`, port 1–32 bytes of
+    /// `[a-z0-9_]`; nothing else, so no JSON escapes either). One pass over
+    /// the text, then one copy.
+    fn restore_trace(&mut self, text: &str) -> Result<()> {
+        let bad = |why| Err(ExecutionError::BadState(why).into());
+        let t = text.as_bytes();
+        let mut i = 0;
+        while i < t.len() {
+            let start = i;
+            while i < t.len() && id::byte_class(t[i]) & id::ID_BYTE != 0 {
+                i += 1;
+            }
+            if i == start || i - start > id::MAX_PART_LEN || t.get(i) != Some(&b':') {
+                return bad("a trace step is not node:port (node: 1-64 bytes of [A-Za-z0-9_-])");
+            }
+            i += 1;
+            let start = i;
+            // Most steps leave by `main`: one compare instead of a loop.
+            if t.get(i..i + 4) == Some(b"main".as_slice())
+                && matches!(t.get(i + 4), None | Some(b','))
+            {
+                i += 4;
+            }
+            while i < t.len() && id::byte_class(t[i]) & id::PORT_BYTE != 0 {
+                i += 1;
+            }
+            if i == start || i - start > workflow::MAX_PORT_LEN {
+                return bad("a trace port is not 1-32 bytes of [a-z0-9_]");
+            }
+            match t.get(i) {
+                None => break,
+                Some(b',') if i + 1 < t.len() => i += 1,
+                Some(_) => return bad("the trace is not node:port steps joined by ','"),
+            }
+        }
+        self.trace.push_str(text).map_err(|_| Error::Capacity {
+            what: "execution trace (bytes)",
+            limit: T,
+        })
+    }
 }
 
 impl<const W: usize, const T: usize> fmt::Debug for ExecutionState<W, T> {
@@ -1559,7 +1794,7 @@ impl<const W: usize, const T: usize> fmt::Debug for ExecutionState<W, T> {
             .field("current_node", &self.current_node())
             .field("wait_mode", &self.wait_mode)
             .field("resume_at", &self.resume_at)
-            .field("trace", &self.trace.len())
+            .field("trace", &self.trace.as_str())
             .field("error", &self.error)
             .finish()
     }

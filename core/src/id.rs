@@ -63,9 +63,11 @@ pub const fn is_id_byte(b: u8) -> bool {
 }
 
 /// Class bit: the byte is in `[A-Za-z0-9_-]` ([`is_id_byte`]).
-const ID_BYTE: u8 = 1;
+pub(crate) const ID_BYTE: u8 = 1;
 /// Class bit: the byte is a lowercase Crockford base32 digit.
 const CROCKFORD_BYTE: u8 = 2;
+/// Class bit: the byte may appear in a port name (`[a-z0-9_]`).
+pub(crate) const PORT_BYTE: u8 = 4;
 
 /// The class bits of every byte value.
 ///
@@ -79,6 +81,9 @@ static CLASS: [u8; 256] = {
         if is_id_byte(b as u8) {
             table[b] |= ID_BYTE;
         }
+        if (b as u8).is_ascii_lowercase() || (b as u8).is_ascii_digit() || b == b'_' as usize {
+            table[b] |= PORT_BYTE;
+        }
         b += 1;
     }
     let mut i = 0;
@@ -89,12 +94,52 @@ static CLASS: [u8; 256] = {
     table
 };
 
+/// Whether two ids (keys, resume IDs) are equal. The lengths and the last
+/// bytes are compared before the rest: ids of one execution mostly differ
+/// at their end (`wait_1`, `wait_2`; the random tail), so most comparisons
+/// end without a `memcmp` call.
+#[inline]
+pub(crate) fn same_id(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.as_bytes().last() == b.as_bytes().last()
+        && short_eq(a.as_bytes(), b.as_bytes())
+}
+
+/// `a == b`, without a `memcmp` call up to 16 bytes (ids, ports): two
+/// overlapping fixed-size loads from each side cover every byte.
+#[inline]
+pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    fn w4(s: &[u8], i: usize) -> Option<[u8; 4]> {
+        s.get(i..i + 4).and_then(|w| w.try_into().ok())
+    }
+    fn w8(s: &[u8], i: usize) -> Option<[u8; 8]> {
+        s.get(i..i + 8).and_then(|w| w.try_into().ok())
+    }
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    match n {
+        0 => true,
+        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
+        4..=8 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        9..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        _ => a == b,
+    }
+}
+
+/// The class bits of one byte ([`ID_BYTE`], [`PORT_BYTE`], …).
+#[inline]
+pub(crate) fn byte_class(b: u8) -> u8 {
+    CLASS[usize::from(b)]
+}
+
 /// The class bits all of `bytes` share (all bits set when empty).
 ///
 /// Branch-free on purpose: no early exit, so the loop unrolls and costs the
 /// same on random input (an early-exit search mispredicts on every ID).
 #[inline]
-fn common_class(bytes: &[u8]) -> u8 {
+pub(crate) fn common_class(bytes: &[u8]) -> u8 {
     let class = |all: u8, &b: &u8| all & CLASS[b as usize];
     // Eight bytes per step, fully unrolled: two instructions per byte.
     let mut chunks = bytes.chunks_exact(8);
@@ -347,6 +392,22 @@ impl<'a> IdParts<'a> {
 pub struct ResumeId(heapless::String<MAX_RESUME_ID_LEN>);
 
 impl ResumeId {
+    /// An empty placeholder, not a valid ID: only for a value filled in
+    /// place right after (the executor's suspension, a restored slot).
+    pub(crate) fn empty() -> ResumeId {
+        ResumeId(heapless::String::new())
+    }
+
+    /// [`parse`](Self::parse) into `self`, in place; unchanged on error.
+    pub(crate) fn set(&mut self, s: &str) -> Result<()> {
+        validate_resume_id(s)?;
+        self.0.clear();
+        self.0.push_str(s).map_err(|_| Error::Capacity {
+            what: "resume_id",
+            limit: MAX_RESUME_ID_LEN,
+        })
+    }
+
     /// Build `webhook_{execution_id}_{node_id}_{random}` from 16 bytes of
     /// host entropy. The parts are validated first.
     pub fn generate(execution_id: &str, node_id: &str, entropy: &[u8; 16]) -> Result<ResumeId> {
@@ -399,10 +460,15 @@ impl ResumeId {
     pub fn belongs_to(&self, execution_id: &str, node_id: &str) -> bool {
         let s = self.as_str();
         let middle = &s[PREFIX.len()..s.len() - RANDOM_LEN - 1];
-        middle.len() == execution_id.len() + 1 + node_id.len()
-            && middle.starts_with(execution_id)
-            && middle.ends_with(node_id)
-            && middle.as_bytes()[execution_id.len()] == b'_'
+        let (m, e, n) = (
+            middle.as_bytes(),
+            execution_id.as_bytes(),
+            node_id.as_bytes(),
+        );
+        m.len() == e.len() + 1 + n.len()
+            && m.get(e.len()) == Some(&b'_')
+            && m.get(..e.len()).is_some_and(|x| short_eq(x, e))
+            && m.get(e.len() + 1..).is_some_and(|x| short_eq(x, n))
     }
 }
 
@@ -761,6 +827,21 @@ mod tests {
         for _ in 0..40 {
             let want = ResumeId::generate("ex", "n_1", &b.next_entropy()).unwrap();
             assert_eq!(a.resume_id("ex", "n_1").unwrap(), want);
+        }
+    }
+
+    #[test]
+    fn short_eq_compares_every_byte() {
+        let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        for n in 0..=20 {
+            let a = &text[..n];
+            assert!(short_eq(a, a));
+            for i in 0..n {
+                let mut b = a.to_vec();
+                b[i] ^= 1;
+                assert!(!short_eq(a, &b), "{n} {i}");
+            }
+            assert!(!short_eq(a, &text[..n + 1]));
         }
     }
 

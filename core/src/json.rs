@@ -712,6 +712,19 @@ impl<'a> Iterator for Elements<'a> {
     }
 }
 
+/// The value of eight ASCII digits, eight at a time (SWAR: pairs, then
+/// quads, then the whole), instead of a chain of eight multiply-adds.
+fn eight_digits(chunk: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    // The first digit is the lowest byte: each step joins neighbours, the
+    // earlier one (lower bytes) times the place value of the later one.
+    let v = u64::from_le_bytes(word);
+    let v = ((v & 0x0F00_0F00_0F00_0F00) >> 8) + (v & 0x000F_000F_000F_000F) * 10;
+    let v = ((v & 0x00FF_0000_00FF_0000) >> 16) + (v & 0x0000_00FF_0000_00FF) * 100;
+    ((v & 0x0000_FFFF_0000_0000) >> 32) + (v & 0x0000_0000_0000_FFFF) * 10_000
+}
+
 /// A forward-only reader for JSON of a known shape (the execution state, workflow
 /// definitions): every value is checked as it is read, with the rules and
 /// the depth limit of [`validate`], so a document is scanned once instead of
@@ -869,41 +882,85 @@ impl<'a> Reader<'a> {
         self.next(b']')
     }
 
-    /// Fast path for an object written exactly `{"<k0>":"<v0>","<k1>":"<v1>"}`:
-    /// no whitespace, no escapes in the values; the form the executor writes
-    /// its trace steps in. The two values (between their quotes), consumed;
-    /// `None`, with nothing consumed, for any other form (read it member by
-    /// member then).
-    pub(crate) fn compact_pair(&mut self, k0: &str, k1: &str) -> Option<(&'a str, &'a str)> {
+    /// Fast path for an object in one exact form (the one a writer of this
+    /// crate produces: no whitespace, members in a fixed order): `read`
+    /// consumes it with [`exact`](Self::exact), [`plain_string`](Self::plain_string)
+    /// and [`plain_u64`](Self::plain_u64), up to and with its closing `}`.
+    /// When `read` returns `None` nothing is consumed, and the caller reads
+    /// the object member by member: `read` must accept only text that the
+    /// general path reads to the same values.
+    pub(crate) fn compact<T>(&mut self, read: impl FnOnce(&mut Self) -> Option<T>) -> Option<T> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
-        let b = self.src.as_bytes();
-        let mut i = skip_ws(b, self.pos);
-        // `<open>"<key>":"`, then the value up to its closing quote.
-        let mut member = |open: u8, key: &str| {
-            let k = i + 2;
-            let v = k + key.len() + 3;
-            let head = b.get(i) == Some(&open)
-                && b.get(i + 1) == Some(&b'"')
-                && b.get(k..k + key.len()) == Some(key.as_bytes())
-                && b.get(v - 3..v) == Some(b"\":\"");
-            let end = plain_run(b, v);
-            if !head || b.get(end) != Some(&b'"') {
-                return None;
+        let start = self.pos;
+        self.pos = skip_ws(self.src.as_bytes(), self.pos);
+        match read(self) {
+            Some(v) => {
+                // The object was an element of the container around it.
+                self.first = false;
+                Some(v)
             }
-            i = end + 1;
-            Some(&self.src[v..end])
-        };
-        let v0 = member(b'{', k0)?;
-        let v1 = member(b',', k1)?;
-        if b.get(i) != Some(&b'}') {
+            None => {
+                self.pos = start;
+                None
+            }
+        }
+    }
+
+    /// Consume `lit` when the text continues with exactly it (no whitespace
+    /// skipped); `None` otherwise. Inlined: with the literal's length known
+    /// the comparison is a few loads instead of a `memcmp` call.
+    #[inline(always)]
+    pub(crate) fn exact(&mut self, lit: &str) -> Option<()> {
+        let end = self.pos + lit.len();
+        if self.src.as_bytes().get(self.pos..end) != Some(lit.as_bytes()) {
             return None;
         }
-        self.pos = i + 1;
-        // The object was an element of the container around it.
-        self.first = false;
-        Some((v0, v1))
+        self.pos = end;
+        Some(())
+    }
+
+    /// A string without escapes or control characters right at the
+    /// position: its text between the quotes, consumed; `None` otherwise.
+    pub(crate) fn plain_string(&mut self) -> Option<&'a str> {
+        let b = self.src.as_bytes();
+        if b.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        let end = plain_run(b, self.pos + 1);
+        if b.get(end) != Some(&b'"') {
+            return None;
+        }
+        let s = self.src.get(self.pos + 1..end)?;
+        self.pos = end + 1;
+        Some(s)
+    }
+
+    /// Digits right at the position: a JSON integer (no leading zero) that
+    /// fits a `u64`, consumed; `None` otherwise. A fraction or exponent
+    /// after it is left for the caller's next [`exact`](Self::exact) to refuse.
+    pub(crate) fn plain_u64(&mut self) -> Option<u64> {
+        let b = self.src.as_bytes();
+        let start = self.pos;
+        let digits = b.get(start..)?;
+        let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 || (n > 1 && digits[0] == b'0') {
+            return None;
+        }
+        let v = if n <= 19 {
+            // Cannot overflow: below 10^19.
+            let (head, tail) = digits[..n].split_at(n % 8);
+            let v = head.iter().fold(0u64, |v, &c| v * 10 + u64::from(c - b'0'));
+            tail.chunks_exact(8)
+                .fold(v, |v, chunk| v * 100_000_000 + eight_digits(chunk))
+        } else {
+            digits[..n].iter().try_fold(0u64, |v, &c| {
+                v.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+            })?
+        };
+        self.pos = start + n;
+        Some(v)
     }
 
     /// Check that only whitespace is left.
@@ -1282,27 +1339,52 @@ mod tests {
     }
 
     #[test]
-    fn compact_pair_takes_only_the_exact_form() {
-        let mut r = Reader::new(r#"[{"node":"n1","port":"main"},{"node":"n2","port":"x"}]"#);
+    fn compact_takes_only_the_exact_form() {
+        fn pair<'a>(r: &mut Reader<'a>) -> Option<(&'a str, u64)> {
+            r.exact("{\"node\":")?;
+            let node = r.plain_string()?;
+            r.exact(",\"n\":")?;
+            let n = r.plain_u64()?;
+            r.exact("}")?;
+            Some((node, n))
+        }
+        for v in [
+            0,
+            7,
+            12_345_678,
+            123_456_789,
+            1_751_450_400_000,
+            9_999_999_999_999_999_999,
+            u64::MAX,
+        ] {
+            let text = std::format!("{v}");
+            let mut r = Reader::new(&text);
+            assert_eq!(r.plain_u64(), Some(v), "{text}");
+        }
+        let mut r = Reader::new(r#"[{"node":"n1","n":0},{"node":"n2","n":18446744073709551615}]"#);
         assert!(r.begin_array().unwrap());
         assert!(r.next_element().unwrap());
-        assert_eq!(r.compact_pair("node", "port"), Some(("n1", "main")));
+        assert_eq!(r.compact(pair), Some(("n1", 0)));
         assert!(r.next_element().unwrap());
-        assert_eq!(r.compact_pair("node", "port"), Some(("n2", "x")));
+        assert_eq!(r.compact(pair), Some(("n2", u64::MAX)));
         assert!(!r.next_element().unwrap());
         r.end().unwrap();
         for other in [
-            r#"{"node": "n1","port":"main"}"#,
-            r#"{"port":"main","node":"n1"}"#,
-            r#"{"node":"n\u0031","port":"main"}"#,
-            r#"{"node":"n1","port":"main","x":1}"#,
-            r#"{"node":1,"port":"main"}"#,
-            r#"{"node":"n1","port":"main""#,
+            r#"{"node": "n1","n":1}"#,
+            r#"{"n":1,"node":"n1"}"#,
+            r#"{"node":"n\u0031","n":1}"#,
+            r#"{"node":"n1","n":1,"x":1}"#,
+            r#"{"node":1,"n":1}"#,
+            r#"{"node":"n1","n":01}"#,
+            r#"{"node":"n1","n":1.5}"#,
+            r#"{"node":"n1","n":-1}"#,
+            r#"{"node":"n1","n":18446744073709551616}"#,
+            r#"{"node":"n1","n":1"#,
         ] {
             let mut r = Reader::new(other);
-            assert_eq!(r.compact_pair("node", "port"), None, "{other}");
+            assert_eq!(r.compact(pair), None, "{other}");
             // Nothing consumed: the general path reads it from the start.
-            assert!(r.begin_object().is_ok(), "{other}");
+            assert!(r.begin_object().unwrap(), "{other}");
         }
     }
 

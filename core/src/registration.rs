@@ -113,6 +113,20 @@ struct Fields<'a> {
 }
 
 impl WebhookRegistration {
+    /// An empty placeholder (its resume ID is not valid): only for a value
+    /// filled in place right after (the executor's suspension).
+    pub(crate) fn empty() -> WebhookRegistration {
+        WebhookRegistration {
+            resume_id: ResumeId::empty(),
+            execution_id: PartString::new(),
+            node_id: PartString::new(),
+            status: Status::Pending,
+            created_at: 0,
+            expires_at: None,
+            webhook_config: ConfigJson::empty(),
+        }
+    }
+
     /// A pending registration for a resume ID made for `execution_id` and `node_id`.
     pub fn new(
         resume_id: ResumeId,

@@ -500,20 +500,41 @@ pub fn execute<const W: usize>(
     ctx: &mut ExecutionContext<W>,
     now: u64,
 ) -> Result<WaitOutcome> {
+    let mut out = WaitOutcome {
+        suspension: Suspension::Interval {
+            duration_ms: 0,
+            resume_at: 0,
+        },
+        transition: None,
+    };
+    out.transition = execute_into(params, node_id, ctx, now, &mut out.suspension)?;
+    Ok(out)
+}
+
+/// [`execute`] writing the suspension into `out`, in place (the executor
+/// builds it where its caller receives it); returns the webhook transition.
+/// On error `out` may hold a partial suspension.
+pub(crate) fn execute_into<const W: usize>(
+    params: &str,
+    node_id: &str,
+    ctx: &mut ExecutionContext<W>,
+    now: u64,
+    out: &mut Suspension,
+) -> Result<Option<Transition>> {
     if node_id.is_empty() {
         return Err(WaitError::MissingNodeId.into());
     }
-    let outcome = match parse(params, now)? {
+    match parse(params, now)? {
         WaitParams::Interval {
             duration_ms,
             resume_at,
-        } => WaitOutcome {
-            suspension: Suspension::Interval {
+        } => {
+            *out = Suspension::Interval {
                 duration_ms,
                 resume_at,
-            },
-            transition: None,
-        },
+            };
+            Ok(None)
+        }
         WaitParams::Schedule {
             resume_at,
             timezone,
@@ -522,30 +543,43 @@ pub fn execute<const W: usize>(
             // parse() checked the length.
             tz.push_str(timezone)
                 .map_err(|_| WaitError::TimezoneInvalid)?;
-            WaitOutcome {
-                suspension: Suspension::Schedule {
-                    resume_at,
-                    timezone: tz,
-                },
-                transition: None,
-            }
+            *out = Suspension::Schedule {
+                resume_at,
+                timezone: tz,
+            };
+            Ok(None)
         }
         WaitParams::Webhook {
             timeout_ms,
             webhook_config,
         } => {
-            let (registration, t) = ctx.activate(node_id, now, timeout_ms, webhook_config)?;
-            // The context's URL: signed (`?sig=…`) when the execution was.
-            let resume_url = ctx.resume_url(node_id)?;
-            WaitOutcome {
-                suspension: Suspension::Webhook {
-                    registration,
-                    resume_url,
+            if !matches!(out, Suspension::Webhook { .. }) {
+                *out = Suspension::Webhook {
+                    registration: WebhookRegistration::empty(),
+                    resume_url: UrlString::new(),
                     timeout_ms,
-                },
-                transition: Some(t),
+                };
             }
+            let Suspension::Webhook {
+                registration,
+                resume_url,
+                timeout_ms: ms,
+            } = out
+            else {
+                // Cannot happen: made a webhook suspension just above.
+                return Err(WaitError::MissingNodeId.into());
+            };
+            *ms = timeout_ms;
+            // The context's URL: signed (`?sig=…`) when the execution was.
+            let t = ctx.activate_into(
+                node_id,
+                now,
+                timeout_ms,
+                webhook_config,
+                registration,
+                resume_url,
+            )?;
+            Ok(Some(t))
         }
-    };
-    Ok(outcome)
+    }
 }

@@ -332,6 +332,11 @@ pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECT
     /// Indices of the wait nodes in webhook mode, in node order: found once
     /// here instead of searching each node's params on every executor call.
     webhook_waits: heapless::Vec<u16, N>,
+    /// Indices into `connections` grouped by source node (in definition
+    /// order within a node): node `i`'s are `out[out_end[i - 1]..out_end[i]]`,
+    /// so [`next`](Self::next) looks at a node's own connections only.
+    out: heapless::Vec<u16, C>,
+    out_end: heapless::Vec<u16, N>,
 }
 
 impl<'a> Workflow<'a> {
@@ -472,12 +477,36 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             },
         };
         check_acyclic(&nodes, &connections, indegree)?;
+        // Group the connections by source node (a counting sort, stable).
+        let mut fill = [0u16; N];
+        for c in &connections {
+            fill[usize::from(c.from)] += 1;
+        }
+        let mut out_end = heapless::Vec::<u16, N>::new();
+        let mut end = 0u16;
+        for f in fill.iter_mut().take(nodes.len()) {
+            let count = *f;
+            *f = end;
+            end += count;
+            // Cannot fail: one entry per node.
+            let _ = out_end.push(end);
+        }
+        let mut out = heapless::Vec::<u16, C>::new();
+        // Cannot fail: one entry per connection.
+        let _ = out.resize(connections.len(), 0);
+        for (k, c) in connections.iter().enumerate() {
+            let slot = &mut fill[usize::from(c.from)];
+            out[usize::from(*slot)] = k as u16;
+            *slot += 1;
+        }
         Ok(Workflow {
             id,
             nodes,
             connections,
             start: start as u16,
             webhook_waits,
+            out,
+            out_end,
         })
     }
 
@@ -523,9 +552,16 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
 
     /// The node that `port` of node `from` leads to, if it is connected.
     pub fn next(&self, from: usize, port: &str) -> Option<usize> {
-        self.connections
+        let start = match from.checked_sub(1) {
+            Some(prev) => *self.out_end.get(prev)?,
+            None => 0,
+        };
+        let end = *self.out_end.get(from)?;
+        self.out
+            .get(usize::from(start)..usize::from(end))?
             .iter()
-            .find(|c| c.from as usize == from && c.port == port)
+            .filter_map(|&k| self.connections.get(usize::from(k)))
+            .find(|c| crate::id::short_eq(c.port.as_bytes(), port.as_bytes()))
             .map(|c| c.to as usize)
     }
 

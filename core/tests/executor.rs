@@ -96,13 +96,18 @@ fn round_trip(state: &ExecutionState) -> ExecutionState {
     json::validate(text).unwrap();
     let back: ExecutionState = ExecutionState::from_json(&buf[..n]).unwrap();
     assert_eq!(&back, state, "state JSON round trip: {text}");
+    // In place, into a state of another execution with another base URL.
+    let other = BaseUrl::parse("http://other.example:8080").unwrap();
+    let mut reused: ExecutionState =
+        ExecutionState::new(ExecutionContext::new("other_wf", "other_exec", &other).unwrap());
+    reused.load_json(&buf[..n]).unwrap();
+    assert_eq!(&reused, state, "state JSON loaded in place: {text}");
     back
 }
 
 fn trace(state: &ExecutionState) -> Vec<String> {
     state
         .trace()
-        .iter()
         .map(|s| format!("{}:{}", s.node, s.port))
         .collect()
 }
@@ -776,12 +781,24 @@ fn state_json_is_checked_on_restore() {
     assert!(needed >= n);
 
     for (from, to) in [
-        (r#""version":1"#, r#""version":2"#),
+        (r#""version":2"#, r#""version":1"#),
         (r#""status":"suspended""#, r#""status":"sleeping""#),
         (r#""wait_mode":"webhook""#, r#""wait_mode":null"#),
         (r#""execution_id":"e10""#, r#""execution_id":"e11""#),
         (r#""node_id":"wait_approval""#, r#""node_id":"other""#),
-        (r#""port":"main""#, r#""port":"Main""#),
+        (r#""trace":"trigger:main"#, r#""trace":"trigger:Main"#),
+        (r#""trace":"trigger:main"#, r#""trace":"trigger"#),
+        (r#""trace":"trigger:main"#, r#""trace":"trigger:"#),
+        (r#""trace":"trigger:main"#, r#""trace":":main"#),
+        (r#""trace":"trigger:main"#, r#""trace":",trigger:main"#),
+        (r#""trace":"trigger:main"#, r#""trace":"trigger:main,"#),
+        (r#""trace":"trigger:main"#, r#""trace":"trigger:main:x"#),
+        (r#""trace":"trigger:main"#, r#""trace":"trigger:ma\u0069n"#),
+        (r#""trace":"trigger:main"#, r#""trace":"trig ger:main"#),
+        (
+            r#""trace":"trigger:main,notify:main""#,
+            r#""trace":[{"node":"trigger","port":"main"}]"#,
+        ),
         (r#""output":{"q""#, r#""output":{q""#),
     ] {
         assert!(text.contains(from), "{from}");
@@ -790,6 +807,16 @@ fn state_json_is_checked_on_restore() {
             <ExecutionState>::from_json(bad.as_bytes()).is_err(),
             "accepted {to}"
         );
+        // Restoring in place refuses the same, and leaves an empty state
+        // that no executor call accepts.
+        let mut reused = state.clone();
+        assert!(reused.load_json(bad.as_bytes()).is_err(), "accepted {to}");
+        assert_eq!(reused.workflow_id(), "");
+        assert!(reused.context().slots().is_empty() && reused.trace().as_str().is_empty());
+        let e = executor::run(&wf, &mut reused, &mut Demo::default(), "{}", T0).unwrap_err();
+        assert_eq!(e.code(), "execution_workflow_mismatch");
+        reused.load_json(text.as_bytes()).unwrap();
+        assert_eq!(reused, state);
     }
     // A failed state keeps its error, escapes included.
     let wf = Workflow::parse(r#"{"id": "f", "nodes": [{"key": "n", "type": "x"}]}"#).unwrap();
@@ -892,7 +919,7 @@ fn sizes_and_worst_case_json() {
             Outcome::Completed => panic!("node 63 fails"),
         }
     }
-    assert_eq!(state.trace().len(), 63);
+    assert_eq!(state.trace().count(), 63);
     round_trip(&state);
     println!("largest state JSON seen: {max_seen} bytes");
     assert!(max_seen <= MAX_STATE_JSON_LEN);
@@ -1165,13 +1192,12 @@ fn state_json_in_other_layouts_loads_the_same() {
     let n = state.to_json(&mut buf).unwrap();
     let text = std::str::from_utf8(&buf[..n]).unwrap().to_string();
     assert!(
-        text.contains(r#"{"node":"trigger","port":"main"}"#),
+        text.contains(r#""trace":"trigger:main,notify:main","#),
         "{text}"
     );
 
     let spaced = text
-        .replace(r#"{"node":"#, "{ \"node\" :\n ")
-        .replace(r#"","port":""#, "\" , \"port\": \"")
+        .replace(r#""trace":"#, "\"trace\" :\n ")
         .replace("},{", "},\n\t{")
         .replace(r#""registrations":["#, "\"registrations\" : [ ")
         .replace(r#","status":"#, ", \"status\" : ");
@@ -1183,7 +1209,7 @@ fn state_json_in_other_layouts_loads_the_same() {
     );
     let extra = text
         .replacen('{', r#"{"note":{"x":[1,{"y":null}]},"#, 1)
-        .replace(r#"{"node":"#, r#"{"seen":true,"node":"#)
+        .replace(r#"{"node_id":"#, r#"{"seen":true,"node_id":"#)
         .replace(r#","created_at":"#, r#","n":-1.5e3,"created_at":"#);
     for variant in [spaced, reordered, extra] {
         assert_ne!(variant, text);
@@ -1192,5 +1218,27 @@ fn state_json_in_other_layouts_loads_the_same() {
         assert_eq!(back, state, "{variant}");
         let m = back.to_json(&mut buf).unwrap();
         assert_eq!(std::str::from_utf8(&buf[..m]).unwrap(), text);
+    }
+}
+
+/// The exact form `to_json` writes and any other layout accept and refuse
+/// the same texts: here outputs nested at and past the depth limit.
+#[test]
+fn compact_and_general_state_reading_agree_on_nesting() {
+    let wf = Workflow::parse(APPROVAL).unwrap();
+    let mut state = start(&wf, "e30", 31);
+    executor::run(&wf, &mut state, &mut Demo::default(), "{}", T0).unwrap();
+    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    let n = state.to_json(&mut buf).unwrap();
+    let text = std::str::from_utf8(&buf[..n]).unwrap().to_string();
+    let (head, _) = text.split_once(r#","output":"#).unwrap();
+    for depth in [30, 31, 32, 33] {
+        let output = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let compact = format!(r#"{head},"output":{output}}}"#);
+        let spaced = compact.replacen(r#""version":"#, r#" "version" : "#, 1);
+        let a = <ExecutionState>::from_json(compact.as_bytes()).map(|s| s.output().len());
+        let b = <ExecutionState>::from_json(spaced.as_bytes()).map(|s| s.output().len());
+        assert_eq!(a.is_ok(), b.is_ok(), "depth {depth}: {a:?} {b:?}");
+        assert_eq!(a.is_ok(), depth < 32, "depth {depth}: {a:?}");
     }
 }

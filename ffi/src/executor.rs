@@ -28,7 +28,7 @@ pub const PRANA_MAX_WAIT_NODES: usize = 16;
 /// Largest node output, trigger payload or resume payload, in bytes.
 pub const PRANA_MAX_OUTPUT_LEN: usize = 4096;
 /// A buffer of this many bytes always holds an execution state's JSON and its NUL.
-pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 22017;
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 20097;
 /// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
 pub const PRANA_PORT_BUF_SIZE: usize = 33;
 /// Size of a node error code array (at most 32 bytes and the NUL).
@@ -78,7 +78,8 @@ pub struct prana_workflow {
 ///
 /// Ownership: made by `prana_execution_start`, `_start_signed` or
 /// `_from_json`, owned by the caller, freed with `prana_execution_free`
-/// (exactly once; NULL is a no-op).
+/// (exactly once; NULL is a no-op). `prana_execution_load_json` restores
+/// another state into an existing handle.
 ///
 /// Thread safety: not synchronized. Getters only read and may run
 /// concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
@@ -642,6 +643,34 @@ pub extern "C" fn prana_execution_from_json(
     })
 }
 
+/// Restore an execution from its JSON form into an existing handle (made by
+/// `prana_execution_start`, `_start_signed` or `_from_json`), checking
+/// every field exactly as `prana_execution_from_json` does; what the handle
+/// held before does not matter. The cheap way to restore: a host that keeps
+/// one handle per worker reuses it for every execution it loads, with no
+/// allocation and no 16 KiB copy (the base URL is parsed again only when it
+/// differs from the handle's).
+///
+/// On failure the handle holds an empty execution that belongs to no
+/// workflow (every `_run`, `_resume`, `_expire` and `_resume_timer` refuses
+/// it with `PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH`) until a later
+/// `prana_execution_load_json` succeeds; it still has to be freed. Errors
+/// as `prana_execution_from_json`, and `PRANA_STATUS_NULL_ARGUMENT` for a
+/// NULL `execution`.
+#[no_mangle]
+pub extern "C" fn prana_execution_load_json(
+    execution: *mut prana_execution,
+    json: *const c_char,
+    json_len: usize,
+) -> prana_status {
+    guard(|| {
+        let x = handle_mut(execution, "execution")?;
+        let j = text(json, json_len, "json")?;
+        x.state.load_json(j.as_bytes())?;
+        Ok(())
+    })
+}
+
 /// Write the execution's JSON form, for the host's store (a buffer of
 /// `PRANA_EXECUTION_JSON_BUF_SIZE` bytes always suffices; a size query
 /// gives the exact size).
@@ -1148,6 +1177,17 @@ mod tests {
             prana_execution_from_json(json.as_ptr().cast(), n, &mut x),
             OK
         );
+        // In place: a bad state leaves the handle empty (no workflow's),
+        // the saved one restores it.
+        let bad = "{}";
+        assert_ne!(prana_execution_load_json(x, p(bad), bad.len()), OK);
+        // SAFETY: a live handle.
+        assert_eq!(unsafe { &*x }.state.workflow_id(), "");
+        assert_eq!(
+            prana_execution_load_json(core::ptr::null_mut(), json.as_ptr().cast(), n),
+            prana_status::PRANA_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(prana_execution_load_json(x, json.as_ptr().cast(), n), OK);
 
         let id_len = rid.iter().position(|&c| c == 0).unwrap();
         let payload = r#"{"ok":true}"#;

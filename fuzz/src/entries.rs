@@ -704,13 +704,24 @@ pub fn wait_params(data: &[u8]) {
 /// Any state JSON: what loads writes back to JSON that loads to the same
 /// state, and writing is a fixed point.
 pub fn state_json(data: &[u8]) {
+    // In place, into a state of another execution: the same verdict and
+    // the same state as `from_json`; refused, an empty state of no workflow.
+    let other = ExecutionContext::new("other_wf", "other_exec", &bases()[1]).unwrap();
+    let mut reused: ExecutionState = ExecutionState::new(other);
+    let loaded = reused.load_json(data);
     let state: ExecutionState = match ExecutionState::from_json(data) {
         Ok(s) => s,
         Err(e) => {
             let _ = (e.code(), e.to_string_buf());
+            assert_eq!(loaded, Err(e));
+            assert_eq!(reused.workflow_id(), "");
+            assert!(reused.context().slots().is_empty());
+            assert_eq!(reused.trace().as_str(), "");
             return;
         }
     };
+    assert_eq!(loaded, Ok(()));
+    assert_eq!(reused, state);
     let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
     let n = state
         .to_json(&mut buf)

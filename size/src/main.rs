@@ -163,6 +163,7 @@ fn executions(base: &BaseUrl, ids: &mut IdGenerator, buf: &mut [u8]) -> Option<(
         let sbuf: &mut [u8] = unsafe { &mut *addr_of_mut!(STATE_BUF) };
         let n = state.to_json(sbuf).ok()?;
         let mut state: ExecutionState = ExecutionState::from_json(&sbuf[..n]).ok()?;
+        state.load_json(&sbuf[..n]).ok()?;
         let rid = state.waiting_resume_id()?.clone();
         let r = executor::resume(&wf, &mut state, &mut h, rid.as_str(), "{}", 1).ok()?;
         sink(matches!(r.outcome, Outcome::Completed) as usize);

@@ -740,6 +740,19 @@ static void rows_executor(void) {
     ROW(prana_execution_from_json(S("{}\0"), &xout), PRANA_STATUS_EMBEDDED_NUL);
     ROW(prana_execution_from_json(big_id, BIG, &xout), PRANA_STATUS_INVALID_JSON);
     CHECK(xout == (prana_execution *)&gen);
+    {
+        /* prana_execution_load_json, on a handle of its own (a failed load
+         * empties it). */
+        prana_execution *lx = NULL;
+        ROW(prana_execution_start(wf, S("x3"), base, gen, 0, &lx), PRANA_STATUS_OK);
+        ROW(prana_execution_load_json(NULL, S("{}")), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_load_json(lx, NULL, 2), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_load_json(lx, NULL, 0), PRANA_STATUS_INVALID_JSON);
+        ROW(prana_execution_load_json(lx, S("{\"a\": \"\xff\"}")), PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_execution_load_json(lx, S("{}\0")), PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_execution_load_json(lx, big_id, BIG), PRANA_STATUS_INVALID_JSON);
+        prana_execution_free(lx);
+    }
     ROW(prana_execution_to_json(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_execution_to_json, x);
 

@@ -235,6 +235,23 @@ static void test_webhook_flow(void) {
         CHECK_STATUS(prana_execution_to_json(x, buf, sizeof buf, &n), PRANA_STATUS_OK);
         CHECK_STR(buf, json);
         CHECK_STATUS(prana_execution_from_json(json, n, &restored), PRANA_STATUS_OK);
+        {
+            /* In place, into the handle of another execution; a bad state
+             * leaves it empty, refused by every executor call. */
+            prana_execution *reused = start(w, "other", 1000);
+            static char again[PRANA_EXECUTION_JSON_BUF_SIZE];
+            size_t m = 0;
+            CHECK_STATUS(prana_execution_load_json(reused, json, n), PRANA_STATUS_OK);
+            CHECK_STATUS(prana_execution_to_json(reused, again, sizeof again, &m), PRANA_STATUS_OK);
+            CHECK(m == n);
+            CHECK_STR(again, json);
+            CHECK_STATUS(prana_execution_load_json(reused, S("{\"version\": 1}")),
+                         PRANA_STATUS_EXECUTION_BAD_STATE);
+            CHECK_STATUS(prana_execution_run(w, reused, handler, &rec, S("{}"), 2500, &r),
+                         PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH);
+            CHECK_STATUS(prana_execution_load_json(reused, json, n), PRANA_STATUS_OK);
+            prana_execution_free(reused);
+        }
         free(json);
     }
     CHECK_STATUS(prana_execution_run(w, restored, handler, &rec, S("{}"), 2500, &r),

@@ -42,7 +42,7 @@ eq "executions completed" "$(sql "$DB" "select count(*) from executions where st
 eq "registrations consumed" "$(sql "$DB" "select count(*) from registrations where status='consumed'")" "$URLS"
 # Each execution passed the node after the wait exactly once.
 eq "each execution resumed once (trace)" \
-   "$(sql "$DB" "select count(*) from executions where state like '%\"node\":\"check\"%' and state not like '%\"node\":\"check\"%\"node\":\"check\"%'")" "$URLS"
+   "$(sql "$DB" "select count(*) from executions where state like '%,check:%' and state not like '%,check:%,check:%'")" "$URLS"
 metric() { curl -s "$1/metrics" | sed -n "s/^$2 //p"; }
 A_R=$(metric "$URL_A" prana_gateway_resumes_total)
 B_R=$(metric "$URL_B" prana_gateway_resumes_total)

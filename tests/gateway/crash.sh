@@ -51,7 +51,7 @@ check "no resume answered 200 twice" [ "$((first200 + retry200))" -le "$N" ]
 eq "all $((2 * N)) executions completed" "$(sql "$DB" "select count(*) from executions where status='completed'")" "$((2 * N))"
 eq "registrations consumed" "$(sql "$DB" "select count(*) from registrations where status='consumed'")" "$((2 * N))"
 eq "each execution resumed exactly once (trace)" \
-   "$(sql "$DB" "select count(*) from executions where state like '%\"node\":\"check\"%' and state not like '%\"node\":\"check\"%\"node\":\"check\"%'")" "$((2 * N))"
+   "$(sql "$DB" "select count(*) from executions where state like '%,check:%' and state not like '%,check:%,check:%'")" "$((2 * N))"
 eq "no registration left active" "$(sql "$DB" "select count(*) from registrations where status in ('pending','active')")" 0
 check "stops cleanly" stop_gw A
 finish
