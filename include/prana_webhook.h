@@ -890,7 +890,8 @@ typedef struct prana_base_url prana_base_url;
 /**
  * The state of one execution: its registrations and resume URLs (with their
  * signatures when started with `prana_execution_start_signed`), where it
- * stands, the last output and the trace. About 16 KiB.
+ * stands, the last output and the trace; and the scratch buffers its runs
+ * use (rendered params, the handler's output buffer). About 24 KiB.
  *
  * Persistence is the host's: store `prana_execution_to_json` after each
  * call and restore it with `prana_execution_from_json`, maybe in another
@@ -1070,7 +1071,9 @@ typedef struct prana_node_result {
  * bytes, no NUL needed) and fill `*result`; return true on success, false
  * to fail the execution at this node. The output must be valid JSON or the
  * node fails with "invalid_node_output"; a bad port fails it with
- * "invalid_port".
+ * "invalid_port". What `output` holds on entry is unspecified (zeros, or
+ * bytes earlier calls on the same execution handle left there); only the
+ * first `output_len` bytes count.
  *
  * The callback runs on the calling thread, must return normally (no
  * `longjmp`, no C++ exception), and must not use the execution handle of

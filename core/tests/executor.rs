@@ -8,7 +8,7 @@
 use prana_webhook_core::context::ExecutionContext;
 use prana_webhook_core::executor::{
     self, ExecutionError, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler,
-    NodeOutput, Outcome, RunResult, MAX_OUTPUT_LEN, MAX_STATE_JSON_LEN,
+    NodeOutput, Outcome, RunResult, Workspace, MAX_OUTPUT_LEN, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
@@ -350,6 +350,47 @@ fn approval_expires_through_timeout() {
     );
 }
 
+/// `run_in`, `resume_in` and `expire_in` with one workspace, dirtied by
+/// other executions and by large outputs, do exactly what `run`, `resume`
+/// and `expire` (a fresh workspace per call) do.
+#[test]
+fn a_kept_workspace_changes_nothing() {
+    let wf = Workflow::parse(TWO_WAITS).unwrap();
+    let mut ws = Workspace::new();
+    // Leave bytes in both buffers: a large output, rendered params.
+    {
+        let mut s = start(&wf, "exec-dirty", 9);
+        let mut big = |_: &NodeCall<'_>, out: &mut [u8]| -> Result<NodeOutput, NodeError> {
+            out.fill(b' ');
+            out[0] = b'[';
+            out[MAX_OUTPUT_LEN - 1] = b']';
+            Ok(NodeOutput::main(MAX_OUTPUT_LEN))
+        };
+        executor::run_in(&wf, &mut s, &mut ws, &mut big, "{}", T0).unwrap();
+    }
+    for round in 0..2 {
+        let mut fresh = start(&wf, "exec-ws", 4);
+        let mut kept = fresh.clone();
+        let (mut h1, mut h2) = (Demo::default(), Demo::default());
+        let r1 = executor::run(&wf, &mut fresh, &mut h1, r#"{"n": 1}"#, T0).unwrap();
+        let r2 = executor::run_in(&wf, &mut kept, &mut ws, &mut h2, r#"{"n": 1}"#, T0).unwrap();
+        assert_eq!((&r1, &fresh), (&r2, &kept), "run, round {round}");
+        let id = fresh.waiting_resume_id().unwrap().clone();
+        let r1 = executor::resume(&wf, &mut fresh, &mut h1, id.as_str(), "[1]", T0 + 1).unwrap();
+        let r2 = executor::resume_in(&wf, &mut kept, &mut ws, &mut h2, id.as_str(), "[1]", T0 + 1)
+            .unwrap();
+        assert_eq!((&r1, &fresh), (&r2, &kept), "resume, round {round}");
+        let id = fresh.waiting_resume_id().unwrap().clone();
+        let r1 = executor::expire(&wf, &mut fresh, &mut h1, id.as_str(), T0 + 2).unwrap();
+        let r2 =
+            executor::expire_in(&wf, &mut kept, &mut ws, &mut h2, id.as_str(), T0 + 2).unwrap();
+        assert_eq!((&r1, &fresh), (&r2, &kept), "expire, round {round}");
+        assert_eq!(fresh.status(), ExecutionStatus::Completed);
+        assert_eq!(h1.calls, h2.calls);
+        assert_eq!(h1.logs, h2.logs);
+    }
+}
+
 const TWO_WAITS: &str = r#"{
   "id": "two-step",
   "nodes": [
@@ -613,7 +654,8 @@ fn timer_waits_resume_when_due() {
             resume_at: T0 + 90_000
         })
     );
-    let r = executor::resume_timer(&wf, &mut state, &mut h, T0 + 90_000).unwrap();
+    let r = executor::resume_timer_in(&wf, &mut state, &mut Workspace::new(), &mut h, T0 + 90_000)
+        .unwrap();
     let Outcome::Suspended { suspension, .. } = &r.outcome else {
         panic!()
     };

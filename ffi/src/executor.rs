@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
-    RunResult,
+    RunResult, Workspace,
 };
 use prana_webhook_core::wait::{Suspension, WaitMode};
 use prana_webhook_core::workflow::Workflow;
@@ -70,7 +70,8 @@ pub struct prana_workflow {
 
 /// The state of one execution: its registrations and resume URLs (with their
 /// signatures when started with `prana_execution_start_signed`), where it
-/// stands, the last output and the trace. About 16 KiB.
+/// stands, the last output and the trace; and the scratch buffers its runs
+/// use (rendered params, the handler's output buffer). About 24 KiB.
 ///
 /// Persistence is the host's: store `prana_execution_to_json` after each
 /// call and restore it with `prana_execution_from_json`, maybe in another
@@ -86,6 +87,21 @@ pub struct prana_workflow {
 /// and need exclusive access.
 pub struct prana_execution {
     state: ExecutionState,
+    /// Kept with the handle so that runs do not zero 8 KiB per call.
+    ws: Workspace,
+    /// The node callbacks' NUL-terminated strings (see `CHandler`), kept
+    /// so that runs do not allocate per call.
+    strings: Vec<u8>,
+}
+
+impl prana_execution {
+    fn new(state: ExecutionState) -> Self {
+        prana_execution {
+            state,
+            ws: Workspace::new(),
+            strings: Vec::new(),
+        }
+    }
 }
 
 /// Where an execution stands.
@@ -188,7 +204,9 @@ pub struct prana_node_result {
 /// bytes, no NUL needed) and fill `*result`; return true on success, false
 /// to fail the execution at this node. The output must be valid JSON or the
 /// node fails with "invalid_node_output"; a bad port fails it with
-/// "invalid_port".
+/// "invalid_port". What `output` holds on entry is unspecified (zeros, or
+/// bytes earlier calls on the same execution handle left there); only the
+/// first `output_len` bytes count.
 ///
 /// The callback runs on the calling thread, must return normally (no
 /// `longjmp`, no C++ exception), and must not use the execution handle of
@@ -359,7 +377,7 @@ fn array_text(a: &[c_char]) -> Option<Cow<'_, str>> {
 }
 
 /// The C callback as a core [`NodeHandler`].
-struct CHandler {
+struct CHandler<'s> {
     f: unsafe extern "C" fn(
         *mut c_void,
         *const prana_node_call,
@@ -369,12 +387,12 @@ struct CHandler {
     ) -> bool,
     user_data: *mut c_void,
     /// NUL-terminated copies of a call's strings, one after the other;
-    /// reused for every node of the execution call (one allocation, not
-    /// one per string per node).
-    scratch: Vec<u8>,
+    /// reused for every node (the execution handle keeps it: no allocation
+    /// per string, node or call once it has grown).
+    scratch: &'s mut Vec<u8>,
 }
 
-impl NodeHandler for CHandler {
+impl NodeHandler for CHandler<'_> {
     fn run(&mut self, call: &NodeCall<'_>, output: &mut [u8]) -> Result<NodeOutput, NodeError> {
         let texts = [
             call.execution_id,
@@ -456,12 +474,16 @@ impl NodeHandler for CHandler {
     }
 }
 
-fn c_handler(f: prana_node_handler, user_data: *mut c_void) -> FfiResult<CHandler> {
+fn c_handler<'s>(
+    f: prana_node_handler,
+    user_data: *mut c_void,
+    scratch: &'s mut Vec<u8>,
+) -> FfiResult<CHandler<'s>> {
     let f = f.ok_or_else(|| Fail::null("handler"))?;
     Ok(CHandler {
         f,
         user_data,
-        scratch: Vec::new(),
+        scratch,
     })
 }
 
@@ -565,10 +587,7 @@ pub extern "C" fn prana_execution_start(
         let b = base_ref(base)?;
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
-        let x = abi::try_into_handle(
-            || executor::start(w, e, b, g, now),
-            |state| prana_execution { state },
-        )?;
+        let x = abi::try_into_handle(|| executor::start(w, e, b, g, now), prana_execution::new)?;
         out.write(x);
         Ok(())
     })
@@ -615,7 +634,7 @@ pub extern "C" fn prana_execution_start_signed(
                     executor::start_signed(w, e, b, g, now, key)
                 }
             },
-            |state| prana_execution { state },
+            prana_execution::new,
         )?;
         out.write(x);
         Ok(())
@@ -636,7 +655,7 @@ pub extern "C" fn prana_execution_from_json(
         let out = Out::new(out, "out")?;
         let x = abi::try_into_handle(
             || ExecutionState::from_json(j.as_bytes()),
-            |state| prana_execution { state },
+            prana_execution::new,
         )?;
         out.write(x);
         Ok(())
@@ -705,14 +724,15 @@ fn run_call(
     body: impl FnOnce(
         &Workflow<'_>,
         &mut ExecutionState,
-        &mut CHandler,
+        &mut Workspace,
+        &mut CHandler<'_>,
     ) -> prana_webhook_core::Result<RunResult>,
 ) -> FfiResult {
     let w = wf_ref(workflow)?;
     let x = handle_mut(execution, "execution")?;
-    let mut h = c_handler(handler, user_data)?;
+    let mut h = c_handler(handler, user_data, &mut x.strings)?;
     let out = Out::new(out, "out")?;
-    let r = body(w, &mut x.state, &mut h)?;
+    let r = body(w, &mut x.state, &mut x.ws, &mut h)?;
     let mut json = [0u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN];
     let registration_json = activated_registration_json(&r, &mut json)?;
     out.write_with(prana_run_result::empty(), |o| o.fill(&r, registration_json));
@@ -738,9 +758,14 @@ pub extern "C" fn prana_execution_run(
 ) -> prana_status {
     guard(|| {
         let i = text(input, input_len, "input")?;
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::run(w, s, h, i, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::run_in(w, s, ws, h, i, now),
+        )
     })
 }
 
@@ -767,9 +792,14 @@ pub extern "C" fn prana_execution_resume(
     guard(|| {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let p = text(payload, payload_len, "payload")?;
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::resume(w, s, h, r, p, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::resume_in(w, s, ws, h, r, p, now),
+        )
     })
 }
 
@@ -789,9 +819,14 @@ pub extern "C" fn prana_execution_expire(
 ) -> prana_status {
     guard(|| {
         let r = text(resume_id, resume_id_len, "resume_id")?;
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::expire(w, s, h, r, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::expire_in(w, s, ws, h, r, now),
+        )
     })
 }
 
@@ -808,9 +843,14 @@ pub extern "C" fn prana_execution_resume_timer(
     out: *mut prana_run_result,
 ) -> prana_status {
     guard(|| {
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::resume_timer(w, s, h, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::resume_timer_in(w, s, ws, h, now),
+        )
     })
 }
 
