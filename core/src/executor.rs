@@ -898,15 +898,17 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
 
 /// Writes JSON into a byte buffer and notes when it runs out of room.
 /// Strings are escaped exactly as serde-json-core escaped them, so the state's
-/// JSON stays byte for byte what earlier versions wrote.
-struct JsonOut<'b> {
+/// JSON stays byte for byte what earlier versions wrote. Registrations
+/// ([`WebhookRegistration::to_json`](crate::registration::WebhookRegistration::to_json))
+/// are written with it too.
+pub(crate) struct JsonOut<'b> {
     buf: &'b mut [u8],
-    len: usize,
-    full: bool,
+    pub(crate) len: usize,
+    pub(crate) full: bool,
 }
 
 impl<'b> JsonOut<'b> {
-    fn new(buf: &'b mut [u8]) -> Self {
+    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
         JsonOut {
             buf,
             len: 0,
@@ -924,13 +926,13 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    fn raw(&mut self, s: &str) {
+    pub(crate) fn raw(&mut self, s: &str) {
         self.bytes(s.as_bytes());
     }
 
     /// `s` as a JSON string: `"` and `\` escaped, control characters as
     /// `\b \t \n \f \r` or `\u00XX` (upper-case hex), everything else as is.
-    fn string(&mut self, s: &str) {
+    pub(crate) fn string(&mut self, s: &str) {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let b = s.as_bytes();
         self.bytes(b"\"");
@@ -963,7 +965,7 @@ impl<'b> JsonOut<'b> {
 
     /// A string that needs no escaping, written as is: ids, node keys, port
     /// names, statuses and signatures, all checked when they were made.
-    fn plain(&mut self, s: &str) {
+    pub(crate) fn plain(&mut self, s: &str) {
         debug_assert_eq!(json::plain_run(s.as_bytes(), 0), s.len(), "{s:?}");
         let n = s.len();
         match self.buf.get_mut(self.len..self.len + n + 2) {
@@ -984,7 +986,7 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    fn u64(&mut self, mut v: u64) {
+    pub(crate) fn u64(&mut self, mut v: u64) {
         // Two digits per step from a table, written straight into the
         // buffer (its length is known first), in u32 arithmetic below 10^8:
         // u64 division is slow, a library call on 32-bit targets.
@@ -1028,7 +1030,7 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    fn opt_u64(&mut self, v: Option<u64>) {
+    pub(crate) fn opt_u64(&mut self, v: Option<u64>) {
         match v {
             Some(v) => self.u64(v),
             None => self.raw("null"),
