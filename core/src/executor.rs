@@ -812,9 +812,22 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
                 },
             };
             let result = match &mut r.outcome {
-                Outcome::Suspended { suspension, .. } => params.and_then(|p| {
-                    wait::execute_into(p, node.key, &mut state.context, now, suspension)
-                }),
+                // Params without expressions, parsed with the workflow.
+                Outcome::Suspended { suspension, .. } => match wf.webhook_params(index) {
+                    Some((timeout_ms, webhook_config)) => wait::execute_parsed_into(
+                        wait::WaitParams::Webhook {
+                            timeout_ms,
+                            webhook_config,
+                        },
+                        node.key,
+                        &mut state.context,
+                        now,
+                        suspension,
+                    ),
+                    None => params.and_then(|p| {
+                        wait::execute_into(p, node.key, &mut state.context, now, suspension)
+                    }),
+                },
                 // Cannot happen: set just above.
                 _ => Err(ExecutionError::BadState("no suspension").into()),
             };

@@ -391,6 +391,49 @@ fn a_kept_workspace_changes_nothing() {
     }
 }
 
+/// A webhook wait whose params hold an expression is rendered per
+/// execution (not taken from what the workflow parsed once); one without is
+/// the same for every execution; invalid params still fail when reached.
+#[test]
+fn webhook_wait_params_with_and_without_expressions() {
+    let wf = Workflow::parse(
+        r#"{"id": "wf", "nodes": [
+        {"key": "a", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 2,
+            "webhook_config": {"exec": "{{ $execution.id }}"}}},
+        {"key": "b", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 0.5,
+            "webhook_config": {"k": 1}}},
+        {"key": "c", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 9000}}],
+      "connections": [{"from": "a", "to": "b"}, {"from": "b", "to": "c"}]}"#,
+    )
+    .unwrap();
+    for exec in ["exec-1", "exec-2"] {
+        let mut state = start(&wf, exec, 5);
+        let mut h = Demo::default();
+        let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+        let reg = suspended_registration(&r);
+        assert_eq!(
+            reg.webhook_config.as_str(),
+            format!(r#"{{"exec": "{exec}"}}"#)
+        );
+        assert_eq!(reg.expires_at, Some(T0 + 2 * HOUR_MS));
+        let id = reg.resume_id.clone();
+        let r = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0 + 1).unwrap();
+        let reg = suspended_registration(&r);
+        assert_eq!(reg.webhook_config.as_str(), r#"{"k": 1}"#);
+        assert_eq!(reg.expires_at, Some(T0 + 1 + HOUR_MS / 2));
+        let id = reg.resume_id.clone();
+        let r = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0 + 2).unwrap();
+        let Outcome::Failed { node_id, error } = &r.outcome else {
+            panic!("{:?}", r.outcome)
+        };
+        assert_eq!(node_id.as_str(), "c");
+        assert_eq!(
+            error.message.as_str(),
+            "timeout_hours must be a positive number between 1 and 8760 (1 year)"
+        );
+    }
+}
+
 const TWO_WAITS: &str = r#"{
   "id": "two-step",
   "nodes": [
