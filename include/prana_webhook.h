@@ -1070,7 +1070,9 @@ typedef struct prana_node_result {
  * bytes, no NUL needed) and fill `*result`; return true on success, false
  * to fail the execution at this node. The output must be valid JSON or the
  * node fails with "invalid_node_output"; a bad port fails it with
- * "invalid_port".
+ * "invalid_port". What `output` holds on entry is unspecified (zeros, or
+ * bytes earlier calls on the same thread left there); only the first
+ * `output_len` bytes count.
  *
  * The callback runs on the calling thread, must return normally (no
  * `longjmp`, no C++ exception), and must not use the execution handle of
@@ -1109,6 +1111,13 @@ typedef struct prana_transition {
 /**
  * The result of `prana_execution_run`, `_resume`, `_expire` and
  * `_resume_timer`. Plain data (about 7 KiB).
+ *
+ * On success every field is set (a string that does not apply to the
+ * outcome is ""), but only as far as it is valid: each string up to and
+ * including its NUL, and the first `transition_count` entries of
+ * `transitions`. The bytes after a NUL and the entries after those keep
+ * whatever the caller's memory held (the struct is not zeroed per call):
+ * read strings as NUL-terminated and transitions up to the count.
  */
 typedef struct prana_run_result {
   /**

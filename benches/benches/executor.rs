@@ -1,7 +1,8 @@
 //! The executor on a 64-node workflow with 8 webhook wait nodes on its one
 //! path: start (8 pending registrations and URLs), run to the first wait,
 //! then 8 times: serialize the state to JSON, restore it (in place, with
-//! `ExecutionState::load_json`), resume with a payload; the last resume
+//! `ExecutionState::load_json`), resume with a payload (`run_in` /
+//! `resume_in` with a `Workspace` the host keeps); the last resume
 //! completes the execution. Handlers are trivial (copy the input), so this
 //! measures the core, not node work. Nodes carry
 //! `{{ $execution.<wait>.resume_url }}` expressions, rendered on each run.
@@ -13,7 +14,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use prana_webhook_core::executor::{
-    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, MAX_STATE_JSON_LEN,
+    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, Workspace, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::url::BaseUrl;
@@ -67,19 +68,26 @@ fn handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError>
 }
 
 /// Start, run, and 8 × (serialize, restore, resume). Returns the resumes.
-fn full_cycle(wf: &Workflow<'_>, base: &BaseUrl, ids: &mut IdGenerator, buf: &mut [u8]) -> usize {
+fn full_cycle(
+    wf: &Workflow<'_>,
+    base: &BaseUrl,
+    ids: &mut IdGenerator,
+    ws: &mut Workspace,
+    buf: &mut [u8],
+) -> usize {
     let mut h = handler;
     let mut state: ExecutionState = executor::start(wf, "exec-1", base, ids, T0).unwrap();
-    let mut r = executor::run(wf, &mut state, &mut h, r#"{"amount":10}"#, T0).unwrap();
+    let mut r = executor::run_in(wf, &mut state, ws, &mut h, r#"{"amount":10}"#, T0).unwrap();
     let mut resumes = 0;
     while let Outcome::Suspended { .. } = r.outcome {
         let n = state.to_json(buf).unwrap();
         // In place, as a host that keeps one state per worker restores.
         state.load_json(&buf[..n]).unwrap();
         let id = state.waiting_resume_id().unwrap().clone();
-        r = executor::resume(
+        r = executor::resume_in(
             wf,
             &mut state,
+            ws,
             &mut h,
             id.as_str(),
             r#"{"ok":true}"#,
@@ -100,11 +108,13 @@ fn bench(c: &mut Criterion) {
     let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
     let mut ids = IdGenerator::from_seed([3; 32]);
     let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
-    assert_eq!(full_cycle(&wf, &base, &mut ids, &mut buf), 8);
+    // The run's scratch buffers, kept by the host like the state.
+    let mut ws = Box::new(Workspace::new());
+    assert_eq!(full_cycle(&wf, &base, &mut ids, &mut ws, &mut buf), 8);
 
     let mut g = c.benchmark_group("executor");
     g.bench_function("ours/full_64_nodes_8_waits", |b| {
-        b.iter(|| black_box(full_cycle(&wf, &base, &mut ids, &mut buf)))
+        b.iter(|| black_box(full_cycle(&wf, &base, &mut ids, &mut ws, &mut buf)))
     });
     g.bench_function("ours/workflow_parse_64", |b| {
         b.iter(|| black_box(Workflow::parse(black_box(&text)).unwrap().nodes().len()))

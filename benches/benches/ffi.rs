@@ -14,7 +14,8 @@
 //!   `prana_decide_resume` (vs the same three steps in Rust).
 //! * `executor`: the 64-node, 8-wait cycle with a C-style node handler and
 //!   the state through `prana_execution_to_json` / `_load_json` (restored
-//!   into the same handle; Rust: `to_json` / `load_json`).
+//!   into the same handle; Rust: `to_json` / `load_json`, and `run_in` /
+//!   `resume_in` with a kept `Workspace`, as the handle keeps one).
 
 #![allow(clippy::missing_safety_doc)]
 
@@ -28,7 +29,7 @@ use prana_webhook::prana_status::PRANA_STATUS_OK as OK;
 use prana_webhook::{ids, registration as freg, route as froute, signatures as fsig, urls};
 use prana_webhook::{PRANA_RESUME_ID_BUF_SIZE as ID_BUF, PRANA_URL_BUF_SIZE as URL_BUF};
 use prana_webhook_core::executor::{
-    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, MAX_STATE_JSON_LEN,
+    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, Workspace, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::{IdGenerator, IdParts};
 use prana_webhook_core::registration::WebhookRegistration;
@@ -337,20 +338,24 @@ fn bench(c: &mut Criterion) {
     });
     let wf = Workflow::parse(&text).unwrap();
     let mut rbuf = vec![0u8; MAX_STATE_JSON_LEN];
+    // Kept like the state (the C handle keeps one too).
+    let mut ws = Box::new(Workspace::new());
     g.bench_function("rust/executor_full_64_nodes_8_waits", |b| {
         b.iter(|| {
             let mut h = rust_handler;
             let mut state: ExecutionState =
                 executor::start(&wf, "exec-1", &base, &mut ids_r, T0).unwrap();
-            let mut r = executor::run(&wf, &mut state, &mut h, r#"{"amount":10}"#, T0).unwrap();
+            let mut r =
+                executor::run_in(&wf, &mut state, &mut ws, &mut h, r#"{"amount":10}"#, T0).unwrap();
             let mut resumes = 0;
             while let Outcome::Suspended { .. } = r.outcome {
                 let n = state.to_json(&mut rbuf).unwrap();
                 state.load_json(&rbuf[..n]).unwrap();
                 let id = state.waiting_resume_id().unwrap().clone();
-                r = executor::resume(
+                r = executor::resume_in(
                     &wf,
                     &mut state,
+                    &mut ws,
                     &mut h,
                     id.as_str(),
                     r#"{"ok":true}"#,

@@ -291,7 +291,9 @@ impl NodeOutput {
 pub trait NodeHandler {
     /// Run one node. Write its JSON output to the start of `output` (at most
     /// `output.len()` = [`MAX_OUTPUT_LEN`] bytes) and return the port and the
-    /// length; or fail the execution with a [`NodeError`].
+    /// length; or fail the execution with a [`NodeError`]. What `output`
+    /// holds on entry is unspecified (zeros, or what earlier calls with the
+    /// same [`Workspace`] left there); only the first `len` bytes count.
     // NodeError is 240 bytes inline on purpose: there is no heap to box it.
     #[allow(clippy::result_large_err)]
     fn run(
@@ -424,6 +426,43 @@ pub struct RunResult<const W: usize = MAX_WAIT_NODES> {
     pub transitions: heapless::Vec<Transition, W>,
 }
 
+/// The scratch buffers of a run: a node's rendered params and the
+/// handler's output buffer (8 KiB in all). [`run`], [`resume`], [`expire`]
+/// and [`resume_timer`] make a zeroed one on the stack for every call; a host
+/// that runs many calls keeps one (per worker, next to the state it restores
+/// into) and passes it to [`run_in`], [`resume_in`], [`expire_in`] and
+/// [`resume_timer_in`], which do not zero 8 KiB per call. It holds nothing
+/// between calls that matters: the output buffer a handler gets starts with
+/// whatever earlier calls with this workspace left there (the handler writes
+/// its output at its start and returns the length).
+#[derive(Clone)]
+pub struct Workspace {
+    params: [u8; MAX_PARAMS_LEN],
+    output: [u8; MAX_OUTPUT_LEN],
+}
+
+impl Workspace {
+    /// A zeroed workspace.
+    pub const fn new() -> Self {
+        Workspace {
+            params: [0; MAX_PARAMS_LEN],
+            output: [0; MAX_OUTPUT_LEN],
+        }
+    }
+}
+
+impl Default for Workspace {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Workspace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Workspace")
+    }
+}
+
 /// Everything a host persists between suspension and resume. `W` is the
 /// capacity for webhook wait nodes, `T` the capacity of the trace in bytes
 /// of its text (see [`MAX_TRACE`]).
@@ -509,13 +548,28 @@ pub fn run<const N: usize, const C: usize, const W: usize, const T: usize, H>(
 where
     H: NodeHandler + ?Sized,
 {
+    run_in(wf, state, &mut Workspace::new(), handler, input, now)
+}
+
+/// [`run`] with the host's [`Workspace`].
+pub fn run_in<const N: usize, const C: usize, const W: usize, const T: usize, H>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T>,
+    ws: &mut Workspace,
+    handler: &mut H,
+    input: &str,
+    now: u64,
+) -> Result<RunResult<W>>
+where
+    H: NodeHandler + ?Sized,
+{
     state.check_workflow(wf)?;
     if state.status != ExecutionStatus::Created {
         return Err(ExecutionError::AlreadyStarted.into());
     }
     let input = checked_payload(input, "trigger payload")?;
     state.set_output(input);
-    run_result(|r| drive(wf, state, handler, wf.start_index(), now, r))
+    run_result(|r| drive(wf, state, ws, handler, wf.start_index(), now, r))
 }
 
 /// Resume a webhook wait: the request to `resume_id` brought `payload`
@@ -538,6 +592,30 @@ pub fn resume<const N: usize, const C: usize, const W: usize, const T: usize, H>
 where
     H: NodeHandler + ?Sized,
 {
+    resume_in(
+        wf,
+        state,
+        &mut Workspace::new(),
+        handler,
+        resume_id,
+        payload,
+        now,
+    )
+}
+
+/// [`resume`] with the host's [`Workspace`].
+pub fn resume_in<const N: usize, const C: usize, const W: usize, const T: usize, H>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T>,
+    ws: &mut Workspace,
+    handler: &mut H,
+    resume_id: &str,
+    payload: &str,
+    now: u64,
+) -> Result<RunResult<W>>
+where
+    H: NodeHandler + ?Sized,
+{
     let (slot, wait_index) = state.suspended_slot(wf, resume_id)?;
     let payload = checked_payload(payload, "resume payload")?;
     let t = state.context.consume(slot, now)?;
@@ -545,7 +623,7 @@ where
     run_result(|r| {
         // Cannot fail: W ≥ 1 since there is a slot.
         let _ = r.transitions.push(t);
-        continue_from(wf, state, handler, wait_index, MAIN_PORT, now, r);
+        continue_from(wf, state, ws, handler, wait_index, MAIN_PORT, now, r);
     })
 }
 
@@ -563,11 +641,26 @@ pub fn expire<const N: usize, const C: usize, const W: usize, const T: usize, H>
 where
     H: NodeHandler + ?Sized,
 {
+    expire_in(wf, state, &mut Workspace::new(), handler, resume_id, now)
+}
+
+/// [`expire`] with the host's [`Workspace`].
+pub fn expire_in<const N: usize, const C: usize, const W: usize, const T: usize, H>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T>,
+    ws: &mut Workspace,
+    handler: &mut H,
+    resume_id: &str,
+    now: u64,
+) -> Result<RunResult<W>>
+where
+    H: NodeHandler + ?Sized,
+{
     let (slot, wait_index) = state.suspended_slot(wf, resume_id)?;
     let t = state.context.expire(slot)?;
     run_result(|r| {
         let _ = r.transitions.push(t);
-        continue_from(wf, state, handler, wait_index, "timeout", now, r);
+        continue_from(wf, state, ws, handler, wait_index, "timeout", now, r);
     })
 }
 
@@ -576,6 +669,20 @@ where
 pub fn resume_timer<const N: usize, const C: usize, const W: usize, const T: usize, H>(
     wf: &Workflow<'_, N, C>,
     state: &mut ExecutionState<W, T>,
+    handler: &mut H,
+    now: u64,
+) -> Result<RunResult<W>>
+where
+    H: NodeHandler + ?Sized,
+{
+    resume_timer_in(wf, state, &mut Workspace::new(), handler, now)
+}
+
+/// [`resume_timer`] with the host's [`Workspace`].
+pub fn resume_timer_in<const N: usize, const C: usize, const W: usize, const T: usize, H>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T>,
+    ws: &mut Workspace,
     handler: &mut H,
     now: u64,
 ) -> Result<RunResult<W>>
@@ -596,7 +703,7 @@ where
         return Err(ExecutionError::NotDue { resume_at }.into());
     }
     let wait_index = state.current_index(wf)?;
-    run_result(|r| continue_from(wf, state, handler, wait_index, MAIN_PORT, now, r))
+    run_result(|r| continue_from(wf, state, ws, handler, wait_index, MAIN_PORT, now, r))
 }
 
 /// The index of node `key`. The current node is usually a webhook wait, so
@@ -632,9 +739,11 @@ fn checked_payload<'p>(payload: &'p str, what: &'static str) -> Result<&'p str> 
 }
 
 /// Leave the wait node at `wait_index` by `port` and drive on.
+#[allow(clippy::too_many_arguments)]
 fn continue_from<const N: usize, const C: usize, const W: usize, const T: usize, H>(
     wf: &Workflow<'_, N, C>,
     state: &mut ExecutionState<W, T>,
+    ws: &mut Workspace,
     handler: &mut H,
     wait_index: usize,
     port: &str,
@@ -652,7 +761,7 @@ fn continue_from<const N: usize, const C: usize, const W: usize, const T: usize,
         return state.fail(key, NodeError::from_error(&e), r);
     }
     match wf.next(wait_index, port) {
-        Some(next) => drive(wf, state, handler, next, now, r),
+        Some(next) => drive(wf, state, ws, handler, next, now, r),
         None => state.complete(r),
     }
 }
@@ -661,6 +770,7 @@ fn continue_from<const N: usize, const C: usize, const W: usize, const T: usize,
 fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
     wf: &Workflow<'_, N, C>,
     state: &mut ExecutionState<W, T>,
+    ws: &mut Workspace,
     handler: &mut H,
     mut index: usize,
     now: u64,
@@ -668,8 +778,10 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
 ) where
     H: NodeHandler + ?Sized,
 {
-    let mut params_buf = [0u8; MAX_PARAMS_LEN];
-    let mut out = [0u8; MAX_OUTPUT_LEN];
+    let Workspace {
+        params: params_buf,
+        output: out,
+    } = ws;
     loop {
         let Some(node) = wf.node(index).copied() else {
             let e = Error::from(ExecutionError::BadState("node index out of range"));
@@ -679,7 +791,7 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
         let params = if crate::context::find_pair(node.params, b'{').is_none() {
             Ok(node.params)
         } else {
-            match state.context.render_str(node.params, &mut params_buf) {
+            match state.context.render_str(node.params, params_buf) {
                 Ok(p) => Ok(p),
                 Err(Error::BufferTooSmall { .. }) => Err(Error::Capacity {
                     what: "rendered node params",
@@ -700,9 +812,22 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
                 },
             };
             let result = match &mut r.outcome {
-                Outcome::Suspended { suspension, .. } => params.and_then(|p| {
-                    wait::execute_into(p, node.key, &mut state.context, now, suspension)
-                }),
+                // Params without expressions, parsed with the workflow.
+                Outcome::Suspended { suspension, .. } => match wf.webhook_params(index) {
+                    Some((timeout_ms, webhook_config)) => wait::execute_parsed_into(
+                        wait::WaitParams::Webhook {
+                            timeout_ms,
+                            webhook_config,
+                        },
+                        node.key,
+                        &mut state.context,
+                        now,
+                        suspension,
+                    ),
+                    None => params.and_then(|p| {
+                        wait::execute_into(p, node.key, &mut state.context, now, suspension)
+                    }),
+                },
                 // Cannot happen: set just above.
                 _ => Err(ExecutionError::BadState("no suspension").into()),
             };
@@ -717,7 +842,7 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
                     r.outcome = Outcome::Completed;
                     // Prana sends a refused wait out of its `error` port.
                     let msg = e.to_string_buf();
-                    let mut o = JsonOut::new(&mut out);
+                    let mut o = JsonOut::new(out);
                     o.node_error(e.code(), &msg);
                     let n = if o.full { 0 } else { o.len };
                     let text = core::str::from_utf8(&out[..n]).unwrap_or("");
@@ -745,7 +870,7 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
                 input: &state.output,
                 now,
             };
-            let result = handler.run(&call, &mut out);
+            let result = handler.run(&call, out);
             let output = match result {
                 Ok(o) => o,
                 Err(e) => return state.fail(node.key, e, r),
@@ -786,15 +911,17 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
 
 /// Writes JSON into a byte buffer and notes when it runs out of room.
 /// Strings are escaped exactly as serde-json-core escaped them, so the state's
-/// JSON stays byte for byte what earlier versions wrote.
-struct JsonOut<'b> {
+/// JSON stays byte for byte what earlier versions wrote. Registrations
+/// ([`WebhookRegistration::to_json`](crate::registration::WebhookRegistration::to_json))
+/// are written with it too.
+pub(crate) struct JsonOut<'b> {
     buf: &'b mut [u8],
-    len: usize,
-    full: bool,
+    pub(crate) len: usize,
+    pub(crate) full: bool,
 }
 
 impl<'b> JsonOut<'b> {
-    fn new(buf: &'b mut [u8]) -> Self {
+    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
         JsonOut {
             buf,
             len: 0,
@@ -812,13 +939,13 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    fn raw(&mut self, s: &str) {
+    pub(crate) fn raw(&mut self, s: &str) {
         self.bytes(s.as_bytes());
     }
 
     /// `s` as a JSON string: `"` and `\` escaped, control characters as
     /// `\b \t \n \f \r` or `\u00XX` (upper-case hex), everything else as is.
-    fn string(&mut self, s: &str) {
+    pub(crate) fn string(&mut self, s: &str) {
         const HEX: &[u8; 16] = b"0123456789ABCDEF";
         let b = s.as_bytes();
         self.bytes(b"\"");
@@ -851,7 +978,7 @@ impl<'b> JsonOut<'b> {
 
     /// A string that needs no escaping, written as is: ids, node keys, port
     /// names, statuses and signatures, all checked when they were made.
-    fn plain(&mut self, s: &str) {
+    pub(crate) fn plain(&mut self, s: &str) {
         debug_assert_eq!(json::plain_run(s.as_bytes(), 0), s.len(), "{s:?}");
         let n = s.len();
         match self.buf.get_mut(self.len..self.len + n + 2) {
@@ -872,7 +999,7 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    fn u64(&mut self, mut v: u64) {
+    pub(crate) fn u64(&mut self, mut v: u64) {
         // Two digits per step from a table, written straight into the
         // buffer (its length is known first), in u32 arithmetic below 10^8:
         // u64 division is slow, a library call on 32-bit targets.
@@ -916,7 +1043,7 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    fn opt_u64(&mut self, v: Option<u64>) {
+    pub(crate) fn opt_u64(&mut self, v: Option<u64>) {
         match v {
             Some(v) => self.u64(v),
             None => self.raw("null"),

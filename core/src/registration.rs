@@ -27,6 +27,7 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Part, Result};
+use crate::executor::JsonOut;
 use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json;
 use crate::lifecycle::{check_transition, Status, Transition};
@@ -223,17 +224,48 @@ impl WebhookRegistration {
     }
 
     /// Write the JSON form into `buf`; returns the number of bytes written.
-    /// [`MAX_JSON_LEN`] bytes always suffice.
+    /// [`MAX_JSON_LEN`] bytes always suffice. The text is what serde-json-core
+    /// makes of the `Serialize` impl (same member order and escaping), written
+    /// directly (a test compares them).
     pub fn to_json(&self, buf: &mut [u8]) -> Result<usize> {
-        serde_json_core::to_slice(self, buf).map_err(|_| Error::BufferTooSmall {
-            needed: self.json_len(),
-        })
+        let mut o = JsonOut::new(buf);
+        self.write_json(&mut o);
+        if o.full {
+            return Err(Error::BufferTooSmall {
+                needed: self.json_len(),
+            });
+        }
+        Ok(o.len)
+    }
+
+    fn write_json(&self, o: &mut JsonOut<'_>) {
+        o.raw("{\"resume_id\":");
+        o.string(self.resume_id.as_str());
+        o.raw(",\"execution_id\":");
+        o.string(&self.execution_id);
+        o.raw(",\"node_id\":");
+        o.string(&self.node_id);
+        o.raw(",\"status\":");
+        o.plain(self.status.as_str());
+        o.raw(",\"created_at\":");
+        o.u64(self.created_at);
+        o.raw(",\"expires_at\":");
+        o.opt_u64(self.expires_at);
+        o.raw(",\"webhook_config\":");
+        o.raw(self.webhook_config.as_str());
+        o.raw("}");
     }
 
     /// The exact length of the JSON form.
     pub fn json_len(&self) -> usize {
         let mut buf = [0u8; MAX_JSON_LEN];
-        serde_json_core::to_slice(self, &mut buf).unwrap_or(MAX_JSON_LEN)
+        let mut o = JsonOut::new(&mut buf);
+        self.write_json(&mut o);
+        if o.full {
+            MAX_JSON_LEN
+        } else {
+            o.len
+        }
     }
 
     /// Read a registration from its JSON form, checking every field.
@@ -256,5 +288,49 @@ impl WebhookRegistration {
         reg.expires_at = f.expires_at;
         reg.webhook_config = config;
         Ok(reg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The direct writer makes what serde-json-core made of the `Serialize`
+    /// impl, byte for byte, also for field values no constructor would
+    /// allow (the fields are public) and at the edges of the numbers.
+    #[test]
+    fn to_json_is_what_serde_json_core_writes() {
+        let mut ids = IdGenerator::from_seed([7; 32]);
+        let mut regs: heapless::Vec<WebhookRegistration, 8> = heapless::Vec::new();
+        let mut r = WebhookRegistration::create(&mut ids, "exec-1", "wait_a", 0).unwrap();
+        regs.push(r.clone()).unwrap();
+        r.activate(1_751_450_400_000, 3_600_000, r#"{"a": [1, "x\u00e9"]}"#)
+            .unwrap();
+        regs.push(r.clone()).unwrap();
+        r.consume(1_751_450_400_001).unwrap();
+        regs.push(r.clone()).unwrap();
+        let mut odd = r.clone();
+        odd.execution_id.clear();
+        odd.execution_id.push_str("q\"b\\s\n\t\u{1}é").unwrap();
+        odd.node_id.clear();
+        odd.created_at = u64::MAX;
+        odd.expires_at = Some(9);
+        odd.status = Status::Expired;
+        regs.push(odd).unwrap();
+        regs.push(WebhookRegistration::empty()).unwrap();
+        for reg in &regs {
+            let mut a = [0u8; MAX_JSON_LEN];
+            let mut b = [0u8; MAX_JSON_LEN];
+            let n = reg.to_json(&mut a).unwrap();
+            let m = serde_json_core::to_slice(reg, &mut b).unwrap();
+            assert_eq!(core::str::from_utf8(&a[..n]), core::str::from_utf8(&b[..m]));
+            assert_eq!(reg.json_len(), n);
+            for short in [0, 1, n / 2, n - 1] {
+                assert_eq!(
+                    reg.to_json(&mut a[..short]),
+                    Err(Error::BufferTooSmall { needed: n })
+                );
+            }
+        }
     }
 }

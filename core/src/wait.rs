@@ -524,7 +524,20 @@ pub(crate) fn execute_into<const W: usize>(
     if node_id.is_empty() {
         return Err(WaitError::MissingNodeId.into());
     }
-    match parse(params, now)? {
+    execute_parsed_into(parse(params, now)?, node_id, ctx, now, out)
+}
+
+/// [`execute_into`] with params already parsed (`node_id` not empty): a
+/// webhook wait's params do not depend on the clock, so the workflow parses
+/// them once (see `Workflow::webhook_params`).
+pub(crate) fn execute_parsed_into<const W: usize>(
+    params: WaitParams<'_>,
+    node_id: &str,
+    ctx: &mut ExecutionContext<W>,
+    now: u64,
+    out: &mut Suspension,
+) -> Result<Option<Transition>> {
+    match params {
         WaitParams::Interval {
             duration_ms,
             resume_at,

@@ -332,6 +332,11 @@ pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECT
     /// Indices of the wait nodes in webhook mode, in node order: found once
     /// here instead of searching each node's params on every executor call.
     webhook_waits: heapless::Vec<u16, N>,
+    /// For each of `webhook_waits`: its `timeout_ms` and `webhook_config`
+    /// when its params are valid and have no `{{` expression (then they
+    /// are the same for every execution and need no parse per suspension);
+    /// `None` sends the wait through the full parse, with its errors.
+    webhook_params: heapless::Vec<Option<(u64, &'a str)>, N>,
     /// Indices into `connections` grouped by source node (in definition
     /// order within a node): node `i`'s are `out[out_end[i - 1]..out_end[i]]`,
     /// so [`next`](Self::next) looks at a node's own connections only.
@@ -381,6 +386,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         }
         let mut nodes = heapless::Vec::<Node<'a>, N>::new();
         let mut webhook_waits = heapless::Vec::<u16, N>::new();
+        let mut webhook_params = heapless::Vec::new();
         // Keys are compared by hash first: every connection looks two up.
         let mut hashes = [0u32; N];
         let index_of = |nodes: &[Node<'_>], hashes: &[u32; N], key: &str| {
@@ -407,6 +413,19 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             if webhook {
                 // Cannot fail: there are no more of them than nodes. N fits u16.
                 let _ = webhook_waits.push(index as u16);
+                let params = nodes.last().map(|n| n.params).unwrap_or("");
+                let parsed = match crate::context::find_pair(params, b'{') {
+                    Some(_) => None,
+                    // The clock does not matter for a webhook wait.
+                    None => match crate::wait::parse(params, 0) {
+                        Ok(crate::wait::WaitParams::Webhook {
+                            timeout_ms,
+                            webhook_config,
+                        }) => Some((timeout_ms, webhook_config)),
+                        _ => None,
+                    },
+                };
+                let _ = webhook_params.push(parsed);
             }
         }
         if nodes.is_empty() {
@@ -505,6 +524,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             connections,
             start: start as u16,
             webhook_waits,
+            webhook_params,
             out,
             out_end,
         })
@@ -586,6 +606,16 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
     /// Indices of the wait nodes in webhook mode, in node order.
     pub(crate) fn webhook_wait_indices(&self) -> &[u16] {
         &self.webhook_waits
+    }
+
+    /// The parsed params of webhook wait node `index` when they are the
+    /// same for every execution (see `webhook_params`).
+    pub(crate) fn webhook_params(&self, index: usize) -> Option<(u64, &'a str)> {
+        let i = self
+            .webhook_waits
+            .iter()
+            .position(|&w| usize::from(w) == index)?;
+        self.webhook_params.get(i).copied().flatten()
     }
 }
 

@@ -8,7 +8,7 @@
 use prana_webhook_core::context::ExecutionContext;
 use prana_webhook_core::executor::{
     self, ExecutionError, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler,
-    NodeOutput, Outcome, RunResult, MAX_OUTPUT_LEN, MAX_STATE_JSON_LEN,
+    NodeOutput, Outcome, RunResult, Workspace, MAX_OUTPUT_LEN, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
@@ -350,6 +350,90 @@ fn approval_expires_through_timeout() {
     );
 }
 
+/// `run_in`, `resume_in` and `expire_in` with one workspace, dirtied by
+/// other executions and by large outputs, do exactly what `run`, `resume`
+/// and `expire` (a fresh workspace per call) do.
+#[test]
+fn a_kept_workspace_changes_nothing() {
+    let wf = Workflow::parse(TWO_WAITS).unwrap();
+    let mut ws = Workspace::new();
+    // Leave bytes in both buffers: a large output, rendered params.
+    {
+        let mut s = start(&wf, "exec-dirty", 9);
+        let mut big = |_: &NodeCall<'_>, out: &mut [u8]| -> Result<NodeOutput, NodeError> {
+            out.fill(b' ');
+            out[0] = b'[';
+            out[MAX_OUTPUT_LEN - 1] = b']';
+            Ok(NodeOutput::main(MAX_OUTPUT_LEN))
+        };
+        executor::run_in(&wf, &mut s, &mut ws, &mut big, "{}", T0).unwrap();
+    }
+    for round in 0..2 {
+        let mut fresh = start(&wf, "exec-ws", 4);
+        let mut kept = fresh.clone();
+        let (mut h1, mut h2) = (Demo::default(), Demo::default());
+        let r1 = executor::run(&wf, &mut fresh, &mut h1, r#"{"n": 1}"#, T0).unwrap();
+        let r2 = executor::run_in(&wf, &mut kept, &mut ws, &mut h2, r#"{"n": 1}"#, T0).unwrap();
+        assert_eq!((&r1, &fresh), (&r2, &kept), "run, round {round}");
+        let id = fresh.waiting_resume_id().unwrap().clone();
+        let r1 = executor::resume(&wf, &mut fresh, &mut h1, id.as_str(), "[1]", T0 + 1).unwrap();
+        let r2 = executor::resume_in(&wf, &mut kept, &mut ws, &mut h2, id.as_str(), "[1]", T0 + 1)
+            .unwrap();
+        assert_eq!((&r1, &fresh), (&r2, &kept), "resume, round {round}");
+        let id = fresh.waiting_resume_id().unwrap().clone();
+        let r1 = executor::expire(&wf, &mut fresh, &mut h1, id.as_str(), T0 + 2).unwrap();
+        let r2 =
+            executor::expire_in(&wf, &mut kept, &mut ws, &mut h2, id.as_str(), T0 + 2).unwrap();
+        assert_eq!((&r1, &fresh), (&r2, &kept), "expire, round {round}");
+        assert_eq!(fresh.status(), ExecutionStatus::Completed);
+        assert_eq!(h1.calls, h2.calls);
+        assert_eq!(h1.logs, h2.logs);
+    }
+}
+
+/// A webhook wait whose params hold an expression is rendered per
+/// execution (not taken from what the workflow parsed once); one without is
+/// the same for every execution; invalid params still fail when reached.
+#[test]
+fn webhook_wait_params_with_and_without_expressions() {
+    let wf = Workflow::parse(
+        r#"{"id": "wf", "nodes": [
+        {"key": "a", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 2,
+            "webhook_config": {"exec": "{{ $execution.id }}"}}},
+        {"key": "b", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 0.5,
+            "webhook_config": {"k": 1}}},
+        {"key": "c", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 9000}}],
+      "connections": [{"from": "a", "to": "b"}, {"from": "b", "to": "c"}]}"#,
+    )
+    .unwrap();
+    for exec in ["exec-1", "exec-2"] {
+        let mut state = start(&wf, exec, 5);
+        let mut h = Demo::default();
+        let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+        let reg = suspended_registration(&r);
+        assert_eq!(
+            reg.webhook_config.as_str(),
+            format!(r#"{{"exec": "{exec}"}}"#)
+        );
+        assert_eq!(reg.expires_at, Some(T0 + 2 * HOUR_MS));
+        let id = reg.resume_id.clone();
+        let r = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0 + 1).unwrap();
+        let reg = suspended_registration(&r);
+        assert_eq!(reg.webhook_config.as_str(), r#"{"k": 1}"#);
+        assert_eq!(reg.expires_at, Some(T0 + 1 + HOUR_MS / 2));
+        let id = reg.resume_id.clone();
+        let r = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0 + 2).unwrap();
+        let Outcome::Failed { node_id, error } = &r.outcome else {
+            panic!("{:?}", r.outcome)
+        };
+        assert_eq!(node_id.as_str(), "c");
+        assert_eq!(
+            error.message.as_str(),
+            "timeout_hours must be a positive number between 1 and 8760 (1 year)"
+        );
+    }
+}
+
 const TWO_WAITS: &str = r#"{
   "id": "two-step",
   "nodes": [
@@ -613,7 +697,8 @@ fn timer_waits_resume_when_due() {
             resume_at: T0 + 90_000
         })
     );
-    let r = executor::resume_timer(&wf, &mut state, &mut h, T0 + 90_000).unwrap();
+    let r = executor::resume_timer_in(&wf, &mut state, &mut Workspace::new(), &mut h, T0 + 90_000)
+        .unwrap();
     let Outcome::Suspended { suspension, .. } = &r.outcome else {
         panic!()
     };

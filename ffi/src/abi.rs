@@ -272,6 +272,11 @@ impl<T> Out<T> {
         NonNull::new(ptr).map(Out).ok_or_else(|| Fail::null(what))
     }
 
+    /// The pointer, for a result written field by field.
+    pub(crate) fn as_ptr(&self) -> *mut T {
+        self.0.as_ptr()
+    }
+
     /// Store `value` without reading or dropping the old contents.
     pub(crate) fn write(self, value: T) {
         // SAFETY: the pointer is non-NULL, and the caller promises it is

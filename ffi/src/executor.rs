@@ -1,12 +1,13 @@
 //! Workflows and executions: start, run, suspend, resume, expire, with node
 //! handlers as C callbacks.
 
+use core::cell::Cell;
 use core::ffi::{c_char, c_void, CStr};
 use std::borrow::Cow;
 
 use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
-    RunResult,
+    RunResult, Workspace,
 };
 use prana_webhook_core::wait::{Suspension, WaitMode};
 use prana_webhook_core::workflow::Workflow;
@@ -86,6 +87,48 @@ pub struct prana_workflow {
 /// and need exclusive access.
 pub struct prana_execution {
     state: ExecutionState,
+}
+
+impl prana_execution {
+    fn new(state: ExecutionState) -> Self {
+        prana_execution { state }
+    }
+}
+
+/// What the run calls (`_run`, `_resume`, `_expire`, `_resume_timer`)
+/// need only during a call, kept per thread instead of made per call: the
+/// core's [`Workspace`] (8 KiB that would be zeroed per call), the node
+/// callbacks' NUL-terminated strings (see `CHandler`; no allocation per
+/// call once grown) and the buffer of a suspension's registration JSON.
+struct RunScratch {
+    ws: Workspace,
+    strings: Vec<u8>,
+    json: [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+}
+
+thread_local! {
+    static RUN_SCRATCH: Cell<Option<Box<RunScratch>>> = const { Cell::new(None) };
+}
+
+impl RunScratch {
+    fn boxed() -> Box<RunScratch> {
+        Box::new(RunScratch {
+            ws: Workspace::new(),
+            strings: Vec::new(),
+            json: [0; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+        })
+    }
+
+    /// Run `f` with this thread's scratch, taken out of its slot for the
+    /// call: a node callback that runs another execution finds the slot
+    /// empty and gets a fresh one, as does a call during thread teardown.
+    fn with<R>(f: impl FnOnce(&mut RunScratch) -> R) -> R {
+        let kept = RUN_SCRATCH.try_with(Cell::take).ok().flatten();
+        let mut scratch = kept.unwrap_or_else(RunScratch::boxed);
+        let r = f(&mut scratch);
+        let _ = RUN_SCRATCH.try_with(|slot| slot.set(Some(scratch)));
+        r
+    }
 }
 
 /// Where an execution stands.
@@ -188,7 +231,9 @@ pub struct prana_node_result {
 /// bytes, no NUL needed) and fill `*result`; return true on success, false
 /// to fail the execution at this node. The output must be valid JSON or the
 /// node fails with "invalid_node_output"; a bad port fails it with
-/// "invalid_port".
+/// "invalid_port". What `output` holds on entry is unspecified (zeros, or
+/// bytes earlier calls on the same thread left there); only the first
+/// `output_len` bytes count.
 ///
 /// The callback runs on the calling thread, must return normally (no
 /// `longjmp`, no C++ exception), and must not use the execution handle of
@@ -215,6 +260,13 @@ pub struct prana_node_error {
 
 /// The result of `prana_execution_run`, `_resume`, `_expire` and
 /// `_resume_timer`. Plain data (about 7 KiB).
+///
+/// On success every field is set (a string that does not apply to the
+/// outcome is ""), but only as far as it is valid: each string up to and
+/// including its NUL, and the first `transition_count` entries of
+/// `transitions`. The bytes after a NUL and the entries after those keep
+/// whatever the caller's memory held (the struct is not zeroed per call):
+/// read strings as NUL-terminated and transitions up to the count.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_run_result {
@@ -261,69 +313,106 @@ fn wait_mode_of(m: Option<WaitMode>) -> prana_wait_mode {
     }
 }
 
-impl prana_run_result {
-    /// A completed result with every string empty.
-    fn empty() -> prana_run_result {
-        prana_run_result {
-            outcome: prana_outcome::PRANA_OUTCOME_COMPLETED,
-            node_id: [0; PRANA_ID_PART_BUF_SIZE],
-            wait_mode: prana_wait_mode::PRANA_WAIT_NONE,
-            resume_at: 0,
-            timeout_ms: 0,
-            resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
-            resume_url: [0; PRANA_URL_BUF_SIZE],
-            registration_json: [0; crate::PRANA_REGISTRATION_JSON_BUF_SIZE],
-            timezone: [0; PRANA_TIMEZONE_BUF_SIZE],
-            error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
-            error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
-            transition_count: 0,
-            transitions: [prana_transition::empty(); PRANA_MAX_WAIT_NODES],
+/// Write `s` (cut at a character boundary to fit) and a NUL at the start
+/// of the array at `dst`; the bytes after the NUL are left as they are.
+///
+/// # Safety
+/// `dst` must be valid for writes of `N` bytes.
+unsafe fn put_text<const N: usize>(dst: *mut [c_char; N], s: &str) -> usize {
+    let mut n = s.len().min(N.saturating_sub(1));
+    while n > 0 && !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    if N > 0 {
+        let dst = dst.cast::<u8>();
+        // SAFETY: n < N bytes of text and the NUL at n fit the array (the
+        // caller's promise); the source is a Rust string, not the array.
+        unsafe {
+            core::ptr::copy_nonoverlapping(s.as_ptr(), dst, n);
+            dst.add(n).write(0);
         }
     }
+    n
+}
 
-    /// Fill an empty result in place from the core's (the struct is 7 KiB:
-    /// see `Out::write_with`). `registration_json` is the JSON of the
-    /// registration a webhook wait activated, serialized beforehand because
-    /// that can fail.
-    fn fill(&mut self, r: &RunResult, registration_json: &str) {
-        match &r.outcome {
-            Outcome::Completed => {}
-            Outcome::Suspended {
-                node_id,
-                suspension,
+/// Write the result of a run call into `*p`, field by field: every field
+/// is set (strings that do not apply to the outcome to ""), but only the
+/// text of each string up to its NUL and the first `transition_count`
+/// transitions; the rest of the ~7 KiB struct is not touched (zeroing it
+/// per call cost as much as the writes). `registration_json` is the JSON
+/// of the registration a webhook wait activated (serialized beforehand
+/// because that can fail).
+///
+/// # Safety
+/// `p` must be valid and aligned for writes of one `prana_run_result`.
+unsafe fn write_run_result(p: *mut prana_run_result, r: &RunResult, registration_json: &str) {
+    use core::ptr::addr_of_mut as at;
+    let (outcome, node_id, mode, resume_at) = match &r.outcome {
+        Outcome::Completed => (prana_outcome::PRANA_OUTCOME_COMPLETED, "", None, 0),
+        Outcome::Suspended {
+            node_id,
+            suspension,
+        } => (
+            prana_outcome::PRANA_OUTCOME_SUSPENDED,
+            node_id.as_str(),
+            Some(suspension.mode()),
+            suspension.deadline(),
+        ),
+        Outcome::Failed { node_id, .. } => (
+            prana_outcome::PRANA_OUTCOME_FAILED,
+            node_id.as_str(),
+            None,
+            0,
+        ),
+    };
+    let (mut timeout_ms, mut resume_id, mut resume_url, mut json, mut timezone) =
+        (0, "", "", "", "");
+    if let Outcome::Suspended { suspension, .. } = &r.outcome {
+        match suspension {
+            Suspension::Interval { .. } => {}
+            Suspension::Schedule { timezone: tz, .. } => timezone = tz.as_str(),
+            Suspension::Webhook {
+                registration,
+                resume_url: url,
+                timeout_ms: t,
             } => {
-                self.outcome = prana_outcome::PRANA_OUTCOME_SUSPENDED;
-                copy_to_array(node_id, &mut self.node_id);
-                self.wait_mode = wait_mode_of(Some(suspension.mode()));
-                self.resume_at = suspension.deadline();
-                match suspension {
-                    Suspension::Interval { .. } => {}
-                    Suspension::Schedule { timezone, .. } => {
-                        copy_to_array(timezone, &mut self.timezone);
-                    }
-                    Suspension::Webhook {
-                        registration,
-                        resume_url,
-                        timeout_ms,
-                    } => {
-                        self.timeout_ms = *timeout_ms;
-                        copy_to_array(registration.resume_id.as_str(), &mut self.resume_id);
-                        copy_to_array(resume_url, &mut self.resume_url);
-                        copy_to_array(registration_json, &mut self.registration_json);
-                    }
-                }
-            }
-            Outcome::Failed { node_id, error } => {
-                self.outcome = prana_outcome::PRANA_OUTCOME_FAILED;
-                copy_to_array(node_id, &mut self.node_id);
-                copy_to_array(&error.code, &mut self.error_code);
-                copy_to_array(&error.message, &mut self.error_message);
+                timeout_ms = *t;
+                resume_id = registration.resume_id.as_str();
+                resume_url = url.as_str();
+                json = registration_json;
             }
         }
-        for (slot, t) in self.transitions.iter_mut().zip(r.transitions.iter()) {
-            slot.set(t);
+    }
+    let (code, message) = match &r.outcome {
+        Outcome::Failed { error, .. } => (error.code.as_str(), error.message.as_str()),
+        _ => ("", ""),
+    };
+    let count = r.transitions.len().min(PRANA_MAX_WAIT_NODES);
+    // SAFETY: `p` is valid for one `prana_run_result` (the caller's
+    // promise); every write goes to one of its fields, through raw
+    // pointers (no reference to possibly uninitialized memory is made),
+    // and `put_text` writes inside its array.
+    unsafe {
+        at!((*p).outcome).write(outcome);
+        put_text(at!((*p).node_id), node_id);
+        at!((*p).wait_mode).write(wait_mode_of(mode));
+        at!((*p).resume_at).write(resume_at);
+        at!((*p).timeout_ms).write(timeout_ms);
+        put_text(at!((*p).resume_id), resume_id);
+        put_text(at!((*p).resume_url), resume_url);
+        put_text(at!((*p).registration_json), json);
+        put_text(at!((*p).timezone), timezone);
+        put_text(at!((*p).error_code), code);
+        put_text(at!((*p).error_message), message);
+        at!((*p).transition_count).write(count);
+        let slots = at!((*p).transitions).cast::<prana_transition>();
+        for (i, t) in r.transitions.iter().take(count).enumerate() {
+            let slot = slots.add(i);
+            at!((*slot).from).write(t.from.into());
+            at!((*slot).to).write(t.to.into());
+            let n = put_text(at!((*slot).resume_id), t.resume_id.as_str());
+            at!((*slot).resume_id_len).write(n);
         }
-        self.transition_count = r.transitions.len().min(PRANA_MAX_WAIT_NODES);
     }
 }
 
@@ -359,7 +448,7 @@ fn array_text(a: &[c_char]) -> Option<Cow<'_, str>> {
 }
 
 /// The C callback as a core [`NodeHandler`].
-struct CHandler {
+struct CHandler<'s> {
     f: unsafe extern "C" fn(
         *mut c_void,
         *const prana_node_call,
@@ -369,12 +458,15 @@ struct CHandler {
     ) -> bool,
     user_data: *mut c_void,
     /// NUL-terminated copies of a call's strings, one after the other;
-    /// reused for every node of the execution call (one allocation, not
-    /// one per string per node).
-    scratch: Vec<u8>,
+    /// reused for every node (kept per thread, see `RunScratch`: no
+    /// allocation per string, node or call once it has grown).
+    scratch: &'s mut Vec<u8>,
+    /// Address and length of the execution and workflow ids whose copies
+    /// start `scratch`, once the first node has run.
+    ids: Option<[(usize, usize); 2]>,
 }
 
-impl NodeHandler for CHandler {
+impl NodeHandler for CHandler<'_> {
     fn run(&mut self, call: &NodeCall<'_>, output: &mut [u8]) -> Result<NodeOutput, NodeError> {
         let texts = [
             call.execution_id,
@@ -384,11 +476,33 @@ impl NodeHandler for CHandler {
             call.params,
             call.input,
         ];
-        self.scratch.clear();
-        self.scratch
-            .reserve(texts.iter().map(|t| t.len() + 1).sum::<usize>());
+        // The two ids are the same for every node of a run call: copied
+        // once, kept at the start of `scratch` while they stay the same.
+        let ids = [
+            (call.execution_id.as_ptr() as usize, call.execution_id.len()),
+            (call.workflow_id.as_ptr() as usize, call.workflow_id.len()),
+        ];
         let mut starts = [0usize; 6];
-        for (start, t) in starts.iter_mut().zip(texts) {
+        let first = match self.ids {
+            Some(kept) if kept == ids => {
+                starts[1] = ids[0].1 + 1;
+                2
+            }
+            _ => {
+                self.scratch.clear();
+                self.ids = Some(ids);
+                0
+            }
+        };
+        let keep = if first == 2 {
+            ids[0].1 + ids[1].1 + 2
+        } else {
+            0
+        };
+        self.scratch.truncate(keep);
+        self.scratch
+            .reserve(texts[first..].iter().map(|t| t.len() + 1).sum::<usize>());
+        for (start, t) in starts[first..].iter_mut().zip(&texts[first..]) {
             *start = self.scratch.len();
             self.scratch.extend_from_slice(t.as_bytes());
             self.scratch.push(0);
@@ -445,24 +559,26 @@ impl NodeHandler for CHandler {
                 "output_len exceeds the output buffer",
             ));
         }
-        let port = array_text(&result.port).ok_or_else(|| {
-            NodeError::new("invalid_port", "the handler's port is not NUL-terminated")
-        })?;
-        if port.is_empty() {
-            Ok(NodeOutput::main(result.output_len))
-        } else {
-            NodeOutput::new(&port, result.output_len)
+        // SAFETY: as in `array_text`: c_char and u8 have the same layout.
+        let port_bytes: &[u8; PRANA_PORT_BUF_SIZE] =
+            unsafe { &*result.port.as_ptr().cast::<[u8; PRANA_PORT_BUF_SIZE]>() };
+        let port_len = port_bytes.iter().position(|&b| b == 0);
+        match port_len.map(|n| &port_bytes[..n]) {
+            Some([]) => Ok(NodeOutput::main(result.output_len)),
+            // ASCII (so UTF-8): the port name check decides.
+            Some(p) if p.is_ascii() => {
+                // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
+                let p = unsafe { core::str::from_utf8_unchecked(p) };
+                NodeOutput::new(p, result.output_len)
+            }
+            _ => {
+                let port = array_text(&result.port).ok_or_else(|| {
+                    NodeError::new("invalid_port", "the handler's port is not NUL-terminated")
+                })?;
+                NodeOutput::new(&port, result.output_len)
+            }
         }
     }
-}
-
-fn c_handler(f: prana_node_handler, user_data: *mut c_void) -> FfiResult<CHandler> {
-    let f = f.ok_or_else(|| Fail::null("handler"))?;
-    Ok(CHandler {
-        f,
-        user_data,
-        scratch: Vec::new(),
-    })
 }
 
 /// Parse and validate a workflow definition (JSON text; the library keeps a
@@ -565,10 +681,7 @@ pub extern "C" fn prana_execution_start(
         let b = base_ref(base)?;
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
-        let x = abi::try_into_handle(
-            || executor::start(w, e, b, g, now),
-            |state| prana_execution { state },
-        )?;
+        let x = abi::try_into_handle(|| executor::start(w, e, b, g, now), prana_execution::new)?;
         out.write(x);
         Ok(())
     })
@@ -615,7 +728,7 @@ pub extern "C" fn prana_execution_start_signed(
                     executor::start_signed(w, e, b, g, now, key)
                 }
             },
-            |state| prana_execution { state },
+            prana_execution::new,
         )?;
         out.write(x);
         Ok(())
@@ -636,7 +749,7 @@ pub extern "C" fn prana_execution_from_json(
         let out = Out::new(out, "out")?;
         let x = abi::try_into_handle(
             || ExecutionState::from_json(j.as_bytes()),
-            |state| prana_execution { state },
+            prana_execution::new,
         )?;
         out.write(x);
         Ok(())
@@ -665,9 +778,18 @@ pub extern "C" fn prana_execution_load_json(
 ) -> prana_status {
     guard(|| {
         let x = handle_mut(execution, "execution")?;
-        let j = text(json, json_len, "json")?;
-        x.state.load_json(j.as_bytes())?;
-        Ok(())
+        let j = abi::bytes(json.cast::<u8>(), json_len, "json")?;
+        // The core checks UTF-8 itself, and JSON has no raw NUL: accepted
+        // text is valid input. Only a refusal looks for the reason the C
+        // ABI reports first (not UTF-8, NUL), so valid states are not
+        // scanned twice.
+        match x.state.load_json(j) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                text(json, json_len, "json")?;
+                Err(e.into())
+            }
+        }
     })
 }
 
@@ -705,18 +827,29 @@ fn run_call(
     body: impl FnOnce(
         &Workflow<'_>,
         &mut ExecutionState,
-        &mut CHandler,
+        &mut Workspace,
+        &mut CHandler<'_>,
     ) -> prana_webhook_core::Result<RunResult>,
 ) -> FfiResult {
     let w = wf_ref(workflow)?;
     let x = handle_mut(execution, "execution")?;
-    let mut h = c_handler(handler, user_data)?;
+    let f = handler.ok_or_else(|| Fail::null("handler"))?;
     let out = Out::new(out, "out")?;
-    let r = body(w, &mut x.state, &mut h)?;
-    let mut json = [0u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN];
-    let registration_json = activated_registration_json(&r, &mut json)?;
-    out.write_with(prana_run_result::empty(), |o| o.fill(&r, registration_json));
-    Ok(())
+    RunScratch::with(|scratch| {
+        let mut h = CHandler {
+            f,
+            user_data,
+            scratch: &mut scratch.strings,
+            ids: None,
+        };
+        let r = body(w, &mut x.state, &mut scratch.ws, &mut h)?;
+        let registration_json = activated_registration_json(&r, &mut scratch.json)?;
+        // SAFETY: `out` is non-NULL and, by the header's contract, valid
+        // and aligned for one `prana_run_result` that nothing else touches
+        // during the call. Written only now that nothing can fail.
+        unsafe { write_run_result(out.as_ptr(), &r, registration_json) };
+        Ok(())
+    })
 }
 
 /// Run a started execution from the start node with the trigger payload
@@ -738,9 +871,14 @@ pub extern "C" fn prana_execution_run(
 ) -> prana_status {
     guard(|| {
         let i = text(input, input_len, "input")?;
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::run(w, s, h, i, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::run_in(w, s, ws, h, i, now),
+        )
     })
 }
 
@@ -767,9 +905,14 @@ pub extern "C" fn prana_execution_resume(
     guard(|| {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let p = text(payload, payload_len, "payload")?;
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::resume(w, s, h, r, p, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::resume_in(w, s, ws, h, r, p, now),
+        )
     })
 }
 
@@ -789,9 +932,14 @@ pub extern "C" fn prana_execution_expire(
 ) -> prana_status {
     guard(|| {
         let r = text(resume_id, resume_id_len, "resume_id")?;
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::expire(w, s, h, r, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::expire_in(w, s, ws, h, r, now),
+        )
     })
 }
 
@@ -808,9 +956,14 @@ pub extern "C" fn prana_execution_resume_timer(
     out: *mut prana_run_result,
 ) -> prana_status {
     guard(|| {
-        run_call(workflow, execution, handler, user_data, out, |w, s, h| {
-            executor::resume_timer(w, s, h, now)
-        })
+        run_call(
+            workflow,
+            execution,
+            handler,
+            user_data,
+            out,
+            |w, s, ws, h| executor::resume_timer_in(w, s, ws, h, now),
+        )
     })
 }
 
@@ -1188,6 +1341,31 @@ mod tests {
             prana_status::PRANA_STATUS_NULL_ARGUMENT
         );
         assert_eq!(prana_execution_load_json(x, json.as_ptr().cast(), n), OK);
+        // A NUL or a non-UTF-8 byte anywhere gets its own status, as from
+        // `text()` (the core refuses the JSON first; the reason is looked
+        // for only then), and leaves the handle empty.
+        // SAFETY: `to_json` wrote `n` bytes.
+        let saved: Vec<u8> = json[..n]
+            .iter()
+            .map(|c| unsafe { c.assume_init() } as u8)
+            .collect();
+        for (byte, status) in [
+            (0u8, prana_status::PRANA_STATUS_EMBEDDED_NUL),
+            (0xff, prana_status::PRANA_STATUS_INVALID_UTF8),
+        ] {
+            for at in 0..n {
+                let mut bad = saved.clone();
+                bad[at] = byte;
+                assert_eq!(
+                    prana_execution_load_json(x, bad.as_ptr().cast(), n),
+                    status,
+                    "byte {byte:#x} at {at}"
+                );
+                // SAFETY: a live handle.
+                assert_eq!(unsafe { &*x }.state.workflow_id(), "");
+            }
+        }
+        assert_eq!(prana_execution_load_json(x, saved.as_ptr().cast(), n), OK);
 
         let id_len = rid.iter().position(|&c| c == 0).unwrap();
         let payload = r#"{"ok":true}"#;
