@@ -86,7 +86,7 @@ use serde::{Deserialize, Serialize};
 use crate::context::{ExecutionContext, RegistrationSlot};
 use crate::error::{Error, Part, Result, TruncatingString};
 use crate::id::{self, IdGenerator, PartString, ResumeId};
-use crate::json;
+use crate::json::{self, JsonOut};
 use crate::lifecycle::{Status, Transition};
 use crate::token::resume::{ResumeKey, Signature};
 use crate::url::BaseUrl;
@@ -843,7 +843,7 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
                     // Prana sends a refused wait out of its `error` port.
                     let msg = e.to_string_buf();
                     let mut o = JsonOut::new(out);
-                    o.node_error(e.code(), &msg);
+                    write_node_error(&mut o, e.code(), &msg);
                     let n = if o.full { 0 } else { o.len };
                     let text = core::str::from_utf8(&out[..n]).unwrap_or("");
                     state.set_output(if text.is_empty() { "null" } else { text });
@@ -909,155 +909,13 @@ fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
     }
 }
 
-/// Writes JSON into a byte buffer and notes when it runs out of room.
-/// Strings are escaped exactly as serde-json-core escaped them, so the state's
-/// JSON stays byte for byte what earlier versions wrote. Registrations
-/// ([`WebhookRegistration::to_json`](crate::registration::WebhookRegistration::to_json))
-/// are written with it too.
-pub(crate) struct JsonOut<'b> {
-    buf: &'b mut [u8],
-    pub(crate) len: usize,
-    pub(crate) full: bool,
-}
-
-impl<'b> JsonOut<'b> {
-    pub(crate) fn new(buf: &'b mut [u8]) -> Self {
-        JsonOut {
-            buf,
-            len: 0,
-            full: false,
-        }
-    }
-
-    fn bytes(&mut self, s: &[u8]) {
-        match self.buf.get_mut(self.len..self.len + s.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(s);
-                self.len += s.len();
-            }
-            None => self.full = true,
-        }
-    }
-
-    pub(crate) fn raw(&mut self, s: &str) {
-        self.bytes(s.as_bytes());
-    }
-
-    /// `s` as a JSON string: `"` and `\` escaped, control characters as
-    /// `\b \t \n \f \r` or `\u00XX` (upper-case hex), everything else as is.
-    pub(crate) fn string(&mut self, s: &str) {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let b = s.as_bytes();
-        self.bytes(b"\"");
-        let mut start = 0;
-        loop {
-            let i = json::plain_run(b, start);
-            self.bytes(&b[start..i]);
-            let Some(&c) = b.get(i) else { break };
-            match c {
-                b'"' => self.bytes(b"\\\""),
-                b'\\' => self.bytes(b"\\\\"),
-                0x08 => self.bytes(b"\\b"),
-                b'\t' => self.bytes(b"\\t"),
-                b'\n' => self.bytes(b"\\n"),
-                0x0c => self.bytes(b"\\f"),
-                b'\r' => self.bytes(b"\\r"),
-                _ => self.bytes(&[
-                    b'\\',
-                    b'u',
-                    b'0',
-                    b'0',
-                    HEX[usize::from(c >> 4)],
-                    HEX[usize::from(c & 15)],
-                ]),
-            }
-            start = i + 1;
-        }
-        self.bytes(b"\"");
-    }
-
-    /// A string that needs no escaping, written as is: ids, node keys, port
-    /// names, statuses and signatures, all checked when they were made.
-    pub(crate) fn plain(&mut self, s: &str) {
-        debug_assert_eq!(json::plain_run(s.as_bytes(), 0), s.len(), "{s:?}");
-        let n = s.len();
-        match self.buf.get_mut(self.len..self.len + n + 2) {
-            Some(dst) => {
-                dst[0] = b'"';
-                dst[1..=n].copy_from_slice(s.as_bytes());
-                dst[n + 1] = b'"';
-                self.len += n + 2;
-            }
-            None => self.full = true,
-        }
-    }
-
-    fn opt_plain(&mut self, s: Option<&str>) {
-        match s {
-            Some(s) => self.plain(s),
-            None => self.raw("null"),
-        }
-    }
-
-    pub(crate) fn u64(&mut self, mut v: u64) {
-        // Two digits per step from a table, written straight into the
-        // buffer (its length is known first), in u32 arithmetic below 10^8:
-        // u64 division is slow, a library call on 32-bit targets.
-        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-            2021222324252627282930313233343536373839\
-            4041424344454647484950515253545556575859\
-            6061626364656667686970717273747576777879\
-            8081828384858687888990919293949596979899";
-        let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
-        let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
-            self.full = true;
-            return;
-        };
-        self.len += n;
-        let mut i = n;
-        let mut pair = |i: &mut usize, p: u32| {
-            let p = p as usize * 2;
-            *i -= 2;
-            if let (Some(d), Some(s)) = (dst.get_mut(*i..*i + 2), PAIRS.get(p..p + 2)) {
-                d.copy_from_slice(s);
-            }
-        };
-        while v >= 100_000_000 {
-            let mut low = (v % 100_000_000) as u32;
-            v /= 100_000_000;
-            for _ in 0..4 {
-                pair(&mut i, low % 100);
-                low /= 100;
-            }
-        }
-        // Below 10^8 now.
-        let mut low = v as u32;
-        while low >= 100 {
-            pair(&mut i, low % 100);
-            low /= 100;
-        }
-        if low >= 10 {
-            pair(&mut i, low);
-        } else if let Some(d) = dst.first_mut() {
-            *d = b'0' + low as u8;
-        }
-    }
-
-    pub(crate) fn opt_u64(&mut self, v: Option<u64>) {
-        match v {
-            Some(v) => self.u64(v),
-            None => self.raw("null"),
-        }
-    }
-
-    /// `{"code": …, "message": …}`.
-    fn node_error(&mut self, code: &str, message: &str) {
-        self.raw("{\"code\":");
-        self.string(code);
-        self.raw(",\"message\":");
-        self.string(message);
-        self.raw("}");
-    }
+/// A node error as `{"code": …, "message": …}`.
+fn write_node_error(o: &mut JsonOut<'_>, code: &str, message: &str) {
+    o.raw("{\"code\":");
+    o.string(code);
+    o.raw(",\"message\":");
+    o.string(message);
+    o.raw("}");
 }
 
 /// What a state JSON of the wrong shape fails with (serde's wording before).
@@ -1673,7 +1531,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         o.plain(&self.trace);
         o.raw(",\"error\":");
         match &self.error {
-            Some(e) => o.node_error(&e.code, &e.message),
+            Some(e) => write_node_error(&mut o, &e.code, &e.message),
             None => o.raw("null"),
         }
         o.raw(",\"output\":");
@@ -1924,67 +1782,5 @@ impl<const W: usize, const T: usize> fmt::Debug for ExecutionState<W, T> {
             .field("trace", &self.trace.as_str())
             .field("error", &self.error)
             .finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    extern crate std;
-    use super::*;
-    use std::string::String;
-
-    fn written(f: impl FnOnce(&mut JsonOut<'_>)) -> String {
-        let mut buf = [0u8; 1024];
-        let mut o = JsonOut::new(&mut buf);
-        f(&mut o);
-        assert!(!o.full);
-        let n = o.len;
-        String::from(core::str::from_utf8(&buf[..n]).unwrap())
-    }
-
-    /// The state JSON stays byte for byte what serde-json-core wrote.
-    #[test]
-    fn strings_are_escaped_as_serde_json_core_did() {
-        let mut all = String::new();
-        for c in (0u8..0x80)
-            .map(char::from)
-            .chain(['é', '€', '😀', '\u{7f}'])
-        {
-            all.push(c);
-            let s = std::format!("a{c}b");
-            let mut buf = [0u8; 64];
-            let n = serde_json_core::to_slice(s.as_str(), &mut buf).unwrap();
-            assert_eq!(written(|o| o.string(&s)).as_bytes(), &buf[..n], "{c:?}");
-        }
-        let mut buf = [0u8; 1024];
-        let n = serde_json_core::to_slice(all.as_str(), &mut buf).unwrap();
-        assert_eq!(written(|o| o.string(&all)).as_bytes(), &buf[..n]);
-        assert_eq!(written(|o| o.plain("wait_1")), r#""wait_1""#);
-    }
-
-    #[test]
-    fn numbers_are_written_in_full() {
-        for v in [
-            0,
-            7,
-            10,
-            99_999_999,
-            100_000_000,
-            1_751_450_400_000,
-            10_000_000_000_000_000,
-            u64::MAX,
-        ] {
-            assert_eq!(written(|o| o.u64(v)), std::format!("{v}"));
-        }
-    }
-
-    #[test]
-    fn a_full_buffer_is_reported() {
-        let mut buf = [0u8; 4];
-        let mut o = JsonOut::new(&mut buf);
-        o.raw("abc");
-        o.plain("de");
-        assert!(o.full);
-        assert_eq!(o.len, 3);
     }
 }

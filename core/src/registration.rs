@@ -27,9 +27,8 @@
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::error::{Error, Part, Result};
-use crate::executor::JsonOut;
 use crate::id::{self, IdGenerator, PartString, ResumeId};
-use crate::json;
+use crate::json::{self, JsonOut};
 use crate::lifecycle::{check_transition, Status, Transition};
 
 /// Longest `webhook_config` JSON text, in bytes.
