@@ -1,7 +1,7 @@
 //! Proof that executions never touch the heap: a counting global allocator
 //! sees zero allocations across workflow parsing, start (unsigned and
-//! signed), run, suspension, state serialization, restore, resume, expiry
-//! and cleanup.
+//! signed), run, suspension, state serialization, restore (by value and in
+//! place), resume, expiry and cleanup, with or without a kept `Workspace`.
 //!
 //! Allocations are counted per thread (`common::counting_alloc`).
 
@@ -10,7 +10,7 @@
 
 use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
-    MAX_STATE_JSON_LEN,
+    Workspace, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
@@ -197,5 +197,72 @@ fn executions_do_not_allocate() {
         .unwrap();
         assert_eq!(r.outcome, Outcome::Completed);
         assert_eq!(state.output(), r#"{ "result": "rejected" }"#);
+    });
+}
+
+/// The calls a long-running host makes: one `Workspace` and one state kept
+/// across executions, states restored in place with `load_json`.
+#[test]
+fn kept_workspace_and_in_place_restore_do_not_allocate() {
+    let mut state_json = [0u8; MAX_STATE_JSON_LEN];
+    let mut h = Handlers {
+        last_log: [0; 512],
+        last_log_len: 0,
+    };
+    // Made before counting, as a host makes them once.
+    let mut ws = Box::new(Workspace::new());
+    let wf = Workflow::parse(APPROVAL).unwrap();
+    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+    let mut ids = IdGenerator::from_seed([43; 32]);
+    let mut kept: Box<ExecutionState> =
+        Box::new(executor::start(&wf, "exec-0", &base, &mut ids, T0).unwrap());
+
+    assert_no_alloc("kept workspace, in-place restore", || {
+        for (i, approved) in [(1, true), (2, false)] {
+            let mut id_buf: heapless::String<16> = heapless::String::new();
+            core::fmt::write(&mut id_buf, format_args!("exec-{i}")).unwrap();
+            let mut state: ExecutionState =
+                executor::start(&wf, &id_buf, &base, &mut ids, T0).unwrap();
+            let r = executor::run_in(&wf, &mut state, &mut ws, &mut h, "{}", T0).unwrap();
+            assert!(matches!(r.outcome, Outcome::Suspended { .. }));
+            let n = state.to_json(&mut state_json).unwrap();
+            kept.load_json(&state_json[..n]).unwrap();
+            assert_eq!(kept.status(), ExecutionStatus::Suspended);
+            let id = kept.waiting_resume_id().unwrap().clone();
+            // Not a timer: refused, still without a heap.
+            assert!(executor::resume_timer_in(&wf, &mut kept, &mut ws, &mut h, T0).is_err());
+            let body = if approved {
+                r#"{"approved": true}"#
+            } else {
+                r#"{"approved": false}"#
+            };
+            let r = executor::resume_in(&wf, &mut kept, &mut ws, &mut h, id.as_str(), body, T0 + 1)
+                .unwrap();
+            assert_eq!(r.outcome, Outcome::Completed);
+            let want = if approved { "approved" } else { "rejected" };
+            assert!(kept.output().contains(want));
+        }
+        // The timeout branch, and a refused restore that leaves the kept
+        // state empty (every call then refuses it).
+        let mut state: ExecutionState =
+            executor::start(&wf, "exec-3", &base, &mut ids, T0).unwrap();
+        executor::run_in(&wf, &mut state, &mut ws, &mut h, "{}", T0).unwrap();
+        let n = state.to_json(&mut state_json).unwrap();
+        kept.load_json(&state_json[..n]).unwrap();
+        let id = kept.waiting_resume_id().unwrap().clone();
+        let r = executor::expire_in(
+            &wf,
+            &mut kept,
+            &mut ws,
+            &mut h,
+            id.as_str(),
+            T0 + 25 * 3_600_000,
+        )
+        .unwrap();
+        assert_eq!(r.outcome, Outcome::Completed);
+        assert!(kept.load_json(b"{\"version\": 1}").is_err());
+        assert!(
+            executor::resume_in(&wf, &mut kept, &mut ws, &mut h, id.as_str(), "{}", T0).is_err()
+        );
     });
 }

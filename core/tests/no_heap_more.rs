@@ -125,7 +125,9 @@ fn remaining_operations_never_allocate() {
         let url = ids.resume_url(&base, "exec_1", "wait").unwrap();
         let url2 = ResumeUrl::generate(&base, "exec_1", "wait", &[1; 16]).unwrap();
         let parts = id::IdParts::new("e", "n").unwrap();
-        let url3 = ids.resume_url_for(&base, &parts).unwrap();
+        let mut url3 = ids.resume_url_for(&base, &parts).unwrap();
+        ids.resume_url_into(&base, &parts, &mut url3).unwrap();
+        url3.fill(&base, &parts, &[2; 16]).unwrap();
         let mut bytes = [core::mem::MaybeUninit::<u8>::uninit(); url::MAX_URL_LEN];
         let spans = ids.write_resume_url(&base, &parts, &mut bytes).unwrap();
         assert_eq!(spans.len, base.resume_url_len(&parts));
