@@ -1117,7 +1117,10 @@ typedef struct prana_transition {
  * including its NUL, and the first `transition_count` entries of
  * `transitions`. The bytes after a NUL and the entries after those keep
  * whatever the caller's memory held (the struct is not zeroed per call):
- * read strings as NUL-terminated and transitions up to the count.
+ * read strings as NUL-terminated and transitions up to the count. A caller
+ * that copies or reads the struct as a whole from a language where
+ * uninitialized bytes matter (Rust's `MaybeUninit::assume_init`) zeroes it
+ * once before the first call.
  */
 typedef struct prana_run_result {
   /**

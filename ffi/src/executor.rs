@@ -266,7 +266,10 @@ pub struct prana_node_error {
 /// including its NUL, and the first `transition_count` entries of
 /// `transitions`. The bytes after a NUL and the entries after those keep
 /// whatever the caller's memory held (the struct is not zeroed per call):
-/// read strings as NUL-terminated and transitions up to the count.
+/// read strings as NUL-terminated and transitions up to the count. A caller
+/// that copies or reads the struct as a whole from a language where
+/// uninitialized bytes matter (Rust's `MaybeUninit::assume_init`) zeroes it
+/// once before the first call.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_run_result {
@@ -1301,7 +1304,9 @@ mod tests {
 
         let mut calls = 0usize;
         let user = (&mut calls as *mut usize).cast::<c_void>();
-        let mut r = Box::new(MaybeUninit::<prana_run_result>::uninit());
+        // Zeroed: the library writes each string only up to its NUL (all a
+        // C caller reads), and Rust may not read the rest if uninitialized.
+        let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
         let input = r#"{"n":1}"#;
         let st = prana_execution_run(
             w,
@@ -1314,7 +1319,8 @@ mod tests {
             r.as_mut_ptr(),
         );
         assert_eq!(st, OK);
-        // SAFETY: written on success.
+        // SAFETY: zeroed above, the fields set on success: every byte is
+        // initialized.
         let rid = unsafe { r.assume_init_ref() }.resume_id;
         assert_eq!(calls, 1);
 
