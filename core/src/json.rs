@@ -712,17 +712,29 @@ impl<'a> Iterator for Elements<'a> {
     }
 }
 
-/// The value of eight ASCII digits, eight at a time (SWAR: pairs, then
-/// quads, then the whole), instead of a chain of eight multiply-adds.
-fn eight_digits(chunk: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(chunk);
+/// The value of the eight digits (0–9, not ASCII) in the bytes of `v`, the
+/// first in the lowest byte, eight at a time (SWAR: pairs, then quads, then
+/// the whole), instead of a chain of eight multiply-adds. Zero bytes in
+/// front (the low end) read as leading zeros.
+fn eight_digits(v: u64) -> u64 {
     // The first digit is the lowest byte: each step joins neighbours, the
     // earlier one (lower bytes) times the place value of the later one.
-    let v = u64::from_le_bytes(word);
     let v = ((v & 0x0F00_0F00_0F00_0F00) >> 8) + (v & 0x000F_000F_000F_000F) * 10;
     let v = ((v & 0x00FF_0000_00FF_0000) >> 16) + (v & 0x0000_00FF_0000_00FF) * 100;
     ((v & 0x0000_FFFF_0000_0000) >> 32) + (v & 0x0000_0000_0000_FFFF) * 10_000
+}
+
+/// The eight decimal digits of `x` (below 10^8, leading zeros included) as
+/// ASCII bytes of one word, the first in the lowest byte: split into
+/// halves, pairs, then digits, every lane at once (SWAR; the multiplies
+/// by 5243 >> 19 and 103 >> 10 divide by 100 and 10 in these ranges).
+fn ascii_digits8(x: u32) -> u64 {
+    let v = u64::from(x / 10_000) | (u64::from(x % 10_000) << 32);
+    let q = ((v * 5243) >> 19) & 0x0000_007F_0000_007F;
+    let v = q | ((v - q * 100) << 16);
+    let q = ((v * 103) >> 10) & 0x000F_000F_000F_000F;
+    let v = q | ((v - q * 10) << 8);
+    v + 0x3030_3030_3030_3030
 }
 
 /// A forward-only reader for JSON of a known shape (the execution state, workflow
@@ -941,25 +953,62 @@ impl<'a> Reader<'a> {
     /// fits a `u64`, consumed; `None` otherwise. A fraction or exponent
     /// after it is left for the caller's next [`exact`](Self::exact) to refuse.
     pub(crate) fn plain_u64(&mut self) -> Option<u64> {
+        const POW10: [u64; 9] = [
+            1,
+            10,
+            100,
+            1_000,
+            10_000,
+            100_000,
+            1_000_000,
+            10_000_000,
+            100_000_000,
+        ];
         let b = self.src.as_bytes();
         let start = self.pos;
-        let digits = b.get(start..)?;
-        let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 || (n > 1 && digits[0] == b'0') {
+        let mut i = start;
+        let mut v = 0u64;
+        // Eight bytes per step: the digits at the front of the word are
+        // found with one SWAR compare (a byte is a digit when it XOR '0' is
+        // below 10), then read as leading zeros and digits. More than 19
+        // digits can wrap: read again, checked, below.
+        let mut ended = false;
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let a = u64::from_le_bytes(word) ^ 0x3030_3030_3030_3030;
+            let not_digit = (a.wrapping_add(0x7676_7676_7676_7676) | a) & 0x8080_8080_8080_8080;
+            let k = (not_digit.trailing_zeros() / 8) as usize;
+            if k == 0 {
+                ended = true;
+                break;
+            }
+            let pow = POW10.get(k).copied().unwrap_or(0);
+            v = v
+                .wrapping_mul(pow)
+                .wrapping_add(eight_digits(a << (8 * (8 - k))));
+            i += k;
+            if k < 8 {
+                ended = true;
+                break;
+            }
+        }
+        if !ended {
+            while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                v = v.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                i += 1;
+            }
+        }
+        let n = i - start;
+        if n == 0 || (n > 1 && b.get(start) == Some(&b'0')) {
             return None;
         }
-        let v = if n <= 19 {
-            // Cannot overflow: below 10^19.
-            let (head, tail) = digits[..n].split_at(n % 8);
-            let v = head.iter().fold(0u64, |v, &c| v * 10 + u64::from(c - b'0'));
-            tail.chunks_exact(8)
-                .fold(v, |v, chunk| v * 100_000_000 + eight_digits(chunk))
-        } else {
-            digits[..n].iter().try_fold(0u64, |v, &c| {
+        if n > 19 {
+            v = b.get(start..i)?.iter().try_fold(0u64, |v, &c| {
                 v.checked_mul(10)?.checked_add(u64::from(c - b'0'))
-            })?
-        };
-        self.pos = start + n;
+            })?;
+        }
+        self.pos = i;
         Some(v)
     }
 
@@ -1062,47 +1111,39 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    pub(crate) fn u64(&mut self, mut v: u64) {
-        // Two digits per step from a table, written straight into the
-        // buffer (its length is known first), in u32 arithmetic below 10^8:
-        // u64 division is slow, a library call on 32-bit targets.
-        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-            2021222324252627282930313233343536373839\
-            4041424344454647484950515253545556575859\
-            6061626364656667686970717273747576777879\
-            8081828384858687888990919293949596979899";
+    pub(crate) fn u64(&mut self, v: u64) {
+        // Eight digits per step as one word (SWAR), written straight into
+        // the buffer (its length is known first): the leading group with
+        // its 1–8 digits, then whole groups.
+        const E8: u64 = 100_000_000;
         let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
         let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
             self.full = true;
             return;
         };
         self.len += n;
-        let mut i = n;
-        let mut pair = |i: &mut usize, p: u32| {
-            let p = p as usize * 2;
-            *i -= 2;
-            if let (Some(d), Some(s)) = (dst.get_mut(*i..*i + 2), PAIRS.get(p..p + 2)) {
-                d.copy_from_slice(s);
-            }
-        };
-        while v >= 100_000_000 {
-            let mut low = (v % 100_000_000) as u32;
-            v /= 100_000_000;
-            for _ in 0..4 {
-                pair(&mut i, low % 100);
-                low /= 100;
+        let groups = [(v / E8 / E8) as u32, (v / E8 % E8) as u32, (v % E8) as u32];
+        let whole = (n - 1) / 8;
+        let k = n - 8 * whole;
+        // The leading group's digits in the low bytes: written as a whole
+        // word when the number has room for it (the next group overwrites
+        // the rest), else only its digits.
+        let lead = groups.get(2 - whole).copied().unwrap_or(0);
+        let word = (ascii_digits8(lead) >> (8 * (8 - k))).to_le_bytes();
+        match dst.get_mut(..8) {
+            Some(d) => d.copy_from_slice(&word),
+            None => {
+                if let (Some(d), Some(s)) = (dst.get_mut(..k), word.get(..k)) {
+                    d.copy_from_slice(s);
+                }
             }
         }
-        // Below 10^8 now.
-        let mut low = v as u32;
-        while low >= 100 {
-            pair(&mut i, low % 100);
-            low /= 100;
-        }
-        if low >= 10 {
-            pair(&mut i, low);
-        } else if let Some(d) = dst.first_mut() {
-            *d = b'0' + low as u8;
+        let mut at = k;
+        for &g in groups.get(3 - whole..).unwrap_or(&[]) {
+            if let Some(d) = dst.get_mut(at..at + 8) {
+                d.copy_from_slice(&ascii_digits8(g).to_le_bytes());
+            }
+            at += 8;
         }
     }
 
@@ -1591,6 +1632,41 @@ mod tests {
             u64::MAX,
         ] {
             assert_eq!(written(|o| o.u64(v)), std::format!("{v}"));
+        }
+    }
+
+    /// Every digit count, group boundary and tail length: written with
+    /// `u64`, read back with `plain_u64` (followed by nothing, by one
+    /// non-digit, and by many) and compared with the standard library.
+    #[test]
+    fn numbers_round_trip_at_every_length() {
+        let mut vs = std::vec![u64::MAX, u64::MAX - 1];
+        let mut p = 1u64;
+        for _ in 0..20 {
+            for v in [p - 1, p, p + 1, p.wrapping_mul(7) / 3] {
+                vs.push(v);
+            }
+            p = p.wrapping_mul(10);
+        }
+        for v in vs {
+            let text = written(|o| o.u64(v));
+            assert_eq!(text, std::format!("{v}"));
+            for tail in ["", "}", ":", "/", ",\"expires_at\":null}"] {
+                let t = std::format!("{text}{tail}");
+                let mut r = Reader::new(&t);
+                assert_eq!(r.plain_u64(), Some(v), "{t}");
+                assert_eq!(r.pos, text.len(), "{t}");
+            }
+        }
+        for bad in [
+            "",
+            "x",
+            "01",
+            "00000000000",
+            "18446744073709551616",
+            "99999999999999999999,",
+        ] {
+            assert_eq!(Reader::new(bad).plain_u64(), None, "{bad}");
         }
     }
 
