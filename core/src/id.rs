@@ -415,24 +415,23 @@ impl ResumeId {
     /// compares and the tail's 26 class loads instead of a scan of the
     /// whole ID. `false`, nothing changed, for any other text: the caller
     /// then takes the checks that name what is wrong.
+    #[inline(never)]
     pub(crate) fn set_if_of(&mut self, s: &str, execution_id: &str, node_id: &str) -> bool {
         let (b, e, n) = (s.as_bytes(), execution_id.as_bytes(), node_id.as_bytes());
         let split = PREFIX.len() + e.len();
         let tail_at = split + 1 + n.len() + 1;
         let fits = b.len() == tail_at + RANDOM_LEN
             && b.get(..PREFIX.len()) == Some(PREFIX.as_bytes())
-            && b.get(PREFIX.len()..split).is_some_and(|x| short_eq(x, e))
             && b.get(split) == Some(&b'_')
-            && b.get(split + 1..tail_at - 1)
-                .is_some_and(|x| short_eq(x, n))
-            && b.get(tail_at - 1) == Some(&b'_');
-        let tail_ok = match b.get(tail_at..).map(<&[u8; RANDOM_LEN]>::try_from) {
-            Some(Ok(tail)) => {
-                matches!(tail[0], b'0'..=b'7')
-                    && tail.iter().fold(!0, |all, &c| all & CLASS[c as usize]) & CROCKFORD_BYTE != 0
-            }
-            _ => false,
-        };
+            && b.get(tail_at - 1) == Some(&b'_')
+            && [(PREFIX.len(), e), (split + 1, n)]
+                .iter()
+                .all(|&(at, p)| b.get(at..at + p.len()) == Some(p));
+        let tail = b.get(tail_at..).unwrap_or(&[]);
+        let tail_ok = matches!(tail.first(), Some(b'0'..=b'7'))
+            && tail
+                .iter()
+                .all(|&c| CLASS[c as usize] & CROCKFORD_BYTE != 0);
         if !(fits && tail_ok) {
             return false;
         }

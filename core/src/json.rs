@@ -724,19 +724,6 @@ fn eight_digits(v: u64) -> u64 {
     ((v & 0x0000_FFFF_0000_0000) >> 32) + (v & 0x0000_0000_0000_FFFF) * 10_000
 }
 
-/// The eight decimal digits of `x` (below 10^8, leading zeros included) as
-/// ASCII bytes of one word, the first in the lowest byte: split into
-/// halves, pairs, then digits, every lane at once (SWAR; the multiplies
-/// by 5243 >> 19 and 103 >> 10 divide by 100 and 10 in these ranges).
-fn ascii_digits8(x: u32) -> u64 {
-    let v = u64::from(x / 10_000) | (u64::from(x % 10_000) << 32);
-    let q = ((v * 5243) >> 19) & 0x0000_007F_0000_007F;
-    let v = q | ((v - q * 100) << 16);
-    let q = ((v * 103) >> 10) & 0x000F_000F_000F_000F;
-    let v = q | ((v - q * 10) << 8);
-    v + 0x3030_3030_3030_3030
-}
-
 /// A forward-only reader for JSON of a known shape (the execution state, workflow
 /// definitions): every value is checked as it is read, with the rules and
 /// the depth limit of [`validate`], so a document is scanned once instead of
@@ -1111,39 +1098,47 @@ impl<'b> JsonOut<'b> {
         }
     }
 
-    pub(crate) fn u64(&mut self, v: u64) {
-        // Eight digits per step as one word (SWAR), written straight into
-        // the buffer (its length is known first): the leading group with
-        // its 1–8 digits, then whole groups.
-        const E8: u64 = 100_000_000;
+    pub(crate) fn u64(&mut self, mut v: u64) {
+        // Two digits per step from a table, written straight into the
+        // buffer (its length is known first), in u32 arithmetic below 10^8:
+        // u64 division is slow, a library call on 32-bit targets.
+        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+            2021222324252627282930313233343536373839\
+            4041424344454647484950515253545556575859\
+            6061626364656667686970717273747576777879\
+            8081828384858687888990919293949596979899";
         let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
         let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
             self.full = true;
             return;
         };
         self.len += n;
-        let groups = [(v / E8 / E8) as u32, (v / E8 % E8) as u32, (v % E8) as u32];
-        let whole = (n - 1) / 8;
-        let k = n - 8 * whole;
-        // The leading group's digits in the low bytes: written as a whole
-        // word when the number has room for it (the next group overwrites
-        // the rest), else only its digits.
-        let lead = groups.get(2 - whole).copied().unwrap_or(0);
-        let word = (ascii_digits8(lead) >> (8 * (8 - k))).to_le_bytes();
-        match dst.get_mut(..8) {
-            Some(d) => d.copy_from_slice(&word),
-            None => {
-                if let (Some(d), Some(s)) = (dst.get_mut(..k), word.get(..k)) {
-                    d.copy_from_slice(s);
-                }
+        let mut i = n;
+        let mut pair = |i: &mut usize, p: u32| {
+            let p = p as usize * 2;
+            *i -= 2;
+            if let (Some(d), Some(s)) = (dst.get_mut(*i..*i + 2), PAIRS.get(p..p + 2)) {
+                d.copy_from_slice(s);
+            }
+        };
+        while v >= 100_000_000 {
+            let mut low = (v % 100_000_000) as u32;
+            v /= 100_000_000;
+            for _ in 0..4 {
+                pair(&mut i, low % 100);
+                low /= 100;
             }
         }
-        let mut at = k;
-        for &g in groups.get(3 - whole..).unwrap_or(&[]) {
-            if let Some(d) = dst.get_mut(at..at + 8) {
-                d.copy_from_slice(&ascii_digits8(g).to_le_bytes());
-            }
-            at += 8;
+        // Below 10^8 now.
+        let mut low = v as u32;
+        while low >= 100 {
+            pair(&mut i, low % 100);
+            low /= 100;
+        }
+        if low >= 10 {
+            pair(&mut i, low);
+        } else if let Some(d) = dst.first_mut() {
+            *d = b'0' + low as u8;
         }
     }
 
