@@ -1357,11 +1357,6 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
 
     /// Append `node:port` (both already checked) to the trace.
     fn push_step(&mut self, node: &str, port: &str) -> Result<()> {
-        // Steps are a workflow's keys and checked ports: the trace is valid
-        // at all times (`restore_trace` relies on it).
-        debug_assert!(
-            id::validate_part(Part::NodeId, node).is_ok() && workflow::is_port_name(port)
-        );
         let sep = usize::from(!self.trace.is_empty());
         if self.trace.len() + sep + node.len() + 1 + port.len() > T {
             return Err(Error::Capacity {
@@ -1599,9 +1594,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     pub fn load_json(&mut self, bytes: &[u8]) -> Result<()> {
         let mut f = StateIn::<'_, W>::new();
         let result = f.read_base(bytes).and_then(|base| {
-            // The trace stays until `restore_trace`, which reads only what
-            // the new one adds to it.
-            self.clear_but_trace();
+            self.clear();
             if self.context.base_url().as_str() != base {
                 // Equal text is the same URL: a normalized base URL parses
                 // to itself.
@@ -1617,18 +1610,13 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
 
     /// Forget everything but the base URL: an empty state of no workflow.
     fn clear(&mut self) {
-        self.clear_but_trace();
-        self.trace.clear();
-    }
-
-    /// [`clear`](Self::clear) but for the trace.
-    fn clear_but_trace(&mut self) {
         self.context.clear();
         self.status = ExecutionStatus::Created;
         self.current_node = None;
         self.wait_mode = None;
         self.resume_at = None;
         self.set_output("null");
+        self.trace.clear();
         self.error = None;
     }
 
@@ -1753,25 +1741,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     fn restore_trace(&mut self, text: &str) -> Result<()> {
         let bad = |why| Err(ExecutionError::BadState(why).into());
         let t = text.as_bytes();
-        // The trace this state holds was checked when it came in (restored,
-        // or step by step from a workflow's checked keys and ports): when
-        // `text` is it, or it and more steps, only those steps are read
-        // (a host restoring in place the state it saved).
-        let kept = self.trace.len();
-        let continues = kept > 0 && t.get(..kept) == Some(self.trace.as_bytes());
-        let mut i = match t.get(kept) {
-            _ if !continues => {
-                self.trace.clear();
-                0
-            }
-            None => return Ok(()),
-            Some(b',') if kept + 1 < t.len() => kept + 1,
-            Some(_) => {
-                self.trace.clear();
-                0
-            }
-        };
-        let from = if i == 0 { 0 } else { kept };
+        let mut i = 0;
         while i < t.len() {
             let start = i;
             while i < t.len() && id::byte_class(t[i]) & id::ID_BYTE != 0 {
@@ -1800,11 +1770,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
                 Some(_) => return bad("the trace is not node:port steps joined by ','"),
             }
         }
-        // `from` is 0 or at the `,` after the kept steps.
-        let Some(new) = text.get(from..) else {
-            return bad("the trace is not node:port steps joined by ','");
-        };
-        self.trace.push_str(new).map_err(|_| Error::Capacity {
+        self.trace.push_str(text).map_err(|_| Error::Capacity {
             what: "execution trace (bytes)",
             limit: T,
         })
