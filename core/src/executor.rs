@@ -1645,7 +1645,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             return Err(shape_error());
         };
         self.context.set_ids(workflow_id, execution_id)?;
-        for s in registrations {
+        for (i, s) in registrations.iter().enumerate() {
             id::validate_part(Part::NodeId, s.node_id)?;
             let signature = match s.sig {
                 None => None,
@@ -1654,17 +1654,15 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
                         .map_err(|_| bad("a registration's sig is not {key_id}.{mac}"))?,
                 ),
             };
-            let context = &mut self.context;
-            if context
-                .slots()
-                .iter()
-                .any(|o| id::same_id(context.slot_node_id(o), s.node_id))
-            {
+            // The slots so far are those of the registrations before this
+            // one (each checked to carry its node_id): compare those texts.
+            let before = registrations.get(..i).unwrap_or(&[]);
+            if before.iter().any(|o| id::same_id(o.node_id, s.node_id)) {
                 return Err(bad("two registrations for one node"));
             }
             // Made in place, its resume ID parsed into it (a slot is ~250
             // bytes), and dropped again when the ID is refused.
-            let slots = context.slots_mut();
+            let slots = self.context.slots_mut();
             slots
                 .push(RegistrationSlot {
                     resume_id: ResumeId::empty(),
@@ -1678,13 +1676,22 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
                     limit: W,
                 })?;
             let checked = match slots.last_mut() {
-                Some(slot) => slot.resume_id.set(s.resume_id).and_then(|()| {
-                    if slot.resume_id.belongs_to(execution_id, s.node_id) {
+                Some(slot) => {
+                    // The ID this crate wrote: checked with its parts known;
+                    // anything else by the checks that name the fault.
+                    let r = &mut slot.resume_id;
+                    if r.set_if_of(s.resume_id, execution_id, s.node_id) {
                         Ok(())
                     } else {
-                        Err(Error::ResumeIdMismatch)
+                        r.set(s.resume_id).and_then(|()| {
+                            if r.belongs_to(execution_id, s.node_id) {
+                                Ok(())
+                            } else {
+                                Err(Error::ResumeIdMismatch)
+                            }
+                        })
                     }
-                }),
+                }
                 None => Err(shape_error()),
             };
             if let Err(e) = checked {

@@ -408,6 +408,38 @@ impl ResumeId {
         })
     }
 
+    /// Set to `s` when it is exactly `webhook_{execution_id}_{node_id}_{tail}`
+    /// with a valid random tail, for parts the caller has checked (1–64 ID
+    /// bytes each): then `s` is a valid ID (what [`set`](Self::set) checks)
+    /// that [`belongs_to`](Self::belongs_to) these parts, found with two
+    /// compares and the tail's 26 class loads instead of a scan of the
+    /// whole ID. `false`, nothing changed, for any other text: the caller
+    /// then takes the checks that name what is wrong.
+    #[inline(never)]
+    pub(crate) fn set_if_of(&mut self, s: &str, execution_id: &str, node_id: &str) -> bool {
+        let (b, e, n) = (s.as_bytes(), execution_id.as_bytes(), node_id.as_bytes());
+        let split = PREFIX.len() + e.len();
+        let tail_at = split + 1 + n.len() + 1;
+        let fits = b.len() == tail_at + RANDOM_LEN
+            && b.get(..PREFIX.len()) == Some(PREFIX.as_bytes())
+            && b.get(split) == Some(&b'_')
+            && b.get(tail_at - 1) == Some(&b'_')
+            && [(PREFIX.len(), e), (split + 1, n)]
+                .iter()
+                .all(|&(at, p)| b.get(at..at + p.len()) == Some(p));
+        let tail = b.get(tail_at..).unwrap_or(&[]);
+        let tail_ok = matches!(tail.first(), Some(b'0'..=b'7'))
+            && tail
+                .iter()
+                .all(|&c| CLASS[c as usize] & CROCKFORD_BYTE != 0);
+        if !(fits && tail_ok) {
+            return false;
+        }
+        debug_assert!(validate_resume_id(s).is_ok());
+        self.0.clear();
+        self.0.push_str(s).is_ok()
+    }
+
     /// Build `webhook_{execution_id}_{node_id}_{random}` from 16 bytes of
     /// host entropy. The parts are validated first.
     pub fn generate(execution_id: &str, node_id: &str, entropy: &[u8; 16]) -> Result<ResumeId> {
@@ -714,6 +746,7 @@ fn os_seed() -> Result<[u8; 32]> {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
     use super::*;
 
     /// Whether `tail` is a valid 26-character tail encoding at most 128 bits.
@@ -842,6 +875,46 @@ mod tests {
                 assert!(!short_eq(a, &b), "{n} {i}");
             }
             assert!(!short_eq(a, &text[..n + 1]));
+        }
+    }
+
+    #[test]
+    fn set_if_of_takes_only_an_id_of_these_parts() {
+        let id = ResumeId::generate("ex_1", "n_2", &[1; 16]).unwrap();
+        let good = id.as_str();
+        let mut r = ResumeId::empty();
+        assert!(r.set_if_of(good, "ex_1", "n_2"));
+        assert_eq!(r, id);
+        assert!(!r.set_if_of(good, "ex_1", "n_3"));
+        let tail = &good[good.len() - RANDOM_LEN..];
+        for (text, e, n) in [
+            (std::string::String::from(good), "ex_1", "n_3"),
+            (std::string::String::from(good), "ex", "1_n_2"),
+            (std::string::String::from(good), "ex_1_n", "2"),
+            (
+                std::format!("webhook_ex_1_n_2_8{}", &tail[1..]),
+                "ex_1",
+                "n_2",
+            ),
+            (
+                std::format!("webhook_ex_1_n_2_{}", tail.to_lowercase()),
+                "ex_1",
+                "n_2",
+            ),
+            (std::format!("webhook_ex_1_n_2_{tail}x"), "ex_1", "n_2"),
+            (std::format!("webhook_ex_1_n_2{tail}"), "ex_1", "n_2"),
+            (std::format!("webhooK_ex_1_n_2_{tail}"), "ex_1", "n_2"),
+            (std::format!("webhook_ex_1-n_2_{tail}"), "ex_1", "n_2"),
+        ] {
+            // Taken exactly when the full checks take it (the split of
+            // the middle is the caller's: `ex` + `1_n_2` is the same text).
+            let full = ResumeId::parse(&text).map(|id| id.belongs_to(e, n));
+            let mut r = ResumeId::empty();
+            let taken = r.set_if_of(&text, e, n);
+            assert_eq!(taken, matches!(full, Ok(true)), "{text} {e} {n}");
+            if !taken {
+                assert_eq!(r, ResumeId::empty());
+            }
         }
     }
 

@@ -712,14 +712,13 @@ impl<'a> Iterator for Elements<'a> {
     }
 }
 
-/// The value of eight ASCII digits, eight at a time (SWAR: pairs, then
-/// quads, then the whole), instead of a chain of eight multiply-adds.
-fn eight_digits(chunk: &[u8]) -> u64 {
-    let mut word = [0u8; 8];
-    word.copy_from_slice(chunk);
+/// The value of the eight digits (0–9, not ASCII) in the bytes of `v`, the
+/// first in the lowest byte, eight at a time (SWAR: pairs, then quads, then
+/// the whole), instead of a chain of eight multiply-adds. Zero bytes in
+/// front (the low end) read as leading zeros.
+fn eight_digits(v: u64) -> u64 {
     // The first digit is the lowest byte: each step joins neighbours, the
     // earlier one (lower bytes) times the place value of the later one.
-    let v = u64::from_le_bytes(word);
     let v = ((v & 0x0F00_0F00_0F00_0F00) >> 8) + (v & 0x000F_000F_000F_000F) * 10;
     let v = ((v & 0x00FF_0000_00FF_0000) >> 16) + (v & 0x0000_00FF_0000_00FF) * 100;
     ((v & 0x0000_FFFF_0000_0000) >> 32) + (v & 0x0000_0000_0000_FFFF) * 10_000
@@ -941,25 +940,62 @@ impl<'a> Reader<'a> {
     /// fits a `u64`, consumed; `None` otherwise. A fraction or exponent
     /// after it is left for the caller's next [`exact`](Self::exact) to refuse.
     pub(crate) fn plain_u64(&mut self) -> Option<u64> {
+        const POW10: [u64; 9] = [
+            1,
+            10,
+            100,
+            1_000,
+            10_000,
+            100_000,
+            1_000_000,
+            10_000_000,
+            100_000_000,
+        ];
         let b = self.src.as_bytes();
         let start = self.pos;
-        let digits = b.get(start..)?;
-        let n = digits.iter().take_while(|c| c.is_ascii_digit()).count();
-        if n == 0 || (n > 1 && digits[0] == b'0') {
+        let mut i = start;
+        let mut v = 0u64;
+        // Eight bytes per step: the digits at the front of the word are
+        // found with one SWAR compare (a byte is a digit when it XOR '0' is
+        // below 10), then read as leading zeros and digits. More than 19
+        // digits can wrap: read again, checked, below.
+        let mut ended = false;
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            let a = u64::from_le_bytes(word) ^ 0x3030_3030_3030_3030;
+            let not_digit = (a.wrapping_add(0x7676_7676_7676_7676) | a) & 0x8080_8080_8080_8080;
+            let k = (not_digit.trailing_zeros() / 8) as usize;
+            if k == 0 {
+                ended = true;
+                break;
+            }
+            let pow = POW10.get(k).copied().unwrap_or(0);
+            v = v
+                .wrapping_mul(pow)
+                .wrapping_add(eight_digits(a << (8 * (8 - k))));
+            i += k;
+            if k < 8 {
+                ended = true;
+                break;
+            }
+        }
+        if !ended {
+            while let Some(&c @ b'0'..=b'9') = b.get(i) {
+                v = v.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                i += 1;
+            }
+        }
+        let n = i - start;
+        if n == 0 || (n > 1 && b.get(start) == Some(&b'0')) {
             return None;
         }
-        let v = if n <= 19 {
-            // Cannot overflow: below 10^19.
-            let (head, tail) = digits[..n].split_at(n % 8);
-            let v = head.iter().fold(0u64, |v, &c| v * 10 + u64::from(c - b'0'));
-            tail.chunks_exact(8)
-                .fold(v, |v, chunk| v * 100_000_000 + eight_digits(chunk))
-        } else {
-            digits[..n].iter().try_fold(0u64, |v, &c| {
+        if n > 19 {
+            v = b.get(start..i)?.iter().try_fold(0u64, |v, &c| {
                 v.checked_mul(10)?.checked_add(u64::from(c - b'0'))
-            })?
-        };
-        self.pos = start + n;
+            })?;
+        }
+        self.pos = i;
         Some(v)
     }
 
@@ -1591,6 +1627,41 @@ mod tests {
             u64::MAX,
         ] {
             assert_eq!(written(|o| o.u64(v)), std::format!("{v}"));
+        }
+    }
+
+    /// Every digit count, group boundary and tail length: written with
+    /// `u64`, read back with `plain_u64` (followed by nothing, by one
+    /// non-digit, and by many) and compared with the standard library.
+    #[test]
+    fn numbers_round_trip_at_every_length() {
+        let mut vs = std::vec![u64::MAX, u64::MAX - 1];
+        let mut p = 1u64;
+        for _ in 0..20 {
+            for v in [p - 1, p, p + 1, p.wrapping_mul(7) / 3] {
+                vs.push(v);
+            }
+            p = p.wrapping_mul(10);
+        }
+        for v in vs {
+            let text = written(|o| o.u64(v));
+            assert_eq!(text, std::format!("{v}"));
+            for tail in ["", "}", ":", "/", ",\"expires_at\":null}"] {
+                let t = std::format!("{text}{tail}");
+                let mut r = Reader::new(&t);
+                assert_eq!(r.plain_u64(), Some(v), "{t}");
+                assert_eq!(r.pos, text.len(), "{t}");
+            }
+        }
+        for bad in [
+            "",
+            "x",
+            "01",
+            "00000000000",
+            "18446744073709551616",
+            "99999999999999999999,",
+        ] {
+            assert_eq!(Reader::new(bad).plain_u64(), None, "{bad}");
         }
     }
 
