@@ -147,6 +147,14 @@ pub(crate) fn common_class(bytes: &[u8]) -> u8 {
     chunks.remainder().iter().fold(all, class)
 }
 
+/// Whether `tail` is a valid 26-character tail encoding at most 128 bits
+/// (26 × 5 = 130 bits: the first character carries only 3).
+fn is_valid_tail(tail: &[u8]) -> bool {
+    tail.len() == RANDOM_LEN
+        && matches!(tail[0], b'0'..=b'7')
+        && common_class(tail) & CROCKFORD_BYTE != 0
+}
+
 /// [`common_class`] for short texts such as id parts (typically 5–20
 /// bytes): the last 8 bytes stand for the remainder of the 8-byte chunks
 /// (an AND is idempotent, so bytes read twice do no harm), so there is no
@@ -401,11 +409,23 @@ impl ResumeId {
     /// [`parse`](Self::parse) into `self`, in place; unchanged on error.
     pub(crate) fn set(&mut self, s: &str) -> Result<()> {
         validate_resume_id(s)?;
+        self.store(s)
+    }
+
+    /// Replace the text with `s`, which the caller has checked.
+    fn store(&mut self, s: &str) -> Result<()> {
         self.0.clear();
         self.0.push_str(s).map_err(|_| Error::Capacity {
             what: "resume_id",
             limit: MAX_RESUME_ID_LEN,
         })
+    }
+
+    /// A new ID holding `s`, which the caller has checked.
+    fn stored(s: &str) -> Result<ResumeId> {
+        let mut id = ResumeId::empty();
+        id.store(s)?;
+        Ok(id)
     }
 
     /// Set to `s` when it is exactly `webhook_{execution_id}_{node_id}_{tail}`
@@ -427,17 +447,11 @@ impl ResumeId {
             && [(PREFIX.len(), e), (split + 1, n)]
                 .iter()
                 .all(|&(at, p)| b.get(at..at + p.len()) == Some(p));
-        let tail = b.get(tail_at..).unwrap_or(&[]);
-        let tail_ok = matches!(tail.first(), Some(b'0'..=b'7'))
-            && tail
-                .iter()
-                .all(|&c| CLASS[c as usize] & CROCKFORD_BYTE != 0);
-        if !(fits && tail_ok) {
+        if !(fits && is_valid_tail(b.get(tail_at..).unwrap_or(&[]))) {
             return false;
         }
         debug_assert!(validate_resume_id(s).is_ok());
-        self.0.clear();
-        self.0.push_str(s).is_ok()
+        self.store(s).is_ok()
     }
 
     /// Build `webhook_{execution_id}_{node_id}_{random}` from 16 bytes of
@@ -459,23 +473,13 @@ impl ResumeId {
     /// Copy the text of an ID this crate built from validated parts.
     pub(crate) fn from_built(s: &str) -> Result<ResumeId> {
         debug_assert!(validate_resume_id(s).is_ok());
-        let mut out = heapless::String::new();
-        out.push_str(s).map_err(|_| Error::Capacity {
-            what: "resume_id",
-            limit: MAX_RESUME_ID_LEN,
-        })?;
-        Ok(ResumeId(out))
+        ResumeId::stored(s)
     }
 
     /// Validate an incoming resume ID and copy it.
     pub fn parse(s: &str) -> Result<ResumeId> {
         validate_resume_id(s)?;
-        let mut out = heapless::String::new();
-        out.push_str(s).map_err(|_| Error::Capacity {
-            what: "resume_id",
-            limit: MAX_RESUME_ID_LEN,
-        })?;
-        Ok(ResumeId(out))
+        ResumeId::stored(s)
     }
 
     /// The ID as text.
@@ -748,13 +752,6 @@ fn os_seed() -> Result<[u8; 32]> {
 mod tests {
     extern crate std;
     use super::*;
-
-    /// Whether `tail` is a valid 26-character tail encoding at most 128 bits.
-    fn is_valid_tail(tail: &[u8]) -> bool {
-        tail.len() == RANDOM_LEN
-            && matches!(tail[0], b'0'..=b'7')
-            && common_class(tail) & CROCKFORD_BYTE != 0
-    }
 
     #[test]
     fn tail_encodes_extremes() {
