@@ -82,7 +82,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId, PREFIX, RANDOM_LEN};
-use crate::lifecycle::{check_transition, Status, Transition};
+use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::registration::WebhookRegistration;
 use crate::token::resume::{ResumeKey, Signature};
 use crate::url::{BaseUrl, UrlString};
@@ -541,14 +541,7 @@ impl<const W: usize> ExecutionContext<W> {
     /// 512-byte config) is only built when one is handed out.
     fn transition(&mut self, i: usize, to: Status) -> Result<Transition> {
         let slot = &mut self.slots[i];
-        check_transition(slot.status, to)?;
-        let t = Transition {
-            resume_id: slot.resume_id.clone(),
-            from: slot.status,
-            to,
-        };
-        slot.status = to;
-        Ok(t)
+        apply_transition(&mut slot.status, &slot.resume_id, to)
     }
 
     /// active → consumed for slot `i`, by the rules of

@@ -99,6 +99,25 @@ pub fn check_transition(from: Status, to: Status) -> Result<()> {
     }
 }
 
+/// Move `status` to `to` if the table allows it, and return the transition
+/// the host applies to the row of `resume_id`; `status` is unchanged on
+/// error. The one place a registration (whole, or an execution's slot)
+/// changes state.
+pub(crate) fn apply_transition(
+    status: &mut Status,
+    resume_id: &crate::id::ResumeId,
+    to: Status,
+) -> Result<Transition> {
+    check_transition(*status, to)?;
+    let t = Transition {
+        resume_id: resume_id.clone(),
+        from: *status,
+        to,
+    };
+    *status = to;
+    Ok(t)
+}
+
 /// A state change the host must apply with compare-and-set:
 /// `UPDATE … SET status = :to WHERE resume_id = :id AND status = :from`,
 /// acting only when exactly one row changed.

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json::{self, JsonOut};
-use crate::lifecycle::{check_transition, Status, Transition};
+use crate::lifecycle::{apply_transition, Status, Transition};
 
 /// Longest `webhook_config` JSON text, in bytes.
 pub const MAX_CONFIG_LEN: usize = 512;
@@ -176,14 +176,7 @@ impl WebhookRegistration {
     }
 
     fn transition(&mut self, to: Status) -> Result<Transition> {
-        check_transition(self.status, to)?;
-        let t = Transition {
-            resume_id: self.resume_id.clone(),
-            from: self.status,
-            to,
-        };
-        self.status = to;
-        Ok(t)
+        apply_transition(&mut self.status, &self.resume_id, to)
     }
 
     /// pending → active: the wait node is reached. Sets
