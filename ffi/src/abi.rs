@@ -152,22 +152,26 @@ pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a
 /// check and a NUL search. `c | (c - 1)` (wrapping) has its high bit set
 /// exactly for 0x00 (giving 0xFF) and for bytes >= 0x80.
 fn is_ascii_without_nul(b: &[u8]) -> bool {
-    /// The flag bits of a word (`w | (w - ONES)`): in a word a borrow
-    /// crosses into the next byte only from a 0x00 byte, which is flagged
-    /// itself, so the test is exact. Two overlapping words cover 8..=16
-    /// bytes (testing some bytes twice is harmless), as most ids and
-    /// methods are: two steps instead of a loop over the bytes.
-    fn flags8(w: &[u8]) -> u64 {
-        let w = u64::from_ne_bytes(w.try_into().unwrap_or([0; 8]));
-        w | w.wrapping_sub(u64::from_ne_bytes([0x01; 8]))
-    }
     match b.len() {
         0..=7 => b.iter().fold(0u8, |acc, &c| acc | c | c.wrapping_sub(1)) < 0x80,
-        8..=16 => {
-            (flags8(&b[..8]) | flags8(&b[b.len() - 8..])) & u64::from_ne_bytes([0x80; 8]) == 0
-        }
+        // Two overlapping words cover 8..=16 bytes (testing some bytes
+        // twice is harmless), as most ids and methods are: two steps
+        // instead of a loop over the bytes.
+        8..=16 => (word_flags(&b[..8]) | word_flags(&b[b.len() - 8..])) & WORD_HIGH == 0,
         _ => is_ascii_without_nul_wide(b),
     }
+}
+
+/// The high bit of each byte of a word.
+const WORD_HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
+
+/// The flag bits of an 8-byte word, `w | (w - 0x0101…)`: a byte's high
+/// bit is set for 0x00 and for bytes >= 0x80. In a word a borrow crosses
+/// into the next byte only from a 0x00 byte, which is flagged itself, so
+/// the word test is exact.
+fn word_flags(w: &[u8]) -> u64 {
+    let w = u64::from_ne_bytes(w.try_into().unwrap_or([0; 8]));
+    w | w.wrapping_sub(u64::from_ne_bytes([0x01; 8]))
 }
 
 /// [`is_ascii_without_nul`] for 16 bytes or more on x86-64: 16 byte lanes
@@ -202,19 +206,12 @@ fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
     }
 }
 
-/// [`is_ascii_without_nul`] for 16 bytes or more elsewhere: 8-byte words.
-/// In a word a borrow crosses into the next byte only from a 0x00 byte,
-/// which is flagged itself, so the word test is exact.
+/// [`is_ascii_without_nul`] for 16 bytes or more elsewhere: 8-byte words
+/// ([`word_flags`]); the last 8 bytes cover the remainder of the chunks.
 #[cfg(not(target_arch = "x86_64"))]
 fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
-    const HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-    fn flags(w: &[u8]) -> u64 {
-        let w = u64::from_ne_bytes(w.try_into().unwrap_or([0; 8]));
-        w | w.wrapping_sub(ONES)
-    }
-    let last = flags(&b[b.len() - 8..]);
-    b.chunks_exact(8).fold(last, |acc, w| acc | flags(w)) & HIGH == 0
+    let last = word_flags(&b[b.len() - 8..]);
+    b.chunks_exact(8).fold(last, |acc, w| acc | word_flags(w)) & WORD_HIGH == 0
 }
 
 /// Borrow `len` bytes at `ptr` as text: UTF-8, without NUL bytes.
