@@ -31,8 +31,8 @@ const approval = `{"id": "approval", "nodes": [
 // clock is a settable test clock.
 type clock struct{ ms atomic.Int64 }
 
-func (c *clock) now() time.Time        { return time.UnixMilli(c.ms.Load()) }
-func (c *clock) add(d time.Duration)   { c.ms.Add(int64(d / time.Millisecond)) }
+func (c *clock) now() time.Time       { return time.UnixMilli(c.ms.Load()) }
+func (c *clock) add(d time.Duration)  { c.ms.Add(int64(d / time.Millisecond)) }
 func newClock(start time.Time) *clock { c := &clock{}; c.ms.Store(start.UnixMilli()); return c }
 
 // fixture is a handler over a memory store behind an httptest server.
