@@ -291,3 +291,50 @@ func TestExecutionLifecycle(t *testing.T) {
 		z.Close()
 	}
 }
+
+func TestNodeHandlerContext(t *testing.T) {
+	wf, err := NewWorkflow([]byte(approvalWorkflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wf.Close()
+	g, _ := NewIDGenerator(seed(t, 5))
+	defer g.Close()
+	base, _ := NewBaseURL("https://gw.example.com")
+	defer base.Close()
+	type key struct{}
+	// The handler sees the caller's context and its values.
+	x, _ := StartExecution(wf, "exec-c", base, g, ms(0))
+	defer x.Close()
+	var seen interface{}
+	r, err := x.Run(context.WithValue(ctx, key{}, "v"), wf, func(c context.Context, _ NodeCall) (NodeResult, error) {
+		seen = c.Value(key{})
+		return NodeResult{Output: []byte(`{}`)}, nil
+	}, []byte(`{}`), ms(1))
+	if err != nil || r.Outcome != OutcomeSuspended || seen != "v" {
+		t.Fatalf("%+v %v %v", r, err, seen)
+	}
+	// A cancelled context fails the node with code "cancelled" before the
+	// handler runs.
+	y, _ := StartExecution(wf, "exec-d", base, g, ms(0))
+	defer y.Close()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	ran := false
+	r, err = y.Run(cancelled, wf, func(context.Context, NodeCall) (NodeResult, error) {
+		ran = true
+		return NodeResult{}, nil
+	}, []byte(`{}`), ms(1))
+	if err != nil || r.Outcome != OutcomeFailed || r.ErrorCode != "cancelled" || ran {
+		t.Fatalf("%+v %v ran=%v", r, err, ran)
+	}
+	// A handler returning the context's error fails it the same way.
+	z, _ := StartExecution(wf, "exec-e", base, g, ms(0))
+	defer z.Close()
+	r, _ = z.Run(ctx, wf, func(context.Context, NodeCall) (NodeResult, error) {
+		return NodeResult{}, context.DeadlineExceeded
+	}, []byte(`{}`), ms(1))
+	if r.Outcome != OutcomeFailed || r.ErrorCode != "cancelled" {
+		t.Fatalf("%+v", r)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -335,5 +336,30 @@ func TestResumeURLInOneCall(t *testing.T) {
 	id2, _, _ := b.ResumeURL(base, "exec", "wait")
 	if id1 != id2 {
 		t.Fatalf("a failed call advanced the generator: %q %q", id1, id2)
+	}
+}
+
+func TestPrecheckRequest(t *testing.T) {
+	base, _ := NewBaseURL("https://gw.example.com/hooks")
+	defer base.Close()
+	req := httptest.NewRequest("POST", "/hooks/webhook/workflow/resume/webhook_e1_wait_0123456789abcdefghjkmnpqrs?sig=k1.x&a=1", strings.NewReader("{}"))
+	p, err := base.PrecheckRequest(req, 100)
+	if err != nil || !p.Accepted || p.Route.Kind != RouteResume || p.Route.ID != "webhook_e1_wait_0123456789abcdefghjkmnpqrs" || p.Route.Query != "sig=k1.x&a=1" {
+		t.Fatalf("%+v %v", p, err)
+	}
+	req = httptest.NewRequest("POST", "/hooks/webhook/workflow/trigger/approval", strings.NewReader(strings.Repeat("x", 101)))
+	p, _ = base.PrecheckRequest(req, 100)
+	if p.Accepted || p.Answer.Status != 413 || !errors.Is(p.Answer.Err(), ErrPayloadTooLarge) {
+		t.Fatalf("%+v", p)
+	}
+	req = httptest.NewRequest("DELETE", "/hooks/webhook/workflow/trigger/approval", nil)
+	p, _ = base.PrecheckRequest(req, 100)
+	if p.Accepted || p.Answer.Status != 405 || !errors.Is(p.Answer.Err(), ErrMethodNotAllowed) {
+		t.Fatalf("%+v", p)
+	}
+	req = httptest.NewRequest("POST", "/other", nil)
+	p, _ = base.PrecheckRequest(req, 100)
+	if p.Accepted || p.Answer.Status != 404 || !errors.Is(p.Answer.Err(), ErrNotFound) {
+		t.Fatalf("%+v", p)
 	}
 }

@@ -392,3 +392,57 @@ func raceResumes(t *testing.T, urls []string, n int) map[int]int {
 	wg.Wait()
 	return codes
 }
+
+// onlyReader hides the length of a body, so the client sends it chunked.
+type onlyReader struct{ io.Reader }
+
+func TestChunkedBodyOverLimit(t *testing.T) {
+	f := newFixture(t, prana.SignatureRequired, true)
+	body := `{"big": "` + strings.Repeat("x", 2000) + `"}`
+	req, _ := http.NewRequest("POST", f.srv.URL+"/webhook/workflow/trigger/approval", onlyReader{strings.NewReader(body)})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]string
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	if resp.StatusCode != 413 || m["error"] != "payload_too_large" {
+		t.Fatalf("%d %v", resp.StatusCode, m)
+	}
+	if n := len(f.ran); n != 0 {
+		t.Fatalf("%d nodes ran", n)
+	}
+}
+
+func TestStandardWebhooksTrigger(t *testing.T) {
+	f := newFixture(t, prana.SignatureRequired, true)
+	secret, err := prana.NewWebhookSecret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer secret.Close()
+	f.h.cfg.TriggerSecret = secret
+	url := f.srv.URL + "/webhook/workflow/trigger/approval"
+	body := []byte(`{"amount": 3}`)
+	if a := do(t, "POST", url, string(body)); a.status != 401 || a.str("error") != "invalid_signature" {
+		t.Fatalf("unsigned trigger %d %s", a.status, a.body)
+	}
+	now := f.clock.now()
+	sig, err := secret.Sign("msg_1", now, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+	req.Header.Set("webhook-id", "msg_1")
+	req.Header.Set("webhook-timestamp", fmt.Sprint(now.Unix()))
+	req.Header.Set("webhook-signature", sig)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("signed trigger %d", resp.StatusCode)
+	}
+}
