@@ -18,7 +18,13 @@
 // 500 internal_error, 503 store_unavailable.
 //
 // Waits that time out are expired by ExpireDue (call it from a ticker):
-// the execution continues through the wait node's timeout port.
+// the execution continues through the wait node's timeout port. Interval
+// and schedule waits (timers) are not resumed by this package.
+//
+// The compare-and-set is the commit point: a request that wins it and then
+// fails (the store goes away, the process dies) leaves the execution
+// waiting on a consumed registration. The handler answers 5xx and logs it;
+// the Store holds everything needed to finish it by hand.
 //
 // Two stores come with the package: MemoryStore (tests, demos) and
 // SQLStore (database/sql, PostgreSQL schema; the program picks the driver).
