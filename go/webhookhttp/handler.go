@@ -15,7 +15,10 @@
 // 404 webhook_not_found, 400 wait_node_not_active, 410 webhook_expired,
 // 409 webhook_already_used, 405 method_not_allowed, 413 payload_too_large;
 // and from this package 404 workflow_not_found, 400 invalid_json,
-// 500 internal_error, 503 store_unavailable.
+// 400 invalid_query, 400 invalid_body, 401 invalid_signature (a trigger
+// failing its Standard Webhooks check), 409 store_conflict, 503
+// store_unavailable, and 500 with internal_error, start_failed,
+// run_failed, resume_failed, bad_stored_row or bad_stored_state.
 //
 // Waits that time out are expired by ExpireDue (call it from a ticker):
 // the execution continues through the wait node's timeout port. Interval
