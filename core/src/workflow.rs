@@ -20,7 +20,10 @@
 //! * `nodes` (1 to `N`): `key` (the node id: 1–64 bytes of `[A-Za-z0-9_-]`,
 //!   unique), `type` (1–64 bytes of `[A-Za-z0-9_.-]`), and `params` (a JSON
 //!   object, default `{}`, at most [`MAX_PARAMS_LEN`] bytes). The params stay
-//!   raw JSON text: the core never needs their shape, except for `wait` nodes.
+//!   raw JSON text: the core never needs their shape, except for `wait` nodes,
+//!   whose params are checked here with the wait action's own errors
+//!   (every rule that needs neither the clock nor rendering; see
+//!   [`wait::check_static`](crate::wait::check_static)).
 //! * `connections` (0 to `C`, default none): `from` node, output `port`
 //!   (1–32 bytes of `[a-z0-9_]`, default `"main"`) and `to` node. Every node
 //!   has one input; a port leads to at most one node (branching is by port,
@@ -406,6 +409,11 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 what: "workflow nodes",
                 limit: N,
             };
+            if node.is_wait() {
+                // Refused now with the wait action's own errors, rather
+                // than when an execution first reaches the node.
+                crate::wait::check_static(node.params)?;
+            }
             let webhook = node.is_webhook_wait();
             let hash = key_hash(node.key);
             nodes.push(node).map_err(too_many)?;
