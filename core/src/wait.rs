@@ -407,6 +407,17 @@ fn timeout_ms_of(raw: Option<&str>) -> Result<u64> {
     Ok(hours.scaled(36, 5).0)
 }
 
+/// The `timeout_hours` member of a JSON object `text` (blank text counts
+/// as `{}`) in ms, by the wait param's rule and with its errors; for an
+/// extend request's body ([`crate::route::requested_expiry`]).
+pub(crate) fn timeout_ms_in(text: &str) -> Result<u64> {
+    if text.trim().is_empty() {
+        return timeout_ms_of(None);
+    }
+    let [timeout_hours] = json::first_members(text, "extend request", ["timeout_hours"])?;
+    timeout_ms_of(timeout_hours)
+}
+
 /// `webhook_config`: a JSON object (default `{}`).
 fn webhook_config_of(raw: Option<&str>) -> Result<&str> {
     match non_null(raw) {

@@ -118,6 +118,15 @@ pub fn url_route(data: &[u8]) {
                         assert_eq!(again.query, None);
                         assert!(route::check_method(&t.route, "GET").is_ok());
                     }
+                    Route::Cancel { resume_id } | Route::Extend { resume_id } => {
+                        let id = ResumeId::parse(resume_id).expect("routed id parses");
+                        let (action, _) = t.route.signed_action().expect("a signed route");
+                        let url = base.action_url(action, &id, None).unwrap();
+                        let again = base.parse_target(&url).unwrap();
+                        assert_eq!(again.route, t.route);
+                        assert_eq!(again.query, None);
+                        assert!(route::check_method(&t.route, "GET").is_err());
+                    }
                     Route::Trigger { workflow_id } => {
                         id::validate_part(Part::WorkflowId, workflow_id)
                             .expect("routed workflow id is valid");
