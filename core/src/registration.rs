@@ -31,6 +31,14 @@
 //! let n = reg.to_json(&mut buf).unwrap();
 //! let back = WebhookRegistration::from_json(&buf[..n]).unwrap();
 //! assert_eq!(back, reg);
+//!
+//! // A heartbeat moves the expiry of an active registration later.
+//! let mut beat = WebhookRegistration::create(&mut ids, "exec_2", "wait", 1_000).unwrap();
+//! beat.activate(2_000, 60_000, "{}").unwrap();
+//! let e = beat.extend(30_000, 120_000).unwrap();
+//! assert_eq!((e.from_expires_at, e.to_expires_at), (Some(62_000), 120_000));
+//! assert_eq!(beat.status_at(100_000), Status::Active);
+//! assert_eq!(beat.status_at(120_000), Status::Expired);
 //! ```
 
 use serde::{Deserialize, Serialize, Serializer};

@@ -11,6 +11,11 @@
 //! payload, or for timers the wait node's input), `timeout` (the webhook
 //! expired before a call came) and `error` (the parameters were rejected).
 //!
+//! The same rules, minus those that need the clock, run when a workflow is
+//! parsed ([`check_static`]), so a definition with a `timeout_hours` of 0
+//! is refused before any execution; one function checks each param for
+//! both and makes its error.
+//!
 //! Differences from Prana, all deliberate: the core never sleeps (Prana
 //! sleeps in-process for intervals under a minute; here the host's timer
 //! does it); `schedule_at` must carry an offset or `Z` ([`crate::time`]);
@@ -51,7 +56,9 @@ const MS_PER_HOUR: u64 = 3_600_000;
 
 /// Why the wait action refused its parameters or could not suspend.
 /// Wrapped in [`Error::Wait`]. The messages of the parameter rules are
-/// Prana's, verbatim.
+/// Prana's, verbatim, except `timeout_hours`: Prana's says "between 1 and
+/// 8760" while it accepts any number in (0, 8760], so this one states the
+/// range accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WaitError {
