@@ -204,7 +204,7 @@ fn bench(c: &mut Criterion) {
         b.iter(
             || match base.parse_target(black_box(&target)).unwrap().route {
                 Route::Resume { resume_id } => black_box(resume_id.len()),
-                Route::Trigger { .. } => unreachable!(),
+                _ => unreachable!(),
             },
         )
     });

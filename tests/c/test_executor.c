@@ -28,7 +28,7 @@ static const char TIMER[] =
 static const char BAD_WAIT[] =
     "{\"id\": \"badwait\", \"nodes\": ["
     "{\"key\": \"t\", \"type\": \"trigger\"},"
-    "{\"key\": \"w\", \"type\": \"wait\", \"params\": {\"mode\": \"sometimes\"}}],"
+    "{\"key\": \"w\", \"type\": \"wait\", \"params\": {\"mode\": \"{{ $execution.id }}\"}}],"
     "\"connections\": [{\"from\": \"t\", \"to\": \"w\"}]}";
 
 struct recorder {
@@ -395,7 +395,17 @@ static void test_timer_and_bad_wait(void) {
     CHECK_STATUS(prana_execution_run(bw, x, handler, &rec, S("{}"), 1, &r),
                  PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH);
 
-    /* Bad wait params fail the execution with Prana's message. */
+    /* Static bad wait params are refused by prana_workflow_new; params that
+     * are bad once rendered fail the execution with Prana's message. */
+    {
+        static const char STATIC_BAD[] =
+            "{\"id\": \"badwait\", \"nodes\": ["
+            "{\"key\": \"w\", \"type\": \"wait\", \"params\": {\"mode\": \"sometimes\"}}]}";
+        prana_workflow *sb = NULL;
+        CHECK_STATUS(prana_workflow_new(STATIC_BAD, strlen(STATIC_BAD), &sb),
+                     PRANA_STATUS_WAIT_MODE_INVALID);
+        CHECK(sb == NULL);
+    }
     CHECK_STATUS(prana_execution_run(bw, y, handler, &rec, S("{}"), 1, &r), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_FAILED);
     CHECK_STR(r.error_code, "wait_mode_invalid");
