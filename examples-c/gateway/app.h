@@ -26,7 +26,6 @@ typedef struct {
     size_t max_head;
     size_t max_body;
     int idle_timeout_ms;
-    int request_timeout_ms;
     int busy_timeout_ms;
     int sweep_ms;
     store_sync sync;

@@ -8,5 +8,7 @@
 
 int handlers_precheck(void *worker, const http_request *req, http_response *resp);
 void handlers_handle(void *worker, const http_request *req, http_response *resp);
+/* Counts one answer sent (of any origin) in the metrics; `a` is the app. */
+void handlers_observe(void *a, const char *target, int status, double seconds);
 
 #endif

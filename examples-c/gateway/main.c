@@ -41,8 +41,9 @@ static const char *USAGE =
     "  --max-conns N          open connections (default 256)\n"
     "  --max-header-bytes N   largest request head (default 8192)\n"
     "  --max-body-bytes N     largest request body (default 4096)\n"
-    "  --idle-timeout-ms N    keep-alive idle timeout (default 15000)\n"
-    "  --request-timeout-ms N time to receive one request (default 10000)\n"
+    "  --idle-timeout-ms N    a connection silent this long is closed, in a request\n"
+    "                         or between them (default 15000; 1000 for new\n"
+    "                         connections while 3/4 of --max-conns are open)\n"
     "  --busy-timeout-ms N    SQLite busy timeout (default 10000)\n"
     "  --sweep-ms N           sweeper period (default 1000)\n"
     "  --sync full|normal     SQLite synchronous mode (default full)\n"
@@ -112,7 +113,6 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         NUM("--max-header-bytes", max_head, 512, 1 << 20, size_t)
         NUM("--max-body-bytes", max_body, 0, 64 << 20, size_t)
         NUM("--idle-timeout-ms", idle_timeout_ms, 1, 3600000, int)
-        NUM("--request-timeout-ms", request_timeout_ms, 1, 3600000, int)
         NUM("--busy-timeout-ms", busy_timeout_ms, 0, 3600000, int)
         NUM("--sweep-ms", sweep_ms, 10, 3600000, int)
 #undef NUM
@@ -130,7 +130,6 @@ static void on_signal(int sig) {
 
 /* The per-worker hooks the server calls. */
 static app g_app;
-static http_router g_router;
 
 static void *worker_init(void *ap, int index) {
     app *a = ap;
@@ -148,8 +147,6 @@ static void *worker_init(void *ap, int index) {
     }
     return w;
 }
-
-static conn_next worker_serve(void *w, conn *c) { return http_serve(&g_router, w, c); }
 
 static void worker_fini(void *wp) {
     worker *w = wp;
@@ -182,7 +179,6 @@ int main(int argc, char **argv) {
      * larger bodies up front with 413 instead of failing later. */
     c->max_body = 4096;
     c->idle_timeout_ms = 15000;
-    c->request_timeout_ms = 10000;
     c->busy_timeout_ms = 10000;
     c->sweep_ms = 1000;
     c->sync = STORE_SYNC_FULL;
@@ -212,9 +208,12 @@ int main(int argc, char **argv) {
     sc.max_conns = c->max_conns;
     sc.idle_timeout_ms = c->idle_timeout_ms;
     sc.max_head = c->max_head;
+    sc.max_body = c->max_body;
     sc.worker_init = worker_init;
-    sc.serve = worker_serve;
     sc.worker_fini = worker_fini;
+    sc.precheck = handlers_precheck;
+    sc.handle = handlers_handle;
+    sc.observe = handlers_observe;
     sc.app = &g_app;
     srv = server_new(&sc, &port);
     if (!srv) {
@@ -256,10 +255,6 @@ int main(int argc, char **argv) {
                 "(or --allow-unsigned to accept unsigned URLs)");
         goto out;
     }
-
-    g_router.precheck = handlers_precheck;
-    g_router.handle = handlers_handle;
-    g_router.request_timeout_ms = c->request_timeout_ms;
 
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
