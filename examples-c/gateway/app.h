@@ -28,6 +28,7 @@ typedef struct {
     int idle_timeout_ms;
     int busy_timeout_ms;
     int sweep_ms;
+    int64_t idempotency_ms; /* how long an idempotency key is remembered */
     store_sync sync;
 } gw_config;
 

@@ -185,13 +185,42 @@ static void make_execution_id(char *buf, size_t len) {
     buf[o] = '\0';
 }
 
+/* A repeat of a recorded key: the first answer again, or 422 when the body
+ * differs (the key names one request, not a slot to reuse). */
+static int replay(const store_idem *rec, const char *request, flow_idem *idem, flow_out *out,
+                  flow_answer *ans) {
+    if (strcmp(rec->request, request) != 0) {
+        answer(ans, 422, "idempotency_key_reused",
+               "this idempotency key was used with a different request body");
+        return -1;
+    }
+    snprintf(out->execution_id, sizeof out->execution_id, "%s", rec->execution_id);
+    sb_reset(&idem->body);
+    sb_puts(&idem->body, rec->response);
+    idem->replayed = 1;
+    answer(ans, rec->status, "", "replayed");
+    return 0;
+}
+
 int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const char *payload,
-                 flow_out *out, flow_answer *ans) {
+                 flow_idem *idem, flow_out *out, flow_answer *ans) {
     uint64_t now = now_ms();
+    int64_t fresh_since = (int64_t)now - w->app->cfg.idempotency_ms;
     store_execution e;
-    int status = 500, i;
+    store_idem rec;
+    int status = 500, i, put;
     char *err = NULL;
 
+    if (idem) {
+        /* Most repeats end here, before any work. */
+        int found = store_idem_get(w->db, workflow_id, idem->key, fresh_since, &rec);
+        if (found < 0) goto busy;
+        if (found == 1) {
+            int rc = replay(&rec, idem->request, idem, out, ans);
+            store_idem_free(&rec);
+            return rc;
+        }
+    }
     make_execution_id(out->execution_id, sizeof out->execution_id);
     if (!out->execution_id[0]) {
         answer(ans, 500, "entropy_unavailable", "could not read /dev/urandom");
@@ -218,6 +247,30 @@ int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const
     if (store_begin(w->db) != 0) goto busy;
     if (store_insert_execution(w->db, &e) != 0) goto rollback;
     if (persist(w, out->execution_id, &out->res, now, 1) != 0) goto rollback;
+    if (idem) {
+        /* The key is recorded in the execution's transaction: both land or
+         * neither. A concurrent twin waits here for the first to commit. */
+        idem->render(&idem->body, workflow_id, out);
+        rec.scope = (char *)workflow_id;
+        rec.key = (char *)idem->key;
+        rec.request = (char *)idem->request;
+        rec.execution_id = out->execution_id;
+        rec.status = 201;
+        rec.response = (char *)sb_cstr(&idem->body);
+        rec.created_at = (int64_t)now;
+        put = idem->body.oom ? -1 : store_idem_put(w->db, &rec, fresh_since);
+        if (put < 0) goto rollback;
+        if (put == 0) {
+            int found, rc;
+            store_rollback(w->db);
+            engine_result_free(&out->res);
+            found = store_idem_get(w->db, workflow_id, idem->key, fresh_since, &rec);
+            if (found != 1) goto busy;
+            rc = replay(&rec, idem->request, idem, out, ans);
+            store_idem_free(&rec);
+            return rc;
+        }
+    }
     if (store_commit(w->db) != 0) goto rollback;
     metrics_add(CTR_EXECUTIONS_STARTED, 1);
     for (i = 0; i < out->res.nregs; i++)
@@ -228,7 +281,7 @@ rollback:
     LOG_ERR("trigger %s: %s", out->execution_id, store_errmsg(w->db));
     store_rollback(w->db);
 busy:
-    answer(ans, 503, "store_unavailable", "the database is busy; retry");
+    answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
     return -1;
 }
 
@@ -269,7 +322,7 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
     memset(&e, 0, sizeof e);
     found = store_get_registration(w->db, resume_id, &row);
     if (found < 0) {
-        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         return -1;
     }
     if (found && !(r = reg_parse(row.json))) {
@@ -297,7 +350,20 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
     snprintf(out->node_id, sizeof out->node_id, "%s", row.node_id);
 
     if (store_begin(w->db) != 0) {
-        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
+        goto out;
+    }
+    /* Lock the execution first (every writer locks execution, then
+     * registrations: one order, no deadlocks), then the compare-and-set.
+     * The execution is read inside the transaction: another wait node of
+     * the same execution may have just moved it. */
+    found = store_lock_execution(w->db, row.execution_id, &e);
+    if (found != 1) {
+        store_rollback(w->db);
+        if (found == 0)
+            answer(ans, 500, "execution_missing", "the registration's execution is not stored");
+        else
+            answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
     cas = store_cas_registration(w->db, resume_id, lifecycle_name(d.transition.from),
@@ -308,15 +374,8 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
             metrics_add(CTR_RESUME_CONFLICTS, 1);
             explain_lost_race(w, resume_id, ans);
         } else {
-            answer(ans, 503, "store_unavailable", "the database is busy; retry");
+            answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         }
-        goto out;
-    }
-    /* We own this resume now. Read the execution inside the transaction:
-     * another wait node of the same execution may have just moved it. */
-    if (store_get_execution(w->db, row.execution_id, &e) != 1) {
-        store_rollback(w->db);
-        answer(ans, 500, "execution_missing", "the registration's execution is not stored");
         goto out;
     }
     if (engine_resume(w->app, e.workflow, e.state, resume_id, payload, now, &out->res, &status,
@@ -332,7 +391,7 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
     if (persist(w, row.execution_id, &out->res, now, 0) != 0 || store_commit(w->db) != 0) {
         LOG_ERR("resume %s: %s", resume_id, store_errmsg(w->db));
         store_rollback(w->db);
-        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
     metrics_add(CTR_RESUMES, 1);
@@ -353,17 +412,26 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
     prana_transition t;
     char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
     flow_out out;
-    int rc = -1, status, cas;
+    int rc = -1, status, cas, claimed;
     char *err = NULL;
 
     memset(&e, 0, sizeof e);
     memset(&row, 0, sizeof row);
     flow_out_init(&out);
+    if (store_get_registration(w->db, resume_id, &row) != 1) goto done;
     if (store_begin(w->db) != 0) goto done;
+    /* Claim the execution: another node sweeping the same expiry (or a
+     * resume in flight) holds it, and this one moves on. */
+    claimed = store_read_execution(w->db, row.execution_id, STORE_SKIP_LOCKED, &e);
+    if (claimed != 1) {
+        rc = claimed == 0 ? 0 : -1;
+        goto rollback;
+    }
+    /* Re-read inside the transaction: only an active registration whose
+     * time has passed is expired here. */
+    store_registration_free(&row);
     if (store_get_registration(w->db, resume_id, &row) != 1 || !(r = reg_parse(row.json)))
         goto rollback;
-    /* Re-check inside the transaction: only an active registration whose
-     * time has passed is expired here. */
     if (strcmp(row.status, "active") != 0 ||
         prana_registration_status_at(r, now, &at) != PRANA_STATUS_OK ||
         at != PRANA_LIFECYCLE_EXPIRED) {
@@ -378,7 +446,6 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
         rc = cas == 0 ? 0 : -1;
         goto rollback;
     }
-    if (store_get_execution(w->db, row.execution_id, &e) != 1) goto rollback;
     snprintf(out.execution_id, sizeof out.execution_id, "%s", row.execution_id);
     if (engine_expire(w->app, e.workflow, e.state, resume_id, now, &out.res, &status, &err) != 0) {
         /* The wait is over either way: record the execution as failed
@@ -412,13 +479,17 @@ done:
 int flow_timer(worker *w, const char *execution_id, uint64_t now) {
     store_execution e;
     flow_out out;
-    int rc = -1, status;
+    int rc = -1, status, claimed;
     char *err = NULL;
     memset(&e, 0, sizeof e);
     flow_out_init(&out);
     if (store_begin(w->db) != 0) goto done;
-    /* Re-read inside the transaction: another process may have run it. */
-    if (store_get_execution(w->db, execution_id, &e) != 1) goto rollback;
+    /* Claim it inside the transaction: another node may be running it
+     * (skipped) or have run it (no longer due). */
+    if ((claimed = store_read_execution(w->db, execution_id, STORE_SKIP_LOCKED, &e)) != 1) {
+        rc = claimed == 0 ? 0 : -1;
+        goto rollback;
+    }
     if (strcmp(e.status, "suspended") != 0 || e.timer_at < 0 || (uint64_t)e.timer_at > now) {
         rc = 0;
         goto rollback;
@@ -453,10 +524,15 @@ int flow_cleanup(worker *w, const char *resume_id) {
     int rc = -1;
     memset(&e, 0, sizeof e);
     memset(&row, 0, sizeof row);
-    if (store_begin(w->db) != 0) return -1;
-    if (store_get_registration(w->db, resume_id, &row) != 1 ||
-        store_get_execution(w->db, row.execution_id, &e) != 1)
+    if (store_get_registration(w->db, resume_id, &row) != 1) return -1;
+    if (store_begin(w->db) != 0) {
+        store_registration_free(&row);
+        return -1;
+    }
+    if (store_read_execution(w->db, row.execution_id, STORE_SKIP_LOCKED, &e) != 1) {
+        rc = 0;
         goto rollback;
+    }
     if (strcmp(e.status, "completed") != 0 && strcmp(e.status, "failed") != 0) {
         rc = 0;
         goto rollback;

@@ -266,6 +266,37 @@ static int verify_trigger(const app *a, const http_request *req, char *msg, size
     return 0;
 }
 
+/* The 201 body of a started execution. */
+static void render_trigger(sbuf *b, const char *workflow_id, const flow_out *out) {
+    sb_puts(b, "{\"workflow_id\":");
+    sb_json_cstr(b, workflow_id);
+    sb_puts(b, ",");
+    write_result(b, out);
+    sb_puts(b, "}\n");
+}
+
+/* The trigger's idempotency key, malloc'd: Idempotency-Key, else the
+ * Standard Webhooks message id when those signatures are verified (a
+ * sender's retry repeats it). NULL when there is none; *bad when the
+ * header is there but unusable. */
+static char *idempotency_key(const app *a, const http_request *req, int *bad) {
+    size_t n = 0, i;
+    const char *v = http_header_get(req, "Idempotency-Key", &n);
+    if (!v && a->trigger_secret) v = http_header_get(req, "webhook-id", &n);
+    if (!v) return NULL;
+    if (n == 0 || n > 255) {
+        *bad = 1;
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        if (v[i] < 0x21 || v[i] > 0x7e) {
+            *bad = 1;
+            return NULL;
+        }
+    }
+    return xstrndup(v, n);
+}
+
 /* A body is handed on as a C string: it must be UTF-8 text without NUL
  * (a NUL would cut it short silently). 0 when it is. */
 static int check_body(const http_request *req, http_response *resp) {
@@ -288,6 +319,8 @@ static void handle_trigger(worker *w, const http_request *req, const char *wf_id
     sbuf payload;
     flow_out out;
     flow_answer ans;
+    flow_idem idem;
+    int idem_bad = 0;
 
     if (verify_trigger(a, req, msg, sizeof msg) != 0) {
         http_error(resp, 401, "invalid_signature", msg);
@@ -313,17 +346,36 @@ static void handle_trigger(worker *w, const http_request *req, const char *wf_id
         sb_puts(&payload, "{}");
 
     flow_out_init(&out);
-    if (flow_trigger(w, id, workflow, sb_cstr(&payload), &out, &ans) != 0) {
+    idem.key = idempotency_key(a, req, &idem_bad);
+    if (idem_bad) {
+        http_error(resp, 400, "invalid_idempotency_key",
+                   "an idempotency key is 1-255 printable ASCII characters");
+    } else if (idem.key) {
+        idem.request = req->body ? req->body : "";
+        idem.render = render_trigger;
+        sb_init(&idem.body);
+        idem.replayed = 0;
+        if (flow_trigger(w, id, workflow, sb_cstr(&payload), &idem, &out, &ans) != 0) {
+            http_error(resp, ans.http_status, ans.code, ans.message);
+        } else {
+            if (!idem.replayed) {
+                flow_print_logs(&out);
+                LOG_INFO("started %s of %s: %s", out.execution_id, id, out.res.status);
+            } else {
+                sb_puts(&resp->extra_headers, "Idempotent-Replayed: true\r\n");
+            }
+            resp->status = ans.http_status;
+            sb_append(&resp->body, idem.body.p ? idem.body.p : "", idem.body.len);
+        }
+        sb_free(&idem.body);
+        free(idem.key);
+    } else if (flow_trigger(w, id, workflow, sb_cstr(&payload), NULL, &out, &ans) != 0) {
         http_error(resp, ans.http_status, ans.code, ans.message);
     } else {
         flow_print_logs(&out);
         LOG_INFO("started %s of %s: %s", out.execution_id, id, out.res.status);
         resp->status = 201;
-        sb_puts(&resp->body, "{\"workflow_id\":");
-        sb_json_cstr(&resp->body, id);
-        sb_puts(&resp->body, ",");
-        write_result(&resp->body, &out);
-        sb_puts(&resp->body, "}\n");
+        render_trigger(&resp->body, id, &out);
     }
     flow_out_free(&out);
 done_payload:

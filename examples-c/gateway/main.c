@@ -28,8 +28,9 @@ static const char *USAGE =
     "  --base-url URL         public base URL used in resume URLs, e.g.\n"
     "                         https://gw.example.com/hooks behind a reverse proxy\n"
     "                         (default http://ADDR:PORT)\n"
-    "  --db PATH              SQLite database (default prana-gateway.db;\n"
-    "                         env PRANA_GATEWAY_DB)\n"
+    "  --db PATH|URL          SQLite database file (default prana-gateway.db), or\n"
+    "                         postgresql://user@host:port/dbname for PostgreSQL\n"
+    "                         (several gateways on one database; env PRANA_GATEWAY_DB)\n"
     "  --workflows DIR        directory of workflow JSON files, {id}.json\n"
     "                         (default workflows; env PRANA_GATEWAY_WORKFLOWS)\n"
     "  --key-file PATH        resume-URL signing keys, one 'key_id:secret' per line,\n"
@@ -44,8 +45,10 @@ static const char *USAGE =
     "  --idle-timeout-ms N    a connection silent this long is closed, in a request\n"
     "                         or between them (default 15000; 1000 for new\n"
     "                         connections while 3/4 of --max-conns are open)\n"
-    "  --busy-timeout-ms N    SQLite busy timeout (default 10000)\n"
+    "  --busy-timeout-ms N    SQLite busy timeout, between processes (default 10000)\n"
     "  --sweep-ms N           sweeper period (default 1000)\n"
+    "  --idempotency-ttl-s N  how long a trigger's Idempotency-Key (or webhook-id\n"
+    "                         with --trigger-secret) is remembered (default 86400)\n"
     "  --sync full|normal     SQLite synchronous mode (default full)\n"
     "  --verbose              debug logging\n";
 
@@ -115,6 +118,7 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         NUM("--idle-timeout-ms", idle_timeout_ms, 1, 3600000, int)
         NUM("--busy-timeout-ms", busy_timeout_ms, 0, 3600000, int)
         NUM("--sweep-ms", sweep_ms, 10, 3600000, int)
+        NUM("--idempotency-ttl-s", idempotency_ms, 1, 8760LL * 3600, int64_t)
 #undef NUM
     bad:
         fprintf(stderr, "prana-gateway: bad option or value: %s\n%s", arg, USAGE);
@@ -181,8 +185,10 @@ int main(int argc, char **argv) {
     c->idle_timeout_ms = 15000;
     c->busy_timeout_ms = 10000;
     c->sweep_ms = 1000;
+    c->idempotency_ms = 24LL * 3600;
     c->sync = STORE_SYNC_FULL;
     if (parse_args(argc, argv, c) != 0) return 2;
+    c->idempotency_ms *= 1000; /* given in seconds */
 
     /* stdout carries log-node output for operators; line-buffer it so it
      * appears as it happens even when redirected. */
