@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
 [ -f /usr/include/microhttpd.h ] || need+=(libmicrohttpd-dev)
+[ -f /usr/include/postgresql/libpq-fe.h ] || need+=(libpq-dev)
+command -v psql >/dev/null || need+=(postgresql-client-15)
+command -v pg_ctl >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql-15)
 command -v curl >/dev/null || need+=(curl)
 command -v valgrind >/dev/null || need+=(valgrind)
 if [ ${#need[@]} -gt 0 ]; then
@@ -24,7 +27,7 @@ cargo build --release -q -p prana-webhook-ffi
 make -s -C examples-c/gateway
 
 failed=()
-for t in e2e http concurrency crash timeout valgrind; do
+for t in e2e http concurrency crash timeout postgres valgrind; do
     echo "-- tests/gateway/$t.sh"
     start=$(date +%s)
     if bash "tests/gateway/$t.sh"; then

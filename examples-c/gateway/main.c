@@ -165,7 +165,7 @@ int main(int argc, char **argv) {
     sweeper *sw = NULL;
     store *db;
     struct sigaction sa;
-    char err[512], url[PRANA_MAX_BASE_URL_LEN + 1];
+    char err[512], url[PRANA_MAX_BASE_URL_LEN + 1], db_shown[256];
     const char *env;
     int port = 0, rc = 1;
     size_t n;
@@ -280,9 +280,16 @@ int main(int argc, char **argv) {
             goto out;
         }
     }
+    /* A PostgreSQL URL may carry a password: name only what follows '@'. */
+    if (store_is_postgres(c->db_path)) {
+        const char *at = strrchr(c->db_path, '@');
+        snprintf(db_shown, sizeof db_shown, "postgresql://%s", at ? at + 1 : "...");
+    } else {
+        snprintf(db_shown, sizeof db_shown, "%s", c->db_path);
+    }
     LOG_INFO("prana-gateway %s listening on %s:%d, base URL %s, database %s, workflows %s, "
              "resume signatures %s, trigger signatures %s",
-             prana_version(), c->addr, port, g_app.base_str, c->db_path, c->workflows_dir,
+             prana_version(), c->addr, port, g_app.base_str, db_shown, c->workflows_dir,
              c->allow_unsigned ? "optional" : "required",
              g_app.trigger_secret ? "required" : "off");
     rc = server_run(srv) == 0 ? 0 : 1;

@@ -104,8 +104,20 @@ static PGresult *run(pg_store *p, const char *sql, int n, const char *const *val
     PGresult *r;
     ExecStatusType st;
     if (ready(p) != 0) return NULL;
-    r = PQexecParams(p->c, sql, n, NULL, vals, NULL, NULL, 0);
+    /* Without parameters, the simple protocol: it runs multi-statement
+     * scripts (the migrations). */
+    r = n > 0 ? PQexecParams(p->c, sql, n, NULL, vals, NULL, NULL, 0) : PQexec(p->c, sql);
     st = PQresultStatus(r);
+    /* A connection found dead at first use after a server restart: outside a
+     * transaction nothing was applied (a lone statement here is a read, a
+     * BEGIN or the idempotent purge), so reconnect and run it once more. */
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && !p->in_tx &&
+        PQstatus(p->c) == CONNECTION_BAD) {
+        PQclear(r);
+        if (ready(p) != 0) return NULL;
+        r = n > 0 ? PQexecParams(p->c, sql, n, NULL, vals, NULL, NULL, 0) : PQexec(p->c, sql);
+        st = PQresultStatus(r);
+    }
     if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return r;
     set_err(p, "database", r ? PQresultErrorMessage(r) : PQerrorMessage(p->c));
     if (!r || !*PQresultErrorMessage(r)) set_err(p, "database", PQerrorMessage(p->c));
@@ -196,8 +208,8 @@ static const store_ops PG_OPS;
 store *store_pg_open(const char *url, char *err, size_t errlen) {
     /* The URL's settings, then ours: a bounded connect so a down database
      * costs a request a quick 503, not a hang. */
-    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
-    const char *vals[] = {url, "3", "prana-gateway", NULL};
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", "options", NULL};
+    const char *vals[] = {url, "3", "prana-gateway", "-c client_min_messages=warning", NULL};
     pg_store *p = calloc(1, sizeof *p);
     if (!p) {
         snprintf(err, errlen, "out of memory");
