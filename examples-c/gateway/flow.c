@@ -202,12 +202,45 @@ static int replay(const store_idem *rec, const char *request, flow_idem *idem, f
     return 0;
 }
 
+/* The rows of a new execution: every registration of a start is a new
+ * row (the executor's transitions at start are folded into them). */
+static int new_rows(const flow_out *out, const store_execution *e, const store_idem *rec,
+                    int64_t fresh_since, store_new_execution *x) {
+    store_registration *regs;
+    int i;
+    memset(x, 0, sizeof *x);
+    x->execution = e;
+    x->idem = rec;
+    x->idem_fresh_since = fresh_since;
+    x->nregs = out->res.nregs;
+    if (x->nregs == 0) return 0;
+    regs = calloc((size_t)x->nregs, sizeof *regs);
+    if (!regs) return -1;
+    x->regs = regs;
+    for (i = 0; i < x->nregs; i++) {
+        const engine_reg *g = &out->res.regs[i];
+        store_registration *r = &regs[i];
+        if (g->from) { /* not a start's row: cannot happen */
+            free(regs);
+            return -1;
+        }
+        r->resume_id = g->resume_id;
+        r->execution_id = (char *)out->execution_id;
+        r->node_id = g->node_id;
+        r->status = (char *)g->status;
+        r->expires_at = g->expires_at;
+        r->json = g->json;
+    }
+    return 0;
+}
+
 int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const char *payload,
                  flow_idem *idem, flow_out *out, flow_answer *ans) {
     uint64_t now = now_ms();
     int64_t fresh_since = (int64_t)now - w->app->cfg.idempotency_ms;
     store_execution e;
     store_idem rec;
+    store_new_execution x;
     int status = 500, i, put;
     char *err = NULL;
 
@@ -244,42 +277,41 @@ int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const
     e.state = out->res.state;
     e.timer_at = out->res.timer_at;
     e.created_at = e.updated_at = (int64_t)now;
-    if (store_begin(w->db) != 0) goto busy;
-    if (store_insert_execution(w->db, &e) != 0) goto rollback;
-    if (persist(w, out->execution_id, &out->res, now, 1) != 0) goto rollback;
     if (idem) {
-        /* The key is recorded in the execution's transaction: both land or
-         * neither. A concurrent twin waits here for the first to commit. */
+        /* The first answer is recorded with the execution: both land or
+         * neither. A concurrent twin waits for the first to commit and then
+         * finds the key taken. */
         idem->render(&idem->body, workflow_id, out);
+        if (idem->body.oom) goto busy;
         rec.scope = (char *)workflow_id;
-        rec.key = (char *)idem->key;
+        rec.key = idem->key;
         rec.request = (char *)idem->request;
         rec.execution_id = out->execution_id;
         rec.status = 201;
         rec.response = (char *)sb_cstr(&idem->body);
         rec.created_at = (int64_t)now;
-        put = idem->body.oom ? -1 : store_idem_put(w->db, &rec, fresh_since);
-        if (put < 0) goto rollback;
-        if (put == 0) {
-            int found, rc;
-            store_rollback(w->db);
-            engine_result_free(&out->res);
-            found = store_idem_get(w->db, workflow_id, idem->key, fresh_since, &rec);
-            if (found != 1) goto busy;
-            rc = replay(&rec, idem->request, idem, out, ans);
-            store_idem_free(&rec);
-            return rc;
-        }
     }
-    if (store_commit(w->db) != 0) goto rollback;
+    if (new_rows(out, &e, idem ? &rec : NULL, fresh_since, &x) != 0) goto busy;
+    put = store_create_execution(w->db, &x);
+    free((void *)x.regs);
+    if (put < 0) {
+        LOG_ERR("trigger %s: %s", out->execution_id, store_errmsg(w->db));
+        goto busy;
+    }
+    if (put == 0) {
+        int found, rc;
+        engine_result_free(&out->res);
+        found = store_idem_get(w->db, workflow_id, idem->key, fresh_since, &rec);
+        if (found != 1) goto busy;
+        rc = replay(&rec, idem->request, idem, out, ans);
+        store_idem_free(&rec);
+        return rc;
+    }
     metrics_add(CTR_EXECUTIONS_STARTED, 1);
     for (i = 0; i < out->res.nregs; i++)
         LOG_DEBUG("registration %s %s", out->res.regs[i].resume_id, out->res.regs[i].status);
     answer(ans, 201, "", "started");
     return 0;
-rollback:
-    LOG_ERR("trigger %s: %s", out->execution_id, store_errmsg(w->db));
-    store_rollback(w->db);
 busy:
     answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
     return -1;

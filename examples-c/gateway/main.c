@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "engine.h"
 #include "handlers.h"
 #include "http.h"
 #include "keys.h"
@@ -300,6 +301,7 @@ out:
     keys_free(&g_app);
     prana_webhook_secret_free(g_app.trigger_secret);
     prana_base_url_free(g_app.base);
+    engine_cache_clear();
     metrics_destroy();
     entropy_close();
     return rc;

@@ -36,7 +36,8 @@ struct server {
     struct MHD_Daemon *d;
     pthread_key_t key;
     pthread_mutex_t lock; /* guards workers, nworkers, open_conns */
-    worker_slot *workers;
+    worker_slot *workers; /* in use by a pool thread */
+    worker_slot *spare;   /* made at start, not taken yet */
     int nworkers;
     int open_conns;
 };
@@ -110,7 +111,18 @@ static void *thread_worker(server *s) {
     worker_slot *slot;
     int index;
     if (w) return w;
+    /* One made at start, if left: no database connection is opened (or
+     * schema checked) in the middle of the load. */
     pthread_mutex_lock(&s->lock);
+    if (s->spare) {
+        slot = s->spare;
+        s->spare = slot->next;
+        slot->next = s->workers;
+        s->workers = slot;
+        pthread_mutex_unlock(&s->lock);
+        pthread_setspecific(s->key, slot->worker);
+        return slot->worker;
+    }
     index = s->nworkers++;
     pthread_mutex_unlock(&s->lock);
     w = s->cfg.worker_init(s->cfg.app, index);
@@ -353,6 +365,19 @@ server *server_new(const server_config *cfg, int *bound_port) {
         server_free(s);
         return NULL;
     }
+    /* A worker per pool thread, made now (a database that is down now is
+     * retried by each thread at its first request). */
+    for (; s->nworkers < cfg->threads; s->nworkers++) {
+        worker_slot *slot = malloc(sizeof *slot);
+        void *w = slot ? cfg->worker_init(cfg->app, s->nworkers) : NULL;
+        if (!w) {
+            free(slot);
+            break;
+        }
+        slot->worker = w;
+        slot->next = s->spare;
+        s->spare = slot;
+    }
     di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     *bound_port = di ? (int)di->port : cfg->port;
     return s;
@@ -376,6 +401,12 @@ void server_free(server *s) {
         s->cfg.worker_fini(s->workers->worker);
         free(s->workers);
         s->workers = n;
+    }
+    while (s->spare) {
+        worker_slot *n = s->spare->next;
+        s->cfg.worker_fini(s->spare->worker);
+        free(s->spare);
+        s->spare = n;
     }
     pthread_key_delete(s->key);
     pthread_mutex_destroy(&s->lock);

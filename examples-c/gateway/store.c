@@ -81,6 +81,20 @@ int store_idem_purge(store *s, int64_t before) { return s->ops->idem_purge(s, be
 
 int store_ping(store *s) { return s->ops->ping(s); }
 
+int store_create_execution(store *s, const store_new_execution *x) {
+    return s->ops->create_execution(s, x);
+}
+
+int store_create_execution_in_tx(store *s, const store_new_execution *x) {
+    int i, put;
+    if (s->ops->insert_execution(s, x->execution) != 0) return -1;
+    for (i = 0; i < x->nregs; i++)
+        if (s->ops->insert_registration(s, &x->regs[i]) != 0) return -1;
+    if (!x->idem) return 1;
+    put = s->ops->idem_put(s, x->idem, x->idem_fresh_since);
+    return put < 0 ? -1 : put;
+}
+
 void store_execution_free(store_execution *e) {
     if (!e) return;
     free(e->id);

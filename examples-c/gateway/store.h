@@ -135,6 +135,24 @@ void store_idem_free(store_idem *r);
 /* Deletes records older than `before`; the count, or -1. */
 int store_idem_purge(store *s, int64_t before);
 
+/* A new execution with its registration rows and, optionally, the
+ * idempotency key it answers for: written in one transaction. */
+typedef struct {
+    const store_execution *execution;
+    const store_registration *regs;
+    int nregs;
+    const store_idem *idem;   /* NULL: no key */
+    int64_t idem_fresh_since; /* see store_idem_put */
+} store_new_execution;
+
+/* Writes `x` in its own transaction: 1 written, 0 the idempotency key is
+ * taken by a fresh record (nothing written), -1 error. On SQLite the
+ * writes of concurrent callers are committed together (group commit: one
+ * sync for many executions); each still succeeds or fails on its own. */
+int store_create_execution(store *s, const store_new_execution *x);
+/* The part of store_create_execution inside an open transaction. */
+int store_create_execution_in_tx(store *s, const store_new_execution *x);
+
 /* Appends `prana_gateway_executions{status="..."} n` lines. 0 on success. */
 int store_render_execution_counts(store *s, sbuf *out);
 /* A trivial read, for /healthz. 0 when the database answers. */
@@ -169,6 +187,7 @@ typedef struct {
     /* Counts of running, suspended, completed, failed. */
     int (*execution_counts)(store *s, long long counts[4]);
     int (*ping)(store *s);
+    int (*create_execution)(store *s, const store_new_execution *x);
 } store_ops;
 
 /* Every backend's connection starts with this. */

@@ -547,6 +547,19 @@ static int pg_execution_counts(store *s, long long counts[4]) {
 
 static int pg_ping(store *s) { return run_ok(PG(s), "SELECT 1", 0, NULL); }
 
+/* Each gateway connection commits its own: PostgreSQL groups concurrent
+ * commits itself (commit_delay/commit_siblings when configured). */
+static int pg_create_execution(store *s, const store_new_execution *x) {
+    int rc;
+    if (pg_begin(s) != 0) return -1;
+    rc = store_create_execution_in_tx(s, x);
+    if (rc != 1) {
+        pg_rollback(s);
+        return rc;
+    }
+    return pg_commit(s) == 0 ? 1 : -1;
+}
+
 static const store_ops PG_OPS = {
     pg_close,            pg_errmsg,             pg_begin,
     pg_commit,           pg_rollback,           pg_insert_execution,
@@ -554,4 +567,5 @@ static const store_ops PG_OPS = {
     pg_read_registration, pg_cas_registration,  pg_list_registrations,
     pg_list_ids,         pg_idem_put,           pg_idem_get,
     pg_idem_purge,       pg_execution_counts,   pg_ping,
+    pg_create_execution,
 };

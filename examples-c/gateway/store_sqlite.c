@@ -179,19 +179,35 @@ static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen) {
 
 /* Brings the schema to the last version, inside one write transaction so
  * two processes starting together do not both migrate. */
-static int migrate(sqlite3 *db, char *err, size_t errlen) {
+static int schema_version(sqlite3 *db, int *version) {
     sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW) {
+        *version = sqlite3_column_int(st, 0);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Brings the schema to the last version, inside one write transaction so
+ * two processes starting together do not both migrate. A current schema
+ * costs one read and no lock. */
+static int migrate(sqlite3 *db, char *err, size_t errlen) {
     int version = 0, i;
     char set[64];
-    if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0) return -1;
-    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
-        sqlite3_step(st) != SQLITE_ROW) {
+    if (schema_version(db, &version) != 0) {
         snprintf(err, errlen, "reading the schema version: %s", sqlite3_errmsg(db));
-        sqlite3_finalize(st);
+        return -1;
+    }
+    if (version == NMIGRATIONS) return 0;
+    pthread_mutex_lock(&write_turn);
+    if (exec_sql(db, "BEGIN IMMEDIATE", err, errlen) != 0) goto unlock;
+    if (schema_version(db, &version) != 0) {
+        snprintf(err, errlen, "reading the schema version: %s", sqlite3_errmsg(db));
         goto fail;
     }
-    version = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
     if (version > NMIGRATIONS) {
         snprintf(err, errlen,
                  "the database schema is version %d, newer than this gateway's %d", version,
@@ -203,9 +219,12 @@ static int migrate(sqlite3 *db, char *err, size_t errlen) {
     snprintf(set, sizeof set, "PRAGMA user_version = %d", NMIGRATIONS);
     if (exec_sql(db, set, err, errlen) != 0 || exec_sql(db, "COMMIT", err, errlen) != 0)
         goto fail;
+    pthread_mutex_unlock(&write_turn);
     return 0;
 fail:
     sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+unlock:
+    pthread_mutex_unlock(&write_turn);
     return -1;
 }
 
@@ -519,9 +538,13 @@ static int sq_idem_get(store *s, const char *scope, const char *key, int64_t fre
 
 static int sq_idem_purge(store *s, int64_t before) {
     sqlite3_stmt *st = q(s, Q_IDEM_PURGE);
+    int rc;
     sqlite3_bind_int64(st, 1, before);
-    if (step_done(st) != 0) return -1;
-    return sqlite3_changes(SQ(s)->db);
+    /* A write: it takes its turn like the transactions. */
+    pthread_mutex_lock(&write_turn);
+    rc = step_done(st) == 0 ? sqlite3_changes(SQ(s)->db) : -1;
+    pthread_mutex_unlock(&write_turn);
+    return rc;
 }
 
 static int sq_execution_counts(store *s, long long counts[4]) {
@@ -544,6 +567,82 @@ static int sq_ping(store *s) {
     return rc == SQLITE_ROW ? 0 : -1;
 }
 
+/* ---- group commit ----------------------------------------------------------
+ * New executions (the trigger path, the hot one) are committed in groups.
+ * A caller queues its rows; if no commit is under way it becomes the
+ * leader: it takes every queued request, writes them in one transaction on
+ * its own connection, each under its own savepoint (a failing one is
+ * rolled back alone), commits once and wakes the others. Requests that
+ * arrive meanwhile wait for the next leader (one of them). One WAL sync
+ * per group instead of one per request; a lone request is written by its
+ * own thread with no hand-over at all. */
+typedef struct job {
+    const store_new_execution *x;
+    int result; /* 1, 0, -1 as store_create_execution */
+    int done;
+    struct job *next;
+} job;
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t done;
+    job *head, *tail;
+    int leading; /* a leader is writing a group */
+} gc = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0};
+
+static void write_group(store *s, job *group) {
+    sq_store *w = SQ(s);
+    job *j;
+    int ok = sq_begin(s) == 0;
+    for (j = group; j; j = j->next) {
+        if (!ok || sqlite3_exec(w->db, "SAVEPOINT one", NULL, NULL, NULL) != SQLITE_OK) {
+            j->result = -1;
+            continue;
+        }
+        j->result = store_create_execution_in_tx(s, j->x);
+        if (j->result != 1) sqlite3_exec(w->db, "ROLLBACK TO one", NULL, NULL, NULL);
+        sqlite3_exec(w->db, "RELEASE one", NULL, NULL, NULL);
+    }
+    if (ok && sq_commit(s) != 0) {
+        for (j = group; j; j = j->next)
+            if (j->result == 1) j->result = -1;
+        ok = 0;
+    }
+    if (!ok) sq_rollback(s);
+}
+
+static int sq_create_execution(store *s, const store_new_execution *x) {
+    job me;
+    me.x = x;
+    me.result = -1;
+    me.done = 0;
+    me.next = NULL;
+    pthread_mutex_lock(&gc.lock);
+    if (gc.tail)
+        gc.tail->next = &me;
+    else
+        gc.head = &me;
+    gc.tail = &me;
+    while (!me.done) {
+        job *group, *j;
+        if (gc.leading) {
+            pthread_cond_wait(&gc.done, &gc.lock);
+            continue;
+        }
+        gc.leading = 1;
+        group = gc.head;
+        gc.head = gc.tail = NULL;
+        pthread_mutex_unlock(&gc.lock);
+        write_group(s, group);
+        pthread_mutex_lock(&gc.lock);
+        for (j = group; j; j = j->next) j->done = 1;
+        gc.leading = 0;
+        pthread_cond_broadcast(&gc.done);
+    }
+    pthread_mutex_unlock(&gc.lock);
+    return me.result;
+}
+
 static const store_ops SQLITE_OPS = {
     sq_close,           sq_errmsg,           sq_begin,
     sq_commit,          sq_rollback,         sq_insert_execution,
@@ -551,4 +650,5 @@ static const store_ops SQLITE_OPS = {
     sq_read_registration, sq_cas_registration, sq_list_registrations,
     sq_list_ids,        sq_idem_put,         sq_idem_get,
     sq_idem_purge,      sq_execution_counts, sq_ping,
+    sq_create_execution,
 };
