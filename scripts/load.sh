@@ -85,3 +85,49 @@ for c in $CLIENTS; do
     run baseline "$OLD" "$c"
     run current "$NEW" "$c"
 done
+
+# PROFILE=1: where the current build's CPU goes under 8 clients (perf, from
+# Debian `linux-perf`): the library's share is every sample in the gateway
+# binary outside the gateway's own C functions (the library is linked in
+# statically), over all samples of the process, kernel included.
+if [ "${PROFILE:-0}" = 1 ]; then
+    command -v perf >/dev/null || { echo "perf not installed (Debian: linux-perf)"; exit 1; }
+    dir=$OUT/profile
+    rm -rf "$dir"; mkdir -p "$dir"
+    "$NEW" --port 0 --port-file "$dir/port" --db "$dir/gw.db" --workflows examples/workflows \
+        --allow-unsigned --sync full > "$dir/out" 2> "$dir/err" &
+    GWPID=$!
+    for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+    wrk -t2 -c8 -d"$((DURATION + 2))s" -s "$OUT/trigger.lua" \
+        "http://127.0.0.1:$(cat "$dir/port")/webhook/workflow/trigger/approval" > "$dir/wrk" 2>&1 &
+    WRK=$!
+    sleep 1
+    perf record -q -F 1999 -p "$GWPID" -o "$dir/perf.data" -- sleep "$DURATION" 2>/dev/null
+    wait "$WRK" || true
+    kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
+    nm --defined-only target/gateway/*.o | awk '$2 ~ /[TtDdBbRr]/ {print $3}' | sort -u > "$dir/csyms"
+    perf report -i "$dir/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null |
+        grep -E '^ +[0-9.]+%' > "$dir/report"
+    python3 - "$dir" <<'PY'
+import re, sys
+d = sys.argv[1]
+own = set(open(d + "/csyms").read().split())
+total = lib = gw = 0.0
+dsos = {}
+for line in open(d + "/report"):
+    m = re.match(r'\s+([0-9.]+)%\s+(\S+)\s+\[.\]\s+(.*)', line)
+    if not m:
+        continue
+    pct, dso, sym = float(m.group(1)), m.group(2), m.group(3).strip()
+    total += pct
+    if dso == "prana-gateway":
+        if sym in own: gw += pct
+        else: lib += pct
+    else:
+        dsos[dso] = dsos.get(dso, 0) + pct
+print("-- CPU profile, current build, 8 clients (share of all samples)")
+print("   libprana_webhook %.2f %%   gateway C %.2f %%" % (lib, gw))
+for k, v in sorted(dsos.items(), key=lambda x: -x[1])[:5]:
+    print("   %-26s %.1f %%" % (k, v))
+PY
+fi
