@@ -136,28 +136,17 @@ static int apply_change(worker *w, const engine_reg *g, uint64_t now) {
  * row, every registration change (each one a compare-and-set), and the
  * cleanup of a finished execution. 0 on success. */
 static int persist(worker *w, const char *execution_id, const engine_result *res,
-                   uint64_t now, int insert_regs) {
+                   uint64_t now) {
     int i, cleaned;
     if (store_update_execution(w->db, execution_id, res->status, res->current_node, res->state,
                                res->timer_at, (int64_t)now) != 0)
         return -1;
     for (i = 0; i < res->nregs; i++) {
         const engine_reg *g = &res->regs[i];
-        if (!g->from) {
-            store_registration row;
-            if (!insert_regs) return -1;
-            row.resume_id = g->resume_id;
-            row.execution_id = (char *)execution_id;
-            row.node_id = g->node_id;
-            row.status = (char *)g->status;
-            row.expires_at = g->expires_at;
-            row.json = g->json;
-            if (store_insert_registration(w->db, &row) != 0) return -1;
-        } else {
-            /* Every change the executor asks for must land: a row that moved
-             * under us means our picture of the execution is stale. */
-            if (apply_change(w, g, now) != 1) return -1;
-        }
+        /* Every change the executor asks for must land: a row that moved
+         * under us means our picture of the execution is stale. (New rows
+         * come only from a start, written by store_create_execution.) */
+        if (!g->from || apply_change(w, g, now) != 1) return -1;
     }
     if (strcmp(res->status, "completed") == 0 || strcmp(res->status, "failed") == 0) {
         cleaned = cleanup_execution(w, execution_id);
@@ -420,7 +409,7 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
         free(err);
         goto out;
     }
-    if (persist(w, row.execution_id, &out->res, now, 0) != 0 || store_commit(w->db) != 0) {
+    if (persist(w, row.execution_id, &out->res, now) != 0 || store_commit(w->db) != 0) {
         LOG_ERR("resume %s: %s", resume_id, store_errmsg(w->db));
         store_rollback(w->db);
         answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
@@ -487,7 +476,7 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
                                    (int64_t)now) != 0 ||
             cleanup_execution(w, row.execution_id) < 0)
             goto rollback;
-    } else if (persist(w, row.execution_id, &out.res, now, 0) != 0) {
+    } else if (persist(w, row.execution_id, &out.res, now) != 0) {
         goto rollback;
     }
     if (store_commit(w->db) != 0) goto rollback;
@@ -533,7 +522,7 @@ int flow_timer(worker *w, const char *execution_id, uint64_t now) {
                                    (int64_t)now) != 0 ||
             cleanup_execution(w, execution_id) < 0)
             goto rollback;
-    } else if (persist(w, execution_id, &out.res, now, 0) != 0) {
+    } else if (persist(w, execution_id, &out.res, now) != 0) {
         goto rollback;
     }
     if (store_commit(w->db) != 0) goto rollback;

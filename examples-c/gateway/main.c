@@ -105,6 +105,14 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         if (!strcmp(name, "--workflows")) { c->workflows_dir = val; continue; }
         if (!strcmp(name, "--key-file")) { c->key_file = val; continue; }
         if (!strcmp(name, "--trigger-secret")) { c->trigger_secret = val; continue; }
+        if (!strcmp(name, "--request-timeout-ms")) {
+            /* Older option: a request in progress is now bounded by the
+             * inactivity timeout, so this value has no effect. */
+            if (parse_num(val, 1, 3600000, &n) != 0) goto bad;
+            fprintf(stderr, "prana-gateway: --request-timeout-ms is ignored; "
+                            "--idle-timeout-ms bounds a silent request too\n");
+            continue;
+        }
         if (!strcmp(name, "--sync")) {
             if (!strcmp(val, "full")) c->sync = STORE_SYNC_FULL;
             else if (!strcmp(val, "normal")) c->sync = STORE_SYNC_NORMAL;
