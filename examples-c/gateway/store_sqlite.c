@@ -99,7 +99,7 @@ static const char *SQL[Q_COUNT_] = {
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "SELECT resume_id, execution_id, node_id, status, expires_at, json"
     " FROM registrations WHERE resume_id = ?1",
-    /* The compare-and-set of DESIGN.md, with the new JSON in the same row write. */
+    /* The compare-and-set, with the new JSON in the same row write. */
     "UPDATE registrations SET status = ?3, expires_at = ?4, json = ?5"
     " WHERE resume_id = ?1 AND status = ?2",
     "SELECT resume_id, execution_id, node_id, status, expires_at, json"
