@@ -51,9 +51,8 @@ static void answer_library(http_response *resp, const prana_http_answer *x,
                                                             : "Allow: GET, POST\r\n");
 }
 
-int handlers_precheck(void *wp, const http_request *req, http_response *resp) {
-    worker *w = wp;
-    const app *a = w->app;
+int handlers_precheck(void *ap, const http_request *req, http_response *resp) {
+    const app *a = ap;
     prana_precheck pc;
     metric_route route;
     if (!req->has_body_length || req->content_length <= a->cfg.max_body) return 0;

@@ -23,35 +23,42 @@ static int wake_pipe[2] = {-1, -1};
 #define PRESSURE_NUM 3
 #define PRESSURE_DEN 4
 #define PRESSURE_TIMEOUT_S 1
+/* Threads running event loops (connections, parsing, sending); the
+ * handlers run on the worker pool (--threads). */
+#define EVENT_THREADS 2
 /* How much of a too-large chunked body is read (and dropped) to answer 413. */
 #define DISCARD_MAX (1024 * 1024)
 
-typedef struct worker_slot {
-    void *worker;
-    struct worker_slot *next;
-} worker_slot;
-
-struct server {
-    server_config cfg;
-    struct MHD_Daemon *d;
-    pthread_key_t key;
-    pthread_mutex_t lock; /* guards workers, nworkers, open_conns */
-    worker_slot *workers; /* in use by a pool thread */
-    worker_slot *spare;   /* made at start, not taken yet */
-    int nworkers;
-    int open_conns;
-};
-
 /* One request, from its request line to the end of its answer. */
-typedef struct {
+typedef struct req_ctx {
     uint64_t start_us;
     char *target; /* origin form, NUL-terminated */
     size_t target_len;
     int started;  /* the head has been seen by the handlers */
     int answered; /* a response was queued by us */
+    int queued;   /* handed to the workers; the connection is suspended */
+    int done;     /* a worker filled `resp` */
     size_t over;  /* body bytes dropped past the limit */
     sbuf body;
+    char method[16];
+    struct MHD_Connection *conn;
+    http_response resp;
+    struct req_ctx *next;
 } req_ctx;
+
+struct server {
+    server_config cfg;
+    struct MHD_Daemon *d;
+    pthread_mutex_t lock; /* guards open_conns */
+    int open_conns;
+    /* The worker pool: complete requests wait here for a worker. */
+    pthread_mutex_t qlock;
+    pthread_cond_t qcv;
+    req_ctx *qhead, *qtail;
+    int qstop;
+    pthread_t *threads;
+    int nthreads;
+};
 
 void server_stop(void) {
     char b = 1;
@@ -104,41 +111,6 @@ static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s) {
     (void)cls;
     (void)c;
     return strlen(s);
-}
-
-static void *thread_worker(server *s) {
-    void *w = pthread_getspecific(s->key);
-    worker_slot *slot;
-    int index;
-    if (w) return w;
-    /* One made at start, if left: no database connection is opened (or
-     * schema checked) in the middle of the load. */
-    pthread_mutex_lock(&s->lock);
-    if (s->spare) {
-        slot = s->spare;
-        s->spare = slot->next;
-        slot->next = s->workers;
-        s->workers = slot;
-        pthread_mutex_unlock(&s->lock);
-        pthread_setspecific(s->key, slot->worker);
-        return slot->worker;
-    }
-    index = s->nworkers++;
-    pthread_mutex_unlock(&s->lock);
-    w = s->cfg.worker_init(s->cfg.app, index);
-    if (!w) return NULL;
-    slot = malloc(sizeof *slot);
-    if (!slot) {
-        s->cfg.worker_fini(w);
-        return NULL;
-    }
-    slot->worker = w;
-    pthread_mutex_lock(&s->lock);
-    slot->next = s->workers;
-    s->workers = slot;
-    pthread_mutex_unlock(&s->lock);
-    pthread_setspecific(s->key, w);
-    return w;
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, req_ctx *x, http_response *r) {
@@ -201,6 +173,27 @@ static void fill_request(req_ctx *x, struct MHD_Connection *c, const char *metho
     req->body_len = x->body.len;
 }
 
+/* Hands a complete request to the workers; the connection is suspended
+ * until one has answered it. 0 when queued; -1 when the pool is stopping. */
+static int enqueue(server *s, req_ctx *x) {
+    pthread_mutex_lock(&s->qlock);
+    if (s->qstop) {
+        pthread_mutex_unlock(&s->qlock);
+        return -1;
+    }
+    x->queued = 1;
+    MHD_suspend_connection(x->conn);
+    x->next = NULL;
+    if (s->qtail)
+        s->qtail->next = x;
+    else
+        s->qhead = x;
+    s->qtail = x;
+    pthread_cond_signal(&s->qcv);
+    pthread_mutex_unlock(&s->qlock);
+    return 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls) {
@@ -208,7 +201,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     req_ctx *x = *con_cls;
     http_request req;
     http_response resp;
-    void *w;
     enum MHD_Result rc;
     (void)url;
     (void)version;
@@ -224,12 +216,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (hi && hi->header_size > s->cfg.max_head)
             return answer_error(c, x, 431, "request_header_too_large",
                                 "the request head is larger than the configured limit");
-        if (!(w = thread_worker(s)))
-            return answer_error(c, x, 503, "store_unavailable",
-                                "this worker has no database connection");
         fill_request(x, c, method, &req);
         http_response_init(&resp);
-        if (s->cfg.precheck(w, &req, &resp)) {
+        if (s->cfg.precheck(s->cfg.app, &req, &resp)) {
             rc = queue(c, x, &resp);
             http_response_free(&resp);
             return rc;
@@ -254,14 +243,61 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     if (x->over > 0)
         return answer_error(c, x, 413, "payload_too_large",
                             "the request body is larger than the configured limit");
-    if (!(w = thread_worker(s)))
-        return answer_error(c, x, 503, "store_unavailable", "this worker has no database connection");
-    fill_request(x, c, method, &req);
-    http_response_init(&resp);
-    s->cfg.handle(w, &req, &resp);
-    rc = queue(c, x, &resp);
-    http_response_free(&resp);
-    return rc;
+    if (x->done) { /* back from a worker */
+        rc = queue(c, x, &x->resp);
+        http_response_free(&x->resp);
+        return rc;
+    }
+    if (x->queued) return MHD_YES;
+    snprintf(x->method, sizeof x->method, "%s", method);
+    x->conn = c;
+    if (enqueue(s, x) != 0)
+        return answer_error(c, x, 503, "shutting_down", "the gateway is shutting down");
+    return MHD_YES;
+}
+
+/* A worker thread: its own context (database connection), then requests
+ * from the queue until the pool stops and the queue is empty. */
+typedef struct {
+    server *s;
+    int index;
+} worker_arg;
+
+static void *worker_main(void *argp) {
+    worker_arg *arg = argp;
+    server *s = arg->s;
+    int index = arg->index;
+    void *w = s->cfg.worker_init(s->cfg.app, index);
+    free(arg);
+    for (;;) {
+        req_ctx *x;
+        http_request req;
+        pthread_mutex_lock(&s->qlock);
+        while (!s->qhead && !s->qstop) pthread_cond_wait(&s->qcv, &s->qlock);
+        x = s->qhead;
+        if (!x) {
+            pthread_mutex_unlock(&s->qlock);
+            break;
+        }
+        s->qhead = x->next;
+        if (!s->qhead) s->qtail = NULL;
+        pthread_mutex_unlock(&s->qlock);
+
+        /* A database that was down at start is retried at each request. */
+        if (!w) w = s->cfg.worker_init(s->cfg.app, index);
+        http_response_init(&x->resp);
+        if (!w) {
+            http_error(&x->resp, 503, "store_unavailable",
+                       "this worker has no database connection");
+        } else {
+            fill_request(x, x->conn, x->method, &req);
+            s->cfg.handle(w, &req, &x->resp);
+        }
+        x->done = 1;
+        MHD_resume_connection(x->conn);
+    }
+    if (w) s->cfg.worker_fini(w);
+    return NULL;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
@@ -329,7 +365,8 @@ static int make_addr(const char *addr, int port, struct sockaddr_storage *ss) {
 server *server_new(const server_config *cfg, int *bound_port) {
     server *s = calloc(1, sizeof *s);
     struct sockaddr_storage ss;
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL;
+    unsigned int flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
     unsigned int idle_s = (unsigned int)((cfg->idle_timeout_ms + 999) / 1000);
     const union MHD_DaemonInfo *di;
     if (!s) return NULL;
@@ -341,20 +378,17 @@ server *server_new(const server_config *cfg, int *bound_port) {
     }
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     pthread_mutex_init(&s->lock, NULL);
-    if (pthread_key_create(&s->key, NULL) != 0) {
-        pthread_mutex_destroy(&s->lock);
-        free(s);
-        return NULL;
-    }
+    pthread_mutex_init(&s->qlock, NULL);
+    pthread_cond_init(&s->qcv, NULL);
     if (wake_pipe[0] < 0 && pipe(wake_pipe) != 0) {
         server_free(s);
         return NULL;
     }
     s->d = MHD_start_daemon(
         flags, (uint16_t)cfg->port, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)cfg->threads,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)EVENT_THREADS,
         /* The hard cap sits above --max-conns: on_accept refuses first. */
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns + (unsigned int)cfg->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns + EVENT_THREADS,
         MHD_OPTION_CONNECTION_TIMEOUT, idle_s ? idle_s : 1u,
         /* Room for a head a little over the limit, so we answer it ourselves. */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->max_head + 8192),
@@ -365,18 +399,24 @@ server *server_new(const server_config *cfg, int *bound_port) {
         server_free(s);
         return NULL;
     }
-    /* A worker per pool thread, made now (a database that is down now is
-     * retried by each thread at its first request). */
-    for (; s->nworkers < cfg->threads; s->nworkers++) {
-        worker_slot *slot = malloc(sizeof *slot);
-        void *w = slot ? cfg->worker_init(cfg->app, s->nworkers) : NULL;
-        if (!w) {
-            free(slot);
+    s->threads = calloc((size_t)cfg->threads, sizeof *s->threads);
+    if (!s->threads) {
+        server_free(s);
+        return NULL;
+    }
+    for (; s->nthreads < cfg->threads; s->nthreads++) {
+        worker_arg *a = malloc(sizeof *a);
+        if (!a) break;
+        a->s = s;
+        a->index = s->nthreads;
+        if (pthread_create(&s->threads[s->nthreads], NULL, worker_main, a) != 0) {
+            free(a);
             break;
         }
-        slot->worker = w;
-        slot->next = s->spare;
-        s->spare = slot;
+    }
+    if (s->nthreads == 0) {
+        server_free(s);
+        return NULL;
     }
     di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
     *bound_port = di ? (int)di->port : cfg->port;
@@ -394,22 +434,20 @@ int server_run(server *s) {
 }
 
 void server_free(server *s) {
+    int i;
     if (!s) return;
+    /* The workers finish every queued request (and resume its connection)
+     * before the daemon stops; later requests are answered 503. */
+    pthread_mutex_lock(&s->qlock);
+    s->qstop = 1;
+    pthread_cond_broadcast(&s->qcv);
+    pthread_mutex_unlock(&s->qlock);
+    for (i = 0; i < s->nthreads; i++) pthread_join(s->threads[i], NULL);
     if (s->d) MHD_stop_daemon(s->d);
-    while (s->workers) {
-        worker_slot *n = s->workers->next;
-        s->cfg.worker_fini(s->workers->worker);
-        free(s->workers);
-        s->workers = n;
-    }
-    while (s->spare) {
-        worker_slot *n = s->spare->next;
-        s->cfg.worker_fini(s->spare->worker);
-        free(s->spare);
-        s->spare = n;
-    }
-    pthread_key_delete(s->key);
+    free(s->threads);
     pthread_mutex_destroy(&s->lock);
+    pthread_mutex_destroy(&s->qlock);
+    pthread_cond_destroy(&s->qcv);
     free(s);
     if (wake_pipe[0] >= 0) {
         close(wake_pipe[0]);

@@ -1,8 +1,11 @@
-/* The HTTP server: libmicrohttpd with its internal thread pool, each pool
- * thread running an epoll event loop. A connection costs a worker only while
- * its complete request is being handled: slow and silent clients are
- * parked in the event loop (never on a thread) and closed after the idle
- * timeout, which shrinks while connections are scarce.
+/* The HTTP server: libmicrohttpd event loops (epoll, two threads) own every
+ * connection; a separate pool of worker threads (--threads) runs the
+ * handlers. A complete request is handed to the pool and its connection
+ * suspended until a worker has answered: a connection costs a worker only
+ * while its complete request is being handled, slow and silent clients are
+ * parked in the event loop and closed after the idle timeout (which shrinks
+ * while connections are scarce), and no connection waits for another one
+ * that happens to share its event thread.
  *
  * The handler pipeline per request: `precheck` once the head is in (before
  * any body byte is read, so an oversized body is refused without reading
@@ -24,12 +27,14 @@ typedef struct {
     int idle_timeout_ms;
     size_t max_head; /* largest request head */
     size_t max_body; /* largest request body, after de-chunking */
-    /* Per pool thread: make its context (a database connection...) on first
-     * use; all are freed by server_free(). */
+    /* Per worker thread: its context (a database connection...), made when
+     * the thread starts (retried per request while it fails), freed when
+     * it ends. */
     void *(*worker_init)(void *app, int index);
     void (*worker_fini)(void *worker);
-    /* Nonzero when it filled `resp` (the body is then not read). */
-    int (*precheck)(void *worker, const http_request *req, http_response *resp);
+    /* On the event thread, before the body is read: nonzero when it filled
+     * `resp` (the body is then not read). Must not block. */
+    int (*precheck)(void *app, const http_request *req, http_response *resp);
     void (*handle)(void *worker, const http_request *req, http_response *resp);
     /* One call per answer sent; target may be NULL (unparsable request). */
     void (*observe)(void *app, const char *target, int status, double seconds);
@@ -42,7 +47,7 @@ typedef struct server server;
 server *server_new(const server_config *cfg, int *bound_port);
 /* Blocks until server_stop(); 0 on an orderly stop. */
 int server_run(server *s);
-/* Stops the daemon (finishing requests being handled) and frees it. */
+/* Finishes the requests handed to the workers, stops and frees. */
 void server_free(server *s);
 
 /* Async-signal-safe: asks server_run() to return. */
