@@ -304,13 +304,25 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
 }
 
 /* The library's verdict on a refused call: a bad payload is the caller's
- * fault (400), everything else ours (500). */
-static int refused(prana_status st, int *http_status, char **err, const char *what) {
+ * fault (400), everything else ours (500). A payload over the executor's
+ * capacity: the message also names the payload's size. */
+static int refused(prana_status st, const char *payload, int *http_status, char **err,
+                   const char *what) {
     int status = (st == PRANA_STATUS_INVALID_JSON || st == PRANA_STATUS_CAPACITY_EXCEEDED ||
                   st == PRANA_STATUS_NOT_AN_OBJECT)
                      ? 400
                      : 500;
-    return fail(http_status, err, status, lib_error(what));
+    char *msg = lib_error(what);
+    if (st == PRANA_STATUS_CAPACITY_EXCEEDED && payload && msg) {
+        sbuf b;
+        sb_init(&b);
+        sb_printf(&b, "%s (this payload is %zu bytes)", msg, strlen(payload));
+        if (b.p) {
+            free(msg);
+            msg = b.p;
+        }
+    }
+    return fail(http_status, err, status, msg);
 }
 
 /* Parsed workflow definitions, by content: each definition is parsed once
@@ -452,7 +464,7 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     }
     st = prana_execution_run(wf, x, node_handler, &c, payload, strlen(payload), now, &rr);
     if (st != PRANA_STATUS_OK) {
-        refused(st, http_status, err, "trigger payload");
+        refused(st, payload, http_status, err, "trigger payload");
         goto done;
     }
     if (apply_transitions(&c, &rr, 1, 0) != 0 || describe(&c, x, &rr) != 0) {
@@ -497,7 +509,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     else
         st = prana_execution_resume_timer(wf, x, node_handler, &c, now, &rr);
     if (st != PRANA_STATUS_OK) {
-        refused(st, http_status, err,
+        refused(st, payload, http_status, err,
                 kind == CONT_RESUME ? "resume" : kind == CONT_EXPIRE ? "expire" : "timer");
         goto done;
     }

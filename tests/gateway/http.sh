@@ -118,6 +118,16 @@ eq "GET resume with ?a=%00: 400" "$(req GET "$RESUME&a=%00")" 400
 eq "the URL still works after the refusals" "$(req POST "$RESUME" -d '{"approved":true}')" 200
 check "  and nothing truncated was stored" bash -c "! grep -q smuggled '$T/body'"
 
+echo "-- a 1 MiB body with --max-body-bytes 1048576"
+start_gw L --db "$T/large.db" --max-body-bytes 1048576
+python3 -c 'import json; print(json.dumps({"note": "x" * (1048576 - 20)}))' > "$T/mib"
+for te in "" chunked; do
+    eq "1 MiB trigger body${te:+ ($te)}: through HTTP to the executor, which holds 4 KiB: 400" \
+       "$(req POST "$URL_L/webhook/workflow/trigger/approval" ${te:+-H "Transfer-Encoding: $te"} --data-binary @"$T/mib")" 400
+    check "  the message names the limit and the payload's size" grep -q '4096.*this payload is 1048569 bytes' "$T/body"
+done
+check "gateway L stops cleanly" stop_gw L
+
 echo "-- every answer is counted, the HTTP library's own too"
 python3 - "$PORT_A" <<'PY'
 import socket, sys
