@@ -62,46 +62,46 @@ int main(void) {
 
     /* 1. At execution start: a pending registration with a fresh resume ID. */
     os_seed(seed);
-    check(prana_id_generator_new(seed, sizeof seed, &ids), "id generator");
-    check(prana_base_url_new("https://gw.example.com/hooks", 28, &base), "base URL");
-    check(prana_registration_create(ids, "exec-42", 7, "wait_approval", 13, now, &reg),
+    check(prana_id_generator_new(seed, sizeof seed, &ids, NULL), "id generator");
+    check(prana_base_url_new("https://gw.example.com/hooks", 28, &base, NULL), "base URL");
+    check(prana_registration_create(ids, "exec-42", 7, "wait_approval", 13, now, &reg, NULL),
           "create registration");
-    check(prana_registration_resume_id(reg, resume_id, sizeof resume_id, &resume_id_len),
+    check(prana_registration_resume_id(reg, resume_id, sizeof resume_id, &resume_id_len, NULL),
           "resume id");
-    check(prana_base_url_resume_url(base, resume_id, resume_id_len, url, sizeof url, &url_len),
+    check(prana_base_url_resume_url(base, resume_id, resume_id_len, url, sizeof url, &url_len, NULL),
           "resume URL");
     printf("resume URL: %s\n", url);
 
     /* 2. A request arrives: parse the URL back into a route. */
-    check(prana_route_parse(base, url, url_len, &route), "parse");
+    check(prana_route_parse(base, url, url_len, &route, NULL), "parse");
     printf("route: %s, id %.*s\n", route.kind == PRANA_ROUTE_RESUME ? "resume" : "trigger",
            (int)route.id.len, url + route.id.offset);
 
     /* 3. The wait node is reached: pending -> active, expires in one hour. */
     now += 5000;
-    check(prana_registration_activate(reg, now, 3600000u, "{\"channel\":\"email\"}", 19, &t),
+    check(prana_registration_activate(reg, now, 3600000u, "{\"channel\":\"email\"}", 19, &t, NULL),
           "activate");
     printf("transition: %s -> %s\n", prana_lifecycle_status_name(t.from),
            prana_lifecycle_status_name(t.to));
 
     /* Persist it: the host stores JSON, not the handle. */
-    check(prana_registration_to_json(reg, row, sizeof row, &row_len), "to JSON");
+    check(prana_registration_to_json(reg, row, sizeof row, &row_len, NULL), "to JSON");
     printf("stored row: %s\n", row);
 
     /* 4. The resume call: load the row, decide, apply with compare-and-set. */
     now += 60000;
-    check(prana_registration_from_json(row, row_len, &loaded), "from JSON");
+    check(prana_registration_from_json(row, row_len, &loaded, NULL), "from JSON");
     target = url + route.id.offset;
-    check(prana_decide_resume(target, route.id.len, loaded, now, &d), "decide");
+    check(prana_decide_resume(target, route.id.len, loaded, now, &d, NULL), "decide");
     if (d.resume) {
         printf("resume: UPDATE ... SET status='%s' WHERE resume_id='%s' AND status='%s'\n",
                prana_lifecycle_status_name(d.transition.to), d.transition.resume_id,
                prana_lifecycle_status_name(d.transition.from));
-        check(prana_registration_consume(loaded, now, &t), "consume");
+        check(prana_registration_consume(loaded, now, &t, NULL), "consume");
     }
 
     /* 5. A second call on the same URL is refused. */
-    check(prana_decide_resume(target, route.id.len, loaded, now + 1, &d), "decide again");
+    check(prana_decide_resume(target, route.id.len, loaded, now + 1, &d, NULL), "decide again");
     printf("second call: HTTP %u %s\n", (unsigned)d.answer.http_status, d.answer.code);
 
     prana_registration_free(loaded);

@@ -198,6 +198,11 @@
 #define PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN 47
 
 /**
+ * Size of the `message` array of `prana_error` (message and NUL).
+ */
+#define PRANA_ERROR_BUF_SIZE 256
+
+/**
  * Lifecycle state of a webhook registration. Stored as its lowercase name
  * ("pending", ...) in JSON and databases.
  */
@@ -342,8 +347,8 @@ typedef uint32_t prana_signature_policy;
  * HTTP head parser, 800 the wait action, 900 workflows, 1000 the executor.
  *
  * `prana_status_str()` gives a short description and `prana_status_code()`
- * the core's snake_case code; `prana_last_error_message()` the detail of the
- * last failure on the calling thread.
+ * the core's snake_case code; the optional `prana_error *err` argument of
+ * each call receives the detail of its failure.
  *
  * In C the constants are an `enum` and `prana_status` is a `uint32_t`, so a
  * future library may return a number this header does not list: treat any
@@ -387,6 +392,11 @@ enum prana_status
    * The core reported an error this version of the C ABI has no status for.
    */
   PRANA_STATUS_UNKNOWN_ERROR = 7,
+  /**
+   * `prana_execution_run` (or resume/expire/tick) reached a host node but
+   * the node handler is NULL; the execution is unchanged.
+   */
+  PRANA_STATUS_NO_NODE_HANDLER = 8,
   /**
    * An execution id, node id or workflow id is empty (`empty_id_part`).
    */
@@ -986,6 +996,38 @@ typedef struct prana_webhook_secret prana_webhook_secret;
 typedef struct prana_workflow prana_workflow;
 
 /**
+ * The detail of a failed call, filled by every function that takes a
+ * `prana_error *err` (its last argument) when `err` is not NULL.
+ *
+ * On success `code` is `PRANA_STATUS_OK`, `message_len` is 0 and
+ * `message` is "". On failure `code` is the returned status and `message`
+ * the detail (for example "execution_id has a character outside
+ * [A-Za-z0-9_-] at byte 3"), NUL-terminated. `message_len` is the full
+ * length of the detail without the NUL: when it is
+ * `PRANA_ERROR_BUF_SIZE` or more the message was cut to fit the
+ * array (at a UTF-8 character boundary), which the length shows.
+ *
+ * Ownership: caller memory (stack or static); the library only writes it
+ * during the call. Thread safety: use one per thread (or per call); no
+ * thread-local state is involved, so a `prana_error` may be read on any
+ * thread.
+ */
+typedef struct prana_error {
+  /**
+   * The status the call returned.
+   */
+  prana_status code;
+  /**
+   * Length of the full detail message in bytes, without the NUL.
+   */
+  size_t message_len;
+  /**
+   * The detail message, NUL-terminated (cut when `message_len` does not fit).
+   */
+  char message[PRANA_ERROR_BUF_SIZE];
+} prana_error;
+
+/**
  * Borrowed text handed to a node handler: `ptr` points to `len` bytes of
  * UTF-8 followed by a NUL (so it is also a C string). Valid only during
  * the callback.
@@ -1429,7 +1471,10 @@ prana_status prana_last_error_message(char *buf, size_t len, size_t *out_len);
  * copy). Errors: `PRANA_STATUS_WORKFLOW_*`, `PRANA_STATUS_INVALID_JSON`,
  * `PRANA_STATUS_CAPACITY_EXCEEDED`. On success `*out` receives a new handle.
  */
-prana_status prana_workflow_new(const char *json, size_t json_len, struct prana_workflow **out);
+prana_status prana_workflow_new(const char *json,
+                                size_t json_len,
+                                struct prana_workflow **out,
+                                struct prana_error *err);
 
 /**
  * Free a workflow. NULL is a no-op.
@@ -1442,18 +1487,23 @@ void prana_workflow_free(struct prana_workflow *workflow);
 prana_status prana_workflow_id(const struct prana_workflow *workflow,
                                char *buf,
                                size_t len,
-                               size_t *out_len);
+                               size_t *out_len,
+                               struct prana_error *err);
 
 /**
  * The number of nodes.
  */
-prana_status prana_workflow_node_count(const struct prana_workflow *workflow, size_t *out);
+prana_status prana_workflow_node_count(const struct prana_workflow *workflow,
+                                       size_t *out,
+                                       struct prana_error *err);
 
 /**
  * The number of wait nodes in webhook mode (each gets a registration and
  * a resume URL at execution start).
  */
-prana_status prana_workflow_webhook_wait_count(const struct prana_workflow *workflow, size_t *out);
+prana_status prana_workflow_webhook_wait_count(const struct prana_workflow *workflow,
+                                               size_t *out,
+                                               struct prana_error *err);
 
 /**
  * Start an execution of `workflow` with id `execution_id` (1-64 bytes of
@@ -1471,7 +1521,8 @@ prana_status prana_execution_start(const struct prana_workflow *workflow,
                                    const struct prana_base_url *base,
                                    struct prana_id_generator *generator,
                                    uint64_t now,
-                                   struct prana_execution **out);
+                                   struct prana_execution **out,
+                                   struct prana_error *err);
 
 /**
  * `prana_execution_start` with signed resume URLs: each registration's
@@ -1495,7 +1546,8 @@ prana_status prana_execution_start_signed(const struct prana_workflow *workflow,
                                           const struct prana_key_set *keys,
                                           struct prana_id_generator *generator,
                                           uint64_t now,
-                                          struct prana_execution **out);
+                                          struct prana_execution **out,
+                                          struct prana_error *err);
 
 /**
  * Restore an execution from its JSON form. On success `*out` receives a
@@ -1504,7 +1556,8 @@ prana_status prana_execution_start_signed(const struct prana_workflow *workflow,
  */
 prana_status prana_execution_from_json(const char *json,
                                        size_t json_len,
-                                       struct prana_execution **out);
+                                       struct prana_execution **out,
+                                       struct prana_error *err);
 
 /**
  * Restore an execution from its JSON form into an existing handle (made by
@@ -1524,7 +1577,8 @@ prana_status prana_execution_from_json(const char *json,
  */
 prana_status prana_execution_load_json(struct prana_execution *execution,
                                        const char *json,
-                                       size_t json_len);
+                                       size_t json_len,
+                                       struct prana_error *err);
 
 /**
  * Write the execution's JSON form, for the host's store (a buffer of
@@ -1534,7 +1588,8 @@ prana_status prana_execution_load_json(struct prana_execution *execution,
 prana_status prana_execution_to_json(const struct prana_execution *execution,
                                      char *buf,
                                      size_t len,
-                                     size_t *out_len);
+                                     size_t *out_len,
+                                     struct prana_error *err);
 
 /**
  * Free an execution. NULL is a no-op.
@@ -1556,7 +1611,8 @@ prana_status prana_execution_run(const struct prana_workflow *workflow,
                                  const char *input,
                                  size_t input_len,
                                  uint64_t now,
-                                 struct prana_run_result *out);
+                                 struct prana_run_result *out,
+                                 struct prana_error *err);
 
 /**
  * Resume a webhook wait: the request to `resume_id` brought `payload`
@@ -1576,7 +1632,8 @@ prana_status prana_execution_resume(const struct prana_workflow *workflow,
                                     const char *payload,
                                     size_t payload_len,
                                     uint64_t now,
-                                    struct prana_run_result *out);
+                                    struct prana_run_result *out,
+                                    struct prana_error *err);
 
 /**
  * Expire a webhook wait (its timeout passed, or the host gives up): the
@@ -1590,7 +1647,8 @@ prana_status prana_execution_expire(const struct prana_workflow *workflow,
                                     const char *resume_id,
                                     size_t resume_id_len,
                                     uint64_t now,
-                                    struct prana_run_result *out);
+                                    struct prana_run_result *out,
+                                    struct prana_error *err);
 
 /**
  * Continue an interval or schedule wait once `now` has reached its
@@ -1602,19 +1660,23 @@ prana_status prana_execution_resume_timer(const struct prana_workflow *workflow,
                                           prana_node_handler handler,
                                           void *user_data,
                                           uint64_t now,
-                                          struct prana_run_result *out);
+                                          struct prana_run_result *out,
+                                          struct prana_error *err);
 
 /**
  * Where the execution stands.
  */
-prana_status prana_execution_status(const struct prana_execution *execution, prana_run_status *out);
+prana_status prana_execution_status(const struct prana_execution *execution,
+                                    prana_run_status *out,
+                                    struct prana_error *err);
 
 /**
  * The mode of the wait the execution is suspended in (`PRANA_WAIT_NONE`
  * when not suspended).
  */
 prana_status prana_execution_wait_mode(const struct prana_execution *execution,
-                                       prana_wait_mode *out);
+                                       prana_wait_mode *out,
+                                       struct prana_error *err);
 
 /**
  * When the current wait ends (unix ms): a timer's `resume_at` or a
@@ -1623,7 +1685,8 @@ prana_status prana_execution_wait_mode(const struct prana_execution *execution,
  */
 prana_status prana_execution_resume_at(const struct prana_execution *execution,
                                        bool *out_has,
-                                       uint64_t *out);
+                                       uint64_t *out,
+                                       struct prana_error *err);
 
 /**
  * Write the execution id.
@@ -1631,7 +1694,8 @@ prana_status prana_execution_resume_at(const struct prana_execution *execution,
 prana_status prana_execution_id(const struct prana_execution *execution,
                                 char *buf,
                                 size_t len,
-                                size_t *out_len);
+                                size_t *out_len,
+                                struct prana_error *err);
 
 /**
  * Write the workflow id.
@@ -1639,7 +1703,8 @@ prana_status prana_execution_id(const struct prana_execution *execution,
 prana_status prana_execution_workflow_id(const struct prana_execution *execution,
                                          char *buf,
                                          size_t len,
-                                         size_t *out_len);
+                                         size_t *out_len,
+                                         struct prana_error *err);
 
 /**
  * Write the wait node the execution is suspended at, or the node that
@@ -1648,7 +1713,8 @@ prana_status prana_execution_workflow_id(const struct prana_execution *execution
 prana_status prana_execution_current_node(const struct prana_execution *execution,
                                           char *buf,
                                           size_t len,
-                                          size_t *out_len);
+                                          size_t *out_len,
+                                          struct prana_error *err);
 
 /**
  * Write the resume ID the execution waits for (suspended at a webhook
@@ -1657,7 +1723,8 @@ prana_status prana_execution_current_node(const struct prana_execution *executio
 prana_status prana_execution_waiting_resume_id(const struct prana_execution *execution,
                                                char *buf,
                                                size_t len,
-                                               size_t *out_len);
+                                               size_t *out_len,
+                                               struct prana_error *err);
 
 /**
  * Write the last output (JSON): of the last node run, or the trigger or
@@ -1667,19 +1734,22 @@ prana_status prana_execution_waiting_resume_id(const struct prana_execution *exe
 prana_status prana_execution_output(const struct prana_execution *execution,
                                     char *buf,
                                     size_t len,
-                                    size_t *out_len);
+                                    size_t *out_len,
+                                    struct prana_error *err);
 
 /**
  * The failure of a failed execution (empty strings otherwise).
  */
 prana_status prana_execution_error(const struct prana_execution *execution,
-                                   struct prana_node_error *out);
+                                   struct prana_node_error *out,
+                                   struct prana_error *err);
 
 /**
  * The number of registrations (one per wait node in webhook mode).
  */
 prana_status prana_execution_registration_count(const struct prana_execution *execution,
-                                                size_t *out);
+                                                size_t *out,
+                                                struct prana_error *err);
 
 /**
  * Copy registration `index` (0 to count - 1, in workflow order) into a new
@@ -1689,7 +1759,8 @@ prana_status prana_execution_registration_count(const struct prana_execution *ex
  */
 prana_status prana_execution_registration(const struct prana_execution *execution,
                                           size_t index,
-                                          struct prana_registration **out);
+                                          struct prana_registration **out,
+                                          struct prana_error *err);
 
 /**
  * Write the resume URL of wait node `node_id` (what
@@ -1703,7 +1774,8 @@ prana_status prana_execution_resume_url(const struct prana_execution *execution,
                                         size_t node_id_len,
                                         char *buf,
                                         size_t len,
-                                        size_t *out_len);
+                                        size_t *out_len,
+                                        struct prana_error *err);
 
 /**
  * Render `template`, resolving `{{ $execution.id }}`,
@@ -1717,7 +1789,8 @@ prana_status prana_execution_render(const struct prana_execution *execution,
                                     size_t template_len,
                                     char *buf,
                                     size_t len,
-                                    size_t *out_len);
+                                    size_t *out_len,
+                                    struct prana_error *err);
 
 /**
  * A static name for a `prana_run_status` ("created", "suspended",
@@ -1738,7 +1811,8 @@ const char *prana_run_status_name(uint32_t status);
  */
 prana_status prana_http_parse_request(const uint8_t *buf,
                                       size_t len,
-                                      struct prana_http_request *out);
+                                      struct prana_http_request *out,
+                                      struct prana_error *err);
 
 /**
  * Find the first header called `name` (ASCII case-insensitive, for example
@@ -1753,7 +1827,8 @@ prana_status prana_http_request_header(const struct prana_http_request *request,
                                        size_t len,
                                        const char *name,
                                        size_t name_len,
-                                       struct prana_span *out);
+                                       struct prana_span *out,
+                                       struct prana_error *err);
 
 /**
  * Make an ID generator from `seed_len` bytes at `seed`, which must be
@@ -1763,7 +1838,8 @@ prana_status prana_http_request_header(const struct prana_http_request *request,
  */
 prana_status prana_id_generator_new(const uint8_t *seed,
                                     size_t seed_len,
-                                    struct prana_id_generator **out);
+                                    struct prana_id_generator **out,
+                                    struct prana_error *err);
 
 /**
  * Replace the generator's state with a fresh 32-byte seed (call in the
@@ -1771,7 +1847,8 @@ prana_status prana_id_generator_new(const uint8_t *seed,
  */
 prana_status prana_id_generator_reseed(struct prana_id_generator *generator,
                                        const uint8_t *seed,
-                                       size_t seed_len);
+                                       size_t seed_len,
+                                       struct prana_error *err);
 
 /**
  * Free a generator. NULL is a no-op. The handle must not be used afterwards.
@@ -1794,7 +1871,8 @@ prana_status prana_id_generator_resume_id(struct prana_id_generator *generator,
                                           size_t node_id_len,
                                           char *buf,
                                           size_t len,
-                                          size_t *out_len);
+                                          size_t *out_len,
+                                          struct prana_error *err);
 
 /**
  * Make a fresh resume ID for `node_id` in `execution_id` and its resume URL
@@ -1825,7 +1903,8 @@ prana_status prana_id_generator_resume_url(struct prana_id_generator *generator,
                                            size_t *id_out_len,
                                            char *url_buf,
                                            size_t url_buf_len,
-                                           size_t *url_out_len);
+                                           size_t *url_out_len,
+                                           struct prana_error *err);
 
 /**
  * Make a resume ID from exactly `PRANA_ENTROPY_LEN` (16) bytes of host
@@ -1842,7 +1921,8 @@ prana_status prana_resume_id_generate(const char *execution_id,
                                       size_t entropy_len,
                                       char *buf,
                                       size_t len,
-                                      size_t *out_len);
+                                      size_t *out_len,
+                                      struct prana_error *err);
 
 /**
  * Check the syntax of a resume ID (prefix, alphabet, length, two 1-64 byte
@@ -1852,7 +1932,9 @@ prana_status prana_resume_id_generate(const char *execution_id,
  * `PRANA_STATUS_MISSING_WEBHOOK_PREFIX`, `PRANA_STATUS_BAD_RANDOM_TAIL`,
  * `PRANA_STATUS_MALFORMED_RESUME_ID`). Thread-safe.
  */
-prana_status prana_resume_id_validate(const char *resume_id, size_t resume_id_len);
+prana_status prana_resume_id_validate(const char *resume_id,
+                                      size_t resume_id_len,
+                                      struct prana_error *err);
 
 /**
  * Check a workflow id (or any id part): 1-64 bytes of `[A-Za-z0-9_-]`.
@@ -1860,7 +1942,7 @@ prana_status prana_resume_id_validate(const char *resume_id, size_t resume_id_le
  * `PRANA_STATUS_ID_PART_TOO_LONG` or `PRANA_STATUS_ID_PART_BAD_CHARACTER`.
  * Thread-safe.
  */
-prana_status prana_id_part_validate(const char *part, size_t part_len);
+prana_status prana_id_part_validate(const char *part, size_t part_len, struct prana_error *err);
 
 /**
  * Check that `json` (`json_len` bytes) is exactly one JSON value (RFC 8259:
@@ -1871,7 +1953,7 @@ prana_status prana_id_part_validate(const char *part, size_t part_len);
  * wrong; empty text is invalid), plus the text-input statuses.
  * Thread-safe.
  */
-prana_status prana_json_validate(const char *json, size_t json_len);
+prana_status prana_json_validate(const char *json, size_t json_len, struct prana_error *err);
 
 /**
  * Find the member `key` of the JSON object `obj` (top level only).
@@ -1897,7 +1979,8 @@ prana_status prana_json_find_member(const char *obj,
                                     size_t key_len,
                                     bool *found,
                                     size_t *value_offset,
-                                    size_t *value_len);
+                                    size_t *value_len,
+                                    struct prana_error *err);
 
 /**
  * Decode the JSON string value `raw` (`raw_len` bytes, one string,
@@ -1924,7 +2007,8 @@ prana_status prana_json_decode_string(const char *raw,
                                       size_t raw_len,
                                       char *buf,
                                       size_t len,
-                                      size_t *out_len);
+                                      size_t *out_len,
+                                      struct prana_error *err);
 
 /**
  * Whether the JSON values `a` and `b` are structurally equal: `*out_equal`.
@@ -1946,7 +2030,8 @@ prana_status prana_json_equal(const char *a,
                               size_t a_len,
                               const char *b,
                               size_t b_len,
-                              bool *out_equal);
+                              bool *out_equal,
+                              struct prana_error *err);
 
 /**
  * Create a pending registration with a fresh resume ID from `generator`
@@ -1959,7 +2044,8 @@ prana_status prana_registration_create(struct prana_id_generator *generator,
                                        const char *node_id,
                                        size_t node_id_len,
                                        uint64_t now,
-                                       struct prana_registration **out);
+                                       struct prana_registration **out,
+                                       struct prana_error *err);
 
 /**
  * Create a pending registration for an existing resume ID, which must have
@@ -1973,7 +2059,8 @@ prana_status prana_registration_new(const char *resume_id,
                                     const char *node_id,
                                     size_t node_id_len,
                                     uint64_t created_at,
-                                    struct prana_registration **out);
+                                    struct prana_registration **out,
+                                    struct prana_error *err);
 
 /**
  * Read a registration from its JSON form (as written by
@@ -1984,7 +2071,8 @@ prana_status prana_registration_new(const char *resume_id,
  */
 prana_status prana_registration_from_json(const char *json,
                                           size_t json_len,
-                                          struct prana_registration **out);
+                                          struct prana_registration **out,
+                                          struct prana_error *err);
 
 /**
  * Write the registration's JSON form (for the host's store). Output: JSON
@@ -1995,13 +2083,15 @@ prana_status prana_registration_from_json(const char *json,
 prana_status prana_registration_to_json(const struct prana_registration *registration,
                                         char *buf,
                                         size_t len,
-                                        size_t *out_len);
+                                        size_t *out_len,
+                                        struct prana_error *err);
 
 /**
  * Copy a registration. On success `*out` receives a new, independent handle.
  */
 prana_status prana_registration_clone(const struct prana_registration *registration,
-                                      struct prana_registration **out);
+                                      struct prana_registration **out,
+                                      struct prana_error *err);
 
 /**
  * Free a registration. NULL is a no-op. The handle must not be used afterwards.
@@ -2024,7 +2114,8 @@ prana_status prana_registration_activate(struct prana_registration *registration
                                          uint64_t timeout_ms,
                                          const char *webhook_config,
                                          size_t webhook_config_len,
-                                         struct prana_transition *out);
+                                         struct prana_transition *out,
+                                         struct prana_error *err);
 
 /**
  * active -> consumed at `now` (unix ms): a request resumes the execution.
@@ -2035,7 +2126,8 @@ prana_status prana_registration_activate(struct prana_registration *registration
  */
 prana_status prana_registration_consume(struct prana_registration *registration,
                                         uint64_t now,
-                                        struct prana_transition *out);
+                                        struct prana_transition *out,
+                                        struct prana_error *err);
 
 /**
  * pending/active -> expired: timed out, or the execution ended without
@@ -2044,7 +2136,8 @@ prana_status prana_registration_consume(struct prana_registration *registration,
  * the transition to apply with compare-and-set.
  */
 prana_status prana_registration_expire(struct prana_registration *registration,
-                                       struct prana_transition *out);
+                                       struct prana_transition *out,
+                                       struct prana_error *err);
 
 /**
  * Write the resume ID (output rules as `prana_registration_to_json`; a
@@ -2053,7 +2146,8 @@ prana_status prana_registration_expire(struct prana_registration *registration,
 prana_status prana_registration_resume_id(const struct prana_registration *registration,
                                           char *buf,
                                           size_t len,
-                                          size_t *out_len);
+                                          size_t *out_len,
+                                          struct prana_error *err);
 
 /**
  * Write the execution id (at most `PRANA_MAX_ID_PART_LEN` bytes + NUL).
@@ -2061,7 +2155,8 @@ prana_status prana_registration_resume_id(const struct prana_registration *regis
 prana_status prana_registration_execution_id(const struct prana_registration *registration,
                                              char *buf,
                                              size_t len,
-                                             size_t *out_len);
+                                             size_t *out_len,
+                                             struct prana_error *err);
 
 /**
  * Write the node id (at most `PRANA_MAX_ID_PART_LEN` bytes + NUL).
@@ -2069,7 +2164,8 @@ prana_status prana_registration_execution_id(const struct prana_registration *re
 prana_status prana_registration_node_id(const struct prana_registration *registration,
                                         char *buf,
                                         size_t len,
-                                        size_t *out_len);
+                                        size_t *out_len,
+                                        struct prana_error *err);
 
 /**
  * Write the `webhook_config` JSON object (`{}` until activation; at most
@@ -2078,14 +2174,16 @@ prana_status prana_registration_node_id(const struct prana_registration *registr
 prana_status prana_registration_webhook_config(const struct prana_registration *registration,
                                                char *buf,
                                                size_t len,
-                                               size_t *out_len);
+                                               size_t *out_len,
+                                               struct prana_error *err);
 
 /**
  * The stored lifecycle status (not adjusted for time; see
  * `prana_registration_status_at`).
  */
 prana_status prana_registration_status(const struct prana_registration *registration,
-                                       prana_lifecycle_status *out);
+                                       prana_lifecycle_status *out,
+                                       struct prana_error *err);
 
 /**
  * The status as of `now` (unix ms): an active registration whose
@@ -2095,13 +2193,15 @@ prana_status prana_registration_status(const struct prana_registration *registra
  */
 prana_status prana_registration_status_at(const struct prana_registration *registration,
                                           uint64_t now,
-                                          prana_lifecycle_status *out);
+                                          prana_lifecycle_status *out,
+                                          struct prana_error *err);
 
 /**
  * The creation time (unix ms).
  */
 prana_status prana_registration_created_at(const struct prana_registration *registration,
-                                           uint64_t *out);
+                                           uint64_t *out,
+                                           struct prana_error *err);
 
 /**
  * The expiry time (unix ms). `*out_has` is false (and `*out` 0) until the
@@ -2109,7 +2209,8 @@ prana_status prana_registration_created_at(const struct prana_registration *regi
  */
 prana_status prana_registration_expires_at(const struct prana_registration *registration,
                                            bool *out_has,
-                                           uint64_t *out);
+                                           uint64_t *out,
+                                           struct prana_error *err);
 
 /**
  * Check a transition `from -> to` (values of `prana_lifecycle_status`)
@@ -2119,7 +2220,7 @@ prana_status prana_registration_expires_at(const struct prana_registration *regi
  * Y"), or `PRANA_STATUS_INVALID_ARGUMENT` for a number that is not a state.
  * Thread-safe.
  */
-prana_status prana_lifecycle_check(uint32_t from, uint32_t to);
+prana_status prana_lifecycle_check(uint32_t from, uint32_t to, struct prana_error *err);
 
 /**
  * The lowercase name of a `prana_lifecycle_status` ("pending", "active",
@@ -2134,7 +2235,8 @@ const char *prana_lifecycle_status_name(uint32_t status);
  */
 prana_status prana_lifecycle_status_parse(const char *name,
                                           size_t name_len,
-                                          prana_lifecycle_status *out);
+                                          prana_lifecycle_status *out,
+                                          struct prana_error *err);
 
 /**
  * Parse a request target (`/hooks/webhook/workflow/resume/ID?sig=...`) or a
@@ -2149,7 +2251,8 @@ prana_status prana_lifecycle_status_parse(const char *name,
 prana_status prana_route_parse(const struct prana_base_url *base,
                                const char *target,
                                size_t target_len,
-                               struct prana_route *out);
+                               struct prana_route *out,
+                               struct prana_error *err);
 
 /**
  * Everything that can be checked before the store is touched: the target
@@ -2170,7 +2273,8 @@ prana_status prana_request_precheck(const struct prana_base_url *base,
                                     size_t target_len,
                                     size_t body_len,
                                     size_t max_payload,
-                                    struct prana_precheck *out);
+                                    struct prana_precheck *out,
+                                    struct prana_error *err);
 
 /**
  * Decide a resume request for `resume_id`, given the registration the host
@@ -2186,19 +2290,20 @@ prana_status prana_decide_resume(const char *resume_id,
                                  size_t resume_id_len,
                                  const struct prana_registration *registration,
                                  uint64_t now,
-                                 struct prana_resume_decision *out);
+                                 struct prana_resume_decision *out,
+                                 struct prana_error *err);
 
 /**
  * The answer when the compare-and-set of a resume changed no row: another
  * request consumed the registration first (409 webhook_already_used).
  * Re-read the row and call `prana_decide_resume` again for the exact reason.
  */
-prana_status prana_lost_race_answer(struct prana_http_answer *out);
+prana_status prana_lost_race_answer(struct prana_http_answer *out, struct prana_error *err);
 
 /**
  * Make an empty key set. On success `*out` receives a new handle.
  */
-prana_status prana_key_set_new(struct prana_key_set **out);
+prana_status prana_key_set_new(struct prana_key_set **out, struct prana_error *err);
 
 /**
  * Free a key set. NULL is a no-op. The handle must not be used afterwards.
@@ -2216,7 +2321,8 @@ prana_status prana_key_set_add(struct prana_key_set *keys,
                                const char *key_id,
                                size_t key_id_len,
                                const uint8_t *secret,
-                               size_t secret_len);
+                               size_t secret_len,
+                               struct prana_error *err);
 
 /**
  * Make the key `key_id` the one that signs (rotation: add the new key,
@@ -2225,7 +2331,8 @@ prana_status prana_key_set_add(struct prana_key_set *keys,
  */
 prana_status prana_key_set_set_current(struct prana_key_set *keys,
                                        const char *key_id,
-                                       size_t key_id_len);
+                                       size_t key_id_len,
+                                       struct prana_error *err);
 
 /**
  * Remove the key `key_id` (revocation): URLs it signed stop verifying.
@@ -2233,12 +2340,15 @@ prana_status prana_key_set_set_current(struct prana_key_set *keys,
  */
 prana_status prana_key_set_remove(struct prana_key_set *keys,
                                   const char *key_id,
-                                  size_t key_id_len);
+                                  size_t key_id_len,
+                                  struct prana_error *err);
 
 /**
  * The number of keys in the set.
  */
-prana_status prana_key_set_len(const struct prana_key_set *keys, size_t *out);
+prana_status prana_key_set_len(const struct prana_key_set *keys,
+                               size_t *out,
+                               struct prana_error *err);
 
 /**
  * Write the `sig` value `{key_id}.{mac}` for a resume ID, made with the
@@ -2250,7 +2360,8 @@ prana_status prana_key_set_sign(const struct prana_key_set *keys,
                                 size_t resume_id_len,
                                 char *buf,
                                 size_t len,
-                                size_t *out_len);
+                                size_t *out_len,
+                                struct prana_error *err);
 
 /**
  * Write the signed resume URL `{base}/webhook/workflow/resume/{resume_id}?sig=...`
@@ -2262,7 +2373,8 @@ prana_status prana_key_set_signed_resume_url(const struct prana_key_set *keys,
                                              size_t resume_id_len,
                                              char *buf,
                                              size_t len,
-                                             size_t *out_len);
+                                             size_t *out_len,
+                                             struct prana_error *err);
 
 /**
  * Check the `sig` parameter of a resume request before any store lookup:
@@ -2280,7 +2392,8 @@ prana_status prana_verify_resume_signature(const struct prana_key_set *keys,
                                            size_t resume_id_len,
                                            const char *query,
                                            size_t query_len,
-                                           struct prana_signature_check *out);
+                                           struct prana_signature_check *out,
+                                           struct prana_error *err);
 
 /**
  * Parse a `whsec_...` secret. Errors: `PRANA_STATUS_WEBHOOK_SECRET_PREFIX`,
@@ -2288,14 +2401,16 @@ prana_status prana_verify_resume_signature(const struct prana_key_set *keys,
  */
 prana_status prana_webhook_secret_new(const char *whsec,
                                       size_t whsec_len,
-                                      struct prana_webhook_secret **out);
+                                      struct prana_webhook_secret **out,
+                                      struct prana_error *err);
 
 /**
  * Use 1-64 raw key bytes as a Standard Webhooks secret.
  */
 prana_status prana_webhook_secret_from_bytes(const uint8_t *key,
                                              size_t key_len,
-                                             struct prana_webhook_secret **out);
+                                             struct prana_webhook_secret **out,
+                                             struct prana_error *err);
 
 /**
  * Free a webhook secret. NULL is a no-op.
@@ -2323,7 +2438,8 @@ prana_status prana_standard_webhooks_verify(const struct prana_webhook_secret *s
                                             size_t signature_len,
                                             uint64_t now,
                                             uint64_t tolerance_secs,
-                                            int64_t *out_timestamp);
+                                            int64_t *out_timestamp,
+                                            struct prana_error *err);
 
 /**
  * Sign a message as a Standard Webhooks sender does: write the
@@ -2339,7 +2455,8 @@ prana_status prana_standard_webhooks_sign(const struct prana_webhook_secret *sec
                                           size_t body_len,
                                           char *buf,
                                           size_t len,
-                                          size_t *out_len);
+                                          size_t *out_len,
+                                          struct prana_error *err);
 
 /**
  * A short, static, NUL-terminated description of `status` (for example
@@ -2361,7 +2478,10 @@ const char *prana_status_code(uint32_t status);
  * `PRANA_STATUS_CAPACITY_EXCEEDED` when too long. On success `*out`
  * receives a new handle to free with `prana_base_url_free`.
  */
-prana_status prana_base_url_new(const char *url, size_t url_len, struct prana_base_url **out);
+prana_status prana_base_url_new(const char *url,
+                                size_t url_len,
+                                struct prana_base_url **out,
+                                struct prana_error *err);
 
 /**
  * Free a base URL. NULL is a no-op. The handle must not be used afterwards.
@@ -2376,7 +2496,8 @@ void prana_base_url_free(struct prana_base_url *base);
 prana_status prana_base_url_str(const struct prana_base_url *base,
                                 char *buf,
                                 size_t len,
-                                size_t *out_len);
+                                size_t *out_len,
+                                struct prana_error *err);
 
 /**
  * Write `{base}/webhook/workflow/trigger/{workflow_id}`. The workflow id is
@@ -2388,7 +2509,8 @@ prana_status prana_base_url_trigger_url(const struct prana_base_url *base,
                                         size_t workflow_id_len,
                                         char *buf,
                                         size_t len,
-                                        size_t *out_len);
+                                        size_t *out_len,
+                                        struct prana_error *err);
 
 /**
  * Write `{base}/webhook/workflow/resume/{resume_id}`. The resume ID must be
@@ -2401,7 +2523,8 @@ prana_status prana_base_url_resume_url(const struct prana_base_url *base,
                                        size_t resume_id_len,
                                        char *buf,
                                        size_t len,
-                                       size_t *out_len);
+                                       size_t *out_len,
+                                       struct prana_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -87,18 +87,28 @@ fn bench(c: &mut Criterion) {
     // --- handles, made once --------------------------------------------------
     let mut base_h = std::ptr::null_mut();
     assert_eq!(
-        urls::prana_base_url_new(p(BASE), BASE.len(), &mut base_h),
+        urls::prana_base_url_new(p(BASE), BASE.len(), &mut base_h, core::ptr::null_mut()),
         OK
     );
     let mut gen_h = std::ptr::null_mut();
     assert_eq!(
-        ids::prana_id_generator_new([0x5a; 32].as_ptr(), 32, &mut gen_h),
+        ids::prana_id_generator_new([0x5a; 32].as_ptr(), 32, &mut gen_h, core::ptr::null_mut()),
         OK
     );
     let mut keys_h = std::ptr::null_mut();
-    assert_eq!(fsig::prana_key_set_new(&mut keys_h), OK);
     assert_eq!(
-        fsig::prana_key_set_add(keys_h, p("k1"), 2, SECRET.as_ptr(), 32),
+        fsig::prana_key_set_new(&mut keys_h, core::ptr::null_mut()),
+        OK
+    );
+    assert_eq!(
+        fsig::prana_key_set_add(
+            keys_h,
+            p("k1"),
+            2,
+            SECRET.as_ptr(),
+            32,
+            core::ptr::null_mut()
+        ),
         OK
     );
 
@@ -132,6 +142,7 @@ fn bench(c: &mut Criterion) {
                 url.as_mut_ptr().cast(),
                 URL_BUF,
                 &mut url_len,
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             black_box((&id, &url, id_len, url_len));
@@ -150,6 +161,7 @@ fn bench(c: &mut Criterion) {
                 id.as_mut_ptr().cast(),
                 ID_BUF,
                 &mut id_len,
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
@@ -161,6 +173,7 @@ fn bench(c: &mut Criterion) {
                 url.as_mut_ptr().cast(),
                 URL_BUF,
                 &mut url_len,
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             black_box((&id, &url, id_len, url_len));
@@ -194,7 +207,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("c_abi/route", |b| {
         b.iter(|| {
             let mut out = MaybeUninit::<froute::prana_route>::uninit();
-            let s = froute::prana_route_parse(base_h, p(&target), target.len(), out.as_mut_ptr());
+            let s = froute::prana_route_parse(
+                base_h,
+                p(&target),
+                target.len(),
+                out.as_mut_ptr(),
+                core::ptr::null_mut(),
+            );
             assert_eq!(s, OK);
             // SAFETY: written on success.
             black_box(unsafe { out.assume_init() }.id.len)
@@ -214,7 +233,12 @@ fn bench(c: &mut Criterion) {
     let n = reg.to_json(&mut json).unwrap();
     let mut reg_h = std::ptr::null_mut();
     assert_eq!(
-        freg::prana_registration_from_json(json.as_ptr().cast(), n, &mut reg_h),
+        freg::prana_registration_from_json(
+            json.as_ptr().cast(),
+            n,
+            &mut reg_h,
+            core::ptr::null_mut()
+        ),
         OK
     );
     let limits = RequestLimits::default();
@@ -231,6 +255,7 @@ fn bench(c: &mut Criterion) {
                 128,
                 65536,
                 pre.as_mut_ptr(),
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             // SAFETY: written on success.
@@ -247,12 +272,20 @@ fn bench(c: &mut Criterion) {
                 p(q),
                 q.len(),
                 sig.as_mut_ptr(),
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             // SAFETY: written on success.
             assert!(unsafe { sig.assume_init_ref() }.accepted);
             let mut d = MaybeUninit::<froute::prana_resume_decision>::uninit();
-            let s = froute::prana_decide_resume(p(id), id.len(), reg_h, 2_000, d.as_mut_ptr());
+            let s = froute::prana_decide_resume(
+                p(id),
+                id.len(),
+                reg_h,
+                2_000,
+                d.as_mut_ptr(),
+                core::ptr::null_mut(),
+            );
             assert_eq!(s, OK);
             // SAFETY: written on success.
             black_box(unsafe { d.assume_init_ref() }.resume)
@@ -276,13 +309,25 @@ fn bench(c: &mut Criterion) {
     // --- executor ---------------------------------------------------------------------
     let text = executor_bench::workflow_json();
     let mut wf_h = std::ptr::null_mut();
-    assert_eq!(fx::prana_workflow_new(p(&text), text.len(), &mut wf_h), OK);
+    assert_eq!(
+        fx::prana_workflow_new(p(&text), text.len(), &mut wf_h, core::ptr::null_mut()),
+        OK
+    );
     let mut buf = vec![0 as c_char; fx::PRANA_EXECUTION_JSON_BUF_SIZE];
     let mut result = Box::new(MaybeUninit::<fx::prana_run_result>::uninit());
     g.bench_function("c_abi/executor_full_64_nodes_8_waits", |b| {
         b.iter(|| {
             let mut x = std::ptr::null_mut();
-            let s = fx::prana_execution_start(wf_h, p("exec-1"), 6, base_h, gen_h, T0, &mut x);
+            let s = fx::prana_execution_start(
+                wf_h,
+                p("exec-1"),
+                6,
+                base_h,
+                gen_h,
+                T0,
+                &mut x,
+                core::ptr::null_mut(),
+            );
             assert_eq!(s, OK);
             let input = r#"{"amount":10}"#;
             let s = fx::prana_execution_run(
@@ -294,6 +339,7 @@ fn bench(c: &mut Criterion) {
                 input.len(),
                 T0,
                 result.as_mut_ptr(),
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             let mut resumes = 0;
@@ -303,10 +349,19 @@ fn bench(c: &mut Criterion) {
             {
                 let mut len = 0usize;
                 assert_eq!(
-                    fx::prana_execution_to_json(x, buf.as_mut_ptr(), buf.len(), &mut len),
+                    fx::prana_execution_to_json(
+                        x,
+                        buf.as_mut_ptr(),
+                        buf.len(),
+                        &mut len,
+                        core::ptr::null_mut()
+                    ),
                     OK
                 );
-                assert_eq!(fx::prana_execution_load_json(x, buf.as_ptr(), len), OK);
+                assert_eq!(
+                    fx::prana_execution_load_json(x, buf.as_ptr(), len, core::ptr::null_mut()),
+                    OK
+                );
                 // SAFETY: written on success.
                 let r = unsafe { result.assume_init_ref() };
                 let id_len = r.resume_id.iter().position(|&c| c == 0).unwrap();
@@ -323,6 +378,7 @@ fn bench(c: &mut Criterion) {
                     payload.len(),
                     T0 + 1,
                     result.as_mut_ptr(),
+                    core::ptr::null_mut(),
                 );
                 assert_eq!(s, OK);
                 resumes += 1;

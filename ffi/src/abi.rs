@@ -11,7 +11,7 @@ use std::string::String;
 
 use prana_webhook_core::Error;
 
-use crate::status::{prana_status, status_of};
+use crate::status::{prana_error, prana_status, status_of};
 
 /// A failed call: its status and the detail for `prana_last_error_message`.
 #[derive(Debug)]
@@ -93,19 +93,39 @@ fn clear_last_error() {
     });
 }
 
+/// Fill the caller's optional `prana_error` (NULL: nothing to fill).
+#[inline]
+fn report(err: *mut prana_error, status: prana_status, message: &str) {
+    // SAFETY: a non-NULL `err` points to a writable `prana_error` that
+    // nothing else accesses during the call (header contract).
+    if let Some(e) = unsafe { err.as_mut() } {
+        e.code = status;
+        e.message_len = message.len();
+        copy_to_array(message, &mut e.message);
+    }
+}
+
 /// Run a function body behind the panic boundary: clear the thread's last
-/// error, run `body`, record the detail of a failure, and turn a panic into
+/// error, run `body`, hand the detail of a failure to `err` (when not NULL)
+/// and to the thread's last error, and turn a panic into
 /// `PRANA_STATUS_PANIC`.
-pub(crate) fn guard<F: FnOnce() -> FfiResult>(body: F) -> prana_status {
+pub(crate) fn guard<F: FnOnce() -> FfiResult>(err: *mut prana_error, body: F) -> prana_status {
     clear_last_error();
     match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => prana_status::PRANA_STATUS_OK,
+        Ok(Ok(())) => {
+            report(err, prana_status::PRANA_STATUS_OK, "");
+            prana_status::PRANA_STATUS_OK
+        }
         Ok(Err(fail)) => {
+            report(err, fail.status, &fail.message);
+            let status = fail.status;
             set_last_error(fail.message);
-            fail.status
+            status
         }
         Err(payload) => {
-            set_last_error(panic_message(payload.as_ref()));
+            let message = panic_message(payload.as_ref());
+            report(err, prana_status::PRANA_STATUS_PANIC, &message);
+            set_last_error(message);
             prana_status::PRANA_STATUS_PANIC
         }
     }
@@ -567,10 +587,17 @@ mod tests {
 
     #[test]
     fn panic_becomes_status_and_message() {
-        let st = guard(|| panic!("boom"));
+        let mut e = crate::status::prana_error::default();
+        let st = guard(&mut e, || panic!("boom"));
+        assert_eq!(e.code, prana_status::PRANA_STATUS_PANIC);
+        assert!(e.message_len > 0);
         assert_eq!(st, prana_status::PRANA_STATUS_PANIC);
         assert!(last_error().contains("boom"));
-        assert_eq!(guard(|| Ok(())), prana_status::PRANA_STATUS_OK);
+        assert_eq!(guard(&mut e, || Ok(())), prana_status::PRANA_STATUS_OK);
+        assert_eq!(
+            (e.code, e.message_len, e.message[0]),
+            (prana_status::PRANA_STATUS_OK, 0, 0)
+        );
         assert_eq!(last_error(), "");
     }
 

@@ -18,7 +18,7 @@ use crate::abi::{
 use crate::ids::generator_mut;
 use crate::registration::{new_registration_handle, prana_registration};
 use crate::route::prana_transition;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 use crate::urls::{base_ref, prana_base_url};
 use crate::{PRANA_ID_PART_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE, PRANA_URL_BUF_SIZE};
 
@@ -592,8 +592,9 @@ pub extern "C" fn prana_workflow_new(
     json: *const c_char,
     json_len: usize,
     out: *mut *mut prana_workflow,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
         let owned = String::from(j);
@@ -626,8 +627,9 @@ pub extern "C" fn prana_workflow_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let w = wf_ref(workflow)?;
         StrOut::new(buf, len, out_len)?.write(w.id())
     })
@@ -638,8 +640,9 @@ pub extern "C" fn prana_workflow_id(
 pub extern "C" fn prana_workflow_node_count(
     workflow: *const prana_workflow,
     out: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let w = wf_ref(workflow)?;
         Out::new(out, "out")?.write(w.nodes().len());
         Ok(())
@@ -652,8 +655,9 @@ pub extern "C" fn prana_workflow_node_count(
 pub extern "C" fn prana_workflow_webhook_wait_count(
     workflow: *const prana_workflow,
     out: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let w = wf_ref(workflow)?;
         Out::new(out, "out")?.write(w.webhook_wait_nodes().count());
         Ok(())
@@ -677,8 +681,9 @@ pub extern "C" fn prana_execution_start(
     generator: *mut crate::ids::prana_id_generator,
     now: u64,
     out: *mut *mut prana_execution,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let w = wf_ref(workflow)?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let b = base_ref(base)?;
@@ -713,8 +718,9 @@ pub extern "C" fn prana_execution_start_signed(
     generator: *mut crate::ids::prana_id_generator,
     now: u64,
     out: *mut *mut prana_execution,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let w = wf_ref(workflow)?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let b = base_ref(base)?;
@@ -746,8 +752,9 @@ pub extern "C" fn prana_execution_from_json(
     json: *const c_char,
     json_len: usize,
     out: *mut *mut prana_execution,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
         let x = abi::try_into_handle(
@@ -778,8 +785,9 @@ pub extern "C" fn prana_execution_load_json(
     execution: *mut prana_execution,
     json: *const c_char,
     json_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = handle_mut(execution, "execution")?;
         let j = abi::bytes(json.cast::<u8>(), json_len, "json")?;
         // The core checks UTF-8 itself, and JSON has no raw NUL: accepted
@@ -805,8 +813,9 @@ pub extern "C" fn prana_execution_to_json(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = handle(execution, "execution")?;
         let out = StrOut::new(buf, len, out_len)?;
         // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
@@ -871,8 +880,9 @@ pub extern "C" fn prana_execution_run(
     input_len: usize,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let i = text(input, input_len, "input")?;
         run_call(
             workflow,
@@ -904,8 +914,9 @@ pub extern "C" fn prana_execution_resume(
     payload_len: usize,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let p = text(payload, payload_len, "payload")?;
         run_call(
@@ -932,8 +943,9 @@ pub extern "C" fn prana_execution_expire(
     resume_id_len: usize,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         run_call(
             workflow,
@@ -957,8 +969,9 @@ pub extern "C" fn prana_execution_resume_timer(
     user_data: *mut c_void,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         run_call(
             workflow,
             execution,
@@ -979,8 +992,9 @@ fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a ExecutionState> {
 pub extern "C" fn prana_execution_status(
     execution: *const prana_execution,
     out: *mut prana_run_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let st = match x.status() {
             ExecutionStatus::Created => prana_run_status::PRANA_EXECUTION_CREATED,
@@ -999,8 +1013,9 @@ pub extern "C" fn prana_execution_status(
 pub extern "C" fn prana_execution_wait_mode(
     execution: *const prana_execution,
     out: *mut prana_wait_mode,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         Out::new(out, "out")?.write(wait_mode_of(x.wait_mode()));
         Ok(())
@@ -1015,8 +1030,9 @@ pub extern "C" fn prana_execution_resume_at(
     execution: *const prana_execution,
     out_has: *mut bool,
     out: *mut u64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let out_has = Out::new(out_has, "out_has")?;
         let out = Out::new(out, "out")?;
@@ -1032,9 +1048,10 @@ fn exec_str(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
     get: impl FnOnce(&ExecutionState) -> &str,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let out = StrOut::new(buf, len, out_len)?;
         out.write(get(x))
@@ -1048,8 +1065,9 @@ pub extern "C" fn prana_execution_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.execution_id())
+    exec_str(execution, buf, len, out_len, err, |x| x.execution_id())
 }
 
 /// Write the workflow id.
@@ -1059,8 +1077,9 @@ pub extern "C" fn prana_execution_workflow_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.workflow_id())
+    exec_str(execution, buf, len, out_len, err, |x| x.workflow_id())
 }
 
 /// Write the wait node the execution is suspended at, or the node that
@@ -1071,8 +1090,9 @@ pub extern "C" fn prana_execution_current_node(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| {
+    exec_str(execution, buf, len, out_len, err, |x| {
         x.current_node().unwrap_or("")
     })
 }
@@ -1085,8 +1105,9 @@ pub extern "C" fn prana_execution_waiting_resume_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| {
+    exec_str(execution, buf, len, out_len, err, |x| {
         x.waiting_resume_id().map_or("", |r| r.as_str())
     })
 }
@@ -1100,8 +1121,9 @@ pub extern "C" fn prana_execution_output(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.output())
+    exec_str(execution, buf, len, out_len, err, |x| x.output())
 }
 
 /// The failure of a failed execution (empty strings otherwise).
@@ -1109,8 +1131,9 @@ pub extern "C" fn prana_execution_output(
 pub extern "C" fn prana_execution_error(
     execution: *const prana_execution,
     out: *mut prana_node_error,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let out = Out::new(out, "out")?;
         let mut e = prana_node_error {
@@ -1131,8 +1154,9 @@ pub extern "C" fn prana_execution_error(
 pub extern "C" fn prana_execution_registration_count(
     execution: *const prana_execution,
     out: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         Out::new(out, "out")?.write(x.context().slots().len());
         Ok(())
@@ -1148,8 +1172,9 @@ pub extern "C" fn prana_execution_registration(
     execution: *const prana_execution,
     index: usize,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let out = Out::new(out, "out")?;
         let count = x.context().slots().len();
@@ -1175,8 +1200,9 @@ pub extern "C" fn prana_execution_resume_url(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let n = text(node_id, node_id_len, "node_id")?;
         let out = StrOut::new(buf, len, out_len)?;
@@ -1197,8 +1223,9 @@ pub extern "C" fn prana_execution_render(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let t = text(template, template_len, "template")?;
         let out = StrOut::new(buf, len, out_len)?;
@@ -1286,19 +1313,31 @@ mod tests {
             core::ptr::null_mut(),
             core::ptr::null_mut(),
         );
-        assert_eq!(prana_workflow_new(p(WF), WF.len(), &mut w), OK);
+        assert_eq!(
+            prana_workflow_new(p(WF), WF.len(), &mut w, core::ptr::null_mut()),
+            OK
+        );
         let base = "https://gw.example.com";
         assert_eq!(
-            crate::urls::prana_base_url_new(p(base), base.len(), &mut b),
+            crate::urls::prana_base_url_new(p(base), base.len(), &mut b, core::ptr::null_mut()),
             OK
         );
         let seed = [1u8; 32];
         assert_eq!(
-            crate::ids::prana_id_generator_new(seed.as_ptr(), 32, &mut g),
+            crate::ids::prana_id_generator_new(seed.as_ptr(), 32, &mut g, core::ptr::null_mut()),
             OK
         );
         assert_eq!(
-            prana_execution_start(w, p("exec-1"), 6, b, g, 1_000, &mut x),
+            prana_execution_start(
+                w,
+                p("exec-1"),
+                6,
+                b,
+                g,
+                1_000,
+                &mut x,
+                core::ptr::null_mut()
+            ),
             OK
         );
 
@@ -1317,6 +1356,7 @@ mod tests {
             7,
             1_000,
             r.as_mut_ptr(),
+            core::ptr::null_mut(),
         );
         assert_eq!(st, OK);
         // SAFETY: zeroed above, the fields set on success: every byte is
@@ -1328,25 +1368,42 @@ mod tests {
         // documented size, then restored into a new handle.
         let mut json = vec![MaybeUninit::<c_char>::uninit(); PRANA_EXECUTION_JSON_BUF_SIZE];
         let mut n = 0usize;
-        let st = prana_execution_to_json(x, json.as_mut_ptr().cast(), json.len(), &mut n);
+        let st = prana_execution_to_json(
+            x,
+            json.as_mut_ptr().cast(),
+            json.len(),
+            &mut n,
+            core::ptr::null_mut(),
+        );
         assert_eq!(st, OK);
         prana_execution_free(x);
         x = core::ptr::null_mut();
         assert_eq!(
-            prana_execution_from_json(json.as_ptr().cast(), n, &mut x),
+            prana_execution_from_json(json.as_ptr().cast(), n, &mut x, core::ptr::null_mut()),
             OK
         );
         // In place: a bad state leaves the handle empty (no workflow's),
         // the saved one restores it.
         let bad = "{}";
-        assert_ne!(prana_execution_load_json(x, p(bad), bad.len()), OK);
+        assert_ne!(
+            prana_execution_load_json(x, p(bad), bad.len(), core::ptr::null_mut()),
+            OK
+        );
         // SAFETY: a live handle.
         assert_eq!(unsafe { &*x }.state.workflow_id(), "");
         assert_eq!(
-            prana_execution_load_json(core::ptr::null_mut(), json.as_ptr().cast(), n),
+            prana_execution_load_json(
+                core::ptr::null_mut(),
+                json.as_ptr().cast(),
+                n,
+                core::ptr::null_mut()
+            ),
             prana_status::PRANA_STATUS_NULL_ARGUMENT
         );
-        assert_eq!(prana_execution_load_json(x, json.as_ptr().cast(), n), OK);
+        assert_eq!(
+            prana_execution_load_json(x, json.as_ptr().cast(), n, core::ptr::null_mut()),
+            OK
+        );
         // A NUL or a non-UTF-8 byte anywhere gets its own status, as from
         // `text()` (the core refuses the JSON first; the reason is looked
         // for only then), and leaves the handle empty.
@@ -1363,7 +1420,7 @@ mod tests {
                 let mut bad = saved.clone();
                 bad[at] = byte;
                 assert_eq!(
-                    prana_execution_load_json(x, bad.as_ptr().cast(), n),
+                    prana_execution_load_json(x, bad.as_ptr().cast(), n, core::ptr::null_mut()),
                     status,
                     "byte {byte:#x} at {at}"
                 );
@@ -1371,7 +1428,10 @@ mod tests {
                 assert_eq!(unsafe { &*x }.state.workflow_id(), "");
             }
         }
-        assert_eq!(prana_execution_load_json(x, saved.as_ptr().cast(), n), OK);
+        assert_eq!(
+            prana_execution_load_json(x, saved.as_ptr().cast(), n, core::ptr::null_mut()),
+            OK
+        );
 
         let id_len = rid.iter().position(|&c| c == 0).unwrap();
         let payload = r#"{"ok":true}"#;
@@ -1386,6 +1446,7 @@ mod tests {
             payload.len(),
             2_000,
             r.as_mut_ptr(),
+            core::ptr::null_mut(),
         );
         assert_eq!(st, OK);
         // SAFETY: written on success.

@@ -6,7 +6,7 @@ use core::ptr::addr_of;
 
 use crate::abi::{bytes, guard, text, Fail, FfiResult, Out};
 use crate::route::prana_span;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 
 /// Most headers `prana_http_parse_request` accepts in one request.
 pub const PRANA_HTTP_MAX_HEADERS: usize = 64;
@@ -178,8 +178,9 @@ pub extern "C" fn prana_http_parse_request(
     buf: *const u8,
     len: usize,
     out: *mut prana_http_request,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = bytes(buf, len, "buf")?;
         let out = Out::new(out, "out")?;
         out.write(parse_head(b)?);
@@ -209,8 +210,9 @@ pub extern "C" fn prana_http_request_header(
     name: *const c_char,
     name_len: usize,
     out: *mut prana_span,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         if request.is_null() {
             return Err(Fail::null("request"));
         }

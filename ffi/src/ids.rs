@@ -6,7 +6,7 @@ use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, IdParts, ResumeId};
 
 use crate::abi::{self, bytes, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 use crate::urls::prana_base_url;
 use crate::{PRANA_ENTROPY_LEN, PRANA_ID_SEED_LEN};
 
@@ -47,8 +47,9 @@ pub extern "C" fn prana_id_generator_new(
     seed: *const u8,
     seed_len: usize,
     out: *mut *mut prana_id_generator,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let out = Out::new(out, "out")?;
         let seed = seed_from(seed, seed_len)?;
         out.write(abi::into_handle(prana_id_generator {
@@ -65,8 +66,9 @@ pub extern "C" fn prana_id_generator_reseed(
     generator: *mut prana_id_generator,
     seed: *const u8,
     seed_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let g = handle_mut(generator, "generator")?;
         let seed = seed_from(seed, seed_len)?;
         g.inner.reseed(seed);
@@ -97,8 +99,9 @@ pub extern "C" fn prana_id_generator_resume_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let g = handle_mut(generator, "generator")?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let n = text(node_id, node_id_len, "node_id")?;
@@ -142,8 +145,9 @@ pub extern "C" fn prana_id_generator_resume_url(
     url_buf: *mut c_char,
     url_buf_len: usize,
     url_out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let g = handle_mut(generator, "generator")?;
         let b = handle(base, "base")?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
@@ -203,8 +207,9 @@ pub extern "C" fn prana_resume_id_generate(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let n = text(node_id, node_id_len, "node_id")?;
         let ent = bytes(entropy, entropy_len, "entropy")?;
@@ -229,8 +234,9 @@ pub extern "C" fn prana_resume_id_generate(
 pub extern "C" fn prana_resume_id_validate(
     resume_id: *const c_char,
     resume_id_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = text(resume_id, resume_id_len, "resume_id")?;
         id::validate_resume_id(s)?;
         Ok(())
@@ -242,8 +248,12 @@ pub extern "C" fn prana_resume_id_validate(
 /// `PRANA_STATUS_ID_PART_TOO_LONG` or `PRANA_STATUS_ID_PART_BAD_CHARACTER`.
 /// Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_id_part_validate(part: *const c_char, part_len: usize) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_id_part_validate(
+    part: *const c_char,
+    part_len: usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
         let s = text(part, part_len, "part")?;
         id::validate_part(Part::WorkflowId, s)?;
         Ok(())
@@ -264,16 +274,20 @@ mod tests {
         let (e, n) = ("exec_1", "wait");
         let mut base = core::ptr::null_mut();
         let url_text = "https://gw.example.com/hooks";
-        let st =
-            crate::urls::prana_base_url_new(url_text.as_ptr().cast(), url_text.len(), &mut base);
+        let st = crate::urls::prana_base_url_new(
+            url_text.as_ptr().cast(),
+            url_text.len(),
+            &mut base,
+            core::ptr::null_mut(),
+        );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         let (mut g1, mut g2) = (core::ptr::null_mut(), core::ptr::null_mut());
         assert_eq!(
-            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g1),
+            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g1, core::ptr::null_mut()),
             prana_status::PRANA_STATUS_OK
         );
         assert_eq!(
-            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g2),
+            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g2, core::ptr::null_mut()),
             prana_status::PRANA_STATUS_OK
         );
 
@@ -294,6 +308,7 @@ mod tests {
             url.as_mut_ptr().cast(),
             crate::PRANA_URL_BUF_SIZE,
             &mut url_len,
+            core::ptr::null_mut(),
         );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         // SAFETY: on success the text and its NUL were written.
@@ -316,6 +331,7 @@ mod tests {
             id2.as_mut_ptr(),
             id2.len(),
             &mut n2,
+            core::ptr::null_mut(),
         );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         let st = crate::urls::prana_base_url_resume_url(
@@ -325,6 +341,7 @@ mod tests {
             url2.as_mut_ptr(),
             url2.len(),
             &mut m2,
+            core::ptr::null_mut(),
         );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         assert_eq!(

@@ -142,7 +142,9 @@ mod tests {
 
     #[test]
     fn last_error_message_survives_a_size_query() {
-        let _ = abi::guard(|| Err(abi::Fail::invalid("bad thing")));
+        let _ = abi::guard(core::ptr::null_mut(), || {
+            Err(abi::Fail::invalid("bad thing"))
+        });
         let mut n = 0usize;
         assert_eq!(
             prana_last_error_message(core::ptr::null_mut(), 0, &mut n),

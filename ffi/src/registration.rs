@@ -11,7 +11,7 @@ use crate::abi::{
 };
 use crate::ids::{generator_mut, prana_id_generator};
 use crate::route::prana_transition;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 
 /// Lifecycle state of a webhook registration. Stored as its lowercase name
 /// ("pending", ...) in JSON and databases.
@@ -97,8 +97,9 @@ pub extern "C" fn prana_registration_create(
     node_id_len: usize,
     now: u64,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let g = generator_mut(generator)?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let n = text(node_id, node_id_len, "node_id")?;
@@ -120,8 +121,9 @@ pub extern "C" fn prana_registration_new(
     node_id_len: usize,
     created_at: u64,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let n = text(node_id, node_id_len, "node_id")?;
@@ -141,8 +143,9 @@ pub extern "C" fn prana_registration_from_json(
     json: *const c_char,
     json_len: usize,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
         new_registration_handle(out, WebhookRegistration::from_json(j.as_bytes())?)
@@ -159,8 +162,9 @@ pub extern "C" fn prana_registration_to_json(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         let out = StrOut::new(buf, len, out_len)?;
         out.write_serialized(crate::PRANA_MAX_REGISTRATION_JSON_LEN, |b| {
@@ -174,8 +178,9 @@ pub extern "C" fn prana_registration_to_json(
 pub extern "C" fn prana_registration_clone(
     registration: *const prana_registration,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         let out = Out::new(out, "out")?;
         new_registration_handle(out, r.inner.clone())
@@ -205,8 +210,9 @@ pub extern "C" fn prana_registration_activate(
     webhook_config: *const c_char,
     webhook_config_len: usize,
     out: *mut prana_transition,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle_mut(registration, "registration")?;
         let cfg = text(webhook_config, webhook_config_len, "webhook_config")?;
         let out = Out::new(out, "out")?;
@@ -231,8 +237,9 @@ pub extern "C" fn prana_registration_consume(
     registration: *mut prana_registration,
     now: u64,
     out: *mut prana_transition,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle_mut(registration, "registration")?;
         let out = Out::new(out, "out")?;
         let t = r.inner.consume(now)?;
@@ -249,8 +256,9 @@ pub extern "C" fn prana_registration_consume(
 pub extern "C" fn prana_registration_expire(
     registration: *mut prana_registration,
     out: *mut prana_transition,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle_mut(registration, "registration")?;
         let out = Out::new(out, "out")?;
         let t = r.inner.expire()?;
@@ -267,8 +275,9 @@ pub extern "C" fn prana_registration_resume_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.resume_id.as_str())
     })
@@ -281,8 +290,9 @@ pub extern "C" fn prana_registration_execution_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.execution_id.as_str())
     })
@@ -295,8 +305,9 @@ pub extern "C" fn prana_registration_node_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.node_id.as_str())
     })
@@ -310,8 +321,9 @@ pub extern "C" fn prana_registration_webhook_config(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.webhook_config.as_str())
     })
@@ -323,8 +335,9 @@ pub extern "C" fn prana_registration_webhook_config(
 pub extern "C" fn prana_registration_status(
     registration: *const prana_registration,
     out: *mut prana_lifecycle_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         Out::new(out, "out")?.write(r.inner.status.into());
         Ok(())
@@ -340,8 +353,9 @@ pub extern "C" fn prana_registration_status_at(
     registration: *const prana_registration,
     now: u64,
     out: *mut prana_lifecycle_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         Out::new(out, "out")?.write(r.inner.status_at(now).into());
         Ok(())
@@ -353,8 +367,9 @@ pub extern "C" fn prana_registration_status_at(
 pub extern "C" fn prana_registration_created_at(
     registration: *const prana_registration,
     out: *mut u64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         Out::new(out, "out")?.write(r.inner.created_at);
         Ok(())
@@ -368,8 +383,9 @@ pub extern "C" fn prana_registration_expires_at(
     registration: *const prana_registration,
     out_has: *mut bool,
     out: *mut u64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         let out_has = Out::new(out_has, "out_has")?;
         let out = Out::new(out, "out")?;
@@ -386,8 +402,8 @@ pub extern "C" fn prana_registration_expires_at(
 /// Y"), or `PRANA_STATUS_INVALID_ARGUMENT` for a number that is not a state.
 /// Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_lifecycle_check(from: u32, to: u32) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_lifecycle_check(from: u32, to: u32, err: *mut prana_error) -> prana_status {
+    guard(err, || {
         let f = status_from_u32(from, "from")?;
         let t = status_from_u32(to, "to")?;
         lifecycle::check_transition(f, t)?;
@@ -416,8 +432,9 @@ pub extern "C" fn prana_lifecycle_status_parse(
     name: *const c_char,
     name_len: usize,
     out: *mut prana_lifecycle_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = text(name, name_len, "name")?;
         let out = Out::new(out, "out")?;
         out.write(Status::parse(s)?.into());

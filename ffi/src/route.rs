@@ -8,7 +8,7 @@ use prana_webhook_core::url::{Route, Target};
 
 use crate::abi::{copy_to_array, guard, text, Out};
 use crate::registration::{prana_lifecycle_status, prana_registration, registration_opt};
-use crate::status::{prana_status, status_of};
+use crate::status::{prana_error, prana_status, status_of};
 use crate::urls::base_ref;
 use crate::{PRANA_MESSAGE_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE};
 
@@ -248,8 +248,9 @@ pub extern "C" fn prana_route_parse(
     target: *const c_char,
     target_len: usize,
     out: *mut prana_route,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = base_ref(base)?;
         let t = text(target, target_len, "target")?;
         let out = Out::new(out, "out")?;
@@ -279,8 +280,9 @@ pub extern "C" fn prana_request_precheck(
     body_len: usize,
     max_payload: usize,
     out: *mut prana_precheck,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = base_ref(base)?;
         let m = text(method, method_len, "method")?;
         let t = text(target, target_len, "target")?;
@@ -318,8 +320,9 @@ pub extern "C" fn prana_decide_resume(
     registration: *const prana_registration,
     now: u64,
     out: *mut prana_resume_decision,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let reg = registration_opt(registration);
         let out = Out::new(out, "out")?;
@@ -344,8 +347,11 @@ pub extern "C" fn prana_decide_resume(
 /// request consumed the registration first (409 webhook_already_used).
 /// Re-read the row and call `prana_decide_resume` again for the exact reason.
 #[no_mangle]
-pub extern "C" fn prana_lost_race_answer(out: *mut prana_http_answer) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_lost_race_answer(
+    out: *mut prana_http_answer,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
         let out = Out::new(out, "out")?;
         out.write(prana_http_answer::from_rejection(&route::lost_race()));
         Ok(())

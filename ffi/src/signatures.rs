@@ -13,7 +13,7 @@ use crate::abi::{
     self, bytes, copy_to_array, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut,
 };
 use crate::route::prana_http_answer;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 use crate::urls::base_ref;
 
 /// Longest key id, in bytes (1-8 characters of `[a-z0-9]`).
@@ -111,8 +111,11 @@ pub(crate) fn key_set_opt<'a>(keys: *const prana_key_set) -> FfiResult<Option<&'
 
 /// Make an empty key set. On success `*out` receives a new handle.
 #[no_mangle]
-pub extern "C" fn prana_key_set_new(out: *mut *mut prana_key_set) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_key_set_new(
+    out: *mut *mut prana_key_set,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
         let out = Out::new(out, "out")?;
         out.write(abi::into_handle(prana_key_set {
             inner: KeySet::new(),
@@ -139,8 +142,9 @@ pub extern "C" fn prana_key_set_add(
     key_id_len: usize,
     secret: *const u8,
     secret_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle_mut(keys, "keys")?;
         let id = text(key_id, key_id_len, "key_id")?;
         let s = bytes(secret, secret_len, "secret")?;
@@ -157,8 +161,9 @@ pub extern "C" fn prana_key_set_set_current(
     keys: *mut prana_key_set,
     key_id: *const c_char,
     key_id_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle_mut(keys, "keys")?;
         let id = text(key_id, key_id_len, "key_id")?;
         k.inner.set_current(id)?;
@@ -173,8 +178,9 @@ pub extern "C" fn prana_key_set_remove(
     keys: *mut prana_key_set,
     key_id: *const c_char,
     key_id_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle_mut(keys, "keys")?;
         let id = text(key_id, key_id_len, "key_id")?;
         match k.inner.remove(id) {
@@ -188,8 +194,12 @@ pub extern "C" fn prana_key_set_remove(
 
 /// The number of keys in the set.
 #[no_mangle]
-pub extern "C" fn prana_key_set_len(keys: *const prana_key_set, out: *mut usize) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_key_set_len(
+    keys: *const prana_key_set,
+    out: *mut usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
         let k = handle(keys, "keys")?;
         Out::new(out, "out")?.write(k.inner.len());
         Ok(())
@@ -207,8 +217,9 @@ pub extern "C" fn prana_key_set_sign(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle(keys, "keys")?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let out = StrOut::new(buf, len, out_len)?;
@@ -228,8 +239,9 @@ pub extern "C" fn prana_key_set_signed_resume_url(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle(keys, "keys")?;
         let b = base_ref(base)?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
@@ -258,8 +270,9 @@ pub extern "C" fn prana_verify_resume_signature(
     query: *const c_char,
     query_len: usize,
     out: *mut prana_signature_check,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle(keys, "keys")?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let q = text(query, query_len, "query")?;
@@ -321,8 +334,9 @@ pub extern "C" fn prana_webhook_secret_new(
     whsec: *const c_char,
     whsec_len: usize,
     out: *mut *mut prana_webhook_secret,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = text(whsec, whsec_len, "whsec")?;
         let out = Out::new(out, "out")?;
         let inner = StandardWebhookSecret::from_whsec(s)?;
@@ -337,8 +351,9 @@ pub extern "C" fn prana_webhook_secret_from_bytes(
     key: *const u8,
     key_len: usize,
     out: *mut *mut prana_webhook_secret,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = bytes(key, key_len, "key")?;
         let out = Out::new(out, "out")?;
         let inner = StandardWebhookSecret::from_bytes(k)?;
@@ -379,8 +394,9 @@ pub extern "C" fn prana_standard_webhooks_verify(
     now: u64,
     tolerance_secs: u64,
     out_timestamp: *mut i64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = handle(secret, "secret")?;
         let id = text(msg_id, msg_id_len, "msg_id")?;
         let ts = text(timestamp, timestamp_len, "timestamp")?;
@@ -408,8 +424,9 @@ pub extern "C" fn prana_standard_webhooks_sign(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = handle(secret, "secret")?;
         let id = text(msg_id, msg_id_len, "msg_id")?;
         let b = bytes(body, body_len, "body")?;

@@ -6,7 +6,7 @@ use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::url::BaseUrl;
 
 use crate::abi::{self, guard, handle, text, Fail, FfiResult, Out, StrOut};
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 
 /// A validated base URL: `http` or `https`, a host, an optional port and an
 /// optional path prefix (`https://gw.example.com/hooks`); one trailing `/`
@@ -54,8 +54,9 @@ pub extern "C" fn prana_base_url_new(
     url: *const c_char,
     url_len: usize,
     out: *mut *mut prana_base_url,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let out = Out::new(out, "out")?;
         let s = text(url, url_len, "url")?;
         let base = prana_base_url::new(BaseUrl::parse(s)?)?;
@@ -79,8 +80,9 @@ pub extern "C" fn prana_base_url_str(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = handle(base, "base")?;
         StrOut::new(buf, len, out_len)?.write(b.inner.as_str())
     })
@@ -97,8 +99,9 @@ pub extern "C" fn prana_base_url_trigger_url(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = handle(base, "base")?;
         let w = text(workflow_id, workflow_id_len, "workflow_id")?;
         let out = StrOut::new(buf, len, out_len)?;
@@ -118,8 +121,9 @@ pub extern "C" fn prana_base_url_resume_url(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = handle(base, "base")?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let out = StrOut::new(buf, len, out_len)?;

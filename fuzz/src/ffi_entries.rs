@@ -34,7 +34,12 @@ fn span<'a>(buf: &'a [u8], s: &prana_span) -> &'a [u8] {
 /// incomplete or as the same head.
 pub fn http_head(data: &[u8]) {
     let mut out = Box::new(MaybeUninit::<prana_http_request>::uninit());
-    let s = prana_http_parse_request(data.as_ptr(), data.len(), out.as_mut_ptr());
+    let s = prana_http_parse_request(
+        data.as_ptr(),
+        data.len(),
+        out.as_mut_ptr(),
+        core::ptr::null_mut(),
+    );
     if s != prana_status::PRANA_STATUS_OK {
         return;
     }
@@ -59,6 +64,7 @@ pub fn http_head(data: &[u8]) {
             name.as_ptr().cast::<c_char>(),
             name.len(),
             found.as_mut_ptr(),
+            core::ptr::null_mut(),
         );
         if std::str::from_utf8(name).is_ok() {
             assert_eq!(s, prana_status::PRANA_STATUS_OK);
@@ -70,7 +76,12 @@ pub fn http_head(data: &[u8]) {
     // The head is a prefix: the bytes before its end are incomplete.
     if req.head_len > 0 {
         let mut short = Box::new(MaybeUninit::<prana_http_request>::uninit());
-        let s = prana_http_parse_request(data.as_ptr(), req.head_len - 1, short.as_mut_ptr());
+        let s = prana_http_parse_request(
+            data.as_ptr(),
+            req.head_len - 1,
+            short.as_mut_ptr(),
+            core::ptr::null_mut(),
+        );
         assert_ne!(
             s,
             prana_status::PRANA_STATUS_OK,
@@ -83,7 +94,12 @@ pub fn http_head(data: &[u8]) {
 fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
     let mut base_h = std::ptr::null_mut();
     assert_eq!(
-        prana_base_url_new(base.as_ptr().cast(), base.len(), &mut base_h),
+        prana_base_url_new(
+            base.as_ptr().cast(),
+            base.len(),
+            &mut base_h,
+            core::ptr::null_mut()
+        ),
         prana_status::PRANA_STATUS_OK
     );
     let mut route = MaybeUninit::<prana_route>::uninit();
@@ -92,6 +108,7 @@ fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
         target.as_ptr().cast(),
         target.len(),
         route.as_mut_ptr(),
+        core::ptr::null_mut(),
     );
     let mut pre = Box::new(MaybeUninit::<prana_precheck>::uninit());
     let p = prana_request_precheck(
@@ -103,6 +120,7 @@ fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
         0,
         65536,
         pre.as_mut_ptr(),
+        core::ptr::null_mut(),
     );
     if s == prana_status::PRANA_STATUS_OK {
         // SAFETY: written on success.
