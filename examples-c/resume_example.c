@@ -64,7 +64,7 @@ int main(void) {
     os_seed(seed);
     check(prana_id_generator_new(seed, sizeof seed, &ids, NULL), "id generator");
     check(prana_base_url_new("https://gw.example.com/hooks", 28, &base, NULL), "base URL");
-    check(prana_registration_create(ids, "exec-42", 7, "wait_approval", 13, now, &reg, NULL),
+    check(prana_registration_create(ids, NULL, 0, "exec-42", 7, "wait_approval", 13, now, &reg, NULL),
           "create registration");
     check(prana_registration_resume_id(reg, resume_id, sizeof resume_id, &resume_id_len, NULL),
           "resume id");
@@ -92,7 +92,7 @@ int main(void) {
     now += 60000;
     check(prana_registration_from_json(row, row_len, &loaded, NULL), "from JSON");
     target = url + route.id.offset;
-    check(prana_decide_resume(target, route.id.len, loaded, now, &d, NULL), "decide");
+    check(prana_resume_decide(target, route.id.len, loaded, now, &d, NULL), "decide");
     if (d.resume) {
         printf("resume: UPDATE ... SET status='%s' WHERE resume_id='%s' AND status='%s'\n",
                prana_lifecycle_status_name(d.transition.to), d.transition.resume_id,
@@ -101,7 +101,7 @@ int main(void) {
     }
 
     /* 5. A second call on the same URL is refused. */
-    check(prana_decide_resume(target, route.id.len, loaded, now + 1, &d, NULL), "decide again");
+    check(prana_resume_decide(target, route.id.len, loaded, now + 1, &d, NULL), "decide again");
     printf("second call: HTTP %u %s\n", (unsigned)d.answer.http_status, d.answer.code);
 
     prana_registration_free(loaded);

@@ -42,6 +42,8 @@
 #include <stdint.h>
 
 
+
+
 /**
  * Longest execution id, node id or workflow id, in bytes.
  */
@@ -313,7 +315,7 @@ typedef uint32_t prana_run_status;
 #endif // __cplusplus
 
 /**
- * How strictly `prana_verify_resume_signature` treats resume URLs.
+ * How strictly `prana_signature_verify` treats resume URLs.
  */
 enum prana_signature_policy
 #ifdef __cplusplus
@@ -908,7 +910,7 @@ typedef struct prana_base_url prana_base_url;
  *
  * Ownership: made by `prana_execution_start`, `_start_signed` or
  * `_from_json`, owned by the caller, freed with `prana_execution_free`
- * (exactly once; NULL is a no-op). `prana_execution_load_json` restores
+ * (exactly once; NULL is a no-op). `prana_execution_restore` restores
  * another state into an existing handle.
  *
  * Thread safety: not synchronized. Getters only read and may run
@@ -964,7 +966,7 @@ typedef struct prana_key_set prana_key_set;
  * `_clone`; owned by the caller; freed with `prana_registration_free`
  * (exactly once; NULL is a no-op).
  *
- * Thread safety: not synchronized. Getters and `prana_decide_resume` only
+ * Thread safety: not synchronized. Getters and `prana_resume_decide` only
  * read and may run concurrently; `_activate`, `_consume` and `_expire`
  * change it and need exclusive access (no other call on it at the same time).
  */
@@ -1119,6 +1121,12 @@ typedef struct prana_node_result {
  * The callback runs on the calling thread, must return normally (no
  * `longjmp`, no C++ exception), and must not use the execution handle of
  * the running call; other library functions may be called.
+ *
+ * The handler may be NULL while no host node runs (a workflow that only
+ * triggers and waits, or a resume that goes straight to the end). When a
+ * call with a NULL handler reaches a host node, that node fails with code
+ * "no_node_handler", the execution records the failure, and the call
+ * returns `PRANA_STATUS_NO_NODE_HANDLER` (the message names the node).
  */
 typedef bool (*prana_node_handler)(void *user_data,
                                    const struct prana_node_call *call,
@@ -1219,25 +1227,11 @@ typedef struct prana_run_result {
   /**
    * Registration changes to apply with compare-and-set, in order. After
    * `prana_execution_resume` the first is the active -> consumed of the
-   * resumed registration (skip it if `prana_decide_resume`'s transition
+   * resumed registration (skip it if `prana_resume_decide`'s transition
    * was already applied).
    */
   struct prana_transition transitions[PRANA_MAX_WAIT_NODES];
 } prana_run_result;
-
-/**
- * A node failure as stored in an execution. Plain data.
- */
-typedef struct prana_node_error {
-  /**
-   * Snake_case code, NUL-terminated ("" when there is no error).
-   */
-  char code[PRANA_ERROR_CODE_BUF_SIZE];
-  /**
-   * Message, NUL-terminated ("" when there is no error).
-   */
-  char message[PRANA_ERROR_MESSAGE_BUF_SIZE];
-} prana_node_error;
 
 /**
  * A byte range `[offset, offset + len)` inside a caller's buffer (the
@@ -1284,7 +1278,7 @@ typedef struct prana_http_request {
   struct prana_span method;
   /**
    * The request target (`/webhook/workflow/resume/...?...`), for
-   * `prana_request_precheck`.
+   * `prana_request_check`.
    */
   struct prana_span target;
   /**
@@ -1376,7 +1370,7 @@ typedef struct prana_http_answer {
 } prana_http_answer;
 
 /**
- * The result of `prana_request_precheck`.
+ * The result of `prana_request_check`.
  */
 typedef struct prana_precheck {
   /**
@@ -1395,7 +1389,7 @@ typedef struct prana_precheck {
 } prana_precheck;
 
 /**
- * The result of `prana_decide_resume`.
+ * The result of `prana_resume_decide`.
  */
 typedef struct prana_resume_decision {
   /**
@@ -1416,7 +1410,7 @@ typedef struct prana_resume_decision {
 } prana_resume_decision;
 
 /**
- * The result of `prana_verify_resume_signature`. Plain data.
+ * The result of `prana_signature_verify`. Plain data.
  */
 typedef struct prana_signature_check {
   /**
@@ -1491,63 +1485,31 @@ prana_status prana_workflow_id(const struct prana_workflow *workflow,
                                struct prana_error *err);
 
 /**
- * The number of nodes.
- */
-prana_status prana_workflow_node_count(const struct prana_workflow *workflow,
-                                       size_t *out,
-                                       struct prana_error *err);
-
-/**
- * The number of wait nodes in webhook mode (each gets a registration and
- * a resume URL at execution start).
- */
-prana_status prana_workflow_webhook_wait_count(const struct prana_workflow *workflow,
-                                               size_t *out,
-                                               struct prana_error *err);
-
-/**
  * Start an execution of `workflow` with id `execution_id` (1-64 bytes of
  * `[A-Za-z0-9_-]`): one pending registration with a fresh resume ID (from
  * `generator`) per wait node in webhook mode; nothing runs yet. Persist
  * its registrations (`prana_execution_registration`), then call
- * `prana_execution_run`. On success `*out` receives a new handle.
+ * `prana_execution_run`. On success `*out` receives a new handle, to free
+ * with `prana_execution_free`.
  *
- * The resume URLs are unsigned; a gateway that requires signed URLs starts
- * executions with `prana_execution_start_signed` instead.
+ * `keys` may be NULL: the resume URLs are unsigned. With a key set each
+ * resume ID is signed once with its current key, and every URL of it
+ * carries `?sig={key_id}.{mac}` (rendered `{{ $execution.<node_id>.resume_url }}`,
+ * `prana_execution_render`, `prana_run_result.resume_url`). The execution
+ * keeps the signature (not the key), so it survives `prana_execution_to_json`
+ * and `prana_execution_restore`. A non-NULL but empty set is
+ * `PRANA_STATUS_NO_SIGNING_KEY`. `keys` and `base` are only read during the
+ * call. Thread safety: the generator's (one thread at a time).
  */
 prana_status prana_execution_start(const struct prana_workflow *workflow,
                                    const char *execution_id,
                                    size_t execution_id_len,
                                    const struct prana_base_url *base,
+                                   const struct prana_key_set *keys,
                                    struct prana_id_generator *generator,
                                    uint64_t now,
                                    struct prana_execution **out,
                                    struct prana_error *err);
-
-/**
- * `prana_execution_start` with signed resume URLs: each registration's
- * resume ID is signed once with the current key of `keys`, and every URL
- * of it carries `?sig={key_id}.{mac}`: `prana_execution_resume_url`,
- * rendered `{{ $execution.<node_id>.resume_url }}` in node params and
- * `prana_execution_render`, and `prana_run_result.resume_url`. The
- * execution keeps the signature (not the key), so it survives
- * `prana_execution_to_json` / `_from_json`; the URL verifies with
- * `prana_verify_resume_signature` while its key stays in the set.
- *
- * `keys` may be NULL: then the URLs are unsigned, exactly as with
- * `prana_execution_start`. A non-NULL but empty set is
- * `PRANA_STATUS_NO_SIGNING_KEY`. `keys` is only read during the call; the
- * execution keeps no reference to it.
- */
-prana_status prana_execution_start_signed(const struct prana_workflow *workflow,
-                                          const char *execution_id,
-                                          size_t execution_id_len,
-                                          const struct prana_base_url *base,
-                                          const struct prana_key_set *keys,
-                                          struct prana_id_generator *generator,
-                                          uint64_t now,
-                                          struct prana_execution **out,
-                                          struct prana_error *err);
 
 /**
  * Restore an execution from its JSON form. On success `*out` receives a
@@ -1571,14 +1533,14 @@ prana_status prana_execution_from_json(const char *json,
  * On failure the handle holds an empty execution that belongs to no
  * workflow (every `_run`, `_resume`, `_expire` and `_resume_timer` refuses
  * it with `PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH`) until a later
- * `prana_execution_load_json` succeeds; it still has to be freed. Errors
+ * `prana_execution_restore` succeeds; it still has to be freed. Errors
  * as `prana_execution_from_json`, and `PRANA_STATUS_NULL_ARGUMENT` for a
  * NULL `execution`.
  */
-prana_status prana_execution_load_json(struct prana_execution *execution,
-                                       const char *json,
-                                       size_t json_len,
-                                       struct prana_error *err);
+prana_status prana_execution_restore(struct prana_execution *execution,
+                                     const char *json,
+                                     size_t json_len,
+                                     struct prana_error *err);
 
 /**
  * Write the execution's JSON form, for the host's store (a buffer of
@@ -1689,24 +1651,6 @@ prana_status prana_execution_resume_at(const struct prana_execution *execution,
                                        struct prana_error *err);
 
 /**
- * Write the execution id.
- */
-prana_status prana_execution_id(const struct prana_execution *execution,
-                                char *buf,
-                                size_t len,
-                                size_t *out_len,
-                                struct prana_error *err);
-
-/**
- * Write the workflow id.
- */
-prana_status prana_execution_workflow_id(const struct prana_execution *execution,
-                                         char *buf,
-                                         size_t len,
-                                         size_t *out_len,
-                                         struct prana_error *err);
-
-/**
  * Write the wait node the execution is suspended at, or the node that
  * failed; "" otherwise.
  */
@@ -1736,13 +1680,6 @@ prana_status prana_execution_output(const struct prana_execution *execution,
                                     size_t len,
                                     size_t *out_len,
                                     struct prana_error *err);
-
-/**
- * The failure of a failed execution (empty strings otherwise).
- */
-prana_status prana_execution_error(const struct prana_execution *execution,
-                                   struct prana_node_error *out,
-                                   struct prana_error *err);
 
 /**
  * The number of registrations (one per wait node in webhook mode).
@@ -1856,73 +1793,45 @@ prana_status prana_id_generator_reseed(struct prana_id_generator *generator,
 void prana_id_generator_free(struct prana_id_generator *generator);
 
 /**
- * Make a fresh resume ID for `node_id` in `execution_id` (each 1-64 bytes of
- * `[A-Za-z0-9_-]`) and write it to `buf`.
+ * Make a fresh resume ID for `node_id` in `execution_id` (each 1-64 bytes
+ * of `[A-Za-z0-9_-]`) and its resume URL `{base}/webhook/workflow/resume/{id}`:
+ * the one way to make a resume ID or URL. The ID is written once, into the
+ * URL, and copied from there.
  *
- * Output: the ID and a NUL; `*out_len` = its length without the NUL. A
- * buffer of `PRANA_MAX_RESUME_ID_LEN + 1` bytes always suffices. When the
- * buffer is too small the generator is not advanced: nothing changes except
- * `*out_len` (the size needed, NUL included).
- */
-prana_status prana_id_generator_resume_id(struct prana_id_generator *generator,
-                                          const char *execution_id,
-                                          size_t execution_id_len,
-                                          const char *node_id,
-                                          size_t node_id_len,
-                                          char *buf,
-                                          size_t len,
-                                          size_t *out_len,
-                                          struct prana_error *err);
-
-/**
- * Make a fresh resume ID for `node_id` in `execution_id` and its resume URL
- * under `base`: the same ID and URL as `prana_id_generator_resume_id`
- * followed by `prana_base_url_resume_url`, in one call that writes the ID
- * once, into the URL, and copies it from there (it is not parsed back from
- * text). The fastest way to make a resume URL.
+ * - `base` may be NULL: then only the ID is made, and `url_buf`,
+ *   `url_buf_len` and `url_out_len` are ignored (pass NULL, 0, NULL).
+ * - `keys` may be NULL: the URL is unsigned. With a key set the URL ends in
+ *   `?sig={key_id}.{mac}` signed with its current key (an empty set is
+ *   `PRANA_STATUS_NO_SIGNING_KEY`); it verifies with
+ *   `prana_signature_verify` while that key stays in the set.
  *
  * Outputs: the ID and a NUL in `id_buf` (`*id_out_len` = its length
  * without the NUL), the URL and a NUL in `url_buf` (`*url_out_len`).
  * Buffers of `PRANA_RESUME_ID_BUF_SIZE` and `PRANA_URL_BUF_SIZE` bytes
- * always suffice. When either buffer is too small the result is
- * `PRANA_STATUS_BUFFER_TOO_SMALL`, neither buffer is written, the generator
- * is not advanced, and both `*id_out_len` and `*url_out_len` receive the
- * size needed (NUL included), so one retry with those sizes succeeds; both
- * buffers may be NULL with length 0 for a size query. Parts and errors as
- * `prana_id_generator_resume_id`. Thread safety: the generator's (one
- * thread at a time); `base` may be shared.
+ * always suffice. Buffer too small: the result is
+ * `PRANA_STATUS_BUFFER_TOO_SMALL`, no buffer is written, the generator is
+ * not advanced, and `*id_out_len` and `*url_out_len` receive the sizes
+ * needed (NUL included), so one retry with those sizes succeeds; buffers
+ * may be NULL with length 0 for a size query.
+ *
+ * Ownership: nothing is kept; `base` and `keys` are only read during the
+ * call. Thread safety: the generator's (one thread at a time); `base` and
+ * `keys` may be shared.
  */
-prana_status prana_id_generator_resume_url(struct prana_id_generator *generator,
-                                           const struct prana_base_url *base,
-                                           const char *execution_id,
-                                           size_t execution_id_len,
-                                           const char *node_id,
-                                           size_t node_id_len,
-                                           char *id_buf,
-                                           size_t id_buf_len,
-                                           size_t *id_out_len,
-                                           char *url_buf,
-                                           size_t url_buf_len,
-                                           size_t *url_out_len,
-                                           struct prana_error *err);
-
-/**
- * Make a resume ID from exactly `PRANA_ENTROPY_LEN` (16) bytes of host
- * entropy, without a generator. Same parts and output rules as
- * `prana_id_generator_resume_id`; a wrong `entropy_len` gives
- * `PRANA_STATUS_INVALID_ARGUMENT`. Never derive the entropy from a clock or
- * counter. Thread-safe.
- */
-prana_status prana_resume_id_generate(const char *execution_id,
-                                      size_t execution_id_len,
-                                      const char *node_id,
-                                      size_t node_id_len,
-                                      const uint8_t *entropy,
-                                      size_t entropy_len,
-                                      char *buf,
-                                      size_t len,
-                                      size_t *out_len,
-                                      struct prana_error *err);
+prana_status prana_resume_url_create(struct prana_id_generator *generator,
+                                     const struct prana_base_url *base,
+                                     const struct prana_key_set *keys,
+                                     const char *execution_id,
+                                     size_t execution_id_len,
+                                     const char *node_id,
+                                     size_t node_id_len,
+                                     char *id_buf,
+                                     size_t id_buf_len,
+                                     size_t *id_out_len,
+                                     char *url_buf,
+                                     size_t url_buf_len,
+                                     size_t *url_out_len,
+                                     struct prana_error *err);
 
 /**
  * Check the syntax of a resume ID (prefix, alphabet, length, two 1-64 byte
@@ -2034,11 +1943,19 @@ prana_status prana_json_equal(const char *a,
                               struct prana_error *err);
 
 /**
- * Create a pending registration with a fresh resume ID from `generator`
- * for `node_id` in `execution_id`, created at `now` (unix ms). On success
- * `*out` receives a new handle. The generator is advanced.
+ * Create a pending registration for `node_id` in `execution_id`, created
+ * at `now` (unix ms). On success `*out` receives a new handle, to free with
+ * `prana_registration_free`.
+ *
+ * The resume ID is either fresh or given: with `resume_id` NULL (length 0)
+ * a fresh ID comes from `generator` (which is advanced); with a
+ * `resume_id`, that ID is used (it must have been made for `execution_id`
+ * and `node_id`, else `PRANA_STATUS_RESUME_ID_MISMATCH`) and `generator`
+ * may be NULL. Thread safety: the generator's (one thread at a time).
  */
 prana_status prana_registration_create(struct prana_id_generator *generator,
+                                       const char *resume_id,
+                                       size_t resume_id_len,
                                        const char *execution_id,
                                        size_t execution_id_len,
                                        const char *node_id,
@@ -2046,21 +1963,6 @@ prana_status prana_registration_create(struct prana_id_generator *generator,
                                        uint64_t now,
                                        struct prana_registration **out,
                                        struct prana_error *err);
-
-/**
- * Create a pending registration for an existing resume ID, which must have
- * been made for `execution_id` and `node_id` (else
- * `PRANA_STATUS_RESUME_ID_MISMATCH`). On success `*out` receives a new handle.
- */
-prana_status prana_registration_new(const char *resume_id,
-                                    size_t resume_id_len,
-                                    const char *execution_id,
-                                    size_t execution_id_len,
-                                    const char *node_id,
-                                    size_t node_id_len,
-                                    uint64_t created_at,
-                                    struct prana_registration **out,
-                                    struct prana_error *err);
 
 /**
  * Read a registration from its JSON form (as written by
@@ -2266,15 +2168,15 @@ prana_status prana_route_parse(const struct prana_base_url *base,
  * fails only for bad arguments (NULL, non-UTF-8, NUL bytes). The route's
  * spans point into `target`. Signatures are checked separately. Thread-safe.
  */
-prana_status prana_request_precheck(const struct prana_base_url *base,
-                                    const char *method,
-                                    size_t method_len,
-                                    const char *target,
-                                    size_t target_len,
-                                    size_t body_len,
-                                    size_t max_payload,
-                                    struct prana_precheck *out,
-                                    struct prana_error *err);
+prana_status prana_request_check(const struct prana_base_url *base,
+                                 const char *method,
+                                 size_t method_len,
+                                 const char *target,
+                                 size_t target_len,
+                                 size_t body_len,
+                                 size_t max_payload,
+                                 struct prana_precheck *out,
+                                 struct prana_error *err);
 
 /**
  * Decide a resume request for `resume_id`, given the registration the host
@@ -2283,22 +2185,15 @@ prana_status prana_request_precheck(const struct prana_base_url *base,
  * counts as expired. The registration is not changed: the host applies
  * `out->transition` to its store with compare-and-set.
  *
- * Like `prana_request_precheck`, a rejection is returned in `*out` with
+ * Like `prana_request_check`, a rejection is returned in `*out` with
  * `PRANA_STATUS_OK`. Thread-safe for concurrent reads of one registration.
  */
-prana_status prana_decide_resume(const char *resume_id,
+prana_status prana_resume_decide(const char *resume_id,
                                  size_t resume_id_len,
                                  const struct prana_registration *registration,
                                  uint64_t now,
                                  struct prana_resume_decision *out,
                                  struct prana_error *err);
-
-/**
- * The answer when the compare-and-set of a resume changed no row: another
- * request consumed the registration first (409 webhook_already_used).
- * Re-read the row and call `prana_decide_resume` again for the exact reason.
- */
-prana_status prana_lost_race_answer(struct prana_http_answer *out, struct prana_error *err);
 
 /**
  * Make an empty key set. On success `*out` receives a new handle.
@@ -2364,19 +2259,6 @@ prana_status prana_key_set_sign(const struct prana_key_set *keys,
                                 struct prana_error *err);
 
 /**
- * Write the signed resume URL `{base}/webhook/workflow/resume/{resume_id}?sig=...`
- * (a buffer of `PRANA_URL_BUF_SIZE` bytes always suffices).
- */
-prana_status prana_key_set_signed_resume_url(const struct prana_key_set *keys,
-                                             const struct prana_base_url *base,
-                                             const char *resume_id,
-                                             size_t resume_id_len,
-                                             char *buf,
-                                             size_t len,
-                                             size_t *out_len,
-                                             struct prana_error *err);
-
-/**
  * Check the `sig` parameter of a resume request before any store lookup:
  * `resume_id` is the route's id, `query` its raw query string without `?`
  * (NULL with length 0 when the target has none). `policy` is a
@@ -2386,14 +2268,14 @@ prana_status prana_key_set_signed_resume_url(const struct prana_key_set *keys,
  * `out->accepted = false` and the 401 answer, whose `cause` is the reason.
  * Constant-time MAC comparison. Thread-safe for concurrent checks.
  */
-prana_status prana_verify_resume_signature(const struct prana_key_set *keys,
-                                           uint32_t policy,
-                                           const char *resume_id,
-                                           size_t resume_id_len,
-                                           const char *query,
-                                           size_t query_len,
-                                           struct prana_signature_check *out,
-                                           struct prana_error *err);
+prana_status prana_signature_verify(const struct prana_key_set *keys,
+                                    uint32_t policy,
+                                    const char *resume_id,
+                                    size_t resume_id_len,
+                                    const char *query,
+                                    size_t query_len,
+                                    struct prana_signature_check *out,
+                                    struct prana_error *err);
 
 /**
  * Parse a `whsec_...` secret. Errors: `PRANA_STATUS_WEBHOOK_SECRET_PREFIX`,
@@ -2427,19 +2309,19 @@ void prana_webhook_secret_free(struct prana_webhook_secret *secret);
  * Errors: `PRANA_STATUS_WEBHOOK_TIMESTAMP_*`, `PRANA_STATUS_WEBHOOK_SIGNATURE_*`
  * (answer 401). Constant-time comparison. Thread-safe.
  */
-prana_status prana_standard_webhooks_verify(const struct prana_webhook_secret *secret,
-                                            const char *msg_id,
-                                            size_t msg_id_len,
-                                            const char *timestamp,
-                                            size_t timestamp_len,
-                                            const uint8_t *body,
-                                            size_t body_len,
-                                            const char *signature,
-                                            size_t signature_len,
-                                            uint64_t now,
-                                            uint64_t tolerance_secs,
-                                            int64_t *out_timestamp,
-                                            struct prana_error *err);
+prana_status prana_webhook_secret_verify(const struct prana_webhook_secret *secret,
+                                         const char *msg_id,
+                                         size_t msg_id_len,
+                                         const char *timestamp,
+                                         size_t timestamp_len,
+                                         const uint8_t *body,
+                                         size_t body_len,
+                                         const char *signature,
+                                         size_t signature_len,
+                                         uint64_t now,
+                                         uint64_t tolerance_secs,
+                                         int64_t *out_timestamp,
+                                         struct prana_error *err);
 
 /**
  * Sign a message as a Standard Webhooks sender does: write the
@@ -2447,16 +2329,16 @@ prana_status prana_standard_webhooks_verify(const struct prana_webhook_secret *s
  * seconds) and `body` (a buffer of `PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN + 1`
  * bytes suffices). For testing senders and gateways.
  */
-prana_status prana_standard_webhooks_sign(const struct prana_webhook_secret *secret,
-                                          const char *msg_id,
-                                          size_t msg_id_len,
-                                          int64_t timestamp,
-                                          const uint8_t *body,
-                                          size_t body_len,
-                                          char *buf,
-                                          size_t len,
-                                          size_t *out_len,
-                                          struct prana_error *err);
+prana_status prana_webhook_secret_sign(const struct prana_webhook_secret *secret,
+                                       const char *msg_id,
+                                       size_t msg_id_len,
+                                       int64_t timestamp,
+                                       const uint8_t *body,
+                                       size_t body_len,
+                                       char *buf,
+                                       size_t len,
+                                       size_t *out_len,
+                                       struct prana_error *err);
 
 /**
  * A short, static, NUL-terminated description of `status` (for example

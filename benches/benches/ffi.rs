@@ -10,8 +10,8 @@
 //!   `id_then_url` is the two-call way: `prana_id_generator_resume_id`,
 //!   then `prana_base_url_resume_url`, which validates the ID text again.
 //! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
-//! * `decision`: `prana_request_precheck` + `prana_verify_resume_signature` +
-//!   `prana_decide_resume` (vs the same three steps in Rust).
+//! * `decision`: `prana_request_check` + `prana_signature_verify` +
+//!   `prana_resume_decide` (vs the same three steps in Rust).
 //! * `executor`: the 64-node, 8-wait cycle with a C-style node handler and
 //!   the state through `prana_execution_to_json` / `_load_json` (restored
 //!   into the same handle; Rust: `to_json` / `load_json`, and `run_in` /
@@ -129,9 +129,10 @@ fn bench(c: &mut Criterion) {
             let mut id_len = 0usize;
             let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
             let mut url_len = 0usize;
-            let s = ids::prana_id_generator_resume_url(
+            let s = ids::prana_resume_url_create(
                 gen_h,
                 base_h,
+                core::ptr::null_mut(),
                 p(EXEC),
                 EXEC.len(),
                 p(NODE),
@@ -152,8 +153,10 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
             let mut id_len = 0usize;
-            let s = ids::prana_id_generator_resume_id(
+            let s = ids::prana_resume_url_create(
                 gen_h,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
                 p(EXEC),
                 EXEC.len(),
                 p(NODE),
@@ -161,6 +164,9 @@ fn bench(c: &mut Criterion) {
                 id.as_mut_ptr().cast(),
                 ID_BUF,
                 &mut id_len,
+                core::ptr::null_mut(),
+                0,
+                core::ptr::null_mut(),
                 core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
@@ -246,7 +252,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let t = black_box(&target);
             let mut pre = MaybeUninit::<froute::prana_precheck>::uninit();
-            let s = froute::prana_request_precheck(
+            let s = froute::prana_request_check(
                 base_h,
                 p("POST"),
                 4,
@@ -264,7 +270,7 @@ fn bench(c: &mut Criterion) {
             let id = &t[pre.route.id.offset..pre.route.id.offset + pre.route.id.len];
             let q = &t[pre.route.query.offset..pre.route.query.offset + pre.route.query.len];
             let mut sig = MaybeUninit::<fsig::prana_signature_check>::uninit();
-            let s = fsig::prana_verify_resume_signature(
+            let s = fsig::prana_signature_verify(
                 keys_h,
                 0,
                 p(id),
@@ -278,7 +284,7 @@ fn bench(c: &mut Criterion) {
             // SAFETY: written on success.
             assert!(unsafe { sig.assume_init_ref() }.accepted);
             let mut d = MaybeUninit::<froute::prana_resume_decision>::uninit();
-            let s = froute::prana_decide_resume(
+            let s = froute::prana_resume_decide(
                 p(id),
                 id.len(),
                 reg_h,
@@ -323,6 +329,7 @@ fn bench(c: &mut Criterion) {
                 p("exec-1"),
                 6,
                 base_h,
+                core::ptr::null(),
                 gen_h,
                 T0,
                 &mut x,
@@ -359,7 +366,7 @@ fn bench(c: &mut Criterion) {
                     OK
                 );
                 assert_eq!(
-                    fx::prana_execution_load_json(x, buf.as_ptr(), len, core::ptr::null_mut()),
+                    fx::prana_execution_restore(x, buf.as_ptr(), len, core::ptr::null_mut()),
                     OK
                 );
                 // SAFETY: written on success.

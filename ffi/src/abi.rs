@@ -234,10 +234,24 @@ fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
     b.chunks_exact(8).fold(last, |acc, w| acc | word_flags(w)) & WORD_HIGH == 0
 }
 
+/// The length of a text argument: `len`, or for `PRANA_NUL_TERMINATED`
+/// the bytes before the first NUL (`strlen`). NULL stays NULL: `bytes`
+/// reports it, since `PRANA_NUL_TERMINATED` is not 0.
+#[inline]
+pub(crate) fn text_len(ptr: *const c_char, len: usize) -> usize {
+    if len != crate::PRANA_NUL_TERMINATED || ptr.is_null() {
+        return len;
+    }
+    // SAFETY: with `PRANA_NUL_TERMINATED` the caller promises a readable,
+    // NUL-terminated string at the non-NULL `ptr` (header contract).
+    unsafe { core::ffi::CStr::from_ptr(ptr) }.count_bytes()
+}
+
 /// Borrow `len` bytes at `ptr` as text: UTF-8, without NUL bytes.
-/// NULL is accepted only with `len == 0` (the empty string).
+/// NULL is accepted only with `len == 0` (the empty string);
+/// `len == PRANA_NUL_TERMINATED` reads up to the terminating NUL.
 pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<&'a str> {
-    let b = bytes(ptr.cast::<u8>(), len, what)?;
+    let b = bytes(ptr.cast::<u8>(), text_len(ptr, len), what)?;
     if is_ascii_without_nul(b) {
         // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
         return Ok(unsafe { core::str::from_utf8_unchecked(b) });
@@ -305,7 +319,7 @@ impl<T> Out<T> {
     /// Store `init`, then let `fill` complete the value in place, for the
     /// result structs of a few hundred bytes to 7 KiB: building one on the
     /// stack and copying it out costs a `memcpy` of the whole struct (it was
-    /// half the time of `prana_decide_resume`). Call it once nothing can fail:
+    /// half the time of `prana_resume_decide`). Call it once nothing can fail:
     /// outputs are written only on success (so `fill` only sets fields).
     pub(crate) fn write_with(self, init: T, fill: impl FnOnce(&mut T)) {
         let p = self.0.as_ptr();

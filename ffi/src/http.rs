@@ -33,7 +33,7 @@ pub struct prana_http_request {
     /// The method (`POST`, `GET`, ...), case as sent.
     pub method: prana_span,
     /// The request target (`/webhook/workflow/resume/...?...`), for
-    /// `prana_request_precheck`.
+    /// `prana_request_check`.
     pub target: prana_span,
     /// 1 for HTTP/1.1, 0 for HTTP/1.0.
     pub version_minor: u8,

@@ -40,6 +40,12 @@ pub use status::prana_status;
 
 use abi::StrOut;
 
+/// Pass as the length of any text input (`const char *ptr, size_t len`)
+/// to have the library read up to the terminating NUL, like sqlite3's -1:
+/// `prana_resume_id_validate("webhook_...", PRANA_NUL_TERMINATED, NULL)`.
+/// It is `SIZE_MAX`, which no real buffer can have.
+pub const PRANA_NUL_TERMINATED: usize = usize::MAX;
+
 /// Longest execution id, node id or workflow id, in bytes.
 pub const PRANA_MAX_ID_PART_LEN: usize = 64;
 /// Longest resume ID, in bytes (a buffer of this + 1 always holds one with its NUL).

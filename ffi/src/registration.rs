@@ -2,7 +2,6 @@
 
 use core::ffi::c_char;
 
-use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::lifecycle::{self, Status};
 use prana_webhook_core::registration::WebhookRegistration;
 
@@ -63,14 +62,14 @@ fn status_from_u32(n: u32, what: &str) -> FfiResult<Status> {
 /// `_clone`; owned by the caller; freed with `prana_registration_free`
 /// (exactly once; NULL is a no-op).
 ///
-/// Thread safety: not synchronized. Getters and `prana_decide_resume` only
+/// Thread safety: not synchronized. Getters and `prana_resume_decide` only
 /// read and may run concurrently; `_activate`, `_consume` and `_expire`
 /// change it and need exclusive access (no other call on it at the same time).
 pub struct prana_registration {
     inner: WebhookRegistration,
 }
 
-/// NULL -> None; else borrow (for `prana_decide_resume`).
+/// NULL -> None; else borrow (for `prana_resume_decide`).
 pub(crate) fn registration_opt<'a>(
     reg: *const prana_registration,
 ) -> Option<&'a WebhookRegistration> {
@@ -85,12 +84,20 @@ pub(crate) fn new_registration_handle(
     Ok(())
 }
 
-/// Create a pending registration with a fresh resume ID from `generator`
-/// for `node_id` in `execution_id`, created at `now` (unix ms). On success
-/// `*out` receives a new handle. The generator is advanced.
+/// Create a pending registration for `node_id` in `execution_id`, created
+/// at `now` (unix ms). On success `*out` receives a new handle, to free with
+/// `prana_registration_free`.
+///
+/// The resume ID is either fresh or given: with `resume_id` NULL (length 0)
+/// a fresh ID comes from `generator` (which is advanced); with a
+/// `resume_id`, that ID is used (it must have been made for `execution_id`
+/// and `node_id`, else `PRANA_STATUS_RESUME_ID_MISMATCH`) and `generator`
+/// may be NULL. Thread safety: the generator's (one thread at a time).
 #[no_mangle]
 pub extern "C" fn prana_registration_create(
     generator: *mut prana_id_generator,
+    resume_id: *const c_char,
+    resume_id_len: usize,
     execution_id: *const c_char,
     execution_id_len: usize,
     node_id: *const c_char,
@@ -100,36 +107,16 @@ pub extern "C" fn prana_registration_create(
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        let g = generator_mut(generator)?;
-        let e = text(execution_id, execution_id_len, "execution_id")?;
-        let n = text(node_id, node_id_len, "node_id")?;
-        let out = Out::new(out, "out")?;
-        new_registration_handle(out, WebhookRegistration::create(g, e, n, now)?)
-    })
-}
-
-/// Create a pending registration for an existing resume ID, which must have
-/// been made for `execution_id` and `node_id` (else
-/// `PRANA_STATUS_RESUME_ID_MISMATCH`). On success `*out` receives a new handle.
-#[no_mangle]
-pub extern "C" fn prana_registration_new(
-    resume_id: *const c_char,
-    resume_id_len: usize,
-    execution_id: *const c_char,
-    execution_id_len: usize,
-    node_id: *const c_char,
-    node_id_len: usize,
-    created_at: u64,
-    out: *mut *mut prana_registration,
-    err: *mut prana_error,
-) -> prana_status {
-    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let n = text(node_id, node_id_len, "node_id")?;
         let out = Out::new(out, "out")?;
-        let rid = ResumeId::parse(r)?;
-        new_registration_handle(out, WebhookRegistration::new(rid, e, n, created_at)?)
+        let reg = if r.is_empty() {
+            WebhookRegistration::create(generator_mut(generator)?, e, n, now)?
+        } else {
+            WebhookRegistration::new(prana_webhook_core::id::ResumeId::parse(r)?, e, n, now)?
+        };
+        new_registration_handle(out, reg)
     })
 }
 

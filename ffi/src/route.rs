@@ -206,7 +206,7 @@ impl prana_transition {
     }
 }
 
-/// The result of `prana_request_precheck`.
+/// The result of `prana_request_check`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_precheck {
@@ -219,7 +219,7 @@ pub struct prana_precheck {
     pub answer: prana_http_answer,
 }
 
-/// The result of `prana_decide_resume`.
+/// The result of `prana_resume_decide`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_resume_decision {
@@ -271,7 +271,7 @@ pub extern "C" fn prana_route_parse(
 /// fails only for bad arguments (NULL, non-UTF-8, NUL bytes). The route's
 /// spans point into `target`. Signatures are checked separately. Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_request_precheck(
+pub extern "C" fn prana_request_check(
     base: *const crate::urls::prana_base_url,
     method: *const c_char,
     method_len: usize,
@@ -311,10 +311,10 @@ pub extern "C" fn prana_request_precheck(
 /// counts as expired. The registration is not changed: the host applies
 /// `out->transition` to its store with compare-and-set.
 ///
-/// Like `prana_request_precheck`, a rejection is returned in `*out` with
+/// Like `prana_request_check`, a rejection is returned in `*out` with
 /// `PRANA_STATUS_OK`. Thread-safe for concurrent reads of one registration.
 #[no_mangle]
-pub extern "C" fn prana_decide_resume(
+pub extern "C" fn prana_resume_decide(
     resume_id: *const c_char,
     resume_id_len: usize,
     registration: *const prana_registration,
@@ -339,21 +339,6 @@ pub extern "C" fn prana_decide_resume(
             }
             Decision::Reject(rej) => d.answer = prana_http_answer::from_rejection(&rej),
         });
-        Ok(())
-    })
-}
-
-/// The answer when the compare-and-set of a resume changed no row: another
-/// request consumed the registration first (409 webhook_already_used).
-/// Re-read the row and call `prana_decide_resume` again for the exact reason.
-#[no_mangle]
-pub extern "C" fn prana_lost_race_answer(
-    out: *mut prana_http_answer,
-    err: *mut prana_error,
-) -> prana_status {
-    guard(err, || {
-        let out = Out::new(out, "out")?;
-        out.write(prana_http_answer::from_rejection(&route::lost_race()));
         Ok(())
     })
 }

@@ -14,7 +14,6 @@ use crate::abi::{
 };
 use crate::route::prana_http_answer;
 use crate::status::{prana_error, prana_status};
-use crate::urls::base_ref;
 
 /// Longest key id, in bytes (1-8 characters of `[a-z0-9]`).
 pub const PRANA_MAX_KEY_ID_LEN: usize = 8;
@@ -58,7 +57,7 @@ pub struct prana_key_set {
     inner: KeySet,
 }
 
-/// How strictly `prana_verify_resume_signature` treats resume URLs.
+/// How strictly `prana_signature_verify` treats resume URLs.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum prana_signature_policy {
@@ -84,7 +83,7 @@ pub enum prana_verified_by {
     PRANA_VERIFIED_NOT_CHECKED = 3,
 }
 
-/// The result of `prana_verify_resume_signature`. Plain data.
+/// The result of `prana_signature_verify`. Plain data.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_signature_check {
@@ -228,31 +227,6 @@ pub extern "C" fn prana_key_set_sign(
     })
 }
 
-/// Write the signed resume URL `{base}/webhook/workflow/resume/{resume_id}?sig=...`
-/// (a buffer of `PRANA_URL_BUF_SIZE` bytes always suffices).
-#[no_mangle]
-pub extern "C" fn prana_key_set_signed_resume_url(
-    keys: *const prana_key_set,
-    base: *const crate::urls::prana_base_url,
-    resume_id: *const c_char,
-    resume_id_len: usize,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-    err: *mut prana_error,
-) -> prana_status {
-    guard(err, || {
-        let k = handle(keys, "keys")?;
-        let b = base_ref(base)?;
-        let r = text(resume_id, resume_id_len, "resume_id")?;
-        let out = StrOut::new(buf, len, out_len)?;
-        let rid = ResumeId::parse(r)?;
-        let mut url = b.resume_url(&rid)?;
-        k.inner.sign_url(r, &mut url)?;
-        out.write(&url)
-    })
-}
-
 /// Check the `sig` parameter of a resume request before any store lookup:
 /// `resume_id` is the route's id, `query` its raw query string without `?`
 /// (NULL with length 0 when the target has none). `policy` is a
@@ -262,7 +236,7 @@ pub extern "C" fn prana_key_set_signed_resume_url(
 /// `out->accepted = false` and the 401 answer, whose `cause` is the reason.
 /// Constant-time MAC comparison. Thread-safe for concurrent checks.
 #[no_mangle]
-pub extern "C" fn prana_verify_resume_signature(
+pub extern "C" fn prana_signature_verify(
     keys: *const prana_key_set,
     policy: u32,
     resume_id: *const c_char,
@@ -381,7 +355,7 @@ fn secs(now_ms: u64) -> FfiResult<i64> {
 /// Errors: `PRANA_STATUS_WEBHOOK_TIMESTAMP_*`, `PRANA_STATUS_WEBHOOK_SIGNATURE_*`
 /// (answer 401). Constant-time comparison. Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_standard_webhooks_verify(
+pub extern "C" fn prana_webhook_secret_verify(
     secret: *const prana_webhook_secret,
     msg_id: *const c_char,
     msg_id_len: usize,
@@ -414,7 +388,7 @@ pub extern "C" fn prana_standard_webhooks_verify(
 /// seconds) and `body` (a buffer of `PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN + 1`
 /// bytes suffices). For testing senders and gateways.
 #[no_mangle]
-pub extern "C" fn prana_standard_webhooks_sign(
+pub extern "C" fn prana_webhook_secret_sign(
     secret: *const prana_webhook_secret,
     msg_id: *const c_char,
     msg_id_len: usize,

@@ -11,7 +11,7 @@ use prana_webhook::http::{
 };
 use prana_webhook::prana_status;
 use prana_webhook::route::{
-    prana_precheck, prana_request_precheck, prana_route, prana_route_kind, prana_route_parse,
+    prana_precheck, prana_request_check, prana_route, prana_route_kind, prana_route_parse,
     prana_span,
 };
 use prana_webhook::urls::{prana_base_url_free, prana_base_url_new};
@@ -111,7 +111,7 @@ fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
         core::ptr::null_mut(),
     );
     let mut pre = Box::new(MaybeUninit::<prana_precheck>::uninit());
-    let p = prana_request_precheck(
+    let p = prana_request_check(
         base_h,
         method.as_ptr().cast(),
         method.len(),

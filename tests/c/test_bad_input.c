@@ -88,7 +88,7 @@ static void make_fixtures(void) {
     memset(seed, 5, sizeof seed);
     if (prana_id_generator_new(seed, sizeof seed, &gen, NULL) != PRANA_STATUS_OK ||
         prana_base_url_new(S("https://gw.example.com"), &base, NULL) != PRANA_STATUS_OK ||
-        prana_registration_new(S(RID), S("e1"), S("n1"), 1, &reg, NULL) != PRANA_STATUS_OK) {
+        prana_registration_create(NULL, S(RID), S("e1"), S("n1"), 1, &reg, NULL) != PRANA_STATUS_OK) {
         fprintf(stderr, "fixtures failed: %s\n", last_error());
         exit(2);
     }
@@ -144,9 +144,16 @@ static void rows_common(void) {
     prana_registration_free(NULL);
 }
 
+/* prana_resume_url_create without a base (the ID only), in the shape
+ * STR_OUT_CASES calls. */
+static prana_status id_only(prana_id_generator *g, char *buf, size_t len, size_t *out_len,
+                            prana_error *err) {
+    return prana_resume_url_create(g, NULL, NULL, S("e"), S("n"), buf, len, out_len, NULL, 0,
+                                   NULL, err);
+}
+
 static void rows_ids(void) {
     uint8_t seed[PRANA_ID_SEED_LEN] = {0};
-    uint8_t ent[PRANA_ENTROPY_LEN] = {0};
     prana_id_generator *g = (prana_id_generator *)&seed; /* sentinel, never used */
     char b[PRANA_RESUME_ID_BUF_SIZE];
     size_t n = 0;
@@ -164,111 +171,94 @@ static void rows_ids(void) {
     ROW(prana_id_generator_reseed(gen, NULL, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_id_generator_reseed(gen, seed, 0, NULL), PRANA_STATUS_INVALID_ARGUMENT);
 
-    /* prana_id_generator_resume_id */
-    ROW(prana_id_generator_resume_id(NULL, S("e"), S("n"), b, sizeof b, &n, NULL),
+    /* prana_resume_url_create without a base: the ID only */
+    ROW(prana_resume_url_create(NULL, NULL, NULL, S("e"), S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_resume_id(gen, NULL, 1, S("n"), b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, NULL, 1, S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_resume_id(gen, S("e"), NULL, 1, b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), NULL, 1, b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_resume_id(gen, NULL, 0, S("n"), b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, NULL, 0, S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_id_generator_resume_id(gen, S("e"), NULL, 0, b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), NULL, 0, b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_id_generator_resume_id(gen, S(BAD_UTF8), S("n"), b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S(BAD_UTF8), S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_id_generator_resume_id(gen, S("e"), S(BAD_UTF8), b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), S(BAD_UTF8), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_id_generator_resume_id(gen, S(WITH_NUL), S("n"), b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S(WITH_NUL), S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_id_generator_resume_id(gen, S("e"), S(WITH_NUL), b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), S(WITH_NUL), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_id_generator_resume_id(gen, big_id, BIG, S("n"), b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, big_id, BIG, S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
-    ROW(prana_id_generator_resume_id(gen, S("e"), big_id, BIG, b, sizeof b, &n, NULL),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), big_id, BIG, b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
-    STR_OUT_CASES(prana_id_generator_resume_id, gen, S("e"), S("n"));
+    STR_OUT_CASES(id_only, gen);
 
-    /* prana_id_generator_resume_url: both outputs, each checked like a
+    /* prana_resume_url_create: both outputs, each checked like a
      * string output; a failing row writes neither buffer. */
     {
         char id[PRANA_RESUME_ID_BUF_SIZE], url[PRANA_URL_BUF_SIZE];
         size_t idn = 0, urln = 0, need_id = 0, need_url = 0;
         memset(id, '#', sizeof id);
         memset(url, '#', sizeof url);
-        ROW(prana_id_generator_resume_url(NULL, base, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(NULL, base, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        /* Without a base only the ID is made: the URL buffer stays untouched. */
+        ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+            PRANA_STATUS_OK);
+        CHECK(url[0] == '#' && idn == strlen(id));
+        id[0] = '#';
+        ROW(prana_resume_url_create(gen, base, NULL, NULL, 1, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, NULL, 1, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), NULL, 1, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), NULL, 1, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
-            PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, NULL, 0, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, NULL, 0, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMPTY_ID_PART);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), NULL, 0, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), NULL, 0, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMPTY_ID_PART);
-        ROW(prana_id_generator_resume_url(gen, base, S(BAD_UTF8), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S(BAD_UTF8), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S(BAD_UTF8), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S(BAD_UTF8), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_id_generator_resume_url(gen, base, S(WITH_NUL), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S(WITH_NUL), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S(WITH_NUL), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S(WITH_NUL), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_id_generator_resume_url(gen, base, big_id, BIG, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, big_id, BIG, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_ID_PART_TOO_LONG);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), big_id, BIG, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), big_id, BIG, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_ID_PART_TOO_LONG);
         /* NULL out-lengths and NULL buffers with a length. */
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, NULL, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, NULL, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, NULL, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, NULL, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), NULL, 8, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), NULL, 8, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, NULL, 8, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, &idn, NULL, 8, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
         CHECK(id[0] == '#' && url[0] == '#');
         /* Size query, buffers of 0 and 1 byte, then a retry with the sizes. */
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), NULL, 0, &need_id, NULL, 0, &need_url, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), NULL, 0, &need_id, NULL, 0, &need_url, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(need_id > 1 && need_url > need_id);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, 0, &idn, url, sizeof url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, 0, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(idn == need_id && urln == need_url);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, url, 1, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, &idn, url, 1, &urln, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(idn == need_id && urln == need_url);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, need_id - 1, &idn, url, need_url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, need_id - 1, &idn, url, need_url, &urln, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(id[0] == '#' && url[0] == '#');
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, need_id, &idn, url, need_url, &urln, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, need_id, &idn, url, need_url, &urln, NULL),
             PRANA_STATUS_OK);
         CHECK(idn == need_id - 1 && id[idn] == '\0' && strlen(id) == idn);
         CHECK(urln == need_url - 1 && url[urln] == '\0' && strlen(url) == urln);
     }
 
-    /* prana_resume_id_generate */
-    ROW(prana_resume_id_generate(NULL, 1, S("n"), ent, 16, b, sizeof b, &n, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), NULL, 1, ent, 16, b, sizeof b, &n, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), S("n"), NULL, 16, b, sizeof b, &n, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), S("n"), ent, 0, b, sizeof b, &n, NULL),
-        PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), S("n"), NULL, 0, b, sizeof b, &n, NULL),
-        PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_resume_id_generate(NULL, 0, S("n"), ent, 16, b, sizeof b, &n, NULL),
-        PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_resume_id_generate(S(BAD_UTF8), S("n"), ent, 16, b, sizeof b, &n, NULL),
-        PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_resume_id_generate(S("e"), S(WITH_NUL), ent, 16, b, sizeof b, &n, NULL),
-        PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_resume_id_generate(big_id, BIG, S("n"), ent, 16, b, sizeof b, &n, NULL),
-        PRANA_STATUS_ID_PART_TOO_LONG);
-    STR_OUT_CASES(prana_resume_id_generate, S("e"), S("n"), ent, 16);
 
     /* prana_resume_id_validate / prana_id_part_validate */
     ROW(prana_resume_id_validate(NULL, 1, NULL), PRANA_STATUS_NULL_ARGUMENT);
@@ -339,20 +329,20 @@ static void rows_urls(void) {
     ROW(prana_route_parse(base, big_target, strlen(big_target), &r, NULL), PRANA_STATUS_ID_TOO_LONG);
     ROW(prana_route_parse(base, big_trigger, strlen(big_trigger), &r, NULL), PRANA_STATUS_ID_TOO_LONG);
 
-    /* prana_request_precheck */
-    ROW(prana_request_precheck(NULL, S("POST"), S("/x"), 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, NULL, 4, S("/x"), 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, S("POST"), NULL, 2, 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, S("POST"), S("/x"), 0, 10, NULL, NULL),
+    /* prana_request_check */
+    ROW(prana_request_check(NULL, S("POST"), S("/x"), 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_request_check(base, NULL, 4, S("/x"), 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_request_check(base, S("POST"), NULL, 2, 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_request_check(base, S("POST"), S("/x"), 0, 10, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, S("PO\xffST"), S("/x"), 0, 10, &p, NULL),
+    ROW(prana_request_check(base, S("PO\xffST"), S("/x"), 0, 10, &p, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_request_precheck(base, S("POST"), S("/x\0"), 0, 10, &p, NULL),
+    ROW(prana_request_check(base, S("POST"), S("/x\0"), 0, 10, &p, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
     /* Empty method and target are answers, not call failures. */
-    ROW(prana_request_precheck(base, NULL, 0, NULL, 0, 0, 10, &p, NULL), PRANA_STATUS_OK);
+    ROW(prana_request_check(base, NULL, 0, NULL, 0, 0, 10, &p, NULL), PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 404);
-    ROW(prana_request_precheck(base, S("POST"), big_target, strlen(big_target), 0, 10, &p, NULL),
+    ROW(prana_request_check(base, S("POST"), big_target, strlen(big_target), 0, 10, &p, NULL),
         PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 400 && p.answer.cause == PRANA_STATUS_ID_TOO_LONG);
     CHECK(strlen(p.answer.message) <= PRANA_MAX_MESSAGE_LEN);
@@ -360,18 +350,17 @@ static void rows_urls(void) {
 
 static void rows_decide(void) {
     struct prana_resume_decision d;
-    ROW(prana_decide_resume(NULL, 4, reg, 0, &d, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_decide_resume(S(RID), reg, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_decide_resume(S(BAD_UTF8), reg, 0, &d, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_decide_resume(S(WITH_NUL), reg, 0, &d, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_resume_decide(NULL, 4, reg, 0, &d, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_resume_decide(S(RID), reg, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_resume_decide(S(BAD_UTF8), reg, 0, &d, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_resume_decide(S(WITH_NUL), reg, 0, &d, NULL), PRANA_STATUS_EMBEDDED_NUL);
     /* NULL registration is documented as "not found". */
-    ROW(prana_decide_resume(S(RID), NULL, 0, &d, NULL), PRANA_STATUS_OK);
+    ROW(prana_resume_decide(S(RID), NULL, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
-    ROW(prana_decide_resume(NULL, 0, reg, 0, &d, NULL), PRANA_STATUS_OK);
+    ROW(prana_resume_decide(NULL, 0, reg, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
-    ROW(prana_decide_resume(big_id, BIG, reg, 0, &d, NULL), PRANA_STATUS_OK);
+    ROW(prana_resume_decide(big_id, BIG, reg, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
-    ROW(prana_lost_race_answer(NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
 }
 
 static void rows_registration(void) {
@@ -382,30 +371,30 @@ static void rows_registration(void) {
     bool has = false;
 
     /* prana_registration_create */
-    ROW(prana_registration_create(NULL, S("e"), S("n"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, NULL, 1, S("n"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, S("e"), NULL, 1, 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, S("e"), S("n"), 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, NULL, 0, S("n"), 0, &out, NULL), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_registration_create(gen, S(BAD_UTF8), S("n"), 0, &out, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_registration_create(gen, S("e"), S(WITH_NUL), 0, &out, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_registration_create(gen, big_id, BIG, S("n"), 0, &out, NULL),
+    ROW(prana_registration_create(NULL, NULL, 0, S("e"), S("n"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, NULL, 1, S("n"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, S("e"), NULL, 1, 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, S("e"), S("n"), 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, NULL, 0, S("n"), 0, &out, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_registration_create(gen, NULL, 0, S(BAD_UTF8), S("n"), 0, &out, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_registration_create(gen, NULL, 0, S("e"), S(WITH_NUL), 0, &out, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_registration_create(gen, NULL, 0, big_id, BIG, S("n"), 0, &out, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
     CHECK(out == (prana_registration *)&gen);
 
     /* prana_registration_new */
-    ROW(prana_registration_new(NULL, 4, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(S(RID), NULL, 2, S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(S(RID), S("e1"), NULL, 2, 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(S(RID), S("e1"), S("n1"), 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(NULL, 0, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_EMPTY_ID);
-    ROW(prana_registration_new(S(RID), NULL, 0, S("n1"), 0, &out, NULL), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_registration_new(S(BAD_UTF8), S("e1"), S("n1"), 0, &out, NULL),
+    ROW(prana_registration_create(NULL, NULL, 4, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), NULL, 2, S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), S("e1"), NULL, 2, 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), S("e1"), S("n1"), 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, NULL, 0, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), NULL, 0, S("n1"), 0, &out, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_registration_create(NULL, S(BAD_UTF8), S("e1"), S("n1"), 0, &out, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_registration_new(S(RID), S(WITH_NUL), S("n1"), 0, &out, NULL),
+    ROW(prana_registration_create(NULL, S(RID), S(WITH_NUL), S("n1"), 0, &out, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_registration_new(big_id, BIG, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_ID_TOO_LONG);
-    ROW(prana_registration_new(S(RID), S("e1"), big_id, BIG, 0, &out, NULL),
+    ROW(prana_registration_create(NULL, big_id, BIG, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_ID_TOO_LONG);
+    ROW(prana_registration_create(NULL, S(RID), S("e1"), big_id, BIG, 0, &out, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
 
     /* prana_registration_from_json */
@@ -521,11 +510,11 @@ static bool ok_handler(void *user_data, const struct prana_node_call *call, char
     return true;
 }
 
-/* prana_standard_webhooks_verify at a fixed clock and tolerance. */
+/* prana_webhook_secret_verify at a fixed clock and tolerance. */
 static prana_status swv(const prana_webhook_secret *sec, const char *id, size_t idl, const char *t,
                         size_t tl, const uint8_t *body, size_t bl, const char *sg, size_t sgl,
                         int64_t *out) {
-    return prana_standard_webhooks_verify(sec, id, idl, t, tl, body, bl, sg, sgl, 1614265400000u,
+    return prana_webhook_secret_verify(sec, id, idl, t, tl, body, bl, sg, sgl, 1614265400000u,
                                           300, out, NULL);
 }
 
@@ -573,29 +562,20 @@ static void rows_signatures(void) {
     ROW(prana_key_set_sign(keys, S(WITH_NUL), b, sizeof b, &n, NULL), PRANA_STATUS_EMBEDDED_NUL);
     ROW(prana_key_set_sign(keys, big_id, BIG, b, sizeof b, &n, NULL), PRANA_STATUS_ID_TOO_LONG);
     STR_OUT_CASES(prana_key_set_sign, keys, S(RID));
-    ROW(prana_key_set_signed_resume_url(NULL, base, S(RID), b, sizeof b, &n, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_signed_resume_url(keys, NULL, S(RID), b, sizeof b, &n, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_signed_resume_url(keys, base, NULL, 4, b, sizeof b, &n, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_signed_resume_url(keys, base, big_id, BIG, b, sizeof b, &n, NULL),
-        PRANA_STATUS_ID_TOO_LONG);
-    STR_OUT_CASES(prana_key_set_signed_resume_url, keys, base, S(RID));
 
     /* verify */
-    ROW(prana_verify_resume_signature(NULL, 0, S(RID), S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, NULL, 4, S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), NULL, 5, &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), S("sig=x"), NULL, NULL),
+    ROW(prana_signature_verify(NULL, 0, S(RID), S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, NULL, 4, S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, S(RID), NULL, 5, &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=x"), NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), S("sig=\xff"), &c, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), S("sig=\0"), &c, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_verify_resume_signature(keys, 7, S(RID), NULL, 0, &c, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=\xff"), &c, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=\0"), &c, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_signature_verify(keys, 7, S(RID), NULL, 0, &c, NULL), PRANA_STATUS_INVALID_ARGUMENT);
     /* Empty id and query, 10 KiB query: answers, not call failures. */
-    ROW(prana_verify_resume_signature(keys, 0, NULL, 0, NULL, 0, &c, NULL), PRANA_STATUS_OK);
+    ROW(prana_signature_verify(keys, 0, NULL, 0, NULL, 0, &c, NULL), PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.cause == PRANA_STATUS_SIGNATURE_MISSING);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), big_id, BIG, &c, NULL), PRANA_STATUS_OK);
+    ROW(prana_signature_verify(keys, 0, S(RID), big_id, BIG, &c, NULL), PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.http_status == 401);
 
     /* webhook secrets */
@@ -637,17 +617,17 @@ static void rows_signatures(void) {
         PRANA_STATUS_WEBHOOK_SIGNATURE_NO_V1);
 
     /* sign */
-    ROW(prana_standard_webhooks_sign(NULL, S("m"), 1, NULL, 0, b, sizeof b, &n, NULL),
+    ROW(prana_webhook_secret_sign(NULL, S("m"), 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_standard_webhooks_sign(ws, NULL, 1, 1, NULL, 0, b, sizeof b, &n, NULL),
+    ROW(prana_webhook_secret_sign(ws, NULL, 1, 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_standard_webhooks_sign(ws, S("m"), 1, NULL, 3, b, sizeof b, &n, NULL),
+    ROW(prana_webhook_secret_sign(ws, S("m"), 1, NULL, 3, b, sizeof b, &n, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_standard_webhooks_sign(ws, S("m\xff"), 1, NULL, 0, b, sizeof b, &n, NULL),
+    ROW(prana_webhook_secret_sign(ws, S("m\xff"), 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_standard_webhooks_sign(ws, S("m\0"), 1, NULL, 0, b, sizeof b, &n, NULL),
+    ROW(prana_webhook_secret_sign(ws, S("m\0"), 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    STR_OUT_CASES(prana_standard_webhooks_sign, ws, S("m"), 1, NULL, 0);
+    STR_OUT_CASES(prana_webhook_secret_sign, ws, S("m"), 1, NULL, 0);
 
     prana_webhook_secret_free(ws);
     prana_key_set_free(keys);
@@ -666,7 +646,6 @@ static void rows_executor(void) {
     prana_execution *x = NULL, *xout = (prana_execution *)&gen;
     prana_registration *rout = NULL;
     struct prana_run_result r;
-    struct prana_node_error e;
     prana_run_status st;
     prana_wait_mode mode;
     size_t n = 0;
@@ -688,23 +667,19 @@ static void rows_executor(void) {
 
     ROW(prana_workflow_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_workflow_id, wf);
-    ROW(prana_workflow_node_count(NULL, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_node_count(wf, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_webhook_wait_count(NULL, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_webhook_wait_count(wf, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
 
     /* prana_execution_start */
-    ROW(prana_execution_start(NULL, S("x1"), base, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, NULL, 2, base, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), base, NULL, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), base, gen, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, NULL, 0, base, gen, 0, &xout, NULL), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_execution_start(wf, S("x\xff"), base, gen, 0, &xout, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_start(wf, S("x\0"), base, gen, 0, &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_start(wf, big_id, BIG, base, gen, 0, &xout, NULL), PRANA_STATUS_ID_PART_TOO_LONG);
+    ROW(prana_execution_start(NULL, S("x1"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, NULL, 2, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), NULL, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, NULL, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, NULL, 0, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_execution_start(wf, S("x\xff"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_execution_start(wf, S("x\0"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_execution_start(wf, big_id, BIG, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_ID_PART_TOO_LONG);
     CHECK(xout == (prana_execution *)&gen);
-    ROW(prana_execution_start(wf, S("x1"), base, gen, 0, &x, NULL), PRANA_STATUS_OK);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, &x, NULL), PRANA_STATUS_OK);
 
     /* prana_execution_start_signed: keys may be NULL (unsigned); an empty
      * set has no signing key. */
@@ -715,31 +690,31 @@ static void rows_executor(void) {
         ROW(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
         ROW(prana_key_set_new(&empty, NULL), PRANA_STATUS_OK);
         ROW(prana_key_set_add(keys, S("k1"), secret, 32, NULL), PRANA_STATUS_OK);
-        ROW(prana_execution_start_signed(NULL, S("x2"), base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(NULL, S("x2"), base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, NULL, 2, base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, NULL, 2, base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, S("x2"), NULL, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x2"), NULL, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, NULL, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x2"), base, keys, NULL, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, gen, 0, NULL, NULL),
+        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, NULL, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, NULL, 0, base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, NULL, 0, base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_EMPTY_ID_PART);
-        ROW(prana_execution_start_signed(wf, S("x\xff"), base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x\xff"), base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_execution_start_signed(wf, S("x\0"), base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x\0"), base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_execution_start_signed(wf, big_id, BIG, base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, big_id, BIG, base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_ID_PART_TOO_LONG);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, empty, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x2"), base, empty, gen, 0, &xout, NULL),
             PRANA_STATUS_NO_SIGNING_KEY);
         CHECK(xout == (prana_execution *)&gen);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, NULL, gen, 0, &sx, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_start(wf, S("x2"), base, NULL, gen, 0, &sx, NULL), PRANA_STATUS_OK);
         prana_execution_free(sx);
         sx = NULL;
-        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, gen, 0, &sx, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, &sx, NULL), PRANA_STATUS_OK);
         prana_execution_free(sx);
         prana_key_set_free(empty);
         prana_key_set_free(keys);
@@ -754,25 +729,25 @@ static void rows_executor(void) {
     ROW(prana_execution_from_json(big_id, BIG, &xout, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(xout == (prana_execution *)&gen);
     {
-        /* prana_execution_load_json, on a handle of its own (a failed load
+        /* prana_execution_restore, on a handle of its own (a failed load
          * empties it). */
         prana_execution *lx = NULL;
-        ROW(prana_execution_start(wf, S("x3"), base, gen, 0, &lx, NULL), PRANA_STATUS_OK);
-        ROW(prana_execution_load_json(NULL, S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_load_json(lx, NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_load_json(lx, NULL, 0, NULL), PRANA_STATUS_INVALID_JSON);
-        ROW(prana_execution_load_json(lx, S("{\"a\": \"\xff\"}"), NULL), PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_execution_load_json(lx, S("{}\0"), NULL), PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_execution_load_json(lx, big_id, BIG, NULL), PRANA_STATUS_INVALID_JSON);
+        ROW(prana_execution_start(wf, S("x3"), base, NULL, gen, 0, &lx, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_restore(NULL, S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_restore(lx, NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_restore(lx, NULL, 0, NULL), PRANA_STATUS_INVALID_JSON);
+        ROW(prana_execution_restore(lx, S("{\"a\": \"\xff\"}"), NULL), PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_execution_restore(lx, S("{}\0"), NULL), PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_execution_restore(lx, big_id, BIG, NULL), PRANA_STATUS_INVALID_JSON);
         prana_execution_free(lx);
     }
     ROW(prana_execution_to_json(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_execution_to_json, x);
 
-    /* run: NULL for each pointer (the handler included), bad input. */
+    /* run: NULL for each pointer, bad input (a NULL handler is allowed until a
+     * host node runs). */
     ROW(prana_execution_run(NULL, x, ok_handler, NULL, S("{}"), 1, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_run(wf, NULL, ok_handler, NULL, S("{}"), 1, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_run(wf, x, NULL, NULL, S("{}"), 1, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_run(wf, x, ok_handler, NULL, NULL, 2, 1, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_run(wf, x, ok_handler, NULL, S("{}"), 1, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_run(wf, x, ok_handler, NULL, NULL, 0, 1, &r, NULL), PRANA_STATUS_INVALID_JSON);
@@ -790,8 +765,6 @@ static void rows_executor(void) {
     ROW(prana_execution_resume(NULL, x, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume(wf, NULL, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, NULL, NULL, rid, strlen(rid), S("{}"), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, 4, S("{}"), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
@@ -813,8 +786,6 @@ static void rows_executor(void) {
         PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_expire(wf, NULL, ok_handler, NULL, rid, strlen(rid), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, NULL, NULL, rid, strlen(rid), 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_expire(wf, x, ok_handler, NULL, NULL, 4, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_expire(wf, x, ok_handler, NULL, rid, strlen(rid), 2, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
@@ -822,7 +793,6 @@ static void rows_executor(void) {
         PRANA_STATUS_EMBEDDED_NUL);
     ROW(prana_execution_resume_timer(NULL, x, ok_handler, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume_timer(wf, NULL, ok_handler, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_timer(wf, x, NULL, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume_timer(wf, x, ok_handler, NULL, 2, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume_timer(wf, x, ok_handler, NULL, 2, &r, NULL),
         PRANA_STATUS_EXECUTION_NOT_TIMER);
@@ -837,18 +807,12 @@ static void rows_executor(void) {
     ROW(prana_execution_resume_at(NULL, &has, &at, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume_at(x, NULL, &at, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume_at(x, &has, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_error(NULL, &e, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_error(x, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_registration_count(NULL, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_registration_count(x, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_registration(NULL, 0, &rout, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_registration(x, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_registration(x, (size_t)-1, &rout, NULL), PRANA_STATUS_INVALID_ARGUMENT);
     CHECK(rout == NULL);
-    ROW(prana_execution_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    STR_OUT_CASES(prana_execution_id, x);
-    ROW(prana_execution_workflow_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    STR_OUT_CASES(prana_execution_workflow_id, x);
     ROW(prana_execution_current_node(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_execution_current_node, x);
     ROW(prana_execution_waiting_resume_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);

@@ -75,7 +75,7 @@ int main() {
 
     std::string_view exec = "exec-1", node = "wait";
     prana_registration *raw_reg = nullptr;
-    check(prana_registration_create(gen.get(), exec.data(), exec.size(), node.data(),
+    check(prana_registration_create(gen.get(), nullptr, 0, exec.data(), exec.size(), node.data(),
                                     node.size(), 1000, &raw_reg, nullptr) == PRANA_STATUS_OK,
           "create");
     std::unique_ptr<prana_registration, RegDeleter> reg(raw_reg);
@@ -107,7 +107,7 @@ int main() {
     check(t.to == PRANA_LIFECYCLE_ACTIVE, "active");
 
     prana_resume_decision d{};
-    check(prana_decide_resume(rid.data(), rid_len, reg.get(), 3000, &d, nullptr) == PRANA_STATUS_OK,
+    check(prana_resume_decide(rid.data(), rid_len, reg.get(), 3000, &d, nullptr) == PRANA_STATUS_OK,
           "decide");
     check(d.resume && d.transition.from == PRANA_LIFECYCLE_ACTIVE &&
               d.transition.to == PRANA_LIFECYCLE_CONSUMED,
@@ -129,7 +129,7 @@ int main() {
           "workflow");
     std::unique_ptr<prana_workflow, WorkflowDeleter> wf(raw_wf);
     prana_execution *raw_x = nullptr;
-    check(prana_execution_start(wf.get(), "x1", 2, base.get(), gen.get(), 0, &raw_x, nullptr) ==
+    check(prana_execution_start(wf.get(), "x1", 2, base.get(), nullptr, gen.get(), 0, &raw_x, nullptr) ==
               PRANA_STATUS_OK,
           "start");
     std::unique_ptr<prana_execution, ExecutionDeleter> x(raw_x);

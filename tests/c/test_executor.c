@@ -89,7 +89,7 @@ static prana_workflow *workflow(const char *json) {
 
 static prana_execution *start(prana_workflow *w, const char *id, uint64_t now) {
     prana_execution *x = NULL;
-    CHECK_STATUS(prana_execution_start(w, id, strlen(id), base, gen, now, &x, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_start(w, id, strlen(id), base, NULL, gen, now, &x, NULL), PRANA_STATUS_OK);
     return x;
 }
 
@@ -99,10 +99,6 @@ static void test_workflow_parse(void) {
     size_t n = 0;
     CHECK_STATUS(prana_workflow_id(w, buf, sizeof buf, &n, NULL), PRANA_STATUS_OK);
     CHECK_STR(buf, "approval");
-    CHECK_STATUS(prana_workflow_node_count(w, &n, NULL), PRANA_STATUS_OK);
-    CHECK(n == 4);
-    CHECK_STATUS(prana_workflow_webhook_wait_count(w, &n, NULL), PRANA_STATUS_OK);
-    CHECK(n == 1);
     prana_workflow_free(w);
 
     CHECK_STATUS(prana_workflow_new(S("{\"id\": \"x\", \"nodes\": []}"), &bad, NULL),
@@ -241,15 +237,15 @@ static void test_webhook_flow(void) {
             prana_execution *reused = start(w, "other", 1000);
             static char again[PRANA_EXECUTION_JSON_BUF_SIZE];
             size_t m = 0;
-            CHECK_STATUS(prana_execution_load_json(reused, json, n, NULL), PRANA_STATUS_OK);
+            CHECK_STATUS(prana_execution_restore(reused, json, n, NULL), PRANA_STATUS_OK);
             CHECK_STATUS(prana_execution_to_json(reused, again, sizeof again, &m, NULL), PRANA_STATUS_OK);
             CHECK(m == n);
             CHECK_STR(again, json);
-            CHECK_STATUS(prana_execution_load_json(reused, S("{\"version\": 1}"), NULL),
+            CHECK_STATUS(prana_execution_restore(reused, S("{\"version\": 1}"), NULL),
                          PRANA_STATUS_EXECUTION_BAD_STATE);
             CHECK_STATUS(prana_execution_run(w, reused, handler, &rec, S("{}"), 2500, &r, NULL),
                          PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH);
-            CHECK_STATUS(prana_execution_load_json(reused, json, n, NULL), PRANA_STATUS_OK);
+            CHECK_STATUS(prana_execution_restore(reused, json, n, NULL), PRANA_STATUS_OK);
             prana_execution_free(reused);
         }
         free(json);
@@ -329,7 +325,6 @@ static void test_handler_failures(void) {
     prana_workflow *w = workflow(APPROVAL);
     struct recorder rec;
     struct prana_run_result r;
-    struct prana_node_error e;
     static const struct {
         int mode;
         const char *code;
@@ -352,10 +347,8 @@ static void test_handler_failures(void) {
         CHECK(r.transition_count == 1);
         CHECK(r.transitions[0].from == PRANA_LIFECYCLE_PENDING &&
               r.transitions[0].to == PRANA_LIFECYCLE_EXPIRED);
-        CHECK_STATUS(prana_execution_error(x, &e, NULL), PRANA_STATUS_OK);
-        CHECK_STR(e.code, rows[i].code);
         if (rows[i].mode == 1) {
-            CHECK_STR(e.message, "the node exploded");
+            CHECK_STR(r.error_message, "the node exploded");
         }
         prana_execution_free(x);
     }
@@ -417,7 +410,7 @@ static void check_verifies(const prana_key_set *keys, const char *url, const cha
     CHECK(q != NULL);
     if (q == NULL) return;
     q++;
-    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
                                                q, strlen(q), &c, NULL),
                  PRANA_STATUS_OK);
     CHECK(c.accepted);
@@ -443,10 +436,10 @@ static void test_signed_urls(void) {
     CHECK_STATUS(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_key_set_add(keys, S("k1"), secret, sizeof secret, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_key_set_new(&empty, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_execution_start_signed(w, S("exec-s"), base, empty, gen, 1000, &x, NULL),
+    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, empty, gen, 1000, &x, NULL),
                  PRANA_STATUS_NO_SIGNING_KEY);
     CHECK(x == NULL);
-    CHECK_STATUS(prana_execution_start_signed(w, S("exec-s"), base, keys, gen, 1000, &x, NULL),
+    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, keys, gen, 1000, &x, NULL),
                  PRANA_STATUS_OK);
 
     /* The URL is the plain one plus ?sig= of the key set's signature. */
@@ -489,7 +482,7 @@ static void test_signed_urls(void) {
     CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
 
     /* NULL keys: unsigned, as prana_execution_start; required policy refuses it. */
-    CHECK_STATUS(prana_execution_start_signed(w, S("exec-u"), base, NULL, gen, 1000, &plain, NULL),
+    CHECK_STATUS(prana_execution_start(w, S("exec-u"), base, NULL, gen, 1000, &plain, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_execution_resume_url(plain, S("wait_approval"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
@@ -499,7 +492,7 @@ static void test_signed_urls(void) {
     CHECK_STATUS(prana_execution_registration(plain, 0, &reg, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
     prana_registration_free(reg);
-    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
                                                NULL, 0, &c, NULL),
                  PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.cause == PRANA_STATUS_SIGNATURE_MISSING);

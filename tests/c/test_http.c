@@ -159,7 +159,7 @@ static void test_gateway_flow(void) {
     memset(seed, 9, sizeof seed);
     CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_base_url_new(S("http://127.0.0.1:8080"), &base, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_create(g, S("exec-9"), S("approve"), 100, &reg, NULL),
+    CHECK_STATUS(prana_registration_create(g, NULL, 0, S("exec-9"), S("approve"), 100, &reg, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_registration_activate(reg, 200, 60000, S("{}"), &t, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &rid_len, NULL), PRANA_STATUS_OK);
@@ -169,7 +169,7 @@ static void test_gateway_flow(void) {
                               "Host: x\r\nContent-Length: 2\r\n\r\n{}",
                               rid);
     CHECK_STATUS(prana_http_parse_request((const uint8_t *)req, req_len, &h, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_request_precheck(base, req + h.method.offset, h.method.len,
+    CHECK_STATUS(prana_request_check(base, req + h.method.offset, h.method.len,
                                         req + h.target.offset, h.target.len,
                                         (size_t)h.content_length, PRANA_DEFAULT_MAX_PAYLOAD, &p, NULL),
                  PRANA_STATUS_OK);
@@ -177,7 +177,7 @@ static void test_gateway_flow(void) {
     /* The route's spans are relative to the target passed in. */
     CHECK(p.route.id.len == rid_len);
     CHECK(memcmp(req + h.target.offset + p.route.id.offset, rid, rid_len) == 0);
-    CHECK_STATUS(prana_decide_resume(req + h.target.offset + p.route.id.offset, p.route.id.len,
+    CHECK_STATUS(prana_resume_decide(req + h.target.offset + p.route.id.offset, p.route.id.len,
                                      reg, 300, &d, NULL),
                  PRANA_STATUS_OK);
     CHECK(d.resume && d.transition.to == PRANA_LIFECYCLE_CONSUMED);

@@ -21,7 +21,7 @@ static void test_lifecycle(void) {
     char buf[PRANA_REGISTRATION_JSON_BUF_SIZE];
     size_t n = 0;
 
-    CHECK_STATUS(prana_registration_create(g, S("exec_1"), S("wait"), 1000, &reg, NULL),
+    CHECK_STATUS(prana_registration_create(g, NULL, 0, S("exec_1"), S("wait"), 1000, &reg, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_registration_status(reg, &st, NULL), PRANA_STATUS_OK);
     CHECK(st == PRANA_LIFECYCLE_PENDING);
@@ -119,11 +119,11 @@ static void test_new_and_json_errors(void) {
     prana_registration *reg = NULL;
     const char *rid = "webhook_e1_n1_00000000000000000000000000";
 
-    CHECK_STATUS(prana_registration_new(rid, strlen(rid), S("e1"), S("n1"), 5, &reg, NULL),
+    CHECK_STATUS(prana_registration_create(NULL, rid, strlen(rid), S("e1"), S("n1"), 5, &reg, NULL),
                  PRANA_STATUS_OK);
     prana_registration_free(reg);
     reg = NULL;
-    CHECK_STATUS(prana_registration_new(rid, strlen(rid), S("e1"), S("n2"), 5, &reg, NULL),
+    CHECK_STATUS(prana_registration_create(NULL, rid, strlen(rid), S("e1"), S("n2"), 5, &reg, NULL),
                  PRANA_STATUS_RESUME_ID_MISMATCH);
     CHECK(reg == NULL);
 

@@ -10,7 +10,7 @@ static const uint8_t SECRET2[] = "fedcba9876543210fedcba9876543210";
 static void check_query(prana_key_set *keys, uint32_t policy, const char *query, bool accepted,
                         prana_verified_by by, prana_status cause) {
     struct prana_signature_check c;
-    CHECK_STATUS(prana_verify_resume_signature(keys, policy, RID, strlen(RID), query,
+    CHECK_STATUS(prana_signature_verify(keys, policy, RID, strlen(RID), query,
                                                query ? strlen(query) : 0, &c, NULL),
                  PRANA_STATUS_OK);
     if (c.accepted != accepted || c.verified_by != by || c.answer.cause != cause) {
@@ -44,13 +44,23 @@ static void test_resume_signatures(void) {
 
     /* A signed URL parses back, and its query verifies. */
     CHECK_STATUS(prana_base_url_new(S("https://gw.example.com/hooks"), &base, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_signed_resume_url(keys, base, S(RID), url, sizeof url, &n, NULL),
-                 PRANA_STATUS_OK);
+    {
+        uint8_t seed[PRANA_ID_SEED_LEN] = {7};
+        prana_id_generator *g = NULL;
+        char made[PRANA_RESUME_ID_BUF_SIZE];
+        size_t made_len = 0;
+        CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g, NULL), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_resume_url_create(g, base, keys, S("exec-1"), S("wait"), made,
+                                             sizeof made, &made_len, url, sizeof url, &n, NULL),
+                     PRANA_STATUS_OK);
+        CHECK(n == strlen(url) && made_len == strlen(made) && strstr(url, made) != NULL);
+        prana_id_generator_free(g);
+    }
     CHECK(strstr(url, "/hooks/webhook/workflow/resume/webhook_exec-1_wait_") != NULL);
     CHECK(strstr(url, "?sig=k1.") != NULL);
     CHECK_STATUS(prana_route_parse(base, url, n, &route, NULL), PRANA_STATUS_OK);
     CHECK(route.has_query);
-    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
                                                route.id.len, url + route.query.offset,
                                                route.query.len, &c, NULL),
                  PRANA_STATUS_OK);
@@ -110,7 +120,7 @@ static void test_resume_signatures(void) {
         }
         CHECK_STATUS(prana_key_set_add(keys, S("kx"), SECRET1, 32, NULL), PRANA_STATUS_KEY_SET_FULL);
     }
-    CHECK_STATUS(prana_verify_resume_signature(keys, 3, S(RID), NULL, 0, &c, NULL),
+    CHECK_STATUS(prana_signature_verify(keys, 3, S(RID), NULL, 0, &c, NULL),
                  PRANA_STATUS_INVALID_ARGUMENT);
 
     prana_base_url_free(base);
@@ -127,7 +137,7 @@ static const char SIG[] = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
 static prana_status verify(prana_webhook_secret *s, const char *body, const char *sig,
                            uint64_t now, int64_t *ts) {
-    return prana_standard_webhooks_verify(s, S(MSG_ID), S(TS), (const uint8_t *)body, strlen(body),
+    return prana_webhook_secret_verify(s, S(MSG_ID), S(TS), (const uint8_t *)body, strlen(body),
                                           sig, strlen(sig), now,
                                           PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS, ts, NULL);
 }
@@ -151,11 +161,11 @@ static void test_standard_webhooks(void) {
                  PRANA_STATUS_WEBHOOK_TIMESTAMP_TOO_OLD);
     CHECK_STATUS(verify(s, BODY, SIG, 1614265330ull * 1000u - 10u * 60u * 1000u, &ts),
                  PRANA_STATUS_WEBHOOK_TIMESTAMP_TOO_NEW);
-    CHECK_STATUS(prana_standard_webhooks_verify(s, S(MSG_ID), S("16142x"), (const uint8_t *)BODY,
+    CHECK_STATUS(prana_webhook_secret_verify(s, S(MSG_ID), S("16142x"), (const uint8_t *)BODY,
                                                 strlen(BODY), S(SIG), NOW_MS, 300, &ts, NULL),
                  PRANA_STATUS_WEBHOOK_TIMESTAMP_INVALID);
 
-    CHECK_STATUS(prana_standard_webhooks_sign(s, S(MSG_ID), 1614265330, (const uint8_t *)BODY,
+    CHECK_STATUS(prana_webhook_secret_sign(s, S(MSG_ID), 1614265330, (const uint8_t *)BODY,
                                               strlen(BODY), sig, sizeof sig, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(sig, SIG);
@@ -168,7 +178,7 @@ static void test_standard_webhooks(void) {
                                       0xf6, 0x48, 0xa3, 0x62, 0xda, 0x2d, 0xa4, 0xb0};
         char sig2[PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN + 1];
         CHECK_STATUS(prana_webhook_secret_from_bytes(key, sizeof key, &raw, NULL), PRANA_STATUS_OK);
-        CHECK_STATUS(prana_standard_webhooks_sign(raw, S(MSG_ID), 1614265330,
+        CHECK_STATUS(prana_webhook_secret_sign(raw, S(MSG_ID), 1614265330,
                                                   (const uint8_t *)BODY, strlen(BODY), sig2,
                                                   sizeof sig2, &n, NULL),
                      PRANA_STATUS_OK);
@@ -212,7 +222,7 @@ static void test_trigger_request(void) {
                                            &sig, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_webhook_secret_new(S(WHSEC), &s, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_standard_webhooks_verify(
+    CHECK_STATUS(prana_webhook_secret_verify(
                      s, req + id.offset, id.len, req + ts.offset, ts.len,
                      (const uint8_t *)req + h.head_len, (size_t)h.content_length,
                      req + sig.offset, sig.len, NOW_MS, PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS, &t, NULL),

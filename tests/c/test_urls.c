@@ -121,7 +121,7 @@ static void test_precheck(void) {
     struct prana_precheck p;
     const char *t = "/webhook/workflow/resume/webhook_exec-1_wait_0123456789abcdefghjkmnpqrs";
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), t, strlen(t), 10,
+    CHECK_STATUS(prana_request_check(b, S("POST"), t, strlen(t), 10,
                                         PRANA_DEFAULT_MAX_PAYLOAD, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(p.accepted);
@@ -130,28 +130,28 @@ static void test_precheck(void) {
     CHECK(p.route.kind == PRANA_ROUTE_RESUME);
     CHECK(span_eq(t, p.route.id, RID));
 
-    CHECK_STATUS(prana_request_precheck(b, S("GET"), t, strlen(t), 0, 100, &p, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_request_check(b, S("GET"), t, strlen(t), 0, 100, &p, NULL), PRANA_STATUS_OK);
     CHECK(p.accepted);
 
-    CHECK_STATUS(prana_request_precheck(b, S("DELETE"), t, strlen(t), 0, 100, &p, NULL),
+    CHECK_STATUS(prana_request_check(b, S("DELETE"), t, strlen(t), 0, 100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted);
     CHECK(p.answer.http_status == 405);
     CHECK_STR(p.answer.code, "method_not_allowed");
     CHECK(p.route.kind == PRANA_ROUTE_NONE);
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), t, strlen(t), 101, 100, &p, NULL),
+    CHECK_STATUS(prana_request_check(b, S("POST"), t, strlen(t), 101, 100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 413);
     CHECK_STR(p.answer.code, "payload_too_large");
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), S("/favicon.ico"), 0, 100, &p, NULL),
+    CHECK_STATUS(prana_request_check(b, S("POST"), S("/favicon.ico"), 0, 100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 404);
     CHECK_STR(p.answer.code, "not_found");
     CHECK(p.answer.cause == PRANA_STATUS_NOT_WEBHOOK_PATH);
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), S("/webhook/workflow/resume/bad!"), 0,
+    CHECK_STATUS(prana_request_check(b, S("POST"), S("/webhook/workflow/resume/bad!"), 0,
                                         100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 400);
@@ -160,7 +160,7 @@ static void test_precheck(void) {
     CHECK(strlen(p.answer.message) > 0);
 
     /* Trigger takes POST only. */
-    CHECK_STATUS(prana_request_precheck(b, S("GET"), S("/webhook/workflow/trigger/wf"), 0, 100,
+    CHECK_STATUS(prana_request_check(b, S("GET"), S("/webhook/workflow/trigger/wf"), 0, 100,
                                         &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 405);
@@ -174,20 +174,19 @@ static void test_decide(void) {
     char rid[PRANA_RESUME_ID_BUF_SIZE];
     size_t n = 0;
     struct prana_resume_decision d;
-    struct prana_http_answer a;
 
     memset(seed, 3, sizeof seed);
     CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_create(g, S("e1"), S("wait"), 0, &reg, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_create(g, NULL, 0, S("e1"), S("wait"), 0, &reg, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
 
     /* Unknown: the host found no row. */
-    CHECK_STATUS(prana_decide_resume(rid, n, NULL, 10, &d, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, NULL, 10, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
     CHECK_STR(d.answer.code, "webhook_not_found");
 
     /* Pending: 400. */
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 10, &d, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 10, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 400);
     CHECK_STR(d.answer.code, "wait_node_not_active");
 
@@ -196,7 +195,7 @@ static void test_decide(void) {
         struct prana_transition t;
         CHECK_STATUS(prana_registration_activate(reg, 10, 1000, S("{}"), &t, NULL), PRANA_STATUS_OK);
     }
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 20, &d, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 20, &d, NULL), PRANA_STATUS_OK);
     CHECK(d.resume);
     CHECK(d.answer.http_status == 200);
     CHECK_STR(d.transition.resume_id, rid);
@@ -205,12 +204,12 @@ static void test_decide(void) {
     CHECK(d.transition.to == PRANA_LIFECYCLE_CONSUMED);
 
     /* A different id than the registration's is unknown. */
-    CHECK_STATUS(prana_decide_resume(S("webhook_e1_wait_00000000000000000000000000"), reg, 20, &d, NULL),
+    CHECK_STATUS(prana_resume_decide(S("webhook_e1_wait_00000000000000000000000000"), reg, 20, &d, NULL),
                  PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
 
     /* Expired by time: 410. */
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 1010, &d, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 1010, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 410);
     CHECK_STR(d.answer.code, "webhook_expired");
 
@@ -219,13 +218,10 @@ static void test_decide(void) {
         struct prana_transition t;
         CHECK_STATUS(prana_registration_consume(reg, 30, &t, NULL), PRANA_STATUS_OK);
     }
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 40, &d, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 40, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 409);
     CHECK_STR(d.answer.code, "webhook_already_used");
 
-    CHECK_STATUS(prana_lost_race_answer(&a, NULL), PRANA_STATUS_OK);
-    CHECK(a.http_status == 409);
-    CHECK_STR(a.code, "webhook_already_used");
 
     prana_registration_free(reg);
     prana_id_generator_free(g);
