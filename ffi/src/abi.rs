@@ -480,30 +480,6 @@ impl StrOut {
         Ok(())
     }
 
-    /// Write the concatenation of `parts` and a NUL, or fail with
-    /// `BUFFER_TOO_SMALL`: text assembled from pieces goes straight into the
-    /// caller's buffer, without a temporary.
-    pub(crate) fn write_parts(self, parts: &[&str]) -> FfiResult {
-        let total = parts.iter().fold(0usize, |n, p| n.saturating_add(p.len()));
-        self.check_fits(total)?;
-        let mut at = self.buf.cast::<u8>();
-        for p in parts {
-            // SAFETY: `buf` is non-NULL (len >= 1 here) and the caller
-            // promises it is writable for `len` bytes; the parts add up to
-            // `total` and `total + 1 <= len` was checked, so every copy and
-            // the NUL stay inside. The parts are Rust memory (copies or the
-            // library's own text), never the caller's output buffer.
-            unsafe {
-                core::ptr::copy_nonoverlapping(p.as_ptr(), at, p.len());
-                at = at.add(p.len());
-            }
-        }
-        // SAFETY: `at` is `buf + total`, inside the buffer (see above).
-        unsafe { at.write(0) };
-        self.out_len.write(total);
-        Ok(())
-    }
-
     /// Write text that `fill` serializes into a byte buffer (returning its
     /// length; at most `max_len` bytes, UTF-8 without NUL, such as JSON).
     ///

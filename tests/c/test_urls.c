@@ -23,12 +23,6 @@ static void test_base_url(void) {
     CHECK_STATUS(prana_base_url_trigger_url(b, S("approvals"), buf, sizeof buf, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(buf, "https://gw.example.com/hooks/webhook/workflow/trigger/approvals");
-    CHECK_STATUS(prana_base_url_resume_url(b, RID, strlen(RID), buf, sizeof buf, &n, NULL),
-                 PRANA_STATUS_OK);
-    CHECK_STR(buf, "https://gw.example.com/hooks/webhook/workflow/resume/"
-                   "webhook_exec-1_wait_0123456789abcdefghjkmnpqrs");
-    CHECK_STATUS(prana_base_url_resume_url(b, S("not-an-id"), buf, sizeof buf, &n, NULL),
-                 PRANA_STATUS_MISSING_WEBHOOK_PREFIX);
     CHECK_STATUS(prana_base_url_trigger_url(b, S("a/b"), buf, sizeof buf, &n, NULL),
                  PRANA_STATUS_ID_PART_BAD_CHARACTER);
 
