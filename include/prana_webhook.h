@@ -1802,7 +1802,13 @@ prana_status prana_http_parse_request(const uint8_t *buf,
  * from `buf` (pass the same buffer and length). On success `*out` is the
  * span of its value in `buf`. `PRANA_STATUS_HTTP_HEADER_NOT_FOUND` when
  * absent; `PRANA_STATUS_INVALID_ARGUMENT` when `request` does not fit `buf`.
- * To see every header of a name, walk `request->headers`. Thread-safe.
+ * To see every header of a name, walk `request->headers`.
+ *
+ * Its use: a gateway that accepts Standard Webhooks requests reads the
+ * `webhook-id`, `webhook-timestamp` and `webhook-signature` values with it
+ * and hands them to `prana_webhook_secret_verify`; a gateway behind a proxy
+ * reads `Host` or `X-Forwarded-Proto`. The value is a span into `buf`
+ * (nothing is copied; valid while `buf` is). Thread-safe.
  */
 prana_status prana_http_request_header(const struct prana_http_request *request,
                                        const uint8_t *buf,

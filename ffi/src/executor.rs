@@ -252,16 +252,6 @@ pub type prana_node_handler = Option<
     ) -> bool,
 >;
 
-/// A node failure as stored in an execution. Plain data.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct prana_node_error {
-    /// Snake_case code, NUL-terminated ("" when there is no error).
-    pub code: [c_char; PRANA_ERROR_CODE_BUF_SIZE],
-    /// Message, NUL-terminated ("" when there is no error).
-    pub message: [c_char; PRANA_ERROR_MESSAGE_BUF_SIZE],
-}
-
 /// The result of `prana_execution_run`, `_resume`, `_expire` and
 /// `_resume_timer`. Plain data (about 7 KiB).
 ///

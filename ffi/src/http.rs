@@ -201,7 +201,13 @@ fn slice_of(buf: &[u8], s: prana_span) -> FfiResult<&[u8]> {
 /// from `buf` (pass the same buffer and length). On success `*out` is the
 /// span of its value in `buf`. `PRANA_STATUS_HTTP_HEADER_NOT_FOUND` when
 /// absent; `PRANA_STATUS_INVALID_ARGUMENT` when `request` does not fit `buf`.
-/// To see every header of a name, walk `request->headers`. Thread-safe.
+/// To see every header of a name, walk `request->headers`.
+///
+/// Its use: a gateway that accepts Standard Webhooks requests reads the
+/// `webhook-id`, `webhook-timestamp` and `webhook-signature` values with it
+/// and hands them to `prana_webhook_secret_verify`; a gateway behind a proxy
+/// reads `Host` or `X-Forwarded-Proto`. The value is a span into `buf`
+/// (nothing is copied; valid while `buf` is). Thread-safe.
 #[no_mangle]
 pub extern "C" fn prana_http_request_header(
     request: *const prana_http_request,
