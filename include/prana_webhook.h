@@ -1498,7 +1498,7 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The library version ("0.1.0"), static and NUL-terminated. Never NULL.
+ * The library version ("0.2.0"), static and NUL-terminated. Never NULL.
  * Thread-safe.
  */
 const char *prana_version(void);

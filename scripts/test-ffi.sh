@@ -6,7 +6,10 @@
 #   4. the same tests under valgrind (errors and leaks fail)
 #   5. plain run and the C++17 translation unit
 #   6. make install PREFIX=tmp, build the example via pkg-config, run it; uninstall
-#   7. go test in go/ (installs Debian's golang-go when go is missing)
+#   7. a minimal static C client (resume_example.c, -Wl,--gc-sections, stripped)
+#      stays at most 500 KB
+#   8. go test in go/ (installs Debian's golang-go when go is missing);
+#      PRANA_SKIP_GO=1 skips this step
 # Any failure stops the script with a non-zero exit.
 set -euo pipefail
 
@@ -106,10 +109,25 @@ if [ -n "$(find "$tmp/prefix" -type f -o -type l)" ]; then
     exit 1
 fi
 
-step "go test (cgo binding)"
-ensure_go
-go version
-make test-go
+step "static C client size (resume_example, -Wl,--gc-sections, stripped) <= 500 KB"
+max_static=$((500 * 1024))
+read -r size bin < <(make -s --no-print-directory -C examples-c BUILD="$tmp/build-size" static-size)
+"$bin" >/dev/null
+echo "resume_example static + stripped: $size bytes (limit $max_static)"
+if [ "$size" -gt "$max_static" ]; then
+    echo "static client is $size bytes, over the $max_static-byte limit" >&2
+    exit 1
+fi
+
+if [ "${PRANA_SKIP_GO:-0}" = 1 ]; then
+    echo
+    echo "PRANA_SKIP_GO=1: go test skipped"
+else
+    step "go test (cgo binding)"
+    ensure_go
+    go version
+    make test-go
+fi
 
 echo
 echo "test-ffi: $steps passed, 0 failed"

@@ -102,7 +102,7 @@ const VERSION: &CStr =
         Err(_) => panic!("version string has a NUL"),
     };
 
-/// The library version ("0.1.0"), static and NUL-terminated. Never NULL.
+/// The library version ("0.2.0"), static and NUL-terminated. Never NULL.
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn prana_version() -> *const c_char {
