@@ -1,7 +1,7 @@
 //! `prana_status`: the result of every fallible function, and its mapping
 //! from the core's [`Error`].
 //!
-//! One table ([`status_table!`] below) lists every status once, with its
+//! One table (`status_table!` below) lists every status once, with its
 //! number, snake_case code and description; the enum, the list of all
 //! statuses and the text lookups are generated from it. The header's enum
 //! is produced by cbindgen from the expanded macro.
