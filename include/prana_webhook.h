@@ -57,6 +57,16 @@
  * Panics: no panic crosses the boundary; an internal bug returns
  *   PRANA_STATUS_PANIC.
  *
+ * Builds: the default (std) build has everything above. The no_std build
+ *   (cargo feature `std` off, for C firmware) has no heap, no
+ *   thread-locals, and aborts on a panic. It has no _new/_create/_from_json/
+ *   _clone/_free constructors, no prana_last_error_message and no
+ *   workflows or executions; handles live in caller memory, made by the
+ *   _init functions (every build has them): `mem` holds PRANA_<TYPE>_SIZE
+ *   bytes aligned to PRANA_<TYPE>_ALIGN (at most 8: a uint64_t array), and
+ *   such a handle is never passed to _free. Text outputs whose size depends
+ *   on the value (registration JSON) need the documented *_BUF_SIZE there.
+ *
  * The host supplies randomness (a seed), the clock (`now`, unix
  *   milliseconds) and persistence (it stores the JSON the library hands out
  *   and applies each prana_transition with compare-and-set).
@@ -65,19 +75,19 @@
  *
  *   library:       prana_version, prana_last_error_message,
  *                 prana_status_str, prana_status_code
- *   resume IDs:    prana_id_generator_new, _reseed, _free,
+ *   resume IDs:    prana_id_generator_new, _init, _reseed, _free,
  *                 prana_resume_url_create, prana_resume_id_validate,
  *                 prana_id_part_validate
- *   base URL:      prana_base_url_new, _free, _str, _trigger_url
+ *   base URL:      prana_base_url_new, _init, _free, _str, _trigger_url
  *   requests:      prana_http_parse_request, prana_http_request_header,
  *                 prana_route_parse, prana_request_check,
  *                 prana_resume_decide
- *   signatures:    prana_key_set_new, _free, _add, _remove, _set_current,
- *                 _len, _sign, prana_signature_verify,
- *                 prana_webhook_secret_new, _from_bytes, _free, _sign,
- *                 _verify
- *   registrations: prana_registration_create, _from_json, _to_json, _clone,
- *                 _free, _activate, _consume, _expire, _resume_id,
+ *   signatures:    prana_key_set_new, _init, _free, _add, _remove,
+ *                 _set_current, _len, _sign, prana_signature_verify,
+ *                 prana_webhook_secret_new, _init, _from_bytes, _free,
+ *                 _sign, _verify
+ *   registrations: prana_registration_create, _init, _from_json, _to_json,
+ *                 _clone, _free, _activate, _consume, _expire, _resume_id,
  *                 _execution_id, _node_id, _webhook_config, _status,
  *                 _status_at, _created_at, _expires_at,
  *                 prana_lifecycle_check, prana_lifecycle_status_name,
@@ -225,6 +235,26 @@
 #define PRANA_HTTP_MAX_HEADERS 64
 
 /**
+ * Bytes of caller memory a `prana_id_generator` needs.
+ */
+#define PRANA_ID_GENERATOR_SIZE 336
+
+/**
+ * Alignment a `prana_id_generator` needs (`uint64_t[]` memory has it).
+ */
+#define PRANA_ID_GENERATOR_ALIGN 8
+
+/**
+ * Bytes of caller memory a `prana_registration` needs.
+ */
+#define PRANA_REGISTRATION_SIZE 928
+
+/**
+ * Alignment a `prana_registration` needs (`uint64_t[]` memory has it).
+ */
+#define PRANA_REGISTRATION_ALIGN 8
+
+/**
  * Longest key id, in bytes (1-8 characters of `[a-z0-9]`).
  */
 #define PRANA_MAX_KEY_ID_LEN 8
@@ -260,9 +290,40 @@
 #define PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN 47
 
 /**
+ * Bytes of caller memory a `prana_key_set` needs (`prana_key_set_init`).
+ */
+#define PRANA_KEY_SET_SIZE 1344
+
+/**
+ * Alignment a `prana_key_set` needs (`uint64_t[]` memory has it).
+ */
+#define PRANA_KEY_SET_ALIGN 8
+
+/**
+ * Bytes of caller memory a `prana_webhook_secret` needs.
+ */
+#define PRANA_WEBHOOK_SECRET_SIZE 160
+
+/**
+ * Alignment a `prana_webhook_secret` needs (`uint64_t[]` memory has it).
+ */
+#define PRANA_WEBHOOK_SECRET_ALIGN 8
+
+/**
  * Size of the `message` array of `prana_error` (message and NUL).
  */
 #define PRANA_ERROR_BUF_SIZE 256
+
+/**
+ * Bytes of caller memory a `prana_base_url` needs (`prana_base_url_init`).
+ */
+#define PRANA_BASE_URL_SIZE 328
+
+/**
+ * Alignment a `prana_base_url` needs: memory declared as `uint64_t[]`
+ * (or from `malloc`) has it.
+ */
+#define PRANA_BASE_URL_ALIGN 8
 
 /**
  * Lifecycle state of a webhook registration. Stored as its lowercase name
@@ -1454,7 +1515,8 @@ typedef struct prana_precheck {
 typedef struct prana_resume_decision {
   /**
    * true: apply `transition` with compare-and-set, and resume only when
-   * exactly one row changed (else answer `prana_lost_race_answer`).
+   * exactly one row changed (else re-read the row and decide again: a
+   * registration consumed meanwhile gives 409 webhook_already_used).
    * false: answer with `answer`.
    */
   bool resume;
@@ -1823,6 +1885,7 @@ prana_status prana_http_request_header(const struct prana_http_request *request,
  * exactly `PRANA_ID_SEED_LEN` (32) secret random bytes (else
  * `PRANA_STATUS_INVALID_ARGUMENT`). Equal seeds give equal IDs. On success
  * `*out` receives a new handle to free with `prana_id_generator_free`.
+ * Std build only; `prana_id_generator_init` places one in caller memory.
  */
 prana_status prana_id_generator_new(const uint8_t *seed,
                                     size_t seed_len,
@@ -1839,9 +1902,27 @@ prana_status prana_id_generator_reseed(struct prana_id_generator *generator,
                                        struct prana_error *err);
 
 /**
- * Free a generator. NULL is a no-op. The handle must not be used afterwards.
+ * Free a generator made by `prana_id_generator_new`. NULL is a no-op. The
+ * handle must not be used afterwards. Never pass a handle made by
+ * `prana_id_generator_init`. Std build only.
  */
 void prana_id_generator_free(struct prana_id_generator *generator);
+
+/**
+ * Make an ID generator as `prana_id_generator_new` does, in caller memory:
+ * `mem` holds `mem_len >= PRANA_ID_GENERATOR_SIZE` bytes aligned to
+ * `PRANA_ID_GENERATOR_ALIGN`, else `PRANA_STATUS_INVALID_ARGUMENT`. On
+ * success `*out` is the handle (pointing into `mem`). Nothing is allocated
+ * and nothing is freed: the handle is valid while `mem` is, and must never
+ * be passed to `prana_id_generator_free`. Available in every build. Seed
+ * rules and thread safety as `prana_id_generator_new`.
+ */
+prana_status prana_id_generator_init(void *mem,
+                                     size_t mem_len,
+                                     const uint8_t *seed,
+                                     size_t seed_len,
+                                     struct prana_id_generator **out,
+                                     struct prana_error *err);
 
 /**
  * Make a fresh resume ID for `node_id` in `execution_id` (each 1-64 bytes
@@ -2014,6 +2095,28 @@ prana_status prana_registration_create(struct prana_id_generator *generator,
                                        uint64_t now,
                                        struct prana_registration **out,
                                        struct prana_error *err);
+
+/**
+ * `prana_registration_create` into caller memory: `mem` holds `mem_len >=
+ * PRANA_REGISTRATION_SIZE` bytes aligned to `PRANA_REGISTRATION_ALIGN`,
+ * else `PRANA_STATUS_INVALID_ARGUMENT`; the other arguments and errors are
+ * those of `prana_registration_create`. On success `*out` is the handle
+ * (pointing into `mem`); nothing is allocated, and the handle is never
+ * passed to `prana_registration_free`. To copy one, copy
+ * `PRANA_REGISTRATION_SIZE` bytes of `mem`. Available in every build.
+ */
+prana_status prana_registration_init(void *mem,
+                                     size_t mem_len,
+                                     struct prana_id_generator *generator,
+                                     const char *resume_id,
+                                     size_t resume_id_len,
+                                     const char *execution_id,
+                                     size_t execution_id_len,
+                                     const char *node_id,
+                                     size_t node_id_len,
+                                     uint64_t now,
+                                     struct prana_registration **out,
+                                     struct prana_error *err);
 
 /**
  * Read a registration from its JSON form (as written by
@@ -2247,7 +2350,8 @@ prana_status prana_resume_decide(const char *resume_id,
                                  struct prana_error *err);
 
 /**
- * Make an empty key set. On success `*out` receives a new handle.
+ * Make an empty key set. On success `*out` receives a new handle. Std
+ * build only; `prana_key_set_init` places one in caller memory.
  */
 prana_status prana_key_set_new(struct prana_key_set **out, struct prana_error *err);
 
@@ -2255,6 +2359,20 @@ prana_status prana_key_set_new(struct prana_key_set **out, struct prana_error *e
  * Free a key set. NULL is a no-op. The handle must not be used afterwards.
  */
 void prana_key_set_free(struct prana_key_set *keys);
+
+/**
+ * Make an empty key set in caller memory: `mem` holds `mem_len >=
+ * PRANA_KEY_SET_SIZE` bytes aligned to `PRANA_KEY_SET_ALIGN`, else
+ * `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+ * (pointing into `mem`). Nothing is allocated and nothing is freed: the
+ * handle is valid while `mem` is, and must never be passed to
+ * `prana_key_set_free` (the secrets stay in `mem`: clear it when done).
+ * Available in every build. Thread safety as `prana_key_set`.
+ */
+prana_status prana_key_set_init(void *mem,
+                                size_t mem_len,
+                                struct prana_key_set **out,
+                                struct prana_error *err);
 
 /**
  * Add a key: `key_id` is 1-8 characters of `[a-z0-9]`, `secret` at least
@@ -2351,6 +2469,21 @@ prana_status prana_webhook_secret_from_bytes(const uint8_t *key,
 void prana_webhook_secret_free(struct prana_webhook_secret *secret);
 
 /**
+ * Parse a `whsec_...` secret as `prana_webhook_secret_new` does, into
+ * caller memory: `mem` holds `mem_len >= PRANA_WEBHOOK_SECRET_SIZE` bytes
+ * aligned to `PRANA_WEBHOOK_SECRET_ALIGN`, else
+ * `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+ * (pointing into `mem`); it is never passed to `prana_webhook_secret_free`
+ * (nothing to free; clear `mem` when done). Available in every build.
+ */
+prana_status prana_webhook_secret_init(void *mem,
+                                       size_t mem_len,
+                                       const char *whsec,
+                                       size_t whsec_len,
+                                       struct prana_webhook_secret **out,
+                                       struct prana_error *err);
+
+/**
  * Verify a Standard Webhooks request: the `webhook-id`,
  * `webhook-timestamp` and `webhook-signature` header values (see
  * `prana_http_request_header`), the raw body bytes, the host clock `now`
@@ -2409,7 +2542,8 @@ const char *prana_status_code(uint32_t status);
  * Parse and normalize a base URL (`len` bytes, at most
  * `PRANA_MAX_BASE_URL_LEN`). Errors: `PRANA_STATUS_BASE_URL_*`, or
  * `PRANA_STATUS_CAPACITY_EXCEEDED` when too long. On success `*out`
- * receives a new handle to free with `prana_base_url_free`.
+ * receives a new handle to free with `prana_base_url_free`. Std build
+ * only; `prana_base_url_init` places one in caller memory.
  */
 prana_status prana_base_url_new(const char *url,
                                 size_t url_len,
@@ -2417,9 +2551,28 @@ prana_status prana_base_url_new(const char *url,
                                 struct prana_error *err);
 
 /**
- * Free a base URL. NULL is a no-op. The handle must not be used afterwards.
+ * Free a base URL made by `prana_base_url_new`. NULL is a no-op. The
+ * handle must not be used afterwards. Never pass a handle made by
+ * `prana_base_url_init`. Std build only.
  */
 void prana_base_url_free(struct prana_base_url *base);
+
+/**
+ * Parse a base URL as `prana_base_url_new` does, into caller memory: `mem`
+ * holds `mem_len >= PRANA_BASE_URL_SIZE` bytes aligned to
+ * `PRANA_BASE_URL_ALIGN` (for example `static uint64_t mem[(PRANA_BASE_URL_SIZE
+ * + 7) / 8];`), else `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out`
+ * is the handle (pointing into `mem`). Nothing is allocated and nothing is
+ * freed: the handle is valid while `mem` is, and must never be passed to
+ * `prana_base_url_free`. Available in every build (the way to make a base
+ * URL without std). Thread safety as `prana_base_url`.
+ */
+prana_status prana_base_url_init(void *mem,
+                                 size_t mem_len,
+                                 const char *url,
+                                 size_t url_len,
+                                 struct prana_base_url **out,
+                                 struct prana_error *err);
 
 /**
  * Write the normalized base URL (lowercase scheme, no trailing `/`).

@@ -90,26 +90,26 @@ fn parse_head(buf: &[u8]) -> FfiResult<prana_http_request> {
         Ok(httparse::Status::Partial) => {
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_HTTP_INCOMPLETE,
-                format!("the request head is incomplete after {} bytes", buf.len()),
+                format_args!("the request head is incomplete after {} bytes", buf.len()),
             ))
         }
         Err(httparse::Error::TooManyHeaders) => {
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_HTTP_TOO_MANY_HEADERS,
-                format!("the request has more than {PRANA_HTTP_MAX_HEADERS} headers"),
+                format_args!("the request has more than {PRANA_HTTP_MAX_HEADERS} headers"),
             ))
         }
         Err(e) => {
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_HTTP_MALFORMED,
-                format!("malformed HTTP request head: {e}"),
+                format_args!("malformed HTTP request head: {e}"),
             ))
         }
     };
     let malformed = |what: &str| {
         Fail::new(
             prana_status::PRANA_STATUS_HTTP_MALFORMED,
-            format!("malformed HTTP request head: {what}"),
+            format_args!("malformed HTTP request head: {what}"),
         )
     };
     let method = req.method.ok_or_else(|| malformed("no method"))?;
@@ -236,7 +236,7 @@ pub extern "C" fn prana_http_request_header(
             )
         };
         if count > PRANA_HTTP_MAX_HEADERS {
-            return Err(Fail::invalid(format!(
+            return Err(Fail::invalid(format_args!(
                 "request->header_count is {count}; at most {PRANA_HTTP_MAX_HEADERS}"
             )));
         }
@@ -249,7 +249,7 @@ pub extern "C" fn prana_http_request_header(
         }
         Err(Fail::new(
             prana_status::PRANA_STATUS_HTTP_HEADER_NOT_FOUND,
-            format!("no '{want}' header"),
+            format_args!("no '{want}' header"),
         ))
     })
 }

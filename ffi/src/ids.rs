@@ -33,7 +33,7 @@ pub struct prana_id_generator {
 fn seed_from(seed: *const u8, seed_len: usize) -> FfiResult<[u8; PRANA_ID_SEED_LEN]> {
     let b = bytes(seed, seed_len, "seed")?;
     b.try_into().map_err(|_| {
-        Fail::invalid(format!(
+        Fail::invalid(format_args!(
             "seed is {} bytes long; exactly {PRANA_ID_SEED_LEN} are required",
             b.len()
         ))
@@ -44,6 +44,8 @@ fn seed_from(seed: *const u8, seed_len: usize) -> FfiResult<[u8; PRANA_ID_SEED_L
 /// exactly `PRANA_ID_SEED_LEN` (32) secret random bytes (else
 /// `PRANA_STATUS_INVALID_ARGUMENT`). Equal seeds give equal IDs. On success
 /// `*out` receives a new handle to free with `prana_id_generator_free`.
+/// Std build only; `prana_id_generator_init` places one in caller memory.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_id_generator_new(
     seed: *const u8,
@@ -78,10 +80,50 @@ pub extern "C" fn prana_id_generator_reseed(
     })
 }
 
-/// Free a generator. NULL is a no-op. The handle must not be used afterwards.
+/// Free a generator made by `prana_id_generator_new`. NULL is a no-op. The
+/// handle must not be used afterwards. Never pass a handle made by
+/// `prana_id_generator_init`. Std build only.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_id_generator_free(generator: *mut prana_id_generator) {
     abi::free_handle(generator);
+}
+
+/// Bytes of caller memory a `prana_id_generator` needs.
+pub const PRANA_ID_GENERATOR_SIZE: usize = 336;
+/// Alignment a `prana_id_generator` needs (`uint64_t[]` memory has it).
+pub const PRANA_ID_GENERATOR_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_id_generator>() <= PRANA_ID_GENERATOR_SIZE
+        && core::mem::align_of::<prana_id_generator>() <= PRANA_ID_GENERATOR_ALIGN
+);
+
+/// Make an ID generator as `prana_id_generator_new` does, in caller memory:
+/// `mem` holds `mem_len >= PRANA_ID_GENERATOR_SIZE` bytes aligned to
+/// `PRANA_ID_GENERATOR_ALIGN`, else `PRANA_STATUS_INVALID_ARGUMENT`. On
+/// success `*out` is the handle (pointing into `mem`). Nothing is allocated
+/// and nothing is freed: the handle is valid while `mem` is, and must never
+/// be passed to `prana_id_generator_free`. Available in every build. Seed
+/// rules and thread safety as `prana_id_generator_new`.
+#[no_mangle]
+pub extern "C" fn prana_id_generator_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    seed: *const u8,
+    seed_len: usize,
+    out: *mut *mut prana_id_generator,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let out = Out::new(out, "out")?;
+        let seed = seed_from(seed, seed_len)?;
+        let g = prana_id_generator {
+            inner: IdGenerator::from_seed(seed),
+        };
+        out.write(abi::init_in(mem, mem_len, g)?);
+        Ok(())
+    })
 }
 
 /// Make a fresh resume ID for `node_id` in `execution_id` (each 1-64 bytes
@@ -162,7 +204,7 @@ pub extern "C" fn prana_resume_url_create(
             let url_needed = url_out.report_needed(url_len);
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
-                format!(
+                format_args!(
                     "output buffers hold {} and {} bytes; {id_needed} and {url_needed} are \
                      needed (including the NUL)",
                     id_out.capacity(),

@@ -19,7 +19,7 @@ use crate::status::{prana_error, prana_status};
 fn value<'a>(s: &'a str, what: &str) -> FfiResult<&'a str> {
     json::validate(s).map_err(|e| {
         let fail = Fail::from(e);
-        Fail::new(fail.status, format!("{what}: {}", fail.message))
+        Fail::new(fail.status, format_args!("{what}: {}", fail.message))
     })
 }
 
@@ -131,11 +131,8 @@ pub extern "C" fn prana_json_decode_string(
             Err(e) => return Err(e.into()),
         };
         out.check_fits(needed)?;
-        let mut bytes = vec![0u8; needed];
-        let n = json::decode_str(raw, &mut bytes)?;
-        bytes.truncate(n);
-        let decoded = String::from_utf8(bytes).expect("decode_str writes UTF-8");
-        out.write(&decoded)
+        // It fits: decoded straight into the caller's buffer.
+        out.write_serialized(needed, |b| json::decode_str(raw, b))
     })
 }
 

@@ -17,6 +17,10 @@
 //! Functions take raw pointers but are not declared `unsafe` in Rust: the C
 //! caller cannot be checked by the compiler anyway, and the pointer contract
 //! is documented once, in the header (the rustls-ffi approach).
+#![cfg_attr(not(feature = "std"), no_std)]
+// Without a heap a failure carries its message inline (a few hundred bytes);
+// failures are the cold path.
+#![cfg_attr(not(feature = "std"), allow(clippy::result_large_err))]
 #![allow(non_camel_case_types)]
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 #![deny(missing_docs)]
@@ -26,10 +30,12 @@
 use core::ffi::{c_char, CStr};
 
 mod abi;
+#[cfg(feature = "std")]
 pub mod executor;
 pub mod http;
 pub mod ids;
 pub mod json;
+mod message;
 pub mod registration;
 pub mod route;
 pub mod signatures;
@@ -38,6 +44,7 @@ pub mod urls;
 
 pub use status::prana_status;
 
+#[cfg(feature = "std")]
 use abi::StrOut;
 
 /// Pass as the length of any text input (`const char *ptr, size_t len`)
@@ -109,6 +116,18 @@ pub extern "C" fn prana_version() -> *const c_char {
     VERSION.as_ptr()
 }
 
+/// Without std a panic aborts the program (C's `abort()`, which newlib
+/// and every hosted libc provide): there is no unwinding to catch.
+#[cfg(all(not(feature = "std"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    extern "C" {
+        fn abort() -> !;
+    }
+    // SAFETY: `abort` takes no arguments and never returns.
+    unsafe { abort() }
+}
+
 /// Copy the detail message of the last failed call on the calling thread
 /// (for example "execution_id has a character outside [A-Za-z0-9_-] at
 /// byte 3") into `buf`.
@@ -122,6 +141,7 @@ pub extern "C" fn prana_version() -> *const c_char {
 /// the NUL. `PRANA_STATUS_BUFFER_TOO_SMALL`: `*out_len` = size needed with
 /// the NUL. `buf` may be NULL when `len` is 0. `PRANA_STATUS_NULL_ARGUMENT`
 /// when `out_len` is NULL. Thread-safe (the message is per thread).
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_last_error_message(
     buf: *mut c_char,

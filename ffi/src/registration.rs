@@ -44,7 +44,7 @@ fn status_from_u32(n: u32, what: &str) -> FfiResult<Status> {
         .into_iter()
         .find(|s| *s as u32 == n)
         .ok_or_else(|| {
-            Fail::invalid(format!(
+            Fail::invalid(format_args!(
                 "{what} is {n}; expected 0 (pending) to 3 (expired)"
             ))
         })
@@ -76,6 +76,7 @@ pub(crate) fn registration_opt<'a>(
     handle(reg, "registration").ok().map(|r| &r.inner)
 }
 
+#[cfg(feature = "std")]
 pub(crate) fn new_registration_handle(
     out: Out<*mut prana_registration>,
     inner: WebhookRegistration,
@@ -93,6 +94,7 @@ pub(crate) fn new_registration_handle(
 /// `resume_id`, that ID is used (it must have been made for `execution_id`
 /// and `node_id`, else `PRANA_STATUS_RESUME_ID_MISMATCH`) and `generator`
 /// may be NULL. Thread safety: the generator's (one thread at a time).
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_create(
     generator: *mut prana_id_generator,
@@ -120,11 +122,63 @@ pub extern "C" fn prana_registration_create(
     })
 }
 
+/// Bytes of caller memory a `prana_registration` needs.
+pub const PRANA_REGISTRATION_SIZE: usize = 928;
+/// Alignment a `prana_registration` needs (`uint64_t[]` memory has it).
+pub const PRANA_REGISTRATION_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_registration>() <= PRANA_REGISTRATION_SIZE
+        && core::mem::align_of::<prana_registration>() <= PRANA_REGISTRATION_ALIGN
+);
+
+/// `prana_registration_create` into caller memory: `mem` holds `mem_len >=
+/// PRANA_REGISTRATION_SIZE` bytes aligned to `PRANA_REGISTRATION_ALIGN`,
+/// else `PRANA_STATUS_INVALID_ARGUMENT`; the other arguments and errors are
+/// those of `prana_registration_create`. On success `*out` is the handle
+/// (pointing into `mem`); nothing is allocated, and the handle is never
+/// passed to `prana_registration_free`. To copy one, copy
+/// `PRANA_REGISTRATION_SIZE` bytes of `mem`. Available in every build.
+#[no_mangle]
+pub extern "C" fn prana_registration_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    generator: *mut prana_id_generator,
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    node_id: *const c_char,
+    node_id_len: usize,
+    now: u64,
+    out: *mut *mut prana_registration,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let e = text(execution_id, execution_id_len, "execution_id")?;
+        let n = text(node_id, node_id_len, "node_id")?;
+        let out = Out::new(out, "out")?;
+        let reg = if r.is_empty() {
+            WebhookRegistration::create(generator_mut(generator)?, e, n, now)?
+        } else {
+            WebhookRegistration::new(prana_webhook_core::id::ResumeId::parse(r)?, e, n, now)?
+        };
+        out.write(abi::init_in(
+            mem,
+            mem_len,
+            prana_registration { inner: reg },
+        )?);
+        Ok(())
+    })
+}
+
 /// Read a registration from its JSON form (as written by
 /// `prana_registration_to_json`), checking every field. Errors:
 /// `PRANA_STATUS_INVALID_JSON`, `PRANA_STATUS_NOT_AN_OBJECT`, the id
 /// statuses, `PRANA_STATUS_CAPACITY_EXCEEDED`. On success `*out` receives a
 /// new handle.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_from_json(
     json: *const c_char,
@@ -161,6 +215,7 @@ pub extern "C" fn prana_registration_to_json(
 }
 
 /// Copy a registration. On success `*out` receives a new, independent handle.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_clone(
     registration: *const prana_registration,
@@ -175,6 +230,7 @@ pub extern "C" fn prana_registration_clone(
 }
 
 /// Free a registration. NULL is a no-op. The handle must not be used afterwards.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_free(registration: *mut prana_registration) {
     abi::free_handle(registration);

@@ -146,7 +146,7 @@ impl prana_http_answer {
             cause: status_of(err),
             message: [0; PRANA_MESSAGE_BUF_SIZE],
         };
-        copy_to_array(&format!("{err}"), &mut a.message);
+        copy_to_array(&crate::message::make(err), &mut a.message);
         a
     }
 
@@ -161,7 +161,7 @@ impl prana_http_answer {
                 .unwrap_or(prana_status::PRANA_STATUS_OK),
             message: [0; PRANA_MESSAGE_BUF_SIZE],
         };
-        copy_to_array(&format!("{r}"), &mut a.message);
+        copy_to_array(&crate::message::make(r), &mut a.message);
         a
     }
 }
@@ -224,7 +224,8 @@ pub struct prana_precheck {
 #[derive(Debug, Clone, Copy)]
 pub struct prana_resume_decision {
     /// true: apply `transition` with compare-and-set, and resume only when
-    /// exactly one row changed (else answer `prana_lost_race_answer`).
+    /// exactly one row changed (else re-read the row and decide again: a
+    /// registration consumed meanwhile gives 409 webhook_already_used).
     /// false: answer with `answer`.
     pub resume: bool,
     /// active -> consumed for this resume ID (zeroed when `resume` is false).

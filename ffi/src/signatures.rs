@@ -108,7 +108,9 @@ pub(crate) fn key_set_opt<'a>(keys: *const prana_key_set) -> FfiResult<Option<&'
     }
 }
 
-/// Make an empty key set. On success `*out` receives a new handle.
+/// Make an empty key set. On success `*out` receives a new handle. Std
+/// build only; `prana_key_set_init` places one in caller memory.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_key_set_new(
     out: *mut *mut prana_key_set,
@@ -124,9 +126,44 @@ pub extern "C" fn prana_key_set_new(
 }
 
 /// Free a key set. NULL is a no-op. The handle must not be used afterwards.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_key_set_free(keys: *mut prana_key_set) {
     abi::free_handle(keys);
+}
+
+/// Bytes of caller memory a `prana_key_set` needs (`prana_key_set_init`).
+pub const PRANA_KEY_SET_SIZE: usize = 1344;
+/// Alignment a `prana_key_set` needs (`uint64_t[]` memory has it).
+pub const PRANA_KEY_SET_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_key_set>() <= PRANA_KEY_SET_SIZE
+        && core::mem::align_of::<prana_key_set>() <= PRANA_KEY_SET_ALIGN
+);
+
+/// Make an empty key set in caller memory: `mem` holds `mem_len >=
+/// PRANA_KEY_SET_SIZE` bytes aligned to `PRANA_KEY_SET_ALIGN`, else
+/// `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+/// (pointing into `mem`). Nothing is allocated and nothing is freed: the
+/// handle is valid while `mem` is, and must never be passed to
+/// `prana_key_set_free` (the secrets stay in `mem`: clear it when done).
+/// Available in every build. Thread safety as `prana_key_set`.
+#[no_mangle]
+pub extern "C" fn prana_key_set_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    out: *mut *mut prana_key_set,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let out = Out::new(out, "out")?;
+        let k = prana_key_set {
+            inner: KeySet::new(),
+        };
+        out.write(abi::init_in(mem, mem_len, k)?);
+        Ok(())
+    })
 }
 
 /// Add a key: `key_id` is 1-8 characters of `[a-z0-9]`, `secret` at least
@@ -256,7 +293,7 @@ pub extern "C" fn prana_signature_verify(
             1 => SignaturePolicy::Optional,
             2 => SignaturePolicy::Off,
             n => {
-                return Err(Fail::invalid(format!(
+                return Err(Fail::invalid(format_args!(
                     "policy is {n}; expected 0 (required), 1 (optional) or 2 (off)"
                 )))
             }
@@ -303,6 +340,7 @@ pub struct prana_webhook_secret {
 
 /// Parse a `whsec_...` secret. Errors: `PRANA_STATUS_WEBHOOK_SECRET_PREFIX`,
 /// `_BASE64`, `_EMPTY`, `_TOO_LONG`. On success `*out` receives a new handle.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_webhook_secret_new(
     whsec: *const c_char,
@@ -320,6 +358,7 @@ pub extern "C" fn prana_webhook_secret_new(
 }
 
 /// Use 1-64 raw key bytes as a Standard Webhooks secret.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_webhook_secret_from_bytes(
     key: *const u8,
@@ -337,9 +376,44 @@ pub extern "C" fn prana_webhook_secret_from_bytes(
 }
 
 /// Free a webhook secret. NULL is a no-op.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_webhook_secret_free(secret: *mut prana_webhook_secret) {
     abi::free_handle(secret);
+}
+
+/// Bytes of caller memory a `prana_webhook_secret` needs.
+pub const PRANA_WEBHOOK_SECRET_SIZE: usize = 160;
+/// Alignment a `prana_webhook_secret` needs (`uint64_t[]` memory has it).
+pub const PRANA_WEBHOOK_SECRET_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_webhook_secret>() <= PRANA_WEBHOOK_SECRET_SIZE
+        && core::mem::align_of::<prana_webhook_secret>() <= PRANA_WEBHOOK_SECRET_ALIGN
+);
+
+/// Parse a `whsec_...` secret as `prana_webhook_secret_new` does, into
+/// caller memory: `mem` holds `mem_len >= PRANA_WEBHOOK_SECRET_SIZE` bytes
+/// aligned to `PRANA_WEBHOOK_SECRET_ALIGN`, else
+/// `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+/// (pointing into `mem`); it is never passed to `prana_webhook_secret_free`
+/// (nothing to free; clear `mem` when done). Available in every build.
+#[no_mangle]
+pub extern "C" fn prana_webhook_secret_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    whsec: *const c_char,
+    whsec_len: usize,
+    out: *mut *mut prana_webhook_secret,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let s = text(whsec, whsec_len, "whsec")?;
+        let out = Out::new(out, "out")?;
+        let inner = StandardWebhookSecret::from_whsec(s)?;
+        out.write(abi::init_in(mem, mem_len, prana_webhook_secret { inner })?);
+        Ok(())
+    })
 }
 
 fn secs(now_ms: u64) -> FfiResult<i64> {

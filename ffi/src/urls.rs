@@ -23,7 +23,9 @@ pub struct prana_base_url {
 /// Parse and normalize a base URL (`len` bytes, at most
 /// `PRANA_MAX_BASE_URL_LEN`). Errors: `PRANA_STATUS_BASE_URL_*`, or
 /// `PRANA_STATUS_CAPACITY_EXCEEDED` when too long. On success `*out`
-/// receives a new handle to free with `prana_base_url_free`.
+/// receives a new handle to free with `prana_base_url_free`. Std build
+/// only; `prana_base_url_init` places one in caller memory.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_base_url_new(
     url: *const c_char,
@@ -42,10 +44,52 @@ pub extern "C" fn prana_base_url_new(
     })
 }
 
-/// Free a base URL. NULL is a no-op. The handle must not be used afterwards.
+/// Free a base URL made by `prana_base_url_new`. NULL is a no-op. The
+/// handle must not be used afterwards. Never pass a handle made by
+/// `prana_base_url_init`. Std build only.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_base_url_free(base: *mut prana_base_url) {
     abi::free_handle(base);
+}
+
+/// Bytes of caller memory a `prana_base_url` needs (`prana_base_url_init`).
+pub const PRANA_BASE_URL_SIZE: usize = 328;
+/// Alignment a `prana_base_url` needs: memory declared as `uint64_t[]`
+/// (or from `malloc`) has it.
+pub const PRANA_BASE_URL_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_base_url>() <= PRANA_BASE_URL_SIZE
+        && core::mem::align_of::<prana_base_url>() <= PRANA_BASE_URL_ALIGN
+);
+
+/// Parse a base URL as `prana_base_url_new` does, into caller memory: `mem`
+/// holds `mem_len >= PRANA_BASE_URL_SIZE` bytes aligned to
+/// `PRANA_BASE_URL_ALIGN` (for example `static uint64_t mem[(PRANA_BASE_URL_SIZE
+/// + 7) / 8];`), else `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out`
+/// is the handle (pointing into `mem`). Nothing is allocated and nothing is
+/// freed: the handle is valid while `mem` is, and must never be passed to
+/// `prana_base_url_free`. Available in every build (the way to make a base
+/// URL without std). Thread safety as `prana_base_url`.
+#[no_mangle]
+pub extern "C" fn prana_base_url_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    url: *const c_char,
+    url_len: usize,
+    out: *mut *mut prana_base_url,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let out = Out::new(out, "out")?;
+        let s = text(url, url_len, "url")?;
+        let base = prana_base_url {
+            inner: BaseUrl::parse(s)?,
+        };
+        out.write(abi::init_in(mem, mem_len, base)?);
+        Ok(())
+    })
 }
 
 /// Write the normalized base URL (lowercase scheme, no trailing `/`).

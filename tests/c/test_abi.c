@@ -196,10 +196,83 @@ static void test_signed_resume_url(void) {
     prana_id_generator_free(g);
 }
 
+/* Handles in caller memory: the *_init functions (the no_std build's only
+ * constructors, present in every build). */
+static void test_caller_memory(void) {
+    static uint64_t base_mem[(PRANA_BASE_URL_SIZE + 7) / 8];
+    static uint64_t gen_mem[(PRANA_ID_GENERATOR_SIZE + 7) / 8];
+    static uint64_t keys_mem[(PRANA_KEY_SET_SIZE + 7) / 8];
+    static uint64_t secret_mem[(PRANA_WEBHOOK_SECRET_SIZE + 7) / 8];
+    static uint64_t reg_mem[(PRANA_REGISTRATION_SIZE + 7) / 8];
+    uint8_t seed[PRANA_ID_SEED_LEN] = {9};
+    static const uint8_t key[] = "0123456789abcdef0123456789abcdef";
+    prana_base_url *base = NULL;
+    prana_id_generator *gen = NULL;
+    prana_key_set *keys = NULL;
+    prana_webhook_secret *secret = NULL;
+    prana_registration *reg = NULL;
+    prana_error err;
+    char id[PRANA_RESUME_ID_BUF_SIZE], url[PRANA_URL_BUF_SIZE], got[PRANA_RESUME_ID_BUF_SIZE];
+    size_t id_n = 0, url_n = 0, n = 0;
+    struct prana_transition t;
+    struct prana_resume_decision d;
+
+    /* Refusals: NULL memory, too small, misaligned. */
+    CHECK_STATUS(prana_base_url_init(NULL, PRANA_BASE_URL_SIZE, S("http://h"), &base, NULL),
+                 PRANA_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(prana_base_url_init(base_mem, PRANA_BASE_URL_SIZE / 2, S("http://h"), &base, &err),
+                 PRANA_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "bytes; ") != NULL);
+    CHECK_STATUS(prana_base_url_init((char *)base_mem + 1, PRANA_BASE_URL_SIZE, S("http://h"),
+                                     &base, &err),
+                 PRANA_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "aligned") != NULL);
+    CHECK(base == NULL);
+    /* Parse errors still come first from the text. */
+    CHECK_STATUS(prana_base_url_init(base_mem, sizeof base_mem, S("ftp://h"), &base, NULL),
+                 PRANA_STATUS_BASE_URL_SCHEME);
+
+    CHECK_STATUS(prana_base_url_init(base_mem, sizeof base_mem, S("http://device.local"), &base,
+                                     NULL),
+                 PRANA_STATUS_OK);
+    CHECK((void *)base == (void *)base_mem);
+    CHECK_STATUS(prana_id_generator_init(gen_mem, sizeof gen_mem, seed, sizeof seed, &gen, NULL),
+                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_init(keys_mem, sizeof keys_mem, &keys, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_add(keys, S("fw1"), key, sizeof key - 1, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_webhook_secret_init(secret_mem, sizeof secret_mem,
+                                           S("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), &secret,
+                                           NULL),
+                 PRANA_STATUS_OK);
+
+    /* The approval round trip without a single allocation of a handle. */
+    CHECK_STATUS(prana_resume_url_create(gen, base, keys, S("run-1"), S("approve"), id, sizeof id,
+                                         &id_n, url, sizeof url, &url_n, NULL),
+                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_init(reg_mem, sizeof reg_mem, NULL, id, id_n, S("run-1"),
+                                         S("approve"), 10, &reg, NULL),
+                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, got, sizeof got, &n, NULL), PRANA_STATUS_OK);
+    CHECK_STR(got, id);
+    CHECK_STATUS(prana_registration_activate(reg, 20, 1000, NULL, 0, &t, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(id, id_n, reg, 30, &d, NULL), PRANA_STATUS_OK);
+    CHECK(d.resume);
+    CHECK_STATUS(prana_registration_consume(reg, 30, &t, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(id, id_n, reg, 40, &d, NULL), PRANA_STATUS_OK);
+    CHECK(!d.resume && d.answer.http_status == 409);
+    /* A fresh ID from the generator when no ID is given. */
+    CHECK_STATUS(prana_registration_init(reg_mem, sizeof reg_mem, gen, NULL, 0, S("run-2"),
+                                         S("approve"), 50, &reg, NULL),
+                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, got, sizeof got, &n, NULL), PRANA_STATUS_OK);
+    CHECK(strncmp(got, "webhook_run-2_approve_", 22) == 0);
+}
+
 int main(void) {
     test_error_out_parameter();
     test_nul_terminated();
     test_null_handler();
     test_signed_resume_url();
+    test_caller_memory();
     return test_summary("abi");
 }
