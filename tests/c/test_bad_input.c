@@ -921,6 +921,62 @@ static void rows_json(void) {
     CHECK(!eq);
 }
 
+/* The *_init constructors (handles in caller memory): NULL memory, NULL
+ * out, memory too small or misaligned, bad text, 10 KiB inputs; a failed
+ * init writes no handle. */
+static void rows_init(void) {
+    static uint64_t mem[(PRANA_KEY_SET_SIZE + PRANA_REGISTRATION_SIZE + 7) / 8];
+    uint8_t seed[PRANA_ID_SEED_LEN] = {0};
+    void *h = NULL;
+    char *odd = (char *)mem + 1;
+
+    ROW(prana_base_url_init(NULL, sizeof mem, S("http://h"), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_init(mem, sizeof mem, S("http://h"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_init(mem, 0, S("http://h"), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_base_url_init(odd, PRANA_BASE_URL_SIZE, S("http://h"), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_base_url_init(mem, sizeof mem, NULL, 3, (prana_base_url **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_init(mem, sizeof mem, S(BAD_UTF8), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_base_url_init(mem, sizeof mem, big_base, strlen(big_base), (prana_base_url **)&h,
+                            NULL),
+        PRANA_STATUS_CAPACITY_EXCEEDED);
+    CHECK(h == NULL);
+
+    ROW(prana_id_generator_init(mem, sizeof mem, seed, 31, (prana_id_generator **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_id_generator_init(mem, sizeof mem, NULL, 32, (prana_id_generator **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_id_generator_init(mem, PRANA_ID_GENERATOR_SIZE - 64, seed, sizeof seed,
+                                (prana_id_generator **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_key_set_init(NULL, PRANA_KEY_SET_SIZE, (prana_key_set **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_init(odd, PRANA_KEY_SET_SIZE, (prana_key_set **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_webhook_secret_init(mem, sizeof mem, S("nope"), (prana_webhook_secret **)&h, NULL),
+        PRANA_STATUS_WEBHOOK_SECRET_PREFIX);
+    ROW(prana_webhook_secret_init(mem, 8, S("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+                                  (prana_webhook_secret **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_registration_init(mem, sizeof mem, NULL, NULL, 0, S("e1"), S("n1"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_init(mem, sizeof mem, NULL, S(RID), S("e1"), S("other"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_RESUME_ID_MISMATCH);
+    ROW(prana_registration_init(mem, sizeof mem, gen, NULL, 0, big_id, BIG, S("n1"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_ID_PART_TOO_LONG);
+    ROW(prana_registration_init(mem, 16, NULL, S(RID), S("e1"), S("n1"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    CHECK(h == NULL);
+}
+
 int main(void) {
     make_fixtures();
     rows_common();
@@ -932,6 +988,7 @@ int main(void) {
     rows_signatures();
     rows_executor();
     rows_json();
+    rows_init();
     free_fixtures();
     return test_summary("bad_input");
 }
