@@ -42,13 +42,17 @@ all: lib
 lib:
 	$(CARGO) build --release -p prana-webhook-ffi
 
+# cbindgen reads the macro-expanded crate (the status table is a macro);
+# expansion needs -Zunpretty=expanded, allowed on stable by RUSTC_BOOTSTRAP.
+CBINDGEN_ENV := RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/cbindgen
+
 header:
-	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
+	$(CBINDGEN_ENV) $(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
 	    --output $(HEADER) ffi
 
 check-header:
 	@tmp=$$(mktemp) && \
-	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
+	$(CBINDGEN_ENV) $(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
 	    --output $$tmp ffi && \
 	if diff -u $(HEADER) $$tmp; then echo "header is fresh"; rm -f $$tmp; \
 	else echo "$(HEADER) is stale: run 'make header'" >&2; rm -f $$tmp; exit 1; fi
