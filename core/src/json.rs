@@ -538,11 +538,16 @@ pub fn decode_str(raw: &str, out: &mut [u8]) -> Result<usize> {
 /// * Strings are compared decoded, as sequences of UTF-16 code units
 ///   (`"\u00e9"` equals `"é"`; a lone surrogate is compared like any other
 ///   unit, not an error).
-/// * Numbers are equal when their text is equal, or when both are integers
-///   (no fraction, no exponent) with the same sign and digits (`-0` equals
-///   `0`; exact at any size), or otherwise when both parse to the same finite
-///   `f64` (`1` equals `1.0` and `1e0`; numbers beyond the `f64` range are
-///   equal only when their text is).
+/// * Numbers are compared exactly, as the decimal values their text
+///   writes, with no floating point and at any size: each is read as a
+///   sign, its significant digits (the integer and fraction digits without
+///   leading and trailing zeros) and the power of ten of its first
+///   significant digit (the exponent plus the place of that digit). Two
+///   numbers are equal when both are zero (`-0` equals `0.0e9`), or when
+///   sign, significant digits and that power all match: `1` equals `1.0`,
+///   `1e0` and `0.1e1`, `1e400` equals `10e399`. As values are exact,
+///   `0.1` does not equal `0.10000000000000001`, though both round to one
+///   `f64`.
 /// * `true`, `false` and `null` are equal to themselves.
 ///
 /// Insignificant whitespace never matters. Nothing is allocated: strings
@@ -596,18 +601,122 @@ fn strings_equal(a: &str, b: &str) -> Result<bool> {
     Ok(ub.next().is_none())
 }
 
+/// Whether two valid JSON numbers write the same decimal value (the rule
+/// is in [`equal`]).
 fn numbers_equal(a: &str, b: &str) -> bool {
-    let integer = |s: &str| !s.contains(['.', 'e', 'E']);
-    if integer(a) && integer(b) {
-        // JSON integers have no leading zeros: same digits, same value.
-        let (neg_a, da) = a.strip_prefix('-').map_or((false, a), |d| (true, d));
-        let (neg_b, db) = b.strip_prefix('-').map_or((false, b), |d| (true, d));
-        return da == db && (neg_a == neg_b || da == "0");
-    }
-    match (a.parse::<f64>(), b.parse::<f64>()) {
-        (Ok(x), Ok(y)) => x.is_finite() && y.is_finite() && x == y,
+    let (x, y) = (Decimal::new(a.as_bytes()), Decimal::new(b.as_bytes()));
+    match (x.first_significant(), y.first_significant()) {
+        (None, None) => true,
+        (Some(fx), Some(fy)) => {
+            x.negative == y.negative
+                && x.significant_digits(fx).eq(y.significant_digits(fy))
+                // Power of the first significant digit: exponent + integer
+                // length - 1 - its index in the digits. Equal when the
+                // exponents differ by the difference of the other terms.
+                && exponent_difference(&x, &y).is_some_and(|d| {
+                    d == (y.int.len() as i128 - fy as i128) - (x.int.len() as i128 - fx as i128)
+                })
+        }
         _ => false,
     }
+}
+
+/// The parts of a valid JSON number's text.
+struct Decimal<'a> {
+    negative: bool,
+    /// Integer digits.
+    int: &'a [u8],
+    /// Fraction digits (empty without a fraction).
+    frac: &'a [u8],
+    exp_negative: bool,
+    /// Exponent digits without leading zeros (empty for a zero exponent).
+    exp: &'a [u8],
+}
+
+impl<'a> Decimal<'a> {
+    /// `b` is one valid JSON number.
+    fn new(b: &'a [u8]) -> Decimal<'a> {
+        let (negative, b) = match b.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            _ => (false, b),
+        };
+        let mantissa_end = b
+            .iter()
+            .position(|c| matches!(c, b'e' | b'E'))
+            .unwrap_or(b.len());
+        let (mantissa, exp) = b.split_at(mantissa_end);
+        let (int, frac) = match mantissa.iter().position(|&c| c == b'.') {
+            Some(dot) => (&mantissa[..dot], &mantissa[dot + 1..]),
+            None => (mantissa, &[][..]),
+        };
+        let exp = exp.get(1..).unwrap_or(&[]);
+        let (exp_negative, exp) = match exp.split_first() {
+            Some((b'-', rest)) => (true, rest),
+            Some((b'+', rest)) => (false, rest),
+            _ => (false, exp),
+        };
+        let zeros = exp.iter().take_while(|&&c| c == b'0').count();
+        Decimal {
+            negative,
+            int,
+            frac,
+            exp_negative,
+            exp: &exp[zeros..],
+        }
+    }
+
+    /// The integer and fraction digits in order.
+    fn digits(&self) -> impl Iterator<Item = u8> + '_ {
+        self.int.iter().chain(self.frac).copied()
+    }
+
+    /// Index in [`digits`](Self::digits) of the first non-zero digit;
+    /// `None` for zero.
+    fn first_significant(&self) -> Option<usize> {
+        self.digits().position(|c| c != b'0')
+    }
+
+    /// The digits from the first significant one, without trailing zeros.
+    fn significant_digits(&self, first: usize) -> impl Iterator<Item = u8> + '_ {
+        let last = self.int.len() + self.frac.len()
+            - self
+                .int
+                .iter()
+                .chain(self.frac)
+                .rev()
+                .take_while(|&&c| c == b'0')
+                .count();
+        self.digits().take(last).skip(first)
+    }
+}
+
+/// `x`'s exponent minus `y`'s, or `None` when its magnitude is beyond any
+/// difference of digit places (both are at most a text length, `< 2^64`).
+///
+/// The exponents may have any number of digits: the difference is built
+/// from the most significant digit down, and once its magnitude is 2 or
+/// more it can only grow (each step multiplies it by 10 and adds at most
+/// 18), so the walk stops at the bound.
+fn exponent_difference(x: &Decimal<'_>, y: &Decimal<'_>) -> Option<i128> {
+    const BOUND: i128 = 1 << 66;
+    let sign = |negative: bool| if negative { -1 } else { 1 };
+    let (sx, sy) = (sign(x.exp_negative), sign(y.exp_negative));
+    let n = x.exp.len().max(y.exp.len());
+    // Digit `i` (from the most significant, aligned right) of `digits`.
+    let digit = |digits: &[u8], i: usize| -> i128 {
+        (i + digits.len())
+            .checked_sub(n)
+            .and_then(|k| digits.get(k))
+            .map_or(0, |&c| i128::from(c - b'0'))
+    };
+    let mut d: i128 = 0;
+    for i in 0..n {
+        d = d * 10 + sx * digit(x.exp, i) - sy * digit(y.exp, i);
+        if d.abs() > BOUND {
+            return None;
+        }
+    }
+    Some(d)
 }
 
 fn arrays_equal(a: &str, b: &str) -> Result<bool> {
@@ -1370,6 +1479,23 @@ mod tests {
             ),
             ("-7", "-7.00"),
             ("1e400", "1e400"),
+            // Exact beyond the f64 range and at any exponent length.
+            ("1e400", "10e399"),
+            ("-0.0e-7", "0"),
+            ("0e99999999999999999999999999999999999999999", "-0.000"),
+            ("1e007", "1e7"),
+            ("1e+0", "1E-0"),
+            ("123.456e1", "1234.56"),
+            ("0.00120", "1.2e-3"),
+            ("-1.5E-400", "-15e-401"),
+            (
+                "1e99999999999999999999999999999999999999999999",
+                "0.01e100000000000000000000000000000000000000000001",
+            ),
+            (
+                "12.5e-99999999999999999999999999999999999999999999",
+                "1250e-100000000000000000000000000000000000000000001",
+            ),
         ] {
             assert!(eq(a, b), "{a} == {b}");
         }
@@ -1386,8 +1512,64 @@ mod tests {
             ("1e400", "2e400"),
             ("1e400", "1e401"),
             ("1", "\"1\""),
+            ("1", "0"),
+            ("-0.5", "0.5"),
+            ("1e-400", "0"),
+            ("0.1", "0.10000000000000001"),
+            ("1.5", "15"),
+            ("105", "15e1"),
+            ("1e1", "1e-1"),
+            (
+                "1e99999999999999999999999999999999999999999999",
+                "1e99999999999999999999999999999999999999999998",
+            ),
+            (
+                "1e99999999999999999999999999999999999999999999",
+                "1e-99999999999999999999999999999999999999999999",
+            ),
+            ("1e18446744073709551616", "1e0"),
         ] {
             assert!(!eq(a, b), "{a} != {b}");
+        }
+    }
+
+    #[test]
+    fn equal_numbers_agree_with_exact_arithmetic() {
+        // Each value m * 10^k written in several forms; two texts are equal
+        // exactly when their values are.
+        let forms = |m: i64, k: i32| -> std::vec::Vec<String> {
+            let sign = if m < 0 { "-" } else { "" };
+            let digits = std::format!("{}", m.unsigned_abs());
+            let mut v = std::vec![
+                std::format!("{m}e{k}"),
+                std::format!("{m}.0E{k}"),
+                std::format!("{sign}0.{digits}e{:+}", k + digits.len() as i32),
+            ];
+            if k >= 0 {
+                if m != 0 {
+                    v.push(std::format!("{m}{}", "0".repeat(k as usize)));
+                }
+            } else if (-k as usize) < digits.len() {
+                let (i, f) = digits.split_at(digits.len() - (-k) as usize);
+                v.push(std::format!("{sign}{i}.{f}"));
+                v.push(std::format!("{sign}{i}.{f}000"));
+            }
+            v
+        };
+        // (value as numerator over 10^6) for small exact arithmetic.
+        let cases: std::vec::Vec<(i64, i32)> = [-120, -12, -1, 0, 1, 5, 12, 50, 120, 1200, 999]
+            .into_iter()
+            .flat_map(|m| (-3..=3).map(move |k| (m, k)))
+            .collect();
+        let value = |(m, k): (i64, i32)| m as i128 * 10i128.pow((k + 6) as u32);
+        for &x in &cases {
+            for &y in &cases {
+                for a in forms(x.0, x.1) {
+                    for b in forms(y.0, y.1) {
+                        assert_eq!(eq(&a, &b), value(x) == value(y), "{a} vs {b}");
+                    }
+                }
+            }
         }
     }
 
