@@ -16,9 +16,10 @@ step "Rust demo example"
 cargo run -q -p prana-webhook-core --example resume_flow >/dev/null
 
 # C ABI (sanitizers, valgrind, Go), the gateway end to end, a fuzz smoke run
-# of every target, Miri on the CI subset, and the embedded code-size report.
+# of every target, Miri on the CI subset, the embedded code-size report and
+# the approval flow on an emulated Cortex-M3.
 for extra in scripts/test-ffi.sh scripts/test-gateway.sh scripts/test-fuzz-smoke.sh \
-    scripts/miri.sh scripts/size.sh; do
+    scripts/miri.sh scripts/size.sh scripts/test-firmware.sh; do
     if [ -x "$extra" ]; then
         step "$extra"
         "$extra"
