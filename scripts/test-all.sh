@@ -11,6 +11,12 @@ cargo test --workspace --all-features
 step "no_std build for thumbv7em-none-eabihf"
 rustup target add thumbv7em-none-eabihf >/dev/null 2>&1 || true
 cargo build -p prana-webhook-core --target thumbv7em-none-eabihf --release
+# Every feature set of the core builds on its own.
+for features in "" executor schedule standard-webhooks executor,schedule \
+    executor,standard-webhooks schedule,standard-webhooks; do
+    cargo build -p prana-webhook-core --target thumbv7em-none-eabihf --release \
+        --no-default-features --features "$features"
+done
 
 step "Rust demo example"
 cargo run -q -p prana-webhook-core --example resume_flow >/dev/null

@@ -56,7 +56,9 @@ pub const MIN_RESUME_ID_LEN: usize = PREFIX.len() + 2 + 2 + RANDOM_LEN;
 
 // The byte tricks (class table, short comparison) live in `bytes`.
 pub use crate::bytes::is_id_byte;
-pub(crate) use crate::bytes::{byte_class, short_eq, ID_BYTE, PORT_BYTE};
+#[cfg(feature = "executor")]
+pub(crate) use crate::bytes::PORT_BYTE;
+pub(crate) use crate::bytes::{byte_class, short_eq, ID_BYTE};
 use crate::bytes::{common_class, common_class_short, CROCKFORD, CROCKFORD_BYTE};
 
 /// Whether two ids (keys, resume IDs) are equal. The lengths and the last

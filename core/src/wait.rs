@@ -37,6 +37,7 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
 use crate::registration::WebhookRegistration;
+#[cfg(feature = "schedule")]
 use crate::time;
 use crate::url::UrlString;
 
@@ -346,6 +347,8 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
                 "webhook_config",
             ],
         )?;
+    #[cfg(not(feature = "schedule"))]
+    let _ = (schedule_at, timezone);
     let mode = match non_null(mode) {
         None => return Err(WaitError::ModeRequired.into()),
         Some(raw) => match json::plain_str(raw) {
@@ -379,6 +382,10 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
                 resume_at: now.saturating_add(duration_ms),
             })
         }
+        // Without the `schedule` feature there is no date-time parser.
+        #[cfg(not(feature = "schedule"))]
+        WaitMode::Schedule => Err(WaitError::ModeInvalid.into()),
+        #[cfg(feature = "schedule")]
         WaitMode::Schedule => {
             let raw = non_null(schedule_at).ok_or(WaitError::ScheduleAtRequired)?;
             let at = json::plain_str(raw)

@@ -38,8 +38,11 @@ mod writer;
 
 pub use decoder::decode_str;
 pub use equality::equal;
+// Only the executor's readers use these two.
+#[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use members::first_members;
 pub use members::{find_member, members, plain_str, Members};
+#[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use reader::Reader;
 pub use scanner::{skip_value, validate, validate_object};
 pub(crate) use writer::JsonOut;
