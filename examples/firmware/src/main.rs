@@ -22,6 +22,7 @@
 
 use core::mem::MaybeUninit;
 use core::ptr::{addr_of, addr_of_mut};
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::{debug, hprintln};
@@ -148,6 +149,23 @@ fn check(ok: bool, what: &'static str) -> Result<(), &'static str> {
     }
 }
 
+/// The deepest stack seen by the steps measured so far.
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+/// Run a step of the flow on a freshly painted stack and print the stack
+/// it used at most (from the top of the stack, so the frames around it are
+/// included).
+macro_rules! step {
+    ($name:literal, $e:expr) => {{
+        paint_stack();
+        let r = $e;
+        let used = peak_stack();
+        PEAK.fetch_max(used, Ordering::Relaxed);
+        hprintln!("  peak stack in {:<20} {:>6} B", $name, used);
+        r
+    }};
+}
+
 /// The approval flow; every step is checked. Each step is a function of
 /// its own, so the temporaries of one step are off the stack in the next.
 fn flow() -> Result<(), &'static str> {
@@ -171,15 +189,27 @@ fn flow() -> Result<(), &'static str> {
         last_log_len: 0,
     };
     let base = BaseUrl::parse(BASE_URL).map_err(|_| "parse the base URL")?;
-    let wf: &Workflow<'static> = parse_workflow(wf)?;
+    let wf: &Workflow<'static> = step!("parse the workflow", parse_workflow(wf))?;
     let keys: &KeySet = make_keys(keys)?;
     let ids = ids.write(IdGenerator::from_seed([42; 32]));
-    let state = start(state, wf, &base, ids, keys)?;
-    let reg = run_to_wait(state, wf, ws, &mut h, reg_json, reg)?;
-    persist_and_restore(state, state_json)?;
-    let (target, resume_id) = check_and_decide(state, &base, keys, reg, target)?;
-    resume(state, wf, ws, &mut h, resume_id)?;
-    refuse_replay(&base, keys, reg, state, wf, ws, &mut h, target)
+    let state = step!("start signed", start(state, wf, &base, ids, keys))?;
+    let reg = step!(
+        "run to the wait",
+        run_to_wait(state, wf, ws, &mut h, reg_json, reg)
+    )?;
+    step!(
+        "to_json + load_json",
+        persist_and_restore(state, state_json)
+    )?;
+    let (target, resume_id) = step!(
+        "check + decide",
+        check_and_decide(state, &base, keys, reg, target)
+    )?;
+    step!("resume", resume(state, wf, ws, &mut h, resume_id))?;
+    step!(
+        "refuse the replay",
+        refuse_replay(&base, keys, reg, state, wf, ws, &mut h, target)
+    )
 }
 
 #[inline(never)]
@@ -424,7 +454,7 @@ unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
 fn main() -> ! {
     paint_stack();
     let result = flow();
-    let stack = peak_stack();
+    let stack = peak_stack().max(PEAK.load(Ordering::Relaxed));
     let flash = (at!(__etext) - at!(__stext)) + (at!(__erodata) - at!(__srodata));
     let data = at!(__edata) - at!(__sdata);
     let bss = at!(__ebss) - at!(__sbss);
