@@ -25,6 +25,7 @@ fn below(x: usize, n: usize) -> usize {
 /// The offset of the first `needle` in `haystack`.
 ///
 /// Eight bytes per step (a SWAR zero-byte test) instead of a byte loop.
+#[inline]
 pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
     let mut chunks = haystack.chunks_exact(8);
     for (n, chunk) in (&mut chunks).enumerate() {
@@ -46,6 +47,7 @@ pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
 /// Index of the first byte at or after `i` that ends a run of plain string
 /// bytes: `"`, `\` or a control character (`b.len()` if none). Checks a
 /// machine word at a time: strings are most of the state JSON.
+#[inline]
 pub(crate) fn plain_run(b: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = b.get(i..i + WORD) {
         let mut word = [0u8; WORD];
@@ -79,20 +81,23 @@ pub(crate) const POW10: [u64; 9] = [
     100_000_000,
 ];
 
-/// How many of the eight bytes of `chunk` at its front are ASCII digits,
-/// and their value. One SWAR compare finds them (a byte is a digit when it
-/// XOR `'0'` is below 10), then [`eight_digits`] reads them, the bytes
-/// after them shifted out.
+/// How many of the eight bytes of `chunk` at its front are ASCII digits
+/// (`k`), and the word with `'0'` taken from each byte (`a`), for
+/// [`front_digits`]. One SWAR compare finds them: a byte is a digit when it
+/// XOR `'0'` is below 10.
 #[inline(always)]
 pub(crate) fn leading_digits(chunk: [u8; 8]) -> (usize, u64) {
     let a = u64::from_le_bytes(chunk) ^ (ONES64 * u64::from(b'0'));
     let not_digit = (a.wrapping_add(ONES64 * (0x80 - 10)) | a) & HIGHS64;
-    let k = (not_digit.trailing_zeros() / 8) as usize;
-    let value = match a.checked_shl(8 * (8 - k as u32)) {
-        Some(front) => eight_digits(front),
-        None => 0,
-    };
-    (k, value)
+    ((not_digit.trailing_zeros() / 8) as usize, a)
+}
+
+/// The value of the first `k` digits (1..=8) of a word `a` from
+/// [`leading_digits`]: the bytes after them are shifted out, then
+/// [`eight_digits`] reads the rest as leading zeros and digits.
+#[inline(always)]
+pub(crate) fn front_digits(a: u64, k: usize) -> u64 {
+    eight_digits(a << (8 * (8 - k)))
 }
 
 /// The value of the eight digits (0–9, not ASCII) in the bytes of `v`, the
@@ -256,9 +261,12 @@ mod tests {
         ] {
             let mut chunk = [b'.'; 8];
             chunk[..text.len()].copy_from_slice(text.as_bytes());
-            let k = text.bytes().take_while(u8::is_ascii_digit).count();
-            let want = text[..k].parse::<u64>().unwrap_or(0);
-            assert_eq!(leading_digits(chunk), (k, want), "{text:?}");
+            let want = text.bytes().take_while(u8::is_ascii_digit).count();
+            let (k, a) = leading_digits(chunk);
+            assert_eq!(k, want, "{text:?}");
+            if k > 0 {
+                assert_eq!(front_digits(a, k), text[..k].parse::<u64>().unwrap());
+            }
         }
         for (k, p) in POW10.iter().enumerate() {
             assert_eq!(*p, 10u64.pow(k as u32));

@@ -2,7 +2,7 @@
 
 use super::scanner::{skip_literal, skip_number, skip_string, skip_value_at_depth, skip_ws};
 use super::MAX_DEPTH;
-use crate::bytes::{leading_digits, plain_run, POW10};
+use crate::bytes::{front_digits, leading_digits, plain_run, POW10};
 use crate::error::{Error, Result};
 
 /// A forward-only reader for JSON of a known shape (the execution state, workflow
@@ -231,13 +231,13 @@ impl<'a> Reader<'a> {
         while let Some(chunk) = b.get(i..i + 8) {
             let mut word = [0u8; 8];
             word.copy_from_slice(chunk);
-            let (k, digits) = leading_digits(word);
+            let (k, a) = leading_digits(word);
             if k == 0 {
                 ended = true;
                 break;
             }
             let pow = POW10.get(k).copied().unwrap_or(0);
-            v = v.wrapping_mul(pow).wrapping_add(digits);
+            v = v.wrapping_mul(pow).wrapping_add(front_digits(a, k));
             i += k;
             if k < 8 {
                 ended = true;
