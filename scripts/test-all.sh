@@ -11,15 +11,22 @@ cargo test --workspace --all-features
 step "no_std build for thumbv7em-none-eabihf"
 rustup target add thumbv7em-none-eabihf >/dev/null 2>&1 || true
 cargo build -p prana-webhook-core --target thumbv7em-none-eabihf --release
+# Every feature set of the core builds on its own.
+for features in "" executor schedule standard-webhooks executor,schedule \
+    executor,standard-webhooks schedule,standard-webhooks; do
+    cargo build -p prana-webhook-core --target thumbv7em-none-eabihf --release \
+        --no-default-features --features "$features"
+done
 
 step "Rust demo example"
 cargo run -q -p prana-webhook-core --example resume_flow >/dev/null
 
 # C ABI (sanitizers, valgrind, Go), the Go binding against PostgreSQL, the
 # gateway end to end, a fuzz smoke run of every target, Miri on the CI
-# subset, and the embedded code-size report.
+# subset, the embedded code-size report and the approval flow on an
+# emulated Cortex-M3.
 for extra in scripts/test-ffi.sh scripts/test-go.sh scripts/test-gateway.sh scripts/test-fuzz-smoke.sh \
-    scripts/miri.sh scripts/size.sh; do
+    scripts/miri.sh scripts/size.sh scripts/test-firmware.sh; do
     if [ -x "$extra" ]; then
         step "$extra"
         "$extra"

@@ -191,12 +191,16 @@ pub enum Error {
 
     // ---- workflows, expressions, the wait action, the executor ----
     /// A workflow definition was rejected.
+    #[cfg(feature = "executor")]
     Workflow(crate::workflow::WorkflowError),
     /// A `$execution` template could not be rendered.
+    #[cfg(feature = "executor")]
     Expression(crate::context::ExpressionError),
     /// The wait action refused its parameters or could not suspend.
+    #[cfg(feature = "executor")]
     Wait(crate::wait::WaitError),
     /// An executor call was refused.
+    #[cfg(feature = "executor")]
     Execution(crate::executor::ExecutionError),
 }
 
@@ -243,9 +247,13 @@ impl Error {
             Error::JsonLoneSurrogate { .. } => "json_lone_surrogate",
             Error::JsonTooLarge => "json_too_large",
             Error::Signature(e) => e.code(),
+            #[cfg(feature = "executor")]
             Error::Workflow(e) => e.code(),
+            #[cfg(feature = "executor")]
             Error::Expression(e) => e.code(),
+            #[cfg(feature = "executor")]
             Error::Wait(e) => e.code(),
+            #[cfg(feature = "executor")]
             Error::Execution(e) => e.code(),
         }
     }
@@ -360,9 +368,13 @@ impl fmt::Display for Error {
             ),
             Error::JsonTooLarge => f.write_str("serialized JSON does not fit in the output buffer"),
             Error::Signature(e) => fmt::Display::fmt(e, f),
+            #[cfg(feature = "executor")]
             Error::Workflow(e) => fmt::Display::fmt(e, f),
+            #[cfg(feature = "executor")]
             Error::Expression(e) => fmt::Display::fmt(e, f),
+            #[cfg(feature = "executor")]
             Error::Wait(e) => fmt::Display::fmt(e, f),
+            #[cfg(feature = "executor")]
             Error::Execution(e) => fmt::Display::fmt(e, f),
         }
     }

@@ -54,45 +54,12 @@ pub const MAX_RESUME_ID_LEN: usize = PREFIX.len() + 2 * MAX_PART_LEN + 2 + RANDO
 /// Shortest possible resume ID.
 pub const MIN_RESUME_ID_LEN: usize = PREFIX.len() + 2 + 2 + RANDOM_LEN;
 
-/// Lowercase Crockford base32 (no i, l, o, u).
-const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
-
-/// Whether `b` may appear in an id part or a resume ID.
-pub const fn is_id_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
-}
-
-/// Class bit: the byte is in `[A-Za-z0-9_-]` ([`is_id_byte`]).
-pub(crate) const ID_BYTE: u8 = 1;
-/// Class bit: the byte is a lowercase Crockford base32 digit.
-const CROCKFORD_BYTE: u8 = 2;
-/// Class bit: the byte may appear in a port name (`[a-z0-9_]`).
-pub(crate) const PORT_BYTE: u8 = 4;
-
-/// The class bits of every byte value.
-///
-/// Validation is on the routing hot path: one table load per byte replaces
-/// the range tests of [`is_id_byte`] and a search of the 32-byte alphabet
-/// per tail character (≈ 10× fewer instructions per resume ID).
-static CLASS: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        if is_id_byte(b as u8) {
-            table[b] |= ID_BYTE;
-        }
-        if (b as u8).is_ascii_lowercase() || (b as u8).is_ascii_digit() || b == b'_' as usize {
-            table[b] |= PORT_BYTE;
-        }
-        b += 1;
-    }
-    let mut i = 0;
-    while i < CROCKFORD.len() {
-        table[CROCKFORD[i] as usize] |= CROCKFORD_BYTE;
-        i += 1;
-    }
-    table
-};
+// The byte tricks (class table, short comparison) live in `bytes`.
+pub use crate::bytes::is_id_byte;
+#[cfg(feature = "executor")]
+pub(crate) use crate::bytes::PORT_BYTE;
+pub(crate) use crate::bytes::{byte_class, short_eq, ID_BYTE};
+use crate::bytes::{common_class, common_class_short, CROCKFORD, CROCKFORD_BYTE};
 
 /// Whether two ids (keys, resume IDs) are equal. The lengths and the last
 /// bytes are compared before the rest: ids of one execution mostly differ
@@ -105,74 +72,12 @@ pub(crate) fn same_id(a: &str, b: &str) -> bool {
         && short_eq(a.as_bytes(), b.as_bytes())
 }
 
-/// `a == b`, without a `memcmp` call up to 16 bytes (ids, ports): two
-/// overlapping fixed-size loads from each side cover every byte.
-#[inline]
-pub(crate) fn short_eq(a: &[u8], b: &[u8]) -> bool {
-    fn w4(s: &[u8], i: usize) -> Option<[u8; 4]> {
-        s.get(i..i + 4).and_then(|w| w.try_into().ok())
-    }
-    fn w8(s: &[u8], i: usize) -> Option<[u8; 8]> {
-        s.get(i..i + 8).and_then(|w| w.try_into().ok())
-    }
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    match n {
-        0 => true,
-        1..=3 => a.first() == b.first() && a.get(n / 2) == b.get(n / 2) && a.last() == b.last(),
-        4..=8 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
-        9..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
-        _ => a == b,
-    }
-}
-
-/// The class bits of one byte ([`ID_BYTE`], [`PORT_BYTE`], …).
-#[inline]
-pub(crate) fn byte_class(b: u8) -> u8 {
-    CLASS[usize::from(b)]
-}
-
-/// The class bits all of `bytes` share (all bits set when empty).
-///
-/// Branch-free on purpose: no early exit, so the loop unrolls and costs the
-/// same on random input (an early-exit search mispredicts on every ID).
-#[inline]
-pub(crate) fn common_class(bytes: &[u8]) -> u8 {
-    let class = |all: u8, &b: &u8| all & CLASS[b as usize];
-    // Eight bytes per step, fully unrolled: two instructions per byte.
-    let mut chunks = bytes.chunks_exact(8);
-    let all = (&mut chunks).fold(!0, |all, chunk| chunk.iter().fold(all, class));
-    chunks.remainder().iter().fold(all, class)
-}
-
 /// Whether `tail` is a valid 26-character tail encoding at most 128 bits
 /// (26 × 5 = 130 bits: the first character carries only 3).
 fn is_valid_tail(tail: &[u8]) -> bool {
     tail.len() == RANDOM_LEN
         && matches!(tail[0], b'0'..=b'7')
         && common_class(tail) & CROCKFORD_BYTE != 0
-}
-
-/// [`common_class`] for short texts such as id parts (typically 5–20
-/// bytes): the last 8 bytes stand for the remainder of the 8-byte chunks
-/// (an AND is idempotent, so bytes read twice do no harm), so there is no
-/// loop over a remainder, which cost as much as the chunks for 9–15 bytes.
-/// (For the 36-byte head of a resume ID the remainder loop is cheaper.)
-#[inline]
-fn common_class_short(bytes: &[u8]) -> u8 {
-    let class = |all: u8, &b: &u8| all & CLASS[b as usize];
-    let Some(last) = bytes.len().checked_sub(8) else {
-        return bytes.iter().fold(!0, class);
-    };
-    let tail = match <&[u8; 8]>::try_from(&bytes[last..]) {
-        Ok(tail) => tail.iter().fold(!0, class),
-        Err(_) => 0,
-    };
-    bytes
-        .chunks_exact(8)
-        .fold(tail, |all, chunk| chunk.iter().fold(all, class))
 }
 
 /// Whether every byte is in `[A-Za-z0-9_-]`: [`is_id_byte`] on a whole text,
@@ -528,7 +433,7 @@ pub fn validate_resume_id(s: &str) -> Result<()> {
     let (head, tail) = b.split_at(b.len().saturating_sub(RANDOM_LEN));
     let tail_class = match <&[u8; RANDOM_LEN]>::try_from(tail) {
         // Fixed length: fully unrolled, 26 table loads and no loop.
-        Ok(tail) => tail.iter().fold(!0, |all, &b| all & CLASS[b as usize]),
+        Ok(tail) => tail.iter().fold(!0, |all, &b| all & byte_class(b)),
         Err(_) => common_class(tail),
     };
     let head_class = common_class(head);
@@ -769,38 +674,6 @@ mod tests {
     }
 
     #[test]
-    fn short_class_check_is_the_plain_one() {
-        for len in 0..40 {
-            for at in 0..len {
-                for bad in [b'.', 0u8, 0xff, b'/'] {
-                    let mut buf = [b'a'; 40];
-                    let b = &mut buf[..len];
-                    b[at] = bad;
-                    assert_eq!(common_class_short(b), common_class(b), "{len} {at}");
-                    assert_eq!(common_class_short(b) & ID_BYTE, 0);
-                }
-            }
-            let mut buf = [0u8; 40];
-            for (i, c) in buf.iter_mut().enumerate() {
-                *c = CROCKFORD[i % 32];
-            }
-            assert_eq!(common_class_short(&buf[..len]), common_class(&buf[..len]));
-        }
-    }
-
-    #[test]
-    fn class_table_agrees_with_the_predicates() {
-        for b in 0..=255u8 {
-            assert_eq!(is_id_text(&[b]), is_id_byte(b), "{b}");
-            assert_eq!(
-                CLASS[b as usize] & CROCKFORD_BYTE != 0,
-                CROCKFORD.contains(&b),
-                "{b}"
-            );
-        }
-    }
-
-    #[test]
     fn tail_is_the_u128_shift_loop() {
         // The two-word encoding against the plain loop over a `u128`.
         let mut x = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
@@ -857,21 +730,6 @@ mod tests {
         for _ in 0..40 {
             let want = ResumeId::generate("ex", "n_1", &b.next_entropy()).unwrap();
             assert_eq!(a.resume_id("ex", "n_1").unwrap(), want);
-        }
-    }
-
-    #[test]
-    fn short_eq_compares_every_byte() {
-        let text = b"abcdefghijklmnopqrstuvwxyz0123456789";
-        for n in 0..=20 {
-            let a = &text[..n];
-            assert!(short_eq(a, a));
-            for i in 0..n {
-                let mut b = a.to_vec();
-                b[i] ^= 1;
-                assert!(!short_eq(a, &b), "{n} {i}");
-            }
-            assert!(!short_eq(a, &text[..n + 1]));
         }
     }
 

@@ -19,19 +19,27 @@
 #![no_std]
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// Crate-private helpers that only the executor's modules call.
+#![cfg_attr(not(feature = "executor"), allow(dead_code))]
 
+mod bytes;
+#[cfg(feature = "executor")]
 pub mod context;
 pub mod error;
+#[cfg(feature = "executor")]
 pub mod executor;
 pub mod id;
 pub mod json;
 pub mod lifecycle;
 pub mod registration;
 pub mod route;
+#[cfg(feature = "schedule")]
 pub mod time;
 pub mod token;
 pub mod url;
+#[cfg(feature = "executor")]
 pub mod wait;
+#[cfg(feature = "executor")]
 pub mod workflow;
 
 pub use error::{Error, Result};

@@ -47,12 +47,13 @@ use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json::{self, JsonOut};
 use crate::lifecycle::{apply_transition, Status, Transition};
-use crate::wait::MAX_TIMEOUT_HOURS;
 
 /// Longest `webhook_config` JSON text, in bytes.
 pub const MAX_CONFIG_LEN: usize = 512;
 /// A buffer of this many bytes always holds a registration's JSON.
 pub const MAX_JSON_LEN: usize = 1024;
+/// Largest wait timeout in hours (one year).
+pub const MAX_TIMEOUT_HOURS: u64 = 8760;
 /// The longest a registration may live, in ms: `expires_at` is never
 /// extended past `created_at` plus this (8760 hours, one year).
 pub const MAX_LIFETIME_MS: u64 = MAX_TIMEOUT_HOURS * 3_600_000;

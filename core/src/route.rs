@@ -302,6 +302,8 @@ pub fn decide_extend(
 /// 0 < n ≤ 8760, fractions allowed; default 24), and the registration then
 /// expires `timeout_hours` after `now`. A bad body is 400
 /// `invalid_extend_request` with the error (the wait action's own) as the cause.
+/// Needs the `executor` feature (the wait action's number rules).
+#[cfg(feature = "executor")]
 pub fn requested_expiry(body: &[u8], now: u64) -> Result<u64, Rejection> {
     let bad = |e: Error| Rejection {
         status: 400,

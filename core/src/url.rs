@@ -32,6 +32,7 @@
 use core::fmt::{self, Write};
 use core::mem::MaybeUninit;
 
+use crate::bytes::find_byte;
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdParts, ResumeId, Tail, MAX_PART_LEN};
 use crate::token::resume::{Signature, SignedAction};
@@ -562,30 +563,6 @@ pub fn parse_target_under<'a>(prefix: &str, target: &'a str) -> Result<Target<'a
         Ok(t) => Ok(t),
         Err(e) => Err(outranking_error(path_and_query).unwrap_or(e)),
     }
-}
-
-/// The offset of the first `needle` in `haystack`.
-///
-/// Eight bytes per step (a SWAR zero-byte test): about half the
-/// instructions of `str::split_once(char)` on an ID-sized text.
-fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    let mut chunks = haystack.chunks_exact(8);
-    for (n, chunk) in (&mut chunks).enumerate() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(needle));
-        // High bit set in each byte of `x` that is zero (the lowest such bit
-        // is exact; borrows can only mark bytes above it).
-        let zero = x.wrapping_sub(ONES) & !x & HIGHS;
-        if zero != 0 {
-            return Some(n * 8 + zero.trailing_zeros() as usize / 8);
-        }
-    }
-    let done = haystack.len() - chunks.remainder().len();
-    let rest = chunks.remainder().iter().position(|&b| b == needle);
-    rest.map(|i| done + i)
 }
 
 /// The errors that outrank every route check: a `#` anywhere, then a `%` in

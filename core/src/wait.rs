@@ -42,13 +42,14 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
 use crate::registration::{WebhookRegistration, MAX_CONFIG_LEN};
+#[cfg(feature = "schedule")]
 use crate::time;
 use crate::url::UrlString;
 
 /// Default `timeout_hours` of webhook mode.
 pub const DEFAULT_TIMEOUT_HOURS: u64 = 24;
-/// Largest `timeout_hours` (one year).
-pub const MAX_TIMEOUT_HOURS: u64 = 8760;
+/// Largest `timeout_hours` (one year); the registration module owns the bound.
+pub use crate::registration::MAX_TIMEOUT_HOURS;
 /// Longest `timezone` kept, in bytes.
 pub const MAX_TIMEZONE_LEN: usize = 64;
 
@@ -380,6 +381,7 @@ fn unit_scale(raw: Option<&str>) -> Result<(u64, i64)> {
 
 /// `schedule_at`: required, an RFC 3339 datetime; unix ms (the clock is
 /// not consulted here).
+#[cfg(feature = "schedule")]
 fn schedule_at_of(raw: Option<&str>) -> Result<i64> {
     let raw = non_null(raw).ok_or(WaitError::ScheduleAtRequired)?;
     json::plain_str(raw)
@@ -388,6 +390,7 @@ fn schedule_at_of(raw: Option<&str>) -> Result<i64> {
 }
 
 /// `timezone`: a string of at most [`MAX_TIMEZONE_LEN`] bytes (default `UTC`).
+#[cfg(feature = "schedule")]
 fn timezone_of(raw: Option<&str>) -> Result<&str> {
     match non_null(raw) {
         None => Ok("UTC"),
@@ -458,6 +461,8 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
     // One pass over the params finds each member (its first occurrence).
     let [mode, duration, unit, schedule_at, timezone, timeout_hours, webhook_config] =
         json::first_members(params, "wait params", PARAM_NAMES)?;
+    #[cfg(not(feature = "schedule"))]
+    let _ = (schedule_at, timezone);
     match mode_of(mode)? {
         WaitMode::Interval => {
             let duration = duration_of(duration)?;
@@ -469,6 +474,10 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
                 resume_at: now.saturating_add(duration_ms),
             })
         }
+        // Without the `schedule` feature there is no date-time parser.
+        #[cfg(not(feature = "schedule"))]
+        WaitMode::Schedule => Err(WaitError::ModeInvalid.into()),
+        #[cfg(feature = "schedule")]
         WaitMode::Schedule => {
             let at = schedule_at_of(schedule_at)?;
             let timezone = timezone_of(timezone)?;
@@ -509,6 +518,8 @@ pub fn check_static(params: &str) -> Result<()> {
         return Ok(());
     }
     let static_ = |raw: Option<&'_ str>| !holds_expression(raw);
+    #[cfg(not(feature = "schedule"))]
+    let _ = (schedule_at, timezone);
     match mode_of(mode)? {
         WaitMode::Interval => {
             if static_(duration) {
@@ -518,6 +529,10 @@ pub fn check_static(params: &str) -> Result<()> {
                 unit_scale(unit)?;
             }
         }
+        // Without the `schedule` feature there is no date-time parser.
+        #[cfg(not(feature = "schedule"))]
+        WaitMode::Schedule => return Err(WaitError::ModeInvalid.into()),
+        #[cfg(feature = "schedule")]
         WaitMode::Schedule => {
             if static_(schedule_at) {
                 schedule_at_of(schedule_at)?;

@@ -26,12 +26,15 @@ use prana_webhook_core::lifecycle::{check_transition, Status};
 use prana_webhook_core::registration::WebhookRegistration;
 use prana_webhook_core::route::{decide_resume, precheck, Decision, RequestLimits};
 use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
+#[cfg(feature = "standard-webhooks")]
 use prana_webhook_core::token::standard_webhooks::{self as sw, StandardWebhookSecret};
 use prana_webhook_core::url::{BaseUrl, Route};
 #[cfg(feature = "executor")]
 use prana_webhook_core::workflow::Workflow;
+#[cfg(all(feature = "executor", feature = "schedule"))]
+use prana_webhook_core::time;
 #[cfg(feature = "executor")]
-use prana_webhook_core::{json, time, wait};
+use prana_webhook_core::{json, wait};
 
 /// Inputs the "device" receives (a stand-in for a network buffer).
 static mut INPUT: [u8; 2048] = [0; 2048];
@@ -58,10 +61,10 @@ fn sink(v: usize) {
 }
 
 /// A `fmt::Write` that only counts.
-#[cfg(feature = "executor")]
+#[cfg(all(feature = "executor", feature = "schedule"))]
 struct Counter(usize);
 
-#[cfg(feature = "executor")]
+#[cfg(all(feature = "executor", feature = "schedule"))]
 impl core::fmt::Write for Counter {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         self.0 += s.len();
@@ -116,7 +119,17 @@ fn everything() -> Option<()> {
     }
     reg.consume(4).ok()?;
 
-    // Standard Webhooks.
+    #[cfg(feature = "standard-webhooks")]
+    standard_webhooks()?;
+
+    #[cfg(feature = "executor")]
+    executions(&base, &mut ids, buf)?;
+    Some(())
+}
+
+/// Standard Webhooks signatures of trigger senders.
+#[cfg(feature = "standard-webhooks")]
+fn standard_webhooks() -> Option<()> {
     let secret = StandardWebhookSecret::from_whsec(input(250, 38)).ok()?;
     let sig = sw::sign(
         &secret,
@@ -136,9 +149,6 @@ fn everything() -> Option<()> {
         )
         .is_ok() as usize,
     );
-
-    #[cfg(feature = "executor")]
-    executions(&base, &mut ids, buf)?;
     Some(())
 }
 
@@ -150,10 +160,14 @@ fn executions(base: &BaseUrl, ids: &mut IdGenerator, buf: &mut [u8]) -> Option<(
     let ctx: ExecutionContext = ExecutionContext::for_workflow(&wf, "e", &base, ids, 0).ok()?;
     sink(ctx.render(input(1600, 64), buf).ok()?);
     sink(wait::parse(input(1664, 64), 0).is_ok() as usize);
-    let mut ts = Counter(0);
-    time::write_rfc3339(time::parse_rfc3339(input(1728, 24))?, &mut ts).ok()?;
-    sink(ts.0);
+    #[cfg(feature = "schedule")]
+    {
+        let mut ts = Counter(0);
+        time::write_rfc3339(time::parse_rfc3339(input(1728, 24))?, &mut ts).ok()?;
+        sink(ts.0);
+    }
     sink(json::validate(input(1752, 64)).is_ok() as usize);
+    sink(json::equal(input(1752, 64), input(1816, 16)).unwrap_or(false) as usize);
 
     let mut h = handler;
     let mut state: ExecutionState = executor::start(&wf, "e", &base, ids, 0).ok()?;

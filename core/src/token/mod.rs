@@ -39,6 +39,7 @@
 
 mod error;
 pub mod resume;
+#[cfg(feature = "standard-webhooks")]
 pub mod standard_webhooks;
 
 pub use error::{Malformation, SignatureError};

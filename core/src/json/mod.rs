@@ -1,0 +1,48 @@
+//! Raw JSON values: find and validate the span of a value without parsing
+//! it into a structure.
+//!
+//! serde-json-core parses into typed structs but has no "raw value": it
+//! cannot hand back the text of an object it does not know the shape of.
+//! Opaque objects (a registration's `webhook_config`, node `params`, resume
+//! payloads) are kept as validated JSON text instead, found with this strict
+//! scanner. It follows RFC 8259 (strings with escapes, numbers, literals,
+//! nesting up to [`MAX_DEPTH`]).
+//!
+//! Node handlers get their params and input as such text, so the module also
+//! has what a handler needs to read it: [`find_member`], [`decode_str`] (a
+//! string value, escapes and surrogate pairs decoded, into a caller buffer)
+//! and [`equal`] (structural equality of two values). None of them
+//! allocates.
+//!
+//! ```
+//! use prana_webhook_core::json;
+//! let doc = r#"{"a": 1, "cfg": {"x": [true, null]}, "b": "s\u00e9"}"#;
+//! assert_eq!(json::find_member(doc, "cfg").unwrap(), Some(r#"{"x": [true, null]}"#));
+//! assert_eq!(json::find_member(doc, "zzz").unwrap(), None);
+//!
+//! let mut buf = [0u8; 8];
+//! let n = json::decode_str(json::find_member(doc, "b").unwrap().unwrap(), &mut buf).unwrap();
+//! assert_eq!(&buf[..n], "sé".as_bytes());
+//! assert!(json::equal(r#"{"x": [true, null]}"#, r#"{ "x" : [ true , null ] }"#).unwrap());
+//! ```
+
+/// Deepest nesting of arrays and objects accepted.
+pub const MAX_DEPTH: usize = 32;
+
+mod decoder;
+mod equality;
+mod members;
+mod reader;
+mod scanner;
+mod writer;
+
+pub use decoder::decode_str;
+pub use equality::equal;
+// Only the executor's readers use these two.
+#[cfg_attr(not(feature = "executor"), allow(unused_imports))]
+pub(crate) use members::first_members;
+pub use members::{find_member, members, plain_str, Members};
+#[cfg_attr(not(feature = "executor"), allow(unused_imports))]
+pub(crate) use reader::Reader;
+pub use scanner::{skip_value, validate, validate_object};
+pub(crate) use writer::JsonOut;
