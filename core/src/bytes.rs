@@ -164,7 +164,7 @@ pub(crate) fn byte_class(b: u8) -> u8 {
 #[inline]
 pub(crate) fn common_class(bytes: &[u8]) -> u8 {
     let class = |all: u8, &b: &u8| all & CLASS[b as usize];
-    // Eight bytes per step, fully unrolled: two instructions per byte.
+    // Eight bytes per step, fully unrolled.
     let mut chunks = bytes.chunks_exact(8);
     let all = (&mut chunks).fold(!0, |all, chunk| chunk.iter().fold(all, class));
     chunks.remainder().iter().fold(all, class)
