@@ -25,7 +25,6 @@ fn below(x: usize, n: usize) -> usize {
 /// The offset of the first `needle` in `haystack`.
 ///
 /// Eight bytes per step (a SWAR zero-byte test) instead of a byte loop.
-#[inline]
 pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
     let mut chunks = haystack.chunks_exact(8);
     for (n, chunk) in (&mut chunks).enumerate() {
@@ -47,7 +46,6 @@ pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
 /// Index of the first byte at or after `i` that ends a run of plain string
 /// bytes: `"`, `\` or a control character (`b.len()` if none). Checks a
 /// machine word at a time: strings are most of the state JSON.
-#[inline]
 pub(crate) fn plain_run(b: &[u8], mut i: usize) -> usize {
     while let Some(chunk) = b.get(i..i + WORD) {
         let mut word = [0u8; WORD];
@@ -166,7 +164,7 @@ pub(crate) fn byte_class(b: u8) -> u8 {
 #[inline]
 pub(crate) fn common_class(bytes: &[u8]) -> u8 {
     let class = |all: u8, &b: &u8| all & CLASS[b as usize];
-    // Eight bytes per step, fully unrolled: two instructions per byte.
+    // Eight bytes per step, fully unrolled.
     let mut chunks = bytes.chunks_exact(8);
     let all = (&mut chunks).fold(!0, |all, chunk| chunk.iter().fold(all, class));
     chunks.remainder().iter().fold(all, class)
