@@ -178,6 +178,10 @@ pub enum Error {
     Wait(crate::wait::WaitError),
     /// An executor call was refused.
     Execution(crate::executor::ExecutionError),
+
+    // ---- the wait page and its form ----
+    /// A page description or a submitted form was refused.
+    Form(crate::form::FormError),
 }
 
 impl Error {
@@ -224,6 +228,7 @@ impl Error {
             Error::Expression(e) => e.code(),
             Error::Wait(e) => e.code(),
             Error::Execution(e) => e.code(),
+            Error::Form(e) => e.code(),
         }
     }
 
@@ -327,6 +332,7 @@ impl fmt::Display for Error {
             Error::Expression(e) => fmt::Display::fmt(e, f),
             Error::Wait(e) => fmt::Display::fmt(e, f),
             Error::Execution(e) => fmt::Display::fmt(e, f),
+            Error::Form(e) => fmt::Display::fmt(e, f),
         }
     }
 }

@@ -1150,6 +1150,25 @@ impl<'b> JsonOut<'b> {
     }
 }
 
+/// The decoded characters of the JSON string value `raw` (quotes included,
+/// already validated); escapes and surrogate pairs are decoded.
+pub(crate) fn str_chars(raw: &str) -> impl Iterator<Item = Result<char>> + '_ {
+    let body = raw
+        .trim()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or("");
+    DecodedChars {
+        units: Units::new(body),
+        base: 1,
+    }
+}
+
+/// The raw elements of the JSON array `arr` (validated and trimmed).
+pub(crate) fn elements(arr: &str) -> impl Iterator<Item = Result<&str>> + '_ {
+    Elements::new(arr)
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;

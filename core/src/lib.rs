@@ -23,9 +23,11 @@
 pub mod context;
 pub mod error;
 pub mod executor;
+pub mod form;
 pub mod id;
 pub mod json;
 pub mod lifecycle;
+pub mod page;
 pub mod registration;
 pub mod route;
 pub mod time;

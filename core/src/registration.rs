@@ -48,14 +48,31 @@ impl ConfigJson {
         ConfigJson(s)
     }
 
-    /// Validate `text` as one JSON object and keep it (trimmed).
+    /// Validate `text` as one JSON object and keep it compacted: whitespace
+    /// outside strings is dropped, so indentation does not count against
+    /// [`MAX_CONFIG_LEN`].
     pub fn parse(text: &str) -> Result<ConfigJson> {
         let obj = json::validate_object(text, "webhook_config")?;
         let mut s = heapless::String::new();
-        s.push_str(obj).map_err(|_| Error::Capacity {
-            what: "webhook_config",
-            limit: MAX_CONFIG_LEN,
-        })?;
+        let (mut in_string, mut escaped) = (false, false);
+        let mut needed = 0usize;
+        for c in obj.chars() {
+            if in_string {
+                (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+            } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                continue;
+            } else {
+                in_string = c == '"';
+            }
+            needed += c.len_utf8();
+            let _ = s.push(c);
+        }
+        if needed > MAX_CONFIG_LEN {
+            return Err(Error::Capacity {
+                what: "webhook_config",
+                limit: MAX_CONFIG_LEN,
+            });
+        }
         Ok(ConfigJson(s))
     }
 

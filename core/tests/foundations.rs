@@ -641,7 +641,7 @@ fn registration_lifecycle_and_json() {
     assert_eq!(reg.expires_at, Some(3_602_000));
     assert_eq!(
         reg.webhook_config.as_str(),
-        r#"{"note": "approve \"big\" order", "n": [1,2]}"#
+        r#"{"note":"approve \"big\" order","n":[1,2]}"#
     );
     // Idempotent re-activation keeps the original expiry.
     let again = reg.activate(5_000, 1, "{}").unwrap();
