@@ -31,10 +31,11 @@ use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json::{self, JsonOut};
 use crate::lifecycle::{apply_transition, Status, Transition};
 
-/// Longest `webhook_config` JSON text, in bytes.
-pub const MAX_CONFIG_LEN: usize = 512;
+/// Longest `webhook_config` JSON text once compacted, in bytes: room for a
+/// title, a description and a form of ten fields.
+pub const MAX_CONFIG_LEN: usize = 2048;
 /// A buffer of this many bytes always holds a registration's JSON.
-pub const MAX_JSON_LEN: usize = 1024;
+pub const MAX_JSON_LEN: usize = MAX_CONFIG_LEN + 512;
 
 /// A validated JSON object kept as text (at most [`MAX_CONFIG_LEN`] bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
