@@ -215,7 +215,7 @@ pub fn check_html(html: &str) {
         // A tag: name, then attributes, then '>'.
         let mut j = next + 1;
         let name_end = html[j..]
-            .find(|c: char| c == ' ' || c == '>')
+            .find([' ', '>'])
             .map(|k| j + k)
             .expect("tag not closed");
         let name = &html[j..name_end];
