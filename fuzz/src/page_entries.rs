@@ -266,8 +266,17 @@ fn render(
     cancel: Option<&str>,
     body: Option<&[u8]>,
 ) -> Result<String, Error> {
-    let mut out = vec![0u8; 256 * 1024];
-    let n = page::render_wait_page(config, url, cancel, body, &mut out)?;
+    // A small buffer first: a large page must ask for exactly what it needs.
+    let mut out = vec![0u8; 2048];
+    let n = match page::render_wait_page(config, url, cancel, body, &mut out) {
+        Err(Error::BufferTooSmall { needed }) => {
+            out = vec![0u8; needed];
+            let n = page::render_wait_page(config, url, cancel, body, &mut out)?;
+            assert_eq!(n, needed, "BufferTooSmall asked for the wrong size");
+            n
+        }
+        other => other?,
+    };
     if n > 0 {
         assert_eq!(
             page::render_wait_page(config, url, cancel, body, &mut out[..n - 1]),
@@ -379,7 +388,7 @@ fn check_page(config: &str, url: &str, cancel: Option<&str>, body: &[u8], title:
     let mut ids = IdGenerator::from_seed([9; 32]);
     let mut reg = WebhookRegistration::create(&mut ids, "exec", "wait", 0).unwrap();
     if reg.activate(0, 1, config).is_ok() {
-        let mut out = vec![0u8; 64 * 1024];
+        let mut out = vec![0u8; 4096];
         if let Ok(n) = page::describe_wait(&reg, 0, &mut out) {
             let text = std::str::from_utf8(&out[..n]).unwrap();
             json::validate_object(text, "description").expect("description is a JSON object");
