@@ -10,7 +10,7 @@
 //!   already used, expired, not yet active, bad signature, ...), with its
 //!   HTTP status.
 //! * [`describe_wait`]: the JSON description of a wait, for a GET that does
-//!   not ask for HTML.
+//!   not ask for HTML ([`accepts_html`] reads the `Accept` header).
 //!
 //! **What the buttons post.** Approve posts `decision=approve` to the
 //! resume URL. Reject posts `decision=reject`: to the cancel URL when the
@@ -88,6 +88,44 @@ pub const INVALID_FORM_STATUS: u16 = 422;
 
 /// Title shown when `webhook_config` has none.
 pub const DEFAULT_TITLE: &str = "Approval requested";
+
+/// Whether a request's `Accept` header asks for HTML: one of its media
+/// ranges is `text/html` or `application/xhtml+xml` (any case) without
+/// `q=0`. Browsers send that; API clients and link scanners sending
+/// `*/*`, `application/json` or no header get [`describe_wait`]'s JSON.
+///
+/// ```
+/// use prana_webhook_core::page::accepts_html;
+/// assert!(accepts_html(b"text/html,application/xhtml+xml,*/*;q=0.8"));
+/// assert!(!accepts_html(b"*/*"));
+/// assert!(!accepts_html(b"application/json, text/html;q=0"));
+/// ```
+pub fn accepts_html(accept: &[u8]) -> bool {
+    accept.split(|&b| b == b',').any(|range| {
+        let mut parts = range.split(|&b| b == b';');
+        let media = trim(parts.next().unwrap_or_default());
+        let html = media.eq_ignore_ascii_case(b"text/html")
+            || media.eq_ignore_ascii_case(b"application/xhtml+xml");
+        html && !parts.any(|p| {
+            let p = trim(p);
+            p.len() >= 2
+                && p[..2].eq_ignore_ascii_case(b"q=")
+                && p[2..].iter().all(|&b| b == b'0' || b == b'.')
+        })
+    })
+}
+
+fn trim(b: &[u8]) -> &[u8] {
+    let start = b
+        .iter()
+        .position(|c| !matches!(c, b' ' | b'\t'))
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|c| !matches!(c, b' ' | b'\t'))
+        .map_or(start, |e| e + 1);
+    &b[start..end]
+}
 
 /// Write `text` HTML-escaped into `out` (`&` `<` `>` `"` `'` as entities);
 /// returns the length. The same escaping every page uses.

@@ -72,6 +72,7 @@ fn page_and_form_do_not_allocate() {
         ok &= page::describe_wait(&reg, 1, &mut out).is_ok();
         ok &= page::describe_wait(&reg, 1, &mut out[..5]).is_err();
         ok &= page::escape_html("<'\">&", &mut out) == Ok(24);
+        ok &= page::accepts_html(b"text/html,*/*;q=0.8") && !page::accepts_html(b"*/*");
         ok
     });
     assert!(ok, "a page or form function returned something unexpected");

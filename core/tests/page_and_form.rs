@@ -650,3 +650,26 @@ fn ten_field_form_fits_a_registration() {
     let mut out = vec![0u8; 16 * 1024];
     assert!(page::render_wait_page(stored, RESUME, None, None, &mut out).is_ok());
 }
+
+#[test]
+fn accept_header_picks_html_or_json() {
+    for (accept, html) in [
+        (
+            "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8",
+            true,
+        ),
+        ("TEXT/HTML", true),
+        ("application/json, application/xhtml+xml ; q=0.5", true),
+        (" text/html ;level=1", true),
+        ("text/html;q=0.001", true),
+        ("", false),
+        ("*/*", false),
+        ("text/*", false),
+        ("application/json", false),
+        ("text/html;q=0", false),
+        ("text/html; Q=0.000, application/json", false),
+        ("text/htmlx", false),
+    ] {
+        assert_eq!(page::accepts_html(accept.as_bytes()), html, "{accept:?}");
+    }
+}
