@@ -202,6 +202,10 @@ pub enum Error {
     /// An executor call was refused.
     #[cfg(feature = "executor")]
     Execution(crate::executor::ExecutionError),
+
+    // ---- the wait page and its form ----
+    /// A page description or a submitted form was refused.
+    Form(crate::form::FormError),
 }
 
 impl Error {
@@ -255,6 +259,7 @@ impl Error {
             Error::Wait(e) => e.code(),
             #[cfg(feature = "executor")]
             Error::Execution(e) => e.code(),
+            Error::Form(e) => e.code(),
         }
     }
 
@@ -376,6 +381,7 @@ impl fmt::Display for Error {
             Error::Wait(e) => fmt::Display::fmt(e, f),
             #[cfg(feature = "executor")]
             Error::Execution(e) => fmt::Display::fmt(e, f),
+            Error::Form(e) => fmt::Display::fmt(e, f),
         }
     }
 }

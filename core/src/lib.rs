@@ -28,9 +28,11 @@ pub mod context;
 pub mod error;
 #[cfg(feature = "executor")]
 pub mod executor;
+pub mod form;
 pub mod id;
 pub mod json;
 pub mod lifecycle;
+pub mod page;
 pub mod registration;
 pub mod route;
 #[cfg(feature = "schedule")]

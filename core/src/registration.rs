@@ -48,10 +48,11 @@ use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json::{self, JsonOut};
 use crate::lifecycle::{apply_transition, Status, Transition};
 
-/// Longest `webhook_config` JSON text, in bytes.
-pub const MAX_CONFIG_LEN: usize = 512;
+/// Longest `webhook_config` JSON text once compacted, in bytes: room for a
+/// title, a description and a form of ten fields.
+pub const MAX_CONFIG_LEN: usize = 2048;
 /// A buffer of this many bytes always holds a registration's JSON.
-pub const MAX_JSON_LEN: usize = 1024;
+pub const MAX_JSON_LEN: usize = MAX_CONFIG_LEN + 512;
 /// Largest wait timeout in hours (one year).
 pub const MAX_TIMEOUT_HOURS: u64 = 8760;
 /// The longest a registration may live, in ms: `expires_at` is never
@@ -88,14 +89,31 @@ impl ConfigJson {
         ConfigJson(s)
     }
 
-    /// Validate `text` as one JSON object and keep it (trimmed).
+    /// Validate `text` as one JSON object and keep it compacted: whitespace
+    /// outside strings is dropped, so indentation does not count against
+    /// [`MAX_CONFIG_LEN`].
     pub fn parse(text: &str) -> Result<ConfigJson> {
         let obj = json::validate_object(text, "webhook_config")?;
         let mut s = heapless::String::new();
-        s.push_str(obj).map_err(|_| Error::Capacity {
-            what: "webhook_config",
-            limit: MAX_CONFIG_LEN,
-        })?;
+        let (mut in_string, mut escaped) = (false, false);
+        let mut needed = 0usize;
+        for c in obj.chars() {
+            if in_string {
+                (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+            } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+                continue;
+            } else {
+                in_string = c == '"';
+            }
+            needed += c.len_utf8();
+            let _ = s.push(c);
+        }
+        if needed > MAX_CONFIG_LEN {
+            return Err(Error::Capacity {
+                what: "webhook_config",
+                limit: MAX_CONFIG_LEN,
+            });
+        }
         Ok(ConfigJson(s))
     }
 

@@ -195,7 +195,7 @@ fn approval_suspends_persists_resumes_and_completes() {
     assert_eq!(registration.expires_at, Some(T0 + 24 * HOUR_MS));
     assert_eq!(
         registration.webhook_config.as_str(),
-        r#"{ "purpose": "approval" }"#
+        r#"{"purpose":"approval"}"#
     );
     assert_eq!(registration.resume_id, resume_id);
     assert_eq!(
@@ -414,13 +414,13 @@ fn webhook_wait_params_with_and_without_expressions() {
         let reg = suspended_registration(&r);
         assert_eq!(
             reg.webhook_config.as_str(),
-            format!(r#"{{"exec": "{exec}"}}"#)
+            format!(r#"{{"exec":"{exec}"}}"#)
         );
         assert_eq!(reg.expires_at, Some(T0 + 2 * HOUR_MS));
         let id = reg.resume_id.clone();
         let r = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0 + 1).unwrap();
         let reg = suspended_registration(&r);
-        assert_eq!(reg.webhook_config.as_str(), r#"{"k": 1}"#);
+        assert_eq!(reg.webhook_config.as_str(), r#"{"k":1}"#);
         assert_eq!(reg.expires_at, Some(T0 + 1 + HOUR_MS / 2));
         let id = reg.resume_id.clone();
         let r = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{}", T0 + 2).unwrap();
@@ -487,7 +487,7 @@ fn two_sequential_waits_suspend_and_resume_in_turn() {
     let reg_b = suspended_registration(&r);
     assert_eq!(reg_b.resume_id, id_b);
     assert_eq!(reg_b.expires_at, Some(T0 + 10 + 2 * HOUR_MS));
-    assert_eq!(reg_b.webhook_config.as_str(), r#"{"step": 2}"#);
+    assert_eq!(reg_b.webhook_config.as_str(), r#"{"step":2}"#);
     assert_eq!(
         transitions(&r),
         vec![

@@ -3,7 +3,7 @@
 use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, ResumeId};
 use prana_webhook_core::lifecycle::{check_transition, Status};
-use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
+use prana_webhook_core::registration::{WebhookRegistration, MAX_CONFIG_LEN, MAX_JSON_LEN};
 use prana_webhook_core::route::{self, decide_resume, Decision, RequestLimits};
 use prana_webhook_core::url::{BaseUrl, ResumeUrl, Route};
 use prana_webhook_core::Error;
@@ -647,7 +647,7 @@ fn registration_lifecycle_and_json() {
     assert_eq!(reg.expires_at, Some(3_602_000));
     assert_eq!(
         reg.webhook_config.as_str(),
-        r#"{"note": "approve \"big\" order", "n": [1,2]}"#
+        r#"{"note":"approve \"big\" order","n":[1,2]}"#
     );
     // Idempotent re-activation keeps the original expiry.
     let again = reg.activate(5_000, 1, "{}").unwrap();
@@ -728,15 +728,18 @@ fn registration_json_rejects_bad_input() {
         WebhookRegistration::from_json(b"\xff{}").unwrap_err(),
         Error::Json("not UTF-8")
     );
-    let big = format!("{{\"k\":\"{}\"}}", "x".repeat(600));
+    // Compacted, the object is one byte over the limit.
+    let big = format!("{{ \"k\" : \"{}\" }}", "x".repeat(MAX_CONFIG_LEN - 7));
     let mut r2 = reg.clone();
     assert_eq!(
         r2.activate(1, 1, &big).unwrap_err(),
         Error::Capacity {
             what: "webhook_config",
-            limit: 512
+            limit: MAX_CONFIG_LEN
         }
     );
+    let fits = format!("{{ \"k\" : \"{}\" }}", "x".repeat(MAX_CONFIG_LEN - 8));
+    r2.clone().activate(1, 1, &fits).unwrap();
     assert_eq!(
         r2.activate(1, 1, "\"str\"").unwrap_err(),
         Error::NotAnObject("webhook_config")

@@ -328,7 +328,7 @@ fn webhook_activates_the_pending_registration() {
     assert_eq!(registration.status, Status::Active);
     assert_eq!(registration.created_at, NOW - 10);
     assert_eq!(registration.expires_at, Some(NOW + 2 * HOUR_MS));
-    assert_eq!(registration.webhook_config.as_str(), r#"{"to": "ops"}"#);
+    assert_eq!(registration.webhook_config.as_str(), r#"{"to":"ops"}"#);
     assert_eq!(
         resume_url.as_str(),
         format!("http://127.0.0.1:8080/webhook/workflow/resume/{id}")

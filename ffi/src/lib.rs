@@ -65,9 +65,9 @@ pub const PRANA_MAX_BASE_URL_LEN: usize = 256;
 /// Longest URL the library builds, in bytes (a buffer of this + 1 always suffices).
 pub const PRANA_MAX_URL_LEN: usize = 512;
 /// Longest `webhook_config` JSON object, in bytes.
-pub const PRANA_MAX_CONFIG_LEN: usize = 512;
+pub const PRANA_MAX_CONFIG_LEN: usize = 2048;
 /// Longest registration JSON, in bytes (a buffer of this + 1 always suffices).
-pub const PRANA_MAX_REGISTRATION_JSON_LEN: usize = 1024;
+pub const PRANA_MAX_REGISTRATION_JSON_LEN: usize = 2560;
 /// Size of an ID generator seed, in bytes.
 pub const PRANA_ID_SEED_LEN: usize = 32;
 /// Bytes of entropy in one resume ID.
@@ -83,7 +83,7 @@ pub const PRANA_RESUME_ID_BUF_SIZE: usize = 165;
 /// A buffer of this many bytes holds any URL the library builds and its NUL.
 pub const PRANA_URL_BUF_SIZE: usize = 513;
 /// A buffer of this many bytes holds any registration JSON and its NUL.
-pub const PRANA_REGISTRATION_JSON_BUF_SIZE: usize = 1025;
+pub const PRANA_REGISTRATION_JSON_BUF_SIZE: usize = 2561;
 /// Size of the `message` array of `prana_http_answer` (message and NUL).
 pub const PRANA_MESSAGE_BUF_SIZE: usize = 193;
 

@@ -123,7 +123,7 @@ pub extern "C" fn prana_registration_create(
 }
 
 /// Bytes of caller memory a `prana_registration` needs.
-pub const PRANA_REGISTRATION_SIZE: usize = 928;
+pub const PRANA_REGISTRATION_SIZE: usize = 2464;
 /// Alignment a `prana_registration` needs (`uint64_t[]` memory has it).
 pub const PRANA_REGISTRATION_ALIGN: usize = 8;
 

@@ -41,6 +41,10 @@ use prana_webhook_core::wait::{self, WaitParams};
 use prana_webhook_core::workflow::{Workflow, WAIT_PORTS};
 use prana_webhook_core::Error;
 
+#[path = "page_entries.rs"]
+mod page_entries;
+pub use page_entries::{form_decode, page_render};
+
 /// A fuzz target: its name (the cargo-fuzz target and the regression
 /// folder) and its entry function.
 pub type Target = (&'static str, fn(&[u8]));
@@ -59,6 +63,8 @@ pub const TARGETS: &[Target] = &[
     ("state_json", state_json),
     ("template", template),
     ("executor_ops", executor_ops),
+    ("page_render", page_render),
+    ("form_decode", form_decode),
 ];
 
 /// The entry function of a target, by name.

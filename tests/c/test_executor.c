@@ -196,7 +196,7 @@ static void test_webhook_flow(void) {
     {
         char cfg[PRANA_MAX_CONFIG_LEN + 1];
         CHECK_STATUS(prana_registration_webhook_config(reg, cfg, sizeof cfg, &n, NULL), PRANA_STATUS_OK);
-        CHECK_STR(cfg, "{\"channel\": \"email\"}");
+        CHECK_STR(cfg, "{\"channel\":\"email\"}");
     }
 
     CHECK_STATUS(prana_execution_status(x, &st, NULL), PRANA_STATUS_OK);

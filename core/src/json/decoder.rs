@@ -167,6 +167,20 @@ pub fn decode_str(raw: &str, out: &mut [u8]) -> Result<usize> {
     Ok(n)
 }
 
+/// The decoded characters of the JSON string value `raw` (quotes included,
+/// already validated); escapes and surrogate pairs are decoded.
+pub(crate) fn str_chars(raw: &str) -> impl Iterator<Item = Result<char>> + '_ {
+    let body = raw
+        .trim()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or("");
+    DecodedChars {
+        units: Units::new(body),
+        base: 1,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;

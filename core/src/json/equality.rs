@@ -302,6 +302,11 @@ impl<'a> Iterator for Elements<'a> {
     }
 }
 
+/// The raw elements of the JSON array `arr` (validated and trimmed).
+pub(crate) fn elements(arr: &str) -> impl Iterator<Item = Result<&str>> + '_ {
+    Elements::new(arr)
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
