@@ -173,7 +173,9 @@ pub enum Error {
     /// A workflow definition was rejected.
     Workflow(crate::workflow::WorkflowError),
     /// A `$execution` template could not be rendered.
-    Expression(crate::context::ExpressionError),
+    Expression(crate::template::ExpressionError),
+    /// An execution context call was refused.
+    Context(crate::context::ContextError),
     /// The wait action refused its parameters or could not suspend.
     Wait(crate::wait::WaitError),
     /// An executor call was refused.
@@ -222,6 +224,7 @@ impl Error {
             Error::Signature(e) => e.code(),
             Error::Workflow(e) => e.code(),
             Error::Expression(e) => e.code(),
+            Error::Context(e) => e.code(),
             Error::Wait(e) => e.code(),
             Error::Execution(e) => e.code(),
         }
@@ -325,6 +328,7 @@ impl fmt::Display for Error {
             Error::Signature(e) => fmt::Display::fmt(e, f),
             Error::Workflow(e) => fmt::Display::fmt(e, f),
             Error::Expression(e) => fmt::Display::fmt(e, f),
+            Error::Context(e) => fmt::Display::fmt(e, f),
             Error::Wait(e) => fmt::Display::fmt(e, f),
             Error::Execution(e) => fmt::Display::fmt(e, f),
         }
@@ -342,6 +346,13 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 /// A `fmt::Write` sink that keeps what fits and silently drops the rest, cut at
 /// a character boundary. Used only for human-readable messages.
+/// `s` cut at `M` bytes, at a character boundary.
+pub(crate) fn truncated<const M: usize>(s: &str) -> heapless::String<M> {
+    let mut out = TruncatingString::<M>(heapless::String::new());
+    let _ = fmt::Write::write_str(&mut out, s);
+    out.0
+}
+
 pub(crate) struct TruncatingString<const N: usize>(pub(crate) heapless::String<N>);
 
 impl<const N: usize> fmt::Write for TruncatingString<N> {

@@ -28,6 +28,7 @@ pub mod json;
 pub mod lifecycle;
 pub mod registration;
 pub mod route;
+pub mod template;
 pub mod time;
 pub mod token;
 pub mod url;

@@ -414,7 +414,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 // Cannot fail: there are no more of them than nodes. N fits u16.
                 let _ = webhook_waits.push(index as u16);
                 let params = nodes.last().map(|n| n.params).unwrap_or("");
-                let parsed = match crate::context::find_pair(params, b'{') {
+                let parsed = match crate::template::find_pair(params, b'{') {
                     Some(_) => None,
                     // The clock does not matter for a webhook wait.
                     None => match crate::wait::parse(params, 0) {
