@@ -168,15 +168,15 @@ impl<const W: usize> ExecutionContext<W> {
         })
     }
 
-    /// A context with empty ids and no registrations, to be filled in place
-    /// ([`set_ids`](Self::set_ids)): restoring a state builds its ~4 KiB
-    /// context where it will live instead of moving it there.
-    #[inline]
-    pub(crate) fn empty(base_url: BaseUrl) -> Self {
+    /// A context of no execution: empty ids, an empty base URL, no
+    /// registrations; all zeros, for a `static`. Filled in place by
+    /// [`reset_for_workflow`](Self::reset_for_workflow) (or by restoring a
+    /// state).
+    pub const fn empty() -> Self {
         ExecutionContext {
             workflow_id: PartString::new(),
             execution_id: PartString::new(),
-            base_url,
+            base_url: BaseUrl::empty(),
             slots: heapless::Vec::new(),
         }
     }
@@ -237,13 +237,52 @@ impl<const W: usize> ExecutionContext<W> {
         now: u64,
         key: Option<&ResumeKey>,
     ) -> Result<Self> {
-        let mut ctx = Self::new(wf.id(), execution_id, base_url)?;
-        for node in wf.webhook_wait_nodes() {
-            let reg = WebhookRegistration::create(ids, execution_id, node.key, now)?;
-            let signature = key.map(|k| k.sign(reg.resume_id.as_str()));
-            ctx.add_slot(&reg, signature)?;
-        }
+        let mut ctx = Self::empty();
+        ctx.reset_for_workflow(wf, execution_id, base_url, ids, now, key)?;
         Ok(ctx)
+    }
+
+    /// [`for_workflow`](Self::for_workflow) (`key` = `None`) or
+    /// [`for_workflow_signed`](Self::for_workflow_signed) in place: this
+    /// context becomes the new execution's, whatever it held before (on
+    /// error it is left without registrations). Nothing of the size of a
+    /// context is built on the stack.
+    pub fn reset_for_workflow<const N: usize, const C: usize>(
+        &mut self,
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+        key: Option<&ResumeKey>,
+    ) -> Result<()> {
+        self.slots.clear();
+        self.set_ids(wf.id(), execution_id)?;
+        if self.base_url != *base_url {
+            self.base_url.clone_from(base_url);
+        }
+        for node in wf.webhook_wait_nodes() {
+            // Made straight into the slot: a full registration carries a
+            // 512-byte config the context does not keep.
+            let resume_id = ids.resume_id(execution_id, node.key)?;
+            if self.slot_index(node.key).is_some() {
+                return Err(ContextError::DuplicateRegistration.into());
+            }
+            let signature = key.map(|k| k.sign(resume_id.as_str()));
+            self.slots
+                .push(RegistrationSlot {
+                    resume_id,
+                    signature,
+                    status: Status::Pending,
+                    created_at: now,
+                    expires_at: None,
+                })
+                .map_err(|_| Error::Capacity {
+                    what: "webhook wait nodes",
+                    limit: W,
+                })?;
+        }
+        Ok(())
     }
 
     /// Add a registration made for this execution (for hosts that create

@@ -145,6 +145,17 @@ pub enum Error {
         /// Its limit.
         limit: usize,
     },
+    /// A text is larger than the capacity the host chose for it (a payload,
+    /// a node's output, rendered params, the trace). Same code as
+    /// [`Error::Capacity`]; this one also says how much was needed.
+    TooLarge {
+        /// What is full.
+        what: &'static str,
+        /// Its capacity, in bytes.
+        limit: usize,
+        /// Bytes needed.
+        needed: usize,
+    },
     /// A caller buffer is too small; `needed` bytes are required.
     BufferTooSmall {
         /// Bytes needed.
@@ -214,7 +225,7 @@ impl Error {
             Error::UnknownStatus => "unknown_status",
             Error::AlreadyConsumed => "already_consumed",
             Error::ResumeIdMismatch => "resume_id_mismatch",
-            Error::Capacity { .. } => "capacity_exceeded",
+            Error::Capacity { .. } | Error::TooLarge { .. } => "capacity_exceeded",
             Error::BufferTooSmall { .. } => "buffer_too_small",
             Error::Json(_) => "invalid_json",
             Error::NotAnObject(_) => "not_an_object",
@@ -314,6 +325,14 @@ impl fmt::Display for Error {
             Error::Capacity { what, limit } => {
                 write!(f, "capacity exceeded: {what} holds at most {limit}")
             }
+            Error::TooLarge {
+                what,
+                limit,
+                needed,
+            } => write!(
+                f,
+                "capacity exceeded: {what} holds at most {limit} bytes, {needed} needed"
+            ),
             Error::BufferTooSmall { needed } => {
                 write!(f, "output buffer too small: {needed} bytes needed")
             }

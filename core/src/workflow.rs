@@ -19,7 +19,9 @@
 //!   trigger URLs).
 //! * `nodes` (1 to `N`): `key` (the node id: 1–64 bytes of `[A-Za-z0-9_-]`,
 //!   unique), `type` (1–64 bytes of `[A-Za-z0-9_.-]`), and `params` (a JSON
-//!   object, default `{}`, at most [`MAX_PARAMS_LEN`] bytes). The params stay
+//!   object, default `{}`; its size is not limited here: params with a `{{ }}`
+//!   expression are rendered into the host's executor workspace, whose size
+//!   is the limit). The params stay
 //!   raw JSON text: the core never needs their shape, except for `wait` nodes.
 //! * `connections` (0 to `C`, default none): `from` node, output `port`
 //!   (1–32 bytes of `[a-z0-9_]`, default `"main"`) and `to` node. Every node
@@ -59,18 +61,17 @@ use crate::error::{Error, Part, Result};
 use crate::id::{self, PartString};
 use crate::json;
 
-/// Default node capacity of a [`Workflow`].
-pub const MAX_NODES: usize = 64;
+/// Default node capacity of a [`Workflow`]: sized for a microcontroller
+/// (see the executor's module docs); servers choose larger ones.
+pub const MAX_NODES: usize = 16;
 /// Default connection capacity of a [`Workflow`].
-pub const MAX_CONNECTIONS: usize = 128;
+pub const MAX_CONNECTIONS: usize = 32;
 /// Default capacity for wait nodes in webhook mode (one registration each).
-pub const MAX_WAIT_NODES: usize = 16;
+pub const MAX_WAIT_NODES: usize = 4;
 /// Longest port name, in bytes.
 pub const MAX_PORT_LEN: usize = 32;
 /// Longest node type, in bytes.
 pub const MAX_TYPE_LEN: usize = 64;
-/// Longest raw `params` object of one node, in bytes.
-pub const MAX_PARAMS_LEN: usize = 4096;
 
 /// The node type executed by the core: the unified wait action.
 pub const WAIT_TYPE: &str = "wait";
@@ -346,16 +347,76 @@ pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECT
 
 impl<'a> Workflow<'a> {
     /// Parse and validate a definition with the default capacities
-    /// ([`MAX_NODES`] nodes, [`MAX_CONNECTIONS`] connections).
+    /// ([`MAX_NODES`] nodes, [`MAX_CONNECTIONS`] connections). By value;
+    /// [`parse_into`](Self::parse_into) fills a workflow the caller keeps.
     pub fn parse(text: &'a str) -> Result<Self> {
         Self::parse_with_capacity(text)
     }
 }
 
+/// The one node an empty workflow answers with.
+static NO_NODE: Node<'static> = Node {
+    key: "",
+    node_type: "",
+    params: "{}",
+};
+
+impl<'a, const N: usize, const C: usize> Default for Workflow<'a, N, C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
-    /// Parse and validate a definition with capacities `N` and `C`.
+    /// An empty workflow (no id, no nodes), all zeros: for a `static`, to
+    /// be filled by [`parse_into`](Self::parse_into). Every executor call
+    /// refuses it.
+    pub const fn new() -> Self {
+        Workflow {
+            id: "",
+            nodes: heapless::Vec::new(),
+            connections: heapless::Vec::new(),
+            start: 0,
+            webhook_waits: heapless::Vec::new(),
+            webhook_params: heapless::Vec::new(),
+            out: heapless::Vec::new(),
+            out_end: heapless::Vec::new(),
+        }
+    }
+
+    /// Parse and validate a definition with capacities `N` and `C`. By
+    /// value; [`parse_into`](Self::parse_into) fills a workflow in place.
     pub fn parse_with_capacity(text: &'a str) -> Result<Self> {
+        let mut wf = Self::new();
+        wf.parse_into(text)?;
+        Ok(wf)
+    }
+
+    /// Parse and validate a definition into this workflow, whatever it held
+    /// (on error it is left empty): nothing of the workflow's size is
+    /// built on the stack.
+    pub fn parse_into(&mut self, text: &'a str) -> Result<()> {
+        let r = self.parse_in_place(text);
+        if r.is_err() {
+            self.clear();
+        }
+        r
+    }
+
+    fn clear(&mut self) {
+        self.id = "";
+        self.nodes.clear();
+        self.connections.clear();
+        self.start = 0;
+        self.webhook_waits.clear();
+        self.webhook_params.clear();
+        self.out.clear();
+        self.out_end.clear();
+    }
+
+    fn parse_in_place(&mut self, text: &'a str) -> Result<()> {
         const { assert!(N <= u16::MAX as usize, "node capacity must fit in u16") };
+        self.clear();
         // One pass checks the syntax and picks the members (a later duplicate
         // wins); `nodes` and `connections` are then read once more, in order.
         let mut r = json::Reader::new(text);
@@ -384,9 +445,15 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         if !r.begin_array()? {
             return Err(WorkflowError::FieldType("nodes").into());
         }
-        let mut nodes = heapless::Vec::<Node<'a>, N>::new();
-        let mut webhook_waits = heapless::Vec::<u16, N>::new();
-        let mut webhook_params = heapless::Vec::new();
+        let Workflow {
+            nodes,
+            connections,
+            webhook_waits,
+            webhook_params,
+            out,
+            out_end,
+            ..
+        } = self;
         // Keys are compared by hash first: every connection looks two up.
         let mut hashes = [0u32; N];
         let index_of = |nodes: &[Node<'_>], hashes: &[u32; N], key: &str| {
@@ -396,7 +463,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         while r.next_element()? {
             let index = nodes.len();
             let node = parse_node(index, &mut r)?;
-            if index_of(&nodes, &hashes, node.key).is_some() {
+            if index_of(nodes, &hashes, node.key).is_some() {
                 return Err(WorkflowError::DuplicateKey {
                     key: id::part_string(Part::NodeId, node.key)?,
                 }
@@ -432,8 +499,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             return Err(WorkflowError::NoNodes.into());
         }
 
-        let index_of = |key: &str| index_of(&nodes, &hashes, key);
-        let mut connections = heapless::Vec::<Connection<'a>, C>::new();
+        let index_of = |key: &str| index_of(nodes, &hashes, key);
         if let Some(raw) = conns_raw {
             let mut r = json::Reader::new(raw);
             if !r.begin_array()? {
@@ -473,7 +539,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         // Kahn's algorithm: count incoming edges, peel off sources; whatever
         // remains lies on (or behind) a cycle.
         let mut indegree = [0u16; N];
-        for c in &connections {
+        for c in connections.iter() {
             indegree[c.to as usize] += 1;
         }
         let roots = indegree[..nodes.len()].iter().filter(|&&d| d == 0).count();
@@ -485,7 +551,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             None => match roots {
                 0 => {
                     // Every node has an input, so there is a cycle; report it.
-                    check_acyclic(&nodes, &connections, indegree)?;
+                    check_acyclic(nodes, connections, indegree)?;
                     return Err(WorkflowError::NoStart.into());
                 }
                 1 => indegree[..nodes.len()]
@@ -495,13 +561,12 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 _ => return Err(WorkflowError::AmbiguousStart.into()),
             },
         };
-        check_acyclic(&nodes, &connections, indegree)?;
+        check_acyclic(nodes, connections, indegree)?;
         // Group the connections by source node (a counting sort, stable).
         let mut fill = [0u16; N];
-        for c in &connections {
+        for c in connections.iter() {
             fill[usize::from(c.from)] += 1;
         }
-        let mut out_end = heapless::Vec::<u16, N>::new();
         let mut end = 0u16;
         for f in fill.iter_mut().take(nodes.len()) {
             let count = *f;
@@ -510,7 +575,6 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             // Cannot fail: one entry per node.
             let _ = out_end.push(end);
         }
-        let mut out = heapless::Vec::<u16, C>::new();
         // Cannot fail: one entry per connection.
         let _ = out.resize(connections.len(), 0);
         for (k, c) in connections.iter().enumerate() {
@@ -518,16 +582,9 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             out[usize::from(*slot)] = k as u16;
             *slot += 1;
         }
-        Ok(Workflow {
-            id,
-            nodes,
-            connections,
-            start: start as u16,
-            webhook_waits,
-            webhook_params,
-            out,
-            out_end,
-        })
+        self.id = id;
+        self.start = start as u16;
+        Ok(())
     }
 
     /// The workflow id.
@@ -567,7 +624,9 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
 
     /// The start node.
     pub fn start(&self) -> &Node<'a> {
-        &self.nodes[self.start as usize]
+        // An empty workflow has no start node: it answers with a node of
+        // no key.
+        self.nodes.get(self.start as usize).unwrap_or(&NO_NODE)
     }
 
     /// The node that `port` of node `from` leads to, if it is connected.
@@ -679,12 +738,6 @@ fn parse_node<'a>(index: usize, r: &mut json::Reader<'a>) -> Result<Node<'a>> {
         Some(p) if p.starts_with('{') => p,
         Some(_) => return Err(WorkflowError::BadParams { index }.into()),
     };
-    if params.len() > MAX_PARAMS_LEN {
-        return Err(Error::Capacity {
-            what: "node params",
-            limit: MAX_PARAMS_LEN,
-        });
-    }
     Ok(Node {
         key,
         node_type,

@@ -6,11 +6,18 @@ use core::ffi::{c_char, c_void, CStr};
 use std::borrow::Cow;
 
 use prana_webhook_core::executor::{
-    self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
-    RunResult, Workspace,
+    self, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
 };
 use prana_webhook_core::wait::{Suspension, WaitMode};
-use prana_webhook_core::workflow::Workflow;
+
+/// The C ABI's capacities (a server's, larger than the core's
+/// microcontroller defaults): a trace for `PRANA_MAX_NODES` nodes.
+const TRACE_LEN: usize = PRANA_MAX_NODES * 98;
+type ExecutionState =
+    executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, [u8; PRANA_MAX_OUTPUT_LEN]>;
+type Workspace = executor::Workspace<[u8; PRANA_MAX_OUTPUT_LEN], [u8; PRANA_MAX_OUTPUT_LEN]>;
+type RunResult = executor::RunResult<PRANA_MAX_WAIT_NODES>;
+type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, PRANA_MAX_NODES, 128>;
 
 use crate::abi::{
     self, copy_to_array, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut,
@@ -41,10 +48,8 @@ pub const PRANA_TIMEZONE_BUF_SIZE: usize = 65;
 
 const _: () = {
     use prana_webhook_core::{executor as ex, wait, workflow as wf};
-    assert!(PRANA_MAX_NODES == wf::MAX_NODES);
-    assert!(PRANA_MAX_WAIT_NODES == wf::MAX_WAIT_NODES);
-    assert!(PRANA_MAX_OUTPUT_LEN == ex::MAX_OUTPUT_LEN);
-    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == ex::MAX_STATE_JSON_LEN + 1);
+    assert!(TRACE_LEN == PRANA_MAX_NODES * (64 + 1 + wf::MAX_PORT_LEN + 1));
+    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == ExecutionState::MAX_JSON_LEN + 1);
     assert!(PRANA_PORT_BUF_SIZE == wf::MAX_PORT_LEN + 1);
     assert!(PRANA_ERROR_CODE_BUF_SIZE == ex::MAX_ERROR_CODE_LEN + 1);
     assert!(PRANA_ERROR_MESSAGE_BUF_SIZE == ex::MAX_ERROR_MESSAGE_LEN + 1);
@@ -113,7 +118,7 @@ thread_local! {
 impl RunScratch {
     fn boxed() -> Box<RunScratch> {
         Box::new(RunScratch {
-            ws: Workspace::new(),
+            ws: Workspace::zeroed(),
             strings: Vec::new(),
             json: [0; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
         })
@@ -603,7 +608,7 @@ pub extern "C" fn prana_workflow_new(
         // first (field order) and no reference with the fake lifetime leaves
         // this module (accessors reborrow for the handle's lifetime).
         let text_ref: &'static str = unsafe { &*(owned.as_str() as *const str) };
-        let wf = Workflow::parse(text_ref)?;
+        let wf = Workflow::parse_with_capacity(text_ref)?;
         out.write(abi::into_handle(prana_workflow { wf, _text: owned }));
         Ok(())
     })
@@ -811,7 +816,7 @@ pub extern "C" fn prana_execution_to_json(
         let out = StrOut::new(buf, len, out_len)?;
         // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
         // written in place; only smaller ones go through a temporary.
-        out.write_serialized(executor::MAX_STATE_JSON_LEN, |b| x.state.to_json(b))
+        out.write_serialized(ExecutionState::MAX_JSON_LEN, |b| x.state.to_json(b))
     })
 }
 

@@ -1,7 +1,6 @@
 //! Driving the graph: node after node along connections until the
 //! execution completes, fails or suspends.
 
-#[allow(unused_imports)]
 use super::*;
 
 /// The index of node `key`. The current node is usually a webhook wait, so
@@ -15,27 +14,32 @@ pub(super) fn node_index<const N: usize, const C: usize>(
     waits.find(is_key).or_else(|| wf.index_of(key))
 }
 
-/// Build a [`RunResult`] where it is returned: with a suspension and room
-/// for `W` transitions it is ~4 KiB, which costs more to move than to fill.
+/// Build a [`RunResult`] where it is returned (with a suspension it is
+/// over 1 KiB, which costs more to move than to fill): the by-value calls
+/// are this around their `_into` call.
 pub(super) fn run_result<const W: usize>(
-    fill: impl FnOnce(&mut RunResult<W>),
+    fill: impl FnOnce(&mut RunResult<W>) -> Result<()>,
 ) -> Result<RunResult<W>> {
-    let mut out = Ok(RunResult {
-        outcome: Outcome::Completed,
-        transitions: heapless::Vec::new(),
-    });
+    let mut out = Ok(RunResult::new());
     if let Ok(r) = &mut out {
-        fill(r);
+        fill(r)?;
     }
     out
 }
 
-pub(super) fn checked_payload<'p>(payload: &'p str, what: &'static str) -> Result<&'p str> {
+/// A payload checked as JSON and against the state's output capacity
+/// (`null` is kept as nothing and always fits).
+pub(super) fn checked_payload<'p>(
+    payload: &'p str,
+    what: &'static str,
+    limit: usize,
+) -> Result<&'p str> {
     let payload = json::validate(payload)?;
-    if payload.len() > MAX_OUTPUT_LEN {
-        return Err(Error::Capacity {
+    if payload.len() > limit && payload != "null" {
+        return Err(Error::TooLarge {
             what,
-            limit: MAX_OUTPUT_LEN,
+            limit,
+            needed: payload.len(),
         });
     }
     Ok(payload)
@@ -43,10 +47,19 @@ pub(super) fn checked_payload<'p>(payload: &'p str, what: &'static str) -> Resul
 
 /// Leave the wait node at `wait_index` by `port` and drive on.
 #[allow(clippy::too_many_arguments)]
-pub(super) fn continue_from<const N: usize, const C: usize, const W: usize, const T: usize, H>(
+pub(super) fn continue_from<
+    const N: usize,
+    const C: usize,
+    const W: usize,
+    const T: usize,
+    B: Buffer,
+    P: Buffer,
+    O: Buffer,
+    H,
+>(
     wf: &Workflow<'_, N, C>,
-    state: &mut ExecutionState<W, T>,
-    ws: &mut Workspace,
+    state: &mut ExecutionState<W, T, B>,
+    ws: &mut Workspace<P, O>,
     handler: &mut H,
     wait_index: usize,
     port: &str,
@@ -70,10 +83,19 @@ pub(super) fn continue_from<const N: usize, const C: usize, const W: usize, cons
 }
 
 /// Run nodes from `index` on until the execution completes, fails or suspends.
-pub(super) fn drive<const N: usize, const C: usize, const W: usize, const T: usize, H>(
+pub(super) fn drive<
+    const N: usize,
+    const C: usize,
+    const W: usize,
+    const T: usize,
+    B: Buffer,
+    P: Buffer,
+    O: Buffer,
+    H,
+>(
     wf: &Workflow<'_, N, C>,
-    state: &mut ExecutionState<W, T>,
-    ws: &mut Workspace,
+    state: &mut ExecutionState<W, T, B>,
+    ws: &mut Workspace<P, O>,
     handler: &mut H,
     mut index: usize,
     now: u64,
@@ -85,6 +107,8 @@ pub(super) fn drive<const N: usize, const C: usize, const W: usize, const T: usi
         params: params_buf,
         output: out,
     } = ws;
+    let (params_buf, out) = (params_buf.as_mut(), out.as_mut());
+    let params_cap = params_buf.len();
     loop {
         let Some(node) = wf.node(index).copied() else {
             let e = Error::from(ExecutionError::BadState("node index out of range"));
@@ -96,9 +120,10 @@ pub(super) fn drive<const N: usize, const C: usize, const W: usize, const T: usi
         } else {
             match state.context.render_str(node.params, params_buf) {
                 Ok(p) => Ok(p),
-                Err(Error::BufferTooSmall { .. }) => Err(Error::Capacity {
+                Err(Error::BufferTooSmall { needed }) => Err(Error::TooLarge {
                     what: "rendered node params",
-                    limit: MAX_PARAMS_LEN,
+                    limit: params_cap,
+                    needed,
                 }),
                 Err(e) => Err(e),
             }
@@ -149,7 +174,10 @@ pub(super) fn drive<const N: usize, const C: usize, const W: usize, const T: usi
                     write_node_error(&mut o, e.code(), &msg);
                     let n = if o.full { 0 } else { o.len };
                     let text = core::str::from_utf8(&out[..n]).unwrap_or("");
-                    state.set_output(if text.is_empty() { "null" } else { text });
+                    let text = if text.is_empty() { "null" } else { text };
+                    if let Err(e) = state.set_output(text, "node output") {
+                        return state.fail(node.key, NodeError::from_error(&e), r);
+                    }
                     port = workflow::port_name("error").unwrap_or_default();
                 }
                 Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
@@ -170,7 +198,7 @@ pub(super) fn drive<const N: usize, const C: usize, const W: usize, const T: usi
                 node_id: node.key,
                 node_type: node.node_type,
                 params,
-                input: &state.output,
+                input: state.output(),
                 now,
             };
             let result = handler.run(&call, out);
@@ -193,7 +221,11 @@ pub(super) fn drive<const N: usize, const C: usize, const W: usize, const T: usi
                     .and_then(json::validate)
             };
             match text {
-                Ok(t) => state.set_output(t),
+                Ok(t) => {
+                    if let Err(e) = state.set_output(t, "node output") {
+                        return state.fail(node.key, NodeError::from_error(&e), r);
+                    }
+                }
                 Err(e) => {
                     let msg = e.to_string_buf();
                     let err = NodeError::new("invalid_node_output", &msg);

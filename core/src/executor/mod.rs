@@ -92,7 +92,7 @@ use crate::token::resume::{ResumeKey, Signature};
 use crate::url::BaseUrl;
 use crate::wait::{self, Suspension, WaitMode};
 use crate::workflow::{
-    self, PortName, Workflow, MAIN_PORT, MAX_NODES, MAX_PARAMS_LEN, MAX_WAIT_NODES, TRIGGER_TYPE,
+    self, PortName, Workflow, MAIN_PORT, MAX_NODES, MAX_WAIT_NODES, TRIGGER_TYPE,
 };
 
 mod drive;
@@ -101,13 +101,18 @@ mod state;
 mod state_json;
 
 pub use run::{
-    expire, expire_in, resume, resume_in, resume_timer, resume_timer_in, run, run_in, start,
-    start_signed,
+    expire, expire_in, expire_into, resume, resume_in, resume_into, resume_timer, resume_timer_in,
+    resume_timer_into, run, run_in, run_into, start, start_into, start_signed,
 };
 
-/// Largest node output, trigger payload or resume payload kept in the
-/// state, in bytes. A gateway should refuse larger request bodies (413).
-pub const MAX_OUTPUT_LEN: usize = 4096;
+/// Default capacity for the last output kept in the state (node output,
+/// trigger payload, resume payload) and for one node's output in a
+/// [`Workspace`], in bytes. Hosts choose others (see the module docs); a
+/// gateway should refuse request bodies over its choice (413).
+pub const DEFAULT_OUTPUT_LEN: usize = 512;
+/// Default capacity for a node's rendered params in a [`Workspace`], in
+/// bytes.
+pub const DEFAULT_PARAMS_LEN: usize = 512;
 /// Default capacity of the trace, in bytes of its text (`node:port` steps
 /// joined by `,`): room for [`MAX_NODES`] steps with the longest keys and
 /// ports (a path through an acyclic workflow visits each node at most once).
@@ -430,28 +435,91 @@ pub struct RunResult<const W: usize = MAX_WAIT_NODES> {
     pub transitions: heapless::Vec<Transition, W>,
 }
 
-/// The scratch buffers of a run: a node's rendered params and the
-/// handler's output buffer (8 KiB in all). [`run`], [`resume`], [`expire`]
-/// and [`resume_timer`] make a zeroed one on the stack for every call; a host
-/// that runs many calls keeps one (per worker, next to the state it restores
-/// into) and passes it to [`run_in`], [`resume_in`], [`expire_in`] and
-/// [`resume_timer_in`], which do not zero 8 KiB per call. It holds nothing
-/// between calls that matters: the output buffer a handler gets starts with
-/// whatever earlier calls with this workspace left there (the handler writes
-/// its output at its start and returns the length).
+impl<const W: usize> RunResult<W> {
+    /// An empty result (completed, no transitions) for the `_into` calls
+    /// to write into: all zeros, so a `static` of it lands in `.bss`.
+    pub const fn new() -> Self {
+        RunResult {
+            outcome: Outcome::Completed,
+            transitions: heapless::Vec::new(),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.outcome = Outcome::Completed;
+        self.transitions.clear();
+    }
+}
+
+impl<const W: usize> Default for RunResult<W> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Byte storage for the capacities a host chooses at run time: a state's
+/// output and a [`Workspace`]'s buffers. Any `AsRef<[u8]> + AsMut<[u8]>`
+/// is one: `[u8; N]` (the defaults, in a `static` or on the stack),
+/// `&mut [u8]` (a slice of the host's memory), `Box<[u8]>` or `Vec<u8>`
+/// (std hosts). Its length is the capacity; what it holds on entry does
+/// not matter.
+pub trait Buffer: AsRef<[u8]> + AsMut<[u8]> {}
+
+impl<B: AsRef<[u8]> + AsMut<[u8]> + ?Sized> Buffer for B {}
+
+/// The scratch buffers of a run: a node's rendered params (`P`) and the
+/// handler's output buffer (`O`). Their lengths are the capacities for
+/// rendered params and for one node's output: [`DEFAULT_PARAMS_LEN`] and
+/// [`DEFAULT_OUTPUT_LEN`] for [`Workspace::new`], any others with
+/// [`Workspace::with_buffers`] (see the module docs).
+///
+/// [`run`], [`resume`], [`expire`] and [`resume_timer`] make a default one
+/// on the stack for every call; a host that runs many calls, or chose
+/// other capacities, keeps one (per worker, next to the state it restores
+/// into) and passes it to the `_in` and `_into` calls. It holds nothing
+/// between calls that matters: the output buffer a handler gets starts
+/// with whatever earlier calls with this workspace left there (the handler
+/// writes its output at its start and returns the length).
 #[derive(Clone)]
-pub struct Workspace {
-    params: [u8; MAX_PARAMS_LEN],
-    output: [u8; MAX_OUTPUT_LEN],
+pub struct Workspace<P = [u8; DEFAULT_PARAMS_LEN], O = [u8; DEFAULT_OUTPUT_LEN]> {
+    params: P,
+    output: O,
 }
 
 impl Workspace {
-    /// A zeroed workspace.
+    /// A zeroed workspace with the default capacities (all zeros: a
+    /// `static` of it costs no flash).
     pub const fn new() -> Self {
+        Self::zeroed()
+    }
+}
+
+impl<const P: usize, const O: usize> Workspace<[u8; P], [u8; O]> {
+    /// A zeroed workspace of `P` bytes for rendered params and `O` for a
+    /// node's output.
+    pub const fn zeroed() -> Self {
         Workspace {
-            params: [0; MAX_PARAMS_LEN],
-            output: [0; MAX_OUTPUT_LEN],
+            params: [0; P],
+            output: [0; O],
         }
+    }
+}
+
+impl<P: Buffer, O: Buffer> Workspace<P, O> {
+    /// A workspace over the host's buffers: `params` for rendered params,
+    /// `output` for a node's output; their lengths are the capacities.
+    pub fn with_buffers(params: P, output: O) -> Self {
+        Workspace { params, output }
+    }
+
+    /// Capacity for a node's rendered params, in bytes.
+    pub fn params_capacity(&self) -> usize {
+        self.params.as_ref().len()
+    }
+
+    /// Capacity for one node's output, in bytes.
+    pub fn output_capacity(&self) -> usize {
+        self.output.as_ref().len()
     }
 }
 
@@ -461,7 +529,7 @@ impl Default for Workspace {
     }
 }
 
-impl fmt::Debug for Workspace {
+impl<P, O> fmt::Debug for Workspace<P, O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Workspace")
     }
@@ -469,18 +537,29 @@ impl fmt::Debug for Workspace {
 
 /// Everything a host persists between suspension and resume. `W` is the
 /// capacity for webhook wait nodes, `T` the capacity of the trace in bytes
-/// of its text (see [`MAX_TRACE`]).
+/// of its text (see [`MAX_TRACE`]), `B` the storage of the last output
+/// (trigger payload, node output, resume payload): its length is the
+/// payload capacity ([`DEFAULT_OUTPUT_LEN`] by default; see the module
+/// docs for choosing others).
 ///
-/// With the defaults it takes 15 016 bytes on x86-64 (under 16 KiB; the
-/// `sizes_and_worst_case_json` test prints and checks it).
-#[derive(Clone, PartialEq, Eq)]
-pub struct ExecutionState<const W: usize = MAX_WAIT_NODES, const T: usize = MAX_TRACE> {
+/// [`ExecutionState::new`] is a `const fn` and all zeros: a `static` of it
+/// lands in `.bss`. Start an execution into one with [`start_into`], restore
+/// one with [`load_json`](ExecutionState::load_json). The
+/// `sizes_of_the_default_types` test prints and bounds its size.
+#[derive(Clone)]
+pub struct ExecutionState<
+    const W: usize = MAX_WAIT_NODES,
+    const T: usize = MAX_TRACE,
+    B = [u8; DEFAULT_OUTPUT_LEN],
+> {
     context: ExecutionContext<W>,
     status: ExecutionStatus,
     current_node: Option<PartString>,
     wait_mode: Option<WaitMode>,
     resume_at: Option<u64>,
-    output: heapless::String<MAX_OUTPUT_LEN>,
+    /// The last output's JSON is `output[..output_len]`; 0 means `null`.
+    output: B,
+    output_len: usize,
     /// `node:port` steps joined by `,`, always checked.
     trace: heapless::String<T>,
     error: Option<NodeError>,

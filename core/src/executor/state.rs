@@ -1,24 +1,101 @@
 //! The execution state: accessors and the state changes of a run.
 
 use super::drive::node_index;
-#[allow(unused_imports)]
 use super::*;
 
-impl<const W: usize, const T: usize> ExecutionState<W, T> {
-    /// A state that has not run yet, for `context`.
-    pub fn new(context: ExecutionContext<W>) -> Self {
-        let mut output = heapless::String::new();
-        let _ = output.push_str("null");
+impl<const W: usize, const T: usize, const O: usize> ExecutionState<W, T, [u8; O]> {
+    /// An empty state of no workflow, with room for `O` bytes of output:
+    /// all zeros, so a `static` of it lands in `.bss`. Every executor call
+    /// refuses it until [`start_into`] or
+    /// [`load_json`](ExecutionState::load_json) fills it.
+    pub const fn new() -> Self {
         ExecutionState {
-            context,
+            context: ExecutionContext::empty(),
+            status: ExecutionStatus::Created,
+            current_node: None,
+            wait_mode: None,
+            resume_at: None,
+            output: [0; O],
+            output_len: 0,
+            trace: heapless::String::new(),
+            error: None,
+        }
+    }
+
+    /// A state that has not run yet, for `context` (by value: prefer
+    /// [`start_into`], which builds it where it stays).
+    pub fn from_context(context: ExecutionContext<W>) -> Self {
+        let mut state = Self::new();
+        state.context = context;
+        state
+    }
+}
+
+impl<const W: usize, const T: usize, const O: usize> Default for ExecutionState<W, T, [u8; O]> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
+    /// An empty state of no workflow over the host's output storage: its
+    /// length is the payload capacity (for example a `Box<[u8]>` of 1 MiB
+    /// on a server, chosen at run time).
+    pub fn with_buffer(output: B) -> Self {
+        ExecutionState {
+            context: ExecutionContext::empty(),
             status: ExecutionStatus::Created,
             current_node: None,
             wait_mode: None,
             resume_at: None,
             output,
+            output_len: 0,
             trace: heapless::String::new(),
             error: None,
         }
+    }
+
+    /// The capacity for the last output (payloads, node output), in bytes.
+    pub fn output_capacity(&self) -> usize {
+        self.output.as_ref().len()
+    }
+
+    /// Forget everything but the base URL and the storage: an empty state
+    /// of no workflow.
+    pub(super) fn clear(&mut self) {
+        self.context.clear();
+        self.reset_run();
+    }
+
+    /// Back to "not run yet", keeping the context.
+    pub(super) fn reset_run(&mut self) {
+        self.status = ExecutionStatus::Created;
+        self.current_node = None;
+        self.wait_mode = None;
+        self.resume_at = None;
+        self.output_len = 0;
+        self.trace.clear();
+        self.error = None;
+    }
+
+    /// Make this state a new execution of `wf` in place (see [`start_into`]).
+    pub(super) fn start<const N: usize, const C: usize>(
+        &mut self,
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+        key: Option<&ResumeKey>,
+    ) -> Result<()> {
+        self.reset_run();
+        let r = self
+            .context
+            .reset_for_workflow(wf, execution_id, base_url, ids, now, key);
+        if r.is_err() {
+            self.clear();
+        }
+        r
     }
 
     /// The execution context: ids, registrations, resume URLs, rendering.
@@ -70,7 +147,11 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     /// The last output (JSON): of the last node run, or the trigger or resume
     /// payload; while suspended, the wait node's input; `null` before [`run`].
     pub fn output(&self) -> &str {
-        &self.output
+        // Only checked JSON text is ever stored.
+        match self.output.as_ref().get(..self.output_len) {
+            Some(b) if !b.is_empty() => core::str::from_utf8(b).unwrap_or("null"),
+            _ => "null",
+        }
     }
 
     /// The visited nodes and the ports they left by, in order.
@@ -85,12 +166,26 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         self.error.as_ref()
     }
 
-    pub(super) fn set_output(&mut self, json: &str) {
-        self.output.clear();
-        // Callers pass at most MAX_OUTPUT_LEN bytes (payloads are checked,
-        // handler output is bounded by its buffer).
-        if self.output.push_str(json).is_err() {
-            let _ = self.output.push_str("null");
+    /// Keep `json` (checked JSON) as the last output; `what` names it in
+    /// the capacity error. `null` is kept as nothing, so it always fits.
+    pub(super) fn set_output(&mut self, json: &str, what: &'static str) -> Result<()> {
+        if json == "null" {
+            self.output_len = 0;
+            return Ok(());
+        }
+        let buf = self.output.as_mut();
+        let limit = buf.len();
+        match buf.get_mut(..json.len()) {
+            Some(dst) => {
+                dst.copy_from_slice(json.as_bytes());
+                self.output_len = json.len();
+                Ok(())
+            }
+            None => Err(Error::TooLarge {
+                what,
+                limit,
+                needed: json.len(),
+            }),
         }
     }
 
@@ -98,9 +193,10 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     pub(super) fn push_step(&mut self, node: &str, port: &str) -> Result<()> {
         let sep = usize::from(!self.trace.is_empty());
         if self.trace.len() + sep + node.len() + 1 + port.len() > T {
-            return Err(Error::Capacity {
-                what: "execution trace (bytes)",
+            return Err(Error::TooLarge {
+                what: "execution trace",
                 limit: T,
+                needed: self.trace.len() + sep + node.len() + 1 + port.len(),
             });
         }
         // Cannot fail: the room was checked.
@@ -221,7 +317,22 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
     }
 }
 
-impl<const W: usize, const T: usize> fmt::Debug for ExecutionState<W, T> {
+impl<const W: usize, const T: usize, B: Buffer> PartialEq for ExecutionState<W, T, B> {
+    fn eq(&self, other: &Self) -> bool {
+        self.context == other.context
+            && self.status == other.status
+            && self.current_node == other.current_node
+            && self.wait_mode == other.wait_mode
+            && self.resume_at == other.resume_at
+            && self.output() == other.output()
+            && self.trace == other.trace
+            && self.error == other.error
+    }
+}
+
+impl<const W: usize, const T: usize, B: Buffer> Eq for ExecutionState<W, T, B> {}
+
+impl<const W: usize, const T: usize, B: Buffer> fmt::Debug for ExecutionState<W, T, B> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ExecutionState")
             .field("execution_id", &self.execution_id())

@@ -2,7 +2,6 @@
 //! every field checked.
 
 use super::drive::write_node_error;
-#[allow(unused_imports)]
 use super::*;
 
 /// What a state JSON of the wrong shape fails with (serde's wording before).
@@ -213,13 +212,7 @@ impl<'s, const W: usize> StateIn<'s, W> {
             *self = StateIn::new();
             self.read(text)?;
         }
-        let output = self.output.ok_or(bad("'output' is missing"))?;
-        if output.len() > MAX_OUTPUT_LEN {
-            return Err(Error::Capacity {
-                what: "node output",
-                limit: MAX_OUTPUT_LEN,
-            });
-        }
+        self.output.ok_or(bad("'output' is missing"))?;
         let (Some(version), Some(_), Some(_), Some(base_url)) = (
             self.version,
             self.workflow_id,
@@ -349,13 +342,32 @@ const FIXED_JSON_LEN: usize = 2560;
 /// `,"sig":"…"` of up to 40 when signed).
 const SLOT_JSON_LEN: usize = 448;
 
-impl<const W: usize, const T: usize> ExecutionState<W, T> {
-    /// A buffer of this many bytes always holds the JSON form of this state.
-    pub const MAX_JSON_LEN: usize = FIXED_JSON_LEN + W * SLOT_JSON_LEN + T + MAX_OUTPUT_LEN;
+impl<const W: usize, const T: usize, const O: usize> ExecutionState<W, T, [u8; O]> {
+    /// A buffer of this many bytes always holds the JSON form of this state
+    /// (as [`max_json_len`](Self::max_json_len) says for any storage).
+    pub const MAX_JSON_LEN: usize = FIXED_JSON_LEN + W * SLOT_JSON_LEN + T + O;
+
+    /// Read a state from its JSON form, checking every field (as
+    /// [`load_json`](ExecutionState::load_json) does). By value: a host
+    /// restores into a state it keeps with `load_json` instead.
+    #[inline]
+    pub fn from_json(bytes: &[u8]) -> Result<Self> {
+        let mut state = Self::new();
+        state.load_json(bytes)?;
+        Ok(state)
+    }
+}
+
+impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
+    /// A buffer of this many bytes always holds the JSON form of this state:
+    /// it grows with the output capacity.
+    pub fn max_json_len(&self) -> usize {
+        FIXED_JSON_LEN + W * SLOT_JSON_LEN + T + self.output_capacity()
+    }
 
     /// Write the JSON form into `buf`; returns the number of bytes written.
     /// When `buf` is too small the error is [`Error::BufferTooSmall`] with
-    /// `needed` = [`Self::MAX_JSON_LEN`], which always suffices.
+    /// `needed` = [`max_json_len`](Self::max_json_len), which always suffices.
     pub fn to_json(&self, buf: &mut [u8]) -> Result<usize> {
         let ctx = &self.context;
         let mut o = JsonOut::new(buf);
@@ -407,36 +419,18 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
             None => o.raw("null"),
         }
         o.raw(",\"output\":");
-        o.raw(&self.output);
+        o.raw(self.output());
         o.raw("}");
         if o.full {
             return Err(Error::BufferTooSmall {
-                needed: Self::MAX_JSON_LEN,
+                needed: self.max_json_len(),
             });
         }
         Ok(o.len)
     }
 
-    /// Read a state from its JSON form, checking every field (as
-    /// [`load_json`](Self::load_json) does). A host that keeps a state
-    /// around (one per worker, say) restores into it with `load_json`
-    /// instead: the state is ~16 KiB, and returning it by value copies it.
-    // Inlined: built in the caller's frame, the state is copied fewer times
-    // on its way to where the caller keeps it. The work is in `read_base`
-    // and `restore`.
-    #[inline]
-    pub fn from_json(bytes: &[u8]) -> Result<Self> {
-        let mut f = StateIn::<'_, W>::new();
-        let base = BaseUrl::parse(f.read_base(bytes)?)?;
-        let mut state = ExecutionState::new(ExecutionContext::empty(base));
-        match state.restore(&mut f) {
-            Ok(()) => Ok(state),
-            Err(e) => Err(e),
-        }
-    }
-
     /// Restore this state in place from its JSON form, checking every
-    /// field exactly as [`from_json`](Self::from_json) does; what the state
+    /// field exactly as [`from_json`](ExecutionState::from_json) does; what the state
     /// held before does not matter. This is the cheap way to restore: no
     /// 16 KiB state is moved, and the base URL is parsed only when it
     /// differs from the one the state has.
@@ -480,19 +474,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         result
     }
 
-    /// Forget everything but the base URL: an empty state of no workflow.
-    fn clear(&mut self) {
-        self.context.clear();
-        self.status = ExecutionStatus::Created;
-        self.current_node = None;
-        self.wait_mode = None;
-        self.resume_at = None;
-        self.set_output("null");
-        self.trace.clear();
-        self.error = None;
-    }
-
-    /// The rest of [`from_json`](Self::from_json) and
+    /// The rest of [`from_json`](ExecutionState::from_json) and
     /// [`load_json`](Self::load_json), into a cleared state: registrations,
     /// where the execution stands, trace, error and output, each checked.
     fn restore(&mut self, f: &mut StateIn<'_, W>) -> Result<()> {
@@ -587,7 +569,7 @@ impl<const W: usize, const T: usize> ExecutionState<W, T> {
         self.restore_trace(trace)?;
         self.error = f.error.take().flatten();
         // Checked by the reader already.
-        self.set_output(output);
+        self.set_output(output, "state output")?;
         let waiting = self.wait_mode.is_some() || self.resume_at.is_some();
         if self.status == ExecutionStatus::Suspended {
             if self.current_node.is_none() || self.wait_mode.is_none() || self.resume_at.is_none() {
