@@ -30,15 +30,51 @@
 //!   (the exactly-once protocol) skips it.
 //!
 //! Between calls the host persists the state as JSON
-//! ([`ExecutionState::to_json`], at most [`ExecutionState::MAX_JSON_LEN`]
-//! bytes) and later, maybe in another process, restores it
-//! ([`ExecutionState::from_json`] for a new state, or
-//! [`ExecutionState::load_json`] into one it keeps: no 16 KiB move) and
+//! ([`ExecutionState::to_json`], at most
+//! [`max_json_len`](ExecutionState::max_json_len) bytes) and later, maybe
+//! in another process, restores it ([`ExecutionState::load_json`] into a
+//! state it keeps, or [`ExecutionState::from_json`] for a new one) and
 //! re-parses the workflow from its JSON. The JSON (version
 //! [`STATE_VERSION`]) holds the ids, the base URL, where the execution
 //! stands, the registrations, the trace as one string
 //! (`"trace":"trigger:main,notify:main,…"`), the error and the last output;
 //! every field is checked on restore.
+//!
+//! # Memory: capacities and where values live
+//!
+//! Nothing is allocated; every capacity is the host's choice, and every
+//! large value can live in the host's memory:
+//!
+//! * Node, connection and webhook-wait capacities are const generics with
+//!   defaults ([`Workflow`]'s `N` and `C`, `W` here), as is the trace (`T`).
+//! * The payload capacity (trigger payload, node output, resume payload,
+//!   all kept as the state's last output) is the length of the state's
+//!   output storage `B`, and the capacities for one node's output and its
+//!   rendered params are the lengths of the [`Workspace`]'s buffers. Any
+//!   [`Buffer`] serves: `[u8; N]` arrays for the defaults and for statics,
+//!   or a slice or `Box<[u8]>` sized at run time. So a host picks a 1 MiB
+//!   payload limit at run time (a C ABI host too) and pays for it only in
+//!   the executions that use such storage; the types of everyone else stay
+//!   small. A text over a capacity fails with [`Error::TooLarge`], which
+//!   names the limit and the size needed; nothing is ever cut.
+//! * In place: [`start_into`] starts an execution in an existing state,
+//!   [`ExecutionState::load_json`] restores into one,
+//!   [`Workflow::parse_into`] parses into an existing workflow, and
+//!   [`run_into`], [`resume_into`], [`expire_into`] and [`resume_timer_into`]
+//!   write their [`RunResult`] into the caller's. The by-value calls
+//!   ([`start`], [`run`], [`from_json`](ExecutionState::from_json),
+//!   [`Workflow::parse`], …) are thin wrappers for hosts with stack to
+//!   spare.
+//! * Empty values are `const fn new()` and all zeros
+//!   ([`ExecutionState::new`], [`Workspace::new`], [`RunResult::new`],
+//!   [`Workflow::new`]): as `static`s they land in `.bss`.
+//!
+//! The defaults fit a microcontroller with 64 KiB of RAM: 16 nodes, 32
+//! connections, 4 webhook waits, a trace for 16 nodes, 512 bytes of
+//! payload, of node output and of rendered params. Servers name larger
+//! capacities, for example
+//! `ExecutionState<16, { 64 * 98 }, Box<[u8]>>` with a 1 MiB buffer,
+//! `Workflow<'_, 64, 128>` and `Workspace<Box<[u8]>, Box<[u8]>>`.
 //!
 //! Errors: a call whose preconditions fail (wrong status, unknown resume ID,
 //! a payload that is not JSON, a state of another workflow) returns `Err`
@@ -115,7 +151,8 @@ pub const DEFAULT_OUTPUT_LEN: usize = 512;
 pub const DEFAULT_PARAMS_LEN: usize = 512;
 /// Default capacity of the trace, in bytes of its text (`node:port` steps
 /// joined by `,`): room for [`MAX_NODES`] steps with the longest keys and
-/// ports (a path through an acyclic workflow visits each node at most once).
+/// ports (a path through an acyclic workflow visits each node at most once;
+/// 98 bytes a node).
 pub const MAX_TRACE: usize = MAX_NODES * (id::MAX_PART_LEN + 1 + workflow::MAX_PORT_LEN + 1);
 /// Longest [`NodeError`] code, in bytes.
 pub const MAX_ERROR_CODE_LEN: usize = 32;
@@ -299,8 +336,10 @@ impl NodeOutput {
 /// `trigger`.
 pub trait NodeHandler {
     /// Run one node. Write its JSON output to the start of `output` (at most
-    /// `output.len()` = [`MAX_OUTPUT_LEN`] bytes) and return the port and the
-    /// length; or fail the execution with a [`NodeError`]. What `output`
+    /// `output.len()` bytes: the [`Workspace`]'s output capacity,
+    /// [`DEFAULT_OUTPUT_LEN`] by default; it must also fit the state's output
+    /// capacity) and return the port and the length; or fail the execution
+    /// with a [`NodeError`]. What `output`
     /// holds on entry is unspecified (zeros, or what earlier calls with the
     /// same [`Workspace`] left there); only the first `len` bytes count.
     // NodeError is 240 bytes inline on purpose: there is no heap to box it.
