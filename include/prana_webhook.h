@@ -135,7 +135,7 @@
 /**
  * A buffer of this many bytes always holds an execution state's JSON and its NUL.
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 20097
+#define PRANA_EXECUTION_JSON_BUF_SIZE 20193
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
@@ -302,6 +302,10 @@ enum prana_run_status
    * A node failed.
    */
   PRANA_EXECUTION_FAILED = 3,
+  /**
+   * Cancelled at a wait node whose `cancel` port leads nowhere.
+   */
+  PRANA_EXECUTION_CANCELLED = 4,
 };
 #ifndef __cplusplus
 typedef uint32_t prana_run_status;

@@ -60,6 +60,7 @@ use core::fmt;
 use crate::error::{Error, Part, Result};
 use crate::id::{self, PartString};
 use crate::json;
+use sha2::{Digest, Sha256};
 
 /// Default node capacity of a [`Workflow`]: sized for a microcontroller
 /// (see the executor's module docs); servers choose larger ones.
@@ -343,6 +344,8 @@ pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECT
     /// so [`next`](Self::next) looks at a node's own connections only.
     out: heapless::Vec<u16, C>,
     out_end: heapless::Vec<u16, N>,
+    /// SHA-256 of the definition text: what an execution is bound to.
+    digest: [u8; 32],
 }
 
 impl<'a> Workflow<'a> {
@@ -381,6 +384,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             webhook_params: heapless::Vec::new(),
             out: heapless::Vec::new(),
             out_end: heapless::Vec::new(),
+            digest: [0; 32],
         }
     }
 
@@ -412,6 +416,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         self.webhook_params.clear();
         self.out.clear();
         self.out_end.clear();
+        self.digest = [0; 32];
     }
 
     fn parse_in_place(&mut self, text: &'a str) -> Result<()> {
@@ -584,7 +589,16 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         }
         self.id = id;
         self.start = start as u16;
+        self.digest = Sha256::digest(text.as_bytes()).into();
         Ok(())
+    }
+
+    /// SHA-256 of the definition text this workflow was parsed from (all
+    /// zeros for an empty workflow). An execution records it when it
+    /// starts, and every later executor call checks that it gets the same
+    /// definition (byte for byte) again.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
     }
 
     /// The workflow id.

@@ -877,7 +877,11 @@ fn state_json_is_checked_on_restore() {
     assert!(needed >= n);
 
     for (from, to) in [
-        (r#""version":2"#, r#""version":1"#),
+        (r#""version":3"#, r#""version":1"#),
+        (r#""version":3"#, r#""version":2"#),
+        (r#""version":3"#, r#""version":4"#),
+        (r#""workflow_digest":""#, r#""workflow_digest":"x"#),
+        (r#""workflow_digest":""#, r#""workflow_digest":"A"#),
         (r#""status":"suspended""#, r#""status":"sleeping""#),
         (r#""wait_mode":"webhook""#, r#""wait_mode":null"#),
         (r#""execution_id":"e10""#, r#""execution_id":"e11""#),

@@ -36,7 +36,7 @@ pub const PRANA_MAX_WAIT_NODES: usize = 16;
 /// Largest node output, trigger payload or resume payload, in bytes.
 pub const PRANA_MAX_OUTPUT_LEN: usize = 4096;
 /// A buffer of this many bytes always holds an execution state's JSON and its NUL.
-pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 20097;
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 20193;
 /// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
 pub const PRANA_PORT_BUF_SIZE: usize = 33;
 /// Size of a node error code array (at most 32 bytes and the NUL).
@@ -148,6 +148,8 @@ pub enum prana_run_status {
     PRANA_EXECUTION_COMPLETED = 2,
     /// A node failed.
     PRANA_EXECUTION_FAILED = 3,
+    /// Cancelled at a wait node whose `cancel` port leads nowhere.
+    PRANA_EXECUTION_CANCELLED = 4,
 }
 
 /// The mode of a wait.
@@ -992,6 +994,7 @@ pub extern "C" fn prana_execution_status(
             ExecutionStatus::Suspended => prana_run_status::PRANA_EXECUTION_SUSPENDED,
             ExecutionStatus::Completed => prana_run_status::PRANA_EXECUTION_COMPLETED,
             ExecutionStatus::Failed => prana_run_status::PRANA_EXECUTION_FAILED,
+            ExecutionStatus::Cancelled => prana_run_status::PRANA_EXECUTION_CANCELLED,
         };
         Out::new(out, "out")?.write(st);
         Ok(())

@@ -158,10 +158,14 @@ pub const MAX_TRACE: usize = MAX_NODES * (id::MAX_PART_LEN + 1 + workflow::MAX_P
 pub const MAX_ERROR_CODE_LEN: usize = 32;
 /// Longest [`NodeError`] message, in bytes.
 pub const MAX_ERROR_MESSAGE_LEN: usize = 192;
-/// Version of the state's JSON form. Version 2 writes the trace as one
-/// string (`"node:port,node:port"`); states of version 1 (a trace of
-/// `{"node", "port"}` objects) are refused as an unsupported version.
-pub const STATE_VERSION: u32 = 2;
+/// Version of the state's JSON form this library writes. Version 3 adds
+/// `workflow_digest` (the SHA-256 of the definition the execution started
+/// with, 64 hex digits) and the status `cancelled`. Version 2 (no digest)
+/// is still read: such a state is checked against the workflow as before
+/// (its id and node names) and takes the digest of the definition its next
+/// executor call runs with (written as `null` until then). Version 1 (a
+/// trace of `{"node", "port"}` objects) is refused as unsupported.
+pub const STATE_VERSION: u32 = 3;
 /// A buffer of this many bytes always holds the JSON of an
 /// [`ExecutionState`] with the default capacities.
 pub const MAX_STATE_JSON_LEN: usize = <ExecutionState>::MAX_JSON_LEN;
@@ -190,6 +194,14 @@ pub enum ExecutionError {
     },
     /// The state does not belong to the workflow it was given with.
     WorkflowMismatch(&'static str),
+    /// The execution started with another definition of the workflow:
+    /// the SHA-256 digests differ.
+    DigestMismatch {
+        /// The first 4 bytes of the digest the execution started with.
+        started_with: [u8; 4],
+        /// The first 4 bytes of the digest of the definition given now.
+        given: [u8; 4],
+    },
     /// The state (or its JSON) is inconsistent.
     BadState(&'static str),
 }
@@ -204,7 +216,9 @@ impl ExecutionError {
             ExecutionError::NotWaitingHere { .. } => "execution_not_waiting_here",
             ExecutionError::NotTimer => "execution_not_timer",
             ExecutionError::NotDue { .. } => "execution_not_due",
-            ExecutionError::WorkflowMismatch(_) => "execution_workflow_mismatch",
+            ExecutionError::WorkflowMismatch(_) | ExecutionError::DigestMismatch { .. } => {
+                "execution_workflow_mismatch"
+            }
             ExecutionError::BadState(_) => "execution_bad_state",
         }
     }
@@ -232,6 +246,19 @@ impl fmt::Display for ExecutionError {
             }
             ExecutionError::WorkflowMismatch(why) => {
                 write!(f, "the execution state does not belong to this workflow: {why}")
+            }
+            ExecutionError::DigestMismatch {
+                started_with,
+                given,
+            } => {
+                let hex = |b: &[u8; 4]| u32::from_be_bytes(*b);
+                write!(
+                    f,
+                    "the execution started with workflow definition sha256:{:08x}…, \
+                     this definition is sha256:{:08x}…",
+                    hex(started_with),
+                    hex(given)
+                )
             }
             ExecutionError::BadState(why) => write!(f, "invalid execution state: {why}"),
         }
@@ -377,6 +404,8 @@ pub enum ExecutionStatus {
     Completed,
     /// A node failed.
     Failed,
+    /// Cancelled at a wait node whose `cancel` port leads nowhere.
+    Cancelled,
 }
 
 impl ExecutionStatus {
@@ -386,17 +415,19 @@ impl ExecutionStatus {
             "suspended" => Some(ExecutionStatus::Suspended),
             "completed" => Some(ExecutionStatus::Completed),
             "failed" => Some(ExecutionStatus::Failed),
+            "cancelled" => Some(ExecutionStatus::Cancelled),
             _ => None,
         }
     }
 
-    /// `"created"`, `"suspended"`, `"completed"` or `"failed"`.
+    /// `"created"`, `"suspended"`, `"completed"`, `"failed"` or `"cancelled"`.
     pub const fn as_str(self) -> &'static str {
         match self {
             ExecutionStatus::Created => "created",
             ExecutionStatus::Suspended => "suspended",
             ExecutionStatus::Completed => "completed",
             ExecutionStatus::Failed => "failed",
+            ExecutionStatus::Cancelled => "cancelled",
         }
     }
 }
@@ -592,6 +623,9 @@ pub struct ExecutionState<
     B = [u8; DEFAULT_OUTPUT_LEN],
 > {
     context: ExecutionContext<W>,
+    /// SHA-256 of the definition the execution started with; `None` for a
+    /// state restored from version 2 until its next call binds it.
+    workflow_digest: Option<[u8; 32]>,
     status: ExecutionStatus,
     current_node: Option<PartString>,
     wait_mode: Option<WaitMode>,

@@ -171,6 +171,7 @@ where
     }
     let input = checked_payload(input, "trigger payload", state.output_capacity())?;
     state.set_output(input, "trigger payload")?;
+    state.bind(wf);
     out.clear();
     drive(wf, state, ws, handler, wf.start_index(), now, out);
     Ok(())
@@ -256,6 +257,7 @@ where
     let t = state.context.consume(slot, now)?;
     // Cannot fail: checked above.
     let _ = state.set_output(payload, "resume payload");
+    state.bind(wf);
     out.clear();
     // Cannot fail: W ≥ 1 since there is a slot.
     let _ = out.transitions.push(t);
@@ -329,6 +331,7 @@ where
 {
     let (slot, wait_index) = state.suspended_slot(wf, resume_id)?;
     let t = state.context.expire(slot)?;
+    state.bind(wf);
     out.clear();
     let _ = out.transitions.push(t);
     continue_from(wf, state, ws, handler, wait_index, "timeout", now, out);
@@ -408,6 +411,7 @@ where
         return Err(ExecutionError::NotDue { resume_at }.into());
     }
     let wait_index = state.current_index(wf)?;
+    state.bind(wf);
     out.clear();
     continue_from(wf, state, ws, handler, wait_index, MAIN_PORT, now, out);
     Ok(())

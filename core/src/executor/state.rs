@@ -11,6 +11,7 @@ impl<const W: usize, const T: usize, const O: usize> ExecutionState<W, T, [u8; O
     pub const fn new() -> Self {
         ExecutionState {
             context: ExecutionContext::empty(),
+            workflow_digest: None,
             status: ExecutionStatus::Created,
             current_node: None,
             wait_mode: None,
@@ -44,6 +45,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
     pub fn with_buffer(output: B) -> Self {
         ExecutionState {
             context: ExecutionContext::empty(),
+            workflow_digest: None,
             status: ExecutionStatus::Created,
             current_node: None,
             wait_mode: None,
@@ -64,6 +66,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
     /// of no workflow.
     pub(super) fn clear(&mut self) {
         self.context.clear();
+        self.workflow_digest = None;
         self.reset_run();
     }
 
@@ -92,10 +95,26 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         let r = self
             .context
             .reset_for_workflow(wf, execution_id, base_url, ids, now, key);
-        if r.is_err() {
-            self.clear();
+        match r {
+            Ok(()) => self.workflow_digest = Some(*wf.digest()),
+            Err(_) => self.clear(),
         }
         r
+    }
+
+    /// SHA-256 of the workflow definition the execution started with;
+    /// `None` for a state restored from version 2 JSON until its next
+    /// executor call binds it to the definition it runs with.
+    pub fn workflow_digest(&self) -> Option<&[u8; 32]> {
+        self.workflow_digest.as_ref()
+    }
+
+    /// Bind a state restored from version 2 (no digest) to the definition
+    /// it now runs with; called where a call starts to change the state.
+    pub(super) fn bind<const N: usize, const C: usize>(&mut self, wf: &Workflow<'_, N, C>) {
+        if self.workflow_digest.is_none() {
+            self.workflow_digest = Some(*wf.digest());
+        }
     }
 
     /// The execution context: ids, registrations, resume URLs, rendering.
@@ -254,6 +273,16 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         if wf.id() != self.context.workflow_id() {
             return mismatch("the workflow id differs");
         }
+        if let Some(d) = &self.workflow_digest {
+            if d != wf.digest() {
+                let prefix = |d: &[u8; 32]| [d[0], d[1], d[2], d[3]];
+                return Err(ExecutionError::DigestMismatch {
+                    started_with: prefix(d),
+                    given: prefix(wf.digest()),
+                }
+                .into());
+            }
+        }
         let waits = wf.webhook_wait_indices();
         for (i, slot) in self.context.slots().iter().enumerate() {
             let node = self.context.slot_node_id(slot);
@@ -320,6 +349,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
 impl<const W: usize, const T: usize, B: Buffer> PartialEq for ExecutionState<W, T, B> {
     fn eq(&self, other: &Self) -> bool {
         self.context == other.context
+            && self.workflow_digest == other.workflow_digest
             && self.status == other.status
             && self.current_node == other.current_node
             && self.wait_mode == other.wait_mode

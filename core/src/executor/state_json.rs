@@ -4,6 +4,34 @@
 use super::drive::write_node_error;
 use super::*;
 
+/// `digest` as 64 lowercase hex digits, in `out`.
+fn write_hex<'o>(digest: &[u8; 32], out: &'o mut [u8; 64]) -> &'o str {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in digest.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
+    }
+    core::str::from_utf8(out).unwrap_or("")
+}
+
+/// 64 lowercase hex digits as a digest.
+fn read_hex(text: &str) -> Option<[u8; 32]> {
+    let t = text.as_bytes();
+    if t.len() != 64 {
+        return None;
+    }
+    let digit = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = digit(t[2 * i])? << 4 | digit(t[2 * i + 1])?;
+    }
+    Some(out)
+}
+
 /// What a state JSON of the wrong shape fails with (serde's wording before).
 fn shape_error() -> Error {
     Error::Json("execution state fields missing, of the wrong type, or over capacity")
@@ -170,6 +198,8 @@ impl<'s> SlotIn<'s> {
 struct StateIn<'s, const W: usize> {
     version: Option<u64>,
     workflow_id: Option<&'s str>,
+    /// Present (a string or `null`) in version 3, absent in version 2.
+    workflow_digest: Option<Option<&'s str>>,
     execution_id: Option<&'s str>,
     base_url: Option<&'s str>,
     status: Option<ExecutionStatus>,
@@ -188,6 +218,7 @@ impl<'s, const W: usize> StateIn<'s, W> {
         StateIn {
             version: None,
             workflow_id: None,
+            workflow_digest: None,
             execution_id: None,
             base_url: None,
             status: None,
@@ -224,8 +255,15 @@ impl<'s, const W: usize> StateIn<'s, W> {
         if self.status.is_none() || self.registrations.is_none() || self.trace.is_none() {
             return Err(shape_error());
         }
-        if version != u64::from(STATE_VERSION) {
-            return Err(bad("unsupported version (this library reads version 2)"));
+        match (version, self.workflow_digest.is_some()) {
+            (3, true) | (2, false) => {}
+            (3, false) => return Err(bad("version 3 needs 'workflow_digest'")),
+            (2, true) => return Err(bad("version 2 has no 'workflow_digest'")),
+            _ => {
+                return Err(bad(
+                    "unsupported version (this library reads versions 2 and 3)",
+                ))
+            }
         }
         Ok(base_url)
     }
@@ -252,6 +290,9 @@ impl<'s, const W: usize> StateIn<'s, W> {
         self.version = Some(r.plain_u64()?);
         r.exact(",\"workflow_id\":")?;
         self.workflow_id = Some(r.plain_string()?);
+        if r.exact(",\"workflow_digest\":").is_some() {
+            self.workflow_digest = Some(opt_plain(&mut r)?);
+        }
         r.exact(",\"execution_id\":")?;
         self.execution_id = Some(r.plain_string()?);
         r.exact(",\"base_url\":")?;
@@ -298,6 +339,9 @@ impl<'s, const W: usize> StateIn<'s, W> {
             match key {
                 "version" => set_once(&mut self.version, read_u64(&mut r)?)?,
                 "workflow_id" => set_once(&mut self.workflow_id, read_str(&mut r)?)?,
+                "workflow_digest" => {
+                    set_once(&mut self.workflow_digest, read_opt_str(&mut r)?)?;
+                }
                 "execution_id" => set_once(&mut self.execution_id, read_str(&mut r)?)?,
                 "base_url" => set_once(&mut self.base_url, read_str(&mut r)?)?,
                 "status" => {
@@ -335,9 +379,10 @@ impl<'s, const W: usize> StateIn<'s, W> {
 
 /// Upper bound of the JSON of everything but registrations, the trace's
 /// text (written as it is) and output:
-/// member names, ids (64 + 64 + 64), base URL (256), numbers, and an error
-/// whose 32-byte code and 192-byte message could be all `\u00XX` escapes.
-const FIXED_JSON_LEN: usize = 2560;
+/// member names, ids (64 + 64 + 64), the digest (64), base URL (256),
+/// numbers, and an error whose 32-byte code and 192-byte message could be
+/// all `\u00XX` escapes.
+const FIXED_JSON_LEN: usize = 2656;
 /// Upper bound of one registration's JSON (about 370 bytes at most, plus
 /// `,"sig":"…"` of up to 40 when signed).
 const SLOT_JSON_LEN: usize = 448;
@@ -375,6 +420,13 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.u64(u64::from(STATE_VERSION));
         o.raw(",\"workflow_id\":");
         o.plain(ctx.workflow_id());
+        o.raw(",\"workflow_digest\":");
+        let mut hex = [0u8; 64];
+        o.opt_plain(
+            self.workflow_digest
+                .as_ref()
+                .map(|d| write_hex(d, &mut hex)),
+        );
         o.raw(",\"execution_id\":");
         o.plain(ctx.execution_id());
         o.raw(",\"base_url\":");
@@ -499,6 +551,12 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             return Err(shape_error());
         };
         self.context.set_ids(workflow_id, execution_id)?;
+        self.workflow_digest = match f.workflow_digest.flatten() {
+            None => None,
+            Some(text) => Some(
+                read_hex(text).ok_or(bad("'workflow_digest' is not 64 lowercase hex digits"))?,
+            ),
+        };
         for (i, s) in registrations.iter().enumerate() {
             id::validate_part(Part::NodeId, s.node_id)?;
             let signature = match s.sig {
