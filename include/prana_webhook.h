@@ -248,6 +248,10 @@ enum prana_outcome
    * Node `node_id` failed with `error_code` / `error_message`.
    */
   PRANA_OUTCOME_FAILED = 3,
+  /**
+   * Cancelled at wait node `node_id` (its `cancel` port leads nowhere).
+   */
+  PRANA_OUTCOME_CANCELLED = 4,
 };
 #ifndef __cplusplus
 typedef uint32_t prana_outcome;

@@ -493,6 +493,12 @@ impl<const W: usize> ExecutionContext<W> {
         }
     }
 
+    /// Record an active → consumed the host already applied to slot `i`
+    /// (the state's copy follows the store; no transition to report).
+    pub(crate) fn mark_consumed(&mut self, i: usize) -> Result<()> {
+        self.transition(i, Status::Consumed).map(|_| ())
+    }
+
     /// pending/active → expired for slot `i`.
     pub(crate) fn expire(&mut self, i: usize) -> Result<Transition> {
         self.transition(i, Status::Expired)

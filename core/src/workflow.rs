@@ -26,8 +26,8 @@
 //! * `connections` (0 to `C`, default none): `from` node, output `port`
 //!   (1–32 bytes of `[a-z0-9_]`, default `"main"`) and `to` node. Every node
 //!   has one input; a port leads to at most one node (branching is by port,
-//!   not by fan-out); `wait` nodes have exactly the ports `main`, `timeout`
-//!   and `error`. The graph must be acyclic.
+//!   not by fan-out); `wait` nodes have exactly the ports `main`, `timeout`,
+//!   `error` and `cancel`. The graph must be acyclic.
 //! * `start` (optional): the key of the node that runs first. Without it, the
 //!   start node is the one node that no connection leads to; zero or several
 //!   such nodes is an error that asks for `start`.
@@ -80,8 +80,9 @@ pub const WAIT_TYPE: &str = "wait";
 pub const TRIGGER_TYPE: &str = "trigger";
 /// The default port.
 pub const MAIN_PORT: &str = "main";
-/// The output ports of a `wait` node.
-pub const WAIT_PORTS: [&str; 3] = ["main", "timeout", "error"];
+/// The output ports of a `wait` node (`cancel`: where a cancelled wait
+/// continues; unconnected, a cancel ends the execution `cancelled`).
+pub const WAIT_PORTS: [&str; 4] = ["main", "timeout", "error", "cancel"];
 
 /// A port name: 1–32 bytes of `[a-z0-9_]`.
 pub type PortName = heapless::String<MAX_PORT_LEN>;
@@ -253,7 +254,7 @@ impl fmt::Display for WorkflowError {
             ),
             WorkflowError::UnknownPort { index, port } => write!(
                 f,
-                "connections[{index}]: a wait node has no output port '{port}' (main, timeout, error)"
+                "connections[{index}]: a wait node has no output port '{port}' (main, timeout, error, cancel)"
             ),
             WorkflowError::PortAlreadyConnected { index } => write!(
                 f,

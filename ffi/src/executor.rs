@@ -178,6 +178,8 @@ pub enum prana_outcome {
     PRANA_OUTCOME_SUSPENDED = 2,
     /// Node `node_id` failed with `error_code` / `error_message`.
     PRANA_OUTCOME_FAILED = 3,
+    /// Cancelled at wait node `node_id` (its `cancel` port leads nowhere).
+    PRANA_OUTCOME_CANCELLED = 4,
 }
 
 /// Borrowed text handed to a node handler: `ptr` points to `len` bytes of
@@ -370,6 +372,12 @@ unsafe fn write_run_result(p: *mut prana_run_result, r: &RunResult, registration
         ),
         Outcome::Failed { node_id, .. } => (
             prana_outcome::PRANA_OUTCOME_FAILED,
+            node_id.as_str(),
+            None,
+            0,
+        ),
+        Outcome::Cancelled { node_id } => (
+            prana_outcome::PRANA_OUTCOME_CANCELLED,
             node_id.as_str(),
             None,
             0,

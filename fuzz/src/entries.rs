@@ -936,10 +936,12 @@ pub fn run_executor_ops(ops: &[ExecOp]) {
                     );
                 }
                 match r.outcome {
-                    Outcome::Completed | Outcome::Failed { .. } => {
+                    Outcome::Completed | Outcome::Failed { .. } | Outcome::Cancelled { .. } => {
                         assert!(matches!(
                             state.status(),
-                            ExecutionStatus::Completed | ExecutionStatus::Failed
+                            ExecutionStatus::Completed
+                                | ExecutionStatus::Failed
+                                | ExecutionStatus::Cancelled
                         ));
                         assert!(
                             store.values().all(|s| s.is_terminal()),

@@ -132,10 +132,12 @@ use crate::workflow::{
 };
 
 mod drive;
+mod protocol;
 mod run;
 mod state;
 mod state_json;
 
+pub use protocol::{cancel, cancel_into, resume_applied, resume_applied_into};
 pub use run::{
     expire, expire_in, expire_into, resume, resume_in, resume_into, resume_timer, resume_timer_in,
     resume_timer_into, run, run_in, run_into, start, start_into, start_signed,
@@ -202,6 +204,10 @@ pub enum ExecutionError {
         /// The first 4 bytes of the digest of the definition given now.
         given: [u8; 4],
     },
+    /// The transition handed to [`resume_applied`] or [`cancel`] is not the
+    /// active → consumed of a registration (what
+    /// [`route::decide_resume`](crate::route::decide_resume) decides).
+    NotApplied,
     /// The state (or its JSON) is inconsistent.
     BadState(&'static str),
 }
@@ -219,6 +225,7 @@ impl ExecutionError {
             ExecutionError::WorkflowMismatch(_) | ExecutionError::DigestMismatch { .. } => {
                 "execution_workflow_mismatch"
             }
+            ExecutionError::NotApplied => "execution_not_applied",
             ExecutionError::BadState(_) => "execution_bad_state",
         }
     }
@@ -260,6 +267,9 @@ impl fmt::Display for ExecutionError {
                     hex(given)
                 )
             }
+            ExecutionError::NotApplied => f.write_str(
+                "the transition is not an active -> consumed decided for a request",
+            ),
             ExecutionError::BadState(why) => write!(f, "invalid execution state: {why}"),
         }
     }
@@ -493,6 +503,12 @@ pub enum Outcome {
         node_id: PartString,
         /// What went wrong.
         error: NodeError,
+    },
+    /// Cancelled at a wait node whose `cancel` port is not connected
+    /// ([`cancel`]); the execution is [`ExecutionStatus::Cancelled`].
+    Cancelled {
+        /// The wait node.
+        node_id: PartString,
     },
 }
 

@@ -252,6 +252,34 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         r.outcome = Outcome::Completed;
     }
 
+    /// End cancelled at wait node `node` (its `cancel` port leads nowhere).
+    pub(super) fn cancel(&mut self, node: &str, r: &mut RunResult<W>) {
+        let node_id = id::part_string(Part::NodeId, node).unwrap_or_default();
+        self.status = ExecutionStatus::Cancelled;
+        self.current_node = Some(node_id.clone()).filter(|n| !n.is_empty());
+        self.wait_mode = None;
+        self.resume_at = None;
+        let _ = self.context.expire_open(&mut r.transitions);
+        r.outcome = Outcome::Cancelled { node_id };
+    }
+
+    /// The slot and wait node of a registration whose active → consumed
+    /// the host applied, when the execution is suspended right there.
+    pub(super) fn applied_slot<const N: usize, const C: usize>(
+        &self,
+        wf: &Workflow<'_, N, C>,
+        applied: &Transition,
+    ) -> Result<(usize, usize)> {
+        if applied.from != Status::Active || applied.to != Status::Consumed {
+            return Err(ExecutionError::NotApplied.into());
+        }
+        let (slot, wait_index) = self.suspended_slot(wf, applied.resume_id.as_str())?;
+        if self.context.slots()[slot].status != Status::Active {
+            return Err(ExecutionError::NotApplied.into());
+        }
+        Ok((slot, wait_index))
+    }
+
     pub(super) fn fail(&mut self, node: &str, error: NodeError, r: &mut RunResult<W>) {
         let node_id = id::part_string(Part::NodeId, node).unwrap_or_default();
         self.status = ExecutionStatus::Failed;
