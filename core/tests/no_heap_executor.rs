@@ -321,6 +321,16 @@ fn in_place_calls_do_not_allocate() {
         .unwrap();
         assert_eq!(result.outcome, Outcome::Completed);
         assert!(restored.output().contains("approved"));
+        // The row to store for the consumed registration.
+        let (mut scratch, mut row) = ([0u8; 512], [0u8; MAX_JSON_LEN]);
+        let n = restored
+            .registration_json(&wf, id.as_str(), &mut scratch, &mut row)
+            .unwrap();
+        assert!(
+            json::find_member(core::str::from_utf8(&row[..n]).unwrap(), "status")
+                .unwrap()
+                .is_some_and(|s| s == "\"consumed\"")
+        );
         // A refused parse leaves the workflow empty, still without a heap.
         assert!(wf.parse_into("{}").is_err());
         assert!(wf.nodes().is_empty());

@@ -13,6 +13,7 @@ use prana_webhook_core::executor::{
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::lifecycle::{Status, Transition};
+use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
 use prana_webhook_core::route::{decide_resume, Decision};
 use prana_webhook_core::url::BaseUrl;
 use prana_webhook_core::wait::Suspension;
@@ -31,8 +32,10 @@ fn flow(cancel_port: bool) -> String {
     format!(
         r#"{{"id": "p", "start": "t", "nodes": [
         {{"key": "t", "type": "trigger"}},
-        {{"key": "w1", "type": "wait", "params": {{"mode": "webhook", "timeout_hours": 1}}}},
-        {{"key": "w2", "type": "wait", "params": {{"mode": "webhook", "timeout_hours": 1}}}},
+        {{"key": "w1", "type": "wait", "params": {{"mode": "webhook", "timeout_hours": 1,
+            "webhook_config": {{"purpose": "approval"}}}}}},
+        {{"key": "w2", "type": "wait", "params": {{"mode": "webhook", "timeout_hours": 1,
+            "webhook_config": {{"execution": "{{{{ $execution.id }}}}"}}}}}},
         {{"key": "on_cancel", "type": "note"}}],
       "connections": [{{"from": "t", "to": "w1"}}, {{"from": "w1", "to": "w2"}}{cancel}]}}"#
     )
@@ -45,7 +48,7 @@ fn echo(c: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
 
 /// The host's store: rows by resume ID, changed only by compare-and-set.
 #[derive(Default)]
-struct Store(HashMap<String, prana_webhook_core::registration::WebhookRegistration>);
+struct Store(HashMap<String, WebhookRegistration>);
 
 impl Store {
     fn cas(&mut self, t: &Transition) -> bool {
@@ -89,15 +92,16 @@ impl Store {
         }
     }
 
-    /// Every row equals the state's view of it.
-    fn matches(&self, state: &ExecutionState) {
+    /// Every row equals the state's view of it, JSON row included.
+    fn matches(&self, wf: &Workflow<'_>, state: &ExecutionState) {
+        let (mut scratch, mut out) = ([0u8; 512], [0u8; MAX_JSON_LEN]);
         for reg in state.context().registrations() {
-            assert_eq!(
-                self.0[reg.resume_id.as_str()].status,
-                reg.status,
-                "{}",
-                reg.node_id
-            );
+            let id = reg.resume_id.as_str();
+            let n = state
+                .registration_json(wf, id, &mut scratch, &mut out)
+                .unwrap();
+            let row = WebhookRegistration::from_json(&out[..n]).unwrap();
+            assert_eq!(self.0[id], row, "{}", reg.node_id);
         }
     }
 }
@@ -111,7 +115,7 @@ fn started(wf: &Workflow<'_>, store: &mut Store, seed: u8) -> ExecutionState {
     }
     let r = executor::run(wf, &mut state, &mut echo, "{}", T0).unwrap();
     store.apply(&r);
-    store.matches(&state);
+    store.matches(wf, &state);
     state
 }
 
@@ -146,7 +150,7 @@ fn a_resume_transition_is_produced_once() {
         (Status::Pending, Status::Active)
     );
     store.apply(&r);
-    store.matches(&state);
+    store.matches(&wf, &state);
 
     // The same transition again: w1 is consumed already.
     let e =
@@ -169,8 +173,12 @@ fn a_resume_transition_is_produced_once() {
     let r = executor::resume_applied(&wf, &mut state, &mut echo, &applied, "{}", T0 + 3).unwrap();
     assert_eq!(r.outcome, Outcome::Completed);
     assert!(r.transitions.is_empty());
-    store.matches(&state);
+    store.matches(&wf, &state);
     assert!(store.0.values().all(|r| r.status == Status::Consumed));
+    assert_eq!(
+        store.0[id2.as_str()].webhook_config.as_str(),
+        r#"{"execution": "exec-p"}"#
+    );
 }
 
 #[test]
@@ -195,7 +203,7 @@ fn cancel_without_a_cancel_port_ends_the_execution_cancelled() {
         (Status::Pending, Status::Expired)
     );
     store.apply(&r);
-    store.matches(&state);
+    store.matches(&wf, &state);
 
     // Persisted and restored as cancelled; no call runs it again.
     let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
@@ -226,7 +234,7 @@ fn cancel_continues_through_a_connected_cancel_port() {
     assert_eq!(*seen.borrow(), ["on_cancel"]);
     assert_eq!(state.trace().as_str(), "t:main,w1:cancel,on_cancel:main");
     store.apply(&r);
-    store.matches(&state);
+    store.matches(&wf, &state);
     // A resume of the same wait lost the race: the row is consumed.
     assert!(matches!(
         decide_resume(id.as_str(), store.0.get(id.as_str()), T0 + 2),

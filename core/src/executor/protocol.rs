@@ -12,7 +12,9 @@
 //! 4. compare-and-set it in the store (exactly one row changed, else 409)
 //! 5. load the execution state ([`ExecutionState::load_json`])
 //! 6. [`resume_applied`] (or [`cancel`]) with that transition
-//! 7. apply every transition of the result in order, store the state
+//! 7. apply every transition of the result in order, each with the row
+//!    [`ExecutionState::registration_json`] writes for it, and store the
+//!    state
 //!
 //! ```
 //! use prana_webhook_core::executor::{self, ExecutionState, ExecutionStatus, NodeCall, NodeError,
@@ -171,3 +173,54 @@ where
 
 /// The wait node's port a cancelled wait leaves by.
 const CANCEL_PORT: &str = "cancel";
+
+impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
+    /// The JSON row of registration `resume_id` as it stands in this state,
+    /// the one a host stores next to a transition the executor returned
+    /// (or, after the host's own compare-and-set, the row it wrote):
+    /// [`WebhookRegistration::to_json`](crate::registration::WebhookRegistration::to_json)
+    /// with its status, times and, once activated, its `webhook_config`
+    /// (from the wait node's params, rendered into `scratch` when they hold
+    /// `{{ }}` expressions, exactly as the activation rendered them).
+    /// Writes into `out` (at most
+    /// [`registration::MAX_JSON_LEN`](crate::registration::MAX_JSON_LEN)
+    /// bytes) and returns the length.
+    pub fn registration_json<const N: usize, const C: usize>(
+        &self,
+        wf: &Workflow<'_, N, C>,
+        resume_id: &str,
+        scratch: &mut [u8],
+        out: &mut [u8],
+    ) -> Result<usize> {
+        self.check_workflow(wf)?;
+        let i = self
+            .context
+            .slot_index_by_resume_id(resume_id)
+            .ok_or(ExecutionError::UnknownResumeId)?;
+        let slot = &self.context.slots()[i];
+        let node = self.context.slot_node_id(slot);
+        let mut reg = self
+            .context
+            .registration(node)
+            .ok_or(ExecutionError::BadState("a registration without its node"))?;
+        // Activated once: the row carries the wait node's config.
+        if slot.expires_at.is_some() {
+            let index = super::drive::node_index(wf, node).ok_or(
+                ExecutionError::WorkflowMismatch("a registration names no node"),
+            )?;
+            let params = wf.node(index).map(|n| n.params).unwrap_or("{}");
+            let config = match wf.webhook_params(index) {
+                Some((_, config)) => config,
+                None => {
+                    let rendered = self.context.render_str(params, scratch)?;
+                    match wait::parse(rendered, 0)? {
+                        wait::WaitParams::Webhook { webhook_config, .. } => webhook_config,
+                        _ => return Err(ExecutionError::BadState("not a webhook wait").into()),
+                    }
+                }
+            };
+            reg.webhook_config = crate::registration::ConfigJson::parse(config)?;
+        }
+        reg.to_json(out)
+    }
+}
