@@ -331,7 +331,8 @@ pub struct Connection<'a> {
 /// uses the defaults; [`Workflow::parse_with_capacity`] any others.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECTIONS> {
-    id: &'a str,
+    /// `None` only when empty (a null pointer: an empty workflow is all zeros).
+    id: Option<&'a str>,
     nodes: heapless::Vec<Node<'a>, N>,
     connections: heapless::Vec<Connection<'a>, C>,
     start: u16,
@@ -380,7 +381,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
     /// refuses it.
     pub const fn new() -> Self {
         Workflow {
-            id: "",
+            id: None,
             nodes: heapless::Vec::new(),
             connections: heapless::Vec::new(),
             start: 0,
@@ -412,7 +413,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
     }
 
     fn clear(&mut self) {
-        self.id = "";
+        self.id = None;
         self.nodes.clear();
         self.connections.clear();
         self.start = 0;
@@ -591,7 +592,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             out[usize::from(*slot)] = k as u16;
             *slot += 1;
         }
-        self.id = id;
+        self.id = Some(id);
         self.start = start as u16;
         self.digest = Sha256::digest(text.as_bytes()).into();
         Ok(())
@@ -607,7 +608,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
 
     /// The workflow id.
     pub fn id(&self) -> &'a str {
-        self.id
+        self.id.unwrap_or("")
     }
 
     /// All nodes, in definition order.
@@ -699,7 +700,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
 impl<const N: usize, const C: usize> fmt::Debug for Workflow<'_, N, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Workflow")
-            .field("id", &self.id)
+            .field("id", &self.id())
             .field("nodes", &self.nodes.len())
             .field("connections", &self.connections.len())
             .field("start", &self.start().key)

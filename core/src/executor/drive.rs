@@ -71,7 +71,7 @@ pub(super) fn continue_from<
     let key = wf.node(wait_index).map(|n| n.key).unwrap_or("");
     state.status = ExecutionStatus::Created;
     state.current_node = None;
-    state.wait_mode = None;
+    state.wait_mode = ModeSlot::NONE;
     state.resume_at = None;
     if let Err(e) = state.push_step(key, port) {
         return state.fail(key, NodeError::from_error(&e), r);

@@ -486,6 +486,8 @@ impl<'a> Iterator for Trace<'a> {
 // heap to box it, and one Outcome is returned per call.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
+// An explicit tag, `Completed` = 0: an empty `RunResult` is all zeros.
+#[repr(u8)]
 pub enum Outcome {
     /// A port without a connection was reached; the last output is
     /// [`ExecutionState::output`].
@@ -621,6 +623,34 @@ impl<P, O> fmt::Debug for Workspace<P, O> {
     }
 }
 
+/// The wait mode a state is suspended in, as one byte that is 0 for none
+/// (an `Option<WaitMode>` would keep none as a non-zero niche, and an empty
+/// state would not be all zeros).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct ModeSlot(u8);
+
+impl ModeSlot {
+    const NONE: ModeSlot = ModeSlot(0);
+
+    fn of(mode: Option<WaitMode>) -> ModeSlot {
+        ModeSlot(match mode {
+            None => 0,
+            Some(WaitMode::Interval) => 1,
+            Some(WaitMode::Schedule) => 2,
+            Some(WaitMode::Webhook) => 3,
+        })
+    }
+
+    fn get(self) -> Option<WaitMode> {
+        match self.0 {
+            1 => Some(WaitMode::Interval),
+            2 => Some(WaitMode::Schedule),
+            3 => Some(WaitMode::Webhook),
+            _ => None,
+        }
+    }
+}
+
 /// Everything a host persists between suspension and resume. `W` is the
 /// capacity for webhook wait nodes, `T` the capacity of the trace in bytes
 /// of its text (see [`MAX_TRACE`]), `B` the storage of the last output
@@ -644,7 +674,7 @@ pub struct ExecutionState<
     workflow_digest: Option<[u8; 32]>,
     status: ExecutionStatus,
     current_node: Option<PartString>,
-    wait_mode: Option<WaitMode>,
+    wait_mode: ModeSlot,
     resume_at: Option<u64>,
     /// The last output's JSON is `output[..output_len]`; 0 means `null`.
     output: B,

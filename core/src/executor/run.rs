@@ -401,7 +401,7 @@ where
     if state.status != ExecutionStatus::Suspended {
         return Err(ExecutionError::NotSuspended.into());
     }
-    let (Some(mode), Some(resume_at)) = (state.wait_mode, state.resume_at) else {
+    let (Some(mode), Some(resume_at)) = (state.wait_mode.get(), state.resume_at) else {
         return Err(ExecutionError::BadState("suspended without a wait mode").into());
     };
     if mode == WaitMode::Webhook {

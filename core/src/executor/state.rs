@@ -14,7 +14,7 @@ impl<const W: usize, const T: usize, const O: usize> ExecutionState<W, T, [u8; O
             workflow_digest: None,
             status: ExecutionStatus::Created,
             current_node: None,
-            wait_mode: None,
+            wait_mode: ModeSlot::NONE,
             resume_at: None,
             output: [0; O],
             output_len: 0,
@@ -48,7 +48,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             workflow_digest: None,
             status: ExecutionStatus::Created,
             current_node: None,
-            wait_mode: None,
+            wait_mode: ModeSlot::NONE,
             resume_at: None,
             output,
             output_len: 0,
@@ -74,7 +74,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
     pub(super) fn reset_run(&mut self) {
         self.status = ExecutionStatus::Created;
         self.current_node = None;
-        self.wait_mode = None;
+        self.wait_mode = ModeSlot::NONE;
         self.resume_at = None;
         self.output_len = 0;
         self.trace.clear();
@@ -144,7 +144,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
 
     /// The mode of the wait it is suspended in.
     pub fn wait_mode(&self) -> Option<WaitMode> {
-        self.wait_mode
+        self.wait_mode.get()
     }
 
     /// When the current wait ends, unix ms: `resume_at` of a timer, or
@@ -155,7 +155,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
 
     /// The resume ID the execution waits for, when suspended at a webhook wait.
     pub fn waiting_resume_id(&self) -> Option<&ResumeId> {
-        match (self.status, self.wait_mode) {
+        match (self.status, self.wait_mode.get()) {
             (ExecutionStatus::Suspended, Some(WaitMode::Webhook)) => {
                 self.context.resume_id(self.current_node.as_deref()?)
             }
@@ -241,7 +241,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         let _ = node_id.push_str(node);
         self.status = ExecutionStatus::Suspended;
         self.current_node = Some(node_id.clone());
-        self.wait_mode = Some(suspension.mode());
+        self.wait_mode = ModeSlot::of(Some(suspension.mode()));
         self.resume_at = Some(suspension.deadline());
     }
 
@@ -257,7 +257,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         let node_id = id::part_string(Part::NodeId, node).unwrap_or_default();
         self.status = ExecutionStatus::Cancelled;
         self.current_node = Some(node_id.clone()).filter(|n| !n.is_empty());
-        self.wait_mode = None;
+        self.wait_mode = ModeSlot::NONE;
         self.resume_at = None;
         let _ = self.context.expire_open(&mut r.transitions);
         r.outcome = Outcome::Cancelled { node_id };
@@ -284,7 +284,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         let node_id = id::part_string(Part::NodeId, node).unwrap_or_default();
         self.status = ExecutionStatus::Failed;
         self.current_node = Some(node_id.clone()).filter(|n| !n.is_empty());
-        self.wait_mode = None;
+        self.wait_mode = ModeSlot::NONE;
         self.resume_at = None;
         self.error = Some(error.clone());
         let _ = self.context.expire_open(&mut r.transitions);
@@ -364,7 +364,9 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             Status::Pending | Status::Active => {}
         }
         let node = self.context.slot_node_id(s);
-        if self.current_node.as_deref() != Some(node) || self.wait_mode != Some(WaitMode::Webhook) {
+        if self.current_node.as_deref() != Some(node)
+            || self.wait_mode.get() != Some(WaitMode::Webhook)
+        {
             return Err(ExecutionError::NotWaitingHere {
                 node: id::part_string(Part::NodeId, node)?,
             }
@@ -397,7 +399,7 @@ impl<const W: usize, const T: usize, B: Buffer> fmt::Debug for ExecutionState<W,
             .field("workflow_id", &self.workflow_id())
             .field("status", &self.status)
             .field("current_node", &self.current_node())
-            .field("wait_mode", &self.wait_mode)
+            .field("wait_mode", &self.wait_mode.get())
             .field("resume_at", &self.resume_at)
             .field("trace", &self.trace.as_str())
             .field("error", &self.error)

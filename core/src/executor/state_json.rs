@@ -436,7 +436,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.raw(",\"current_node\":");
         o.opt_plain(self.current_node.as_deref());
         o.raw(",\"wait_mode\":");
-        o.opt_plain(self.wait_mode.map(WaitMode::as_str));
+        o.opt_plain(self.wait_mode.get().map(WaitMode::as_str));
         o.raw(",\"resume_at\":");
         o.opt_u64(self.resume_at);
         o.raw(",\"registrations\":[");
@@ -616,21 +616,24 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             Some(n) => Some(id::part_string(Part::NodeId, n)?),
             None => None,
         };
-        self.wait_mode = match f.wait_mode.flatten() {
+        self.wait_mode = ModeSlot::of(match f.wait_mode.flatten() {
             None => None,
             Some("interval") => Some(WaitMode::Interval),
             Some("schedule") => Some(WaitMode::Schedule),
             Some("webhook") => Some(WaitMode::Webhook),
             Some(_) => return Err(bad("unknown wait_mode")),
-        };
+        });
         self.resume_at = f.resume_at.flatten();
         self.restore_trace(trace)?;
         self.error = f.error.take().flatten();
         // Checked by the reader already.
         self.set_output(output, "state output")?;
-        let waiting = self.wait_mode.is_some() || self.resume_at.is_some();
+        let waiting = self.wait_mode.get().is_some() || self.resume_at.is_some();
         if self.status == ExecutionStatus::Suspended {
-            if self.current_node.is_none() || self.wait_mode.is_none() || self.resume_at.is_none() {
+            if self.current_node.is_none()
+                || self.wait_mode.get().is_none()
+                || self.resume_at.is_none()
+            {
                 return Err(bad(
                     "a suspended execution needs current_node, wait_mode and resume_at",
                 ));
