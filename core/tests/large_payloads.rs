@@ -105,6 +105,20 @@ fn one_mib_trigger_and_resume_payloads_round_trip_without_a_heap() {
         state.load_json(&json[..n]).unwrap();
         assert_eq!(state, restored);
     });
+
+    // A state with the default (microcontroller) capacity refuses to
+    // restore it, naming both numbers, and is left empty.
+    let n = state.to_json(&mut json).unwrap();
+    let mut small: ExecutionState = ExecutionState::new();
+    assert_eq!(
+        small.load_json(&json[..n]),
+        Err(Error::TooLarge {
+            what: "state output",
+            limit: executor::DEFAULT_OUTPUT_LEN,
+            needed: MIB
+        })
+    );
+    assert_eq!(small.workflow_id(), "");
 }
 
 #[test]
