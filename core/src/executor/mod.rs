@@ -23,11 +23,14 @@
 //! * When the execution ends ([`Outcome::Completed`] or [`Outcome::Failed`]),
 //!   every registration still pending or active is expired (cleanup).
 //! * Every registration change is returned as a [`Transition`] in
-//!   [`RunResult::transitions`], in order, for the host to apply with
-//!   compare-and-set. After [`resume`] the first one is the active →
-//!   consumed of the resumed registration; a host that already applied that
-//!   transition through [`route::decide_resume`](crate::route::decide_resume)
-//!   (the exactly-once protocol) skips it.
+//!   [`RunResult::transitions`], in order and once, for the host to apply
+//!   with compare-and-set, each with the row
+//!   [`ExecutionState::registration_json`] writes. A host that decides
+//!   requests with [`route::decide_resume`](crate::route::decide_resume)
+//!   and applies that transition itself hands it to [`resume_applied`] or
+//!   [`cancel`], which never produce it again (see the protocol steps
+//!   there). [`resume`] is for a host without that step: it consumes the
+//!   registration itself and returns that as the first transition.
 //!
 //! Between calls the host persists the state as JSON
 //! ([`ExecutionState::to_json`], at most
