@@ -256,6 +256,22 @@ impl<const W: usize> ExecutionContext<W> {
         now: u64,
         key: Option<&ResumeKey>,
     ) -> Result<()> {
+        let r = self.fill_for_workflow(wf, execution_id, base_url, ids, now, key);
+        if r.is_err() {
+            self.slots.clear();
+        }
+        r
+    }
+
+    fn fill_for_workflow<const N: usize, const C: usize>(
+        &mut self,
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+        key: Option<&ResumeKey>,
+    ) -> Result<()> {
         self.slots.clear();
         self.set_ids(wf.id(), execution_id)?;
         if self.base_url != *base_url {
