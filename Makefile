@@ -6,7 +6,8 @@
 #   make test-c              C tests (plain build) and the C++17 TU
 #   make test-asan           C tests under AddressSanitizer + UBSan
 #   make test-valgrind       C tests under valgrind (errors and leaks fail)
-#   make test-go             go test in go/
+#   make test-go             go vet and go test -race in go/ (in-tree library)
+#   make go-dev-pc           target/pkgconfig/prana_webhook.pc for the in-tree library
 #   make install PREFIX=...  header, libs and prana_webhook.pc into PREFIX
 #   make uninstall PREFIX=...
 #
@@ -34,20 +35,24 @@ VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 MAJOR   := $(firstword $(subst ., ,$(VERSION)))
 
 .PHONY: all lib header check-header test-c test-asan test-valgrind test-go \
-        install uninstall clean-c
+        go-dev-pc install uninstall clean-c
 
 all: lib
 
 lib:
 	$(CARGO) build --release -p prana-webhook-ffi
 
+# cbindgen reads the macro-expanded crate (the status table is a macro);
+# expansion needs -Zunpretty=expanded, allowed on stable by RUSTC_BOOTSTRAP.
+CBINDGEN_ENV := RUSTC_BOOTSTRAP=1 CARGO_TARGET_DIR=$(CARGO_TARGET_DIR)/cbindgen
+
 header:
-	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
+	$(CBINDGEN_ENV) $(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
 	    --output $(HEADER) ffi
 
 check-header:
 	@tmp=$$(mktemp) && \
-	$(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
+	$(CBINDGEN_ENV) $(CBINDGEN) --quiet --config ffi/cbindgen.toml --crate prana-webhook-ffi \
 	    --output $$tmp ffi && \
 	if diff -u $(HEADER) $$tmp; then echo "header is fresh"; rm -f $$tmp; \
 	else echo "$(HEADER) is stale: run 'make header'" >&2; rm -f $$tmp; exit 1; fi
@@ -61,8 +66,23 @@ test-asan: lib
 test-valgrind: lib
 	$(MAKE) -C tests/c valgrind LIB=$(STATIC_LIB)
 
-test-go: lib
-	cd go && CGO_ENABLED=1 CGO_LDFLAGS="-L$(RELEASE_DIR)" $(GO) test -count=1 ./...
+# The Go binding links through pkg-config (prana_webhook). This .pc points
+# at the in-tree header and links the static library by path, so binaries
+# built against it need no LD_LIBRARY_PATH.
+DEV_PC_DIR := $(CARGO_TARGET_DIR)/pkgconfig
+go-dev-pc: lib
+	install -d $(DEV_PC_DIR)
+	printf '%s\n' \
+	    'Name: prana_webhook' \
+	    'Description: Prana webhook wait/resume library (in-tree build)' \
+	    'Version: $(VERSION)' \
+	    'Cflags: -I$(CURDIR)/include' \
+	    'Libs: $(STATIC_LIB) $(NATIVE_LIBS)' \
+	    > $(DEV_PC_DIR)/prana_webhook.pc
+
+test-go: go-dev-pc
+	cd go && PKG_CONFIG_PATH=$(DEV_PC_DIR) CGO_ENABLED=1 $(GO) vet ./... && \
+	    PKG_CONFIG_PATH=$(DEV_PC_DIR) CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 install: lib
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(PKGCONFIGDIR)

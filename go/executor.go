@@ -14,35 +14,13 @@ static prana_node_handler prana_go_handler(void) {
 import "C"
 
 import (
+	"context"
+	"encoding/json"
 	"runtime"
 	"runtime/cgo"
+	"time"
 	"unsafe"
 )
-
-// NodeCall is what a node handler is asked to run.
-type NodeCall struct {
-	ExecutionID, WorkflowID, NodeID, NodeType string
-	Params                                    string // JSON object, $execution expressions rendered
-	Input                                     string // JSON
-	Now                                       uint64
-}
-
-// NodeResult is a handler's output: JSON bytes and a port ("" = "main").
-type NodeResult struct {
-	Output []byte
-	Port   string
-}
-
-// NodeError fails a node with a code and a message.
-type NodeError struct {
-	Code, Message string
-}
-
-func (e *NodeError) Error() string { return e.Code + ": " + e.Message }
-
-// NodeHandler runs every node whose type is not wait or trigger. Returning
-// an error fails the execution at that node (a *NodeError keeps its code).
-type NodeHandler func(call NodeCall) (NodeResult, error)
 
 // RunStatus is where an execution stands.
 type RunStatus uint32
@@ -83,50 +61,64 @@ type RunResult struct {
 	Outcome          Outcome
 	NodeID           string // wait node (suspended) or failing node
 	WaitMode         WaitMode
-	ResumeAt         uint64 // timer resume_at or webhook expiry, unix ms
-	TimeoutMs        uint64
+	ResumeAt         time.Time     // timer resume_at or webhook expiry; zero when not suspended
+	Timeout          time.Duration // webhook wait timeout
 	ResumeID         string
 	ResumeURL        string
-	RegistrationJSON []byte // the activated registration to persist (webhook waits)
+	RegistrationJSON json.RawMessage // the activated registration to persist (webhook waits)
 	Timezone         string
 	ErrorCode        string
 	ErrorMessage     string
 	Transitions      []Transition // apply each with compare-and-set, in order
 }
 
-// Workflow is a parsed workflow definition. Safe for concurrent use.
-type Workflow struct {
-	p *C.prana_workflow
+// TransitionsAfter is Transitions without a leading copy of applied: after
+// Resume or Expire the first transition repeats the one the host applied
+// with compare-and-set before the call (DecideResume's active → consumed,
+// or the sweeper's active → expired).
+func (r RunResult) TransitionsAfter(applied Transition) []Transition {
+	if len(r.Transitions) > 0 && r.Transitions[0] == applied {
+		return r.Transitions[1:]
+	}
+	return r.Transitions
 }
 
-// NewWorkflow parses and validates a workflow definition.
-func NewWorkflow(json string) (*Workflow, error) {
-	j := newCstr(json)
+// Workflow is a parsed workflow definition. Safe for concurrent use.
+type Workflow struct {
+	p  *C.prana_workflow
+	id string
+}
+
+// NewWorkflow parses and validates a workflow definition (JSON).
+func NewWorkflow(definition []byte) (*Workflow, error) {
+	j := newCbytes(definition)
 	var p *C.prana_workflow
 	if err := call(func() C.prana_status { return C.prana_workflow_new(j.ptr(), j.len(), &p) }); err != nil {
 		return nil, err
 	}
-	w := &Workflow{p: p}
+	id, err := outString(C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+		return C.prana_workflow_id(p, b, l, o)
+	})
+	if err != nil {
+		C.prana_workflow_free(p)
+		return nil, err
+	}
+	w := &Workflow{p: p, id: id}
 	runtime.SetFinalizer(w, (*Workflow).Close)
 	return w, nil
 }
 
 // Close frees the workflow; calling it twice is harmless.
-func (w *Workflow) Close() {
+func (w *Workflow) Close() error {
 	if w.p != nil {
 		C.prana_workflow_free(w.p)
 		w.p = nil
 	}
+	return nil
 }
 
 // ID is the workflow id.
-func (w *Workflow) ID() string {
-	defer runtime.KeepAlive(w)
-	s, _ := outString(80, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_workflow_id(w.p, b, l, o)
-	})
-	return s
-}
+func (w *Workflow) ID() string { return w.id }
 
 // Execution is the state of one execution. Not safe for concurrent use.
 type Execution struct {
@@ -141,48 +133,40 @@ func wrapExecution(p *C.prana_execution) *Execution {
 
 // StartExecution creates the execution's registrations; nothing runs yet.
 // Its resume URLs are unsigned: see StartSignedExecution.
-func StartExecution(wf *Workflow, executionID string, base *BaseURL, ids *IDGenerator, now uint64) (*Execution, error) {
-	defer runtime.KeepAlive(wf)
-	defer runtime.KeepAlive(base)
-	defer runtime.KeepAlive(ids)
-	e := newCstr(executionID)
-	var p *C.prana_execution
-	if err := call(func() C.prana_status {
-		return C.prana_execution_start(wf.p, e.ptr(), e.len(), base.p, ids.p, C.uint64_t(now), &p)
-	}); err != nil {
-		return nil, err
-	}
-	return wrapExecution(p), nil
+func StartExecution(wf *Workflow, executionID string, base *BaseURL, ids *IDGenerator, now time.Time) (*Execution, error) {
+	return StartSignedExecution(wf, executionID, base, nil, ids, now)
 }
 
 // StartSignedExecution is StartExecution with signed resume URLs: every
 // resume URL of the execution (ResumeURL, rendered
 // {{ $execution.<node>.resume_url }}, RunResult.ResumeURL) carries
 // ?sig={key_id}.{mac} made with the current key of keys, and the state JSON
-// keeps the signature. A nil keys starts unsigned, like StartExecution; an
-// empty set fails with StatusNoSigningKey. keys is only read during the call.
-func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys *KeySet, ids *IDGenerator, now uint64) (*Execution, error) {
+// keeps the signature. A nil keys starts unsigned; an empty set fails with
+// StatusNoSigningKey. keys is only read during the call.
+func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys *KeySet, ids *IDGenerator, now time.Time) (*Execution, error) {
 	defer runtime.KeepAlive(wf)
 	defer runtime.KeepAlive(base)
 	defer runtime.KeepAlive(keys)
 	defer runtime.KeepAlive(ids)
-	var k *C.prana_key_set
-	if keys != nil {
-		k = keys.p
+	if wf.p == nil || base.p == nil || ids.p == nil || (keys != nil && keys.p == nil) {
+		return nil, closedErr("StartSignedExecution")
 	}
 	e := newCstr(executionID)
 	var p *C.prana_execution
 	if err := call(func() C.prana_status {
-		return C.prana_execution_start_signed(wf.p, e.ptr(), e.len(), base.p, k, ids.p, C.uint64_t(now), &p)
+		if keys == nil {
+			return C.prana_execution_start(wf.p, e.ptr(), e.len(), base.p, ids.p, millis(now), &p)
+		}
+		return C.prana_execution_start_signed(wf.p, e.ptr(), e.len(), base.p, keys.p, ids.p, millis(now), &p)
 	}); err != nil {
 		return nil, err
 	}
 	return wrapExecution(p), nil
 }
 
-// ExecutionFromJSON restores an execution.
+// ExecutionFromJSON restores an execution from its JSON form.
 func ExecutionFromJSON(data []byte) (*Execution, error) {
-	j := cstr{b: append([]byte(nil), data...)}
+	j := newCbytes(data)
 	var p *C.prana_execution
 	if err := call(func() C.prana_status { return C.prana_execution_from_json(j.ptr(), j.len(), &p) }); err != nil {
 		return nil, err
@@ -197,36 +181,44 @@ func ExecutionFromJSON(data []byte) (*Execution, error) {
 // succeeds.
 func (x *Execution) LoadJSON(data []byte) error {
 	defer runtime.KeepAlive(x)
-	j := cstr{b: append([]byte(nil), data...)}
+	if x.p == nil {
+		return closedErr("Execution.LoadJSON")
+	}
+	j := newCbytes(data)
 	return call(func() C.prana_status { return C.prana_execution_load_json(x.p, j.ptr(), j.len()) })
 }
 
 // Close frees the execution; calling it twice is harmless.
-func (x *Execution) Close() {
+func (x *Execution) Close() error {
 	if x.p != nil {
 		C.prana_execution_free(x.p)
 		x.p = nil
 	}
+	return nil
 }
 
 // JSON is the execution's JSON form, for the host's store.
 func (x *Execution) JSON() ([]byte, error) {
-	defer runtime.KeepAlive(x)
-	s, err := outString(8192, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+	return x.bytes("Execution.JSON", 8192, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_execution_to_json(x.p, b, l, o)
 	})
-	return []byte(s), err
 }
 
-func (x *Execution) drive(wf *Workflow, h NodeHandler, f func(handler C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status) (RunResult, error) {
+func (x *Execution) drive(ctx context.Context, wf *Workflow, h NodeHandler, f func(handler C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status) (RunResult, error) {
 	defer runtime.KeepAlive(x)
 	defer runtime.KeepAlive(wf)
+	if x.p == nil || wf.p == nil {
+		return RunResult{}, closedErr("Execution run")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	if h == nil {
-		h = func(NodeCall) (NodeResult, error) {
+		h = func(context.Context, NodeCall) (NodeResult, error) {
 			return NodeResult{}, &NodeError{Code: "no_handler", Message: "no Go node handler was given"}
 		}
 	}
-	handle := cgo.NewHandle(h)
+	handle := cgo.NewHandle(&handlerCall{ctx: ctx, h: h})
 	defer handle.Delete()
 	ud := (*C.uintptr_t)(C.malloc(C.size_t(unsafe.Sizeof(C.uintptr_t(0)))))
 	defer C.free(unsafe.Pointer(ud))
@@ -240,16 +232,18 @@ func (x *Execution) drive(wf *Workflow, h NodeHandler, f func(handler C.prana_no
 		Outcome:      Outcome(r.outcome),
 		NodeID:       C.GoString(&r.node_id[0]),
 		WaitMode:     WaitMode(r.wait_mode),
-		ResumeAt:     uint64(r.resume_at),
-		TimeoutMs:    uint64(r.timeout_ms),
+		Timeout:      time.Duration(r.timeout_ms) * time.Millisecond,
 		ResumeID:     C.GoString(&r.resume_id[0]),
 		ResumeURL:    C.GoString(&r.resume_url[0]),
 		Timezone:     C.GoString(&r.timezone[0]),
 		ErrorCode:    C.GoString(&r.error_code[0]),
 		ErrorMessage: C.GoString(&r.error_message[0]),
 	}
+	if r.resume_at != 0 {
+		out.ResumeAt = fromMillis(uint64(r.resume_at))
+	}
 	if j := C.GoString(&r.registration_json[0]); j != "" {
-		out.RegistrationJSON = []byte(j)
+		out.RegistrationJSON = json.RawMessage(j)
 	}
 	for i := 0; i < int(r.transition_count); i++ {
 		out.Transitions = append(out.Transitions, transitionFrom(&r.transitions[i]))
@@ -257,61 +251,88 @@ func (x *Execution) drive(wf *Workflow, h NodeHandler, f func(handler C.prana_no
 	return out, nil
 }
 
-// Run runs a started execution with the trigger payload (JSON).
-func (x *Execution) Run(wf *Workflow, h NodeHandler, input string, now uint64) (RunResult, error) {
-	in := newCstr(input)
-	return x.drive(wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_run(wf.p, x.p, hf, ud, in.ptr(), in.len(), C.uint64_t(now), out)
+// Run runs a started execution with the trigger payload (a JSON value).
+func (x *Execution) Run(ctx context.Context, wf *Workflow, h NodeHandler, input []byte, now time.Time) (RunResult, error) {
+	in := newCbytes(input)
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
+		return C.prana_execution_run(wf.p, x.p, hf, ud, in.ptr(), in.len(), millis(now), out)
 	})
 }
 
-// Resume resumes a webhook wait with the request payload (JSON).
-func (x *Execution) Resume(wf *Workflow, h NodeHandler, resumeID, payload string, now uint64) (RunResult, error) {
-	r, p := newCstr(resumeID), newCstr(payload)
-	return x.drive(wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_resume(wf.p, x.p, hf, ud, r.ptr(), r.len(), p.ptr(), p.len(), C.uint64_t(now), out)
+// Resume resumes a webhook wait with the request payload (a JSON value).
+// The first returned transition is the registration's active → consumed:
+// skip it with TransitionsAfter when DecideResume's was applied already.
+func (x *Execution) Resume(ctx context.Context, wf *Workflow, h NodeHandler, resumeID string, payload []byte, now time.Time) (RunResult, error) {
+	r, p := newCstr(resumeID), newCbytes(payload)
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
+		return C.prana_execution_resume(wf.p, x.p, hf, ud, r.ptr(), r.len(), p.ptr(), p.len(), millis(now), out)
 	})
 }
 
 // Expire expires a webhook wait and continues through its timeout port.
-func (x *Execution) Expire(wf *Workflow, h NodeHandler, resumeID string, now uint64) (RunResult, error) {
+func (x *Execution) Expire(ctx context.Context, wf *Workflow, h NodeHandler, resumeID string, now time.Time) (RunResult, error) {
 	r := newCstr(resumeID)
-	return x.drive(wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_expire(wf.p, x.p, hf, ud, r.ptr(), r.len(), C.uint64_t(now), out)
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
+		return C.prana_execution_expire(wf.p, x.p, hf, ud, r.ptr(), r.len(), millis(now), out)
 	})
 }
 
 // ResumeTimer continues an interval or schedule wait that is due.
-func (x *Execution) ResumeTimer(wf *Workflow, h NodeHandler, now uint64) (RunResult, error) {
-	return x.drive(wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_resume_timer(wf.p, x.p, hf, ud, C.uint64_t(now), out)
+func (x *Execution) ResumeTimer(ctx context.Context, wf *Workflow, h NodeHandler, now time.Time) (RunResult, error) {
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
+		return C.prana_execution_resume_timer(wf.p, x.p, hf, ud, millis(now), out)
 	})
 }
 
 // Status is where the execution stands.
-func (x *Execution) Status() RunStatus {
+func (x *Execution) Status() (RunStatus, error) {
 	defer runtime.KeepAlive(x)
+	if x.p == nil {
+		return 0, closedErr("Execution.Status")
+	}
 	var s C.prana_run_status
-	_ = call(func() C.prana_status { return C.prana_execution_status(x.p, &s) })
-	return RunStatus(s)
+	err := call(func() C.prana_status { return C.prana_execution_status(x.p, &s) })
+	return RunStatus(s), err
 }
 
-func (x *Execution) str(size int, f func(b *C.char, l C.size_t, o *C.size_t) C.prana_status) string {
+func (x *Execution) bytes(what string, size int, f func(b *C.char, l C.size_t, o *C.size_t) C.prana_status) ([]byte, error) {
 	defer runtime.KeepAlive(x)
-	s, _ := outString(size, f)
-	return s
+	if x.p == nil {
+		return nil, closedErr(what)
+	}
+	return outBytes(size, f)
 }
 
-// Output is the last output (JSON).
-func (x *Execution) Output() string {
-	return x.str(C.PRANA_MAX_OUTPUT_LEN+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_output(x.p, b, l, o)
+func (x *Execution) str(what string, size int, f func(b *C.char, l C.size_t, o *C.size_t) C.prana_status) (string, error) {
+	b, err := x.bytes(what, size, f)
+	return string(b), err
+}
+
+// ID is the execution id.
+func (x *Execution) ID() (string, error) {
+	return x.str("Execution.ID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+		return C.prana_execution_id(x.p, b, l, o)
 	})
 }
 
+// WorkflowID is the id of the workflow the execution runs.
+func (x *Execution) WorkflowID() (string, error) {
+	return x.str("Execution.WorkflowID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+		return C.prana_execution_workflow_id(x.p, b, l, o)
+	})
+}
+
+// Output is the last node's output (a JSON value; empty before any ran).
+func (x *Execution) Output() (json.RawMessage, error) {
+	b, err := x.bytes("Execution.Output", 256, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+		return C.prana_execution_output(x.p, b, l, o)
+	})
+	return json.RawMessage(b), err
+}
+
 // WaitingResumeID is the resume ID the execution waits for ("" if none).
-func (x *Execution) WaitingResumeID() string {
-	return x.str(MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+func (x *Execution) WaitingResumeID() (string, error) {
+	return x.str("Execution.WaitingResumeID", MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_execution_waiting_resume_id(x.p, b, l, o)
 	})
 }
@@ -319,18 +340,16 @@ func (x *Execution) WaitingResumeID() string {
 // ResumeURL is the resume URL of a webhook wait node (with ?sig= when the
 // execution was started signed).
 func (x *Execution) ResumeURL(nodeID string) (string, error) {
-	defer runtime.KeepAlive(x)
 	n := newCstr(nodeID)
-	return outString(MaxURLLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+	return x.str("Execution.ResumeURL", MaxURLLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_execution_resume_url(x.p, n.ptr(), n.len(), b, l, o)
 	})
 }
 
 // Render resolves $execution expressions in a template.
 func (x *Execution) Render(template string) (string, error) {
-	defer runtime.KeepAlive(x)
 	t := newCstr(template)
-	return outString(len(template)+64, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+	return x.str("Execution.Render", len(template)+64, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_execution_render(x.p, t.ptr(), t.len(), b, l, o)
 	})
 }
@@ -338,6 +357,9 @@ func (x *Execution) Render(template string) (string, error) {
 // Registrations copies the execution's registrations (one per webhook wait).
 func (x *Execution) Registrations() ([]*Registration, error) {
 	defer runtime.KeepAlive(x)
+	if x.p == nil {
+		return nil, closedErr("Execution.Registrations")
+	}
 	var n C.size_t
 	if err := call(func() C.prana_status { return C.prana_execution_registration_count(x.p, &n) }); err != nil {
 		return nil, err
@@ -346,6 +368,9 @@ func (x *Execution) Registrations() ([]*Registration, error) {
 	for i := 0; i < int(n); i++ {
 		var p *C.prana_registration
 		if err := call(func() C.prana_status { return C.prana_execution_registration(x.p, C.size_t(i), &p) }); err != nil {
+			for _, r := range out {
+				_ = r.Close()
+			}
 			return nil, err
 		}
 		out = append(out, wrapRegistration(p))

@@ -2,10 +2,17 @@ package prana
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
+
+var ctx = context.Background()
+
+// ms is a time at unix milliseconds n.
+func ms(n int64) time.Time { return time.UnixMilli(n) }
 
 const approvalWorkflow = `{"id": "approval", "nodes": [
   {"key": "trigger", "type": "trigger"},
@@ -51,7 +58,7 @@ func TestSignedResumeURLs(t *testing.T) {
 }
 
 func TestSignedExecution(t *testing.T) {
-	wf, err := NewWorkflow(approvalWorkflow)
+	wf, err := NewWorkflow([]byte(approvalWorkflow))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,16 +75,16 @@ func TestSignedExecution(t *testing.T) {
 	base, _ := NewBaseURL("https://gw.example.com")
 	defer base.Close()
 
-	_, err = StartSignedExecution(wf, "exec-s", base, empty, g, 1000)
+	_, err = StartSignedExecution(wf, "exec-s", base, empty, g, ms(1000))
 	wantStatus(t, err, StatusNoSigningKey)
 
-	x, err := StartSignedExecution(wf, "exec-s", base, keys, g, 1000)
+	x, err := StartSignedExecution(wf, "exec-s", base, keys, g, ms(1000))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close()
 	regs, _ := x.Registrations()
-	rid := regs[0].ResumeID()
+	rid, _ := regs[0].ResumeID()
 	url, err := x.ResumeURL("wait_approval")
 	want, _ := keys.SignedResumeURL(base, rid)
 	if err != nil || url != want || !strings.Contains(url, "?sig=k1.") {
@@ -97,11 +104,11 @@ func TestSignedExecution(t *testing.T) {
 	verify(url)
 
 	var params string
-	handler := func(c NodeCall) (NodeResult, error) {
-		params = c.Params
+	handler := func(_ context.Context, c NodeCall) (NodeResult, error) {
+		params = string(c.Params)
 		return NodeResult{Output: []byte(`{}`)}, nil
 	}
-	r, err := x.Run(wf, handler, `{}`, 2000)
+	r, err := x.Run(ctx, wf, handler, []byte(`{}`), ms(2000))
 	if err != nil || r.Outcome != OutcomeSuspended || r.ResumeURL != url {
 		t.Fatalf("%+v %v", r, err)
 	}
@@ -127,7 +134,7 @@ func TestSignedExecution(t *testing.T) {
 	if err := x.LoadJSON([]byte(`{}`)); err == nil {
 		t.Fatal("loaded {}")
 	}
-	if _, err := x.Run(wf, handler, `{}`, 2000); err == nil {
+	if _, err := x.Run(ctx, wf, handler, []byte(`{}`), ms(2000)); err == nil {
 		t.Fatal("a failed LoadJSON left a runnable execution")
 	}
 	if err := x.LoadJSON(state); err != nil {
@@ -138,7 +145,7 @@ func TestSignedExecution(t *testing.T) {
 	}
 
 	// nil keys: unsigned.
-	z, err := StartSignedExecution(wf, "exec-u", base, nil, g, 1000)
+	z, err := StartSignedExecution(wf, "exec-u", base, nil, g, ms(1000))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,14 +162,14 @@ func TestStandardWebhooks(t *testing.T) {
 	}
 	defer s.Close()
 	body := []byte(`{"test": 2432232314}`)
-	sig, err := s.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body)
+	sig, err := s.Sign("msg_p5jXN8AQM9LWM0D4loKWxJek", time.Unix(1614265330, 0), body)
 	if err != nil || sig != "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" {
 		t.Fatalf("%q %v", sig, err)
 	}
-	now := uint64(1614265330*1000 + 5000)
+	now := time.Unix(1614265330, 0).Add(5 * time.Second)
 	ts, err := s.Verify("msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", body, sig, now, StandardWebhooksTolerance)
-	if err != nil || ts != 1614265330 {
-		t.Fatalf("%d %v", ts, err)
+	if err != nil || !ts.Equal(time.Unix(1614265330, 0)) {
+		t.Fatalf("%v %v", ts, err)
 	}
 	_, err = s.Verify("msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", []byte("{}"), sig, now, StandardWebhooksTolerance)
 	var e *Error
@@ -176,7 +183,7 @@ func TestStandardWebhooks(t *testing.T) {
 }
 
 func TestExecutionLifecycle(t *testing.T) {
-	wf, err := NewWorkflow(approvalWorkflow)
+	wf, err := NewWorkflow([]byte(approvalWorkflow))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +191,7 @@ func TestExecutionLifecycle(t *testing.T) {
 	if wf.ID() != "approval" {
 		t.Fatal(wf.ID())
 	}
-	_, err = NewWorkflow(`{"id": "x", "nodes": []}`)
+	_, err = NewWorkflow([]byte(`{"id": "x", "nodes": []}`))
 	wantStatus(t, err, StatusWorkflowNoNodes)
 	var e *Error
 
@@ -192,13 +199,16 @@ func TestExecutionLifecycle(t *testing.T) {
 	defer g.Close()
 	base, _ := NewBaseURL("https://gw.example.com")
 	defer base.Close()
-	x, err := StartExecution(wf, "exec-1", base, g, 1000)
+	x, err := StartExecution(wf, "exec-1", base, g, ms(1000))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer x.Close()
 	regs, err := x.Registrations()
-	if err != nil || len(regs) != 1 || regs[0].Status() != Pending {
+	if err != nil || len(regs) != 1 {
+		t.Fatalf("%v %v", regs, err)
+	}
+	if st, err := regs[0].Status(); err != nil || st != Pending {
 		t.Fatalf("%v %v", regs, err)
 	}
 	url, _ := x.ResumeURL("wait_approval")
@@ -207,23 +217,29 @@ func TestExecutionLifecycle(t *testing.T) {
 	}
 
 	var calls []NodeCall
-	handler := func(c NodeCall) (NodeResult, error) {
+	handler := func(_ context.Context, c NodeCall) (NodeResult, error) {
 		calls = append(calls, c)
 		return NodeResult{Output: []byte(`{"ok":true}`)}, nil
 	}
-	r, err := x.Run(wf, handler, `{"amount": 10}`, 2000)
+	r, err := x.Run(ctx, wf, handler, []byte(`{"amount": 10}`), ms(2000))
 	if err != nil || r.Outcome != OutcomeSuspended || r.NodeID != "wait_approval" || r.WaitMode != WaitWebhook {
 		t.Fatalf("%+v %v", r, err)
 	}
-	if len(calls) != 1 || calls[0].NodeID != "notify" || !strings.Contains(calls[0].Params, url) || calls[0].Input != `{"amount": 10}` {
+	if len(calls) != 1 || calls[0].NodeID != "notify" || !strings.Contains(string(calls[0].Params), url) || string(calls[0].Input) != `{"amount": 10}` {
 		t.Fatalf("%+v", calls)
 	}
 	if r.ResumeURL != url || len(r.Transitions) != 1 || r.Transitions[0].To != Active {
 		t.Fatalf("%+v", r)
 	}
 	reg, err := RegistrationFromJSON(r.RegistrationJSON)
-	if err != nil || reg.Status() != Active {
-		t.Fatalf("%v", err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := reg.Status(); err != nil || st != Active {
+		t.Fatalf("%v %v", st, err)
+	}
+	if exp, ok, err := reg.ExpiresAt(); err != nil || !ok || !exp.Equal(ms(2000).Add(time.Hour)) || r.Timeout != time.Hour || !r.ResumeAt.Equal(exp) {
+		t.Fatalf("expires %v %v %v, result %+v", exp, ok, err, r)
 	}
 	reg.Close()
 
@@ -237,17 +253,20 @@ func TestExecutionLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer y.Close()
-	if y.WaitingResumeID() != r.ResumeID || y.Status() != ExecutionSuspended {
-		t.Fatal("restored state")
+	if w, err := y.WaitingResumeID(); err != nil || w != r.ResumeID {
+		t.Fatalf("restored waiting %q %v", w, err)
 	}
-	r2, err := y.Resume(wf, handler, r.ResumeID, `{"approved": true}`, 3000)
+	if st, err := y.Status(); err != nil || st != ExecutionSuspended {
+		t.Fatalf("restored status %v %v", st, err)
+	}
+	r2, err := y.Resume(ctx, wf, handler, r.ResumeID, []byte(`{"approved": true}`), ms(3000))
 	if err != nil || r2.Outcome != OutcomeCompleted || r2.Transitions[0].To != Consumed {
 		t.Fatalf("%+v %v", r2, err)
 	}
-	if calls[1].NodeID != "done" || calls[1].Input != `{"approved": true}` || y.Output() != `{"ok":true}` {
-		t.Fatalf("%+v %q", calls, y.Output())
+	if out, err := y.Output(); err != nil || calls[1].NodeID != "done" || string(calls[1].Input) != `{"approved": true}` || string(out) != `{"ok":true}` {
+		t.Fatalf("%+v %q %v", calls, out, err)
 	}
-	_, err = y.Resume(wf, handler, r.ResumeID, `{}`, 3001)
+	_, err = y.Resume(ctx, wf, handler, r.ResumeID, []byte(`{}`), ms(3001))
 	wantStatus(t, err, StatusExecutionNotSuspended)
 	if !errors.As(err, &e) || e.Code != "execution_not_suspended" || e.Message != "Can only resume suspended executions" {
 		t.Fatalf("%v", err)
@@ -255,12 +274,14 @@ func TestExecutionLifecycle(t *testing.T) {
 
 	// A failing Go handler fails the node with its code; a panic is caught.
 	for _, h := range []NodeHandler{
-		func(NodeCall) (NodeResult, error) { return NodeResult{}, &NodeError{Code: "boom", Message: "exploded"} },
-		func(NodeCall) (NodeResult, error) { panic("handler bug") },
-		func(NodeCall) (NodeResult, error) { return NodeResult{Output: []byte("{bad")}, nil },
+		func(context.Context, NodeCall) (NodeResult, error) {
+			return NodeResult{}, &NodeError{Code: "boom", Message: "exploded"}
+		},
+		func(context.Context, NodeCall) (NodeResult, error) { panic("handler bug") },
+		func(context.Context, NodeCall) (NodeResult, error) { return NodeResult{Output: []byte("{bad")}, nil },
 	} {
-		z, _ := StartExecution(wf, "exec-f", base, g, 0)
-		r, err := z.Run(wf, h, `{}`, 1)
+		z, _ := StartExecution(wf, "exec-f", base, g, ms(0))
+		r, err := z.Run(ctx, wf, h, []byte(`{}`), ms(1))
 		if err != nil || r.Outcome != OutcomeFailed || r.NodeID != "notify" || r.ErrorCode == "" {
 			t.Fatalf("%+v %v", r, err)
 		}
@@ -268,5 +289,52 @@ func TestExecutionLifecycle(t *testing.T) {
 			t.Fatalf("cleanup: %+v", r.Transitions)
 		}
 		z.Close()
+	}
+}
+
+func TestNodeHandlerContext(t *testing.T) {
+	wf, err := NewWorkflow([]byte(approvalWorkflow))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wf.Close()
+	g, _ := NewIDGenerator(seed(t, 5))
+	defer g.Close()
+	base, _ := NewBaseURL("https://gw.example.com")
+	defer base.Close()
+	type key struct{}
+	// The handler sees the caller's context and its values.
+	x, _ := StartExecution(wf, "exec-c", base, g, ms(0))
+	defer x.Close()
+	var seen interface{}
+	r, err := x.Run(context.WithValue(ctx, key{}, "v"), wf, func(c context.Context, _ NodeCall) (NodeResult, error) {
+		seen = c.Value(key{})
+		return NodeResult{Output: []byte(`{}`)}, nil
+	}, []byte(`{}`), ms(1))
+	if err != nil || r.Outcome != OutcomeSuspended || seen != "v" {
+		t.Fatalf("%+v %v %v", r, err, seen)
+	}
+	// A cancelled context fails the node with code "cancelled" before the
+	// handler runs.
+	y, _ := StartExecution(wf, "exec-d", base, g, ms(0))
+	defer y.Close()
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	ran := false
+	r, err = y.Run(cancelled, wf, func(context.Context, NodeCall) (NodeResult, error) {
+		ran = true
+		return NodeResult{}, nil
+	}, []byte(`{}`), ms(1))
+	if err != nil || r.Outcome != OutcomeFailed || r.ErrorCode != "cancelled" || ran {
+		t.Fatalf("%+v %v ran=%v", r, err, ran)
+	}
+	// A handler returning the context's error fails it the same way.
+	z, _ := StartExecution(wf, "exec-e", base, g, ms(0))
+	defer z.Close()
+	r, _ = z.Run(ctx, wf, func(context.Context, NodeCall) (NodeResult, error) {
+		return NodeResult{}, context.DeadlineExceeded
+	}, []byte(`{}`), ms(1))
+	if r.Outcome != OutcomeFailed || r.ErrorCode != "cancelled" {
+		t.Fatalf("%+v", r)
 	}
 }

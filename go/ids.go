@@ -42,11 +42,12 @@ func NewIDGenerator(seed []byte) (*IDGenerator, error) {
 }
 
 // Close frees the generator; calling it twice is harmless.
-func (g *IDGenerator) Close() {
+func (g *IDGenerator) Close() error {
 	if g.p != nil {
 		C.prana_id_generator_free(g.p)
 		g.p = nil
 	}
+	return nil
 }
 
 // Reseed replaces the generator's state with a fresh seed.

@@ -5,44 +5,40 @@ package prana
 */
 import "C"
 
-// Statuses of the JSON helpers (besides StatusInvalidJSON and StatusNotAnObject).
-const (
-	StatusNotAString        Status = C.PRANA_STATUS_NOT_A_STRING
-	StatusJSONLoneSurrogate Status = C.PRANA_STATUS_JSON_LONE_SURROGATE
-)
+import "encoding/json"
 
 // ValidateJSON checks that s is exactly one JSON value (RFC 8259, nesting
 // at most 32 deep; surrounding whitespace allowed). The error has
 // StatusInvalidJSON and says what is wrong.
-func ValidateJSON(s string) error {
-	j := newCstr(s)
+func ValidateJSON(s []byte) error {
+	j := newCbytes(s)
 	return call(func() C.prana_status { return C.prana_json_validate(j.ptr(), j.len()) })
 }
 
-// FindJSONMember returns the raw JSON text of member key of the object obj
-// (a substring of obj) and whether it is there. Keys are compared decoded;
+// FindJSONMember returns the raw JSON value of member key of the object obj
+// (a subslice of obj) and whether it is there. Keys are compared decoded;
 // a repeated key counts by its first occurrence. The whole of obj is
 // validated: StatusInvalidJSON, or StatusNotAnObject for another kind of
 // value.
-func FindJSONMember(obj, key string) (value string, found bool, err error) {
-	o, k := newCstr(obj), newCstr(key)
+func FindJSONMember(obj []byte, key string) (value json.RawMessage, found bool, err error) {
+	o, k := newCbytes(obj), newCstr(key)
 	var f C.bool
 	var off, n C.size_t
 	err = call(func() C.prana_status {
 		return C.prana_json_find_member(o.ptr(), o.len(), k.ptr(), k.len(), &f, &off, &n)
 	})
 	if err != nil || !bool(f) {
-		return "", false, err
+		return nil, false, err
 	}
-	return obj[int(off) : int(off)+int(n)], true, nil
+	return json.RawMessage(obj[int(off) : int(off)+int(n) : int(off)+int(n)]), true, nil
 }
 
 // DecodeJSONString decodes the JSON string value raw (every escape,
 // surrogate pairs joined). Errors: StatusInvalidJSON, StatusNotAString,
 // StatusJSONLoneSurrogate (a \uXXXX escape without the other half of its
 // surrogate pair).
-func DecodeJSONString(raw string) (string, error) {
-	r := newCstr(raw)
+func DecodeJSONString(raw []byte) (string, error) {
+	r := newCbytes(raw)
 	// The decoded text is never longer than raw: len(raw) bytes hold it and its NUL.
 	return outString(len(raw)+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
 		return C.prana_json_decode_string(r.ptr(), r.len(), buf, l, out)
@@ -53,8 +49,8 @@ func DecodeJSONString(raw string) (string, error) {
 // objects by members in any order, arrays in order, strings decoded,
 // numbers by value (1 equals 1.0; integers exactly), literals by name.
 // Invalid JSON on either side is an error with StatusInvalidJSON.
-func JSONEqual(a, b string) (bool, error) {
-	x, y := newCstr(a), newCstr(b)
+func JSONEqual(a, b []byte) (bool, error) {
+	x, y := newCbytes(a), newCbytes(b)
 	var eq C.bool
 	err := call(func() C.prana_status {
 		return C.prana_json_equal(x.ptr(), x.len(), y.ptr(), y.len(), &eq)

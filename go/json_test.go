@@ -6,33 +6,33 @@ import (
 )
 
 func TestJSONValidate(t *testing.T) {
-	if err := ValidateJSON(` {"a": [1, "\u00e9", null]} `); err != nil {
+	if err := ValidateJSON([]byte(` {"a": [1, "\u00e9", null]} `)); err != nil {
 		t.Fatal(err)
 	}
-	wantStatus(t, ValidateJSON(""), StatusInvalidJSON)
-	wantStatus(t, ValidateJSON("[1,]"), StatusInvalidJSON)
-	wantStatus(t, ValidateJSON("\"\xff\""), StatusInvalidUTF8)
-	wantStatus(t, ValidateJSON("{}\x00"), StatusEmbeddedNUL)
+	wantStatus(t, ValidateJSON([]byte("")), StatusInvalidJSON)
+	wantStatus(t, ValidateJSON([]byte("[1,]")), StatusInvalidJSON)
+	wantStatus(t, ValidateJSON([]byte("\"\xff\"")), StatusInvalidUTF8)
+	wantStatus(t, ValidateJSON([]byte("{}\x00")), StatusEmbeddedNUL)
 }
 
 func TestJSONFindMember(t *testing.T) {
 	obj := ` {"message": "hi \"x\"", "n": 1, "k\u00e9y": {"a": [2]}, "n": 2} `
-	v, ok, err := FindJSONMember(obj, "message")
-	if err != nil || !ok || v != `"hi \"x\""` {
+	v, ok, err := FindJSONMember([]byte(obj), "message")
+	if err != nil || !ok || string(v) != `"hi \"x\""` {
 		t.Fatalf("%q %v %v", v, ok, err)
 	}
-	if v, ok, _ := FindJSONMember(obj, "n"); !ok || v != "1" {
+	if v, ok, _ := FindJSONMember([]byte(obj), "n"); !ok || string(v) != "1" {
 		t.Fatalf("first occurrence: %q %v", v, ok)
 	}
-	if v, ok, _ := FindJSONMember(obj, "kéy"); !ok || v != `{"a": [2]}` {
+	if v, ok, _ := FindJSONMember([]byte(obj), "kéy"); !ok || string(v) != `{"a": [2]}` {
 		t.Fatalf("decoded key: %q %v", v, ok)
 	}
-	if v, ok, err := FindJSONMember(obj, "a"); err != nil || ok || v != "" {
+	if v, ok, err := FindJSONMember([]byte(obj), "a"); err != nil || ok || v != nil {
 		t.Fatalf("absent: %q %v %v", v, ok, err)
 	}
-	_, _, err = FindJSONMember("[1]", "a")
+	_, _, err = FindJSONMember([]byte("[1]"), "a")
 	wantStatus(t, err, StatusNotAnObject)
-	_, _, err = FindJSONMember(`{"a": 1, "b": }`, "a")
+	_, _, err = FindJSONMember([]byte(`{"a": 1, "b": }`), "a")
 	wantStatus(t, err, StatusInvalidJSON)
 }
 
@@ -46,16 +46,16 @@ func TestJSONDecodeString(t *testing.T) {
 		`"a\u0000b"`:                          "a\x00b",
 		`"` + strings.Repeat("x", 5000) + `"`: strings.Repeat("x", 5000),
 	} {
-		got, err := DecodeJSONString(raw)
+		got, err := DecodeJSONString([]byte(raw))
 		if err != nil || got != want {
 			t.Fatalf("%s: %q %v", raw, got, err)
 		}
 	}
-	_, err := DecodeJSONString("42")
+	_, err := DecodeJSONString([]byte("42"))
 	wantStatus(t, err, StatusNotAString)
-	_, err = DecodeJSONString(`"\x"`)
+	_, err = DecodeJSONString([]byte(`"\x"`))
 	wantStatus(t, err, StatusInvalidJSON)
-	_, err = DecodeJSONString(`"ab\udc00"`)
+	_, err = DecodeJSONString([]byte(`"ab\udc00"`))
 	wantStatus(t, err, StatusJSONLoneSurrogate)
 	if !strings.Contains(err.Error(), "at byte 3") {
 		t.Fatalf("message: %v", err)
@@ -76,12 +76,12 @@ func TestJSONEqual(t *testing.T) {
 		{`1`, `"1"`, false},
 		{`9007199254740993`, `9007199254740992`, false},
 	} {
-		got, err := JSONEqual(c.a, c.b)
+		got, err := JSONEqual([]byte(c.a), []byte(c.b))
 		if err != nil || got != c.want {
 			t.Fatalf("JSONEqual(%s, %s) = %v, %v; want %v", c.a, c.b, got, err, c.want)
 		}
 	}
-	_, err := JSONEqual("{", "{}")
+	_, err := JSONEqual([]byte("{"), []byte("{}"))
 	wantStatus(t, err, StatusInvalidJSON)
 	if !strings.Contains(err.Error(), "a: ") {
 		t.Fatalf("message: %v", err)

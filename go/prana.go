@@ -1,87 +1,76 @@
 // Package prana is the Go binding of libprana_webhook, the C ABI of Prana
-// webhook: resume IDs and URLs, request routing and resume decisions, the
-// webhook lifecycle, registrations and their JSON form, and an HTTP/1.1
-// request-head parser.
+// webhook: a workflow pauses at a wait node and resumes, exactly once, when
+// an HTTP request reaches its resume URL.
 //
-// The package links the static library from ../target/release (build it
-// with `make lib` at the repository root). The host supplies randomness
-// (seeds), the clock (now, unix milliseconds) and persistence (it stores
-// registration JSON and applies each Transition with compare-and-set).
+// # Linking
 //
-// Every failure is an *Error carrying the C status, its stable code and the
-// library's detail message. Handles (IDGenerator, BaseURL, Registration)
-// own C memory: call Close when done (a finalizer frees forgotten ones).
+// The package links libprana_webhook through pkg-config (package
+// prana_webhook). After `make install PREFIX=/usr/local` the installed
+// prana_webhook.pc is found as is (set PKG_CONFIG_PATH for another prefix).
+// For development inside the repository, `make go-dev-pc` writes a .pc file
+// that points at the in-tree header and static library; put its directory on
+// PKG_CONFIG_PATH (see README.md next to this file).
+//
+// # The host protocol
+//
+// The library decides; the host (this process) owns randomness, the clock
+// and persistence. One execution with a webhook wait goes:
+//
+//  1. start: StartSignedExecution creates the execution and one pending
+//     registration per webhook wait node;
+//  2. store rows: the host stores each registration's JSON and the
+//     execution's JSON;
+//  3. run: Execution.Run runs the workflow until it suspends at the wait;
+//     the host applies each returned Transition with compare-and-set and
+//     stores the changed registration rows and the execution's JSON;
+//  4. request: an HTTP request reaches the resume URL; BaseURL.Precheck
+//     (or PrecheckRequest) checks route, method and size, KeySet.Verify the
+//     ?sig= signature;
+//  5. decide: the host looks the registration up by resume ID and calls
+//     DecideResume;
+//  6. compare-and-set: the host applies Decision.Transition (active →
+//     consumed) with compare-and-set; when no row changed another request
+//     won (LostRaceAnswer, 409);
+//  7. load state: the winner loads the execution's JSON (ExecutionFromJSON);
+//  8. resume: Execution.Resume continues after the wait;
+//  9. store rows: the host applies the returned transitions (the first one
+//     repeats the decision's, already applied in step 6: ResumeResult skips
+//     it) and stores the rows and the execution's JSON.
+//
+// The package webhookhttp serves this protocol as an http.Handler over a
+// Store; ExampleExecution_Resume walks through it by hand.
+//
+// # Values
+//
+// Times are time.Time and time.Duration (the C ABI counts unix
+// milliseconds); JSON values are []byte or json.RawMessage. Every failure is
+// an *Error carrying the C status, its stable code and the library's
+// message; errors.Is matches it against a Status's error (StatusIDTooLong.Err())
+// and against the sentinel errors (ErrAlreadyUsed, ErrExpired, ...). Handles
+// own C memory: Close them (a finalizer frees forgotten ones).
 package prana
 
 /*
-#cgo CFLAGS: -I${SRCDIR}/../include
-#cgo LDFLAGS: -L${SRCDIR}/../target/release -l:libprana_webhook.a -lpthread -ldl -lm -lrt -lutil
+#cgo pkg-config: prana_webhook
 #include <stdlib.h>
 #include "prana_webhook.h"
 */
 import "C"
 
 import (
+	"errors"
 	"fmt"
 	"runtime"
+	"time"
 	"unsafe"
 )
 
 // Version is the C library's version.
 func Version() string { return C.GoString(C.prana_version()) }
 
-// Status is a prana_status number. Numbers are stable; see prana_webhook.h.
+// Status is a prana_status number. Numbers are stable; every status of the
+// header has a name (status_names.go, generated from it).
 type Status uint32
-
-// Statuses (a subset is named; every number has a Code).
-const (
-	StatusOK               Status = C.PRANA_STATUS_OK
-	StatusNullArgument     Status = C.PRANA_STATUS_NULL_ARGUMENT
-	StatusInvalidUTF8      Status = C.PRANA_STATUS_INVALID_UTF8
-	StatusBufferTooSmall   Status = C.PRANA_STATUS_BUFFER_TOO_SMALL
-	StatusPanic            Status = C.PRANA_STATUS_PANIC
-	StatusEmbeddedNUL      Status = C.PRANA_STATUS_EMBEDDED_NUL
-	StatusInvalidArgument  Status = C.PRANA_STATUS_INVALID_ARGUMENT
-	StatusEmptyIDPart      Status = C.PRANA_STATUS_EMPTY_ID_PART
-	StatusIDPartTooLong    Status = C.PRANA_STATUS_ID_PART_TOO_LONG
-	StatusIDPartBadChar    Status = C.PRANA_STATUS_ID_PART_BAD_CHARACTER
-	StatusMissingPrefix    Status = C.PRANA_STATUS_MISSING_WEBHOOK_PREFIX
-	StatusBadRandomTail    Status = C.PRANA_STATUS_BAD_RANDOM_TAIL
-	StatusMalformedID      Status = C.PRANA_STATUS_MALFORMED_RESUME_ID
-	StatusBaseURLScheme    Status = C.PRANA_STATUS_BASE_URL_SCHEME
-	StatusBaseURLQuery     Status = C.PRANA_STATUS_BASE_URL_QUERY
-	StatusNotWebhookPath   Status = C.PRANA_STATUS_NOT_WEBHOOK_PATH
-	StatusUnknownKind      Status = C.PRANA_STATUS_UNKNOWN_KIND
-	StatusEmptyID          Status = C.PRANA_STATUS_EMPTY_ID
-	StatusIDTooLong        Status = C.PRANA_STATUS_ID_TOO_LONG
-	StatusIDBadCharacter   Status = C.PRANA_STATUS_ID_BAD_CHARACTER
-	StatusInvalidTransit   Status = C.PRANA_STATUS_INVALID_TRANSITION
-	StatusExpired          Status = C.PRANA_STATUS_REGISTRATION_EXPIRED
-	StatusUnknownStatus    Status = C.PRANA_STATUS_UNKNOWN_STATUS
-	StatusAlreadyConsumed  Status = C.PRANA_STATUS_ALREADY_CONSUMED
-	StatusResumeIDMismatch Status = C.PRANA_STATUS_RESUME_ID_MISMATCH
-	StatusCapacity         Status = C.PRANA_STATUS_CAPACITY_EXCEEDED
-	StatusInvalidJSON      Status = C.PRANA_STATUS_INVALID_JSON
-	StatusNotAnObject      Status = C.PRANA_STATUS_NOT_AN_OBJECT
-	StatusInvalidSignature Status = C.PRANA_STATUS_INVALID_SIGNATURE
-	StatusHTTPIncomplete   Status = C.PRANA_STATUS_HTTP_INCOMPLETE
-	StatusHTTPTooMany      Status = C.PRANA_STATUS_HTTP_TOO_MANY_HEADERS
-	StatusHTTPMalformed    Status = C.PRANA_STATUS_HTTP_MALFORMED
-	StatusHTTPBadFraming   Status = C.PRANA_STATUS_HTTP_BAD_FRAMING
-
-	StatusKeyIDInvalid             Status = C.PRANA_STATUS_KEY_ID_INVALID
-	StatusKeyNotFound              Status = C.PRANA_STATUS_KEY_NOT_FOUND
-	StatusNoSigningKey             Status = C.PRANA_STATUS_NO_SIGNING_KEY
-	StatusSignatureMissing         Status = C.PRANA_STATUS_SIGNATURE_MISSING
-	StatusSignatureMismatch        Status = C.PRANA_STATUS_SIGNATURE_MISMATCH
-	StatusWebhookSecretPrefix      Status = C.PRANA_STATUS_WEBHOOK_SECRET_PREFIX
-	StatusWebhookSignatureMismatch Status = C.PRANA_STATUS_WEBHOOK_SIGNATURE_MISMATCH
-	StatusWaitModeInvalid          Status = C.PRANA_STATUS_WAIT_MODE_INVALID
-	StatusWorkflowNoNodes          Status = C.PRANA_STATUS_WORKFLOW_NO_NODES
-	StatusExecutionNotSuspended    Status = C.PRANA_STATUS_EXECUTION_NOT_SUSPENDED
-	StatusExecutionNotDue          Status = C.PRANA_STATUS_EXECUTION_NOT_DUE
-	StatusExpressionUnknownNode    Status = C.PRANA_STATUS_EXPRESSION_UNKNOWN_NODE
-)
 
 // Code is the stable snake_case code of the status ("id_too_long").
 func (s Status) Code() string { return C.GoString(C.prana_status_code(C.uint32_t(s))) }
@@ -89,8 +78,12 @@ func (s Status) Code() string { return C.GoString(C.prana_status_code(C.uint32_t
 // String is the status's short description.
 func (s Status) String() string { return C.GoString(C.prana_status_str(C.uint32_t(s))) }
 
+// Err is an error value for the status, for errors.Is:
+// errors.Is(err, prana.StatusIDTooLong.Err()).
+func (s Status) Err() error { return &Error{Status: s, Code: s.Code()} }
+
 // Error is a failed call: its status, the status's code, and the detail
-// message of the library (prana_last_error_message).
+// message of the library.
 type Error struct {
 	Status  Status
 	Code    string
@@ -104,10 +97,66 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("prana: %s: %s", e.Code, e.Message)
 }
 
-// Is lets errors.Is match on the status: errors.Is(err, &prana.Error{Status: prana.StatusIDTooLong}).
+// Is matches another *Error with the same status, and the sentinel error
+// of the status's kind (see the Err… variables).
 func (e *Error) Is(target error) bool {
-	t, ok := target.(*Error)
-	return ok && t.Status == e.Status
+	if t, ok := target.(*Error); ok {
+		return t.Status == e.Status
+	}
+	return target != nil && sentinelOfStatus(e.Status) == target
+}
+
+// Sentinel errors for the outcomes callers branch on. errors.Is matches
+// them against an *Error (by status) and an *AnswerError (by answer code).
+var (
+	// ErrNotFound: no such route, registration or resume ID.
+	ErrNotFound = errors.New("prana: not found")
+	// ErrInvalidURL: a webhook URL that does not parse (400 invalid_webhook_url).
+	ErrInvalidURL = errors.New("prana: invalid webhook URL")
+	// ErrInvalidSignature: a resume URL's ?sig= or a Standard Webhooks
+	// signature did not verify.
+	ErrInvalidSignature = errors.New("prana: invalid signature")
+	// ErrNotActive: the registration is not active (its wait node was not
+	// reached yet), or the transition is not allowed from its state.
+	ErrNotActive = errors.New("prana: wait node not active")
+	// ErrExpired: the registration expired.
+	ErrExpired = errors.New("prana: webhook expired")
+	// ErrAlreadyUsed: the registration was consumed already (exactly once).
+	ErrAlreadyUsed = errors.New("prana: webhook already used")
+	// ErrMethodNotAllowed: the HTTP method is not allowed on the route.
+	ErrMethodNotAllowed = errors.New("prana: method not allowed")
+	// ErrPayloadTooLarge: the request body is over the limit.
+	ErrPayloadTooLarge = errors.New("prana: payload too large")
+	// ErrBufferTooSmall: an output did not fit (the binding retries once
+	// with the size the library asked for, so callers rarely see it).
+	ErrBufferTooSmall = errors.New("prana: buffer too small")
+	// ErrClosed: a method was called on a handle after Close.
+	ErrClosed = errors.New("prana: handle is closed")
+)
+
+func sentinelOfStatus(s Status) error {
+	switch s {
+	case StatusExecutionUnknownResumeID, StatusKeyNotFound, StatusHTTPHeaderNotFound:
+		return ErrNotFound
+	case StatusNotWebhookPath, StatusUnknownKind, StatusEmptyID, StatusIDTooLong,
+		StatusIDBadCharacter, StatusExtraSegments, StatusPercentEncoded, StatusMalformedTarget:
+		return ErrInvalidURL
+	case StatusInvalidSignature, StatusSignatureMissing, StatusSignatureDuplicated,
+		StatusSignatureMalformed, StatusSignatureTruncated, StatusSignatureWrongLength,
+		StatusSignatureUnknownKey, StatusSignatureMismatch, StatusWebhookTimestampInvalid,
+		StatusWebhookTimestampTooOld, StatusWebhookTimestampTooNew, StatusWebhookSignatureNoV1,
+		StatusWebhookSignatureBase64, StatusWebhookSignatureMismatch:
+		return ErrInvalidSignature
+	case StatusInvalidTransition, StatusExecutionNotSuspended, StatusExecutionNotWaitingHere:
+		return ErrNotActive
+	case StatusRegistrationExpired:
+		return ErrExpired
+	case StatusAlreadyConsumed:
+		return ErrAlreadyUsed
+	case StatusBufferTooSmall:
+		return ErrBufferTooSmall
+	}
+	return nil
 }
 
 // call runs one C function on a locked OS thread, so the thread-local
@@ -129,8 +178,13 @@ func call(f func() C.prana_status) error {
 	return &Error{Status: s, Code: s.Code(), Message: msg}
 }
 
+// closedErr is the error of a call on a closed handle.
+func closedErr(what string) error {
+	return fmt.Errorf("%w (%s)", ErrClosed, what)
+}
+
 // cstr is a C view (ptr, len) of a copy of s, kept alive by the caller
-// through the returned slice. Empty strings are (NULL, 0).
+// through the value. Empty strings are (NULL, 0).
 type cstr struct {
 	b []byte
 }
@@ -140,6 +194,13 @@ func newCstr(s string) cstr {
 		return cstr{}
 	}
 	return cstr{b: []byte(s)}
+}
+
+func newCbytes(b []byte) cstr {
+	if len(b) == 0 {
+		return cstr{}
+	}
+	return cstr{b: append([]byte(nil), b...)}
 }
 
 func (c cstr) ptr() *C.char {
@@ -158,21 +219,51 @@ func bytesPtr(b []byte) *C.uint8_t {
 	return (*C.uint8_t)(unsafe.Pointer(&b[0]))
 }
 
-// outString calls f with a buffer, growing it once on BUFFER_TOO_SMALL.
-func outString(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t) C.prana_status) (string, error) {
+// outBytes calls f with a buffer, growing it once on BUFFER_TOO_SMALL.
+func outBytes(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t) C.prana_status) ([]byte, error) {
+	if size < 1 {
+		size = 1
+	}
 	buf := make([]byte, size)
 	for attempt := 0; ; attempt++ {
 		var n C.size_t
 		err := call(func() C.prana_status {
 			return f((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n)
 		})
-		if e, ok := err.(*Error); ok && e.Status == StatusBufferTooSmall && attempt == 0 {
+		if e, ok := err.(*Error); ok && e.Status == StatusBufferTooSmall && attempt == 0 && int(n) > len(buf) {
 			buf = make([]byte, int(n))
 			continue
 		}
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		return string(buf[:int(n)]), nil
+		return buf[:int(n):int(n)], nil
 	}
+}
+
+func outString(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t) C.prana_status) (string, error) {
+	b, err := outBytes(size, f)
+	return string(b), err
+}
+
+// millis is t as unix milliseconds for the C ABI (times before 1970 are 0).
+func millis(t time.Time) C.uint64_t {
+	ms := t.UnixMilli()
+	if ms < 0 {
+		return 0
+	}
+	return C.uint64_t(ms)
+}
+
+// fromMillis is the time.Time of unix milliseconds (UTC).
+func fromMillis(ms uint64) time.Time {
+	return time.UnixMilli(int64(ms)).UTC()
+}
+
+// durationMillis is d in whole milliseconds for the C ABI (negative is 0).
+func durationMillis(d time.Duration) C.uint64_t {
+	if d < 0 {
+		return 0
+	}
+	return C.uint64_t(d / time.Millisecond)
 }

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func seed(t *testing.T, b byte) []byte {
@@ -58,7 +60,7 @@ func TestIDs(t *testing.T) {
 	}
 
 	_, err = a.ResumeID("exe.c", "wait")
-	wantStatus(t, err, StatusIDPartBadChar)
+	wantStatus(t, err, StatusIDPartBadCharacter)
 	if !strings.Contains(err.Error(), "execution_id has a character outside [A-Za-z0-9_-] at byte 3") {
 		t.Fatalf("message: %v", err)
 	}
@@ -66,7 +68,7 @@ func TestIDs(t *testing.T) {
 	wantStatus(t, err, StatusIDPartTooLong)
 	_, err = NewIDGenerator([]byte{1, 2, 3})
 	wantStatus(t, err, StatusInvalidArgument)
-	wantStatus(t, ValidateResumeID("nope"), StatusMissingPrefix)
+	wantStatus(t, ValidateResumeID("nope"), StatusMissingWebhookPrefix)
 	wantStatus(t, ValidateResumeID(""), StatusEmptyID)
 	wantStatus(t, ValidateResumeID("webhook_a\x00_b"), StatusEmbeddedNUL)
 	wantStatus(t, ValidateResumeID("webhook_\xff"), StatusInvalidUTF8)
@@ -129,31 +131,40 @@ func TestURLsAndRoutes(t *testing.T) {
 func TestRegistrationLifecycle(t *testing.T) {
 	g, _ := NewIDGenerator(seed(t, 1))
 	defer g.Close()
-	reg, err := CreateRegistration(g, "exec_1", "wait", 1000)
+	reg, err := CreateRegistration(g, "exec_1", "wait", ms(1000))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer reg.Close()
-	if reg.Status() != Pending || reg.ExecutionID() != "exec_1" || reg.NodeID() != "wait" || reg.CreatedAt() != 1000 {
+	st, err1 := reg.Status()
+	eid, err2 := reg.ExecutionID()
+	nid, err3 := reg.NodeID()
+	created, err4 := reg.CreatedAt()
+	if st != Pending || eid != "exec_1" || nid != "wait" || !created.Equal(ms(1000)) ||
+		err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 		t.Fatal("getters")
 	}
-	if _, ok := reg.ExpiresAt(); ok {
+	if _, ok, err := reg.ExpiresAt(); ok || err != nil {
 		t.Fatal("expires_at before activation")
 	}
-	_, err = reg.Consume(1500)
-	wantStatus(t, err, StatusInvalidTransit)
-	if !strings.Contains(err.Error(), "Invalid state transition from pending to consumed") {
+	_, err = reg.Consume(ms(1500))
+	wantStatus(t, err, StatusInvalidTransition)
+	if !errors.Is(err, ErrNotActive) || !strings.Contains(err.Error(), "Invalid state transition from pending to consumed") {
 		t.Fatal(err)
 	}
-	tr, err := reg.Activate(2000, 60000, `{"channel":"email"}`)
-	if err != nil || tr.From != Pending || tr.To != Active || tr.ResumeID != reg.ResumeID() {
+	rid, _ := reg.ResumeID()
+	tr, err := reg.Activate(ms(2000), time.Minute, []byte(`{"channel":"email"}`))
+	if err != nil || tr.From != Pending || tr.To != Active || tr.ResumeID != rid {
 		t.Fatalf("%+v %v", tr, err)
 	}
-	if at, ok := reg.ExpiresAt(); !ok || at != 62000 {
+	if at, ok, err := reg.ExpiresAt(); err != nil || !ok || !at.Equal(ms(62000)) {
 		t.Fatal("expires_at")
 	}
-	if reg.StatusAt(62000) != Expired || reg.WebhookConfig() != `{"channel":"email"}` {
-		t.Fatal("status_at / config")
+	if st, _ := reg.StatusAt(ms(62000)); st != Expired {
+		t.Fatal("status_at")
+	}
+	if c, err := reg.WebhookConfig(); err != nil || string(c) != `{"channel":"email"}` {
+		t.Fatalf("config %q %v", c, err)
 	}
 
 	row, err := reg.JSON()
@@ -166,30 +177,49 @@ func TestRegistrationLifecycle(t *testing.T) {
 	}
 	defer loaded.Close()
 
-	d, err := DecideResume(loaded.ResumeID(), loaded, 3000)
-	if err != nil || !d.Resume || d.Transition.From != Active || d.Transition.To != Consumed || d.Answer.Status != 200 {
+	d, err := DecideResume(rid, loaded, ms(3000))
+	if err != nil || !d.Resume || d.Transition.From != Active || d.Transition.To != Consumed || d.Answer.Status != 200 || d.Answer.Err() != nil {
 		t.Fatalf("%+v %v", d, err)
 	}
-	if _, err := loaded.Consume(3000); err != nil {
+	if _, err := loaded.Consume(ms(3000)); err != nil {
 		t.Fatal(err)
 	}
-	_, err = loaded.Consume(3001)
+	_, err = loaded.Consume(ms(3001))
 	wantStatus(t, err, StatusAlreadyConsumed)
-	d, _ = DecideResume(loaded.ResumeID(), loaded, 3001)
-	if d.Resume || d.Answer.Status != 409 || d.Answer.Code != "webhook_already_used" {
+	if !errors.Is(err, ErrAlreadyUsed) || errors.Is(err, ErrExpired) {
+		t.Fatalf("sentinel: %v", err)
+	}
+	d, _ = DecideResume(rid, loaded, ms(3001))
+	if d.Resume || d.Answer.Status != 409 || d.Answer.Code != "webhook_already_used" || !errors.Is(d.Answer.Err(), ErrAlreadyUsed) {
 		t.Fatalf("%+v", d)
 	}
-	d, _ = DecideResume(loaded.ResumeID(), nil, 3001)
-	if d.Answer.Status != 404 {
+	d, _ = DecideResume(rid, nil, ms(3001))
+	if d.Answer.Status != 404 || !errors.Is(d.Answer.Err(), ErrNotFound) {
 		t.Fatalf("%+v", d)
 	}
-	if a := LostRaceAnswer(); a.Status != 409 {
+	if a := LostRaceAnswer(); a.Status != 409 || !errors.Is(a.Err(), ErrAlreadyUsed) {
 		t.Fatalf("%+v", a)
+	}
+	// Expired by the clock: 410, ErrExpired.
+	reg2, _ := CreateRegistration(g, "exec_1", "wait", ms(1000))
+	defer reg2.Close()
+	rid2, _ := reg2.ResumeID()
+	if _, err := reg2.Activate(ms(1000), time.Second, nil); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = DecideResume(rid2, reg2, ms(2000))
+	if d.Resume || d.Answer.Status != 410 || !errors.Is(d.Answer.Err(), ErrExpired) {
+		t.Fatalf("%+v", d)
+	}
+	// Closed handles report ErrClosed instead of a value.
+	reg2.Close()
+	if _, err := reg2.Status(); !errors.Is(err, ErrClosed) {
+		t.Fatalf("closed: %v", err)
 	}
 
 	_, err = RegistrationFromJSON([]byte("[]"))
 	wantStatus(t, err, StatusNotAnObject)
-	_, err = NewRegistration("webhook_e1_n1_00000000000000000000000000", "e1", "n2", 0)
+	_, err = NewRegistration("webhook_e1_n1_00000000000000000000000000", "e1", "n2", ms(0))
 	wantStatus(t, err, StatusResumeIDMismatch)
 
 	if err := CheckTransition(Consumed, Active); err == nil {
@@ -295,7 +325,7 @@ func TestResumeURLInOneCall(t *testing.T) {
 	}
 	// A bad part fails with its status and draws nothing.
 	_, _, err = a.ResumeURL(base, "exe.c", "wait")
-	wantStatus(t, err, StatusIDPartBadChar)
+	wantStatus(t, err, StatusIDPartBadCharacter)
 	_, _, err = a.ResumeURL(base, "exec", "")
 	wantStatus(t, err, StatusEmptyIDPart)
 	_, _, err = a.ResumeURL(base, "exec", "w\x00")
@@ -306,5 +336,30 @@ func TestResumeURLInOneCall(t *testing.T) {
 	id2, _, _ := b.ResumeURL(base, "exec", "wait")
 	if id1 != id2 {
 		t.Fatalf("a failed call advanced the generator: %q %q", id1, id2)
+	}
+}
+
+func TestPrecheckRequest(t *testing.T) {
+	base, _ := NewBaseURL("https://gw.example.com/hooks")
+	defer base.Close()
+	req := httptest.NewRequest("POST", "/hooks/webhook/workflow/resume/webhook_e1_wait_0123456789abcdefghjkmnpqrs?sig=k1.x&a=1", strings.NewReader("{}"))
+	p, err := base.PrecheckRequest(req, 100)
+	if err != nil || !p.Accepted || p.Route.Kind != RouteResume || p.Route.ID != "webhook_e1_wait_0123456789abcdefghjkmnpqrs" || p.Route.Query != "sig=k1.x&a=1" {
+		t.Fatalf("%+v %v", p, err)
+	}
+	req = httptest.NewRequest("POST", "/hooks/webhook/workflow/trigger/approval", strings.NewReader(strings.Repeat("x", 101)))
+	p, _ = base.PrecheckRequest(req, 100)
+	if p.Accepted || p.Answer.Status != 413 || !errors.Is(p.Answer.Err(), ErrPayloadTooLarge) {
+		t.Fatalf("%+v", p)
+	}
+	req = httptest.NewRequest("DELETE", "/hooks/webhook/workflow/trigger/approval", nil)
+	p, _ = base.PrecheckRequest(req, 100)
+	if p.Accepted || p.Answer.Status != 405 || !errors.Is(p.Answer.Err(), ErrMethodNotAllowed) {
+		t.Fatalf("%+v", p)
+	}
+	req = httptest.NewRequest("POST", "/other", nil)
+	p, _ = base.PrecheckRequest(req, 100)
+	if p.Accepted || p.Answer.Status != 404 || !errors.Is(p.Answer.Err(), ErrNotFound) {
+		t.Fatalf("%+v", p)
 	}
 }

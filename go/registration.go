@@ -5,7 +5,11 @@ package prana
 */
 import "C"
 
-import "runtime"
+import (
+	"encoding/json"
+	"runtime"
+	"time"
+)
 
 // LifecycleStatus is the state of a registration.
 type LifecycleStatus uint32
@@ -64,12 +68,15 @@ func wrapRegistration(p *C.prana_registration) *Registration {
 }
 
 // CreateRegistration makes a pending registration with a fresh resume ID.
-func CreateRegistration(g *IDGenerator, executionID, nodeID string, now uint64) (*Registration, error) {
+func CreateRegistration(g *IDGenerator, executionID, nodeID string, now time.Time) (*Registration, error) {
 	defer runtime.KeepAlive(g)
+	if g.p == nil {
+		return nil, closedErr("CreateRegistration")
+	}
 	e, n := newCstr(executionID), newCstr(nodeID)
 	var p *C.prana_registration
 	err := call(func() C.prana_status {
-		return C.prana_registration_create(g.p, e.ptr(), e.len(), n.ptr(), n.len(), C.uint64_t(now), &p)
+		return C.prana_registration_create(g.p, e.ptr(), e.len(), n.ptr(), n.len(), millis(now), &p)
 	})
 	if err != nil {
 		return nil, err
@@ -78,11 +85,11 @@ func CreateRegistration(g *IDGenerator, executionID, nodeID string, now uint64) 
 }
 
 // NewRegistration makes a pending registration for an existing resume ID.
-func NewRegistration(resumeID, executionID, nodeID string, createdAt uint64) (*Registration, error) {
+func NewRegistration(resumeID, executionID, nodeID string, createdAt time.Time) (*Registration, error) {
 	r, e, n := newCstr(resumeID), newCstr(executionID), newCstr(nodeID)
 	var p *C.prana_registration
 	err := call(func() C.prana_status {
-		return C.prana_registration_new(r.ptr(), r.len(), e.ptr(), e.len(), n.ptr(), n.len(), C.uint64_t(createdAt), &p)
+		return C.prana_registration_new(r.ptr(), r.len(), e.ptr(), e.len(), n.ptr(), n.len(), millis(createdAt), &p)
 	})
 	if err != nil {
 		return nil, err
@@ -92,7 +99,7 @@ func NewRegistration(resumeID, executionID, nodeID string, createdAt uint64) (*R
 
 // RegistrationFromJSON reads a registration from its JSON form.
 func RegistrationFromJSON(data []byte) (*Registration, error) {
-	j := cstr{b: append([]byte(nil), data...)}
+	j := newCbytes(data)
 	var p *C.prana_registration
 	if err := call(func() C.prana_status { return C.prana_registration_from_json(j.ptr(), j.len(), &p) }); err != nil {
 		return nil, err
@@ -101,16 +108,20 @@ func RegistrationFromJSON(data []byte) (*Registration, error) {
 }
 
 // Close frees the registration; calling it twice is harmless.
-func (r *Registration) Close() {
+func (r *Registration) Close() error {
 	if r.p != nil {
 		C.prana_registration_free(r.p)
 		r.p = nil
 	}
+	return nil
 }
 
 // Clone makes an independent copy.
 func (r *Registration) Clone() (*Registration, error) {
 	defer runtime.KeepAlive(r)
+	if r.p == nil {
+		return nil, closedErr("Registration.Clone")
+	}
 	var p *C.prana_registration
 	if err := call(func() C.prana_status { return C.prana_registration_clone(r.p, &p) }); err != nil {
 		return nil, err
@@ -119,16 +130,18 @@ func (r *Registration) Clone() (*Registration, error) {
 }
 
 // JSON is the registration's JSON form, for the host's store.
-func (r *Registration) JSON() ([]byte, error) {
-	defer runtime.KeepAlive(r)
-	s, err := outString(C.PRANA_REGISTRATION_JSON_BUF_SIZE, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+func (r *Registration) JSON() (json.RawMessage, error) {
+	b, err := r.bytes("Registration.JSON", C.PRANA_REGISTRATION_JSON_BUF_SIZE, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
 		return C.prana_registration_to_json(r.p, buf, l, out)
 	})
-	return []byte(s), err
+	return json.RawMessage(b), err
 }
 
-func (r *Registration) transition(f func(out *C.prana_transition) C.prana_status) (Transition, error) {
+func (r *Registration) transition(what string, f func(out *C.prana_transition) C.prana_status) (Transition, error) {
 	defer runtime.KeepAlive(r)
+	if r.p == nil {
+		return Transition{}, closedErr(what)
+	}
 	var t C.prana_transition
 	if err := call(func() C.prana_status { return f(&t) }); err != nil {
 		return Transition{}, err
@@ -136,94 +149,116 @@ func (r *Registration) transition(f func(out *C.prana_transition) C.prana_status
 	return transitionFrom(&t), nil
 }
 
-// Activate: pending → active at now, expiring after timeoutMs, with a
-// webhook_config JSON object ("" means {}).
-func (r *Registration) Activate(now, timeoutMs uint64, webhookConfig string) (Transition, error) {
-	c := newCstr(webhookConfig)
-	return r.transition(func(out *C.prana_transition) C.prana_status {
-		return C.prana_registration_activate(r.p, C.uint64_t(now), C.uint64_t(timeoutMs), c.ptr(), c.len(), out)
+// Activate: pending → active at now, expiring after timeout, with a
+// webhook_config JSON object (empty means {}).
+func (r *Registration) Activate(now time.Time, timeout time.Duration, webhookConfig json.RawMessage) (Transition, error) {
+	c := newCbytes(webhookConfig)
+	return r.transition("Registration.Activate", func(out *C.prana_transition) C.prana_status {
+		return C.prana_registration_activate(r.p, millis(now), durationMillis(timeout), c.ptr(), c.len(), out)
 	})
 }
 
 // Consume: active → consumed at now (at most once).
-func (r *Registration) Consume(now uint64) (Transition, error) {
-	return r.transition(func(out *C.prana_transition) C.prana_status {
-		return C.prana_registration_consume(r.p, C.uint64_t(now), out)
+func (r *Registration) Consume(now time.Time) (Transition, error) {
+	return r.transition("Registration.Consume", func(out *C.prana_transition) C.prana_status {
+		return C.prana_registration_consume(r.p, millis(now), out)
 	})
 }
 
 // Expire: pending/active → expired.
 func (r *Registration) Expire() (Transition, error) {
-	return r.transition(func(out *C.prana_transition) C.prana_status {
+	return r.transition("Registration.Expire", func(out *C.prana_transition) C.prana_status {
 		return C.prana_registration_expire(r.p, out)
 	})
 }
 
-func (r *Registration) str(size int, f func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status) string {
+func (r *Registration) bytes(what string, size int, f func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status) ([]byte, error) {
 	defer runtime.KeepAlive(r)
-	s, _ := outString(size, f)
-	return s
+	if r.p == nil {
+		return nil, closedErr(what)
+	}
+	return outBytes(size, f)
+}
+
+func (r *Registration) str(what string, size int, f func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status) (string, error) {
+	b, err := r.bytes(what, size, f)
+	return string(b), err
 }
 
 // ResumeID is the registration's resume ID.
-func (r *Registration) ResumeID() string {
-	return r.str(MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+func (r *Registration) ResumeID() (string, error) {
+	return r.str("Registration.ResumeID", MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_registration_resume_id(r.p, b, l, o)
 	})
 }
 
 // ExecutionID is the execution it belongs to.
-func (r *Registration) ExecutionID() string {
-	return r.str(80, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+func (r *Registration) ExecutionID() (string, error) {
+	return r.str("Registration.ExecutionID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_registration_execution_id(r.p, b, l, o)
 	})
 }
 
 // NodeID is the wait node it belongs to.
-func (r *Registration) NodeID() string {
-	return r.str(80, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+func (r *Registration) NodeID() (string, error) {
+	return r.str("Registration.NodeID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_registration_node_id(r.p, b, l, o)
 	})
 }
 
-// WebhookConfig is the webhook_config JSON object ("{}" until activation).
-func (r *Registration) WebhookConfig() string {
-	return r.str(C.PRANA_MAX_CONFIG_LEN+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
+// WebhookConfig is the webhook_config JSON object ({} until activation).
+func (r *Registration) WebhookConfig() (json.RawMessage, error) {
+	b, err := r.bytes("Registration.WebhookConfig", 256, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
 		return C.prana_registration_webhook_config(r.p, b, l, o)
 	})
+	return json.RawMessage(b), err
 }
 
 // Status is the stored lifecycle status.
-func (r *Registration) Status() LifecycleStatus {
+func (r *Registration) Status() (LifecycleStatus, error) {
 	defer runtime.KeepAlive(r)
+	if r.p == nil {
+		return 0, closedErr("Registration.Status")
+	}
 	var s C.prana_lifecycle_status
-	_ = call(func() C.prana_status { return C.prana_registration_status(r.p, &s) })
-	return LifecycleStatus(s)
+	err := call(func() C.prana_status { return C.prana_registration_status(r.p, &s) })
+	return LifecycleStatus(s), err
 }
 
 // StatusAt is the status as of now (an active registration past expires_at is expired).
-func (r *Registration) StatusAt(now uint64) LifecycleStatus {
+func (r *Registration) StatusAt(now time.Time) (LifecycleStatus, error) {
 	defer runtime.KeepAlive(r)
+	if r.p == nil {
+		return 0, closedErr("Registration.StatusAt")
+	}
 	var s C.prana_lifecycle_status
-	_ = call(func() C.prana_status { return C.prana_registration_status_at(r.p, C.uint64_t(now), &s) })
-	return LifecycleStatus(s)
+	err := call(func() C.prana_status { return C.prana_registration_status_at(r.p, millis(now), &s) })
+	return LifecycleStatus(s), err
 }
 
-// CreatedAt is the creation time, unix ms.
-func (r *Registration) CreatedAt() uint64 {
+// CreatedAt is the creation time.
+func (r *Registration) CreatedAt() (time.Time, error) {
 	defer runtime.KeepAlive(r)
+	if r.p == nil {
+		return time.Time{}, closedErr("Registration.CreatedAt")
+	}
 	var v C.uint64_t
-	_ = call(func() C.prana_status { return C.prana_registration_created_at(r.p, &v) })
-	return uint64(v)
+	err := call(func() C.prana_status { return C.prana_registration_created_at(r.p, &v) })
+	return fromMillis(uint64(v)), err
 }
 
-// ExpiresAt is the expiry time, unix ms; ok is false before activation.
-func (r *Registration) ExpiresAt() (at uint64, ok bool) {
+// ExpiresAt is the expiry time; ok is false before activation.
+func (r *Registration) ExpiresAt() (at time.Time, ok bool, err error) {
 	defer runtime.KeepAlive(r)
+	if r.p == nil {
+		return time.Time{}, false, closedErr("Registration.ExpiresAt")
+	}
 	var v C.uint64_t
 	var has C.bool
-	_ = call(func() C.prana_status { return C.prana_registration_expires_at(r.p, &has, &v) })
-	return uint64(v), bool(has)
+	if err := call(func() C.prana_status { return C.prana_registration_expires_at(r.p, &has, &v) }); err != nil || !bool(has) {
+		return time.Time{}, false, err
+	}
+	return fromMillis(uint64(v)), true, nil
 }
 
 // Decision is the result of DecideResume.
@@ -235,16 +270,20 @@ type Decision struct {
 
 // DecideResume decides a resume request given the registration the host
 // looked up (nil when there is none) and the clock. The registration is
-// not changed.
-func DecideResume(resumeID string, reg *Registration, now uint64) (Decision, error) {
+// not changed. A rejection is a Decision (Answer.Err() is its error), not
+// an error.
+func DecideResume(resumeID string, reg *Registration, now time.Time) (Decision, error) {
 	defer runtime.KeepAlive(reg)
 	id := newCstr(resumeID)
 	var p *C.prana_registration
 	if reg != nil {
+		if reg.p == nil {
+			return Decision{}, closedErr("DecideResume")
+		}
 		p = reg.p
 	}
 	var d C.prana_resume_decision
-	if err := call(func() C.prana_status { return C.prana_decide_resume(id.ptr(), id.len(), p, C.uint64_t(now), &d) }); err != nil {
+	if err := call(func() C.prana_status { return C.prana_decide_resume(id.ptr(), id.len(), p, millis(now), &d) }); err != nil {
 		return Decision{}, err
 	}
 	out := Decision{Resume: bool(d.resume), Answer: answerFrom(&d.answer)}
@@ -257,6 +296,9 @@ func DecideResume(resumeID string, reg *Registration, now uint64) (Decision, err
 // LostRaceAnswer is the answer when the compare-and-set changed no row (409).
 func LostRaceAnswer() HTTPAnswer {
 	var a C.prana_http_answer
-	_ = call(func() C.prana_status { return C.prana_lost_race_answer(&a) })
+	if err := call(func() C.prana_status { return C.prana_lost_race_answer(&a) }); err != nil {
+		// Only a NULL argument fails, and &a is not NULL.
+		panic(err)
+	}
 	return answerFrom(&a)
 }

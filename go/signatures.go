@@ -5,7 +5,11 @@ package prana
 */
 import "C"
 
-import "runtime"
+import (
+	"net/http"
+	"runtime"
+	"time"
+)
 
 // SignaturePolicy says how strictly resume URLs are checked.
 type SignaturePolicy uint32
@@ -28,8 +32,8 @@ const (
 	VerifiedNotChecked VerifiedBy = C.PRANA_VERIFIED_NOT_CHECKED
 )
 
-// StandardWebhooksTolerance is the suggested timestamp tolerance in seconds.
-const StandardWebhooksTolerance = C.PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS
+// StandardWebhooksTolerance is the suggested timestamp tolerance.
+const StandardWebhooksTolerance = C.PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS * time.Second
 
 // KeySet signs and verifies resume URLs (?sig={key_id}.{mac}). Reads
 // (Sign, Verify) are safe for concurrent use; guard Add/SetCurrent/Remove.
@@ -49,11 +53,12 @@ func NewKeySet() (*KeySet, error) {
 }
 
 // Close frees the key set; calling it twice is harmless.
-func (k *KeySet) Close() {
+func (k *KeySet) Close() error {
 	if k.p != nil {
 		C.prana_key_set_free(k.p)
 		k.p = nil
 	}
+	return nil
 }
 
 // Add adds a key (id: 1-8 of [a-z0-9]; secret: at least 16 bytes). The
@@ -81,11 +86,16 @@ func (k *KeySet) Remove(keyID string) error {
 	return call(func() C.prana_status { return C.prana_key_set_remove(k.p, id.ptr(), id.len()) })
 }
 
-// Len is the number of keys.
+// Len is the number of keys (0 after Close).
 func (k *KeySet) Len() int {
 	defer runtime.KeepAlive(k)
+	if k.p == nil {
+		return 0
+	}
 	var n C.size_t
-	_ = call(func() C.prana_status { return C.prana_key_set_len(k.p, &n) })
+	if err := call(func() C.prana_status { return C.prana_key_set_len(k.p, &n) }); err != nil {
+		return 0 // only a NULL argument fails, and k.p is not NULL
+	}
 	return int(n)
 }
 
@@ -170,34 +180,53 @@ func WebhookSecretFromBytes(key []byte) (*WebhookSecret, error) {
 }
 
 // Close frees the secret; calling it twice is harmless.
-func (s *WebhookSecret) Close() {
+func (s *WebhookSecret) Close() error {
 	if s.p != nil {
 		C.prana_webhook_secret_free(s.p)
 		s.p = nil
 	}
+	return nil
 }
 
 // Verify checks a Standard Webhooks request (header values and raw body)
-// at now (unix ms) and returns its timestamp (unix seconds).
-func (s *WebhookSecret) Verify(msgID, timestamp string, body []byte, signature string, now, toleranceSecs uint64) (int64, error) {
+// at now, allowing tolerance between its timestamp and now, and returns
+// its timestamp.
+func (s *WebhookSecret) Verify(msgID, timestamp string, body []byte, signature string, now time.Time, tolerance time.Duration) (time.Time, error) {
 	defer runtime.KeepAlive(s)
+	if s.p == nil {
+		return time.Time{}, closedErr("WebhookSecret.Verify")
+	}
 	id, ts, sig := newCstr(msgID), newCstr(timestamp), newCstr(signature)
-	b := append([]byte(nil), body...)
+	b := newCbytes(body)
 	var out C.int64_t
 	err := call(func() C.prana_status {
 		return C.prana_standard_webhooks_verify(s.p, id.ptr(), id.len(), ts.ptr(), ts.len(),
-			bytesPtr(b), C.size_t(len(b)), sig.ptr(), sig.len(), C.uint64_t(now), C.uint64_t(toleranceSecs), &out)
+			bytesPtr(b.b), C.size_t(len(b.b)), sig.ptr(), sig.len(), millis(now),
+			C.uint64_t(tolerance/time.Second), &out)
 	})
-	return int64(out), err
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Unix(int64(out), 0).UTC(), nil
+}
+
+// VerifyRequest is Verify with the webhook-id, webhook-timestamp and
+// webhook-signature headers of r and its body (already read).
+func (s *WebhookSecret) VerifyRequest(r *http.Request, body []byte, now time.Time, tolerance time.Duration) (time.Time, error) {
+	return s.Verify(r.Header.Get("webhook-id"), r.Header.Get("webhook-timestamp"), body,
+		r.Header.Get("webhook-signature"), now, tolerance)
 }
 
 // Sign gives the webhook-signature value v1,<base64> (for testing senders).
-func (s *WebhookSecret) Sign(msgID string, timestamp int64, body []byte) (string, error) {
+func (s *WebhookSecret) Sign(msgID string, timestamp time.Time, body []byte) (string, error) {
 	defer runtime.KeepAlive(s)
+	if s.p == nil {
+		return "", closedErr("WebhookSecret.Sign")
+	}
 	id := newCstr(msgID)
-	b := append([]byte(nil), body...)
+	b := newCbytes(body)
 	return outString(64, func(buf *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_standard_webhooks_sign(s.p, id.ptr(), id.len(), C.int64_t(timestamp),
-			bytesPtr(b), C.size_t(len(b)), buf, l, o)
+		return C.prana_standard_webhooks_sign(s.p, id.ptr(), id.len(), C.int64_t(timestamp.Unix()),
+			bytesPtr(b.b), C.size_t(len(b.b)), buf, l, o)
 	})
 }

@@ -5,12 +5,17 @@ package prana
 */
 import "C"
 
-import "runtime"
+import (
+	"fmt"
+	"net/http"
+	"runtime"
+)
 
 // BaseURL is a validated base URL (http or https, host, optional port and
 // path prefix). Immutable and safe for concurrent use.
 type BaseURL struct {
 	p *C.prana_base_url
+	s string
 }
 
 // NewBaseURL parses and normalizes a base URL.
@@ -20,45 +25,50 @@ func NewBaseURL(url string) (*BaseURL, error) {
 	if err := call(func() C.prana_status { return C.prana_base_url_new(s.ptr(), s.len(), &p) }); err != nil {
 		return nil, err
 	}
-	b := &BaseURL{p: p}
+	norm, err := outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+		return C.prana_base_url_str(p, buf, l, out)
+	})
+	if err != nil {
+		C.prana_base_url_free(p)
+		return nil, err
+	}
+	b := &BaseURL{p: p, s: norm}
 	runtime.SetFinalizer(b, (*BaseURL).Close)
 	return b, nil
 }
 
 // Close frees the base URL; calling it twice is harmless.
-func (b *BaseURL) Close() {
+func (b *BaseURL) Close() error {
 	if b.p != nil {
 		C.prana_base_url_free(b.p)
 		b.p = nil
 	}
+	return nil
 }
 
 // String is the normalized base URL.
-func (b *BaseURL) String() string {
+func (b *BaseURL) String() string { return b.s }
+
+func (b *BaseURL) url(what string, f func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status) (string, error) {
 	defer runtime.KeepAlive(b)
-	s, err := outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_base_url_str(b.p, buf, l, out)
-	})
-	if err != nil {
-		return ""
+	if b.p == nil {
+		return "", closedErr(what)
 	}
-	return s
+	return outString(MaxURLLen+1, f)
 }
 
 // TriggerURL is {base}/webhook/workflow/trigger/{workflowID}.
 func (b *BaseURL) TriggerURL(workflowID string) (string, error) {
-	defer runtime.KeepAlive(b)
 	w := newCstr(workflowID)
-	return outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+	return b.url("BaseURL.TriggerURL", func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
 		return C.prana_base_url_trigger_url(b.p, w.ptr(), w.len(), buf, l, out)
 	})
 }
 
 // ResumeURL is {base}/webhook/workflow/resume/{resumeID}.
 func (b *BaseURL) ResumeURL(resumeID string) (string, error) {
-	defer runtime.KeepAlive(b)
 	r := newCstr(resumeID)
-	return outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
+	return b.url("BaseURL.ResumeURL", func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
 		return C.prana_base_url_resume_url(b.p, r.ptr(), r.len(), buf, l, out)
 	})
 }
@@ -66,7 +76,8 @@ func (b *BaseURL) ResumeURL(resumeID string) (string, error) {
 // RouteKind says what a webhook route does.
 type RouteKind uint32
 
-// Route kinds.
+// Route kinds. The cancel and extend routes join these when the library
+// routes them.
 const (
 	RouteNone    RouteKind = C.PRANA_ROUTE_NONE
 	RouteTrigger RouteKind = C.PRANA_ROUTE_TRIGGER
@@ -95,6 +106,9 @@ func routeFrom(target string, r *C.prana_route) Route {
 // ParseTarget parses a request target or full URL under the base's prefix.
 func (b *BaseURL) ParseTarget(target string) (Route, error) {
 	defer runtime.KeepAlive(b)
+	if b.p == nil {
+		return Route{}, closedErr("BaseURL.ParseTarget")
+	}
 	t := newCstr(target)
 	var r C.prana_route
 	if err := call(func() C.prana_status { return C.prana_route_parse(b.p, t.ptr(), t.len(), &r) }); err != nil {
@@ -109,6 +123,49 @@ type HTTPAnswer struct {
 	Code    string // "" when accepted, else e.g. "webhook_expired"
 	Cause   Status // the underlying error's status, or StatusOK
 	Message string
+}
+
+// Err is nil for an accepted answer (200), else an *AnswerError.
+func (a HTTPAnswer) Err() error {
+	if a.Status == http.StatusOK {
+		return nil
+	}
+	return &AnswerError{Answer: a}
+}
+
+// AnswerError is a rejection (an HTTPAnswer that is not 200) as an error.
+// errors.Is matches it against the sentinel of its code (ErrExpired for
+// webhook_expired, ...).
+type AnswerError struct {
+	Answer HTTPAnswer
+}
+
+func (e *AnswerError) Error() string {
+	return fmt.Sprintf("prana: %d %s: %s", e.Answer.Status, e.Answer.Code, e.Answer.Message)
+}
+
+// Is matches the sentinel of the answer's code.
+func (e *AnswerError) Is(target error) bool {
+	var s error
+	switch e.Answer.Code {
+	case "not_found", "webhook_not_found":
+		s = ErrNotFound
+	case "invalid_webhook_url":
+		s = ErrInvalidURL
+	case "invalid_signature":
+		s = ErrInvalidSignature
+	case "wait_node_not_active":
+		s = ErrNotActive
+	case "webhook_expired":
+		s = ErrExpired
+	case "webhook_already_used":
+		s = ErrAlreadyUsed
+	case "method_not_allowed":
+		s = ErrMethodNotAllowed
+	case "payload_too_large":
+		s = ErrPayloadTooLarge
+	}
+	return s != nil && s == target
 }
 
 func answerFrom(a *C.prana_http_answer) HTTPAnswer {
@@ -128,9 +185,18 @@ type PrecheckResult struct {
 }
 
 // Precheck checks route, method and body size before any store lookup.
-// A rejection is a result, not an error.
-func (b *BaseURL) Precheck(method, target string, bodyLen, maxPayload int) (PrecheckResult, error) {
+// A rejection is a result (Answer.Err() is its error), not an error.
+func (b *BaseURL) Precheck(method, target string, bodyLen, maxPayload int64) (PrecheckResult, error) {
 	defer runtime.KeepAlive(b)
+	if b.p == nil {
+		return PrecheckResult{}, closedErr("BaseURL.Precheck")
+	}
+	if bodyLen < 0 {
+		bodyLen = 0
+	}
+	if maxPayload < 0 {
+		maxPayload = 0
+	}
 	m, t := newCstr(method), newCstr(target)
 	var p C.prana_precheck
 	err := call(func() C.prana_status {
@@ -141,4 +207,16 @@ func (b *BaseURL) Precheck(method, target string, bodyLen, maxPayload int) (Prec
 		return PrecheckResult{}, err
 	}
 	return PrecheckResult{Accepted: bool(p.accepted), Route: routeFrom(target, &p.route), Answer: answerFrom(&p.answer)}, nil
+}
+
+// PrecheckRequest is Precheck of an *http.Request: its method, its
+// request target (RequestURI: path and query, as sent) and its declared
+// Content-Length (an unknown length counts as 0: limit the body when
+// reading it, see http.MaxBytesReader). The body is not read.
+func (b *BaseURL) PrecheckRequest(r *http.Request, maxPayload int64) (PrecheckResult, error) {
+	target := r.RequestURI
+	if target == "" {
+		target = r.URL.RequestURI()
+	}
+	return b.Precheck(r.Method, target, r.ContentLength, maxPayload)
 }

@@ -69,7 +69,7 @@ rows = [
     ("workflow parse, 64 nodes", "executor/ours/workflow_parse_64", None, None),
     ("C ABI: ID + URL (one call) vs Rust (same bytes writer)", "ffi/c_abi/id_url", "ffi/rust/id_url_bytes", ("ratio", 1.1)),
     ("C ABI: ID + URL (one call) vs Rust (ResumeUrl)", "ffi/c_abi/id_url", "ffi/rust/id_url", None),
-    ("C ABI: ID, then URL (two calls) vs Rust", "ffi/c_abi/id_then_url", "ffi/rust/id_url", None),
+    ("C ABI: resume ID only (no base)", "ffi/c_abi/id_only", None, None),
     ("C ABI: route vs Rust", "ffi/c_abi/route", "ffi/rust/route", ("ratio", 1.1)),
     ("C ABI: full decision vs Rust", "ffi/c_abi/decision", "ffi/rust/decision", ("ratio", 1.1)),
     ("C ABI: executor 64 nodes / 8 waits vs Rust", "ffi/c_abi/executor_full_64_nodes_8_waits", "ffi/rust/executor_full_64_nodes_8_waits", ("ratio", 1.1)),

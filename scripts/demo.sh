@@ -20,6 +20,8 @@ field() { python3 -c 'import json,sys; d=json.load(sys.stdin); v=eval(sys.argv[1
 
 bold "build libprana_webhook and prana-gateway"
 [ -f /usr/include/sqlite3.h ] || die "SQLite headers missing: apt-get install libsqlite3-dev"
+[ -f /usr/include/microhttpd.h ] || die "libmicrohttpd headers missing: apt-get install libmicrohttpd-dev"
+[ -f /usr/include/postgresql/libpq-fe.h ] || die "libpq headers missing: apt-get install libpq-dev"
 cargo build --release -q -p prana-webhook-ffi
 make -s -C examples-c/gateway
 GW=$ROOT/target/gateway/prana-gateway

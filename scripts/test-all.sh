@@ -15,9 +15,10 @@ cargo build -p prana-webhook-core --target thumbv7em-none-eabihf --release
 step "Rust demo example"
 cargo run -q -p prana-webhook-core --example resume_flow >/dev/null
 
-# C ABI (sanitizers, valgrind, Go), the gateway end to end, a fuzz smoke run
-# of every target, Miri on the CI subset, and the embedded code-size report.
-for extra in scripts/test-ffi.sh scripts/test-gateway.sh scripts/test-fuzz-smoke.sh \
+# C ABI (sanitizers, valgrind, Go), the Go binding against PostgreSQL, the
+# gateway end to end, a fuzz smoke run of every target, Miri on the CI
+# subset, and the embedded code-size report.
+for extra in scripts/test-ffi.sh scripts/test-go.sh scripts/test-gateway.sh scripts/test-fuzz-smoke.sh \
     scripts/miri.sh scripts/size.sh; do
     if [ -x "$extra" ]; then
         step "$extra"

@@ -6,7 +6,13 @@
 #   4. the same tests under valgrind (errors and leaks fail)
 #   5. plain run and the C++17 translation unit
 #   6. make install PREFIX=tmp, build the example via pkg-config, run it; uninstall
-#   7. go test in go/ (installs Debian's golang-go when go is missing)
+#   7. a minimal static C client (resume_example.c, -Wl,--gc-sections, stripped)
+#      stays at most 500 KB
+#   8. the no_std build (--no-default-features) for thumbv7m-none-eabi links
+#      into a C99 firmware program (tests/c/nostd_link.c, arm-none-eabi-gcc);
+#      prints its flash and RAM (arm-none-eabi-size)
+#   9. go test in go/ (installs Debian's golang-go when go is missing);
+#      PRANA_SKIP_GO=1 skips this step
 # Any failure stops the script with a non-zero exit.
 set -euo pipefail
 
@@ -25,10 +31,10 @@ step() {
 apt_updated=0
 apt_install() {
     if [ "$apt_updated" = 0 ]; then
-        apt-get update -qq
+        apt-get -o DPkg::Lock::Timeout=600 update -qq
         apt_updated=1
     fi
-    apt-get install -y -qq "$@" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 install -y -qq "$@" >/dev/null
 }
 
 need_tools() {
@@ -106,10 +112,45 @@ if [ -n "$(find "$tmp/prefix" -type f -o -type l)" ]; then
     exit 1
 fi
 
-step "go test (cgo binding)"
-ensure_go
-go version
-make test-go
+step "static C client size (resume_example, -Wl,--gc-sections, stripped) <= 500 KB"
+max_static=$((500 * 1024))
+read -r size bin < <(make -s --no-print-directory -C examples-c BUILD="$tmp/build-size" static-size)
+"$bin" >/dev/null
+echo "resume_example static + stripped: $size bytes (limit $max_static)"
+if [ "$size" -gt "$max_static" ]; then
+    echo "static client is $size bytes, over the $max_static-byte limit" >&2
+    exit 1
+fi
+
+step "no_std build (thumbv7m-none-eabi) links into a C99 firmware program"
+if ! command -v arm-none-eabi-gcc >/dev/null ||
+    [ ! -e /usr/lib/arm-none-eabi/newlib/libc.a ]; then
+    echo "installing gcc-arm-none-eabi libnewlib-arm-none-eabi"
+    apt_install gcc-arm-none-eabi libnewlib-arm-none-eabi
+fi
+if ! rustup target list --installed 2>/dev/null | grep -qx thumbv7m-none-eabi; then
+    echo "the Rust target thumbv7m-none-eabi is not installed" \
+        "(rustup target add thumbv7m-none-eabi)" >&2
+    exit 1
+fi
+# (cargo warns that a cdylib cannot be built for this target: expected.)
+cargo build -q --release -p prana-webhook-ffi --no-default-features --target thumbv7m-none-eabi
+nostd_lib="$CARGO_TARGET_DIR/thumbv7m-none-eabi/release/libprana_webhook.a"
+arm-none-eabi-gcc -std=c99 -Wall -Wextra -Wpedantic -Werror -mcpu=cortex-m3 -mthumb -Os \
+    -ffunction-sections -fdata-sections -Iinclude tests/c/nostd_link.c "$nostd_lib" \
+    -Wl,--gc-sections -Wl,--no-warn-execstack --specs=nosys.specs -o "$tmp/nostd_link.elf"
+echo "flash = text + data, RAM = data + bss (static; the stack comes on top):"
+arm-none-eabi-size "$tmp/nostd_link.elf"
+
+if [ "${PRANA_SKIP_GO:-0}" = 1 ]; then
+    echo
+    echo "PRANA_SKIP_GO=1: go test skipped"
+else
+    step "go test (cgo binding)"
+    ensure_go
+    go version
+    make test-go
+fi
 
 echo
 echo "test-ffi: $steps passed, 0 failed"

@@ -5,15 +5,21 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# What the gateway and its tests need from the system. A fresh machine may
-# lack the SQLite headers; install them the ordinary way when missing.
+# What the gateway and its tests need from the system; installed the
+# ordinary way when missing (waiting for the dpkg lock: other installs may run).
 need=()
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
+[ -f /usr/include/microhttpd.h ] || need+=(libmicrohttpd-dev)
+[ -f /usr/include/postgresql/libpq-fe.h ] || need+=(libpq-dev)
+command -v psql >/dev/null || need+=(postgresql-client-15)
+command -v pg_ctl >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql-15)
 command -v curl >/dev/null || need+=(curl)
 command -v valgrind >/dev/null || need+=(valgrind)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+            "${need[@]}" >/dev/null
 fi
 
 echo "-- build: libprana_webhook (release) and prana-gateway"
@@ -21,7 +27,7 @@ cargo build --release -q -p prana-webhook-ffi
 make -s -C examples-c/gateway
 
 failed=()
-for t in e2e concurrency crash timeout valgrind; do
+for t in e2e http concurrency crash timeout postgres idempotency valgrind; do
     echo "-- tests/gateway/$t.sh"
     start=$(date +%s)
     if bash "tests/gateway/$t.sh"; then

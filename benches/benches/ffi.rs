@@ -7,11 +7,10 @@
 //!   `IdGenerator::resume_url_into` into a `ResumeUrl` the caller keeps
 //!   (`rust/id_url`), and `IdGenerator::write_resume_url` into a byte
 //!   buffer (`rust/id_url_bytes`, what the C function runs inside).
-//!   `id_then_url` is the two-call way: `prana_id_generator_resume_id`,
-//!   then `prana_base_url_resume_url`, which validates the ID text again.
+//!   `id_only` is the same call without a base URL: the resume ID alone.
 //! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
-//! * `decision`: `prana_request_precheck` + `prana_verify_resume_signature` +
-//!   `prana_decide_resume` (vs the same three steps in Rust).
+//! * `decision`: `prana_request_check` + `prana_signature_verify` +
+//!   `prana_resume_decide` (vs the same three steps in Rust).
 //! * `executor`: the 64-node, 8-wait cycle with a C-style node handler and
 //!   the state through `prana_execution_to_json` / `_load_json` (restored
 //!   into the same handle; Rust: `to_json` / `load_json`, and `run_in` /
@@ -91,18 +90,28 @@ fn bench(c: &mut Criterion) {
     // --- handles, made once --------------------------------------------------
     let mut base_h = std::ptr::null_mut();
     assert_eq!(
-        urls::prana_base_url_new(p(BASE), BASE.len(), &mut base_h),
+        urls::prana_base_url_new(p(BASE), BASE.len(), &mut base_h, core::ptr::null_mut()),
         OK
     );
     let mut gen_h = std::ptr::null_mut();
     assert_eq!(
-        ids::prana_id_generator_new([0x5a; 32].as_ptr(), 32, &mut gen_h),
+        ids::prana_id_generator_new([0x5a; 32].as_ptr(), 32, &mut gen_h, core::ptr::null_mut()),
         OK
     );
     let mut keys_h = std::ptr::null_mut();
-    assert_eq!(fsig::prana_key_set_new(&mut keys_h), OK);
     assert_eq!(
-        fsig::prana_key_set_add(keys_h, p("k1"), 2, SECRET.as_ptr(), 32),
+        fsig::prana_key_set_new(&mut keys_h, core::ptr::null_mut()),
+        OK
+    );
+    assert_eq!(
+        fsig::prana_key_set_add(
+            keys_h,
+            p("k1"),
+            2,
+            SECRET.as_ptr(),
+            32,
+            core::ptr::null_mut()
+        ),
         OK
     );
 
@@ -123,9 +132,10 @@ fn bench(c: &mut Criterion) {
             let mut id_len = 0usize;
             let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
             let mut url_len = 0usize;
-            let s = ids::prana_id_generator_resume_url(
+            let s = ids::prana_resume_url_create(
                 gen_h,
                 base_h,
+                core::ptr::null_mut(),
                 p(EXEC),
                 EXEC.len(),
                 p(NODE),
@@ -136,17 +146,20 @@ fn bench(c: &mut Criterion) {
                 url.as_mut_ptr().cast(),
                 URL_BUF,
                 &mut url_len,
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             black_box((&id, &url, id_len, url_len));
         })
     });
-    g.bench_function("c_abi/id_then_url", |b| {
+    g.bench_function("c_abi/id_only", |b| {
         b.iter(|| {
             let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
             let mut id_len = 0usize;
-            let s = ids::prana_id_generator_resume_id(
+            let s = ids::prana_resume_url_create(
                 gen_h,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
                 p(EXEC),
                 EXEC.len(),
                 p(NODE),
@@ -154,20 +167,13 @@ fn bench(c: &mut Criterion) {
                 id.as_mut_ptr().cast(),
                 ID_BUF,
                 &mut id_len,
+                core::ptr::null_mut(),
+                0,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
-            let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
-            let mut url_len = 0usize;
-            let s = urls::prana_base_url_resume_url(
-                base_h,
-                id.as_ptr().cast(),
-                id_len,
-                url.as_mut_ptr().cast(),
-                URL_BUF,
-                &mut url_len,
-            );
-            assert_eq!(s, OK);
-            black_box((&id, &url, id_len, url_len));
+            black_box((&id, id_len));
         })
     });
     let mut url_r = ResumeUrl::new();
@@ -198,7 +204,13 @@ fn bench(c: &mut Criterion) {
     g.bench_function("c_abi/route", |b| {
         b.iter(|| {
             let mut out = MaybeUninit::<froute::prana_route>::uninit();
-            let s = froute::prana_route_parse(base_h, p(&target), target.len(), out.as_mut_ptr());
+            let s = froute::prana_route_parse(
+                base_h,
+                p(&target),
+                target.len(),
+                out.as_mut_ptr(),
+                core::ptr::null_mut(),
+            );
             assert_eq!(s, OK);
             // SAFETY: written on success.
             black_box(unsafe { out.assume_init() }.id.len)
@@ -208,7 +220,7 @@ fn bench(c: &mut Criterion) {
         b.iter(
             || match base.parse_target(black_box(&target)).unwrap().route {
                 Route::Resume { resume_id } => black_box(resume_id.len()),
-                Route::Trigger { .. } => unreachable!(),
+                _ => unreachable!(),
             },
         )
     });
@@ -218,7 +230,12 @@ fn bench(c: &mut Criterion) {
     let n = reg.to_json(&mut json).unwrap();
     let mut reg_h = std::ptr::null_mut();
     assert_eq!(
-        freg::prana_registration_from_json(json.as_ptr().cast(), n, &mut reg_h),
+        freg::prana_registration_from_json(
+            json.as_ptr().cast(),
+            n,
+            &mut reg_h,
+            core::ptr::null_mut()
+        ),
         OK
     );
     let limits = RequestLimits::default();
@@ -226,7 +243,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let t = black_box(&target);
             let mut pre = MaybeUninit::<froute::prana_precheck>::uninit();
-            let s = froute::prana_request_precheck(
+            let s = froute::prana_request_check(
                 base_h,
                 p("POST"),
                 4,
@@ -235,6 +252,7 @@ fn bench(c: &mut Criterion) {
                 128,
                 65536,
                 pre.as_mut_ptr(),
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             // SAFETY: written on success.
@@ -243,7 +261,7 @@ fn bench(c: &mut Criterion) {
             let id = &t[pre.route.id.offset..pre.route.id.offset + pre.route.id.len];
             let q = &t[pre.route.query.offset..pre.route.query.offset + pre.route.query.len];
             let mut sig = MaybeUninit::<fsig::prana_signature_check>::uninit();
-            let s = fsig::prana_verify_resume_signature(
+            let s = fsig::prana_signature_verify(
                 keys_h,
                 0,
                 p(id),
@@ -251,12 +269,20 @@ fn bench(c: &mut Criterion) {
                 p(q),
                 q.len(),
                 sig.as_mut_ptr(),
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             // SAFETY: written on success.
             assert!(unsafe { sig.assume_init_ref() }.accepted);
             let mut d = MaybeUninit::<froute::prana_resume_decision>::uninit();
-            let s = froute::prana_decide_resume(p(id), id.len(), reg_h, 2_000, d.as_mut_ptr());
+            let s = froute::prana_resume_decide(
+                p(id),
+                id.len(),
+                reg_h,
+                2_000,
+                d.as_mut_ptr(),
+                core::ptr::null_mut(),
+            );
             assert_eq!(s, OK);
             // SAFETY: written on success.
             black_box(unsafe { d.assume_init_ref() }.resume)
@@ -280,13 +306,26 @@ fn bench(c: &mut Criterion) {
     // --- executor ---------------------------------------------------------------------
     let text = executor_bench::workflow_json();
     let mut wf_h = std::ptr::null_mut();
-    assert_eq!(fx::prana_workflow_new(p(&text), text.len(), &mut wf_h), OK);
+    assert_eq!(
+        fx::prana_workflow_new(p(&text), text.len(), &mut wf_h, core::ptr::null_mut()),
+        OK
+    );
     let mut buf = vec![0 as c_char; fx::PRANA_EXECUTION_JSON_BUF_SIZE];
     let mut result = Box::new(MaybeUninit::<fx::prana_run_result>::uninit());
     g.bench_function("c_abi/executor_full_64_nodes_8_waits", |b| {
         b.iter(|| {
             let mut x = std::ptr::null_mut();
-            let s = fx::prana_execution_start(wf_h, p("exec-1"), 6, base_h, gen_h, T0, &mut x);
+            let s = fx::prana_execution_start(
+                wf_h,
+                p("exec-1"),
+                6,
+                base_h,
+                core::ptr::null(),
+                gen_h,
+                T0,
+                &mut x,
+                core::ptr::null_mut(),
+            );
             assert_eq!(s, OK);
             let input = r#"{"amount":10}"#;
             let s = fx::prana_execution_run(
@@ -298,6 +337,7 @@ fn bench(c: &mut Criterion) {
                 input.len(),
                 T0,
                 result.as_mut_ptr(),
+                core::ptr::null_mut(),
             );
             assert_eq!(s, OK);
             let mut resumes = 0;
@@ -307,10 +347,19 @@ fn bench(c: &mut Criterion) {
             {
                 let mut len = 0usize;
                 assert_eq!(
-                    fx::prana_execution_to_json(x, buf.as_mut_ptr(), buf.len(), &mut len),
+                    fx::prana_execution_to_json(
+                        x,
+                        buf.as_mut_ptr(),
+                        buf.len(),
+                        &mut len,
+                        core::ptr::null_mut()
+                    ),
                     OK
                 );
-                assert_eq!(fx::prana_execution_load_json(x, buf.as_ptr(), len), OK);
+                assert_eq!(
+                    fx::prana_execution_restore(x, buf.as_ptr(), len, core::ptr::null_mut()),
+                    OK
+                );
                 // SAFETY: written on success.
                 let r = unsafe { result.assume_init_ref() };
                 let id_len = r.resume_id.iter().position(|&c| c == 0).unwrap();
@@ -327,6 +376,7 @@ fn bench(c: &mut Criterion) {
                     payload.len(),
                     T0 + 1,
                     result.as_mut_ptr(),
+                    core::ptr::null_mut(),
                 );
                 assert_eq!(s, OK);
                 resumes += 1;

@@ -97,7 +97,8 @@ pub enum Error {
     // ---- request targets ----
     /// The path is not under `{prefix}/webhook/workflow/`.
     NotWebhookPath,
-    /// The path is under `/webhook/workflow/` but neither `trigger` nor `resume`.
+    /// The path is under `/webhook/workflow/` but its kind is none of
+    /// `trigger`, `resume`, `cancel`, `extend`.
     UnknownKind,
     /// The id segment is empty.
     EmptyId,
@@ -136,6 +137,25 @@ pub enum Error {
     AlreadyConsumed,
     /// A resume ID was not made for the given execution and node.
     ResumeIdMismatch,
+
+    // ---- cancel and extend ----
+    /// A pending registration (its wait node not reached yet) cannot be
+    /// extended.
+    NotActive,
+    /// An extension must move `expires_at` later than it is.
+    ExtendNotLater {
+        /// The current expiry, unix ms.
+        expires_at: u64,
+        /// The expiry asked for, unix ms.
+        requested: u64,
+    },
+    /// An extension may not move `expires_at` past `created_at` + 8760 hours.
+    ExtendBeyondLimit {
+        /// The latest expiry allowed, unix ms.
+        limit: u64,
+        /// The expiry asked for, unix ms.
+        requested: u64,
+    },
 
     // ---- capacity and JSON ----
     /// A fixed-capacity buffer or collection is full.
@@ -225,6 +245,9 @@ impl Error {
             Error::UnknownStatus => "unknown_status",
             Error::AlreadyConsumed => "already_consumed",
             Error::ResumeIdMismatch => "resume_id_mismatch",
+            Error::NotActive => "registration_not_active",
+            Error::ExtendNotLater { .. } => "extend_not_later",
+            Error::ExtendBeyondLimit { .. } => "extend_beyond_limit",
             Error::Capacity { .. } | Error::TooLarge { .. } => "capacity_exceeded",
             Error::BufferTooSmall { .. } => "buffer_too_small",
             Error::Json(_) => "invalid_json",
@@ -288,7 +311,7 @@ impl fmt::Display for Error {
                 f.write_str("path is not a webhook path ({prefix}/webhook/workflow/...)")
             }
             Error::UnknownKind => {
-                f.write_str("unknown webhook kind: expected 'trigger' or 'resume'")
+                f.write_str("unknown webhook kind: expected 'trigger', 'resume', 'cancel' or 'extend'")
             }
             Error::EmptyId => f.write_str("the webhook id is empty"),
             Error::IdTooLong { len, max } => {
@@ -322,6 +345,20 @@ impl fmt::Display for Error {
             Error::ResumeIdMismatch => {
                 f.write_str("resume_id was not made for this execution_id and node_id")
             }
+            Error::NotActive => f.write_str(
+                "the webhook registration is pending (its wait node has not been reached yet), not active",
+            ),
+            Error::ExtendNotLater {
+                expires_at,
+                requested,
+            } => write!(
+                f,
+                "an extension must move expires_at later: it is {expires_at}, {requested} was asked for"
+            ),
+            Error::ExtendBeyondLimit { limit, requested } => write!(
+                f,
+                "expires_at can be extended to at most {limit} (created_at + 8760 hours); {requested} was asked for"
+            ),
             Error::Capacity { what, limit } => {
                 write!(f, "capacity exceeded: {what} holds at most {limit}")
             }

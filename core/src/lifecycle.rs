@@ -1,7 +1,7 @@
 //! Webhook lifecycle states and the transitions allowed between them.
 //!
 //! `pending` (created at execution start) → `active` (wait node reached) →
-//! `consumed` (used once to resume). Either `pending` or `active` may become
+//! `consumed` (used once: to resume, or to cancel the wait). Either `pending` or `active` may become
 //! `expired`. Every state may "transition" to itself (idempotent); `consumed`
 //! and `expired` are terminal.
 //!
@@ -26,7 +26,7 @@ pub enum Status {
     Pending = 0,
     /// The wait node is reached; the URL accepts requests.
     Active = 1,
-    /// Used once to resume the execution (terminal).
+    /// Used once, to resume the execution or to cancel the wait (terminal).
     Consumed = 2,
     /// Timed out, or the execution ended without using it (terminal).
     Expired = 3,

@@ -9,6 +9,15 @@
 //! Times are unix milliseconds from the host clock. `webhook_config` is a
 //! small JSON object kept as text, opaque to the core.
 //!
+//! An active registration's expiry can be moved later
+//! ([`WebhookRegistration::extend`], a heartbeat), up to
+//! [`WebhookRegistration::max_expires_at`]: `created_at` + 8760 hours, the
+//! longest a wait may last. `created_at` is the anchor because it is stored
+//! (the activation time is not) and comes no later than the activation, so
+//! no extension makes a registration live longer than a year after its
+//! wait node could first have been reached. The change comes back as an
+//! [`Extension`] for the host's compare-and-set.
+//!
 //! ```
 //! use prana_webhook_core::{id::IdGenerator, lifecycle::Status,
 //!     registration::WebhookRegistration};
@@ -22,6 +31,14 @@
 //! let n = reg.to_json(&mut buf).unwrap();
 //! let back = WebhookRegistration::from_json(&buf[..n]).unwrap();
 //! assert_eq!(back, reg);
+//!
+//! // A heartbeat moves the expiry of an active registration later.
+//! let mut beat = WebhookRegistration::create(&mut ids, "exec_2", "wait", 1_000).unwrap();
+//! beat.activate(2_000, 60_000, "{}").unwrap();
+//! let e = beat.extend(30_000, 120_000).unwrap();
+//! assert_eq!((e.from_expires_at, e.to_expires_at), (Some(62_000), 120_000));
+//! assert_eq!(beat.status_at(100_000), Status::Active);
+//! assert_eq!(beat.status_at(120_000), Status::Expired);
 //! ```
 
 use serde::{Deserialize, Serialize, Serializer};
@@ -30,11 +47,33 @@ use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json::{self, JsonOut};
 use crate::lifecycle::{apply_transition, Status, Transition};
+use crate::wait::MAX_TIMEOUT_HOURS;
 
 /// Longest `webhook_config` JSON text, in bytes.
 pub const MAX_CONFIG_LEN: usize = 512;
 /// A buffer of this many bytes always holds a registration's JSON.
 pub const MAX_JSON_LEN: usize = 1024;
+/// The longest a registration may live, in ms: `expires_at` is never
+/// extended past `created_at` plus this (8760 hours, one year).
+pub const MAX_LIFETIME_MS: u64 = MAX_TIMEOUT_HOURS * 3_600_000;
+
+/// A moved expiry of an active registration, as the host applies it with
+/// compare-and-set:
+/// `UPDATE … SET expires_at = :to_expires_at WHERE resume_id = :resume_id
+/// AND status = 'active' AND expires_at = :from_expires_at`, keeping the
+/// change only when exactly one row changed (else a resume, cancel, expiry
+/// or another extension came first: re-read the row). The status does not
+/// change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// The registration to update.
+    pub resume_id: ResumeId,
+    /// The expiry the row must still have (`None` only for an active row
+    /// stored without one, which [`WebhookRegistration::activate`] never makes).
+    pub from_expires_at: Option<u64>,
+    /// The expiry to write, unix ms.
+    pub to_expires_at: u64,
+}
 
 /// A validated JSON object kept as text (at most [`MAX_CONFIG_LEN`] bytes).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -213,6 +252,50 @@ impl WebhookRegistration {
     /// using it. Expiring an expired registration changes nothing.
     pub fn expire(&mut self) -> Result<Transition> {
         self.transition(Status::Expired)
+    }
+
+    /// The latest `expires_at` an [`extend`](Self::extend) may set:
+    /// `created_at` + [`MAX_LIFETIME_MS`] (8760 hours).
+    pub fn max_expires_at(&self) -> u64 {
+        self.created_at.saturating_add(MAX_LIFETIME_MS)
+    }
+
+    /// Move an active registration's expiry later, to `expires_at` (unix
+    /// ms), as of `now`: a heartbeat. Returns the [`Extension`] for the
+    /// host's compare-and-set; `self` is then the row to store.
+    ///
+    /// Refused, with `self` unchanged: pending ([`Error::NotActive`]),
+    /// consumed ([`Error::AlreadyConsumed`]), expired, also an active one
+    /// whose expiry has passed by `now` ([`Error::RegistrationExpired`]),
+    /// an `expires_at` not after the current one ([`Error::ExtendNotLater`])
+    /// or after [`max_expires_at`](Self::max_expires_at)
+    /// ([`Error::ExtendBeyondLimit`]).
+    pub fn extend(&mut self, now: u64, expires_at: u64) -> Result<Extension> {
+        match self.status_at(now) {
+            Status::Pending => return Err(Error::NotActive),
+            Status::Consumed => return Err(Error::AlreadyConsumed),
+            Status::Expired => return Err(Error::RegistrationExpired),
+            Status::Active => {}
+        }
+        if let Some(current) = self.expires_at.filter(|&c| expires_at <= c) {
+            return Err(Error::ExtendNotLater {
+                expires_at: current,
+                requested: expires_at,
+            });
+        }
+        let limit = self.max_expires_at();
+        if expires_at > limit {
+            return Err(Error::ExtendBeyondLimit {
+                limit,
+                requested: expires_at,
+            });
+        }
+        let from_expires_at = self.expires_at.replace(expires_at);
+        Ok(Extension {
+            resume_id: self.resume_id.clone(),
+            from_expires_at,
+            to_expires_at: expires_at,
+        })
     }
 
     /// Write the JSON form into `buf`; returns the number of bytes written.

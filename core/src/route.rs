@@ -8,21 +8,29 @@
 //! | path not a webhook route | 404 | `not_found` |
 //! | malformed id | 400 | `invalid_webhook_url` |
 //! | missing/forged signature (when required) | 401 | `invalid_signature` |
-//! | wrong method (resume takes POST and GET) | 405 | `method_not_allowed` |
+//! | wrong method (resume takes POST and GET; cancel, extend and trigger POST) | 405 | `method_not_allowed` |
 //! | payload over the configured limit | 413 | `payload_too_large` |
 //! | unknown resume_id | 404 | `webhook_not_found` |
 //! | pending (wait node not reached yet) | 400 | `wait_node_not_active` |
 //! | expired | 410 | `webhook_expired` |
 //! | already consumed | 409 | `webhook_already_used` |
+//! | extend: not later than now's expiry | 422 | `extend_not_later` |
+//! | extend: past `created_at` + 8760 h | 422 | `extend_beyond_limit` |
+//! | extend: a bad body | 400 | `invalid_extend_request` |
 //!
 //! [`check_request`] runs every check that needs no store: path, method,
-//! size and, for resume routes, the `?sig=` signature, so a forged or guessed
-//! URL never costs a database round trip. [`decide_resume`] then decides on
-//! the registration the host looked up.
+//! size and, for resume, cancel and extend routes, the `?sig=` signature
+//! (each in its own domain), so a forged or guessed URL never costs a
+//! database round trip. [`decide_resume`], [`decide_cancel`] or
+//! [`decide_extend`] then decides on the registration the host looked up.
 //!
 //! A resume decision carries the [`Transition`] active → consumed that the
 //! host applies with compare-and-set; the host resumes only when exactly one
-//! row changed, and answers 409 otherwise.
+//! row changed, and answers 409 otherwise. A cancel decision is the very
+//! same transition on the same row: a resume and a cancel of one wait race
+//! like two resumes, and the compare-and-set lets exactly one of them win.
+//! Cancel and extend take POST only: a link scanner's GET must not end or
+//! prolong a wait.
 //!
 //! ```
 //! use prana_webhook_core::{id::IdGenerator, route::{decide_resume, Decision},
@@ -41,8 +49,9 @@ use core::fmt;
 
 use crate::error::Error;
 use crate::lifecycle::{Status, Transition};
+use crate::registration::Extension;
 use crate::registration::WebhookRegistration;
-use crate::token::resume::{verify_query, KeySet, SignaturePolicy};
+use crate::token::resume::{verify_query_for, KeySet, SignaturePolicy};
 use crate::url::{BaseUrl, Route, Target};
 
 /// A refusal: the HTTP status, a stable code, and what went wrong.
@@ -74,10 +83,10 @@ impl Rejection {
             "webhook_expired" => "this webhook has expired",
             "webhook_already_used" => "this webhook has already been used",
             "method_not_allowed" => {
-                "method not allowed: resume takes POST or GET, trigger takes POST"
+                "method not allowed: resume takes POST or GET; trigger, cancel and extend take POST"
             }
             "payload_too_large" => "the request body is larger than the configured limit",
-            "invalid_signature" => "the resume URL signature is missing or invalid",
+            "invalid_signature" => "the URL signature is missing or invalid",
             _ => "the request was rejected",
         }
     }
@@ -92,10 +101,11 @@ impl fmt::Display for Rejection {
     }
 }
 
-/// What to do with a resume request.
+/// What to do with a resume (or cancel) request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Decision {
-    /// Apply this transition with compare-and-set, then resume.
+    /// Apply this transition with compare-and-set, then resume (for a
+    /// cancel request: then cancel), only when exactly one row changed.
     Resume(Transition),
     /// Answer with this rejection.
     Reject(Rejection),
@@ -115,11 +125,12 @@ pub fn reject_target_error(err: Error) -> Rejection {
     }
 }
 
-/// Check the method for a route: resume takes POST and GET, trigger takes POST.
+/// Check the method for a route: resume takes POST and GET; trigger,
+/// cancel and extend take POST.
 pub fn check_method(route: &Route<'_>, method: &str) -> Result<(), Rejection> {
     let ok = match route {
         Route::Resume { .. } => method == "POST" || method == "GET",
-        Route::Trigger { .. } => method == "POST",
+        Route::Trigger { .. } | Route::Cancel { .. } | Route::Extend { .. } => method == "POST",
     };
     if ok {
         Ok(())
@@ -160,19 +171,20 @@ pub fn precheck<'a>(
     Ok(parsed)
 }
 
-/// Verify a resume route's `?sig=` parameter under `policy`: 401
-/// `invalid_signature` on failure, with the exact reason as the cause.
-/// Trigger routes pass (their senders sign with Standard Webhooks, checked
-/// by the host with [`crate::token::standard_webhooks::verify`]).
+/// Verify the `?sig=` parameter of a resume, cancel or extend route under
+/// `policy`, in the route's own signature domain: 401 `invalid_signature`
+/// on failure, with the exact reason as the cause. Trigger routes pass
+/// (their senders sign with Standard Webhooks, checked by the host with
+/// [`crate::token::standard_webhooks::verify`]).
 pub fn check_signature<const N: usize>(
     target: &Target<'_>,
     keys: &KeySet<N>,
     policy: SignaturePolicy,
 ) -> Result<(), Rejection> {
-    let Route::Resume { resume_id } = target.route else {
+    let Some((action, resume_id)) = target.route.signed_action() else {
         return Ok(());
     };
-    match verify_query(keys, policy, resume_id, target.query) {
+    match verify_query_for(keys, policy, action, resume_id, target.query) {
         Ok(_) => Ok(()),
         Err(e) => Err(Rejection {
             status: 401,
@@ -184,7 +196,8 @@ pub fn check_signature<const N: usize>(
 
 /// Every check that needs no store, in order: the target parses to a route
 /// under `base` (404/400), the method fits (405), the body is within limits
-/// (413), and a resume route carries a valid signature (401).
+/// (413), and a resume, cancel or extend route carries a valid signature
+/// for its action (401).
 pub fn check_request<'a, const N: usize>(
     base: &BaseUrl,
     method: &str,
@@ -207,20 +220,97 @@ pub fn decide_resume(
     registration: Option<&WebhookRegistration>,
     now: u64,
 ) -> Decision {
-    let reg = match registration {
-        Some(r) if r.resume_id.as_str() == resume_id => r,
-        _ => return Decision::Reject(Rejection::new(404, "webhook_not_found")),
-    };
-    match reg.status_at(now) {
-        Status::Pending => Decision::Reject(Rejection::new(400, "wait_node_not_active")),
-        Status::Expired => Decision::Reject(Rejection::new(410, "webhook_expired")),
-        Status::Consumed => Decision::Reject(Rejection::new(409, "webhook_already_used")),
-        Status::Active => Decision::Resume(Transition {
+    match usable(resume_id, registration, now) {
+        Ok(reg) => Decision::Resume(Transition {
             resume_id: reg.resume_id.clone(),
             from: Status::Active,
             to: Status::Consumed,
         }),
+        Err(r) => Decision::Reject(r),
     }
+}
+
+/// Decide a cancel request for `resume_id`: exactly what [`decide_resume`]
+/// decides (same statuses; the same active → consumed transition), since
+/// a cancel uses the registration up as a resume does. Whichever of a
+/// resume and a cancel applies its transition first wins; the other's
+/// compare-and-set changes no row ([`lost_race`], 409). On
+/// [`Decision::Resume`] the host, once its compare-and-set changed the row,
+/// continues the execution as cancelled instead of resumed.
+pub fn decide_cancel(
+    resume_id: &str,
+    registration: Option<&WebhookRegistration>,
+    now: u64,
+) -> Decision {
+    decide_resume(resume_id, registration, now)
+}
+
+/// The registration when it is the one asked for and active at `now`,
+/// else the rejection (404, 400 pending, 410 expired, 409 consumed).
+fn usable<'r>(
+    resume_id: &str,
+    registration: Option<&'r WebhookRegistration>,
+    now: u64,
+) -> Result<&'r WebhookRegistration, Rejection> {
+    let reg = match registration {
+        Some(r) if r.resume_id.as_str() == resume_id => r,
+        _ => return Err(Rejection::new(404, "webhook_not_found")),
+    };
+    match reg.status_at(now) {
+        Status::Pending => Err(Rejection::new(400, "wait_node_not_active")),
+        Status::Expired => Err(Rejection::new(410, "webhook_expired")),
+        Status::Consumed => Err(Rejection::new(409, "webhook_already_used")),
+        Status::Active => Ok(reg),
+    }
+}
+
+/// Decide an extend request for `resume_id`: move the looked-up
+/// registration's expiry to `expires_at` (see [`requested_expiry`] for the
+/// request body) with [`WebhookRegistration::extend`]. On success
+/// `registration` is the row to store and the [`Extension`] the
+/// compare-and-set to apply first. Rejections: those of [`decide_resume`]
+/// (404, 400 pending, 410 expired, 409 consumed), and 422
+/// `extend_not_later` / `extend_beyond_limit` with the error as the cause.
+pub fn decide_extend(
+    resume_id: &str,
+    registration: Option<&mut WebhookRegistration>,
+    now: u64,
+    expires_at: u64,
+) -> Result<Extension, Rejection> {
+    let reg = match registration {
+        Some(r) => r,
+        None => return Err(Rejection::new(404, "webhook_not_found")),
+    };
+    usable(resume_id, Some(reg), now)?;
+    reg.extend(now, expires_at).map_err(|e| {
+        // `usable` refused every other state, so only the two extension
+        // rules remain.
+        let status = match e {
+            Error::ExtendNotLater { .. } | Error::ExtendBeyondLimit { .. } => 422,
+            _ => 409,
+        };
+        Rejection {
+            status,
+            code: e.code(),
+            cause: Some(e),
+        }
+    })
+}
+
+/// The new expiry an extend request asks for: its body is empty or a JSON
+/// object with an optional `timeout_hours` (the wait param's rule: a number,
+/// 0 < n ≤ 8760, fractions allowed; default 24), and the registration then
+/// expires `timeout_hours` after `now`. A bad body is 400
+/// `invalid_extend_request` with the error (the wait action's own) as the cause.
+pub fn requested_expiry(body: &[u8], now: u64) -> Result<u64, Rejection> {
+    let bad = |e: Error| Rejection {
+        status: 400,
+        code: "invalid_extend_request",
+        cause: Some(e),
+    };
+    let text = core::str::from_utf8(body).map_err(|_| bad(Error::Json("not UTF-8")))?;
+    let ms = crate::wait::timeout_ms_in(text).map_err(bad)?;
+    Ok(now.saturating_add(ms))
 }
 
 /// The rejection a host answers with when its compare-and-set changed no

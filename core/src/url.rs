@@ -3,6 +3,13 @@
 //!
 //! * Trigger: `{base}/webhook/workflow/trigger/{workflow_id}`
 //! * Resume: `{base}/webhook/workflow/resume/{resume_id}`
+//! * Cancel: `{base}/webhook/workflow/cancel/{resume_id}`: ends the same
+//!   wait the resume URL would continue (one of the two wins)
+//! * Extend: `{base}/webhook/workflow/extend/{resume_id}`: moves the wait's
+//!   expiry later (a heartbeat)
+//!
+//! Each of the last three is signed in its own domain
+//! ([`SignedAction`]).
 //!
 //! A base is `http` or `https`, a host, an optional port and an optional path
 //! prefix (`https://gw.example.com/hooks`); one trailing `/` is trimmed.
@@ -27,6 +34,7 @@ use core::mem::MaybeUninit;
 
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdParts, ResumeId, Tail, MAX_PART_LEN};
+use crate::token::resume::{Signature, SignedAction};
 
 /// Longest base URL accepted, in bytes.
 pub const MAX_BASE_URL_LEN: usize = 256;
@@ -39,10 +47,14 @@ pub type UrlString = heapless::String<MAX_URL_LEN>;
 const WEBHOOK_PATH: &str = "/webhook/workflow/";
 const TRIGGER: &str = "trigger";
 const RESUME: &str = "resume";
+const CANCEL: &str = "cancel";
+const EXTEND: &str = "extend";
 /// What a built URL puts after the base: `WEBHOOK_PATH`, the kind and `/`
 /// in one piece, so building writes three pieces instead of five.
 const TRIGGER_PATH: &str = "/webhook/workflow/trigger/";
 const RESUME_PATH: &str = "/webhook/workflow/resume/";
+const CANCEL_PATH: &str = "/webhook/workflow/cancel/";
+const EXTEND_PATH: &str = "/webhook/workflow/extend/";
 /// What a resume URL puts between the base and the ID's parts: the path and
 /// the ID's own prefix, one constant copy.
 const RESUME_ID_PATH: &str = "/webhook/workflow/resume/webhook_";
@@ -224,6 +236,31 @@ pub enum Route<'a> {
         /// The syntactically valid resume ID.
         resume_id: &'a str,
     },
+    /// `…/webhook/workflow/cancel/{resume_id}`: cancel the wait of this
+    /// registration (it is consumed, as by a resume).
+    Cancel {
+        /// The syntactically valid resume ID.
+        resume_id: &'a str,
+    },
+    /// `…/webhook/workflow/extend/{resume_id}`: move the expiry of this
+    /// (active) registration later.
+    Extend {
+        /// The syntactically valid resume ID.
+        resume_id: &'a str,
+    },
+}
+
+impl<'a> Route<'a> {
+    /// The resume ID and the signed action of a resume, cancel or extend
+    /// route; `None` for a trigger.
+    pub fn signed_action(&self) -> Option<(SignedAction, &'a str)> {
+        match *self {
+            Route::Trigger { .. } => None,
+            Route::Resume { resume_id } => Some((SignedAction::Resume, resume_id)),
+            Route::Cancel { resume_id } => Some((SignedAction::Cancel, resume_id)),
+            Route::Extend { resume_id } => Some((SignedAction::Extend, resume_id)),
+        }
+    }
 }
 
 /// A parsed request target: its route and its raw query string (without `?`),
@@ -383,6 +420,66 @@ impl BaseUrl {
         Ok(out)
     }
 
+    /// Write `{base}/webhook/workflow/{action}/{resume_id}` to `out`, for
+    /// `action` resume, cancel or extend.
+    pub fn write_action_url(
+        &self,
+        action: SignedAction,
+        resume_id: &ResumeId,
+        out: &mut impl Write,
+    ) -> Result<()> {
+        let path = match action {
+            SignedAction::Resume => RESUME_PATH,
+            SignedAction::Cancel => CANCEL_PATH,
+            SignedAction::Extend => EXTEND_PATH,
+        };
+        self.write_url(path, resume_id.as_str(), out)
+    }
+
+    /// The URL of `action` for a resume ID, with `?sig={key_id}.{mac}` when
+    /// `signature` is given: it must have been made for the same action
+    /// ([`ResumeKey::sign_for`](crate::token::resume::ResumeKey::sign_for)),
+    /// or the gateway refuses it.
+    pub fn action_url(
+        &self,
+        action: SignedAction,
+        resume_id: &ResumeId,
+        signature: Option<&Signature>,
+    ) -> Result<UrlString> {
+        let mut out = UrlString::new();
+        self.write_action_url(action, resume_id, &mut out)?;
+        if let Some(sig) = signature {
+            sig.append_to_url(&mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// The cancel URL of a wait node's registration,
+    /// `{base}/webhook/workflow/cancel/{resume_id}`, with `?sig=…` when
+    /// `signature` (made with
+    /// [`SignedAction::Cancel`])
+    /// is given.
+    pub fn cancel_url(
+        &self,
+        resume_id: &ResumeId,
+        signature: Option<&Signature>,
+    ) -> Result<UrlString> {
+        self.action_url(SignedAction::Cancel, resume_id, signature)
+    }
+
+    /// The extend URL of a wait node's registration,
+    /// `{base}/webhook/workflow/extend/{resume_id}`, with `?sig=…` when
+    /// `signature` (made with
+    /// [`SignedAction::Extend`])
+    /// is given.
+    pub fn extend_url(
+        &self,
+        resume_id: &ResumeId,
+        signature: Option<&Signature>,
+    ) -> Result<UrlString> {
+        self.action_url(SignedAction::Extend, resume_id, signature)
+    }
+
     /// Parse a request target (`/path?query`) or a full `http(s)` URL into a
     /// route. The path must lie under this base's prefix.
     pub fn parse_target<'a>(&self, target: &'a str) -> Result<Target<'a>> {
@@ -523,13 +620,19 @@ fn route_of<'a>(prefix: &str, path_and_query: &'a str) -> Result<Target<'a>> {
         .strip_prefix(prefix)
         .and_then(|r| r.strip_prefix(WEBHOOK_PATH))
         .ok_or(Error::NotWebhookPath)?;
-    let (is_trigger, after_kind) = if let Some(after) = rest.strip_prefix(TRIGGER) {
-        (true, after)
+    // `None`: a trigger; else the action on a resume ID.
+    let (action, after_kind) = if let Some(after) = rest.strip_prefix(TRIGGER) {
+        (None, after)
     } else if let Some(after) = rest.strip_prefix(RESUME) {
-        (false, after)
+        (Some(SignedAction::Resume), after)
+    } else if let Some(after) = rest.strip_prefix(CANCEL) {
+        (Some(SignedAction::Cancel), after)
+    } else if let Some(after) = rest.strip_prefix(EXTEND) {
+        (Some(SignedAction::Extend), after)
     } else {
         return Err(Error::UnknownKind);
     };
+    let is_trigger = action.is_none();
     // The kind is the whole segment: `/` follows, or the path ends there.
     let segments = match after_kind.as_bytes().first() {
         Some(b'/') => &after_kind[1..],
@@ -556,9 +659,11 @@ fn route_of<'a>(prefix: &str, path_and_query: &'a str) -> Result<Target<'a>> {
         return Err(id_segment_error(segments, is_trigger));
     }
     // A valid id holds no `/`: there are no extra segments.
-    let route = match is_trigger {
-        true => Route::Trigger { workflow_id: id },
-        false => Route::Resume { resume_id: id },
+    let route = match action {
+        None => Route::Trigger { workflow_id: id },
+        Some(SignedAction::Resume) => Route::Resume { resume_id: id },
+        Some(SignedAction::Cancel) => Route::Cancel { resume_id: id },
+        Some(SignedAction::Extend) => Route::Extend { resume_id: id },
     };
     Ok(Target { route, query })
 }

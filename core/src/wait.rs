@@ -11,6 +11,11 @@
 //! payload, or for timers the wait node's input), `timeout` (the webhook
 //! expired before a call came) and `error` (the parameters were rejected).
 //!
+//! The same rules, minus those that need the clock, run when a workflow is
+//! parsed ([`check_static`]), so a definition with a `timeout_hours` of 0
+//! is refused before any execution; one function checks each param for
+//! both and makes its error.
+//!
 //! Differences from Prana, all deliberate: the core never sleeps (Prana
 //! sleeps in-process for intervals under a minute; here the host's timer
 //! does it); `schedule_at` must carry an offset or `Z` ([`crate::time`]);
@@ -26,7 +31,7 @@
 //! let err = parse(r#"{"mode": "webhook", "timeout_hours": 8761}"#, 0).unwrap_err();
 //! assert_eq!(err, Error::Wait(WaitError::TimeoutHoursInvalid));
 //! assert_eq!(err.to_string_buf().as_str(),
-//!            "timeout_hours must be a positive number between 1 and 8760 (1 year)");
+//!            "timeout_hours must be a number greater than 0 and at most 8760 (1 year)");
 //! assert_eq!(err.code(), "wait_timeout_hours_invalid");
 //! ```
 
@@ -36,7 +41,7 @@ use crate::context::{ContextError, ExecutionContext};
 use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
-use crate::registration::WebhookRegistration;
+use crate::registration::{WebhookRegistration, MAX_CONFIG_LEN};
 use crate::time;
 use crate::url::UrlString;
 
@@ -51,7 +56,9 @@ const MS_PER_HOUR: u64 = 3_600_000;
 
 /// Why the wait action refused its parameters or could not suspend.
 /// Wrapped in [`Error::Wait`]. The messages of the parameter rules are
-/// Prana's, verbatim.
+/// Prana's, verbatim, except `timeout_hours`: Prana's says "between 1 and
+/// 8760" while it accepts any number in (0, 8760], so this one states the
+/// range accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WaitError {
@@ -135,7 +142,7 @@ impl fmt::Display for WaitError {
             WaitError::ScheduleAtPast => "schedule_at must be in the future",
             WaitError::TimezoneInvalid => "timezone must be a string of at most 64 bytes",
             WaitError::TimeoutHoursInvalid => {
-                "timeout_hours must be a positive number between 1 and 8760 (1 year)"
+                "timeout_hours must be a number greater than 0 and at most 8760 (1 year)"
             }
             WaitError::MissingNodeId => "the current node_id is missing from the execution context",
             WaitError::NoResumeUrl { node } => {
@@ -328,50 +335,133 @@ impl<'a> Decimal<'a> {
     }
 }
 
+/// The members of the wait params that the action reads, in this order.
+const PARAM_NAMES: [&str; 7] = [
+    "mode",
+    "duration",
+    "unit",
+    "schedule_at",
+    "timezone",
+    "timeout_hours",
+    "webhook_config",
+];
+
+/// `mode`: required, one of the three names.
+fn mode_of(raw: Option<&str>) -> Result<WaitMode> {
+    match non_null(raw) {
+        None => Err(WaitError::ModeRequired.into()),
+        Some(raw) => match json::plain_str(raw) {
+            Some("interval") => Ok(WaitMode::Interval),
+            Some("schedule") => Ok(WaitMode::Schedule),
+            Some("webhook") => Ok(WaitMode::Webhook),
+            _ => Err(WaitError::ModeInvalid.into()),
+        },
+    }
+}
+
+/// `duration`: required, a number greater than 0.
+fn duration_of(raw: Option<&str>) -> Result<Decimal<'_>> {
+    let raw = non_null(raw).ok_or(WaitError::DurationRequired)?;
+    Decimal::parse(raw)
+        .filter(|d| !d.negative && !d.is_zero())
+        .ok_or_else(|| WaitError::DurationInvalid.into())
+}
+
+/// `unit`: the unit's milliseconds as `m × 10^shift` (default `ms`).
+fn unit_scale(raw: Option<&str>) -> Result<(u64, i64)> {
+    match raw.map(json::plain_str) {
+        None | Some(Some("ms")) => Ok((1, 0)),
+        Some(Some("seconds")) => Ok((1, 3)),
+        Some(Some("minutes")) => Ok((6, 4)),
+        Some(Some("hours")) => Ok((36, 5)),
+        Some(_) => Err(WaitError::UnitInvalid.into()),
+    }
+}
+
+/// `schedule_at`: required, an RFC 3339 datetime; unix ms (the clock is
+/// not consulted here).
+fn schedule_at_of(raw: Option<&str>) -> Result<i64> {
+    let raw = non_null(raw).ok_or(WaitError::ScheduleAtRequired)?;
+    json::plain_str(raw)
+        .and_then(time::parse_rfc3339)
+        .ok_or_else(|| WaitError::ScheduleAtInvalid.into())
+}
+
+/// `timezone`: a string of at most [`MAX_TIMEZONE_LEN`] bytes (default `UTC`).
+fn timezone_of(raw: Option<&str>) -> Result<&str> {
+    match non_null(raw) {
+        None => Ok("UTC"),
+        Some(raw) => json::plain_str(raw)
+            .filter(|s| s.len() <= MAX_TIMEZONE_LEN)
+            .ok_or_else(|| WaitError::TimezoneInvalid.into()),
+    }
+}
+
+/// `timeout_hours` in milliseconds: a number with 0 < n ≤ 8760, compared
+/// exactly (fractions allowed), default 24.
+fn timeout_ms_of(raw: Option<&str>) -> Result<u64> {
+    let Some(raw) = raw else {
+        return Ok(DEFAULT_TIMEOUT_HOURS * MS_PER_HOUR);
+    };
+    let hours = Decimal::parse(raw)
+        .filter(|h| !h.negative && !h.is_zero())
+        .ok_or(WaitError::TimeoutHoursInvalid)?;
+    let (whole, cut) = hours.scaled(1, 0);
+    if whole > MAX_TIMEOUT_HOURS || (whole == MAX_TIMEOUT_HOURS && cut) {
+        return Err(WaitError::TimeoutHoursInvalid.into());
+    }
+    // hours × 3 600 000 = hours × 36 × 10^5, truncated.
+    Ok(hours.scaled(36, 5).0)
+}
+
+/// The `timeout_hours` member of a JSON object `text` (blank text counts
+/// as `{}`) in ms, by the wait param's rule and with its errors; for an
+/// extend request's body ([`crate::route::requested_expiry`]).
+pub(crate) fn timeout_ms_in(text: &str) -> Result<u64> {
+    if text.trim().is_empty() {
+        return timeout_ms_of(None);
+    }
+    let [timeout_hours] = json::first_members(text, "extend request", ["timeout_hours"])?;
+    timeout_ms_of(timeout_hours)
+}
+
+/// `webhook_config`: a JSON object (default `{}`).
+fn webhook_config_of(raw: Option<&str>) -> Result<&str> {
+    match non_null(raw) {
+        None => Ok("{}"),
+        Some(raw) if raw.starts_with('{') => Ok(raw),
+        Some(_) => Err(Error::NotAnObject("webhook_config")),
+    }
+}
+
+/// The size limit of a `webhook_config` object: the registration keeps at
+/// most [`MAX_CONFIG_LEN`] bytes of it, and says so with this error.
+fn check_config_len(config: &str) -> Result<()> {
+    if config.len() > MAX_CONFIG_LEN {
+        return Err(Error::Capacity {
+            what: "webhook_config",
+            limit: MAX_CONFIG_LEN,
+        });
+    }
+    Ok(())
+}
+
+/// Whether a param's raw value holds a `{{ … }}` expression: its final
+/// value is known only once rendered, so it is checked then.
+fn holds_expression(raw: Option<&str>) -> bool {
+    raw.is_some_and(|r| r.contains("{{"))
+}
+
 /// Validate wait parameters (a JSON object, already rendered) as of `now`
 /// (unix ms), in Prana's order of checks.
 pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
     // One pass over the params finds each member (its first occurrence).
     let [mode, duration, unit, schedule_at, timezone, timeout_hours, webhook_config] =
-        json::first_members(
-            params,
-            "wait params",
-            [
-                "mode",
-                "duration",
-                "unit",
-                "schedule_at",
-                "timezone",
-                "timeout_hours",
-                "webhook_config",
-            ],
-        )?;
-    let mode = match non_null(mode) {
-        None => return Err(WaitError::ModeRequired.into()),
-        Some(raw) => match json::plain_str(raw) {
-            Some("interval") => WaitMode::Interval,
-            Some("schedule") => WaitMode::Schedule,
-            Some("webhook") => WaitMode::Webhook,
-            _ => return Err(WaitError::ModeInvalid.into()),
-        },
-    };
-    match mode {
+        json::first_members(params, "wait params", PARAM_NAMES)?;
+    match mode_of(mode)? {
         WaitMode::Interval => {
-            let duration = non_null(duration).ok_or(WaitError::DurationRequired)?;
-            let duration = Decimal::parse(duration)
-                .filter(|d| !d.negative && !d.is_zero())
-                .ok_or(WaitError::DurationInvalid)?;
-            // The unit's milliseconds as m × 10^shift.
-            let (m, shift) = match unit {
-                None => (1, 0),
-                Some(raw) => match json::plain_str(raw) {
-                    Some("ms") => (1, 0),
-                    Some("seconds") => (1, 3),
-                    Some("minutes") => (6, 4),
-                    Some("hours") => (36, 5),
-                    _ => return Err(WaitError::UnitInvalid.into()),
-                },
-            };
+            let duration = duration_of(duration)?;
+            let (m, shift) = unit_scale(unit)?;
             // Truncated to whole milliseconds, as Prana does.
             let (duration_ms, _) = duration.scaled(m, shift);
             Ok(WaitParams::Interval {
@@ -380,16 +470,8 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
             })
         }
         WaitMode::Schedule => {
-            let raw = non_null(schedule_at).ok_or(WaitError::ScheduleAtRequired)?;
-            let at = json::plain_str(raw)
-                .and_then(time::parse_rfc3339)
-                .ok_or(WaitError::ScheduleAtInvalid)?;
-            let timezone = match non_null(timezone) {
-                None => "UTC",
-                Some(raw) => json::plain_str(raw)
-                    .filter(|s| s.len() <= MAX_TIMEZONE_LEN)
-                    .ok_or(WaitError::TimezoneInvalid)?,
-            };
+            let at = schedule_at_of(schedule_at)?;
+            let timezone = timezone_of(timezone)?;
             if at <= 0 || at as u64 <= now {
                 return Err(WaitError::ScheduleAtPast.into());
             }
@@ -399,32 +481,62 @@ pub fn parse(params: &str, now: u64) -> Result<WaitParams<'_>> {
             })
         }
         WaitMode::Webhook => {
-            // 0 < hours ≤ 8760, compared exactly.
-            let timeout_ms = match timeout_hours {
-                None => DEFAULT_TIMEOUT_HOURS * MS_PER_HOUR,
-                Some(raw) => {
-                    let hours = Decimal::parse(raw)
-                        .filter(|h| !h.negative && !h.is_zero())
-                        .ok_or(WaitError::TimeoutHoursInvalid)?;
-                    let (whole, cut) = hours.scaled(1, 0);
-                    if whole > MAX_TIMEOUT_HOURS || (whole == MAX_TIMEOUT_HOURS && cut) {
-                        return Err(WaitError::TimeoutHoursInvalid.into());
-                    }
-                    // hours × 3 600 000 = hours × 36 × 10^5, truncated.
-                    hours.scaled(36, 5).0
-                }
-            };
-            let webhook_config = match non_null(webhook_config) {
-                None => "{}",
-                Some(raw) if raw.starts_with('{') => raw,
-                Some(_) => return Err(Error::NotAnObject("webhook_config")),
-            };
+            let timeout_ms = timeout_ms_of(timeout_hours)?;
+            let webhook_config = webhook_config_of(webhook_config)?;
+            check_config_len(webhook_config)?;
             Ok(WaitParams::Webhook {
                 timeout_ms,
                 webhook_config,
             })
         }
     }
+}
+
+/// Check the wait params of a workflow definition before any execution:
+/// every rule of [`parse`] that does not depend on the clock or on
+/// rendering, with the very errors (codes and messages) [`parse`] gives.
+///
+/// A member whose value holds a `{{ … }}` expression is skipped here and
+/// checked by [`parse`] once rendered; so is everything when `mode` holds
+/// one (which members count depends on it). `schedule_at` being in the
+/// future needs the clock, so only its format is checked. A
+/// `webhook_config` holding an expression has its shape checked but not
+/// its size (rendering changes it).
+pub fn check_static(params: &str) -> Result<()> {
+    let [mode, duration, unit, schedule_at, timezone, timeout_hours, webhook_config] =
+        json::first_members(params, "wait params", PARAM_NAMES)?;
+    if holds_expression(mode) {
+        return Ok(());
+    }
+    let static_ = |raw: Option<&'_ str>| !holds_expression(raw);
+    match mode_of(mode)? {
+        WaitMode::Interval => {
+            if static_(duration) {
+                duration_of(duration)?;
+            }
+            if static_(unit) {
+                unit_scale(unit)?;
+            }
+        }
+        WaitMode::Schedule => {
+            if static_(schedule_at) {
+                schedule_at_of(schedule_at)?;
+            }
+            if static_(timezone) {
+                timezone_of(timezone)?;
+            }
+        }
+        WaitMode::Webhook => {
+            if static_(timeout_hours) {
+                timeout_ms_of(timeout_hours)?;
+            }
+            let config = webhook_config_of(webhook_config)?;
+            if static_(webhook_config) {
+                check_config_len(config)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Why and until when an execution is suspended.

@@ -21,8 +21,9 @@
 //!   unique), `type` (1–64 bytes of `[A-Za-z0-9_.-]`), and `params` (a JSON
 //!   object, default `{}`; its size is not limited here: params with a `{{ }}`
 //!   expression are rendered into the host's executor workspace, whose size
-//!   is the limit). The params stay
-//!   raw JSON text: the core never needs their shape, except for `wait` nodes.
+//!   is the limit). The params stay raw JSON text, except for `wait` nodes:
+//!   checked here with the wait action's own errors
+//!   ([`wait::check_static`](crate::wait::check_static)).
 //! * `connections` (0 to `C`, default none): `from` node, output `port`
 //!   (1–32 bytes of `[a-z0-9_]`, default `"main"`) and `to` node. Every node
 //!   has one input; a port leads to at most one node (branching is by port,
@@ -484,6 +485,11 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 limit: N,
             };
             let webhook = node.is_webhook_wait();
+            if node.is_wait() && !webhook {
+                // Refused now, not when an execution reaches the node
+                // (webhook waits: just below).
+                crate::wait::check_static(node.params)?;
+            }
             let hash = key_hash(node.key);
             nodes.push(node).map_err(too_many)?;
             hashes[index] = hash;
@@ -492,13 +498,17 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 let _ = webhook_waits.push(index as u16);
                 let params = nodes.last().map(|n| n.params).unwrap_or("");
                 let parsed = match crate::template::find_pair(params, b'{') {
-                    Some(_) => None,
-                    // The clock does not matter for a webhook wait.
-                    None => match crate::wait::parse(params, 0) {
-                        Ok(crate::wait::WaitParams::Webhook {
+                    Some(_) => {
+                        crate::wait::check_static(params)?;
+                        None
+                    }
+                    // The clock does not matter for a webhook wait, so this
+                    // is its whole check.
+                    None => match crate::wait::parse(params, 0)? {
+                        crate::wait::WaitParams::Webhook {
                             timeout_ms,
                             webhook_config,
-                        }) => Some((timeout_ms, webhook_config)),
+                        } => Some((timeout_ms, webhook_config)),
                         _ => None,
                     },
                 };

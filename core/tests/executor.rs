@@ -401,7 +401,8 @@ fn a_kept_workspace_changes_nothing() {
 
 /// A webhook wait whose params hold an expression is rendered per
 /// execution (not taken from what the workflow parsed once); one without is
-/// the same for every execution; invalid params still fail when reached.
+/// the same for every execution; params invalid once rendered still fail
+/// when reached (static ones are refused by `Workflow::parse`).
 #[test]
 fn webhook_wait_params_with_and_without_expressions() {
     let wf = Workflow::parse(
@@ -410,7 +411,7 @@ fn webhook_wait_params_with_and_without_expressions() {
             "webhook_config": {"exec": "{{ $execution.id }}"}}},
         {"key": "b", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 0.5,
             "webhook_config": {"k": 1}}},
-        {"key": "c", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 9000}}],
+        {"key": "c", "type": "wait", "params": {"mode": "webhook", "timeout_hours": "{{ $execution.id }}"}}],
       "connections": [{"from": "a", "to": "b"}, {"from": "b", "to": "c"}]}"#,
     )
     .unwrap();
@@ -437,7 +438,7 @@ fn webhook_wait_params_with_and_without_expressions() {
         assert_eq!(node_id.as_str(), "c");
         assert_eq!(
             error.message.as_str(),
-            "timeout_hours must be a positive number between 1 and 8760 (1 year)"
+            "timeout_hours must be a number greater than 0 and at most 8760 (1 year)"
         );
     }
 }
@@ -734,7 +735,7 @@ fn timer_waits_resume_when_due() {
 #[test]
 fn refused_wait_goes_out_its_error_port_or_fails() {
     let with_port = r#"{"id": "w", "nodes": [
-        {"key": "w", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 0}},
+        {"key": "w", "type": "wait", "params": {"mode": "webhook", "timeout_hours": "{{ $execution.id }}"}},
         {"key": "handle", "type": "set", "params": {"value": "handled"}}],
       "connections": [{"from": "w", "port": "error", "to": "handle"}]}"#;
     let wf = Workflow::parse(with_port).unwrap();
@@ -744,15 +745,14 @@ fn refused_wait_goes_out_its_error_port_or_fails() {
     assert_eq!(r.outcome, Outcome::Completed);
     assert_eq!(
         h.calls[0].1,
-        r#"{"code":"wait_timeout_hours_invalid","message":"timeout_hours must be a positive number between 1 and 8760 (1 year)"}"#
+        r#"{"code":"wait_timeout_hours_invalid","message":"timeout_hours must be a number greater than 0 and at most 8760 (1 year)"}"#
     );
     assert_eq!(trace(&state), ["w:error", "handle:main"]);
     // The registration of the refused wait is cleaned up.
     assert_eq!(r.transitions.len(), 1);
     assert_eq!(r.transitions[0].to, Status::Expired);
 
-    let without =
-        r#"{"id": "w", "nodes": [{"key": "w", "type": "wait", "params": {"mode": "sleep"}}]}"#;
+    let without = r#"{"id": "w", "nodes": [{"key": "w", "type": "wait", "params": {"mode": "{{ $execution.id }}"}}]}"#;
     let wf = Workflow::parse(without).unwrap();
     let mut state = start(&wf, "e8", 11);
     let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();

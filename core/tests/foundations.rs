@@ -486,7 +486,7 @@ mod reference {
             Some((k, a)) => (k, Some(a)),
             None => (rest, None),
         };
-        if kind != "trigger" && kind != "resume" {
+        if !["trigger", "resume", "cancel", "extend"].contains(&kind) {
             return Err(Error::UnknownKind);
         }
         let after_kind = after_kind.unwrap_or("");
@@ -513,7 +513,11 @@ mod reference {
             Route::Trigger { workflow_id: id }
         } else {
             validate_resume_id(id)?;
-            Route::Resume { resume_id: id }
+            match kind {
+                "resume" => Route::Resume { resume_id: id },
+                "cancel" => Route::Cancel { resume_id: id },
+                _ => Route::Extend { resume_id: id },
+            }
         };
         Ok(Target { route, query })
     }
@@ -587,6 +591,8 @@ fn target_parsing_matches_the_reference() {
         for tail in [
             format!("resume/{good}"),
             format!("resume/{good}?sig=k1.abc&x=1"),
+            format!("cancel/{good}?sig=k1.abc"),
+            format!("extend/{good}"),
             "trigger/wf-1".to_owned(),
             "trigger/wf-1?a=b#c".to_owned(),
         ] {

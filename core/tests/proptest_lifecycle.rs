@@ -1,7 +1,8 @@
 //! Property test: the webhook lifecycle against a model.
 //!
-//! Random sequences of activate / resume (decide + compare-and-set) /
-//! consume / expire / reload-from-JSON on four registrations, with a clock
+//! Random sequences of activate / resume and cancel (decide +
+//! compare-and-set) / consume / extend / expire / reload-from-JSON on four
+//! registrations, with a clock
 //! that only moves forward. After every step the registration must agree
 //! with the model, terminal states stay terminal, at most one consume per
 //! registration succeeds, and an expired registration never resumes. The
@@ -32,7 +33,9 @@ fn op() -> impl Strategy<Value = Op> {
             }
         }),
         (reg.clone(), dt.clone()).prop_map(|(reg, dt)| Op::Resume { reg, dt }),
-        (reg.clone(), dt).prop_map(|(reg, dt)| Op::Consume { reg, dt }),
+        (reg.clone(), dt.clone()).prop_map(|(reg, dt)| Op::Consume { reg, dt }),
+        (reg.clone(), dt.clone()).prop_map(|(reg, dt)| Op::Cancel { reg, dt }),
+        (reg.clone(), dt, 0u16..100).prop_map(|(reg, dt, by)| Op::Extend { reg, dt, by }),
         reg.clone().prop_map(|reg| Op::Expire { reg }),
         reg.prop_map(|reg| Op::Reload { reg }),
     ]

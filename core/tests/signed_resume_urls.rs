@@ -14,10 +14,12 @@ use prana_webhook_core::executor::{
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
 use prana_webhook_core::registration::WebhookRegistration;
+use prana_webhook_core::route::{check_request, decide_cancel, decide_resume, RequestLimits};
 use prana_webhook_core::token::resume::{
-    verify_query, KeySet, ResumeKey, SignaturePolicy, VerifiedBy, MAX_SIG_LEN,
+    verify_query, KeySet, ResumeKey, SignaturePolicy, SignedAction, VerifiedBy, MAX_SIG_LEN,
 };
-use prana_webhook_core::url::BaseUrl;
+use prana_webhook_core::token::SignatureError;
+use prana_webhook_core::url::{BaseUrl, Route};
 use prana_webhook_core::wait::Suspension;
 use prana_webhook_core::workflow::Workflow;
 use prana_webhook_core::Error;
@@ -374,4 +376,66 @@ fn context_level_signing() {
     let url = ctx.resume_url("wait_approval").unwrap();
     assert!(url.ends_with(&format!("?sig={}", k.sign(reg.resume_id.as_str()))));
     assert!(verify(&ks, &url).is_ok());
+}
+
+/// The resume URL a signed start hands out does not open the wait's cancel
+/// or extend URL: its `sig` is refused there (401) and only a signature made
+/// for that action is accepted; cancel and resume decide alike on the row.
+#[test]
+fn a_resume_signature_never_opens_the_cancel_or_extend_url() {
+    let wf = Workflow::parse(APPROVAL).unwrap();
+    let ks = keys(&["k1"]);
+    let key = ks.current().unwrap();
+    let mut ids = IdGenerator::from_seed([9; 32]);
+    let mut state: ExecutionState =
+        executor::start_signed(&wf, "exec-9", &base(), &mut ids, T0, key).unwrap();
+    let id = state.context().resume_id("wait_approval").unwrap().clone();
+    let resume_sig = state.context().signature("wait_approval").unwrap().clone();
+    let mut logs = Vec::new();
+    let r = executor::run(&wf, &mut state, &mut handler(&mut logs), "{}", T0).unwrap();
+    let reg = match &r.outcome {
+        Outcome::Suspended {
+            suspension: Suspension::Webhook { registration, .. },
+            ..
+        } => registration.clone(),
+        other => panic!("{other:?}"),
+    };
+    let b = base();
+    let limits = RequestLimits::default();
+    let check = |url: &str| {
+        let t = url.strip_prefix("https://gw.example.com").unwrap();
+        check_request(&b, "POST", t, 2, &limits, &ks, SignaturePolicy::Required).map(|_| ())
+    };
+    assert!(check(&webhook_url(&r)).is_ok());
+    for action in [SignedAction::Cancel, SignedAction::Extend] {
+        let stolen = b.action_url(action, &id, Some(&resume_sig)).unwrap();
+        let refused = check(&stolen).unwrap_err();
+        assert_eq!((refused.status, refused.code), (401, "invalid_signature"));
+        assert_eq!(
+            refused.cause,
+            Some(Error::Signature(SignatureError::Mismatch))
+        );
+        let own = key.sign_for(action, id.as_str());
+        let url = b.action_url(action, &id, Some(&own)).unwrap();
+        assert!(check(&url).is_ok(), "{url}");
+        // And the action's signature does not open the resume URL.
+        let mut resume = b.resume_url(&id).unwrap();
+        own.append_to_url(&mut resume).unwrap();
+        assert_eq!(check(&resume).unwrap_err().status, 401);
+    }
+    let cancel = b
+        .cancel_url(&id, Some(&key.sign_for(SignedAction::Cancel, id.as_str())))
+        .unwrap();
+    assert!(check(&cancel).is_ok());
+    let t = b.parse_target(&cancel).unwrap();
+    assert_eq!(
+        t.route,
+        Route::Cancel {
+            resume_id: id.as_str()
+        }
+    );
+    assert_eq!(
+        decide_cancel(id.as_str(), Some(&reg), T0 + 1),
+        decide_resume(id.as_str(), Some(&reg), T0 + 1)
+    );
 }

@@ -181,7 +181,7 @@ fn schedule_rules() {
 
 #[test]
 fn webhook_timeout_hours_rules() {
-    let msg = "timeout_hours must be a positive number between 1 and 8760 (1 year)";
+    let msg = "timeout_hours must be a number greater than 0 and at most 8760 (1 year)";
     for h in [
         "0", "-1", "8761", "8760.001", "-0.5", "1e9", "null", r#""24""#, "true", "[]",
     ] {
@@ -444,7 +444,7 @@ fn numbers_are_exact_decimals() {
     ] {
         assert_eq!(webhook(h), ms, "{h}");
     }
-    let msg = "timeout_hours must be a positive number between 1 and 8760 (1 year)";
+    let msg = "timeout_hours must be a number greater than 0 and at most 8760 (1 year)";
     for h in ["8760.0000000000001", "8.7600001e3", "1e400", "-0", "0e-3"] {
         let p = format!(r#"{{"mode": "webhook", "timeout_hours": {h}}}"#);
         assert_refused(&p, WaitError::TimeoutHoursInvalid, msg);
@@ -482,4 +482,160 @@ fn params_are_read_in_one_pass() {
         );
     }
     assert_eq!(wait::parse("[]", NOW).unwrap_err().code(), "not_an_object");
+}
+
+/// The error `Workflow::parse` gives for a definition whose only node is a
+/// wait node with `params`.
+fn parse_refusal(params: &str) -> Error {
+    let text =
+        format!(r#"{{"id": "wf", "nodes": [{{"key": "w", "type": "wait", "params": {params}}}]}}"#);
+    let parsed = Workflow::parse(&text).map(|_| ());
+    match parsed {
+        Err(e) => e,
+        Ok(()) => panic!("{params}: the workflow parsed"),
+    }
+}
+
+/// Static wait params are refused by `Workflow::parse` with exactly the
+/// error (variant, code, message) the wait action gives when it runs.
+#[test]
+fn workflow_parse_refuses_static_wait_params_with_the_action_errors() {
+    let timeout_msg = "timeout_hours must be a number greater than 0 and at most 8760 (1 year)";
+    let cases: &[(&str, WaitError, &str)] = &[
+        (
+            r#"{"mode": "webhook", "timeout_hours": 0}"#,
+            WaitError::TimeoutHoursInvalid,
+            timeout_msg,
+        ),
+        (
+            r#"{"mode": "webhook", "timeout_hours": 9000}"#,
+            WaitError::TimeoutHoursInvalid,
+            timeout_msg,
+        ),
+        (
+            r#"{"mode": "webhook", "timeout_hours": "x"}"#,
+            WaitError::TimeoutHoursInvalid,
+            timeout_msg,
+        ),
+        (r#"{}"#, WaitError::ModeRequired, "mode is required"),
+        (
+            r#"{"mode": "sleep"}"#,
+            WaitError::ModeInvalid,
+            "mode must be 'interval', 'schedule', or 'webhook'",
+        ),
+        (
+            r#"{"mode": "interval"}"#,
+            WaitError::DurationRequired,
+            "duration is required",
+        ),
+        (
+            r#"{"mode": "interval", "duration": -1}"#,
+            WaitError::DurationInvalid,
+            "duration must be a positive number",
+        ),
+        (
+            r#"{"mode": "interval", "duration": 5, "unit": "days"}"#,
+            WaitError::UnitInvalid,
+            "unit must be 'ms', 'seconds', 'minutes', or 'hours'",
+        ),
+        (
+            r#"{"mode": "schedule"}"#,
+            WaitError::ScheduleAtRequired,
+            "schedule_at is required",
+        ),
+        (
+            r#"{"mode": "schedule", "schedule_at": "next tuesday"}"#,
+            WaitError::ScheduleAtInvalid,
+            "schedule_at must be an ISO8601 datetime string",
+        ),
+        (
+            r#"{"mode": "schedule", "schedule_at": "2025-07-03T00:00:00Z", "timezone": 5}"#,
+            WaitError::TimezoneInvalid,
+            "timezone must be a string of at most 64 bytes",
+        ),
+    ];
+    for (params, expected, message) in cases {
+        let at_parse = parse_refusal(params);
+        assert_eq!(at_parse, Error::Wait(expected.clone()), "{params}");
+        assert_eq!(at_parse.to_string_buf().as_str(), *message, "{params}");
+        assert_eq!(at_parse.code(), expected.code(), "{params}");
+        // The action, when it runs, says the very same.
+        assert_eq!(wait::parse(params, NOW).unwrap_err(), at_parse, "{params}");
+    }
+    // webhook_config: its shape, and the size a registration keeps.
+    let e = parse_refusal(r#"{"mode": "webhook", "webhook_config": [1]}"#);
+    assert_eq!(e, Error::NotAnObject("webhook_config"));
+    assert_eq!(
+        e.to_string_buf().as_str(),
+        "webhook_config must be a JSON object"
+    );
+    let big = format!(
+        r#"{{"mode": "webhook", "webhook_config": {{"k": "{}"}}}}"#,
+        "a".repeat(600)
+    );
+    let e = parse_refusal(&big);
+    assert_eq!(
+        e,
+        Error::Capacity {
+            what: "webhook_config",
+            limit: 512
+        }
+    );
+    assert_eq!(wait::parse(&big, NOW).unwrap_err(), e);
+}
+
+/// What passes: fractions of an hour, the bounds, params of other modes
+/// that the chosen mode ignores, and `schedule_at` in the past (that rule
+/// needs the clock, so it is checked when the node runs).
+#[test]
+fn workflow_parse_accepts_valid_static_wait_params() {
+    for params in [
+        r#"{"mode": "webhook", "timeout_hours": 0.25}"#,
+        r#"{"mode": "webhook", "timeout_hours": 8760}"#,
+        r#"{"mode": "webhook", "timeout_hours": 0.0005, "webhook_config": {"a": 1}}"#,
+        r#"{"mode": "webhook", "unit": "days", "duration": -1}"#,
+        r#"{"mode": "interval", "duration": 1.5, "unit": "hours", "timeout_hours": 0}"#,
+        r#"{"mode": "schedule", "schedule_at": "2000-01-01T00:00:00Z"}"#,
+    ] {
+        let text = format!(
+            r#"{{"id": "wf", "nodes": [{{"key": "w", "type": "wait", "params": {params}}}]}}"#
+        );
+        assert!(Workflow::parse(&text).is_ok(), "{params}");
+    }
+    let e = wait::parse(
+        r#"{"mode": "schedule", "schedule_at": "2000-01-01T00:00:00Z"}"#,
+        NOW,
+    );
+    assert_eq!(e.unwrap_err(), Error::Wait(WaitError::ScheduleAtPast));
+    // Non-wait nodes keep their params opaque.
+    let text =
+        r#"{"id": "wf", "nodes": [{"key": "n", "type": "log", "params": {"mode": "sleep"}}]}"#;
+    assert!(Workflow::parse(text).is_ok());
+}
+
+/// A param holding a `{{ … }}` expression is checked once rendered, not by
+/// `Workflow::parse`; the other params of the node still are.
+#[test]
+fn workflow_parse_leaves_expressions_to_the_rendered_check() {
+    for params in [
+        r#"{"mode": "{{ $json.mode }}", "timeout_hours": 0}"#,
+        r#"{"mode": "webhook", "timeout_hours": "{{ $json.hours }}"}"#,
+        r#"{"mode": "interval", "duration": "{{ $json.d }}", "unit": "{{ $json.u }}"}"#,
+        r#"{"mode": "schedule", "schedule_at": "{{ $json.when }}"}"#,
+        r#"{"mode": "webhook", "webhook_config": {"to": "{{ $execution.id }}"}}"#,
+    ] {
+        let text = format!(
+            r#"{{"id": "wf", "nodes": [{{"key": "w", "type": "wait", "params": {params}}}]}}"#
+        );
+        assert!(Workflow::parse(&text).is_ok(), "{params}");
+    }
+    let e = parse_refusal(r#"{"mode": "interval", "duration": "{{ $json.d }}", "unit": "days"}"#);
+    assert_eq!(e, Error::Wait(WaitError::UnitInvalid));
+    let e = parse_refusal(
+        r#"{"mode": "webhook", "timeout_hours": 0, "webhook_config": {"to": "{{ $json.x }}"}}"#,
+    );
+    assert_eq!(e, Error::Wait(WaitError::TimeoutHoursInvalid));
+    // An expression does not make a non-object webhook_config acceptable.
+    let e = parse_refusal(r#"{"mode": "webhook", "webhook_config": "{{ $json.cfg }}"}"#);
+    assert_eq!(e, Error::NotAnObject("webhook_config"));
 }

@@ -26,9 +26,9 @@ typedef struct {
     size_t max_head;
     size_t max_body;
     int idle_timeout_ms;
-    int request_timeout_ms;
     int busy_timeout_ms;
     int sweep_ms;
+    int64_t idempotency_ms; /* how long an idempotency key is remembered */
     store_sync sync;
 } gw_config;
 

@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "engine.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -303,22 +304,118 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
 }
 
 /* The library's verdict on a refused call: a bad payload is the caller's
- * fault (400), everything else ours (500). */
-static int refused(prana_status st, int *http_status, char **err, const char *what) {
+ * fault (400), everything else ours (500). A payload over the executor's
+ * capacity: the message also names the payload's size. */
+static int refused(prana_status st, const char *payload, int *http_status, char **err,
+                   const char *what) {
     int status = (st == PRANA_STATUS_INVALID_JSON || st == PRANA_STATUS_CAPACITY_EXCEEDED ||
                   st == PRANA_STATUS_NOT_AN_OBJECT)
                      ? 400
                      : 500;
-    return fail(http_status, err, status, lib_error(what));
+    char *msg = lib_error(what);
+    if (st == PRANA_STATUS_CAPACITY_EXCEEDED && payload && msg) {
+        sbuf b;
+        sb_init(&b);
+        sb_printf(&b, "%s (this payload is %zu bytes)", msg, strlen(payload));
+        if (b.p) {
+            free(msg);
+            msg = b.p;
+        }
+    }
+    return fail(http_status, err, status, msg);
 }
 
-static prana_workflow *load_workflow(const char *workflow, int *http_status, char **err) {
-    prana_workflow *wf = NULL;
-    if (prana_workflow_new(workflow, strlen(workflow), &wf) != PRANA_STATUS_OK) {
+/* Parsed workflow definitions, by content: each definition is parsed once
+ * and shared (a parsed workflow is immutable and safe on many threads).
+ * Keyed by the text itself (a 64-bit FNV-1a digest picks the candidate, a
+ * full comparison confirms it), so an edited file is a new entry. Entries
+ * live until exit; past CACHE_MAX distinct definitions, new ones are parsed
+ * per call instead. */
+#define CACHE_MAX 256
+
+typedef struct {
+    uint64_t digest;
+    size_t len;
+    char *text;
+    prana_workflow *wf;
+} cached_wf;
+
+static cached_wf cache[CACHE_MAX];
+static int cache_n;
+static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t fnv1a(const char *s, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+static prana_workflow *cache_find(uint64_t digest, const char *text, size_t len) {
+    int i;
+    for (i = 0; i < cache_n; i++)
+        if (cache[i].digest == digest && cache[i].len == len &&
+            memcmp(cache[i].text, text, len) == 0)
+            return cache[i].wf;
+    return NULL;
+}
+
+/* The parsed workflow for `workflow`; *owned says whether the caller frees it. */
+static prana_workflow *load_workflow(const char *workflow, int *owned, int *http_status,
+                                     char **err) {
+    size_t len = strlen(workflow);
+    uint64_t digest = fnv1a(workflow, len);
+    prana_workflow *wf = NULL, *found;
+    char *copy;
+    *owned = 0;
+    pthread_mutex_lock(&cache_lock);
+    found = cache_find(digest, workflow, len);
+    pthread_mutex_unlock(&cache_lock);
+    if (found) return found;
+    if (prana_workflow_new(workflow, len, &wf) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error("workflow definition"));
         return NULL;
     }
+    copy = xstrndup(workflow, len);
+    pthread_mutex_lock(&cache_lock);
+    /* Another thread may have parsed the same text meanwhile. */
+    if ((found = cache_find(digest, workflow, len)) != NULL) {
+        pthread_mutex_unlock(&cache_lock);
+        free(copy);
+        prana_workflow_free(wf);
+        return found;
+    }
+    if (copy && cache_n < CACHE_MAX) {
+        cache[cache_n].digest = digest;
+        cache[cache_n].len = len;
+        cache[cache_n].text = copy;
+        cache[cache_n].wf = wf;
+        cache_n++;
+        copy = NULL;
+    } else {
+        *owned = 1;
+    }
+    pthread_mutex_unlock(&cache_lock);
+    free(copy);
     return wf;
+}
+
+static void release_workflow(prana_workflow *wf, int owned) {
+    if (owned) prana_workflow_free(wf);
+}
+
+void engine_cache_clear(void) {
+    int i;
+    pthread_mutex_lock(&cache_lock);
+    for (i = 0; i < cache_n; i++) {
+        prana_workflow_free(cache[i].wf);
+        free(cache[i].text);
+    }
+    cache_n = 0;
+    pthread_mutex_unlock(&cache_lock);
 }
 
 int engine_start(const app *a, const char *workflow_id, const char *workflow,
@@ -333,12 +430,12 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     unsigned char seed[PRANA_ID_SEED_LEN];
     char id[PRANA_ID_PART_BUF_SIZE];
     size_t n;
-    int rc = -1;
+    int rc = -1, owned = 0;
 
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
-    if (!(wf = load_workflow(workflow, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
     /* The file name is the trigger URL's id; the definition must agree. */
     if (prana_workflow_id(wf, id, sizeof id, &n) != PRANA_STATUS_OK || strcmp(id, workflow_id)) {
         sbuf m;
@@ -367,7 +464,7 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     }
     st = prana_execution_run(wf, x, node_handler, &c, payload, strlen(payload), now, &rr);
     if (st != PRANA_STATUS_OK) {
-        refused(st, http_status, err, "trigger payload");
+        refused(st, payload, http_status, err, "trigger payload");
         goto done;
     }
     if (apply_transitions(&c, &rr, 1, 0) != 0 || describe(&c, x, &rr) != 0) {
@@ -378,7 +475,7 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
 done:
     prana_execution_free(x);
     prana_id_generator_free(gen);
-    prana_workflow_free(wf);
+    release_workflow(wf, owned);
     return rc;
 }
 
@@ -393,12 +490,12 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     prana_execution *x = NULL;
     prana_run_result rr;
     prana_status st;
-    int rc = -1;
+    int rc = -1, owned = 0;
 
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
-    if (!(wf = load_workflow(workflow, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
     if (prana_execution_from_json(state, strlen(state), &x) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error("stored execution state"));
         goto done;
@@ -412,7 +509,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     else
         st = prana_execution_resume_timer(wf, x, node_handler, &c, now, &rr);
     if (st != PRANA_STATUS_OK) {
-        refused(st, http_status, err,
+        refused(st, payload, http_status, err,
                 kind == CONT_RESUME ? "resume" : kind == CONT_EXPIRE ? "expire" : "timer");
         goto done;
     }
@@ -426,7 +523,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     rc = 0;
 done:
     prana_execution_free(x);
-    prana_workflow_free(wf);
+    release_workflow(wf, owned);
     return rc;
 }
 

@@ -56,6 +56,9 @@ int engine_resume(const app *a, const char *workflow, const char *state, const c
 /* Likewise the expired registration's active -> expired. */
 int engine_expire(const app *a, const char *workflow, const char *state, const char *resume_id,
                   uint64_t now, engine_result *out, int *http_status, char **err);
+/* Frees the parsed-workflow cache (at exit, for leak checkers). */
+void engine_cache_clear(void);
+
 /* Continues an interval or schedule wait that is due. */
 int engine_resume_timer(const app *a, const char *workflow, const char *state, uint64_t now,
                         engine_result *out, int *http_status, char **err);

@@ -136,28 +136,17 @@ static int apply_change(worker *w, const engine_reg *g, uint64_t now) {
  * row, every registration change (each one a compare-and-set), and the
  * cleanup of a finished execution. 0 on success. */
 static int persist(worker *w, const char *execution_id, const engine_result *res,
-                   uint64_t now, int insert_regs) {
+                   uint64_t now) {
     int i, cleaned;
     if (store_update_execution(w->db, execution_id, res->status, res->current_node, res->state,
                                res->timer_at, (int64_t)now) != 0)
         return -1;
     for (i = 0; i < res->nregs; i++) {
         const engine_reg *g = &res->regs[i];
-        if (!g->from) {
-            store_registration row;
-            if (!insert_regs) return -1;
-            row.resume_id = g->resume_id;
-            row.execution_id = (char *)execution_id;
-            row.node_id = g->node_id;
-            row.status = (char *)g->status;
-            row.expires_at = g->expires_at;
-            row.json = g->json;
-            if (store_insert_registration(w->db, &row) != 0) return -1;
-        } else {
-            /* Every change the executor asks for must land: a row that moved
-             * under us means our picture of the execution is stale. */
-            if (apply_change(w, g, now) != 1) return -1;
-        }
+        /* Every change the executor asks for must land: a row that moved
+         * under us means our picture of the execution is stale. (New rows
+         * come only from a start, written by store_create_execution.) */
+        if (!g->from || apply_change(w, g, now) != 1) return -1;
     }
     if (strcmp(res->status, "completed") == 0 || strcmp(res->status, "failed") == 0) {
         cleaned = cleanup_execution(w, execution_id);
@@ -185,13 +174,75 @@ static void make_execution_id(char *buf, size_t len) {
     buf[o] = '\0';
 }
 
+/* A repeat of a recorded key: the first answer again, or 422 when the body
+ * differs (the key names one request, not a slot to reuse). */
+static int replay(const store_idem *rec, const char *request, flow_idem *idem, flow_out *out,
+                  flow_answer *ans) {
+    if (strcmp(rec->request, request) != 0) {
+        answer(ans, 422, "idempotency_key_reused",
+               "this idempotency key was used with a different request body");
+        return -1;
+    }
+    snprintf(out->execution_id, sizeof out->execution_id, "%s", rec->execution_id);
+    sb_reset(&idem->body);
+    sb_puts(&idem->body, rec->response);
+    idem->replayed = 1;
+    answer(ans, rec->status, "", "replayed");
+    return 0;
+}
+
+/* The rows of a new execution: every registration of a start is a new
+ * row (the executor's transitions at start are folded into them). */
+static int new_rows(const flow_out *out, const store_execution *e, const store_idem *rec,
+                    int64_t fresh_since, store_new_execution *x) {
+    store_registration *regs;
+    int i;
+    memset(x, 0, sizeof *x);
+    x->execution = e;
+    x->idem = rec;
+    x->idem_fresh_since = fresh_since;
+    x->nregs = out->res.nregs;
+    if (x->nregs == 0) return 0;
+    regs = calloc((size_t)x->nregs, sizeof *regs);
+    if (!regs) return -1;
+    x->regs = regs;
+    for (i = 0; i < x->nregs; i++) {
+        const engine_reg *g = &out->res.regs[i];
+        store_registration *r = &regs[i];
+        if (g->from) { /* not a start's row: cannot happen */
+            free(regs);
+            return -1;
+        }
+        r->resume_id = g->resume_id;
+        r->execution_id = (char *)out->execution_id;
+        r->node_id = g->node_id;
+        r->status = (char *)g->status;
+        r->expires_at = g->expires_at;
+        r->json = g->json;
+    }
+    return 0;
+}
+
 int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const char *payload,
-                 flow_out *out, flow_answer *ans) {
+                 flow_idem *idem, flow_out *out, flow_answer *ans) {
     uint64_t now = now_ms();
+    int64_t fresh_since = (int64_t)now - w->app->cfg.idempotency_ms;
     store_execution e;
-    int status = 500, i;
+    store_idem rec;
+    store_new_execution x;
+    int status = 500, i, put;
     char *err = NULL;
 
+    if (idem) {
+        /* Most repeats end here, before any work. */
+        int found = store_idem_get(w->db, workflow_id, idem->key, fresh_since, &rec);
+        if (found < 0) goto busy;
+        if (found == 1) {
+            int rc = replay(&rec, idem->request, idem, out, ans);
+            store_idem_free(&rec);
+            return rc;
+        }
+    }
     make_execution_id(out->execution_id, sizeof out->execution_id);
     if (!out->execution_id[0]) {
         answer(ans, 500, "entropy_unavailable", "could not read /dev/urandom");
@@ -215,20 +266,43 @@ int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const
     e.state = out->res.state;
     e.timer_at = out->res.timer_at;
     e.created_at = e.updated_at = (int64_t)now;
-    if (store_begin(w->db) != 0) goto busy;
-    if (store_insert_execution(w->db, &e) != 0) goto rollback;
-    if (persist(w, out->execution_id, &out->res, now, 1) != 0) goto rollback;
-    if (store_commit(w->db) != 0) goto rollback;
+    if (idem) {
+        /* The first answer is recorded with the execution: both land or
+         * neither. A concurrent twin waits for the first to commit and then
+         * finds the key taken. */
+        idem->render(&idem->body, workflow_id, out);
+        if (idem->body.oom) goto busy;
+        rec.scope = (char *)workflow_id;
+        rec.key = idem->key;
+        rec.request = (char *)idem->request;
+        rec.execution_id = out->execution_id;
+        rec.status = 201;
+        rec.response = (char *)sb_cstr(&idem->body);
+        rec.created_at = (int64_t)now;
+    }
+    if (new_rows(out, &e, idem ? &rec : NULL, fresh_since, &x) != 0) goto busy;
+    put = store_create_execution(w->db, &x);
+    free((void *)x.regs);
+    if (put < 0) {
+        LOG_ERR("trigger %s: %s", out->execution_id, store_errmsg(w->db));
+        goto busy;
+    }
+    if (put == 0) {
+        int found, rc;
+        engine_result_free(&out->res);
+        found = store_idem_get(w->db, workflow_id, idem->key, fresh_since, &rec);
+        if (found != 1) goto busy;
+        rc = replay(&rec, idem->request, idem, out, ans);
+        store_idem_free(&rec);
+        return rc;
+    }
     metrics_add(CTR_EXECUTIONS_STARTED, 1);
     for (i = 0; i < out->res.nregs; i++)
         LOG_DEBUG("registration %s %s", out->res.regs[i].resume_id, out->res.regs[i].status);
     answer(ans, 201, "", "started");
     return 0;
-rollback:
-    LOG_ERR("trigger %s: %s", out->execution_id, store_errmsg(w->db));
-    store_rollback(w->db);
 busy:
-    answer(ans, 503, "store_unavailable", "the database is busy; retry");
+    answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
     return -1;
 }
 
@@ -269,7 +343,7 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
     memset(&e, 0, sizeof e);
     found = store_get_registration(w->db, resume_id, &row);
     if (found < 0) {
-        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         return -1;
     }
     if (found && !(r = reg_parse(row.json))) {
@@ -297,7 +371,20 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
     snprintf(out->node_id, sizeof out->node_id, "%s", row.node_id);
 
     if (store_begin(w->db) != 0) {
-        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
+        goto out;
+    }
+    /* Lock the execution first (every writer locks execution, then
+     * registrations: one order, no deadlocks), then the compare-and-set.
+     * The execution is read inside the transaction: another wait node of
+     * the same execution may have just moved it. */
+    found = store_lock_execution(w->db, row.execution_id, &e);
+    if (found != 1) {
+        store_rollback(w->db);
+        if (found == 0)
+            answer(ans, 500, "execution_missing", "the registration's execution is not stored");
+        else
+            answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
     cas = store_cas_registration(w->db, resume_id, lifecycle_name(d.transition.from),
@@ -308,15 +395,8 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
             metrics_add(CTR_RESUME_CONFLICTS, 1);
             explain_lost_race(w, resume_id, ans);
         } else {
-            answer(ans, 503, "store_unavailable", "the database is busy; retry");
+            answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         }
-        goto out;
-    }
-    /* We own this resume now. Read the execution inside the transaction:
-     * another wait node of the same execution may have just moved it. */
-    if (store_get_execution(w->db, row.execution_id, &e) != 1) {
-        store_rollback(w->db);
-        answer(ans, 500, "execution_missing", "the registration's execution is not stored");
         goto out;
     }
     if (engine_resume(w->app, e.workflow, e.state, resume_id, payload, now, &out->res, &status,
@@ -329,10 +409,10 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
         free(err);
         goto out;
     }
-    if (persist(w, row.execution_id, &out->res, now, 0) != 0 || store_commit(w->db) != 0) {
+    if (persist(w, row.execution_id, &out->res, now) != 0 || store_commit(w->db) != 0) {
         LOG_ERR("resume %s: %s", resume_id, store_errmsg(w->db));
         store_rollback(w->db);
-        answer(ans, 503, "store_unavailable", "the database is busy; retry");
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
     metrics_add(CTR_RESUMES, 1);
@@ -353,17 +433,26 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
     prana_transition t;
     char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
     flow_out out;
-    int rc = -1, status, cas;
+    int rc = -1, status, cas, claimed;
     char *err = NULL;
 
     memset(&e, 0, sizeof e);
     memset(&row, 0, sizeof row);
     flow_out_init(&out);
+    if (store_get_registration(w->db, resume_id, &row) != 1) goto done;
     if (store_begin(w->db) != 0) goto done;
+    /* Claim the execution: another node sweeping the same expiry (or a
+     * resume in flight) holds it, and this one moves on. */
+    claimed = store_read_execution(w->db, row.execution_id, STORE_SKIP_LOCKED, &e);
+    if (claimed != 1) {
+        rc = claimed == 0 ? 0 : -1;
+        goto rollback;
+    }
+    /* Re-read inside the transaction: only an active registration whose
+     * time has passed is expired here. */
+    store_registration_free(&row);
     if (store_get_registration(w->db, resume_id, &row) != 1 || !(r = reg_parse(row.json)))
         goto rollback;
-    /* Re-check inside the transaction: only an active registration whose
-     * time has passed is expired here. */
     if (strcmp(row.status, "active") != 0 ||
         prana_registration_status_at(r, now, &at) != PRANA_STATUS_OK ||
         at != PRANA_LIFECYCLE_EXPIRED) {
@@ -378,7 +467,6 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
         rc = cas == 0 ? 0 : -1;
         goto rollback;
     }
-    if (store_get_execution(w->db, row.execution_id, &e) != 1) goto rollback;
     snprintf(out.execution_id, sizeof out.execution_id, "%s", row.execution_id);
     if (engine_expire(w->app, e.workflow, e.state, resume_id, now, &out.res, &status, &err) != 0) {
         /* The wait is over either way: record the execution as failed
@@ -388,7 +476,7 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
                                    (int64_t)now) != 0 ||
             cleanup_execution(w, row.execution_id) < 0)
             goto rollback;
-    } else if (persist(w, row.execution_id, &out.res, now, 0) != 0) {
+    } else if (persist(w, row.execution_id, &out.res, now) != 0) {
         goto rollback;
     }
     if (store_commit(w->db) != 0) goto rollback;
@@ -412,13 +500,17 @@ done:
 int flow_timer(worker *w, const char *execution_id, uint64_t now) {
     store_execution e;
     flow_out out;
-    int rc = -1, status;
+    int rc = -1, status, claimed;
     char *err = NULL;
     memset(&e, 0, sizeof e);
     flow_out_init(&out);
     if (store_begin(w->db) != 0) goto done;
-    /* Re-read inside the transaction: another process may have run it. */
-    if (store_get_execution(w->db, execution_id, &e) != 1) goto rollback;
+    /* Claim it inside the transaction: another node may be running it
+     * (skipped) or have run it (no longer due). */
+    if ((claimed = store_read_execution(w->db, execution_id, STORE_SKIP_LOCKED, &e)) != 1) {
+        rc = claimed == 0 ? 0 : -1;
+        goto rollback;
+    }
     if (strcmp(e.status, "suspended") != 0 || e.timer_at < 0 || (uint64_t)e.timer_at > now) {
         rc = 0;
         goto rollback;
@@ -430,7 +522,7 @@ int flow_timer(worker *w, const char *execution_id, uint64_t now) {
                                    (int64_t)now) != 0 ||
             cleanup_execution(w, execution_id) < 0)
             goto rollback;
-    } else if (persist(w, execution_id, &out.res, now, 0) != 0) {
+    } else if (persist(w, execution_id, &out.res, now) != 0) {
         goto rollback;
     }
     if (store_commit(w->db) != 0) goto rollback;
@@ -453,10 +545,15 @@ int flow_cleanup(worker *w, const char *resume_id) {
     int rc = -1;
     memset(&e, 0, sizeof e);
     memset(&row, 0, sizeof row);
-    if (store_begin(w->db) != 0) return -1;
-    if (store_get_registration(w->db, resume_id, &row) != 1 ||
-        store_get_execution(w->db, row.execution_id, &e) != 1)
+    if (store_get_registration(w->db, resume_id, &row) != 1) return -1;
+    if (store_begin(w->db) != 0) {
+        store_registration_free(&row);
+        return -1;
+    }
+    if (store_read_execution(w->db, row.execution_id, STORE_SKIP_LOCKED, &e) != 1) {
+        rc = 0;
         goto rollback;
+    }
     if (strcmp(e.status, "completed") != 0 && strcmp(e.status, "failed") != 0) {
         rc = 0;
         goto rollback;

@@ -25,9 +25,22 @@ typedef struct {
 void flow_out_init(flow_out *o);
 void flow_out_free(flow_out *o);
 
-/* Starts `workflow` (the definition's JSON text) as a new execution. */
+/* A trigger's idempotency key: at most one execution per key and workflow
+ * within the configured retention; a repeat gets the first answer. */
+typedef struct {
+    char *key;
+    const char *request; /* the body as sent, compared on repeats */
+    /* Renders the 201 body of a started execution: recorded with the key. */
+    void (*render)(sbuf *body, const char *workflow_id, const flow_out *out);
+    sbuf body;    /* out: the answer body, fresh or replayed */
+    int replayed; /* out: 1 when the answer is the recorded first one */
+} flow_idem;
+
+/* Starts `workflow` (the definition's JSON text) as a new execution. With
+ * `idem`, a repeat of a recorded key answers the recorded answer (0, with
+ * idem->replayed) or 422 idempotency_key_reused for another body. */
 int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const char *payload,
-                 flow_out *out, flow_answer *ans);
+                 flow_idem *idem, flow_out *out, flow_answer *ans);
 /* Resumes the execution waiting on `resume_id` with `payload` (JSON). */
 int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out *out,
                 flow_answer *ans);

@@ -51,9 +51,8 @@ static void answer_library(http_response *resp, const prana_http_answer *x,
                                                             : "Allow: GET, POST\r\n");
 }
 
-int handlers_precheck(void *wp, const http_request *req, http_response *resp) {
-    worker *w = wp;
-    const app *a = w->app;
+int handlers_precheck(void *ap, const http_request *req, http_response *resp) {
+    const app *a = ap;
     prana_precheck pc;
     metric_route route;
     if (!req->has_body_length || req->content_length <= a->cfg.max_body) return 0;
@@ -70,7 +69,6 @@ int handlers_precheck(void *wp, const http_request *req, http_response *resp) {
         http_error(resp, 413, "payload_too_large",
                    "the request body is larger than the configured limit");
     }
-    metrics_request(route, resp->status);
     return 1;
 }
 
@@ -186,6 +184,8 @@ static int json_query_part(sbuf *b, const char *s, size_t n) {
         }
         sb_append(&tmp, &c, 1);
     }
+    /* Decoded bytes become a JSON string: they must be UTF-8 text. */
+    if (rc == 0 && http_text_check(sb_cstr(&tmp), tmp.len) != 0) rc = -1;
     if (rc == 0) sb_json_str(b, sb_cstr(&tmp), tmp.len);
     sb_free(&tmp);
     return rc;
@@ -265,6 +265,50 @@ static int verify_trigger(const app *a, const http_request *req, char *msg, size
     return 0;
 }
 
+/* The 201 body of a started execution. */
+static void render_trigger(sbuf *b, const char *workflow_id, const flow_out *out) {
+    sb_puts(b, "{\"workflow_id\":");
+    sb_json_cstr(b, workflow_id);
+    sb_puts(b, ",");
+    write_result(b, out);
+    sb_puts(b, "}\n");
+}
+
+/* The trigger's idempotency key, malloc'd: Idempotency-Key, else the
+ * Standard Webhooks message id when those signatures are verified (a
+ * sender's retry repeats it). NULL when there is none; *bad when the
+ * header is there but unusable. */
+static char *idempotency_key(const app *a, const http_request *req, int *bad) {
+    size_t n = 0, i;
+    const char *v = http_header_get(req, "Idempotency-Key", &n);
+    if (!v && a->trigger_secret) v = http_header_get(req, "webhook-id", &n);
+    if (!v) return NULL;
+    if (n == 0 || n > 255) {
+        *bad = 1;
+        return NULL;
+    }
+    for (i = 0; i < n; i++) {
+        if (v[i] < 0x21 || v[i] > 0x7e) {
+            *bad = 1;
+            return NULL;
+        }
+    }
+    return xstrndup(v, n);
+}
+
+/* A body is handed on as a C string: it must be UTF-8 text without NUL
+ * (a NUL would cut it short silently). 0 when it is. */
+static int check_body(const http_request *req, http_response *resp) {
+    size_t bad = http_text_check(req->body ? req->body : "", req->body_len);
+    char msg[160];
+    if (bad == 0) return 0;
+    snprintf(msg, sizeof msg,
+             "the body is not UTF-8 JSON text: byte %zu is %s", bad - 1,
+             req->body[bad - 1] == '\0' ? "a NUL" : "not valid UTF-8");
+    http_error(resp, 400, "invalid_payload", msg);
+    return -1;
+}
+
 static void handle_trigger(worker *w, const http_request *req, const char *wf_id,
                            size_t wf_len, const char *query, size_t query_len,
                            http_response *resp) {
@@ -274,11 +318,14 @@ static void handle_trigger(worker *w, const http_request *req, const char *wf_id
     sbuf payload;
     flow_out out;
     flow_answer ans;
+    flow_idem idem;
+    int idem_bad = 0;
 
     if (verify_trigger(a, req, msg, sizeof msg) != 0) {
         http_error(resp, 401, "invalid_signature", msg);
         return;
     }
+    if (check_body(req, resp) != 0) return;
     memcpy(id, wf_id, wf_len);
     id[wf_len] = '\0';
     snprintf(path, sizeof path, "%s/%s.json", a->cfg.workflows_dir, id);
@@ -292,23 +339,42 @@ static void handle_trigger(worker *w, const http_request *req, const char *wf_id
     if (req->body_len > 0)
         sb_append(&payload, req->body, req->body_len);
     else if (query && query_to_json(query, query_len, &payload) != 0) {
-        http_error(resp, 400, "invalid_query", "bad percent-encoding in the query");
+        http_error(resp, 400, "invalid_query", "the query is not percent-encoded UTF-8 text without NUL");
         goto done_payload;
     } else if (!query)
         sb_puts(&payload, "{}");
 
     flow_out_init(&out);
-    if (flow_trigger(w, id, workflow, sb_cstr(&payload), &out, &ans) != 0) {
+    idem.key = idempotency_key(a, req, &idem_bad);
+    if (idem_bad) {
+        http_error(resp, 400, "invalid_idempotency_key",
+                   "an idempotency key is 1-255 printable ASCII characters");
+    } else if (idem.key) {
+        idem.request = req->body ? req->body : "";
+        idem.render = render_trigger;
+        sb_init(&idem.body);
+        idem.replayed = 0;
+        if (flow_trigger(w, id, workflow, sb_cstr(&payload), &idem, &out, &ans) != 0) {
+            http_error(resp, ans.http_status, ans.code, ans.message);
+        } else {
+            if (!idem.replayed) {
+                flow_print_logs(&out);
+                LOG_INFO("started %s of %s: %s", out.execution_id, id, out.res.status);
+            } else {
+                sb_puts(&resp->extra_headers, "Idempotent-Replayed: true\r\n");
+            }
+            resp->status = ans.http_status;
+            sb_append(&resp->body, idem.body.p ? idem.body.p : "", idem.body.len);
+        }
+        sb_free(&idem.body);
+        free(idem.key);
+    } else if (flow_trigger(w, id, workflow, sb_cstr(&payload), NULL, &out, &ans) != 0) {
         http_error(resp, ans.http_status, ans.code, ans.message);
     } else {
         flow_print_logs(&out);
         LOG_INFO("started %s of %s: %s", out.execution_id, id, out.res.status);
         resp->status = 201;
-        sb_puts(&resp->body, "{\"workflow_id\":");
-        sb_json_cstr(&resp->body, id);
-        sb_puts(&resp->body, ",");
-        write_result(&resp->body, &out);
-        sb_puts(&resp->body, "}\n");
+        render_trigger(&resp->body, id, &out);
     }
     flow_out_free(&out);
 done_payload:
@@ -330,11 +396,12 @@ static void handle_resume(worker *w, const http_request *req, const char *rid, s
         http_error(resp, 401, "invalid_signature", msg);
         return;
     }
+    if (check_body(req, resp) != 0) return;
     sb_init(&payload);
     if (req->body_len > 0) {
         sb_append(&payload, req->body, req->body_len);
     } else if (query_to_json(query ? query : "", query ? query_len : 0, &payload) != 0) {
-        http_error(resp, 400, "invalid_query", "bad percent-encoding in the query");
+        http_error(resp, 400, "invalid_query", "the query is not percent-encoded UTF-8 text without NUL");
         sb_free(&payload);
         return;
     }
@@ -355,41 +422,46 @@ static void handle_resume(worker *w, const http_request *req, const char *rid, s
     sb_free(&payload);
 }
 
-void handlers_handle(void *wp, const http_request *req, http_response *resp) {
-    worker *w = wp;
+/* One handler per route; a route's handler gets the path without the base
+ * URL's prefix. Reads are GET (and HEAD: the HTTP library drops the body). */
+typedef void (*route_fn)(worker *w, const http_request *req, const char *path, size_t n,
+                         http_response *resp);
+
+static void route_healthz(worker *w, const http_request *req, const char *p, size_t n,
+                          http_response *resp) {
+    (void)req, (void)p, (void)n;
+    handle_healthz(w, resp);
+}
+
+static void route_metrics(worker *w, const http_request *req, const char *p, size_t n,
+                          http_response *resp) {
+    (void)req, (void)p, (void)n;
+    handle_metrics(w, resp);
+}
+
+static void route_execution(worker *w, const http_request *req, const char *p, size_t n,
+                            http_response *resp) {
+    (void)req;
+    handle_execution(w, p + 12, n - 12, resp);
+}
+
+/* Webhook routes: the library parses the target under the base URL's
+ * prefix and checks method and size (404/400/405/413). */
+static void route_webhook(worker *w, const http_request *req, const char *p, size_t n,
+                          http_response *resp) {
     const app *a = w->app;
-    metric_route route = classify(a, req);
-    int is_get = strcmp(req->method, "GET") == 0;
     prana_precheck pc;
-    const char *p;
-    size_t n;
-
-    own_path(a, req, &p, &n);
-    if (route == ROUTE_HEALTHZ || route == ROUTE_METRICS || route == ROUTE_EXECUTION) {
-        if (!is_get) {
-            http_error(resp, 405, "method_not_allowed", "this endpoint takes GET");
-            sb_puts(&resp->extra_headers, "Allow: GET\r\n");
-        } else if (route == ROUTE_HEALTHZ) {
-            handle_healthz(w, resp);
-        } else if (route == ROUTE_METRICS) {
-            handle_metrics(w, resp);
-        } else {
-            handle_execution(w, p + 12, n - 12, resp);
-        }
-        goto done;
-    }
-
-    /* Webhook routes: the library parses the target under the base URL's
-     * prefix and checks method and size (404/400/405/413). */
+    (void)p, (void)n;
     if (prana_request_precheck(a->base, req->method, strlen(req->method), req->target_z,
                                req->target_len, req->body_len, a->cfg.max_body,
                                &pc) != PRANA_STATUS_OK) {
         http_error(resp, 400, "bad_request", "the request target is not valid UTF-8 text");
-        goto done;
+        return;
     }
     if (!pc.accepted) {
-        answer_library(resp, &pc.answer, route);
-        goto done;
+        answer_library(resp, &pc.answer,
+                       pc.route.kind == PRANA_ROUTE_TRIGGER ? ROUTE_TRIGGER : ROUTE_RESUME);
+        return;
     }
     {
         const char *id = req->target_z + pc.route.id.offset;
@@ -400,6 +472,45 @@ void handlers_handle(void *wp, const http_request *req, http_response *resp) {
         else
             handle_resume(w, req, id, pc.route.id.len, q, qlen, resp);
     }
-done:
-    metrics_request(route, resp->status);
+}
+
+static const struct {
+    metric_route route;
+    int read_only; /* GET/HEAD only */
+    route_fn fn;
+} ROUTES[] = {
+    {ROUTE_HEALTHZ, 1, route_healthz},     {ROUTE_METRICS, 1, route_metrics},
+    {ROUTE_EXECUTION, 1, route_execution}, {ROUTE_TRIGGER, 0, route_webhook},
+    {ROUTE_RESUME, 0, route_webhook},      {ROUTE_OTHER, 0, route_webhook},
+};
+
+void handlers_handle(void *wp, const http_request *req, http_response *resp) {
+    worker *w = wp;
+    metric_route route = classify(w->app, req);
+    const char *p;
+    size_t n, i;
+    own_path(w->app, req, &p, &n);
+    for (i = 0; i < sizeof ROUTES / sizeof ROUTES[0]; i++) {
+        if (ROUTES[i].route != route) continue;
+        if (ROUTES[i].read_only && strcmp(req->method, "GET") != 0 &&
+            strcmp(req->method, "HEAD") != 0) {
+            http_error(resp, 405, "method_not_allowed", "this endpoint takes GET or HEAD");
+            sb_puts(&resp->extra_headers, "Allow: GET, HEAD\r\n");
+            return;
+        }
+        ROUTES[i].fn(w, req, p, n, resp);
+        return;
+    }
+}
+
+void handlers_observe(void *ap, const char *target, int status, double seconds) {
+    metric_route route = ROUTE_OTHER;
+    if (target) {
+        http_request req;
+        memset(&req, 0, sizeof req);
+        req.target_z = target;
+        req.target_len = strlen(target);
+        route = classify(ap, &req);
+    }
+    metrics_request(route, status, seconds);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "engine.h"
 #include "handlers.h"
 #include "http.h"
 #include "keys.h"
@@ -28,8 +29,9 @@ static const char *USAGE =
     "  --base-url URL         public base URL used in resume URLs, e.g.\n"
     "                         https://gw.example.com/hooks behind a reverse proxy\n"
     "                         (default http://ADDR:PORT)\n"
-    "  --db PATH              SQLite database (default prana-gateway.db;\n"
-    "                         env PRANA_GATEWAY_DB)\n"
+    "  --db PATH|URL          SQLite database file (default prana-gateway.db), or\n"
+    "                         postgresql://user@host:port/dbname for PostgreSQL\n"
+    "                         (several gateways on one database; env PRANA_GATEWAY_DB)\n"
     "  --workflows DIR        directory of workflow JSON files, {id}.json\n"
     "                         (default workflows; env PRANA_GATEWAY_WORKFLOWS)\n"
     "  --key-file PATH        resume-URL signing keys, one 'key_id:secret' per line,\n"
@@ -41,10 +43,13 @@ static const char *USAGE =
     "  --max-conns N          open connections (default 256)\n"
     "  --max-header-bytes N   largest request head (default 8192)\n"
     "  --max-body-bytes N     largest request body (default 4096)\n"
-    "  --idle-timeout-ms N    keep-alive idle timeout (default 15000)\n"
-    "  --request-timeout-ms N time to receive one request (default 10000)\n"
-    "  --busy-timeout-ms N    SQLite busy timeout (default 10000)\n"
+    "  --idle-timeout-ms N    a connection silent this long is closed, in a request\n"
+    "                         or between them (default 15000; 1000 for new\n"
+    "                         connections while 3/4 of --max-conns are open)\n"
+    "  --busy-timeout-ms N    SQLite busy timeout, between processes (default 10000)\n"
     "  --sweep-ms N           sweeper period (default 1000)\n"
+    "  --idempotency-ttl-s N  how long a trigger's Idempotency-Key (or webhook-id\n"
+    "                         with --trigger-secret) is remembered (default 86400)\n"
     "  --sync full|normal     SQLite synchronous mode (default full)\n"
     "  --verbose              debug logging\n";
 
@@ -100,6 +105,14 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         if (!strcmp(name, "--workflows")) { c->workflows_dir = val; continue; }
         if (!strcmp(name, "--key-file")) { c->key_file = val; continue; }
         if (!strcmp(name, "--trigger-secret")) { c->trigger_secret = val; continue; }
+        if (!strcmp(name, "--request-timeout-ms")) {
+            /* Older option: a request in progress is now bounded by the
+             * inactivity timeout, so this value has no effect. */
+            if (parse_num(val, 1, 3600000, &n) != 0) goto bad;
+            fprintf(stderr, "prana-gateway: --request-timeout-ms is ignored; "
+                            "--idle-timeout-ms bounds a silent request too\n");
+            continue;
+        }
         if (!strcmp(name, "--sync")) {
             if (!strcmp(val, "full")) c->sync = STORE_SYNC_FULL;
             else if (!strcmp(val, "normal")) c->sync = STORE_SYNC_NORMAL;
@@ -112,9 +125,9 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         NUM("--max-header-bytes", max_head, 512, 1 << 20, size_t)
         NUM("--max-body-bytes", max_body, 0, 64 << 20, size_t)
         NUM("--idle-timeout-ms", idle_timeout_ms, 1, 3600000, int)
-        NUM("--request-timeout-ms", request_timeout_ms, 1, 3600000, int)
         NUM("--busy-timeout-ms", busy_timeout_ms, 0, 3600000, int)
         NUM("--sweep-ms", sweep_ms, 10, 3600000, int)
+        NUM("--idempotency-ttl-s", idempotency_ms, 1, 8760LL * 3600, int64_t)
 #undef NUM
     bad:
         fprintf(stderr, "prana-gateway: bad option or value: %s\n%s", arg, USAGE);
@@ -130,7 +143,6 @@ static void on_signal(int sig) {
 
 /* The per-worker hooks the server calls. */
 static app g_app;
-static http_router g_router;
 
 static void *worker_init(void *ap, int index) {
     app *a = ap;
@@ -149,8 +161,6 @@ static void *worker_init(void *ap, int index) {
     return w;
 }
 
-static conn_next worker_serve(void *w, conn *c) { return http_serve(&g_router, w, c); }
-
 static void worker_fini(void *wp) {
     worker *w = wp;
     store_close(w->db);
@@ -164,7 +174,7 @@ int main(int argc, char **argv) {
     sweeper *sw = NULL;
     store *db;
     struct sigaction sa;
-    char err[512], url[PRANA_MAX_BASE_URL_LEN + 1];
+    char err[512], url[PRANA_MAX_BASE_URL_LEN + 1], db_shown[256];
     const char *env;
     int port = 0, rc = 1;
     size_t n;
@@ -182,11 +192,12 @@ int main(int argc, char **argv) {
      * larger bodies up front with 413 instead of failing later. */
     c->max_body = 4096;
     c->idle_timeout_ms = 15000;
-    c->request_timeout_ms = 10000;
     c->busy_timeout_ms = 10000;
     c->sweep_ms = 1000;
+    c->idempotency_ms = 24LL * 3600;
     c->sync = STORE_SYNC_FULL;
     if (parse_args(argc, argv, c) != 0) return 2;
+    c->idempotency_ms *= 1000; /* given in seconds */
 
     /* stdout carries log-node output for operators; line-buffer it so it
      * appears as it happens even when redirected. */
@@ -212,9 +223,12 @@ int main(int argc, char **argv) {
     sc.max_conns = c->max_conns;
     sc.idle_timeout_ms = c->idle_timeout_ms;
     sc.max_head = c->max_head;
+    sc.max_body = c->max_body;
     sc.worker_init = worker_init;
-    sc.serve = worker_serve;
     sc.worker_fini = worker_fini;
+    sc.precheck = handlers_precheck;
+    sc.handle = handlers_handle;
+    sc.observe = handlers_observe;
     sc.app = &g_app;
     srv = server_new(&sc, &port);
     if (!srv) {
@@ -257,10 +271,6 @@ int main(int argc, char **argv) {
         goto out;
     }
 
-    g_router.precheck = handlers_precheck;
-    g_router.handle = handlers_handle;
-    g_router.request_timeout_ms = c->request_timeout_ms;
-
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
@@ -279,9 +289,16 @@ int main(int argc, char **argv) {
             goto out;
         }
     }
+    /* A PostgreSQL URL may carry a password: name only what follows '@'. */
+    if (store_is_postgres(c->db_path)) {
+        const char *at = strrchr(c->db_path, '@');
+        snprintf(db_shown, sizeof db_shown, "postgresql://%s", at ? at + 1 : "...");
+    } else {
+        snprintf(db_shown, sizeof db_shown, "%s", c->db_path);
+    }
     LOG_INFO("prana-gateway %s listening on %s:%d, base URL %s, database %s, workflows %s, "
              "resume signatures %s, trigger signatures %s",
-             prana_version(), c->addr, port, g_app.base_str, c->db_path, c->workflows_dir,
+             prana_version(), c->addr, port, g_app.base_str, db_shown, c->workflows_dir,
              c->allow_unsigned ? "optional" : "required",
              g_app.trigger_secret ? "required" : "off");
     rc = server_run(srv) == 0 ? 0 : 1;
@@ -292,6 +309,7 @@ out:
     keys_free(&g_app);
     prana_webhook_secret_free(g_app.trigger_secret);
     prana_base_url_free(g_app.base);
+    engine_cache_clear();
     metrics_destroy();
     entropy_close();
     return rc;

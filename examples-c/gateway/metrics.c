@@ -8,6 +8,12 @@
  * needs no lookup table. A mutex (not C11 atomics: this is C99) guards them. */
 static unsigned long long requests[ROUTE_COUNT_][500];
 static unsigned long long counters[CTR_COUNT_];
+/* Request durations, a Prometheus histogram per route (upper bounds in s). */
+static const double BOUNDS[] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
+                                0.05,   0.1,   0.25,   0.5,   1,    2.5, 10};
+#define NBOUNDS (sizeof BOUNDS / sizeof BOUNDS[0])
+static unsigned long long hist[ROUTE_COUNT_][NBOUNDS + 1];
+static double hist_sum[ROUTE_COUNT_];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 
 static const char *route_names[ROUTE_COUNT_] = {"trigger", "resume", "execution",
@@ -17,6 +23,8 @@ void metrics_init(void) {
     pthread_mutex_lock(&lock);
     memset(requests, 0, sizeof requests);
     memset(counters, 0, sizeof counters);
+    memset(hist, 0, sizeof hist);
+    memset(hist_sum, 0, sizeof hist_sum);
     pthread_mutex_unlock(&lock);
 }
 
@@ -26,10 +34,14 @@ const char *metrics_route_name(metric_route r) {
     return (r >= 0 && r < ROUTE_COUNT_) ? route_names[r] : "other";
 }
 
-void metrics_request(metric_route route, int status) {
+void metrics_request(metric_route route, int status, double seconds) {
+    size_t b = 0;
     if (route < 0 || route >= ROUTE_COUNT_ || status < 100 || status > 599) return;
+    while (b < NBOUNDS && seconds > BOUNDS[b]) b++;
     pthread_mutex_lock(&lock);
     requests[route][status - 100]++;
+    hist[route][b]++;
+    hist_sum[route] += seconds;
     pthread_mutex_unlock(&lock);
 }
 
@@ -56,6 +68,30 @@ void metrics_render(sbuf *out) {
             if (req_copy[r][s])
                 sb_printf(out, "prana_gateway_requests_total{route=\"%s\",status=\"%d\"} %llu\n",
                           route_names[r], s + 100, req_copy[r][s]);
+    sb_puts(out, "# HELP prana_gateway_request_duration_seconds Time from request line to "
+                 "answer sent, by route.\n"
+                 "# TYPE prana_gateway_request_duration_seconds histogram\n");
+    for (r = 0; r < ROUTE_COUNT_; r++) {
+        unsigned long long cum = 0;
+        size_t b;
+        for (b = 0; b <= NBOUNDS; b++) {
+            cum += hist[r][b];
+            if (b < NBOUNDS)
+                sb_printf(out,
+                          "prana_gateway_request_duration_seconds_bucket{route=\"%s\","
+                          "le=\"%g\"} %llu\n",
+                          route_names[r], BOUNDS[b], cum);
+            else
+                sb_printf(out,
+                          "prana_gateway_request_duration_seconds_bucket{route=\"%s\","
+                          "le=\"+Inf\"} %llu\n",
+                          route_names[r], cum);
+        }
+        sb_printf(out, "prana_gateway_request_duration_seconds_sum{route=\"%s\"} %.6f\n",
+                  route_names[r], hist_sum[r]);
+        sb_printf(out, "prana_gateway_request_duration_seconds_count{route=\"%s\"} %llu\n",
+                  route_names[r], cum);
+    }
     pthread_mutex_unlock(&lock);
 
     sb_printf(out,

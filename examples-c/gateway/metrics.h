@@ -27,7 +27,8 @@ typedef enum {
 
 void metrics_init(void);
 void metrics_destroy(void);
-void metrics_request(metric_route route, int status);
+/* One answer sent, with the time from its request line to its last byte. */
+void metrics_request(metric_route route, int status, double seconds);
 void metrics_add(metric_counter c, unsigned long n);
 const char *metrics_route_name(metric_route r);
 /* Appends every in-memory counter in Prometheus text format. */

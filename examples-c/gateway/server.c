@@ -3,40 +3,62 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
+#include <microhttpd.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include "util.h"
 
 static volatile sig_atomic_t stop_flag = 0;
 static int wake_pipe[2] = {-1, -1};
 
+/* While this share of --max-conns is open, new connections get the short
+ * idle timeout below: a flood of silent connections then frees its own
+ * slots within seconds instead of holding them for the full idle timeout. */
+#define PRESSURE_NUM 3
+#define PRESSURE_DEN 4
+#define PRESSURE_TIMEOUT_S 1
+/* Threads running event loops (connections, parsing, sending); the
+ * handlers run on the worker pool (--threads). */
+#define EVENT_THREADS 2
+/* How much of a too-large chunked body is read (and dropped) to answer 413. */
+#define DISCARD_MAX (1024 * 1024)
+
+/* One request, from its request line to the end of its answer. */
+typedef struct req_ctx {
+    uint64_t start_us;
+    char *target; /* origin form, NUL-terminated */
+    size_t target_len;
+    int started;  /* the head has been seen by the handlers */
+    int answered; /* a response was queued by us */
+    int queued;   /* handed to the workers; the connection is suspended */
+    int done;     /* a worker filled `resp` */
+    size_t over;  /* body bytes dropped past the limit */
+    sbuf body;
+    char method[16];
+    struct MHD_Connection *conn;
+    http_response resp;
+    struct req_ctx *next;
+} req_ctx;
+
 struct server {
     server_config cfg;
-    int listen_fd;
-    pthread_t *workers;
-    int nworkers;
-    int open_conns; /* every connection alive: idle, queued or being served */
-
-    pthread_mutex_t lock; /* guards everything below and open_conns */
-    pthread_cond_t ready_cv;
-    conn *ready_head, *ready_tail; /* readable connections for the workers */
-    conn *returned;                /* served connections going back to the poller */
-    int shutting_down;
+    struct MHD_Daemon *d;
+    pthread_mutex_t lock; /* guards open_conns */
+    int open_conns;
+    /* The worker pool: complete requests wait here for a worker. */
+    pthread_mutex_t qlock;
+    pthread_cond_t qcv;
+    req_ctx *qhead, *qtail;
+    int qstop;
+    pthread_t *threads;
+    int nthreads;
 };
-
-typedef struct {
-    server *srv;
-    int index;
-} worker_arg;
 
 void server_stop(void) {
     char b = 1;
@@ -46,356 +68,386 @@ void server_stop(void) {
     (void)r;
 }
 
-int server_stopping(void) { return stop_flag != 0; }
-
-static void wake(void) {
-    char b = 0;
-    ssize_t r = write(wake_pipe[1], &b, 1);
-    (void)r; /* a full pipe already means "wake up" */
+/* "http://host:port/p?q" -> "/p?q"; origin-form targets are kept as they are. */
+static const char *origin_form(const char *uri) {
+    const char *p;
+    if (strncasecmp(uri, "http://", 7) == 0)
+        p = uri + 7;
+    else if (strncasecmp(uri, "https://", 8) == 0)
+        p = uri + 8;
+    else
+        return uri;
+    p += strcspn(p, "/?");
+    return p;
 }
 
-static int set_nonblock(int fd, int on) {
-    int fl = fcntl(fd, F_GETFL);
-    if (fl < 0) return -1;
-    return fcntl(fd, F_SETFL, on ? (fl | O_NONBLOCK) : (fl & ~O_NONBLOCK));
-}
-
-static void conn_free(server *s, conn *c) {
-    close(c->fd);
-    free(c->buf);
-    free(c);
-    pthread_mutex_lock(&s->lock);
-    s->open_conns--;
-    pthread_mutex_unlock(&s->lock);
-}
-
-/* Waits for the fd until the deadline, in short slices so a stop request is
- * noticed. 1 ready, 0 timeout or stopping, -1 error. */
-static int wait_fd(int fd, short events, uint64_t deadline) {
-    for (;;) {
-        struct pollfd p;
-        uint64_t now = mono_ms();
-        int slice, rc;
-        if (stop_flag || now >= deadline) return 0;
-        slice = (int)(deadline - now > 200 ? 200 : deadline - now);
-        p.fd = fd;
-        p.events = events;
-        p.revents = 0;
-        rc = poll(&p, 1, slice);
-        if (rc < 0 && errno != EINTR) return -1;
-        if (rc > 0) return 1;
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c) {
+    req_ctx *x = calloc(1, sizeof *x);
+    const char *o = origin_form(uri);
+    (void)cls;
+    (void)c;
+    if (!x) return NULL;
+    x->start_us = mono_us();
+    sb_init(&x->body);
+    /* An absolute-form target without a path means "/". */
+    x->target_len = strlen(o) + (*o != '/');
+    x->target = malloc(x->target_len + 1);
+    if (!x->target) {
+        free(x);
+        return NULL;
     }
-}
-
-long conn_read(conn *c, void *buf, size_t len, uint64_t deadline) {
-    for (;;) {
-        ssize_t n;
-        int w = wait_fd(c->fd, POLLIN, deadline);
-        if (w <= 0) return -1;
-        n = recv(c->fd, buf, len, 0);
-        if (n >= 0) return (long)n;
-        if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK) return -1;
+    if (*o != '/') {
+        x->target[0] = '/';
+        memcpy(x->target + 1, o, x->target_len);
+    } else {
+        memcpy(x->target, o, x->target_len + 1);
     }
+    return x;
 }
 
-int conn_write_all(conn *c, const void *buf, size_t len, uint64_t deadline) {
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) {
-                /* Writes are not cut short by a stop: finish the answer. */
-                struct pollfd pf;
-                if (mono_ms() >= deadline) return -1;
-                pf.fd = c->fd;
-                pf.events = POLLOUT;
-                if (poll(&pf, 1, 200) < 0 && errno != EINTR) return -1;
-                continue;
-            }
-            return -1;
+/* The handlers see raw targets: percent-decoding is theirs (the library's
+ * route parser refuses encoded ids, the query decoder checks UTF-8). */
+static size_t no_unescape(void *cls, struct MHD_Connection *c, char *s) {
+    (void)cls;
+    (void)c;
+    return strlen(s);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, req_ctx *x, http_response *r) {
+    struct MHD_Response *m;
+    enum MHD_Result rc;
+    const char *h = sb_cstr(&r->extra_headers);
+    m = MHD_create_response_from_buffer(r->body.len, r->body.p ? r->body.p : (void *)"",
+                                        MHD_RESPMEM_MUST_COPY);
+    if (!m) return MHD_NO;
+    if (r->content_type) MHD_add_response_header(m, "Content-Type", r->content_type);
+    /* Extra headers arrive as "Name: value\r\n" lines. */
+    while (*h) {
+        const char *colon = strchr(h, ':'), *end = strstr(h, "\r\n");
+        if (!colon || !end || colon > end) break;
+        {
+            char *name = xstrndup(h, (size_t)(colon - h));
+            const char *v = colon + 1;
+            char *value;
+            while (*v == ' ') v++;
+            value = xstrndup(v, (size_t)(end - v));
+            if (name && value) MHD_add_response_header(m, name, value);
+            free(name);
+            free(value);
         }
-        p += n;
-        len -= (size_t)n;
+        h = end + 2;
     }
+    rc = MHD_queue_response(c, (unsigned int)r->status, m);
+    MHD_destroy_response(m);
+    if (x) x->answered = 1;
+    return rc;
+}
+
+static enum MHD_Result answer_error(struct MHD_Connection *c, req_ctx *x, int status,
+                                    const char *code, const char *msg) {
+    http_response r;
+    enum MHD_Result rc;
+    http_response_init(&r);
+    http_error(&r, status, code, msg);
+    rc = queue(c, x, &r);
+    http_response_free(&r);
+    return rc;
+}
+
+static void fill_request(req_ctx *x, struct MHD_Connection *c, const char *method,
+                         http_request *req) {
+    const char *cl;
+    memset(req, 0, sizeof *req);
+    snprintf(req->method, sizeof req->method, "%s", method);
+    req->target_z = x->target;
+    req->target_len = x->target_len;
+    req->conn = c;
+    cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl) {
+        char *end;
+        errno = 0;
+        req->content_length = strtoull(cl, &end, 10);
+        req->has_body_length = errno == 0 && end != cl;
+    }
+    req->body = x->body.p;
+    req->body_len = x->body.len;
+}
+
+/* Hands a complete request to the workers; the connection is suspended
+ * until one has answered it. 0 when queued; -1 when the pool is stopping. */
+static int enqueue(server *s, req_ctx *x) {
+    pthread_mutex_lock(&s->qlock);
+    if (s->qstop) {
+        pthread_mutex_unlock(&s->qlock);
+        return -1;
+    }
+    x->queued = 1;
+    MHD_suspend_connection(x->conn);
+    x->next = NULL;
+    if (s->qtail)
+        s->qtail->next = x;
+    else
+        s->qhead = x;
+    s->qtail = x;
+    pthread_cond_signal(&s->qcv);
+    pthread_mutex_unlock(&s->qlock);
     return 0;
 }
 
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload, size_t *upload_size, void **con_cls) {
+    server *s = cls;
+    req_ctx *x = *con_cls;
+    http_request req;
+    http_response resp;
+    enum MHD_Result rc;
+    (void)url;
+    (void)version;
+    if (!x) return MHD_NO; /* out of memory at the request line */
+    if (x->answered) {     /* refused early: the rest of the body is not read */
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (!x->started) {
+        const union MHD_ConnectionInfo *hi;
+        x->started = 1;
+        hi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+        if (hi && hi->header_size > s->cfg.max_head)
+            return answer_error(c, x, 431, "request_header_too_large",
+                                "the request head is larger than the configured limit");
+        fill_request(x, c, method, &req);
+        http_response_init(&resp);
+        if (s->cfg.precheck(s->cfg.app, &req, &resp)) {
+            rc = queue(c, x, &resp);
+            http_response_free(&resp);
+            return rc;
+        }
+        http_response_free(&resp);
+        return MHD_YES; /* the library sends 100 Continue if the client asked */
+    }
+    if (*upload_size > 0) {
+        /* Over the limit (a chunked body: the length was not known up
+         * front): drop the rest and answer 413 at its end; a sender that
+         * keeps going far past the limit is cut off. */
+        if (x->over > 0 || x->body.len + *upload_size > s->cfg.max_body) {
+            x->over += *upload_size;
+            *upload_size = 0;
+            return x->over > DISCARD_MAX ? MHD_NO : MHD_YES;
+        }
+        sb_append(&x->body, upload, *upload_size);
+        *upload_size = 0;
+        if (x->body.oom) return answer_error(c, x, 503, "out_of_memory", "no memory for the body");
+        return MHD_YES;
+    }
+    if (x->over > 0)
+        return answer_error(c, x, 413, "payload_too_large",
+                            "the request body is larger than the configured limit");
+    if (x->done) { /* back from a worker */
+        rc = queue(c, x, &x->resp);
+        http_response_free(&x->resp);
+        return rc;
+    }
+    if (x->queued) return MHD_YES;
+    snprintf(x->method, sizeof x->method, "%s", method);
+    x->conn = c;
+    if (enqueue(s, x) != 0)
+        return answer_error(c, x, 503, "shutting_down", "the gateway is shutting down");
+    return MHD_YES;
+}
+
+/* A worker thread: its own context (database connection), then requests
+ * from the queue until the pool stops and the queue is empty. */
+typedef struct {
+    server *s;
+    int index;
+} worker_arg;
+
 static void *worker_main(void *argp) {
     worker_arg *arg = argp;
-    server *s = arg->srv;
-    void *ctx = s->cfg.worker_init(s->cfg.app, arg->index);
+    server *s = arg->s;
+    int index = arg->index;
+    void *w = s->cfg.worker_init(s->cfg.app, index);
     free(arg);
-    if (!ctx) {
-        LOG_ERR("worker could not start; stopping the gateway");
-        server_stop();
-        return NULL;
-    }
     for (;;) {
-        conn *c;
-        conn_next next;
-        pthread_mutex_lock(&s->lock);
-        while (!s->ready_head && !s->shutting_down) pthread_cond_wait(&s->ready_cv, &s->lock);
-        if (!s->ready_head) { /* shutting down and nothing left */
-            pthread_mutex_unlock(&s->lock);
+        req_ctx *x;
+        http_request req;
+        pthread_mutex_lock(&s->qlock);
+        while (!s->qhead && !s->qstop) pthread_cond_wait(&s->qcv, &s->qlock);
+        x = s->qhead;
+        if (!x) {
+            pthread_mutex_unlock(&s->qlock);
             break;
         }
-        c = s->ready_head;
-        s->ready_head = c->next;
-        if (!s->ready_head) s->ready_tail = NULL;
-        c->next = NULL;
-        pthread_mutex_unlock(&s->lock);
+        s->qhead = x->next;
+        if (!s->qhead) s->qtail = NULL;
+        pthread_mutex_unlock(&s->qlock);
 
-        next = s->cfg.serve(ctx, c);
-        if (next == CONN_CLOSE || stop_flag) {
-            conn_free(s, c);
-            continue;
+        /* A database that was down at start is retried at each request. */
+        if (!w) w = s->cfg.worker_init(s->cfg.app, index);
+        http_response_init(&x->resp);
+        if (!w) {
+            http_error(&x->resp, 503, "store_unavailable",
+                       "this worker has no database connection");
+        } else {
+            fill_request(x, x->conn, x->method, &req);
+            s->cfg.handle(w, &req, &x->resp);
         }
-        pthread_mutex_lock(&s->lock);
-        c->next = s->returned;
-        s->returned = c;
-        pthread_mutex_unlock(&s->lock);
-        wake();
+        x->done = 1;
+        MHD_resume_connection(x->conn);
     }
-    s->cfg.worker_fini(ctx);
+    if (w) s->cfg.worker_fini(w);
     return NULL;
 }
 
-static int make_listener(const char *addr, int port, int *bound_port) {
-    struct sockaddr_storage ss;
-    socklen_t sl;
-    int fd, one = 1;
-    memset(&ss, 0, sizeof ss);
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+    server *s = cls;
+    req_ctx *x = *con_cls;
+    const union MHD_ConnectionInfo *si = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+    (void)toe;
+    /* Our answers and the HTTP library's own (400, 413, 431, 505...). */
+    if (si && si->http_status >= 100)
+        s->cfg.observe(s->cfg.app, x ? x->target : NULL, (int)si->http_status,
+                       x ? (double)(mono_us() - x->start_us) / 1e6 : 0.0);
+    if (x) {
+        sb_free(&x->body);
+        free(x->target);
+        free(x);
+        *con_cls = NULL;
+    }
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe) {
+    server *s = cls;
+    int pressed = 0;
+    (void)socket_context;
+    pthread_mutex_lock(&s->lock);
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        s->open_conns++;
+        pressed = s->open_conns * PRESSURE_DEN >= s->cfg.max_conns * PRESSURE_NUM;
+    } else {
+        s->open_conns--;
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (pressed) MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, PRESSURE_TIMEOUT_S);
+}
+
+/* At --max-conns a new connection is closed at once (a quick refusal the
+ * client can retry) instead of waiting in the listen backlog behind others. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len) {
+    server *s = cls;
+    int full;
+    (void)addr;
+    (void)len;
+    pthread_mutex_lock(&s->lock);
+    full = s->open_conns >= s->cfg.max_conns;
+    pthread_mutex_unlock(&s->lock);
+    return full ? MHD_NO : MHD_YES;
+}
+
+static int make_addr(const char *addr, int port, struct sockaddr_storage *ss) {
+    memset(ss, 0, sizeof *ss);
     if (strchr(addr, ':')) {
-        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
+        struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
         a6->sin6_family = AF_INET6;
         a6->sin6_port = htons((unsigned short)port);
-        if (inet_pton(AF_INET6, addr, &a6->sin6_addr) != 1) return -1;
-        sl = sizeof *a6;
+        return inet_pton(AF_INET6, addr, &a6->sin6_addr) == 1 ? 0 : -1;
     } else {
-        struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+        struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
         a4->sin_family = AF_INET;
         a4->sin_port = htons((unsigned short)port);
-        if (inet_pton(AF_INET, addr, &a4->sin_addr) != 1) return -1;
-        sl = sizeof *a4;
+        return inet_pton(AF_INET, addr, &a4->sin_addr) == 1 ? 0 : -1;
     }
-    fd = socket(ss.ss_family, SOCK_STREAM, 0);
-    if (fd < 0) return -1;
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(fd, (struct sockaddr *)&ss, sl) != 0 || listen(fd, 512) != 0 ||
-        set_nonblock(fd, 1) != 0) {
-        close(fd);
-        return -1;
-    }
-    fcntl(fd, F_SETFD, FD_CLOEXEC);
-    sl = sizeof ss;
-    if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0) {
-        close(fd);
-        return -1;
-    }
-    *bound_port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                                 : ((struct sockaddr_in *)&ss)->sin_port);
-    return fd;
 }
 
 server *server_new(const server_config *cfg, int *bound_port) {
     server *s = calloc(1, sizeof *s);
+    struct sockaddr_storage ss;
+    unsigned int flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    unsigned int idle_s = (unsigned int)((cfg->idle_timeout_ms + 999) / 1000);
+    const union MHD_DaemonInfo *di;
     if (!s) return NULL;
     s->cfg = *cfg;
-    s->listen_fd = make_listener(cfg->addr, cfg->port, bound_port);
-    if (s->listen_fd < 0) {
+    if (make_addr(cfg->addr, cfg->port, &ss) != 0) {
+        errno = EINVAL;
         free(s);
         return NULL;
     }
-    if (wake_pipe[0] < 0) {
-        if (pipe(wake_pipe) != 0) {
-            close(s->listen_fd);
-            free(s);
-            return NULL;
-        }
-        /* Non-blocking both ends: the signal handler must never block, and
-         * the poller drains without blocking. */
-        set_nonblock(wake_pipe[0], 1);
-        set_nonblock(wake_pipe[1], 1);
-    }
+    if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
     pthread_mutex_init(&s->lock, NULL);
-    pthread_cond_init(&s->ready_cv, NULL);
-    return s;
-}
-
-static void accept_some(server *s, conn ***idle, int *nidle) {
-    /* Accept what is queued, up to the connection limit. */
-    for (;;) {
-        struct sockaddr_storage ss;
-        socklen_t sl = sizeof ss;
-        int fd, one = 1;
-        conn *c;
-        pthread_mutex_lock(&s->lock);
-        if (s->open_conns >= s->cfg.max_conns) {
-            pthread_mutex_unlock(&s->lock);
-            return;
-        }
-        pthread_mutex_unlock(&s->lock);
-        fd = accept(s->listen_fd, (struct sockaddr *)&ss, &sl);
-        if (fd < 0) return; /* EAGAIN, or a transient error: retry at the next poll */
-        fcntl(fd, F_SETFD, FD_CLOEXEC);
-        set_nonblock(fd, 1);
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        c = calloc(1, sizeof *c);
-        if (c) c->buf = malloc(s->cfg.max_head);
-        if (!c || !c->buf) {
-            if (c) free(c);
-            close(fd);
-            return;
-        }
-        c->fd = fd;
-        c->cap = s->cfg.max_head;
-        c->idle_since = mono_ms();
-        if (ss.ss_family == AF_INET)
-            inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, c->peer, sizeof c->peer);
-        else if (ss.ss_family == AF_INET6)
-            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer,
-                      sizeof c->peer);
-        pthread_mutex_lock(&s->lock);
-        s->open_conns++;
-        pthread_mutex_unlock(&s->lock);
-        (*idle)[(*nidle)++] = c;
+    pthread_mutex_init(&s->qlock, NULL);
+    pthread_cond_init(&s->qcv, NULL);
+    if (wake_pipe[0] < 0 && pipe(wake_pipe) != 0) {
+        server_free(s);
+        return NULL;
     }
-}
-
-static void hand_to_workers(server *s, conn *c) {
-    pthread_mutex_lock(&s->lock);
-    c->next = NULL;
-    if (s->ready_tail)
-        s->ready_tail->next = c;
-    else
-        s->ready_head = c;
-    s->ready_tail = c;
-    pthread_cond_signal(&s->ready_cv);
-    pthread_mutex_unlock(&s->lock);
-}
-
-int server_run(server *s) {
-    int i, rc = 0;
-    int nidle = 0;
-    conn **idle = calloc((size_t)s->cfg.max_conns + 1, sizeof *idle);
-    struct pollfd *pfds = calloc((size_t)s->cfg.max_conns + 2, sizeof *pfds);
-    sigset_t all, old;
-    if (!idle || !pfds) {
-        free(idle);
-        free(pfds);
-        return -1;
+    s->d = MHD_start_daemon(
+        flags, (uint16_t)cfg->port, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)EVENT_THREADS,
+        /* The hard cap sits above --max-conns: on_accept refuses first. */
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns + EVENT_THREADS,
+        MHD_OPTION_CONNECTION_TIMEOUT, idle_s ? idle_s : 1u,
+        /* Room for a head a little over the limit, so we answer it ourselves. */
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->max_head + 8192),
+        MHD_OPTION_LISTEN_BACKLOG_SIZE, 512u, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
+        s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+    if (!s->d) {
+        server_free(s);
+        return NULL;
     }
-    /* Workers inherit a blocked signal mask, so SIGTERM/SIGINT reach this
-     * thread and interrupt its poll(). */
-    sigfillset(&all);
-    pthread_sigmask(SIG_BLOCK, &all, &old);
-    s->workers = calloc((size_t)s->cfg.threads, sizeof *s->workers);
-    for (i = 0; s->workers && i < s->cfg.threads; i++) {
+    s->threads = calloc((size_t)cfg->threads, sizeof *s->threads);
+    if (!s->threads) {
+        server_free(s);
+        return NULL;
+    }
+    for (; s->nthreads < cfg->threads; s->nthreads++) {
         worker_arg *a = malloc(sizeof *a);
         if (!a) break;
-        a->srv = s;
-        a->index = i;
-        if (pthread_create(&s->workers[i], NULL, worker_main, a) != 0) {
+        a->s = s;
+        a->index = s->nthreads;
+        if (pthread_create(&s->threads[s->nthreads], NULL, worker_main, a) != 0) {
             free(a);
             break;
         }
-        s->nworkers++;
     }
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (s->nworkers < s->cfg.threads) {
-        LOG_ERR("could not start %d worker threads", s->cfg.threads);
-        server_stop();
-        rc = -1;
+    if (s->nthreads == 0) {
+        server_free(s);
+        return NULL;
     }
+    di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    *bound_port = di ? (int)di->port : cfg->port;
+    return s;
+}
 
+int server_run(server *s) {
+    (void)s;
     while (!stop_flag) {
-        int n = 0, listening;
-        uint64_t now;
-        conn *back;
-        /* Take back the connections workers have finished with. */
-        pthread_mutex_lock(&s->lock);
-        back = s->returned;
-        s->returned = NULL;
-        listening = s->open_conns < s->cfg.max_conns;
-        pthread_mutex_unlock(&s->lock);
-        while (back) {
-            conn *next = back->next;
-            back->next = NULL;
-            back->idle_since = mono_ms();
-            idle[nidle++] = back;
-            back = next;
-        }
-
-        pfds[n].fd = wake_pipe[0];
-        pfds[n++].events = POLLIN;
-        pfds[n].fd = listening ? s->listen_fd : -1; /* at the limit: leave them in the backlog */
-        pfds[n++].events = POLLIN;
-        for (i = 0; i < nidle; i++) {
-            pfds[n].fd = idle[i]->fd;
-            pfds[n++].events = POLLIN;
-        }
-        if (poll(pfds, (nfds_t)n, 1000) < 0) {
-            if (errno == EINTR) continue;
-            LOG_ERR("poll: %s", strerror(errno));
-            rc = -1;
-            break;
-        }
-        if (pfds[0].revents) {
-            char drain[64];
-            while (read(wake_pipe[0], drain, sizeof drain) > 0) {
-            }
-        }
-        /* Readable (or closed: the worker will see EOF) → a worker; silent
-         * too long → closed. Compact the idle array in place. */
-        now = mono_ms();
-        {
-            int kept = 0;
-            for (i = 0; i < nidle; i++) {
-                conn *c = idle[i];
-                short ev = pfds[i + 2].revents;
-                if (ev & (POLLIN | POLLHUP | POLLERR)) {
-                    hand_to_workers(s, c);
-                } else if (now - c->idle_since >= (uint64_t)s->cfg.idle_timeout_ms) {
-                    conn_free(s, c);
-                } else {
-                    idle[kept++] = c;
-                }
-            }
-            nidle = kept;
-        }
-        if (pfds[1].revents & POLLIN) accept_some(s, &idle, &nidle);
+        char b;
+        ssize_t n = read(wake_pipe[0], &b, 1);
+        if (n < 0 && errno != EINTR) return -1;
     }
-
-    /* Orderly stop: no new connections; workers finish what they hold and
-     * drain the ready queue (they close instead of keeping alive). */
-    pthread_mutex_lock(&s->lock);
-    s->shutting_down = 1;
-    pthread_cond_broadcast(&s->ready_cv);
-    pthread_mutex_unlock(&s->lock);
-    for (i = 0; i < s->nworkers; i++) pthread_join(s->workers[i], NULL);
-    for (i = 0; i < nidle; i++) conn_free(s, idle[i]);
-    while (s->returned) {
-        conn *c = s->returned;
-        s->returned = c->next;
-        conn_free(s, c);
-    }
-    while (s->ready_head) { /* only if a worker failed to start */
-        conn *c = s->ready_head;
-        s->ready_head = c->next;
-        conn_free(s, c);
-    }
-    free(idle);
-    free(pfds);
-    return rc;
+    return 0;
 }
 
 void server_free(server *s) {
+    int i;
     if (!s) return;
-    close(s->listen_fd);
-    free(s->workers);
+    /* The workers finish every queued request (and resume its connection)
+     * before the daemon stops; later requests are answered 503. */
+    pthread_mutex_lock(&s->qlock);
+    s->qstop = 1;
+    pthread_cond_broadcast(&s->qcv);
+    pthread_mutex_unlock(&s->qlock);
+    for (i = 0; i < s->nthreads; i++) pthread_join(s->threads[i], NULL);
+    if (s->d) MHD_stop_daemon(s->d);
+    free(s->threads);
     pthread_mutex_destroy(&s->lock);
-    pthread_cond_destroy(&s->ready_cv);
+    pthread_mutex_destroy(&s->qlock);
+    pthread_cond_destroy(&s->qcv);
     free(s);
     if (wake_pipe[0] >= 0) {
         close(wake_pipe[0]);

@@ -1,29 +1,23 @@
-/* The connection machinery: one listening socket, a poll() loop in the
- * calling thread that watches the listener and idle keep-alive connections,
- * and a small pool of worker threads that serve connections with a request
- * ready to read.
+/* The HTTP server: libmicrohttpd event loops (epoll, two threads) own every
+ * connection; a separate pool of worker threads (--threads) runs the
+ * handlers. A complete request is handed to the pool and its connection
+ * suspended until a worker has answered: a connection costs a worker only
+ * while its complete request is being handled, slow and silent clients are
+ * parked in the event loop and closed after the idle timeout (which shrinks
+ * while connections are scarce), and no connection waits for another one
+ * that happens to share its event thread.
  *
- * Why this shape: workers block on SQLite, so they must not also be the ones
- * waiting on idle sockets; the poller owns every idle connection and hands a
- * connection to a worker only when bytes arrive, so a few workers serve many
- * keep-alive clients. A worker serves one request (or several pipelined ones)
- * and gives the connection back. */
+ * The handler pipeline per request: `precheck` once the head is in (before
+ * any body byte is read, so an oversized body is refused without reading
+ * it), the body collected up to the limit (Content-Length or chunked;
+ * `Expect: 100-continue` answered by the library), then `handle`. Every
+ * answer, the HTTP library's own 4xx/5xx included, goes through `observe`. */
 #ifndef GW_SERVER_H
 #define GW_SERVER_H
 
 #include <stddef.h>
-#include <stdint.h>
 
-typedef struct conn {
-    int fd;
-    char *buf; /* request bytes read but not used yet; capacity = head limit */
-    size_t len, cap;
-    uint64_t idle_since; /* mono_ms when it went back to the poller */
-    char peer[64];
-    struct conn *next;
-} conn;
-
-typedef enum { CONN_KEEP, CONN_CLOSE } conn_next;
+#include "http.h"
 
 typedef struct {
     const char *addr; /* numeric IPv4/IPv6 address to bind */
@@ -31,12 +25,19 @@ typedef struct {
     int threads;
     int max_conns;
     int idle_timeout_ms;
-    size_t max_head; /* per-connection buffer: the largest request head */
-    /* Per worker thread: make its context (a database connection...), serve
-     * one connection's ready request(s), free the context. */
+    size_t max_head; /* largest request head */
+    size_t max_body; /* largest request body, after de-chunking */
+    /* Per worker thread: its context (a database connection...), made when
+     * the thread starts (retried per request while it fails), freed when
+     * it ends. */
     void *(*worker_init)(void *app, int index);
-    conn_next (*serve)(void *worker, conn *c);
     void (*worker_fini)(void *worker);
+    /* On the event thread, before the body is read: nonzero when it filled
+     * `resp` (the body is then not read). Must not block. */
+    int (*precheck)(void *app, const http_request *req, http_response *resp);
+    void (*handle)(void *worker, const http_request *req, http_response *resp);
+    /* One call per answer sent; target may be NULL (unparsable request). */
+    void (*observe)(void *app, const char *target, int status, double seconds);
     void *app;
 } server_config;
 
@@ -44,19 +45,12 @@ typedef struct server server;
 
 /* Binds and listens; the bound port is in *bound_port. NULL on failure. */
 server *server_new(const server_config *cfg, int *bound_port);
-/* Runs until server_stop(); then joins the workers and closes every
- * connection. Returns 0 on an orderly stop. */
+/* Blocks until server_stop(); 0 on an orderly stop. */
 int server_run(server *s);
+/* Finishes the requests handed to the workers, stops and frees. */
 void server_free(server *s);
 
-/* Async-signal-safe: sets a flag and wakes the poll loop. */
+/* Async-signal-safe: asks server_run() to return. */
 void server_stop(void);
-/* Whether a stop was requested (workers check it between reads). */
-int server_stopping(void);
-
-/* Blocking-socket helpers with a deadline (mono_ms); they give up early when
- * the server is stopping. read: >0 bytes, 0 EOF, -1 error/timeout. */
-long conn_read(conn *c, void *buf, size_t len, uint64_t deadline);
-int conn_write_all(conn *c, const void *buf, size_t len, uint64_t deadline);
 
 #endif

@@ -1,259 +1,98 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Schema version 1. `status` and `expires_at` of registrations are columns
- * (not only inside `json`) so the compare-and-set and the sweeper's query
- * are plain indexed SQL. */
-static const char *SCHEMA =
-    "CREATE TABLE IF NOT EXISTS executions ("
-    "  id           TEXT PRIMARY KEY,"
-    "  workflow_id  TEXT NOT NULL,"
-    "  workflow     TEXT NOT NULL,"
-    "  status       TEXT NOT NULL,"
-    "  current_node TEXT,"
-    "  state        TEXT NOT NULL,"
-    "  timer_at     INTEGER,"
-    "  created_at   INTEGER NOT NULL,"
-    "  updated_at   INTEGER NOT NULL"
-    ");"
-    "CREATE TABLE IF NOT EXISTS registrations ("
-    "  resume_id    TEXT PRIMARY KEY,"
-    "  execution_id TEXT NOT NULL REFERENCES executions(id),"
-    "  node_id      TEXT NOT NULL,"
-    "  status       TEXT NOT NULL"
-    "    CHECK (status IN ('pending','active','consumed','expired')),"
-    "  expires_at   INTEGER,"
-    "  json         TEXT NOT NULL"
-    ");"
-    "CREATE INDEX IF NOT EXISTS registrations_by_expiry"
-    "  ON registrations(status, expires_at);"
-    "CREATE INDEX IF NOT EXISTS registrations_by_execution"
-    "  ON registrations(execution_id);"
-    "CREATE INDEX IF NOT EXISTS executions_by_status ON executions(status);"
-    "CREATE INDEX IF NOT EXISTS executions_by_timer ON executions(timer_at)"
-    "  WHERE timer_at IS NOT NULL;"
-    "PRAGMA user_version = 1;";
-
-enum {
-    Q_BEGIN,
-    Q_COMMIT,
-    Q_ROLLBACK,
-    Q_INS_EXEC,
-    Q_UPD_EXEC,
-    Q_GET_EXEC,
-    Q_INS_REG,
-    Q_GET_REG,
-    Q_CAS_REG,
-    Q_LIST_REG,
-    Q_OVERDUE,
-    Q_ORPHANED,
-    Q_DUE_TIMERS,
-    Q_COUNT_EXEC,
-    Q_PING,
-    Q_COUNT_
-};
-
-static const char *SQL[Q_COUNT_] = {
-    "BEGIN IMMEDIATE",
-    "COMMIT",
-    "ROLLBACK",
-    "INSERT INTO executions (id, workflow_id, workflow, status, current_node, state,"
-    " timer_at, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-    "UPDATE executions SET status = ?2, current_node = ?3, state = ?4, timer_at = ?5,"
-    " updated_at = ?6 WHERE id = ?1",
-    "SELECT id, workflow_id, workflow, status, current_node, state, timer_at, created_at,"
-    " updated_at FROM executions WHERE id = ?1",
-    "INSERT INTO registrations (resume_id, execution_id, node_id, status, expires_at, json)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    "SELECT resume_id, execution_id, node_id, status, expires_at, json"
-    " FROM registrations WHERE resume_id = ?1",
-    /* The compare-and-set of DESIGN.md, with the new JSON in the same row write. */
-    "UPDATE registrations SET status = ?3, expires_at = ?4, json = ?5"
-    " WHERE resume_id = ?1 AND status = ?2",
-    "SELECT resume_id, execution_id, node_id, status, expires_at, json"
-    " FROM registrations WHERE execution_id = ?1 ORDER BY rowid",
-    "SELECT resume_id FROM registrations"
-    " WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?1"
-    " ORDER BY expires_at LIMIT ?2",
-    "SELECT r.resume_id FROM registrations r JOIN executions e ON e.id = r.execution_id"
-    " WHERE r.status IN ('pending','active') AND e.status IN ('completed','failed')"
-    " LIMIT ?1",
-    "SELECT id FROM executions WHERE status = 'suspended' AND timer_at IS NOT NULL"
-    " AND timer_at <= ?1 ORDER BY timer_at LIMIT ?2",
-    "SELECT status, count(*) FROM executions GROUP BY status ORDER BY status",
-    "SELECT 1",
-};
-
-struct store {
-    sqlite3 *db;
-    sqlite3_stmt *q[Q_COUNT_];
-};
-
-static char *col_dup(sqlite3_stmt *st, int i) {
-    const unsigned char *t = sqlite3_column_text(st, i);
-    if (!t) return NULL;
-    return xstrndup((const char *)t, (size_t)sqlite3_column_bytes(st, i));
+int store_is_postgres(const char *t) {
+    return t && (strncmp(t, "postgresql://", 13) == 0 || strncmp(t, "postgres://", 11) == 0);
 }
 
-static sqlite3_stmt *q(store *s, int which) {
-    sqlite3_stmt *st = s->q[which];
-    sqlite3_reset(st);
-    sqlite3_clear_bindings(st);
-    return st;
-}
-
-static void bind_text(sqlite3_stmt *st, int i, const char *v) {
-    if (v)
-        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-/* Optional integers: -1 in C is NULL in SQL. */
-static void bind_opt_int(sqlite3_stmt *st, int i, int64_t v) {
-    if (v >= 0)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static int64_t col_opt_int(sqlite3_stmt *st, int i) {
-    return sqlite3_column_type(st, i) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, i);
-}
-
-static int exec_sql(sqlite3 *db, const char *sql, char *err, size_t errlen) {
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        snprintf(err, errlen, "%s: %s", sql, msg ? msg : sqlite3_errmsg(db));
-        sqlite3_free(msg);
-        return -1;
-    }
-    return 0;
-}
-
-store *store_open(const char *path, int busy_timeout_ms, store_sync sync, char *err,
+store *store_open(const char *target, int busy_timeout_ms, store_sync sync, char *err,
                   size_t errlen) {
-    store *s = calloc(1, sizeof *s);
-    int i;
-    if (!s) {
-        snprintf(err, errlen, "out of memory");
-        return NULL;
-    }
-    /* NOMUTEX: each connection is used by exactly one thread. */
-    if (sqlite3_open_v2(path, &s->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
-        snprintf(err, errlen, "open %s: %s", path,
-                 s->db ? sqlite3_errmsg(s->db) : "out of memory");
-        goto fail;
-    }
-    /* busy_timeout first: switching to WAL and creating the schema may meet
-     * another process doing the same. */
-    sqlite3_busy_timeout(s->db, busy_timeout_ms);
-    if (exec_sql(s->db, "PRAGMA journal_mode = WAL", err, errlen) != 0) goto fail;
-    /* FULL syncs the WAL at every commit: a resume answered 200 survives a
-     * power cut, not only a killed process (which NORMAL already survives). */
-    if (exec_sql(s->db,
-                 sync == STORE_SYNC_FULL ? "PRAGMA synchronous = FULL"
-                                         : "PRAGMA synchronous = NORMAL",
-                 err, errlen) != 0)
-        goto fail;
-    if (exec_sql(s->db, "PRAGMA foreign_keys = ON", err, errlen) != 0) goto fail;
-    if (exec_sql(s->db, SCHEMA, err, errlen) != 0) goto fail;
-    for (i = 0; i < Q_COUNT_; i++) {
-        if (sqlite3_prepare_v2(s->db, SQL[i], -1, &s->q[i], NULL) != SQLITE_OK) {
-            snprintf(err, errlen, "prepare %s: %s", SQL[i], sqlite3_errmsg(s->db));
-            goto fail;
-        }
-    }
-    return s;
-fail:
-    store_close(s);
-    return NULL;
+    if (store_is_postgres(target)) return store_pg_open(target, err, errlen);
+    return store_sqlite_open(target, busy_timeout_ms, sync, err, errlen);
 }
 
 void store_close(store *s) {
-    int i;
-    if (!s) return;
-    for (i = 0; i < Q_COUNT_; i++) sqlite3_finalize(s->q[i]);
-    sqlite3_close(s->db);
-    free(s);
+    if (s) s->ops->close(s);
 }
 
-const char *store_errmsg(store *s) { return s && s->db ? sqlite3_errmsg(s->db) : "no database"; }
-
-static int step_done(sqlite3_stmt *st) {
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
-int store_begin(store *s) { return step_done(q(s, Q_BEGIN)); }
-int store_commit(store *s) { return step_done(q(s, Q_COMMIT)); }
-
-void store_rollback(store *s) {
-    /* Harmless when no transaction is open (SQLite then reports an error we ignore). */
-    if (!sqlite3_get_autocommit(s->db)) step_done(q(s, Q_ROLLBACK));
-}
+const char *store_errmsg(store *s) { return s ? s->ops->errmsg(s) : "no database"; }
+int store_begin(store *s) { return s->ops->begin(s); }
+int store_commit(store *s) { return s->ops->commit(s); }
+void store_rollback(store *s) { s->ops->rollback(s); }
 
 int store_insert_execution(store *s, const store_execution *e) {
-    sqlite3_stmt *st = q(s, Q_INS_EXEC);
-    bind_text(st, 1, e->id);
-    bind_text(st, 2, e->workflow_id);
-    bind_text(st, 3, e->workflow);
-    bind_text(st, 4, e->status);
-    bind_text(st, 5, e->current_node);
-    bind_text(st, 6, e->state);
-    bind_opt_int(st, 7, e->timer_at);
-    sqlite3_bind_int64(st, 8, e->created_at);
-    sqlite3_bind_int64(st, 9, e->updated_at);
-    return step_done(st);
+    return s->ops->insert_execution(s, e);
 }
 
 int store_update_execution(store *s, const char *id, const char *status,
                            const char *current_node, const char *state, int64_t timer_at,
                            int64_t now) {
-    sqlite3_stmt *st = q(s, Q_UPD_EXEC);
-    bind_text(st, 1, id);
-    bind_text(st, 2, status);
-    bind_text(st, 3, current_node);
-    bind_text(st, 4, state);
-    bind_opt_int(st, 5, timer_at);
-    sqlite3_bind_int64(st, 6, now);
-    if (step_done(st) != 0) return -1;
-    return sqlite3_changes(s->db) == 1 ? 0 : -1;
+    return s->ops->update_execution(s, id, status, current_node, state, timer_at, now);
 }
 
-int store_get_execution(store *s, const char *id, store_execution *out) {
-    sqlite3_stmt *st = q(s, Q_GET_EXEC);
-    int rc;
-    memset(out, 0, sizeof *out);
-    bind_text(st, 1, id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        out->id = col_dup(st, 0);
-        out->workflow_id = col_dup(st, 1);
-        out->workflow = col_dup(st, 2);
-        out->status = col_dup(st, 3);
-        out->current_node = col_dup(st, 4);
-        out->state = col_dup(st, 5);
-        out->timer_at = col_opt_int(st, 6);
-        out->created_at = sqlite3_column_int64(st, 7);
-        out->updated_at = sqlite3_column_int64(st, 8);
-        sqlite3_reset(st);
-        if (!out->id || !out->workflow_id || !out->workflow || !out->status || !out->state) {
-            store_execution_free(out);
-            return -1;
-        }
-        return 1;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
+int store_read_execution(store *s, const char *id, store_lock_mode mode, store_execution *out) {
+    return s->ops->read_execution(s, id, mode, out);
+}
+
+int store_insert_registration(store *s, const store_registration *r) {
+    return s->ops->insert_registration(s, r);
+}
+
+int store_read_registration(store *s, const char *resume_id, store_lock_mode mode,
+                            store_registration *out) {
+    return s->ops->read_registration(s, resume_id, mode, out);
+}
+
+int store_cas_registration(store *s, const char *resume_id, const char *from, const char *to,
+                           int64_t expires_at, const char *json) {
+    return s->ops->cas_registration(s, resume_id, from, to, expires_at, json);
+}
+
+int store_list_registrations(store *s, const char *execution_id, store_registration **out) {
+    return s->ops->list_registrations(s, execution_id, out);
+}
+
+int store_list_overdue(store *s, int64_t now, int limit, char ***out) {
+    return s->ops->list_ids(s, STORE_IDS_OVERDUE, now, limit, out);
+}
+
+int store_list_orphaned(store *s, int limit, char ***out) {
+    return s->ops->list_ids(s, STORE_IDS_ORPHANED, 0, limit, out);
+}
+
+int store_list_due_timers(store *s, int64_t now, int limit, char ***out) {
+    return s->ops->list_ids(s, STORE_IDS_DUE_TIMERS, now, limit, out);
+}
+
+int store_idem_put(store *s, const store_idem *r, int64_t fresh_since) {
+    return s->ops->idem_put(s, r, fresh_since);
+}
+
+int store_idem_get(store *s, const char *scope, const char *key, int64_t fresh_since,
+                   store_idem *out) {
+    return s->ops->idem_get(s, scope, key, fresh_since, out);
+}
+
+int store_idem_purge(store *s, int64_t before) { return s->ops->idem_purge(s, before); }
+
+int store_ping(store *s) { return s->ops->ping(s); }
+
+int store_create_execution(store *s, const store_new_execution *x) {
+    return s->ops->create_execution(s, x);
+}
+
+int store_create_execution_in_tx(store *s, const store_new_execution *x) {
+    int i, put;
+    if (s->ops->insert_execution(s, x->execution) != 0) return -1;
+    for (i = 0; i < x->nregs; i++)
+        if (s->ops->insert_registration(s, &x->regs[i]) != 0) return -1;
+    if (!x->idem) return 1;
+    put = s->ops->idem_put(s, x->idem, x->idem_fresh_since);
+    return put < 0 ? -1 : put;
 }
 
 void store_execution_free(store_execution *e) {
@@ -267,47 +106,6 @@ void store_execution_free(store_execution *e) {
     memset(e, 0, sizeof *e);
 }
 
-int store_insert_registration(store *s, const store_registration *r) {
-    sqlite3_stmt *st = q(s, Q_INS_REG);
-    bind_text(st, 1, r->resume_id);
-    bind_text(st, 2, r->execution_id);
-    bind_text(st, 3, r->node_id);
-    bind_text(st, 4, r->status);
-    bind_opt_int(st, 5, r->expires_at);
-    bind_text(st, 6, r->json);
-    return step_done(st);
-}
-
-static int read_registration(sqlite3_stmt *st, store_registration *out) {
-    out->resume_id = col_dup(st, 0);
-    out->execution_id = col_dup(st, 1);
-    out->node_id = col_dup(st, 2);
-    out->status = col_dup(st, 3);
-    out->expires_at = col_opt_int(st, 4);
-    out->json = col_dup(st, 5);
-    if (!out->resume_id || !out->execution_id || !out->node_id || !out->status ||
-        !out->json) {
-        store_registration_free(out);
-        return -1;
-    }
-    return 0;
-}
-
-int store_get_registration(store *s, const char *resume_id, store_registration *out) {
-    sqlite3_stmt *st = q(s, Q_GET_REG);
-    int rc;
-    memset(out, 0, sizeof *out);
-    bind_text(st, 1, resume_id);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        rc = read_registration(st, out);
-        sqlite3_reset(st);
-        return rc == 0 ? 1 : -1;
-    }
-    sqlite3_reset(st);
-    return rc == SQLITE_DONE ? 0 : -1;
-}
-
 void store_registration_free(store_registration *r) {
     if (!r) return;
     free(r->resume_id);
@@ -318,96 +116,20 @@ void store_registration_free(store_registration *r) {
     memset(r, 0, sizeof *r);
 }
 
-int store_cas_registration(store *s, const char *resume_id, const char *from, const char *to,
-                           int64_t expires_at, const char *json) {
-    sqlite3_stmt *st = q(s, Q_CAS_REG);
-    bind_text(st, 1, resume_id);
-    bind_text(st, 2, from);
-    bind_text(st, 3, to);
-    bind_opt_int(st, 4, expires_at);
-    bind_text(st, 5, json);
-    if (step_done(st) != 0) return -1;
-    /* The whole point: act only when this statement changed exactly one row. */
-    return sqlite3_changes(s->db) == 1 ? 1 : 0;
-}
-
-int store_list_registrations(store *s, const char *execution_id, store_registration **out) {
-    sqlite3_stmt *st = q(s, Q_LIST_REG);
-    store_registration *v = NULL;
-    int n = 0, cap = 0, rc;
-    *out = NULL;
-    bind_text(st, 1, execution_id);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            int ncap = cap ? cap * 2 : 4;
-            store_registration *nv = realloc(v, (size_t)ncap * sizeof *v);
-            if (!nv) goto fail;
-            v = nv;
-            cap = ncap;
-        }
-        memset(&v[n], 0, sizeof v[n]);
-        if (read_registration(st, &v[n]) != 0) goto fail;
-        n++;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) goto fail_reset;
-    *out = v;
-    return n;
-fail:
-    sqlite3_reset(st);
-fail_reset:
-    store_registrations_free(v, n);
-    return -1;
-}
-
 void store_registrations_free(store_registration *v, int n) {
     int i;
     for (i = 0; i < n; i++) store_registration_free(&v[i]);
     free(v);
 }
 
-static int collect_ids(sqlite3_stmt *st, char ***out) {
-    char **v = NULL;
-    int n = 0, cap = 0, rc;
-    *out = NULL;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n == cap) {
-            int ncap = cap ? cap * 2 : 16;
-            char **nv = realloc(v, (size_t)ncap * sizeof *v);
-            if (!nv) break;
-            v = nv;
-            cap = ncap;
-        }
-        if (!(v[n] = col_dup(st, 0))) break;
-        n++;
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) {
-        store_ids_free(v, n);
-        return -1;
-    }
-    *out = v;
-    return n;
-}
-
-int store_list_overdue(store *s, int64_t now, int limit, char ***out) {
-    sqlite3_stmt *st = q(s, Q_OVERDUE);
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, limit);
-    return collect_ids(st, out);
-}
-
-int store_list_orphaned(store *s, int limit, char ***out) {
-    sqlite3_stmt *st = q(s, Q_ORPHANED);
-    sqlite3_bind_int(st, 1, limit);
-    return collect_ids(st, out);
-}
-
-int store_list_due_timers(store *s, int64_t now, int limit, char ***out) {
-    sqlite3_stmt *st = q(s, Q_DUE_TIMERS);
-    sqlite3_bind_int64(st, 1, now);
-    sqlite3_bind_int(st, 2, limit);
-    return collect_ids(st, out);
+void store_idem_free(store_idem *r) {
+    if (!r) return;
+    free(r->scope);
+    free(r->key);
+    free(r->request);
+    free(r->execution_id);
+    free(r->response);
+    memset(r, 0, sizeof *r);
 }
 
 void store_ids_free(char **ids, int n) {
@@ -416,28 +138,27 @@ void store_ids_free(char **ids, int n) {
     free(ids);
 }
 
+int store_ids_push(char ***v, int *n, int *cap, const char *id, size_t len) {
+    if (*n == *cap) {
+        int ncap = *cap ? *cap * 2 : 16;
+        char **nv = realloc(*v, (size_t)ncap * sizeof **v);
+        if (!nv) return -1;
+        *v = nv;
+        *cap = ncap;
+    }
+    if (!((*v)[*n] = xstrndup(id, len))) return -1;
+    (*n)++;
+    return 0;
+}
+
 int store_render_execution_counts(store *s, sbuf *out) {
     static const char *known[] = {"running", "suspended", "completed", "failed"};
     long long counts[4] = {0, 0, 0, 0};
-    sqlite3_stmt *st = q(s, Q_COUNT_EXEC);
-    int rc, i;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const char *status = (const char *)sqlite3_column_text(st, 0);
-        for (i = 0; i < 4; i++)
-            if (status && strcmp(status, known[i]) == 0) counts[i] = sqlite3_column_int64(st, 1);
-    }
-    sqlite3_reset(st);
-    if (rc != SQLITE_DONE) return -1;
+    int i;
+    if (s->ops->execution_counts(s, counts) != 0) return -1;
     sb_puts(out, "# HELP prana_gateway_executions Executions in the database by status.\n"
                  "# TYPE prana_gateway_executions gauge\n");
     for (i = 0; i < 4; i++)
         sb_printf(out, "prana_gateway_executions{status=\"%s\"} %lld\n", known[i], counts[i]);
     return 0;
-}
-
-int store_ping(store *s) {
-    sqlite3_stmt *st = q(s, Q_PING);
-    int rc = sqlite3_step(st);
-    sqlite3_reset(st);
-    return rc == SQLITE_ROW ? 0 : -1;
 }

@@ -39,6 +39,8 @@ static int sweep(sweeper *s) {
         if (c > 0) changed += c;
     }
     if (n > 0) store_ids_free(ids, n);
+    /* Forget idempotency keys past their retention. */
+    store_idem_purge(s->w.db, (int64_t)now - s->w.app->cfg.idempotency_ms);
     return changed;
 }
 

@@ -25,6 +25,12 @@ uint64_t mono_ms(void) {
     return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+uint64_t mono_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
 int entropy_open(void) {
     if (urandom_fd >= 0) return 0;
     urandom_fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);

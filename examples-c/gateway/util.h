@@ -11,6 +11,8 @@
 uint64_t now_ms(void);
 /* Monotonic milliseconds, for timeouts that must not jump with the clock. */
 uint64_t mono_ms(void);
+/* The same clock in microseconds, for request durations. */
+uint64_t mono_us(void);
 
 /* Opens /dev/urandom once; 0 on success. */
 int entropy_open(void);

@@ -1,30 +1,36 @@
-//! The panic boundary, the thread-local last error, and checked conversions
-//! of C arguments. Every raw-pointer access of the crate goes through the
+//! The panic boundary, the error report (`prana_error` and, in the std
+//! build, the thread-local last error), and checked conversions of C
+//! arguments. Every raw-pointer access of the crate goes through the
 //! helpers here or carries its own `// SAFETY:` comment.
 
 use core::ffi::c_char;
+use core::fmt::Display;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
+#[cfg(feature = "std")]
 use std::cell::RefCell;
+#[cfg(feature = "std")]
 use std::panic::{catch_unwind, AssertUnwindSafe};
+#[cfg(feature = "std")]
 use std::string::String;
 
 use prana_webhook_core::Error;
 
-use crate::status::{prana_status, status_of};
+use crate::message::{self, Message};
+use crate::status::{prana_error, prana_status, status_of};
 
-/// A failed call: its status and the detail for `prana_last_error_message`.
+/// A failed call: its status and the detail for `prana_error`.
 #[derive(Debug)]
 pub(crate) struct Fail {
     pub(crate) status: prana_status,
-    pub(crate) message: String,
+    pub(crate) message: Message,
 }
 
 impl Fail {
-    pub(crate) fn new(status: prana_status, message: impl Into<String>) -> Fail {
+    pub(crate) fn new(status: prana_status, message: impl Display) -> Fail {
         Fail {
             status,
-            message: message.into(),
+            message: message::make(message),
         }
     }
 
@@ -34,18 +40,18 @@ impl Fail {
     pub(crate) fn null(what: &str) -> Fail {
         Fail::new(
             prana_status::PRANA_STATUS_NULL_ARGUMENT,
-            format!("{what} is NULL"),
+            format_args!("{what} is NULL"),
         )
     }
 
-    pub(crate) fn invalid(message: impl Into<String>) -> Fail {
+    pub(crate) fn invalid(message: impl Display) -> Fail {
         Fail::new(prana_status::PRANA_STATUS_INVALID_ARGUMENT, message)
     }
 }
 
 impl From<Error> for Fail {
     fn from(err: Error) -> Fail {
-        Fail::new(status_of(&err), format!("{err}"))
+        Fail::new(status_of(&err), err)
     }
 }
 
@@ -58,10 +64,12 @@ impl From<prana_webhook_core::token::SignatureError> for Fail {
 /// Result of a function body.
 pub(crate) type FfiResult<T = ()> = Result<T, Fail>;
 
+#[cfg(feature = "std")]
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
+#[cfg(feature = "std")]
 fn set_last_error(message: String) {
     // try_with: during thread teardown the slot may be gone; then drop the message.
     let _ = LAST_ERROR.try_with(|slot| {
@@ -71,6 +79,7 @@ fn set_last_error(message: String) {
     });
 }
 
+#[cfg(feature = "std")]
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     let what = payload
         .downcast_ref::<&str>()
@@ -83,6 +92,7 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 /// Empty the thread's last error. Runs at the start of every call, and the
 /// message is almost always empty already (the previous call succeeded), so
 /// this only tests the length: no `String` is built or dropped.
+#[cfg(feature = "std")]
 fn clear_last_error() {
     let _ = LAST_ERROR.try_with(|slot| {
         if let Ok(mut s) = slot.try_borrow_mut() {
@@ -93,31 +103,87 @@ fn clear_last_error() {
     });
 }
 
+/// Fill the caller's optional `prana_error` (NULL: nothing to fill).
+#[inline]
+fn report(err: *mut prana_error, status: prana_status, message: &str) {
+    // SAFETY: a non-NULL `err` points to a writable `prana_error` that
+    // nothing else accesses during the call (header contract).
+    if let Some(e) = unsafe { err.as_mut() } {
+        e.code = status;
+        e.message_len = message.len();
+        copy_to_array(message, &mut e.message);
+    }
+}
+
+/// [`report`] for a failure, whose message may have been cut (no_std).
+#[inline]
+fn report_fail(err: *mut prana_error, fail: &Fail) {
+    report(err, fail.status, &fail.message);
+    // SAFETY: as in `report`.
+    if let Some(e) = unsafe { err.as_mut() } {
+        e.message_len = message::full_len(&fail.message);
+    }
+}
+
 /// Run a function body behind the panic boundary: clear the thread's last
-/// error, run `body`, record the detail of a failure, and turn a panic into
+/// error, run `body`, hand the detail of a failure to `err` (when not NULL)
+/// and to the thread's last error, and turn a panic into
 /// `PRANA_STATUS_PANIC`.
-pub(crate) fn guard<F: FnOnce() -> FfiResult>(body: F) -> prana_status {
+#[cfg(feature = "std")]
+pub(crate) fn guard<F: FnOnce() -> FfiResult>(err: *mut prana_error, body: F) -> prana_status {
     clear_last_error();
     match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => prana_status::PRANA_STATUS_OK,
+        Ok(Ok(())) => {
+            report(err, prana_status::PRANA_STATUS_OK, "");
+            prana_status::PRANA_STATUS_OK
+        }
         Ok(Err(fail)) => {
+            report_fail(err, &fail);
+            let status = fail.status;
             set_last_error(fail.message);
-            fail.status
+            status
         }
         Err(payload) => {
-            set_last_error(panic_message(payload.as_ref()));
+            let message = panic_message(payload.as_ref());
+            report(err, prana_status::PRANA_STATUS_PANIC, &message);
+            set_last_error(message);
             prana_status::PRANA_STATUS_PANIC
+        }
+    }
+}
+
+/// Run a function body and hand the detail of a failure to `err` (when
+/// not NULL). Without std there is no unwinding: a panic aborts (see the
+/// panic handler in `lib.rs`), so nothing can cross the boundary.
+#[cfg(not(feature = "std"))]
+pub(crate) fn guard<F: FnOnce() -> FfiResult>(err: *mut prana_error, body: F) -> prana_status {
+    match body() {
+        Ok(()) => {
+            report(err, prana_status::PRANA_STATUS_OK, "");
+            prana_status::PRANA_STATUS_OK
+        }
+        Err(fail) => {
+            report_fail(err, &fail);
+            fail.status
         }
     }
 }
 
 /// Run an infallible body (a getter returning a value, a `_free`) behind the
 /// panic boundary; a panic gives `fallback`.
+#[cfg(feature = "std")]
 pub(crate) fn guard_value<T, F: FnOnce() -> T>(fallback: T, body: F) -> T {
     catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
 }
 
+/// [`guard_value`] without std: a panic aborts, so the body just runs.
+#[cfg(not(feature = "std"))]
+pub(crate) fn guard_value<T, F: FnOnce() -> T>(_fallback: T, body: F) -> T {
+    body()
+}
+
 /// The current thread's last error message, copied.
+#[cfg(feature = "std")]
 pub(crate) fn last_error() -> String {
     LAST_ERROR
         .try_with(|slot| slot.try_borrow().map(|s| s.clone()).unwrap_or_default())
@@ -126,7 +192,7 @@ pub(crate) fn last_error() -> String {
 
 #[cold]
 fn too_large(what: &str, len: usize) -> Fail {
-    Fail::invalid(format!("{what}: length {len} is too large"))
+    Fail::invalid(format_args!("{what}: length {len} is too large"))
 }
 
 /// Borrow `len` bytes at `ptr`. NULL is accepted only with `len == 0` (empty).
@@ -214,10 +280,24 @@ fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
     b.chunks_exact(8).fold(last, |acc, w| acc | word_flags(w)) & WORD_HIGH == 0
 }
 
+/// The length of a text argument: `len`, or for `PRANA_NUL_TERMINATED`
+/// the bytes before the first NUL (`strlen`). NULL stays NULL: `bytes`
+/// reports it, since `PRANA_NUL_TERMINATED` is not 0.
+#[inline]
+pub(crate) fn text_len(ptr: *const c_char, len: usize) -> usize {
+    if len != crate::PRANA_NUL_TERMINATED || ptr.is_null() {
+        return len;
+    }
+    // SAFETY: with `PRANA_NUL_TERMINATED` the caller promises a readable,
+    // NUL-terminated string at the non-NULL `ptr` (header contract).
+    unsafe { core::ffi::CStr::from_ptr(ptr) }.count_bytes()
+}
+
 /// Borrow `len` bytes at `ptr` as text: UTF-8, without NUL bytes.
-/// NULL is accepted only with `len == 0` (the empty string).
+/// NULL is accepted only with `len == 0` (the empty string);
+/// `len == PRANA_NUL_TERMINATED` reads up to the terminating NUL.
 pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<&'a str> {
-    let b = bytes(ptr.cast::<u8>(), len, what)?;
+    let b = bytes(ptr.cast::<u8>(), text_len(ptr, len), what)?;
     if is_ascii_without_nul(b) {
         // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
         return Ok(unsafe { core::str::from_utf8_unchecked(b) });
@@ -234,13 +314,13 @@ fn text_checked<'a>(b: &'a [u8], what: &str) -> FfiResult<&'a str> {
     let s = core::str::from_utf8(b).map_err(|e| {
         Fail::new(
             prana_status::PRANA_STATUS_INVALID_UTF8,
-            format!("{what} is not valid UTF-8 at byte {}", e.valid_up_to()),
+            format_args!("{what} is not valid UTF-8 at byte {}", e.valid_up_to()),
         )
     })?;
     if let Some(at) = s.bytes().position(|c| c == 0) {
         return Err(Fail::new(
             prana_status::PRANA_STATUS_EMBEDDED_NUL,
-            format!("{what} contains a NUL byte at byte {at}"),
+            format_args!("{what} contains a NUL byte at byte {at}"),
         ));
     }
     Ok(s)
@@ -270,6 +350,7 @@ impl<T> Out<T> {
     }
 
     /// The pointer, for a result written field by field.
+    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn as_ptr(&self) -> *mut T {
         self.0.as_ptr()
     }
@@ -285,7 +366,7 @@ impl<T> Out<T> {
     /// Store `init`, then let `fill` complete the value in place, for the
     /// result structs of a few hundred bytes to 7 KiB: building one on the
     /// stack and copying it out costs a `memcpy` of the whole struct (it was
-    /// half the time of `prana_decide_resume`). Call it once nothing can fail:
+    /// half the time of `prana_resume_decide`). Call it once nothing can fail:
     /// outputs are written only on success (so `fill` only sets fields).
     pub(crate) fn write_with(self, init: T, fill: impl FnOnce(&mut T)) {
         let p = self.0.as_ptr();
@@ -336,7 +417,7 @@ impl StrOut {
         } else if buf.is_null() && len != 0 {
             Fail::null("buf")
         } else {
-            Fail::invalid(format!("buf: length {len} is too large"))
+            Fail::invalid(format_args!("buf: length {len} is too large"))
         }
     }
 
@@ -376,7 +457,7 @@ impl StrOut {
         let needed = self.report_needed(text_len);
         Fail::new(
             prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
-            format!(
+            format_args!(
                 "output buffer holds {} bytes; {needed} are needed (including the NUL)",
                 self.len
             ),
@@ -446,30 +527,6 @@ impl StrOut {
         Ok(())
     }
 
-    /// Write the concatenation of `parts` and a NUL, or fail with
-    /// `BUFFER_TOO_SMALL`: text assembled from pieces goes straight into the
-    /// caller's buffer, without a temporary.
-    pub(crate) fn write_parts(self, parts: &[&str]) -> FfiResult {
-        let total = parts.iter().fold(0usize, |n, p| n.saturating_add(p.len()));
-        self.check_fits(total)?;
-        let mut at = self.buf.cast::<u8>();
-        for p in parts {
-            // SAFETY: `buf` is non-NULL (len >= 1 here) and the caller
-            // promises it is writable for `len` bytes; the parts add up to
-            // `total` and `total + 1 <= len` was checked, so every copy and
-            // the NUL stay inside. The parts are Rust memory (copies or the
-            // library's own text), never the caller's output buffer.
-            unsafe {
-                core::ptr::copy_nonoverlapping(p.as_ptr(), at, p.len());
-                at = at.add(p.len());
-            }
-        }
-        // SAFETY: `at` is `buf + total`, inside the buffer (see above).
-        unsafe { at.write(0) };
-        self.out_len.write(total);
-        Ok(())
-    }
-
     /// Write text that `fill` serializes into a byte buffer (returning its
     /// length; at most `max_len` bytes, UTF-8 without NUL, such as JSON).
     ///
@@ -479,13 +536,21 @@ impl StrOut {
     /// temporary first, so it stays untouched when the text does not fit.
     /// `fill` must not fail with `max_len` bytes (the core's serializers
     /// guarantee it); if it did in place, the buffer could hold a prefix.
+    /// Without std there is no temporary: a buffer smaller than `max_len + 1`
+    /// gets `BUFFER_TOO_SMALL` with `max_len + 1` as the size needed.
     pub(crate) fn write_serialized(
         self,
         max_len: usize,
         fill: impl FnOnce(&mut [u8]) -> prana_webhook_core::Result<usize>,
     ) -> FfiResult {
+        #[cfg(not(feature = "std"))]
         if !self.fits(max_len) {
-            let mut tmp = vec![0u8; max_len];
+            // No heap for a temporary: the buffer must hold the maximum.
+            return Err(self.too_small(max_len));
+        }
+        #[cfg(feature = "std")]
+        if !self.fits(max_len) {
+            let mut tmp = std::vec![0u8; max_len];
             let n = fill(&mut tmp)?;
             let s = core::str::from_utf8(&tmp[..n])
                 .map_err(|_| Fail::invalid("serialized text is not UTF-8"))?;
@@ -529,7 +594,38 @@ pub(crate) fn copy_to_array<const N: usize>(s: &str, out: &mut [c_char; N]) -> u
     n
 }
 
+/// Place `value` in caller memory: `mem` must hold `len >= size_of::<T>()`
+/// bytes aligned for `T` (the header's `PRANA_*_SIZE` / `_ALIGN`). Returns
+/// the typed pointer, the handle. Nothing is allocated; the memory stays
+/// the caller's (the handle needs no `_free`: the types placed this way
+/// own no heap memory).
+pub(crate) fn init_in<T>(mem: *mut core::ffi::c_void, len: usize, value: T) -> FfiResult<*mut T> {
+    let p = mem.cast::<T>();
+    if p.is_null() {
+        return Err(Fail::null("mem"));
+    }
+    if len < core::mem::size_of::<T>() {
+        return Err(Fail::invalid(format_args!(
+            "mem holds {len} bytes; {} are needed",
+            core::mem::size_of::<T>()
+        )));
+    }
+    if (p as usize) % core::mem::align_of::<T>() != 0 {
+        return Err(Fail::invalid(format_args!(
+            "mem is not aligned to {} bytes",
+            core::mem::align_of::<T>()
+        )));
+    }
+    // SAFETY: `p` is non-NULL, aligned for `T` and points to at least
+    // `size_of::<T>()` writable bytes (checked above; the caller promises
+    // `len` writable bytes that nothing else uses). `write` does not read or
+    // drop the old contents.
+    unsafe { p.write(value) };
+    Ok(p)
+}
+
 /// Move a value to the heap and hand its pointer out as a handle.
+#[cfg(feature = "std")]
 pub(crate) fn into_handle<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))
 }
@@ -539,6 +635,7 @@ pub(crate) fn into_handle<T>(value: T) -> *mut T {
 /// first and the value moved into it straight from the core's `Result`.
 /// (`into_handle(Wrapper { value: make()? })` copies it twice more, through
 /// the stack: 2 x 15 KiB for an execution state.) Freed by [`free_handle`].
+#[cfg(feature = "std")]
 pub(crate) fn try_into_handle<T, U>(
     make: impl FnOnce() -> prana_webhook_core::Result<U>,
     wrap: impl FnOnce(U) -> T,
@@ -550,6 +647,7 @@ pub(crate) fn try_into_handle<T, U>(
 }
 
 /// Free a handle made by [`into_handle`]; NULL is a no-op.
+#[cfg(feature = "std")]
 pub(crate) fn free_handle<T>(ptr: *mut T) {
     if ptr.is_null() {
         return;
@@ -567,10 +665,17 @@ mod tests {
 
     #[test]
     fn panic_becomes_status_and_message() {
-        let st = guard(|| panic!("boom"));
+        let mut e = crate::status::prana_error::default();
+        let st = guard(&mut e, || panic!("boom"));
+        assert_eq!(e.code, prana_status::PRANA_STATUS_PANIC);
+        assert!(e.message_len > 0);
         assert_eq!(st, prana_status::PRANA_STATUS_PANIC);
         assert!(last_error().contains("boom"));
-        assert_eq!(guard(|| Ok(())), prana_status::PRANA_STATUS_OK);
+        assert_eq!(guard(&mut e, || Ok(())), prana_status::PRANA_STATUS_OK);
+        assert_eq!(
+            (e.code, e.message_len, e.message[0]),
+            (prana_status::PRANA_STATUS_OK, 0, 0)
+        );
         assert_eq!(last_error(), "");
     }
 

@@ -19,13 +19,11 @@ type Workspace = executor::Workspace<[u8; PRANA_MAX_OUTPUT_LEN], [u8; PRANA_MAX_
 type RunResult = executor::RunResult<PRANA_MAX_WAIT_NODES>;
 type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, PRANA_MAX_NODES, 128>;
 
-use crate::abi::{
-    self, copy_to_array, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut,
-};
+use crate::abi::{self, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::ids::generator_mut;
 use crate::registration::{new_registration_handle, prana_registration};
 use crate::route::prana_transition;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 use crate::urls::{base_ref, prana_base_url};
 use crate::{PRANA_ID_PART_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE, PRANA_URL_BUF_SIZE};
 
@@ -84,7 +82,7 @@ pub struct prana_workflow {
 ///
 /// Ownership: made by `prana_execution_start`, `_start_signed` or
 /// `_from_json`, owned by the caller, freed with `prana_execution_free`
-/// (exactly once; NULL is a no-op). `prana_execution_load_json` restores
+/// (exactly once; NULL is a no-op). `prana_execution_restore` restores
 /// another state into an existing handle.
 ///
 /// Thread safety: not synchronized. Getters only read and may run
@@ -247,6 +245,12 @@ pub struct prana_node_result {
 /// The callback runs on the calling thread, must return normally (no
 /// `longjmp`, no C++ exception), and must not use the execution handle of
 /// the running call; other library functions may be called.
+///
+/// The handler may be NULL while no host node runs (a workflow that only
+/// triggers and waits, or a resume that goes straight to the end). When a
+/// call with a NULL handler reaches a host node, that node fails with code
+/// "no_node_handler", the execution records the failure, and the call
+/// returns `PRANA_STATUS_NO_NODE_HANDLER` (the message names the node).
 pub type prana_node_handler = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -256,16 +260,6 @@ pub type prana_node_handler = Option<
         result: *mut prana_node_result,
     ) -> bool,
 >;
-
-/// A node failure as stored in an execution. Plain data.
-#[repr(C)]
-#[derive(Debug, Clone, Copy)]
-pub struct prana_node_error {
-    /// Snake_case code, NUL-terminated ("" when there is no error).
-    pub code: [c_char; PRANA_ERROR_CODE_BUF_SIZE],
-    /// Message, NUL-terminated ("" when there is no error).
-    pub message: [c_char; PRANA_ERROR_MESSAGE_BUF_SIZE],
-}
 
 /// The result of `prana_execution_run`, `_resume`, `_expire` and
 /// `_resume_timer`. Plain data (about 7 KiB).
@@ -311,7 +305,7 @@ pub struct prana_run_result {
     pub transition_count: usize,
     /// Registration changes to apply with compare-and-set, in order. After
     /// `prana_execution_resume` the first is the active -> consumed of the
-    /// resumed registration (skip it if `prana_decide_resume`'s transition
+    /// resumed registration (skip it if `prana_resume_decide`'s transition
     /// was already applied).
     pub transitions: [prana_transition; PRANA_MAX_WAIT_NODES],
 }
@@ -467,13 +461,10 @@ fn array_text(a: &[c_char]) -> Option<Cow<'_, str>> {
 
 /// The C callback as a core [`NodeHandler`].
 struct CHandler<'s> {
-    f: unsafe extern "C" fn(
-        *mut c_void,
-        *const prana_node_call,
-        *mut c_char,
-        usize,
-        *mut prana_node_result,
-    ) -> bool,
+    /// The host's callback; NULL (None) until a host node needs it.
+    f: prana_node_handler,
+    /// Set when a host node was reached without a callback.
+    missing: Option<NodeMissing>,
     user_data: *mut c_void,
     /// NUL-terminated copies of a call's strings, one after the other;
     /// reused for every node (kept per thread, see `RunScratch`: no
@@ -484,8 +475,38 @@ struct CHandler<'s> {
     ids: Option<[(usize, usize); 2]>,
 }
 
+/// The id of the host node that found no handler (an id part: at most 64
+/// bytes, kept inline so the handler allocates nothing).
+struct NodeMissing {
+    id: [u8; crate::PRANA_MAX_ID_PART_LEN],
+    len: usize,
+}
+
+impl NodeMissing {
+    fn of(node_id: &str) -> NodeMissing {
+        let mut id = [0u8; crate::PRANA_MAX_ID_PART_LEN];
+        let mut len = node_id.len().min(id.len());
+        while !node_id.is_char_boundary(len) {
+            len -= 1;
+        }
+        id[..len].copy_from_slice(&node_id.as_bytes()[..len]);
+        NodeMissing { id, len }
+    }
+
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.id[..self.len]).unwrap_or("?")
+    }
+}
+
 impl NodeHandler for CHandler<'_> {
     fn run(&mut self, call: &NodeCall<'_>, output: &mut [u8]) -> Result<NodeOutput, NodeError> {
+        let Some(f) = self.f else {
+            self.missing = Some(NodeMissing::of(call.node_id));
+            return Err(NodeError::new(
+                "no_node_handler",
+                "a host node was reached but the node handler is NULL",
+            ));
+        };
         let texts = [
             call.execution_id,
             call.workflow_id,
@@ -547,14 +568,13 @@ impl NodeHandler for CHandler<'_> {
             error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
             error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
         };
-        // SAFETY: `f` is the host's callback (non-NULL, checked by the
-        // caller); every pointer passed is valid for the call: `c_call` and
+        // SAFETY: `f` is the host's callback (non-NULL, checked above); every pointer passed is valid for the call: `c_call` and
         // the strings it points to (in `scratch`, not touched until the
         // callback returns) live until the end of this function, `output`
         // is a writable Rust buffer of `output.len()` bytes, and `result` is
         // a local. The header requires the callback to return normally.
         let ok = unsafe {
-            (self.f)(
+            f(
                 self.user_data,
                 &c_call,
                 output.as_mut_ptr().cast(),
@@ -607,8 +627,9 @@ pub extern "C" fn prana_workflow_new(
     json: *const c_char,
     json_len: usize,
     out: *mut *mut prana_workflow,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
         let owned = String::from(j);
@@ -641,37 +662,11 @@ pub extern "C" fn prana_workflow_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let w = wf_ref(workflow)?;
         StrOut::new(buf, len, out_len)?.write(w.id())
-    })
-}
-
-/// The number of nodes.
-#[no_mangle]
-pub extern "C" fn prana_workflow_node_count(
-    workflow: *const prana_workflow,
-    out: *mut usize,
-) -> prana_status {
-    guard(|| {
-        let w = wf_ref(workflow)?;
-        Out::new(out, "out")?.write(w.nodes().len());
-        Ok(())
-    })
-}
-
-/// The number of wait nodes in webhook mode (each gets a registration and
-/// a resume URL at execution start).
-#[no_mangle]
-pub extern "C" fn prana_workflow_webhook_wait_count(
-    workflow: *const prana_workflow,
-    out: *mut usize,
-) -> prana_status {
-    guard(|| {
-        let w = wf_ref(workflow)?;
-        Out::new(out, "out")?.write(w.webhook_wait_nodes().count());
-        Ok(())
     })
 }
 
@@ -679,47 +674,19 @@ pub extern "C" fn prana_workflow_webhook_wait_count(
 /// `[A-Za-z0-9_-]`): one pending registration with a fresh resume ID (from
 /// `generator`) per wait node in webhook mode; nothing runs yet. Persist
 /// its registrations (`prana_execution_registration`), then call
-/// `prana_execution_run`. On success `*out` receives a new handle.
+/// `prana_execution_run`. On success `*out` receives a new handle, to free
+/// with `prana_execution_free`.
 ///
-/// The resume URLs are unsigned; a gateway that requires signed URLs starts
-/// executions with `prana_execution_start_signed` instead.
+/// `keys` may be NULL: the resume URLs are unsigned. With a key set each
+/// resume ID is signed once with its current key, and every URL of it
+/// carries `?sig={key_id}.{mac}` (rendered `{{ $execution.<node_id>.resume_url }}`,
+/// `prana_execution_render`, `prana_run_result.resume_url`). The execution
+/// keeps the signature (not the key), so it survives `prana_execution_to_json`
+/// and `prana_execution_restore`. A non-NULL but empty set is
+/// `PRANA_STATUS_NO_SIGNING_KEY`. `keys` and `base` are only read during the
+/// call. Thread safety: the generator's (one thread at a time).
 #[no_mangle]
 pub extern "C" fn prana_execution_start(
-    workflow: *const prana_workflow,
-    execution_id: *const c_char,
-    execution_id_len: usize,
-    base: *const prana_base_url,
-    generator: *mut crate::ids::prana_id_generator,
-    now: u64,
-    out: *mut *mut prana_execution,
-) -> prana_status {
-    guard(|| {
-        let w = wf_ref(workflow)?;
-        let e = text(execution_id, execution_id_len, "execution_id")?;
-        let b = base_ref(base)?;
-        let g = generator_mut(generator)?;
-        let out = Out::new(out, "out")?;
-        let x = abi::try_into_handle(|| executor::start(w, e, b, g, now), prana_execution::new)?;
-        out.write(x);
-        Ok(())
-    })
-}
-
-/// `prana_execution_start` with signed resume URLs: each registration's
-/// resume ID is signed once with the current key of `keys`, and every URL
-/// of it carries `?sig={key_id}.{mac}`: `prana_execution_resume_url`,
-/// rendered `{{ $execution.<node_id>.resume_url }}` in node params and
-/// `prana_execution_render`, and `prana_run_result.resume_url`. The
-/// execution keeps the signature (not the key), so it survives
-/// `prana_execution_to_json` / `_from_json`; the URL verifies with
-/// `prana_verify_resume_signature` while its key stays in the set.
-///
-/// `keys` may be NULL: then the URLs are unsigned, exactly as with
-/// `prana_execution_start`. A non-NULL but empty set is
-/// `PRANA_STATUS_NO_SIGNING_KEY`. `keys` is only read during the call; the
-/// execution keeps no reference to it.
-#[no_mangle]
-pub extern "C" fn prana_execution_start_signed(
     workflow: *const prana_workflow,
     execution_id: *const c_char,
     execution_id_len: usize,
@@ -728,8 +695,9 @@ pub extern "C" fn prana_execution_start_signed(
     generator: *mut crate::ids::prana_id_generator,
     now: u64,
     out: *mut *mut prana_execution,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let w = wf_ref(workflow)?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let b = base_ref(base)?;
@@ -761,8 +729,9 @@ pub extern "C" fn prana_execution_from_json(
     json: *const c_char,
     json_len: usize,
     out: *mut *mut prana_execution,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
         let x = abi::try_into_handle(
@@ -785,17 +754,19 @@ pub extern "C" fn prana_execution_from_json(
 /// On failure the handle holds an empty execution that belongs to no
 /// workflow (every `_run`, `_resume`, `_expire` and `_resume_timer` refuses
 /// it with `PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH`) until a later
-/// `prana_execution_load_json` succeeds; it still has to be freed. Errors
+/// `prana_execution_restore` succeeds; it still has to be freed. Errors
 /// as `prana_execution_from_json`, and `PRANA_STATUS_NULL_ARGUMENT` for a
 /// NULL `execution`.
 #[no_mangle]
-pub extern "C" fn prana_execution_load_json(
+pub extern "C" fn prana_execution_restore(
     execution: *mut prana_execution,
     json: *const c_char,
     json_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = handle_mut(execution, "execution")?;
+        let json_len = abi::text_len(json, json_len);
         let j = abi::bytes(json.cast::<u8>(), json_len, "json")?;
         // The core checks UTF-8 itself, and JSON has no raw NUL: accepted
         // text is valid input. Only a refusal looks for the reason the C
@@ -820,8 +791,9 @@ pub extern "C" fn prana_execution_to_json(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = handle(execution, "execution")?;
         let out = StrOut::new(buf, len, out_len)?;
         // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
@@ -851,16 +823,26 @@ fn run_call(
 ) -> FfiResult {
     let w = wf_ref(workflow)?;
     let x = handle_mut(execution, "execution")?;
-    let f = handler.ok_or_else(|| Fail::null("handler"))?;
     let out = Out::new(out, "out")?;
     RunScratch::with(|scratch| {
         let mut h = CHandler {
-            f,
+            f: handler,
+            missing: None,
             user_data,
             scratch: &mut scratch.strings,
             ids: None,
         };
         let r = body(w, &mut x.state, &mut scratch.ws, &mut h)?;
+        if let Some(m) = h.missing {
+            return Err(Fail::new(
+                prana_status::PRANA_STATUS_NO_NODE_HANDLER,
+                format!(
+                    "node '{}' needs the host's node handler, which is NULL; the execution \
+                     recorded the node as failed (no_node_handler)",
+                    m.as_str()
+                ),
+            ));
+        }
         let registration_json = activated_registration_json(&r, &mut scratch.json)?;
         // SAFETY: `out` is non-NULL and, by the header's contract, valid
         // and aligned for one `prana_run_result` that nothing else touches
@@ -886,8 +868,9 @@ pub extern "C" fn prana_execution_run(
     input_len: usize,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let i = text(input, input_len, "input")?;
         run_call(
             workflow,
@@ -919,8 +902,9 @@ pub extern "C" fn prana_execution_resume(
     payload_len: usize,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let p = text(payload, payload_len, "payload")?;
         run_call(
@@ -947,8 +931,9 @@ pub extern "C" fn prana_execution_expire(
     resume_id_len: usize,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         run_call(
             workflow,
@@ -972,8 +957,9 @@ pub extern "C" fn prana_execution_resume_timer(
     user_data: *mut c_void,
     now: u64,
     out: *mut prana_run_result,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         run_call(
             workflow,
             execution,
@@ -994,8 +980,9 @@ fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a ExecutionState> {
 pub extern "C" fn prana_execution_status(
     execution: *const prana_execution,
     out: *mut prana_run_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let st = match x.status() {
             ExecutionStatus::Created => prana_run_status::PRANA_EXECUTION_CREATED,
@@ -1015,8 +1002,9 @@ pub extern "C" fn prana_execution_status(
 pub extern "C" fn prana_execution_wait_mode(
     execution: *const prana_execution,
     out: *mut prana_wait_mode,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         Out::new(out, "out")?.write(wait_mode_of(x.wait_mode()));
         Ok(())
@@ -1031,8 +1019,9 @@ pub extern "C" fn prana_execution_resume_at(
     execution: *const prana_execution,
     out_has: *mut bool,
     out: *mut u64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let out_has = Out::new(out_has, "out_has")?;
         let out = Out::new(out, "out")?;
@@ -1048,35 +1037,14 @@ fn exec_str(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
     get: impl FnOnce(&ExecutionState) -> &str,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let out = StrOut::new(buf, len, out_len)?;
         out.write(get(x))
     })
-}
-
-/// Write the execution id.
-#[no_mangle]
-pub extern "C" fn prana_execution_id(
-    execution: *const prana_execution,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.execution_id())
-}
-
-/// Write the workflow id.
-#[no_mangle]
-pub extern "C" fn prana_execution_workflow_id(
-    execution: *const prana_execution,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.workflow_id())
 }
 
 /// Write the wait node the execution is suspended at, or the node that
@@ -1087,8 +1055,9 @@ pub extern "C" fn prana_execution_current_node(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| {
+    exec_str(execution, buf, len, out_len, err, |x| {
         x.current_node().unwrap_or("")
     })
 }
@@ -1101,8 +1070,9 @@ pub extern "C" fn prana_execution_waiting_resume_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| {
+    exec_str(execution, buf, len, out_len, err, |x| {
         x.waiting_resume_id().map_or("", |r| r.as_str())
     })
 }
@@ -1116,30 +1086,9 @@ pub extern "C" fn prana_execution_output(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    exec_str(execution, buf, len, out_len, |x| x.output())
-}
-
-/// The failure of a failed execution (empty strings otherwise).
-#[no_mangle]
-pub extern "C" fn prana_execution_error(
-    execution: *const prana_execution,
-    out: *mut prana_node_error,
-) -> prana_status {
-    guard(|| {
-        let x = exec_ref(execution)?;
-        let out = Out::new(out, "out")?;
-        let mut e = prana_node_error {
-            code: [0; PRANA_ERROR_CODE_BUF_SIZE],
-            message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
-        };
-        if let Some(err) = x.error() {
-            copy_to_array(&err.code, &mut e.code);
-            copy_to_array(&err.message, &mut e.message);
-        }
-        out.write(e);
-        Ok(())
-    })
+    exec_str(execution, buf, len, out_len, err, |x| x.output())
 }
 
 /// The number of registrations (one per wait node in webhook mode).
@@ -1147,8 +1096,9 @@ pub extern "C" fn prana_execution_error(
 pub extern "C" fn prana_execution_registration_count(
     execution: *const prana_execution,
     out: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         Out::new(out, "out")?.write(x.context().slots().len());
         Ok(())
@@ -1164,8 +1114,9 @@ pub extern "C" fn prana_execution_registration(
     execution: *const prana_execution,
     index: usize,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let out = Out::new(out, "out")?;
         let count = x.context().slots().len();
@@ -1175,28 +1126,6 @@ pub extern "C" fn prana_execution_registration(
             ))
         })?;
         new_registration_handle(out, reg)
-    })
-}
-
-/// Write the resume URL of wait node `node_id` (what
-/// `{{ $execution.<node_id>.resume_url }}` renders to; with
-/// `?sig={key_id}.{mac}` when the execution was started signed). Error:
-/// `PRANA_STATUS_EXPRESSION_UNKNOWN_NODE` for a node that is not a wait
-/// node in webhook mode.
-#[no_mangle]
-pub extern "C" fn prana_execution_resume_url(
-    execution: *const prana_execution,
-    node_id: *const c_char,
-    node_id_len: usize,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-) -> prana_status {
-    guard(|| {
-        let x = exec_ref(execution)?;
-        let n = text(node_id, node_id_len, "node_id")?;
-        let out = StrOut::new(buf, len, out_len)?;
-        out.write(&x.context().resume_url(n)?)
     })
 }
 
@@ -1213,8 +1142,9 @@ pub extern "C" fn prana_execution_render(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let x = exec_ref(execution)?;
         let t = text(template, template_len, "template")?;
         let out = StrOut::new(buf, len, out_len)?;
@@ -1302,19 +1232,32 @@ mod tests {
             core::ptr::null_mut(),
             core::ptr::null_mut(),
         );
-        assert_eq!(prana_workflow_new(p(WF), WF.len(), &mut w), OK);
+        assert_eq!(
+            prana_workflow_new(p(WF), WF.len(), &mut w, core::ptr::null_mut()),
+            OK
+        );
         let base = "https://gw.example.com";
         assert_eq!(
-            crate::urls::prana_base_url_new(p(base), base.len(), &mut b),
+            crate::urls::prana_base_url_new(p(base), base.len(), &mut b, core::ptr::null_mut()),
             OK
         );
         let seed = [1u8; 32];
         assert_eq!(
-            crate::ids::prana_id_generator_new(seed.as_ptr(), 32, &mut g),
+            crate::ids::prana_id_generator_new(seed.as_ptr(), 32, &mut g, core::ptr::null_mut()),
             OK
         );
         assert_eq!(
-            prana_execution_start(w, p("exec-1"), 6, b, g, 1_000, &mut x),
+            prana_execution_start(
+                w,
+                p("exec-1"),
+                6,
+                b,
+                core::ptr::null_mut(),
+                g,
+                1_000,
+                &mut x,
+                core::ptr::null_mut()
+            ),
             OK
         );
 
@@ -1333,6 +1276,7 @@ mod tests {
             7,
             1_000,
             r.as_mut_ptr(),
+            core::ptr::null_mut(),
         );
         assert_eq!(st, OK);
         // SAFETY: zeroed above, the fields set on success: every byte is
@@ -1344,25 +1288,42 @@ mod tests {
         // documented size, then restored into a new handle.
         let mut json = vec![MaybeUninit::<c_char>::uninit(); PRANA_EXECUTION_JSON_BUF_SIZE];
         let mut n = 0usize;
-        let st = prana_execution_to_json(x, json.as_mut_ptr().cast(), json.len(), &mut n);
+        let st = prana_execution_to_json(
+            x,
+            json.as_mut_ptr().cast(),
+            json.len(),
+            &mut n,
+            core::ptr::null_mut(),
+        );
         assert_eq!(st, OK);
         prana_execution_free(x);
         x = core::ptr::null_mut();
         assert_eq!(
-            prana_execution_from_json(json.as_ptr().cast(), n, &mut x),
+            prana_execution_from_json(json.as_ptr().cast(), n, &mut x, core::ptr::null_mut()),
             OK
         );
         // In place: a bad state leaves the handle empty (no workflow's),
         // the saved one restores it.
         let bad = "{}";
-        assert_ne!(prana_execution_load_json(x, p(bad), bad.len()), OK);
+        assert_ne!(
+            prana_execution_restore(x, p(bad), bad.len(), core::ptr::null_mut()),
+            OK
+        );
         // SAFETY: a live handle.
         assert_eq!(unsafe { &*x }.state.workflow_id(), "");
         assert_eq!(
-            prana_execution_load_json(core::ptr::null_mut(), json.as_ptr().cast(), n),
+            prana_execution_restore(
+                core::ptr::null_mut(),
+                json.as_ptr().cast(),
+                n,
+                core::ptr::null_mut()
+            ),
             prana_status::PRANA_STATUS_NULL_ARGUMENT
         );
-        assert_eq!(prana_execution_load_json(x, json.as_ptr().cast(), n), OK);
+        assert_eq!(
+            prana_execution_restore(x, json.as_ptr().cast(), n, core::ptr::null_mut()),
+            OK
+        );
         // A NUL or a non-UTF-8 byte anywhere gets its own status, as from
         // `text()` (the core refuses the JSON first; the reason is looked
         // for only then), and leaves the handle empty.
@@ -1379,7 +1340,7 @@ mod tests {
                 let mut bad = saved.clone();
                 bad[at] = byte;
                 assert_eq!(
-                    prana_execution_load_json(x, bad.as_ptr().cast(), n),
+                    prana_execution_restore(x, bad.as_ptr().cast(), n, core::ptr::null_mut()),
                     status,
                     "byte {byte:#x} at {at}"
                 );
@@ -1387,7 +1348,10 @@ mod tests {
                 assert_eq!(unsafe { &*x }.state.workflow_id(), "");
             }
         }
-        assert_eq!(prana_execution_load_json(x, saved.as_ptr().cast(), n), OK);
+        assert_eq!(
+            prana_execution_restore(x, saved.as_ptr().cast(), n, core::ptr::null_mut()),
+            OK
+        );
 
         let id_len = rid.iter().position(|&c| c == 0).unwrap();
         let payload = r#"{"ok":true}"#;
@@ -1402,6 +1366,7 @@ mod tests {
             payload.len(),
             2_000,
             r.as_mut_ptr(),
+            core::ptr::null_mut(),
         );
         assert_eq!(st, OK);
         // SAFETY: written on success.

@@ -6,7 +6,7 @@ use core::ptr::addr_of;
 
 use crate::abi::{bytes, guard, text, Fail, FfiResult, Out};
 use crate::route::prana_span;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 
 /// Most headers `prana_http_parse_request` accepts in one request.
 pub const PRANA_HTTP_MAX_HEADERS: usize = 64;
@@ -33,7 +33,7 @@ pub struct prana_http_request {
     /// The method (`POST`, `GET`, ...), case as sent.
     pub method: prana_span,
     /// The request target (`/webhook/workflow/resume/...?...`), for
-    /// `prana_request_precheck`.
+    /// `prana_request_check`.
     pub target: prana_span,
     /// 1 for HTTP/1.1, 0 for HTTP/1.0.
     pub version_minor: u8,
@@ -90,26 +90,26 @@ fn parse_head(buf: &[u8]) -> FfiResult<prana_http_request> {
         Ok(httparse::Status::Partial) => {
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_HTTP_INCOMPLETE,
-                format!("the request head is incomplete after {} bytes", buf.len()),
+                format_args!("the request head is incomplete after {} bytes", buf.len()),
             ))
         }
         Err(httparse::Error::TooManyHeaders) => {
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_HTTP_TOO_MANY_HEADERS,
-                format!("the request has more than {PRANA_HTTP_MAX_HEADERS} headers"),
+                format_args!("the request has more than {PRANA_HTTP_MAX_HEADERS} headers"),
             ))
         }
         Err(e) => {
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_HTTP_MALFORMED,
-                format!("malformed HTTP request head: {e}"),
+                format_args!("malformed HTTP request head: {e}"),
             ))
         }
     };
     let malformed = |what: &str| {
         Fail::new(
             prana_status::PRANA_STATUS_HTTP_MALFORMED,
-            format!("malformed HTTP request head: {what}"),
+            format_args!("malformed HTTP request head: {what}"),
         )
     };
     let method = req.method.ok_or_else(|| malformed("no method"))?;
@@ -178,8 +178,9 @@ pub extern "C" fn prana_http_parse_request(
     buf: *const u8,
     len: usize,
     out: *mut prana_http_request,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = bytes(buf, len, "buf")?;
         let out = Out::new(out, "out")?;
         out.write(parse_head(b)?);
@@ -200,7 +201,13 @@ fn slice_of(buf: &[u8], s: prana_span) -> FfiResult<&[u8]> {
 /// from `buf` (pass the same buffer and length). On success `*out` is the
 /// span of its value in `buf`. `PRANA_STATUS_HTTP_HEADER_NOT_FOUND` when
 /// absent; `PRANA_STATUS_INVALID_ARGUMENT` when `request` does not fit `buf`.
-/// To see every header of a name, walk `request->headers`. Thread-safe.
+/// To see every header of a name, walk `request->headers`.
+///
+/// Its use: a gateway that accepts Standard Webhooks requests reads the
+/// `webhook-id`, `webhook-timestamp` and `webhook-signature` values with it
+/// and hands them to `prana_webhook_secret_verify`; a gateway behind a proxy
+/// reads `Host` or `X-Forwarded-Proto`. The value is a span into `buf`
+/// (nothing is copied; valid while `buf` is). Thread-safe.
 #[no_mangle]
 pub extern "C" fn prana_http_request_header(
     request: *const prana_http_request,
@@ -209,8 +216,9 @@ pub extern "C" fn prana_http_request_header(
     name: *const c_char,
     name_len: usize,
     out: *mut prana_span,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         if request.is_null() {
             return Err(Fail::null("request"));
         }
@@ -228,7 +236,7 @@ pub extern "C" fn prana_http_request_header(
             )
         };
         if count > PRANA_HTTP_MAX_HEADERS {
-            return Err(Fail::invalid(format!(
+            return Err(Fail::invalid(format_args!(
                 "request->header_count is {count}; at most {PRANA_HTTP_MAX_HEADERS}"
             )));
         }
@@ -241,7 +249,7 @@ pub extern "C" fn prana_http_request_header(
         }
         Err(Fail::new(
             prana_status::PRANA_STATUS_HTTP_HEADER_NOT_FOUND,
-            format!("no '{want}' header"),
+            format_args!("no '{want}' header"),
         ))
     })
 }

@@ -13,13 +13,13 @@ use prana_webhook_core::{json, Error};
 
 use crate::abi::{guard, text, Fail, FfiResult, Out, StrOut};
 use crate::route::prana_span;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 
 /// Validate one JSON value; on failure name the argument in the message.
 fn value<'a>(s: &'a str, what: &str) -> FfiResult<&'a str> {
     json::validate(s).map_err(|e| {
         let fail = Fail::from(e);
-        Fail::new(fail.status, format!("{what}: {}", fail.message))
+        Fail::new(fail.status, format_args!("{what}: {}", fail.message))
     })
 }
 
@@ -31,8 +31,12 @@ fn value<'a>(s: &'a str, what: &str) -> FfiResult<&'a str> {
 /// wrong; empty text is invalid), plus the text-input statuses.
 /// Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_json_validate(json: *const c_char, json_len: usize) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_json_validate(
+    json: *const c_char,
+    json_len: usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
         let s = text(json, json_len, "json")?;
         value(s, "json")?;
         Ok(())
@@ -64,8 +68,9 @@ pub extern "C" fn prana_json_find_member(
     found: *mut bool,
     value_offset: *mut usize,
     value_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let found = Out::new(found, "found")?;
         let value_offset = Out::new(value_offset, "value_offset")?;
         let value_len = Out::new(value_len, "value_len")?;
@@ -111,8 +116,9 @@ pub extern "C" fn prana_json_decode_string(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let raw = text(raw, raw_len, "raw")?;
         let out = StrOut::new(buf, len, out_len)?;
         if !value(raw, "raw")?.starts_with('"') {
@@ -125,11 +131,8 @@ pub extern "C" fn prana_json_decode_string(
             Err(e) => return Err(e.into()),
         };
         out.check_fits(needed)?;
-        let mut bytes = vec![0u8; needed];
-        let n = json::decode_str(raw, &mut bytes)?;
-        bytes.truncate(n);
-        let decoded = String::from_utf8(bytes).expect("decode_str writes UTF-8");
-        out.write(&decoded)
+        // It fits: decoded straight into the caller's buffer.
+        out.write_serialized(needed, |b| json::decode_str(raw, b))
     })
 }
 
@@ -154,8 +157,9 @@ pub extern "C" fn prana_json_equal(
     b: *const c_char,
     b_len: usize,
     out_equal: *mut bool,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let out = Out::new(out_equal, "out_equal")?;
         let a = value(text(a, a_len, "a")?, "a")?;
         let b = value(text(b, b_len, "b")?, "b")?;
@@ -179,6 +183,7 @@ mod tests {
             &mut f,
             &mut off,
             &mut len,
+            core::ptr::null_mut(),
         );
         (st, f, off, len)
     }
@@ -191,7 +196,14 @@ mod tests {
         } else {
             buf.as_mut_ptr().cast()
         };
-        let st = prana_json_decode_string(raw.as_ptr().cast(), raw.len(), ptr, cap, &mut n);
+        let st = prana_json_decode_string(
+            raw.as_ptr().cast(),
+            raw.len(),
+            ptr,
+            cap,
+            &mut n,
+            core::ptr::null_mut(),
+        );
         (st, n, buf)
     }
 
@@ -203,6 +215,7 @@ mod tests {
             b.as_ptr().cast(),
             b.len(),
             &mut eq,
+            core::ptr::null_mut(),
         );
         (st, eq)
     }
@@ -211,11 +224,11 @@ mod tests {
     fn validate() {
         let ok = b" {\"a\": [1, \"\\u00e9\"]} ";
         assert_eq!(
-            prana_json_validate(ok.as_ptr().cast(), ok.len()),
+            prana_json_validate(ok.as_ptr().cast(), ok.len(), core::ptr::null_mut()),
             prana_status::PRANA_STATUS_OK
         );
         assert_eq!(
-            prana_json_validate(core::ptr::null(), 0),
+            prana_json_validate(core::ptr::null(), 0, core::ptr::null_mut()),
             prana_status::PRANA_STATUS_INVALID_JSON
         );
         assert!(
@@ -225,7 +238,7 @@ mod tests {
         );
         let bad = b"[1,]";
         assert_eq!(
-            prana_json_validate(bad.as_ptr().cast(), bad.len()),
+            prana_json_validate(bad.as_ptr().cast(), bad.len(), core::ptr::null_mut()),
             prana_status::PRANA_STATUS_INVALID_JSON
         );
     }

@@ -17,6 +17,10 @@
 //! Functions take raw pointers but are not declared `unsafe` in Rust: the C
 //! caller cannot be checked by the compiler anyway, and the pointer contract
 //! is documented once, in the header (the rustls-ffi approach).
+#![cfg_attr(not(feature = "std"), no_std)]
+// Without a heap a failure carries its message inline (a few hundred bytes);
+// failures are the cold path.
+#![cfg_attr(not(feature = "std"), allow(clippy::result_large_err))]
 #![allow(non_camel_case_types)]
 #![allow(clippy::not_unsafe_ptr_arg_deref)]
 #![deny(missing_docs)]
@@ -26,10 +30,12 @@
 use core::ffi::{c_char, CStr};
 
 mod abi;
+#[cfg(feature = "std")]
 pub mod executor;
 pub mod http;
 pub mod ids;
 pub mod json;
+mod message;
 pub mod registration;
 pub mod route;
 pub mod signatures;
@@ -38,7 +44,17 @@ pub mod urls;
 
 pub use status::prana_status;
 
+#[cfg(feature = "std")]
 use abi::StrOut;
+
+/// Pass as the length of any text input (`const char *ptr, size_t len`)
+/// to have the library read up to the terminating NUL, like sqlite3's -1:
+/// `prana_resume_id_validate("webhook_...", PRANA_NUL_TERMINATED, NULL)`.
+/// It is `SIZE_MAX`, which no real buffer can have. (The header defines it
+/// as `SIZE_MAX` in its conventions section.)
+///
+/// cbindgen:ignore
+pub const PRANA_NUL_TERMINATED: usize = usize::MAX;
 
 /// Longest execution id, node id or workflow id, in bytes.
 pub const PRANA_MAX_ID_PART_LEN: usize = 64;
@@ -93,11 +109,23 @@ const VERSION: &CStr =
         Err(_) => panic!("version string has a NUL"),
     };
 
-/// The library version ("0.1.0"), static and NUL-terminated. Never NULL.
+/// The library version ("0.2.0"), static and NUL-terminated. Never NULL.
 /// Thread-safe.
 #[no_mangle]
 pub extern "C" fn prana_version() -> *const c_char {
     VERSION.as_ptr()
+}
+
+/// Without std a panic aborts the program (C's `abort()`, which newlib
+/// and every hosted libc provide): there is no unwinding to catch.
+#[cfg(all(not(feature = "std"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
+    extern "C" {
+        fn abort() -> !;
+    }
+    // SAFETY: `abort` takes no arguments and never returns.
+    unsafe { abort() }
 }
 
 /// Copy the detail message of the last failed call on the calling thread
@@ -113,6 +141,7 @@ pub extern "C" fn prana_version() -> *const c_char {
 /// the NUL. `PRANA_STATUS_BUFFER_TOO_SMALL`: `*out_len` = size needed with
 /// the NUL. `buf` may be NULL when `len` is 0. `PRANA_STATUS_NULL_ARGUMENT`
 /// when `out_len` is NULL. Thread-safe (the message is per thread).
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_last_error_message(
     buf: *mut c_char,
@@ -140,9 +169,59 @@ mod tests {
         assert_eq!(v.to_str().unwrap(), env!("CARGO_PKG_VERSION"));
     }
 
+    /// The function index at the top of the header lists exactly the
+    /// functions the header declares (`_verb` continues the object of the
+    /// previous full name).
+    #[test]
+    fn header_index_lists_every_function() {
+        let header = include_str!("../../include/prana_webhook.h");
+        let start = header.find(" * FUNCTIONS (").expect("index");
+        let end = start + header[start..].find("*/").expect("end of index");
+        let mut listed = std::collections::BTreeSet::new();
+        let mut object = String::new();
+        for line in header[start..end].lines().skip(1) {
+            let line = line.trim_start_matches(" *").trim();
+            // A group line starts with its label and a colon.
+            let names = line.split_once(':').map_or(line, |(_, rest)| rest);
+            for word in names.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+                let name = if let Some(verb) = word.strip_prefix('_') {
+                    format!("{object}_{verb}")
+                } else {
+                    let (obj, _) = word.rsplit_once('_').expect("object_verb");
+                    object = obj.to_string();
+                    word.to_string()
+                };
+                listed.insert(name);
+            }
+        }
+        // A declaration: `prana_` + identifier characters + `(`, outside comments.
+        let mut declared = std::collections::BTreeSet::new();
+        for l in header.lines() {
+            let t = l.trim_start();
+            if t.starts_with('*') || t.starts_with("/*") || t.starts_with('#') {
+                continue;
+            }
+            let mut rest = l;
+            while let Some(at) = rest.find("prana_") {
+                let tail = &rest[at..];
+                let n = tail
+                    .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .unwrap_or(tail.len());
+                let before_ok = at == 0 || !rest.as_bytes()[at - 1].is_ascii_alphanumeric();
+                if before_ok && tail[n..].starts_with('(') {
+                    declared.insert(tail[..n].to_string());
+                }
+                rest = &tail[n..];
+            }
+        }
+        assert_eq!(listed, declared);
+    }
+
     #[test]
     fn last_error_message_survives_a_size_query() {
-        let _ = abi::guard(|| Err(abi::Fail::invalid("bad thing")));
+        let _ = abi::guard(core::ptr::null_mut(), || {
+            Err(abi::Fail::invalid("bad thing"))
+        });
         let mut n = 0usize;
         assert_eq!(
             prana_last_error_message(core::ptr::null_mut(), 0, &mut n),

@@ -2,7 +2,6 @@
 
 use core::ffi::c_char;
 
-use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::lifecycle::{self, Status};
 use prana_webhook_core::registration::WebhookRegistration;
 
@@ -11,7 +10,7 @@ use crate::abi::{
 };
 use crate::ids::{generator_mut, prana_id_generator};
 use crate::route::prana_transition;
-use crate::status::prana_status;
+use crate::status::{prana_error, prana_status};
 
 /// Lifecycle state of a webhook registration. Stored as its lowercase name
 /// ("pending", ...) in JSON and databases.
@@ -45,7 +44,7 @@ fn status_from_u32(n: u32, what: &str) -> FfiResult<Status> {
         .into_iter()
         .find(|s| *s as u32 == n)
         .ok_or_else(|| {
-            Fail::invalid(format!(
+            Fail::invalid(format_args!(
                 "{what} is {n}; expected 0 (pending) to 3 (expired)"
             ))
         })
@@ -63,20 +62,21 @@ fn status_from_u32(n: u32, what: &str) -> FfiResult<Status> {
 /// `_clone`; owned by the caller; freed with `prana_registration_free`
 /// (exactly once; NULL is a no-op).
 ///
-/// Thread safety: not synchronized. Getters and `prana_decide_resume` only
+/// Thread safety: not synchronized. Getters and `prana_resume_decide` only
 /// read and may run concurrently; `_activate`, `_consume` and `_expire`
 /// change it and need exclusive access (no other call on it at the same time).
 pub struct prana_registration {
     inner: WebhookRegistration,
 }
 
-/// NULL -> None; else borrow (for `prana_decide_resume`).
+/// NULL -> None; else borrow (for `prana_resume_decide`).
 pub(crate) fn registration_opt<'a>(
     reg: *const prana_registration,
 ) -> Option<&'a WebhookRegistration> {
     handle(reg, "registration").ok().map(|r| &r.inner)
 }
 
+#[cfg(feature = "std")]
 pub(crate) fn new_registration_handle(
     out: Out<*mut prana_registration>,
     inner: WebhookRegistration,
@@ -85,49 +85,91 @@ pub(crate) fn new_registration_handle(
     Ok(())
 }
 
-/// Create a pending registration with a fresh resume ID from `generator`
-/// for `node_id` in `execution_id`, created at `now` (unix ms). On success
-/// `*out` receives a new handle. The generator is advanced.
+/// Create a pending registration for `node_id` in `execution_id`, created
+/// at `now` (unix ms). On success `*out` receives a new handle, to free with
+/// `prana_registration_free`.
+///
+/// The resume ID is either fresh or given: with `resume_id` NULL (length 0)
+/// a fresh ID comes from `generator` (which is advanced); with a
+/// `resume_id`, that ID is used (it must have been made for `execution_id`
+/// and `node_id`, else `PRANA_STATUS_RESUME_ID_MISMATCH`) and `generator`
+/// may be NULL. Thread safety: the generator's (one thread at a time).
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_create(
     generator: *mut prana_id_generator,
-    execution_id: *const c_char,
-    execution_id_len: usize,
-    node_id: *const c_char,
-    node_id_len: usize,
-    now: u64,
-    out: *mut *mut prana_registration,
-) -> prana_status {
-    guard(|| {
-        let g = generator_mut(generator)?;
-        let e = text(execution_id, execution_id_len, "execution_id")?;
-        let n = text(node_id, node_id_len, "node_id")?;
-        let out = Out::new(out, "out")?;
-        new_registration_handle(out, WebhookRegistration::create(g, e, n, now)?)
-    })
-}
-
-/// Create a pending registration for an existing resume ID, which must have
-/// been made for `execution_id` and `node_id` (else
-/// `PRANA_STATUS_RESUME_ID_MISMATCH`). On success `*out` receives a new handle.
-#[no_mangle]
-pub extern "C" fn prana_registration_new(
     resume_id: *const c_char,
     resume_id_len: usize,
     execution_id: *const c_char,
     execution_id_len: usize,
     node_id: *const c_char,
     node_id_len: usize,
-    created_at: u64,
+    now: u64,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let e = text(execution_id, execution_id_len, "execution_id")?;
         let n = text(node_id, node_id_len, "node_id")?;
         let out = Out::new(out, "out")?;
-        let rid = ResumeId::parse(r)?;
-        new_registration_handle(out, WebhookRegistration::new(rid, e, n, created_at)?)
+        let reg = if r.is_empty() {
+            WebhookRegistration::create(generator_mut(generator)?, e, n, now)?
+        } else {
+            WebhookRegistration::new(prana_webhook_core::id::ResumeId::parse(r)?, e, n, now)?
+        };
+        new_registration_handle(out, reg)
+    })
+}
+
+/// Bytes of caller memory a `prana_registration` needs.
+pub const PRANA_REGISTRATION_SIZE: usize = 928;
+/// Alignment a `prana_registration` needs (`uint64_t[]` memory has it).
+pub const PRANA_REGISTRATION_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_registration>() <= PRANA_REGISTRATION_SIZE
+        && core::mem::align_of::<prana_registration>() <= PRANA_REGISTRATION_ALIGN
+);
+
+/// `prana_registration_create` into caller memory: `mem` holds `mem_len >=
+/// PRANA_REGISTRATION_SIZE` bytes aligned to `PRANA_REGISTRATION_ALIGN`,
+/// else `PRANA_STATUS_INVALID_ARGUMENT`; the other arguments and errors are
+/// those of `prana_registration_create`. On success `*out` is the handle
+/// (pointing into `mem`); nothing is allocated, and the handle is never
+/// passed to `prana_registration_free`. To copy one, copy
+/// `PRANA_REGISTRATION_SIZE` bytes of `mem`. Available in every build.
+#[no_mangle]
+pub extern "C" fn prana_registration_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    generator: *mut prana_id_generator,
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    node_id: *const c_char,
+    node_id_len: usize,
+    now: u64,
+    out: *mut *mut prana_registration,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let e = text(execution_id, execution_id_len, "execution_id")?;
+        let n = text(node_id, node_id_len, "node_id")?;
+        let out = Out::new(out, "out")?;
+        let reg = if r.is_empty() {
+            WebhookRegistration::create(generator_mut(generator)?, e, n, now)?
+        } else {
+            WebhookRegistration::new(prana_webhook_core::id::ResumeId::parse(r)?, e, n, now)?
+        };
+        out.write(abi::init_in(
+            mem,
+            mem_len,
+            prana_registration { inner: reg },
+        )?);
+        Ok(())
     })
 }
 
@@ -136,13 +178,15 @@ pub extern "C" fn prana_registration_new(
 /// `PRANA_STATUS_INVALID_JSON`, `PRANA_STATUS_NOT_AN_OBJECT`, the id
 /// statuses, `PRANA_STATUS_CAPACITY_EXCEEDED`. On success `*out` receives a
 /// new handle.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_from_json(
     json: *const c_char,
     json_len: usize,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
         new_registration_handle(out, WebhookRegistration::from_json(j.as_bytes())?)
@@ -159,8 +203,9 @@ pub extern "C" fn prana_registration_to_json(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         let out = StrOut::new(buf, len, out_len)?;
         out.write_serialized(crate::PRANA_MAX_REGISTRATION_JSON_LEN, |b| {
@@ -170,12 +215,14 @@ pub extern "C" fn prana_registration_to_json(
 }
 
 /// Copy a registration. On success `*out` receives a new, independent handle.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_clone(
     registration: *const prana_registration,
     out: *mut *mut prana_registration,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         let out = Out::new(out, "out")?;
         new_registration_handle(out, r.inner.clone())
@@ -183,6 +230,7 @@ pub extern "C" fn prana_registration_clone(
 }
 
 /// Free a registration. NULL is a no-op. The handle must not be used afterwards.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_registration_free(registration: *mut prana_registration) {
     abi::free_handle(registration);
@@ -205,8 +253,9 @@ pub extern "C" fn prana_registration_activate(
     webhook_config: *const c_char,
     webhook_config_len: usize,
     out: *mut prana_transition,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle_mut(registration, "registration")?;
         let cfg = text(webhook_config, webhook_config_len, "webhook_config")?;
         let out = Out::new(out, "out")?;
@@ -231,8 +280,9 @@ pub extern "C" fn prana_registration_consume(
     registration: *mut prana_registration,
     now: u64,
     out: *mut prana_transition,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle_mut(registration, "registration")?;
         let out = Out::new(out, "out")?;
         let t = r.inner.consume(now)?;
@@ -249,8 +299,9 @@ pub extern "C" fn prana_registration_consume(
 pub extern "C" fn prana_registration_expire(
     registration: *mut prana_registration,
     out: *mut prana_transition,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle_mut(registration, "registration")?;
         let out = Out::new(out, "out")?;
         let t = r.inner.expire()?;
@@ -267,8 +318,9 @@ pub extern "C" fn prana_registration_resume_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.resume_id.as_str())
     })
@@ -281,8 +333,9 @@ pub extern "C" fn prana_registration_execution_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.execution_id.as_str())
     })
@@ -295,8 +348,9 @@ pub extern "C" fn prana_registration_node_id(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.node_id.as_str())
     })
@@ -310,8 +364,9 @@ pub extern "C" fn prana_registration_webhook_config(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         StrOut::new(buf, len, out_len)?.write(r.inner.webhook_config.as_str())
     })
@@ -323,8 +378,9 @@ pub extern "C" fn prana_registration_webhook_config(
 pub extern "C" fn prana_registration_status(
     registration: *const prana_registration,
     out: *mut prana_lifecycle_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         Out::new(out, "out")?.write(r.inner.status.into());
         Ok(())
@@ -340,8 +396,9 @@ pub extern "C" fn prana_registration_status_at(
     registration: *const prana_registration,
     now: u64,
     out: *mut prana_lifecycle_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         Out::new(out, "out")?.write(r.inner.status_at(now).into());
         Ok(())
@@ -353,8 +410,9 @@ pub extern "C" fn prana_registration_status_at(
 pub extern "C" fn prana_registration_created_at(
     registration: *const prana_registration,
     out: *mut u64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         Out::new(out, "out")?.write(r.inner.created_at);
         Ok(())
@@ -368,8 +426,9 @@ pub extern "C" fn prana_registration_expires_at(
     registration: *const prana_registration,
     out_has: *mut bool,
     out: *mut u64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = handle(registration, "registration")?;
         let out_has = Out::new(out_has, "out_has")?;
         let out = Out::new(out, "out")?;
@@ -386,8 +445,8 @@ pub extern "C" fn prana_registration_expires_at(
 /// Y"), or `PRANA_STATUS_INVALID_ARGUMENT` for a number that is not a state.
 /// Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_lifecycle_check(from: u32, to: u32) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_lifecycle_check(from: u32, to: u32, err: *mut prana_error) -> prana_status {
+    guard(err, || {
         let f = status_from_u32(from, "from")?;
         let t = status_from_u32(to, "to")?;
         lifecycle::check_transition(f, t)?;
@@ -416,8 +475,9 @@ pub extern "C" fn prana_lifecycle_status_parse(
     name: *const c_char,
     name_len: usize,
     out: *mut prana_lifecycle_status,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = text(name, name_len, "name")?;
         let out = Out::new(out, "out")?;
         out.write(Status::parse(s)?.into());

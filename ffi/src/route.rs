@@ -8,7 +8,7 @@ use prana_webhook_core::url::{Route, Target};
 
 use crate::abi::{copy_to_array, guard, text, Out};
 use crate::registration::{prana_lifecycle_status, prana_registration, registration_opt};
-use crate::status::{prana_status, status_of};
+use crate::status::{prana_error, prana_status, status_of};
 use crate::urls::base_ref;
 use crate::{PRANA_MESSAGE_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE};
 
@@ -44,6 +44,10 @@ pub enum prana_route_kind {
     PRANA_ROUTE_TRIGGER = 1,
     /// `.../webhook/workflow/resume/{resume_id}`: resume an execution (POST or GET).
     PRANA_ROUTE_RESUME = 2,
+    /// `.../webhook/workflow/cancel/{resume_id}`: cancel a wait (POST).
+    PRANA_ROUTE_CANCEL = 3,
+    /// `.../webhook/workflow/extend/{resume_id}`: move a wait's expiry later (POST).
+    PRANA_ROUTE_EXTEND = 4,
 }
 
 /// A parsed request target. `id` and `query` are spans of the target text
@@ -73,6 +77,8 @@ impl prana_route {
         let (kind, id) = match t.route {
             Route::Trigger { workflow_id } => (prana_route_kind::PRANA_ROUTE_TRIGGER, workflow_id),
             Route::Resume { resume_id } => (prana_route_kind::PRANA_ROUTE_RESUME, resume_id),
+            Route::Cancel { resume_id } => (prana_route_kind::PRANA_ROUTE_CANCEL, resume_id),
+            Route::Extend { resume_id } => (prana_route_kind::PRANA_ROUTE_EXTEND, resume_id),
         };
         prana_route {
             kind,
@@ -146,7 +152,7 @@ impl prana_http_answer {
             cause: status_of(err),
             message: [0; PRANA_MESSAGE_BUF_SIZE],
         };
-        copy_to_array(&format!("{err}"), &mut a.message);
+        copy_to_array(&crate::message::make(err), &mut a.message);
         a
     }
 
@@ -161,7 +167,7 @@ impl prana_http_answer {
                 .unwrap_or(prana_status::PRANA_STATUS_OK),
             message: [0; PRANA_MESSAGE_BUF_SIZE],
         };
-        copy_to_array(&format!("{r}"), &mut a.message);
+        copy_to_array(&crate::message::make(r), &mut a.message);
         a
     }
 }
@@ -206,7 +212,7 @@ impl prana_transition {
     }
 }
 
-/// The result of `prana_request_precheck`.
+/// The result of `prana_request_check`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_precheck {
@@ -219,12 +225,13 @@ pub struct prana_precheck {
     pub answer: prana_http_answer,
 }
 
-/// The result of `prana_decide_resume`.
+/// The result of `prana_resume_decide`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_resume_decision {
     /// true: apply `transition` with compare-and-set, and resume only when
-    /// exactly one row changed (else answer `prana_lost_race_answer`).
+    /// exactly one row changed (else re-read the row and decide again: a
+    /// registration consumed meanwhile gives 409 webhook_already_used).
     /// false: answer with `answer`.
     pub resume: bool,
     /// active -> consumed for this resume ID (zeroed when `resume` is false).
@@ -248,8 +255,9 @@ pub extern "C" fn prana_route_parse(
     target: *const c_char,
     target_len: usize,
     out: *mut prana_route,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = base_ref(base)?;
         let t = text(target, target_len, "target")?;
         let out = Out::new(out, "out")?;
@@ -270,7 +278,7 @@ pub extern "C" fn prana_route_parse(
 /// fails only for bad arguments (NULL, non-UTF-8, NUL bytes). The route's
 /// spans point into `target`. Signatures are checked separately. Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_request_precheck(
+pub extern "C" fn prana_request_check(
     base: *const crate::urls::prana_base_url,
     method: *const c_char,
     method_len: usize,
@@ -279,8 +287,9 @@ pub extern "C" fn prana_request_precheck(
     body_len: usize,
     max_payload: usize,
     out: *mut prana_precheck,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = base_ref(base)?;
         let m = text(method, method_len, "method")?;
         let t = text(target, target_len, "target")?;
@@ -309,17 +318,18 @@ pub extern "C" fn prana_request_precheck(
 /// counts as expired. The registration is not changed: the host applies
 /// `out->transition` to its store with compare-and-set.
 ///
-/// Like `prana_request_precheck`, a rejection is returned in `*out` with
+/// Like `prana_request_check`, a rejection is returned in `*out` with
 /// `PRANA_STATUS_OK`. Thread-safe for concurrent reads of one registration.
 #[no_mangle]
-pub extern "C" fn prana_decide_resume(
+pub extern "C" fn prana_resume_decide(
     resume_id: *const c_char,
     resume_id_len: usize,
     registration: *const prana_registration,
     now: u64,
     out: *mut prana_resume_decision,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let reg = registration_opt(registration);
         let out = Out::new(out, "out")?;
@@ -336,18 +346,6 @@ pub extern "C" fn prana_decide_resume(
             }
             Decision::Reject(rej) => d.answer = prana_http_answer::from_rejection(&rej),
         });
-        Ok(())
-    })
-}
-
-/// The answer when the compare-and-set of a resume changed no row: another
-/// request consumed the registration first (409 webhook_already_used).
-/// Re-read the row and call `prana_decide_resume` again for the exact reason.
-#[no_mangle]
-pub extern "C" fn prana_lost_race_answer(out: *mut prana_http_answer) -> prana_status {
-    guard(|| {
-        let out = Out::new(out, "out")?;
-        out.write(prana_http_answer::from_rejection(&route::lost_race()));
         Ok(())
     })
 }

@@ -13,8 +13,7 @@ use crate::abi::{
     self, bytes, copy_to_array, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut,
 };
 use crate::route::prana_http_answer;
-use crate::status::prana_status;
-use crate::urls::base_ref;
+use crate::status::{prana_error, prana_status};
 
 /// Longest key id, in bytes (1-8 characters of `[a-z0-9]`).
 pub const PRANA_MAX_KEY_ID_LEN: usize = 8;
@@ -58,7 +57,7 @@ pub struct prana_key_set {
     inner: KeySet,
 }
 
-/// How strictly `prana_verify_resume_signature` treats resume URLs.
+/// How strictly `prana_signature_verify` treats resume URLs.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum prana_signature_policy {
@@ -84,7 +83,7 @@ pub enum prana_verified_by {
     PRANA_VERIFIED_NOT_CHECKED = 3,
 }
 
-/// The result of `prana_verify_resume_signature`. Plain data.
+/// The result of `prana_signature_verify`. Plain data.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_signature_check {
@@ -109,10 +108,15 @@ pub(crate) fn key_set_opt<'a>(keys: *const prana_key_set) -> FfiResult<Option<&'
     }
 }
 
-/// Make an empty key set. On success `*out` receives a new handle.
+/// Make an empty key set. On success `*out` receives a new handle. Std
+/// build only; `prana_key_set_init` places one in caller memory.
+#[cfg(feature = "std")]
 #[no_mangle]
-pub extern "C" fn prana_key_set_new(out: *mut *mut prana_key_set) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_key_set_new(
+    out: *mut *mut prana_key_set,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
         let out = Out::new(out, "out")?;
         out.write(abi::into_handle(prana_key_set {
             inner: KeySet::new(),
@@ -122,9 +126,44 @@ pub extern "C" fn prana_key_set_new(out: *mut *mut prana_key_set) -> prana_statu
 }
 
 /// Free a key set. NULL is a no-op. The handle must not be used afterwards.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_key_set_free(keys: *mut prana_key_set) {
     abi::free_handle(keys);
+}
+
+/// Bytes of caller memory a `prana_key_set` needs (`prana_key_set_init`).
+pub const PRANA_KEY_SET_SIZE: usize = 1344;
+/// Alignment a `prana_key_set` needs (`uint64_t[]` memory has it).
+pub const PRANA_KEY_SET_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_key_set>() <= PRANA_KEY_SET_SIZE
+        && core::mem::align_of::<prana_key_set>() <= PRANA_KEY_SET_ALIGN
+);
+
+/// Make an empty key set in caller memory: `mem` holds `mem_len >=
+/// PRANA_KEY_SET_SIZE` bytes aligned to `PRANA_KEY_SET_ALIGN`, else
+/// `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+/// (pointing into `mem`). Nothing is allocated and nothing is freed: the
+/// handle is valid while `mem` is, and must never be passed to
+/// `prana_key_set_free` (the secrets stay in `mem`: clear it when done).
+/// Available in every build. Thread safety as `prana_key_set`.
+#[no_mangle]
+pub extern "C" fn prana_key_set_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    out: *mut *mut prana_key_set,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let out = Out::new(out, "out")?;
+        let k = prana_key_set {
+            inner: KeySet::new(),
+        };
+        out.write(abi::init_in(mem, mem_len, k)?);
+        Ok(())
+    })
 }
 
 /// Add a key: `key_id` is 1-8 characters of `[a-z0-9]`, `secret` at least
@@ -139,8 +178,9 @@ pub extern "C" fn prana_key_set_add(
     key_id_len: usize,
     secret: *const u8,
     secret_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle_mut(keys, "keys")?;
         let id = text(key_id, key_id_len, "key_id")?;
         let s = bytes(secret, secret_len, "secret")?;
@@ -157,8 +197,9 @@ pub extern "C" fn prana_key_set_set_current(
     keys: *mut prana_key_set,
     key_id: *const c_char,
     key_id_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle_mut(keys, "keys")?;
         let id = text(key_id, key_id_len, "key_id")?;
         k.inner.set_current(id)?;
@@ -173,8 +214,9 @@ pub extern "C" fn prana_key_set_remove(
     keys: *mut prana_key_set,
     key_id: *const c_char,
     key_id_len: usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle_mut(keys, "keys")?;
         let id = text(key_id, key_id_len, "key_id")?;
         match k.inner.remove(id) {
@@ -188,8 +230,12 @@ pub extern "C" fn prana_key_set_remove(
 
 /// The number of keys in the set.
 #[no_mangle]
-pub extern "C" fn prana_key_set_len(keys: *const prana_key_set, out: *mut usize) -> prana_status {
-    guard(|| {
+pub extern "C" fn prana_key_set_len(
+    keys: *const prana_key_set,
+    out: *mut usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
         let k = handle(keys, "keys")?;
         Out::new(out, "out")?.write(k.inner.len());
         Ok(())
@@ -207,37 +253,14 @@ pub extern "C" fn prana_key_set_sign(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle(keys, "keys")?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let out = StrOut::new(buf, len, out_len)?;
         ResumeId::parse(r)?;
         out.write(k.inner.sign(r)?.as_str())
-    })
-}
-
-/// Write the signed resume URL `{base}/webhook/workflow/resume/{resume_id}?sig=...`
-/// (a buffer of `PRANA_URL_BUF_SIZE` bytes always suffices).
-#[no_mangle]
-pub extern "C" fn prana_key_set_signed_resume_url(
-    keys: *const prana_key_set,
-    base: *const crate::urls::prana_base_url,
-    resume_id: *const c_char,
-    resume_id_len: usize,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-) -> prana_status {
-    guard(|| {
-        let k = handle(keys, "keys")?;
-        let b = base_ref(base)?;
-        let r = text(resume_id, resume_id_len, "resume_id")?;
-        let out = StrOut::new(buf, len, out_len)?;
-        let rid = ResumeId::parse(r)?;
-        let mut url = b.resume_url(&rid)?;
-        k.inner.sign_url(r, &mut url)?;
-        out.write(&url)
     })
 }
 
@@ -250,7 +273,7 @@ pub extern "C" fn prana_key_set_signed_resume_url(
 /// `out->accepted = false` and the 401 answer, whose `cause` is the reason.
 /// Constant-time MAC comparison. Thread-safe for concurrent checks.
 #[no_mangle]
-pub extern "C" fn prana_verify_resume_signature(
+pub extern "C" fn prana_signature_verify(
     keys: *const prana_key_set,
     policy: u32,
     resume_id: *const c_char,
@@ -258,8 +281,9 @@ pub extern "C" fn prana_verify_resume_signature(
     query: *const c_char,
     query_len: usize,
     out: *mut prana_signature_check,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = handle(keys, "keys")?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let q = text(query, query_len, "query")?;
@@ -269,7 +293,7 @@ pub extern "C" fn prana_verify_resume_signature(
             1 => SignaturePolicy::Optional,
             2 => SignaturePolicy::Off,
             n => {
-                return Err(Fail::invalid(format!(
+                return Err(Fail::invalid(format_args!(
                     "policy is {n}; expected 0 (required), 1 (optional) or 2 (off)"
                 )))
             }
@@ -316,13 +340,15 @@ pub struct prana_webhook_secret {
 
 /// Parse a `whsec_...` secret. Errors: `PRANA_STATUS_WEBHOOK_SECRET_PREFIX`,
 /// `_BASE64`, `_EMPTY`, `_TOO_LONG`. On success `*out` receives a new handle.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_webhook_secret_new(
     whsec: *const c_char,
     whsec_len: usize,
     out: *mut *mut prana_webhook_secret,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = text(whsec, whsec_len, "whsec")?;
         let out = Out::new(out, "out")?;
         let inner = StandardWebhookSecret::from_whsec(s)?;
@@ -332,13 +358,15 @@ pub extern "C" fn prana_webhook_secret_new(
 }
 
 /// Use 1-64 raw key bytes as a Standard Webhooks secret.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_webhook_secret_from_bytes(
     key: *const u8,
     key_len: usize,
     out: *mut *mut prana_webhook_secret,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let k = bytes(key, key_len, "key")?;
         let out = Out::new(out, "out")?;
         let inner = StandardWebhookSecret::from_bytes(k)?;
@@ -348,9 +376,44 @@ pub extern "C" fn prana_webhook_secret_from_bytes(
 }
 
 /// Free a webhook secret. NULL is a no-op.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_webhook_secret_free(secret: *mut prana_webhook_secret) {
     abi::free_handle(secret);
+}
+
+/// Bytes of caller memory a `prana_webhook_secret` needs.
+pub const PRANA_WEBHOOK_SECRET_SIZE: usize = 160;
+/// Alignment a `prana_webhook_secret` needs (`uint64_t[]` memory has it).
+pub const PRANA_WEBHOOK_SECRET_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_webhook_secret>() <= PRANA_WEBHOOK_SECRET_SIZE
+        && core::mem::align_of::<prana_webhook_secret>() <= PRANA_WEBHOOK_SECRET_ALIGN
+);
+
+/// Parse a `whsec_...` secret as `prana_webhook_secret_new` does, into
+/// caller memory: `mem` holds `mem_len >= PRANA_WEBHOOK_SECRET_SIZE` bytes
+/// aligned to `PRANA_WEBHOOK_SECRET_ALIGN`, else
+/// `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+/// (pointing into `mem`); it is never passed to `prana_webhook_secret_free`
+/// (nothing to free; clear `mem` when done). Available in every build.
+#[no_mangle]
+pub extern "C" fn prana_webhook_secret_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    whsec: *const c_char,
+    whsec_len: usize,
+    out: *mut *mut prana_webhook_secret,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let s = text(whsec, whsec_len, "whsec")?;
+        let out = Out::new(out, "out")?;
+        let inner = StandardWebhookSecret::from_whsec(s)?;
+        out.write(abi::init_in(mem, mem_len, prana_webhook_secret { inner })?);
+        Ok(())
+    })
 }
 
 fn secs(now_ms: u64) -> FfiResult<i64> {
@@ -366,7 +429,7 @@ fn secs(now_ms: u64) -> FfiResult<i64> {
 /// Errors: `PRANA_STATUS_WEBHOOK_TIMESTAMP_*`, `PRANA_STATUS_WEBHOOK_SIGNATURE_*`
 /// (answer 401). Constant-time comparison. Thread-safe.
 #[no_mangle]
-pub extern "C" fn prana_standard_webhooks_verify(
+pub extern "C" fn prana_webhook_secret_verify(
     secret: *const prana_webhook_secret,
     msg_id: *const c_char,
     msg_id_len: usize,
@@ -379,8 +442,9 @@ pub extern "C" fn prana_standard_webhooks_verify(
     now: u64,
     tolerance_secs: u64,
     out_timestamp: *mut i64,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = handle(secret, "secret")?;
         let id = text(msg_id, msg_id_len, "msg_id")?;
         let ts = text(timestamp, timestamp_len, "timestamp")?;
@@ -398,7 +462,7 @@ pub extern "C" fn prana_standard_webhooks_verify(
 /// seconds) and `body` (a buffer of `PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN + 1`
 /// bytes suffices). For testing senders and gateways.
 #[no_mangle]
-pub extern "C" fn prana_standard_webhooks_sign(
+pub extern "C" fn prana_webhook_secret_sign(
     secret: *const prana_webhook_secret,
     msg_id: *const c_char,
     msg_id_len: usize,
@@ -408,8 +472,9 @@ pub extern "C" fn prana_standard_webhooks_sign(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let s = handle(secret, "secret")?;
         let id = text(msg_id, msg_id_len, "msg_id")?;
         let b = bytes(body, body_len, "body")?;

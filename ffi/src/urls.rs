@@ -2,11 +2,10 @@
 
 use core::ffi::c_char;
 
-use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::url::BaseUrl;
 
-use crate::abi::{self, guard, handle, text, Fail, FfiResult, Out, StrOut};
-use crate::status::prana_status;
+use crate::abi::{self, guard, handle, text, FfiResult, Out, StrOut};
+use crate::status::{prana_error, prana_status};
 
 /// A validated base URL: `http` or `https`, a host, an optional port and an
 /// optional path prefix (`https://gw.example.com/hooks`); one trailing `/`
@@ -19,55 +18,78 @@ use crate::status::prana_status;
 /// one base URL at the same time.
 pub struct prana_base_url {
     pub(crate) inner: BaseUrl,
-    /// Every resume URL is this prefix followed by the resume ID; built
-    /// once here so that a URL is two copies, not a formatted write.
-    resume_prefix: Box<str>,
-}
-
-impl prana_base_url {
-    fn new(inner: BaseUrl) -> FfiResult<prana_base_url> {
-        // The core decides the URL shape: build the URL of a sample ID and
-        // keep what precedes the ID.
-        let sample = ResumeId::generate("e", "n", &[0; crate::PRANA_ENTROPY_LEN])?;
-        let url = inner.resume_url(&sample)?;
-        let prefix = url
-            .strip_suffix(sample.as_str())
-            .ok_or_else(|| Fail::invalid("resume URL does not end with its resume ID"))?;
-        Ok(prana_base_url {
-            resume_prefix: prefix.into(),
-            inner,
-        })
-    }
-
-    /// `{base}/webhook/workflow/resume/`, to which a resume ID is appended.
-    pub(crate) fn resume_prefix(&self) -> &str {
-        &self.resume_prefix
-    }
 }
 
 /// Parse and normalize a base URL (`len` bytes, at most
 /// `PRANA_MAX_BASE_URL_LEN`). Errors: `PRANA_STATUS_BASE_URL_*`, or
 /// `PRANA_STATUS_CAPACITY_EXCEEDED` when too long. On success `*out`
-/// receives a new handle to free with `prana_base_url_free`.
+/// receives a new handle to free with `prana_base_url_free`. Std build
+/// only; `prana_base_url_init` places one in caller memory.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_base_url_new(
     url: *const c_char,
     url_len: usize,
     out: *mut *mut prana_base_url,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let out = Out::new(out, "out")?;
         let s = text(url, url_len, "url")?;
-        let base = prana_base_url::new(BaseUrl::parse(s)?)?;
+        let base = prana_base_url {
+            inner: BaseUrl::parse(s)?,
+        };
         out.write(abi::into_handle(base));
         Ok(())
     })
 }
 
-/// Free a base URL. NULL is a no-op. The handle must not be used afterwards.
+/// Free a base URL made by `prana_base_url_new`. NULL is a no-op. The
+/// handle must not be used afterwards. Never pass a handle made by
+/// `prana_base_url_init`. Std build only.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_base_url_free(base: *mut prana_base_url) {
     abi::free_handle(base);
+}
+
+/// Bytes of caller memory a `prana_base_url` needs (`prana_base_url_init`).
+pub const PRANA_BASE_URL_SIZE: usize = 328;
+/// Alignment a `prana_base_url` needs: memory declared as `uint64_t[]`
+/// (or from `malloc`) has it.
+pub const PRANA_BASE_URL_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_base_url>() <= PRANA_BASE_URL_SIZE
+        && core::mem::align_of::<prana_base_url>() <= PRANA_BASE_URL_ALIGN
+);
+
+/// Parse a base URL as `prana_base_url_new` does, into caller memory: `mem`
+/// holds `mem_len >= PRANA_BASE_URL_SIZE` bytes aligned to
+/// `PRANA_BASE_URL_ALIGN` (for example `static uint64_t mem[(PRANA_BASE_URL_SIZE
+/// + 7) / 8];`), else `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out`
+/// is the handle (pointing into `mem`). Nothing is allocated and nothing is
+/// freed: the handle is valid while `mem` is, and must never be passed to
+/// `prana_base_url_free`. Available in every build (the way to make a base
+/// URL without std). Thread safety as `prana_base_url`.
+#[no_mangle]
+pub extern "C" fn prana_base_url_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    url: *const c_char,
+    url_len: usize,
+    out: *mut *mut prana_base_url,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let out = Out::new(out, "out")?;
+        let s = text(url, url_len, "url")?;
+        let base = prana_base_url {
+            inner: BaseUrl::parse(s)?,
+        };
+        out.write(abi::init_in(mem, mem_len, base)?);
+        Ok(())
+    })
 }
 
 /// Write the normalized base URL (lowercase scheme, no trailing `/`).
@@ -79,8 +101,9 @@ pub extern "C" fn prana_base_url_str(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = handle(base, "base")?;
         StrOut::new(buf, len, out_len)?.write(b.inner.as_str())
     })
@@ -97,8 +120,9 @@ pub extern "C" fn prana_base_url_trigger_url(
     buf: *mut c_char,
     len: usize,
     out_len: *mut usize,
+    err: *mut prana_error,
 ) -> prana_status {
-    guard(|| {
+    guard(err, || {
         let b = handle(base, "base")?;
         let w = text(workflow_id, workflow_id_len, "workflow_id")?;
         let out = StrOut::new(buf, len, out_len)?;
@@ -106,53 +130,7 @@ pub extern "C" fn prana_base_url_trigger_url(
     })
 }
 
-/// Write `{base}/webhook/workflow/resume/{resume_id}`. The resume ID must be
-/// syntactically valid (see `prana_resume_id_validate`). Output rules as
-/// `prana_base_url_str`; a buffer of `PRANA_MAX_URL_LEN + 1` bytes always
-/// suffices.
-#[no_mangle]
-pub extern "C" fn prana_base_url_resume_url(
-    base: *const prana_base_url,
-    resume_id: *const c_char,
-    resume_id_len: usize,
-    buf: *mut c_char,
-    len: usize,
-    out_len: *mut usize,
-) -> prana_status {
-    guard(|| {
-        let b = handle(base, "base")?;
-        let r = text(resume_id, resume_id_len, "resume_id")?;
-        let out = StrOut::new(buf, len, out_len)?;
-        // Validated and copied: the URL is written from the copy, so the
-        // output may even be the buffer the ID came in.
-        let rid = ResumeId::parse(r)?;
-        out.write_parts(&[b.resume_prefix(), rid.as_str()])
-    })
-}
-
 /// Borrow a base URL for other modules.
 pub(crate) fn base_ref<'a>(base: *const prana_base_url) -> FfiResult<&'a BaseUrl> {
     handle(base, "base").map(|b| &b.inner)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn resume_prefix_and_id_make_the_core_url() {
-        for text in [
-            "https://gw.example.com/hooks",
-            "http://127.0.0.1:8080",
-            "HTTP://h/",
-        ] {
-            let b = prana_base_url::new(BaseUrl::parse(text).unwrap()).unwrap();
-            let rid = ResumeId::generate("exec_1", "wait", &[7; 16]).unwrap();
-            let url = b.inner.resume_url(&rid).unwrap();
-            assert_eq!(
-                format!("{}{}", b.resume_prefix(), rid.as_str()),
-                url.as_str()
-            );
-        }
-    }
 }

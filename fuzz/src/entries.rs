@@ -30,7 +30,7 @@ use prana_webhook_core::id::{self, IdGenerator, ResumeId, RANDOM_LEN};
 use prana_webhook_core::json;
 use prana_webhook_core::lifecycle::Status;
 use prana_webhook_core::registration::{ConfigJson, WebhookRegistration, MAX_JSON_LEN};
-use prana_webhook_core::route::{self, decide_resume, Decision, RequestLimits};
+use prana_webhook_core::route::{self, decide_cancel, decide_resume, Decision, RequestLimits};
 use prana_webhook_core::time;
 use prana_webhook_core::token::resume::{
     verify_query, KeySet, ResumeKey, SignaturePolicy, VerifiedBy,
@@ -117,6 +117,15 @@ pub fn url_route(data: &[u8]) {
                         assert_eq!(again.route, t.route);
                         assert_eq!(again.query, None);
                         assert!(route::check_method(&t.route, "GET").is_ok());
+                    }
+                    Route::Cancel { resume_id } | Route::Extend { resume_id } => {
+                        let id = ResumeId::parse(resume_id).expect("routed id parses");
+                        let (action, _) = t.route.signed_action().expect("a signed route");
+                        let url = base.action_url(action, &id, None).unwrap();
+                        let again = base.parse_target(&url).unwrap();
+                        assert_eq!(again.route, t.route);
+                        assert_eq!(again.query, None);
+                        assert!(route::check_method(&t.route, "GET").is_err());
                     }
                     Route::Trigger { workflow_id } => {
                         id::validate_part(Part::WorkflowId, workflow_id)
@@ -433,6 +442,22 @@ pub enum Op {
         /// Which registration.
         reg: u8,
     },
+    /// A cancel request arrives: decide, then apply the transition.
+    Cancel {
+        /// Which registration.
+        reg: u8,
+        /// Clock advance, ms.
+        dt: u16,
+    },
+    /// A heartbeat: move the expiry `by` ms past the current one (0: not later).
+    Extend {
+        /// Which registration.
+        reg: u8,
+        /// Clock advance, ms.
+        dt: u16,
+        /// How much later, ms.
+        by: u16,
+    },
 }
 
 const CONFIGS: [&str; 4] = [r#"{}"#, r#"{"channel":"email","n":[1,2]}"#, "[1]", "{"];
@@ -473,9 +498,11 @@ pub fn run_lifecycle(ops: &[Op]) {
     }; N];
     for op in ops {
         let (i, dt) = match *op {
-            Op::Activate { reg, dt, .. } | Op::Resume { reg, dt } | Op::Consume { reg, dt } => {
-                (usize::from(reg) % N, u64::from(dt))
-            }
+            Op::Activate { reg, dt, .. }
+            | Op::Resume { reg, dt }
+            | Op::Cancel { reg, dt }
+            | Op::Consume { reg, dt }
+            | Op::Extend { reg, dt, .. } => (usize::from(reg) % N, u64::from(dt)),
             Op::Expire { reg } | Op::Reload { reg } => (usize::from(reg) % N, 0),
         };
         now += dt;
@@ -501,8 +528,13 @@ pub fn run_lifecycle(ops: &[Op]) {
                     _ => assert!(r.is_err()),
                 }
             }
-            Op::Resume { .. } => {
-                let d = decide_resume(reg.resume_id.as_str(), Some(reg), now);
+            Op::Resume { .. } | Op::Cancel { .. } => {
+                // A cancel is decided as a resume is: same statuses, same transition.
+                let decide = match op {
+                    Op::Cancel { .. } => decide_cancel,
+                    _ => decide_resume,
+                };
+                let d = decide(reg.resume_id.as_str(), Some(reg), now);
                 match (before, d) {
                     (Status::Active, Decision::Resume(t)) => {
                         assert_eq!((t.from, t.to), (Status::Active, Status::Consumed));
@@ -542,6 +574,22 @@ pub fn run_lifecycle(ops: &[Op]) {
                 } else {
                     r.unwrap();
                     m.status = Status::Expired;
+                }
+            }
+            Op::Extend { by, .. } => {
+                let from = reg.expires_at;
+                let to = from.unwrap_or(0) + u64::from(by);
+                let r = reg.extend(now, to);
+                match before {
+                    Status::Active if by > 0 => {
+                        let e = r.unwrap();
+                        assert_eq!((e.from_expires_at, e.to_expires_at), (from, to));
+                        m.expires_at = Some(to);
+                    }
+                    Status::Active => assert_eq!(r.unwrap_err().code(), "extend_not_later"),
+                    Status::Pending => assert_eq!(r.unwrap_err(), Error::NotActive),
+                    Status::Consumed => assert_eq!(r.unwrap_err(), Error::AlreadyConsumed),
+                    Status::Expired => assert_eq!(r.unwrap_err(), Error::RegistrationExpired),
                 }
             }
             Op::Reload { .. } => {

@@ -9,12 +9,13 @@ use std::mem::MaybeUninit;
 use prana_webhook::http::{
     prana_http_parse_request, prana_http_request, prana_http_request_header,
 };
-use prana_webhook::prana_status;
 use prana_webhook::route::{
-    prana_precheck, prana_request_precheck, prana_route, prana_route_kind, prana_route_parse,
+    prana_precheck, prana_request_check, prana_route, prana_route_kind, prana_route_parse,
     prana_span,
 };
+use prana_webhook::status::prana_error;
 use prana_webhook::urls::{prana_base_url_free, prana_base_url_new};
+use prana_webhook::{prana_status, PRANA_NUL_TERMINATED};
 
 /// A fuzz target: its name and its entry function.
 pub type Target = (&'static str, fn(&[u8]));
@@ -34,7 +35,12 @@ fn span<'a>(buf: &'a [u8], s: &prana_span) -> &'a [u8] {
 /// incomplete or as the same head.
 pub fn http_head(data: &[u8]) {
     let mut out = Box::new(MaybeUninit::<prana_http_request>::uninit());
-    let s = prana_http_parse_request(data.as_ptr(), data.len(), out.as_mut_ptr());
+    let s = prana_http_parse_request(
+        data.as_ptr(),
+        data.len(),
+        out.as_mut_ptr(),
+        core::ptr::null_mut(),
+    );
     if s != prana_status::PRANA_STATUS_OK {
         return;
     }
@@ -59,6 +65,7 @@ pub fn http_head(data: &[u8]) {
             name.as_ptr().cast::<c_char>(),
             name.len(),
             found.as_mut_ptr(),
+            core::ptr::null_mut(),
         );
         if std::str::from_utf8(name).is_ok() {
             assert_eq!(s, prana_status::PRANA_STATUS_OK);
@@ -70,7 +77,12 @@ pub fn http_head(data: &[u8]) {
     // The head is a prefix: the bytes before its end are incomplete.
     if req.head_len > 0 {
         let mut short = Box::new(MaybeUninit::<prana_http_request>::uninit());
-        let s = prana_http_parse_request(data.as_ptr(), req.head_len - 1, short.as_mut_ptr());
+        let s = prana_http_parse_request(
+            data.as_ptr(),
+            req.head_len - 1,
+            short.as_mut_ptr(),
+            core::ptr::null_mut(),
+        );
         assert_ne!(
             s,
             prana_status::PRANA_STATUS_OK,
@@ -83,7 +95,12 @@ pub fn http_head(data: &[u8]) {
 fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
     let mut base_h = std::ptr::null_mut();
     assert_eq!(
-        prana_base_url_new(base.as_ptr().cast(), base.len(), &mut base_h),
+        prana_base_url_new(
+            base.as_ptr().cast(),
+            base.len(),
+            &mut base_h,
+            core::ptr::null_mut()
+        ),
         prana_status::PRANA_STATUS_OK
     );
     let mut route = MaybeUninit::<prana_route>::uninit();
@@ -92,9 +109,10 @@ fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
         target.as_ptr().cast(),
         target.len(),
         route.as_mut_ptr(),
+        core::ptr::null_mut(),
     );
     let mut pre = Box::new(MaybeUninit::<prana_precheck>::uninit());
-    let p = prana_request_precheck(
+    let p = prana_request_check(
         base_h,
         method.as_ptr().cast(),
         method.len(),
@@ -103,6 +121,7 @@ fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
         0,
         65536,
         pre.as_mut_ptr(),
+        core::ptr::null_mut(),
     );
     if s == prana_status::PRANA_STATUS_OK {
         // SAFETY: written on success.
@@ -123,7 +142,36 @@ fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
         assert_eq!(pre.accepted, code.is_empty());
         assert!(pre.accepted || pre.answer.http_status >= 400);
     }
+    same_as_c_string(base_h, target);
     prana_base_url_free(base_h);
+}
+
+/// The target as a C string (cut at its first NUL) with
+/// `PRANA_NUL_TERMINATED` parses as it does with its explicit length, and
+/// the `prana_error` out-parameter agrees with the status: its code is the
+/// status, and its message is empty exactly on success.
+fn same_as_c_string(base_h: *mut prana_webhook::urls::prana_base_url, target: &[u8]) {
+    let cut = target.iter().position(|&b| b == 0).unwrap_or(target.len());
+    let mut c = target[..cut].to_vec();
+    c.push(0);
+    let (mut e1, mut e2) = (prana_error::default(), prana_error::default());
+    let mut r1 = MaybeUninit::<prana_route>::uninit();
+    let mut r2 = MaybeUninit::<prana_route>::uninit();
+    let a = prana_route_parse(
+        base_h,
+        c.as_ptr().cast(),
+        PRANA_NUL_TERMINATED,
+        r1.as_mut_ptr(),
+        &mut e1,
+    );
+    let b = prana_route_parse(base_h, c.as_ptr().cast(), cut, r2.as_mut_ptr(), &mut e2);
+    assert_eq!(a, b);
+    assert_eq!((e1.code, e2.code), (a, b));
+    assert_eq!(e1.message_len, e2.message_len);
+    assert_eq!(a == prana_status::PRANA_STATUS_OK, e1.message_len == 0);
+    // SAFETY: `message` is NUL-terminated after every call.
+    let m = unsafe { std::ffi::CStr::from_ptr(e1.message.as_ptr()) };
+    assert_eq!(m.to_bytes().len(), e1.message_len.min(e1.message.len() - 1));
 }
 
 /// Raw bytes (not necessarily UTF-8) as a request target through the C ABI:

@@ -26,21 +26,24 @@ static void record(const char *what, prana_status got, prana_status want) {
     do {                                                                          \
         char b_[4] = {'#', '#', '#', '#'};                                        \
         size_t n_ = 0, need_ = 0;                                                 \
+        prana_error e_;                                                 \
         char *big_;                                                               \
-        ROW(fn(__VA_ARGS__, b_, sizeof b_, NULL), PRANA_STATUS_NULL_ARGUMENT);    \
-        ROW(fn(__VA_ARGS__, NULL, 8, &n_), PRANA_STATUS_NULL_ARGUMENT);           \
-        ROW(fn(__VA_ARGS__, NULL, 0, &need_), PRANA_STATUS_BUFFER_TOO_SMALL);     \
-        CHECK(need_ > 1);                                                         \
-        ROW(fn(__VA_ARGS__, b_, 0, &n_), PRANA_STATUS_BUFFER_TOO_SMALL);          \
+        ROW(fn(__VA_ARGS__, b_, sizeof b_, NULL, &e_), PRANA_STATUS_NULL_ARGUMENT);    \
+        CHECK(e_.code == PRANA_STATUS_NULL_ARGUMENT && e_.message_len > 0);      \
+        ROW(fn(__VA_ARGS__, NULL, 8, &n_, NULL), PRANA_STATUS_NULL_ARGUMENT);           \
+        ROW(fn(__VA_ARGS__, NULL, 0, &need_, &e_), PRANA_STATUS_BUFFER_TOO_SMALL);     \
+        CHECK(need_ > 1 && e_.code == PRANA_STATUS_BUFFER_TOO_SMALL);                                                         \
+        ROW(fn(__VA_ARGS__, b_, 0, &n_, NULL), PRANA_STATUS_BUFFER_TOO_SMALL);          \
         CHECK(n_ == need_);                                                       \
         n_ = 0;                                                                   \
-        ROW(fn(__VA_ARGS__, b_, 1, &n_), PRANA_STATUS_BUFFER_TOO_SMALL);          \
+        ROW(fn(__VA_ARGS__, b_, 1, &n_, NULL), PRANA_STATUS_BUFFER_TOO_SMALL);          \
         CHECK(n_ == need_);                                                       \
         CHECK(b_[0] == '#');                                                      \
         big_ = malloc(need_);                                                     \
         CHECK(big_ != NULL);                                                      \
         if (big_ != NULL) {                                                       \
-            ROW(fn(__VA_ARGS__, big_, need_, &n_), PRANA_STATUS_OK);              \
+            ROW(fn(__VA_ARGS__, big_, need_, &n_, &e_), PRANA_STATUS_OK);              \
+            CHECK(e_.code == PRANA_STATUS_OK && e_.message[0] == '\0');         \
             CHECK(n_ == need_ - 1 && big_[n_] == '\0' && strlen(big_) == n_);     \
             free(big_);                                                           \
         }                                                                         \
@@ -83,9 +86,9 @@ static void make_fixtures(void) {
     sprintf(big_config, "{\"a\":\"%s\"}", big_id);
 
     memset(seed, 5, sizeof seed);
-    if (prana_id_generator_new(seed, sizeof seed, &gen) != PRANA_STATUS_OK ||
-        prana_base_url_new(S("https://gw.example.com"), &base) != PRANA_STATUS_OK ||
-        prana_registration_new(S(RID), S("e1"), S("n1"), 1, &reg) != PRANA_STATUS_OK) {
+    if (prana_id_generator_new(seed, sizeof seed, &gen, NULL) != PRANA_STATUS_OK ||
+        prana_base_url_new(S("https://gw.example.com"), &base, NULL) != PRANA_STATUS_OK ||
+        prana_registration_create(NULL, S(RID), S("e1"), S("n1"), 1, &reg, NULL) != PRANA_STATUS_OK) {
         fprintf(stderr, "fixtures failed: %s\n", last_error());
         exit(2);
     }
@@ -102,20 +105,30 @@ static void free_fixtures(void) {
     free(big_config);
 }
 
-/* prana_last_error_message with a leading argument, for STR_OUT_CASES. */
-static prana_status last_message(int unused, char *buf, size_t len, size_t *out_len) {
+/* prana_last_error_message in the shape STR_OUT_CASES calls: it has no
+ * `err` of its own (it reports the thread's message), so the wrapper fills
+ * `err` from the status it returned. */
+static prana_status last_message(int unused, char *buf, size_t len, size_t *out_len,
+                                 prana_error *err) {
+    prana_status st = prana_last_error_message(buf, len, out_len);
     (void)unused;
-    return prana_last_error_message(buf, len, out_len);
+    if (err != NULL) {
+        const char *what = st == PRANA_STATUS_OK ? "" : prana_status_str(st);
+        err->code = st;
+        err->message_len = strlen(what);
+        snprintf(err->message, sizeof err->message, "%s", what);
+    }
+    return st;
 }
 
 static void rows_common(void) {
     /* prana_last_error_message: set a message first. */
-    ROW(prana_resume_id_validate(S("nope")), PRANA_STATUS_MISSING_WEBHOOK_PREFIX);
+    ROW(prana_resume_id_validate(S("nope"), NULL), PRANA_STATUS_MISSING_WEBHOOK_PREFIX);
     STR_OUT_CASES(last_message, 0);
     {
         size_t n = 99;
         char b[4];
-        ROW(prana_resume_id_validate(S(RID)), PRANA_STATUS_OK);
+        ROW(prana_resume_id_validate(S(RID), NULL), PRANA_STATUS_OK);
         /* After a success the message is empty: 1 byte (the NUL) suffices. */
         ROW(prana_last_error_message(b, 1, &n), PRANA_STATUS_OK);
         CHECK(n == 0 && b[0] == '\0');
@@ -131,143 +144,133 @@ static void rows_common(void) {
     prana_registration_free(NULL);
 }
 
+/* prana_resume_url_create without a base (the ID only), in the shape
+ * STR_OUT_CASES calls. */
+static prana_status id_only(prana_id_generator *g, char *buf, size_t len, size_t *out_len,
+                            prana_error *err) {
+    return prana_resume_url_create(g, NULL, NULL, S("e"), S("n"), buf, len, out_len, NULL, 0,
+                                   NULL, err);
+}
+
 static void rows_ids(void) {
     uint8_t seed[PRANA_ID_SEED_LEN] = {0};
-    uint8_t ent[PRANA_ENTROPY_LEN] = {0};
     prana_id_generator *g = (prana_id_generator *)&seed; /* sentinel, never used */
     char b[PRANA_RESUME_ID_BUF_SIZE];
     size_t n = 0;
 
     /* prana_id_generator_new */
-    ROW(prana_id_generator_new(NULL, 32, &g), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_new(seed, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_new(NULL, 0, &g), PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_id_generator_new(seed, 0, &g), PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_id_generator_new(seed, 1, &g), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_id_generator_new(NULL, 32, &g, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_id_generator_new(seed, 32, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_id_generator_new(NULL, 0, &g, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_id_generator_new(seed, 0, &g, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_id_generator_new(seed, 1, &g, NULL), PRANA_STATUS_INVALID_ARGUMENT);
     CHECK(g == (prana_id_generator *)&seed); /* not written on failure */
 
     /* prana_id_generator_reseed */
-    ROW(prana_id_generator_reseed(NULL, seed, 32), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_reseed(gen, NULL, 32), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_reseed(gen, seed, 0), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_id_generator_reseed(NULL, seed, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_id_generator_reseed(gen, NULL, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_id_generator_reseed(gen, seed, 0, NULL), PRANA_STATUS_INVALID_ARGUMENT);
 
-    /* prana_id_generator_resume_id */
-    ROW(prana_id_generator_resume_id(NULL, S("e"), S("n"), b, sizeof b, &n),
+    /* prana_resume_url_create without a base: the ID only */
+    ROW(prana_resume_url_create(NULL, NULL, NULL, S("e"), S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_resume_id(gen, NULL, 1, S("n"), b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, NULL, 1, S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_resume_id(gen, S("e"), NULL, 1, b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), NULL, 1, b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_generator_resume_id(gen, NULL, 0, S("n"), b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, NULL, 0, S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_id_generator_resume_id(gen, S("e"), NULL, 0, b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), NULL, 0, b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_id_generator_resume_id(gen, S(BAD_UTF8), S("n"), b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S(BAD_UTF8), S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_id_generator_resume_id(gen, S("e"), S(BAD_UTF8), b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), S(BAD_UTF8), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_id_generator_resume_id(gen, S(WITH_NUL), S("n"), b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S(WITH_NUL), S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_id_generator_resume_id(gen, S("e"), S(WITH_NUL), b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), S(WITH_NUL), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_id_generator_resume_id(gen, big_id, BIG, S("n"), b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, big_id, BIG, S("n"), b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
-    ROW(prana_id_generator_resume_id(gen, S("e"), big_id, BIG, b, sizeof b, &n),
+    ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), big_id, BIG, b, sizeof b, &n, NULL, 0, NULL, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
-    STR_OUT_CASES(prana_id_generator_resume_id, gen, S("e"), S("n"));
+    STR_OUT_CASES(id_only, gen);
 
-    /* prana_id_generator_resume_url: both outputs, each checked like a
+    /* prana_resume_url_create: both outputs, each checked like a
      * string output; a failing row writes neither buffer. */
     {
         char id[PRANA_RESUME_ID_BUF_SIZE], url[PRANA_URL_BUF_SIZE];
         size_t idn = 0, urln = 0, need_id = 0, need_url = 0;
         memset(id, '#', sizeof id);
         memset(url, '#', sizeof url);
-        ROW(prana_id_generator_resume_url(NULL, base, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(NULL, base, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+        /* Without a base only the ID is made: the URL buffer stays untouched. */
+        ROW(prana_resume_url_create(gen, NULL, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
+            PRANA_STATUS_OK);
+        CHECK(url[0] == '#' && idn == strlen(id));
+        id[0] = '#';
+        ROW(prana_resume_url_create(gen, base, NULL, NULL, 1, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, NULL, 1, S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), NULL, 1, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), NULL, 1, id, sizeof id, &idn, url, sizeof url, &urln),
-            PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, NULL, 0, S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, NULL, 0, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMPTY_ID_PART);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), NULL, 0, id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), NULL, 0, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMPTY_ID_PART);
-        ROW(prana_id_generator_resume_url(gen, base, S(BAD_UTF8), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S(BAD_UTF8), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S(BAD_UTF8), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S(BAD_UTF8), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_id_generator_resume_url(gen, base, S(WITH_NUL), S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S(WITH_NUL), S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S(WITH_NUL), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S(WITH_NUL), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_id_generator_resume_url(gen, base, big_id, BIG, S("n"), id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, big_id, BIG, S("n"), id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_ID_PART_TOO_LONG);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), big_id, BIG, id, sizeof id, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), big_id, BIG, id, sizeof id, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_ID_PART_TOO_LONG);
         /* NULL out-lengths and NULL buffers with a length. */
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, NULL, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, NULL, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, NULL),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, &idn, url, sizeof url, NULL, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), NULL, 8, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), NULL, 8, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, NULL, 8, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, &idn, NULL, 8, &urln, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
         CHECK(id[0] == '#' && url[0] == '#');
         /* Size query, buffers of 0 and 1 byte, then a retry with the sizes. */
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), NULL, 0, &need_id, NULL, 0, &need_url),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), NULL, 0, &need_id, NULL, 0, &need_url, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(need_id > 1 && need_url > need_id);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, 0, &idn, url, sizeof url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, 0, &idn, url, sizeof url, &urln, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(idn == need_id && urln == need_url);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, sizeof id, &idn, url, 1, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, sizeof id, &idn, url, 1, &urln, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(idn == need_id && urln == need_url);
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, need_id - 1, &idn, url, need_url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, need_id - 1, &idn, url, need_url, &urln, NULL),
             PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(id[0] == '#' && url[0] == '#');
-        ROW(prana_id_generator_resume_url(gen, base, S("e"), S("n"), id, need_id, &idn, url, need_url, &urln),
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), id, need_id, &idn, url, need_url, &urln, NULL),
             PRANA_STATUS_OK);
         CHECK(idn == need_id - 1 && id[idn] == '\0' && strlen(id) == idn);
         CHECK(urln == need_url - 1 && url[urln] == '\0' && strlen(url) == urln);
     }
 
-    /* prana_resume_id_generate */
-    ROW(prana_resume_id_generate(NULL, 1, S("n"), ent, 16, b, sizeof b, &n),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), NULL, 1, ent, 16, b, sizeof b, &n),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), S("n"), NULL, 16, b, sizeof b, &n),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), S("n"), ent, 0, b, sizeof b, &n),
-        PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_resume_id_generate(S("e"), S("n"), NULL, 0, b, sizeof b, &n),
-        PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_resume_id_generate(NULL, 0, S("n"), ent, 16, b, sizeof b, &n),
-        PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_resume_id_generate(S(BAD_UTF8), S("n"), ent, 16, b, sizeof b, &n),
-        PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_resume_id_generate(S("e"), S(WITH_NUL), ent, 16, b, sizeof b, &n),
-        PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_resume_id_generate(big_id, BIG, S("n"), ent, 16, b, sizeof b, &n),
-        PRANA_STATUS_ID_PART_TOO_LONG);
-    STR_OUT_CASES(prana_resume_id_generate, S("e"), S("n"), ent, 16);
 
     /* prana_resume_id_validate / prana_id_part_validate */
-    ROW(prana_resume_id_validate(NULL, 1), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_resume_id_validate(NULL, 0), PRANA_STATUS_EMPTY_ID);
-    ROW(prana_resume_id_validate(S(BAD_UTF8)), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_resume_id_validate(S(WITH_NUL)), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_resume_id_validate(big_id, BIG), PRANA_STATUS_ID_TOO_LONG);
-    ROW(prana_id_part_validate(NULL, 1), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_id_part_validate(NULL, 0), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_id_part_validate(S(BAD_UTF8)), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_id_part_validate(S(WITH_NUL)), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_id_part_validate(big_id, BIG), PRANA_STATUS_ID_PART_TOO_LONG);
+    ROW(prana_resume_id_validate(NULL, 1, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_resume_id_validate(NULL, 0, NULL), PRANA_STATUS_EMPTY_ID);
+    ROW(prana_resume_id_validate(S(BAD_UTF8), NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_resume_id_validate(S(WITH_NUL), NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_resume_id_validate(big_id, BIG, NULL), PRANA_STATUS_ID_TOO_LONG);
+    ROW(prana_id_part_validate(NULL, 1, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_id_part_validate(NULL, 0, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_id_part_validate(S(BAD_UTF8), NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_id_part_validate(S(WITH_NUL), NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_id_part_validate(big_id, BIG, NULL), PRANA_STATUS_ID_PART_TOO_LONG);
 }
 
 static void rows_urls(void) {
@@ -278,68 +281,58 @@ static void rows_urls(void) {
     struct prana_precheck p;
 
     /* prana_base_url_new */
-    ROW(prana_base_url_new(NULL, 5, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_new(S("http://a"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_new(NULL, 0, &out), PRANA_STATUS_BASE_URL_SCHEME);
-    ROW(prana_base_url_new(S("http://a\xff"), &out), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_base_url_new(S("http://a\0b"), &out), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_base_url_new(big_base, strlen(big_base), &out), PRANA_STATUS_CAPACITY_EXCEEDED);
+    ROW(prana_base_url_new(NULL, 5, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_new(S("http://a"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_new(NULL, 0, &out, NULL), PRANA_STATUS_BASE_URL_SCHEME);
+    ROW(prana_base_url_new(S("http://a\xff"), &out, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_base_url_new(S("http://a\0b"), &out, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_base_url_new(big_base, strlen(big_base), &out, NULL), PRANA_STATUS_CAPACITY_EXCEEDED);
     CHECK(out == (prana_base_url *)&gen);
 
     /* prana_base_url_str */
-    ROW(prana_base_url_str(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_str(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_base_url_str, base);
 
     /* prana_base_url_trigger_url */
-    ROW(prana_base_url_trigger_url(NULL, S("wf"), b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_trigger_url(base, NULL, 2, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_trigger_url(base, NULL, 0, b, sizeof b, &n), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_base_url_trigger_url(base, S(BAD_UTF8), b, sizeof b, &n),
+    ROW(prana_base_url_trigger_url(NULL, S("wf"), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_trigger_url(base, NULL, 2, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_trigger_url(base, NULL, 0, b, sizeof b, &n, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_base_url_trigger_url(base, S(BAD_UTF8), b, sizeof b, &n, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_base_url_trigger_url(base, S(WITH_NUL), b, sizeof b, &n),
+    ROW(prana_base_url_trigger_url(base, S(WITH_NUL), b, sizeof b, &n, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_base_url_trigger_url(base, big_id, BIG, b, sizeof b, &n),
+    ROW(prana_base_url_trigger_url(base, big_id, BIG, b, sizeof b, &n, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
     STR_OUT_CASES(prana_base_url_trigger_url, base, S("wf"));
 
-    /* prana_base_url_resume_url */
-    ROW(prana_base_url_resume_url(NULL, S(RID), b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_resume_url(base, NULL, 2, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_base_url_resume_url(base, NULL, 0, b, sizeof b, &n), PRANA_STATUS_EMPTY_ID);
-    ROW(prana_base_url_resume_url(base, S(BAD_UTF8), b, sizeof b, &n),
-        PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_base_url_resume_url(base, S(WITH_NUL), b, sizeof b, &n),
-        PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_base_url_resume_url(base, big_id, BIG, b, sizeof b, &n), PRANA_STATUS_ID_TOO_LONG);
-    STR_OUT_CASES(prana_base_url_resume_url, base, S(RID));
 
     /* prana_route_parse */
-    ROW(prana_route_parse(NULL, S("/x"), &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_route_parse(base, NULL, 2, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_route_parse(base, S("/webhook/workflow/trigger/wf"), NULL),
+    ROW(prana_route_parse(NULL, S("/x"), &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_route_parse(base, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_route_parse(base, S("/webhook/workflow/trigger/wf"), NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_route_parse(base, NULL, 0, &r), PRANA_STATUS_MALFORMED_TARGET);
-    ROW(prana_route_parse(base, S("/webhook/workflow/trigger/\xff"), &r),
+    ROW(prana_route_parse(base, NULL, 0, &r, NULL), PRANA_STATUS_MALFORMED_TARGET);
+    ROW(prana_route_parse(base, S("/webhook/workflow/trigger/\xff"), &r, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_route_parse(base, S("/webhook/workflow/trigger/a\0b"), &r),
+    ROW(prana_route_parse(base, S("/webhook/workflow/trigger/a\0b"), &r, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_route_parse(base, big_target, strlen(big_target), &r), PRANA_STATUS_ID_TOO_LONG);
-    ROW(prana_route_parse(base, big_trigger, strlen(big_trigger), &r), PRANA_STATUS_ID_TOO_LONG);
+    ROW(prana_route_parse(base, big_target, strlen(big_target), &r, NULL), PRANA_STATUS_ID_TOO_LONG);
+    ROW(prana_route_parse(base, big_trigger, strlen(big_trigger), &r, NULL), PRANA_STATUS_ID_TOO_LONG);
 
-    /* prana_request_precheck */
-    ROW(prana_request_precheck(NULL, S("POST"), S("/x"), 0, 10, &p), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, NULL, 4, S("/x"), 0, 10, &p), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, S("POST"), NULL, 2, 0, 10, &p), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, S("POST"), S("/x"), 0, 10, NULL),
+    /* prana_request_check */
+    ROW(prana_request_check(NULL, S("POST"), S("/x"), 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_request_check(base, NULL, 4, S("/x"), 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_request_check(base, S("POST"), NULL, 2, 0, 10, &p, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_request_check(base, S("POST"), S("/x"), 0, 10, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_request_precheck(base, S("PO\xffST"), S("/x"), 0, 10, &p),
+    ROW(prana_request_check(base, S("PO\xffST"), S("/x"), 0, 10, &p, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_request_precheck(base, S("POST"), S("/x\0"), 0, 10, &p),
+    ROW(prana_request_check(base, S("POST"), S("/x\0"), 0, 10, &p, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
     /* Empty method and target are answers, not call failures. */
-    ROW(prana_request_precheck(base, NULL, 0, NULL, 0, 0, 10, &p), PRANA_STATUS_OK);
+    ROW(prana_request_check(base, NULL, 0, NULL, 0, 0, 10, &p, NULL), PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 404);
-    ROW(prana_request_precheck(base, S("POST"), big_target, strlen(big_target), 0, 10, &p),
+    ROW(prana_request_check(base, S("POST"), big_target, strlen(big_target), 0, 10, &p, NULL),
         PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 400 && p.answer.cause == PRANA_STATUS_ID_TOO_LONG);
     CHECK(strlen(p.answer.message) <= PRANA_MAX_MESSAGE_LEN);
@@ -347,18 +340,17 @@ static void rows_urls(void) {
 
 static void rows_decide(void) {
     struct prana_resume_decision d;
-    ROW(prana_decide_resume(NULL, 4, reg, 0, &d), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_decide_resume(S(RID), reg, 0, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_decide_resume(S(BAD_UTF8), reg, 0, &d), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_decide_resume(S(WITH_NUL), reg, 0, &d), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_resume_decide(NULL, 4, reg, 0, &d, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_resume_decide(S(RID), reg, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_resume_decide(S(BAD_UTF8), reg, 0, &d, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_resume_decide(S(WITH_NUL), reg, 0, &d, NULL), PRANA_STATUS_EMBEDDED_NUL);
     /* NULL registration is documented as "not found". */
-    ROW(prana_decide_resume(S(RID), NULL, 0, &d), PRANA_STATUS_OK);
+    ROW(prana_resume_decide(S(RID), NULL, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
-    ROW(prana_decide_resume(NULL, 0, reg, 0, &d), PRANA_STATUS_OK);
+    ROW(prana_resume_decide(NULL, 0, reg, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
-    ROW(prana_decide_resume(big_id, BIG, reg, 0, &d), PRANA_STATUS_OK);
+    ROW(prana_resume_decide(big_id, BIG, reg, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
-    ROW(prana_lost_race_answer(NULL), PRANA_STATUS_NULL_ARGUMENT);
 }
 
 static void rows_registration(void) {
@@ -369,39 +361,39 @@ static void rows_registration(void) {
     bool has = false;
 
     /* prana_registration_create */
-    ROW(prana_registration_create(NULL, S("e"), S("n"), 0, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, NULL, 1, S("n"), 0, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, S("e"), NULL, 1, 0, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, S("e"), S("n"), 0, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_create(gen, NULL, 0, S("n"), 0, &out), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_registration_create(gen, S(BAD_UTF8), S("n"), 0, &out), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_registration_create(gen, S("e"), S(WITH_NUL), 0, &out), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_registration_create(gen, big_id, BIG, S("n"), 0, &out),
+    ROW(prana_registration_create(NULL, NULL, 0, S("e"), S("n"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, NULL, 1, S("n"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, S("e"), NULL, 1, 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, S("e"), S("n"), 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(gen, NULL, 0, NULL, 0, S("n"), 0, &out, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_registration_create(gen, NULL, 0, S(BAD_UTF8), S("n"), 0, &out, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_registration_create(gen, NULL, 0, S("e"), S(WITH_NUL), 0, &out, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_registration_create(gen, NULL, 0, big_id, BIG, S("n"), 0, &out, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
     CHECK(out == (prana_registration *)&gen);
 
     /* prana_registration_new */
-    ROW(prana_registration_new(NULL, 4, S("e1"), S("n1"), 0, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(S(RID), NULL, 2, S("n1"), 0, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(S(RID), S("e1"), NULL, 2, 0, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(S(RID), S("e1"), S("n1"), 0, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_new(NULL, 0, S("e1"), S("n1"), 0, &out), PRANA_STATUS_EMPTY_ID);
-    ROW(prana_registration_new(S(RID), NULL, 0, S("n1"), 0, &out), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_registration_new(S(BAD_UTF8), S("e1"), S("n1"), 0, &out),
+    ROW(prana_registration_create(NULL, NULL, 4, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), NULL, 2, S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), S("e1"), NULL, 2, 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), S("e1"), S("n1"), 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, NULL, 0, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_create(NULL, S(RID), NULL, 0, S("n1"), 0, &out, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_registration_create(NULL, S(BAD_UTF8), S("e1"), S("n1"), 0, &out, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_registration_new(S(RID), S(WITH_NUL), S("n1"), 0, &out),
+    ROW(prana_registration_create(NULL, S(RID), S(WITH_NUL), S("n1"), 0, &out, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_registration_new(big_id, BIG, S("e1"), S("n1"), 0, &out), PRANA_STATUS_ID_TOO_LONG);
-    ROW(prana_registration_new(S(RID), S("e1"), big_id, BIG, 0, &out),
+    ROW(prana_registration_create(NULL, big_id, BIG, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_ID_TOO_LONG);
+    ROW(prana_registration_create(NULL, S(RID), S("e1"), big_id, BIG, 0, &out, NULL),
         PRANA_STATUS_ID_PART_TOO_LONG);
 
     /* prana_registration_from_json */
-    ROW(prana_registration_from_json(NULL, 2, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_from_json(S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_from_json(NULL, 0, &out), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_registration_from_json(S("{\"a\":\"\xff\"}"), &out), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_registration_from_json(S("{}\0"), &out), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_registration_from_json(big_id, BIG, &out), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_registration_from_json(NULL, 2, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_from_json(S("{}"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_from_json(NULL, 0, &out, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_registration_from_json(S("{\"a\":\"\xff\"}"), &out, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_registration_from_json(S("{}\0"), &out, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_registration_from_json(big_id, BIG, &out, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(out == (prana_registration *)&gen);
 
     /* prana_registration_to_json and the string getters */
@@ -413,57 +405,57 @@ static void rows_registration(void) {
     {
         char b[8];
         size_t n;
-        ROW(prana_registration_to_json(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_registration_resume_id(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_registration_execution_id(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_registration_node_id(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_registration_webhook_config(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_to_json(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_resume_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_execution_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_node_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_webhook_config(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     }
 
     /* prana_registration_clone */
-    ROW(prana_registration_clone(NULL, &out), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_clone(reg, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_clone(NULL, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_clone(reg, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
 
     /* Transitions: a NULL out must not change the registration. */
-    ROW(prana_registration_activate(NULL, 0, 1, S("{}"), &t), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_activate(reg, 0, 1, NULL, 2, &t), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_activate(reg, 0, 1, S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_activate(reg, 0, 1, S("{\"a\":\"\xff\"}"), &t),
+    ROW(prana_registration_activate(NULL, 0, 1, S("{}"), &t, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_activate(reg, 0, 1, NULL, 2, &t, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_activate(reg, 0, 1, S("{}"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_activate(reg, 0, 1, S("{\"a\":\"\xff\"}"), &t, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_registration_activate(reg, 0, 1, S("{}\0"), &t), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_registration_activate(reg, 0, 1, big_config, strlen(big_config), &t),
+    ROW(prana_registration_activate(reg, 0, 1, S("{}\0"), &t, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_registration_activate(reg, 0, 1, big_config, strlen(big_config), &t, NULL),
         PRANA_STATUS_CAPACITY_EXCEEDED);
     /* A non-NULL empty config is not JSON. */
-    ROW(prana_registration_activate(reg, 0, 1, "", 0, &t), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_registration_status(reg, &st), PRANA_STATUS_OK);
+    ROW(prana_registration_activate(reg, 0, 1, "", 0, &t, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_registration_status(reg, &st, NULL), PRANA_STATUS_OK);
     CHECK(st == PRANA_LIFECYCLE_PENDING);
 
-    ROW(prana_registration_consume(NULL, 0, &t), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_consume(reg, 0, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_expire(NULL, &t), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_expire(reg, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_status(reg, &st), PRANA_STATUS_OK);
+    ROW(prana_registration_consume(NULL, 0, &t, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_consume(reg, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_expire(NULL, &t, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_expire(reg, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_status(reg, &st, NULL), PRANA_STATUS_OK);
     CHECK(st == PRANA_LIFECYCLE_PENDING);
 
     /* Scalar getters */
-    ROW(prana_registration_status(NULL, &st), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_status(reg, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_status_at(NULL, 0, &st), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_status_at(reg, 0, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_created_at(NULL, &u), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_created_at(reg, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_expires_at(NULL, &has, &u), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_expires_at(reg, NULL, &u), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_registration_expires_at(reg, &has, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_status(NULL, &st, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_status(reg, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_status_at(NULL, 0, &st, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_status_at(reg, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_created_at(NULL, &u, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_created_at(reg, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_expires_at(NULL, &has, &u, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_expires_at(reg, NULL, &u, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_expires_at(reg, &has, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
 
     /* Lifecycle helpers */
-    ROW(prana_lifecycle_check(0, 4), PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_lifecycle_status_parse(NULL, 3, &st), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_lifecycle_status_parse(S("active"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_lifecycle_status_parse(NULL, 0, &st), PRANA_STATUS_UNKNOWN_STATUS);
-    ROW(prana_lifecycle_status_parse(S("activ\xff"), &st), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_lifecycle_status_parse(S("active\0"), &st), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_lifecycle_status_parse(big_id, BIG, &st), PRANA_STATUS_UNKNOWN_STATUS);
+    ROW(prana_lifecycle_check(0, 4, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_lifecycle_status_parse(NULL, 3, &st, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_lifecycle_status_parse(S("active"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_lifecycle_status_parse(NULL, 0, &st, NULL), PRANA_STATUS_UNKNOWN_STATUS);
+    ROW(prana_lifecycle_status_parse(S("activ\xff"), &st, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_lifecycle_status_parse(S("active\0"), &st, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_lifecycle_status_parse(big_id, BIG, &st, NULL), PRANA_STATUS_UNKNOWN_STATUS);
 }
 
 static void rows_http(void) {
@@ -473,28 +465,28 @@ static void rows_http(void) {
     struct prana_http_request r;
     struct prana_span v;
 
-    ROW(prana_http_parse_request(NULL, len, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_http_parse_request(buf, len, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_http_parse_request(NULL, 0, &r), PRANA_STATUS_HTTP_INCOMPLETE);
-    ROW(prana_http_parse_request(buf, 0, &r), PRANA_STATUS_HTTP_INCOMPLETE);
-    ROW(prana_http_parse_request(buf, 1, &r), PRANA_STATUS_HTTP_INCOMPLETE);
-    ROW(prana_http_parse_request((const uint8_t *)S("GET /\xff HTTP/1.1\r\n\r\n"), &r),
+    ROW(prana_http_parse_request(NULL, len, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_http_parse_request(buf, len, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_http_parse_request(NULL, 0, &r, NULL), PRANA_STATUS_HTTP_INCOMPLETE);
+    ROW(prana_http_parse_request(buf, 0, &r, NULL), PRANA_STATUS_HTTP_INCOMPLETE);
+    ROW(prana_http_parse_request(buf, 1, &r, NULL), PRANA_STATUS_HTTP_INCOMPLETE);
+    ROW(prana_http_parse_request((const uint8_t *)S("GET /\xff HTTP/1.1\r\n\r\n"), &r, NULL),
         PRANA_STATUS_HTTP_MALFORMED);
-    ROW(prana_http_parse_request((const uint8_t *)S("GET /\0 HTTP/1.1\r\n\r\n"), &r),
+    ROW(prana_http_parse_request((const uint8_t *)S("GET /\0 HTTP/1.1\r\n\r\n"), &r, NULL),
         PRANA_STATUS_HTTP_MALFORMED);
     /* 10 KiB without a line end is still incomplete: the host caps its buffer. */
-    ROW(prana_http_parse_request((const uint8_t *)big_id, BIG, &r), PRANA_STATUS_HTTP_INCOMPLETE);
+    ROW(prana_http_parse_request((const uint8_t *)big_id, BIG, &r, NULL), PRANA_STATUS_HTTP_INCOMPLETE);
 
-    ROW(prana_http_parse_request(buf, len, &r), PRANA_STATUS_OK);
-    ROW(prana_http_request_header(NULL, buf, len, S("host"), &v), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_http_request_header(&r, NULL, len, S("host"), &v), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_http_request_header(&r, buf, len, NULL, 4, &v), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_http_request_header(&r, buf, len, S("host"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_http_request_header(&r, buf, len, NULL, 0, &v), PRANA_STATUS_HTTP_HEADER_NOT_FOUND);
-    ROW(prana_http_request_header(&r, NULL, 0, S("host"), &v), PRANA_STATUS_INVALID_ARGUMENT);
-    ROW(prana_http_request_header(&r, buf, len, S("ho\xff"), &v), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_http_request_header(&r, buf, len, S("ho\0st"), &v), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_http_request_header(&r, buf, len, big_id, BIG, &v),
+    ROW(prana_http_parse_request(buf, len, &r, NULL), PRANA_STATUS_OK);
+    ROW(prana_http_request_header(NULL, buf, len, S("host"), &v, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_http_request_header(&r, NULL, len, S("host"), &v, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_http_request_header(&r, buf, len, NULL, 4, &v, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_http_request_header(&r, buf, len, S("host"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_http_request_header(&r, buf, len, NULL, 0, &v, NULL), PRANA_STATUS_HTTP_HEADER_NOT_FOUND);
+    ROW(prana_http_request_header(&r, NULL, 0, S("host"), &v, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_http_request_header(&r, buf, len, S("ho\xff"), &v, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_http_request_header(&r, buf, len, S("ho\0st"), &v, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_http_request_header(&r, buf, len, big_id, BIG, &v, NULL),
         PRANA_STATUS_HTTP_HEADER_NOT_FOUND);
 }
 
@@ -508,12 +500,12 @@ static bool ok_handler(void *user_data, const struct prana_node_call *call, char
     return true;
 }
 
-/* prana_standard_webhooks_verify at a fixed clock and tolerance. */
+/* prana_webhook_secret_verify at a fixed clock and tolerance. */
 static prana_status swv(const prana_webhook_secret *sec, const char *id, size_t idl, const char *t,
                         size_t tl, const uint8_t *body, size_t bl, const char *sg, size_t sgl,
                         int64_t *out) {
-    return prana_standard_webhooks_verify(sec, id, idl, t, tl, body, bl, sg, sgl, 1614265400000u,
-                                          300, out);
+    return prana_webhook_secret_verify(sec, id, idl, t, tl, body, bl, sg, sgl, 1614265400000u,
+                                          300, out, NULL);
 }
 
 static void rows_signatures(void) {
@@ -526,78 +518,69 @@ static void rows_signatures(void) {
     int64_t ts = 0;
     char b[PRANA_URL_BUF_SIZE];
 
-    ROW(prana_key_set_new(NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_new(&keys), PRANA_STATUS_OK);
+    ROW(prana_key_set_new(NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
 
     /* prana_key_set_add */
-    ROW(prana_key_set_add(NULL, S("k1"), secret, 32), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_add(keys, NULL, 2, secret, 32), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_add(keys, S("k1"), NULL, 32), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_add(keys, NULL, 0, secret, 32), PRANA_STATUS_KEY_ID_INVALID);
-    ROW(prana_key_set_add(keys, S("k1"), NULL, 0), PRANA_STATUS_KEY_SECRET_TOO_SHORT);
-    ROW(prana_key_set_add(keys, S("k\xff"), secret, 32), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_key_set_add(keys, S("k\0"), secret, 32), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_key_set_add(keys, big_id, BIG, secret, 32), PRANA_STATUS_KEY_ID_INVALID);
-    ROW(prana_key_set_add(keys, S("k1"), secret, 32), PRANA_STATUS_OK);
+    ROW(prana_key_set_add(NULL, S("k1"), secret, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_add(keys, NULL, 2, secret, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_add(keys, S("k1"), NULL, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_add(keys, NULL, 0, secret, 32, NULL), PRANA_STATUS_KEY_ID_INVALID);
+    ROW(prana_key_set_add(keys, S("k1"), NULL, 0, NULL), PRANA_STATUS_KEY_SECRET_TOO_SHORT);
+    ROW(prana_key_set_add(keys, S("k\xff"), secret, 32, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_key_set_add(keys, S("k\0"), secret, 32, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_key_set_add(keys, big_id, BIG, secret, 32, NULL), PRANA_STATUS_KEY_ID_INVALID);
+    ROW(prana_key_set_add(keys, S("k1"), secret, 32, NULL), PRANA_STATUS_OK);
 
     /* set_current / remove / len */
-    ROW(prana_key_set_set_current(NULL, S("k1")), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_set_current(keys, NULL, 2), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_set_current(keys, NULL, 0), PRANA_STATUS_KEY_NOT_FOUND);
-    ROW(prana_key_set_set_current(keys, S("k\xff")), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_key_set_set_current(keys, S("k1\0")), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_key_set_remove(NULL, S("k1")), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_remove(keys, NULL, 2), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_remove(keys, big_id, BIG), PRANA_STATUS_KEY_NOT_FOUND);
-    ROW(prana_key_set_len(NULL, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_len(keys, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_set_current(NULL, S("k1"), NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_set_current(keys, NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_set_current(keys, NULL, 0, NULL), PRANA_STATUS_KEY_NOT_FOUND);
+    ROW(prana_key_set_set_current(keys, S("k\xff"), NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_key_set_set_current(keys, S("k1\0"), NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_key_set_remove(NULL, S("k1"), NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_remove(keys, NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_remove(keys, big_id, BIG, NULL), PRANA_STATUS_KEY_NOT_FOUND);
+    ROW(prana_key_set_len(NULL, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_len(keys, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
 
     /* sign / signed URL */
-    ROW(prana_key_set_sign(NULL, S(RID), b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_sign(keys, NULL, 4, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_sign(keys, NULL, 0, b, sizeof b, &n), PRANA_STATUS_EMPTY_ID);
-    ROW(prana_key_set_sign(keys, S(BAD_UTF8), b, sizeof b, &n), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_key_set_sign(keys, S(WITH_NUL), b, sizeof b, &n), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_key_set_sign(keys, big_id, BIG, b, sizeof b, &n), PRANA_STATUS_ID_TOO_LONG);
+    ROW(prana_key_set_sign(NULL, S(RID), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_sign(keys, NULL, 4, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_sign(keys, NULL, 0, b, sizeof b, &n, NULL), PRANA_STATUS_EMPTY_ID);
+    ROW(prana_key_set_sign(keys, S(BAD_UTF8), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_key_set_sign(keys, S(WITH_NUL), b, sizeof b, &n, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_key_set_sign(keys, big_id, BIG, b, sizeof b, &n, NULL), PRANA_STATUS_ID_TOO_LONG);
     STR_OUT_CASES(prana_key_set_sign, keys, S(RID));
-    ROW(prana_key_set_signed_resume_url(NULL, base, S(RID), b, sizeof b, &n),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_signed_resume_url(keys, NULL, S(RID), b, sizeof b, &n),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_signed_resume_url(keys, base, NULL, 4, b, sizeof b, &n),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_signed_resume_url(keys, base, big_id, BIG, b, sizeof b, &n),
-        PRANA_STATUS_ID_TOO_LONG);
-    STR_OUT_CASES(prana_key_set_signed_resume_url, keys, base, S(RID));
 
     /* verify */
-    ROW(prana_verify_resume_signature(NULL, 0, S(RID), S("sig=x"), &c), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, NULL, 4, S("sig=x"), &c), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), NULL, 5, &c), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), S("sig=x"), NULL),
+    ROW(prana_signature_verify(NULL, 0, S(RID), S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, NULL, 4, S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, S(RID), NULL, 5, &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=x"), NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), S("sig=\xff"), &c), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), S("sig=\0"), &c), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_verify_resume_signature(keys, 7, S(RID), NULL, 0, &c), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=\xff"), &c, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=\0"), &c, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_signature_verify(keys, 7, S(RID), NULL, 0, &c, NULL), PRANA_STATUS_INVALID_ARGUMENT);
     /* Empty id and query, 10 KiB query: answers, not call failures. */
-    ROW(prana_verify_resume_signature(keys, 0, NULL, 0, NULL, 0, &c), PRANA_STATUS_OK);
+    ROW(prana_signature_verify(keys, 0, NULL, 0, NULL, 0, &c, NULL), PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.cause == PRANA_STATUS_SIGNATURE_MISSING);
-    ROW(prana_verify_resume_signature(keys, 0, S(RID), big_id, BIG, &c), PRANA_STATUS_OK);
+    ROW(prana_signature_verify(keys, 0, S(RID), big_id, BIG, &c, NULL), PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.http_status == 401);
 
     /* webhook secrets */
-    ROW(prana_webhook_secret_new(NULL, 5, &wout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_webhook_secret_new(S(WHSEC), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_webhook_secret_new(NULL, 0, &wout), PRANA_STATUS_WEBHOOK_SECRET_PREFIX);
-    ROW(prana_webhook_secret_new(S("whsec_\xff"), &wout), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_webhook_secret_new(S("whsec_\0"), &wout), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_webhook_secret_new(big_id, BIG, &wout), PRANA_STATUS_WEBHOOK_SECRET_PREFIX);
-    ROW(prana_webhook_secret_from_bytes(NULL, 4, &wout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_webhook_secret_from_bytes(secret, 32, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_webhook_secret_from_bytes((const uint8_t *)big_id, BIG, &wout),
+    ROW(prana_webhook_secret_new(NULL, 5, &wout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_webhook_secret_new(S(WHSEC), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_webhook_secret_new(NULL, 0, &wout, NULL), PRANA_STATUS_WEBHOOK_SECRET_PREFIX);
+    ROW(prana_webhook_secret_new(S("whsec_\xff"), &wout, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_webhook_secret_new(S("whsec_\0"), &wout, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_webhook_secret_new(big_id, BIG, &wout, NULL), PRANA_STATUS_WEBHOOK_SECRET_PREFIX);
+    ROW(prana_webhook_secret_from_bytes(NULL, 4, &wout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_webhook_secret_from_bytes(secret, 32, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_webhook_secret_from_bytes((const uint8_t *)big_id, BIG, &wout, NULL),
         PRANA_STATUS_WEBHOOK_SECRET_TOO_LONG);
     CHECK(wout == (prana_webhook_secret *)&gen);
-    ROW(prana_webhook_secret_new(S(WHSEC), &ws), PRANA_STATUS_OK);
+    ROW(prana_webhook_secret_new(S(WHSEC), &ws, NULL), PRANA_STATUS_OK);
 
     /* verify: NULL for each pointer, bad text, 10 KiB values. */
     ROW(swv(NULL, S("m"), S("1614265330"), (const uint8_t *)"{}", 2, S("v1,x"), &ts),
@@ -624,17 +607,17 @@ static void rows_signatures(void) {
         PRANA_STATUS_WEBHOOK_SIGNATURE_NO_V1);
 
     /* sign */
-    ROW(prana_standard_webhooks_sign(NULL, S("m"), 1, NULL, 0, b, sizeof b, &n),
+    ROW(prana_webhook_secret_sign(NULL, S("m"), 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_standard_webhooks_sign(ws, NULL, 1, 1, NULL, 0, b, sizeof b, &n),
+    ROW(prana_webhook_secret_sign(ws, NULL, 1, 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_standard_webhooks_sign(ws, S("m"), 1, NULL, 3, b, sizeof b, &n),
+    ROW(prana_webhook_secret_sign(ws, S("m"), 1, NULL, 3, b, sizeof b, &n, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_standard_webhooks_sign(ws, S("m\xff"), 1, NULL, 0, b, sizeof b, &n),
+    ROW(prana_webhook_secret_sign(ws, S("m\xff"), 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_standard_webhooks_sign(ws, S("m\0"), 1, NULL, 0, b, sizeof b, &n),
+    ROW(prana_webhook_secret_sign(ws, S("m\0"), 1, NULL, 0, b, sizeof b, &n, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    STR_OUT_CASES(prana_standard_webhooks_sign, ws, S("m"), 1, NULL, 0);
+    STR_OUT_CASES(prana_webhook_secret_sign, ws, S("m"), 1, NULL, 0);
 
     prana_webhook_secret_free(ws);
     prana_key_set_free(keys);
@@ -653,7 +636,6 @@ static void rows_executor(void) {
     prana_execution *x = NULL, *xout = (prana_execution *)&gen;
     prana_registration *rout = NULL;
     struct prana_run_result r;
-    struct prana_node_error e;
     prana_run_status st;
     prana_wait_mode mode;
     size_t n = 0;
@@ -663,35 +645,31 @@ static void rows_executor(void) {
     static char rid[PRANA_RESUME_ID_BUF_SIZE];
 
     /* prana_workflow_new */
-    ROW(prana_workflow_new(NULL, 5, &wout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_new(S(WF), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_new(NULL, 0, &wout), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_workflow_new(S("{\"id\": \"\xff\"}"), &wout), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_workflow_new(S("{\"id\": \"x\"}\0"), &wout), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_workflow_new(big_config, strlen(big_config), &wout),
+    ROW(prana_workflow_new(NULL, 5, &wout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_workflow_new(S(WF), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_workflow_new(NULL, 0, &wout, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_workflow_new(S("{\"id\": \"\xff\"}"), &wout, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_workflow_new(S("{\"id\": \"x\"}\0"), &wout, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_workflow_new(big_config, strlen(big_config), &wout, NULL),
         PRANA_STATUS_WORKFLOW_MISSING_FIELD);
     CHECK(wout == (prana_workflow *)&gen);
-    ROW(prana_workflow_new(S(WF), &wf), PRANA_STATUS_OK);
+    ROW(prana_workflow_new(S(WF), &wf, NULL), PRANA_STATUS_OK);
 
-    ROW(prana_workflow_id(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_workflow_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_workflow_id, wf);
-    ROW(prana_workflow_node_count(NULL, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_node_count(wf, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_webhook_wait_count(NULL, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_workflow_webhook_wait_count(wf, NULL), PRANA_STATUS_NULL_ARGUMENT);
 
     /* prana_execution_start */
-    ROW(prana_execution_start(NULL, S("x1"), base, gen, 0, &xout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, NULL, 2, base, gen, 0, &xout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), NULL, gen, 0, &xout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), base, NULL, 0, &xout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), base, gen, 0, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, NULL, 0, base, gen, 0, &xout), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_execution_start(wf, S("x\xff"), base, gen, 0, &xout), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_start(wf, S("x\0"), base, gen, 0, &xout), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_start(wf, big_id, BIG, base, gen, 0, &xout), PRANA_STATUS_ID_PART_TOO_LONG);
+    ROW(prana_execution_start(NULL, S("x1"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, NULL, 2, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), NULL, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, NULL, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, NULL, 0, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_execution_start(wf, S("x\xff"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_execution_start(wf, S("x\0"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_execution_start(wf, big_id, BIG, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_ID_PART_TOO_LONG);
     CHECK(xout == (prana_execution *)&gen);
-    ROW(prana_execution_start(wf, S("x1"), base, gen, 0, &x), PRANA_STATUS_OK);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, &x, NULL), PRANA_STATUS_OK);
 
     /* prana_execution_start_signed: keys may be NULL (unsigned); an empty
      * set has no signing key. */
@@ -699,171 +677,151 @@ static void rows_executor(void) {
         static const uint8_t secret[32] = {7};
         prana_key_set *keys = NULL, *empty = NULL;
         prana_execution *sx = NULL;
-        ROW(prana_key_set_new(&keys), PRANA_STATUS_OK);
-        ROW(prana_key_set_new(&empty), PRANA_STATUS_OK);
-        ROW(prana_key_set_add(keys, S("k1"), secret, 32), PRANA_STATUS_OK);
-        ROW(prana_execution_start_signed(NULL, S("x2"), base, keys, gen, 0, &xout),
+        ROW(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
+        ROW(prana_key_set_new(&empty, NULL), PRANA_STATUS_OK);
+        ROW(prana_key_set_add(keys, S("k1"), secret, 32, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_start(NULL, S("x2"), base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, NULL, 2, base, keys, gen, 0, &xout),
+        ROW(prana_execution_start(wf, NULL, 2, base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, S("x2"), NULL, keys, gen, 0, &xout),
+        ROW(prana_execution_start(wf, S("x2"), NULL, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, NULL, 0, &xout),
+        ROW(prana_execution_start(wf, S("x2"), base, keys, NULL, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, gen, 0, NULL),
+        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, NULL, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start_signed(wf, NULL, 0, base, keys, gen, 0, &xout),
+        ROW(prana_execution_start(wf, NULL, 0, base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_EMPTY_ID_PART);
-        ROW(prana_execution_start_signed(wf, S("x\xff"), base, keys, gen, 0, &xout),
+        ROW(prana_execution_start(wf, S("x\xff"), base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_execution_start_signed(wf, S("x\0"), base, keys, gen, 0, &xout),
+        ROW(prana_execution_start(wf, S("x\0"), base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_execution_start_signed(wf, big_id, BIG, base, keys, gen, 0, &xout),
+        ROW(prana_execution_start(wf, big_id, BIG, base, keys, gen, 0, &xout, NULL),
             PRANA_STATUS_ID_PART_TOO_LONG);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, empty, gen, 0, &xout),
+        ROW(prana_execution_start(wf, S("x2"), base, empty, gen, 0, &xout, NULL),
             PRANA_STATUS_NO_SIGNING_KEY);
         CHECK(xout == (prana_execution *)&gen);
-        ROW(prana_execution_start_signed(wf, S("x2"), base, NULL, gen, 0, &sx), PRANA_STATUS_OK);
+        ROW(prana_execution_start(wf, S("x2"), base, NULL, gen, 0, &sx, NULL), PRANA_STATUS_OK);
         prana_execution_free(sx);
         sx = NULL;
-        ROW(prana_execution_start_signed(wf, S("x2"), base, keys, gen, 0, &sx), PRANA_STATUS_OK);
+        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, &sx, NULL), PRANA_STATUS_OK);
         prana_execution_free(sx);
         prana_key_set_free(empty);
         prana_key_set_free(keys);
     }
 
     /* JSON */
-    ROW(prana_execution_from_json(NULL, 2, &xout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_from_json(S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_from_json(NULL, 0, &xout), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_execution_from_json(S("{\"a\": \"\xff\"}"), &xout), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_from_json(S("{}\0"), &xout), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_from_json(big_id, BIG, &xout), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_execution_from_json(NULL, 2, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_from_json(S("{}"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_from_json(NULL, 0, &xout, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_execution_from_json(S("{\"a\": \"\xff\"}"), &xout, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_execution_from_json(S("{}\0"), &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_execution_from_json(big_id, BIG, &xout, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(xout == (prana_execution *)&gen);
     {
-        /* prana_execution_load_json, on a handle of its own (a failed load
+        /* prana_execution_restore, on a handle of its own (a failed load
          * empties it). */
         prana_execution *lx = NULL;
-        ROW(prana_execution_start(wf, S("x3"), base, gen, 0, &lx), PRANA_STATUS_OK);
-        ROW(prana_execution_load_json(NULL, S("{}")), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_load_json(lx, NULL, 2), PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_load_json(lx, NULL, 0), PRANA_STATUS_INVALID_JSON);
-        ROW(prana_execution_load_json(lx, S("{\"a\": \"\xff\"}")), PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_execution_load_json(lx, S("{}\0")), PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_execution_load_json(lx, big_id, BIG), PRANA_STATUS_INVALID_JSON);
+        ROW(prana_execution_start(wf, S("x3"), base, NULL, gen, 0, &lx, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_restore(NULL, S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_restore(lx, NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_restore(lx, NULL, 0, NULL), PRANA_STATUS_INVALID_JSON);
+        ROW(prana_execution_restore(lx, S("{\"a\": \"\xff\"}"), NULL), PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_execution_restore(lx, S("{}\0"), NULL), PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_execution_restore(lx, big_id, BIG, NULL), PRANA_STATUS_INVALID_JSON);
         prana_execution_free(lx);
     }
-    ROW(prana_execution_to_json(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_to_json(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_execution_to_json, x);
 
-    /* run: NULL for each pointer (the handler included), bad input. */
-    ROW(prana_execution_run(NULL, x, ok_handler, NULL, S("{}"), 1, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_run(wf, NULL, ok_handler, NULL, S("{}"), 1, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_run(wf, x, NULL, NULL, S("{}"), 1, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_run(wf, x, ok_handler, NULL, NULL, 2, 1, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("{}"), 1, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_run(wf, x, ok_handler, NULL, NULL, 0, 1, &r), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("\"\xff\""), 1, &r),
+    /* run: NULL for each pointer, bad input (a NULL handler is allowed until a
+     * host node runs). */
+    ROW(prana_execution_run(NULL, x, ok_handler, NULL, S("{}"), 1, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_run(wf, NULL, ok_handler, NULL, S("{}"), 1, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_run(wf, x, ok_handler, NULL, NULL, 2, 1, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("{}"), 1, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_run(wf, x, ok_handler, NULL, NULL, 0, 1, &r, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("\"\xff\""), 1, &r, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("{}\0"), 1, &r), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_run(wf, x, ok_handler, NULL, big_config, strlen(big_config), 1, &r),
+    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("{}\0"), 1, &r, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_execution_run(wf, x, ok_handler, NULL, big_config, strlen(big_config), 1, &r, NULL),
         PRANA_STATUS_CAPACITY_EXCEEDED);
     /* None of that changed the execution: it still runs. */
-    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("{}"), 1, &r), PRANA_STATUS_OK);
+    ROW(prana_execution_run(wf, x, ok_handler, NULL, S("{}"), 1, &r, NULL), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
     strcpy(rid, r.resume_id);
 
     /* resume / expire / resume_timer */
-    ROW(prana_execution_resume(NULL, x, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r),
+    ROW(prana_execution_resume(NULL, x, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, NULL, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r),
+    ROW(prana_execution_resume(wf, NULL, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, NULL, NULL, rid, strlen(rid), S("{}"), 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, 4, S("{}"), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, 4, S("{}"), 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), NULL, 2, 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), NULL, 2, 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, 0, S("{}"), 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, 0, S("{}"), 2, &r, NULL),
         PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, big_id, BIG, S("{}"), 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, big_id, BIG, S("{}"), 2, &r, NULL),
         PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, S(BAD_UTF8), S("{}"), 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, S(BAD_UTF8), S("{}"), 2, &r, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), S("{}\0"), 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), S("{}\0"), 2, &r, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), NULL, 0, 2, &r),
+    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), NULL, 0, 2, &r, NULL),
         PRANA_STATUS_INVALID_JSON);
-    ROW(prana_execution_expire(NULL, x, ok_handler, NULL, rid, strlen(rid), 2, &r),
+    ROW(prana_execution_expire(NULL, x, ok_handler, NULL, rid, strlen(rid), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, NULL, ok_handler, NULL, rid, strlen(rid), 2, &r),
+    ROW(prana_execution_expire(wf, NULL, ok_handler, NULL, rid, strlen(rid), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, NULL, NULL, rid, strlen(rid), 2, &r),
+    ROW(prana_execution_expire(wf, x, ok_handler, NULL, NULL, 4, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_expire(wf, x, ok_handler, NULL, rid, strlen(rid), 2, NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, ok_handler, NULL, NULL, 4, 2, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, ok_handler, NULL, rid, strlen(rid), 2, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, ok_handler, NULL, S(WITH_NUL), 2, &r),
+    ROW(prana_execution_expire(wf, x, ok_handler, NULL, S(WITH_NUL), 2, &r, NULL),
         PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_resume_timer(NULL, x, ok_handler, NULL, 2, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_timer(wf, NULL, ok_handler, NULL, 2, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_timer(wf, x, NULL, NULL, 2, &r), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_timer(wf, x, ok_handler, NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_timer(wf, x, ok_handler, NULL, 2, &r),
+    ROW(prana_execution_resume_timer(NULL, x, ok_handler, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_resume_timer(wf, NULL, ok_handler, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_resume_timer(wf, x, ok_handler, NULL, 2, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_resume_timer(wf, x, ok_handler, NULL, 2, &r, NULL),
         PRANA_STATUS_EXECUTION_NOT_TIMER);
 
     /* Getters */
-    ROW(prana_execution_status(NULL, &st), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_status(x, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_status(x, &st), PRANA_STATUS_OK);
+    ROW(prana_execution_status(NULL, &st, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_status(x, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_status(x, &st, NULL), PRANA_STATUS_OK);
     CHECK(st == PRANA_EXECUTION_SUSPENDED); /* still suspended after every refusal */
-    ROW(prana_execution_wait_mode(NULL, &mode), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_wait_mode(x, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_at(NULL, &has, &at), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_at(x, NULL, &at), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_at(x, &has, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_error(NULL, &e), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_error(x, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_registration_count(NULL, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_registration_count(x, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_registration(NULL, 0, &rout), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_registration(x, 0, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_registration(x, (size_t)-1, &rout), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_execution_wait_mode(NULL, &mode, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_wait_mode(x, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_resume_at(NULL, &has, &at, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_resume_at(x, NULL, &at, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_resume_at(x, &has, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_registration_count(NULL, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_registration_count(x, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_registration(NULL, 0, &rout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_registration(x, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_registration(x, (size_t)-1, &rout, NULL), PRANA_STATUS_INVALID_ARGUMENT);
     CHECK(rout == NULL);
-    ROW(prana_execution_id(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    STR_OUT_CASES(prana_execution_id, x);
-    ROW(prana_execution_workflow_id(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    STR_OUT_CASES(prana_execution_workflow_id, x);
-    ROW(prana_execution_current_node(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_current_node(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_execution_current_node, x);
-    ROW(prana_execution_waiting_resume_id(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_waiting_resume_id(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_execution_waiting_resume_id, x);
-    ROW(prana_execution_output(NULL, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_output(NULL, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
     STR_OUT_CASES(prana_execution_output, x);
 
     /* resume_url / render */
-    ROW(prana_execution_resume_url(NULL, S("w"), b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_url(x, NULL, 1, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume_url(x, NULL, 0, b, sizeof b, &n),
-        PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
-    ROW(prana_execution_resume_url(x, S("w\xff"), b, sizeof b, &n), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_resume_url(x, S("w\0"), b, sizeof b, &n), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_resume_url(x, big_id, BIG, b, sizeof b, &n),
-        PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
-    STR_OUT_CASES(prana_execution_resume_url, x, S("w"));
-    ROW(prana_execution_render(NULL, S("x"), b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_render(x, NULL, 1, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_render(x, S("\xff"), b, sizeof b, &n), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_render(x, S("a\0"), b, sizeof b, &n), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_render(x, big_id, BIG, b, sizeof b, &n), PRANA_STATUS_BUFFER_TOO_SMALL);
+    ROW(prana_execution_render(NULL, S("x"), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_render(x, NULL, 1, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_render(x, S("\xff"), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_execution_render(x, S("a\0"), b, sizeof b, &n, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_execution_render(x, big_id, BIG, b, sizeof b, &n, NULL), PRANA_STATUS_BUFFER_TOO_SMALL);
     CHECK(n == BIG + 1);
     STR_OUT_CASES(prana_execution_render, x, S("{{ $execution.w.resume_url }}"));
     {
         /* An empty template renders to "": one byte (the NUL) suffices. */
         char one[1];
-        ROW(prana_execution_render(x, NULL, 0, one, 1, &n), PRANA_STATUS_OK);
+        ROW(prana_execution_render(x, NULL, 0, one, 1, &n, NULL), PRANA_STATUS_OK);
         CHECK(n == 0 && one[0] == '\0');
     }
     CHECK_STR(prana_run_status_name(99), "unknown");
@@ -875,9 +833,10 @@ static void rows_executor(void) {
 }
 
 /* prana_json_decode_string of a fixed string, for STR_OUT_CASES. */
-static prana_status decode_fixed(int unused, char *buf, size_t len, size_t *out_len) {
+static prana_status decode_fixed(int unused, char *buf, size_t len, size_t *out_len,
+                                 prana_error *err) {
     (void)unused;
-    return prana_json_decode_string(S("\"caf\\u00e9 \\ud83d\\ude00\""), buf, len, out_len);
+    return prana_json_decode_string(S("\"caf\\u00e9 \\ud83d\\ude00\""), buf, len, out_len, err);
 }
 
 static void rows_json(void) {
@@ -886,80 +845,136 @@ static void rows_json(void) {
     char b[16];
 
     /* prana_json_validate */
-    ROW(prana_json_validate(NULL, 2), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_validate(NULL, 0), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_json_validate(S("\"\xff\"")), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_json_validate(S("{}\0")), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_json_validate(big_config, strlen(big_config)), PRANA_STATUS_OK);
-    ROW(prana_json_validate(big_id, BIG), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_validate(NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_validate(NULL, 0, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_validate(S("\"\xff\""), NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_validate(S("{}\0"), NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_validate(big_config, strlen(big_config), NULL), PRANA_STATUS_OK);
+    ROW(prana_json_validate(big_id, BIG, NULL), PRANA_STATUS_INVALID_JSON);
 
     /* prana_json_find_member: NULL for every pointer, then bad text. */
-    ROW(prana_json_find_member(NULL, 2, S("a"), &found, &off, &len), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_find_member(S("{}"), NULL, 1, &found, &off, &len), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_find_member(S("{}"), S("a"), NULL, &off, &len), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_find_member(S("{}"), S("a"), &found, NULL, &len), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_find_member(S("{}"), S("a"), &found, &off, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_find_member(NULL, 0, S("a"), &found, &off, &len), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_json_find_member(S("{\"a\": \"\xff\"}"), S("a"), &found, &off, &len),
+    ROW(prana_json_find_member(NULL, 2, S("a"), &found, &off, &len, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), NULL, 1, &found, &off, &len, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), S("a"), NULL, &off, &len, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), S("a"), &found, NULL, &len, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(S("{}"), S("a"), &found, &off, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_find_member(NULL, 0, S("a"), &found, &off, &len, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_find_member(S("{\"a\": \"\xff\"}"), S("a"), &found, &off, &len, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_json_find_member(S("{}"), S("a\xff"), &found, &off, &len),
+    ROW(prana_json_find_member(S("{}"), S("a\xff"), &found, &off, &len, NULL),
         PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_json_find_member(S("{}\0"), S("a"), &found, &off, &len), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_json_find_member(S("{}"), S("a\0"), &found, &off, &len), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_json_find_member(big_id, BIG, S("a"), &found, &off, &len),
+    ROW(prana_json_find_member(S("{}\0"), S("a"), &found, &off, &len, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_find_member(S("{}"), S("a\0"), &found, &off, &len, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_find_member(big_id, BIG, S("a"), &found, &off, &len, NULL),
         PRANA_STATUS_INVALID_JSON);
-    ROW(prana_json_find_member(S("[]"), S("a"), &found, &off, &len), PRANA_STATUS_NOT_AN_OBJECT);
+    ROW(prana_json_find_member(S("[]"), S("a"), &found, &off, &len, NULL), PRANA_STATUS_NOT_AN_OBJECT);
     CHECK(found && off == 99 && len == 99); /* not written on failure */
-    ROW(prana_json_find_member(big_config, strlen(big_config), big_id, BIG, &found, &off, &len),
+    ROW(prana_json_find_member(big_config, strlen(big_config), big_id, BIG, &found, &off, &len, NULL),
         PRANA_STATUS_OK);
     CHECK(!found && off == 0 && len == 0);
-    ROW(prana_json_find_member(big_config, strlen(big_config), S("a"), &found, &off, &len),
+    ROW(prana_json_find_member(big_config, strlen(big_config), S("a"), &found, &off, &len, NULL),
         PRANA_STATUS_OK);
     CHECK(found && off == 5 && len == BIG + 2);
 
     /* prana_json_decode_string */
-    ROW(prana_json_decode_string(NULL, 3, b, sizeof b, &n), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_decode_string(NULL, 0, b, sizeof b, &n), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_json_decode_string(S("\"\xff\""), b, sizeof b, &n), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_json_decode_string(S("\"a\0\""), b, sizeof b, &n), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_json_decode_string(big_id, BIG, b, sizeof b, &n), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_json_decode_string(big_config, strlen(big_config), b, sizeof b, &n),
+    ROW(prana_json_decode_string(NULL, 3, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_decode_string(NULL, 0, b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_decode_string(S("\"\xff\""), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_decode_string(S("\"a\0\""), b, sizeof b, &n, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_decode_string(big_id, BIG, b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_decode_string(big_config, strlen(big_config), b, sizeof b, &n, NULL),
         PRANA_STATUS_NOT_A_STRING);
-    ROW(prana_json_decode_string(big_config + 5, BIG + 2, b, sizeof b, &n),
+    ROW(prana_json_decode_string(big_config + 5, BIG + 2, b, sizeof b, &n, NULL),
         PRANA_STATUS_BUFFER_TOO_SMALL);
     CHECK(n == BIG + 1);
-    ROW(prana_json_decode_string(S("\"\\ud800\""), b, sizeof b, &n),
+    ROW(prana_json_decode_string(S("\"\\ud800\""), b, sizeof b, &n, NULL),
         PRANA_STATUS_JSON_LONE_SURROGATE);
     STR_OUT_CASES(decode_fixed, 0);
     {
         /* The empty string: one byte (the NUL) suffices, zero does not. */
         char one[1] = {'#'};
-        ROW(prana_json_decode_string(S("\"\""), NULL, 0, &n), PRANA_STATUS_BUFFER_TOO_SMALL);
+        ROW(prana_json_decode_string(S("\"\""), NULL, 0, &n, NULL), PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(n == 1);
-        ROW(prana_json_decode_string(S("\"\""), one, 0, &n), PRANA_STATUS_BUFFER_TOO_SMALL);
+        ROW(prana_json_decode_string(S("\"\""), one, 0, &n, NULL), PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(one[0] == '#');
-        ROW(prana_json_decode_string(S("\"\""), one, 1, &n), PRANA_STATUS_OK);
+        ROW(prana_json_decode_string(S("\"\""), one, 1, &n, NULL), PRANA_STATUS_OK);
         CHECK(n == 0 && one[0] == '\0');
     }
 
     /* prana_json_equal */
-    ROW(prana_json_equal(NULL, 1, S("1"), &eq), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_equal(S("1"), NULL, 1, &eq), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_equal(S("1"), S("1"), NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_json_equal(NULL, 0, S("1"), &eq), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_json_equal(S("1"), NULL, 0, &eq), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_json_equal(S("\"\xff\""), S("1"), &eq), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_json_equal(S("1"), S("\"\xfe\""), &eq), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_json_equal(S("1\0"), S("1"), &eq), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_json_equal(S("1"), S("1\0"), &eq), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_json_equal(big_id, BIG, S("1"), &eq), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_equal(NULL, 1, S("1"), &eq, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_equal(S("1"), NULL, 1, &eq, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_equal(S("1"), S("1"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_json_equal(NULL, 0, S("1"), &eq, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_equal(S("1"), NULL, 0, &eq, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_json_equal(S("\"\xff\""), S("1"), &eq, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_equal(S("1"), S("\"\xfe\""), &eq, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_json_equal(S("1\0"), S("1"), &eq, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_equal(S("1"), S("1\0"), &eq, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_json_equal(big_id, BIG, S("1"), &eq, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(eq); /* not written on failure */
-    ROW(prana_json_equal(big_config, strlen(big_config), big_config, strlen(big_config), &eq),
+    ROW(prana_json_equal(big_config, strlen(big_config), big_config, strlen(big_config), &eq, NULL),
         PRANA_STATUS_OK);
     CHECK(eq);
-    ROW(prana_json_equal(big_config, strlen(big_config), S("{\"a\": \"\"}"), &eq),
+    ROW(prana_json_equal(big_config, strlen(big_config), S("{\"a\": \"\"}"), &eq, NULL),
         PRANA_STATUS_OK);
     CHECK(!eq);
+}
+
+/* The *_init constructors (handles in caller memory): NULL memory, NULL
+ * out, memory too small or misaligned, bad text, 10 KiB inputs; a failed
+ * init writes no handle. */
+static void rows_init(void) {
+    static uint64_t mem[(PRANA_KEY_SET_SIZE + PRANA_REGISTRATION_SIZE + 7) / 8];
+    uint8_t seed[PRANA_ID_SEED_LEN] = {0};
+    void *h = NULL;
+    char *odd = (char *)mem + 1;
+
+    ROW(prana_base_url_init(NULL, sizeof mem, S("http://h"), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_init(mem, sizeof mem, S("http://h"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_init(mem, 0, S("http://h"), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_base_url_init(odd, PRANA_BASE_URL_SIZE, S("http://h"), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_base_url_init(mem, sizeof mem, NULL, 3, (prana_base_url **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_init(mem, sizeof mem, S(BAD_UTF8), (prana_base_url **)&h, NULL),
+        PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_base_url_init(mem, sizeof mem, big_base, strlen(big_base), (prana_base_url **)&h,
+                            NULL),
+        PRANA_STATUS_CAPACITY_EXCEEDED);
+    CHECK(h == NULL);
+
+    ROW(prana_id_generator_init(mem, sizeof mem, seed, 31, (prana_id_generator **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_id_generator_init(mem, sizeof mem, NULL, 32, (prana_id_generator **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_id_generator_init(mem, PRANA_ID_GENERATOR_SIZE - 64, seed, sizeof seed,
+                                (prana_id_generator **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_key_set_init(NULL, PRANA_KEY_SET_SIZE, (prana_key_set **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_init(odd, PRANA_KEY_SET_SIZE, (prana_key_set **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_webhook_secret_init(mem, sizeof mem, S("nope"), (prana_webhook_secret **)&h, NULL),
+        PRANA_STATUS_WEBHOOK_SECRET_PREFIX);
+    ROW(prana_webhook_secret_init(mem, 8, S("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+                                  (prana_webhook_secret **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_registration_init(mem, sizeof mem, NULL, NULL, 0, S("e1"), S("n1"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_init(mem, sizeof mem, NULL, S(RID), S("e1"), S("other"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_RESUME_ID_MISMATCH);
+    ROW(prana_registration_init(mem, sizeof mem, gen, NULL, 0, big_id, BIG, S("n1"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_ID_PART_TOO_LONG);
+    ROW(prana_registration_init(mem, 16, NULL, S(RID), S("e1"), S("n1"), 0,
+                                (prana_registration **)&h, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    CHECK(h == NULL);
 }
 
 int main(void) {
@@ -973,6 +988,7 @@ int main(void) {
     rows_signatures();
     rows_executor();
     rows_json();
+    rows_init();
     free_fixtures();
     return test_summary("bad_input");
 }

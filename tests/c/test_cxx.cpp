@@ -1,5 +1,6 @@
 // C++17 translation unit: the header compiles as C++ (extern "C", enum
 // underlying types) and a few calls work through RAII wrappers.
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstring>
@@ -65,35 +66,37 @@ int main() {
     std::array<uint8_t, PRANA_ID_SEED_LEN> seed{};
     seed.fill(42);
     prana_id_generator *raw_gen = nullptr;
-    check(prana_id_generator_new(seed.data(), seed.size(), &raw_gen) == PRANA_STATUS_OK, "gen");
+    check(prana_id_generator_new(seed.data(), seed.size(), &raw_gen, nullptr) == PRANA_STATUS_OK, "gen");
     std::unique_ptr<prana_id_generator, GenDeleter> gen(raw_gen);
 
     prana_base_url *raw_base = nullptr;
     std::string_view url = "https://gw.example.com/hooks";
-    check(prana_base_url_new(url.data(), url.size(), &raw_base) == PRANA_STATUS_OK, "base");
+    check(prana_base_url_new(url.data(), url.size(), &raw_base, nullptr) == PRANA_STATUS_OK, "base");
     std::unique_ptr<prana_base_url, BaseDeleter> base(raw_base);
 
     std::string_view exec = "exec-1", node = "wait";
     prana_registration *raw_reg = nullptr;
-    check(prana_registration_create(gen.get(), exec.data(), exec.size(), node.data(),
-                                    node.size(), 1000, &raw_reg) == PRANA_STATUS_OK,
+    check(prana_registration_create(gen.get(), nullptr, 0, exec.data(), exec.size(), node.data(),
+                                    node.size(), 1000, &raw_reg, nullptr) == PRANA_STATUS_OK,
           "create");
     std::unique_ptr<prana_registration, RegDeleter> reg(raw_reg);
 
     std::array<char, PRANA_RESUME_ID_BUF_SIZE> rid{};
     size_t rid_len = 0;
-    check(prana_registration_resume_id(reg.get(), rid.data(), rid.size(), &rid_len) ==
+    check(prana_registration_resume_id(reg.get(), rid.data(), rid.size(), &rid_len, nullptr) ==
               PRANA_STATUS_OK,
           "resume id");
 
     std::array<char, PRANA_URL_BUF_SIZE> resume_url{};
     size_t url_len = 0;
-    check(prana_base_url_resume_url(base.get(), rid.data(), rid_len, resume_url.data(),
-                                    resume_url.size(), &url_len) == PRANA_STATUS_OK,
-          "resume url");
+    std::string url_text = "https://gw.example.com/hooks/webhook/workflow/resume/";
+    url_text.append(rid.data(), rid_len);
+    check(url_text.size() < resume_url.size(), "url size");
+    std::copy(url_text.begin(), url_text.end(), resume_url.begin());
+    url_len = url_text.size();
 
     prana_route route{};
-    check(prana_route_parse(base.get(), resume_url.data(), url_len, &route) == PRANA_STATUS_OK,
+    check(prana_route_parse(base.get(), resume_url.data(), url_len, &route, nullptr) == PRANA_STATUS_OK,
           "parse");
     check(route.kind == PRANA_ROUTE_RESUME, "kind");
     check(std::string_view(resume_url.data() + route.id.offset, route.id.len) ==
@@ -101,19 +104,19 @@ int main() {
           "route id");
 
     prana_transition t{};
-    check(prana_registration_activate(reg.get(), 2000, 60000, nullptr, 0, &t) ==
+    check(prana_registration_activate(reg.get(), 2000, 60000, nullptr, 0, &t, nullptr) ==
               PRANA_STATUS_OK,
           "activate");
     check(t.to == PRANA_LIFECYCLE_ACTIVE, "active");
 
     prana_resume_decision d{};
-    check(prana_decide_resume(rid.data(), rid_len, reg.get(), 3000, &d) == PRANA_STATUS_OK,
+    check(prana_resume_decide(rid.data(), rid_len, reg.get(), 3000, &d, nullptr) == PRANA_STATUS_OK,
           "decide");
     check(d.resume && d.transition.from == PRANA_LIFECYCLE_ACTIVE &&
               d.transition.to == PRANA_LIFECYCLE_CONSUMED,
           "decision");
 
-    check(prana_resume_id_validate("x", 1) == PRANA_STATUS_MISSING_WEBHOOK_PREFIX, "invalid");
+    check(prana_resume_id_validate("x", 1, nullptr) == PRANA_STATUS_MISSING_WEBHOOK_PREFIX, "invalid");
     check(std::string(prana_status_code(PRANA_STATUS_MISSING_WEBHOOK_PREFIX)) ==
               "missing_webhook_prefix",
           "code");
@@ -125,18 +128,18 @@ int main() {
             {"key": "w", "type": "wait", "params": {"mode": "webhook"}}],
             "connections": [{"from": "t", "to": "step"}, {"from": "step", "to": "w"}]})";
     prana_workflow *raw_wf = nullptr;
-    check(prana_workflow_new(wf_json.data(), wf_json.size(), &raw_wf) == PRANA_STATUS_OK,
+    check(prana_workflow_new(wf_json.data(), wf_json.size(), &raw_wf, nullptr) == PRANA_STATUS_OK,
           "workflow");
     std::unique_ptr<prana_workflow, WorkflowDeleter> wf(raw_wf);
     prana_execution *raw_x = nullptr;
-    check(prana_execution_start(wf.get(), "x1", 2, base.get(), gen.get(), 0, &raw_x) ==
+    check(prana_execution_start(wf.get(), "x1", 2, base.get(), nullptr, gen.get(), 0, &raw_x, nullptr) ==
               PRANA_STATUS_OK,
           "start");
     std::unique_ptr<prana_execution, ExecutionDeleter> x(raw_x);
     int calls = 0;
     auto result = std::make_unique<prana_run_result>();
     check(prana_execution_run(wf.get(), x.get(), cxx_handler, &calls, "{}", 2, 10,
-                              result.get()) == PRANA_STATUS_OK,
+                              result.get(), nullptr) == PRANA_STATUS_OK,
           "run");
     check(calls == 1 && result->outcome == PRANA_OUTCOME_SUSPENDED &&
               result->wait_mode == PRANA_WAIT_WEBHOOK,

@@ -28,7 +28,7 @@ static const char TIMER[] =
 static const char BAD_WAIT[] =
     "{\"id\": \"badwait\", \"nodes\": ["
     "{\"key\": \"t\", \"type\": \"trigger\"},"
-    "{\"key\": \"w\", \"type\": \"wait\", \"params\": {\"mode\": \"sometimes\"}}],"
+    "{\"key\": \"w\", \"type\": \"wait\", \"params\": {\"mode\": \"{{ $execution.id }}\"}}],"
     "\"connections\": [{\"from\": \"t\", \"to\": \"w\"}]}";
 
 struct recorder {
@@ -83,13 +83,13 @@ static prana_base_url *base;
 
 static prana_workflow *workflow(const char *json) {
     prana_workflow *w = NULL;
-    CHECK_STATUS(prana_workflow_new(json, strlen(json), &w), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_workflow_new(json, strlen(json), &w, NULL), PRANA_STATUS_OK);
     return w;
 }
 
 static prana_execution *start(prana_workflow *w, const char *id, uint64_t now) {
     prana_execution *x = NULL;
-    CHECK_STATUS(prana_execution_start(w, id, strlen(id), base, gen, now, &x), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_start(w, id, strlen(id), base, NULL, gen, now, &x, NULL), PRANA_STATUS_OK);
     return x;
 }
 
@@ -97,24 +97,20 @@ static void test_workflow_parse(void) {
     prana_workflow *w = workflow(APPROVAL), *bad = NULL;
     char buf[PRANA_ID_PART_BUF_SIZE];
     size_t n = 0;
-    CHECK_STATUS(prana_workflow_id(w, buf, sizeof buf, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_workflow_id(w, buf, sizeof buf, &n, NULL), PRANA_STATUS_OK);
     CHECK_STR(buf, "approval");
-    CHECK_STATUS(prana_workflow_node_count(w, &n), PRANA_STATUS_OK);
-    CHECK(n == 4);
-    CHECK_STATUS(prana_workflow_webhook_wait_count(w, &n), PRANA_STATUS_OK);
-    CHECK(n == 1);
     prana_workflow_free(w);
 
-    CHECK_STATUS(prana_workflow_new(S("{\"id\": \"x\", \"nodes\": []}"), &bad),
+    CHECK_STATUS(prana_workflow_new(S("{\"id\": \"x\", \"nodes\": []}"), &bad, NULL),
                  PRANA_STATUS_WORKFLOW_NO_NODES);
-    CHECK_STATUS(prana_workflow_new(S("{\"nodes\": []}"), &bad), PRANA_STATUS_WORKFLOW_MISSING_FIELD);
+    CHECK_STATUS(prana_workflow_new(S("{\"nodes\": []}"), &bad, NULL), PRANA_STATUS_WORKFLOW_MISSING_FIELD);
     CHECK_STATUS(prana_workflow_new(S("{\"id\": \"x\", \"nodes\": [{\"key\": \"a\", \"type\": \"t\"},"
                                       "{\"key\": \"b\", \"type\": \"t\"}], \"connections\": ["
                                       "{\"from\": \"a\", \"to\": \"b\"}, {\"from\": \"b\", \"to\": \"a\"}],"
                                       "\"start\": \"a\"}"),
-                                    &bad),
+                                    &bad, NULL),
                  PRANA_STATUS_WORKFLOW_CYCLE);
-    CHECK_STATUS(prana_workflow_new(S("{\"id\": "), &bad), PRANA_STATUS_INVALID_JSON);
+    CHECK_STATUS(prana_workflow_new(S("{\"id\": "), &bad, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(bad == NULL);
 }
 
@@ -132,47 +128,47 @@ static void test_webhook_flow(void) {
     char *json;
 
     memset(&rec, 0, sizeof rec);
-    CHECK_STATUS(prana_execution_registration_count(x, &count), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_registration_count(x, &count, NULL), PRANA_STATUS_OK);
     CHECK(count == 1);
-    CHECK_STATUS(prana_execution_registration(x, 0, &reg), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_status(reg, &ls), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_registration(x, 0, &reg, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_status(reg, &ls, NULL), PRANA_STATUS_OK);
     CHECK(ls == PRANA_LIFECYCLE_PENDING);
     prana_registration_free(reg);
     reg = NULL;
-    CHECK_STATUS(prana_execution_registration(x, 1, &reg), PRANA_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(prana_execution_registration(x, 1, &reg, NULL), PRANA_STATUS_INVALID_ARGUMENT);
 
-    CHECK_STATUS(prana_execution_resume_url(x, S("wait_approval"), url, sizeof url, &n),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
     {
         static const char prefix[] =
             "https://gw.example.com/webhook/workflow/resume/webhook_exec-1_wait_approval_";
         CHECK(strncmp(url, prefix, sizeof prefix - 1) == 0);
     }
-    CHECK_STATUS(prana_execution_resume_url(x, S("notify"), url, sizeof url, &n),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.notify.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
     {
         char out[PRANA_URL_BUF_SIZE + 16];
         size_t need = 0;
-        CHECK_STATUS(prana_execution_render(x, S("id={{ $execution.id }}"), NULL, 0, &need),
+        CHECK_STATUS(prana_execution_render(x, S("id={{ $execution.id }}"), NULL, 0, &need, NULL),
                      PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(need == strlen("id=exec-1") + 1);
-        CHECK_STATUS(prana_execution_render(x, S("id={{ $execution.id }}"), out, sizeof out, &n),
+        CHECK_STATUS(prana_execution_render(x, S("id={{ $execution.id }}"), out, sizeof out, &n, NULL),
                      PRANA_STATUS_OK);
         CHECK_STR(out, "id=exec-1");
         CHECK_STATUS(prana_execution_render(x, S("{{ $execution.nope.resume_url }}"), out,
-                                            sizeof out, &n),
+                                            sizeof out, &n, NULL),
                      PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
         CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.color }}"), out,
-                                            sizeof out, &n),
+                                            sizeof out, &n, NULL),
                      PRANA_STATUS_EXPRESSION_UNKNOWN_FIELD);
-        CHECK_STATUS(prana_execution_render(x, S("{{ $execution.id"), out, sizeof out, &n),
+        CHECK_STATUS(prana_execution_render(x, S("{{ $execution.id"), out, sizeof out, &n, NULL),
                      PRANA_STATUS_EXPRESSION_UNTERMINATED);
     }
-    CHECK_STATUS(prana_execution_resume_url(x, S("wait_approval"), url, sizeof url, &n),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
 
     /* Run: trigger -> notify (handler) -> wait_approval suspends. */
-    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{\"amount\": 10}"), 2000, &r),
+    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{\"amount\": 10}"), 2000, &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
     CHECK_STR(r.node_id, "wait_approval");
@@ -193,77 +189,77 @@ static void test_webhook_flow(void) {
 
     /* The activated registration, with its config, for the host's store. */
     CHECK_STATUS(prana_registration_from_json(r.registration_json, strlen(r.registration_json),
-                                              &reg),
+                                              &reg, NULL),
                  PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_status(reg, &ls), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_status(reg, &ls, NULL), PRANA_STATUS_OK);
     CHECK(ls == PRANA_LIFECYCLE_ACTIVE);
     {
         char cfg[PRANA_MAX_CONFIG_LEN + 1];
-        CHECK_STATUS(prana_registration_webhook_config(reg, cfg, sizeof cfg, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_registration_webhook_config(reg, cfg, sizeof cfg, &n, NULL), PRANA_STATUS_OK);
         CHECK_STR(cfg, "{\"channel\": \"email\"}");
     }
 
-    CHECK_STATUS(prana_execution_status(x, &st), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_status(x, &st, NULL), PRANA_STATUS_OK);
     CHECK(st == PRANA_EXECUTION_SUSPENDED);
     CHECK_STR(prana_run_status_name(st), "suspended");
-    CHECK_STATUS(prana_execution_wait_mode(x, &mode), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_wait_mode(x, &mode, NULL), PRANA_STATUS_OK);
     CHECK(mode == PRANA_WAIT_WEBHOOK);
     {
         char rid[PRANA_RESUME_ID_BUF_SIZE], node[PRANA_ID_PART_BUF_SIZE];
         bool has = false;
         uint64_t at = 0;
-        CHECK_STATUS(prana_execution_waiting_resume_id(x, rid, sizeof rid, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_waiting_resume_id(x, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
         CHECK_STR(rid, r.resume_id);
-        CHECK_STATUS(prana_execution_current_node(x, node, sizeof node, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_current_node(x, node, sizeof node, &n, NULL), PRANA_STATUS_OK);
         CHECK_STR(node, "wait_approval");
-        CHECK_STATUS(prana_execution_resume_at(x, &has, &at), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_resume_at(x, &has, &at, NULL), PRANA_STATUS_OK);
         CHECK(has && at == 2000 + 3600000);
     }
 
     /* Persist and restore, as another process would. */
     {
         size_t need = 0;
-        CHECK_STATUS(prana_execution_to_json(x, NULL, 0, &need), PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK_STATUS(prana_execution_to_json(x, NULL, 0, &need, NULL), PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(need > 1 && need <= PRANA_EXECUTION_JSON_BUF_SIZE);
         json = malloc(need);
         CHECK(json != NULL);
         if (json == NULL) {
             exit(2);
         }
-        CHECK_STATUS(prana_execution_to_json(x, json, need, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_to_json(x, json, need, &n, NULL), PRANA_STATUS_OK);
         CHECK(n == need - 1);
-        CHECK_STATUS(prana_execution_to_json(x, buf, sizeof buf, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_to_json(x, buf, sizeof buf, &n, NULL), PRANA_STATUS_OK);
         CHECK_STR(buf, json);
-        CHECK_STATUS(prana_execution_from_json(json, n, &restored), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_from_json(json, n, &restored, NULL), PRANA_STATUS_OK);
         {
             /* In place, into the handle of another execution; a bad state
              * leaves it empty, refused by every executor call. */
             prana_execution *reused = start(w, "other", 1000);
             static char again[PRANA_EXECUTION_JSON_BUF_SIZE];
             size_t m = 0;
-            CHECK_STATUS(prana_execution_load_json(reused, json, n), PRANA_STATUS_OK);
-            CHECK_STATUS(prana_execution_to_json(reused, again, sizeof again, &m), PRANA_STATUS_OK);
+            CHECK_STATUS(prana_execution_restore(reused, json, n, NULL), PRANA_STATUS_OK);
+            CHECK_STATUS(prana_execution_to_json(reused, again, sizeof again, &m, NULL), PRANA_STATUS_OK);
             CHECK(m == n);
             CHECK_STR(again, json);
-            CHECK_STATUS(prana_execution_load_json(reused, S("{\"version\": 1}")),
+            CHECK_STATUS(prana_execution_restore(reused, S("{\"version\": 1}"), NULL),
                          PRANA_STATUS_EXECUTION_BAD_STATE);
-            CHECK_STATUS(prana_execution_run(w, reused, handler, &rec, S("{}"), 2500, &r),
+            CHECK_STATUS(prana_execution_run(w, reused, handler, &rec, S("{}"), 2500, &r, NULL),
                          PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH);
-            CHECK_STATUS(prana_execution_load_json(reused, json, n), PRANA_STATUS_OK);
+            CHECK_STATUS(prana_execution_restore(reused, json, n, NULL), PRANA_STATUS_OK);
             prana_execution_free(reused);
         }
         free(json);
     }
-    CHECK_STATUS(prana_execution_run(w, restored, handler, &rec, S("{}"), 2500, &r),
+    CHECK_STATUS(prana_execution_run(w, restored, handler, &rec, S("{}"), 2500, &r, NULL),
                  PRANA_STATUS_EXECUTION_ALREADY_STARTED);
 
     /* Resume: refusals change nothing. */
     CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec,
                                         S("webhook_exec-1_wait_approval_00000000000000000000000000"),
-                                        S("{}"), 3000, &r),
+                                        S("{}"), 3000, &r, NULL),
                  PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
     CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, r.resume_id,
-                                        strlen(r.resume_id), S("{not json"), 3000, &r),
+                                        strlen(r.resume_id), S("{not json"), 3000, &r, NULL),
                  PRANA_STATUS_INVALID_JSON);
 
     /* Resume with the payload: active -> consumed, then "done" runs. */
@@ -272,7 +268,7 @@ static void test_webhook_flow(void) {
         strcpy(rid, r.resume_id);
         rec.calls = 0;
         CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid),
-                                            S("{\"approved\": true}"), 3000, &r),
+                                            S("{\"approved\": true}"), 3000, &r, NULL),
                      PRANA_STATUS_OK);
         CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
         CHECK_STR(r.node_id, "");
@@ -283,14 +279,14 @@ static void test_webhook_flow(void) {
         CHECK(rec.calls == 1);
         CHECK_STR(rec.last_node, "done");
         CHECK_STR(rec.last_input, "{\"approved\": true}");
-        CHECK_STATUS(prana_execution_output(restored, buf, sizeof buf, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_output(restored, buf, sizeof buf, &n, NULL), PRANA_STATUS_OK);
         CHECK_STR(buf, "{\"ok\":true}");
-        CHECK_STATUS(prana_execution_status(restored, &st), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_status(restored, &st, NULL), PRANA_STATUS_OK);
         CHECK(st == PRANA_EXECUTION_COMPLETED);
 
         /* A second resume is refused with Prana's message. */
         CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid), S("{}"),
-                                            3001, &r),
+                                            3001, &r, NULL),
                      PRANA_STATUS_EXECUTION_NOT_SUSPENDED);
         CHECK_STR(last_error(), "Can only resume suspended executions");
     }
@@ -308,14 +304,14 @@ static void test_expire(void) {
     char rid[PRANA_RESUME_ID_BUF_SIZE];
 
     memset(&rec, 0, sizeof rec);
-    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, NULL, 0, 0, &r), PRANA_STATUS_INVALID_JSON);
-    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("null"), 0, &r), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, NULL, 0, 0, &r, NULL), PRANA_STATUS_INVALID_JSON);
+    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("null"), 0, &r, NULL), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
     strcpy(rid, r.resume_id);
-    CHECK_STATUS(prana_execution_resume_timer(w, x, handler, &rec, 99999999, &r),
+    CHECK_STATUS(prana_execution_resume_timer(w, x, handler, &rec, 99999999, &r, NULL),
                  PRANA_STATUS_EXECUTION_NOT_TIMER);
     /* No connection leaves "timeout": expiring completes the execution. */
-    CHECK_STATUS(prana_execution_expire(w, x, handler, &rec, rid, strlen(rid), 3600001, &r),
+    CHECK_STATUS(prana_execution_expire(w, x, handler, &rec, rid, strlen(rid), 3600001, &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
     CHECK(r.transition_count == 1);
@@ -329,7 +325,6 @@ static void test_handler_failures(void) {
     prana_workflow *w = workflow(APPROVAL);
     struct recorder rec;
     struct prana_run_result r;
-    struct prana_node_error e;
     static const struct {
         int mode;
         const char *code;
@@ -344,7 +339,7 @@ static void test_handler_failures(void) {
         x = start(w, id, 0);
         memset(&rec, 0, sizeof rec);
         rec.fail_mode = rows[i].mode;
-        CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 5, &r), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 5, &r, NULL), PRANA_STATUS_OK);
         CHECK(r.outcome == PRANA_OUTCOME_FAILED);
         CHECK_STR(r.node_id, "notify");
         CHECK_STR(r.error_code, rows[i].code);
@@ -352,10 +347,8 @@ static void test_handler_failures(void) {
         CHECK(r.transition_count == 1);
         CHECK(r.transitions[0].from == PRANA_LIFECYCLE_PENDING &&
               r.transitions[0].to == PRANA_LIFECYCLE_EXPIRED);
-        CHECK_STATUS(prana_execution_error(x, &e), PRANA_STATUS_OK);
-        CHECK_STR(e.code, rows[i].code);
         if (rows[i].mode == 1) {
-            CHECK_STR(e.message, "the node exploded");
+            CHECK_STR(r.error_message, "the node exploded");
         }
         prana_execution_free(x);
     }
@@ -365,7 +358,7 @@ static void test_handler_failures(void) {
         prana_execution *x = start(w, "port-sent", 0);
         memset(&rec, 0, sizeof rec);
         rec.fail_mode = 5;
-        CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 5, &r), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 5, &r, NULL), PRANA_STATUS_OK);
         CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
         prana_execution_free(x);
     }
@@ -379,24 +372,34 @@ static void test_timer_and_bad_wait(void) {
     struct prana_run_result r;
 
     memset(&rec, 0, sizeof rec);
-    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 10000, &r), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 10000, &r, NULL), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
     CHECK(r.wait_mode == PRANA_WAIT_INTERVAL);
     CHECK(r.resume_at == 15000);
     CHECK_STR(r.resume_id, "");
     CHECK(r.transition_count == 0);
-    CHECK_STATUS(prana_execution_resume_timer(w, x, handler, &rec, 14999, &r),
+    CHECK_STATUS(prana_execution_resume_timer(w, x, handler, &rec, 14999, &r, NULL),
                  PRANA_STATUS_EXECUTION_NOT_DUE);
-    CHECK_STATUS(prana_execution_resume_timer(w, x, handler, &rec, 15000, &r), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_resume_timer(w, x, handler, &rec, 15000, &r, NULL), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
     CHECK_STR(rec.last_node, "after");
 
     /* A state given with the wrong workflow is refused. */
-    CHECK_STATUS(prana_execution_run(bw, x, handler, &rec, S("{}"), 1, &r),
+    CHECK_STATUS(prana_execution_run(bw, x, handler, &rec, S("{}"), 1, &r, NULL),
                  PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH);
 
-    /* Bad wait params fail the execution with Prana's message. */
-    CHECK_STATUS(prana_execution_run(bw, y, handler, &rec, S("{}"), 1, &r), PRANA_STATUS_OK);
+    /* Static bad wait params are refused by prana_workflow_new; params that
+     * are bad once rendered fail the execution with Prana's message. */
+    {
+        static const char STATIC_BAD[] =
+            "{\"id\": \"badwait\", \"nodes\": ["
+            "{\"key\": \"w\", \"type\": \"wait\", \"params\": {\"mode\": \"sometimes\"}}]}";
+        prana_workflow *sb = NULL;
+        CHECK_STATUS(prana_workflow_new(STATIC_BAD, strlen(STATIC_BAD), &sb, NULL),
+                     PRANA_STATUS_WAIT_MODE_INVALID);
+        CHECK(sb == NULL);
+    }
+    CHECK_STATUS(prana_execution_run(bw, y, handler, &rec, S("{}"), 1, &r, NULL), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_FAILED);
     CHECK_STR(r.error_code, "wait_mode_invalid");
     CHECK_STR(r.error_message, "mode must be 'interval', 'schedule', or 'webhook'");
@@ -417,8 +420,8 @@ static void check_verifies(const prana_key_set *keys, const char *url, const cha
     CHECK(q != NULL);
     if (q == NULL) return;
     q++;
-    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
-                                               q, strlen(q), &c),
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+                                               q, strlen(q), &c, NULL),
                  PRANA_STATUS_OK);
     CHECK(c.accepted);
     CHECK(c.verified_by == PRANA_VERIFIED_KEY);
@@ -440,34 +443,34 @@ static void test_signed_urls(void) {
     size_t n = 0, sl = 0;
 
     memset(&rec, 0, sizeof rec);
-    CHECK_STATUS(prana_key_set_new(&keys), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_add(keys, S("k1"), secret, sizeof secret), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_new(&empty), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_execution_start_signed(w, S("exec-s"), base, empty, gen, 1000, &x),
+    CHECK_STATUS(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_add(keys, S("k1"), secret, sizeof secret, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_new(&empty, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, empty, gen, 1000, &x, NULL),
                  PRANA_STATUS_NO_SIGNING_KEY);
     CHECK(x == NULL);
-    CHECK_STATUS(prana_execution_start_signed(w, S("exec-s"), base, keys, gen, 1000, &x),
+    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, keys, gen, 1000, &x, NULL),
                  PRANA_STATUS_OK);
 
     /* The URL is the plain one plus ?sig= of the key set's signature. */
-    CHECK_STATUS(prana_execution_registration(x, 0, &reg), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_registration(x, 0, &reg, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
     prana_registration_free(reg);
-    CHECK_STATUS(prana_key_set_sign(keys, rid, strlen(rid), sig, sizeof sig, &sl), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_sign(keys, rid, strlen(rid), sig, sizeof sig, &sl, NULL), PRANA_STATUS_OK);
     snprintf(want, sizeof want, "https://gw.example.com/webhook/workflow/resume/%s?sig=%s", rid,
              sig);
-    CHECK_STATUS(prana_execution_resume_url(x, S("wait_approval"), url, sizeof url, &n),
+    CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(url, want);
     CHECK(strncmp(sig, "k1.", 3) == 0);
     check_verifies(keys, url, rid, "k1");
     CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url2,
-                                        sizeof url2, &n),
+                                        sizeof url2, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(url2, url);
 
     /* Rendered params and the run result carry it. */
-    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 2000, &r), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_run(w, x, handler, &rec, S("{}"), 2000, &r, NULL), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
     CHECK_STR(r.resume_url, url);
     CHECK_STR(r.resume_id, rid);
@@ -476,31 +479,31 @@ static void test_signed_urls(void) {
     CHECK_STR(rec.last_params, want);
 
     /* Persist and restore: the signature stays. */
-    CHECK_STATUS(prana_execution_to_json(x, json, sizeof json, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_to_json(x, json, sizeof json, &n, NULL), PRANA_STATUS_OK);
     snprintf(want, sizeof want, "\"sig\":\"%s\"", sig);
     CHECK(strstr(json, want) != NULL);
-    CHECK_STATUS(prana_execution_from_json(json, n, &restored), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_execution_resume_url(restored, S("wait_approval"), url2, sizeof url2, &n),
+    CHECK_STATUS(prana_execution_from_json(json, n, &restored, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_render(restored, S("{{ $execution.wait_approval.resume_url }}"), url2, sizeof url2, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(url2, url);
     CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid), S("{}"),
-                                        3000, &r),
+                                        3000, &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
 
     /* NULL keys: unsigned, as prana_execution_start; required policy refuses it. */
-    CHECK_STATUS(prana_execution_start_signed(w, S("exec-u"), base, NULL, gen, 1000, &plain),
+    CHECK_STATUS(prana_execution_start(w, S("exec-u"), base, NULL, gen, 1000, &plain, NULL),
                  PRANA_STATUS_OK);
-    CHECK_STATUS(prana_execution_resume_url(plain, S("wait_approval"), url, sizeof url, &n),
+    CHECK_STATUS(prana_execution_render(plain, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK(strchr(url, '?') == NULL);
-    CHECK_STATUS(prana_execution_to_json(plain, json, sizeof json, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_to_json(plain, json, sizeof json, &n, NULL), PRANA_STATUS_OK);
     CHECK(strstr(json, "\"sig\"") == NULL);
-    CHECK_STATUS(prana_execution_registration(plain, 0, &reg), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_registration(plain, 0, &reg, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
     prana_registration_free(reg);
-    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
-                                               NULL, 0, &c),
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+                                               NULL, 0, &c, NULL),
                  PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.cause == PRANA_STATUS_SIGNATURE_MISSING);
 
@@ -515,8 +518,8 @@ static void test_signed_urls(void) {
 int main(void) {
     uint8_t seed[PRANA_ID_SEED_LEN];
     memset(seed, 11, sizeof seed);
-    if (prana_id_generator_new(seed, sizeof seed, &gen) != PRANA_STATUS_OK ||
-        prana_base_url_new(S("https://gw.example.com"), &base) != PRANA_STATUS_OK) {
+    if (prana_id_generator_new(seed, sizeof seed, &gen, NULL) != PRANA_STATUS_OK ||
+        prana_base_url_new(S("https://gw.example.com"), &base, NULL) != PRANA_STATUS_OK) {
         return 2;
     }
     test_workflow_parse();

@@ -19,7 +19,7 @@ static void test_parse(void) {
     const uint8_t *buf = (const uint8_t *)REQ;
     size_t len = sizeof REQ - 1;
 
-    CHECK_STATUS(prana_http_parse_request(buf, len, &r), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_http_parse_request(buf, len, &r, NULL), PRANA_STATUS_OK);
     CHECK(span_eq(REQ, r.method, "POST"));
     CHECK(span_eq(REQ, r.target,
                   "/webhook/workflow/resume/webhook_e1_wait_0123456789abcdefghjkmnpqrs?sig=k1.abc"));
@@ -34,21 +34,21 @@ static void test_parse(void) {
     CHECK(span_eq(REQ, r.headers[0].value, "gw.example.com"));
 
     /* Header lookup ignores case. */
-    CHECK_STATUS(prana_http_request_header(&r, buf, len, S("webhook-signature"), &v),
+    CHECK_STATUS(prana_http_request_header(&r, buf, len, S("webhook-signature"), &v, NULL),
                  PRANA_STATUS_OK);
     CHECK(span_eq(REQ, v, "v1,abc"));
-    CHECK_STATUS(prana_http_request_header(&r, buf, len, S("CONTENT-TYPE"), &v), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_http_request_header(&r, buf, len, S("CONTENT-TYPE"), &v, NULL), PRANA_STATUS_OK);
     CHECK(span_eq(REQ, v, "application/json"));
-    CHECK_STATUS(prana_http_request_header(&r, buf, len, S("webhook-id"), &v),
+    CHECK_STATUS(prana_http_request_header(&r, buf, len, S("webhook-id"), &v, NULL),
                  PRANA_STATUS_HTTP_HEADER_NOT_FOUND);
 
     /* A request that does not fit the buffer it is checked against. */
-    CHECK_STATUS(prana_http_request_header(&r, buf, 10, S("host"), &v),
+    CHECK_STATUS(prana_http_request_header(&r, buf, 10, S("host"), &v, NULL),
                  PRANA_STATUS_INVALID_ARGUMENT);
     {
         struct prana_http_request bad = r;
         bad.header_count = PRANA_HTTP_MAX_HEADERS + 1;
-        CHECK_STATUS(prana_http_request_header(&bad, buf, len, S("host"), &v),
+        CHECK_STATUS(prana_http_request_header(&bad, buf, len, S("host"), &v, NULL),
                      PRANA_STATUS_INVALID_ARGUMENT);
     }
 }
@@ -61,7 +61,7 @@ static void test_incremental(void) {
     int incomplete = 0;
 
     for (i = 0; i <= sizeof REQ - 1; i++) {
-        prana_status st = prana_http_parse_request(buf, i, &r);
+        prana_status st = prana_http_parse_request(buf, i, &r, NULL);
         if (st == PRANA_STATUS_HTTP_INCOMPLETE) {
             incomplete++;
             continue;
@@ -97,7 +97,7 @@ static void test_errors_and_connection(void) {
     size_t i;
     for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         prana_status st =
-            prana_http_parse_request((const uint8_t *)rows[i].raw, strlen(rows[i].raw), &r);
+            prana_http_parse_request((const uint8_t *)rows[i].raw, strlen(rows[i].raw), &r, NULL);
         if (st != rows[i].want) {
             fprintf(stderr, "row %u: got %s want %s\n", (unsigned)i, prana_status_code(st),
                     prana_status_code(rows[i].want));
@@ -105,21 +105,21 @@ static void test_errors_and_connection(void) {
         CHECK(st == rows[i].want);
     }
 
-    CHECK_STATUS(prana_http_parse_request((const uint8_t *)S("GET / HTTP/1.0\r\n\r\n"), &r),
+    CHECK_STATUS(prana_http_parse_request((const uint8_t *)S("GET / HTTP/1.0\r\n\r\n"), &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(!r.keep_alive && r.version_minor == 0 && !r.has_content_length);
     CHECK_STATUS(prana_http_parse_request(
-                     (const uint8_t *)S("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), &r),
+                     (const uint8_t *)S("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(r.keep_alive);
     CHECK_STATUS(prana_http_parse_request(
                      (const uint8_t *)S("GET / HTTP/1.1\r\nConnection: Upgrade, Close\r\n\r\n"),
-                     &r),
+                     &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(!r.keep_alive);
     CHECK_STATUS(prana_http_parse_request(
                      (const uint8_t *)S("POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"),
-                     &r),
+                     &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(r.has_transfer_encoding && !r.has_content_length);
 }
@@ -138,7 +138,7 @@ static void test_too_many_headers(void) {
         len += (size_t)sprintf(raw + len, "X-H%03u: v\r\n", (unsigned)i);
     }
     len += (size_t)sprintf(raw + len, "\r\n");
-    CHECK_STATUS(prana_http_parse_request((const uint8_t *)raw, len, &r),
+    CHECK_STATUS(prana_http_parse_request((const uint8_t *)raw, len, &r, NULL),
                  PRANA_STATUS_HTTP_TOO_MANY_HEADERS);
     free(raw);
 }
@@ -157,28 +157,28 @@ static void test_gateway_flow(void) {
     struct prana_transition t;
 
     memset(seed, 9, sizeof seed);
-    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_base_url_new(S("http://127.0.0.1:8080"), &base), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_create(g, S("exec-9"), S("approve"), 100, &reg),
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_base_url_new(S("http://127.0.0.1:8080"), &base, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_create(g, NULL, 0, S("exec-9"), S("approve"), 100, &reg, NULL),
                  PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_activate(reg, 200, 60000, S("{}"), &t), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &rid_len), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_activate(reg, 200, 60000, S("{}"), &t, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &rid_len, NULL), PRANA_STATUS_OK);
 
     req_len = (size_t)sprintf(req,
                               "POST /webhook/workflow/resume/%s HTTP/1.1\r\n"
                               "Host: x\r\nContent-Length: 2\r\n\r\n{}",
                               rid);
-    CHECK_STATUS(prana_http_parse_request((const uint8_t *)req, req_len, &h), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_request_precheck(base, req + h.method.offset, h.method.len,
+    CHECK_STATUS(prana_http_parse_request((const uint8_t *)req, req_len, &h, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_request_check(base, req + h.method.offset, h.method.len,
                                         req + h.target.offset, h.target.len,
-                                        (size_t)h.content_length, PRANA_DEFAULT_MAX_PAYLOAD, &p),
+                                        (size_t)h.content_length, PRANA_DEFAULT_MAX_PAYLOAD, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(p.accepted && p.route.kind == PRANA_ROUTE_RESUME);
     /* The route's spans are relative to the target passed in. */
     CHECK(p.route.id.len == rid_len);
     CHECK(memcmp(req + h.target.offset + p.route.id.offset, rid, rid_len) == 0);
-    CHECK_STATUS(prana_decide_resume(req + h.target.offset + p.route.id.offset, p.route.id.len,
-                                     reg, 300, &d),
+    CHECK_STATUS(prana_resume_decide(req + h.target.offset + p.route.id.offset, p.route.id.len,
+                                     reg, 300, &d, NULL),
                  PRANA_STATUS_OK);
     CHECK(d.resume && d.transition.to == PRANA_LIFECYCLE_CONSUMED);
 

@@ -32,32 +32,32 @@ static void test_generator(void) {
     size_t n1 = 0, n2 = 0;
 
     memset(seed, 7, sizeof seed);
-    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &a), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &b), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &a, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &b, NULL), PRANA_STATUS_OK);
     CHECK(a != NULL && b != NULL);
 
-    CHECK_STATUS(prana_id_generator_resume_id(a, S("exec-1"), S("wait_approval"), id1,
-                                              sizeof id1, &n1),
+    CHECK_STATUS(prana_resume_url_create(a, NULL, NULL, S("exec-1"), S("wait_approval"), id1,
+                                              sizeof id1, &n1, NULL, 0, NULL, NULL),
                  PRANA_STATUS_OK);
     CHECK(n1 == strlen(id1));
     CHECK(n1 == strlen("webhook_exec-1_wait_approval_") + 26);
     CHECK(strncmp(id1, "webhook_exec-1_wait_approval_", 29) == 0);
-    CHECK_STATUS(prana_resume_id_validate(id1, n1), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_id_validate(id1, n1, NULL), PRANA_STATUS_OK);
 
     /* Equal seeds give equal IDs; the next ID differs. */
-    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
-                                              sizeof id2, &n2),
+    CHECK_STATUS(prana_resume_url_create(b, NULL, NULL, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2, NULL, 0, NULL, NULL),
                  PRANA_STATUS_OK);
     CHECK(strcmp(id1, id2) == 0);
-    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
-                                              sizeof id2, &n2),
+    CHECK_STATUS(prana_resume_url_create(b, NULL, NULL, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2, NULL, 0, NULL, NULL),
                  PRANA_STATUS_OK);
     CHECK(strcmp(id1, id2) != 0);
 
     /* Reseed (after fork) with the same seed restarts the sequence. */
-    CHECK_STATUS(prana_id_generator_reseed(b, seed, sizeof seed), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
-                                              sizeof id2, &n2),
+    CHECK_STATUS(prana_id_generator_reseed(b, seed, sizeof seed, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_url_create(b, NULL, NULL, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2, NULL, 0, NULL, NULL),
                  PRANA_STATUS_OK);
     CHECK(strcmp(id1, id2) == 0);
 
@@ -66,14 +66,14 @@ static void test_generator(void) {
     {
         size_t need = 0;
         char *buf;
-        CHECK_STATUS(prana_id_generator_resume_id(a, S("e"), S("n"), NULL, 0, &need),
+        CHECK_STATUS(prana_resume_url_create(a, NULL, NULL, S("e"), S("n"), NULL, 0, &need, NULL, 0, NULL, NULL),
                      PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(need == strlen("webhook_e_n_") + 26 + 1);
         buf = malloc(need);
         CHECK(buf != NULL);
         if (buf != NULL) {
             size_t got = 0;
-            CHECK_STATUS(prana_id_generator_resume_id(a, S("e"), S("n"), buf, need, &got),
+            CHECK_STATUS(prana_resume_url_create(a, NULL, NULL, S("e"), S("n"), buf, need, &got, NULL, 0, NULL, NULL),
                          PRANA_STATUS_OK);
             CHECK(got == need - 1);
             CHECK(buf[got] == '\0');
@@ -82,19 +82,19 @@ static void test_generator(void) {
     }
 
     /* Bad parts name the part and the byte. */
-    CHECK_STATUS(prana_id_generator_resume_id(a, S("exe.c"), S("n"), id1, sizeof id1, &n1),
+    CHECK_STATUS(prana_resume_url_create(a, NULL, NULL, S("exe.c"), S("n"), id1, sizeof id1, &n1, NULL, 0, NULL, NULL),
                  PRANA_STATUS_ID_PART_BAD_CHARACTER);
     CHECK_STR(last_error(), "execution_id has a character outside [A-Za-z0-9_-] at byte 3");
-    CHECK_STATUS(prana_id_generator_resume_id(a, S("e"), S(""), id1, sizeof id1, &n1),
+    CHECK_STATUS(prana_resume_url_create(a, NULL, NULL, S("e"), S(""), id1, sizeof id1, &n1, NULL, 0, NULL, NULL),
                  PRANA_STATUS_EMPTY_ID_PART);
     CHECK_STR(last_error(), "node_id is empty");
 
     /* A wrong seed size is rejected. */
     {
         prana_id_generator *c = NULL;
-        CHECK_STATUS(prana_id_generator_new(seed, 16, &c), PRANA_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(prana_id_generator_new(seed, 16, &c, NULL), PRANA_STATUS_INVALID_ARGUMENT);
         CHECK(c == NULL);
-        CHECK_STATUS(prana_id_generator_reseed(a, seed, 31), PRANA_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(prana_id_generator_reseed(a, seed, 31, NULL), PRANA_STATUS_INVALID_ARGUMENT);
     }
 
     prana_id_generator_free(a);
@@ -102,8 +102,8 @@ static void test_generator(void) {
     prana_id_generator_free(NULL);
 }
 
-/* ID and URL in one call: the same ID as prana_id_generator_resume_id from
- * an equally seeded generator, and the URL prana_base_url_resume_url gives. */
+/* ID and URL in one call: the same ID as prana_resume_url_create without a
+ * base from an equally seeded generator, and the URL is base + path + ID. */
 static void test_generator_resume_url(void) {
     uint8_t seed[PRANA_ID_SEED_LEN];
     prana_id_generator *a = NULL, *b = NULL;
@@ -113,21 +113,20 @@ static void test_generator_resume_url(void) {
     size_t id_n = 0, url_n = 0, n2 = 0;
 
     memset(seed, 9, sizeof seed);
-    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &a), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &b), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_base_url_new(S("https://gw.example.com/hooks/"), &base), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &a, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &b, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_base_url_new(S("https://gw.example.com/hooks/"), &base, NULL), PRANA_STATUS_OK);
 
-    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("exec-1"), S("wait_approval"), id,
-                                               sizeof id, &id_n, url, sizeof url, &url_n),
+    CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("exec-1"), S("wait_approval"), id,
+                                               sizeof id, &id_n, url, sizeof url, &url_n, NULL),
                  PRANA_STATUS_OK);
     CHECK(id_n == strlen(id) && url_n == strlen(url));
     CHECK(strncmp(id, "webhook_exec-1_wait_approval_", 29) == 0);
-    CHECK_STATUS(prana_id_generator_resume_id(b, S("exec-1"), S("wait_approval"), id2,
-                                              sizeof id2, &n2),
+    CHECK_STATUS(prana_resume_url_create(b, NULL, NULL, S("exec-1"), S("wait_approval"), id2,
+                                              sizeof id2, &n2, NULL, 0, NULL, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(id, id2);
-    CHECK_STATUS(prana_base_url_resume_url(base, id, id_n, url2, sizeof url2, &n2),
-                 PRANA_STATUS_OK);
+    snprintf(url2, sizeof url2, "https://gw.example.com/hooks/webhook/workflow/resume/%s", id);
     CHECK_STR(url, url2);
     CHECK(strncmp(url, "https://gw.example.com/hooks/webhook/workflow/resume/webhook_exec-1_", 68) ==
           0);
@@ -136,8 +135,8 @@ static void test_generator_resume_url(void) {
     {
         size_t need_id = 0, need_url = 0;
         char *ib, *ub;
-        CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), NULL, 0, &need_id,
-                                                   NULL, 0, &need_url),
+        CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("e"), S("n"), NULL, 0, &need_id,
+                                                   NULL, 0, &need_url, NULL),
                      PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(need_id == strlen("webhook_e_n_") + 26 + 1);
         CHECK(need_url == strlen("https://gw.example.com/hooks/webhook/workflow/resume/") +
@@ -146,12 +145,12 @@ static void test_generator_resume_url(void) {
         ub = malloc(need_url);
         CHECK(ib != NULL && ub != NULL);
         if (ib != NULL && ub != NULL) {
-            CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), ib, need_id,
-                                                       &id_n, ub, need_url, &url_n),
+            CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("e"), S("n"), ib, need_id,
+                                                       &id_n, ub, need_url, &url_n, NULL),
                          PRANA_STATUS_OK);
             CHECK(id_n == need_id - 1 && url_n == need_url - 1);
             CHECK(ib[id_n] == '\0' && ub[url_n] == '\0');
-            CHECK_STATUS(prana_id_generator_resume_id(b, S("e"), S("n"), id2, sizeof id2, &n2),
+            CHECK_STATUS(prana_resume_url_create(b, NULL, NULL, S("e"), S("n"), id2, sizeof id2, &n2, NULL, 0, NULL, NULL),
                          PRANA_STATUS_OK);
             CHECK_STR(ib, id2);
         }
@@ -165,33 +164,33 @@ static void test_generator_resume_url(void) {
         size_t need_id = 0, need_url = 0;
         memset(small, '#', sizeof small);
         memset(url, '#', sizeof url);
-        CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), small, sizeof small,
-                                                   &need_id, url, sizeof url, &need_url),
+        CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("e"), S("n"), small, sizeof small,
+                                                   &need_id, url, sizeof url, &need_url, NULL),
                      PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(small[0] == '#' && url[0] == '#');
         CHECK(need_id == strlen("webhook_e_n_") + 26 + 1);
         CHECK(need_url == strlen("https://gw.example.com/hooks/webhook/workflow/resume/") +
                               need_id);
         memset(id, '#', sizeof id);
-        CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), id, sizeof id,
-                                                   &need_id, small, sizeof small, &need_url),
+        CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("e"), S("n"), id, sizeof id,
+                                                   &need_id, small, sizeof small, &need_url, NULL),
                      PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(id[0] == '#' && small[0] == '#');
         CHECK(need_id == strlen("webhook_e_n_") + 26 + 1);
     }
 
     /* Bad parts fail before the generator moves: a and b still agree. */
-    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("exe.c"), S("n"), id, sizeof id, &id_n,
-                                               url, sizeof url, &url_n),
+    CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("exe.c"), S("n"), id, sizeof id, &id_n,
+                                               url, sizeof url, &url_n, NULL),
                  PRANA_STATUS_ID_PART_BAD_CHARACTER);
     CHECK_STR(last_error(), "execution_id has a character outside [A-Za-z0-9_-] at byte 3");
-    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S(""), id, sizeof id, &id_n,
-                                               url, sizeof url, &url_n),
+    CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("e"), S(""), id, sizeof id, &id_n,
+                                               url, sizeof url, &url_n, NULL),
                  PRANA_STATUS_EMPTY_ID_PART);
-    CHECK_STATUS(prana_id_generator_resume_url(a, base, S("e"), S("n"), id, sizeof id, &id_n,
-                                               url, sizeof url, &url_n),
+    CHECK_STATUS(prana_resume_url_create(a, base, NULL, S("e"), S("n"), id, sizeof id, &id_n,
+                                               url, sizeof url, &url_n, NULL),
                  PRANA_STATUS_OK);
-    CHECK_STATUS(prana_id_generator_resume_id(b, S("e"), S("n"), id2, sizeof id2, &n2),
+    CHECK_STATUS(prana_resume_url_create(b, NULL, NULL, S("e"), S("n"), id2, sizeof id2, &n2, NULL, 0, NULL, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(id, id2);
 
@@ -200,46 +199,26 @@ static void test_generator_resume_url(void) {
     prana_id_generator_free(b);
 }
 
-static void test_stateless(void) {
-    uint8_t zero[PRANA_ENTROPY_LEN] = {0};
-    uint8_t ones[PRANA_ENTROPY_LEN];
-    char id[PRANA_RESUME_ID_BUF_SIZE];
-    size_t n = 0;
-
-    CHECK_STATUS(prana_resume_id_generate(S("ex_1"), S("n_2"), zero, sizeof zero, id,
-                                          sizeof id, &n),
-                 PRANA_STATUS_OK);
-    CHECK_STR(id, "webhook_ex_1_n_2_00000000000000000000000000");
-    memset(ones, 0xff, sizeof ones);
-    CHECK_STATUS(prana_resume_id_generate(S("ex_1"), S("n_2"), ones, sizeof ones, id,
-                                          sizeof id, &n),
-                 PRANA_STATUS_OK);
-    CHECK_STR(id, "webhook_ex_1_n_2_7zzzzzzzzzzzzzzzzzzzzzzzzz");
-    CHECK_STATUS(prana_resume_id_generate(S("ex_1"), S("n_2"), ones, 15, id, sizeof id, &n),
-                 PRANA_STATUS_INVALID_ARGUMENT);
-}
-
 static void test_validate(void) {
-    CHECK_STATUS(prana_resume_id_validate(S("webhook_ex_1_n_2_00000000000000000000000000")),
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_ex_1_n_2_00000000000000000000000000"), NULL),
                  PRANA_STATUS_OK);
-    CHECK_STATUS(prana_resume_id_validate(S("")), PRANA_STATUS_EMPTY_ID);
-    CHECK_STATUS(prana_resume_id_validate(S("hook_ex_1_n_2_00000000000000000000000000")),
+    CHECK_STATUS(prana_resume_id_validate(S(""), NULL), PRANA_STATUS_EMPTY_ID);
+    CHECK_STATUS(prana_resume_id_validate(S("hook_ex_1_n_2_00000000000000000000000000"), NULL),
                  PRANA_STATUS_MISSING_WEBHOOK_PREFIX);
-    CHECK_STATUS(prana_resume_id_validate(S("webhook_ex_n_8zzzzzzzzzzzzzzzzzzzzzzzzz")),
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_ex_n_8zzzzzzzzzzzzzzzzzzzzzzzzz"), NULL),
                  PRANA_STATUS_BAD_RANDOM_TAIL);
-    CHECK_STATUS(prana_resume_id_validate(S("webhook_exn_00000000000000000000000000")),
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_exn_00000000000000000000000000"), NULL),
                  PRANA_STATUS_MALFORMED_RESUME_ID);
-    CHECK_STATUS(prana_resume_id_validate(S("webhook_e/x_n_00000000000000000000000000")),
+    CHECK_STATUS(prana_resume_id_validate(S("webhook_e/x_n_00000000000000000000000000"), NULL),
                  PRANA_STATUS_ID_BAD_CHARACTER);
-    CHECK_STATUS(prana_id_part_validate(S("approvals")), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_id_part_validate(S("appr ovals")), PRANA_STATUS_ID_PART_BAD_CHARACTER);
+    CHECK_STATUS(prana_id_part_validate(S("approvals"), NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_part_validate(S("appr ovals"), NULL), PRANA_STATUS_ID_PART_BAD_CHARACTER);
 }
 
 int main(void) {
     test_version_and_status_strings();
     test_generator();
     test_generator_resume_url();
-    test_stateless();
     test_validate();
     return test_summary("ids");
 }

@@ -23,26 +23,26 @@ static void test_validate(void) {
         "{\"a\":1}x", "[1 2]", "\"a\tb\"", "nul", "+1", "'a'",
     };
     for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
-        prana_status st = prana_json_validate(ok[i], strlen(ok[i]));
+        prana_status st = prana_json_validate(ok[i], strlen(ok[i]), NULL);
         if (st != PRANA_STATUS_OK) fprintf(stderr, "valid %s: %s\n", ok[i], last_error());
         CHECK(st == PRANA_STATUS_OK);
     }
     for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-        prana_status st = prana_json_validate(bad[i], strlen(bad[i]));
+        prana_status st = prana_json_validate(bad[i], strlen(bad[i]), NULL);
         if (st != PRANA_STATUS_INVALID_JSON) fprintf(stderr, "invalid %s: %u\n", bad[i], (unsigned)st);
         CHECK(st == PRANA_STATUS_INVALID_JSON);
         CHECK(strncmp(last_error(), "json: invalid JSON", 18) == 0);
     }
-    CHECK_STATUS(prana_json_validate(NULL, 0), PRANA_STATUS_INVALID_JSON);
+    CHECK_STATUS(prana_json_validate(NULL, 0, NULL), PRANA_STATUS_INVALID_JSON);
     {
         /* Nesting: 32 levels are fine, 33 are not. */
         char deep[80];
         memset(deep, '[', 32);
         memset(deep + 32, ']', 32);
-        CHECK_STATUS(prana_json_validate(deep, 64), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_json_validate(deep, 64, NULL), PRANA_STATUS_OK);
         memset(deep, '[', 33);
         memset(deep + 33, ']', 33);
-        CHECK_STATUS(prana_json_validate(deep, 66), PRANA_STATUS_INVALID_JSON);
+        CHECK_STATUS(prana_json_validate(deep, 66, NULL), PRANA_STATUS_INVALID_JSON);
     }
 }
 
@@ -52,55 +52,55 @@ static void test_find_member(void) {
     bool found = false;
     size_t off = 99, len = 99;
 
-    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("message"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("message"), &found, &off, &len, NULL),
                  PRANA_STATUS_OK);
     CHECK(found);
     CHECK(slice_eq(obj, off, len, "\"hi \\\"there\\\"\""));
 
     /* The first occurrence of a repeated key; whitespace around is not part of the value. */
-    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("n"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("n"), &found, &off, &len, NULL),
                  PRANA_STATUS_OK);
     CHECK(found && slice_eq(obj, off, len, "42"));
 
     /* Keys are compared decoded: "k\u00e9y" is "k\xc3\xa9y". */
-    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("k\xc3\xa9y"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("k\xc3\xa9y"), &found, &off, &len, NULL),
                  PRANA_STATUS_OK);
     CHECK(found && slice_eq(obj, off, len, "[1, 2]"));
 
-    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("o"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(obj, strlen(obj), S("o"), &found, &off, &len, NULL),
                  PRANA_STATUS_OK);
     CHECK(found && slice_eq(obj, off, len, "{\"message\": 1}"));
 
     /* Absent (top level only): found false, span zero. */
     off = len = 99;
-    CHECK_STATUS(prana_json_find_member(S("{\"o\": {\"x\": 1}}"), S("x"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(S("{\"o\": {\"x\": 1}}"), S("x"), &found, &off, &len, NULL),
                  PRANA_STATUS_OK);
     CHECK(!found && off == 0 && len == 0);
-    CHECK_STATUS(prana_json_find_member(S("{}"), S("x"), &found, &off, &len), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_json_find_member(S("{}"), S("x"), &found, &off, &len, NULL), PRANA_STATUS_OK);
     CHECK(!found);
 
     /* The empty key is a key like any other. */
-    CHECK_STATUS(prana_json_find_member(S("{\"\": true}"), NULL, 0, &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(S("{\"\": true}"), NULL, 0, &found, &off, &len, NULL),
                  PRANA_STATUS_OK);
     CHECK(found && len == 4);
 
     /* Not an object, not JSON: outputs untouched. */
     found = true;
     off = len = 99;
-    CHECK_STATUS(prana_json_find_member(S("[1]"), S("x"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(S("[1]"), S("x"), &found, &off, &len, NULL),
                  PRANA_STATUS_NOT_AN_OBJECT);
     CHECK_STR(last_error(), "obj must be a JSON object");
-    CHECK_STATUS(prana_json_find_member(S("\"s\""), S("x"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(S("\"s\""), S("x"), &found, &off, &len, NULL),
                  PRANA_STATUS_NOT_AN_OBJECT);
     /* The whole object is checked, also after the member. */
-    CHECK_STATUS(prana_json_find_member(S("{\"x\": 1, \"y\": }"), S("x"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(S("{\"x\": 1, \"y\": }"), S("x"), &found, &off, &len, NULL),
                  PRANA_STATUS_INVALID_JSON);
     CHECK(found && off == 99 && len == 99);
 }
 
 /* prana_json_decode_string of a C string into out (cap bytes). */
 static prana_status decode(const char *raw, char *out, size_t cap, size_t *n) {
-    return prana_json_decode_string(raw, strlen(raw), out, cap, n);
+    return prana_json_decode_string(raw, strlen(raw), out, cap, n, NULL);
 }
 
 static void test_decode_string(void) {
@@ -154,7 +154,7 @@ static void test_decode_string(void) {
     CHECK_STATUS(decode("\"abc", buf, sizeof buf, &n), PRANA_STATUS_INVALID_JSON);
     CHECK_STATUS(decode("\"a\" \"b\"", buf, sizeof buf, &n), PRANA_STATUS_INVALID_JSON);
     CHECK_STATUS(decode("\"tab\there\"", buf, sizeof buf, &n), PRANA_STATUS_INVALID_JSON);
-    CHECK_STATUS(prana_json_decode_string(NULL, 0, buf, sizeof buf, &n),
+    CHECK_STATUS(prana_json_decode_string(NULL, 0, buf, sizeof buf, &n, NULL),
                  PRANA_STATUS_INVALID_JSON);
 
     /* Lone surrogates: high without low, low alone, reversed pair. */
@@ -175,13 +175,13 @@ static void test_decode_found_member(void) {
     bool found = false;
     size_t off = 0, len = 0, n = 0;
     char *msg;
-    CHECK_STATUS(prana_json_find_member(params, strlen(params), S("message"), &found, &off, &len),
+    CHECK_STATUS(prana_json_find_member(params, strlen(params), S("message"), &found, &off, &len, NULL),
                  PRANA_STATUS_OK);
     CHECK(found);
     msg = malloc(len); /* len bytes always hold the text and its NUL */
     CHECK(msg != NULL);
     if (msg != NULL) {
-        CHECK_STATUS(prana_json_decode_string(params + off, len, msg, len, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_json_decode_string(params + off, len, msg, len, &n, NULL), PRANA_STATUS_OK);
         CHECK_STR(msg, "Approved by \xc3\x85sa");
         free(msg);
     }
@@ -189,8 +189,8 @@ static void test_decode_found_member(void) {
 
 static int eq(const char *a, const char *b) {
     bool e1 = false, e2 = false;
-    prana_status s1 = prana_json_equal(a, strlen(a), b, strlen(b), &e1);
-    prana_status s2 = prana_json_equal(b, strlen(b), a, strlen(a), &e2);
+    prana_status s1 = prana_json_equal(a, strlen(a), b, strlen(b), &e1, NULL);
+    prana_status s2 = prana_json_equal(b, strlen(b), a, strlen(a), &e2, NULL);
     if (s1 != PRANA_STATUS_OK || s2 != PRANA_STATUS_OK) {
         fprintf(stderr, "equal(%s, %s): %s\n", a, b, last_error());
         return -1;
@@ -250,12 +250,12 @@ static void test_equal(void) {
     }
 
     /* Invalid JSON on either side: the message names the side; out untouched. */
-    CHECK_STATUS(prana_json_equal(S("{"), S("{}"), &e), PRANA_STATUS_INVALID_JSON);
+    CHECK_STATUS(prana_json_equal(S("{"), S("{}"), &e, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(strncmp(last_error(), "a: ", 3) == 0);
-    CHECK_STATUS(prana_json_equal(S("{}"), S("[1,]"), &e), PRANA_STATUS_INVALID_JSON);
+    CHECK_STATUS(prana_json_equal(S("{}"), S("[1,]"), &e, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(strncmp(last_error(), "b: ", 3) == 0);
-    CHECK_STATUS(prana_json_equal(S("{"), S("{"), &e), PRANA_STATUS_INVALID_JSON);
-    CHECK_STATUS(prana_json_equal(NULL, 0, S("1"), &e), PRANA_STATUS_INVALID_JSON);
+    CHECK_STATUS(prana_json_equal(S("{"), S("{"), &e, NULL), PRANA_STATUS_INVALID_JSON);
+    CHECK_STATUS(prana_json_equal(NULL, 0, S("1"), &e, NULL), PRANA_STATUS_INVALID_JSON);
     CHECK(e == true);
 }
 

@@ -10,8 +10,8 @@ static const uint8_t SECRET2[] = "fedcba9876543210fedcba9876543210";
 static void check_query(prana_key_set *keys, uint32_t policy, const char *query, bool accepted,
                         prana_verified_by by, prana_status cause) {
     struct prana_signature_check c;
-    CHECK_STATUS(prana_verify_resume_signature(keys, policy, RID, strlen(RID), query,
-                                               query ? strlen(query) : 0, &c),
+    CHECK_STATUS(prana_signature_verify(keys, policy, RID, strlen(RID), query,
+                                               query ? strlen(query) : 0, &c, NULL),
                  PRANA_STATUS_OK);
     if (c.accepted != accepted || c.verified_by != by || c.answer.cause != cause) {
         fprintf(stderr, "query %s: accepted %d by %u cause %s (%s)\n", query ? query : "(none)",
@@ -33,26 +33,36 @@ static void test_resume_signatures(void) {
     struct prana_route route;
     struct prana_signature_check c;
 
-    CHECK_STATUS(prana_key_set_new(&keys), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig, sizeof sig, &n), PRANA_STATUS_NO_SIGNING_KEY);
-    CHECK_STATUS(prana_key_set_add(keys, S("k1"), SECRET1, 32), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_len(keys, &count), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig, sizeof sig, &n, NULL), PRANA_STATUS_NO_SIGNING_KEY);
+    CHECK_STATUS(prana_key_set_add(keys, S("k1"), SECRET1, 32, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_len(keys, &count, NULL), PRANA_STATUS_OK);
     CHECK(count == 1);
 
-    CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig, sizeof sig, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig, sizeof sig, &n, NULL), PRANA_STATUS_OK);
     CHECK(n == 2 + 1 + 22 && strncmp(sig, "k1.", 3) == 0);
 
     /* A signed URL parses back, and its query verifies. */
-    CHECK_STATUS(prana_base_url_new(S("https://gw.example.com/hooks"), &base), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_signed_resume_url(keys, base, S(RID), url, sizeof url, &n),
-                 PRANA_STATUS_OK);
+    CHECK_STATUS(prana_base_url_new(S("https://gw.example.com/hooks"), &base, NULL), PRANA_STATUS_OK);
+    {
+        uint8_t seed[PRANA_ID_SEED_LEN] = {7};
+        prana_id_generator *g = NULL;
+        char made[PRANA_RESUME_ID_BUF_SIZE];
+        size_t made_len = 0;
+        CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g, NULL), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_resume_url_create(g, base, keys, S("exec-1"), S("wait"), made,
+                                             sizeof made, &made_len, url, sizeof url, &n, NULL),
+                     PRANA_STATUS_OK);
+        CHECK(n == strlen(url) && made_len == strlen(made) && strstr(url, made) != NULL);
+        prana_id_generator_free(g);
+    }
     CHECK(strstr(url, "/hooks/webhook/workflow/resume/webhook_exec-1_wait_") != NULL);
     CHECK(strstr(url, "?sig=k1.") != NULL);
-    CHECK_STATUS(prana_route_parse(base, url, n, &route), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_route_parse(base, url, n, &route, NULL), PRANA_STATUS_OK);
     CHECK(route.has_query);
-    CHECK_STATUS(prana_verify_resume_signature(keys, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
                                                route.id.len, url + route.query.offset,
-                                               route.query.len, &c),
+                                               route.query.len, &c, NULL),
                  PRANA_STATUS_OK);
     CHECK(c.accepted && c.verified_by == PRANA_VERIFIED_KEY);
     CHECK_STR(c.key_id, "k1");
@@ -81,36 +91,36 @@ static void test_resume_signatures(void) {
     }
 
     /* Rotation: k2 signs, k1's URLs still verify until k1 is removed. */
-    CHECK_STATUS(prana_key_set_add(keys, S("k2"), SECRET2, 32), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_set_current(keys, S("k2")), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_add(keys, S("k2"), SECRET2, 32, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_set_current(keys, S("k2"), NULL), PRANA_STATUS_OK);
     {
         char sig2[PRANA_MAX_SIG_LEN + 1];
-        CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig2, sizeof sig2, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig2, sizeof sig2, &n, NULL), PRANA_STATUS_OK);
         CHECK(strncmp(sig2, "k2.", 3) == 0);
     }
     check_query(keys, PRANA_SIGNATURE_REQUIRED, query, true, PRANA_VERIFIED_KEY, PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_remove(keys, S("k1")), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_remove(keys, S("k1"), NULL), PRANA_STATUS_OK);
     check_query(keys, PRANA_SIGNATURE_REQUIRED, query, false, PRANA_VERIFIED_NONE,
                 PRANA_STATUS_SIGNATURE_UNKNOWN_KEY);
 
     /* Key management errors. */
-    CHECK_STATUS(prana_key_set_remove(keys, S("k1")), PRANA_STATUS_KEY_NOT_FOUND);
-    CHECK_STATUS(prana_key_set_set_current(keys, S("zz")), PRANA_STATUS_KEY_NOT_FOUND);
-    CHECK_STATUS(prana_key_set_add(keys, S("K1"), SECRET1, 32), PRANA_STATUS_KEY_ID_INVALID);
-    CHECK_STATUS(prana_key_set_add(keys, S("k123456789"), SECRET1, 32),
+    CHECK_STATUS(prana_key_set_remove(keys, S("k1"), NULL), PRANA_STATUS_KEY_NOT_FOUND);
+    CHECK_STATUS(prana_key_set_set_current(keys, S("zz"), NULL), PRANA_STATUS_KEY_NOT_FOUND);
+    CHECK_STATUS(prana_key_set_add(keys, S("K1"), SECRET1, 32, NULL), PRANA_STATUS_KEY_ID_INVALID);
+    CHECK_STATUS(prana_key_set_add(keys, S("k123456789"), SECRET1, 32, NULL),
                  PRANA_STATUS_KEY_ID_INVALID);
-    CHECK_STATUS(prana_key_set_add(keys, S("k3"), SECRET1, 15), PRANA_STATUS_KEY_SECRET_TOO_SHORT);
-    CHECK_STATUS(prana_key_set_add(keys, S("k2"), SECRET1, 32), PRANA_STATUS_KEY_ID_DUPLICATED);
+    CHECK_STATUS(prana_key_set_add(keys, S("k3"), SECRET1, 15, NULL), PRANA_STATUS_KEY_SECRET_TOO_SHORT);
+    CHECK_STATUS(prana_key_set_add(keys, S("k2"), SECRET1, 32, NULL), PRANA_STATUS_KEY_ID_DUPLICATED);
     {
         char id[16];
         int i;
         for (i = 3; i < 3 + PRANA_MAX_KEYS - 1; i++) {
             sprintf(id, "k%d", i);
-            CHECK_STATUS(prana_key_set_add(keys, id, strlen(id), SECRET1, 32), PRANA_STATUS_OK);
+            CHECK_STATUS(prana_key_set_add(keys, id, strlen(id), SECRET1, 32, NULL), PRANA_STATUS_OK);
         }
-        CHECK_STATUS(prana_key_set_add(keys, S("kx"), SECRET1, 32), PRANA_STATUS_KEY_SET_FULL);
+        CHECK_STATUS(prana_key_set_add(keys, S("kx"), SECRET1, 32, NULL), PRANA_STATUS_KEY_SET_FULL);
     }
-    CHECK_STATUS(prana_verify_resume_signature(keys, 3, S(RID), NULL, 0, &c),
+    CHECK_STATUS(prana_signature_verify(keys, 3, S(RID), NULL, 0, &c, NULL),
                  PRANA_STATUS_INVALID_ARGUMENT);
 
     prana_base_url_free(base);
@@ -127,9 +137,9 @@ static const char SIG[] = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
 
 static prana_status verify(prana_webhook_secret *s, const char *body, const char *sig,
                            uint64_t now, int64_t *ts) {
-    return prana_standard_webhooks_verify(s, S(MSG_ID), S(TS), (const uint8_t *)body, strlen(body),
+    return prana_webhook_secret_verify(s, S(MSG_ID), S(TS), (const uint8_t *)body, strlen(body),
                                           sig, strlen(sig), now,
-                                          PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS, ts);
+                                          PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS, ts, NULL);
 }
 
 static void test_standard_webhooks(void) {
@@ -138,7 +148,7 @@ static void test_standard_webhooks(void) {
     char sig[PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN + 1];
     size_t n = 0;
 
-    CHECK_STATUS(prana_webhook_secret_new(S(WHSEC), &s), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_webhook_secret_new(S(WHSEC), &s, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(verify(s, BODY, SIG, NOW_MS, &ts), PRANA_STATUS_OK);
     CHECK(ts == 1614265330);
     CHECK_STATUS(verify(s, BODY, "v1,bad= v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", NOW_MS,
@@ -151,12 +161,12 @@ static void test_standard_webhooks(void) {
                  PRANA_STATUS_WEBHOOK_TIMESTAMP_TOO_OLD);
     CHECK_STATUS(verify(s, BODY, SIG, 1614265330ull * 1000u - 10u * 60u * 1000u, &ts),
                  PRANA_STATUS_WEBHOOK_TIMESTAMP_TOO_NEW);
-    CHECK_STATUS(prana_standard_webhooks_verify(s, S(MSG_ID), S("16142x"), (const uint8_t *)BODY,
-                                                strlen(BODY), S(SIG), NOW_MS, 300, &ts),
+    CHECK_STATUS(prana_webhook_secret_verify(s, S(MSG_ID), S("16142x"), (const uint8_t *)BODY,
+                                                strlen(BODY), S(SIG), NOW_MS, 300, &ts, NULL),
                  PRANA_STATUS_WEBHOOK_TIMESTAMP_INVALID);
 
-    CHECK_STATUS(prana_standard_webhooks_sign(s, S(MSG_ID), 1614265330, (const uint8_t *)BODY,
-                                              strlen(BODY), sig, sizeof sig, &n),
+    CHECK_STATUS(prana_webhook_secret_sign(s, S(MSG_ID), 1614265330, (const uint8_t *)BODY,
+                                              strlen(BODY), sig, sizeof sig, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(sig, SIG);
     CHECK(n == PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN);
@@ -167,21 +177,21 @@ static void test_standard_webhooks(void) {
                                       0xab, 0x4f, 0x08, 0xd4, 0x3c, 0x3f, 0x08, 0x2c,
                                       0xf6, 0x48, 0xa3, 0x62, 0xda, 0x2d, 0xa4, 0xb0};
         char sig2[PRANA_STANDARD_WEBHOOKS_SIGNATURE_LEN + 1];
-        CHECK_STATUS(prana_webhook_secret_from_bytes(key, sizeof key, &raw), PRANA_STATUS_OK);
-        CHECK_STATUS(prana_standard_webhooks_sign(raw, S(MSG_ID), 1614265330,
+        CHECK_STATUS(prana_webhook_secret_from_bytes(key, sizeof key, &raw, NULL), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_webhook_secret_sign(raw, S(MSG_ID), 1614265330,
                                                   (const uint8_t *)BODY, strlen(BODY), sig2,
-                                                  sizeof sig2, &n),
+                                                  sizeof sig2, &n, NULL),
                      PRANA_STATUS_OK);
         CHECK_STR(sig2, SIG);
     }
 
     {
         prana_webhook_secret *x = NULL;
-        CHECK_STATUS(prana_webhook_secret_new(S("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), &x),
+        CHECK_STATUS(prana_webhook_secret_new(S("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"), &x, NULL),
                      PRANA_STATUS_WEBHOOK_SECRET_PREFIX);
-        CHECK_STATUS(prana_webhook_secret_new(S("whsec_!!!"), &x), PRANA_STATUS_WEBHOOK_SECRET_BASE64);
-        CHECK_STATUS(prana_webhook_secret_new(S("whsec_"), &x), PRANA_STATUS_WEBHOOK_SECRET_EMPTY);
-        CHECK_STATUS(prana_webhook_secret_from_bytes(NULL, 0, &x), PRANA_STATUS_WEBHOOK_SECRET_EMPTY);
+        CHECK_STATUS(prana_webhook_secret_new(S("whsec_!!!"), &x, NULL), PRANA_STATUS_WEBHOOK_SECRET_BASE64);
+        CHECK_STATUS(prana_webhook_secret_new(S("whsec_"), &x, NULL), PRANA_STATUS_WEBHOOK_SECRET_EMPTY);
+        CHECK_STATUS(prana_webhook_secret_from_bytes(NULL, 0, &x, NULL), PRANA_STATUS_WEBHOOK_SECRET_EMPTY);
         CHECK(x == NULL);
     }
     prana_webhook_secret_free(raw);
@@ -202,20 +212,20 @@ static void test_trigger_request(void) {
                           "webhook-id: %s\r\nwebhook-timestamp: %s\r\n"
                           "webhook-signature: %s\r\nContent-Length: %u\r\n\r\n%s",
                           MSG_ID, TS, SIG, (unsigned)strlen(BODY), BODY);
-    CHECK_STATUS(prana_http_parse_request((const uint8_t *)req, len, &h), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_http_request_header(&h, (const uint8_t *)req, len, S("webhook-id"), &id),
+    CHECK_STATUS(prana_http_parse_request((const uint8_t *)req, len, &h, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_http_request_header(&h, (const uint8_t *)req, len, S("webhook-id"), &id, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_http_request_header(&h, (const uint8_t *)req, len, S("webhook-timestamp"),
-                                           &ts),
+                                           &ts, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_http_request_header(&h, (const uint8_t *)req, len, S("webhook-signature"),
-                                           &sig),
+                                           &sig, NULL),
                  PRANA_STATUS_OK);
-    CHECK_STATUS(prana_webhook_secret_new(S(WHSEC), &s), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_standard_webhooks_verify(
+    CHECK_STATUS(prana_webhook_secret_new(S(WHSEC), &s, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_webhook_secret_verify(
                      s, req + id.offset, id.len, req + ts.offset, ts.len,
                      (const uint8_t *)req + h.head_len, (size_t)h.content_length,
-                     req + sig.offset, sig.len, NOW_MS, PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS, &t),
+                     req + sig.offset, sig.len, NOW_MS, PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS, &t, NULL),
                  PRANA_STATUS_OK);
     prana_webhook_secret_free(s);
 }

@@ -7,7 +7,7 @@ static const char RID[] = "webhook_exec-1_wait_0123456789abcdefghjkmnpqrs";
 
 static prana_base_url *base_new(const char *s) {
     prana_base_url *b = NULL;
-    CHECK_STATUS(prana_base_url_new(s, strlen(s), &b), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_base_url_new(s, strlen(s), &b, NULL), PRANA_STATUS_OK);
     return b;
 }
 
@@ -16,29 +16,23 @@ static void test_base_url(void) {
     char buf[PRANA_URL_BUF_SIZE];
     size_t n = 0;
 
-    CHECK_STATUS(prana_base_url_str(b, buf, sizeof buf, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_base_url_str(b, buf, sizeof buf, &n, NULL), PRANA_STATUS_OK);
     CHECK_STR(buf, "https://gw.example.com/hooks");
     CHECK(n == strlen(buf));
 
-    CHECK_STATUS(prana_base_url_trigger_url(b, S("approvals"), buf, sizeof buf, &n),
+    CHECK_STATUS(prana_base_url_trigger_url(b, S("approvals"), buf, sizeof buf, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(buf, "https://gw.example.com/hooks/webhook/workflow/trigger/approvals");
-    CHECK_STATUS(prana_base_url_resume_url(b, RID, strlen(RID), buf, sizeof buf, &n),
-                 PRANA_STATUS_OK);
-    CHECK_STR(buf, "https://gw.example.com/hooks/webhook/workflow/resume/"
-                   "webhook_exec-1_wait_0123456789abcdefghjkmnpqrs");
-    CHECK_STATUS(prana_base_url_resume_url(b, S("not-an-id"), buf, sizeof buf, &n),
-                 PRANA_STATUS_MISSING_WEBHOOK_PREFIX);
-    CHECK_STATUS(prana_base_url_trigger_url(b, S("a/b"), buf, sizeof buf, &n),
+    CHECK_STATUS(prana_base_url_trigger_url(b, S("a/b"), buf, sizeof buf, &n, NULL),
                  PRANA_STATUS_ID_PART_BAD_CHARACTER);
 
     /* Exactly-sized buffer works; one byte less reports the size. */
     {
         char small[64];
         size_t need = 0;
-        CHECK_STATUS(prana_base_url_str(b, small, 28, &need), PRANA_STATUS_BUFFER_TOO_SMALL);
+        CHECK_STATUS(prana_base_url_str(b, small, 28, &need, NULL), PRANA_STATUS_BUFFER_TOO_SMALL);
         CHECK(need == 29);
-        CHECK_STATUS(prana_base_url_str(b, small, need, &n), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_base_url_str(b, small, need, &n, NULL), PRANA_STATUS_OK);
         CHECK(n == 28);
     }
     prana_base_url_free(b);
@@ -60,7 +54,7 @@ static void test_base_url(void) {
         size_t i;
         for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
             prana_base_url *x = NULL;
-            prana_status st = prana_base_url_new(rows[i].url, strlen(rows[i].url), &x);
+            prana_status st = prana_base_url_new(rows[i].url, strlen(rows[i].url), &x, NULL);
             if (st != rows[i].want) {
                 fprintf(stderr, "base %s: got %s want %s\n", rows[i].url,
                         prana_status_code(st), prana_status_code(rows[i].want));
@@ -78,14 +72,14 @@ static void test_route_parse(void) {
     const char *t;
 
     t = "/hooks/webhook/workflow/resume/webhook_exec-1_wait_0123456789abcdefghjkmnpqrs?sig=k1.x&a=b";
-    CHECK_STATUS(prana_route_parse(b, t, strlen(t), &r), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_route_parse(b, t, strlen(t), &r, NULL), PRANA_STATUS_OK);
     CHECK(r.kind == PRANA_ROUTE_RESUME);
     CHECK(span_eq(t, r.id, RID));
     CHECK(r.has_query);
     CHECK(span_eq(t, r.query, "sig=k1.x&a=b"));
 
     t = "http://proxy.internal:9000/hooks/webhook/workflow/trigger/approvals";
-    CHECK_STATUS(prana_route_parse(b, t, strlen(t), &r), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_route_parse(b, t, strlen(t), &r, NULL), PRANA_STATUS_OK);
     CHECK(r.kind == PRANA_ROUTE_TRIGGER);
     CHECK(span_eq(t, r.id, "approvals"));
     CHECK(!r.has_query);
@@ -105,7 +99,7 @@ static void test_route_parse(void) {
         };
         size_t i;
         for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-            prana_status st = prana_route_parse(b, rows[i].target, strlen(rows[i].target), &r);
+            prana_status st = prana_route_parse(b, rows[i].target, strlen(rows[i].target), &r, NULL);
             if (st != rows[i].want) {
                 fprintf(stderr, "target %s: got %s want %s\n", rows[i].target,
                         prana_status_code(st), prana_status_code(rows[i].want));
@@ -121,8 +115,8 @@ static void test_precheck(void) {
     struct prana_precheck p;
     const char *t = "/webhook/workflow/resume/webhook_exec-1_wait_0123456789abcdefghjkmnpqrs";
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), t, strlen(t), 10,
-                                        PRANA_DEFAULT_MAX_PAYLOAD, &p),
+    CHECK_STATUS(prana_request_check(b, S("POST"), t, strlen(t), 10,
+                                        PRANA_DEFAULT_MAX_PAYLOAD, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(p.accepted);
     CHECK(p.answer.http_status == 200);
@@ -130,29 +124,29 @@ static void test_precheck(void) {
     CHECK(p.route.kind == PRANA_ROUTE_RESUME);
     CHECK(span_eq(t, p.route.id, RID));
 
-    CHECK_STATUS(prana_request_precheck(b, S("GET"), t, strlen(t), 0, 100, &p), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_request_check(b, S("GET"), t, strlen(t), 0, 100, &p, NULL), PRANA_STATUS_OK);
     CHECK(p.accepted);
 
-    CHECK_STATUS(prana_request_precheck(b, S("DELETE"), t, strlen(t), 0, 100, &p),
+    CHECK_STATUS(prana_request_check(b, S("DELETE"), t, strlen(t), 0, 100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted);
     CHECK(p.answer.http_status == 405);
     CHECK_STR(p.answer.code, "method_not_allowed");
     CHECK(p.route.kind == PRANA_ROUTE_NONE);
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), t, strlen(t), 101, 100, &p),
+    CHECK_STATUS(prana_request_check(b, S("POST"), t, strlen(t), 101, 100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 413);
     CHECK_STR(p.answer.code, "payload_too_large");
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), S("/favicon.ico"), 0, 100, &p),
+    CHECK_STATUS(prana_request_check(b, S("POST"), S("/favicon.ico"), 0, 100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 404);
     CHECK_STR(p.answer.code, "not_found");
     CHECK(p.answer.cause == PRANA_STATUS_NOT_WEBHOOK_PATH);
 
-    CHECK_STATUS(prana_request_precheck(b, S("POST"), S("/webhook/workflow/resume/bad!"), 0,
-                                        100, &p),
+    CHECK_STATUS(prana_request_check(b, S("POST"), S("/webhook/workflow/resume/bad!"), 0,
+                                        100, &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 400);
     CHECK_STR(p.answer.code, "invalid_webhook_url");
@@ -160,8 +154,8 @@ static void test_precheck(void) {
     CHECK(strlen(p.answer.message) > 0);
 
     /* Trigger takes POST only. */
-    CHECK_STATUS(prana_request_precheck(b, S("GET"), S("/webhook/workflow/trigger/wf"), 0, 100,
-                                        &p),
+    CHECK_STATUS(prana_request_check(b, S("GET"), S("/webhook/workflow/trigger/wf"), 0, 100,
+                                        &p, NULL),
                  PRANA_STATUS_OK);
     CHECK(!p.accepted && p.answer.http_status == 405);
     prana_base_url_free(b);
@@ -174,29 +168,28 @@ static void test_decide(void) {
     char rid[PRANA_RESUME_ID_BUF_SIZE];
     size_t n = 0;
     struct prana_resume_decision d;
-    struct prana_http_answer a;
 
     memset(seed, 3, sizeof seed);
-    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_create(g, S("e1"), S("wait"), 0, &reg), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_id_generator_new(seed, sizeof seed, &g, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_create(g, NULL, 0, S("e1"), S("wait"), 0, &reg, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
 
     /* Unknown: the host found no row. */
-    CHECK_STATUS(prana_decide_resume(rid, n, NULL, 10, &d), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, NULL, 10, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
     CHECK_STR(d.answer.code, "webhook_not_found");
 
     /* Pending: 400. */
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 10, &d), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 10, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 400);
     CHECK_STR(d.answer.code, "wait_node_not_active");
 
     /* Active: resume with active -> consumed. */
     {
         struct prana_transition t;
-        CHECK_STATUS(prana_registration_activate(reg, 10, 1000, S("{}"), &t), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_registration_activate(reg, 10, 1000, S("{}"), &t, NULL), PRANA_STATUS_OK);
     }
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 20, &d), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 20, &d, NULL), PRANA_STATUS_OK);
     CHECK(d.resume);
     CHECK(d.answer.http_status == 200);
     CHECK_STR(d.transition.resume_id, rid);
@@ -205,27 +198,24 @@ static void test_decide(void) {
     CHECK(d.transition.to == PRANA_LIFECYCLE_CONSUMED);
 
     /* A different id than the registration's is unknown. */
-    CHECK_STATUS(prana_decide_resume(S("webhook_e1_wait_00000000000000000000000000"), reg, 20, &d),
+    CHECK_STATUS(prana_resume_decide(S("webhook_e1_wait_00000000000000000000000000"), reg, 20, &d, NULL),
                  PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
 
     /* Expired by time: 410. */
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 1010, &d), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 1010, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 410);
     CHECK_STR(d.answer.code, "webhook_expired");
 
     /* Consumed: 409. */
     {
         struct prana_transition t;
-        CHECK_STATUS(prana_registration_consume(reg, 30, &t), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_registration_consume(reg, 30, &t, NULL), PRANA_STATUS_OK);
     }
-    CHECK_STATUS(prana_decide_resume(rid, n, reg, 40, &d), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_resume_decide(rid, n, reg, 40, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 409);
     CHECK_STR(d.answer.code, "webhook_already_used");
 
-    CHECK_STATUS(prana_lost_race_answer(&a), PRANA_STATUS_OK);
-    CHECK(a.http_status == 409);
-    CHECK_STR(a.code, "webhook_already_used");
 
     prana_registration_free(reg);
     prana_id_generator_free(g);

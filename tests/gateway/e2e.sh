@@ -77,7 +77,7 @@ trigger "$B" approval
 head -c 5000 /dev/zero | tr '\0' ' ' > "$T/big"
 eq "413 body over --max-body-bytes" "$(req POST "$RESUME" --data-binary @"$T/big")" 413
 eq "  code payload_too_large" "$(json "$T/body" 'd["error"]')" payload_too_large
-eq "413 head over --max-header-bytes" "$(req GET "$B/healthz" -H "X-Big: $(head -c 5000 /dev/zero | tr '\0' x)")" 413
+eq "431 head over --max-header-bytes" "$(req GET "$B/healthz" -H "X-Big: $(head -c 5000 /dev/zero | tr '\0' x)")" 431
 eq "  the URL still works after the 413" "$(req POST "$RESUME" -d '{"approved":true}')" 200
 trigger "$B" quick_timeout
 sleep 2

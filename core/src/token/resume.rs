@@ -7,6 +7,15 @@
 //! The `prana-resume-v1\n` prefix separates these MACs from anything else a
 //! host might compute with the same secret.
 //!
+//! Cancel and extend URLs of the same registration
+//! (`{base}/webhook/workflow/cancel/{resume_id}`, `…/extend/{resume_id}`)
+//! carry the same `?sig={key_id}.{mac}` form, each MAC in its own domain
+//! ([`SignedAction`]): `"prana-cancel-v1\n"` ‖ resume_id and
+//! `"prana-extend-v1\n"` ‖ resume_id. So a resume URL's signature never
+//! verifies its cancel URL (handing out a resume link does not hand out the
+//! power to cancel), and the other way round. Use the `_for` methods
+//! ([`KeySet::sign_for`], [`verify_query_for`]) for them.
+//!
 //! A [`KeySet`] holds up to `N` [`ResumeKey`]s. The first key (the *current*
 //! key) signs; every key in the set verifies, so rotation is: add the new key
 //! as current, keep the old one until its URLs have expired, then remove it,
@@ -47,6 +56,43 @@ use crate::error::Error;
 
 /// Domain-separation prefix of every resume MAC.
 pub const RESUME_MAC_CONTEXT: &[u8] = b"prana-resume-v1\n";
+/// Domain-separation prefix of every cancel MAC.
+pub const CANCEL_MAC_CONTEXT: &[u8] = b"prana-cancel-v1\n";
+/// Domain-separation prefix of every extend MAC.
+pub const EXTEND_MAC_CONTEXT: &[u8] = b"prana-extend-v1\n";
+
+/// What a signed URL of a registration lets its holder do; each action
+/// signs in its own domain, so a signature made for one never verifies
+/// another.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SignedAction {
+    /// `…/resume/{resume_id}`: resume the execution ([`RESUME_MAC_CONTEXT`]).
+    Resume,
+    /// `…/cancel/{resume_id}`: cancel the wait ([`CANCEL_MAC_CONTEXT`]).
+    Cancel,
+    /// `…/extend/{resume_id}`: move the expiry later ([`EXTEND_MAC_CONTEXT`]).
+    Extend,
+}
+
+impl SignedAction {
+    /// The domain-separation prefix of this action's MACs.
+    pub const fn context(self) -> &'static [u8] {
+        match self {
+            SignedAction::Resume => RESUME_MAC_CONTEXT,
+            SignedAction::Cancel => CANCEL_MAC_CONTEXT,
+            SignedAction::Extend => EXTEND_MAC_CONTEXT,
+        }
+    }
+
+    /// `"resume"`, `"cancel"` or `"extend"`: the kind segment of its URL.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SignedAction::Resume => "resume",
+            SignedAction::Cancel => "cancel",
+            SignedAction::Extend => "extend",
+        }
+    }
+}
 /// Longest key id.
 pub const MAX_KEY_ID_LEN: usize = 8;
 /// Shortest key secret, in bytes.
@@ -130,10 +176,15 @@ impl ResumeKey {
         &self.id
     }
 
-    /// The truncated MAC of a resume ID.
+    /// The truncated MAC of a resume ID (for its resume URL).
     pub fn mac(&self, resume_id: &str) -> [u8; MAC_LEN] {
+        self.mac_for(SignedAction::Resume, resume_id)
+    }
+
+    /// The truncated MAC of a resume ID in the domain of `action`.
+    pub fn mac_for(&self, action: SignedAction, resume_id: &str) -> [u8; MAC_LEN] {
         let mut m = self.mac.clone();
-        m.update(RESUME_MAC_CONTEXT);
+        m.update(action.context());
         m.update(resume_id.as_bytes());
         let full = m.finalize().into_bytes();
         let mut out = [0u8; MAC_LEN];
@@ -141,11 +192,16 @@ impl ResumeKey {
         out
     }
 
-    /// Sign a resume ID with this key.
+    /// Sign a resume ID with this key (for its resume URL).
     pub fn sign(&self, resume_id: &str) -> Signature {
+        self.sign_for(SignedAction::Resume, resume_id)
+    }
+
+    /// Sign a resume ID with this key for the URL of `action`.
+    pub fn sign_for(&self, action: SignedAction, resume_id: &str) -> Signature {
         let mut b64 = [0u8; MAC_B64_LEN];
         // Cannot fail: 16 bytes encode to exactly 22 characters.
-        let _ = URL_SAFE_NO_PAD.encode_slice(self.mac(resume_id), &mut b64);
+        let _ = URL_SAFE_NO_PAD.encode_slice(self.mac_for(action, resume_id), &mut b64);
         let mut value = heapless::String::new();
         // Cannot fail: key id (≤ 8) + 1 + 22 fits MAX_SIG_LEN.
         let _ = value.push_str(self.id.as_str());
@@ -158,7 +214,18 @@ impl ResumeKey {
 
     /// Whether `mac` is this key's MAC of `resume_id`, compared in constant time.
     pub fn verify_mac(&self, resume_id: &str, mac: &[u8; MAC_LEN]) -> bool {
-        self.mac(resume_id).ct_eq(mac).into()
+        self.verify_mac_for(SignedAction::Resume, resume_id, mac)
+    }
+
+    /// Whether `mac` is this key's MAC of `resume_id` in the domain of
+    /// `action`, compared in constant time.
+    pub fn verify_mac_for(
+        &self,
+        action: SignedAction,
+        resume_id: &str,
+        mac: &[u8; MAC_LEN],
+    ) -> bool {
+        self.mac_for(action, resume_id).ct_eq(mac).into()
     }
 }
 
@@ -348,8 +415,17 @@ impl<const N: usize> KeySet<N> {
 
     /// Sign a resume ID with the current key.
     pub fn sign(&self, resume_id: &str) -> Result<Signature, SignatureError> {
+        self.sign_for(SignedAction::Resume, resume_id)
+    }
+
+    /// Sign a resume ID with the current key for the URL of `action`.
+    pub fn sign_for(
+        &self,
+        action: SignedAction,
+        resume_id: &str,
+    ) -> Result<Signature, SignatureError> {
         self.current()
-            .map(|k| k.sign(resume_id))
+            .map(|k| k.sign_for(action, resume_id))
             .ok_or(SignatureError::NoSigningKey)
     }
 
@@ -363,15 +439,38 @@ impl<const N: usize> KeySet<N> {
         self.sign(resume_id)?.append_to_url(url)
     }
 
+    /// Sign `resume_id` with the current key for `action` and append
+    /// `?sig=…` to `url`, an already-built URL of that action. On error the
+    /// URL is left unchanged.
+    pub fn sign_url_for<const U: usize>(
+        &self,
+        action: SignedAction,
+        resume_id: &str,
+        url: &mut heapless::String<U>,
+    ) -> crate::Result<()> {
+        self.sign_for(action, resume_id)?.append_to_url(url)
+    }
+
     /// Verify a raw `sig` value (`{key_id}.{mac}`) against `resume_id`.
     /// Returns the id of the key that made it.
     pub fn verify(&self, resume_id: &str, sig: &str) -> Result<&KeyId, SignatureError> {
+        self.verify_for(SignedAction::Resume, resume_id, sig)
+    }
+
+    /// Verify a raw `sig` value against `resume_id` in the domain of `action`.
+    /// Returns the id of the key that made it.
+    pub fn verify_for(
+        &self,
+        action: SignedAction,
+        resume_id: &str,
+        sig: &str,
+    ) -> Result<&KeyId, SignatureError> {
         let (key_id, mac) = parse_sig(sig)?;
         let key = self.get(key_id).ok_or_else(|| match KeyId::parse(key_id) {
             Ok(id) => SignatureError::UnknownKey(id),
             Err(_) => SignatureError::Malformed(Malformation::BadKeyId),
         })?;
-        if key.verify_mac(resume_id, &mac) {
+        if key.verify_mac_for(action, resume_id, &mac) {
             Ok(&key.id)
         } else {
             Err(SignatureError::Mismatch)
@@ -459,12 +558,24 @@ pub fn verify_query<const N: usize>(
     resume_id: &str,
     query: Option<&str>,
 ) -> Result<VerifiedBy, SignatureError> {
+    verify_query_for(keys, policy, SignedAction::Resume, resume_id, query)
+}
+
+/// [`verify_query`] for the URL of `action` (resume, cancel or extend):
+/// the `sig` must have been made for that action.
+pub fn verify_query_for<const N: usize>(
+    keys: &KeySet<N>,
+    policy: SignaturePolicy,
+    action: SignedAction,
+    resume_id: &str,
+    query: Option<&str>,
+) -> Result<VerifiedBy, SignatureError> {
     if policy == SignaturePolicy::Off {
         return Ok(VerifiedBy::NotChecked);
     }
     match find_sig(query.unwrap_or(""))? {
         Some(sig) => keys
-            .verify(resume_id, sig)
+            .verify_for(action, resume_id, sig)
             .map(|id| VerifiedBy::Key(id.clone())),
         None if policy == SignaturePolicy::Optional => Ok(VerifiedBy::Unsigned),
         None => Err(SignatureError::Missing),

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Trigger throughput of prana-gateway at synchronous=FULL, side by side with
+# a baseline build of the gateway from another git revision, in one run.
+#
+#   bash scripts/load.sh                      # baseline: BASE_REF (see below)
+#   BASE_REF=<commit> DURATION=10 CLIENTS="8 32" bash scripts/load.sh
+#
+# Client: wrk (Debian package `wrk`), keep-alive, 2 threads, POSTing `{}` to
+# /webhook/workflow/trigger/approval; each (build, clients) pair runs against
+# a fresh SQLite database on disk (target/load/, not /tmp, which may be
+# memory). Reports requests/s, p50, p99 and max latency per pair.
+#
+# The baseline is built from `git archive BASE_REF` in a temporary tree. It
+# links the library built here when its C header is the same; otherwise the
+# baseline's own library is built (target/load/base-target, kept for reuse).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+# The last revision with the hand-written HTTP server and one SQLite write
+# path (the gateway before libmicrohttpd and the store interface).
+BASE_REF=${BASE_REF:-424f0cf}
+DURATION=${DURATION:-10}
+CLIENTS=${CLIENTS:-8 32}
+OUT=$ROOT/target/load
+mkdir -p "$OUT"
+
+command -v wrk >/dev/null || {
+    apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+        DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq wrk >/dev/null
+}
+
+echo "-- build: this tree"
+cargo build --release -q -p prana-webhook-ffi
+make -s -C examples-c/gateway
+NEW=$ROOT/target/gateway/prana-gateway
+
+echo "-- build: baseline $BASE_REF"
+BASE_SRC=$(mktemp -d "${TMPDIR:-/tmp}/prana-load-base.XXXXXX")
+trap 'rm -rf "$BASE_SRC"; [ -n "${GWPID:-}" ] && kill "$GWPID" 2>/dev/null || true' EXIT
+git -C "$ROOT" archive "$BASE_REF" | tar -x -C "$BASE_SRC"
+if cmp -s "$BASE_SRC/include/prana_webhook.h" "$ROOT/include/prana_webhook.h"; then
+    BASE_TARGET=$ROOT/target
+else
+    BASE_TARGET=$OUT/base-target
+    (cd "$BASE_SRC" && CARGO_TARGET_DIR=$BASE_TARGET cargo build --release -q -p prana-webhook-ffi)
+fi
+make -s -C "$BASE_SRC/examples-c/gateway" CARGO_TARGET_DIR="$BASE_TARGET" OUT="$OUT/base"
+OLD=$OUT/base/prana-gateway
+
+cat > "$OUT/trigger.lua" <<'LUA'
+wrk.method = "POST"
+wrk.body = "{}"
+wrk.headers["Content-Type"] = "application/json"
+local codes = {}
+response = function(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.0f p50=%.2f p99=%.2f max=%.2f errors=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read +
+    summary.errors.write + summary.errors.timeout))
+end
+LUA
+
+# run NAME BINARY CLIENTS
+run() {
+    local name=$1 bin=$2 c=$3 dir port
+    dir=$OUT/run-$name-$c
+    rm -rf "$dir"; mkdir -p "$dir"
+    "$bin" --port 0 --port-file "$dir/port" --db "$dir/gw.db" --workflows examples/workflows \
+        --allow-unsigned --sync full > "$dir/out" 2> "$dir/err" &
+    GWPID=$!
+    for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+    port=$(cat "$dir/port")
+    wrk -t2 -c"$c" -d"${DURATION}s" -s "$OUT/trigger.lua" \
+        "http://127.0.0.1:$port/webhook/workflow/trigger/approval" > "$dir/wrk" 2>&1
+    kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
+    printf '%-9s %3s clients  %s\n' "$name" "$c" "$(sed -n 's/^RESULT //p' "$dir/wrk")"
+}
+
+echo "-- trigger load, synchronous=FULL, ${DURATION}s each (latencies in ms)"
+for c in $CLIENTS; do
+    run baseline "$OLD" "$c"
+    run current "$NEW" "$c"
+done
+
+# PROFILE=1: where the current build's CPU goes under 8 clients (perf, from
+# Debian `linux-perf`): the library's share is every sample in the gateway
+# binary outside the gateway's own C functions (the library is linked in
+# statically), over all samples of the process, kernel included.
+if [ "${PROFILE:-0}" = 1 ]; then
+    command -v perf >/dev/null || { echo "perf not installed (Debian: linux-perf)"; exit 1; }
+    dir=$OUT/profile
+    rm -rf "$dir"; mkdir -p "$dir"
+    "$NEW" --port 0 --port-file "$dir/port" --db "$dir/gw.db" --workflows examples/workflows \
+        --allow-unsigned --sync full > "$dir/out" 2> "$dir/err" &
+    GWPID=$!
+    for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
+    wrk -t2 -c8 -d"$((DURATION + 2))s" -s "$OUT/trigger.lua" \
+        "http://127.0.0.1:$(cat "$dir/port")/webhook/workflow/trigger/approval" > "$dir/wrk" 2>&1 &
+    WRK=$!
+    sleep 1
+    perf record -q -F 1999 -p "$GWPID" -o "$dir/perf.data" -- sleep "$DURATION" 2>/dev/null
+    wait "$WRK" || true
+    kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
+    nm --defined-only target/gateway/*.o | awk '$2 ~ /[TtDdBbRr]/ {print $3}' | sort -u > "$dir/csyms"
+    perf report -i "$dir/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null |
+        grep -E '^ +[0-9.]+%' > "$dir/report"
+    python3 - "$dir" <<'PY'
+import re, sys
+d = sys.argv[1]
+own = set(open(d + "/csyms").read().split())
+total = lib = gw = 0.0
+dsos = {}
+for line in open(d + "/report"):
+    m = re.match(r'\s+([0-9.]+)%\s+(\S+)\s+\[.\]\s+(.*)', line)
+    if not m:
+        continue
+    pct, dso, sym = float(m.group(1)), m.group(2), m.group(3).strip()
+    total += pct
+    if dso == "prana-gateway":
+        if sym in own: gw += pct
+        else: lib += pct
+    else:
+        dsos[dso] = dsos.get(dso, 0) + pct
+print("-- CPU profile, current build, 8 clients (share of all samples)")
+print("   libprana_webhook %.2f %%   gateway C %.2f %%" % (lib, gw))
+for k, v in sorted(dsos.items(), key=lambda x: -x[1])[:5]:
+    print("   %-26s %.1f %%" % (k, v))
+PY
+fi
