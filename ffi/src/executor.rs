@@ -13,11 +13,11 @@ use prana_webhook_core::wait::{Suspension, WaitMode};
 /// The C ABI's capacities (a server's, larger than the core's
 /// microcontroller defaults): a trace for `PRANA_MAX_NODES` nodes.
 const TRACE_LEN: usize = PRANA_MAX_NODES * 98;
-type ExecutionState =
+type FfiState =
     executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, [u8; PRANA_MAX_OUTPUT_LEN]>;
-type Workspace = executor::Workspace<[u8; PRANA_MAX_OUTPUT_LEN], [u8; PRANA_MAX_OUTPUT_LEN]>;
-type RunResult = executor::RunResult<PRANA_MAX_WAIT_NODES>;
-type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, PRANA_MAX_NODES, 128>;
+type FfiWorkspace = executor::Workspace<[u8; PRANA_MAX_OUTPUT_LEN], [u8; PRANA_MAX_OUTPUT_LEN]>;
+type FfiRunResult = executor::RunResult<PRANA_MAX_WAIT_NODES>;
+type FfiWorkflow<'a> = prana_webhook_core::workflow::Workflow<'a, PRANA_MAX_NODES, 128>;
 
 use crate::abi::{self, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::ids::generator_mut;
@@ -47,7 +47,7 @@ pub const PRANA_TIMEZONE_BUF_SIZE: usize = 65;
 const _: () = {
     use prana_webhook_core::{executor as ex, wait, workflow as wf};
     assert!(TRACE_LEN == PRANA_MAX_NODES * (64 + 1 + wf::MAX_PORT_LEN + 1));
-    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == ExecutionState::MAX_JSON_LEN + 1);
+    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == FfiState::MAX_JSON_LEN + 1);
     assert!(PRANA_PORT_BUF_SIZE == wf::MAX_PORT_LEN + 1);
     assert!(PRANA_ERROR_CODE_BUF_SIZE == ex::MAX_ERROR_CODE_LEN + 1);
     assert!(PRANA_ERROR_MESSAGE_BUF_SIZE == ex::MAX_ERROR_MESSAGE_LEN + 1);
@@ -68,7 +68,7 @@ pub struct prana_workflow {
     // `wf` borrows `_text`. Declared first, so it is dropped first. A
     // `String`, not a `Box<str>`: moving a `Box` asserts unique access to
     // its heap text, which would invalidate `wf`'s borrows of it (Miri).
-    wf: Workflow<'static>,
+    wf: FfiWorkflow<'static>,
     _text: String,
 }
 
@@ -89,22 +89,22 @@ pub struct prana_workflow {
 /// concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
 /// and need exclusive access.
 pub struct prana_execution {
-    state: ExecutionState,
+    state: FfiState,
 }
 
 impl prana_execution {
-    fn new(state: ExecutionState) -> Self {
+    fn new(state: FfiState) -> Self {
         prana_execution { state }
     }
 }
 
 /// What the run calls (`_run`, `_resume`, `_expire`, `_resume_timer`)
 /// need only during a call, kept per thread instead of made per call: the
-/// core's [`Workspace`] (8 KiB that would be zeroed per call), the node
+/// core's `Workspace` (8 KiB that would be zeroed per call), the node
 /// callbacks' NUL-terminated strings (see `CHandler`; no allocation per
 /// call once grown) and the buffer of a suspension's registration JSON.
 struct RunScratch {
-    ws: Workspace,
+    ws: FfiWorkspace,
     strings: Vec<u8>,
     json: [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
 }
@@ -116,7 +116,7 @@ thread_local! {
 impl RunScratch {
     fn boxed() -> Box<RunScratch> {
         Box::new(RunScratch {
-            ws: Workspace::zeroed(),
+            ws: FfiWorkspace::zeroed(),
             strings: Vec::new(),
             json: [0; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
         })
@@ -351,7 +351,7 @@ unsafe fn put_text<const N: usize>(dst: *mut [c_char; N], s: &str) -> usize {
 ///
 /// # Safety
 /// `p` must be valid and aligned for writes of one `prana_run_result`.
-unsafe fn write_run_result(p: *mut prana_run_result, r: &RunResult, registration_json: &str) {
+unsafe fn write_run_result(p: *mut prana_run_result, r: &FfiRunResult, registration_json: &str) {
     use core::ptr::addr_of_mut as at;
     let (outcome, node_id, mode, resume_at) = match &r.outcome {
         Outcome::Completed => (prana_outcome::PRANA_OUTCOME_COMPLETED, "", None, 0),
@@ -431,7 +431,7 @@ unsafe fn write_run_result(p: *mut prana_run_result, r: &RunResult, registration
 /// The JSON of the registration a webhook wait activated (empty for any
 /// other outcome), into `buf`.
 fn activated_registration_json<'b>(
-    r: &RunResult,
+    r: &FfiRunResult,
     buf: &'b mut [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
 ) -> FfiResult<&'b str> {
     let n = match &r.outcome {
@@ -639,7 +639,7 @@ pub extern "C" fn prana_workflow_new(
         // first (field order) and no reference with the fake lifetime leaves
         // this module (accessors reborrow for the handle's lifetime).
         let text_ref: &'static str = unsafe { &*(owned.as_str() as *const str) };
-        let wf = Workflow::parse_with_capacity(text_ref)?;
+        let wf = FfiWorkflow::parse_with_capacity(text_ref)?;
         out.write(abi::into_handle(prana_workflow { wf, _text: owned }));
         Ok(())
     })
@@ -651,7 +651,7 @@ pub extern "C" fn prana_workflow_free(workflow: *mut prana_workflow) {
     abi::free_handle(workflow);
 }
 
-fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a Workflow<'a>> {
+fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a FfiWorkflow<'a>> {
     handle(w, "workflow").map(|w| &w.wf)
 }
 
@@ -734,10 +734,7 @@ pub extern "C" fn prana_execution_from_json(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let x = abi::try_into_handle(
-            || ExecutionState::from_json(j.as_bytes()),
-            prana_execution::new,
-        )?;
+        let x = abi::try_into_handle(|| FfiState::from_json(j.as_bytes()), prana_execution::new)?;
         out.write(x);
         Ok(())
     })
@@ -798,7 +795,7 @@ pub extern "C" fn prana_execution_to_json(
         let out = StrOut::new(buf, len, out_len)?;
         // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
         // written in place; only smaller ones go through a temporary.
-        out.write_serialized(ExecutionState::MAX_JSON_LEN, |b| x.state.to_json(b))
+        out.write_serialized(FfiState::MAX_JSON_LEN, |b| x.state.to_json(b))
     })
 }
 
@@ -815,11 +812,11 @@ fn run_call(
     user_data: *mut c_void,
     out: *mut prana_run_result,
     body: impl FnOnce(
-        &Workflow<'_>,
-        &mut ExecutionState,
-        &mut Workspace,
+        &FfiWorkflow<'_>,
+        &mut FfiState,
+        &mut FfiWorkspace,
         &mut CHandler<'_>,
-    ) -> prana_webhook_core::Result<RunResult>,
+    ) -> prana_webhook_core::Result<FfiRunResult>,
 ) -> FfiResult {
     let w = wf_ref(workflow)?;
     let x = handle_mut(execution, "execution")?;
@@ -971,7 +968,7 @@ pub extern "C" fn prana_execution_resume_timer(
     })
 }
 
-fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a ExecutionState> {
+fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a FfiState> {
     handle(x, "execution").map(|x| &x.state)
 }
 
@@ -1038,7 +1035,7 @@ fn exec_str(
     len: usize,
     out_len: *mut usize,
     err: *mut prana_error,
-    get: impl FnOnce(&ExecutionState) -> &str,
+    get: impl FnOnce(&FfiState) -> &str,
 ) -> prana_status {
     guard(err, || {
         let x = exec_ref(execution)?;
