@@ -207,7 +207,7 @@
 /**
  * A buffer of this many bytes always holds an execution state's JSON and its NUL.
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 20097
+#define PRANA_EXECUTION_JSON_BUF_SIZE 20193
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
@@ -376,6 +376,10 @@ enum prana_outcome
    * Node `node_id` failed with `error_code` / `error_message`.
    */
   PRANA_OUTCOME_FAILED = 3,
+  /**
+   * Cancelled at wait node `node_id` (its `cancel` port leads nowhere).
+   */
+  PRANA_OUTCOME_CANCELLED = 4,
 };
 #ifndef __cplusplus
 typedef uint32_t prana_outcome;
@@ -401,6 +405,14 @@ enum prana_route_kind
    * `.../webhook/workflow/resume/{resume_id}`: resume an execution (POST or GET).
    */
   PRANA_ROUTE_RESUME = 2,
+  /**
+   * `.../webhook/workflow/cancel/{resume_id}`: cancel a wait (POST).
+   */
+  PRANA_ROUTE_CANCEL = 3,
+  /**
+   * `.../webhook/workflow/extend/{resume_id}`: move a wait's expiry later (POST).
+   */
+  PRANA_ROUTE_EXTEND = 4,
 };
 #ifndef __cplusplus
 typedef uint32_t prana_route_kind;
@@ -430,6 +442,10 @@ enum prana_run_status
    * A node failed.
    */
   PRANA_EXECUTION_FAILED = 3,
+  /**
+   * Cancelled at a wait node whose `cancel` port leads nowhere.
+   */
+  PRANA_EXECUTION_CANCELLED = 4,
 };
 #ifndef __cplusplus
 typedef uint32_t prana_run_status;
@@ -633,6 +649,18 @@ enum prana_status
    */
   PRANA_STATUS_RESUME_ID_MISMATCH = 404,
   /**
+   * A pending registration was asked to extend (`registration_not_active`).
+   */
+  PRANA_STATUS_REGISTRATION_NOT_ACTIVE = 405,
+  /**
+   * An extend would not move `expires_at` later (`extend_not_later`).
+   */
+  PRANA_STATUS_EXTEND_NOT_LATER = 406,
+  /**
+   * An extend would move `expires_at` past one year after creation (`extend_beyond_limit`).
+   */
+  PRANA_STATUS_EXTEND_BEYOND_LIMIT = 407,
+  /**
    * A fixed capacity was exceeded; the message names the limit (`capacity_exceeded`).
    */
   PRANA_STATUS_CAPACITY_EXCEEDED = 500,
@@ -812,7 +840,7 @@ enum prana_status
    */
   PRANA_STATUS_WAIT_TIMEZONE_INVALID = 808,
   /**
-   * Timeout_hours must be a positive number between 1 and 8760 (1 year) (`wait_timeout_hours_invalid`).
+   * Timeout_hours must be a number greater than 0 and at most 8760 (`wait_timeout_hours_invalid`).
    */
   PRANA_STATUS_WAIT_TIMEOUT_HOURS_INVALID = 809,
   /**

@@ -13,12 +13,16 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use prana_webhook_core::executor::{
-    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, Workspace, MAX_STATE_JSON_LEN,
-};
+use prana_webhook_core::executor::{self, NodeCall, NodeError, NodeOutput, Outcome};
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::url::BaseUrl;
-use prana_webhook_core::workflow::Workflow;
+
+/// A server's capacities (the core's defaults are a microcontroller's):
+/// 64 nodes, 16 webhook waits, 4 KiB payloads and params.
+type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, 64, 128>;
+type ExecutionState = executor::ExecutionState<16, { 64 * 98 }, [u8; 4096]>;
+type Workspace = executor::Workspace<[u8; 4096], [u8; 4096]>;
+const MAX_STATE_JSON_LEN: usize = ExecutionState::MAX_JSON_LEN;
 
 const T0: u64 = 1_751_450_400_000;
 
@@ -102,14 +106,14 @@ fn full_cycle(
 
 fn bench(c: &mut Criterion) {
     let text = workflow_json();
-    let wf = Workflow::parse(&text).unwrap();
+    let wf = Workflow::parse_with_capacity(&text).unwrap();
     assert_eq!(wf.nodes().len(), 64);
     assert_eq!(wf.webhook_wait_nodes().count(), 8);
     let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
     let mut ids = IdGenerator::from_seed([3; 32]);
     let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
     // The run's scratch buffers, kept by the host like the state.
-    let mut ws = Box::new(Workspace::new());
+    let mut ws = Box::new(Workspace::zeroed());
     assert_eq!(full_cycle(&wf, &base, &mut ids, &mut ws, &mut buf), 8);
 
     let mut g = c.benchmark_group("executor");
@@ -117,7 +121,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(full_cycle(&wf, &base, &mut ids, &mut ws, &mut buf)))
     });
     g.bench_function("ours/workflow_parse_64", |b| {
-        b.iter(|| black_box(Workflow::parse(black_box(&text)).unwrap().nodes().len()))
+        b.iter(|| {
+            black_box(
+                Workflow::parse_with_capacity(black_box(&text))
+                    .unwrap()
+                    .nodes()
+                    .len(),
+            )
+        })
     });
     g.bench_function("ours/start", |b| {
         b.iter(|| {

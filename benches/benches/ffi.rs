@@ -27,15 +27,19 @@ use prana_webhook::executor as fx;
 use prana_webhook::prana_status::PRANA_STATUS_OK as OK;
 use prana_webhook::{ids, registration as freg, route as froute, signatures as fsig, urls};
 use prana_webhook::{PRANA_RESUME_ID_BUF_SIZE as ID_BUF, PRANA_URL_BUF_SIZE as URL_BUF};
-use prana_webhook_core::executor::{
-    self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome, Workspace, MAX_STATE_JSON_LEN,
-};
+use prana_webhook_core::executor::{self, NodeCall, NodeError, NodeOutput, Outcome};
 use prana_webhook_core::id::{IdGenerator, IdParts};
 use prana_webhook_core::registration::WebhookRegistration;
 use prana_webhook_core::route::{decide_resume, precheck, Decision, RequestLimits};
 use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
 use prana_webhook_core::url::{BaseUrl, ResumeUrl, Route};
-use prana_webhook_core::workflow::Workflow;
+
+/// A server's capacities (the core's defaults are a microcontroller's):
+/// 64 nodes, 16 webhook waits, 4 KiB payloads and params.
+type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, 64, 128>;
+type ExecutionState = executor::ExecutionState<16, { 64 * 98 }, [u8; 4096]>;
+type Workspace = executor::Workspace<[u8; 4096], [u8; 4096]>;
+const MAX_STATE_JSON_LEN: usize = ExecutionState::MAX_JSON_LEN;
 
 #[path = "executor.rs"]
 #[allow(dead_code)]
@@ -386,10 +390,10 @@ fn bench(c: &mut Criterion) {
             black_box(resumes)
         })
     });
-    let wf = Workflow::parse(&text).unwrap();
+    let wf = Workflow::parse_with_capacity(&text).unwrap();
     let mut rbuf = vec![0u8; MAX_STATE_JSON_LEN];
     // Kept like the state (the C handle keeps one too).
-    let mut ws = Box::new(Workspace::new());
+    let mut ws = Box::new(Workspace::zeroed());
     g.bench_function("rust/executor_full_64_nodes_8_waits", |b| {
         b.iter(|| {
             let mut h = rust_handler;

@@ -22,22 +22,6 @@
 //! gateway's [`KeySet`](crate::token::resume::KeySet) (rotation as usual).
 //! Without a key the URLs are unsigned.
 //!
-//! Templates inside node params:
-//!
-//! | expression | value |
-//! |---|---|
-//! | `{{ $execution.<node_id>.resume_url }}` | the wait node's resume URL (with `?sig=…` when signed) |
-//! | `{{ $execution.<node_id>.resume_id }}` | the wait node's resume ID |
-//! | `{{ $execution.id }}` | the execution id |
-//! | `{{ $execution.workflow_id }}` | the workflow id |
-//!
-//! Whitespace inside the braces is optional. Any other `{{ … }}` (one that
-//! does not start with `$execution`) is copied unchanged, for the host's own
-//! expression engine. A `$execution` expression naming an unknown node or
-//! field is an error, never an empty string; so is a `{{` without `}}`.
-//! Rendered values are ids and URLs, which never need JSON escaping (this is
-//! checked), so rendering inside a JSON string keeps the JSON valid.
-//!
 //! The context stores each registration compactly (resume ID, status,
 //! times): 16 registrations with their 512-byte `webhook_config` would not
 //! fit a small stack. The full registration, config included, is in the
@@ -76,11 +60,11 @@
 //! assert_eq!(params, format!(r#"{{"text": "approve: {url}"}}"#));
 //! ```
 
-use core::fmt::{self, Write};
+use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Part, Result};
+use crate::error::{truncated, Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::registration::WebhookRegistration;
@@ -88,91 +72,51 @@ use crate::token::resume::{ResumeKey, Signature};
 use crate::url::{BaseUrl, UrlString};
 use crate::workflow::{Workflow, MAX_WAIT_NODES};
 
-/// Longest field name kept in an [`ExpressionError::UnknownField`].
-pub const MAX_FIELD_LEN: usize = 32;
+pub use crate::template::ExpressionError;
 
-/// Why a template could not be rendered. Wrapped in [`Error::Expression`].
+/// Why a context call was refused. Wrapped in [`Error::Context`]. The codes
+/// are the ones these failures have always had, so hosts see no change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ExpressionError {
-    /// `$execution.<node_id>.…` names no wait node in webhook mode of this execution.
-    UnknownNode {
+pub enum ContextError {
+    /// The node has no registration in this context: it is no wait node in
+    /// webhook mode of the execution.
+    NoRegistration {
         /// The node id as written (cut at 64 bytes).
         node: heapless::String<64>,
     },
-    /// A field other than `resume_url` / `resume_id` (or `id` / `workflow_id`).
-    UnknownField {
-        /// The field as written (cut at 32 bytes).
-        field: heapless::String<MAX_FIELD_LEN>,
-    },
-    /// `{{` without a closing `}}`.
-    Unterminated {
-        /// Byte offset of the `{{`.
-        at: usize,
-    },
-    /// A `$execution` expression that is not `$execution.<a>` or `$execution.<a>.<b>`.
-    Malformed {
-        /// Byte offset of the `{{`.
-        at: usize,
-    },
-    /// A rendered value would need JSON escaping (never expected: values are
-    /// ids and URLs).
-    UnsafeValue,
+    /// A second registration for one wait node.
+    DuplicateRegistration,
 }
 
-impl ExpressionError {
+impl ContextError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
         match self {
-            ExpressionError::UnknownNode { .. } => "expression_unknown_node",
-            ExpressionError::UnknownField { .. } => "expression_unknown_field",
-            ExpressionError::Unterminated { .. } => "expression_unterminated",
-            ExpressionError::Malformed { .. } => "expression_malformed",
-            ExpressionError::UnsafeValue => "expression_unsafe_value",
+            ContextError::NoRegistration { .. } => "expression_unknown_node",
+            ContextError::DuplicateRegistration => "execution_bad_state",
         }
     }
 }
 
-impl fmt::Display for ExpressionError {
+impl fmt::Display for ContextError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ExpressionError::UnknownNode { node } => write!(
+            ContextError::NoRegistration { node } => write!(
                 f,
                 "$execution.{node}: no wait node in webhook mode has the key '{node}' in this execution"
             ),
-            ExpressionError::UnknownField { field } => write!(
-                f,
-                "unknown $execution field '{field}': use $execution.id, $execution.workflow_id, \
-                 $execution.<node_id>.resume_url or $execution.<node_id>.resume_id"
-            ),
-            ExpressionError::Unterminated { at } => {
-                write!(f, "'{{{{' at byte {at} has no closing '}}}}'")
-            }
-            ExpressionError::Malformed { at } => write!(
-                f,
-                "malformed $execution expression at byte {at}: expected $execution.<field> or $execution.<node_id>.<field>"
-            ),
-            ExpressionError::UnsafeValue => {
-                f.write_str("a rendered value contains characters that need JSON escaping")
+            ContextError::DuplicateRegistration => {
+                f.write_str("invalid execution state: two registrations for one wait node")
             }
         }
     }
 }
 
-impl From<ExpressionError> for Error {
-    fn from(e: ExpressionError) -> Self {
-        Error::Expression(e)
+impl From<ContextError> for Error {
+    fn from(e: ContextError) -> Self {
+        Error::Context(e)
     }
-}
-
-fn truncated<const M: usize>(s: &str) -> heapless::String<M> {
-    let mut out = heapless::String::new();
-    for ch in s.chars() {
-        if out.push(ch).is_err() {
-            break;
-        }
-    }
-    out
 }
 
 /// One registration as the context keeps it: everything but the node id
@@ -203,49 +147,6 @@ impl RegistrationSlot {
     }
 }
 
-/// A `fmt::Write` over a byte buffer that keeps counting past its end, so a
-/// caller can learn the size it needs.
-struct CountingWriter<'b> {
-    out: &'b mut [u8],
-    len: usize,
-}
-
-impl CountingWriter<'_> {
-    fn put(&mut self, s: &str) {
-        let end = self.len + s.len();
-        if let Some(dst) = self.out.get_mut(self.len..end) {
-            dst.copy_from_slice(s.as_bytes());
-        }
-        self.len = end;
-    }
-}
-
-impl Write for CountingWriter<'_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.put(s);
-        Ok(())
-    }
-}
-
-/// Where `cc` (`{{` or `}}`) first occurs in `s`: a byte search, cheaper
-/// than `str::find` with its searcher set up on every call.
-pub(crate) fn find_pair(s: &str, c: u8) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(i) = b[from..].iter().position(|&x| x == c) {
-        let at = from + i;
-        if b.get(at + 1) == Some(&c) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
-}
-
-fn json_string_safe(s: &str) -> bool {
-    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
-}
-
 /// The execution context (see the module docs). `W` is the capacity for wait
 /// nodes in webhook mode.
 #[derive(Clone, PartialEq, Eq)]
@@ -267,15 +168,15 @@ impl<const W: usize> ExecutionContext<W> {
         })
     }
 
-    /// A context with empty ids and no registrations, to be filled in place
-    /// ([`set_ids`](Self::set_ids)): restoring a state builds its ~4 KiB
-    /// context where it will live instead of moving it there.
-    #[inline]
-    pub(crate) fn empty(base_url: BaseUrl) -> Self {
+    /// A context of no execution: empty ids, an empty base URL, no
+    /// registrations; all zeros, for a `static`. Filled in place by
+    /// [`reset_for_workflow`](Self::reset_for_workflow) (or by restoring a
+    /// state).
+    pub const fn empty() -> Self {
         ExecutionContext {
             workflow_id: PartString::new(),
             execution_id: PartString::new(),
-            base_url,
+            base_url: BaseUrl::empty(),
             slots: heapless::Vec::new(),
         }
     }
@@ -336,13 +237,68 @@ impl<const W: usize> ExecutionContext<W> {
         now: u64,
         key: Option<&ResumeKey>,
     ) -> Result<Self> {
-        let mut ctx = Self::new(wf.id(), execution_id, base_url)?;
-        for node in wf.webhook_wait_nodes() {
-            let reg = WebhookRegistration::create(ids, execution_id, node.key, now)?;
-            let signature = key.map(|k| k.sign(reg.resume_id.as_str()));
-            ctx.add_slot(&reg, signature)?;
-        }
+        let mut ctx = Self::empty();
+        ctx.reset_for_workflow(wf, execution_id, base_url, ids, now, key)?;
         Ok(ctx)
+    }
+
+    /// [`for_workflow`](Self::for_workflow) (`key` = `None`) or
+    /// [`for_workflow_signed`](Self::for_workflow_signed) in place: this
+    /// context becomes the new execution's, whatever it held before (on
+    /// error it is left without registrations). Nothing of the size of a
+    /// context is built on the stack.
+    pub fn reset_for_workflow<const N: usize, const C: usize>(
+        &mut self,
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+        key: Option<&ResumeKey>,
+    ) -> Result<()> {
+        let r = self.fill_for_workflow(wf, execution_id, base_url, ids, now, key);
+        if r.is_err() {
+            self.slots.clear();
+        }
+        r
+    }
+
+    fn fill_for_workflow<const N: usize, const C: usize>(
+        &mut self,
+        wf: &Workflow<'_, N, C>,
+        execution_id: &str,
+        base_url: &BaseUrl,
+        ids: &mut IdGenerator,
+        now: u64,
+        key: Option<&ResumeKey>,
+    ) -> Result<()> {
+        self.slots.clear();
+        self.set_ids(wf.id(), execution_id)?;
+        if self.base_url != *base_url {
+            self.base_url.clone_from(base_url);
+        }
+        for node in wf.webhook_wait_nodes() {
+            // Made straight into the slot: a full registration carries a
+            // 512-byte config the context does not keep.
+            let resume_id = ids.resume_id(execution_id, node.key)?;
+            if self.slot_index(node.key).is_some() {
+                return Err(ContextError::DuplicateRegistration.into());
+            }
+            let signature = key.map(|k| k.sign(resume_id.as_str()));
+            self.slots
+                .push(RegistrationSlot {
+                    resume_id,
+                    signature,
+                    status: Status::Pending,
+                    created_at: now,
+                    expires_at: None,
+                })
+                .map_err(|_| Error::Capacity {
+                    what: "webhook wait nodes",
+                    limit: W,
+                })?;
+        }
+        Ok(())
     }
 
     /// Add a registration made for this execution (for hosts that create
@@ -369,10 +325,7 @@ impl<const W: usize> ExecutionContext<W> {
             return Err(Error::ResumeIdMismatch);
         }
         if self.slot_index(&reg.node_id).is_some() {
-            return Err(crate::executor::ExecutionError::BadState(
-                "two registrations for one wait node",
-            )
-            .into());
+            return Err(ContextError::DuplicateRegistration.into());
         }
         self.slots
             .push(RegistrationSlot {
@@ -452,7 +405,7 @@ impl<const W: usize> ExecutionContext<W> {
     pub fn resume_url(&self, node_id: &str) -> Result<UrlString> {
         let i = self
             .slot_index(node_id)
-            .ok_or_else(|| ExpressionError::UnknownNode {
+            .ok_or_else(|| ContextError::NoRegistration {
                 node: truncated(node_id),
             })?;
         self.slot_url(&self.slots[i])
@@ -512,7 +465,7 @@ impl<const W: usize> ExecutionContext<W> {
     ) -> Result<Transition> {
         let i = self
             .slot_index(node_id)
-            .ok_or_else(|| crate::wait::WaitError::NoResumeUrl {
+            .ok_or_else(|| ContextError::NoRegistration {
                 node: truncated(node_id),
             })?;
         let slot = &self.slots[i];
@@ -556,6 +509,12 @@ impl<const W: usize> ExecutionContext<W> {
         }
     }
 
+    /// Record an active → consumed the host already applied to slot `i`
+    /// (the state's copy follows the store; no transition to report).
+    pub(crate) fn mark_consumed(&mut self, i: usize) -> Result<()> {
+        self.transition(i, Status::Consumed).map(|_| ())
+    }
+
     /// pending/active → expired for slot `i`.
     pub(crate) fn expire(&mut self, i: usize) -> Result<Transition> {
         self.transition(i, Status::Expired)
@@ -578,112 +537,6 @@ impl<const W: usize> ExecutionContext<W> {
 
     pub(crate) fn slots_mut(&mut self) -> &mut heapless::Vec<RegistrationSlot, W> {
         &mut self.slots
-    }
-
-    /// Render `template`, resolving the `$execution` expressions (see the
-    /// module docs), into `out`. Returns the number of bytes written; when
-    /// `out` is too small, fails with [`Error::BufferTooSmall`] giving the
-    /// size needed.
-    pub fn render(&self, template: &str, out: &mut [u8]) -> Result<usize> {
-        let mut w = CountingWriter { out, len: 0 };
-        let mut rest = template;
-        let mut offset = 0;
-        while let Some(open) = find_pair(rest, b'{') {
-            w.put(&rest[..open]);
-            let at = offset + open;
-            let after = &rest[open + 2..];
-            let close = find_pair(after, b'}').ok_or(ExpressionError::Unterminated { at })?;
-            let inner = after[..close].trim_matches(|c: char| c.is_ascii_whitespace());
-            match inner.strip_prefix("$execution") {
-                Some(path) if path.is_empty() || path.starts_with('.') => {
-                    self.resolve(path, at, &mut w)?;
-                }
-                _ => w.put(&rest[open..open + 2 + close + 2]),
-            }
-            let consumed = open + 2 + close + 2;
-            rest = &rest[consumed..];
-            offset += consumed;
-        }
-        w.put(rest);
-        if w.len > w.out.len() {
-            return Err(Error::BufferTooSmall { needed: w.len });
-        }
-        Ok(w.len)
-    }
-
-    /// [`render`](Self::render) and return the text.
-    pub fn render_str<'b>(&self, template: &str, out: &'b mut [u8]) -> Result<&'b str> {
-        let n = self.render(template, out)?;
-        // Only whole UTF-8 pieces of `template` and ASCII values were copied.
-        core::str::from_utf8(&out[..n]).map_err(|_| Error::Json("not UTF-8"))
-    }
-
-    fn resolve(&self, path: &str, at: usize, w: &mut CountingWriter<'_>) -> Result<()> {
-        let malformed = || Error::from(ExpressionError::Malformed { at });
-        let path = path.strip_prefix('.').ok_or_else(malformed)?;
-        let mut parts = path.split('.');
-        let first = parts.next().unwrap_or("");
-        let second = parts.next();
-        if first.is_empty() || second == Some("") || parts.next().is_some() {
-            return Err(malformed());
-        }
-        let safe = |s: &str| {
-            if json_string_safe(s) {
-                Ok(())
-            } else {
-                Err(Error::from(ExpressionError::UnsafeValue))
-            }
-        };
-        match second {
-            None => {
-                let value = match first {
-                    "id" => self.execution_id.as_str(),
-                    "workflow_id" => self.workflow_id.as_str(),
-                    other => {
-                        return Err(ExpressionError::UnknownField {
-                            field: truncated(other),
-                        }
-                        .into())
-                    }
-                };
-                safe(value)?;
-                w.put(value);
-            }
-            Some(field) => {
-                let slot = self
-                    .slot_index(first)
-                    .map(|i| &self.slots[i])
-                    .ok_or_else(|| ExpressionError::UnknownNode {
-                        node: truncated(first),
-                    })?;
-                let id = &slot.resume_id;
-                match field {
-                    "resume_id" => {
-                        safe(id.as_str())?;
-                        w.put(id.as_str());
-                    }
-                    "resume_url" => {
-                        // Written straight into the output, not built as a
-                        // URL first: only the base URL could need escaping
-                        // (IDs and signatures are of safe alphabets), and
-                        // it never has a query, so the signature follows `?`.
-                        safe(self.base_url.as_str())?;
-                        self.base_url.write_resume_url(id, w)?;
-                        if let Some(sig) = &slot.signature {
-                            w.put("?");
-                            let _ = sig.write_param(w);
-                        }
-                    }
-                    other => {
-                        return Err(ExpressionError::UnknownField {
-                            field: truncated(other),
-                        }
-                        .into())
-                    }
-                }
-            }
-        }
-        Ok(())
     }
 }
 
@@ -712,65 +565,6 @@ mod tests {
         let base = BaseUrl::parse("http://h").unwrap();
         let mut ids = IdGenerator::from_seed([1; 32]);
         ExecutionContext::for_workflow(&wf, "e1", &base, &mut ids, 5).unwrap()
-    }
-
-    #[test]
-    fn renders_and_passes_through() {
-        let c = ctx();
-        let mut buf = [0u8; 512];
-        let s = c
-            .render_str(
-                "{{$execution.id}}|{{ $execution.workflow_id }}|{{ $input.x }}",
-                &mut buf,
-            )
-            .unwrap();
-        assert_eq!(s, "e1|wf|{{ $input.x }}");
-        let id = c.resume_id("w").unwrap().clone();
-        let s = c
-            .render_str("{{\t$execution.w.resume_id\n}}", &mut buf)
-            .unwrap();
-        assert_eq!(s, id.as_str());
-    }
-
-    #[test]
-    fn render_errors() {
-        let c = ctx();
-        let mut buf = [0u8; 512];
-        let code = |t: &str, buf: &mut [u8]| c.render(t, buf).unwrap_err().code();
-        assert_eq!(
-            code("x {{ $execution.nope.resume_url }}", &mut buf),
-            "expression_unknown_node"
-        );
-        assert_eq!(
-            code("{{ $execution.a.resume_url }}", &mut buf),
-            "expression_unknown_node"
-        );
-        assert_eq!(
-            code("{{ $execution.w.url }}", &mut buf),
-            "expression_unknown_field"
-        );
-        assert_eq!(
-            code("{{ $execution.bogus }}", &mut buf),
-            "expression_unknown_field"
-        );
-        assert_eq!(code("{{ $execution }}", &mut buf), "expression_malformed");
-        assert_eq!(
-            code("{{ $execution.w.resume_url.x }}", &mut buf),
-            "expression_malformed"
-        );
-        assert_eq!(
-            code("{{ $execution..id }}", &mut buf),
-            "expression_malformed"
-        );
-        assert_eq!(
-            code("ok {{ $execution.id", &mut buf),
-            "expression_unterminated"
-        );
-        let mut small = [0u8; 4];
-        assert_eq!(
-            c.render("abc {{ $execution.id }}", &mut small),
-            Err(Error::BufferTooSmall { needed: 6 })
-        );
     }
 
     #[test]

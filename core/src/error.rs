@@ -165,6 +165,17 @@ pub enum Error {
         /// Its limit.
         limit: usize,
     },
+    /// A text is larger than the capacity the host chose for it (a payload,
+    /// a node's output, rendered params, the trace). Same code as
+    /// [`Error::Capacity`]; this one also says how much was needed.
+    TooLarge {
+        /// What is full.
+        what: &'static str,
+        /// Its capacity, in bytes.
+        limit: usize,
+        /// Bytes needed.
+        needed: usize,
+    },
     /// A caller buffer is too small; `needed` bytes are required.
     BufferTooSmall {
         /// Bytes needed.
@@ -195,7 +206,10 @@ pub enum Error {
     Workflow(crate::workflow::WorkflowError),
     /// A `$execution` template could not be rendered.
     #[cfg(feature = "executor")]
-    Expression(crate::context::ExpressionError),
+    Expression(crate::template::ExpressionError),
+    /// An execution context call was refused.
+    #[cfg(feature = "executor")]
+    Context(crate::context::ContextError),
     /// The wait action refused its parameters or could not suspend.
     #[cfg(feature = "executor")]
     Wait(crate::wait::WaitError),
@@ -243,7 +257,7 @@ impl Error {
             Error::NotActive => "registration_not_active",
             Error::ExtendNotLater { .. } => "extend_not_later",
             Error::ExtendBeyondLimit { .. } => "extend_beyond_limit",
-            Error::Capacity { .. } => "capacity_exceeded",
+            Error::Capacity { .. } | Error::TooLarge { .. } => "capacity_exceeded",
             Error::BufferTooSmall { .. } => "buffer_too_small",
             Error::Json(_) => "invalid_json",
             Error::NotAnObject(_) => "not_an_object",
@@ -255,6 +269,8 @@ impl Error {
             Error::Workflow(e) => e.code(),
             #[cfg(feature = "executor")]
             Error::Expression(e) => e.code(),
+            #[cfg(feature = "executor")]
+            Error::Context(e) => e.code(),
             #[cfg(feature = "executor")]
             Error::Wait(e) => e.code(),
             #[cfg(feature = "executor")]
@@ -361,6 +377,14 @@ impl fmt::Display for Error {
             Error::Capacity { what, limit } => {
                 write!(f, "capacity exceeded: {what} holds at most {limit}")
             }
+            Error::TooLarge {
+                what,
+                limit,
+                needed,
+            } => write!(
+                f,
+                "capacity exceeded: {what} holds at most {limit} bytes, {needed} needed"
+            ),
             Error::BufferTooSmall { needed } => {
                 write!(f, "output buffer too small: {needed} bytes needed")
             }
@@ -377,6 +401,8 @@ impl fmt::Display for Error {
             Error::Workflow(e) => fmt::Display::fmt(e, f),
             #[cfg(feature = "executor")]
             Error::Expression(e) => fmt::Display::fmt(e, f),
+            #[cfg(feature = "executor")]
+            Error::Context(e) => fmt::Display::fmt(e, f),
             #[cfg(feature = "executor")]
             Error::Wait(e) => fmt::Display::fmt(e, f),
             #[cfg(feature = "executor")]
@@ -397,6 +423,13 @@ pub type Result<T, E = Error> = core::result::Result<T, E>;
 
 /// A `fmt::Write` sink that keeps what fits and silently drops the rest, cut at
 /// a character boundary. Used only for human-readable messages.
+/// `s` cut at `M` bytes, at a character boundary.
+pub(crate) fn truncated<const M: usize>(s: &str) -> heapless::String<M> {
+    let mut out = TruncatingString::<M>(heapless::String::new());
+    let _ = fmt::Write::write_str(&mut out, s);
+    out.0
+}
+
 pub(crate) struct TruncatingString<const N: usize>(pub(crate) heapless::String<N>);
 
 impl<const N: usize> fmt::Write for TruncatingString<N> {

@@ -35,6 +35,8 @@ pub mod lifecycle;
 pub mod page;
 pub mod registration;
 pub mod route;
+#[cfg(feature = "executor")]
+pub mod template;
 #[cfg(feature = "schedule")]
 pub mod time;
 pub mod token;

@@ -294,6 +294,19 @@ fn is_path_byte(b: u8) -> bool {
 }
 
 impl BaseUrl {
+    /// The empty base URL of an empty execution context (all zeros, for
+    /// statics); no URL is ever made with it.
+    pub(crate) const fn empty() -> BaseUrl {
+        BaseUrl {
+            text: heapless::String::new(),
+            path_start: 0,
+            host_start: 0,
+            port: None,
+        }
+    }
+}
+
+impl BaseUrl {
     /// Validate and normalize a base URL.
     pub fn parse(s: &str) -> Result<BaseUrl> {
         if s.bytes().any(|b| !b.is_ascii_graphic()) {

@@ -37,7 +37,7 @@
 
 use core::fmt;
 
-use crate::context::ExecutionContext;
+use crate::context::{ContextError, ExecutionContext};
 use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
@@ -711,14 +711,22 @@ pub(crate) fn execute_parsed_into<const W: usize>(
             };
             *ms = timeout_ms;
             // The context's URL: signed (`?sig=…`) when the execution was.
-            let t = ctx.activate_into(
-                node_id,
-                now,
-                timeout_ms,
-                webhook_config,
-                registration,
-                resume_url,
-            )?;
+            let t = ctx
+                .activate_into(
+                    node_id,
+                    now,
+                    timeout_ms,
+                    webhook_config,
+                    registration,
+                    resume_url,
+                )
+                .map_err(|e| match e {
+                    // The wait action's own name for a node without registration.
+                    Error::Context(ContextError::NoRegistration { node }) => {
+                        WaitError::NoResumeUrl { node }.into()
+                    }
+                    e => e,
+                })?;
             Ok(Some(t))
         }
     }

@@ -19,14 +19,16 @@
 //!   trigger URLs).
 //! * `nodes` (1 to `N`): `key` (the node id: 1–64 bytes of `[A-Za-z0-9_-]`,
 //!   unique), `type` (1–64 bytes of `[A-Za-z0-9_.-]`), and `params` (a JSON
-//!   object, default `{}`, at most [`MAX_PARAMS_LEN`] bytes). The params stay
-//!   raw JSON text, except for `wait` nodes: checked here with the wait
-//!   action's own errors ([`wait::check_static`](crate::wait::check_static)).
+//!   object, default `{}`; its size is not limited here: params with a `{{ }}`
+//!   expression are rendered into the host's executor workspace, whose size
+//!   is the limit). The params stay raw JSON text, except for `wait` nodes:
+//!   checked here with the wait action's own errors
+//!   ([`wait::check_static`](crate::wait::check_static)).
 //! * `connections` (0 to `C`, default none): `from` node, output `port`
 //!   (1–32 bytes of `[a-z0-9_]`, default `"main"`) and `to` node. Every node
 //!   has one input; a port leads to at most one node (branching is by port,
-//!   not by fan-out); `wait` nodes have exactly the ports `main`, `timeout`
-//!   and `error`. The graph must be acyclic.
+//!   not by fan-out); `wait` nodes have exactly the ports `main`, `timeout`,
+//!   `error` and `cancel`. The graph must be acyclic.
 //! * `start` (optional): the key of the node that runs first. Without it, the
 //!   start node is the one node that no connection leads to; zero or several
 //!   such nodes is an error that asks for `start`.
@@ -59,19 +61,22 @@ use core::fmt;
 use crate::error::{Error, Part, Result};
 use crate::id::{self, PartString};
 use crate::json;
+use parse::{check_acyclic, key_hash, parse_connection, parse_node};
+use sha2::{Digest, Sha256};
 
-/// Default node capacity of a [`Workflow`].
-pub const MAX_NODES: usize = 64;
+mod parse;
+
+/// Default node capacity of a [`Workflow`]: sized for a microcontroller
+/// (see the executor's module docs); servers choose larger ones.
+pub const MAX_NODES: usize = 16;
 /// Default connection capacity of a [`Workflow`].
-pub const MAX_CONNECTIONS: usize = 128;
+pub const MAX_CONNECTIONS: usize = 32;
 /// Default capacity for wait nodes in webhook mode (one registration each).
-pub const MAX_WAIT_NODES: usize = 16;
+pub const MAX_WAIT_NODES: usize = 4;
 /// Longest port name, in bytes.
 pub const MAX_PORT_LEN: usize = 32;
 /// Longest node type, in bytes.
 pub const MAX_TYPE_LEN: usize = 64;
-/// Longest raw `params` object of one node, in bytes.
-pub const MAX_PARAMS_LEN: usize = 4096;
 
 /// The node type executed by the core: the unified wait action.
 pub const WAIT_TYPE: &str = "wait";
@@ -79,8 +84,9 @@ pub const WAIT_TYPE: &str = "wait";
 pub const TRIGGER_TYPE: &str = "trigger";
 /// The default port.
 pub const MAIN_PORT: &str = "main";
-/// The output ports of a `wait` node.
-pub const WAIT_PORTS: [&str; 3] = ["main", "timeout", "error"];
+/// The output ports of a `wait` node (`cancel`: where a cancelled wait
+/// continues; unconnected, a cancel ends the execution `cancelled`).
+pub const WAIT_PORTS: [&str; 4] = ["main", "timeout", "error", "cancel"];
 
 /// A port name: 1–32 bytes of `[a-z0-9_]`.
 pub type PortName = heapless::String<MAX_PORT_LEN>;
@@ -252,7 +258,7 @@ impl fmt::Display for WorkflowError {
             ),
             WorkflowError::UnknownPort { index, port } => write!(
                 f,
-                "connections[{index}]: a wait node has no output port '{port}' (main, timeout, error)"
+                "connections[{index}]: a wait node has no output port '{port}' (main, timeout, error, cancel)"
             ),
             WorkflowError::PortAlreadyConnected { index } => write!(
                 f,
@@ -326,7 +332,8 @@ pub struct Connection<'a> {
 /// uses the defaults; [`Workflow::parse_with_capacity`] any others.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECTIONS> {
-    id: &'a str,
+    /// `None` only when empty (a null pointer: an empty workflow is all zeros).
+    id: Option<&'a str>,
     nodes: heapless::Vec<Node<'a>, N>,
     connections: heapless::Vec<Connection<'a>, C>,
     start: u16,
@@ -343,20 +350,84 @@ pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECT
     /// so [`next`](Self::next) looks at a node's own connections only.
     out: heapless::Vec<u16, C>,
     out_end: heapless::Vec<u16, N>,
+    /// SHA-256 of the definition text: what an execution is bound to.
+    digest: [u8; 32],
 }
 
 impl<'a> Workflow<'a> {
     /// Parse and validate a definition with the default capacities
-    /// ([`MAX_NODES`] nodes, [`MAX_CONNECTIONS`] connections).
+    /// ([`MAX_NODES`] nodes, [`MAX_CONNECTIONS`] connections). By value;
+    /// [`parse_into`](Self::parse_into) fills a workflow the caller keeps.
     pub fn parse(text: &'a str) -> Result<Self> {
         Self::parse_with_capacity(text)
     }
 }
 
+/// The one node an empty workflow answers with.
+static NO_NODE: Node<'static> = Node {
+    key: "",
+    node_type: "",
+    params: "{}",
+};
+
+impl<'a, const N: usize, const C: usize> Default for Workflow<'a, N, C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
-    /// Parse and validate a definition with capacities `N` and `C`.
+    /// An empty workflow (no id, no nodes), all zeros: for a `static`, to
+    /// be filled by [`parse_into`](Self::parse_into). Every executor call
+    /// refuses it.
+    pub const fn new() -> Self {
+        Workflow {
+            id: None,
+            nodes: heapless::Vec::new(),
+            connections: heapless::Vec::new(),
+            start: 0,
+            webhook_waits: heapless::Vec::new(),
+            webhook_params: heapless::Vec::new(),
+            out: heapless::Vec::new(),
+            out_end: heapless::Vec::new(),
+            digest: [0; 32],
+        }
+    }
+
+    /// Parse and validate a definition with capacities `N` and `C`. By
+    /// value; [`parse_into`](Self::parse_into) fills a workflow in place.
     pub fn parse_with_capacity(text: &'a str) -> Result<Self> {
+        let mut wf = Self::new();
+        wf.parse_into(text)?;
+        Ok(wf)
+    }
+
+    /// Parse and validate a definition into this workflow, whatever it held
+    /// (on error it is left empty): nothing of the workflow's size is
+    /// built on the stack.
+    pub fn parse_into(&mut self, text: &'a str) -> Result<()> {
+        let r = self.parse_in_place(text);
+        if r.is_err() {
+            self.clear();
+        }
+        r
+    }
+
+    fn clear(&mut self) {
+        self.id = None;
+        self.nodes.clear();
+        self.connections.clear();
+        self.start = 0;
+        self.webhook_waits.clear();
+        self.webhook_params.clear();
+        self.out.clear();
+        self.out_end.clear();
+        self.digest = [0; 32];
+    }
+
+    fn parse_in_place(&mut self, text: &'a str) -> Result<()> {
         const { assert!(N <= u16::MAX as usize, "node capacity must fit in u16") };
+        self.clear();
         // One pass checks the syntax and picks the members (a later duplicate
         // wins); `nodes` and `connections` are then read once more, in order.
         let mut r = json::Reader::new(text);
@@ -385,9 +456,15 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         if !r.begin_array()? {
             return Err(WorkflowError::FieldType("nodes").into());
         }
-        let mut nodes = heapless::Vec::<Node<'a>, N>::new();
-        let mut webhook_waits = heapless::Vec::<u16, N>::new();
-        let mut webhook_params = heapless::Vec::new();
+        let Workflow {
+            nodes,
+            connections,
+            webhook_waits,
+            webhook_params,
+            out,
+            out_end,
+            ..
+        } = self;
         // Keys are compared by hash first: every connection looks two up.
         let mut hashes = [0u32; N];
         let index_of = |nodes: &[Node<'_>], hashes: &[u32; N], key: &str| {
@@ -397,7 +474,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         while r.next_element()? {
             let index = nodes.len();
             let node = parse_node(index, &mut r)?;
-            if index_of(&nodes, &hashes, node.key).is_some() {
+            if index_of(nodes, &hashes, node.key).is_some() {
                 return Err(WorkflowError::DuplicateKey {
                     key: id::part_string(Part::NodeId, node.key)?,
                 }
@@ -420,7 +497,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 // Cannot fail: there are no more of them than nodes. N fits u16.
                 let _ = webhook_waits.push(index as u16);
                 let params = nodes.last().map(|n| n.params).unwrap_or("");
-                let parsed = match crate::context::find_pair(params, b'{') {
+                let parsed = match crate::template::find_pair(params, b'{') {
                     Some(_) => {
                         crate::wait::check_static(params)?;
                         None
@@ -442,8 +519,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             return Err(WorkflowError::NoNodes.into());
         }
 
-        let index_of = |key: &str| index_of(&nodes, &hashes, key);
-        let mut connections = heapless::Vec::<Connection<'a>, C>::new();
+        let index_of = |key: &str| index_of(nodes, &hashes, key);
         if let Some(raw) = conns_raw {
             let mut r = json::Reader::new(raw);
             if !r.begin_array()? {
@@ -483,7 +559,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         // Kahn's algorithm: count incoming edges, peel off sources; whatever
         // remains lies on (or behind) a cycle.
         let mut indegree = [0u16; N];
-        for c in &connections {
+        for c in connections.iter() {
             indegree[c.to as usize] += 1;
         }
         let roots = indegree[..nodes.len()].iter().filter(|&&d| d == 0).count();
@@ -495,7 +571,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             None => match roots {
                 0 => {
                     // Every node has an input, so there is a cycle; report it.
-                    check_acyclic(&nodes, &connections, indegree)?;
+                    check_acyclic(nodes, connections, indegree)?;
                     return Err(WorkflowError::NoStart.into());
                 }
                 1 => indegree[..nodes.len()]
@@ -505,13 +581,12 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 _ => return Err(WorkflowError::AmbiguousStart.into()),
             },
         };
-        check_acyclic(&nodes, &connections, indegree)?;
+        check_acyclic(nodes, connections, indegree)?;
         // Group the connections by source node (a counting sort, stable).
         let mut fill = [0u16; N];
-        for c in &connections {
+        for c in connections.iter() {
             fill[usize::from(c.from)] += 1;
         }
-        let mut out_end = heapless::Vec::<u16, N>::new();
         let mut end = 0u16;
         for f in fill.iter_mut().take(nodes.len()) {
             let count = *f;
@@ -520,7 +595,6 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             // Cannot fail: one entry per node.
             let _ = out_end.push(end);
         }
-        let mut out = heapless::Vec::<u16, C>::new();
         // Cannot fail: one entry per connection.
         let _ = out.resize(connections.len(), 0);
         for (k, c) in connections.iter().enumerate() {
@@ -528,21 +602,23 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             out[usize::from(*slot)] = k as u16;
             *slot += 1;
         }
-        Ok(Workflow {
-            id,
-            nodes,
-            connections,
-            start: start as u16,
-            webhook_waits,
-            webhook_params,
-            out,
-            out_end,
-        })
+        self.id = Some(id);
+        self.start = start as u16;
+        self.digest = Sha256::digest(text.as_bytes()).into();
+        Ok(())
+    }
+
+    /// SHA-256 of the definition text this workflow was parsed from (all
+    /// zeros for an empty workflow). An execution records it when it
+    /// starts, and every later executor call checks that it gets the same
+    /// definition (byte for byte) again.
+    pub fn digest(&self) -> &[u8; 32] {
+        &self.digest
     }
 
     /// The workflow id.
     pub fn id(&self) -> &'a str {
-        self.id
+        self.id.unwrap_or("")
     }
 
     /// All nodes, in definition order.
@@ -577,7 +653,9 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
 
     /// The start node.
     pub fn start(&self) -> &Node<'a> {
-        &self.nodes[self.start as usize]
+        // An empty workflow has no start node: it answers with a node of
+        // no key.
+        self.nodes.get(self.start as usize).unwrap_or(&NO_NODE)
     }
 
     /// The node that `port` of node `from` leads to, if it is connected.
@@ -629,169 +707,10 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
     }
 }
 
-/// FNV-1a of a node key.
-fn key_hash(key: &str) -> u32 {
-    key.bytes().fold(0x811c_9dc5, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
-}
-
-/// Keep the first value of a member; a second one is an error.
-fn set_once<V>(slot: &mut Option<V>, v: V) -> core::result::Result<(), ()> {
-    match slot {
-        Some(_) => Err(()),
-        None => {
-            *slot = Some(v);
-            Ok(())
-        }
-    }
-}
-
-/// A string member's text between its quotes (escapes are left as they
-/// are: keys, types and ports refuse a `\`).
-fn read_str<'a>(r: &mut json::Reader<'a>) -> Option<&'a str> {
-    let raw = r.string().ok()??;
-    Some(&raw[1..raw.len() - 1])
-}
-
-/// One element of `nodes` (already checked as JSON): `key` and `type` are
-/// required strings, each once; `params` is the first one, raw.
-fn parse_node<'a>(index: usize, r: &mut json::Reader<'a>) -> Result<Node<'a>> {
-    let bad = || Error::from(WorkflowError::BadNode { index });
-    if !r.begin_object()? {
-        r.value()?;
-        return Err(bad());
-    }
-    let (mut key, mut node_type, mut params) = (None, None, None);
-    while let Some(k) = r.next_key()? {
-        match k {
-            "key" => set_once(&mut key, read_str(r).ok_or_else(bad)?).map_err(|_| bad())?,
-            "type" => {
-                set_once(&mut node_type, read_str(r).ok_or_else(bad)?).map_err(|_| bad())?;
-            }
-            "params" if params.is_none() => params = Some(r.value()?),
-            _ => {
-                r.value()?;
-            }
-        }
-    }
-    let (Some(key), Some(node_type)) = (key, node_type) else {
-        return Err(bad());
-    };
-    if id::validate_part(Part::NodeId, key).is_err() {
-        return Err(WorkflowError::BadKey { index }.into());
-    }
-    if !is_type_name(node_type) {
-        return Err(WorkflowError::BadType { index }.into());
-    }
-    let params = match params {
-        None | Some("null") => "{}",
-        Some(p) if p.starts_with('{') => p,
-        Some(_) => return Err(WorkflowError::BadParams { index }.into()),
-    };
-    if params.len() > MAX_PARAMS_LEN {
-        return Err(Error::Capacity {
-            what: "node params",
-            limit: MAX_PARAMS_LEN,
-        });
-    }
-    Ok(Node {
-        key,
-        node_type,
-        params,
-    })
-}
-
-/// One element of `connections` (already checked as JSON): `from` and `to`
-/// are required strings, `port` an optional string (`null` = absent); each
-/// at most once.
-fn parse_connection<'a>(
-    index: usize,
-    r: &mut json::Reader<'a>,
-) -> Result<(&'a str, Option<&'a str>, &'a str)> {
-    let bad = || Error::from(WorkflowError::BadConnection { index });
-    if !r.begin_object()? {
-        r.value()?;
-        return Err(bad());
-    }
-    let (mut from, mut port, mut to) = (None, None, None);
-    while let Some(k) = r.next_key()? {
-        let slot = match k {
-            "from" => &mut from,
-            "to" => &mut to,
-            "port" => {
-                let p = if r.null()? {
-                    None
-                } else {
-                    Some(read_str(r).ok_or_else(bad)?)
-                };
-                set_once(&mut port, p).map_err(|_| bad())?;
-                continue;
-            }
-            _ => {
-                r.value()?;
-                continue;
-            }
-        };
-        set_once(slot, read_str(r).ok_or_else(bad)?).map_err(|_| bad())?;
-    }
-    match (from, to) {
-        (Some(from), Some(to)) => Ok((from, port.flatten(), to)),
-        _ => Err(bad()),
-    }
-}
-
-fn check_acyclic<const N: usize>(
-    nodes: &[Node<'_>],
-    connections: &[Connection<'_>],
-    mut indegree: [u16; N],
-) -> Result<()> {
-    let mut queue = [0u16; N];
-    let (mut head, mut tail) = (0, 0);
-    for (i, &d) in indegree[..nodes.len()].iter().enumerate() {
-        if d == 0 {
-            queue[tail] = i as u16;
-            tail += 1;
-        }
-    }
-    while head < tail {
-        let n = queue[head];
-        head += 1;
-        for c in connections.iter().filter(|c| c.from == n) {
-            indegree[c.to as usize] -= 1;
-            if indegree[c.to as usize] == 0 {
-                queue[tail] = c.to;
-                tail += 1;
-            }
-        }
-    }
-    if tail == nodes.len() {
-        return Ok(());
-    }
-    // Walk backwards from a remaining node along remaining edges: every node
-    // left has a remaining predecessor, so after N steps we stand on a cycle.
-    let mut at = indegree[..nodes.len()]
-        .iter()
-        .position(|&d| d > 0)
-        .unwrap_or(0);
-    for _ in 0..nodes.len() {
-        if let Some(c) = connections
-            .iter()
-            .find(|c| c.to as usize == at && indegree[c.from as usize] > 0)
-        {
-            at = c.from as usize;
-        }
-    }
-    Err(WorkflowError::Cycle {
-        key: id::part_string(Part::NodeId, nodes[at].key)?,
-    }
-    .into())
-}
-
 impl<const N: usize, const C: usize> fmt::Debug for Workflow<'_, N, C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Workflow")
-            .field("id", &self.id)
+            .field("id", &self.id())
             .field("nodes", &self.nodes.len())
             .field("connections", &self.connections.len())
             .field("start", &self.start().key)

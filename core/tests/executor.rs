@@ -8,7 +8,7 @@
 use prana_webhook_core::context::ExecutionContext;
 use prana_webhook_core::executor::{
     self, ExecutionError, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler,
-    NodeOutput, Outcome, RunResult, Workspace, MAX_OUTPUT_LEN, MAX_STATE_JSON_LEN,
+    NodeOutput, Outcome, RunResult, Workspace, DEFAULT_OUTPUT_LEN, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
@@ -83,23 +83,31 @@ fn base() -> BaseUrl {
     BaseUrl::parse("https://gw.example.com/hooks").unwrap()
 }
 
+/// A server's capacities: 16 webhook waits, a trace for 64 nodes, 4 KiB
+/// outputs and params.
+type ServerState = ExecutionState<16, { 64 * 98 }, [u8; 4096]>;
+type ServerWorkspace = Workspace<[u8; 4096], [u8; 4096]>;
+
 fn start<'a>(wf: &Workflow<'a>, exec: &str, seed: u8) -> ExecutionState {
     let mut ids = IdGenerator::from_seed([seed; 32]);
     executor::start(wf, exec, &base(), &mut ids, T0).unwrap()
 }
 
 /// Persist and restore, as a host does between two processes.
-fn round_trip(state: &ExecutionState) -> ExecutionState {
-    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+fn round_trip<const W: usize, const T: usize, const O: usize>(
+    state: &ExecutionState<W, T, [u8; O]>,
+) -> ExecutionState<W, T, [u8; O]> {
+    let mut buf = vec![0u8; ExecutionState::<W, T, [u8; O]>::MAX_JSON_LEN];
     let n = state.to_json(&mut buf).unwrap();
     let text = std::str::from_utf8(&buf[..n]).unwrap();
     json::validate(text).unwrap();
-    let back: ExecutionState = ExecutionState::from_json(&buf[..n]).unwrap();
+    let back = ExecutionState::<W, T, [u8; O]>::from_json(&buf[..n]).unwrap();
     assert_eq!(&back, state, "state JSON round trip: {text}");
     // In place, into a state of another execution with another base URL.
     let other = BaseUrl::parse("http://other.example:8080").unwrap();
-    let mut reused: ExecutionState =
-        ExecutionState::new(ExecutionContext::new("other_wf", "other_exec", &other).unwrap());
+    let mut reused = ExecutionState::<W, T, [u8; O]>::from_context(
+        ExecutionContext::new("other_wf", "other_exec", &other).unwrap(),
+    );
     reused.load_json(&buf[..n]).unwrap();
     assert_eq!(&reused, state, "state JSON loaded in place: {text}");
     back
@@ -363,8 +371,8 @@ fn a_kept_workspace_changes_nothing() {
         let mut big = |_: &NodeCall<'_>, out: &mut [u8]| -> Result<NodeOutput, NodeError> {
             out.fill(b' ');
             out[0] = b'[';
-            out[MAX_OUTPUT_LEN - 1] = b']';
-            Ok(NodeOutput::main(MAX_OUTPUT_LEN))
+            out[DEFAULT_OUTPUT_LEN - 1] = b']';
+            Ok(NodeOutput::main(DEFAULT_OUTPUT_LEN))
         };
         executor::run_in(&wf, &mut s, &mut ws, &mut big, "{}", T0).unwrap();
     }
@@ -629,13 +637,14 @@ fn double_resume_and_other_refusals() {
     assert_eq!(err, Error::Execution(ExecutionError::UnknownResumeId));
     let err = executor::resume(&wf, &mut state, &mut h, id.as_str(), "{not json", T0).unwrap_err();
     assert_eq!(err.code(), "invalid_json");
-    let big = format!("\"{}\"", "x".repeat(MAX_OUTPUT_LEN));
+    let big = format!("\"{}\"", "x".repeat(DEFAULT_OUTPUT_LEN));
     let err = executor::resume(&wf, &mut state, &mut h, id.as_str(), &big, T0).unwrap_err();
     assert_eq!(
         err,
-        Error::Capacity {
+        Error::TooLarge {
             what: "resume payload",
-            limit: MAX_OUTPUT_LEN
+            limit: DEFAULT_OUTPUT_LEN,
+            needed: DEFAULT_OUTPUT_LEN + 2
         }
     );
     let err = executor::resume_timer(&wf, &mut state, &mut h, T0 + 48 * HOUR_MS).unwrap_err();
@@ -848,13 +857,15 @@ fn state_json_is_checked_on_restore() {
     // Outputs with long escaped strings restore too.
     let wf2 =
         Workflow::parse(r#"{"id": "x", "nodes": [{"key": "n", "type": "trigger"}]}"#).unwrap();
-    let mut long = start(&wf2, "e10b", 14);
+    let mut ids = IdGenerator::from_seed([14; 32]);
+    let mut long: ServerState = executor::start(&wf2, "e10b", &base(), &mut ids, T0).unwrap();
     let payload = format!(
         r#"{{"text": "{}"}}"#,
         r#"line\n\\ \"q\" \u00e9 "#.repeat(150)
     );
     assert!(payload.len() > 3000);
-    executor::run(&wf2, &mut long, &mut Demo::default(), &payload, T0).unwrap();
+    let mut ws = ServerWorkspace::zeroed();
+    executor::run_in(&wf2, &mut long, &mut ws, &mut Demo::default(), &payload, T0).unwrap();
     assert_eq!(long.output(), payload);
     round_trip(&long);
 
@@ -866,7 +877,11 @@ fn state_json_is_checked_on_restore() {
     assert!(needed >= n);
 
     for (from, to) in [
-        (r#""version":2"#, r#""version":1"#),
+        (r#""version":3"#, r#""version":1"#),
+        (r#""version":3"#, r#""version":2"#),
+        (r#""version":3"#, r#""version":4"#),
+        (r#""workflow_digest":""#, r#""workflow_digest":"x"#),
+        (r#""workflow_digest":""#, r#""workflow_digest":"A"#),
         (r#""status":"suspended""#, r#""status":"sleeping""#),
         (r#""wait_mode":"webhook""#, r#""wait_mode":null"#),
         (r#""execution_id":"e10""#, r#""execution_id":"e11""#),
@@ -920,20 +935,16 @@ fn state_json_is_checked_on_restore() {
     );
 }
 
-/// The largest state the defaults allow fits `MAX_STATE_JSON_LEN`, and the
-/// state stays under 16 KiB.
+/// The largest state a server's capacities allow (64 nodes, 16 webhook
+/// waits, 4 KiB outputs) fits its `MAX_JSON_LEN`, and the state stays under
+/// 16 KiB.
 #[test]
 fn sizes_and_worst_case_json() {
     use std::mem::size_of;
-    let state_size = size_of::<ExecutionState>();
-    println!("ExecutionState: {state_size} bytes");
-    println!("ExecutionContext: {} bytes", size_of::<ExecutionContext>());
-    println!("RunResult: {} bytes", size_of::<RunResult>());
-    println!("Outcome: {} bytes", size_of::<Outcome>());
-    println!("Workflow: {} bytes", size_of::<Workflow<'static>>());
-    println!("Error: {} bytes", size_of::<Error>());
-    println!("MAX_STATE_JSON_LEN: {MAX_STATE_JSON_LEN}");
+    let state_size = size_of::<ServerState>();
+    println!("server ExecutionState: {state_size} bytes");
     assert!(state_size < 16 * 1024, "{state_size}");
+    const MAX_JSON: usize = ServerState::MAX_JSON_LEN;
 
     // 64 nodes in a chain: 16 webhook waits with 64-byte keys, 48 others.
     let key = |i: usize| format!("{i:02}{}", "k".repeat(62));
@@ -964,7 +975,7 @@ fn sizes_and_worst_case_json() {
         nodes.join(","),
         conns.join(",")
     );
-    let wf = Workflow::parse(&text).unwrap();
+    let wf = Workflow::<64, 128>::parse_with_capacity(&text).unwrap();
     let exec = "e".repeat(64);
     let base = BaseUrl::parse(&format!("https://{}", "h".repeat(247))).unwrap();
     assert_eq!(base.as_str().len(), 255);
@@ -972,13 +983,13 @@ fn sizes_and_worst_case_json() {
     // Signed with the longest key id: every registration carries the
     // longest `sig` (31 bytes), in its URLs and in the state JSON.
     let key = prana_webhook_core::token::resume::ResumeKey::new("abcd1234", &[7; 32]).unwrap();
-    let mut state: ExecutionState =
+    let mut state: ServerState =
         executor::start_signed(&wf, &exec, &base, &mut ids, u64::MAX / 4, &key).unwrap();
     for (_, url) in state.context().resume_urls() {
         assert!(url.contains("?sig=abcd1234."), "{url}");
     }
     // Outputs are as large as allowed, of characters that need no escaping.
-    let big = format!("\"{}\"", "y".repeat(MAX_OUTPUT_LEN - 2));
+    let big = format!("\"{}\"", "y".repeat(4096 - 2));
     let mut h = |c: &NodeCall<'_>, out: &mut [u8]| -> Result<NodeOutput, NodeError> {
         if c.node_id.starts_with("63") {
             return Err(NodeError::new(&"\u{1}".repeat(40), &"\u{1}".repeat(300)));
@@ -986,28 +997,37 @@ fn sizes_and_worst_case_json() {
         Ok(NodeOutput::main(put(out, &big)?))
     };
     let mut max_seen = 0;
-    let mut r = executor::run(&wf, &mut state, &mut h, "{}", u64::MAX / 4).unwrap();
-    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    let mut ws = ServerWorkspace::zeroed();
+    let mut r = executor::run_in(&wf, &mut state, &mut ws, &mut h, "{}", u64::MAX / 4).unwrap();
+    let mut buf = vec![0u8; MAX_JSON];
     loop {
         let n = state.to_json(&mut buf).unwrap();
         max_seen = max_seen.max(n);
         match &r.outcome {
             Outcome::Suspended { .. } => {
                 let id = state.waiting_resume_id().unwrap().clone();
-                r = executor::resume(&wf, &mut state, &mut h, id.as_str(), &big, u64::MAX / 4)
-                    .unwrap();
+                r = executor::resume_in(
+                    &wf,
+                    &mut state,
+                    &mut ws,
+                    &mut h,
+                    id.as_str(),
+                    &big,
+                    u64::MAX / 4,
+                )
+                .unwrap();
             }
             Outcome::Failed { error, .. } => {
                 assert_eq!(error.code.len(), 32);
                 break;
             }
-            Outcome::Completed => panic!("node 63 fails"),
+            Outcome::Completed | Outcome::Cancelled { .. } => panic!("node 63 fails"),
         }
     }
     assert_eq!(state.trace().count(), 63);
     round_trip(&state);
     println!("largest state JSON seen: {max_seen} bytes");
-    assert!(max_seen <= MAX_STATE_JSON_LEN);
+    assert!(max_seen <= MAX_JSON);
 }
 
 mod workflow_validation {
@@ -1067,7 +1087,7 @@ mod workflow_validation {
         assert_eq!(e.code(), "workflow_unknown_port");
         assert_eq!(
             e.to_string_buf().as_str(),
-            "connections[0]: a wait node has no output port 'done' (main, timeout, error)"
+            "connections[0]: a wait node has no output port 'done' (main, timeout, error, cancel)"
         );
         for port in ["main", "timeout", "error"] {
             let c = format!(r#"{{"from": "w", "port": "{port}", "to": "b"}}"#);
@@ -1164,7 +1184,7 @@ mod workflow_validation {
             e,
             Error::Capacity {
                 what: "workflow nodes",
-                limit: 64
+                limit: 16
             }
         );
 
@@ -1176,7 +1196,7 @@ mod workflow_validation {
         );
         let wf = Workflow::parse(&waits).unwrap();
         let mut ids = IdGenerator::from_seed([0; 32]);
-        let e = executor::start::<64, 128, 1, 8>(&wf, "e", &base(), &mut ids, 0).unwrap_err();
+        let e = executor::start::<16, 32, 1, 8, 512>(&wf, "e", &base(), &mut ids, 0).unwrap_err();
         assert_eq!(
             e,
             Error::Capacity {
@@ -1184,11 +1204,36 @@ mod workflow_validation {
                 limit: 1
             }
         );
+        // Params of any size parse (the workflow borrows them). Without an
+        // expression they reach the handler as they are; with one they are
+        // rendered into the workspace, whose size is the limit.
         let params = format!(r#"{{"x": "{}"}}"#, "p".repeat(4096));
-        let e = err(&format!(
-            r#"{{"id": "v", "nodes": [{{"key": "a", "type": "x", "params": {params}}}]}}"#
-        ));
-        assert_eq!(e.code(), "capacity_exceeded");
+        let text =
+            format!(r#"{{"id": "v", "nodes": [{{"key": "a", "type": "x", "params": {params}}}]}}"#);
+        let wf = Workflow::parse(&text).unwrap();
+        let seen = std::cell::Cell::new(0);
+        let mut h = |c: &NodeCall<'_>, _: &mut [u8]| -> Result<NodeOutput, NodeError> {
+            seen.set(c.params.len());
+            Ok(NodeOutput::main(0))
+        };
+        let mut state = start(&wf, "e", 1);
+        let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+        assert_eq!(r.outcome, Outcome::Completed);
+        assert_eq!(seen.get(), params.len());
+        let params = format!(r#"{{"x": "{{{{ $execution.id }}}}{}"}}"#, "p".repeat(600));
+        let text =
+            format!(r#"{{"id": "v", "nodes": [{{"key": "a", "type": "x", "params": {params}}}]}}"#);
+        let wf = Workflow::parse(&text).unwrap();
+        let mut state = start(&wf, "e", 1);
+        let r = executor::run(&wf, &mut state, &mut h, "{}", T0).unwrap();
+        let Outcome::Failed { error, .. } = r.outcome else {
+            panic!("{:?}", r.outcome)
+        };
+        assert_eq!(error.code.as_str(), "capacity_exceeded");
+        assert_eq!(
+            error.message.as_str(),
+            "capacity exceeded: rendered node params holds at most 512 bytes, 610 needed"
+        );
     }
 
     #[test]

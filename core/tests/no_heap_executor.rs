@@ -266,3 +266,73 @@ fn kept_workspace_and_in_place_restore_do_not_allocate() {
         );
     });
 }
+
+/// The approval flow as a firmware runs it, every large value in the
+/// caller's memory: parse into a kept workflow, start signed into a kept
+/// state, run and resume into a kept result, serialize, restore in place.
+#[test]
+fn in_place_calls_do_not_allocate() {
+    let mut h = Handlers {
+        last_log: [0; 512],
+        last_log_len: 0,
+    };
+    // Made before counting, as a firmware has them in statics.
+    let mut wf: Box<Workflow<'static>> = Box::default();
+    let mut state: Box<ExecutionState> = Box::default();
+    let mut restored: Box<ExecutionState> = Box::default();
+    let mut ws: Box<Workspace> = Box::default();
+    let mut result: Box<executor::RunResult> = Box::default();
+    let mut state_json = [0u8; MAX_STATE_JSON_LEN];
+    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+    let mut ids = IdGenerator::from_seed([44; 32]);
+    let mut keys: KeySet = KeySet::new();
+    keys.add(ResumeKey::new("k1", b"a secret of 16+ bytes").unwrap())
+        .unwrap();
+
+    assert_no_alloc("in-place approval flow", || {
+        wf.parse_into(APPROVAL).unwrap();
+        let key = keys.current().unwrap();
+        executor::start_into(&mut state, &wf, "exec-fw", &base, &mut ids, T0, Some(key)).unwrap();
+        executor::run_into(&wf, &mut state, &mut ws, &mut h, "{}", T0, &mut result).unwrap();
+        let Outcome::Suspended { suspension, .. } = &result.outcome else {
+            panic!("not suspended")
+        };
+        let Suspension::Webhook { resume_url, .. } = suspension else {
+            panic!("not a webhook wait")
+        };
+        let (_, query) = resume_url.split_once('?').unwrap();
+        let n = state.to_json(&mut state_json).unwrap();
+        restored.load_json(&state_json[..n]).unwrap();
+        let id = restored.waiting_resume_id().unwrap().clone();
+        assert!(matches!(
+            verify_query(&keys, SignaturePolicy::Required, id.as_str(), Some(query)),
+            Ok(VerifiedBy::Key(_))
+        ));
+        executor::resume_into(
+            &wf,
+            &mut restored,
+            &mut ws,
+            &mut h,
+            id.as_str(),
+            r#"{"approved": true}"#,
+            T0 + 1,
+            &mut result,
+        )
+        .unwrap();
+        assert_eq!(result.outcome, Outcome::Completed);
+        assert!(restored.output().contains("approved"));
+        // The row to store for the consumed registration.
+        let (mut scratch, mut row) = ([0u8; 512], [0u8; MAX_JSON_LEN]);
+        let n = restored
+            .registration_json(&wf, id.as_str(), &mut scratch, &mut row)
+            .unwrap();
+        assert!(
+            json::find_member(core::str::from_utf8(&row[..n]).unwrap(), "status")
+                .unwrap()
+                .is_some_and(|s| s == "\"consumed\"")
+        );
+        // A refused parse leaves the workflow empty, still without a heap.
+        assert!(wf.parse_into("{}").is_err());
+        assert!(wf.nodes().is_empty());
+    });
+}

@@ -6,11 +6,18 @@ use core::ffi::{c_char, c_void, CStr};
 use std::borrow::Cow;
 
 use prana_webhook_core::executor::{
-    self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
-    RunResult, Workspace,
+    self, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
 };
 use prana_webhook_core::wait::{Suspension, WaitMode};
-use prana_webhook_core::workflow::Workflow;
+
+/// The C ABI's capacities (a server's, larger than the core's
+/// microcontroller defaults): a trace for `PRANA_MAX_NODES` nodes.
+const TRACE_LEN: usize = PRANA_MAX_NODES * 98;
+type FfiState =
+    executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, [u8; PRANA_MAX_OUTPUT_LEN]>;
+type FfiWorkspace = executor::Workspace<[u8; PRANA_MAX_OUTPUT_LEN], [u8; PRANA_MAX_OUTPUT_LEN]>;
+type FfiRunResult = executor::RunResult<PRANA_MAX_WAIT_NODES>;
+type FfiWorkflow<'a> = prana_webhook_core::workflow::Workflow<'a, PRANA_MAX_NODES, 128>;
 
 use crate::abi::{self, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::ids::generator_mut;
@@ -27,7 +34,7 @@ pub const PRANA_MAX_WAIT_NODES: usize = 16;
 /// Largest node output, trigger payload or resume payload, in bytes.
 pub const PRANA_MAX_OUTPUT_LEN: usize = 4096;
 /// A buffer of this many bytes always holds an execution state's JSON and its NUL.
-pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 20097;
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 20193;
 /// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
 pub const PRANA_PORT_BUF_SIZE: usize = 33;
 /// Size of a node error code array (at most 32 bytes and the NUL).
@@ -39,10 +46,8 @@ pub const PRANA_TIMEZONE_BUF_SIZE: usize = 65;
 
 const _: () = {
     use prana_webhook_core::{executor as ex, wait, workflow as wf};
-    assert!(PRANA_MAX_NODES == wf::MAX_NODES);
-    assert!(PRANA_MAX_WAIT_NODES == wf::MAX_WAIT_NODES);
-    assert!(PRANA_MAX_OUTPUT_LEN == ex::MAX_OUTPUT_LEN);
-    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == ex::MAX_STATE_JSON_LEN + 1);
+    assert!(TRACE_LEN == PRANA_MAX_NODES * (64 + 1 + wf::MAX_PORT_LEN + 1));
+    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == FfiState::MAX_JSON_LEN + 1);
     assert!(PRANA_PORT_BUF_SIZE == wf::MAX_PORT_LEN + 1);
     assert!(PRANA_ERROR_CODE_BUF_SIZE == ex::MAX_ERROR_CODE_LEN + 1);
     assert!(PRANA_ERROR_MESSAGE_BUF_SIZE == ex::MAX_ERROR_MESSAGE_LEN + 1);
@@ -63,7 +68,7 @@ pub struct prana_workflow {
     // `wf` borrows `_text`. Declared first, so it is dropped first. A
     // `String`, not a `Box<str>`: moving a `Box` asserts unique access to
     // its heap text, which would invalidate `wf`'s borrows of it (Miri).
-    wf: Workflow<'static>,
+    wf: FfiWorkflow<'static>,
     _text: String,
 }
 
@@ -84,22 +89,22 @@ pub struct prana_workflow {
 /// concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
 /// and need exclusive access.
 pub struct prana_execution {
-    state: ExecutionState,
+    state: FfiState,
 }
 
 impl prana_execution {
-    fn new(state: ExecutionState) -> Self {
+    fn new(state: FfiState) -> Self {
         prana_execution { state }
     }
 }
 
 /// What the run calls (`_run`, `_resume`, `_expire`, `_resume_timer`)
 /// need only during a call, kept per thread instead of made per call: the
-/// core's [`Workspace`] (8 KiB that would be zeroed per call), the node
+/// core's `Workspace` (8 KiB that would be zeroed per call), the node
 /// callbacks' NUL-terminated strings (see `CHandler`; no allocation per
 /// call once grown) and the buffer of a suspension's registration JSON.
 struct RunScratch {
-    ws: Workspace,
+    ws: FfiWorkspace,
     strings: Vec<u8>,
     json: [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
 }
@@ -111,7 +116,7 @@ thread_local! {
 impl RunScratch {
     fn boxed() -> Box<RunScratch> {
         Box::new(RunScratch {
-            ws: Workspace::new(),
+            ws: FfiWorkspace::zeroed(),
             strings: Vec::new(),
             json: [0; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
         })
@@ -141,6 +146,8 @@ pub enum prana_run_status {
     PRANA_EXECUTION_COMPLETED = 2,
     /// A node failed.
     PRANA_EXECUTION_FAILED = 3,
+    /// Cancelled at a wait node whose `cancel` port leads nowhere.
+    PRANA_EXECUTION_CANCELLED = 4,
 }
 
 /// The mode of a wait.
@@ -169,6 +176,8 @@ pub enum prana_outcome {
     PRANA_OUTCOME_SUSPENDED = 2,
     /// Node `node_id` failed with `error_code` / `error_message`.
     PRANA_OUTCOME_FAILED = 3,
+    /// Cancelled at wait node `node_id` (its `cancel` port leads nowhere).
+    PRANA_OUTCOME_CANCELLED = 4,
 }
 
 /// Borrowed text handed to a node handler: `ptr` points to `len` bytes of
@@ -342,7 +351,7 @@ unsafe fn put_text<const N: usize>(dst: *mut [c_char; N], s: &str) -> usize {
 ///
 /// # Safety
 /// `p` must be valid and aligned for writes of one `prana_run_result`.
-unsafe fn write_run_result(p: *mut prana_run_result, r: &RunResult, registration_json: &str) {
+unsafe fn write_run_result(p: *mut prana_run_result, r: &FfiRunResult, registration_json: &str) {
     use core::ptr::addr_of_mut as at;
     let (outcome, node_id, mode, resume_at) = match &r.outcome {
         Outcome::Completed => (prana_outcome::PRANA_OUTCOME_COMPLETED, "", None, 0),
@@ -357,6 +366,12 @@ unsafe fn write_run_result(p: *mut prana_run_result, r: &RunResult, registration
         ),
         Outcome::Failed { node_id, .. } => (
             prana_outcome::PRANA_OUTCOME_FAILED,
+            node_id.as_str(),
+            None,
+            0,
+        ),
+        Outcome::Cancelled { node_id } => (
+            prana_outcome::PRANA_OUTCOME_CANCELLED,
             node_id.as_str(),
             None,
             0,
@@ -416,7 +431,7 @@ unsafe fn write_run_result(p: *mut prana_run_result, r: &RunResult, registration
 /// The JSON of the registration a webhook wait activated (empty for any
 /// other outcome), into `buf`.
 fn activated_registration_json<'b>(
-    r: &RunResult,
+    r: &FfiRunResult,
     buf: &'b mut [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
 ) -> FfiResult<&'b str> {
     let n = match &r.outcome {
@@ -624,7 +639,7 @@ pub extern "C" fn prana_workflow_new(
         // first (field order) and no reference with the fake lifetime leaves
         // this module (accessors reborrow for the handle's lifetime).
         let text_ref: &'static str = unsafe { &*(owned.as_str() as *const str) };
-        let wf = Workflow::parse(text_ref)?;
+        let wf = FfiWorkflow::parse_with_capacity(text_ref)?;
         out.write(abi::into_handle(prana_workflow { wf, _text: owned }));
         Ok(())
     })
@@ -636,7 +651,7 @@ pub extern "C" fn prana_workflow_free(workflow: *mut prana_workflow) {
     abi::free_handle(workflow);
 }
 
-fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a Workflow<'a>> {
+fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a FfiWorkflow<'a>> {
     handle(w, "workflow").map(|w| &w.wf)
 }
 
@@ -719,10 +734,7 @@ pub extern "C" fn prana_execution_from_json(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let x = abi::try_into_handle(
-            || ExecutionState::from_json(j.as_bytes()),
-            prana_execution::new,
-        )?;
+        let x = abi::try_into_handle(|| FfiState::from_json(j.as_bytes()), prana_execution::new)?;
         out.write(x);
         Ok(())
     })
@@ -783,7 +795,7 @@ pub extern "C" fn prana_execution_to_json(
         let out = StrOut::new(buf, len, out_len)?;
         // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
         // written in place; only smaller ones go through a temporary.
-        out.write_serialized(executor::MAX_STATE_JSON_LEN, |b| x.state.to_json(b))
+        out.write_serialized(FfiState::MAX_JSON_LEN, |b| x.state.to_json(b))
     })
 }
 
@@ -800,11 +812,11 @@ fn run_call(
     user_data: *mut c_void,
     out: *mut prana_run_result,
     body: impl FnOnce(
-        &Workflow<'_>,
-        &mut ExecutionState,
-        &mut Workspace,
+        &FfiWorkflow<'_>,
+        &mut FfiState,
+        &mut FfiWorkspace,
         &mut CHandler<'_>,
-    ) -> prana_webhook_core::Result<RunResult>,
+    ) -> prana_webhook_core::Result<FfiRunResult>,
 ) -> FfiResult {
     let w = wf_ref(workflow)?;
     let x = handle_mut(execution, "execution")?;
@@ -956,7 +968,7 @@ pub extern "C" fn prana_execution_resume_timer(
     })
 }
 
-fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a ExecutionState> {
+fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a FfiState> {
     handle(x, "execution").map(|x| &x.state)
 }
 
@@ -974,6 +986,7 @@ pub extern "C" fn prana_execution_status(
             ExecutionStatus::Suspended => prana_run_status::PRANA_EXECUTION_SUSPENDED,
             ExecutionStatus::Completed => prana_run_status::PRANA_EXECUTION_COMPLETED,
             ExecutionStatus::Failed => prana_run_status::PRANA_EXECUTION_FAILED,
+            ExecutionStatus::Cancelled => prana_run_status::PRANA_EXECUTION_CANCELLED,
         };
         Out::new(out, "out")?.write(st);
         Ok(())
@@ -1022,7 +1035,7 @@ fn exec_str(
     len: usize,
     out_len: *mut usize,
     err: *mut prana_error,
-    get: impl FnOnce(&ExecutionState) -> &str,
+    get: impl FnOnce(&FfiState) -> &str,
 ) -> prana_status {
     guard(err, || {
         let x = exec_ref(execution)?;

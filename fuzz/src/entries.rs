@@ -675,7 +675,7 @@ pub fn workflow_json(data: &[u8]) {
     let Ok(text) = core::str::from_utf8(data) else {
         return;
     };
-    let wf = match Workflow::parse(text) {
+    let wf = match Workflow::<64, 128>::parse_with_capacity(text) {
         Ok(wf) => wf,
         Err(e) => {
             let _ = (e.code(), e.to_string_buf());
@@ -700,7 +700,8 @@ pub fn workflow_json(data: &[u8]) {
     let _ = format!("{wf:?}");
     let base = BaseUrl::parse("https://gw.example.com").unwrap();
     let mut ids = IdGenerator::from_seed([2; 32]);
-    let Ok(mut state) = executor::start::<64, 128, 16, 64>(&wf, "ex", &base, &mut ids, T0) else {
+    let Ok(mut state) = executor::start::<64, 128, 16, 64, 4096>(&wf, "ex", &base, &mut ids, T0)
+    else {
         return;
     };
     assert_eq!(
@@ -712,9 +713,9 @@ pub fn workflow_json(data: &[u8]) {
         for t in &r.transitions {
             assert!(t.from.can_transition_to(t.to));
         }
-        let mut buf = vec![0u8; ExecutionState::<16, 64>::MAX_JSON_LEN];
+        let mut buf = vec![0u8; ExecutionState::<16, 64, [u8; 4096]>::MAX_JSON_LEN];
         let n = state.to_json(&mut buf).unwrap();
-        let back = ExecutionState::<16, 64>::from_json(&buf[..n]).unwrap();
+        let back = ExecutionState::<16, 64, [u8; 4096]>::from_json(&buf[..n]).unwrap();
         assert_eq!(back, state);
     }
 }
@@ -761,7 +762,7 @@ pub fn state_json(data: &[u8]) {
     // In place, into a state of another execution: the same verdict and
     // the same state as `from_json`; refused, an empty state of no workflow.
     let other = ExecutionContext::new("other_wf", "other_exec", &bases()[1]).unwrap();
-    let mut reused: ExecutionState = ExecutionState::new(other);
+    let mut reused: ExecutionState = ExecutionState::from_context(other);
     let loaded = reused.load_json(data);
     let state: ExecutionState = match ExecutionState::from_json(data) {
         Ok(s) => s,
@@ -989,10 +990,12 @@ pub fn run_executor_ops(ops: &[ExecOp]) {
                     );
                 }
                 match r.outcome {
-                    Outcome::Completed | Outcome::Failed { .. } => {
+                    Outcome::Completed | Outcome::Failed { .. } | Outcome::Cancelled { .. } => {
                         assert!(matches!(
                             state.status(),
-                            ExecutionStatus::Completed | ExecutionStatus::Failed
+                            ExecutionStatus::Completed
+                                | ExecutionStatus::Failed
+                                | ExecutionStatus::Cancelled
                         ));
                         assert!(
                             store.values().all(|s| s.is_terminal()),

@@ -1,0 +1,254 @@
+//! Driving the graph: node after node along connections until the
+//! execution completes, fails or suspends.
+
+use super::*;
+
+/// The index of node `key`. The current node is usually a webhook wait, so
+/// those few are looked at before all nodes.
+pub(super) fn node_index<const N: usize, const C: usize>(
+    wf: &Workflow<'_, N, C>,
+    key: &str,
+) -> Option<usize> {
+    let is_key = |&i: &usize| wf.node(i).is_some_and(|n| id::same_id(n.key, key));
+    let mut waits = wf.webhook_wait_indices().iter().map(|&i| usize::from(i));
+    waits.find(is_key).or_else(|| wf.index_of(key))
+}
+
+/// Build a [`RunResult`] where it is returned (with a suspension it is
+/// over 1 KiB, which costs more to move than to fill): the by-value calls
+/// are this around their `_into` call.
+pub(super) fn run_result<const W: usize>(
+    fill: impl FnOnce(&mut RunResult<W>) -> Result<()>,
+) -> Result<RunResult<W>> {
+    let mut out = Ok(RunResult::new());
+    if let Ok(r) = &mut out {
+        fill(r)?;
+    }
+    out
+}
+
+/// A payload checked as JSON and against the state's output capacity
+/// (`null` is kept as nothing and always fits).
+pub(super) fn checked_payload<'p>(
+    payload: &'p str,
+    what: &'static str,
+    limit: usize,
+) -> Result<&'p str> {
+    let payload = json::validate(payload)?;
+    if payload.len() > limit && payload != "null" {
+        return Err(Error::TooLarge {
+            what,
+            limit,
+            needed: payload.len(),
+        });
+    }
+    Ok(payload)
+}
+
+/// Leave the wait node at `wait_index` by `port` and drive on.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn continue_from<
+    const N: usize,
+    const C: usize,
+    const W: usize,
+    const T: usize,
+    B: Buffer,
+    P: Buffer,
+    O: Buffer,
+    H,
+>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T, B>,
+    ws: &mut Workspace<P, O>,
+    handler: &mut H,
+    wait_index: usize,
+    port: &str,
+    now: u64,
+    r: &mut RunResult<W>,
+) where
+    H: NodeHandler + ?Sized,
+{
+    let key = wf.node(wait_index).map(|n| n.key).unwrap_or("");
+    state.status = ExecutionStatus::Created;
+    state.current_node = None;
+    state.wait_mode = ModeSlot::NONE;
+    state.resume_at = None;
+    if let Err(e) = state.push_step(key, port) {
+        return state.fail(key, NodeError::from_error(&e), r);
+    }
+    match wf.next(wait_index, port) {
+        Some(next) => drive(wf, state, ws, handler, next, now, r),
+        None => state.complete(r),
+    }
+}
+
+/// Run nodes from `index` on until the execution completes, fails or suspends.
+pub(super) fn drive<
+    const N: usize,
+    const C: usize,
+    const W: usize,
+    const T: usize,
+    B: Buffer,
+    P: Buffer,
+    O: Buffer,
+    H,
+>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T, B>,
+    ws: &mut Workspace<P, O>,
+    handler: &mut H,
+    mut index: usize,
+    now: u64,
+    r: &mut RunResult<W>,
+) where
+    H: NodeHandler + ?Sized,
+{
+    let Workspace {
+        params: params_buf,
+        output: out,
+    } = ws;
+    let (params_buf, out) = (params_buf.as_mut(), out.as_mut());
+    let params_cap = params_buf.len();
+    loop {
+        let Some(node) = wf.node(index).copied() else {
+            let e = Error::from(ExecutionError::BadState("node index out of range"));
+            return state.fail("", NodeError::from_error(&e), r);
+        };
+        // Params without `{{` render to themselves: no copy needed.
+        let params = if crate::template::find_pair(node.params, b'{').is_none() {
+            Ok(node.params)
+        } else {
+            match state.context.render_str(node.params, params_buf) {
+                Ok(p) => Ok(p),
+                Err(Error::BufferTooSmall { needed }) => Err(Error::TooLarge {
+                    what: "rendered node params",
+                    limit: params_cap,
+                    needed,
+                }),
+                Err(e) => Err(e),
+            }
+        };
+        let port: PortName;
+        if node.is_wait() {
+            // The suspension (~1.4 KiB for a webhook) is built in place, in
+            // the outcome the caller receives.
+            r.outcome = Outcome::Suspended {
+                node_id: PartString::new(),
+                suspension: Suspension::Interval {
+                    duration_ms: 0,
+                    resume_at: 0,
+                },
+            };
+            let result = match &mut r.outcome {
+                // Params without expressions, parsed with the workflow.
+                Outcome::Suspended { suspension, .. } => match wf.webhook_params(index) {
+                    Some((timeout_ms, webhook_config)) => wait::execute_parsed_into(
+                        wait::WaitParams::Webhook {
+                            timeout_ms,
+                            webhook_config,
+                        },
+                        node.key,
+                        &mut state.context,
+                        now,
+                        suspension,
+                    ),
+                    None => params.and_then(|p| {
+                        wait::execute_into(p, node.key, &mut state.context, now, suspension)
+                    }),
+                },
+                // Cannot happen: set just above.
+                _ => Err(ExecutionError::BadState("no suspension").into()),
+            };
+            match result {
+                Ok(t) => {
+                    if let Some(t) = t {
+                        let _ = r.transitions.push(t);
+                    }
+                    return state.suspend(node.key, r);
+                }
+                Err(e) if wf.has_port(index, "error") => {
+                    r.outcome = Outcome::Completed;
+                    // Prana sends a refused wait out of its `error` port.
+                    let msg = e.to_string_buf();
+                    let mut o = JsonOut::new(out);
+                    write_node_error(&mut o, e.code(), &msg);
+                    let n = if o.full { 0 } else { o.len };
+                    let text = core::str::from_utf8(&out[..n]).unwrap_or("");
+                    let text = if text.is_empty() { "null" } else { text };
+                    if let Err(e) = state.set_output(text, "node output") {
+                        return state.fail(node.key, NodeError::from_error(&e), r);
+                    }
+                    port = workflow::port_name("error").unwrap_or_default();
+                }
+                Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
+            }
+        } else if node.node_type == TRIGGER_TYPE {
+            if let Err(e) = params {
+                return state.fail(node.key, NodeError::from_error(&e), r);
+            }
+            port = workflow::port_name(MAIN_PORT).unwrap_or_default();
+        } else {
+            let params = match params {
+                Ok(p) => p,
+                Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
+            };
+            let call = NodeCall {
+                execution_id: state.context.execution_id(),
+                workflow_id: state.context.workflow_id(),
+                node_id: node.key,
+                node_type: node.node_type,
+                params,
+                input: state.output(),
+                now,
+            };
+            let result = handler.run(&call, out);
+            let output = match result {
+                Ok(o) => o,
+                Err(e) => return state.fail(node.key, e, r),
+            };
+            if !workflow::is_port_name(&output.port) {
+                let e = NodeError::new("invalid_port", "the handler returned an invalid port name");
+                return state.fail(node.key, e, r);
+            }
+            let text = if output.len == 0 {
+                Ok("null")
+            } else {
+                out.get(..output.len)
+                    .ok_or(Error::Json("output length exceeds the output buffer"))
+                    .and_then(|b| {
+                        core::str::from_utf8(b).map_err(|_| Error::Json("output is not UTF-8"))
+                    })
+                    .and_then(json::validate)
+            };
+            match text {
+                Ok(t) => {
+                    if let Err(e) = state.set_output(t, "node output") {
+                        return state.fail(node.key, NodeError::from_error(&e), r);
+                    }
+                }
+                Err(e) => {
+                    let msg = e.to_string_buf();
+                    let err = NodeError::new("invalid_node_output", &msg);
+                    return state.fail(node.key, err, r);
+                }
+            }
+            port = output.port;
+        }
+        if let Err(e) = state.push_step(node.key, &port) {
+            return state.fail(node.key, NodeError::from_error(&e), r);
+        }
+        match wf.next(index, &port) {
+            Some(next) => index = next,
+            None => return state.complete(r),
+        }
+    }
+}
+
+/// A node error as `{"code": …, "message": …}`.
+pub(super) fn write_node_error(o: &mut JsonOut<'_>, code: &str, message: &str) {
+    o.raw("{\"code\":");
+    o.string(code);
+    o.raw(",\"message\":");
+    o.string(message);
+    o.raw("}");
+}

@@ -1,0 +1,350 @@
+//! Template rendering of the `$execution` expressions inside node params,
+//! against an [`ExecutionContext`]: its ids and the resume URLs of its
+//! webhook wait nodes.
+//!
+//! Templates inside node params:
+//!
+//! | expression | value |
+//! |---|---|
+//! | `{{ $execution.<node_id>.resume_url }}` | the wait node's resume URL (with `?sig=…` when signed) |
+//! | `{{ $execution.<node_id>.resume_id }}` | the wait node's resume ID |
+//! | `{{ $execution.id }}` | the execution id |
+//! | `{{ $execution.workflow_id }}` | the workflow id |
+//!
+//! Whitespace inside the braces is optional. Any other `{{ … }}` (one that
+//! does not start with `$execution`) is copied unchanged, for the host's own
+//! expression engine. A `$execution` expression naming an unknown node or
+//! field is an error, never an empty string; so is a `{{` without `}}`.
+//! Rendered values are ids and URLs, which never need JSON escaping (this is
+//! checked), so rendering inside a JSON string keeps the JSON valid.
+//!
+//!
+//! ```
+//! use prana_webhook_core::{context::ExecutionContext, id::IdGenerator,
+//!     url::BaseUrl, workflow::Workflow};
+//! let wf = Workflow::parse(r#"{"id": "wf", "nodes": [
+//!     {"key": "w", "type": "wait", "params": {"mode": "webhook"}}], "connections": []}"#).unwrap();
+//! let base = BaseUrl::parse("https://gw.example.com").unwrap();
+//! let mut ids = IdGenerator::from_seed([9; 32]);
+//! let ctx: ExecutionContext = ExecutionContext::for_workflow(&wf, "exec-1", &base, &mut ids, 0).unwrap();
+//! let mut buf = [0u8; 256];
+//! let text = ctx.render_str("{{ $execution.id }} {{ $execution.w.resume_id }} {{ $json.x }}", &mut buf).unwrap();
+//! let id = ctx.resume_id("w").unwrap();
+//! assert_eq!(text, format!("exec-1 {} {{{{ $json.x }}}}", id.as_str()));
+//! ```
+
+use core::fmt::{self, Write};
+
+use crate::context::ExecutionContext;
+use crate::error::{truncated, Error, Result};
+use crate::id;
+
+/// Longest field name kept in an [`ExpressionError::UnknownField`].
+pub const MAX_FIELD_LEN: usize = 32;
+
+/// Why a template could not be rendered. Wrapped in [`Error::Expression`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ExpressionError {
+    /// `$execution.<node_id>.…` names no wait node in webhook mode of this execution.
+    UnknownNode {
+        /// The node id as written (cut at 64 bytes).
+        node: heapless::String<64>,
+    },
+    /// A field other than `resume_url` / `resume_id` (or `id` / `workflow_id`).
+    UnknownField {
+        /// The field as written (cut at 32 bytes).
+        field: heapless::String<MAX_FIELD_LEN>,
+    },
+    /// `{{` without a closing `}}`.
+    Unterminated {
+        /// Byte offset of the `{{`.
+        at: usize,
+    },
+    /// A `$execution` expression that is not `$execution.<a>` or `$execution.<a>.<b>`.
+    Malformed {
+        /// Byte offset of the `{{`.
+        at: usize,
+    },
+    /// A rendered value would need JSON escaping (never expected: values are
+    /// ids and URLs).
+    UnsafeValue,
+}
+
+impl ExpressionError {
+    /// A stable snake_case code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            ExpressionError::UnknownNode { .. } => "expression_unknown_node",
+            ExpressionError::UnknownField { .. } => "expression_unknown_field",
+            ExpressionError::Unterminated { .. } => "expression_unterminated",
+            ExpressionError::Malformed { .. } => "expression_malformed",
+            ExpressionError::UnsafeValue => "expression_unsafe_value",
+        }
+    }
+}
+
+impl fmt::Display for ExpressionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExpressionError::UnknownNode { node } => write!(
+                f,
+                "$execution.{node}: no wait node in webhook mode has the key '{node}' in this execution"
+            ),
+            ExpressionError::UnknownField { field } => write!(
+                f,
+                "unknown $execution field '{field}': use $execution.id, $execution.workflow_id, \
+                 $execution.<node_id>.resume_url or $execution.<node_id>.resume_id"
+            ),
+            ExpressionError::Unterminated { at } => {
+                write!(f, "'{{{{' at byte {at} has no closing '}}}}'")
+            }
+            ExpressionError::Malformed { at } => write!(
+                f,
+                "malformed $execution expression at byte {at}: expected $execution.<field> or $execution.<node_id>.<field>"
+            ),
+            ExpressionError::UnsafeValue => {
+                f.write_str("a rendered value contains characters that need JSON escaping")
+            }
+        }
+    }
+}
+
+impl From<ExpressionError> for Error {
+    fn from(e: ExpressionError) -> Self {
+        Error::Expression(e)
+    }
+}
+
+/// A `fmt::Write` over a byte buffer that keeps counting past its end, so a
+/// caller can learn the size it needs.
+struct CountingWriter<'b> {
+    out: &'b mut [u8],
+    len: usize,
+}
+
+impl CountingWriter<'_> {
+    fn put(&mut self, s: &str) {
+        let end = self.len + s.len();
+        if let Some(dst) = self.out.get_mut(self.len..end) {
+            dst.copy_from_slice(s.as_bytes());
+        }
+        self.len = end;
+    }
+}
+
+impl Write for CountingWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.put(s);
+        Ok(())
+    }
+}
+
+/// Where `cc` (`{{` or `}}`) first occurs in `s`: a byte search, cheaper
+/// than `str::find` with its searcher set up on every call.
+pub(crate) fn find_pair(s: &str, c: u8) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut from = 0;
+    while let Some(i) = b[from..].iter().position(|&x| x == c) {
+        let at = from + i;
+        if b.get(at + 1) == Some(&c) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn json_string_safe(s: &str) -> bool {
+    s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
+/// Rendering (in this module; the context itself knows nothing of
+/// templates).
+impl<const W: usize> ExecutionContext<W> {
+    /// Render `template`, resolving the `$execution` expressions (see the
+    /// module docs), into `out`. Returns the number of bytes written; when
+    /// `out` is too small, fails with [`Error::BufferTooSmall`] giving the
+    /// size needed.
+    pub fn render(&self, template: &str, out: &mut [u8]) -> Result<usize> {
+        let mut w = CountingWriter { out, len: 0 };
+        let mut rest = template;
+        let mut offset = 0;
+        while let Some(open) = find_pair(rest, b'{') {
+            w.put(&rest[..open]);
+            let at = offset + open;
+            let after = &rest[open + 2..];
+            let close = find_pair(after, b'}').ok_or(ExpressionError::Unterminated { at })?;
+            let inner = after[..close].trim_matches(|c: char| c.is_ascii_whitespace());
+            match inner.strip_prefix("$execution") {
+                Some(path) if path.is_empty() || path.starts_with('.') => {
+                    self.resolve(path, at, &mut w)?;
+                }
+                _ => w.put(&rest[open..open + 2 + close + 2]),
+            }
+            let consumed = open + 2 + close + 2;
+            rest = &rest[consumed..];
+            offset += consumed;
+        }
+        w.put(rest);
+        if w.len > w.out.len() {
+            return Err(Error::BufferTooSmall { needed: w.len });
+        }
+        Ok(w.len)
+    }
+
+    /// [`render`](Self::render) and return the text.
+    pub fn render_str<'b>(&self, template: &str, out: &'b mut [u8]) -> Result<&'b str> {
+        let n = self.render(template, out)?;
+        // Only whole UTF-8 pieces of `template` and ASCII values were copied.
+        core::str::from_utf8(&out[..n]).map_err(|_| Error::Json("not UTF-8"))
+    }
+
+    fn resolve(&self, path: &str, at: usize, w: &mut CountingWriter<'_>) -> Result<()> {
+        let malformed = || Error::from(ExpressionError::Malformed { at });
+        let path = path.strip_prefix('.').ok_or_else(malformed)?;
+        let mut parts = path.split('.');
+        let first = parts.next().unwrap_or("");
+        let second = parts.next();
+        if first.is_empty() || second == Some("") || parts.next().is_some() {
+            return Err(malformed());
+        }
+        let safe = |s: &str| {
+            if json_string_safe(s) {
+                Ok(())
+            } else {
+                Err(Error::from(ExpressionError::UnsafeValue))
+            }
+        };
+        match second {
+            None => {
+                let value = match first {
+                    "id" => self.execution_id(),
+                    "workflow_id" => self.workflow_id(),
+                    other => {
+                        return Err(ExpressionError::UnknownField {
+                            field: truncated(other),
+                        }
+                        .into())
+                    }
+                };
+                safe(value)?;
+                w.put(value);
+            }
+            Some(field) => {
+                let slot = self
+                    .slots()
+                    .iter()
+                    .find(|s| id::same_id(self.slot_node_id(s), first))
+                    .ok_or_else(|| ExpressionError::UnknownNode {
+                        node: truncated(first),
+                    })?;
+                let id = &slot.resume_id;
+                match field {
+                    "resume_id" => {
+                        safe(id.as_str())?;
+                        w.put(id.as_str());
+                    }
+                    "resume_url" => {
+                        // Written straight into the output, not built as a
+                        // URL first: only the base URL could need escaping
+                        // (IDs and signatures are of safe alphabets), and
+                        // it never has a query, so the signature follows `?`.
+                        safe(self.base_url().as_str())?;
+                        self.base_url().write_resume_url(id, w)?;
+                        if let Some(sig) = &slot.signature {
+                            w.put("?");
+                            let _ = sig.write_param(w);
+                        }
+                    }
+                    other => {
+                        return Err(ExpressionError::UnknownField {
+                            field: truncated(other),
+                        }
+                        .into())
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id::IdGenerator;
+    use crate::url::BaseUrl;
+    use crate::workflow::Workflow;
+
+    fn ctx() -> ExecutionContext {
+        let wf = Workflow::parse(
+            r#"{"id":"wf","nodes":[{"key":"a","type":"log"},
+               {"key":"w","type":"wait","params":{"mode":"webhook"}}],
+               "connections":[{"from":"a","to":"w"}]}"#,
+        )
+        .unwrap();
+        let base = BaseUrl::parse("http://h").unwrap();
+        let mut ids = IdGenerator::from_seed([1; 32]);
+        ExecutionContext::for_workflow(&wf, "e1", &base, &mut ids, 5).unwrap()
+    }
+
+    #[test]
+    fn renders_and_passes_through() {
+        let c = ctx();
+        let mut buf = [0u8; 512];
+        let s = c
+            .render_str(
+                "{{$execution.id}}|{{ $execution.workflow_id }}|{{ $input.x }}",
+                &mut buf,
+            )
+            .unwrap();
+        assert_eq!(s, "e1|wf|{{ $input.x }}");
+        let id = c.resume_id("w").unwrap().clone();
+        let s = c
+            .render_str("{{\t$execution.w.resume_id\n}}", &mut buf)
+            .unwrap();
+        assert_eq!(s, id.as_str());
+    }
+
+    #[test]
+    fn render_errors() {
+        let c = ctx();
+        let mut buf = [0u8; 512];
+        let code = |t: &str, buf: &mut [u8]| c.render(t, buf).unwrap_err().code();
+        assert_eq!(
+            code("x {{ $execution.nope.resume_url }}", &mut buf),
+            "expression_unknown_node"
+        );
+        assert_eq!(
+            code("{{ $execution.a.resume_url }}", &mut buf),
+            "expression_unknown_node"
+        );
+        assert_eq!(
+            code("{{ $execution.w.url }}", &mut buf),
+            "expression_unknown_field"
+        );
+        assert_eq!(
+            code("{{ $execution.bogus }}", &mut buf),
+            "expression_unknown_field"
+        );
+        assert_eq!(code("{{ $execution }}", &mut buf), "expression_malformed");
+        assert_eq!(
+            code("{{ $execution.w.resume_url.x }}", &mut buf),
+            "expression_malformed"
+        );
+        assert_eq!(
+            code("{{ $execution..id }}", &mut buf),
+            "expression_malformed"
+        );
+        assert_eq!(
+            code("ok {{ $execution.id", &mut buf),
+            "expression_unterminated"
+        );
+        let mut small = [0u8; 4];
+        assert_eq!(
+            c.render("abc {{ $execution.id }}", &mut small),
+            Err(Error::BufferTooSmall { needed: 6 })
+        );
+    }
+}
