@@ -177,7 +177,7 @@ fn a_resume_transition_is_produced_once() {
     assert!(store.0.values().all(|r| r.status == Status::Consumed));
     assert_eq!(
         store.0[id2.as_str()].webhook_config.as_str(),
-        r#"{"execution": "exec-p"}"#
+        r#"{"execution":"exec-p"}"#
     );
 }
 

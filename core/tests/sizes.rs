@@ -38,11 +38,12 @@ fn sizes_of_the_default_types() {
     // Bounds on a 64-bit host; a 32-bit microcontroller's are smaller.
     assert!(state <= 4 * 1024, "ExecutionState: {state}");
     assert_eq!(workspace, DEFAULT_PARAMS_LEN + DEFAULT_OUTPUT_LEN);
-    assert!(result <= 3 * 1024, "RunResult: {result}");
+    // The suspension carries the registration with its 2 KiB webhook_config.
+    assert!(result <= 4 * 1024, "RunResult: {result}");
     assert!(workflow <= 5 * 512, "Workflow: {workflow}");
     const { assert!(MAX_STATE_JSON_LEN <= 7 * 1024) };
-    // Leaves more than half of the 32 KiB budget for the stack and the rest.
-    assert!(statics <= 16 * 1024, "{statics}");
+    // Leaves more than 14 KiB of the 32 KiB budget for the stack and the rest.
+    assert!(statics <= 18 * 1024, "{statics}");
 }
 
 /// The empty values are `const`: a firmware keeps them in statics.
