@@ -17,6 +17,7 @@ const (
 	StatusEmbeddedNUL                  Status = C.PRANA_STATUS_EMBEDDED_NUL
 	StatusInvalidArgument              Status = C.PRANA_STATUS_INVALID_ARGUMENT
 	StatusUnknownError                 Status = C.PRANA_STATUS_UNKNOWN_ERROR
+	StatusNoNodeHandler                Status = C.PRANA_STATUS_NO_NODE_HANDLER
 	StatusEmptyIDPart                  Status = C.PRANA_STATUS_EMPTY_ID_PART
 	StatusIDPartTooLong                Status = C.PRANA_STATUS_ID_PART_TOO_LONG
 	StatusIDPartBadCharacter           Status = C.PRANA_STATUS_ID_PART_BAD_CHARACTER
@@ -134,6 +135,7 @@ var allStatuses = []Status{
 	StatusEmbeddedNUL,
 	StatusInvalidArgument,
 	StatusUnknownError,
+	StatusNoNodeHandler,
 	StatusEmptyIDPart,
 	StatusIDPartTooLong,
 	StatusIDPartBadCharacter,
