@@ -146,7 +146,8 @@ func sentinelOfStatus(s Status) error {
 		StatusWebhookTimestampTooOld, StatusWebhookTimestampTooNew, StatusWebhookSignatureNoV1,
 		StatusWebhookSignatureBase64, StatusWebhookSignatureMismatch:
 		return ErrInvalidSignature
-	case StatusInvalidTransition, StatusExecutionNotSuspended, StatusExecutionNotWaitingHere:
+	case StatusInvalidTransition, StatusExecutionNotSuspended, StatusExecutionNotWaitingHere,
+		StatusRegistrationNotActive:
 		return ErrNotActive
 	case StatusRegistrationExpired:
 		return ErrExpired

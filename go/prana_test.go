@@ -141,6 +141,12 @@ func TestURLsAndRoutes(t *testing.T) {
 	if err != nil || r.Kind != RouteResume || r.ID != rid || !r.HasQuery || r.Query != "sig=k1.abc" {
 		t.Fatalf("%+v %v", r, err)
 	}
+	for kind, want := range map[string]RouteKind{"cancel": RouteCancel, "extend": RouteExtend} {
+		r, err := base.ParseTarget("/hooks/webhook/workflow/" + kind + "/" + rid)
+		if err != nil || r.Kind != want || r.ID != rid {
+			t.Fatalf("%s: %+v %v", kind, r, err)
+		}
+	}
 	_, err = base.ParseTarget("/hooks/webhook/workflow/pause/x")
 	wantStatus(t, err, StatusUnknownKind)
 

@@ -46,6 +46,9 @@ const (
 	StatusUnknownStatus                Status = C.PRANA_STATUS_UNKNOWN_STATUS
 	StatusAlreadyConsumed              Status = C.PRANA_STATUS_ALREADY_CONSUMED
 	StatusResumeIDMismatch             Status = C.PRANA_STATUS_RESUME_ID_MISMATCH
+	StatusRegistrationNotActive        Status = C.PRANA_STATUS_REGISTRATION_NOT_ACTIVE
+	StatusExtendNotLater               Status = C.PRANA_STATUS_EXTEND_NOT_LATER
+	StatusExtendBeyondLimit            Status = C.PRANA_STATUS_EXTEND_BEYOND_LIMIT
 	StatusCapacityExceeded             Status = C.PRANA_STATUS_CAPACITY_EXCEEDED
 	StatusInvalidJSON                  Status = C.PRANA_STATUS_INVALID_JSON
 	StatusNotAnObject                  Status = C.PRANA_STATUS_NOT_AN_OBJECT
@@ -164,6 +167,9 @@ var allStatuses = []Status{
 	StatusUnknownStatus,
 	StatusAlreadyConsumed,
 	StatusResumeIDMismatch,
+	StatusRegistrationNotActive,
+	StatusExtendNotLater,
+	StatusExtendBeyondLimit,
 	StatusCapacityExceeded,
 	StatusInvalidJSON,
 	StatusNotAnObject,

@@ -91,12 +91,13 @@ func (b *BaseURL) ResumeURL(resumeID string) (string, error) {
 // RouteKind says what a webhook route does.
 type RouteKind uint32
 
-// Route kinds. The cancel and extend routes join these when the library
-// routes them.
+// Route kinds: {base}/webhook/workflow/{trigger|resume|cancel|extend}/{id}.
 const (
 	RouteNone    RouteKind = C.PRANA_ROUTE_NONE
 	RouteTrigger RouteKind = C.PRANA_ROUTE_TRIGGER
 	RouteResume  RouteKind = C.PRANA_ROUTE_RESUME
+	RouteCancel  RouteKind = C.PRANA_ROUTE_CANCEL
+	RouteExtend  RouteKind = C.PRANA_ROUTE_EXTEND
 )
 
 // Route is a parsed request target.
