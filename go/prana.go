@@ -60,6 +60,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -163,14 +164,19 @@ func sentinelOfStatus(s Status) error {
 // no thread-local state, so any goroutine on any thread may call) and turns
 // a failure into an *Error with the library's detail message.
 func call(f func(perr *C.prana_error) C.prana_status) error {
-	var e C.prana_error
-	st := f(&e)
+	e := errorPool.Get().(*C.prana_error)
+	defer errorPool.Put(e)
+	st := f(e)
 	if st == C.PRANA_STATUS_OK {
 		return nil
 	}
 	s := Status(st)
-	return &Error{Status: s, Code: s.Code(), Message: errorMessage(&e)}
+	return &Error{Status: s, Code: s.Code(), Message: errorMessage(e)}
 }
+
+// errorPool recycles the 272-byte prana_error of each call (it escapes to
+// the heap through cgo).
+var errorPool = sync.Pool{New: func() any { return new(C.prana_error) }}
 
 // errorMessage is the detail of a failed call. A detail longer than the
 // C struct holds arrives cut: the message says so and gives its length.
