@@ -137,12 +137,12 @@
 /**
  * Longest `webhook_config` JSON object, in bytes.
  */
-#define PRANA_MAX_CONFIG_LEN 512
+#define PRANA_MAX_CONFIG_LEN 2048
 
 /**
  * Longest registration JSON, in bytes (a buffer of this + 1 always suffices).
  */
-#define PRANA_MAX_REGISTRATION_JSON_LEN 1024
+#define PRANA_MAX_REGISTRATION_JSON_LEN 2560
 
 /**
  * Size of an ID generator seed, in bytes.
@@ -182,7 +182,7 @@
 /**
  * A buffer of this many bytes holds any registration JSON and its NUL.
  */
-#define PRANA_REGISTRATION_JSON_BUF_SIZE 1025
+#define PRANA_REGISTRATION_JSON_BUF_SIZE 2561
 
 /**
  * Size of the `message` array of `prana_http_answer` (message and NUL).
@@ -247,7 +247,7 @@
 /**
  * Bytes of caller memory a `prana_registration` needs.
  */
-#define PRANA_REGISTRATION_SIZE 928
+#define PRANA_REGISTRATION_SIZE 2464
 
 /**
  * Alignment a `prana_registration` needs (`uint64_t[]` memory has it).
