@@ -18,8 +18,11 @@
 //!    (401).
 //!
 //! Every large value lives in a `static` (`.bss`) made by a
-//! [`ConstStaticCell`] from the core's all-zero `const fn new()` and filled
-//! in place; nothing large is built on the stack and moved. The stack is
+//! [`ConstStaticCell`] from the core's all-zero `const fn new()` (or
+//! [`WebhookRegistration::empty`]) and filled in place; nothing large is
+//! built on the stack and moved, and no `static mut` is needed. The only
+//! `unsafe` is the stack paint (raw reads and writes of the free stack) and
+//! the signature cortex-m-rt requires of the fault handler. The stack is
 //! painted before each step and scanned after it: the firmware prints the
 //! peak stack of each step, the static RAM (`.data` + `.bss`) and the
 //! flash (`.text` + `.rodata`), and exits non-zero through semihosting
@@ -268,7 +271,10 @@ impl Store {
             let n = state
                 .registration_json(wf, id, scratch, buf)
                 .map_err(|_| "the registration row")?;
-            check(&buf[..n] == &row.json[..row.len], "the stored row is the state's")?;
+            check(
+                buf[..n] == row.json[..row.len],
+                "the stored row is the state's",
+            )?;
         }
         Ok(())
     }
@@ -361,17 +367,25 @@ fn flow() -> Result<(), &'static str> {
         "check + decide + CAS",
         check_and_decide(state, &base, keys, store, target)
     )?;
-    step!(
-        "resume_applied",
-        resume(state, wf, ws, h, result, &applied)
-    )?;
+    step!("resume_applied", resume(state, wf, ws, h, result, &applied))?;
     step!(
         "complete + persist",
         complete(state, wf, result, store, scratch, state_json)
     )?;
     step!(
         "refuse replay + forgery",
-        refuse(&base, keys, store, state, wf, ws, h, result, (target, len), &applied)
+        refuse(
+            &base,
+            keys,
+            store,
+            state,
+            wf,
+            ws,
+            h,
+            result,
+            (target, len),
+            &applied
+        )
     )
 }
 
@@ -482,7 +496,10 @@ fn resume_target<'t>(
         .context()
         .resume_url("wait_approval")
         .map_err(|_| "resume URL")?;
-    let path = url.as_str().strip_prefix(ORIGIN).ok_or("URL under the base")?;
+    let path = url
+        .as_str()
+        .strip_prefix(ORIGIN)
+        .ok_or("URL under the base")?;
     let target = target.get_mut(..path.len()).ok_or("target fits")?;
     target.copy_from_slice(path.as_bytes());
     Ok(target)
@@ -505,8 +522,7 @@ fn checked<'t>(base: &BaseUrl, keys: &KeySet, target: &'t [u8]) -> Result<&'t st
 /// Decide on the stored row of `resume_id`.
 fn decide(store: &mut Store, resume_id: &str, now: u64) -> Result<Decision, &'static str> {
     let row = store.find(resume_id).ok_or("the row of the request")?;
-    let reg =
-        WebhookRegistration::from_json(&row.json[..row.len]).map_err(|_| "read the row")?;
+    let reg = WebhookRegistration::from_json(&row.json[..row.len]).map_err(|_| "read the row")?;
     Ok(decide_resume(resume_id, Some(&reg), now))
 }
 
@@ -631,8 +647,10 @@ fn paint_stack() {
     let sp = cortex_m::register::msp::read() as usize;
     let mut p = at!(__sheap);
     while p + 4 <= sp - PAINT_MARGIN {
-        // SAFETY: the range is RAM between the statics and the stack pointer,
-        // used by nothing yet.
+        // SAFETY: `p` is word-aligned (`__sheap` is, by cortex-m-rt's
+        // `link.x`) RAM between the end of the statics and below the stack
+        // pointer: no Rust value lives there (nothing allocates, no
+        // interrupt is enabled), so the write aliases nothing.
         unsafe { core::ptr::write_volatile(p as *mut u32, PAINT) };
         p += 4;
     }
@@ -643,7 +661,8 @@ fn paint_stack() {
 fn peak_stack() -> usize {
     let top = at!(_stack_start);
     let mut p = at!(__sheap);
-    // SAFETY: reads of RAM between the statics and the stack top.
+    // SAFETY: word-aligned reads of RAM between the end of the statics and
+    // the top of the stack; volatile, as the words are not Rust values.
     while p < top && unsafe { core::ptr::read_volatile(p as *const u32) } == PAINT {
         p += 4;
     }
@@ -652,6 +671,8 @@ fn peak_stack() -> usize {
 
 /// A fault (a stack that ran into the statics among the causes): report
 /// it and fail instead of hanging.
+// SAFETY: cortex-m-rt requires the HardFault handler to be an `unsafe fn`
+// (it runs with an arbitrary machine state); the body only prints and exits.
 #[exception]
 unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
     hprintln!("flow: FAILED: hard fault at pc {:#010x}", frame.pc());
