@@ -92,6 +92,8 @@ static SCRATCH: ConstStaticCell<[u8; DEFAULT_PARAMS_LEN]> =
 static KEYS: ConstStaticCell<KeySet> = ConstStaticCell::new(KeySet::new());
 static HANDLERS: ConstStaticCell<Handlers> = ConstStaticCell::new(Handlers::new());
 static TARGET: ConstStaticCell<[u8; TARGET_LEN]> = ConstStaticCell::new([0; TARGET_LEN]);
+static ROW: ConstStaticCell<WebhookRegistration> =
+    ConstStaticCell::new(WebhookRegistration::empty());
 
 extern "C" {
     // Bounds from cortex-m-rt's `link.x`.
@@ -184,6 +186,8 @@ struct Row {
 struct Store {
     rows: [Row; STORE_ROWS],
     used: usize,
+    /// A row read back for a decision, filled in place.
+    reg: Option<&'static mut WebhookRegistration>,
 }
 
 impl Store {
@@ -196,6 +200,7 @@ impl Store {
                 }
             }; STORE_ROWS],
             used: 0,
+            reg: None,
         }
     }
 
@@ -215,6 +220,19 @@ impl Store {
         self.rows[..self.used]
             .iter_mut()
             .find(|r| Self::member(r, "resume_id") == Some(resume_id))
+    }
+
+    /// The row of `resume_id` read into the store's registration, in place.
+    fn read(&mut self, resume_id: &str) -> Result<&mut WebhookRegistration, &'static str> {
+        let reg = self.reg.take().ok_or("the store's registration")?;
+        let read = match self.find(resume_id) {
+            Some(row) => reg
+                .load_json(&row.json[..row.len])
+                .map_err(|_| "read the row"),
+            None => Err("the row of the request"),
+        };
+        let reg = self.reg.insert(reg);
+        read.map(|()| &mut **reg)
     }
 
     /// Insert the row of `resume_id` as `state` has it (a new pending row).
@@ -335,6 +353,7 @@ fn flow() -> Result<(), &'static str> {
         h: HANDLERS.take(),
         target: TARGET.take(),
     };
+    m.store.reg = Some(ROW.take());
     let base = BaseUrl::parse(BASE_URL).map_err(|_| "parse the base URL")?;
     let mut ids = IdGenerator::from_seed([42; 32]);
     let Memory {
@@ -365,7 +384,7 @@ fn flow() -> Result<(), &'static str> {
     step!("restore (load_json)", restore(state, &state_json[..n]))?;
     let (len, applied) = step!(
         "check + decide + CAS",
-        check_and_decide(state, &base, keys, store, target)
+        check_and_decide(h, &base, keys, store, target)
     )?;
     step!("resume_applied", resume(state, wf, ws, h, result, &applied))?;
     step!(
@@ -486,20 +505,14 @@ fn restore(state: &mut ExecutionState, state_json: &[u8]) -> Result<(), &'static
     )
 }
 
-/// The resume request's target: the path and query of the resume URL
-/// (the requester got it from the notification).
+/// The resume request's target: the path and query of the resume URL the
+/// approver got in the notification (its last word).
 fn resume_target<'t>(
-    state: &ExecutionState,
+    h: &Handlers,
     target: &'t mut [u8; TARGET_LEN],
 ) -> Result<&'t mut [u8], &'static str> {
-    let url = state
-        .context()
-        .resume_url("wait_approval")
-        .map_err(|_| "resume URL")?;
-    let path = url
-        .as_str()
-        .strip_prefix(ORIGIN)
-        .ok_or("URL under the base")?;
+    let url = h.last_log().rsplit(' ').next().unwrap_or("");
+    let path = url.strip_prefix(ORIGIN).ok_or("URL under the base")?;
     let target = target.get_mut(..path.len()).ok_or("target fits")?;
     target.copy_from_slice(path.as_bytes());
     Ok(target)
@@ -521,9 +534,8 @@ fn checked<'t>(base: &BaseUrl, keys: &KeySet, target: &'t [u8]) -> Result<&'t st
 
 /// Decide on the stored row of `resume_id`.
 fn decide(store: &mut Store, resume_id: &str, now: u64) -> Result<Decision, &'static str> {
-    let row = store.find(resume_id).ok_or("the row of the request")?;
-    let reg = WebhookRegistration::from_json(&row.json[..row.len]).map_err(|_| "read the row")?;
-    Ok(decide_resume(resume_id, Some(&reg), now))
+    let reg = store.read(resume_id)?;
+    Ok(decide_resume(resume_id, Some(reg), now))
 }
 
 /// The raw request checked, then decided on the stored row, which the
@@ -531,13 +543,13 @@ fn decide(store: &mut Store, resume_id: &str, now: u64) -> Result<Decision, &'st
 /// target length and the applied transition.
 #[inline(never)]
 fn check_and_decide(
-    state: &ExecutionState,
+    h: &Handlers,
     base: &BaseUrl,
     keys: &KeySet,
     store: &mut Store,
     target: &mut [u8; TARGET_LEN],
 ) -> Result<(usize, Transition), &'static str> {
-    let len = resume_target(state, target)?.len();
+    let len = resume_target(h, target)?.len();
     let resume_id = checked(base, keys, &target[..len]).map_err(|_| "check the request")?;
     let Decision::Resume(t) = decide(store, resume_id, T0 + 1)? else {
         return Err("decide to resume");
@@ -552,16 +564,20 @@ fn check_and_decide(
 
 /// The host's compare-and-set of a decided transition on its row.
 fn cas_consume(store: &mut Store, t: &Transition, now: u64) -> Result<(), &'static str> {
-    let row = store.find(t.resume_id.as_str()).ok_or("the row")?;
+    let id = t.resume_id.as_str();
+    let reg = store.read(id)?;
     check(
-        Store::member(row, "status") == Some(t.from.as_str()),
+        reg.status == t.from,
         "compare-and-set: the row is still active",
     )?;
-    let mut reg =
-        WebhookRegistration::from_json(&row.json[..row.len]).map_err(|_| "read the row")?;
     reg.consume(now).map_err(|_| "consume the row")?;
-    row.len = reg.to_json(&mut row.json).map_err(|_| "write the row")?;
-    Ok(())
+    let reg = store.reg.take().ok_or("the read row")?;
+    let written = match store.find(id) {
+        Some(row) => reg.to_json(&mut row.json).map(|n| row.len = n),
+        None => Ok(()),
+    };
+    store.reg = Some(reg);
+    written.map_err(|_| "write the row")
 }
 
 /// Resume with the transition the host applied; the execution completes
