@@ -14,8 +14,8 @@
 //!    on the stored row and compare-and-set it active → consumed;
 //! 6. resume with that applied transition ([`executor::resume_applied_into`])
 //!    to completion and persist again;
-//! 7. refuse a replay of the same request (409) and a forged signature
-//!    (401).
+//! 7. refuse a replay of the same request (409), a forged signature (401)
+//!    and a body over the payload capacity (413).
 //!
 //! Every large value lives in a `static` (`.bss`) made by a
 //! [`ConstStaticCell`] from the core's all-zero `const fn new()` (or
@@ -44,7 +44,7 @@ use static_cell::ConstStaticCell;
 
 use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
-    RunResult, Workspace, DEFAULT_PARAMS_LEN, MAX_STATE_JSON_LEN,
+    RunResult, Workspace, DEFAULT_OUTPUT_LEN, DEFAULT_PARAMS_LEN, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
@@ -520,11 +520,19 @@ fn resume_target<'t>(
 
 /// Check a raw request (method, target, body size, signature) without the
 /// store; the resume ID it names.
-fn checked<'t>(base: &BaseUrl, keys: &KeySet, target: &'t [u8]) -> Result<&'t str, u16> {
+fn checked<'t>(
+    base: &BaseUrl,
+    keys: &KeySet,
+    target: &'t [u8],
+    body_len: usize,
+) -> Result<&'t str, u16> {
     let target = core::str::from_utf8(target).map_err(|_| 400u16)?;
-    let limits = RequestLimits::default();
+    // Bodies over the payload capacity are refused (413) before reading.
+    let limits = RequestLimits {
+        max_payload: DEFAULT_OUTPUT_LEN,
+    };
     let policy = SignaturePolicy::Required;
-    let checked = check_request(base, "POST", target, BODY.len(), &limits, keys, policy)
+    let checked = check_request(base, "POST", target, body_len, &limits, keys, policy)
         .map_err(|r| r.status)?;
     match checked.route {
         Route::Resume { resume_id } => Ok(resume_id),
@@ -550,7 +558,8 @@ fn check_and_decide(
     target: &mut [u8; TARGET_LEN],
 ) -> Result<(usize, Transition), &'static str> {
     let len = resume_target(h, target)?.len();
-    let resume_id = checked(base, keys, &target[..len]).map_err(|_| "check the request")?;
+    let resume_id =
+        checked(base, keys, &target[..len], BODY.len()).map_err(|_| "check the request")?;
     let Decision::Resume(t) = decide(store, resume_id, T0 + 1)? else {
         return Err("decide to resume");
     };
@@ -638,7 +647,8 @@ fn refuse(
     applied: &Transition,
 ) -> Result<(), &'static str> {
     let (target, len) = target;
-    let resume_id = checked(base, keys, &target[..len]).map_err(|_| "check the replay")?;
+    let resume_id =
+        checked(base, keys, &target[..len], BODY.len()).map_err(|_| "check the replay")?;
     let Decision::Reject(rejection) = decide(store, resume_id, T0 + 2)? else {
         return Err("a replay is refused");
     };
@@ -647,11 +657,15 @@ fn refuse(
         executor::resume_applied_into(wf, state, ws, h, applied, BODY, T0 + 2, result).is_err(),
         "the execution refuses a second resume",
     )?;
+    check(
+        checked(base, keys, &target[..len], DEFAULT_OUTPUT_LEN + 1) == Err(413),
+        "a body over the payload capacity gets 413",
+    )?;
     // Forge the signature's last character.
     let last = target.get_mut(len - 1).ok_or("a target")?;
     *last = if *last == b'A' { b'B' } else { b'A' };
     check(
-        checked(base, keys, &target[..len]) == Err(401),
+        checked(base, keys, &target[..len], BODY.len()) == Err(401),
         "a forged signature gets 401",
     )
 }
