@@ -307,7 +307,7 @@ pub struct ResumeId(heapless::String<MAX_RESUME_ID_LEN>);
 impl ResumeId {
     /// An empty placeholder, not a valid ID: only for a value filled in
     /// place right after (the executor's suspension, a restored slot).
-    pub(crate) fn empty() -> ResumeId {
+    pub(crate) const fn empty() -> ResumeId {
         ResumeId(heapless::String::new())
     }
 

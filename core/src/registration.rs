@@ -77,49 +77,94 @@ pub struct Extension {
     pub to_expires_at: u64,
 }
 
-/// A validated JSON object kept as text (at most [`MAX_CONFIG_LEN`] bytes).
+/// A validated JSON object kept as text (at most [`MAX_CONFIG_LEN`] bytes),
+/// compacted. `{}` is kept as no text at all, so the empty value is
+/// `const` and all zeros.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigJson(heapless::String<MAX_CONFIG_LEN>);
 
+/// Call `f` with the runs of `obj` (a JSON text) that its compacted form
+/// keeps: everything but whitespace outside strings.
+fn compacted_runs(obj: &str, mut f: impl FnMut(&str)) {
+    let (mut in_string, mut escaped, mut start) = (false, false, 0);
+    for (i, c) in obj.char_indices() {
+        if in_string {
+            (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
+        } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            if start < i {
+                f(&obj[start..i]);
+            }
+            start = i + 1;
+        } else {
+            in_string = c == '"';
+        }
+    }
+    if start < obj.len() {
+        f(&obj[start..]);
+    }
+}
+
 impl ConfigJson {
     /// `{}`.
-    pub fn empty() -> ConfigJson {
-        let mut s = heapless::String::new();
-        let _ = s.push_str("{}");
-        ConfigJson(s)
+    pub const fn empty() -> ConfigJson {
+        ConfigJson(heapless::String::new())
     }
 
     /// Validate `text` as one JSON object and keep it compacted: whitespace
     /// outside strings is dropped, so indentation does not count against
     /// [`MAX_CONFIG_LEN`].
     pub fn parse(text: &str) -> Result<ConfigJson> {
+        let mut config = ConfigJson::empty();
+        config.set(text)?;
+        Ok(config)
+    }
+
+    /// [`parse`](Self::parse) into `self`, in place; unchanged on error.
+    pub fn set(&mut self, text: &str) -> Result<()> {
+        let obj = Self::check(text)?;
+        self.set_checked(obj);
+        Ok(())
+    }
+
+    /// The object of `text` if it is one and fits once compacted.
+    pub(crate) fn check(text: &str) -> Result<&str> {
         let obj = json::validate_object(text, "webhook_config")?;
-        let mut s = heapless::String::new();
-        let (mut in_string, mut escaped) = (false, false);
         let mut needed = 0usize;
-        for c in obj.chars() {
-            if in_string {
-                (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
-            } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
-                continue;
-            } else {
-                in_string = c == '"';
-            }
-            needed += c.len_utf8();
-            let _ = s.push(c);
-        }
+        compacted_runs(obj, |run| needed += run.len());
         if needed > MAX_CONFIG_LEN {
             return Err(Error::Capacity {
                 what: "webhook_config",
                 limit: MAX_CONFIG_LEN,
             });
         }
-        Ok(ConfigJson(s))
+        Ok(obj)
+    }
+
+    /// Keep `obj`, which [`check`](Self::check) returned.
+    fn set_checked(&mut self, obj: &str) {
+        self.0.clear();
+        compacted_runs(obj, |run| {
+            // Fits: checked.
+            let _ = self.0.push_str(run);
+        });
+        if self.0 == "{}" {
+            self.0.clear();
+        }
+    }
+
+    /// Write the compacted form of `obj`, which [`check`](Self::check)
+    /// returned.
+    pub(crate) fn write_compacted(obj: &str, o: &mut JsonOut<'_>) {
+        compacted_runs(obj, |run| o.raw(run));
     }
 
     /// The JSON text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        if self.0.is_empty() {
+            "{}"
+        } else {
+            &self.0
+        }
     }
 }
 
@@ -133,7 +178,7 @@ impl Serialize for ConfigJson {
     /// Emitted as raw JSON. serde-json-core writes `serialize_bytes` verbatim;
     /// that is what makes the object nest instead of becoming a string.
     fn serialize<S: Serializer>(&self, s: S) -> core::result::Result<S::Ok, S::Error> {
-        s.serialize_bytes(self.0.as_bytes())
+        s.serialize_bytes(self.as_str().as_bytes())
     }
 }
 
@@ -171,9 +216,11 @@ struct Fields<'a> {
 }
 
 impl WebhookRegistration {
-    /// An empty placeholder (its resume ID is not valid): only for a value
-    /// filled in place right after (the executor's suspension).
-    pub(crate) fn empty() -> WebhookRegistration {
+    /// An empty registration, not a valid one (its resume ID is empty, so
+    /// no decision accepts it): storage for [`load_json`](Self::load_json)
+    /// to fill in place. All zeros but the status, so a `static` of it
+    /// costs no stack.
+    pub const fn empty() -> WebhookRegistration {
         WebhookRegistration {
             resume_id: ResumeId::empty(),
             execution_id: PartString::new(),
@@ -249,10 +296,10 @@ impl WebhookRegistration {
         if self.status == Status::Active {
             return self.transition(Status::Active);
         }
-        let config = ConfigJson::parse(webhook_config)?;
+        let config = ConfigJson::check(webhook_config)?;
         let t = self.transition(Status::Active)?;
         self.expires_at = Some(now.saturating_add(timeout_ms));
-        self.webhook_config = config;
+        self.webhook_config.set_checked(config);
         Ok(t)
     }
 
@@ -351,6 +398,8 @@ impl WebhookRegistration {
     }
 
     /// The exact length of the JSON form.
+    // Not inlined: its buffer stays off the stack of `to_json`'s success.
+    #[inline(never)]
     pub fn json_len(&self) -> usize {
         let mut buf = [0u8; MAX_JSON_LEN];
         let mut o = JsonOut::new(&mut buf);
@@ -363,25 +412,97 @@ impl WebhookRegistration {
     }
 
     /// Read a registration from its JSON form, checking every field.
+    /// By value; [`load_json`](Self::load_json) reads into a registration
+    /// the caller keeps.
     pub fn from_json(bytes: &[u8]) -> Result<WebhookRegistration> {
+        let mut reg = WebhookRegistration::empty();
+        reg.load_json(bytes)?;
+        Ok(reg)
+    }
+
+    /// [`from_json`](Self::from_json) into `self`, in place (for a
+    /// registration in a `static`); unchanged on error.
+    pub fn load_json(&mut self, bytes: &[u8]) -> Result<()> {
         let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
         let text = json::validate_object(text, "registration")?;
         let config = match json::find_member(text, "webhook_config")? {
-            Some(raw) => ConfigJson::parse(raw)?,
-            None => ConfigJson::empty(),
+            Some(raw) => ConfigJson::check(raw)?,
+            None => "{}",
         };
         let (f, _): (Fields, usize) = serde_json_core::from_str(text)
             .map_err(|_| Error::Json("registration fields missing or of the wrong type"))?;
-        let mut reg = WebhookRegistration::new(
-            ResumeId::parse(f.resume_id)?,
-            f.execution_id,
-            f.node_id,
-            f.created_at,
-        )?;
-        reg.status = f.status;
-        reg.expires_at = f.expires_at;
-        reg.webhook_config = config;
-        Ok(reg)
+        let resume_id = ResumeId::parse(f.resume_id)?;
+        let execution_id = id::part_string(Part::ExecutionId, f.execution_id)?;
+        let node_id = id::part_string(Part::NodeId, f.node_id)?;
+        if !resume_id.belongs_to(&execution_id, &node_id) {
+            return Err(Error::ResumeIdMismatch);
+        }
+        self.resume_id = resume_id;
+        self.execution_id = execution_id;
+        self.node_id = node_id;
+        self.status = f.status;
+        self.created_at = f.created_at;
+        self.expires_at = f.expires_at;
+        self.webhook_config.set_checked(config);
+        Ok(())
+    }
+}
+
+/// A registration's row as [`WebhookRegistration::to_json`] writes it, from
+/// its parts: for a registration that is not built (the executor's slots),
+/// with `webhook_config` a checked object compacted as it is written.
+pub(crate) struct Row<'a> {
+    pub(crate) resume_id: &'a ResumeId,
+    pub(crate) execution_id: &'a str,
+    pub(crate) node_id: &'a str,
+    pub(crate) status: Status,
+    pub(crate) created_at: u64,
+    pub(crate) expires_at: Option<u64>,
+    pub(crate) webhook_config: &'a str,
+}
+
+impl Row<'_> {
+    fn write(&self, o: &mut JsonOut<'_>) {
+        o.raw("{\"resume_id\":");
+        o.string(self.resume_id.as_str());
+        o.raw(",\"execution_id\":");
+        o.string(self.execution_id);
+        o.raw(",\"node_id\":");
+        o.string(self.node_id);
+        o.raw(",\"status\":");
+        o.plain(self.status.as_str());
+        o.raw(",\"created_at\":");
+        o.u64(self.created_at);
+        o.raw(",\"expires_at\":");
+        o.opt_u64(self.expires_at);
+        o.raw(",\"webhook_config\":");
+        ConfigJson::write_compacted(self.webhook_config, o);
+        o.raw("}");
+    }
+
+    /// Write the row into `buf`; the length, or the size needed.
+    pub(crate) fn to_json(&self, buf: &mut [u8]) -> Result<usize> {
+        let mut o = JsonOut::new(buf);
+        self.write(&mut o);
+        if o.full {
+            return Err(Error::BufferTooSmall {
+                needed: self.json_len(),
+            });
+        }
+        Ok(o.len)
+    }
+
+    // Not inlined: its buffer is only on the stack of a failed `to_json`.
+    #[inline(never)]
+    fn json_len(&self) -> usize {
+        let mut buf = [0u8; MAX_JSON_LEN];
+        let mut o = JsonOut::new(&mut buf);
+        self.write(&mut o);
+        if o.full {
+            MAX_JSON_LEN
+        } else {
+            o.len
+        }
     }
 }
 
@@ -425,6 +546,107 @@ mod tests {
                     Err(Error::BufferTooSmall { needed: n })
                 );
             }
+        }
+    }
+
+    /// `load_json` fills a kept registration in place, exactly as
+    /// `from_json` reads it, and leaves it unchanged when the row is bad.
+    #[test]
+    fn load_json_in_place_and_unchanged_on_error() {
+        extern crate std;
+        use std::{format, string::String};
+        static EMPTY: WebhookRegistration = WebhookRegistration::empty();
+        assert_eq!(EMPTY.resume_id.as_str(), "");
+        assert_eq!(EMPTY.webhook_config.as_str(), "{}");
+
+        let mut ids = IdGenerator::from_seed([9; 32]);
+        let mut r = WebhookRegistration::create(&mut ids, "exec-1", "wait_a", 5).unwrap();
+        r.activate(10, 1_000, r#"{ "title": "Approve?", "n": [1, 2] }"#)
+            .unwrap();
+        let mut buf = [0u8; MAX_JSON_LEN];
+        let n = r.to_json(&mut buf).unwrap();
+
+        let mut kept = WebhookRegistration::empty();
+        kept.load_json(&buf[..n]).unwrap();
+        assert_eq!(kept, r);
+        assert_eq!(kept, WebhookRegistration::from_json(&buf[..n]).unwrap());
+        assert_eq!(
+            kept.webhook_config.as_str(),
+            r#"{"title":"Approve?","n":[1,2]}"#
+        );
+
+        // A config over the limit once compacted, a bad ID, not JSON: refused,
+        // the kept registration unchanged.
+        let big = "a".repeat(MAX_CONFIG_LEN);
+        let mut row = String::from_utf8(buf[..n].to_vec()).unwrap();
+        let at = row.find("\"webhook_config\":").unwrap();
+        row.truncate(at);
+        let too_big = format!("{row}\"webhook_config\":{{\"k\":\"{big}\"}}}}");
+        let bad_id = core::str::from_utf8(&buf[..n])
+            .unwrap()
+            .replace(r.resume_id.as_str(), "webhook_x");
+        for bad in [too_big.as_str(), bad_id.as_str(), "[]", "{"] {
+            assert!(kept.load_json(bad.as_bytes()).is_err(), "{bad}");
+            assert_eq!(kept, r);
+        }
+        assert_eq!(
+            kept.load_json(too_big.as_bytes()),
+            Err(Error::Capacity {
+                what: "webhook_config",
+                limit: MAX_CONFIG_LEN
+            })
+        );
+    }
+
+    /// `{}` is kept as no text: every spelling of it equals the empty config
+    /// and writes as `{}`; `set` is `parse` in place, unchanged on error.
+    #[test]
+    fn config_json_empty_and_set() {
+        for text in ["{}", "{ }", " {\n\t} "] {
+            let c = ConfigJson::parse(text).unwrap();
+            assert_eq!(c, ConfigJson::empty(), "{text:?}");
+            assert_eq!(c.as_str(), "{}");
+        }
+        let mut c = ConfigJson::parse(r#"{"a": "x y", "b": {}}"#).unwrap();
+        assert_eq!(c.as_str(), r#"{"a":"x y","b":{}}"#);
+        assert!(c.set("[1]").is_err());
+        assert_eq!(c.as_str(), r#"{"a":"x y","b":{}}"#);
+        c.set(r#"{"s": "a \" { b"}"#).unwrap();
+        assert_eq!(c.as_str(), r#"{"s":"a \" { b"}"#);
+        let mut out = [0u8; 64];
+        let m = serde_json_core::to_slice(&ConfigJson::empty(), &mut out).unwrap();
+        assert_eq!(&out[..m], b"{}");
+    }
+
+    /// A row written from its parts is the registration's `to_json`, the
+    /// config compacted as it is written; a short buffer gets the size
+    /// needed.
+    #[test]
+    fn row_from_parts_is_the_registrations_json() {
+        let mut ids = IdGenerator::from_seed([3; 32]);
+        let mut r = WebhookRegistration::create(&mut ids, "exec-9", "wait_b", 7).unwrap();
+        let config = r#"{ "form": { "fields": [ "a", "b c" ] } }"#;
+        for activate in [false, true] {
+            if activate {
+                r.activate(8, 60_000, config).unwrap();
+            }
+            let row = Row {
+                resume_id: &r.resume_id,
+                execution_id: &r.execution_id,
+                node_id: &r.node_id,
+                status: r.status,
+                created_at: r.created_at,
+                expires_at: r.expires_at,
+                webhook_config: if activate { config } else { "{}" },
+            };
+            let (mut a, mut b) = ([0u8; MAX_JSON_LEN], [0u8; MAX_JSON_LEN]);
+            let n = row.to_json(&mut a).unwrap();
+            let m = r.to_json(&mut b).unwrap();
+            assert_eq!(core::str::from_utf8(&a[..n]), core::str::from_utf8(&b[..m]));
+            assert_eq!(
+                row.to_json(&mut a[..n - 1]),
+                Err(Error::BufferTooSmall { needed: n })
+            );
         }
     }
 }

@@ -96,6 +96,9 @@ fn public_operations_never_allocate() {
         let n = reg.to_json(&mut buf).unwrap();
         let back = WebhookRegistration::from_json(&buf[..n]).unwrap();
         assert_eq!(back, reg);
+        let mut kept = WebhookRegistration::empty();
+        kept.load_json(&buf[..n]).unwrap();
+        assert_eq!(kept, reg);
     });
     count("consume + expire", || {
         reg.consume(4).unwrap();

@@ -43,6 +43,7 @@
 
 use super::drive::{checked_payload, continue_from, run_result};
 use super::*;
+use crate::registration::{ConfigJson, Row};
 
 /// Resume a webhook wait whose registration the host has already moved
 /// active → consumed (`applied`, as [`route::decide_resume`] decided it and
@@ -199,12 +200,10 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             .ok_or(ExecutionError::UnknownResumeId)?;
         let slot = &self.context.slots()[i];
         let node = self.context.slot_node_id(slot);
-        let mut reg = self
-            .context
-            .registration(node)
-            .ok_or(ExecutionError::BadState("a registration without its node"))?;
-        // Activated once: the row carries the wait node's config.
-        if slot.expires_at.is_some() {
+        // Activated once: the row carries the wait node's config. Written
+        // from the slot, not through a built registration (2 KiB of config
+        // on the stack).
+        let config = if slot.expires_at.is_some() {
             let index = super::drive::node_index(wf, node).ok_or(
                 ExecutionError::WorkflowMismatch("a registration names no node"),
             )?;
@@ -219,8 +218,19 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
                     }
                 }
             };
-            reg.webhook_config = crate::registration::ConfigJson::parse(config)?;
+            ConfigJson::check(config)?
+        } else {
+            "{}"
+        };
+        Row {
+            resume_id: &slot.resume_id,
+            execution_id: self.context.execution_id(),
+            node_id: node,
+            status: slot.status,
+            created_at: slot.created_at,
+            expires_at: slot.expires_at,
+            webhook_config: config,
         }
-        reg.to_json(out)
+        .to_json(out)
     }
 }

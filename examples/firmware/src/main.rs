@@ -1,17 +1,31 @@
 //! The approval flow of Prana webhook on a Cortex-M3 with 64 KiB of RAM
-//! (QEMU `lm3s6965evb`), with the core's default capacities.
+//! (QEMU `lm3s6965evb`), with the core's default capacities, in the order
+//! of the host protocol:
 //!
-//! It parses the approval workflow, starts an execution with signed resume
-//! URLs, runs it to its wait node, writes the state JSON and restores the
-//! state from it in place, checks the raw resume request (path, method,
-//! size, signature) and decides on the persisted registration, resumes the
-//! execution to completion and refuses a replay of the same request.
+//! 1. parse the workflow into a static ([`Workflow::parse_into`]);
+//! 2. start the execution with signed resume URLs into a static
+//!    ([`executor::start_into`]) and store its pending registration rows;
+//! 3. run it to its wait node ([`executor::run_into`]), apply the
+//!    transitions to the rows with compare-and-set and persist the state
+//!    JSON and every row ([`ExecutionState::registration_json`]);
+//! 4. restore the state from its JSON in place
+//!    ([`ExecutionState::load_json`]);
+//! 5. check the raw resume request (path, method, size, signature), decide
+//!    on the stored row and compare-and-set it active → consumed;
+//! 6. resume with that applied transition ([`executor::resume_applied_into`])
+//!    to completion and persist again;
+//! 7. refuse a replay of the same request (409), a forged signature (401)
+//!    and a body over the payload capacity (413).
 //!
-//! Every large value lives in a `static` (`.bss`), filled in place where the
-//! core has an in-place call (`load_json`, the `*_in` calls with a kept
-//! `Workspace`). The stack is painted before the flow and scanned after it:
-//! the firmware prints the peak stack, the static RAM (`.data` + `.bss`) and
-//! the flash (`.text` + `.rodata`), and exits non-zero through semihosting
+//! Every large value lives in a `static` (`.bss`) made by a
+//! [`ConstStaticCell`] from the core's all-zero `const fn new()` (or
+//! [`WebhookRegistration::empty`]) and filled in place; nothing large is
+//! built on the stack and moved, and no `static mut` is needed. The only
+//! `unsafe` is the stack paint (raw reads and writes of the free stack) and
+//! the signature cortex-m-rt requires of the fault handler. The stack is
+//! painted before each step and scanned after it: the firmware prints the
+//! peak stack of each step, the static RAM (`.data` + `.bss`) and the
+//! flash (`.text` + `.rodata`), and exits non-zero through semihosting
 //! when the flow fails or the memory is over [`RAM_BUDGET`] /
 //! [`STACK_BUDGET`]. `scripts/test-firmware.sh` builds and runs it.
 
@@ -20,20 +34,21 @@
 // NodeError is returned inline (no heap), like in the core.
 #![allow(clippy::result_large_err)]
 
-use core::mem::MaybeUninit;
-use core::ptr::{addr_of, addr_of_mut};
+use core::ptr::addr_of;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
 use cortex_m_rt::{entry, exception, ExceptionFrame};
 use cortex_m_semihosting::{debug, hprintln};
 use panic_semihosting as _;
+use static_cell::ConstStaticCell;
 
 use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeHandler, NodeOutput, Outcome,
-    Workspace, MAX_STATE_JSON_LEN,
+    RunResult, Workspace, DEFAULT_OUTPUT_LEN, DEFAULT_PARAMS_LEN, MAX_STATE_JSON_LEN,
 };
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::json;
+use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::registration::{self, WebhookRegistration};
 use prana_webhook_core::route::{check_request, decide_resume, Decision, RequestLimits};
 use prana_webhook_core::token::resume::{KeySet, ResumeKey, SignaturePolicy};
@@ -46,32 +61,39 @@ pub const RAM_BUDGET: usize = 32 * 1024;
 /// Most stack the flow may use.
 pub const STACK_BUDGET: usize = 8 * 1024;
 
-/// The word painted over the free stack before the flow.
+/// The word painted over the free stack before each step.
 const PAINT: u32 = 0x5EED_C0DE;
 /// Stack left unpainted under the painter's own frame.
 const PAINT_MARGIN: usize = 64;
 
-/// Room for the state JSON. The approval flow's state takes under 2 KiB;
-/// `to_json` fails with the size needed (never truncates) when a state does
-/// not fit. The worst case of the default capacities, `MAX_STATE_JSON_LEN`,
-/// would not leave room for the stack in 64 KiB with today's core.
-const STATE_JSON_LEN: usize = 4096;
-const _: () = assert!(STATE_JSON_LEN <= MAX_STATE_JSON_LEN);
+/// Registration rows the host's store holds: one per webhook wait of the
+/// approval workflow. A host sizes its store for its workflows (at most
+/// `MAX_WAIT_NODES` rows per execution).
+const STORE_ROWS: usize = 1;
+/// Room for the request target (path and query) of a resume request.
+const TARGET_LEN: usize = 512;
 
 const APPROVAL: &str = include_str!("../../workflows/approval.json");
 const BASE_URL: &str = "https://gw.example.com/hooks";
+const ORIGIN: &str = "https://gw.example.com";
+const BODY: &str = r#"{"approved": true}"#;
 const T0: u64 = 1_751_450_400_000;
 
-// The large values of the flow, in `.bss`.
-static mut WORKFLOW: MaybeUninit<Workflow<'static>> = MaybeUninit::uninit();
-static mut STATE: MaybeUninit<ExecutionState> = MaybeUninit::uninit();
-static mut WORKSPACE: Workspace = Workspace::new();
-static mut STATE_JSON: [u8; STATE_JSON_LEN] = [0; STATE_JSON_LEN];
-static mut REGISTRATION_JSON: [u8; registration::MAX_JSON_LEN] = [0; registration::MAX_JSON_LEN];
-static mut REGISTRATION: MaybeUninit<WebhookRegistration> = MaybeUninit::uninit();
-static mut KEYS: MaybeUninit<KeySet> = MaybeUninit::uninit();
-static mut IDS: MaybeUninit<IdGenerator> = MaybeUninit::uninit();
-static mut TARGET: [u8; 512] = [0; 512];
+// The large values of the flow: all zeros, in `.bss`, each taken once.
+static WORKFLOW: ConstStaticCell<Workflow<'static>> = ConstStaticCell::new(Workflow::new());
+static STATE: ConstStaticCell<ExecutionState> = ConstStaticCell::new(ExecutionState::new());
+static WORKSPACE: ConstStaticCell<Workspace> = ConstStaticCell::new(Workspace::new());
+static RESULT: ConstStaticCell<RunResult> = ConstStaticCell::new(RunResult::new());
+static STATE_JSON: ConstStaticCell<[u8; MAX_STATE_JSON_LEN]> =
+    ConstStaticCell::new([0; MAX_STATE_JSON_LEN]);
+static STORE: ConstStaticCell<Store> = ConstStaticCell::new(Store::new());
+static SCRATCH: ConstStaticCell<[u8; DEFAULT_PARAMS_LEN]> =
+    ConstStaticCell::new([0; DEFAULT_PARAMS_LEN]);
+static KEYS: ConstStaticCell<KeySet> = ConstStaticCell::new(KeySet::new());
+static HANDLERS: ConstStaticCell<Handlers> = ConstStaticCell::new(Handlers::new());
+static TARGET: ConstStaticCell<[u8; TARGET_LEN]> = ConstStaticCell::new([0; TARGET_LEN]);
+static ROW: ConstStaticCell<WebhookRegistration> =
+    ConstStaticCell::new(WebhookRegistration::empty());
 
 extern "C" {
     // Bounds from cortex-m-rt's `link.x`.
@@ -99,6 +121,19 @@ macro_rules! at {
 struct Handlers {
     last_log: [u8; 256],
     last_log_len: usize,
+}
+
+impl Handlers {
+    const fn new() -> Self {
+        Handlers {
+            last_log: [0; 256],
+            last_log_len: 0,
+        }
+    }
+
+    fn last_log(&self) -> &str {
+        core::str::from_utf8(&self.last_log[..self.last_log_len]).unwrap_or("")
+    }
 }
 
 fn put(out: &mut [u8], s: &str) -> Result<usize, NodeError> {
@@ -140,6 +175,129 @@ impl NodeHandler for Handlers {
     }
 }
 
+/// One stored registration row: its JSON, as a host keeps it.
+struct Row {
+    json: [u8; registration::MAX_JSON_LEN],
+    len: usize,
+}
+
+/// The host's registration store: rows by resume ID, changed only by
+/// compare-and-set on their status.
+struct Store {
+    rows: [Row; STORE_ROWS],
+    used: usize,
+    /// A row read back for a decision, filled in place.
+    reg: Option<&'static mut WebhookRegistration>,
+}
+
+impl Store {
+    const fn new() -> Self {
+        Store {
+            rows: [const {
+                Row {
+                    json: [0; registration::MAX_JSON_LEN],
+                    len: 0,
+                }
+            }; STORE_ROWS],
+            used: 0,
+            reg: None,
+        }
+    }
+
+    fn text(row: &Row) -> &str {
+        core::str::from_utf8(&row.json[..row.len]).unwrap_or("")
+    }
+
+    /// A member of a row that is a plain JSON string (`resume_id`, `status`).
+    fn member<'a>(row: &'a Row, key: &str) -> Option<&'a str> {
+        json::find_member(Self::text(row), key)
+            .ok()
+            .flatten()
+            .and_then(json::plain_str)
+    }
+
+    fn find(&mut self, resume_id: &str) -> Option<&mut Row> {
+        self.rows[..self.used]
+            .iter_mut()
+            .find(|r| Self::member(r, "resume_id") == Some(resume_id))
+    }
+
+    /// The row of `resume_id` read into the store's registration, in place.
+    fn read(&mut self, resume_id: &str) -> Result<&mut WebhookRegistration, &'static str> {
+        let reg = self.reg.take().ok_or("the store's registration")?;
+        let read = match self.find(resume_id) {
+            Some(row) => reg
+                .load_json(&row.json[..row.len])
+                .map_err(|_| "read the row"),
+            None => Err("the row of the request"),
+        };
+        let reg = self.reg.insert(reg);
+        read.map(|()| &mut **reg)
+    }
+
+    /// Insert the row of `resume_id` as `state` has it (a new pending row).
+    fn insert(
+        &mut self,
+        state: &ExecutionState,
+        wf: &Workflow<'_>,
+        resume_id: &str,
+        scratch: &mut [u8],
+    ) -> Result<(), &'static str> {
+        check(self.find(resume_id).is_none(), "a new row")?;
+        let row = self.rows.get_mut(self.used).ok_or("the store has room")?;
+        row.len = state
+            .registration_json(wf, resume_id, scratch, &mut row.json)
+            .map_err(|_| "the registration row")?;
+        self.used += 1;
+        Ok(())
+    }
+
+    /// Compare-and-set: the row must still have `t.from`; it becomes the row
+    /// `state` has now (whose status must be `t.to`).
+    fn apply(
+        &mut self,
+        t: &Transition,
+        state: &ExecutionState,
+        wf: &Workflow<'_>,
+        scratch: &mut [u8],
+    ) -> Result<(), &'static str> {
+        let id = t.resume_id.as_str();
+        let row = self.find(id).ok_or("the row of a transition")?;
+        check(
+            Self::member(row, "status") == Some(t.from.as_str()),
+            "compare-and-set: the row has the old status",
+        )?;
+        row.len = state
+            .registration_json(wf, id, scratch, &mut row.json)
+            .map_err(|_| "the registration row")?;
+        check(
+            Self::member(row, "status") == Some(t.to.as_str()),
+            "the new row has the new status",
+        )
+    }
+
+    /// Every row equals the state's row of it.
+    fn matches(
+        &mut self,
+        state: &ExecutionState,
+        wf: &Workflow<'_>,
+        scratch: &mut [u8],
+        buf: &mut [u8],
+    ) -> Result<(), &'static str> {
+        for row in &self.rows[..self.used] {
+            let id = Self::member(row, "resume_id").ok_or("a row's resume ID")?;
+            let n = state
+                .registration_json(wf, id, scratch, buf)
+                .map_err(|_| "the registration row")?;
+            check(
+                buf[..n] == row.json[..row.len],
+                "the stored row is the state's",
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// Fail the flow with `what` unless `ok`.
 fn check(ok: bool, what: &'static str) -> Result<(), &'static str> {
     if ok {
@@ -161,139 +319,185 @@ macro_rules! step {
         let r = $e;
         let used = peak_stack();
         PEAK.fetch_max(used, Ordering::Relaxed);
-        hprintln!("  peak stack in {:<20} {:>6} B", $name, used);
+        hprintln!("  peak stack in {:<24} {:>6} B", $name, used);
         r
     }};
+}
+
+/// The statics of the flow, each borrowed once for the whole flow.
+struct Memory {
+    wf: &'static mut Workflow<'static>,
+    state: &'static mut ExecutionState,
+    ws: &'static mut Workspace,
+    result: &'static mut RunResult,
+    state_json: &'static mut [u8; MAX_STATE_JSON_LEN],
+    store: &'static mut Store,
+    scratch: &'static mut [u8; DEFAULT_PARAMS_LEN],
+    keys: &'static mut KeySet,
+    h: &'static mut Handlers,
+    target: &'static mut [u8; TARGET_LEN],
 }
 
 /// The approval flow; every step is checked. Each step is a function of
 /// its own, so the temporaries of one step are off the stack in the next.
 fn flow() -> Result<(), &'static str> {
-    // SAFETY: single-threaded, no interrupts use these statics, and each is
-    // borrowed once, here, for the whole flow.
-    let (wf, state, ws, state_json, reg_json, reg, keys, ids, target) = unsafe {
-        (
-            &mut *addr_of_mut!(WORKFLOW),
-            &mut *addr_of_mut!(STATE),
-            &mut *addr_of_mut!(WORKSPACE),
-            &mut *addr_of_mut!(STATE_JSON),
-            &mut *addr_of_mut!(REGISTRATION_JSON),
-            &mut *addr_of_mut!(REGISTRATION),
-            &mut *addr_of_mut!(KEYS),
-            &mut *addr_of_mut!(IDS),
-            &mut *addr_of_mut!(TARGET),
-        )
+    let m = Memory {
+        wf: WORKFLOW.take(),
+        state: STATE.take(),
+        ws: WORKSPACE.take(),
+        result: RESULT.take(),
+        state_json: STATE_JSON.take(),
+        store: STORE.take(),
+        scratch: SCRATCH.take(),
+        keys: KEYS.take(),
+        h: HANDLERS.take(),
+        target: TARGET.take(),
     };
-    let mut h = Handlers {
-        last_log: [0; 256],
-        last_log_len: 0,
-    };
+    m.store.reg = Some(ROW.take());
     let base = BaseUrl::parse(BASE_URL).map_err(|_| "parse the base URL")?;
-    let wf: &Workflow<'static> = step!("parse the workflow", parse_workflow(wf))?;
-    let keys: &KeySet = make_keys(keys)?;
-    let ids = ids.write(IdGenerator::from_seed([42; 32]));
-    let state = step!("start signed", start(state, wf, &base, ids, keys))?;
-    let reg = step!(
-        "run to the wait",
-        run_to_wait(state, wf, ws, &mut h, reg_json, reg)
+    let mut ids = IdGenerator::from_seed([42; 32]);
+    let Memory {
+        wf,
+        state,
+        ws,
+        result,
+        state_json,
+        store,
+        scratch,
+        keys,
+        h,
+        target,
+    } = m;
+    step!("parse the workflow", parse_workflow(wf))?;
+    let wf: &Workflow<'static> = wf;
+    add_key(keys)?;
+    let keys: &KeySet = keys;
+    step!(
+        "start signed",
+        start(state, wf, &base, &mut ids, keys, store, scratch)
+    )?;
+    step!("run to the wait", run_to_wait(state, wf, ws, h, result))?;
+    let n = step!(
+        "persist state + rows",
+        persist(state, wf, result, store, scratch, state_json)
+    )?;
+    step!("restore (load_json)", restore(state, &state_json[..n]))?;
+    let (len, applied) = step!(
+        "check + decide + CAS",
+        check_and_decide(h, &base, keys, store, target)
+    )?;
+    step!("resume_applied", resume(state, wf, ws, h, result, &applied))?;
+    step!(
+        "complete + persist",
+        complete(state, wf, result, store, scratch, state_json)
     )?;
     step!(
-        "to_json + load_json",
-        persist_and_restore(state, state_json)
-    )?;
-    let (target, resume_id) = step!(
-        "check + decide",
-        check_and_decide(state, &base, keys, reg, target)
-    )?;
-    step!("resume", resume(state, wf, ws, &mut h, resume_id))?;
-    step!(
-        "refuse the replay",
-        refuse_replay(&base, keys, reg, state, wf, ws, &mut h, target)
+        "refuse replay + forgery",
+        refuse(
+            &base,
+            keys,
+            store,
+            state,
+            wf,
+            ws,
+            h,
+            result,
+            (target, len),
+            &applied
+        )
     )
 }
 
 #[inline(never)]
-fn parse_workflow(
-    slot: &'static mut MaybeUninit<Workflow<'static>>,
-) -> Result<&'static Workflow<'static>, &'static str> {
-    Ok(slot.write(Workflow::parse(APPROVAL).map_err(|_| "parse the workflow")?))
+fn parse_workflow(wf: &mut Workflow<'static>) -> Result<(), &'static str> {
+    wf.parse_into(APPROVAL).map_err(|_| "parse the workflow")
 }
 
 #[inline(never)]
-fn make_keys(slot: &'static mut MaybeUninit<KeySet>) -> Result<&'static KeySet, &'static str> {
-    let keys = slot.write(KeySet::new());
+fn add_key(keys: &mut KeySet) -> Result<(), &'static str> {
     let key =
         ResumeKey::new("k1", b"0123456789abcdef0123456789abcdef").map_err(|_| "make a key")?;
-    keys.add(key).map_err(|_| "add the key")?;
-    Ok(keys)
+    keys.add(key).map_err(|_| "add the key")
 }
 
-/// Start signed, into the state's static.
+/// Start signed, into the state's static; store the pending rows.
 #[inline(never)]
 fn start(
-    slot: &'static mut MaybeUninit<ExecutionState>,
+    state: &mut ExecutionState,
     wf: &Workflow<'static>,
     base: &BaseUrl,
     ids: &mut IdGenerator,
     keys: &KeySet,
-) -> Result<&'static mut ExecutionState, &'static str> {
+    store: &mut Store,
+    scratch: &mut [u8],
+) -> Result<(), &'static str> {
     let key = keys.current().ok_or("no current key")?;
-    let state =
-        executor::start_signed(wf, "exec-1", base, ids, T0, key).map_err(|_| "start signed")?;
-    Ok(slot.write(state))
+    executor::start_into(state, wf, "exec-1", base, ids, T0, Some(key))
+        .map_err(|_| "start signed")?;
+    for node in wf.webhook_wait_nodes() {
+        let id = state
+            .context()
+            .resume_id(node.key)
+            .ok_or("a resume ID per webhook wait")?;
+        store.insert(state, wf, id.as_str(), scratch)?;
+    }
+    Ok(())
 }
 
-/// Run to the wait node; persist its registration (through its JSON).
+/// Run to the wait node: the notification carries the signed URL.
 #[inline(never)]
 fn run_to_wait(
     state: &mut ExecutionState,
     wf: &Workflow<'static>,
     ws: &mut Workspace,
     h: &mut Handlers,
-    reg_json: &mut [u8],
-    slot: &'static mut MaybeUninit<WebhookRegistration>,
-) -> Result<&'static mut WebhookRegistration, &'static str> {
-    let url = state
-        .context()
-        .resume_url("wait_approval")
-        .map_err(|_| "resume URL of the wait")?;
-    let r = executor::run_in(wf, state, ws, h, r#"{"request": "laptop"}"#, T0)
+    result: &mut RunResult,
+) -> Result<(), &'static str> {
+    executor::run_into(wf, state, ws, h, r#"{"request": "laptop"}"#, T0, result)
         .map_err(|_| "run to the wait")?;
-    let log = core::str::from_utf8(&h.last_log[..h.last_log_len]).map_err(|_| "log text")?;
-    check(
-        log.ends_with(url.as_str()),
-        "the notification carries the URL",
-    )?;
     let Outcome::Suspended {
-        suspension:
-            Suspension::Webhook {
-                registration,
-                resume_url,
-                ..
-            },
+        suspension: Suspension::Webhook { resume_url, .. },
         ..
-    } = &r.outcome
+    } = &result.outcome
     else {
         return Err("suspended at the webhook wait");
     };
     check(
-        resume_url == &url,
-        "the suspension's URL is the rendered one",
+        h.last_log().ends_with(resume_url.as_str()),
+        "the notification carries the URL",
     )?;
-    let n = registration
-        .to_json(reg_json)
-        .map_err(|_| "registration to JSON")?;
-    let reg =
-        WebhookRegistration::from_json(&reg_json[..n]).map_err(|_| "registration from JSON")?;
-    Ok(slot.write(reg))
+    check(
+        resume_url.as_str().contains("?sig=k1."),
+        "the URL is signed",
+    )
 }
 
-/// Write the state JSON, then restore the state from it in place.
+/// Apply the transitions of a result to the rows (compare-and-set, in
+/// order), check every row against the state and write the state JSON.
 #[inline(never)]
-fn persist_and_restore(state: &mut ExecutionState, buf: &mut [u8]) -> Result<(), &'static str> {
-    let n = state.to_json(buf).map_err(|_| "state to JSON")?;
+fn persist(
+    state: &ExecutionState,
+    wf: &Workflow<'static>,
+    result: &RunResult,
+    store: &mut Store,
+    scratch: &mut [u8],
+    state_json: &mut [u8; MAX_STATE_JSON_LEN],
+) -> Result<usize, &'static str> {
+    for t in &result.transitions {
+        store.apply(t, state, wf, scratch)?;
+    }
+    let n = state.to_json(state_json).map_err(|_| "state to JSON")?;
+    // The tail of the buffer serves as room to compare the rows.
+    let (_, spare) = state_json.split_at_mut(n);
+    store.matches(state, wf, scratch, spare)?;
+    Ok(n)
+}
+
+/// Restore the state from its JSON in place, as another process would.
+#[inline(never)]
+fn restore(state: &mut ExecutionState, state_json: &[u8]) -> Result<(), &'static str> {
     state
-        .load_json(&buf[..n])
+        .load_json(state_json)
         .map_err(|_| "restore the state")?;
     check(
         state.status() == ExecutionStatus::Suspended,
@@ -301,115 +505,168 @@ fn persist_and_restore(state: &mut ExecutionState, buf: &mut [u8]) -> Result<(),
     )
 }
 
-const BODY: &str = r#"{"approved": true}"#;
-
-/// The raw request (the path and query of the resume URL, POST, a body)
-/// checked without a store, then decided on the persisted registration,
-/// which is consumed. A forged signature is refused with 401. Returns the
-/// target and the resume ID of the request.
-#[inline(never)]
-fn check_and_decide(
-    state: &ExecutionState,
-    base: &BaseUrl,
-    keys: &KeySet,
-    reg: &mut WebhookRegistration,
-    target: &'static mut [u8; 512],
-) -> Result<(&'static str, &'static str), &'static str> {
-    let url = state
-        .context()
-        .resume_url("wait_approval")
-        .map_err(|_| "resume URL")?;
-    let path = url
-        .as_str()
-        .strip_prefix("https://gw.example.com")
-        .ok_or("URL under the base")?;
+/// The resume request's target: the path and query of the resume URL the
+/// approver got in the notification (its last word).
+fn resume_target<'t>(
+    h: &Handlers,
+    target: &'t mut [u8; TARGET_LEN],
+) -> Result<&'t mut [u8], &'static str> {
+    let url = h.last_log().rsplit(' ').next().unwrap_or("");
+    let path = url.strip_prefix(ORIGIN).ok_or("URL under the base")?;
     let target = target.get_mut(..path.len()).ok_or("target fits")?;
     target.copy_from_slice(path.as_bytes());
-    let target: &'static str = core::str::from_utf8(target).map_err(|_| "target text")?;
-    let limits = RequestLimits::default();
-    let policy = SignaturePolicy::Required;
-    let checked = check_request(base, "POST", target, BODY.len(), &limits, keys, policy)
-        .map_err(|_| "check the request")?;
-    let Route::Resume { resume_id } = checked.route else {
-        return Err("a resume route");
+    Ok(target)
+}
+
+/// Check a raw request (method, target, body size, signature) without the
+/// store; the resume ID it names.
+fn checked<'t>(
+    base: &BaseUrl,
+    keys: &KeySet,
+    target: &'t [u8],
+    body_len: usize,
+) -> Result<&'t str, u16> {
+    let target = core::str::from_utf8(target).map_err(|_| 400u16)?;
+    // Bodies over the payload capacity are refused (413) before reading.
+    let limits = RequestLimits {
+        max_payload: DEFAULT_OUTPUT_LEN,
     };
-    let Decision::Resume(t) = decide_resume(resume_id, Some(reg), T0 + 1) else {
+    let policy = SignaturePolicy::Required;
+    let checked = check_request(base, "POST", target, body_len, &limits, keys, policy)
+        .map_err(|r| r.status)?;
+    match checked.route {
+        Route::Resume { resume_id } => Ok(resume_id),
+        _ => Err(404),
+    }
+}
+
+/// Decide on the stored row of `resume_id`.
+fn decide(store: &mut Store, resume_id: &str, now: u64) -> Result<Decision, &'static str> {
+    let reg = store.read(resume_id)?;
+    Ok(decide_resume(resume_id, Some(reg), now))
+}
+
+/// The raw request checked, then decided on the stored row, which the
+/// host's compare-and-set moves active → consumed. Returns the request's
+/// target length and the applied transition.
+#[inline(never)]
+fn check_and_decide(
+    h: &Handlers,
+    base: &BaseUrl,
+    keys: &KeySet,
+    store: &mut Store,
+    target: &mut [u8; TARGET_LEN],
+) -> Result<(usize, Transition), &'static str> {
+    let len = resume_target(h, target)?.len();
+    let resume_id =
+        checked(base, keys, &target[..len], BODY.len()).map_err(|_| "check the request")?;
+    let Decision::Resume(t) = decide(store, resume_id, T0 + 1)? else {
         return Err("decide to resume");
     };
     check(
-        t.resume_id.as_str() == resume_id,
+        t.resume_id.as_str() == resume_id && t.from == Status::Active,
         "the transition is of this ID",
     )?;
-    reg.consume(T0 + 1)
-        .map_err(|_| "consume the registration")?;
-
-    let mut forged = [0u8; 512];
-    let forged = forged.get_mut(..target.len()).ok_or("forged fits")?;
-    forged.copy_from_slice(target.as_bytes());
-    if let Some(last) = forged.last_mut() {
-        *last = if *last == b'A' { b'B' } else { b'A' };
-    }
-    let forged = core::str::from_utf8(forged).map_err(|_| "forged text")?;
-    let refused = check_request(base, "POST", forged, BODY.len(), &limits, keys, policy);
-    check(
-        matches!(refused, Err(ref r) if r.status == 401),
-        "a forged URL gets 401",
-    )?;
-    Ok((target, resume_id))
+    cas_consume(store, &t, T0 + 1)?;
+    Ok((len, t))
 }
 
-/// Resume to completion; the output is the approval.
+/// The host's compare-and-set of a decided transition on its row.
+fn cas_consume(store: &mut Store, t: &Transition, now: u64) -> Result<(), &'static str> {
+    let id = t.resume_id.as_str();
+    let reg = store.read(id)?;
+    check(
+        reg.status == t.from,
+        "compare-and-set: the row is still active",
+    )?;
+    reg.consume(now).map_err(|_| "consume the row")?;
+    let reg = store.reg.take().ok_or("the read row")?;
+    let written = match store.find(id) {
+        Some(row) => reg.to_json(&mut row.json).map(|n| row.len = n),
+        None => Ok(()),
+    };
+    store.reg = Some(reg);
+    written.map_err(|_| "write the row")
+}
+
+/// Resume with the transition the host applied; the execution completes
+/// with the approval.
 #[inline(never)]
 fn resume(
     state: &mut ExecutionState,
     wf: &Workflow<'static>,
     ws: &mut Workspace,
     h: &mut Handlers,
-    resume_id: &str,
+    result: &mut RunResult,
+    applied: &Transition,
 ) -> Result<(), &'static str> {
-    let r = executor::resume_in(wf, state, ws, h, resume_id, BODY, T0 + 1).map_err(|_| "resume")?;
-    check(r.outcome == Outcome::Completed, "completed")?;
+    executor::resume_applied_into(wf, state, ws, h, applied, BODY, T0 + 1, result)
+        .map_err(|_| "resume_applied")?;
+    check(result.outcome == Outcome::Completed, "completed")?;
     check(
         json::equal(state.output(), r#"{"result": "approved"}"#) == Ok(true),
         "approved",
     )
 }
 
-/// A replay: the request still checks, the registration refuses it (409)
-/// and so does the execution.
+/// Persist the completed execution (its rows included) and read it back.
+#[inline(never)]
+fn complete(
+    state: &mut ExecutionState,
+    wf: &Workflow<'static>,
+    result: &RunResult,
+    store: &mut Store,
+    scratch: &mut [u8],
+    state_json: &mut [u8; MAX_STATE_JSON_LEN],
+) -> Result<(), &'static str> {
+    let n = persist(state, wf, result, store, scratch, state_json)?;
+    state
+        .load_json(&state_json[..n])
+        .map_err(|_| "restore the completed state")?;
+    check(
+        state.status() == ExecutionStatus::Completed,
+        "restored completed",
+    )
+}
+
+/// A replay: the request still checks, the row refuses it (409) and so
+/// does the execution. A forged signature is refused before the store
+/// (401).
 #[allow(clippy::too_many_arguments)]
 #[inline(never)]
-fn refuse_replay(
+fn refuse(
     base: &BaseUrl,
     keys: &KeySet,
-    reg: &WebhookRegistration,
+    store: &mut Store,
     state: &mut ExecutionState,
     wf: &Workflow<'static>,
     ws: &mut Workspace,
     h: &mut Handlers,
-    target: &str,
+    result: &mut RunResult,
+    target: (&mut [u8; TARGET_LEN], usize),
+    applied: &Transition,
 ) -> Result<(), &'static str> {
-    let limits = RequestLimits::default();
-    let checked = check_request(
-        base,
-        "POST",
-        target,
-        BODY.len(),
-        &limits,
-        keys,
-        SignaturePolicy::Required,
-    )
-    .map_err(|_| "check the replayed request")?;
-    let Route::Resume { resume_id } = checked.route else {
-        return Err("a resume route");
-    };
-    let Decision::Reject(rejection) = decide_resume(resume_id, Some(reg), T0 + 2) else {
+    let (target, len) = target;
+    let resume_id =
+        checked(base, keys, &target[..len], BODY.len()).map_err(|_| "check the replay")?;
+    let Decision::Reject(rejection) = decide(store, resume_id, T0 + 2)? else {
         return Err("a replay is refused");
     };
     check(rejection.status == 409, "a replay gets 409")?;
     check(
-        executor::resume_in(wf, state, ws, h, resume_id, BODY, T0 + 2).is_err(),
+        executor::resume_applied_into(wf, state, ws, h, applied, BODY, T0 + 2, result).is_err(),
         "the execution refuses a second resume",
+    )?;
+    check(
+        checked(base, keys, &target[..len], DEFAULT_OUTPUT_LEN + 1) == Err(413),
+        "a body over the payload capacity gets 413",
+    )?;
+    // Forge the signature's last character.
+    let last = target.get_mut(len - 1).ok_or("a target")?;
+    *last = if *last == b'A' { b'B' } else { b'A' };
+    check(
+        checked(base, keys, &target[..len], BODY.len()) == Err(401),
+        "a forged signature gets 401",
     )
 }
 
@@ -420,8 +677,10 @@ fn paint_stack() {
     let sp = cortex_m::register::msp::read() as usize;
     let mut p = at!(__sheap);
     while p + 4 <= sp - PAINT_MARGIN {
-        // SAFETY: the range is RAM between the statics and the stack pointer,
-        // used by nothing yet.
+        // SAFETY: `p` is word-aligned (`__sheap` is, by cortex-m-rt's
+        // `link.x`) RAM between the end of the statics and below the stack
+        // pointer: no Rust value lives there (nothing allocates, no
+        // interrupt is enabled), so the write aliases nothing.
         unsafe { core::ptr::write_volatile(p as *mut u32, PAINT) };
         p += 4;
     }
@@ -432,7 +691,8 @@ fn paint_stack() {
 fn peak_stack() -> usize {
     let top = at!(_stack_start);
     let mut p = at!(__sheap);
-    // SAFETY: reads of RAM between the statics and the stack top.
+    // SAFETY: word-aligned reads of RAM between the end of the statics and
+    // the top of the stack; volatile, as the words are not Rust values.
     while p < top && unsafe { core::ptr::read_volatile(p as *const u32) } == PAINT {
         p += 4;
     }
@@ -441,6 +701,8 @@ fn peak_stack() -> usize {
 
 /// A fault (a stack that ran into the statics among the causes): report
 /// it and fail instead of hanging.
+// SAFETY: cortex-m-rt requires the HardFault handler to be an `unsafe fn`
+// (it runs with an arbitrary machine state); the body only prints and exits.
 #[exception]
 unsafe fn HardFault(frame: &ExceptionFrame) -> ! {
     hprintln!("flow: FAILED: hard fault at pc {:#010x}", frame.pc());
