@@ -137,12 +137,12 @@
 /**
  * Longest `webhook_config` JSON object, in bytes.
  */
-#define PRANA_MAX_CONFIG_LEN 512
+#define PRANA_MAX_CONFIG_LEN 2048
 
 /**
  * Longest registration JSON, in bytes (a buffer of this + 1 always suffices).
  */
-#define PRANA_MAX_REGISTRATION_JSON_LEN 1024
+#define PRANA_MAX_REGISTRATION_JSON_LEN 2560
 
 /**
  * Size of an ID generator seed, in bytes.
@@ -160,7 +160,7 @@
 #define PRANA_MAX_MESSAGE_LEN 192
 
 /**
- * The request body limit DESIGN.md suggests (64 KiB).
+ * The suggested request body limit (64 KiB).
  */
 #define PRANA_DEFAULT_MAX_PAYLOAD 65536
 
@@ -182,7 +182,7 @@
 /**
  * A buffer of this many bytes holds any registration JSON and its NUL.
  */
-#define PRANA_REGISTRATION_JSON_BUF_SIZE 1025
+#define PRANA_REGISTRATION_JSON_BUF_SIZE 2561
 
 /**
  * Size of the `message` array of `prana_http_answer` (message and NUL).
@@ -247,7 +247,7 @@
 /**
  * Bytes of caller memory a `prana_registration` needs.
  */
-#define PRANA_REGISTRATION_SIZE 928
+#define PRANA_REGISTRATION_SIZE 2464
 
 /**
  * Alignment a `prana_registration` needs (`uint64_t[]` memory has it).
@@ -401,6 +401,14 @@ enum prana_route_kind
    * `.../webhook/workflow/resume/{resume_id}`: resume an execution (POST or GET).
    */
   PRANA_ROUTE_RESUME = 2,
+  /**
+   * `.../webhook/workflow/cancel/{resume_id}`: cancel a wait (POST).
+   */
+  PRANA_ROUTE_CANCEL = 3,
+  /**
+   * `.../webhook/workflow/extend/{resume_id}`: move a wait's expiry later (POST).
+   */
+  PRANA_ROUTE_EXTEND = 4,
 };
 #ifndef __cplusplus
 typedef uint32_t prana_route_kind;
@@ -633,6 +641,18 @@ enum prana_status
    */
   PRANA_STATUS_RESUME_ID_MISMATCH = 404,
   /**
+   * A pending registration was asked to extend (`registration_not_active`).
+   */
+  PRANA_STATUS_REGISTRATION_NOT_ACTIVE = 405,
+  /**
+   * An extend would not move `expires_at` later (`extend_not_later`).
+   */
+  PRANA_STATUS_EXTEND_NOT_LATER = 406,
+  /**
+   * An extend would move `expires_at` past one year after creation (`extend_beyond_limit`).
+   */
+  PRANA_STATUS_EXTEND_BEYOND_LIMIT = 407,
+  /**
    * A fixed capacity was exceeded; the message names the limit (`capacity_exceeded`).
    */
   PRANA_STATUS_CAPACITY_EXCEEDED = 500,
@@ -812,7 +832,7 @@ enum prana_status
    */
   PRANA_STATUS_WAIT_TIMEZONE_INVALID = 808,
   /**
-   * Timeout_hours must be a positive number between 1 and 8760 (1 year) (`wait_timeout_hours_invalid`).
+   * Timeout_hours must be a number greater than 0 and at most 8760 (`wait_timeout_hours_invalid`).
    */
   PRANA_STATUS_WAIT_TIMEOUT_HOURS_INVALID = 809,
   /**

@@ -74,7 +74,7 @@ pub const PRANA_ID_SEED_LEN: usize = 32;
 pub const PRANA_ENTROPY_LEN: usize = 16;
 /// Longest message in a `prana_http_answer`, in bytes (without the NUL).
 pub const PRANA_MAX_MESSAGE_LEN: usize = 192;
-/// The request body limit DESIGN.md suggests (64 KiB).
+/// The suggested request body limit (64 KiB).
 pub const PRANA_DEFAULT_MAX_PAYLOAD: usize = 65536;
 /// A buffer of this many bytes holds any id part (execution, node, workflow id) and its NUL.
 pub const PRANA_ID_PART_BUF_SIZE: usize = 65;
