@@ -3,7 +3,7 @@
 //! A thin layer over `prana-webhook-core`; the header `include/prana_webhook.h`
 //! is generated from this crate by cbindgen. All unsafe code of the project
 //! lives here, each block with a `// SAFETY:` comment; the pointer helpers are
-//! in `abi.rs`.
+//! in `abi.rs`, the byte-level text checks in `text.rs`.
 //!
 //! The rules every function follows (repeated at the top of the header):
 //!
@@ -40,6 +40,7 @@ pub mod registration;
 pub mod route;
 pub mod signatures;
 pub mod status;
+mod text;
 pub mod urls;
 
 pub use status::prana_status;
