@@ -4,6 +4,7 @@
 use prana_webhook_core::context::ExecutionContext;
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::lifecycle::Status;
+use prana_webhook_core::registration::MAX_CONFIG_LEN;
 use prana_webhook_core::url::BaseUrl;
 use prana_webhook_core::wait::{self, Suspension, WaitError, WaitMode, WaitParams};
 use prana_webhook_core::workflow::Workflow;
@@ -571,14 +572,14 @@ fn workflow_parse_refuses_static_wait_params_with_the_action_errors() {
     );
     let big = format!(
         r#"{{"mode": "webhook", "webhook_config": {{"k": "{}"}}}}"#,
-        "a".repeat(600)
+        "a".repeat(MAX_CONFIG_LEN)
     );
     let e = parse_refusal(&big);
     assert_eq!(
         e,
         Error::Capacity {
             what: "webhook_config",
-            limit: 512
+            limit: MAX_CONFIG_LEN
         }
     );
     assert_eq!(wait::parse(&big, NOW).unwrap_err(), e);
