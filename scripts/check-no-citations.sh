@@ -17,9 +17,10 @@ patterns=(
 )
 regex=$(IFS='|'; echo "${patterns[*]}")
 
-# Binary files, build output, git metadata and this script (which spells the
-# patterns out) are skipped.
-if grep -rnIE --exclude-dir=.git --exclude-dir=target \
+# Binary files, build and fuzzer output, git metadata and this script
+# (which spells the patterns out) are skipped.
+if grep -rnIE --exclude-dir=.git --exclude-dir=target --exclude-dir='target-*' \
+        --exclude-dir=corpus --exclude-dir=artifacts \
         --exclude=check-no-citations.sh -e "$regex" . ; then
     echo "error: the lines above cite documents the repository does not contain;" >&2
     echo "       say what the rule is instead of where it came from." >&2
