@@ -160,7 +160,7 @@
 #define PRANA_MAX_MESSAGE_LEN 192
 
 /**
- * The request body limit DESIGN.md suggests (64 KiB).
+ * The suggested request body limit (64 KiB).
  */
 #define PRANA_DEFAULT_MAX_PAYLOAD 65536
 

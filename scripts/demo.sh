@@ -3,8 +3,14 @@
 #
 # Builds libprana_webhook and the gateway, starts it on a free loopback port
 # with a fresh database, triggers examples/workflows/approval.json, shows the
-# resume URL, resumes it with curl and a JSON body, shows the completed
-# execution, and stops the gateway. Exits 0 only if every step checked out.
+# resume URL, shows a forged copy of it refused with 401, resumes it with curl
+# and a JSON body, shows the completed execution and a replay refused with 409,
+# and stops the gateway. Every curl command is printed exactly as it runs
+# (`$ curl ...`). Exits 0 only if every step checked out.
+#
+# Needs: the Rust toolchain, a C compiler, curl, libsqlite3-dev,
+# libmicrohttpd-dev and libpq-dev. PRANA_GATEWAY=/path/to/prana-gateway uses
+# that binary instead of building one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -16,15 +22,45 @@ else
 fi
 die() { printf '\ndemo FAILED: %s\n' "$*" >&2; exit 1; }
 show() { printf '%s\n' "$*" | sed 's/^/    /'; }
-field() { python3 -c 'import json,sys; d=json.load(sys.stdin); v=eval(sys.argv[1]); print(v if isinstance(v,str) else json.dumps(v))' "$1"; }
+# field KEY: the first string value of "KEY" in the JSON on stdin (the
+# gateway's answers are flat enough for this; no JSON tool needed).
+field() { grep -o "\"$1\": *\"[^\"]*\"" | head -n 1 | sed 's/^[^:]*: *"//; s/"$//'; }
+# quote ARG: ARG as a shell word (single quotes unless it needs none).
+quote() {
+    case $1 in
+    *[!A-Za-z0-9_./:=@%+,-]* | '') printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")" ;;
+    *) printf '%s' "$1" ;;
+    esac
+}
+# curl_show ARGS...: print the exact command, run `curl -s -w '\n%{http_code}'
+# ARGS...`, print the answer; sets CODE and BODY.
+curl_show() {
+    local line='$ curl -s' a out
+    for a in "$@"; do line="$line $(quote "$a")"; done
+    show "$line"
+    out=$(curl -s -w '\n%{http_code}' "$@")
+    CODE=${out##*$'\n'}; BODY=${out%$'\n'*}; BODY=${BODY%$'\n'}
+    if [ "${#BODY}" -le 400 ]; then
+        show "HTTP $CODE $BODY"
+    else
+        show "HTTP $CODE (${#BODY} bytes of JSON; the fields that matter:)"
+        show "  status=$(printf '%s' "$BODY" | field status)" \
+            "current_node=$(printf '%s' "$BODY" | field current_node)" \
+            "trace=$(printf '%s' "$BODY" | field trace)"
+    fi
+}
 
 bold "build libprana_webhook and prana-gateway"
 [ -f /usr/include/sqlite3.h ] || die "SQLite headers missing: apt-get install libsqlite3-dev"
 [ -f /usr/include/microhttpd.h ] || die "libmicrohttpd headers missing: apt-get install libmicrohttpd-dev"
 [ -f /usr/include/postgresql/libpq-fe.h ] || die "libpq headers missing: apt-get install libpq-dev"
-cargo build --release -q -p prana-webhook-ffi
-make -s -C examples-c/gateway
-GW=$ROOT/target/gateway/prana-gateway
+if [ -n "${PRANA_GATEWAY:-}" ]; then
+    GW=$PRANA_GATEWAY
+else
+    cargo build --release -q -p prana-webhook-ffi
+    make -s -C examples-c/gateway
+    GW=$ROOT/target/gateway/prana-gateway
+fi
 
 DIR=$(mktemp -d "${TMPDIR:-/tmp}/prana-demo.XXXXXX")
 GW_PID=
@@ -45,19 +81,17 @@ for _ in $(seq 1 100); do [ -s "$DIR/port" ] && break; sleep 0.05; done
 [ -s "$DIR/port" ] || { cat "$DIR/gateway.err" >&2; die "the gateway did not start"; }
 BASE=http://127.0.0.1:$(cat "$DIR/port")
 show "$(cat "$DIR/gateway.err")"
-[ "$(curl -s "$BASE/healthz" | field 'd["status"]')" = ok ] || die "/healthz is not ok"
+curl_show "$BASE/healthz"
+[ "$(printf '%s' "$BODY" | field status)" = ok ] || die "/healthz is not ok"
 
 bold "trigger the approval workflow"
-show "\$ curl -X POST $BASE/webhook/workflow/trigger/approval -d '{\"request\": \"new laptop\", \"amount\": 1200}'"
-OUT=$(curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+curl_show -X POST -H 'Content-Type: application/json' \
     --data-binary '{"request": "new laptop", "amount": 1200}' \
-    "$BASE/webhook/workflow/trigger/approval")
-CODE=${OUT##*$'\n'}; BODY=${OUT%$'\n'*}; BODY=${BODY%$'\n'}
-show "HTTP $CODE $BODY"
+    "$BASE/webhook/workflow/trigger/approval"
 [ "$CODE" = 201 ] || die "trigger answered $CODE"
-EXEC=$(printf '%s' "$BODY" | field 'd["execution_id"]')
-URL=$(printf '%s' "$BODY" | field 'd["resume_urls"]["wait_approval"]')
-[ "$(printf '%s' "$BODY" | field 'd["status"]')" = suspended ] || die "not suspended"
+EXEC=$(printf '%s' "$BODY" | field execution_id)
+URL=$(printf '%s' "$BODY" | field wait_approval)
+[ "$(printf '%s' "$BODY" | field status)" = suspended ] || die "not suspended"
 
 bold "the 'notify' log node printed the resume URL (as an email would carry it)"
 sleep 0.1
@@ -66,28 +100,34 @@ grep -qF "$URL" "$DIR/gateway.out" || die "the log node did not print the resume
 printf '\n    resume URL: %s\n' "$URL"
 
 bold "the execution waits at 'wait_approval'"
-show "\$ curl $BASE/executions/$EXEC"
-BODY=$(curl -s "$BASE/executions/$EXEC")
-show "status=$(printf '%s' "$BODY" | field 'd["status"]') current_node=$(printf '%s' "$BODY" | field 'd["current_node"]') registration=$(printf '%s' "$BODY" | field 'd["registrations"][0]["status"]')"
-[ "$(printf '%s' "$BODY" | field 'd["status"]')" = suspended ] || die "execution not suspended"
+curl_show "$BASE/executions/$EXEC"
+[ "$(printf '%s' "$BODY" | field status)" = suspended ] || die "execution not suspended"
+[ "$(printf '%s' "$BODY" | field current_node)" = wait_approval ] || die "not at wait_approval"
+
+bold "a forged URL (first character of the MAC changed) is refused before the store is read"
+MAC=${URL##*.}
+case $MAC in
+A*) FORGED=${URL%"$MAC"}B${MAC#?} ;;
+*) FORGED=${URL%"$MAC"}A${MAC#?} ;;
+esac
+curl_show -X POST -H 'Content-Type: application/json' \
+    --data-binary '{"approved": true, "by": "mallory"}' "$FORGED"
+[ "$CODE" = 401 ] || die "forged URL answered $CODE, not 401"
+[ "$(printf '%s' "$BODY" | field error)" = invalid_signature ] || die "not invalid_signature"
 
 bold "approve: resume with curl and a JSON body"
-show "\$ curl -X POST '$URL' -d '{\"approved\": true, \"by\": \"alice\"}'"
-OUT=$(curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
-    --data-binary '{"approved": true, "by": "alice"}' "$URL")
-CODE=${OUT##*$'\n'}; BODY=${OUT%$'\n'*}; BODY=${BODY%$'\n'}
-show "HTTP $CODE $BODY"
+curl_show -X POST -H 'Content-Type: application/json' \
+    --data-binary '{"approved": true, "by": "alice"}' "$URL"
 [ "$CODE" = 200 ] || die "resume answered $CODE"
 
 bold "the completed execution"
-BODY=$(curl -s "$BASE/executions/$EXEC")
-show "$(printf '%s' "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin); s=d.pop("state"); d["output"]=s.get("output"); d["trace"]=" -> ".join(n+"("+p+")" for n,p in (x.split(":",1) for x in s.get("trace","").split(",") if x)); print(json.dumps(d, indent=2))')"
-[ "$(printf '%s' "$BODY" | field 'd["status"]')" = completed ] || die "not completed"
-[ "$(printf '%s' "$BODY" | field 'd["state"]["output"]["result"]')" = approved ] || die "wrong branch"
+curl_show "$BASE/executions/$EXEC"
+[ "$(printf '%s' "$BODY" | field status)" = completed ] || die "not completed"
+[ "$(printf '%s' "$BODY" | field result)" = approved ] || die "wrong branch"
 
 bold "exactly once: the same URL again"
-CODE=$(curl -s -o "$DIR/again" -w '%{http_code}' -X POST --data-binary '{"approved": false}' "$URL")
-show "HTTP $CODE $(cat "$DIR/again")"
+curl_show -X POST -H 'Content-Type: application/json' \
+    --data-binary '{"approved": false}' "$URL"
 [ "$CODE" = 409 ] || die "second resume answered $CODE, not 409"
 
 bold "stop the gateway (SIGTERM)"

@@ -4,9 +4,9 @@
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     default: 20 seconds, every target
 #
 # Needs a nightly toolchain and cargo-fuzz; installs both when missing.
-# New corpus entries go to fuzz/corpus/<target>/ (not committed); the seeds in
-# fuzz/seeds/<target>/ and the saved regressions in
-# core/tests/fuzz_regressions/<target>/ are read too. A crash leaves its input
+# New corpus entries go to fuzz/corpus/<target>/ (not committed); the seeds and
+# saved regressions, all in core/tests/fuzz_regressions/<target>/ (the one home
+# of committed fuzz inputs, replayed by `cargo test`), are read too. A crash leaves its input
 # in fuzz/artifacts/<target>/; copy it into core/tests/fuzz_regressions/<target>/
 # so `cargo test` replays it. Prints executions per target; exits 1 on any crash.
 set -euo pipefail
@@ -44,11 +44,11 @@ failed=()
 total=0
 printf '%-20s %12s %10s  %s\n' target executions exec/s result
 for t in "${targets[@]}"; do
-    mkdir -p "fuzz/corpus/$t" "fuzz/seeds/$t" "core/tests/fuzz_regressions/$t"
+    mkdir -p "fuzz/corpus/$t" "core/tests/fuzz_regressions/$t"
     log="$log_dir/$t.log"
     set +e
     (cd fuzz && cargo +"$toolchain" fuzz run "$t" \
-        "corpus/$t" "seeds/$t" "../core/tests/fuzz_regressions/$t" -- \
+        "corpus/$t" "../core/tests/fuzz_regressions/$t" -- \
         -max_total_time="$secs" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1) >"$log" 2>&1
     rc=$?

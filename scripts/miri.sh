@@ -5,10 +5,10 @@
 #   scripts/miri.sh           the CI subset (a few minutes)
 #   scripts/miri.sh --full    every test of both crates (tens of minutes)
 #
-# The subset: the core's unit tests, its foundation, signature, wait and
+# The subset: the core's unit tests, its ID/URL, lifecycle/route, signature, wait and
 # fuzz-regression tests, the property tests at PROPTEST_CASES=8, one
-# zero-heap test (no_heap_more); the ffi crate's unit tests; and the C ABI fuzz-regression
-# replay (benches/tests/ffi_fuzz_regressions.rs), which drives the extern "C"
+# zero-heap test (no_heap_error_paths); the ffi crate's unit tests; and the C ABI fuzz-regression
+# replay (ffi/tests/fuzz_regressions.rs), which drives the extern "C"
 # functions, where all the project's unsafe code is, with raw pointers.
 # Left to --full: core/tests/executor.rs, no_heap.rs and no_heap_executor.rs
 # (the executor moves 15 KiB states; under Miri they take ~10 minutes), and
@@ -44,14 +44,14 @@ heavy=(--skip ids_are_unique_over_100k --skip generators_with_different_seeds_ne
 if [ "${1:-}" = "--full" ]; then
     run -p prana-webhook-core --all-features -- "${heavy[@]}"
     run -p prana-webhook-ffi
-    run -p prana-webhook-benches --test ffi_fuzz_regressions
 else
     run -p prana-webhook-core --all-features --lib
-    for t in foundations signatures signed_resume_urls wait_action fuzz_regressions \
-        proptest_lifecycle proptest_roundtrip no_heap_more; do
+    for t in resume_ids_and_urls lifecycle_registrations_routes signatures \
+        signed_resume_urls wait_action fuzz_regressions proptest_lifecycle proptest_roundtrip \
+        no_heap_error_paths; do
         [ -f "core/tests/$t.rs" ] && run -p prana-webhook-core --all-features --test "$t" -- "${heavy[@]}"
     done
     run -p prana-webhook-ffi --lib
-    run -p prana-webhook-benches --test ffi_fuzz_regressions
+    run -p prana-webhook-ffi --test fuzz_regressions
 fi
 echo "miri: no undefined behaviour found"

@@ -5,7 +5,8 @@
 #   3. C tests (-std=c99 -Wall -Wextra -Wpedantic -Werror) under ASan+UBSan
 #   4. the same tests under valgrind (errors and leaks fail)
 #   5. plain run and the C++17 translation unit
-#   6. make install PREFIX=tmp, build the example via pkg-config, run it; uninstall
+#   6. make install PREFIX=tmp, build the examples (resume_example.c,
+#      executor_example.c) via pkg-config, run them; uninstall
 #   7. a minimal static C client (resume_example.c, -Wl,--gc-sections, stripped)
 #      stays at most 500 KB
 #   8. the no_std build (--no-default-features) for thumbv7m-none-eabi links
@@ -91,7 +92,7 @@ make test-valgrind
 step "C tests (plain) and the C++17 translation unit"
 make test-c
 
-step "install, build the example against the installed copy with pkg-config, uninstall"
+step "install, build the examples against the installed copy with pkg-config, uninstall"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 make install PREFIX="$tmp/prefix"
@@ -103,6 +104,7 @@ export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 echo "pkg-config --cflags --libs prana_webhook: $(pkg-config --cflags --libs prana_webhook)"
 make -C examples-c USE_PKG_CONFIG=1 BUILD="$tmp/build" all
 LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/build/resume_example"
+LD_LIBRARY_PATH="$tmp/prefix/lib" "$tmp/build/executor_example"
 # The static library from the build tree, as the example's default.
 make -C examples-c BUILD="$tmp/build-static" run
 make uninstall PREFIX="$tmp/prefix"

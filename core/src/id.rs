@@ -16,9 +16,8 @@
 //! what `rand`'s `StdRng` uses, the best published attacks reach 7 rounds
 //! (so 12 keeps a 5-round margin), and "Too Much Crypto" (Aumasson, 2019)
 //! argues that 8 rounds already suffice. ChaCha20 spends 8 more rounds per
-//! block for a margin nothing here needs: here 12 rounds make the 16 bytes
-//! of an ID about 30 % cheaper (≈ 10.5 ns instead of ≈ 15 ns, the largest
-//! single cost of an ID; see `benches/README.md`). Equal seeds still give
+//! block for a margin nothing here needs, and the block is the largest
+//! single cost of an ID (measured in `benches/README.md`). Equal seeds still give
 //! equal IDs, but not the IDs that versions using ChaCha20 gave.
 //!
 //! **After `fork()`** a child process holds a byte-for-byte copy of its
@@ -171,8 +170,8 @@ pub(crate) fn encode_tail(hi: u64, lo: u64) -> Tail {
 
 /// The two Crockford characters of the low 10 bits of `v`.
 ///
-/// On 64-bit hosts one load from a 2 KiB table of all pairs (half the
-/// instructions of two single-character loads); elsewhere (microcontrollers,
+/// On 64-bit hosts one load from a 2 KiB table of all pairs (one load
+/// instead of two, with their shifts and masks); elsewhere (microcontrollers,
 /// where 2 KiB of flash counts) two loads from the 32-byte alphabet.
 #[inline(always)]
 fn crockford_pair(v: u64) -> [u8; 2] {
@@ -538,8 +537,8 @@ impl IdGenerator {
 
     /// 16 fresh random bytes.
     pub fn next_entropy(&mut self) -> [u8; 16] {
-        // Two words instead of `fill_bytes` (≈ 4 ns less per ID: no generic
-        // chunking); the same bytes `fill_bytes` gives for a 16-byte draw.
+        // Two words instead of `fill_bytes` (no generic chunking, which
+        // shows per ID); the same bytes `fill_bytes` gives for a 16-byte draw.
         let (a, b) = (self.rng.next_u64(), self.rng.next_u64());
         let mut out = [0u8; 16];
         out[..8].copy_from_slice(&a.to_le_bytes());

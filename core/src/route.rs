@@ -1,7 +1,6 @@
 //! Incoming request → decision: resume, or reject with an HTTP status.
 //!
-//! The order of checks, and the status and code of each rejection, follow
-//! DESIGN.md:
+//! The order of checks, and the status and code of each rejection:
 //!
 //! | situation | status | code |
 //! |---|---|---|

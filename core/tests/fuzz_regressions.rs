@@ -4,7 +4,9 @@
 //!
 //! Inputs live in `core/tests/fuzz_regressions/<target>/`, one file each:
 //! crashes the fuzzers found (named `crash-*`, `oom-*`, `timeout-*` by
-//! libFuzzer) and a few hand-picked edge cases (named `edge-*`). To add one:
+//! libFuzzer), a few hand-picked edge cases (named `edge-*`) and the seeds
+//! the fuzzers start from (named `seed-*`); `scripts/fuzz.sh` reads the same
+//! folders. To add one:
 //! copy the file from `fuzz/artifacts/<target>/` into the target's folder.
 
 #[path = "../../fuzz/src/entries.rs"]
@@ -15,7 +17,7 @@ use std::fs;
 use std::path::Path;
 
 /// Targets on the C ABI: their inputs are replayed by
-/// `benches/tests/ffi_fuzz_regressions.rs` (the core cannot link the ffi crate).
+/// `ffi/tests/fuzz_regressions.rs` (the core cannot link the ffi crate).
 const FFI_TARGETS: &[&str] = &["http_head", "c_abi_route"];
 
 #[test]

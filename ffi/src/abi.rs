@@ -213,73 +213,6 @@ pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 
-/// Whether every byte is in `0x01..=0x7F`: ASCII (so valid UTF-8) without
-/// NUL, which is nearly all text a host passes; one pass instead of a UTF-8
-/// check and a NUL search. `c | (c - 1)` (wrapping) has its high bit set
-/// exactly for 0x00 (giving 0xFF) and for bytes >= 0x80.
-fn is_ascii_without_nul(b: &[u8]) -> bool {
-    match b.len() {
-        0..=7 => b.iter().fold(0u8, |acc, &c| acc | c | c.wrapping_sub(1)) < 0x80,
-        // Two overlapping words cover 8..=16 bytes (testing some bytes
-        // twice is harmless), as most ids and methods are: two steps
-        // instead of a loop over the bytes.
-        8..=16 => (word_flags(&b[..8]) | word_flags(&b[b.len() - 8..])) & WORD_HIGH == 0,
-        _ => is_ascii_without_nul_wide(b),
-    }
-}
-
-/// The high bit of each byte of a word.
-const WORD_HIGH: u64 = u64::from_ne_bytes([0x80; 8]);
-
-/// The flag bits of an 8-byte word, `w | (w - 0x0101…)`: a byte's high
-/// bit is set for 0x00 and for bytes >= 0x80. In a word a borrow crosses
-/// into the next byte only from a 0x00 byte, which is flagged itself, so
-/// the word test is exact.
-fn word_flags(w: &[u8]) -> u64 {
-    let w = u64::from_ne_bytes(w.try_into().unwrap_or([0; 8]));
-    w | w.wrapping_sub(u64::from_ne_bytes([0x01; 8]))
-}
-
-/// [`is_ascii_without_nul`] for 16 bytes or more on x86-64: 16 byte lanes
-/// per SSE2 step (load, subtract, two ORs), half the instructions of 8-byte
-/// words. The last 16 bytes cover the remainder of the 16-byte chunks
-/// (testing some bytes twice is harmless). Written with intrinsics: the
-/// compiler vectorizes the plain loop across chunks instead, 20× longer.
-#[cfg(target_arch = "x86_64")]
-fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
-    use core::arch::x86_64::{
-        __m128i, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
-    };
-    debug_assert!(b.len() >= 16);
-    let load = |chunk: &[u8]| -> __m128i {
-        debug_assert_eq!(chunk.len(), 16);
-        // SAFETY: `chunk` has 16 readable bytes (every caller below slices
-        // exactly 16), and `_mm_loadu_si128` has no alignment requirement.
-        // SSE2 is part of the x86-64 baseline.
-        unsafe { _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>()) }
-    };
-    // SAFETY: only SSE2 register operations, which every x86-64 CPU has;
-    // the loads are in `load` above.
-    unsafe {
-        let ones = _mm_set1_epi8(1);
-        let last = load(&b[b.len() - 16..]);
-        let mut acc = _mm_or_si128(last, _mm_sub_epi8(last, ones));
-        for chunk in b.chunks_exact(16) {
-            let v = load(chunk);
-            acc = _mm_or_si128(acc, _mm_or_si128(v, _mm_sub_epi8(v, ones)));
-        }
-        _mm_movemask_epi8(acc) == 0
-    }
-}
-
-/// [`is_ascii_without_nul`] for 16 bytes or more elsewhere: 8-byte words
-/// ([`word_flags`]); the last 8 bytes cover the remainder of the chunks.
-#[cfg(not(target_arch = "x86_64"))]
-fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
-    let last = word_flags(&b[b.len() - 8..]);
-    b.chunks_exact(8).fold(last, |acc, w| acc | word_flags(w)) & WORD_HIGH == 0
-}
-
 /// The length of a text argument: `len`, or for `PRANA_NUL_TERMINATED`
 /// the bytes before the first NUL (`strlen`). NULL stays NULL: `bytes`
 /// reports it, since `PRANA_NUL_TERMINATED` is not 0.
@@ -298,11 +231,10 @@ pub(crate) fn text_len(ptr: *const c_char, len: usize) -> usize {
 /// `len == PRANA_NUL_TERMINATED` reads up to the terminating NUL.
 pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<&'a str> {
     let b = bytes(ptr.cast::<u8>(), text_len(ptr, len), what)?;
-    if is_ascii_without_nul(b) {
-        // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
-        return Ok(unsafe { core::str::from_utf8_unchecked(b) });
+    match crate::text::ascii_str(b) {
+        Some(s) => Ok(s),
+        None => text_checked(b, what),
     }
-    text_checked(b, what)
 }
 
 /// Non-ASCII text or a bad byte: the full checks, in the documented order
@@ -365,8 +297,8 @@ impl<T> Out<T> {
 
     /// Store `init`, then let `fill` complete the value in place, for the
     /// result structs of a few hundred bytes to 7 KiB: building one on the
-    /// stack and copying it out costs a `memcpy` of the whole struct (it was
-    /// half the time of `prana_resume_decide`). Call it once nothing can fail:
+    /// stack and copying it out costs a `memcpy` of the whole struct, which
+    /// dominated `prana_resume_decide`. Call it once nothing can fail:
     /// outputs are written only on success (so `fill` only sets fields).
     pub(crate) fn write_with(self, init: T, fill: impl FnOnce(&mut T)) {
         let p = self.0.as_ptr();
@@ -394,8 +326,8 @@ pub(crate) struct StrOut {
 }
 
 impl StrOut {
-    /// Check the pointers. Inlined with one branch for all failures: two of
-    /// these per call were ~50 instructions out of line.
+    /// Check the pointers. Inlined with one branch for all failures: out of
+    /// line, the call and the separate checks cost more than the checks.
     #[inline]
     pub(crate) fn new(buf: *mut c_char, len: usize, out_len: *mut usize) -> FfiResult<StrOut> {
         match NonNull::new(out_len) {
@@ -465,7 +397,7 @@ impl StrOut {
     }
 
     /// Write `s` and its NUL, or fail with `BUFFER_TOO_SMALL`. One copy,
-    /// not the loop of [`StrOut::write_parts`] (half the instructions).
+    /// not the loop of [`StrOut::write_parts`], which is slower for one part.
     #[inline]
     pub(crate) fn write(self, s: &str) -> FfiResult {
         self.check_fits(s.len())?;
@@ -692,23 +624,6 @@ mod tests {
         let nul = b"a\0b";
         let e = text(nul.as_ptr().cast(), 3, "x").unwrap_err();
         assert_eq!(e.status, prana_status::PRANA_STATUS_EMBEDDED_NUL);
-    }
-
-    #[test]
-    fn ascii_check_flags_exactly_nul_and_high_bytes() {
-        for len in 0..40 {
-            for at in 0..len {
-                for bad in [0x00u8, 0x80, 0xC3, 0xFF] {
-                    let mut b = vec![b'a'; len];
-                    b[at] = bad;
-                    assert!(!is_ascii_without_nul(&b), "len {len} at {at} byte {bad:#x}");
-                }
-                let mut b = vec![0x7Fu8; len];
-                b[at] = 0x01;
-                assert!(is_ascii_without_nul(&b));
-            }
-            assert!(is_ascii_without_nul(&vec![b'z'; len]));
-        }
     }
 
     #[test]

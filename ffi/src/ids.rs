@@ -224,13 +224,15 @@ pub extern "C" fn prana_resume_url_create(
             );
             if let Some(k) = key {
                 // SAFETY: `write_resume_url` initialized all of `plain`
-                // (`spans.len == plain.len()`), and it wrote ASCII text.
+                // (`spans.len == plain.len()`), and the ID lies inside it.
                 let id = unsafe {
-                    core::str::from_utf8_unchecked(core::slice::from_raw_parts(
+                    core::slice::from_raw_parts(
                         plain.as_ptr().cast::<u8>().add(spans.id_start),
                         id_len,
-                    ))
+                    )
                 };
+                // A resume ID is ASCII; checking it is one short pass.
+                let id = crate::text::ascii_str(id).expect("a resume ID is ASCII");
                 let sig = k.sign(id);
                 let mut at = 0;
                 for part in ["?", SIG_PARAM, "=", sig.as_str()] {

@@ -3,7 +3,7 @@
 //! A thin layer over `prana-webhook-core`; the header `include/prana_webhook.h`
 //! is generated from this crate by cbindgen. All unsafe code of the project
 //! lives here, each block with a `// SAFETY:` comment; the pointer helpers are
-//! in `abi.rs`.
+//! in `abi.rs`, the byte-level text checks in `text.rs`.
 //!
 //! The rules every function follows (repeated at the top of the header):
 //!
@@ -40,6 +40,7 @@ pub mod registration;
 pub mod route;
 pub mod signatures;
 pub mod status;
+mod text;
 pub mod urls;
 
 pub use status::prana_status;
@@ -74,7 +75,7 @@ pub const PRANA_ID_SEED_LEN: usize = 32;
 pub const PRANA_ENTROPY_LEN: usize = 16;
 /// Longest message in a `prana_http_answer`, in bytes (without the NUL).
 pub const PRANA_MAX_MESSAGE_LEN: usize = 192;
-/// The request body limit DESIGN.md suggests (64 KiB).
+/// The suggested request body limit (64 KiB).
 pub const PRANA_DEFAULT_MAX_PAYLOAD: usize = 65536;
 /// A buffer of this many bytes holds any id part (execution, node, workflow id) and its NUL.
 pub const PRANA_ID_PART_BUF_SIZE: usize = 65;

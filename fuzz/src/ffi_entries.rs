@@ -1,6 +1,6 @@
 //! Fuzz entry functions for the C ABI (`libprana_webhook`), called exactly as
 //! a C gateway calls them. Shared by the cargo-fuzz targets and by
-//! `benches/tests/ffi_fuzz_regressions.rs`, which replays the saved inputs
+//! `ffi/tests/fuzz_regressions.rs`, which replays the saved inputs
 //! under `core/tests/fuzz_regressions/<target>/` for these targets.
 
 use std::ffi::c_char;

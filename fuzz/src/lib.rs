@@ -3,7 +3,7 @@
 //! * [`entries`] (re-exported here): the core's surfaces. Also compiled into
 //!   `core/tests/fuzz_regressions.rs`, which replays the saved inputs.
 //! * [`ffi_entries`]: the C ABI's surfaces (HTTP head parsing, routing raw
-//!   bytes). Also compiled into `benches/tests/ffi_fuzz_regressions.rs`.
+//!   bytes). Also compiled into `ffi/tests/fuzz_regressions.rs`.
 
 #[allow(dead_code)]
 pub mod entries;

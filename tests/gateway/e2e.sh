@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end over real HTTP with curl: trigger -> suspended -> resume ->
 # completed, the GET/query form of resume, keep-alive, /metrics, and every
-# rejection of DESIGN.md's status table from a real request.
+# rejection of the routing status table from a real request.
 # Under GW_WRAPPER (valgrind) the same run checks memory, see valgrind.sh.
 source "$(dirname "$0")/lib.sh"
 
@@ -39,7 +39,7 @@ eq "2 KB JSON body (curl sends Expect: 100-continue)" "$(req POST "$RESUME" --da
 echo "-- keep-alive: two requests, one connection"
 eq "connections opened for two requests" "$(curl -s -o /dev/null -o /dev/null -w '%{num_connects}' "$B/healthz" "$B/healthz" | tr -d '\n')" 10
 
-echo "-- rejections (DESIGN.md status table)"
+echo "-- rejections (routing status table)"
 trigger "$B" approval
 GOOD=$RESUME
 RID=$(path_of "$GOOD" | sed -E 's#.*/resume/([^?]*).*#\1#')

@@ -126,7 +126,7 @@ trigger() {
     return 0
 }
 
-# sign RESUME_ID: the ?sig= value for the test key (DESIGN.md: HMAC-SHA256
+# sign RESUME_ID: the ?sig= value for the test key (HMAC-SHA256
 # over "prana-resume-v1\n" + id, first 16 bytes, base64url without padding).
 sign() {
     python3 - "$KEY" "$1" <<'PY'

@@ -4,7 +4,7 @@ use crate::bytes::plain_run;
 
 /// Writes JSON into a byte buffer and notes when it runs out of room: the
 /// writer of the execution state and of registrations, which serde-json-core
-/// wrote before (its serializer cost ~5× the instructions). Strings are
+/// wrote before (its generic serializer was several times slower). Strings are
 /// escaped exactly as serde-json-core escapes them, so the texts stay byte
 /// for byte what serde-json-core made of them (tests compare them).
 pub(crate) struct JsonOut<'b> {

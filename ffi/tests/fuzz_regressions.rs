@@ -2,7 +2,8 @@
 //! `c_abi_route`) through the same entry functions the cargo-fuzz targets
 //! call (`fuzz/src/ffi_entries.rs`). The core's targets are replayed by
 //! `core/tests/fuzz_regressions.rs`; these need the ffi crate, which the
-//! core cannot depend on, and this crate links both.
+//! core cannot depend on. The inputs share the core's folder
+//! `core/tests/fuzz_regressions/<target>/`, the one home of fuzz inputs.
 
 #[path = "../../fuzz/src/ffi_entries.rs"]
 #[allow(dead_code)]

@@ -1,6 +1,6 @@
-//! Zero heap, continued: every public operation that `no_heap.rs` (the main
-//! paths) and `signatures.rs` (sign/verify) do not already count, including
-//! the error paths and their messages. Same method: a counting global
+//! Zero heap on the error paths and the rest of the API: every public
+//! operation that `no_heap.rs` (the main paths) and `signatures.rs`
+//! (sign/verify) do not already count, every failure and its message. Same method: a counting global
 //! allocator and one test function; only allocations made on the test's own
 //! thread are counted, so the harness's threads cannot make it flaky.
 
