@@ -1,4 +1,4 @@
-/* Resume-URL signing keys (DESIGN.md "Signed resume URLs"): loaded from a
+/* Resume-URL signing keys: loaded from a
  * file or an environment variable, used by the library to sign the URLs it
  * hands out and to verify ?sig= before any database lookup. */
 #ifndef GW_KEYS_H
