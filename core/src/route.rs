@@ -7,7 +7,7 @@
 //! | path not a webhook route | 404 | `not_found` |
 //! | malformed id | 400 | `invalid_webhook_url` |
 //! | missing/forged signature (when required) | 401 | `invalid_signature` |
-//! | wrong method (resume takes POST and GET; cancel, extend and trigger POST) | 405 | `method_not_allowed` |
+//! | wrong method (resume and cancel take POST and GET, where GET only reads; extend and trigger POST) | 405 | `method_not_allowed` |
 //! | payload over the configured limit | 413 | `payload_too_large` |
 //! | unknown resume_id | 404 | `webhook_not_found` |
 //! | pending (wait node not reached yet) | 400 | `wait_node_not_active` |
@@ -82,7 +82,7 @@ impl Rejection {
             "webhook_expired" => "this webhook has expired",
             "webhook_already_used" => "this webhook has already been used",
             "method_not_allowed" => {
-                "method not allowed: resume takes POST or GET; trigger, cancel and extend take POST"
+                "method not allowed: resume and cancel take POST or GET; trigger and extend take POST"
             }
             "payload_too_large" => "the request body is larger than the configured limit",
             "invalid_signature" => "the URL signature is missing or invalid",
@@ -124,12 +124,14 @@ pub fn reject_target_error(err: Error) -> Rejection {
     }
 }
 
-/// Check the method for a route: resume takes POST and GET; trigger,
-/// cancel and extend take POST.
+/// Check the method for a route: resume and cancel take POST and GET (a
+/// GET only reads: the host answers the wait page or its description and
+/// changes nothing, so a link scanner cannot act); trigger and extend take
+/// POST.
 pub fn check_method(route: &Route<'_>, method: &str) -> Result<(), Rejection> {
     let ok = match route {
-        Route::Resume { .. } => method == "POST" || method == "GET",
-        Route::Trigger { .. } | Route::Cancel { .. } | Route::Extend { .. } => method == "POST",
+        Route::Resume { .. } | Route::Cancel { .. } => method == "POST" || method == "GET",
+        Route::Trigger { .. } | Route::Extend { .. } => method == "POST",
     };
     if ok {
         Ok(())

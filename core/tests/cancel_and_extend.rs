@@ -193,14 +193,34 @@ fn a_signature_verifies_only_its_own_action() {
 
 /// Cancel and extend act on POST only: a link scanner's GET ends nothing.
 #[test]
-fn cancel_and_extend_take_post_only() {
+fn cancel_takes_post_and_get_extend_takes_post() {
     let ks = keys();
     let reg = active(3);
     let b = base();
     for action in [SignedAction::Cancel, SignedAction::Extend] {
         let sig = ks.sign_for(action, reg.resume_id.as_str()).unwrap();
         let url = b.action_url(action, &reg.resume_id, Some(&sig)).unwrap();
-        for method in ["GET", "PUT", "DELETE"] {
+        let refused: &[&str] = match action {
+            SignedAction::Cancel => &["PUT", "DELETE", "PATCH"],
+            _ => &["GET", "PUT", "DELETE"],
+        };
+        for method in ["GET", "POST"] {
+            let accepted = check_request(
+                &b,
+                method,
+                &url,
+                0,
+                &RequestLimits::default(),
+                &ks,
+                SignaturePolicy::Required,
+            );
+            assert_eq!(
+                accepted.is_ok(),
+                method == "POST" || action == SignedAction::Cancel,
+                "{action:?} {method}"
+            );
+        }
+        for &method in refused {
             let r = check_request(
                 &b,
                 method,
