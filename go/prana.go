@@ -132,6 +132,27 @@ var (
 	ErrBufferTooSmall = errors.New("prana: buffer too small")
 	// ErrClosed: a method was called on a handle after Close.
 	ErrClosed = errors.New("prana: handle is closed")
+	// ErrNotApplied: Resume or Cancel was given a transition other than the
+	// active → consumed of the registration the execution waits on.
+	ErrNotApplied = errors.New("prana: transition not applied by the host")
+	// ErrWorkflowMismatch: the execution was started with another
+	// definition of the workflow.
+	ErrWorkflowMismatch = errors.New("prana: workflow mismatch")
+	// ErrExtendNotLater: an extend would not move the expiry later (422).
+	ErrExtendNotLater = errors.New("prana: extend not later")
+	// ErrExtendBeyondLimit: an extend would move the expiry past the
+	// 8760-hour limit (422).
+	ErrExtendBeyondLimit = errors.New("prana: extend beyond limit")
+	// ErrInvalidExtend: an extend body that is not {"timeout_hours": n}.
+	ErrInvalidExtend = errors.New("prana: invalid extend request")
+	// ErrFormInvalid: a form submission the wait's page refuses (a required
+	// field missing, not a number, not an option, …): answer 422 with the
+	// page rendered again.
+	ErrFormInvalid = errors.New("prana: form submission refused")
+	// ErrCapacityExceeded: a value over a capacity (for example a payload
+	// over the execution's WithMaxPayload); the message names the limit
+	// and the size needed.
+	ErrCapacityExceeded = errors.New("prana: capacity exceeded")
 )
 
 func sentinelOfStatus(s Status) error {
@@ -156,6 +177,20 @@ func sentinelOfStatus(s Status) error {
 		return ErrAlreadyUsed
 	case StatusBufferTooSmall:
 		return ErrBufferTooSmall
+	case StatusExecutionNotApplied:
+		return ErrNotApplied
+	case StatusExtendNotLater:
+		return ErrExtendNotLater
+	case StatusExtendBeyondLimit:
+		return ErrExtendBeyondLimit
+	case StatusCapacityExceeded:
+		return ErrCapacityExceeded
+	}
+	if s >= StatusFormConfigInvalid && s <= StatusFormBadDecision {
+		return ErrFormInvalid
+	}
+	if s == StatusExecutionWorkflowMismatch {
+		return ErrWorkflowMismatch
 	}
 	return nil
 }
