@@ -40,16 +40,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
-	"net/url"
 	"sort"
 	"sync"
 	"time"
 
 	prana "example.invalid/prana-webhook/go"
 )
+
+// DefaultMaxPayload is the default request body limit and execution
+// payload capacity: 1 MiB.
+const DefaultMaxPayload = prana.ServerMaxPayload
 
 // Config configures a Handler. BaseURL and Store are required.
 type Config struct {
@@ -67,8 +69,18 @@ type Config struct {
 	// TriggerSecret, when set, requires Standard Webhooks signatures
 	// (webhook-id, webhook-timestamp, webhook-signature) on triggers.
 	TriggerSecret *prana.WebhookSecret
-	// MaxPayload limits request bodies in bytes (0: prana.DefaultMaxPayload).
+	// MaxPayload limits request bodies in bytes and is the payload
+	// capacity of every execution the handler starts or loads (0:
+	// DefaultMaxPayload, 1 MiB). Lowering it below what running
+	// executions were started with makes them fail to load.
 	MaxPayload int64
+	// GetConsumes restores the old behaviour of a GET on a resume or cancel
+	// URL: it acts (the query parameters other than sig become the resume
+	// payload). Off by default because mail and chat link scanners fetch
+	// every link they see and would approve or cancel before a person
+	// reads it; by default a GET only reads (a page for browsers, JSON
+	// otherwise) and a POST acts.
+	GetConsumes bool
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Logger receives failures after a compare-and-set (nil: log.Default()).
@@ -94,7 +106,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, errors.New("webhookhttp: Config.BaseURL and Config.Store are required")
 	}
 	if cfg.MaxPayload <= 0 {
-		cfg.MaxPayload = prana.DefaultMaxPayload
+		cfg.MaxPayload = DefaultMaxPayload
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -173,6 +185,8 @@ type Result struct {
 	Status      string            `json:"status"`
 	CurrentNode string            `json:"current_node"`
 	ResumeURLs  map[string]string `json:"resume_urls,omitempty"` // trigger only: wait node → URL
+	CancelURLs  map[string]string `json:"cancel_urls,omitempty"` // trigger only: wait node → URL
+	ExtendURLs  map[string]string `json:"extend_urls,omitempty"` // trigger only: wait node → URL
 	Error       string            `json:"error,omitempty"`
 	Output      json.RawMessage   `json:"output"`
 }
@@ -208,90 +222,6 @@ func storeErr(err error) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Message: err.Error(), Err: err}
 }
 
-// ServeHTTP implements http.Handler.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	res, err := h.serve(r)
-	var e *Error
-	if err != nil && !errors.As(err, &e) {
-		e = internal("internal_error", err)
-	}
-	if e != nil {
-		writeJSON(w, e.Status, map[string]string{"error": e.Code, "message": e.Message})
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v interface{}) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func (h *Handler) serve(r *http.Request) (*Result, error) {
-	pre, err := h.cfg.BaseURL.PrecheckRequest(r, h.cfg.MaxPayload)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	if !pre.Accepted {
-		return nil, answerErr(pre.Answer)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.MaxPayload))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			// A body without Content-Length: precheck again with a size
-			// over the limit for the library's own answer.
-			again, perr := h.cfg.BaseURL.Precheck(r.Method, r.RequestURI, h.cfg.MaxPayload+1, h.cfg.MaxPayload)
-			if perr == nil && !again.Accepted {
-				return nil, answerErr(again.Answer)
-			}
-		}
-		return nil, &Error{Status: http.StatusBadRequest, Code: "invalid_body", Message: err.Error(), Err: err}
-	}
-	switch pre.Route.Kind {
-	case prana.RouteTrigger:
-		return h.trigger(r, pre.Route.ID, body)
-	case prana.RouteResume:
-		payload, err := resumePayload(r, pre.Route.Query, body)
-		if err != nil {
-			return nil, err
-		}
-		return h.resume(r.Context(), pre.Route, payload)
-	// Extension point: the cancel route ({base}/webhook/workflow/cancel/{resume_id},
-	// signed in its own domain) follows resume's steps with the library's
-	// cancel decision and continues through the wait node's cancel port;
-	// extend (POST …/extend/{resume_id}) is a CompareAndSet active → active
-	// with the library's new expiry. Both arrive as new route kinds.
-	default:
-		return nil, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such webhook route"}
-	}
-}
-
-// resumePayload is the JSON a resume continues with: the body (POST), or
-// the query parameters other than sig as a JSON object of strings (GET or
-// an empty body).
-func resumePayload(r *http.Request, query string, body []byte) ([]byte, error) {
-	if len(body) > 0 {
-		if err := prana.ValidateJSON(body); err != nil {
-			return nil, &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: err.Error(), Err: err}
-		}
-		return body, nil
-	}
-	values, err := url.ParseQuery(query)
-	if err != nil {
-		return nil, &Error{Status: http.StatusBadRequest, Code: "invalid_query", Message: err.Error(), Err: err}
-	}
-	obj := map[string]string{}
-	for k, v := range values {
-		if k != "sig" && len(v) > 0 {
-			obj[k] = v[0]
-		}
-	}
-	return json.Marshal(obj)
-}
-
 func (h *Handler) newExecutionID() (string, error) {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -321,13 +251,14 @@ func (h *Handler) Trigger(ctx context.Context, workflowID string, payload []byte
 	now := h.cfg.Now()
 	// 1. start.
 	h.idMu.Lock()
-	x, err := prana.StartSignedExecution(wf, id, h.cfg.BaseURL, h.cfg.Keys, h.ids, now)
+	x, err := prana.StartSignedExecution(wf, id, h.cfg.BaseURL, h.cfg.Keys, h.ids, now,
+		prana.WithMaxPayload(int(h.cfg.MaxPayload)))
 	h.idMu.Unlock()
 	if err != nil {
 		return nil, internal("start_failed", err)
 	}
 	defer x.Close()
-	// 2. store rows.
+	// 2. store one row per registration, as the execution gives it.
 	exec, err := executionRow(x)
 	if err != nil {
 		return nil, internal("internal_error", err)
@@ -336,16 +267,30 @@ func (h *Handler) Trigger(ctx context.Context, workflowID string, payload []byte
 	if err != nil {
 		return nil, internal("internal_error", err)
 	}
-	rows := make([]RegistrationRow, 0, len(regs))
-	urls := map[string]string{}
+	ids := make([]string, 0, len(regs))
 	for _, reg := range regs {
-		row, err := registrationRow(reg)
+		id, err := reg.ResumeID()
 		_ = reg.Close()
+		if err != nil {
+			return nil, internal("internal_error", err)
+		}
+		ids = append(ids, id)
+	}
+	rows := make([]RegistrationRow, 0, len(ids))
+	urls, cancels, extends := map[string]string{}, map[string]string{}, map[string]string{}
+	for _, id := range ids {
+		row, err := rowOf(wf, x, id)
 		if err != nil {
 			return nil, internal("internal_error", err)
 		}
 		rows = append(rows, row)
 		if urls[row.NodeID], err = x.ResumeURL(row.NodeID); err != nil {
+			return nil, internal("internal_error", err)
+		}
+		if cancels[row.NodeID], err = h.actionURL(prana.RouteCancel, id); err != nil {
+			return nil, internal("internal_error", err)
+		}
+		if extends[row.NodeID], err = h.actionURL(prana.RouteExtend, id); err != nil {
 			return nil, internal("internal_error", err)
 		}
 	}
@@ -357,12 +302,12 @@ func (h *Handler) Trigger(ctx context.Context, workflowID string, payload []byte
 	if err != nil {
 		return nil, internal("run_failed", err)
 	}
-	out, err := h.persist(ctx, x, res.Transitions)
+	out, err := h.persist(ctx, wf, x, nil, res.Transitions)
 	if err != nil {
 		return nil, err
 	}
 	if len(urls) > 0 {
-		out.ResumeURLs = urls
+		out.ResumeURLs, out.CancelURLs, out.ExtendURLs = urls, cancels, extends
 	}
 	return out, nil
 }
@@ -376,12 +321,16 @@ func (h *Handler) trigger(r *http.Request, workflowID string, body []byte) (*Res
 	return h.Trigger(r.Context(), workflowID, body)
 }
 
-// persist stores the execution's state and the rows the transitions
-// changed, and makes the answer.
-func (h *Handler) persist(ctx context.Context, x *prana.Execution, ts []prana.Transition) (*Result, error) {
-	changes, err := changesFor(x, ts)
+// persist stores the execution's state, the applied transition's row and
+// the rows of the transitions, and makes the answer.
+func (h *Handler) persist(ctx context.Context, wf *prana.Workflow, x *prana.Execution, applied *prana.Transition,
+	ts []prana.Transition, guards ...func([]Change)) (*Result, error) {
+	changes, err := changesFor(wf, x, applied, ts)
 	if err != nil {
 		return nil, internal("internal_error", err)
+	}
+	for _, g := range guards {
+		g(changes)
 	}
 	exec, err := executionRow(x)
 	if err != nil {
@@ -425,67 +374,11 @@ func currentNode(x *prana.Execution) (string, error) {
 	return node, err
 }
 
-// resume is steps 4-9 of the protocol for one request.
-func (h *Handler) resume(ctx context.Context, route prana.Route, payload []byte) (*Result, error) {
-	rid := route.ID
-	// 4. signature.
-	check, err := h.keys.Verify(h.cfg.SignaturePolicy, rid, route.Query)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	if !check.Accepted {
-		return nil, answerErr(check.Answer)
-	}
-	// 5. lookup and decide.
-	now := h.cfg.Now()
-	row, err := h.cfg.Store.Registration(ctx, rid)
-	var reg *prana.Registration
-	switch {
-	case err == nil:
-		if reg, err = prana.RegistrationFromJSON(row.JSON); err != nil {
-			return nil, internal("bad_stored_row", err)
-		}
-		defer reg.Close()
-	case !errors.Is(err, prana.ErrNotFound):
-		return nil, storeErr(err)
-	}
-	d, err := prana.DecideResume(rid, reg, now)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	if !d.Resume {
-		return nil, answerErr(d.Answer)
-	}
-	// 6. compare-and-set active → consumed, with the consumed row.
-	if _, err := reg.Consume(now); err != nil {
-		return nil, internal("internal_error", err)
-	}
-	consumed, err := registrationRow(reg)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	won, err := h.cfg.Store.CompareAndSet(ctx, d.Transition.From, consumed)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	if !won {
-		return nil, answerErr(prana.LostRaceAnswer())
-	}
-	// 7-9. The registration is consumed: from here a failure leaves the
-	// execution waiting on a used URL, so it is logged loudly.
-	out, err := h.continueAfter(ctx, row.ExecutionID, d.Transition, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
-		return x.Resume(ctx, wf, h.runNode, rid, payload, now)
-	})
-	if err != nil {
-		h.cfg.Logger.Printf("webhookhttp: resume %s consumed but not continued: %v", rid, err)
-	}
-	return out, err
-}
-
-// continueAfter loads the execution, runs step (resume or expire) and
-// stores the rows, skipping the transition the host applied already.
-func (h *Handler) continueAfter(ctx context.Context, executionID string, applied prana.Transition,
-	step func(*prana.Workflow, *prana.Execution) (prana.RunResult, error)) (*Result, error) {
+// continueAfter loads the execution (step 5 of the protocol), runs step
+// (resume, cancel or expire) and stores the applied transition's row and
+// every transition the step returned.
+func (h *Handler) continueAfter(ctx context.Context, executionID string, applied *prana.Transition,
+	step func(*prana.Workflow, *prana.Execution) (prana.RunResult, error), guards ...func([]Change)) (*Result, error) {
 	exec, err := h.cfg.Store.Execution(ctx, executionID)
 	if err != nil {
 		return nil, storeErr(err)
@@ -495,7 +388,7 @@ func (h *Handler) continueAfter(ctx context.Context, executionID string, applied
 		return nil, &Error{Status: http.StatusInternalServerError, Code: "workflow_not_found",
 			Message: fmt.Sprintf("execution %s runs workflow %q, which this handler does not serve", executionID, exec.WorkflowID)}
 	}
-	x, err := prana.ExecutionFromJSON(exec.State)
+	x, err := prana.ExecutionFromJSON(exec.State, prana.WithMaxPayload(int(h.cfg.MaxPayload)))
 	if err != nil {
 		return nil, internal("bad_stored_state", err)
 	}
@@ -504,14 +397,27 @@ func (h *Handler) continueAfter(ctx context.Context, executionID string, applied
 	if err != nil {
 		return nil, internal("resume_failed", err)
 	}
-	return h.persist(ctx, x, res.TransitionsAfter(applied))
+	return h.persist(ctx, wf, x, applied, res.Transitions, guards...)
+}
+
+// withExpiry makes the change that expires row also require its stored
+// expiry to be unchanged (no extend in between).
+func withExpiry(row RegistrationRow) func([]Change) {
+	return func(cs []Change) {
+		for i := range cs {
+			if cs[i].Row.ResumeID == row.ResumeID && cs[i].From == prana.Active {
+				cs[i].FromExpiresAt = row.ExpiresAt
+				return
+			}
+		}
+	}
 }
 
 // ExpireDue expires every active registration whose expiry has passed
 // (at most limit; limit < 0: all) and continues each execution through
 // its wait node's timeout port. It returns how many it expired; a
-// registration another caller (a resume or another sweeper) won is
-// skipped. Call it periodically.
+// registration another caller (a resume, a cancel, an extend or another
+// sweeper) changed first is skipped. Call it periodically.
 func (h *Handler) ExpireDue(ctx context.Context, limit int) (int, error) {
 	now := h.cfg.Now()
 	due, err := h.cfg.Store.Due(ctx, now, limit)
@@ -532,26 +438,17 @@ func (h *Handler) ExpireDue(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
+// expireOne expires one due registration: the execution expires it (its
+// active → expired is the first transition returned) and Save applies
+// every transition with compare-and-set, the expiry included, all or
+// nothing: a resume, cancel or extend that changed the row first wins.
 func (h *Handler) expireOne(ctx context.Context, row RegistrationRow, now time.Time) (bool, error) {
-	reg, err := prana.RegistrationFromJSON(row.JSON)
-	if err != nil {
-		return false, err
-	}
-	defer reg.Close()
-	t, err := reg.Expire()
-	if err != nil {
-		return false, err
-	}
-	expired, err := registrationRow(reg)
-	if err != nil {
-		return false, err
-	}
-	won, err := h.cfg.Store.CompareAndSet(ctx, t.From, expired)
-	if err != nil || !won {
-		return false, err
-	}
-	_, err = h.continueAfter(ctx, row.ExecutionID, t, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
+	_, err := h.continueAfter(ctx, row.ExecutionID, nil, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
 		return x.Expire(ctx, wf, h.runNode, row.ResumeID, now)
-	})
+	}, withExpiry(row))
+	var e *Error
+	if errors.As(err, &e) && errors.Is(e.Err, ErrConflict) {
+		return false, nil
+	}
 	return err == nil, err
 }

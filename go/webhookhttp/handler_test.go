@@ -252,7 +252,7 @@ func TestRejections(t *testing.T) {
 	}
 	// A resume ID with a valid signature but no row: 404 webhook_not_found.
 	other := strings.Replace(rid, "wait_approval", "wait_other", 1)
-	sig, err := f.h.keys.Sign(other)
+	sig, err := f.h.keys.Sign(prana.RouteResume, other)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +291,12 @@ func TestPendingWaitIsNotActive(t *testing.T) {
 	if a.status != 400 || a.str("error") != "wait_node_not_active" {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
+	// A GET reads (JSON for a client that does not ask for HTML).
 	a = do(t, "GET", urls["first"]+"?answer=yes", "")
+	if a.status != 200 || a.str("status") != "active" || a.str("node") != "first" {
+		t.Fatalf("%d %s", a.status, a.body)
+	}
+	a = do(t, "POST", urls["first"], `{"answer": "yes"}`)
 	if a.status != 200 || a.str("status") != "suspended" || a.str("current_node") != "second" {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
