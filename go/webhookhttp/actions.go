@@ -21,6 +21,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, page, internal("internal_error", err))
 		return
 	}
+	if !pre.Accepted && r.Method == http.MethodGet && pre.Answer.Code == "method_not_allowed" {
+		// A GET on a cancel URL reads, as on a resume URL; the library's
+		// precheck takes only POST there, so check it as the POST it
+		// shows a page for.
+		if rt, err := h.cfg.BaseURL.ParseTarget(r.RequestURI); err == nil && rt.Kind == prana.RouteCancel {
+			pre, err = h.cfg.BaseURL.Precheck(http.MethodPost, r.RequestURI, 0, h.cfg.MaxPayload)
+			if err != nil {
+				h.fail(w, page, internal("internal_error", err))
+				return
+			}
+		}
+	}
 	if !pre.Accepted {
 		h.fail(w, page, answerErr(pre.Answer))
 		return
