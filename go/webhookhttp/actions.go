@@ -264,7 +264,7 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, route prana.Route,
 		h.fail(w, page, internal("internal_error", err))
 		return
 	}
-	won, err := h.cfg.Store.CompareAndSet(ctx, d.Transition.From, consumed)
+	won, err := h.cfg.Store.CompareAndSet(ctx, Change{From: d.Transition.From, To: d.Transition.To, Row: consumed})
 	if err != nil {
 		h.fail(w, page, storeErr(err))
 		return

@@ -438,3 +438,30 @@ func newServer(t *testing.T, h http.Handler) string {
 	return srv.URL
 }
 
+// TestExtendBetweenDueAndSweepWins: a sweeper that listed a wait as due
+// before an extend moved it does not expire it.
+func TestExtendBetweenDueAndSweepWins(t *testing.T) {
+	f := newFixture(t, prana.SignatureRequired, true)
+	exec, _ := f.trigger(`{}`)
+	ctx := context.Background()
+	f.clock.add(time.Hour)
+	due, err := f.store.Due(ctx, f.clock.now(), -1)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("%+v %v", due, err)
+	}
+	f.clock.add(-time.Millisecond)
+	extend, _ := f.h.actionURL(prana.RouteExtend, due[0].ResumeID)
+	if a := do(t, "POST", extend, `{"timeout_hours": 1}`); a.status != 200 {
+		t.Fatalf("%d %s", a.status, a.body)
+	}
+	f.clock.add(time.Millisecond)
+	if ok, err := f.h.expireOne(ctx, due[0], f.clock.now()); ok || err != nil {
+		t.Fatalf("expired a wait extended in between: %v %v", ok, err)
+	}
+	// (The stored row is the authority for the expiry after an extend: the
+	// execution's state keeps the expiry of activation.)
+	e, _ := f.store.Execution(ctx, exec)
+	if row, _ := f.store.Registration(ctx, due[0].ResumeID); e.Status != prana.ExecutionSuspended || row.Status != prana.Active {
+		t.Fatalf("%v %+v", e.Status, row)
+	}
+}

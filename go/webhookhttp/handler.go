@@ -400,13 +400,14 @@ func (h *Handler) continueAfter(ctx context.Context, executionID string, applied
 	return h.persist(ctx, wf, x, applied, res.Transitions, guards...)
 }
 
-// withExpiry makes the change that expires row also require its stored
-// expiry to be unchanged (no extend in between).
-func withExpiry(row RegistrationRow) func([]Change) {
+// appliedBefore marks the change of t, which the sweeper applied with
+// compare-and-set before Expire returned it, as found applied: the stored
+// row already has status t.To and gets the library's row.
+func appliedBefore(t prana.Transition) func([]Change) {
 	return func(cs []Change) {
 		for i := range cs {
-			if cs[i].Row.ResumeID == row.ResumeID && cs[i].From == prana.Active {
-				cs[i].FromExpiresAt = row.ExpiresAt
+			if cs[i].Row.ResumeID == t.ResumeID && cs[i].From == t.From && cs[i].To == t.To {
+				cs[i].From = t.To
 				return
 			}
 		}
@@ -438,17 +439,32 @@ func (h *Handler) ExpireDue(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
-// expireOne expires one due registration: the execution expires it (its
-// active → expired is the first transition returned) and Save applies
-// every transition with compare-and-set, the expiry included, all or
-// nothing: a resume, cancel or extend that changed the row first wins.
+// expireOne expires one due registration. Its active → expired is
+// applied with compare-and-set first (the expiry included, so an extend in
+// between wins), so of a sweeper, a resume and a cancel exactly one goes
+// on and the timeout port runs once. The execution's Expire then returns
+// that transition again with the row to store: it finds the row expired
+// already and stores the row, then every later transition in order.
 func (h *Handler) expireOne(ctx context.Context, row RegistrationRow, now time.Time) (bool, error) {
-	_, err := h.continueAfter(ctx, row.ExecutionID, nil, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
-		return x.Expire(ctx, wf, h.runNode, row.ResumeID, now)
-	}, withExpiry(row))
-	var e *Error
-	if errors.As(err, &e) && errors.Is(e.Err, ErrConflict) {
-		return false, nil
+	reg, err := prana.RegistrationFromJSON(row.JSON)
+	if err != nil {
+		return false, err
 	}
+	defer reg.Close()
+	t, err := reg.Expire()
+	if err != nil {
+		return false, err
+	}
+	expired, err := registrationRow(reg)
+	if err != nil {
+		return false, err
+	}
+	won, err := h.cfg.Store.CompareAndSet(ctx, Change{From: t.From, To: t.To, FromExpiresAt: row.ExpiresAt, Row: expired})
+	if err != nil || !won {
+		return false, err
+	}
+	_, err = h.continueAfter(ctx, row.ExecutionID, nil, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
+		return x.Expire(ctx, wf, h.runNode, row.ResumeID, now)
+	}, appliedBefore(t))
 	return err == nil, err
 }

@@ -54,14 +54,16 @@ func (m *MemoryStore) Registration(_ context.Context, resumeID string) (Registra
 }
 
 // CompareAndSet implements Store.
-func (m *MemoryStore) CompareAndSet(_ context.Context, from prana.LifecycleStatus, row RegistrationRow) (bool, error) {
+func (m *MemoryStore) CompareAndSet(_ context.Context, c Change) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	cur, ok := m.regs[row.ResumeID]
-	if !ok || cur.Status != from {
+	cur, ok := m.regs[c.Row.ResumeID]
+	if !ok || cur.Status != c.From || (!c.FromExpiresAt.IsZero() && !cur.ExpiresAt.Equal(c.FromExpiresAt)) {
 		return false, nil
 	}
-	m.regs[row.ResumeID] = row
+	row := c.Row
+	row.Status = c.To
+	m.regs[c.Row.ResumeID] = row
 	return true, nil
 }
 

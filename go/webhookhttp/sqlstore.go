@@ -156,10 +156,6 @@ func (s *SQLStore) Registration(ctx context.Context, resumeID string) (Registrat
 	return r, err
 }
 
-func casRegistration(ctx context.Context, tx *sql.Tx, from prana.LifecycleStatus, row RegistrationRow) (bool, error) {
-	return casChange(ctx, tx, Change{From: from, To: row.Status, Row: row})
-}
-
 // casChange applies one change: exactly one row or nothing.
 func casChange(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE prana_registrations
@@ -194,11 +190,11 @@ func (s *SQLStore) Extend(ctx context.Context, from time.Time, row RegistrationR
 }
 
 // CompareAndSet implements Store.
-func (s *SQLStore) CompareAndSet(ctx context.Context, from prana.LifecycleStatus, row RegistrationRow) (bool, error) {
+func (s *SQLStore) CompareAndSet(ctx context.Context, c Change) (bool, error) {
 	won := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		won, err = casRegistration(ctx, tx, from, row)
+		won, err = casChange(ctx, tx, c)
 		return err
 	})
 	return won, err

@@ -56,9 +56,10 @@ type Store interface {
 	// Registration returns the registration with this resume ID, or an
 	// error matching prana.ErrNotFound when there is none.
 	Registration(ctx context.Context, resumeID string) (RegistrationRow, error)
-	// CompareAndSet replaces the registration row.ResumeID with row where
-	// its stored status is from, and reports whether it did.
-	CompareAndSet(ctx context.Context, from prana.LifecycleStatus, row RegistrationRow) (bool, error)
+	// CompareAndSet applies one change to the registration c.Row.ResumeID
+	// where its stored status is c.From (and its expiry c.FromExpiresAt,
+	// when not zero), and reports whether it did.
+	CompareAndSet(ctx context.Context, c Change) (bool, error)
 	// Execution returns the execution with this id, or an error matching
 	// prana.ErrNotFound.
 	Execution(ctx context.Context, id string) (ExecutionRow, error)
