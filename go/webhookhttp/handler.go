@@ -161,6 +161,9 @@ func (h *Handler) HandleNode(nodeType string, fn prana.NodeHandler) {
 	h.nodes[nodeType] = fn
 }
 
+// Workflow is the workflow served under id (nil if none).
+func (h *Handler) Workflow(id string) *prana.Workflow { return h.workflow(id) }
+
 func (h *Handler) workflow(id string) *prana.Workflow {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
