@@ -1,24 +1,40 @@
-// Package webhookhttp serves Prana webhook's trigger and resume URLs as an
-// http.Handler, with the library's exactly-once protocol over a Store.
+// Package webhookhttp serves Prana webhook's trigger, resume, cancel and
+// extend URLs as an http.Handler, with the library's exactly-once protocol
+// over a Store.
 //
 // A trigger (POST {base}/webhook/workflow/trigger/{workflow_id}) starts an
 // execution, stores its rows, runs it until it completes, fails or waits,
-// and stores what changed. A resume (POST or GET
-// {base}/webhook/workflow/resume/{resume_id}[?sig=…]) goes through the
-// numbered protocol of package prana: precheck, signature, lookup, decide,
-// compare-and-set, load state, resume, store rows. Of any number of
-// concurrent resumes of one wait, across processes sharing the Store,
-// exactly one is answered 200; the others get 409 webhook_already_used.
+// and stores what changed; it answers the wait nodes' signed resume,
+// cancel and extend URLs. A POST on a resume or cancel URL
+// ({base}/webhook/workflow/{resume|cancel}/{resume_id}[?sig=…]) goes
+// through the numbered protocol of package prana: precheck, signature in
+// the route's own domain, lookup, decide, compare-and-set, load state,
+// resume or cancel, store rows. Of any number of concurrent resumes and
+// cancels of one wait, across processes sharing the Store, exactly one is
+// answered 200; the others get 409 webhook_already_used. A POST on an
+// extend URL ({"timeout_hours": n} or empty) moves the wait's expiry with a
+// compare-and-set on it.
 //
-// Rejections are JSON {"error": code, "message": text} with the library's
-// statuses: 404 not_found, 400 invalid_webhook_url, 401 invalid_signature,
-// 404 webhook_not_found, 400 wait_node_not_active, 410 webhook_expired,
-// 409 webhook_already_used, 405 method_not_allowed, 413 payload_too_large;
-// and from this package 404 workflow_not_found, 400 invalid_json,
-// 400 invalid_query, 400 invalid_body, 401 invalid_signature (a trigger
-// failing its Standard Webhooks check), 409 store_conflict, 503
-// store_unavailable, and 500 with internal_error, start_failed,
-// run_failed, resume_failed, bad_stored_row or bad_stored_state.
+// A GET on a resume or cancel URL changes nothing (mail and chat link
+// scanners fetch every link): a browser gets the wait's page, anything
+// else its JSON description. The page's form posts back; the library
+// decodes it into the typed resume payload, and a refused form is answered
+// 422 with the page again while the wait stays active. Config.GetConsumes
+// restores GET-acts for API callers. The package never escapes HTML or
+// decodes forms itself: pages, security headers and form decoding come
+// from the library.
+//
+// Rejections are result pages for browsers and otherwise JSON
+// {"error": code, "message": text} with the library's statuses: 404
+// not_found, 400 invalid_webhook_url, 401 invalid_signature, 404
+// webhook_not_found, 400 wait_node_not_active, 410 webhook_expired, 409
+// webhook_already_used, 405 method_not_allowed, 413 payload_too_large, 422
+// extend_not_later or extend_beyond_limit, 400 invalid_extend_request; and
+// from this package 404 workflow_not_found, 400 invalid_json, 400
+// invalid_query, 400 invalid_body, 400 invalid_form, 401 invalid_signature
+// (a trigger failing its Standard Webhooks check), 409 store_conflict, 503
+// store_unavailable, and 500 with internal_error, start_failed, run_failed,
+// resume_failed, page_failed, bad_stored_row or bad_stored_state.
 //
 // Waits that time out are expired by ExpireDue (call it from a ticker):
 // the execution continues through the wait node's timeout port. Interval
