@@ -219,13 +219,13 @@
  * capacity: a buffer of `PRANA_EXECUTION_JSON_FIXED_LEN + capacity + 1`
  * bytes always holds it and its NUL (`prana_execution_to_json`).
  */
-#define PRANA_EXECUTION_JSON_FIXED_LEN 16096
+#define PRANA_EXECUTION_JSON_FIXED_LEN 16736
 
 /**
  * A buffer of this many bytes always holds the JSON and its NUL of an
  * execution with the default payload capacity (`PRANA_DEFAULT_MAX_PAYLOAD`).
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 81633
+#define PRANA_EXECUTION_JSON_BUF_SIZE 82273
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
