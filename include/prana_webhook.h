@@ -2045,7 +2045,7 @@ prana_status prana_execution_render(const struct prana_execution *execution,
 
 /**
  * A static name for a `prana_run_status` ("created", "suspended",
- * "completed", "failed"; "unknown" otherwise). Never NULL.
+ * "completed", "failed", "cancelled"; "unknown" otherwise). Never NULL.
  */
 const char *prana_run_status_name(uint32_t status);
 

@@ -1225,7 +1225,7 @@ pub extern "C" fn prana_execution_render(
 }
 
 /// A static name for a `prana_run_status` ("created", "suspended",
-/// "completed", "failed"; "unknown" otherwise). Never NULL.
+/// "completed", "failed", "cancelled"; "unknown" otherwise). Never NULL.
 #[no_mangle]
 pub extern "C" fn prana_run_status_name(status: u32) -> *const c_char {
     let name: &CStr = match status {
@@ -1233,6 +1233,7 @@ pub extern "C" fn prana_run_status_name(status: u32) -> *const c_char {
         1 => c"suspended",
         2 => c"completed",
         3 => c"failed",
+        4 => c"cancelled",
         _ => c"unknown",
     };
     name.as_ptr()
