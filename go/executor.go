@@ -35,14 +35,7 @@ const (
 	ExecutionCancelled RunStatus = C.PRANA_EXECUTION_CANCELLED
 )
 
-func (s RunStatus) String() string {
-	name := C.GoString(C.prana_run_status_name(C.uint32_t(s)))
-	if name == "unknown" && s == ExecutionCancelled {
-		// The C name table of this library version lacks the status.
-		return "cancelled"
-	}
-	return name
-}
+func (s RunStatus) String() string { return C.GoString(C.prana_run_status_name(C.uint32_t(s))) }
 
 // WaitMode is the mode of a wait.
 type WaitMode uint32
