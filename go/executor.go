@@ -464,7 +464,8 @@ func (x *Execution) render(what, template string, size int) (string, error) {
 	})
 }
 
-// Registrations copies the execution's registrations (one per webhook wait).
+// Registrations copies the execution's registrations (one per webhook wait),
+// with webhook_config {}: the row to store is RegistrationJSON's.
 func (x *Execution) Registrations() ([]*Registration, error) {
 	defer runtime.KeepAlive(x)
 	if x.p == nil {

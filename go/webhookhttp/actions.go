@@ -48,7 +48,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		res, err := h.trigger(r, route.ID, body)
 		h.reply(w, false, prana.PageDone, res, err)
 	case prana.RouteResume, prana.RouteCancel:
-		if r.Method == http.MethodGet && !h.cfg.GetConsumes {
+		if r.Method == http.MethodGet && (!h.cfg.GetConsumes || route.Kind == prana.RouteCancel) {
 			h.read(w, r, route, page)
 			return
 		}

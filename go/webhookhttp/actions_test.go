@@ -348,7 +348,12 @@ func TestRejectButtonCancels(t *testing.T) {
 func TestGetConsumesOption(t *testing.T) {
 	f := newFixture(t, prana.SignatureRequired, true)
 	f.h.cfg.GetConsumes = true
-	_, url := f.trigger(`{}`)
+	exec, url := f.trigger(`{}`)
+	// A GET on the cancel URL still only reads.
+	cancel, _ := f.h.actionURL(prana.RouteCancel, f.store.Registrations(exec)[0].ResumeID)
+	if a := do(t, "GET", cancel, ""); a.status != 200 || a.str("status") != "active" {
+		t.Fatalf("%d %s", a.status, a.body)
+	}
 	a := do(t, "GET", url+"&answer=yes", "")
 	if a.status != 200 || a.str("status") != "completed" || !strings.Contains(string(a.body["output"]), `{"answer":"yes"}`) {
 		t.Fatalf("%d %s", a.status, a.body)

@@ -20,7 +20,7 @@
 // else its JSON description. The page's form posts back; the library
 // decodes it into the typed resume payload, and a refused form is answered
 // 422 with the page again while the wait stays active. Config.GetConsumes
-// restores GET-acts for API callers. The package never escapes HTML or
+// restores GET-resumes for API callers. The package never escapes HTML or
 // decodes forms itself: pages, security headers and form decoding come
 // from the library.
 //
@@ -90,12 +90,12 @@ type Config struct {
 	// DefaultMaxPayload, 1 MiB). Lowering it below what running
 	// executions were started with makes them fail to load.
 	MaxPayload int64
-	// GetConsumes restores the old behaviour of a GET on a resume or cancel
-	// URL: it acts (the query parameters other than sig become the resume
-	// payload). Off by default because mail and chat link scanners fetch
-	// every link they see and would approve or cancel before a person
-	// reads it; by default a GET only reads (a page for browsers, JSON
-	// otherwise) and a POST acts.
+	// GetConsumes restores the old behaviour of a GET on a resume URL: it
+	// resumes (the query parameters other than sig become the payload).
+	// Off by default because mail and chat link scanners fetch every link
+	// they see and would approve before a person reads it; by default a
+	// GET only reads (a page for browsers, JSON otherwise) and a POST acts.
+	// A GET on a cancel URL always only reads.
 	GetConsumes bool
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time

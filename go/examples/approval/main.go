@@ -46,7 +46,7 @@ func main() {
 	dsn := flag.String("dsn", os.Getenv("DATABASE_URL"), "PostgreSQL connection string (default $DATABASE_URL)")
 	sweep := flag.Duration("sweep", 30*time.Second, "how often expired waits are expired")
 	getResumes := flag.Bool("get-resumes", false,
-		"a GET on a resume or cancel URL acts (old behaviour; link scanners in mail and chat will approve)")
+		"a GET on a resume URL resumes (old behaviour; link scanners in mail and chat will approve)")
 	flag.Parse()
 	secret := os.Getenv("PRANA_SIGNING_SECRET")
 	if *dsn == "" || len(secret) < 16 {
