@@ -143,3 +143,76 @@ func ExampleError() {
 	// prana: invalid_transition: Invalid state transition from pending to consumed
 	// true true
 }
+
+// A cancel follows the same protocol as a resume: CancelDecide gives the
+// active → consumed the host applies, Cancel continues through the wait
+// node's cancel port (or ends the execution cancelled when none is wired).
+func ExampleExecution_Cancel() {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	wf, _ := prana.NewWorkflow([]byte(approvalFlow)) // no cancel port
+	defer wf.Close()
+	base, _ := prana.NewBaseURL("https://hooks.example.com")
+	defer base.Close()
+	ids, _ := prana.NewIDGenerator(make([]byte, prana.IDSeedLen))
+	defer ids.Close()
+	log := func(_ context.Context, c prana.NodeCall) (prana.NodeResult, error) {
+		return prana.NodeResult{Output: c.Input}, nil
+	}
+	x, _ := prana.StartExecution(wf, "exec-2", base, ids, now)
+	defer x.Close()
+	store := rows{}
+	regs, _ := x.Registrations()
+	for _, r := range regs {
+		id, _ := r.ResumeID()
+		r.Close()
+		store.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
+	}
+	res, _ := x.Run(ctx, wf, log, []byte(`{}`), now)
+	store.apply(wf, x, res.Transitions)
+	rid := res.ResumeID
+	cancelURL, _ := base.CancelURL(rid)
+	fmt.Println(cancelURL[:len("https://hooks.example.com/webhook/workflow/cancel/webhook_exec-2_")])
+
+	// POST to the cancel URL: lookup, decide, compare-and-set, cancel,
+	// store the applied row and every returned transition.
+	reg, _ := prana.RegistrationFromJSON(store[rid].json)
+	defer reg.Close()
+	d, _ := prana.CancelDecide(rid, reg, now)
+	_, _ = reg.Consume(now)
+	consumed, _ := reg.JSON()
+	fmt.Println("compare-and-set:", store.compareAndSet(d.Transition, consumed))
+	res, _ = x.Cancel(ctx, wf, log, d.Transition, now)
+	store.put(wf, x, d.Transition)
+	store.apply(wf, x, res.Transitions)
+	st, _ := x.Status()
+	fmt.Println(res.Outcome == prana.OutcomeCancelled, st)
+	// A resume after the cancel loses.
+	d, _ = prana.DecideResume(rid, reg, now)
+	fmt.Println(d.Answer.Status, d.Answer.Code)
+	// Output:
+	// store: pending -> active: true
+	// https://hooks.example.com/webhook/workflow/cancel/webhook_exec-2_
+	// compare-and-set: true
+	// true cancelled
+	// 409 webhook_already_used
+}
+
+// An extend (heartbeat) moves an active wait's expiry; the host stores it
+// with a compare-and-set on the old expiry.
+func ExampleRegistration_Extend() {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	reg, _ := prana.NewRegistration("webhook_e1_wait_0123456789abcdefghjkmnpqrs", "e1", "wait", now)
+	defer reg.Close()
+	_, _ = reg.Activate(now, time.Hour, nil)
+
+	e, _ := reg.Extend("webhook_e1_wait_0123456789abcdefghjkmnpqrs", []byte(`{"timeout_hours": 0.5}`), now)
+	fmt.Println(e.Extended, e.Answer.Status, e.Answer.Code, errors.Is(e.Answer.Err(), prana.ErrExtendNotLater))
+	e, _ = reg.Extend("webhook_e1_wait_0123456789abcdefghjkmnpqrs", []byte(`{"timeout_hours": 48}`), now.Add(30*time.Minute))
+	fmt.Println(e.Extended, e.From.Format(time.RFC3339), "->", e.To.Format(time.RFC3339))
+	// UPDATE registrations SET expires_at = e.To, row_json = reg.JSON()
+	//  WHERE resume_id = e.ResumeID AND status = 'active' AND expires_at = e.From
+	// Output:
+	// false 422 extend_not_later true
+	// true 2026-12-01T10:00:00Z -> 2026-12-03T09:30:00Z
+}
