@@ -757,9 +757,13 @@ pub extern "C" fn prana_execution_start(
                 prana_webhook_core::token::SignatureError::NoSigningKey,
             ))?),
         };
-        let mut state = FfiState::with_buffer(payload_storage(max_payload)?);
-        executor::start_into(&mut state, w, e, b, g, now, key)?;
-        out.write(abi::into_handle(prana_execution::new(state)));
+        // Started where it stays: the handle's heap slot (no copy of the
+        // ~11 KiB state after the start).
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
+            payload_storage(max_payload)?,
+        )));
+        executor::start_into(&mut x.state, w, e, b, g, now, key)?;
+        out.write(Box::into_raw(x));
         Ok(())
     })
 }
@@ -782,9 +786,11 @@ pub extern "C" fn prana_execution_from_json(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let mut state = FfiState::with_buffer(payload_storage(max_payload)?);
-        state.load_json(j.as_bytes())?;
-        out.write(abi::into_handle(prana_execution::new(state)));
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
+            payload_storage(max_payload)?,
+        )));
+        x.state.load_json(j.as_bytes())?;
+        out.write(Box::into_raw(x));
         Ok(())
     })
 }
