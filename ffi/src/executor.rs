@@ -331,7 +331,9 @@ pub struct prana_run_result {
     /// execution was started with a key set; else "".
     pub resume_url: [c_char; PRANA_URL_BUF_SIZE],
     /// Webhook wait: the activated registration (with its `webhook_config`)
-    /// as JSON, to persist (`prana_registration_from_json` reads it); else "".
+    /// as JSON, to persist (`prana_registration_from_json` reads it): the
+    /// same text as `prana_execution_registration_json` of `resume_id`;
+    /// else "".
     pub registration_json: [c_char; crate::PRANA_REGISTRATION_JSON_BUF_SIZE],
     /// Schedule wait: the `timezone` parameter; else "".
     pub timezone: [c_char; PRANA_TIMEZONE_BUF_SIZE],
@@ -1176,9 +1178,11 @@ pub extern "C" fn prana_execution_registration_count(
 }
 
 /// Copy registration `index` (0 to count - 1, in workflow order) into a new
-/// handle in `*out` (its `webhook_config` is `{}`; the activated one with
-/// its config is in `prana_run_result.registration_json`). An index out of
-/// range is `PRANA_STATUS_INVALID_ARGUMENT`.
+/// handle in `*out`: its resume ID, status and times (its `webhook_config`
+/// is `{}`; the row to store, with the config once activated, is
+/// `prana_execution_registration_json`). After `prana_execution_start`,
+/// iterate the registrations with this to learn their resume IDs. An index
+/// out of range is `PRANA_STATUS_INVALID_ARGUMENT`.
 #[no_mangle]
 pub extern "C" fn prana_execution_registration(
     execution: *const prana_execution,
