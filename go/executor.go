@@ -68,7 +68,7 @@ type RunResult struct {
 	Timeout          time.Duration // webhook wait timeout
 	ResumeID         string
 	ResumeURL        string
-	RegistrationJSON json.RawMessage // the activated registration to persist (webhook waits)
+	RegistrationJSON json.RawMessage // webhook wait: the activated row, the same as Execution.RegistrationJSON(ResumeID)
 	Timezone         string
 	ErrorCode        string
 	ErrorMessage     string
