@@ -122,11 +122,14 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func (e *env) server() *server {
+func (e *env) server() *server { return e.serverMax(4096) }
+
+// serverMax is a server with a body limit (0: the default, 1 MiB).
+func (e *env) serverMax(maxPayload int64) *server {
 	t := e.t
 	store := webhookhttp.NewSQLStore(openDB(t))
 	h, err := webhookhttp.New(webhookhttp.Config{BaseURL: e.base, Store: store, Keys: e.keys,
-		MaxPayload: 4096, Now: e.clock.now})
+		MaxPayload: maxPayload, Now: e.clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +200,7 @@ func (s *server) checkRows(t *testing.T, execID string) (webhookhttp.ExecutionRo
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := prana.ExecutionFromJSON(exec.State)
+	x, err := prana.ExecutionFromJSON(exec.State, prana.WithMaxPayload(prana.ServerMaxPayload))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -449,4 +452,27 @@ func TestExtendThenExpiry(t *testing.T) {
 	if code, m := post(t, a.at(u.resume), "{}"); code != 410 || str(m, "error") != "webhook_expired" {
 		t.Fatalf("resume after expiry %d %s", code, m)
 	}
+}
+
+// TestMegabytePayloads: with the default limit a 1 MiB trigger payload
+// and a 1 MiB resume payload are stored in PostgreSQL and go through.
+func TestMegabytePayloads(t *testing.T) {
+	e := newEnv(t)
+	s := e.serverMax(0)
+	const mib = 1 << 20
+	payload := func(tag string) string {
+		head := `{"tag":"` + tag + `","blob":"`
+		return head + strings.Repeat("x", mib-len(head)-2) + `"}`
+	}
+	code, m := post(t, s.srv.URL+"/webhook/workflow/trigger/approval", payload("t"))
+	var urls map[string]string
+	_ = json.Unmarshal(m["resume_urls"], &urls)
+	if code != 200 || str(m, "status") != "suspended" {
+		t.Fatalf("trigger %d %s %s", code, str(m, "error"), str(m, "message"))
+	}
+	code, m = post(t, s.at(urls["wait_approval"]), payload("r"))
+	if code != 200 || str(m, "status") != "completed" || len(m["output"]) != mib || !strings.HasPrefix(string(m["output"]), `{"tag":"r"`) {
+		t.Fatalf("resume %d %s %s (output %d bytes)", code, str(m, "error"), str(m, "message"), len(m["output"]))
+	}
+	s.checkRows(t, str(m, "execution_id"))
 }
