@@ -29,20 +29,23 @@ func (s rows) compareAndSet(t prana.Transition, row []byte) bool {
 	return true
 }
 
-// apply stores each transition's row as the execution now holds it.
-func (s rows) apply(x *prana.Execution, ts []prana.Transition) {
-	regs, _ := x.Registrations()
+// apply applies every transition a call returned, in order, each with the
+// row the execution gives for it: no transition is skipped or patched.
+func (s rows) apply(wf *prana.Workflow, x *prana.Execution, ts []prana.Transition) {
 	for _, t := range ts {
-		for _, r := range regs {
-			if id, _ := r.ResumeID(); id == t.ResumeID {
-				j, _ := r.JSON()
-				fmt.Printf("store: %s -> %s: %v\n", t.From, t.To, s.compareAndSet(t, j))
-			}
-		}
+		j, _ := x.RegistrationJSON(wf, t.ResumeID)
+		fmt.Printf("store: %s -> %s: %v\n", t.From, t.To, s.compareAndSet(t, j))
 	}
-	for _, r := range regs {
-		r.Close()
-	}
+}
+
+// put stores the row of the transition applied before Resume or Cancel
+// (its status is already t.To).
+func (s rows) put(wf *prana.Workflow, x *prana.Execution, t prana.Transition) {
+	j, _ := x.RegistrationJSON(wf, t.ResumeID)
+	s[t.ResumeID] = struct {
+		status prana.LifecycleStatus
+		json   []byte
+	}{t.To, j}
 }
 
 const approvalFlow = `{"id": "approval", "nodes": [
@@ -70,8 +73,10 @@ func ExampleExecution_Resume() {
 		return prana.NodeResult{Output: c.Input}, nil
 	}
 
-	// 1. start, 2. store rows.
-	x, err := prana.StartSignedExecution(wf, "exec-1", base, keys, ids, now)
+	// 1. start (a server gives every execution 1 MiB of payload room),
+	// 2. store one row per registration.
+	x, err := prana.StartSignedExecution(wf, "exec-1", base, keys, ids, now,
+		prana.WithMaxPayload(prana.ServerMaxPayload))
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -80,25 +85,20 @@ func ExampleExecution_Resume() {
 	regs, _ := x.Registrations()
 	for _, r := range regs {
 		id, _ := r.ResumeID()
-		j, _ := r.JSON()
-		st, _ := r.Status()
-		store[id] = struct {
-			status prana.LifecycleStatus
-			json   []byte
-		}{st, j}
 		r.Close()
+		store.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
 	}
 	// 3. run; store what changed and the state.
 	res, _ := x.Run(ctx, wf, log, []byte(`{"amount": 12}`), now)
 	fmt.Println("run:", res.Outcome == prana.OutcomeSuspended, res.NodeID, res.Timeout)
-	store.apply(x, res.Transitions)
+	store.apply(wf, x, res.Transitions)
 	state, _ := x.JSON()
 	x.Close()
 
 	// 4. request: POST to the resume URL an hour later.
 	now = now.Add(time.Hour)
 	pre, _ := base.Precheck("POST", res.ResumeURL, 17, prana.DefaultMaxPayload)
-	check, _ := keys.Verify(prana.SignatureRequired, pre.Route.ID, pre.Route.Query)
+	check, _ := keys.Verify(pre.Route.Kind, prana.SignatureRequired, pre.Route.ID, pre.Route.Query)
 	fmt.Println("precheck and signature:", pre.Accepted, check.Accepted)
 
 	// 5. lookup and decide.
@@ -109,12 +109,13 @@ func ExampleExecution_Resume() {
 	_, _ = reg.Consume(now)
 	consumed, _ := reg.JSON()
 	fmt.Println("decide:", d.Resume, "compare-and-set:", store.compareAndSet(d.Transition, consumed))
-	// 7. load state, 8. resume, 9. store rows (the decision's transition
-	// was applied in step 6).
-	y, _ := prana.ExecutionFromJSON(state)
+	// 7. load state, 8. resume with the applied transition, 9. store its
+	// row and every transition the resume returned, in order.
+	y, _ := prana.ExecutionFromJSON(state, prana.WithMaxPayload(prana.ServerMaxPayload))
 	defer y.Close()
-	res, _ = y.Resume(ctx, wf, log, pre.Route.ID, []byte(`{"approved": true}`), now)
-	store.apply(y, res.TransitionsAfter(d.Transition))
+	res, _ = y.Resume(ctx, wf, log, d.Transition, []byte(`{"approved": true}`), now)
+	store.put(wf, y, d.Transition)
+	store.apply(wf, y, res.Transitions)
 	out, _ := y.Output()
 	st, _ := y.Status()
 	fmt.Println("resume:", st, string(out))
@@ -141,4 +142,77 @@ func ExampleError() {
 	// Output:
 	// prana: invalid_transition: Invalid state transition from pending to consumed
 	// true true
+}
+
+// A cancel follows the same protocol as a resume: CancelDecide gives the
+// active → consumed the host applies, Cancel continues through the wait
+// node's cancel port (or ends the execution cancelled when none is wired).
+func ExampleExecution_Cancel() {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	wf, _ := prana.NewWorkflow([]byte(approvalFlow)) // no cancel port
+	defer wf.Close()
+	base, _ := prana.NewBaseURL("https://hooks.example.com")
+	defer base.Close()
+	ids, _ := prana.NewIDGenerator(make([]byte, prana.IDSeedLen))
+	defer ids.Close()
+	log := func(_ context.Context, c prana.NodeCall) (prana.NodeResult, error) {
+		return prana.NodeResult{Output: c.Input}, nil
+	}
+	x, _ := prana.StartExecution(wf, "exec-2", base, ids, now)
+	defer x.Close()
+	store := rows{}
+	regs, _ := x.Registrations()
+	for _, r := range regs {
+		id, _ := r.ResumeID()
+		r.Close()
+		store.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
+	}
+	res, _ := x.Run(ctx, wf, log, []byte(`{}`), now)
+	store.apply(wf, x, res.Transitions)
+	rid := res.ResumeID
+	cancelURL, _ := base.CancelURL(rid)
+	fmt.Println(cancelURL[:len("https://hooks.example.com/webhook/workflow/cancel/webhook_exec-2_")])
+
+	// POST to the cancel URL: lookup, decide, compare-and-set, cancel,
+	// store the applied row and every returned transition.
+	reg, _ := prana.RegistrationFromJSON(store[rid].json)
+	defer reg.Close()
+	d, _ := prana.CancelDecide(rid, reg, now)
+	_, _ = reg.Consume(now)
+	consumed, _ := reg.JSON()
+	fmt.Println("compare-and-set:", store.compareAndSet(d.Transition, consumed))
+	res, _ = x.Cancel(ctx, wf, log, d.Transition, now)
+	store.put(wf, x, d.Transition)
+	store.apply(wf, x, res.Transitions)
+	st, _ := x.Status()
+	fmt.Println(res.Outcome == prana.OutcomeCancelled, st)
+	// A resume after the cancel loses.
+	d, _ = prana.DecideResume(rid, reg, now)
+	fmt.Println(d.Answer.Status, d.Answer.Code)
+	// Output:
+	// store: pending -> active: true
+	// https://hooks.example.com/webhook/workflow/cancel/webhook_exec-2_
+	// compare-and-set: true
+	// true cancelled
+	// 409 webhook_already_used
+}
+
+// An extend (heartbeat) moves an active wait's expiry; the host stores it
+// with a compare-and-set on the old expiry.
+func ExampleRegistration_Extend() {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	reg, _ := prana.NewRegistration("webhook_e1_wait_0123456789abcdefghjkmnpqrs", "e1", "wait", now)
+	defer reg.Close()
+	_, _ = reg.Activate(now, time.Hour, nil)
+
+	e, _ := reg.Extend("webhook_e1_wait_0123456789abcdefghjkmnpqrs", []byte(`{"timeout_hours": 0.5}`), now)
+	fmt.Println(e.Extended, e.Answer.Status, e.Answer.Code, errors.Is(e.Answer.Err(), prana.ErrExtendNotLater))
+	e, _ = reg.Extend("webhook_e1_wait_0123456789abcdefghjkmnpqrs", []byte(`{"timeout_hours": 48}`), now.Add(30*time.Minute))
+	fmt.Println(e.Extended, e.From.Format(time.RFC3339), "->", e.To.Format(time.RFC3339))
+	// UPDATE registrations SET expires_at = e.To, row_json = reg.JSON()
+	//  WHERE resume_id = e.ResumeID AND status = 'active' AND expires_at = e.From
+	// Output:
+	// false 422 extend_not_later true
+	// true 2026-12-01T10:00:00Z -> 2026-12-03T09:30:00Z
 }

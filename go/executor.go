@@ -32,6 +32,7 @@ const (
 	ExecutionSuspended RunStatus = C.PRANA_EXECUTION_SUSPENDED
 	ExecutionCompleted RunStatus = C.PRANA_EXECUTION_COMPLETED
 	ExecutionFailed    RunStatus = C.PRANA_EXECUTION_FAILED
+	ExecutionCancelled RunStatus = C.PRANA_EXECUTION_CANCELLED
 )
 
 func (s RunStatus) String() string { return C.GoString(C.prana_run_status_name(C.uint32_t(s))) }
@@ -55,9 +56,10 @@ const (
 	OutcomeCompleted Outcome = C.PRANA_OUTCOME_COMPLETED
 	OutcomeSuspended Outcome = C.PRANA_OUTCOME_SUSPENDED
 	OutcomeFailed    Outcome = C.PRANA_OUTCOME_FAILED
+	OutcomeCancelled Outcome = C.PRANA_OUTCOME_CANCELLED
 )
 
-// RunResult is the result of Run, Resume, Expire and ResumeTimer.
+// RunResult is the result of Run, Resume, Cancel, Expire and ResumeTimer.
 type RunResult struct {
 	Outcome          Outcome
 	NodeID           string // wait node (suspended) or failing node
@@ -66,22 +68,15 @@ type RunResult struct {
 	Timeout          time.Duration // webhook wait timeout
 	ResumeID         string
 	ResumeURL        string
-	RegistrationJSON json.RawMessage // the activated registration to persist (webhook waits)
+	RegistrationJSON json.RawMessage // webhook wait: the activated row, the same as Execution.RegistrationJSON(ResumeID)
 	Timezone         string
 	ErrorCode        string
 	ErrorMessage     string
-	Transitions      []Transition // apply each with compare-and-set, in order
-}
-
-// TransitionsAfter is Transitions without a leading copy of applied: after
-// Resume or Expire the first transition repeats the one the host applied
-// with compare-and-set before the call (DecideResume's active → consumed,
-// or the sweeper's active → expired).
-func (r RunResult) TransitionsAfter(applied Transition) []Transition {
-	if len(r.Transitions) > 0 && r.Transitions[0] == applied {
-		return r.Transitions[1:]
-	}
-	return r.Transitions
+	// Transitions are the registration changes the call made, each once:
+	// apply every one with compare-and-set, in order, storing the row
+	// Execution.RegistrationJSON gives for its resume ID. They never
+	// repeat the transition passed to Resume or Cancel.
+	Transitions []Transition
 }
 
 // Workflow is a parsed workflow definition. Safe for concurrent use.
@@ -123,19 +118,65 @@ func (w *Workflow) ID() string { return w.id }
 
 // Execution is the state of one execution. Not safe for concurrent use.
 type Execution struct {
-	p *C.prana_execution
+	p          *C.prana_execution
+	maxPayload int
 }
 
-func wrapExecution(p *C.prana_execution) *Execution {
-	x := &Execution{p: p}
+func wrapExecution(p *C.prana_execution, maxPayload int) *Execution {
+	x := &Execution{p: p, maxPayload: maxPayload}
 	runtime.SetFinalizer(x, (*Execution).Close)
 	return x
 }
 
+// ServerMaxPayload is the payload capacity a server should give its
+// executions (WithMaxPayload): 1 MiB of trigger payload, node output or
+// resume payload.
+const ServerMaxPayload = 1 << 20
+
+// MaxPayloadCapacity is the largest payload capacity an execution can have.
+const MaxPayloadCapacity = C.PRANA_MAX_PAYLOAD_CAPACITY
+
+// Option tunes StartExecution, StartSignedExecution and ExecutionFromJSON.
+type Option func(*options)
+
+type options struct {
+	maxPayload int
+}
+
+// WithMaxPayload sets the execution's payload capacity in bytes: the
+// largest trigger payload, node output and resume payload it takes. The
+// storage is allocated once, at start or restore. 0 (and no option) is
+// DefaultMaxPayload; above MaxPayloadCapacity fails with
+// StatusCapacityExceeded. Restore an execution with at least the capacity
+// it was started with; servers use ServerMaxPayload.
+func WithMaxPayload(n int) Option {
+	return func(o *options) { o.maxPayload = n }
+}
+
+func applyOptions(opts []Option) options {
+	var o options
+	for _, f := range opts {
+		if f != nil {
+			f(&o)
+		}
+	}
+	if o.maxPayload < 0 {
+		o.maxPayload = 0
+	}
+	return o
+}
+
+func (o options) capacity() int {
+	if o.maxPayload == 0 {
+		return DefaultMaxPayload
+	}
+	return o.maxPayload
+}
+
 // StartExecution creates the execution's registrations; nothing runs yet.
 // Its resume URLs are unsigned: see StartSignedExecution.
-func StartExecution(wf *Workflow, executionID string, base *BaseURL, ids *IDGenerator, now time.Time) (*Execution, error) {
-	return StartSignedExecution(wf, executionID, base, nil, ids, now)
+func StartExecution(wf *Workflow, executionID string, base *BaseURL, ids *IDGenerator, now time.Time, opts ...Option) (*Execution, error) {
+	return StartSignedExecution(wf, executionID, base, nil, ids, now, opts...)
 }
 
 // StartSignedExecution is StartExecution with signed resume URLs: every
@@ -143,8 +184,14 @@ func StartExecution(wf *Workflow, executionID string, base *BaseURL, ids *IDGene
 // {{ $execution.<node>.resume_url }}, RunResult.ResumeURL) carries
 // ?sig={key_id}.{mac} made with the current key of keys, and the state JSON
 // keeps the signature. A nil keys starts unsigned; an empty set fails with
-// StatusNoSigningKey. keys is only read during the call.
-func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys *KeySet, ids *IDGenerator, now time.Time) (*Execution, error) {
+// StatusNoSigningKey. keys is only read during the call. Cancel and extend
+// URLs are signed in their own domains (KeySet.Sign with RouteCancel,
+// RouteExtend).
+//
+// The host then stores one row per registration (Registrations,
+// RegistrationJSON) and the execution's JSON before Run.
+func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys *KeySet, ids *IDGenerator, now time.Time, opts ...Option) (*Execution, error) {
+	o := applyOptions(opts)
 	defer runtime.KeepAlive(wf)
 	defer runtime.KeepAlive(base)
 	defer runtime.KeepAlive(keys)
@@ -159,23 +206,25 @@ func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys 
 		k = keys.p
 	}
 	if err := call(func(perr *C.prana_error) C.prana_status {
-		return C.prana_execution_start(wf.p, e.ptr(), e.len(), base.p, k, ids.p, millis(now), &p, perr)
+		return C.prana_execution_start(wf.p, e.ptr(), e.len(), base.p, k, ids.p, millis(now), C.size_t(o.maxPayload), &p, perr)
 	}); err != nil {
 		return nil, err
 	}
-	return wrapExecution(p), nil
+	return wrapExecution(p, o.capacity()), nil
 }
 
-// ExecutionFromJSON restores an execution from its JSON form.
-func ExecutionFromJSON(data []byte) (*Execution, error) {
+// ExecutionFromJSON restores an execution from its JSON form. Give at
+// least the WithMaxPayload the execution was started with.
+func ExecutionFromJSON(data []byte, opts ...Option) (*Execution, error) {
+	o := applyOptions(opts)
 	j := newCbytes(data)
 	var p *C.prana_execution
 	if err := call(func(perr *C.prana_error) C.prana_status {
-		return C.prana_execution_from_json(j.ptr(), j.len(), &p, perr)
+		return C.prana_execution_from_json(j.ptr(), j.len(), C.size_t(o.maxPayload), &p, perr)
 	}); err != nil {
 		return nil, err
 	}
-	return wrapExecution(p), nil
+	return wrapExecution(p, o.capacity()), nil
 }
 
 // LoadJSON restores another execution's JSON into x in place (checked as
@@ -205,7 +254,7 @@ func (x *Execution) Close() error {
 
 // JSON is the execution's JSON form, for the host's store.
 func (x *Execution) JSON() ([]byte, error) {
-	return x.bytes("Execution.JSON", 8192, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+	return x.bytes("Execution.JSON", C.PRANA_EXECUTION_JSON_FIXED_LEN+x.maxPayload+1, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
 		return C.prana_execution_to_json(x.p, b, l, o, perr)
 	})
 }
@@ -265,17 +314,53 @@ func (x *Execution) Run(ctx context.Context, wf *Workflow, h NodeHandler, input 
 	})
 }
 
-// Resume resumes a webhook wait with the request payload (a JSON value).
-// The first returned transition is the registration's active → consumed:
-// skip it with TransitionsAfter when DecideResume's was applied already.
-func (x *Execution) Resume(ctx context.Context, wf *Workflow, h NodeHandler, resumeID string, payload []byte, now time.Time) (RunResult, error) {
-	r, p := newCstr(resumeID), newCbytes(payload)
+// Resume continues a webhook wait with the request payload (a JSON value,
+// at most the execution's payload capacity). applied is the transition
+// DecideResume gave and the host's compare-and-set applied (active →
+// consumed); store its row (RegistrationJSON) with the result's. The
+// result's transitions never repeat it: apply every one, in order. Any
+// other transition is refused with StatusExecutionNotApplied (ErrNotApplied)
+// and nothing changes.
+func (x *Execution) Resume(ctx context.Context, wf *Workflow, h NodeHandler, applied Transition, payload []byte, now time.Time) (RunResult, error) {
+	a, p := applied.c(), newCbytes(payload)
 	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
-		return C.prana_execution_resume(wf.p, x.p, hf, ud, r.ptr(), r.len(), p.ptr(), p.len(), millis(now), out, perr)
+		return C.prana_execution_resume(wf.p, x.p, hf, ud, a, p.ptr(), p.len(), millis(now), out, perr)
 	})
 }
 
+// Cancel cancels a webhook wait whose registration the host consumed:
+// applied is CancelDecide's transition after the compare-and-set. The
+// execution continues through the wait node's cancel port when it is
+// wired, else it ends ExecutionCancelled (OutcomeCancelled) with its other
+// open registrations expired (in the result's transitions). As with
+// Resume, the result never repeats applied.
+func (x *Execution) Cancel(ctx context.Context, wf *Workflow, h NodeHandler, applied Transition, now time.Time) (RunResult, error) {
+	a := applied.c()
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_cancel(wf.p, x.p, hf, ud, a, millis(now), out, perr)
+	})
+}
+
+// RegistrationJSON is the row of registration resumeID as the execution
+// holds it now (status, times, webhook_config once activated). Store it
+// for every registration after start, for every transition a call returns
+// and for the transition applied before Resume or Cancel.
+func (x *Execution) RegistrationJSON(wf *Workflow, resumeID string) (json.RawMessage, error) {
+	defer runtime.KeepAlive(wf)
+	if wf.p == nil {
+		return nil, closedErr("Execution.RegistrationJSON")
+	}
+	r := newCstr(resumeID)
+	b, err := x.bytes("Execution.RegistrationJSON", C.PRANA_REGISTRATION_JSON_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_registration_json(wf.p, x.p, r.ptr(), r.len(), b, l, o, perr)
+	})
+	return json.RawMessage(b), err
+}
+
 // Expire expires a webhook wait and continues through its timeout port.
+// The registration's active → expired is the result's first transition:
+// apply it (and every other) with compare-and-set, all or nothing, so a
+// resume or cancel that consumed the row first wins.
 func (x *Execution) Expire(ctx context.Context, wf *Workflow, h NodeHandler, resumeID string, now time.Time) (RunResult, error) {
 	r := newCstr(resumeID)
 	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
@@ -379,7 +464,8 @@ func (x *Execution) render(what, template string, size int) (string, error) {
 	})
 }
 
-// Registrations copies the execution's registrations (one per webhook wait).
+// Registrations copies the execution's registrations (one per webhook wait),
+// with webhook_config {}: the row to store is RegistrationJSON's.
 func (x *Execution) Registrations() ([]*Registration, error) {
 	defer runtime.KeepAlive(x)
 	if x.p == nil {

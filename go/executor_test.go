@@ -43,15 +43,15 @@ func TestSignedResumeURLs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := keys.Verify(SignatureRequired, route.ID, route.Query)
+	c, err := keys.Verify(RouteResume, SignatureRequired, route.ID, route.Query)
 	if err != nil || !c.Accepted || c.VerifiedBy != VerifiedKey || c.KeyID != "k1" {
 		t.Fatalf("%+v %v", c, err)
 	}
-	c, _ = keys.Verify(SignatureRequired, route.ID, "sig=k1.AAAAAAAAAAAAAAAAAAAAAA")
+	c, _ = keys.Verify(RouteResume, SignatureRequired, route.ID, "sig=k1.AAAAAAAAAAAAAAAAAAAAAA")
 	if c.Accepted || c.Answer.Status != 401 || c.Answer.Cause.Code() != "signature_mismatch" {
 		t.Fatalf("%+v", c)
 	}
-	c, _ = keys.Verify(SignatureOptional, route.ID, "")
+	c, _ = keys.Verify(RouteResume, SignatureOptional, route.ID, "")
 	if !c.Accepted || c.VerifiedBy != VerifiedUnsigned {
 		t.Fatalf("%+v", c)
 	}
@@ -96,7 +96,7 @@ func TestSignedExecution(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := keys.Verify(SignatureRequired, route.ID, route.Query)
+		c, err := keys.Verify(RouteResume, SignatureRequired, route.ID, route.Query)
 		if err != nil || !c.Accepted || c.KeyID != "k1" {
 			t.Fatalf("%q: %+v %v", u, c, err)
 		}
@@ -273,14 +273,31 @@ func TestExecutionLifecycle(t *testing.T) {
 	if st, err := y.Status(); err != nil || st != ExecutionSuspended {
 		t.Fatalf("restored status %v %v", st, err)
 	}
-	r2, err := y.Resume(ctx, wf, handler, r.ResumeID, []byte(`{"approved": true}`), ms(3000))
-	if err != nil || r2.Outcome != OutcomeCompleted || r2.Transitions[0].To != Consumed {
+	applied := Transition{ResumeID: r.ResumeID, From: Active, To: Consumed}
+	// Only the active → consumed of the waiting registration is accepted.
+	_, err = y.Resume(ctx, wf, handler, Transition{ResumeID: r.ResumeID, From: Active, To: Expired}, []byte(`{}`), ms(3000))
+	wantStatus(t, err, StatusExecutionNotApplied)
+	if !errors.Is(err, ErrNotApplied) {
+		t.Fatalf("%v is not ErrNotApplied", err)
+	}
+	r2, err := y.Resume(ctx, wf, handler, applied, []byte(`{"approved": true}`), ms(3000))
+	if err != nil || r2.Outcome != OutcomeCompleted {
 		t.Fatalf("%+v %v", r2, err)
+	}
+	// The applied transition never comes back.
+	for _, tr := range r2.Transitions {
+		if tr == applied {
+			t.Fatalf("resume repeated the applied transition: %+v", r2.Transitions)
+		}
+	}
+	row, err := y.RegistrationJSON(wf, r.ResumeID)
+	if err != nil || !bytes.Contains(row, []byte(`"status":"consumed"`)) {
+		t.Fatalf("row after resume %s %v", row, err)
 	}
 	if out, err := y.Output(); err != nil || calls[1].NodeID != "done" || string(calls[1].Input) != `{"approved": true}` || string(out) != `{"ok":true}` {
 		t.Fatalf("%+v %q %v", calls, out, err)
 	}
-	_, err = y.Resume(ctx, wf, handler, r.ResumeID, []byte(`{}`), ms(3001))
+	_, err = y.Resume(ctx, wf, handler, applied, []byte(`{}`), ms(3001))
 	wantStatus(t, err, StatusExecutionNotSuspended)
 	if !errors.As(err, &e) || e.Code != "execution_not_suspended" || e.Message != "Can only resume suspended executions" {
 		t.Fatalf("%v", err)

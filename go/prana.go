@@ -14,28 +14,37 @@
 // # The host protocol
 //
 // The library decides; the host (this process) owns randomness, the clock
-// and persistence. One execution with a webhook wait goes:
+// and persistence. Every registration change comes back once, with the row
+// to store: the host applies each, in order, and never skips or patches
+// one. One execution with a webhook wait goes:
 //
 //  1. start: StartSignedExecution creates the execution and one pending
 //     registration per webhook wait node;
-//  2. store rows: the host stores each registration's JSON and the
-//     execution's JSON;
+//  2. store rows: the host stores each registration's row
+//     (Execution.RegistrationJSON) and the execution's JSON;
 //  3. run: Execution.Run runs the workflow until it suspends at the wait;
-//     the host applies each returned Transition with compare-and-set and
-//     stores the changed registration rows and the execution's JSON;
-//  4. request: an HTTP request reaches the resume URL; BaseURL.Precheck
-//     (or PrecheckRequest) checks route, method and size, KeySet.Verify the
-//     ?sig= signature;
+//     the host applies every returned Transition with compare-and-set,
+//     stores its row (RegistrationJSON) and the execution's JSON;
+//  4. request: an HTTP request reaches the resume (or cancel) URL;
+//     BaseURL.PrecheckRequest checks route, method and size, KeySet.Verify
+//     the ?sig= signature in the route's own domain;
 //  5. decide: the host looks the registration up by resume ID and calls
-//     DecideResume;
+//     DecideResume (or CancelDecide);
 //  6. compare-and-set: the host applies Decision.Transition (active →
-//     consumed) with compare-and-set; when no row changed another request
-//     won (LostRaceAnswer, 409);
+//     consumed); when no row changed another request won (LostRaceAnswer,
+//     409);
 //  7. load state: the winner loads the execution's JSON (ExecutionFromJSON);
-//  8. resume: Execution.Resume continues after the wait;
-//  9. store rows: the host applies the returned transitions (the first one
-//     repeats the decision's, already applied in step 6: ResumeResult skips
-//     it) and stores the rows and the execution's JSON.
+//  8. resume: Execution.Resume (or Cancel) with the transition step 6
+//     applied continues after the wait;
+//  9. store rows: the host stores the applied transition's row and applies
+//     every returned transition (none repeats the applied one), each with
+//     its row, then the execution's JSON.
+//
+// An extend (heartbeat) is Registration.Extend on the looked-up row and a
+// compare-and-set on its expiry. A GET on a resume or cancel URL only
+// reads: AcceptsHTML chooses between the wait's page (RenderWaitPage, sent
+// with SecurityHeaders) and its description (Registration.Describe); a form
+// POST becomes the resume payload through DecodeForm.
 //
 // The package webhookhttp serves this protocol as an http.Handler over a
 // Store; ExampleExecution_Resume walks through it by hand.
@@ -132,6 +141,27 @@ var (
 	ErrBufferTooSmall = errors.New("prana: buffer too small")
 	// ErrClosed: a method was called on a handle after Close.
 	ErrClosed = errors.New("prana: handle is closed")
+	// ErrNotApplied: Resume or Cancel was given a transition other than the
+	// active → consumed of the registration the execution waits on.
+	ErrNotApplied = errors.New("prana: transition not applied by the host")
+	// ErrWorkflowMismatch: the execution was started with another
+	// definition of the workflow.
+	ErrWorkflowMismatch = errors.New("prana: workflow mismatch")
+	// ErrExtendNotLater: an extend would not move the expiry later (422).
+	ErrExtendNotLater = errors.New("prana: extend not later")
+	// ErrExtendBeyondLimit: an extend would move the expiry past the
+	// 8760-hour limit (422).
+	ErrExtendBeyondLimit = errors.New("prana: extend beyond limit")
+	// ErrInvalidExtend: an extend body that is not {"timeout_hours": n}.
+	ErrInvalidExtend = errors.New("prana: invalid extend request")
+	// ErrFormInvalid: a form submission the wait's page refuses (a required
+	// field missing, not a number, not an option, …): answer 422 with the
+	// page rendered again.
+	ErrFormInvalid = errors.New("prana: form submission refused")
+	// ErrCapacityExceeded: a value over a capacity (for example a payload
+	// over the execution's WithMaxPayload); the message names the limit
+	// and the size needed.
+	ErrCapacityExceeded = errors.New("prana: capacity exceeded")
 )
 
 func sentinelOfStatus(s Status) error {
@@ -156,6 +186,20 @@ func sentinelOfStatus(s Status) error {
 		return ErrAlreadyUsed
 	case StatusBufferTooSmall:
 		return ErrBufferTooSmall
+	case StatusExecutionNotApplied:
+		return ErrNotApplied
+	case StatusExtendNotLater:
+		return ErrExtendNotLater
+	case StatusExtendBeyondLimit:
+		return ErrExtendBeyondLimit
+	case StatusCapacityExceeded:
+		return ErrCapacityExceeded
+	}
+	if s >= StatusFormConfigInvalid && s <= StatusFormBadDecision {
+		return ErrFormInvalid
+	}
+	if s == StatusExecutionWorkflowMismatch {
+		return ErrWorkflowMismatch
 	}
 	return nil
 }

@@ -61,6 +61,22 @@ func transitionFrom(t *C.prana_transition) Transition {
 	}
 }
 
+// c is t as the C ABI's struct (Go memory without Go pointers, safe to
+// pass for the length of a call). A resume ID too long for the struct
+// leaves it empty, which the library refuses as not applied.
+func (t Transition) c() *C.prana_transition {
+	out := new(C.prana_transition)
+	if len(t.ResumeID) < len(out.resume_id) {
+		for i := 0; i < len(t.ResumeID); i++ {
+			out.resume_id[i] = C.char(t.ResumeID[i])
+		}
+		out.resume_id_len = C.size_t(len(t.ResumeID))
+	}
+	out.from = C.prana_lifecycle_status(t.From)
+	out.to = C.prana_lifecycle_status(t.To)
+	return out
+}
+
 // Registration is one wait node's webhook in one execution. Not safe for
 // concurrent mutation; persist it with JSON.
 type Registration struct {
@@ -283,17 +299,32 @@ type Decision struct {
 // not changed. A rejection is a Decision (Answer.Err() is its error), not
 // an error.
 func DecideResume(resumeID string, reg *Registration, now time.Time) (Decision, error) {
+	return decide("DecideResume", resumeID, reg, now, false)
+}
+
+// CancelDecide decides a cancel request as DecideResume decides a resume:
+// the same answers and the same active → consumed transition, so of a
+// resume and a cancel of one wait the first compare-and-set wins and the
+// other is answered 409. Then call Execution.Cancel with the transition.
+func CancelDecide(resumeID string, reg *Registration, now time.Time) (Decision, error) {
+	return decide("CancelDecide", resumeID, reg, now, true)
+}
+
+func decide(what, resumeID string, reg *Registration, now time.Time, cancel bool) (Decision, error) {
 	defer runtime.KeepAlive(reg)
 	id := newCstr(resumeID)
 	var p *C.prana_registration
 	if reg != nil {
 		if reg.p == nil {
-			return Decision{}, closedErr("DecideResume")
+			return Decision{}, closedErr(what)
 		}
 		p = reg.p
 	}
 	var d C.prana_resume_decision
 	if err := call(func(perr *C.prana_error) C.prana_status {
+		if cancel {
+			return C.prana_cancel_decide(id.ptr(), id.len(), p, millis(now), &d, perr)
+		}
 		return C.prana_resume_decide(id.ptr(), id.len(), p, millis(now), &d, perr)
 	}); err != nil {
 		return Decision{}, err
@@ -339,4 +370,64 @@ func consumedAnswer() HTTPAnswer {
 		panic(fmt.Sprintf("prana: deciding on a consumed registration: %+v %v", d, err))
 	}
 	return d.Answer
+}
+
+// Extension is the result of Registration.Extend.
+type Extension struct {
+	// Extended: the registration now expires at To. Store it with a
+	// compare-and-set on the expiry: UPDATE … SET expires_at = To, row =
+	// Registration.JSON() WHERE resume_id = ResumeID AND status = 'active'
+	// AND expires_at = From; no row changed means another request moved or
+	// used it first.
+	Extended bool
+	ResumeID string
+	From, To time.Time
+	// Answer is 200 when extended, else the rejection: 404
+	// webhook_not_found, 400 wait_node_not_active, 410 webhook_expired,
+	// 409 webhook_already_used, 400 invalid_extend_request, 422
+	// extend_not_later (ErrExtendNotLater) or extend_beyond_limit
+	// (ErrExtendBeyondLimit). Answer.Err() is its error.
+	Answer HTTPAnswer
+}
+
+// Extend decides and applies an extend (heartbeat) request on the
+// registration the host looked up (nil when there is none): body is empty
+// or {"timeout_hours": n} (0 < n ≤ 8760, fractions allowed, default 24)
+// and the new expiry is now + n hours. On success r holds the new expiry;
+// a rejection is an Extension with Extended false, not an error. The
+// execution's own state keeps the expiry of activation: after an extend
+// the stored row is the authority for when the wait expires.
+func (r *Registration) Extend(resumeID string, body []byte, now time.Time) (Extension, error) {
+	defer runtime.KeepAlive(r)
+	var p *C.prana_registration
+	if r != nil {
+		if r.p == nil {
+			return Extension{}, closedErr("Registration.Extend")
+		}
+		p = r.p
+	}
+	id, b := newCstr(resumeID), newCbytes(body)
+	var e C.prana_extension
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_registration_extend(p, id.ptr(), id.len(), b.ptr(), b.len(), millis(now), &e, perr)
+	}); err != nil {
+		return Extension{}, err
+	}
+	out := Extension{Extended: bool(e.extended), Answer: answerFrom(&e.answer)}
+	if out.Extended {
+		out.ResumeID = C.GoStringN(&e.resume_id[0], C.int(e.resume_id_len))
+		out.From = fromMillis(uint64(e.from_expires_at))
+		out.To = fromMillis(uint64(e.to_expires_at))
+	}
+	return out, nil
+}
+
+// Describe is the JSON description of the wait for a GET that does not
+// ask for HTML: {"node", "status" (as of now), "expires_at", "title",
+// "description", "form"}, absent values null.
+func (r *Registration) Describe(now time.Time) (json.RawMessage, error) {
+	b, err := r.bytes("Registration.Describe", C.PRANA_REGISTRATION_JSON_BUF_SIZE, func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_describe(r.p, millis(now), buf, l, out, perr)
+	})
+	return json.RawMessage(b), err
 }

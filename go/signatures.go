@@ -101,12 +101,14 @@ func (k *KeySet) Len() int {
 	return int(n)
 }
 
-// Sign gives the sig value {key_id}.{mac} for a resume ID.
-func (k *KeySet) Sign(resumeID string) (string, error) {
+// Sign gives the sig value {key_id}.{mac} of a resume ID for one action:
+// RouteResume, RouteCancel or RouteExtend, each signed in its own domain
+// (a resume URL's signature does not open its cancel URL).
+func (k *KeySet) Sign(action RouteKind, resumeID string) (string, error) {
 	defer runtime.KeepAlive(k)
 	r := newCstr(resumeID)
 	return outString(64, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
-		return C.prana_key_set_sign(k.p, r.ptr(), r.len(), b, l, o, perr)
+		return C.prana_key_set_sign(k.p, C.uint32_t(action), r.ptr(), r.len(), b, l, o, perr)
 	})
 }
 
@@ -114,11 +116,17 @@ func (k *KeySet) Sign(resumeID string) (string, error) {
 // ?sig={key_id}.{mac} from the current key appended (what an execution
 // started with k renders).
 func (k *KeySet) SignedResumeURL(base *BaseURL, resumeID string) (string, error) {
-	url, err := base.ResumeURL(resumeID)
+	return k.SignedURL(base, RouteResume, resumeID)
+}
+
+// SignedURL is the resume, cancel or extend URL (action) of an existing
+// resume ID with its signature appended.
+func (k *KeySet) SignedURL(base *BaseURL, action RouteKind, resumeID string) (string, error) {
+	url, err := base.ActionURL(action, resumeID)
 	if err != nil {
 		return "", err
 	}
-	sig, err := k.Sign(resumeID)
+	sig, err := k.Sign(action, resumeID)
 	if err != nil {
 		return "", err
 	}
@@ -133,14 +141,15 @@ type SignatureCheck struct {
 	Answer     HTTPAnswer // 401 invalid_signature with Cause the reason when rejected
 }
 
-// Verify checks the sig parameter of a resume request (query without '?').
-// A failed check is a result, not an error.
-func (k *KeySet) Verify(policy SignaturePolicy, resumeID, query string) (SignatureCheck, error) {
+// Verify checks the sig parameter of a resume, cancel or extend request
+// (action: the route's Kind; query without '?'). A failed check is a
+// result, not an error.
+func (k *KeySet) Verify(action RouteKind, policy SignaturePolicy, resumeID, query string) (SignatureCheck, error) {
 	defer runtime.KeepAlive(k)
 	r, q := newCstr(resumeID), newCstr(query)
 	var c C.prana_signature_check
 	err := call(func(perr *C.prana_error) C.prana_status {
-		return C.prana_signature_verify(k.p, C.uint32_t(policy), r.ptr(), r.len(), q.ptr(), q.len(), &c, perr)
+		return C.prana_signature_verify(k.p, C.uint32_t(action), C.uint32_t(policy), r.ptr(), r.len(), q.ptr(), q.len(), &c, perr)
 	})
 	if err != nil {
 		return SignatureCheck{}, err

@@ -121,11 +121,22 @@ const (
 	StatusExecutionNotDue              Status = C.PRANA_STATUS_EXECUTION_NOT_DUE
 	StatusExecutionWorkflowMismatch    Status = C.PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH
 	StatusExecutionBadState            Status = C.PRANA_STATUS_EXECUTION_BAD_STATE
+	StatusExecutionNotApplied          Status = C.PRANA_STATUS_EXECUTION_NOT_APPLIED
 	StatusExpressionUnknownNode        Status = C.PRANA_STATUS_EXPRESSION_UNKNOWN_NODE
 	StatusExpressionUnknownField       Status = C.PRANA_STATUS_EXPRESSION_UNKNOWN_FIELD
 	StatusExpressionUnterminated       Status = C.PRANA_STATUS_EXPRESSION_UNTERMINATED
 	StatusExpressionMalformed          Status = C.PRANA_STATUS_EXPRESSION_MALFORMED
 	StatusExpressionUnsafeValue        Status = C.PRANA_STATUS_EXPRESSION_UNSAFE_VALUE
+	StatusFormConfigInvalid            Status = C.PRANA_STATUS_FORM_CONFIG_INVALID
+	StatusFormBadEncoding              Status = C.PRANA_STATUS_FORM_BAD_ENCODING
+	StatusFormBadFieldName             Status = C.PRANA_STATUS_FORM_BAD_FIELD_NAME
+	StatusFormUnknownField             Status = C.PRANA_STATUS_FORM_UNKNOWN_FIELD
+	StatusFormRepeatedField            Status = C.PRANA_STATUS_FORM_REPEATED_FIELD
+	StatusFormFieldRequired            Status = C.PRANA_STATUS_FORM_FIELD_REQUIRED
+	StatusFormFieldNotANumber          Status = C.PRANA_STATUS_FORM_FIELD_NOT_A_NUMBER
+	StatusFormFieldNotABoolean         Status = C.PRANA_STATUS_FORM_FIELD_NOT_A_BOOLEAN
+	StatusFormFieldNotAnOption         Status = C.PRANA_STATUS_FORM_FIELD_NOT_AN_OPTION
+	StatusFormBadDecision              Status = C.PRANA_STATUS_FORM_BAD_DECISION
 )
 
 // allStatuses lists them in header order.
@@ -242,9 +253,20 @@ var allStatuses = []Status{
 	StatusExecutionNotDue,
 	StatusExecutionWorkflowMismatch,
 	StatusExecutionBadState,
+	StatusExecutionNotApplied,
 	StatusExpressionUnknownNode,
 	StatusExpressionUnknownField,
 	StatusExpressionUnterminated,
 	StatusExpressionMalformed,
 	StatusExpressionUnsafeValue,
+	StatusFormConfigInvalid,
+	StatusFormBadEncoding,
+	StatusFormBadFieldName,
+	StatusFormUnknownField,
+	StatusFormRepeatedField,
+	StatusFormFieldRequired,
+	StatusFormFieldNotANumber,
+	StatusFormFieldNotABoolean,
+	StatusFormFieldNotAnOption,
+	StatusFormBadDecision,
 }

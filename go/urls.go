@@ -88,6 +88,38 @@ func (b *BaseURL) ResumeURL(resumeID string) (string, error) {
 	return b.s + resumePath + resumeID, nil
 }
 
+// CancelURL is {base}/webhook/workflow/cancel/{resumeID}, unsigned (see
+// KeySet.SignedURL).
+func (b *BaseURL) CancelURL(resumeID string) (string, error) {
+	return b.ActionURL(RouteCancel, resumeID)
+}
+
+// ExtendURL is {base}/webhook/workflow/extend/{resumeID}, unsigned.
+func (b *BaseURL) ExtendURL(resumeID string) (string, error) {
+	return b.ActionURL(RouteExtend, resumeID)
+}
+
+// ActionURL is the resume, cancel or extend URL of an existing resume ID.
+func (b *BaseURL) ActionURL(action RouteKind, resumeID string) (string, error) {
+	var path string
+	switch action {
+	case RouteResume:
+		path = resumePath
+	case RouteCancel:
+		path = "/webhook/workflow/cancel/"
+	case RouteExtend:
+		path = "/webhook/workflow/extend/"
+	default:
+		s := StatusUnknownKind
+		return "", &Error{Status: s, Code: s.Code(), Message: "only resume, cancel and extend URLs name a resume ID"}
+	}
+	u, err := b.ResumeURL(resumeID)
+	if err != nil {
+		return "", err
+	}
+	return b.s + path + u[len(b.s)+len(resumePath):], nil
+}
+
 // RouteKind says what a webhook route does.
 type RouteKind uint32
 
@@ -180,6 +212,12 @@ func (e *AnswerError) Is(target error) bool {
 		s = ErrMethodNotAllowed
 	case "payload_too_large":
 		s = ErrPayloadTooLarge
+	case "extend_not_later":
+		s = ErrExtendNotLater
+	case "extend_beyond_limit":
+		s = ErrExtendBeyondLimit
+	case "invalid_extend_request":
+		s = ErrInvalidExtend
 	}
 	return s != nil && s == target
 }

@@ -26,10 +26,12 @@ const approval = `{"id": "approval", "nodes": [
   {"key": "notify", "type": "log", "params": {"text": "approve at {{ $execution.wait_approval.resume_url }}"}},
   {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 1}},
   {"key": "done", "type": "log"},
-  {"key": "escalate", "type": "log"}],
+  {"key": "escalate", "type": "log"},
+  {"key": "rejected", "type": "log"}],
  "connections": [{"from": "trigger", "to": "notify"}, {"from": "notify", "to": "wait_approval"},
                  {"from": "wait_approval", "port": "main", "to": "done"},
-                 {"from": "wait_approval", "port": "timeout", "to": "escalate"}]}`
+                 {"from": "wait_approval", "port": "timeout", "to": "escalate"},
+                 {"from": "wait_approval", "port": "cancel", "to": "rejected"}]}`
 
 var dsn = os.Getenv("PRANA_TEST_POSTGRES_DSN")
 
@@ -120,11 +122,14 @@ func newEnv(t *testing.T) *env {
 	return e
 }
 
-func (e *env) server() *server {
+func (e *env) server() *server { return e.serverMax(4096) }
+
+// serverMax is a server with a body limit (0: the default, 1 MiB).
+func (e *env) serverMax(maxPayload int64) *server {
 	t := e.t
 	store := webhookhttp.NewSQLStore(openDB(t))
 	h, err := webhookhttp.New(webhookhttp.Config{BaseURL: e.base, Store: store, Keys: e.keys,
-		MaxPayload: 4096, Now: e.clock.now})
+		MaxPayload: maxPayload, Now: e.clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,16 +168,27 @@ func str(m map[string]json.RawMessage, k string) string {
 
 func (s *server) trigger(t *testing.T) (execID, resumeURL string) {
 	t.Helper()
+	u := s.start(t)
+	return u.exec, u.resume
+}
+
+// waitURLs are the URLs a trigger answers for the wait node.
+type waitURLs struct{ exec, resume, cancel, extend string }
+
+func (s *server) start(t *testing.T) waitURLs {
+	t.Helper()
 	code, m := post(t, s.srv.URL+"/webhook/workflow/trigger/approval", `{"amount": 12}`)
-	var urls map[string]string
-	if err := json.Unmarshal(m["resume_urls"], &urls); code != 200 || err != nil || str(m, "status") != "suspended" {
+	var r, c, e map[string]string
+	_ = json.Unmarshal(m["cancel_urls"], &c)
+	_ = json.Unmarshal(m["extend_urls"], &e)
+	if err := json.Unmarshal(m["resume_urls"], &r); code != 200 || err != nil || str(m, "status") != "suspended" {
 		t.Fatalf("trigger %d %s %v", code, m, err)
 	}
-	return str(m, "execution_id"), urls["wait_approval"]
+	return waitURLs{exec: str(m, "execution_id"), resume: r["wait_approval"], cancel: c["wait_approval"], extend: e["wait_approval"]}
 }
 
 // checkRows: every stored registration row of the execution equals the
-// registration the stored execution state holds.
+// row the library gives for it from the stored execution state.
 func (s *server) checkRows(t *testing.T, execID string) (webhookhttp.ExecutionRow, []webhookhttp.RegistrationRow) {
 	t.Helper()
 	ctx := context.Background()
@@ -184,7 +200,7 @@ func (s *server) checkRows(t *testing.T, execID string) (webhookhttp.ExecutionRo
 	if err != nil {
 		t.Fatal(err)
 	}
-	x, err := prana.ExecutionFromJSON(exec.State)
+	x, err := prana.ExecutionFromJSON(exec.State, prana.WithMaxPayload(prana.ServerMaxPayload))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,11 +210,11 @@ func (s *server) checkRows(t *testing.T, execID string) (webhookhttp.ExecutionRo
 		t.Fatalf("%d rows, %d registrations, %v", len(rows), len(regs), err)
 	}
 	for i, r := range regs {
-		j, _ := r.JSON()
-		st, _ := r.Status()
+		id, _ := r.ResumeID()
 		r.Close()
-		if !bytes.Equal(j, rows[i].JSON) || st != rows[i].Status {
-			t.Fatalf("stored %s %s\nlibrary %s %s", rows[i].Status, rows[i].JSON, st, j)
+		j, err := x.RegistrationJSON(s.h.Workflow(exec.WorkflowID), id)
+		if err != nil || id != rows[i].ResumeID || !bytes.Equal(j, rows[i].JSON) {
+			t.Fatalf("stored %s %s\nlibrary %s %v", rows[i].Status, rows[i].JSON, j, err)
 		}
 	}
 	return exec, rows
@@ -262,8 +278,6 @@ func TestTriggerResumeThenAlreadyUsed(t *testing.T) {
 
 // TestHundredResumesTwoPools: 100 goroutines through two handlers, each
 // with its own connection pool, race on one resume URL: exactly one 200.
-// (Once the library routes cancel URLs, a mixed cancel/resume race on one
-// wait belongs here too: one of them wins.)
 func TestHundredResumesTwoPools(t *testing.T) {
 	e := newEnv(t)
 	a, b := e.server(), e.server()
@@ -343,4 +357,122 @@ func TestExpiryThroughTimeoutPort(t *testing.T) {
 	if code != 410 || str(m, "error") != "webhook_expired" {
 		t.Fatalf("resume after expiry %d %s", code, m)
 	}
+}
+
+// race posts n requests at once, spread over targets, and counts statuses.
+func race(t *testing.T, targets []string, n int, body func(i int) string) map[int]int {
+	t.Helper()
+	var mu sync.Mutex
+	codes := map[int]int{}
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			<-start
+			resp, err := http.Post(targets[i%len(targets)], "application/json", strings.NewReader(body(i)))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			mu.Lock()
+			codes[resp.StatusCode]++
+			mu.Unlock()
+		}(i)
+	}
+	close(start)
+	wg.Wait()
+	return codes
+}
+
+// TestCancelResumeRaceTwoPools: 64 resumes and cancels of one wait, mixed,
+// through two handlers with their own pools: exactly one wins.
+func TestCancelResumeRaceTwoPools(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.server(), e.server()
+	u := a.start(t)
+	targets := []string{a.at(u.resume), b.at(u.cancel), b.at(u.resume), a.at(u.cancel)}
+	codes := race(t, targets, 64, func(i int) string { return fmt.Sprintf(`{"i": %d}`, i) })
+	if codes[200] != 1 || codes[409] != 63 {
+		t.Fatalf("status counts %v, want one 200 and 63 409", codes)
+	}
+	if n := e.nodes.count("done") + e.nodes.count("rejected"); n != 1 {
+		t.Fatalf("done %d, rejected %d", e.nodes.count("done"), e.nodes.count("rejected"))
+	}
+	row, rows := b.checkRows(t, u.exec)
+	if row.Status != prana.ExecutionCompleted || rows[0].Status != prana.Consumed {
+		t.Fatalf("%v %+v", row.Status, rows)
+	}
+}
+
+func TestCancelThroughCancelPort(t *testing.T) {
+	e := newEnv(t)
+	s := e.server()
+	u := s.start(t)
+	code, m := post(t, s.at(u.cancel), "")
+	if code != 200 || str(m, "status") != "completed" || e.nodes.count("rejected") != 1 {
+		t.Fatalf("cancel %d %s", code, m)
+	}
+	if code, m = post(t, s.at(u.resume), "{}"); code != 409 || str(m, "error") != "webhook_already_used" {
+		t.Fatalf("resume after cancel %d %s", code, m)
+	}
+	s.checkRows(t, u.exec)
+}
+
+// TestExtendThenExpiry: an extend moves the stored expiry (a
+// compare-and-set on expires_at); the sweeper expires at the new time.
+func TestExtendThenExpiry(t *testing.T) {
+	e := newEnv(t)
+	a, b := e.server(), e.server()
+	u := a.start(t)
+	ctx := context.Background()
+	e.clock.add(30 * time.Minute)
+	want := e.clock.now().Add(2 * time.Hour)
+	// Ten concurrent extends at one instant: one moves the expiry, the
+	// others lost the compare-and-set (409) or find it not later (422).
+	codes := race(t, []string{a.at(u.extend), b.at(u.extend)}, 10, func(int) string { return `{"timeout_hours": 2}` })
+	if codes[200] != 1 || codes[409]+codes[422] != 9 {
+		t.Fatalf("extend status counts %v", codes)
+	}
+	rows, err := a.store.Registrations(ctx, u.exec)
+	if err != nil || !rows[0].ExpiresAt.Equal(want) || rows[0].Status != prana.Active {
+		t.Fatalf("%+v %v, want expiry %v", rows, err, want)
+	}
+	e.clock.add(time.Hour) // past the old expiry
+	if n, err := a.h.ExpireDue(ctx, -1); err != nil || n != 0 {
+		t.Fatalf("expired %d %v before the new expiry", n, err)
+	}
+	e.clock.ms.Store(want.UnixMilli())
+	if n, err := b.h.ExpireDue(ctx, -1); err != nil || n != 1 || e.nodes.count("escalate") != 1 {
+		t.Fatalf("expired %d %v, escalate ran %d", n, err, e.nodes.count("escalate"))
+	}
+	if code, m := post(t, a.at(u.resume), "{}"); code != 410 || str(m, "error") != "webhook_expired" {
+		t.Fatalf("resume after expiry %d %s", code, m)
+	}
+}
+
+// TestMegabytePayloads: with the default limit a 1 MiB trigger payload
+// and a 1 MiB resume payload are stored in PostgreSQL and go through.
+func TestMegabytePayloads(t *testing.T) {
+	e := newEnv(t)
+	s := e.serverMax(0)
+	const mib = 1 << 20
+	payload := func(tag string) string {
+		head := `{"tag":"` + tag + `","blob":"`
+		return head + strings.Repeat("x", mib-len(head)-2) + `"}`
+	}
+	code, m := post(t, s.srv.URL+"/webhook/workflow/trigger/approval", payload("t"))
+	var urls map[string]string
+	_ = json.Unmarshal(m["resume_urls"], &urls)
+	if code != 200 || str(m, "status") != "suspended" {
+		t.Fatalf("trigger %d %s %s", code, str(m, "error"), str(m, "message"))
+	}
+	code, m = post(t, s.at(urls["wait_approval"]), payload("r"))
+	if code != 200 || str(m, "status") != "completed" || len(m["output"]) != mib || !strings.HasPrefix(string(m["output"]), `{"tag":"r"`) {
+		t.Fatalf("resume %d %s %s (output %d bytes)", code, str(m, "error"), str(m, "message"), len(m["output"]))
+	}
+	s.checkRows(t, str(m, "execution_id"))
 }

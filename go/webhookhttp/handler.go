@@ -1,24 +1,40 @@
-// Package webhookhttp serves Prana webhook's trigger and resume URLs as an
-// http.Handler, with the library's exactly-once protocol over a Store.
+// Package webhookhttp serves Prana webhook's trigger, resume, cancel and
+// extend URLs as an http.Handler, with the library's exactly-once protocol
+// over a Store.
 //
 // A trigger (POST {base}/webhook/workflow/trigger/{workflow_id}) starts an
 // execution, stores its rows, runs it until it completes, fails or waits,
-// and stores what changed. A resume (POST or GET
-// {base}/webhook/workflow/resume/{resume_id}[?sig=…]) goes through the
-// numbered protocol of package prana: precheck, signature, lookup, decide,
-// compare-and-set, load state, resume, store rows. Of any number of
-// concurrent resumes of one wait, across processes sharing the Store,
-// exactly one is answered 200; the others get 409 webhook_already_used.
+// and stores what changed; it answers the wait nodes' signed resume,
+// cancel and extend URLs. A POST on a resume or cancel URL
+// ({base}/webhook/workflow/{resume|cancel}/{resume_id}[?sig=…]) goes
+// through the numbered protocol of package prana: precheck, signature in
+// the route's own domain, lookup, decide, compare-and-set, load state,
+// resume or cancel, store rows. Of any number of concurrent resumes and
+// cancels of one wait, across processes sharing the Store, exactly one is
+// answered 200; the others get 409 webhook_already_used. A POST on an
+// extend URL ({"timeout_hours": n} or empty) moves the wait's expiry with a
+// compare-and-set on it.
 //
-// Rejections are JSON {"error": code, "message": text} with the library's
-// statuses: 404 not_found, 400 invalid_webhook_url, 401 invalid_signature,
-// 404 webhook_not_found, 400 wait_node_not_active, 410 webhook_expired,
-// 409 webhook_already_used, 405 method_not_allowed, 413 payload_too_large;
-// and from this package 404 workflow_not_found, 400 invalid_json,
-// 400 invalid_query, 400 invalid_body, 401 invalid_signature (a trigger
-// failing its Standard Webhooks check), 409 store_conflict, 503
-// store_unavailable, and 500 with internal_error, start_failed,
-// run_failed, resume_failed, bad_stored_row or bad_stored_state.
+// A GET on a resume or cancel URL changes nothing (mail and chat link
+// scanners fetch every link): a browser gets the wait's page, anything
+// else its JSON description. The page's form posts back; the library
+// decodes it into the typed resume payload, and a refused form is answered
+// 422 with the page again while the wait stays active. Config.GetConsumes
+// restores GET-resumes for API callers. The package never escapes HTML or
+// decodes forms itself: pages, security headers and form decoding come
+// from the library.
+//
+// Rejections are result pages for browsers and otherwise JSON
+// {"error": code, "message": text} with the library's statuses: 404
+// not_found, 400 invalid_webhook_url, 401 invalid_signature, 404
+// webhook_not_found, 400 wait_node_not_active, 410 webhook_expired, 409
+// webhook_already_used, 405 method_not_allowed, 413 payload_too_large, 422
+// extend_not_later or extend_beyond_limit, 400 invalid_extend_request; and
+// from this package 404 workflow_not_found, 400 invalid_json, 400
+// invalid_query, 400 invalid_body, 400 invalid_form, 401 invalid_signature
+// (a trigger failing its Standard Webhooks check), 409 store_conflict, 503
+// store_unavailable, and 500 with internal_error, start_failed, run_failed,
+// resume_failed, page_failed, bad_stored_row or bad_stored_state.
 //
 // Waits that time out are expired by ExpireDue (call it from a ticker):
 // the execution continues through the wait node's timeout port. Interval
@@ -40,16 +56,18 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log"
 	"net/http"
-	"net/url"
 	"sort"
 	"sync"
 	"time"
 
 	prana "example.invalid/prana-webhook/go"
 )
+
+// DefaultMaxPayload is the default request body limit and execution
+// payload capacity: 1 MiB.
+const DefaultMaxPayload = prana.ServerMaxPayload
 
 // Config configures a Handler. BaseURL and Store are required.
 type Config struct {
@@ -67,8 +85,18 @@ type Config struct {
 	// TriggerSecret, when set, requires Standard Webhooks signatures
 	// (webhook-id, webhook-timestamp, webhook-signature) on triggers.
 	TriggerSecret *prana.WebhookSecret
-	// MaxPayload limits request bodies in bytes (0: prana.DefaultMaxPayload).
+	// MaxPayload limits request bodies in bytes and is the payload
+	// capacity of every execution the handler starts or loads (0:
+	// DefaultMaxPayload, 1 MiB). Lowering it below what running
+	// executions were started with makes them fail to load.
 	MaxPayload int64
+	// GetConsumes restores the old behaviour of a GET on a resume URL: it
+	// resumes (the query parameters other than sig become the payload).
+	// Off by default because mail and chat link scanners fetch every link
+	// they see and would approve before a person reads it; by default a
+	// GET only reads (a page for browsers, JSON otherwise) and a POST acts.
+	// A GET on a cancel URL always only reads.
+	GetConsumes bool
 	// Now is the clock (nil: time.Now).
 	Now func() time.Time
 	// Logger receives failures after a compare-and-set (nil: log.Default()).
@@ -94,7 +122,7 @@ func New(cfg Config) (*Handler, error) {
 		return nil, errors.New("webhookhttp: Config.BaseURL and Config.Store are required")
 	}
 	if cfg.MaxPayload <= 0 {
-		cfg.MaxPayload = prana.DefaultMaxPayload
+		cfg.MaxPayload = DefaultMaxPayload
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -149,6 +177,9 @@ func (h *Handler) HandleNode(nodeType string, fn prana.NodeHandler) {
 	h.nodes[nodeType] = fn
 }
 
+// Workflow is the workflow served under id (nil if none).
+func (h *Handler) Workflow(id string) *prana.Workflow { return h.workflow(id) }
+
 func (h *Handler) workflow(id string) *prana.Workflow {
 	h.mu.RLock()
 	defer h.mu.RUnlock()
@@ -173,6 +204,8 @@ type Result struct {
 	Status      string            `json:"status"`
 	CurrentNode string            `json:"current_node"`
 	ResumeURLs  map[string]string `json:"resume_urls,omitempty"` // trigger only: wait node → URL
+	CancelURLs  map[string]string `json:"cancel_urls,omitempty"` // trigger only: wait node → URL
+	ExtendURLs  map[string]string `json:"extend_urls,omitempty"` // trigger only: wait node → URL
 	Error       string            `json:"error,omitempty"`
 	Output      json.RawMessage   `json:"output"`
 }
@@ -208,90 +241,6 @@ func storeErr(err error) *Error {
 	return &Error{Status: http.StatusServiceUnavailable, Code: "store_unavailable", Message: err.Error(), Err: err}
 }
 
-// ServeHTTP implements http.Handler.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	res, err := h.serve(r)
-	var e *Error
-	if err != nil && !errors.As(err, &e) {
-		e = internal("internal_error", err)
-	}
-	if e != nil {
-		writeJSON(w, e.Status, map[string]string{"error": e.Code, "message": e.Message})
-		return
-	}
-	writeJSON(w, http.StatusOK, res)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v interface{}) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-func (h *Handler) serve(r *http.Request) (*Result, error) {
-	pre, err := h.cfg.BaseURL.PrecheckRequest(r, h.cfg.MaxPayload)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	if !pre.Accepted {
-		return nil, answerErr(pre.Answer)
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.MaxPayload))
-	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			// A body without Content-Length: precheck again with a size
-			// over the limit for the library's own answer.
-			again, perr := h.cfg.BaseURL.Precheck(r.Method, r.RequestURI, h.cfg.MaxPayload+1, h.cfg.MaxPayload)
-			if perr == nil && !again.Accepted {
-				return nil, answerErr(again.Answer)
-			}
-		}
-		return nil, &Error{Status: http.StatusBadRequest, Code: "invalid_body", Message: err.Error(), Err: err}
-	}
-	switch pre.Route.Kind {
-	case prana.RouteTrigger:
-		return h.trigger(r, pre.Route.ID, body)
-	case prana.RouteResume:
-		payload, err := resumePayload(r, pre.Route.Query, body)
-		if err != nil {
-			return nil, err
-		}
-		return h.resume(r.Context(), pre.Route, payload)
-	// Extension point: the cancel route ({base}/webhook/workflow/cancel/{resume_id},
-	// signed in its own domain) follows resume's steps with the library's
-	// cancel decision and continues through the wait node's cancel port;
-	// extend (POST …/extend/{resume_id}) is a CompareAndSet active → active
-	// with the library's new expiry. Both arrive as new route kinds.
-	default:
-		return nil, &Error{Status: http.StatusNotFound, Code: "not_found", Message: "no such webhook route"}
-	}
-}
-
-// resumePayload is the JSON a resume continues with: the body (POST), or
-// the query parameters other than sig as a JSON object of strings (GET or
-// an empty body).
-func resumePayload(r *http.Request, query string, body []byte) ([]byte, error) {
-	if len(body) > 0 {
-		if err := prana.ValidateJSON(body); err != nil {
-			return nil, &Error{Status: http.StatusBadRequest, Code: "invalid_json", Message: err.Error(), Err: err}
-		}
-		return body, nil
-	}
-	values, err := url.ParseQuery(query)
-	if err != nil {
-		return nil, &Error{Status: http.StatusBadRequest, Code: "invalid_query", Message: err.Error(), Err: err}
-	}
-	obj := map[string]string{}
-	for k, v := range values {
-		if k != "sig" && len(v) > 0 {
-			obj[k] = v[0]
-		}
-	}
-	return json.Marshal(obj)
-}
-
 func (h *Handler) newExecutionID() (string, error) {
 	var b [12]byte
 	if _, err := rand.Read(b[:]); err != nil {
@@ -321,13 +270,14 @@ func (h *Handler) Trigger(ctx context.Context, workflowID string, payload []byte
 	now := h.cfg.Now()
 	// 1. start.
 	h.idMu.Lock()
-	x, err := prana.StartSignedExecution(wf, id, h.cfg.BaseURL, h.cfg.Keys, h.ids, now)
+	x, err := prana.StartSignedExecution(wf, id, h.cfg.BaseURL, h.cfg.Keys, h.ids, now,
+		prana.WithMaxPayload(int(h.cfg.MaxPayload)))
 	h.idMu.Unlock()
 	if err != nil {
 		return nil, internal("start_failed", err)
 	}
 	defer x.Close()
-	// 2. store rows.
+	// 2. store one row per registration, as the execution gives it.
 	exec, err := executionRow(x)
 	if err != nil {
 		return nil, internal("internal_error", err)
@@ -336,16 +286,30 @@ func (h *Handler) Trigger(ctx context.Context, workflowID string, payload []byte
 	if err != nil {
 		return nil, internal("internal_error", err)
 	}
-	rows := make([]RegistrationRow, 0, len(regs))
-	urls := map[string]string{}
+	ids := make([]string, 0, len(regs))
 	for _, reg := range regs {
-		row, err := registrationRow(reg)
+		id, err := reg.ResumeID()
 		_ = reg.Close()
+		if err != nil {
+			return nil, internal("internal_error", err)
+		}
+		ids = append(ids, id)
+	}
+	rows := make([]RegistrationRow, 0, len(ids))
+	urls, cancels, extends := map[string]string{}, map[string]string{}, map[string]string{}
+	for _, id := range ids {
+		row, err := rowOf(wf, x, id)
 		if err != nil {
 			return nil, internal("internal_error", err)
 		}
 		rows = append(rows, row)
 		if urls[row.NodeID], err = x.ResumeURL(row.NodeID); err != nil {
+			return nil, internal("internal_error", err)
+		}
+		if cancels[row.NodeID], err = h.actionURL(prana.RouteCancel, id); err != nil {
+			return nil, internal("internal_error", err)
+		}
+		if extends[row.NodeID], err = h.actionURL(prana.RouteExtend, id); err != nil {
 			return nil, internal("internal_error", err)
 		}
 	}
@@ -357,12 +321,12 @@ func (h *Handler) Trigger(ctx context.Context, workflowID string, payload []byte
 	if err != nil {
 		return nil, internal("run_failed", err)
 	}
-	out, err := h.persist(ctx, x, res.Transitions)
+	out, err := h.persist(ctx, wf, x, nil, res.Transitions)
 	if err != nil {
 		return nil, err
 	}
 	if len(urls) > 0 {
-		out.ResumeURLs = urls
+		out.ResumeURLs, out.CancelURLs, out.ExtendURLs = urls, cancels, extends
 	}
 	return out, nil
 }
@@ -376,12 +340,16 @@ func (h *Handler) trigger(r *http.Request, workflowID string, body []byte) (*Res
 	return h.Trigger(r.Context(), workflowID, body)
 }
 
-// persist stores the execution's state and the rows the transitions
-// changed, and makes the answer.
-func (h *Handler) persist(ctx context.Context, x *prana.Execution, ts []prana.Transition) (*Result, error) {
-	changes, err := changesFor(x, ts)
+// persist stores the execution's state, the applied transition's row and
+// the rows of the transitions, and makes the answer.
+func (h *Handler) persist(ctx context.Context, wf *prana.Workflow, x *prana.Execution, applied *prana.Transition,
+	ts []prana.Transition, guards ...func([]Change)) (*Result, error) {
+	changes, err := changesFor(wf, x, applied, ts)
 	if err != nil {
 		return nil, internal("internal_error", err)
+	}
+	for _, g := range guards {
+		g(changes)
 	}
 	exec, err := executionRow(x)
 	if err != nil {
@@ -425,67 +393,11 @@ func currentNode(x *prana.Execution) (string, error) {
 	return node, err
 }
 
-// resume is steps 4-9 of the protocol for one request.
-func (h *Handler) resume(ctx context.Context, route prana.Route, payload []byte) (*Result, error) {
-	rid := route.ID
-	// 4. signature.
-	check, err := h.keys.Verify(h.cfg.SignaturePolicy, rid, route.Query)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	if !check.Accepted {
-		return nil, answerErr(check.Answer)
-	}
-	// 5. lookup and decide.
-	now := h.cfg.Now()
-	row, err := h.cfg.Store.Registration(ctx, rid)
-	var reg *prana.Registration
-	switch {
-	case err == nil:
-		if reg, err = prana.RegistrationFromJSON(row.JSON); err != nil {
-			return nil, internal("bad_stored_row", err)
-		}
-		defer reg.Close()
-	case !errors.Is(err, prana.ErrNotFound):
-		return nil, storeErr(err)
-	}
-	d, err := prana.DecideResume(rid, reg, now)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	if !d.Resume {
-		return nil, answerErr(d.Answer)
-	}
-	// 6. compare-and-set active → consumed, with the consumed row.
-	if _, err := reg.Consume(now); err != nil {
-		return nil, internal("internal_error", err)
-	}
-	consumed, err := registrationRow(reg)
-	if err != nil {
-		return nil, internal("internal_error", err)
-	}
-	won, err := h.cfg.Store.CompareAndSet(ctx, d.Transition.From, consumed)
-	if err != nil {
-		return nil, storeErr(err)
-	}
-	if !won {
-		return nil, answerErr(prana.LostRaceAnswer())
-	}
-	// 7-9. The registration is consumed: from here a failure leaves the
-	// execution waiting on a used URL, so it is logged loudly.
-	out, err := h.continueAfter(ctx, row.ExecutionID, d.Transition, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
-		return x.Resume(ctx, wf, h.runNode, rid, payload, now)
-	})
-	if err != nil {
-		h.cfg.Logger.Printf("webhookhttp: resume %s consumed but not continued: %v", rid, err)
-	}
-	return out, err
-}
-
-// continueAfter loads the execution, runs step (resume or expire) and
-// stores the rows, skipping the transition the host applied already.
-func (h *Handler) continueAfter(ctx context.Context, executionID string, applied prana.Transition,
-	step func(*prana.Workflow, *prana.Execution) (prana.RunResult, error)) (*Result, error) {
+// continueAfter loads the execution (step 5 of the protocol), runs step
+// (resume, cancel or expire) and stores the applied transition's row and
+// every transition the step returned.
+func (h *Handler) continueAfter(ctx context.Context, executionID string, applied *prana.Transition,
+	step func(*prana.Workflow, *prana.Execution) (prana.RunResult, error), guards ...func([]Change)) (*Result, error) {
 	exec, err := h.cfg.Store.Execution(ctx, executionID)
 	if err != nil {
 		return nil, storeErr(err)
@@ -495,7 +407,7 @@ func (h *Handler) continueAfter(ctx context.Context, executionID string, applied
 		return nil, &Error{Status: http.StatusInternalServerError, Code: "workflow_not_found",
 			Message: fmt.Sprintf("execution %s runs workflow %q, which this handler does not serve", executionID, exec.WorkflowID)}
 	}
-	x, err := prana.ExecutionFromJSON(exec.State)
+	x, err := prana.ExecutionFromJSON(exec.State, prana.WithMaxPayload(int(h.cfg.MaxPayload)))
 	if err != nil {
 		return nil, internal("bad_stored_state", err)
 	}
@@ -504,14 +416,28 @@ func (h *Handler) continueAfter(ctx context.Context, executionID string, applied
 	if err != nil {
 		return nil, internal("resume_failed", err)
 	}
-	return h.persist(ctx, x, res.TransitionsAfter(applied))
+	return h.persist(ctx, wf, x, applied, res.Transitions, guards...)
+}
+
+// appliedBefore marks the change of t, which the sweeper applied with
+// compare-and-set before Expire returned it, as found applied: the stored
+// row already has status t.To and gets the library's row.
+func appliedBefore(t prana.Transition) func([]Change) {
+	return func(cs []Change) {
+		for i := range cs {
+			if cs[i].Row.ResumeID == t.ResumeID && cs[i].From == t.From && cs[i].To == t.To {
+				cs[i].From = t.To
+				return
+			}
+		}
+	}
 }
 
 // ExpireDue expires every active registration whose expiry has passed
 // (at most limit; limit < 0: all) and continues each execution through
 // its wait node's timeout port. It returns how many it expired; a
-// registration another caller (a resume or another sweeper) won is
-// skipped. Call it periodically.
+// registration another caller (a resume, a cancel, an extend or another
+// sweeper) changed first is skipped. Call it periodically.
 func (h *Handler) ExpireDue(ctx context.Context, limit int) (int, error) {
 	now := h.cfg.Now()
 	due, err := h.cfg.Store.Due(ctx, now, limit)
@@ -532,6 +458,12 @@ func (h *Handler) ExpireDue(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
+// expireOne expires one due registration. Its active → expired is
+// applied with compare-and-set first (the expiry included, so an extend in
+// between wins), so of a sweeper, a resume and a cancel exactly one goes
+// on and the timeout port runs once. The execution's Expire then returns
+// that transition again with the row to store: it finds the row expired
+// already and stores the row, then every later transition in order.
 func (h *Handler) expireOne(ctx context.Context, row RegistrationRow, now time.Time) (bool, error) {
 	reg, err := prana.RegistrationFromJSON(row.JSON)
 	if err != nil {
@@ -546,12 +478,12 @@ func (h *Handler) expireOne(ctx context.Context, row RegistrationRow, now time.T
 	if err != nil {
 		return false, err
 	}
-	won, err := h.cfg.Store.CompareAndSet(ctx, t.From, expired)
+	won, err := h.cfg.Store.CompareAndSet(ctx, Change{From: t.From, To: t.To, FromExpiresAt: row.ExpiresAt, Row: expired})
 	if err != nil || !won {
 		return false, err
 	}
-	_, err = h.continueAfter(ctx, row.ExecutionID, t, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
+	_, err = h.continueAfter(ctx, row.ExecutionID, nil, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
 		return x.Expire(ctx, wf, h.runNode, row.ResumeID, now)
-	})
+	}, appliedBefore(t))
 	return err == nil, err
 }

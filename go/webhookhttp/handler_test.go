@@ -47,6 +47,12 @@ type fixture struct {
 
 func newFixture(t *testing.T, policy prana.SignaturePolicy, signed bool) *fixture {
 	t.Helper()
+	return newFixtureMax(t, policy, signed, 1024)
+}
+
+// newFixtureMax is newFixture with a body limit (0: the default, 1 MiB).
+func newFixtureMax(t *testing.T, policy prana.SignaturePolicy, signed bool, maxPayload int64) *fixture {
+	t.Helper()
 	f := &fixture{t: t, store: NewMemoryStore(), clock: newClock(time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)),
 		ran: make(chan string, 256)}
 	f.srv = httptest.NewUnstartedServer(nil)
@@ -59,7 +65,7 @@ func newFixture(t *testing.T, policy prana.SignaturePolicy, signed bool) *fixtur
 		keys = testKeys(t)
 	}
 	f.h, err = New(Config{BaseURL: base, Store: f.store, Keys: keys, SignaturePolicy: policy,
-		MaxPayload: 1024, Now: f.clock.now})
+		MaxPayload: maxPayload, Now: f.clock.now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,9 +155,9 @@ func (f *fixture) trigger(body string) (execID, resumeURL string) {
 
 // checkRowsMatchLibrary checks that every stored registration row equals
 // the registration the stored execution state holds.
-func checkRowsMatchLibrary(t *testing.T, regs []RegistrationRow, state []byte) {
+func checkRowsMatchLibrary(t *testing.T, wf *prana.Workflow, regs []RegistrationRow, state []byte) {
 	t.Helper()
-	x, err := prana.ExecutionFromJSON(state)
+	x, err := prana.ExecutionFromJSON(state, prana.WithMaxPayload(prana.ServerMaxPayload))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,8 +170,13 @@ func checkRowsMatchLibrary(t *testing.T, regs []RegistrationRow, state []byte) {
 		t.Fatalf("%d stored rows, the execution holds %d", len(regs), len(lib))
 	}
 	for _, r := range lib {
-		want, err := registrationRow(r)
+		id, err := r.ResumeID()
 		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The row the library gives for the registration now.
+		want, err := rowOf(wf, x, id)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,7 +206,7 @@ func TestTriggerResumeThenAlreadyUsed(t *testing.T) {
 		t.Fatalf("after trigger %+v", regs)
 	}
 	e, _ := f.store.Execution(context.Background(), exec)
-	checkRowsMatchLibrary(t, regs, e.State)
+	checkRowsMatchLibrary(t, f.h.workflow(e.WorkflowID), regs, e.State)
 
 	f.clock.add(10 * time.Minute)
 	a := do(t, "POST", url, `{"approved": true}`)
@@ -217,7 +228,7 @@ func TestTriggerResumeThenAlreadyUsed(t *testing.T) {
 	if regs[0].Status != prana.Consumed || e.Status != prana.ExecutionCompleted {
 		t.Fatalf("after resume %+v %v", regs, e.Status)
 	}
-	checkRowsMatchLibrary(t, regs, e.State)
+	checkRowsMatchLibrary(t, f.h.workflow(e.WorkflowID), regs, e.State)
 
 	a = do(t, "POST", url, `{"approved": false}`)
 	if a.status != 409 || a.str("error") != "webhook_already_used" || a.str("message") == "" {
@@ -252,7 +263,7 @@ func TestRejections(t *testing.T) {
 	}
 	// A resume ID with a valid signature but no row: 404 webhook_not_found.
 	other := strings.Replace(rid, "wait_approval", "wait_other", 1)
-	sig, err := f.h.keys.Sign(other)
+	sig, err := f.h.keys.Sign(prana.RouteResume, other)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +302,12 @@ func TestPendingWaitIsNotActive(t *testing.T) {
 	if a.status != 400 || a.str("error") != "wait_node_not_active" {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
+	// A GET reads (JSON for a client that does not ask for HTML).
 	a = do(t, "GET", urls["first"]+"?answer=yes", "")
+	if a.status != 200 || a.str("status") != "active" || a.str("node") != "first" {
+		t.Fatalf("%d %s", a.status, a.body)
+	}
+	a = do(t, "POST", urls["first"], `{"answer": "yes"}`)
 	if a.status != 200 || a.str("status") != "suspended" || a.str("current_node") != "second" {
 		t.Fatalf("%d %s", a.status, a.body)
 	}
@@ -301,7 +317,7 @@ func TestPendingWaitIsNotActive(t *testing.T) {
 	if regs[0].Status != prana.Consumed || regs[1].Status != prana.Active {
 		t.Fatalf("%+v", regs)
 	}
-	checkRowsMatchLibrary(t, regs, e.State)
+	checkRowsMatchLibrary(t, f.h.workflow(e.WorkflowID), regs, e.State)
 	a = do(t, "POST", urls["second"], `{"n": 2}`)
 	if a.status != 200 || a.str("status") != "completed" || string(a.body["output"]) != `{"n":2}` {
 		t.Fatalf("%d %s", a.status, a.body)
@@ -332,7 +348,7 @@ func TestExpiryThroughTimeoutPort(t *testing.T) {
 	if e.Status != prana.ExecutionCompleted || regs[0].Status != prana.Expired {
 		t.Fatalf("%v %+v", e.Status, regs)
 	}
-	checkRowsMatchLibrary(t, regs, e.State)
+	checkRowsMatchLibrary(t, f.h.workflow(e.WorkflowID), regs, e.State)
 	if n, err := f.h.ExpireDue(ctx, -1); err != nil || n != 0 {
 		t.Fatalf("expired twice: %d %v", n, err)
 	}

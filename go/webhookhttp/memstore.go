@@ -54,14 +54,16 @@ func (m *MemoryStore) Registration(_ context.Context, resumeID string) (Registra
 }
 
 // CompareAndSet implements Store.
-func (m *MemoryStore) CompareAndSet(_ context.Context, from prana.LifecycleStatus, row RegistrationRow) (bool, error) {
+func (m *MemoryStore) CompareAndSet(_ context.Context, c Change) (bool, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	cur, ok := m.regs[row.ResumeID]
-	if !ok || cur.Status != from {
+	cur, ok := m.regs[c.Row.ResumeID]
+	if !ok || cur.Status != c.From || (!c.FromExpiresAt.IsZero() && !cur.ExpiresAt.Equal(c.FromExpiresAt)) {
 		return false, nil
 	}
-	m.regs[row.ResumeID] = row
+	row := c.Row
+	row.Status = c.To
+	m.regs[c.Row.ResumeID] = row
 	return true, nil
 }
 
@@ -98,13 +100,30 @@ func (m *MemoryStore) Save(_ context.Context, exec ExecutionRow, changes []Chang
 		if st != c.From {
 			return fmt.Errorf("registration %q is %s, not %s: %w", c.Row.ResumeID, st, c.From, ErrConflict)
 		}
-		scratch[c.Row.ResumeID] = c.Row.Status
+		if !c.FromExpiresAt.IsZero() && !m.regs[c.Row.ResumeID].ExpiresAt.Equal(c.FromExpiresAt) {
+			return fmt.Errorf("registration %q was extended: %w", c.Row.ResumeID, ErrConflict)
+		}
+		scratch[c.Row.ResumeID] = c.To
 	}
 	m.execs[exec.ID] = exec
 	for _, c := range changes {
-		m.regs[c.Row.ResumeID] = c.Row
+		row := c.Row
+		row.Status = c.To
+		m.regs[c.Row.ResumeID] = row
 	}
 	return nil
+}
+
+// Extend implements Store.
+func (m *MemoryStore) Extend(_ context.Context, from time.Time, row RegistrationRow) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	cur, ok := m.regs[row.ResumeID]
+	if !ok || cur.Status != prana.Active || !cur.ExpiresAt.Equal(from) {
+		return false, nil
+	}
+	m.regs[row.ResumeID] = row
+	return true, nil
 }
 
 // Due implements Store.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-
 	"time"
 
 	prana "example.invalid/prana-webhook/go"
@@ -157,11 +156,14 @@ func (s *SQLStore) Registration(ctx context.Context, resumeID string) (Registrat
 	return r, err
 }
 
-func casRegistration(ctx context.Context, tx *sql.Tx, from prana.LifecycleStatus, row RegistrationRow) (bool, error) {
+// casChange applies one change: exactly one row or nothing.
+func casChange(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
 	res, err := tx.ExecContext(ctx, `UPDATE prana_registrations
 		SET status = $1, expires_at = $2, row_json = $3
-		WHERE resume_id = $4 AND status = $5`,
-		row.Status.String(), nullTime(row.ExpiresAt), string(row.JSON), row.ResumeID, from.String())
+		WHERE resume_id = $4 AND status = $5
+		  AND ($6::timestamptz IS NULL OR expires_at = $6::timestamptz)`,
+		c.To.String(), nullTime(c.Row.ExpiresAt), string(c.Row.JSON), c.Row.ResumeID, c.From.String(),
+		nullTime(c.FromExpiresAt))
 	if err != nil {
 		return false, err
 	}
@@ -169,12 +171,30 @@ func casRegistration(ctx context.Context, tx *sql.Tx, from prana.LifecycleStatus
 	return n == 1, err
 }
 
+// Extend implements Store: a compare-and-set on the expiry.
+func (s *SQLStore) Extend(ctx context.Context, from time.Time, row RegistrationRow) (bool, error) {
+	won := false
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE prana_registrations
+			SET expires_at = $1, row_json = $2
+			WHERE resume_id = $3 AND status = 'active' AND expires_at = $4`,
+			row.ExpiresAt, string(row.JSON), row.ResumeID, from)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		won = n == 1
+		return err
+	})
+	return won, err
+}
+
 // CompareAndSet implements Store.
-func (s *SQLStore) CompareAndSet(ctx context.Context, from prana.LifecycleStatus, row RegistrationRow) (bool, error) {
+func (s *SQLStore) CompareAndSet(ctx context.Context, c Change) (bool, error) {
 	won := false
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
-		won, err = casRegistration(ctx, tx, from, row)
+		won, err = casChange(ctx, tx, c)
 		return err
 	})
 	return won, err
@@ -200,7 +220,7 @@ func (s *SQLStore) Execution(ctx context.Context, id string) (ExecutionRow, erro
 }
 
 var runStatuses = []prana.RunStatus{prana.ExecutionCreated, prana.ExecutionSuspended,
-	prana.ExecutionCompleted, prana.ExecutionFailed}
+	prana.ExecutionCompleted, prana.ExecutionFailed, prana.ExecutionCancelled}
 
 func parseRunStatus(name string) (prana.RunStatus, error) {
 	for _, s := range runStatuses {
@@ -225,7 +245,7 @@ func (s *SQLStore) Save(ctx context.Context, exec ExecutionRow, changes []Change
 			return fmt.Errorf("execution %q: %w", exec.ID, prana.ErrNotFound)
 		}
 		for _, c := range changes {
-			ok, err := casRegistration(ctx, tx, c.From, c.Row)
+			ok, err := casChange(ctx, tx, c)
 			if err != nil {
 				return err
 			}

@@ -33,11 +33,16 @@ type ExecutionRow struct {
 	State      json.RawMessage
 }
 
-// Change is a registration row to write with compare-and-set: the stored
-// row must still have status From.
+// Change is one transition to apply with compare-and-set: the stored row
+// must still have status From (and, when FromExpiresAt is not zero, that
+// expiry); it gets status To and Row's JSON and expiry. Changes of one row
+// are applied in order, so a row can go pending → active → expired in one
+// Save.
 type Change struct {
-	From prana.LifecycleStatus
-	Row  RegistrationRow
+	From          prana.LifecycleStatus
+	To            prana.LifecycleStatus
+	FromExpiresAt time.Time
+	Row           RegistrationRow
 }
 
 // Store persists executions and registrations for a Handler. Every method
@@ -51,9 +56,10 @@ type Store interface {
 	// Registration returns the registration with this resume ID, or an
 	// error matching prana.ErrNotFound when there is none.
 	Registration(ctx context.Context, resumeID string) (RegistrationRow, error)
-	// CompareAndSet replaces the registration row.ResumeID with row where
-	// its stored status is from, and reports whether it did.
-	CompareAndSet(ctx context.Context, from prana.LifecycleStatus, row RegistrationRow) (bool, error)
+	// CompareAndSet applies one change to the registration c.Row.ResumeID
+	// where its stored status is c.From (and its expiry c.FromExpiresAt,
+	// when not zero), and reports whether it did.
+	CompareAndSet(ctx context.Context, c Change) (bool, error)
 	// Execution returns the execution with this id, or an error matching
 	// prana.ErrNotFound.
 	Execution(ctx context.Context, id string) (ExecutionRow, error)
@@ -63,9 +69,11 @@ type Store interface {
 	// Due lists up to limit active registrations whose expiry is at or
 	// before now, earliest first.
 	Due(ctx context.Context, now time.Time, limit int) ([]RegistrationRow, error)
-	// Extension point: extending a wait (a heartbeat) will be a
-	// CompareAndSet from active to active with a later ExpiresAt; it needs
-	// no new Store method.
+	// Extend replaces the active registration row.ResumeID with row (its
+	// later ExpiresAt) where its stored expiry is still from, and reports
+	// whether it did: of concurrent extends, resumes and cancels of one
+	// wait each one that reports true saw the row the others left.
+	Extend(ctx context.Context, from time.Time, row RegistrationRow) (bool, error)
 }
 
 // registrationRow reads the indexed columns of a registration.
@@ -110,40 +118,40 @@ func executionRow(x *prana.Execution) (ExecutionRow, error) {
 	return row, err
 }
 
-// changesFor is the rows of the execution's registrations named by the
-// transitions, in order, as the execution holds them after the call that
-// returned the transitions.
-func changesFor(x *prana.Execution, ts []prana.Transition) ([]Change, error) {
-	if len(ts) == 0 {
-		return nil, nil
-	}
-	regs, err := x.Registrations()
+// rowOf is the stored form of registration resumeID as the execution
+// holds it now.
+func rowOf(wf *prana.Workflow, x *prana.Execution, resumeID string) (RegistrationRow, error) {
+	j, err := x.RegistrationJSON(wf, resumeID)
 	if err != nil {
-		return nil, err
+		return RegistrationRow{}, err
 	}
-	defer func() {
-		for _, r := range regs {
-			_ = r.Close()
-		}
-	}()
-	rows := make(map[string]RegistrationRow, len(regs))
-	for _, r := range regs {
-		row, err := registrationRow(r)
+	reg, err := prana.RegistrationFromJSON(j)
+	if err != nil {
+		return RegistrationRow{}, err
+	}
+	defer reg.Close()
+	return registrationRow(reg)
+}
+
+// changesFor is what to store after a call: the row of the transition the
+// host applied before it (nil for none; its status is already applied.To),
+// then every transition the call returned, in order, each with its row
+// from the execution. Nothing is skipped or patched.
+func changesFor(wf *prana.Workflow, x *prana.Execution, applied *prana.Transition, ts []prana.Transition) ([]Change, error) {
+	out := make([]Change, 0, len(ts)+1)
+	if applied != nil {
+		row, err := rowOf(wf, x, applied.ResumeID)
 		if err != nil {
 			return nil, err
 		}
-		rows[row.ResumeID] = row
+		out = append(out, Change{From: applied.To, To: applied.To, Row: row})
 	}
-	out := make([]Change, 0, len(ts))
 	for _, t := range ts {
-		row, ok := rows[t.ResumeID]
-		if !ok {
-			return nil, errors.New("webhookhttp: a transition names a registration the execution does not hold: " + t.ResumeID)
+		row, err := rowOf(wf, x, t.ResumeID)
+		if err != nil {
+			return nil, err
 		}
-		if row.Status != t.To {
-			return nil, errors.New("webhookhttp: registration " + t.ResumeID + " is " + row.Status.String() + " after a transition to " + t.To.String())
-		}
-		out = append(out, Change{From: t.From, Row: row})
+		out = append(out, Change{From: t.From, To: t.To, Row: row})
 	}
 	return out, nil
 }

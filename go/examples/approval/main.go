@@ -1,8 +1,10 @@
 // Command approval is a small approval service on webhookhttp and
 // PostgreSQL: POST /webhook/workflow/trigger/approval starts an approval,
 // the "notify" node prints the signed resume URL (where a real service
-// would send an email), and a POST to that URL approves; after the timeout
-// a sweeper expires the wait and the "escalate" node runs. See README.md.
+// would send an email). Opened in a browser the URL shows an approval page
+// (a GET never changes anything); Approve resumes, Reject posts to the
+// cancel URL and the "rejected" node runs. After the timeout a sweeper
+// expires the wait and the "escalate" node runs. See README.md.
 package main
 
 import (
@@ -27,12 +29,15 @@ import (
 const workflow = `{"id": "approval", "nodes": [
   {"key": "trigger", "type": "trigger"},
   {"key": "notify", "type": "notify",
-   "params": {"text": "approve with a POST to {{ $execution.wait_approval.resume_url }}"}},
-  {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 24}},
+   "params": {"text": "open {{ $execution.wait_approval.resume_url }} in a browser, or POST JSON to it"}},
+  {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 24,
+   "webhook_config": {"title": "Approve the expense?", "description": "Open this page to approve or reject."}}},
   {"key": "approved", "type": "record"},
+  {"key": "rejected", "type": "record"},
   {"key": "escalate", "type": "record"}],
  "connections": [{"from": "trigger", "to": "notify"}, {"from": "notify", "to": "wait_approval"},
                  {"from": "wait_approval", "port": "main", "to": "approved"},
+                 {"from": "wait_approval", "port": "cancel", "to": "rejected"},
                  {"from": "wait_approval", "port": "timeout", "to": "escalate"}]}`
 
 func main() {
@@ -40,17 +45,19 @@ func main() {
 	baseURL := flag.String("base-url", "http://127.0.0.1:8080", "public base URL of the webhook URLs")
 	dsn := flag.String("dsn", os.Getenv("DATABASE_URL"), "PostgreSQL connection string (default $DATABASE_URL)")
 	sweep := flag.Duration("sweep", 30*time.Second, "how often expired waits are expired")
+	getResumes := flag.Bool("get-resumes", false,
+		"a GET on a resume URL resumes (old behaviour; link scanners in mail and chat will approve)")
 	flag.Parse()
 	secret := os.Getenv("PRANA_SIGNING_SECRET")
 	if *dsn == "" || len(secret) < 16 {
 		log.Fatal("set -dsn (or DATABASE_URL) and PRANA_SIGNING_SECRET (at least 16 bytes)")
 	}
-	if err := run(*addr, *baseURL, *dsn, secret, *sweep); err != nil {
+	if err := run(*addr, *baseURL, *dsn, secret, *sweep, *getResumes); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr, baseURL, dsn, secret string, sweep time.Duration) error {
+func run(addr, baseURL, dsn, secret string, sweep time.Duration, getResumes bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
@@ -84,7 +91,7 @@ func run(addr, baseURL, dsn, secret string, sweep time.Duration) error {
 	defer wf.Close()
 
 	h, err := webhookhttp.New(webhookhttp.Config{BaseURL: base, Store: store, Keys: keys,
-		SignaturePolicy: prana.SignatureRequired})
+		SignaturePolicy: prana.SignatureRequired, GetConsumes: getResumes})
 	if err != nil {
 		return err
 	}
