@@ -3,9 +3,10 @@
  * process standing in for two (the one that starts the execution and the
  * one that handles the resume request later).
  *
- *   parse workflow -> start -> run to the wait -> persist the state JSON and
- *   the registration rows -> (request arrives) restore -> decide the resume
- *   -> resume -> completed; a replay of the same request is refused.
+ *   parse workflow -> start -> store the rows -> run to the wait -> store
+ *   the rows and the state JSON -> (request arrives) look the row up ->
+ *   decide -> compare-and-set -> restore -> resume with the applied
+ *   transition -> store the rows and the state; a replay is refused (409).
  *
  *   make -C examples-c run-executor
  *
@@ -65,67 +66,91 @@ static bool handler(void *user_data, const prana_node_call *call, char *output,
 
 /* The "database": the execution state and one row per registration. */
 static char state[PRANA_EXECUTION_JSON_BUF_SIZE];
+static char row_ids[PRANA_MAX_WAIT_NODES][PRANA_RESUME_ID_BUF_SIZE];
 static char rows[PRANA_MAX_WAIT_NODES][PRANA_REGISTRATION_JSON_BUF_SIZE];
 static size_t row_count;
-static prana_run_result res; /* about 7 KiB: not on the stack */
+static prana_run_result res; /* several KiB: not on the stack */
 
-/* Store a registration as a row (insert, or replace the row of its ID). */
-static void save_row(const prana_registration *reg) {
-    char json[PRANA_REGISTRATION_JSON_BUF_SIZE], id[PRANA_RESUME_ID_BUF_SIZE];
-    char row_id[PRANA_RESUME_ID_BUF_SIZE];
-    size_t n, i;
-    check(prana_registration_to_json(reg, json, sizeof json, &n, &err), "registration_to_json");
-    check(prana_registration_resume_id(reg, id, sizeof id, &n, &err), "registration_resume_id");
-    for (i = 0; i < row_count; i++) {
-        prana_registration *r = NULL;
-        check(prana_registration_from_json(rows[i], PRANA_NUL_TERMINATED, &r, &err), "load row");
-        check(prana_registration_resume_id(r, row_id, sizeof row_id, &n, &err), "row id");
-        prana_registration_free(r);
-        if (strcmp(row_id, id) == 0) {
-            break;
-        }
+/* Store the row of registration `id` exactly as the library writes it
+ * (insert, or replace the row of that ID). Never patched by hand. */
+static void store_row(const prana_workflow *wf, const prana_execution *ex, const char *id) {
+    size_t i, n;
+    for (i = 0; i < row_count && strcmp(row_ids[i], id) != 0; i++) {
     }
     if (i == row_count) {
+        expect(row_count < PRANA_MAX_WAIT_NODES, "room for the row");
         row_count++;
+        memcpy(row_ids[i], id, strlen(id) + 1);
     }
-    memcpy(rows[i], json, strlen(json) + 1);
+    check(prana_execution_registration_json(wf, ex, id, PRANA_NUL_TERMINATED, rows[i],
+                                            sizeof rows[i], &n, &err),
+          "execution_registration_json");
 }
 
-/* A resume request for `resume_id`: load the row, let the library decide,
- * apply the transition (a compare-and-set in a real store), resume. */
+/* After a call: the row of every transition it returned, in order, then
+ * the state. */
+static void store_result(const prana_workflow *wf, const prana_execution *ex) {
+    size_t i, n;
+    for (i = 0; i < res.transition_count; i++) {
+        store_row(wf, ex, res.transitions[i].resume_id);
+    }
+    check(prana_execution_to_json(ex, state, sizeof state, &n, &err), "execution_to_json");
+}
+
+/* A compare-and-set on the row: `UPDATE ... SET status = :to WHERE
+ * resume_id = :id AND status = :from`. True when exactly one row changed. */
+static bool compare_and_set(const prana_transition *t, uint64_t now) {
+    size_t i;
+    for (i = 0; i < row_count; i++) {
+        if (strcmp(row_ids[i], t->resume_id) == 0) {
+            prana_registration *r = NULL;
+            prana_lifecycle_status st;
+            bool changed = false;
+            check(prana_registration_from_json(rows[i], PRANA_NUL_TERMINATED, &r, &err), "row");
+            check(prana_registration_status(r, &st, &err), "row status");
+            if (st == t->from) {
+                prana_transition applied;
+                check(prana_registration_consume(r, now, &applied, &err), "consume");
+                size_t n;
+                check(prana_registration_to_json(r, rows[i], sizeof rows[i], &n, &err), "row");
+                changed = true;
+            }
+            prana_registration_free(r);
+            return changed;
+        }
+    }
+    return false;
+}
+
+/* A resume request for `resume_id`: look the row up, let the library
+ * decide, compare-and-set, restore the state, resume with the applied
+ * transition, store what the call returned. */
 static prana_http_answer handle_resume(const prana_workflow *wf, const char *resume_id,
                                        uint64_t now) {
     prana_registration *reg = NULL;
     prana_resume_decision d;
-    prana_transition t;
     size_t i;
     for (i = 0; i < row_count && reg == NULL; i++) {
-        prana_registration *r = NULL;
-        char id[PRANA_RESUME_ID_BUF_SIZE];
-        size_t n;
-        check(prana_registration_from_json(rows[i], PRANA_NUL_TERMINATED, &r, &err), "load row");
-        check(prana_registration_resume_id(r, id, sizeof id, &n, &err), "row id");
-        if (strcmp(id, resume_id) == 0) {
-            reg = r;
-        } else {
-            prana_registration_free(r);
+        if (strcmp(row_ids[i], resume_id) == 0) {
+            check(prana_registration_from_json(rows[i], PRANA_NUL_TERMINATED, &reg, &err), "row");
         }
     }
     check(prana_resume_decide(resume_id, PRANA_NUL_TERMINATED, reg, now, &d, &err), "decide");
+    prana_registration_free(reg);
     if (d.resume) {
-        /* Apply active -> consumed to the row; only then resume. */
-        check(prana_registration_consume(reg, now, &t, &err), "consume");
-        save_row(reg);
+        if (!compare_and_set(&d.transition, now)) {
+            /* Another request won the race: decide again on the fresh row. */
+            return handle_resume(wf, resume_id, now);
+        }
         prana_execution *ex = NULL; /* restored from the stored state */
-        check(prana_execution_from_json(state, PRANA_NUL_TERMINATED, &ex, &err), "restore");
-        check(prana_execution_resume(wf, ex, handler, NULL, resume_id, PRANA_NUL_TERMINATED,
-                                     "{\"approved\":true}", PRANA_NUL_TERMINATED, now, &res, &err),
+        check(prana_execution_from_json(state, PRANA_NUL_TERMINATED, 0, &ex, &err), "restore");
+        check(prana_execution_resume(wf, ex, handler, NULL, &d.transition, "{\"approved\":true}",
+                                     PRANA_NUL_TERMINATED, now, &res, &err),
               "resume");
-        size_t n;
-        check(prana_execution_to_json(ex, state, sizeof state, &n, &err), "save state");
+        store_row(wf, ex, d.transition.resume_id); /* the applied one, as the library has it */
+        store_result(wf, ex);
         prana_execution_free(ex);
     }
-    prana_registration_free(reg);
     return d.answer;
 }
 
@@ -144,40 +169,37 @@ int main(void) {
           "base_url_new");
     check(prana_id_generator_new(seed, sizeof seed, &gen, &err), "id_generator_new");
 
-    /* 1. Start: one pending registration per webhook wait; store them. */
-    check(prana_execution_start(wf, "exec-1", PRANA_NUL_TERMINATED, base, NULL, gen, t0, &ex,
+    /* 1. Start: one pending registration per webhook wait; store each row. */
+    check(prana_execution_start(wf, "exec-1", PRANA_NUL_TERMINATED, base, NULL, gen, t0, 0, &ex,
                                 &err),
           "execution_start");
     check(prana_execution_registration_count(ex, &count, &err), "registration_count");
     for (i = 0; i < count; i++) {
         prana_registration *reg = NULL;
+        char id[PRANA_RESUME_ID_BUF_SIZE];
         check(prana_execution_registration(ex, i, &reg, &err), "execution_registration");
-        save_row(reg);
+        check(prana_registration_resume_id(reg, id, sizeof id, &n, &err), "resume_id");
         prana_registration_free(reg);
+        store_row(wf, ex, id);
     }
 
-    /* 2. Run until the wait; store the activated registration and the state. */
+    /* 2. Run until the wait; store the rows it changed and the state. */
     check(prana_execution_run(wf, ex, handler, NULL, "{\"amount\":42}", PRANA_NUL_TERMINATED, t0,
                               &res, &err),
           "execution_run");
     expect(res.outcome == PRANA_OUTCOME_SUSPENDED, "suspended at the wait");
     printf("suspended at %s; resume URL %s\n", res.node_id, res.resume_url);
-    prana_registration *active = NULL;
-    check(prana_registration_from_json(res.registration_json, PRANA_NUL_TERMINATED, &active, &err),
-          "registration_from_json");
-    save_row(active);
-    prana_registration_free(active);
-    check(prana_execution_to_json(ex, state, sizeof state, &n, &err), "execution_to_json");
+    store_result(wf, ex);
     prana_execution_free(ex); /* the process may end here: all is stored */
-    printf("stored: state %zu bytes, %zu registration row(s)\n", n, row_count);
+    printf("stored: state %zu bytes, %zu registration row(s)\n", strlen(state), row_count);
 
     /* 3. An hour later the resume URL is called. */
     char resume_id[PRANA_RESUME_ID_BUF_SIZE];
     memcpy(resume_id, res.resume_id, sizeof resume_id);
     prana_http_answer a = handle_resume(wf, resume_id, t0 + 3600000u);
     expect(a.http_status == 200 && res.outcome == PRANA_OUTCOME_COMPLETED, "completed");
-    check(prana_execution_from_json(state, PRANA_NUL_TERMINATED, &ex, &err), "restore");
-    char out[PRANA_MAX_OUTPUT_LEN + 1];
+    check(prana_execution_from_json(state, PRANA_NUL_TERMINATED, 0, &ex, &err), "restore");
+    char out[256];
     check(prana_execution_output(ex, out, sizeof out, &n, &err), "execution_output");
     prana_execution_free(ex);
     printf("resumed: %u, completed with output %s\n", a.http_status, out);
