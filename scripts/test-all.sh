@@ -26,7 +26,7 @@ cargo run -q -p prana-webhook-core --example resume_flow >/dev/null
 # subset, the embedded code-size report and the approval flow on an
 # emulated Cortex-M3.
 for extra in scripts/test-ffi.sh scripts/test-go.sh scripts/test-gateway.sh scripts/test-fuzz-smoke.sh \
-    scripts/miri.sh scripts/size.sh scripts/test-firmware.sh; do
+    scripts/miri.sh scripts/size.sh scripts/test-firmware.sh scripts/test-c-firmware.sh; do
     if [ -x "$extra" ]; then
         step "$extra"
         "$extra"
