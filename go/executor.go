@@ -16,6 +16,7 @@ import "C"
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"runtime"
 	"runtime/cgo"
 	"time"
@@ -93,11 +94,11 @@ type Workflow struct {
 func NewWorkflow(definition []byte) (*Workflow, error) {
 	j := newCbytes(definition)
 	var p *C.prana_workflow
-	if err := call(func() C.prana_status { return C.prana_workflow_new(j.ptr(), j.len(), &p) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_workflow_new(j.ptr(), j.len(), &p, perr) }); err != nil {
 		return nil, err
 	}
-	id, err := outString(C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_workflow_id(p, b, l, o)
+	id, err := outString(C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_workflow_id(p, b, l, o, perr)
 	})
 	if err != nil {
 		C.prana_workflow_free(p)
@@ -153,11 +154,12 @@ func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys 
 	}
 	e := newCstr(executionID)
 	var p *C.prana_execution
-	if err := call(func() C.prana_status {
-		if keys == nil {
-			return C.prana_execution_start(wf.p, e.ptr(), e.len(), base.p, ids.p, millis(now), &p)
-		}
-		return C.prana_execution_start_signed(wf.p, e.ptr(), e.len(), base.p, keys.p, ids.p, millis(now), &p)
+	var k *C.prana_key_set
+	if keys != nil {
+		k = keys.p
+	}
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_execution_start(wf.p, e.ptr(), e.len(), base.p, k, ids.p, millis(now), &p, perr)
 	}); err != nil {
 		return nil, err
 	}
@@ -168,7 +170,9 @@ func StartSignedExecution(wf *Workflow, executionID string, base *BaseURL, keys 
 func ExecutionFromJSON(data []byte) (*Execution, error) {
 	j := newCbytes(data)
 	var p *C.prana_execution
-	if err := call(func() C.prana_status { return C.prana_execution_from_json(j.ptr(), j.len(), &p) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_execution_from_json(j.ptr(), j.len(), &p, perr)
+	}); err != nil {
 		return nil, err
 	}
 	return wrapExecution(p), nil
@@ -185,7 +189,9 @@ func (x *Execution) LoadJSON(data []byte) error {
 		return closedErr("Execution.LoadJSON")
 	}
 	j := newCbytes(data)
-	return call(func() C.prana_status { return C.prana_execution_load_json(x.p, j.ptr(), j.len()) })
+	return call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_execution_restore(x.p, j.ptr(), j.len(), perr)
+	})
 }
 
 // Close frees the execution; calling it twice is harmless.
@@ -199,12 +205,12 @@ func (x *Execution) Close() error {
 
 // JSON is the execution's JSON form, for the host's store.
 func (x *Execution) JSON() ([]byte, error) {
-	return x.bytes("Execution.JSON", 8192, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_to_json(x.p, b, l, o)
+	return x.bytes("Execution.JSON", 8192, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_to_json(x.p, b, l, o, perr)
 	})
 }
 
-func (x *Execution) drive(ctx context.Context, wf *Workflow, h NodeHandler, f func(handler C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status) (RunResult, error) {
+func (x *Execution) drive(ctx context.Context, wf *Workflow, h NodeHandler, f func(handler C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status) (RunResult, error) {
 	defer runtime.KeepAlive(x)
 	defer runtime.KeepAlive(wf)
 	if x.p == nil || wf.p == nil {
@@ -225,7 +231,7 @@ func (x *Execution) drive(ctx context.Context, wf *Workflow, h NodeHandler, f fu
 	*ud = C.uintptr_t(handle)
 	r := (*C.prana_run_result)(C.malloc(C.size_t(unsafe.Sizeof(C.prana_run_result{}))))
 	defer C.free(unsafe.Pointer(r))
-	if err := call(func() C.prana_status { return f(C.prana_go_handler(), unsafe.Pointer(ud), r) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return f(C.prana_go_handler(), unsafe.Pointer(ud), r, perr) }); err != nil {
 		return RunResult{}, err
 	}
 	out := RunResult{
@@ -254,8 +260,8 @@ func (x *Execution) drive(ctx context.Context, wf *Workflow, h NodeHandler, f fu
 // Run runs a started execution with the trigger payload (a JSON value).
 func (x *Execution) Run(ctx context.Context, wf *Workflow, h NodeHandler, input []byte, now time.Time) (RunResult, error) {
 	in := newCbytes(input)
-	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_run(wf.p, x.p, hf, ud, in.ptr(), in.len(), millis(now), out)
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_run(wf.p, x.p, hf, ud, in.ptr(), in.len(), millis(now), out, perr)
 	})
 }
 
@@ -264,23 +270,23 @@ func (x *Execution) Run(ctx context.Context, wf *Workflow, h NodeHandler, input 
 // skip it with TransitionsAfter when DecideResume's was applied already.
 func (x *Execution) Resume(ctx context.Context, wf *Workflow, h NodeHandler, resumeID string, payload []byte, now time.Time) (RunResult, error) {
 	r, p := newCstr(resumeID), newCbytes(payload)
-	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_resume(wf.p, x.p, hf, ud, r.ptr(), r.len(), p.ptr(), p.len(), millis(now), out)
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_resume(wf.p, x.p, hf, ud, r.ptr(), r.len(), p.ptr(), p.len(), millis(now), out, perr)
 	})
 }
 
 // Expire expires a webhook wait and continues through its timeout port.
 func (x *Execution) Expire(ctx context.Context, wf *Workflow, h NodeHandler, resumeID string, now time.Time) (RunResult, error) {
 	r := newCstr(resumeID)
-	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_expire(wf.p, x.p, hf, ud, r.ptr(), r.len(), millis(now), out)
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_expire(wf.p, x.p, hf, ud, r.ptr(), r.len(), millis(now), out, perr)
 	})
 }
 
 // ResumeTimer continues an interval or schedule wait that is due.
 func (x *Execution) ResumeTimer(ctx context.Context, wf *Workflow, h NodeHandler, now time.Time) (RunResult, error) {
-	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result) C.prana_status {
-		return C.prana_execution_resume_timer(wf.p, x.p, hf, ud, millis(now), out)
+	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_resume_timer(wf.p, x.p, hf, ud, millis(now), out, perr)
 	})
 }
 
@@ -291,11 +297,11 @@ func (x *Execution) Status() (RunStatus, error) {
 		return 0, closedErr("Execution.Status")
 	}
 	var s C.prana_run_status
-	err := call(func() C.prana_status { return C.prana_execution_status(x.p, &s) })
+	err := call(func(perr *C.prana_error) C.prana_status { return C.prana_execution_status(x.p, &s, perr) })
 	return RunStatus(s), err
 }
 
-func (x *Execution) bytes(what string, size int, f func(b *C.char, l C.size_t, o *C.size_t) C.prana_status) ([]byte, error) {
+func (x *Execution) bytes(what string, size int, f func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status) ([]byte, error) {
 	defer runtime.KeepAlive(x)
 	if x.p == nil {
 		return nil, closedErr(what)
@@ -303,54 +309,73 @@ func (x *Execution) bytes(what string, size int, f func(b *C.char, l C.size_t, o
 	return outBytes(size, f)
 }
 
-func (x *Execution) str(what string, size int, f func(b *C.char, l C.size_t, o *C.size_t) C.prana_status) (string, error) {
+func (x *Execution) str(what string, size int, f func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status) (string, error) {
 	b, err := x.bytes(what, size, f)
 	return string(b), err
 }
 
 // ID is the execution id.
 func (x *Execution) ID() (string, error) {
-	return x.str("Execution.ID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_id(x.p, b, l, o)
-	})
+	return x.render("Execution.ID", "{{ $execution.id }}", C.PRANA_ID_PART_BUF_SIZE)
 }
 
 // WorkflowID is the id of the workflow the execution runs.
 func (x *Execution) WorkflowID() (string, error) {
-	return x.str("Execution.WorkflowID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_workflow_id(x.p, b, l, o)
-	})
+	return x.render("Execution.WorkflowID", "{{ $execution.workflow_id }}", C.PRANA_ID_PART_BUF_SIZE)
 }
 
 // Output is the last node's output (a JSON value; empty before any ran).
 func (x *Execution) Output() (json.RawMessage, error) {
-	b, err := x.bytes("Execution.Output", 256, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_output(x.p, b, l, o)
+	b, err := x.bytes("Execution.Output", 256, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_output(x.p, b, l, o, perr)
 	})
 	return json.RawMessage(b), err
 }
 
 // WaitingResumeID is the resume ID the execution waits for ("" if none).
 func (x *Execution) WaitingResumeID() (string, error) {
-	return x.str("Execution.WaitingResumeID", MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_waiting_resume_id(x.p, b, l, o)
+	return x.str("Execution.WaitingResumeID", MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_waiting_resume_id(x.p, b, l, o, perr)
 	})
 }
 
 // ResumeURL is the resume URL of a webhook wait node (with ?sig= when the
-// execution was started signed).
+// execution was started signed): the library's rendering of
+// {{ $execution.<nodeID>.resume_url }}. nodeID is checked as an id part
+// first, so it can never change the template.
 func (x *Execution) ResumeURL(nodeID string) (string, error) {
-	n := newCstr(nodeID)
-	return x.str("Execution.ResumeURL", MaxURLLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_resume_url(x.p, n.ptr(), n.len(), b, l, o)
-	})
+	if !isIDPart(nodeID) {
+		s := StatusExpressionUnknownNode
+		return "", &Error{Status: s, Code: s.Code(), Message: fmt.Sprintf(
+			"node id %q is not 1-64 bytes of [A-Za-z0-9_-]: no wait node has it", nodeID)}
+	}
+	return x.render("Execution.ResumeURL", "{{ $execution."+nodeID+".resume_url }}", MaxURLLen+1)
 }
 
 // Render resolves $execution expressions in a template.
 func (x *Execution) Render(template string) (string, error) {
+	return x.render("Execution.Render", template, len(template)+64)
+}
+
+// isIDPart reports whether s is an id part (1-64 bytes of [A-Za-z0-9_-]),
+// the only text a node id can be.
+func isIDPart(s string) bool {
+	if len(s) == 0 || len(s) > C.PRANA_MAX_ID_PART_LEN {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func (x *Execution) render(what, template string, size int) (string, error) {
 	t := newCstr(template)
-	return x.str("Execution.Render", len(template)+64, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_execution_render(x.p, t.ptr(), t.len(), b, l, o)
+	return x.str(what, size, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_execution_render(x.p, t.ptr(), t.len(), b, l, o, perr)
 	})
 }
 
@@ -361,13 +386,15 @@ func (x *Execution) Registrations() ([]*Registration, error) {
 		return nil, closedErr("Execution.Registrations")
 	}
 	var n C.size_t
-	if err := call(func() C.prana_status { return C.prana_execution_registration_count(x.p, &n) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_execution_registration_count(x.p, &n, perr) }); err != nil {
 		return nil, err
 	}
 	out := make([]*Registration, 0, int(n))
 	for i := 0; i < int(n); i++ {
 		var p *C.prana_registration
-		if err := call(func() C.prana_status { return C.prana_execution_registration(x.p, C.size_t(i), &p) }); err != nil {
+		if err := call(func(perr *C.prana_error) C.prana_status {
+			return C.prana_execution_registration(x.p, C.size_t(i), &p, perr)
+		}); err != nil {
 			for _, r := range out {
 				_ = r.Close()
 			}

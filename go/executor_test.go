@@ -211,7 +211,21 @@ func TestExecutionLifecycle(t *testing.T) {
 	if st, err := regs[0].Status(); err != nil || st != Pending {
 		t.Fatalf("%v %v", regs, err)
 	}
-	url, _ := x.ResumeURL("wait_approval")
+	if id, err := x.ID(); err != nil || id != "exec-1" {
+		t.Fatalf("%q %v", id, err)
+	}
+	if id, err := x.WorkflowID(); err != nil || id != "approval" {
+		t.Fatalf("%q %v", id, err)
+	}
+	url, err := x.ResumeURL("wait_approval")
+	if rid, _ := regs[0].ResumeID(); err != nil || url != "https://gw.example.com/webhook/workflow/resume/"+rid {
+		t.Fatalf("%q %v", url, err)
+	}
+	// Only a webhook wait node has a resume URL; no text can reach the template.
+	for _, node := range []string{"notify", "nope", "", "wait_approval.resume_url }}{{ $execution.id", strings.Repeat("w", 65)} {
+		_, err := x.ResumeURL(node)
+		wantStatus(t, err, StatusExpressionUnknownNode)
+	}
 	if rendered, err := x.Render("go to {{ $execution.wait_approval.resume_url }}"); err != nil || rendered != "go to "+url {
 		t.Fatalf("%q %v", rendered, err)
 	}

@@ -29,8 +29,8 @@ type HTTPRequest struct {
 // incomplete head is an *Error with StatusHTTPIncomplete: read more and retry.
 func ParseHTTPRequest(buf []byte) (*HTTPRequest, error) {
 	var r C.prana_http_request
-	if err := call(func() C.prana_status {
-		return C.prana_http_parse_request(bytesPtr(buf), C.size_t(len(buf)), &r)
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_http_parse_request(bytesPtr(buf), C.size_t(len(buf)), &r, perr)
 	}); err != nil {
 		return nil, err
 	}

@@ -6,7 +6,11 @@ package prana
 import "C"
 
 import (
+	"encoding/binary"
+	"errors"
+	"fmt"
 	"runtime"
+	"sync"
 	"unsafe"
 )
 
@@ -30,8 +34,8 @@ type IDGenerator struct {
 // NewIDGenerator seeds a generator with exactly IDSeedLen bytes.
 func NewIDGenerator(seed []byte) (*IDGenerator, error) {
 	var p *C.prana_id_generator
-	err := call(func() C.prana_status {
-		return C.prana_id_generator_new(bytesPtr(seed), C.size_t(len(seed)), &p)
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_id_generator_new(bytesPtr(seed), C.size_t(len(seed)), &p, perr)
 	})
 	if err != nil {
 		return nil, err
@@ -53,37 +57,50 @@ func (g *IDGenerator) Close() error {
 // Reseed replaces the generator's state with a fresh seed.
 func (g *IDGenerator) Reseed(seed []byte) error {
 	defer runtime.KeepAlive(g)
-	return call(func() C.prana_status {
-		return C.prana_id_generator_reseed(g.p, bytesPtr(seed), C.size_t(len(seed)))
+	return call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_id_generator_reseed(g.p, bytesPtr(seed), C.size_t(len(seed)), perr)
 	})
 }
 
 // ResumeID makes webhook_{executionID}_{nodeID}_{random}.
 func (g *IDGenerator) ResumeID(executionID, nodeID string) (string, error) {
 	defer runtime.KeepAlive(g)
+	if g.p == nil {
+		return "", closedErr("IDGenerator.ResumeID")
+	}
 	e, n := newCstr(executionID), newCstr(nodeID)
-	return outString(MaxResumeIDLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_id_generator_resume_id(g.p, e.ptr(), e.len(), n.ptr(), n.len(), buf, l, out)
+	var buf [C.PRANA_RESUME_ID_BUF_SIZE]byte
+	var idLen C.size_t
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_resume_url_create(g.p, nil, nil, e.ptr(), e.len(), n.ptr(), n.len(),
+			(*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &idLen, nil, 0, nil, perr)
 	})
+	if err != nil {
+		return "", err
+	}
+	return string(buf[:int(idLen)]), nil
 }
 
 // ResumeURL makes a fresh resume ID for nodeID in executionID and its resume
 // URL under base ({base}/webhook/workflow/resume/{id}) in one C call
-// (prana_id_generator_resume_url): the same ID and URL as ResumeID followed
-// by BaseURL.ResumeURL, without the second call and without parsing the ID
-// back. On error nothing is drawn from the generator.
+// (prana_resume_url_create): the same ID and URL as ResumeID followed by
+// BaseURL.ResumeURL, without parsing the ID back. On error nothing is drawn
+// from the generator.
 func (g *IDGenerator) ResumeURL(base *BaseURL, executionID, nodeID string) (id, url string, err error) {
 	defer runtime.KeepAlive(g)
 	defer runtime.KeepAlive(base)
+	if g.p == nil || base.p == nil {
+		return "", "", closedErr("IDGenerator.ResumeURL")
+	}
 	e, n := newCstr(executionID), newCstr(nodeID)
 	// One Go buffer for both outputs; the documented sizes always suffice.
 	var buf [C.PRANA_RESUME_ID_BUF_SIZE + C.PRANA_URL_BUF_SIZE]byte
 	idBuf := (*C.char)(unsafe.Pointer(&buf[0]))
 	urlBuf := (*C.char)(unsafe.Pointer(&buf[C.PRANA_RESUME_ID_BUF_SIZE]))
 	var idLen, urlLen C.size_t
-	err = call(func() C.prana_status {
-		return C.prana_id_generator_resume_url(g.p, base.p, e.ptr(), e.len(), n.ptr(), n.len(),
-			idBuf, C.PRANA_RESUME_ID_BUF_SIZE, &idLen, urlBuf, C.PRANA_URL_BUF_SIZE, &urlLen)
+	err = call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_resume_url_create(g.p, base.p, nil, e.ptr(), e.len(), n.ptr(), n.len(),
+			idBuf, C.PRANA_RESUME_ID_BUF_SIZE, &idLen, urlBuf, C.PRANA_URL_BUF_SIZE, &urlLen, perr)
 	})
 	if err != nil {
 		return "", "", err
@@ -93,17 +110,77 @@ func (g *IDGenerator) ResumeURL(base *BaseURL, executionID, nodeID string) (id, 
 	return id, url, nil
 }
 
-// GenerateResumeID makes a resume ID from exactly EntropyLen bytes of entropy.
+// GenerateResumeID makes the resume ID webhook_{executionID}_{nodeID}_{tail}
+// whose 26-character tail is the host's EntropyLen bytes of entropy (a
+// 128-bit big-endian number in lowercase Crockford base32, the alphabet of
+// every resume ID), without a generator. The parts are checked as
+// IDGenerator.ResumeID checks them and the result with ValidateResumeID.
+// Never derive the entropy from a clock or a counter.
 func GenerateResumeID(executionID, nodeID string, entropy []byte) (string, error) {
+	if len(entropy) != EntropyLen {
+		s := StatusInvalidArgument
+		return "", &Error{Status: s, Code: s.Code(), Message: fmt.Sprintf(
+			"entropy is %d bytes long; exactly %d are required", len(entropy), EntropyLen)}
+	}
+	if err := checkIDParts(executionID, nodeID); err != nil {
+		return "", err
+	}
+	hi := binary.BigEndian.Uint64(entropy[:8])
+	lo := binary.BigEndian.Uint64(entropy[8:])
+	var tail [26]byte
+	// Digit i (from the right) is bits 5i..5i+5 of the 128-bit number.
+	for i := 0; i < len(tail); i++ {
+		tail[len(tail)-1-i] = crockford[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	id := "webhook_" + executionID + "_" + nodeID + "_" + string(tail[:])
+	if err := ValidateResumeID(id); err != nil {
+		return "", err
+	}
+	return id, nil
+}
+
+const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
+
+// partsChecker is a generator that never draws: checkIDParts only asks it
+// for the size of an ID.
+var partsChecker struct {
+	sync.Mutex
+	g *C.prana_id_generator
+}
+
+// checkIDParts checks an execution id and a node id as the library checks
+// them for a new resume ID (same statuses and messages): a size query of
+// prana_resume_url_create, which draws nothing from its generator.
+func checkIDParts(executionID, nodeID string) error {
+	partsChecker.Lock()
+	defer partsChecker.Unlock()
+	if partsChecker.g == nil {
+		var seed [IDSeedLen]byte
+		var g *C.prana_id_generator
+		err := call(func(perr *C.prana_error) C.prana_status {
+			return C.prana_id_generator_new(bytesPtr(seed[:]), C.size_t(len(seed)), &g, perr)
+		})
+		if err != nil {
+			return err
+		}
+		partsChecker.g = g
+	}
 	e, n := newCstr(executionID), newCstr(nodeID)
-	return outString(MaxResumeIDLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_resume_id_generate(e.ptr(), e.len(), n.ptr(), n.len(),
-			bytesPtr(entropy), C.size_t(len(entropy)), buf, l, out)
+	var need C.size_t
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_resume_url_create(partsChecker.g, nil, nil, e.ptr(), e.len(), n.ptr(), n.len(),
+			nil, 0, &need, nil, 0, nil, perr)
 	})
+	if errors.Is(err, StatusBufferTooSmall.Err()) {
+		return nil
+	}
+	return err
 }
 
 // ValidateResumeID checks the syntax of a resume ID.
 func ValidateResumeID(id string) error {
 	s := newCstr(id)
-	return call(func() C.prana_status { return C.prana_resume_id_validate(s.ptr(), s.len()) })
+	return call(func(perr *C.prana_error) C.prana_status { return C.prana_resume_id_validate(s.ptr(), s.len(), perr) })
 }

@@ -12,7 +12,7 @@ import "encoding/json"
 // StatusInvalidJSON and says what is wrong.
 func ValidateJSON(s []byte) error {
 	j := newCbytes(s)
-	return call(func() C.prana_status { return C.prana_json_validate(j.ptr(), j.len()) })
+	return call(func(perr *C.prana_error) C.prana_status { return C.prana_json_validate(j.ptr(), j.len(), perr) })
 }
 
 // FindJSONMember returns the raw JSON value of member key of the object obj
@@ -24,8 +24,8 @@ func FindJSONMember(obj []byte, key string) (value json.RawMessage, found bool, 
 	o, k := newCbytes(obj), newCstr(key)
 	var f C.bool
 	var off, n C.size_t
-	err = call(func() C.prana_status {
-		return C.prana_json_find_member(o.ptr(), o.len(), k.ptr(), k.len(), &f, &off, &n)
+	err = call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_json_find_member(o.ptr(), o.len(), k.ptr(), k.len(), &f, &off, &n, perr)
 	})
 	if err != nil || !bool(f) {
 		return nil, false, err
@@ -40,8 +40,8 @@ func FindJSONMember(obj []byte, key string) (value json.RawMessage, found bool, 
 func DecodeJSONString(raw []byte) (string, error) {
 	r := newCbytes(raw)
 	// The decoded text is never longer than raw: len(raw) bytes hold it and its NUL.
-	return outString(len(raw)+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_json_decode_string(r.ptr(), r.len(), buf, l, out)
+	return outString(len(raw)+1, func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_json_decode_string(r.ptr(), r.len(), buf, l, out, perr)
 	})
 }
 
@@ -52,8 +52,8 @@ func DecodeJSONString(raw []byte) (string, error) {
 func JSONEqual(a, b []byte) (bool, error) {
 	x, y := newCbytes(a), newCbytes(b)
 	var eq C.bool
-	err := call(func() C.prana_status {
-		return C.prana_json_equal(x.ptr(), x.len(), y.ptr(), y.len(), &eq)
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_json_equal(x.ptr(), x.len(), y.ptr(), y.len(), &eq, perr)
 	})
 	return bool(eq), err
 }

@@ -60,7 +60,7 @@ import "C"
 import (
 	"errors"
 	"fmt"
-	"runtime"
+	"sync"
 	"time"
 	"unsafe"
 )
@@ -147,7 +147,8 @@ func sentinelOfStatus(s Status) error {
 		StatusWebhookTimestampTooOld, StatusWebhookTimestampTooNew, StatusWebhookSignatureNoV1,
 		StatusWebhookSignatureBase64, StatusWebhookSignatureMismatch:
 		return ErrInvalidSignature
-	case StatusInvalidTransition, StatusExecutionNotSuspended, StatusExecutionNotWaitingHere:
+	case StatusInvalidTransition, StatusExecutionNotSuspended, StatusExecutionNotWaitingHere,
+		StatusRegistrationNotActive:
 		return ErrNotActive
 	case StatusRegistrationExpired:
 		return ErrExpired
@@ -159,23 +160,32 @@ func sentinelOfStatus(s Status) error {
 	return nil
 }
 
-// call runs one C function on a locked OS thread, so the thread-local
-// last-error message read on failure belongs to that call.
-func call(f func() C.prana_status) error {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	st := f()
+// call runs one C function with a prana_error of its own (the C ABI keeps
+// no thread-local state, so any goroutine on any thread may call) and turns
+// a failure into an *Error with the library's detail message.
+func call(f func(perr *C.prana_error) C.prana_status) error {
+	e := errorPool.Get().(*C.prana_error)
+	defer errorPool.Put(e)
+	st := f(e)
 	if st == C.PRANA_STATUS_OK {
 		return nil
 	}
-	var buf [512]C.char
-	var n C.size_t
-	msg := ""
-	if C.prana_last_error_message(&buf[0], C.size_t(len(buf)), &n) == C.PRANA_STATUS_OK {
-		msg = C.GoStringN(&buf[0], C.int(n))
-	}
 	s := Status(st)
-	return &Error{Status: s, Code: s.Code(), Message: msg}
+	return &Error{Status: s, Code: s.Code(), Message: errorMessage(e)}
+}
+
+// errorPool recycles the 272-byte prana_error of each call (it escapes to
+// the heap through cgo).
+var errorPool = sync.Pool{New: func() any { return new(C.prana_error) }}
+
+// errorMessage is the detail of a failed call. A detail longer than the
+// C struct holds arrives cut: the message says so and gives its length.
+func errorMessage(e *C.prana_error) string {
+	msg := C.GoString(&e.message[0])
+	if full := int(e.message_len); full >= C.PRANA_ERROR_BUF_SIZE {
+		msg = fmt.Sprintf("%s... (detail cut to %d of %d bytes)", msg, len(msg), full)
+	}
+	return msg
 }
 
 // closedErr is the error of a call on a closed handle.
@@ -220,15 +230,15 @@ func bytesPtr(b []byte) *C.uint8_t {
 }
 
 // outBytes calls f with a buffer, growing it once on BUFFER_TOO_SMALL.
-func outBytes(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t) C.prana_status) ([]byte, error) {
+func outBytes(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t, perr *C.prana_error) C.prana_status) ([]byte, error) {
 	if size < 1 {
 		size = 1
 	}
 	buf := make([]byte, size)
 	for attempt := 0; ; attempt++ {
 		var n C.size_t
-		err := call(func() C.prana_status {
-			return f((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n)
+		err := call(func(perr *C.prana_error) C.prana_status {
+			return f((*C.char)(unsafe.Pointer(&buf[0])), C.size_t(len(buf)), &n, perr)
 		})
 		if e, ok := err.(*Error); ok && e.Status == StatusBufferTooSmall && attempt == 0 && int(n) > len(buf) {
 			buf = make([]byte, int(n))
@@ -241,7 +251,7 @@ func outBytes(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t) C.pran
 	}
 }
 
-func outString(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t) C.prana_status) (string, error) {
+func outString(size int, f func(buf *C.char, n C.size_t, outLen *C.size_t, perr *C.prana_error) C.prana_status) (string, error) {
 	b, err := outBytes(size, f)
 	return string(b), err
 }

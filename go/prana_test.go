@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -77,6 +79,30 @@ func TestIDs(t *testing.T) {
 	if err != nil || id != "webhook_ex_1_n_2_00000000000000000000000000" {
 		t.Fatalf("%q %v", id, err)
 	}
+	// Tails the core makes from the same entropy (ResumeId::generate).
+	entropy := make([]byte, EntropyLen)
+	for i := range entropy {
+		entropy[i] = byte(i*37 + 11)
+	}
+	for want, ent := range map[string][]byte{
+		"webhook_ex_1_n_2_0b61aqn7y4x4736p3xmb3yr49p": entropy,
+		"webhook_ex_1_n_2_7zzzzzzzzzzzzzzzzzzzzzzzzz": bytes.Repeat([]byte{0xff}, EntropyLen),
+	} {
+		if id, err := GenerateResumeID("ex_1", "n_2", ent); err != nil || id != want {
+			t.Fatalf("%q %v, want %q", id, err, want)
+		}
+	}
+	_, err = GenerateResumeID("ex_1", "n_2", make([]byte, EntropyLen-1))
+	wantStatus(t, err, StatusInvalidArgument)
+	_, err = GenerateResumeID("ex_1", "n.2", entropy)
+	wantStatus(t, err, StatusIDPartBadCharacter)
+	if !strings.Contains(err.Error(), "node_id has a character outside [A-Za-z0-9_-] at byte 1") {
+		t.Fatalf("message: %v", err)
+	}
+	_, err = GenerateResumeID("", "n", entropy)
+	wantStatus(t, err, StatusEmptyIDPart)
+	_, err = GenerateResumeID(strings.Repeat("x", 65), "n", entropy)
+	wantStatus(t, err, StatusIDPartTooLong)
 	if err := a.Reseed(seed(t, 7)); err != nil {
 		t.Fatal(err)
 	}
@@ -104,12 +130,22 @@ func TestURLsAndRoutes(t *testing.T) {
 	}
 	rid := "webhook_exec-1_wait_0123456789abcdefghjkmnpqrs"
 	url, err := base.ResumeURL(rid)
-	if err != nil {
-		t.Fatal(err)
+	if err != nil || url != "https://gw.example.com/hooks/webhook/workflow/resume/"+rid {
+		t.Fatalf("%q %v", url, err)
 	}
+	_, err = base.ResumeURL("webhook_exec-1_wait_0123")
+	wantStatus(t, err, StatusBadRandomTail)
+	_, err = base.ResumeURL("")
+	wantStatus(t, err, StatusEmptyID)
 	r, err := base.ParseTarget(url + "?sig=k1.abc")
 	if err != nil || r.Kind != RouteResume || r.ID != rid || !r.HasQuery || r.Query != "sig=k1.abc" {
 		t.Fatalf("%+v %v", r, err)
+	}
+	for kind, want := range map[string]RouteKind{"cancel": RouteCancel, "extend": RouteExtend} {
+		r, err := base.ParseTarget("/hooks/webhook/workflow/" + kind + "/" + rid)
+		if err != nil || r.Kind != want || r.ID != rid {
+			t.Fatalf("%s: %+v %v", kind, r, err)
+		}
 	}
 	_, err = base.ParseTarget("/hooks/webhook/workflow/pause/x")
 	wantStatus(t, err, StatusUnknownKind)
@@ -193,12 +229,13 @@ func TestRegistrationLifecycle(t *testing.T) {
 	if d.Resume || d.Answer.Status != 409 || d.Answer.Code != "webhook_already_used" || !errors.Is(d.Answer.Err(), ErrAlreadyUsed) {
 		t.Fatalf("%+v", d)
 	}
+	// Losing the compare-and-set gets the same answer as a consumed row.
+	if a := LostRaceAnswer(); a != d.Answer || a.Message == "" || !errors.Is(a.Err(), ErrAlreadyUsed) {
+		t.Fatalf("%+v, want %+v", a, d.Answer)
+	}
 	d, _ = DecideResume(rid, nil, ms(3001))
 	if d.Answer.Status != 404 || !errors.Is(d.Answer.Err(), ErrNotFound) {
 		t.Fatalf("%+v", d)
-	}
-	if a := LostRaceAnswer(); a.Status != 409 || !errors.Is(a.Err(), ErrAlreadyUsed) {
-		t.Fatalf("%+v", a)
 	}
 	// Expired by the clock: 410, ErrExpired.
 	reg2, _ := CreateRegistration(g, "exec_1", "wait", ms(1000))
@@ -285,6 +322,41 @@ func TestConcurrentUse(t *testing.T) {
 					errs <- errors.New("wrong error message across goroutines")
 					return
 				}
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+// The detail of a failure belongs to its call, whatever thread a goroutine
+// runs on: each goroutine's bad byte is at its own position.
+func TestErrorDetailIsPerCall(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			g, err := NewIDGenerator(bytes.Repeat([]byte{byte(i)}, IDSeedLen))
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer g.Close()
+			exec := strings.Repeat("e", i) + "."
+			want := fmt.Sprintf("execution_id has a character outside [A-Za-z0-9_-] at byte %d", i)
+			for j := 0; j < 300; j++ {
+				_, err := g.ResumeID(exec, "node")
+				var e *Error
+				if !errors.As(err, &e) || e.Status != StatusIDPartBadCharacter || !strings.HasPrefix(e.Message, want) {
+					errs <- fmt.Errorf("goroutine %d got %v, want %q", i, err, want)
+					return
+				}
+				runtime.Gosched()
 			}
 		}(i)
 	}

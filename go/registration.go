@@ -7,7 +7,9 @@ import "C"
 
 import (
 	"encoding/json"
+	"fmt"
 	"runtime"
+	"sync"
 	"time"
 )
 
@@ -31,13 +33,17 @@ func (s LifecycleStatus) String() string {
 func ParseLifecycleStatus(name string) (LifecycleStatus, error) {
 	n := newCstr(name)
 	var out C.prana_lifecycle_status
-	err := call(func() C.prana_status { return C.prana_lifecycle_status_parse(n.ptr(), n.len(), &out) })
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_lifecycle_status_parse(n.ptr(), n.len(), &out, perr)
+	})
 	return LifecycleStatus(out), err
 }
 
 // CheckTransition checks from → to against the lifecycle table.
 func CheckTransition(from, to LifecycleStatus) error {
-	return call(func() C.prana_status { return C.prana_lifecycle_check(C.uint32_t(from), C.uint32_t(to)) })
+	return call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_lifecycle_check(C.uint32_t(from), C.uint32_t(to), perr)
+	})
 }
 
 // Transition is a state change to apply with compare-and-set:
@@ -75,8 +81,8 @@ func CreateRegistration(g *IDGenerator, executionID, nodeID string, now time.Tim
 	}
 	e, n := newCstr(executionID), newCstr(nodeID)
 	var p *C.prana_registration
-	err := call(func() C.prana_status {
-		return C.prana_registration_create(g.p, e.ptr(), e.len(), n.ptr(), n.len(), millis(now), &p)
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_registration_create(g.p, nil, 0, e.ptr(), e.len(), n.ptr(), n.len(), millis(now), &p, perr)
 	})
 	if err != nil {
 		return nil, err
@@ -88,8 +94,8 @@ func CreateRegistration(g *IDGenerator, executionID, nodeID string, now time.Tim
 func NewRegistration(resumeID, executionID, nodeID string, createdAt time.Time) (*Registration, error) {
 	r, e, n := newCstr(resumeID), newCstr(executionID), newCstr(nodeID)
 	var p *C.prana_registration
-	err := call(func() C.prana_status {
-		return C.prana_registration_new(r.ptr(), r.len(), e.ptr(), e.len(), n.ptr(), n.len(), millis(createdAt), &p)
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_registration_create(nil, r.ptr(), r.len(), e.ptr(), e.len(), n.ptr(), n.len(), millis(createdAt), &p, perr)
 	})
 	if err != nil {
 		return nil, err
@@ -101,7 +107,9 @@ func NewRegistration(resumeID, executionID, nodeID string, createdAt time.Time) 
 func RegistrationFromJSON(data []byte) (*Registration, error) {
 	j := newCbytes(data)
 	var p *C.prana_registration
-	if err := call(func() C.prana_status { return C.prana_registration_from_json(j.ptr(), j.len(), &p) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_registration_from_json(j.ptr(), j.len(), &p, perr)
+	}); err != nil {
 		return nil, err
 	}
 	return wrapRegistration(p), nil
@@ -123,7 +131,7 @@ func (r *Registration) Clone() (*Registration, error) {
 		return nil, closedErr("Registration.Clone")
 	}
 	var p *C.prana_registration
-	if err := call(func() C.prana_status { return C.prana_registration_clone(r.p, &p) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_registration_clone(r.p, &p, perr) }); err != nil {
 		return nil, err
 	}
 	return wrapRegistration(p), nil
@@ -131,19 +139,19 @@ func (r *Registration) Clone() (*Registration, error) {
 
 // JSON is the registration's JSON form, for the host's store.
 func (r *Registration) JSON() (json.RawMessage, error) {
-	b, err := r.bytes("Registration.JSON", C.PRANA_REGISTRATION_JSON_BUF_SIZE, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_registration_to_json(r.p, buf, l, out)
+	b, err := r.bytes("Registration.JSON", C.PRANA_REGISTRATION_JSON_BUF_SIZE, func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_to_json(r.p, buf, l, out, perr)
 	})
 	return json.RawMessage(b), err
 }
 
-func (r *Registration) transition(what string, f func(out *C.prana_transition) C.prana_status) (Transition, error) {
+func (r *Registration) transition(what string, f func(out *C.prana_transition, perr *C.prana_error) C.prana_status) (Transition, error) {
 	defer runtime.KeepAlive(r)
 	if r.p == nil {
 		return Transition{}, closedErr(what)
 	}
 	var t C.prana_transition
-	if err := call(func() C.prana_status { return f(&t) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return f(&t, perr) }); err != nil {
 		return Transition{}, err
 	}
 	return transitionFrom(&t), nil
@@ -153,26 +161,26 @@ func (r *Registration) transition(what string, f func(out *C.prana_transition) C
 // webhook_config JSON object (empty means {}).
 func (r *Registration) Activate(now time.Time, timeout time.Duration, webhookConfig json.RawMessage) (Transition, error) {
 	c := newCbytes(webhookConfig)
-	return r.transition("Registration.Activate", func(out *C.prana_transition) C.prana_status {
-		return C.prana_registration_activate(r.p, millis(now), durationMillis(timeout), c.ptr(), c.len(), out)
+	return r.transition("Registration.Activate", func(out *C.prana_transition, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_activate(r.p, millis(now), durationMillis(timeout), c.ptr(), c.len(), out, perr)
 	})
 }
 
 // Consume: active → consumed at now (at most once).
 func (r *Registration) Consume(now time.Time) (Transition, error) {
-	return r.transition("Registration.Consume", func(out *C.prana_transition) C.prana_status {
-		return C.prana_registration_consume(r.p, millis(now), out)
+	return r.transition("Registration.Consume", func(out *C.prana_transition, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_consume(r.p, millis(now), out, perr)
 	})
 }
 
 // Expire: pending/active → expired.
 func (r *Registration) Expire() (Transition, error) {
-	return r.transition("Registration.Expire", func(out *C.prana_transition) C.prana_status {
-		return C.prana_registration_expire(r.p, out)
+	return r.transition("Registration.Expire", func(out *C.prana_transition, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_expire(r.p, out, perr)
 	})
 }
 
-func (r *Registration) bytes(what string, size int, f func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status) ([]byte, error) {
+func (r *Registration) bytes(what string, size int, f func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status) ([]byte, error) {
 	defer runtime.KeepAlive(r)
 	if r.p == nil {
 		return nil, closedErr(what)
@@ -180,36 +188,36 @@ func (r *Registration) bytes(what string, size int, f func(buf *C.char, l C.size
 	return outBytes(size, f)
 }
 
-func (r *Registration) str(what string, size int, f func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status) (string, error) {
+func (r *Registration) str(what string, size int, f func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status) (string, error) {
 	b, err := r.bytes(what, size, f)
 	return string(b), err
 }
 
 // ResumeID is the registration's resume ID.
 func (r *Registration) ResumeID() (string, error) {
-	return r.str("Registration.ResumeID", MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_registration_resume_id(r.p, b, l, o)
+	return r.str("Registration.ResumeID", MaxResumeIDLen+1, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_resume_id(r.p, b, l, o, perr)
 	})
 }
 
 // ExecutionID is the execution it belongs to.
 func (r *Registration) ExecutionID() (string, error) {
-	return r.str("Registration.ExecutionID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_registration_execution_id(r.p, b, l, o)
+	return r.str("Registration.ExecutionID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_execution_id(r.p, b, l, o, perr)
 	})
 }
 
 // NodeID is the wait node it belongs to.
 func (r *Registration) NodeID() (string, error) {
-	return r.str("Registration.NodeID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_registration_node_id(r.p, b, l, o)
+	return r.str("Registration.NodeID", C.PRANA_ID_PART_BUF_SIZE, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_node_id(r.p, b, l, o, perr)
 	})
 }
 
 // WebhookConfig is the webhook_config JSON object ({} until activation).
 func (r *Registration) WebhookConfig() (json.RawMessage, error) {
-	b, err := r.bytes("Registration.WebhookConfig", 256, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_registration_webhook_config(r.p, b, l, o)
+	b, err := r.bytes("Registration.WebhookConfig", 256, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_registration_webhook_config(r.p, b, l, o, perr)
 	})
 	return json.RawMessage(b), err
 }
@@ -221,7 +229,7 @@ func (r *Registration) Status() (LifecycleStatus, error) {
 		return 0, closedErr("Registration.Status")
 	}
 	var s C.prana_lifecycle_status
-	err := call(func() C.prana_status { return C.prana_registration_status(r.p, &s) })
+	err := call(func(perr *C.prana_error) C.prana_status { return C.prana_registration_status(r.p, &s, perr) })
 	return LifecycleStatus(s), err
 }
 
@@ -232,7 +240,9 @@ func (r *Registration) StatusAt(now time.Time) (LifecycleStatus, error) {
 		return 0, closedErr("Registration.StatusAt")
 	}
 	var s C.prana_lifecycle_status
-	err := call(func() C.prana_status { return C.prana_registration_status_at(r.p, millis(now), &s) })
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_registration_status_at(r.p, millis(now), &s, perr)
+	})
 	return LifecycleStatus(s), err
 }
 
@@ -243,7 +253,7 @@ func (r *Registration) CreatedAt() (time.Time, error) {
 		return time.Time{}, closedErr("Registration.CreatedAt")
 	}
 	var v C.uint64_t
-	err := call(func() C.prana_status { return C.prana_registration_created_at(r.p, &v) })
+	err := call(func(perr *C.prana_error) C.prana_status { return C.prana_registration_created_at(r.p, &v, perr) })
 	return fromMillis(uint64(v)), err
 }
 
@@ -255,7 +265,7 @@ func (r *Registration) ExpiresAt() (at time.Time, ok bool, err error) {
 	}
 	var v C.uint64_t
 	var has C.bool
-	if err := call(func() C.prana_status { return C.prana_registration_expires_at(r.p, &has, &v) }); err != nil || !bool(has) {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_registration_expires_at(r.p, &has, &v, perr) }); err != nil || !bool(has) {
 		return time.Time{}, false, err
 	}
 	return fromMillis(uint64(v)), true, nil
@@ -283,7 +293,9 @@ func DecideResume(resumeID string, reg *Registration, now time.Time) (Decision, 
 		p = reg.p
 	}
 	var d C.prana_resume_decision
-	if err := call(func() C.prana_status { return C.prana_decide_resume(id.ptr(), id.len(), p, millis(now), &d) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_resume_decide(id.ptr(), id.len(), p, millis(now), &d, perr)
+	}); err != nil {
 		return Decision{}, err
 	}
 	out := Decision{Resume: bool(d.resume), Answer: answerFrom(&d.answer)}
@@ -293,12 +305,38 @@ func DecideResume(resumeID string, reg *Registration, now time.Time) (Decision, 
 	return out, nil
 }
 
-// LostRaceAnswer is the answer when the compare-and-set changed no row (409).
+// LostRaceAnswer is the answer when the compare-and-set changed no row
+// because another request consumed the registration first (409
+// webhook_already_used). When the row may have changed otherwise (expired by
+// a sweeper), re-read it and call DecideResume again for the exact answer.
 func LostRaceAnswer() HTTPAnswer {
-	var a C.prana_http_answer
-	if err := call(func() C.prana_status { return C.prana_lost_race_answer(&a) }); err != nil {
-		// Only a NULL argument fails, and &a is not NULL.
-		panic(err)
+	lostRace.once.Do(func() { lostRace.answer = consumedAnswer() })
+	return lostRace.answer
+}
+
+var lostRace struct {
+	once   sync.Once
+	answer HTTPAnswer
+}
+
+// consumedAnswer is the library's decision on a consumed registration:
+// the answer a request gets after another one won.
+func consumedAnswer() HTTPAnswer {
+	const rid = "webhook_e_n_00000000000000000000000000"
+	reg, err := NewRegistration(rid, "e", "n", time.Unix(0, 0))
+	if err == nil {
+		defer reg.Close()
+		if _, err = reg.Activate(time.Unix(0, 0), time.Hour, nil); err == nil {
+			_, err = reg.Consume(time.Unix(0, 0))
+		}
 	}
-	return answerFrom(&a)
+	var d Decision
+	if err == nil {
+		d, err = DecideResume(rid, reg, time.Unix(0, 0))
+	}
+	if err != nil || d.Resume {
+		// Fixed valid inputs: only a library bug gets here.
+		panic(fmt.Sprintf("prana: deciding on a consumed registration: %+v %v", d, err))
+	}
+	return d.Answer
 }

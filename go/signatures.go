@@ -44,7 +44,7 @@ type KeySet struct {
 // NewKeySet makes an empty key set.
 func NewKeySet() (*KeySet, error) {
 	var p *C.prana_key_set
-	if err := call(func() C.prana_status { return C.prana_key_set_new(&p) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_key_set_new(&p, perr) }); err != nil {
 		return nil, err
 	}
 	k := &KeySet{p: p}
@@ -67,8 +67,8 @@ func (k *KeySet) Add(keyID string, secret []byte) error {
 	defer runtime.KeepAlive(k)
 	id := newCstr(keyID)
 	s := append([]byte(nil), secret...)
-	return call(func() C.prana_status {
-		return C.prana_key_set_add(k.p, id.ptr(), id.len(), bytesPtr(s), C.size_t(len(s)))
+	return call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_key_set_add(k.p, id.ptr(), id.len(), bytesPtr(s), C.size_t(len(s)), perr)
 	})
 }
 
@@ -76,14 +76,16 @@ func (k *KeySet) Add(keyID string, secret []byte) error {
 func (k *KeySet) SetCurrent(keyID string) error {
 	defer runtime.KeepAlive(k)
 	id := newCstr(keyID)
-	return call(func() C.prana_status { return C.prana_key_set_set_current(k.p, id.ptr(), id.len()) })
+	return call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_key_set_set_current(k.p, id.ptr(), id.len(), perr)
+	})
 }
 
 // Remove revokes keyID.
 func (k *KeySet) Remove(keyID string) error {
 	defer runtime.KeepAlive(k)
 	id := newCstr(keyID)
-	return call(func() C.prana_status { return C.prana_key_set_remove(k.p, id.ptr(), id.len()) })
+	return call(func(perr *C.prana_error) C.prana_status { return C.prana_key_set_remove(k.p, id.ptr(), id.len(), perr) })
 }
 
 // Len is the number of keys (0 after Close).
@@ -93,7 +95,7 @@ func (k *KeySet) Len() int {
 		return 0
 	}
 	var n C.size_t
-	if err := call(func() C.prana_status { return C.prana_key_set_len(k.p, &n) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_key_set_len(k.p, &n, perr) }); err != nil {
 		return 0 // only a NULL argument fails, and k.p is not NULL
 	}
 	return int(n)
@@ -103,19 +105,24 @@ func (k *KeySet) Len() int {
 func (k *KeySet) Sign(resumeID string) (string, error) {
 	defer runtime.KeepAlive(k)
 	r := newCstr(resumeID)
-	return outString(64, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_key_set_sign(k.p, r.ptr(), r.len(), b, l, o)
+	return outString(64, func(b *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_key_set_sign(k.p, r.ptr(), r.len(), b, l, o, perr)
 	})
 }
 
-// SignedResumeURL is the resume URL with ?sig=... appended.
+// SignedResumeURL is the resume URL of an existing resume ID with
+// ?sig={key_id}.{mac} from the current key appended (what an execution
+// started with k renders).
 func (k *KeySet) SignedResumeURL(base *BaseURL, resumeID string) (string, error) {
-	defer runtime.KeepAlive(k)
-	defer runtime.KeepAlive(base)
-	r := newCstr(resumeID)
-	return outString(MaxURLLen+1, func(b *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_key_set_signed_resume_url(k.p, base.p, r.ptr(), r.len(), b, l, o)
-	})
+	url, err := base.ResumeURL(resumeID)
+	if err != nil {
+		return "", err
+	}
+	sig, err := k.Sign(resumeID)
+	if err != nil {
+		return "", err
+	}
+	return url + "?sig=" + sig, nil
 }
 
 // SignatureCheck is the result of Verify.
@@ -132,8 +139,8 @@ func (k *KeySet) Verify(policy SignaturePolicy, resumeID, query string) (Signatu
 	defer runtime.KeepAlive(k)
 	r, q := newCstr(resumeID), newCstr(query)
 	var c C.prana_signature_check
-	err := call(func() C.prana_status {
-		return C.prana_verify_resume_signature(k.p, C.uint32_t(policy), r.ptr(), r.len(), q.ptr(), q.len(), &c)
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_signature_verify(k.p, C.uint32_t(policy), r.ptr(), r.len(), q.ptr(), q.len(), &c, perr)
 	})
 	if err != nil {
 		return SignatureCheck{}, err
@@ -161,7 +168,9 @@ func wrapSecret(p *C.prana_webhook_secret) *WebhookSecret {
 func NewWebhookSecret(whsec string) (*WebhookSecret, error) {
 	w := newCstr(whsec)
 	var p *C.prana_webhook_secret
-	if err := call(func() C.prana_status { return C.prana_webhook_secret_new(w.ptr(), w.len(), &p) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_webhook_secret_new(w.ptr(), w.len(), &p, perr)
+	}); err != nil {
 		return nil, err
 	}
 	return wrapSecret(p), nil
@@ -171,8 +180,8 @@ func NewWebhookSecret(whsec string) (*WebhookSecret, error) {
 func WebhookSecretFromBytes(key []byte) (*WebhookSecret, error) {
 	k := append([]byte(nil), key...)
 	var p *C.prana_webhook_secret
-	if err := call(func() C.prana_status {
-		return C.prana_webhook_secret_from_bytes(bytesPtr(k), C.size_t(len(k)), &p)
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_webhook_secret_from_bytes(bytesPtr(k), C.size_t(len(k)), &p, perr)
 	}); err != nil {
 		return nil, err
 	}
@@ -199,10 +208,10 @@ func (s *WebhookSecret) Verify(msgID, timestamp string, body []byte, signature s
 	id, ts, sig := newCstr(msgID), newCstr(timestamp), newCstr(signature)
 	b := newCbytes(body)
 	var out C.int64_t
-	err := call(func() C.prana_status {
-		return C.prana_standard_webhooks_verify(s.p, id.ptr(), id.len(), ts.ptr(), ts.len(),
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_webhook_secret_verify(s.p, id.ptr(), id.len(), ts.ptr(), ts.len(),
 			bytesPtr(b.b), C.size_t(len(b.b)), sig.ptr(), sig.len(), millis(now),
-			C.uint64_t(tolerance/time.Second), &out)
+			C.uint64_t(tolerance/time.Second), &out, perr)
 	})
 	if err != nil {
 		return time.Time{}, err
@@ -225,8 +234,8 @@ func (s *WebhookSecret) Sign(msgID string, timestamp time.Time, body []byte) (st
 	}
 	id := newCstr(msgID)
 	b := newCbytes(body)
-	return outString(64, func(buf *C.char, l C.size_t, o *C.size_t) C.prana_status {
-		return C.prana_standard_webhooks_sign(s.p, id.ptr(), id.len(), C.int64_t(timestamp.Unix()),
-			bytesPtr(b.b), C.size_t(len(b.b)), buf, l, o)
+	return outString(64, func(buf *C.char, l C.size_t, o *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_webhook_secret_sign(s.p, id.ptr(), id.len(), C.int64_t(timestamp.Unix()),
+			bytesPtr(b.b), C.size_t(len(b.b)), buf, l, o, perr)
 	})
 }

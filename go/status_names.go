@@ -17,6 +17,7 @@ const (
 	StatusEmbeddedNUL                  Status = C.PRANA_STATUS_EMBEDDED_NUL
 	StatusInvalidArgument              Status = C.PRANA_STATUS_INVALID_ARGUMENT
 	StatusUnknownError                 Status = C.PRANA_STATUS_UNKNOWN_ERROR
+	StatusNoNodeHandler                Status = C.PRANA_STATUS_NO_NODE_HANDLER
 	StatusEmptyIDPart                  Status = C.PRANA_STATUS_EMPTY_ID_PART
 	StatusIDPartTooLong                Status = C.PRANA_STATUS_ID_PART_TOO_LONG
 	StatusIDPartBadCharacter           Status = C.PRANA_STATUS_ID_PART_BAD_CHARACTER
@@ -45,6 +46,9 @@ const (
 	StatusUnknownStatus                Status = C.PRANA_STATUS_UNKNOWN_STATUS
 	StatusAlreadyConsumed              Status = C.PRANA_STATUS_ALREADY_CONSUMED
 	StatusResumeIDMismatch             Status = C.PRANA_STATUS_RESUME_ID_MISMATCH
+	StatusRegistrationNotActive        Status = C.PRANA_STATUS_REGISTRATION_NOT_ACTIVE
+	StatusExtendNotLater               Status = C.PRANA_STATUS_EXTEND_NOT_LATER
+	StatusExtendBeyondLimit            Status = C.PRANA_STATUS_EXTEND_BEYOND_LIMIT
 	StatusCapacityExceeded             Status = C.PRANA_STATUS_CAPACITY_EXCEEDED
 	StatusInvalidJSON                  Status = C.PRANA_STATUS_INVALID_JSON
 	StatusNotAnObject                  Status = C.PRANA_STATUS_NOT_AN_OBJECT
@@ -134,6 +138,7 @@ var allStatuses = []Status{
 	StatusEmbeddedNUL,
 	StatusInvalidArgument,
 	StatusUnknownError,
+	StatusNoNodeHandler,
 	StatusEmptyIDPart,
 	StatusIDPartTooLong,
 	StatusIDPartBadCharacter,
@@ -162,6 +167,9 @@ var allStatuses = []Status{
 	StatusUnknownStatus,
 	StatusAlreadyConsumed,
 	StatusResumeIDMismatch,
+	StatusRegistrationNotActive,
+	StatusExtendNotLater,
+	StatusExtendBeyondLimit,
 	StatusCapacityExceeded,
 	StatusInvalidJSON,
 	StatusNotAnObject,

@@ -22,11 +22,11 @@ type BaseURL struct {
 func NewBaseURL(url string) (*BaseURL, error) {
 	s := newCstr(url)
 	var p *C.prana_base_url
-	if err := call(func() C.prana_status { return C.prana_base_url_new(s.ptr(), s.len(), &p) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_base_url_new(s.ptr(), s.len(), &p, perr) }); err != nil {
 		return nil, err
 	}
-	norm, err := outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_base_url_str(p, buf, l, out)
+	norm, err := outString(MaxURLLen+1, func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_base_url_str(p, buf, l, out, perr)
 	})
 	if err != nil {
 		C.prana_base_url_free(p)
@@ -49,7 +49,7 @@ func (b *BaseURL) Close() error {
 // String is the normalized base URL.
 func (b *BaseURL) String() string { return b.s }
 
-func (b *BaseURL) url(what string, f func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status) (string, error) {
+func (b *BaseURL) url(what string, f func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status) (string, error) {
 	defer runtime.KeepAlive(b)
 	if b.p == nil {
 		return "", closedErr(what)
@@ -60,28 +60,44 @@ func (b *BaseURL) url(what string, f func(buf *C.char, l C.size_t, out *C.size_t
 // TriggerURL is {base}/webhook/workflow/trigger/{workflowID}.
 func (b *BaseURL) TriggerURL(workflowID string) (string, error) {
 	w := newCstr(workflowID)
-	return b.url("BaseURL.TriggerURL", func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_base_url_trigger_url(b.p, w.ptr(), w.len(), buf, l, out)
+	return b.url("BaseURL.TriggerURL", func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_base_url_trigger_url(b.p, w.ptr(), w.len(), buf, l, out, perr)
 	})
 }
 
-// ResumeURL is {base}/webhook/workflow/resume/{resumeID}.
+// resumePath joins the base URL and a resume ID in a resume URL (the
+// library's IDGenerator.ResumeURL makes the same text; a test holds them
+// equal).
+const resumePath = "/webhook/workflow/resume/"
+
+// The longest base URL, resume ID and ?sig= fit a URL: a negative constant
+// does not convert to uint, so this line stops compiling if they grow.
+const _ = uint(MaxURLLen - (C.PRANA_MAX_BASE_URL_LEN + len(resumePath) + MaxResumeIDLen + len("?sig=") + C.PRANA_MAX_SIG_LEN))
+
+// ResumeURL is {base}/webhook/workflow/resume/{resumeID} for an existing
+// resume ID (checked with ValidateResumeID). It always fits MaxURLLen: the
+// longest base URL and resume ID with a signature take fewer bytes.
 func (b *BaseURL) ResumeURL(resumeID string) (string, error) {
-	r := newCstr(resumeID)
-	return b.url("BaseURL.ResumeURL", func(buf *C.char, l C.size_t, out *C.size_t) C.prana_status {
-		return C.prana_base_url_resume_url(b.p, r.ptr(), r.len(), buf, l, out)
-	})
+	defer runtime.KeepAlive(b)
+	if b.p == nil {
+		return "", closedErr("BaseURL.ResumeURL")
+	}
+	if err := ValidateResumeID(resumeID); err != nil {
+		return "", err
+	}
+	return b.s + resumePath + resumeID, nil
 }
 
 // RouteKind says what a webhook route does.
 type RouteKind uint32
 
-// Route kinds. The cancel and extend routes join these when the library
-// routes them.
+// Route kinds: {base}/webhook/workflow/{trigger|resume|cancel|extend}/{id}.
 const (
 	RouteNone    RouteKind = C.PRANA_ROUTE_NONE
 	RouteTrigger RouteKind = C.PRANA_ROUTE_TRIGGER
 	RouteResume  RouteKind = C.PRANA_ROUTE_RESUME
+	RouteCancel  RouteKind = C.PRANA_ROUTE_CANCEL
+	RouteExtend  RouteKind = C.PRANA_ROUTE_EXTEND
 )
 
 // Route is a parsed request target.
@@ -111,7 +127,7 @@ func (b *BaseURL) ParseTarget(target string) (Route, error) {
 	}
 	t := newCstr(target)
 	var r C.prana_route
-	if err := call(func() C.prana_status { return C.prana_route_parse(b.p, t.ptr(), t.len(), &r) }); err != nil {
+	if err := call(func(perr *C.prana_error) C.prana_status { return C.prana_route_parse(b.p, t.ptr(), t.len(), &r, perr) }); err != nil {
 		return Route{}, err
 	}
 	return routeFrom(target, &r), nil
@@ -199,9 +215,9 @@ func (b *BaseURL) Precheck(method, target string, bodyLen, maxPayload int64) (Pr
 	}
 	m, t := newCstr(method), newCstr(target)
 	var p C.prana_precheck
-	err := call(func() C.prana_status {
-		return C.prana_request_precheck(b.p, m.ptr(), m.len(), t.ptr(), t.len(),
-			C.size_t(bodyLen), C.size_t(maxPayload), &p)
+	err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_request_check(b.p, m.ptr(), m.len(), t.ptr(), t.len(),
+			C.size_t(bodyLen), C.size_t(maxPayload), &p, perr)
 	})
 	if err != nil {
 		return PrecheckResult{}, err

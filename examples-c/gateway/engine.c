@@ -8,7 +8,7 @@
 
 /* What the node handler callback sees through `user_data`. Resume URLs
  * need no work here: executions start with the key set
- * (prana_execution_start_signed), so the library renders every
+ * (prana_execution_start), so the library renders every
  * {{ $execution.<node>.resume_url }} already signed, and the state keeps
  * the signatures across resumes. */
 typedef struct {
@@ -39,14 +39,14 @@ void engine_result_free(engine_result *r) {
     engine_result_init(r);
 }
 
-/* The library's message for the last failure on this thread, malloc'd. */
-static char *lib_error(const char *what) {
-    char msg[512];
-    size_t n;
+/* "what: <detail>" for a failure, malloc'd. `e` holds the result of the
+ * last library call made with it: its message when that call failed, else
+ * (the failure was ours, not the library's) just "failed". */
+static char *lib_error(const prana_error *e, const char *what) {
     sbuf b;
-    if (prana_last_error_message(msg, sizeof msg, &n) != PRANA_STATUS_OK) msg[0] = '\0';
     sb_init(&b);
-    sb_printf(&b, "%s: %s", what, msg[0] ? msg : "failed");
+    sb_printf(&b, "%s: %s", what,
+              e->code != PRANA_STATUS_OK && e->message[0] ? e->message : "failed");
     return b.p;
 }
 
@@ -80,7 +80,7 @@ static bool put_output(prana_node_result *res, char *output, size_t cap, const c
 static int member_n(const prana_str *obj, const char *key, size_t key_len, prana_str *v) {
     bool found = false;
     size_t off = 0, len = 0;
-    if (prana_json_find_member(obj->ptr, obj->len, key, key_len, &found, &off, &len) !=
+    if (prana_json_find_member(obj->ptr, obj->len, key, key_len, &found, &off, &len, NULL) !=
             PRANA_STATUS_OK ||
         !found)
         return 0;
@@ -99,7 +99,7 @@ static int decode_string(const prana_str *v, sbuf *out) {
     /* The decoded text is never longer than the raw one: v->len bytes hold
      * it and its NUL, which the library writes. */
     if (sb_reserve(out, v->len) != 0 ||
-        prana_json_decode_string(v->ptr, v->len, out->p + out->len, v->len + 1, &n) !=
+        prana_json_decode_string(v->ptr, v->len, out->p + out->len, v->len + 1, &n, NULL) !=
             PRANA_STATUS_OK)
         return -1;
     out->len += n;
@@ -146,7 +146,7 @@ static bool run_if(const prana_node_call *call, const prana_str *params, char *o
     if (!member(params, "equals", &want)) want = yes;
     /* `match` is written only on success: an absent member or a failure is "false". */
     if (member_n(&call->input, sb_cstr(&field), field.len, &got))
-        (void)prana_json_equal(got.ptr, got.len, want.ptr, want.len, &match);
+        (void)prana_json_equal(got.ptr, got.len, want.ptr, want.len, &match, NULL);
     sb_free(&field);
     snprintf(res->port, sizeof res->port, "%s", match ? "true" : "false");
     return put_output(res, output, cap, call->input.ptr, call->input.len);
@@ -168,11 +168,12 @@ static bool node_handler(void *user_data, const prana_node_call *call, char *out
 /* ---- executions ---------------------------------------------------------- */
 
 static char *reg_string(const prana_registration *r,
-                        prana_status (*get)(const prana_registration *, char *, size_t,
-                                            size_t *)) {
+                        prana_status (*get)(const prana_registration *, char *, size_t, size_t *,
+                                            prana_error *),
+                        prana_error *e) {
     char buf[PRANA_REGISTRATION_JSON_BUF_SIZE];
     size_t n;
-    if (get(r, buf, sizeof buf, &n) != PRANA_STATUS_OK) return NULL;
+    if (get(r, buf, sizeof buf, &n, e) != PRANA_STATUS_OK) return NULL;
     return xstrndup(buf, n);
 }
 
@@ -186,22 +187,25 @@ static engine_reg *add_reg(engine_result *out) {
 }
 
 /* Execution start: one row per registration, pending, with its URL as the
- * library made it (signed when a key is configured). */
-static int collect_new_regs(run_ctx *c, const prana_execution *x) {
+ * library renders it (signed when a key is configured). */
+static int collect_new_regs(run_ctx *c, const prana_execution *x, prana_error *e) {
     size_t count = 0, i, n;
     char url[PRANA_URL_BUF_SIZE];
-    if (prana_execution_registration_count(x, &count) != PRANA_STATUS_OK) return -1;
+    /* Node ids are at most 64 bytes of [A-Za-z0-9_-]. */
+    char tmpl[PRANA_ID_PART_BUF_SIZE + sizeof "{{ $execution..resume_url }}"];
+    if (prana_execution_registration_count(x, &count, e) != PRANA_STATUS_OK) return -1;
     for (i = 0; i < count; i++) {
         prana_registration *r = NULL;
         engine_reg *g = add_reg(c->out);
-        if (!g || prana_execution_registration(x, i, &r) != PRANA_STATUS_OK) return -1;
-        g->resume_id = reg_string(r, prana_registration_resume_id);
-        g->node_id = reg_string(r, prana_registration_node_id);
-        g->json = reg_string(r, prana_registration_to_json);
+        if (!g || prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
+        g->resume_id = reg_string(r, prana_registration_resume_id, e);
+        g->node_id = reg_string(r, prana_registration_node_id, e);
+        g->json = reg_string(r, prana_registration_to_json, e);
         g->status = "pending";
         prana_registration_free(r);
         if (!g->resume_id || !g->node_id || !g->json) return -1;
-        if (prana_execution_resume_url(x, g->node_id, strlen(g->node_id), url, sizeof url, &n) !=
+        snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.resume_url }}", g->node_id);
+        if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
             PRANA_STATUS_OK)
             return -1;
         if (!(g->url = xstrndup(url, n))) return -1;
@@ -219,7 +223,8 @@ static engine_reg *find_reg(engine_result *out, const char *resume_id) {
 /* Applies a run result's transitions to `out`: on start they update the new
  * rows; afterwards they become compare-and-set entries. `skip` transitions
  * at the front were applied by the caller already. */
-static int apply_transitions(run_ctx *c, const prana_run_result *rr, int starting, size_t skip) {
+static int apply_transitions(run_ctx *c, const prana_run_result *rr, int starting, size_t skip,
+                             prana_error *e) {
     size_t i;
     for (i = skip; i < rr->transition_count; i++) {
         const prana_transition *t = &rr->transitions[i];
@@ -240,10 +245,10 @@ static int apply_transitions(run_ctx *c, const prana_run_result *rr, int startin
                 prana_registration *r = NULL;
                 prana_transition dummy;
                 char *json = NULL;
-                if (prana_registration_from_json(g->json, strlen(g->json), &r) ==
+                if (prana_registration_from_json(g->json, strlen(g->json), &r, e) ==
                         PRANA_STATUS_OK &&
-                    prana_registration_expire(r, &dummy) == PRANA_STATUS_OK)
-                    json = reg_string(r, prana_registration_to_json);
+                    prana_registration_expire(r, &dummy, e) == PRANA_STATUS_OK)
+                    json = reg_string(r, prana_registration_to_json, e);
                 prana_registration_free(r);
                 if (!json) return -1;
                 free(g->json);
@@ -267,7 +272,8 @@ static int apply_transitions(run_ctx *c, const prana_run_result *rr, int startin
 }
 
 /* Status, current node, state JSON, output and error of `x` into out. */
-static int describe(run_ctx *c, const prana_execution *x, const prana_run_result *rr) {
+static int describe(run_ctx *c, const prana_execution *x, const prana_run_result *rr,
+                    prana_error *e) {
     engine_result *out = c->out;
     prana_run_status st;
     prana_wait_mode mode;
@@ -275,9 +281,9 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
     size_t n;
     bool has_at = false;
     uint64_t at = 0;
-    if (prana_execution_status(x, &st) != PRANA_STATUS_OK ||
-        prana_execution_wait_mode(x, &mode) != PRANA_STATUS_OK ||
-        prana_execution_resume_at(x, &has_at, &at) != PRANA_STATUS_OK)
+    if (prana_execution_status(x, &st, e) != PRANA_STATUS_OK ||
+        prana_execution_wait_mode(x, &mode, e) != PRANA_STATUS_OK ||
+        prana_execution_resume_at(x, &has_at, &at, e) != PRANA_STATUS_OK)
         return -1;
     out->status = prana_run_status_name(st);
     /* Timer waits are the sweeper's too: it resumes them once due. */
@@ -285,20 +291,20 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
                      (mode == PRANA_WAIT_INTERVAL || mode == PRANA_WAIT_SCHEDULE))
                         ? (int64_t)at
                         : -1;
-    if (prana_execution_current_node(x, node, sizeof node, &n) != PRANA_STATUS_OK) return -1;
+    if (prana_execution_current_node(x, node, sizeof node, &n, e) != PRANA_STATUS_OK) return -1;
     out->current_node = n ? xstrndup(node, n) : NULL;
     out->state = malloc(PRANA_EXECUTION_JSON_BUF_SIZE);
     out->output = malloc(PRANA_MAX_OUTPUT_LEN + 1);
     if (!out->state || !out->output ||
-        prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_BUF_SIZE, &n) !=
+        prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_BUF_SIZE, &n, e) !=
             PRANA_STATUS_OK ||
-        prana_execution_output(x, out->output, PRANA_MAX_OUTPUT_LEN + 1, &n) != PRANA_STATUS_OK)
+        prana_execution_output(x, out->output, PRANA_MAX_OUTPUT_LEN + 1, &n, e) != PRANA_STATUS_OK)
         return -1;
     if (rr->outcome == PRANA_OUTCOME_FAILED) {
-        sbuf e;
-        sb_init(&e);
-        sb_printf(&e, "%s: %s", rr->error_code, rr->error_message);
-        out->error = e.p;
+        sbuf m;
+        sb_init(&m);
+        sb_printf(&m, "%s: %s", rr->error_code, rr->error_message);
+        out->error = m.p;
     }
     return 0;
 }
@@ -306,13 +312,14 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
 /* The library's verdict on a refused call: a bad payload is the caller's
  * fault (400), everything else ours (500). A payload over the executor's
  * capacity: the message also names the payload's size. */
-static int refused(prana_status st, const char *payload, int *http_status, char **err,
+static int refused(const prana_error *e, const char *payload, int *http_status, char **err,
                    const char *what) {
+    prana_status st = e->code;
     int status = (st == PRANA_STATUS_INVALID_JSON || st == PRANA_STATUS_CAPACITY_EXCEEDED ||
                   st == PRANA_STATUS_NOT_AN_OBJECT)
                      ? 400
                      : 500;
-    char *msg = lib_error(what);
+    char *msg = lib_error(e, what);
     if (st == PRANA_STATUS_CAPACITY_EXCEEDED && payload && msg) {
         sbuf b;
         sb_init(&b);
@@ -369,14 +376,15 @@ static prana_workflow *load_workflow(const char *workflow, int *owned, int *http
     size_t len = strlen(workflow);
     uint64_t digest = fnv1a(workflow, len);
     prana_workflow *wf = NULL, *found;
+    prana_error e;
     char *copy;
     *owned = 0;
     pthread_mutex_lock(&cache_lock);
     found = cache_find(digest, workflow, len);
     pthread_mutex_unlock(&cache_lock);
     if (found) return found;
-    if (prana_workflow_new(workflow, len, &wf) != PRANA_STATUS_OK) {
-        fail(http_status, err, 500, lib_error("workflow definition"));
+    if (prana_workflow_new(workflow, len, &wf, &e) != PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error(&e, "workflow definition"));
         return NULL;
     }
     copy = xstrndup(workflow, len);
@@ -426,18 +434,20 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     prana_id_generator *gen = NULL;
     prana_execution *x = NULL;
     prana_run_result rr;
-    prana_status st;
+    prana_error e;
     unsigned char seed[PRANA_ID_SEED_LEN];
     char id[PRANA_ID_PART_BUF_SIZE];
     size_t n;
     int rc = -1, owned = 0;
 
+    memset(&e, 0, sizeof e);
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
     if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
     /* The file name is the trigger URL's id; the definition must agree. */
-    if (prana_workflow_id(wf, id, sizeof id, &n) != PRANA_STATUS_OK || strcmp(id, workflow_id)) {
+    if (prana_workflow_id(wf, id, sizeof id, &n, &e) != PRANA_STATUS_OK ||
+        strcmp(id, workflow_id)) {
         sbuf m;
         sb_init(&m);
         sb_printf(&m, "workflow file %s.json declares id '%s'", workflow_id, id);
@@ -447,28 +457,28 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     /* A generator per execution, seeded from the OS: generators are not
      * thread-safe, and this costs one 32-byte read. */
     if (random_bytes(seed, sizeof seed) != 0 ||
-        prana_id_generator_new(seed, sizeof seed, &gen) != PRANA_STATUS_OK) {
-        fail(http_status, err, 500, lib_error("entropy"));
+        prana_id_generator_new(seed, sizeof seed, &gen, &e) != PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error(&e, "entropy"));
         goto done;
     }
     /* Signed with the current key when keys are configured (NULL keys:
      * unsigned, only with --allow-unsigned). */
-    if (prana_execution_start_signed(wf, execution_id, strlen(execution_id), a->base, a->keys,
-                                     gen, now, &x) != PRANA_STATUS_OK) {
-        fail(http_status, err, 500, lib_error("start"));
+    if (prana_execution_start(wf, execution_id, strlen(execution_id), a->base, a->keys, gen, now,
+                              &x, &e) != PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error(&e, "start"));
         goto done;
     }
-    if (collect_new_regs(&c, x) != 0) {
-        fail(http_status, err, 500, lib_error("registrations"));
+    if (collect_new_regs(&c, x, &e) != 0) {
+        fail(http_status, err, 500, lib_error(&e, "registrations"));
         goto done;
     }
-    st = prana_execution_run(wf, x, node_handler, &c, payload, strlen(payload), now, &rr);
-    if (st != PRANA_STATUS_OK) {
-        refused(st, payload, http_status, err, "trigger payload");
+    if (prana_execution_run(wf, x, node_handler, &c, payload, strlen(payload), now, &rr, &e) !=
+        PRANA_STATUS_OK) {
+        refused(&e, payload, http_status, err, "trigger payload");
         goto done;
     }
-    if (apply_transitions(&c, &rr, 1, 0) != 0 || describe(&c, x, &rr) != 0) {
-        fail(http_status, err, 500, lib_error("run result"));
+    if (apply_transitions(&c, &rr, 1, 0, &e) != 0 || describe(&c, x, &rr, &e) != 0) {
+        fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
     }
     rc = 0;
@@ -489,35 +499,37 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     prana_workflow *wf;
     prana_execution *x = NULL;
     prana_run_result rr;
+    prana_error e;
     prana_status st;
     int rc = -1, owned = 0;
 
+    memset(&e, 0, sizeof e);
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
     if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
-    if (prana_execution_from_json(state, strlen(state), &x) != PRANA_STATUS_OK) {
-        fail(http_status, err, 500, lib_error("stored execution state"));
+    if (prana_execution_from_json(state, strlen(state), &x, &e) != PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error(&e, "stored execution state"));
         goto done;
     }
     if (kind == CONT_RESUME)
         st = prana_execution_resume(wf, x, node_handler, &c, resume_id, strlen(resume_id),
-                                    payload, strlen(payload), now, &rr);
+                                    payload, strlen(payload), now, &rr, &e);
     else if (kind == CONT_EXPIRE)
         st = prana_execution_expire(wf, x, node_handler, &c, resume_id, strlen(resume_id), now,
-                                    &rr);
+                                    &rr, &e);
     else
-        st = prana_execution_resume_timer(wf, x, node_handler, &c, now, &rr);
+        st = prana_execution_resume_timer(wf, x, node_handler, &c, now, &rr, &e);
     if (st != PRANA_STATUS_OK) {
-        refused(st, payload, http_status, err,
+        refused(&e, payload, http_status, err,
                 kind == CONT_RESUME ? "resume" : kind == CONT_EXPIRE ? "expire" : "timer");
         goto done;
     }
     /* After resume and expire, the first transition is the caller's own
      * compare-and-set; a timer has none of its own. */
-    if (apply_transitions(&c, &rr, 0, kind == CONT_TIMER ? 0 : 1) != 0 ||
-        describe(&c, x, &rr) != 0) {
-        fail(http_status, err, 500, lib_error("run result"));
+    if (apply_transitions(&c, &rr, 0, kind == CONT_TIMER ? 0 : 1, &e) != 0 ||
+        describe(&c, x, &rr, &e) != 0) {
+        fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
     }
     rc = 0;

@@ -32,11 +32,6 @@ static void answer_from_library(flow_answer *a, const prana_http_answer *x) {
     snprintf(a->message, sizeof a->message, "%s", x->message);
 }
 
-static void last_error(char *buf, size_t len) {
-    size_t n;
-    if (prana_last_error_message(buf, len, &n) != PRANA_STATUS_OK) snprintf(buf, len, "?");
-}
-
 void flow_out_init(flow_out *o) {
     memset(o, 0, sizeof *o);
     engine_result_init(&o->res);
@@ -54,19 +49,19 @@ void flow_print_logs(const flow_out *o) {
 /* Parses a stored registration. NULL on failure. */
 static prana_registration *reg_parse(const char *json) {
     prana_registration *r = NULL;
-    if (prana_registration_from_json(json, strlen(json), &r) != PRANA_STATUS_OK) return NULL;
+    if (prana_registration_from_json(json, strlen(json), &r, NULL) != PRANA_STATUS_OK) return NULL;
     return r;
 }
 
-static int reg_json(const prana_registration *r, char *buf, size_t len) {
+static int reg_json(const prana_registration *r, char *buf, size_t len, prana_error *e) {
     size_t n;
-    return prana_registration_to_json(r, buf, len, &n) == PRANA_STATUS_OK ? 0 : -1;
+    return prana_registration_to_json(r, buf, len, &n, e) == PRANA_STATUS_OK ? 0 : -1;
 }
 
 static int64_t reg_expires_at(const prana_registration *r) {
     bool has = false;
     uint64_t at = 0;
-    if (prana_registration_expires_at(r, &has, &at) != PRANA_STATUS_OK || !has) return -1;
+    if (prana_registration_expires_at(r, &has, &at, NULL) != PRANA_STATUS_OK || !has) return -1;
     return (int64_t)at;
 }
 
@@ -87,8 +82,8 @@ static int cleanup_execution(worker *w, const char *execution_id) {
             done = -1;
             break;
         }
-        if (prana_registration_expire(r, &t) != PRANA_STATUS_OK ||
-            reg_json(r, json, sizeof json) != 0) {
+        if (prana_registration_expire(r, &t, NULL) != PRANA_STATUS_OK ||
+            reg_json(r, json, sizeof json, NULL) != 0) {
             prana_registration_free(r);
             done = -1;
             break;
@@ -120,10 +115,11 @@ static int apply_change(worker *w, const engine_reg *g, uint64_t now) {
                                       g->json);
     if (store_get_registration(w->db, g->resume_id, &row) != 1) return -1;
     if ((r = reg_parse(row.json)) != NULL) {
-        prana_status st = !strcmp(g->status, "expired")    ? prana_registration_expire(r, &t)
-                          : !strcmp(g->status, "consumed") ? prana_registration_consume(r, now, &t)
-                                                           : PRANA_STATUS_INVALID_ARGUMENT;
-        if (st == PRANA_STATUS_OK && reg_json(r, json, sizeof json) == 0)
+        prana_status st = !strcmp(g->status, "expired") ? prana_registration_expire(r, &t, NULL)
+                          : !strcmp(g->status, "consumed")
+                              ? prana_registration_consume(r, now, &t, NULL)
+                              : PRANA_STATUS_INVALID_ARGUMENT;
+        if (st == PRANA_STATUS_OK && reg_json(r, json, sizeof json, NULL) == 0)
             rc = store_cas_registration(w->db, g->resume_id, g->from, g->status,
                                         reg_expires_at(r), json);
     }
@@ -312,15 +308,14 @@ static void explain_lost_race(worker *w, const char *resume_id, flow_answer *ans
     store_registration row;
     prana_registration *r = NULL;
     prana_resume_decision d;
-    prana_http_answer lost;
     if (store_get_registration(w->db, resume_id, &row) == 1) r = reg_parse(row.json);
-    if (r && prana_decide_resume(resume_id, strlen(resume_id), r, now_ms(), &d) ==
+    if (r && prana_resume_decide(resume_id, strlen(resume_id), r, now_ms(), &d, NULL) ==
                  PRANA_STATUS_OK &&
         !d.resume) {
         answer_from_library(ans, &d.answer);
-    } else if (prana_lost_race_answer(&lost) == PRANA_STATUS_OK) {
-        answer_from_library(ans, &lost);
     } else {
+        /* The row could not be read again: the usual reason, another
+         * request consumed it. */
         answer(ans, 409, "webhook_already_used", "this webhook has already been used");
     }
     prana_registration_free(r);
@@ -335,8 +330,8 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
     prana_registration *r = NULL;
     prana_resume_decision d;
     prana_transition t;
+    prana_error pe;
     char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
-    char msg[256];
     int found, cas, status = 500, rc = -1;
     char *err = NULL;
 
@@ -351,9 +346,8 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
         goto out;
     }
     /* The library decides from the row as read: 404 / 400 pending / 410 / 409. */
-    if (prana_decide_resume(resume_id, strlen(resume_id), r, now, &d) != PRANA_STATUS_OK) {
-        last_error(msg, sizeof msg);
-        answer(ans, 500, "internal_error", "%s", msg);
+    if (prana_resume_decide(resume_id, strlen(resume_id), r, now, &d, &pe) != PRANA_STATUS_OK) {
+        answer(ans, 500, "internal_error", "%s", pe.message);
         goto out;
     }
     if (!d.resume) {
@@ -361,10 +355,9 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
         goto out;
     }
     /* The consumed form of the row, written by the same UPDATE as the status. */
-    if (prana_registration_consume(r, now, &t) != PRANA_STATUS_OK ||
-        reg_json(r, json, sizeof json) != 0) {
-        last_error(msg, sizeof msg);
-        answer(ans, 500, "internal_error", "%s", msg);
+    if (prana_registration_consume(r, now, &t, &pe) != PRANA_STATUS_OK ||
+        reg_json(r, json, sizeof json, &pe) != 0) {
+        answer(ans, 500, "internal_error", "%s", pe.message);
         goto out;
     }
     snprintf(out->execution_id, sizeof out->execution_id, "%s", row.execution_id);
@@ -454,12 +447,13 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
     if (store_get_registration(w->db, resume_id, &row) != 1 || !(r = reg_parse(row.json)))
         goto rollback;
     if (strcmp(row.status, "active") != 0 ||
-        prana_registration_status_at(r, now, &at) != PRANA_STATUS_OK ||
+        prana_registration_status_at(r, now, &at, NULL) != PRANA_STATUS_OK ||
         at != PRANA_LIFECYCLE_EXPIRED) {
         rc = 0;
         goto rollback;
     }
-    if (prana_registration_expire(r, &t) != PRANA_STATUS_OK || reg_json(r, json, sizeof json))
+    if (prana_registration_expire(r, &t, NULL) != PRANA_STATUS_OK ||
+        reg_json(r, json, sizeof json, NULL))
         goto rollback;
     cas = store_cas_registration(w->db, resume_id, lifecycle_name(t.from),
                                  lifecycle_name(t.to), reg_expires_at(r), json);

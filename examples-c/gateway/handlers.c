@@ -60,9 +60,9 @@ int handlers_precheck(void *ap, const http_request *req, http_response *resp) {
      * (404/400 path, 405 method, then 413); elsewhere it is 413 outright. */
     route = classify(a, req);
     if ((route == ROUTE_TRIGGER || route == ROUTE_RESUME) &&
-        prana_request_precheck(a->base, req->method, strlen(req->method), req->target_z,
-                               req->target_len, (size_t)req->content_length, a->cfg.max_body,
-                               &pc) == PRANA_STATUS_OK &&
+        prana_request_check(a->base, req->method, strlen(req->method), req->target_z,
+                            req->target_len, (size_t)req->content_length, a->cfg.max_body, &pc,
+                            NULL) == PRANA_STATUS_OK &&
         !pc.accepted) {
         answer_library(resp, &pc.answer, route);
     } else {
@@ -108,7 +108,7 @@ static void handle_execution(worker *w, const char *id, size_t id_len, http_resp
     store_registration *regs = NULL;
     char *key;
     int found, n = 0, i;
-    if (prana_id_part_validate(id, id_len) != PRANA_STATUS_OK) {
+    if (prana_id_part_validate(id, id_len, NULL) != PRANA_STATUS_OK) {
         http_error(resp, 400, "invalid_execution_id",
                    "an execution id is 1-64 bytes of [A-Za-z0-9_-]");
         return;
@@ -245,21 +245,22 @@ static void write_result(sbuf *b, const flow_out *o) {
 /* Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature over
  * the raw body), when a trigger secret is configured. 0 when accepted. */
 static int verify_trigger(const app *a, const http_request *req, char *msg, size_t msglen) {
-    size_t il = 0, tl = 0, sl = 0, n;
+    size_t il = 0, tl = 0, sl = 0;
     const char *id = http_header_get(req, "webhook-id", &il);
     const char *ts = http_header_get(req, "webhook-timestamp", &tl);
     const char *sig = http_header_get(req, "webhook-signature", &sl);
     int64_t at;
+    prana_error pe;
     if (!a->trigger_secret) return 0;
     if (!id || !ts || !sig) {
         snprintf(msg, msglen, "webhook-id, webhook-timestamp and webhook-signature are required");
         return -1;
     }
-    if (prana_standard_webhooks_verify(a->trigger_secret, id, il, ts, tl,
-                                       (const uint8_t *)req->body, req->body_len, sig, sl,
-                                       now_ms(), PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS,
-                                       &at) != PRANA_STATUS_OK) {
-        prana_last_error_message(msg, msglen, &n);
+    if (prana_webhook_secret_verify(a->trigger_secret, id, il, ts, tl, (const uint8_t *)req->body,
+                                    req->body_len, sig, sl, now_ms(),
+                                    PRANA_STANDARD_WEBHOOKS_TOLERANCE_SECS, &at,
+                                    &pe) != PRANA_STATUS_OK) {
+        snprintf(msg, msglen, "%s", pe.message);
         return -1;
     }
     return 0;
@@ -452,9 +453,9 @@ static void route_webhook(worker *w, const http_request *req, const char *p, siz
     const app *a = w->app;
     prana_precheck pc;
     (void)p, (void)n;
-    if (prana_request_precheck(a->base, req->method, strlen(req->method), req->target_z,
-                               req->target_len, req->body_len, a->cfg.max_body,
-                               &pc) != PRANA_STATUS_OK) {
+    if (prana_request_check(a->base, req->method, strlen(req->method), req->target_z,
+                            req->target_len, req->body_len, a->cfg.max_body, &pc,
+                            NULL) != PRANA_STATUS_OK) {
         http_error(resp, 400, "bad_request", "the request target is not valid UTF-8 text");
         return;
     }

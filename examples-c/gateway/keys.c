@@ -9,6 +9,7 @@
 static int add_entry(prana_key_set *ks, const char *s, size_t n, char *err, size_t errlen) {
     const char *colon;
     size_t n_id;
+    prana_error pe;
     while (n > 0 && (*s == ' ' || *s == '\t')) s++, n--;
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
     if (n == 0 || *s == '#') return 0;
@@ -19,12 +20,9 @@ static int add_entry(prana_key_set *ks, const char *s, size_t n, char *err, size
     }
     n_id = (size_t)(colon - s);
     /* The secret is the bytes after the colon, as written. */
-    if (prana_key_set_add(ks, s, n_id, (const uint8_t *)colon + 1, n - n_id - 1) !=
+    if (prana_key_set_add(ks, s, n_id, (const uint8_t *)colon + 1, n - n_id - 1, &pe) !=
         PRANA_STATUS_OK) {
-        char msg[256];
-        size_t ml;
-        prana_last_error_message(msg, sizeof msg, &ml);
-        snprintf(err, errlen, "key '%.*s': %s", (int)(n_id < 16 ? n_id : 16), s, msg);
+        snprintf(err, errlen, "key '%.*s': %s", (int)(n_id < 16 ? n_id : 16), s, pe.message);
         return -1;
     }
     return 0;
@@ -46,7 +44,7 @@ int keys_load(app *a, const char *path, char *err, size_t errlen) {
     } else {
         return 0; /* none configured */
     }
-    if (prana_key_set_new(&a->keys) != PRANA_STATUS_OK) {
+    if (prana_key_set_new(&a->keys, NULL) != PRANA_STATUS_OK) {
         free(text);
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -62,7 +60,7 @@ int keys_load(app *a, const char *path, char *err, size_t errlen) {
         p += n + 1;
     }
     free(text);
-    if (prana_key_set_len(a->keys, &count) != PRANA_STATUS_OK || count == 0) {
+    if (prana_key_set_len(a->keys, &count, NULL) != PRANA_STATUS_OK || count == 0) {
         keys_free(a);
         if (path) {
             snprintf(err, errlen, "key file %s has no key", path);
@@ -80,15 +78,17 @@ void keys_free(app *a) {
 int keys_verify(const app *a, const char *resume_id, const char *query, size_t query_len,
                 char *msg, size_t msglen) {
     prana_signature_check chk;
+    prana_error pe;
     if (!a->keys) {
         /* Only reachable with --allow-unsigned: main() refuses to start
          * without keys otherwise. */
         return 0;
     }
-    if (prana_verify_resume_signature(
+    if (prana_signature_verify(
             a->keys, a->cfg.allow_unsigned ? PRANA_SIGNATURE_OPTIONAL : PRANA_SIGNATURE_REQUIRED,
-            resume_id, strlen(resume_id), query, query ? query_len : 0, &chk) != PRANA_STATUS_OK) {
-        snprintf(msg, msglen, "the signature could not be checked");
+            resume_id, strlen(resume_id), query, query ? query_len : 0, &chk,
+            &pe) != PRANA_STATUS_OK) {
+        snprintf(msg, msglen, "the signature could not be checked: %s", pe.message);
         return -1;
     }
     if (chk.accepted) return 0;

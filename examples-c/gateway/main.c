@@ -178,6 +178,7 @@ int main(int argc, char **argv) {
     const char *env;
     int port = 0, rc = 1;
     size_t n;
+    prana_error pe;
 
     memset(&g_app, 0, sizeof g_app);
     c->addr = "127.0.0.1";
@@ -241,11 +242,10 @@ int main(int argc, char **argv) {
     else
         snprintf(url, sizeof url, strchr(c->addr, ':') ? "http://[%s]:%d" : "http://%s:%d",
                  c->addr, port);
-    if (prana_base_url_new(url, strlen(url), &g_app.base) != PRANA_STATUS_OK ||
-        prana_base_url_str(g_app.base, g_app.base_str, sizeof g_app.base_str, &n) !=
+    if (prana_base_url_new(url, strlen(url), &g_app.base, &pe) != PRANA_STATUS_OK ||
+        prana_base_url_str(g_app.base, g_app.base_str, sizeof g_app.base_str, &n, &pe) !=
             PRANA_STATUS_OK) {
-        prana_last_error_message(err, sizeof err, &n);
-        LOG_ERR("base URL %s: %s", url, err);
+        LOG_ERR("base URL %s: %s", url, pe.message);
         goto out;
     }
     /* The path prefix: what follows scheme://authority in the normalized URL. */
@@ -260,9 +260,8 @@ int main(int argc, char **argv) {
     }
     if (c->trigger_secret && *c->trigger_secret &&
         prana_webhook_secret_new(c->trigger_secret, strlen(c->trigger_secret),
-                                 &g_app.trigger_secret) != PRANA_STATUS_OK) {
-        prana_last_error_message(err, sizeof err, &n);
-        LOG_ERR("trigger secret: %s", err);
+                                 &g_app.trigger_secret, &pe) != PRANA_STATUS_OK) {
+        LOG_ERR("trigger secret: %s", pe.message);
         goto out;
     }
     if (!g_app.keys && !c->allow_unsigned) {

@@ -372,7 +372,7 @@ static void rows_registration(void) {
         PRANA_STATUS_ID_PART_TOO_LONG);
     CHECK(out == (prana_registration *)&gen);
 
-    /* prana_registration_new */
+    /* prana_registration_create with a given resume ID (no generator) */
     ROW(prana_registration_create(NULL, NULL, 4, S("e1"), S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_registration_create(NULL, S(RID), NULL, 2, S("n1"), 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_registration_create(NULL, S(RID), S("e1"), NULL, 2, 0, &out, NULL), PRANA_STATUS_NULL_ARGUMENT);
@@ -671,7 +671,7 @@ static void rows_executor(void) {
     CHECK(xout == (prana_execution *)&gen);
     ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, &x, NULL), PRANA_STATUS_OK);
 
-    /* prana_execution_start_signed: keys may be NULL (unsigned); an empty
+    /* prana_execution_start with keys: NULL keys is unsigned; an empty
      * set has no signing key. */
     {
         static const uint8_t secret[32] = {7};
