@@ -81,7 +81,7 @@
  *   base URL:      prana_base_url_new, _init, _free, _str, _trigger_url
  *   requests:      prana_http_parse_request, prana_http_request_header,
  *                 prana_route_parse, prana_request_check,
- *                 prana_resume_decide
+ *                 prana_resume_decide, prana_cancel_decide
  *   signatures:    prana_key_set_new, _init, _free, _add, _remove,
  *                 _set_current, _len, _sign, prana_signature_verify,
  *                 prana_webhook_secret_new, _init, _from_bytes, _free,
@@ -89,15 +89,20 @@
  *   registrations: prana_registration_create, _init, _from_json, _to_json,
  *                 _clone, _free, _activate, _consume, _expire, _resume_id,
  *                 _execution_id, _node_id, _webhook_config, _status,
- *                 _status_at, _created_at, _expires_at,
+ *                 _status_at, _created_at, _expires_at, _extend,
+ *                 _describe,
  *                 prana_lifecycle_check, prana_lifecycle_status_name,
  *                 prana_lifecycle_status_parse
  *   workflows:     prana_workflow_new, _free, _id
  *   executions:    prana_execution_start, _from_json, _restore, _to_json,
- *                 _free, _run, _resume, _expire, _resume_timer, _status,
- *                 _wait_mode, _resume_at, _current_node,
+ *                 _free, _run, _resume, _cancel, _expire, _resume_timer,
+ *                 _status, _wait_mode, _resume_at, _current_node,
  *                 _waiting_resume_id, _output, _registration_count,
- *                 _registration, _render, prana_run_status_name
+ *                 _registration, _registration_json, _render,
+ *                 prana_run_status_name
+ *   pages, forms:  prana_page_security_headers, prana_page_accepts_html,
+ *                 prana_page_render_wait, prana_page_render_result,
+ *                 prana_form_decode
  *   JSON:          prana_json_validate, prana_json_find_member,
  *                 prana_json_decode_string, prana_json_equal
  */
@@ -137,12 +142,12 @@
 /**
  * Longest `webhook_config` JSON object, in bytes.
  */
-#define PRANA_MAX_CONFIG_LEN 512
+#define PRANA_MAX_CONFIG_LEN 2048
 
 /**
  * Longest registration JSON, in bytes (a buffer of this + 1 always suffices).
  */
-#define PRANA_MAX_REGISTRATION_JSON_LEN 1024
+#define PRANA_MAX_REGISTRATION_JSON_LEN 2560
 
 /**
  * Size of an ID generator seed, in bytes.
@@ -160,7 +165,11 @@
 #define PRANA_MAX_MESSAGE_LEN 192
 
 /**
- * The request body limit DESIGN.md suggests (64 KiB).
+ * The default payload capacity, in bytes (64 KiB): of an execution
+ * started with `max_payload` 0 (its largest trigger payload, node output
+ * and resume payload), and a sensible request body limit for
+ * `prana_request_check`. Hosts choose larger ones (1 MiB and more) per
+ * execution.
  */
 #define PRANA_DEFAULT_MAX_PAYLOAD 65536
 
@@ -182,7 +191,7 @@
 /**
  * A buffer of this many bytes holds any registration JSON and its NUL.
  */
-#define PRANA_REGISTRATION_JSON_BUF_SIZE 1025
+#define PRANA_REGISTRATION_JSON_BUF_SIZE 2561
 
 /**
  * Size of the `message` array of `prana_http_answer` (message and NUL).
@@ -200,14 +209,23 @@
 #define PRANA_MAX_WAIT_NODES 16
 
 /**
- * Largest node output, trigger payload or resume payload, in bytes.
+ * Largest payload capacity an execution may be given
+ * (`prana_execution_start`'s `max_payload`), in bytes: 1 GiB.
  */
-#define PRANA_MAX_OUTPUT_LEN 4096
+#define PRANA_MAX_PAYLOAD_CAPACITY (1 << 30)
 
 /**
- * A buffer of this many bytes always holds an execution state's JSON and its NUL.
+ * An execution's JSON form takes at most this many bytes plus its payload
+ * capacity: a buffer of `PRANA_EXECUTION_JSON_FIXED_LEN + capacity + 1`
+ * bytes always holds it and its NUL (`prana_execution_to_json`).
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 20193
+#define PRANA_EXECUTION_JSON_FIXED_LEN 16096
+
+/**
+ * A buffer of this many bytes always holds the JSON and its NUL of an
+ * execution with the default payload capacity (`PRANA_DEFAULT_MAX_PAYLOAD`).
+ */
+#define PRANA_EXECUTION_JSON_BUF_SIZE 81633
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
@@ -247,7 +265,7 @@
 /**
  * Bytes of caller memory a `prana_registration` needs.
  */
-#define PRANA_REGISTRATION_SIZE 928
+#define PRANA_REGISTRATION_SIZE 2464
 
 /**
  * Alignment a `prana_registration` needs (`uint64_t[]` memory has it).
@@ -383,6 +401,48 @@ enum prana_outcome
 };
 #ifndef __cplusplus
 typedef uint32_t prana_outcome;
+#endif // __cplusplus
+
+/**
+ * The page after a POST on a resume or cancel URL (or a visit that cannot
+ * act), with the HTTP status `prana_page_render_result` gives.
+ */
+enum prana_result_page
+#ifdef __cplusplus
+  : uint32_t
+#endif // __cplusplus
+ {
+  /**
+   * The answer was recorded; the workflow continues (200).
+   */
+  PRANA_PAGE_DONE = 0,
+  /**
+   * The request was rejected or cancelled (200).
+   */
+  PRANA_PAGE_REJECTED = 1,
+  /**
+   * The link was already used (409; answer code webhook_already_used).
+   */
+  PRANA_PAGE_ALREADY_USED = 2,
+  /**
+   * The link has expired (410; webhook_expired).
+   */
+  PRANA_PAGE_EXPIRED = 3,
+  /**
+   * The workflow has not reached this step yet (400; wait_node_not_active).
+   */
+  PRANA_PAGE_NOT_YET_ACTIVE = 4,
+  /**
+   * The link's signature is missing or wrong (401; invalid_signature).
+   */
+  PRANA_PAGE_BAD_SIGNATURE = 5,
+  /**
+   * No such link (404; webhook_not_found, not_found).
+   */
+  PRANA_PAGE_NOT_FOUND = 6,
+};
+#ifndef __cplusplus
+typedef uint32_t prana_result_page;
 #endif // __cplusplus
 
 /**
@@ -1259,8 +1319,8 @@ typedef struct prana_node_result {
  * A node handler: runs every node whose type is not `wait` or `trigger`.
  *
  * `user_data` is the pointer given to the execution call. Write the node's
- * JSON output to `output` (at most `output_cap` = `PRANA_MAX_OUTPUT_LEN`
- * bytes, no NUL needed) and fill `*result`; return true on success, false
+ * JSON output to `output` (at most `output_cap` bytes, the execution's
+ * payload capacity, no NUL needed) and fill `*result`; return true on success, false
  * to fail the execution at this node. The output must be valid JSON or the
  * node fails with "invalid_node_output"; a bad port fails it with
  * "invalid_port". What `output` holds on entry is unspecified (zeros, or
@@ -1469,6 +1529,20 @@ typedef struct prana_http_request {
 } prana_http_request;
 
 /**
+ * One HTTP header: a static, NUL-terminated name and value.
+ */
+typedef struct prana_header_pair {
+  /**
+   * The header name, for example "Content-Security-Policy".
+   */
+  const char *name;
+  /**
+   * Its value.
+   */
+  const char *value;
+} prana_header_pair;
+
+/**
  * A parsed request target. `id` and `query` are spans of the target text
  * that was parsed (not copies): `target + id.offset`, `id.len` bytes.
  */
@@ -1558,6 +1632,45 @@ typedef struct prana_resume_decision {
    */
   struct prana_http_answer answer;
 } prana_resume_decision;
+
+/**
+ * The result of `prana_registration_extend`.
+ */
+typedef struct prana_extension {
+  /**
+   * true: the registration now expires at `to_expires_at`; apply the
+   * move with compare-and-set (`UPDATE ... SET expires_at =
+   * :to_expires_at WHERE resume_id = :resume_id AND status = 'active'
+   * AND expires_at = :from_expires_at`) and store the row
+   * (`prana_registration_to_json`) only when exactly one row changed.
+   * false: answer with `answer`; the registration is unchanged.
+   */
+  bool extended;
+  /**
+   * The registration's resume ID, NUL-terminated ("" when not extended).
+   */
+  char resume_id[PRANA_RESUME_ID_BUF_SIZE];
+  /**
+   * Length of `resume_id` without the NUL.
+   */
+  size_t resume_id_len;
+  /**
+   * The expiry the stored row must still have, unix ms.
+   */
+  uint64_t from_expires_at;
+  /**
+   * The new expiry, unix ms.
+   */
+  uint64_t to_expires_at;
+  /**
+   * 200 when extended, else the rejection: 404 webhook_not_found, 400
+   * wait_node_not_active, 410 webhook_expired, 409
+   * webhook_already_used, 400 invalid_extend_request (a bad body), 422
+   * extend_not_later / extend_beyond_limit (past the 8760-hour limit
+   * from creation).
+   */
+  struct prana_http_answer answer;
+} prana_extension;
 
 /**
  * The result of `prana_signature_verify`. Plain data.
@@ -1650,6 +1763,13 @@ prana_status prana_workflow_id(const struct prana_workflow *workflow,
  * and `prana_execution_restore`. A non-NULL but empty set is
  * `PRANA_STATUS_NO_SIGNING_KEY`. `keys` and `base` are only read during the
  * call. Thread safety: the generator's (one thread at a time).
+ *
+ * `max_payload` is the execution's payload capacity in bytes: the largest
+ * trigger payload, node output and resume payload it holds (0 means
+ * `PRANA_DEFAULT_MAX_PAYLOAD`, 64 KiB; at most
+ * `PRANA_MAX_PAYLOAD_CAPACITY`, else `PRANA_STATUS_CAPACITY_EXCEEDED`).
+ * The storage is allocated once, with the handle; the capacity is kept
+ * across `prana_execution_restore`.
  */
 prana_status prana_execution_start(const struct prana_workflow *workflow,
                                    const char *execution_id,
@@ -1658,24 +1778,30 @@ prana_status prana_execution_start(const struct prana_workflow *workflow,
                                    const struct prana_key_set *keys,
                                    struct prana_id_generator *generator,
                                    uint64_t now,
+                                   size_t max_payload,
                                    struct prana_execution **out,
                                    struct prana_error *err);
 
 /**
- * Restore an execution from its JSON form. On success `*out` receives a
- * new handle. Errors: `PRANA_STATUS_INVALID_JSON`,
- * `PRANA_STATUS_EXECUTION_BAD_STATE`, id and URL statuses.
+ * Restore an execution from its JSON form into a new handle with a
+ * payload capacity of `max_payload` bytes (0 means
+ * `PRANA_DEFAULT_MAX_PAYLOAD`; give the capacity it was started with, or
+ * more). On success `*out` receives the handle. Errors:
+ * `PRANA_STATUS_INVALID_JSON`, `PRANA_STATUS_EXECUTION_BAD_STATE`,
+ * `PRANA_STATUS_CAPACITY_EXCEEDED` (an output larger than the capacity),
+ * id and URL statuses.
  */
 prana_status prana_execution_from_json(const char *json,
                                        size_t json_len,
+                                       size_t max_payload,
                                        struct prana_execution **out,
                                        struct prana_error *err);
 
 /**
  * Restore an execution from its JSON form into an existing handle (made by
- * `prana_execution_start`, `_start_signed` or `_from_json`), checking
- * every field exactly as `prana_execution_from_json` does; what the handle
- * held before does not matter. The cheap way to restore: a host that keeps
+ * `prana_execution_start` or `_from_json`), checking every field exactly
+ * as `prana_execution_from_json` does; what the handle held before does
+ * not matter, its payload capacity stays. The cheap way to restore: a host that keeps
  * one handle per worker reuses it for every execution it loads, with no
  * allocation and no 16 KiB copy (the base URL is parsed again only when it
  * differs from the handle's).
@@ -1694,8 +1820,9 @@ prana_status prana_execution_restore(struct prana_execution *execution,
 
 /**
  * Write the execution's JSON form, for the host's store (a buffer of
- * `PRANA_EXECUTION_JSON_BUF_SIZE` bytes always suffices; a size query
- * gives the exact size).
+ * `PRANA_EXECUTION_JSON_FIXED_LEN` + the payload capacity + 1 bytes
+ * always suffices; `PRANA_EXECUTION_JSON_BUF_SIZE` for the default
+ * capacity; a size query gives the exact size).
  */
 prana_status prana_execution_to_json(const struct prana_execution *execution,
                                      char *buf,
@@ -1710,7 +1837,7 @@ void prana_execution_free(struct prana_execution *execution);
 
 /**
  * Run a started execution from the start node with the trigger payload
- * `input` (JSON, at most `PRANA_MAX_OUTPUT_LEN` bytes) until it completes,
+ * `input` (JSON, at most the execution's payload capacity) until it completes,
  * fails or suspends. Nodes other than `wait` and `trigger` go to `handler`
  * (with `user_data`). A failing node is an outcome, not a call failure;
  * the call fails (changing nothing) for bad arguments or
@@ -1727,20 +1854,27 @@ prana_status prana_execution_run(const struct prana_workflow *workflow,
                                  struct prana_error *err);
 
 /**
- * Resume a webhook wait: the request to `resume_id` brought `payload`
- * (JSON, at most `PRANA_MAX_OUTPUT_LEN` bytes). Consumes the registration
- * and continues through the wait node's `main` port with the payload as
- * input. Refused, changing nothing: `PRANA_STATUS_EXECUTION_NOT_SUSPENDED`
- * ("Can only resume suspended executions"), `_UNKNOWN_RESUME_ID`,
- * `_NOT_WAITING_HERE`, `PRANA_STATUS_ALREADY_CONSUMED`,
- * `PRANA_STATUS_REGISTRATION_EXPIRED` (then call `prana_execution_expire`).
+ * Resume a webhook wait whose registration the host has already moved
+ * active -> consumed: `applied` is the transition `prana_resume_decide`
+ * returned and the host's compare-and-set applied (exactly one row
+ * changed). The request brought `payload` (JSON, at most the execution's
+ * payload capacity); the execution continues through the wait node's
+ * `main` port with it as input. The result's transitions never repeat
+ * `applied`: apply every one of them, in order, each with its row from
+ * `prana_execution_registration_json`.
+ *
+ * Refused, changing nothing: a transition other than active -> consumed
+ * or for a registration the execution does not hold active
+ * (`PRANA_STATUS_EXECUTION_NOT_APPLIED`),
+ * `PRANA_STATUS_EXECUTION_NOT_SUSPENDED` ("Can only resume suspended
+ * executions"), `_UNKNOWN_RESUME_ID`, `_NOT_WAITING_HERE`,
+ * `_WORKFLOW_MISMATCH`, `PRANA_STATUS_CAPACITY_EXCEEDED` (payload).
  */
 prana_status prana_execution_resume(const struct prana_workflow *workflow,
                                     struct prana_execution *execution,
                                     prana_node_handler handler,
                                     void *user_data,
-                                    const char *resume_id,
-                                    size_t resume_id_len,
+                                    const struct prana_transition *applied,
                                     const char *payload,
                                     size_t payload_len,
                                     uint64_t now,
@@ -2103,6 +2237,143 @@ prana_status prana_json_equal(const char *a,
                               struct prana_error *err);
 
 /**
+ * The headers a host must send with every page (and may send with the
+ * JSON description): a static array of `*out_count` name/value pairs. The
+ * Content-Security-Policy allows no script, no framing and form posts only
+ * to the page's origin. `out_count` may be NULL. Never NULL. Thread-safe.
+ */
+const struct prana_header_pair *prana_page_security_headers(size_t *out_count);
+
+/**
+ * Whether a request's `Accept` header value asks for HTML (`text/html` or
+ * `application/xhtml+xml` without `q=0`): answer a GET with
+ * `prana_page_render_wait` then, else with `prana_registration_describe`.
+ * Browsers send that; API clients and link scanners sending `*/*`,
+ * `application/json` or no header get the JSON. NULL (no header) or bytes
+ * that are not text give false. Thread-safe.
+ */
+bool prana_page_accepts_html(const char *accept, size_t accept_len);
+
+/**
+ * Render the page of a wait: the `title` and `description` of its
+ * `webhook_config` (the stored row's, `prana_registration_webhook_config`)
+ * and Approve / Reject buttons, or the form `webhook_config.form`
+ * describes. Approve (and a form) posts to `resume_url`; Reject posts to
+ * `cancel_url` when given, else `decision=reject` to `resume_url`
+ * (`prana_form_decode` makes it `{"approved":false}`). `cancel_url` NULL
+ * (length 0) offers no cancel. `submitted`: the body of a refused form
+ * submission, to show what is wrong and keep the values (answer 422);
+ * NULL (length 0) for a first visit. Every text is HTML-escaped; send
+ * `prana_page_security_headers` and `Content-Type: text/html;
+ * charset=utf-8` with it.
+ *
+ * The size needed is exact on `PRANA_STATUS_BUFFER_TOO_SMALL`. Errors:
+ * `PRANA_STATUS_FORM_*` or JSON statuses for a bad page description.
+ */
+prana_status prana_page_render_wait(const char *webhook_config,
+                                    size_t webhook_config_len,
+                                    const char *resume_url,
+                                    size_t resume_url_len,
+                                    const char *cancel_url,
+                                    size_t cancel_url_len,
+                                    const char *submitted,
+                                    size_t submitted_len,
+                                    char *buf,
+                                    size_t len,
+                                    size_t *out_len,
+                                    struct prana_error *err);
+
+/**
+ * Render a result page into `buf` and its HTTP status into
+ * `*out_http_status`. `page` is a `prana_result_page` (else
+ * `PRANA_STATUS_INVALID_ARGUMENT`). Send it with
+ * `prana_page_security_headers`. The size needed is exact on
+ * `PRANA_STATUS_BUFFER_TOO_SMALL`.
+ */
+prana_status prana_page_render_result(uint32_t page,
+                                      char *buf,
+                                      size_t len,
+                                      size_t *out_len,
+                                      uint16_t *out_http_status,
+                                      struct prana_error *err);
+
+/**
+ * Write the JSON description of a wait, for a GET that does not ask for
+ * HTML: `{"node":…,"status":…,"expires_at":…|null,"title":…|null,
+ * "description":…|null,"form":[…]|null}` with the status as of `now`
+ * (unix ms). Nothing else of the registration is shown. The size needed
+ * is exact on `PRANA_STATUS_BUFFER_TOO_SMALL`.
+ */
+prana_status prana_registration_describe(const struct prana_registration *registration,
+                                         uint64_t now,
+                                         char *buf,
+                                         size_t len,
+                                         size_t *out_len,
+                                         struct prana_error *err);
+
+/**
+ * Decode an `application/x-www-form-urlencoded` submission `body` against
+ * the page its wait's `webhook_config` describes into a typed JSON object
+ * (the resume payload): `{"approved":true|false}` for the Approve /
+ * Reject page, else one member per form field (number, boolean, text).
+ * Errors: `PRANA_STATUS_FORM_*` naming the field (answer 422 with
+ * `prana_page_render_wait` given the body), `PRANA_STATUS_CAPACITY_EXCEEDED`.
+ * A bad submission is reported whatever the buffer size; the size needed
+ * is exact on `PRANA_STATUS_BUFFER_TOO_SMALL`.
+ */
+prana_status prana_form_decode(const char *webhook_config,
+                               size_t webhook_config_len,
+                               const char *body,
+                               size_t body_len,
+                               char *buf,
+                               size_t len,
+                               size_t *out_len,
+                               struct prana_error *err);
+
+/**
+ * Cancel a webhook wait whose registration the host has already moved
+ * active -> consumed for a cancel request: `applied` is the transition
+ * `prana_cancel_decide` returned and the host's compare-and-set applied.
+ * (A resume and a cancel of one wait race for that one transition: the
+ * compare-and-set lets one win.) The execution continues through the wait
+ * node's `cancel` port when it is connected (the next node gets the wait
+ * node's input); otherwise it ends `PRANA_EXECUTION_CANCELLED`
+ * (`PRANA_OUTCOME_CANCELLED`), every other open registration expired. The
+ * result's transitions never repeat `applied`.
+ *
+ * Refused, changing nothing: as `prana_execution_resume`.
+ */
+prana_status prana_execution_cancel(const struct prana_workflow *workflow,
+                                    struct prana_execution *execution,
+                                    prana_node_handler handler,
+                                    void *user_data,
+                                    const struct prana_transition *applied,
+                                    uint64_t now,
+                                    struct prana_run_result *out,
+                                    struct prana_error *err);
+
+/**
+ * Write the row JSON of registration `resume_id` as the execution holds
+ * it now: the row to store after any call, next to each transition the
+ * call returned (and after the host's own compare-and-set for
+ * `prana_execution_resume` / `_cancel`). Status, times and, once the wait
+ * node was reached, its `webhook_config` (rendered as the activation
+ * rendered it). `prana_registration_from_json` reads it.
+ *
+ * A buffer of `PRANA_REGISTRATION_JSON_BUF_SIZE` bytes always suffices.
+ * Errors: `PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID`,
+ * `PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH`, the resume ID statuses.
+ */
+prana_status prana_execution_registration_json(const struct prana_workflow *workflow,
+                                               const struct prana_execution *execution,
+                                               const char *resume_id,
+                                               size_t resume_id_len,
+                                               char *buf,
+                                               size_t len,
+                                               size_t *out_len,
+                                               struct prana_error *err);
+
+/**
  * Create a pending registration for `node_id` in `execution_id`, created
  * at `now` (unix ms). On success `*out` receives a new handle, to free with
  * `prana_registration_free`.
@@ -2378,6 +2649,47 @@ prana_status prana_resume_decide(const char *resume_id,
                                  struct prana_error *err);
 
 /**
+ * Decide a cancel request for `resume_id`: exactly as
+ * `prana_resume_decide` (same answers; the same active -> consumed
+ * transition, since a cancel uses the registration up as a resume does).
+ * Whichever of a resume and a cancel applies its transition first wins;
+ * the other's compare-and-set changes no row (answer 409
+ * webhook_already_used). When `out->resume` is true and the host's
+ * compare-and-set changed the row, call `prana_execution_cancel` with the
+ * transition. Thread-safe for concurrent reads of one registration.
+ */
+prana_status prana_cancel_decide(const char *resume_id,
+                                 size_t resume_id_len,
+                                 const struct prana_registration *registration,
+                                 uint64_t now,
+                                 struct prana_resume_decision *out,
+                                 struct prana_error *err);
+
+/**
+ * Decide and apply an extend (heartbeat) request for `resume_id` to the
+ * registration the host looked up (NULL when there is none): move its
+ * expiry to `timeout_hours` after `now`, as the request `body` asks (empty,
+ * or a JSON object with an optional `timeout_hours`: 0 < n <= 8760,
+ * fractions allowed; default 24). Only an active registration that has not
+ * expired by `now` is extended, never past 8760 hours after its creation
+ * and never earlier than its current expiry.
+ *
+ * Like `prana_resume_decide`, a rejection is returned in `*out` with
+ * `PRANA_STATUS_OK`; the call fails only for bad arguments. On
+ * `out->extended` the registration handle holds the new expiry (its
+ * `prana_registration_to_json` is the row to store). Needs exclusive
+ * access to the registration.
+ */
+prana_status prana_registration_extend(struct prana_registration *registration,
+                                       const char *resume_id,
+                                       size_t resume_id_len,
+                                       const char *body,
+                                       size_t body_len,
+                                       uint64_t now,
+                                       struct prana_extension *out,
+                                       struct prana_error *err);
+
+/**
  * Make an empty key set. On success `*out` receives a new handle. Std
  * build only; `prana_key_set_init` places one in caller memory.
  */
@@ -2443,11 +2755,15 @@ prana_status prana_key_set_len(const struct prana_key_set *keys,
                                struct prana_error *err);
 
 /**
- * Write the `sig` value `{key_id}.{mac}` for a resume ID, made with the
- * current key (at most `PRANA_MAX_SIG_LEN` bytes + NUL). Error:
- * `PRANA_STATUS_NO_SIGNING_KEY` for an empty set, the resume ID statuses.
+ * Write the `sig` value `{key_id}.{mac}` for a resume ID and the URL of
+ * `action` (a `prana_route_kind`: `PRANA_ROUTE_RESUME`, `_CANCEL` or
+ * `_EXTEND`; each action signs in its own domain), made with the current
+ * key (at most `PRANA_MAX_SIG_LEN` bytes + NUL). Error:
+ * `PRANA_STATUS_NO_SIGNING_KEY` for an empty set, the resume ID statuses,
+ * `PRANA_STATUS_INVALID_ARGUMENT` for another `action`.
  */
 prana_status prana_key_set_sign(const struct prana_key_set *keys,
+                                uint32_t action,
                                 const char *resume_id,
                                 size_t resume_id_len,
                                 char *buf,
@@ -2456,16 +2772,20 @@ prana_status prana_key_set_sign(const struct prana_key_set *keys,
                                 struct prana_error *err);
 
 /**
- * Check the `sig` parameter of a resume request before any store lookup:
- * `resume_id` is the route's id, `query` its raw query string without `?`
- * (NULL with length 0 when the target has none). `policy` is a
- * `prana_signature_policy` (else `PRANA_STATUS_INVALID_ARGUMENT`).
+ * Check the `sig` parameter of a resume, cancel or extend request before
+ * any store lookup: `action` is the route's kind (`prana_route.kind`:
+ * `PRANA_ROUTE_RESUME`, `_CANCEL` or `_EXTEND`; each verifies in its own
+ * signature domain), `resume_id` the route's id, `query` its raw query
+ * string without `?` (NULL with length 0 when the target has none).
+ * `policy` is a `prana_signature_policy`. Another `action` or `policy` is
+ * `PRANA_STATUS_INVALID_ARGUMENT`.
  *
  * A failed check is not a call failure: `PRANA_STATUS_OK` is returned with
  * `out->accepted = false` and the 401 answer, whose `cause` is the reason.
  * Constant-time MAC comparison. Thread-safe for concurrent checks.
  */
 prana_status prana_signature_verify(const struct prana_key_set *keys,
+                                    uint32_t action,
                                     uint32_t policy,
                                     const char *resume_id,
                                     size_t resume_id_len,

@@ -630,22 +630,6 @@ pub(crate) fn into_handle<T>(value: T) -> *mut T {
     Box::into_raw(Box::new(value))
 }
 
-/// Make a handle from a large value that `make` returns, wrapped by `wrap`
-/// (the handle struct around the core type): the heap slot is allocated
-/// first and the value moved into it straight from the core's `Result`.
-/// (`into_handle(Wrapper { value: make()? })` copies it twice more, through
-/// the stack: 2 x 15 KiB for an execution state.) Freed by [`free_handle`].
-#[cfg(feature = "std")]
-pub(crate) fn try_into_handle<T, U>(
-    make: impl FnOnce() -> prana_webhook_core::Result<U>,
-    wrap: impl FnOnce(U) -> T,
-) -> FfiResult<*mut T> {
-    let mut slot = Box::new(core::mem::MaybeUninit::<T>::uninit());
-    slot.write(wrap(make()?));
-    // The slot is initialized; `MaybeUninit<T>` has the layout of `T`.
-    Ok(Box::into_raw(slot).cast::<T>())
-}
-
 /// Free a handle made by [`into_handle`]; NULL is a no-op.
 #[cfg(feature = "std")]
 pub(crate) fn free_handle<T>(ptr: *mut T) {

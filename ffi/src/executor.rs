@@ -11,13 +11,17 @@ use prana_webhook_core::executor::{
 use prana_webhook_core::wait::{Suspension, WaitMode};
 
 /// The C ABI's capacities (a server's, larger than the core's
-/// microcontroller defaults): a trace for `PRANA_MAX_NODES` nodes.
+/// microcontroller defaults): a trace for `PRANA_MAX_NODES` nodes, and the
+/// payload storage on the heap, sized per execution by the host.
 const TRACE_LEN: usize = PRANA_MAX_NODES * 98;
-type FfiState =
-    executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, [u8; PRANA_MAX_OUTPUT_LEN]>;
-type FfiWorkspace = executor::Workspace<[u8; PRANA_MAX_OUTPUT_LEN], [u8; PRANA_MAX_OUTPUT_LEN]>;
-type FfiRunResult = executor::RunResult<PRANA_MAX_WAIT_NODES>;
-type FfiWorkflow<'a> = prana_webhook_core::workflow::Workflow<'a, PRANA_MAX_NODES, 128>;
+pub(crate) type FfiState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, Box<[u8]>>;
+/// The state's JSON without its output: the fixed part.
+type EmptyState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, [u8; 0]>;
+type FfiWorkspace<'a> = executor::Workspace<&'a mut [u8], &'a mut [u8]>;
+/// Capacity for a node's rendered params, in bytes.
+pub(crate) const PARAMS_LEN: usize = 4096;
+pub(crate) type FfiRunResult = executor::RunResult<PRANA_MAX_WAIT_NODES>;
+pub(crate) type FfiWorkflow<'a> = prana_webhook_core::workflow::Workflow<'a, PRANA_MAX_NODES, 128>;
 
 use crate::abi::{self, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::ids::generator_mut;
@@ -31,10 +35,16 @@ use crate::{PRANA_ID_PART_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE, PRANA_URL_BUF_SIZE
 pub const PRANA_MAX_NODES: usize = 64;
 /// Most wait nodes in webhook mode per workflow (and transitions per call).
 pub const PRANA_MAX_WAIT_NODES: usize = 16;
-/// Largest node output, trigger payload or resume payload, in bytes.
-pub const PRANA_MAX_OUTPUT_LEN: usize = 4096;
-/// A buffer of this many bytes always holds an execution state's JSON and its NUL.
-pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 20193;
+/// Largest payload capacity an execution may be given
+/// (`prana_execution_start`'s `max_payload`), in bytes: 1 GiB.
+pub const PRANA_MAX_PAYLOAD_CAPACITY: usize = 1 << 30;
+/// An execution's JSON form takes at most this many bytes plus its payload
+/// capacity: a buffer of `PRANA_EXECUTION_JSON_FIXED_LEN + capacity + 1`
+/// bytes always holds it and its NUL (`prana_execution_to_json`).
+pub const PRANA_EXECUTION_JSON_FIXED_LEN: usize = 16096;
+/// A buffer of this many bytes always holds the JSON and its NUL of an
+/// execution with the default payload capacity (`PRANA_DEFAULT_MAX_PAYLOAD`).
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 81633;
 /// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
 pub const PRANA_PORT_BUF_SIZE: usize = 33;
 /// Size of a node error code array (at most 32 bytes and the NUL).
@@ -47,7 +57,12 @@ pub const PRANA_TIMEZONE_BUF_SIZE: usize = 65;
 const _: () = {
     use prana_webhook_core::{executor as ex, wait, workflow as wf};
     assert!(TRACE_LEN == PRANA_MAX_NODES * (64 + 1 + wf::MAX_PORT_LEN + 1));
-    assert!(PRANA_EXECUTION_JSON_BUF_SIZE == FfiState::MAX_JSON_LEN + 1);
+    assert!(PRANA_EXECUTION_JSON_FIXED_LEN == EmptyState::MAX_JSON_LEN);
+    assert!(
+        PRANA_EXECUTION_JSON_BUF_SIZE
+            == PRANA_EXECUTION_JSON_FIXED_LEN + crate::PRANA_DEFAULT_MAX_PAYLOAD + 1
+    );
+    assert!(crate::PRANA_DEFAULT_MAX_PAYLOAD <= PRANA_MAX_PAYLOAD_CAPACITY);
     assert!(PRANA_PORT_BUF_SIZE == wf::MAX_PORT_LEN + 1);
     assert!(PRANA_ERROR_CODE_BUF_SIZE == ex::MAX_ERROR_CODE_LEN + 1);
     assert!(PRANA_ERROR_MESSAGE_BUF_SIZE == ex::MAX_ERROR_MESSAGE_LEN + 1);
@@ -89,7 +104,7 @@ pub struct prana_workflow {
 /// concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
 /// and need exclusive access.
 pub struct prana_execution {
-    state: FfiState,
+    pub(crate) state: FfiState,
 }
 
 impl prana_execution {
@@ -98,15 +113,17 @@ impl prana_execution {
     }
 }
 
-/// What the run calls (`_run`, `_resume`, `_expire`, `_resume_timer`)
-/// need only during a call, kept per thread instead of made per call: the
-/// core's `Workspace` (8 KiB that would be zeroed per call), the node
-/// callbacks' NUL-terminated strings (see `CHandler`; no allocation per
-/// call once grown) and the buffer of a suspension's registration JSON.
-struct RunScratch {
-    ws: FfiWorkspace,
+/// What the run calls (`_run`, `_resume`, `_cancel`, `_expire`,
+/// `_resume_timer`) need only during a call, kept per thread instead of
+/// made per call: the buffers of the core's `Workspace` (rendered params,
+/// and a node's output, grown to the largest payload capacity seen), the
+/// node callbacks' NUL-terminated strings (see `CHandler`; no allocation
+/// per call once grown) and the buffer of a registration's row JSON.
+pub(crate) struct RunScratch {
+    pub(crate) params: Box<[u8]>,
+    output: Vec<u8>,
     strings: Vec<u8>,
-    json: [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+    pub(crate) json: [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
 }
 
 thread_local! {
@@ -116,7 +133,8 @@ thread_local! {
 impl RunScratch {
     fn boxed() -> Box<RunScratch> {
         Box::new(RunScratch {
-            ws: FfiWorkspace::zeroed(),
+            params: vec![0u8; PARAMS_LEN].into_boxed_slice(),
+            output: Vec::new(),
             strings: Vec::new(),
             json: [0; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
         })
@@ -125,13 +143,33 @@ impl RunScratch {
     /// Run `f` with this thread's scratch, taken out of its slot for the
     /// call: a node callback that runs another execution finds the slot
     /// empty and gets a fresh one, as does a call during thread teardown.
-    fn with<R>(f: impl FnOnce(&mut RunScratch) -> R) -> R {
+    pub(crate) fn with<R>(f: impl FnOnce(&mut RunScratch) -> R) -> R {
         let kept = RUN_SCRATCH.try_with(Cell::take).ok().flatten();
         let mut scratch = kept.unwrap_or_else(RunScratch::boxed);
         let r = f(&mut scratch);
         let _ = RUN_SCRATCH.try_with(|slot| slot.set(Some(scratch)));
         r
     }
+}
+
+/// An execution's payload storage: `max_payload` bytes (0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`), at most `PRANA_MAX_PAYLOAD_CAPACITY`.
+fn payload_storage(max_payload: usize) -> FfiResult<Box<[u8]>> {
+    let cap = if max_payload == 0 {
+        crate::PRANA_DEFAULT_MAX_PAYLOAD
+    } else {
+        max_payload
+    };
+    if cap > PRANA_MAX_PAYLOAD_CAPACITY {
+        return Err(Fail::new(
+            prana_status::PRANA_STATUS_CAPACITY_EXCEEDED,
+            format_args!(
+                "max_payload is {cap} bytes; the limit is PRANA_MAX_PAYLOAD_CAPACITY \
+                 ({PRANA_MAX_PAYLOAD_CAPACITY} bytes)"
+            ),
+        ));
+    }
+    Ok(vec![0u8; cap].into_boxed_slice())
 }
 
 /// Where an execution stands.
@@ -234,8 +272,8 @@ pub struct prana_node_result {
 /// A node handler: runs every node whose type is not `wait` or `trigger`.
 ///
 /// `user_data` is the pointer given to the execution call. Write the node's
-/// JSON output to `output` (at most `output_cap` = `PRANA_MAX_OUTPUT_LEN`
-/// bytes, no NUL needed) and fill `*result`; return true on success, false
+/// JSON output to `output` (at most `output_cap` bytes, the execution's
+/// payload capacity, no NUL needed) and fill `*result`; return true on success, false
 /// to fail the execution at this node. The output must be valid JSON or the
 /// node fails with "invalid_node_output"; a bad port fails it with
 /// "invalid_port". What `output` holds on entry is unspecified (zeros, or
@@ -460,7 +498,7 @@ fn array_text(a: &[c_char]) -> Option<Cow<'_, str>> {
 }
 
 /// The C callback as a core [`NodeHandler`].
-struct CHandler<'s> {
+pub(crate) struct CHandler<'s> {
     /// The host's callback; NULL (None) until a host node needs it.
     f: prana_node_handler,
     /// Set when a host node was reached without a callback.
@@ -651,7 +689,7 @@ pub extern "C" fn prana_workflow_free(workflow: *mut prana_workflow) {
     abi::free_handle(workflow);
 }
 
-fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a FfiWorkflow<'a>> {
+pub(crate) fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a FfiWorkflow<'a>> {
     handle(w, "workflow").map(|w| &w.wf)
 }
 
@@ -685,6 +723,13 @@ pub extern "C" fn prana_workflow_id(
 /// and `prana_execution_restore`. A non-NULL but empty set is
 /// `PRANA_STATUS_NO_SIGNING_KEY`. `keys` and `base` are only read during the
 /// call. Thread safety: the generator's (one thread at a time).
+///
+/// `max_payload` is the execution's payload capacity in bytes: the largest
+/// trigger payload, node output and resume payload it holds (0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`, 64 KiB; at most
+/// `PRANA_MAX_PAYLOAD_CAPACITY`, else `PRANA_STATUS_CAPACITY_EXCEEDED`).
+/// The storage is allocated once, with the handle; the capacity is kept
+/// across `prana_execution_restore`.
 #[no_mangle]
 pub extern "C" fn prana_execution_start(
     workflow: *const prana_workflow,
@@ -694,6 +739,7 @@ pub extern "C" fn prana_execution_start(
     keys: *const crate::signatures::prana_key_set,
     generator: *mut crate::ids::prana_id_generator,
     now: u64,
+    max_payload: usize,
     out: *mut *mut prana_execution,
     err: *mut prana_error,
 ) -> prana_status {
@@ -704,46 +750,48 @@ pub extern "C" fn prana_execution_start(
         let k = crate::signatures::key_set_opt(keys)?;
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
-        let x = abi::try_into_handle(
-            || match k {
-                None => executor::start(w, e, b, g, now),
-                Some(ks) => {
-                    let key = ks.current().ok_or(prana_webhook_core::Error::Signature(
-                        prana_webhook_core::token::SignatureError::NoSigningKey,
-                    ))?;
-                    executor::start_signed(w, e, b, g, now, key)
-                }
-            },
-            prana_execution::new,
-        )?;
-        out.write(x);
+        let key = match k {
+            None => None,
+            Some(ks) => Some(ks.current().ok_or(prana_webhook_core::Error::Signature(
+                prana_webhook_core::token::SignatureError::NoSigningKey,
+            ))?),
+        };
+        let mut state = FfiState::with_buffer(payload_storage(max_payload)?);
+        executor::start_into(&mut state, w, e, b, g, now, key)?;
+        out.write(abi::into_handle(prana_execution::new(state)));
         Ok(())
     })
 }
 
-/// Restore an execution from its JSON form. On success `*out` receives a
-/// new handle. Errors: `PRANA_STATUS_INVALID_JSON`,
-/// `PRANA_STATUS_EXECUTION_BAD_STATE`, id and URL statuses.
+/// Restore an execution from its JSON form into a new handle with a
+/// payload capacity of `max_payload` bytes (0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`; give the capacity it was started with, or
+/// more). On success `*out` receives the handle. Errors:
+/// `PRANA_STATUS_INVALID_JSON`, `PRANA_STATUS_EXECUTION_BAD_STATE`,
+/// `PRANA_STATUS_CAPACITY_EXCEEDED` (an output larger than the capacity),
+/// id and URL statuses.
 #[no_mangle]
 pub extern "C" fn prana_execution_from_json(
     json: *const c_char,
     json_len: usize,
+    max_payload: usize,
     out: *mut *mut prana_execution,
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let x = abi::try_into_handle(|| FfiState::from_json(j.as_bytes()), prana_execution::new)?;
-        out.write(x);
+        let mut state = FfiState::with_buffer(payload_storage(max_payload)?);
+        state.load_json(j.as_bytes())?;
+        out.write(abi::into_handle(prana_execution::new(state)));
         Ok(())
     })
 }
 
 /// Restore an execution from its JSON form into an existing handle (made by
-/// `prana_execution_start`, `_start_signed` or `_from_json`), checking
-/// every field exactly as `prana_execution_from_json` does; what the handle
-/// held before does not matter. The cheap way to restore: a host that keeps
+/// `prana_execution_start` or `_from_json`), checking every field exactly
+/// as `prana_execution_from_json` does; what the handle held before does
+/// not matter, its payload capacity stays. The cheap way to restore: a host that keeps
 /// one handle per worker reuses it for every execution it loads, with no
 /// allocation and no 16 KiB copy (the base URL is parsed again only when it
 /// differs from the handle's).
@@ -780,8 +828,9 @@ pub extern "C" fn prana_execution_restore(
 }
 
 /// Write the execution's JSON form, for the host's store (a buffer of
-/// `PRANA_EXECUTION_JSON_BUF_SIZE` bytes always suffices; a size query
-/// gives the exact size).
+/// `PRANA_EXECUTION_JSON_FIXED_LEN` + the payload capacity + 1 bytes
+/// always suffices; `PRANA_EXECUTION_JSON_BUF_SIZE` for the default
+/// capacity; a size query gives the exact size).
 #[no_mangle]
 pub extern "C" fn prana_execution_to_json(
     execution: *const prana_execution,
@@ -795,7 +844,7 @@ pub extern "C" fn prana_execution_to_json(
         let out = StrOut::new(buf, len, out_len)?;
         // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
         // written in place; only smaller ones go through a temporary.
-        out.write_serialized(FfiState::MAX_JSON_LEN, |b| x.state.to_json(b))
+        out.write_serialized(x.state.max_json_len(), |b| x.state.to_json(b))
     })
 }
 
@@ -805,7 +854,7 @@ pub extern "C" fn prana_execution_free(execution: *mut prana_execution) {
     abi::free_handle(execution);
 }
 
-fn run_call(
+pub(crate) fn run_call(
     workflow: *const prana_workflow,
     execution: *mut prana_execution,
     handler: prana_node_handler,
@@ -814,7 +863,7 @@ fn run_call(
     body: impl FnOnce(
         &FfiWorkflow<'_>,
         &mut FfiState,
-        &mut FfiWorkspace,
+        &mut FfiWorkspace<'_>,
         &mut CHandler<'_>,
     ) -> prana_webhook_core::Result<FfiRunResult>,
 ) -> FfiResult {
@@ -822,6 +871,12 @@ fn run_call(
     let x = handle_mut(execution, "execution")?;
     let out = Out::new(out, "out")?;
     RunScratch::with(|scratch| {
+        // A node's output gets the execution's payload capacity.
+        let cap = x.state.output_capacity();
+        if scratch.output.len() < cap {
+            scratch.output.resize(cap, 0);
+        }
+        let mut ws = FfiWorkspace::with_buffers(&mut scratch.params, &mut scratch.output[..cap]);
         let mut h = CHandler {
             f: handler,
             missing: None,
@@ -829,7 +884,7 @@ fn run_call(
             scratch: &mut scratch.strings,
             ids: None,
         };
-        let r = body(w, &mut x.state, &mut scratch.ws, &mut h)?;
+        let r = body(w, &mut x.state, &mut ws, &mut h)?;
         if let Some(m) = h.missing {
             return Err(Fail::new(
                 prana_status::PRANA_STATUS_NO_NODE_HANDLER,
@@ -850,7 +905,7 @@ fn run_call(
 }
 
 /// Run a started execution from the start node with the trigger payload
-/// `input` (JSON, at most `PRANA_MAX_OUTPUT_LEN` bytes) until it completes,
+/// `input` (JSON, at most the execution's payload capacity) until it completes,
 /// fails or suspends. Nodes other than `wait` and `trigger` go to `handler`
 /// (with `user_data`). A failing node is an outcome, not a call failure;
 /// the call fails (changing nothing) for bad arguments or
@@ -880,21 +935,28 @@ pub extern "C" fn prana_execution_run(
     })
 }
 
-/// Resume a webhook wait: the request to `resume_id` brought `payload`
-/// (JSON, at most `PRANA_MAX_OUTPUT_LEN` bytes). Consumes the registration
-/// and continues through the wait node's `main` port with the payload as
-/// input. Refused, changing nothing: `PRANA_STATUS_EXECUTION_NOT_SUSPENDED`
-/// ("Can only resume suspended executions"), `_UNKNOWN_RESUME_ID`,
-/// `_NOT_WAITING_HERE`, `PRANA_STATUS_ALREADY_CONSUMED`,
-/// `PRANA_STATUS_REGISTRATION_EXPIRED` (then call `prana_execution_expire`).
+/// Resume a webhook wait whose registration the host has already moved
+/// active -> consumed: `applied` is the transition `prana_resume_decide`
+/// returned and the host's compare-and-set applied (exactly one row
+/// changed). The request brought `payload` (JSON, at most the execution's
+/// payload capacity); the execution continues through the wait node's
+/// `main` port with it as input. The result's transitions never repeat
+/// `applied`: apply every one of them, in order, each with its row from
+/// `prana_execution_registration_json`.
+///
+/// Refused, changing nothing: a transition other than active -> consumed
+/// or for a registration the execution does not hold active
+/// (`PRANA_STATUS_EXECUTION_NOT_APPLIED`),
+/// `PRANA_STATUS_EXECUTION_NOT_SUSPENDED` ("Can only resume suspended
+/// executions"), `_UNKNOWN_RESUME_ID`, `_NOT_WAITING_HERE`,
+/// `_WORKFLOW_MISMATCH`, `PRANA_STATUS_CAPACITY_EXCEEDED` (payload).
 #[no_mangle]
 pub extern "C" fn prana_execution_resume(
     workflow: *const prana_workflow,
     execution: *mut prana_execution,
     handler: prana_node_handler,
     user_data: *mut c_void,
-    resume_id: *const c_char,
-    resume_id_len: usize,
+    applied: *const prana_transition,
     payload: *const c_char,
     payload_len: usize,
     now: u64,
@@ -902,7 +964,7 @@ pub extern "C" fn prana_execution_resume(
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let t = crate::route::transition_in(applied, "applied")?;
         let p = text(payload, payload_len, "payload")?;
         run_call(
             workflow,
@@ -910,7 +972,11 @@ pub extern "C" fn prana_execution_resume(
             handler,
             user_data,
             out,
-            |w, s, ws, h| executor::resume_in(w, s, ws, h, r, p, now),
+            |w, s, ws, h| {
+                let mut r = FfiRunResult::new();
+                executor::resume_applied_into(w, s, ws, h, &t, p, now, &mut r)?;
+                Ok(r)
+            },
         )
     })
 }
@@ -968,7 +1034,7 @@ pub extern "C" fn prana_execution_resume_timer(
     })
 }
 
-fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a FfiState> {
+pub(crate) fn exec_ref<'a>(x: *const prana_execution) -> FfiResult<&'a FfiState> {
     handle(x, "execution").map(|x| &x.state)
 }
 
@@ -1252,6 +1318,7 @@ mod tests {
                 core::ptr::null_mut(),
                 g,
                 1_000,
+                0,
                 &mut x,
                 core::ptr::null_mut()
             ),
@@ -1296,7 +1363,7 @@ mod tests {
         prana_execution_free(x);
         x = core::ptr::null_mut();
         assert_eq!(
-            prana_execution_from_json(json.as_ptr().cast(), n, &mut x, core::ptr::null_mut()),
+            prana_execution_from_json(json.as_ptr().cast(), n, 0, &mut x, core::ptr::null_mut()),
             OK
         );
         // In place: a bad state leaves the handle empty (no workflow's),
@@ -1350,15 +1417,21 @@ mod tests {
             OK
         );
 
-        let id_len = rid.iter().position(|&c| c == 0).unwrap();
+        // The transition the host's decision gave and its compare-and-set
+        // applied.
+        let applied = prana_transition {
+            resume_id: rid,
+            resume_id_len: rid.iter().position(|&c| c == 0).unwrap(),
+            from: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_ACTIVE,
+            to: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_CONSUMED,
+        };
         let payload = r#"{"ok":true}"#;
         let st = prana_execution_resume(
             w,
             x,
             Some(copy_input),
             user,
-            rid.as_ptr(),
-            id_len,
+            &applied,
             p(payload),
             payload.len(),
             2_000,
@@ -1367,8 +1440,10 @@ mod tests {
         );
         assert_eq!(st, OK);
         // SAFETY: written on success.
-        let outcome = unsafe { r.assume_init_ref() }.outcome;
-        assert_eq!(outcome, prana_outcome::PRANA_OUTCOME_COMPLETED);
+        let done = unsafe { r.assume_init_ref() };
+        assert_eq!(done.outcome, prana_outcome::PRANA_OUTCOME_COMPLETED);
+        // The consumption the host applied is not reported again.
+        assert_eq!(done.transition_count, 0);
         assert_eq!(calls, 2);
 
         prana_execution_free(x);

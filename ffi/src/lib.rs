@@ -36,6 +36,9 @@ pub mod http;
 pub mod ids;
 pub mod json;
 mod message;
+pub mod page;
+#[cfg(feature = "std")]
+pub mod protocol;
 pub mod registration;
 pub mod route;
 pub mod signatures;
@@ -74,7 +77,11 @@ pub const PRANA_ID_SEED_LEN: usize = 32;
 pub const PRANA_ENTROPY_LEN: usize = 16;
 /// Longest message in a `prana_http_answer`, in bytes (without the NUL).
 pub const PRANA_MAX_MESSAGE_LEN: usize = 192;
-/// The request body limit DESIGN.md suggests (64 KiB).
+/// The default payload capacity, in bytes (64 KiB): of an execution
+/// started with `max_payload` 0 (its largest trigger payload, node output
+/// and resume payload), and a sensible request body limit for
+/// `prana_request_check`. Hosts choose larger ones (1 MiB and more) per
+/// execution.
 pub const PRANA_DEFAULT_MAX_PAYLOAD: usize = 65536;
 /// A buffer of this many bytes holds any id part (execution, node, workflow id) and its NUL.
 pub const PRANA_ID_PART_BUF_SIZE: usize = 65;

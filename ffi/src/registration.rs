@@ -39,7 +39,7 @@ impl From<Status> for prana_lifecycle_status {
 }
 
 /// A C status number -> core status; bad numbers are `INVALID_ARGUMENT`.
-fn status_from_u32(n: u32, what: &str) -> FfiResult<Status> {
+pub(crate) fn status_from_u32(n: u32, what: &str) -> FfiResult<Status> {
     Status::ALL
         .into_iter()
         .find(|s| *s as u32 == n)
@@ -66,7 +66,7 @@ fn status_from_u32(n: u32, what: &str) -> FfiResult<Status> {
 /// read and may run concurrently; `_activate`, `_consume` and `_expire`
 /// change it and need exclusive access (no other call on it at the same time).
 pub struct prana_registration {
-    inner: WebhookRegistration,
+    pub(crate) inner: WebhookRegistration,
 }
 
 /// NULL -> None; else borrow (for `prana_resume_decide`).
@@ -74,6 +74,13 @@ pub(crate) fn registration_opt<'a>(
     reg: *const prana_registration,
 ) -> Option<&'a WebhookRegistration> {
     handle(reg, "registration").ok().map(|r| &r.inner)
+}
+
+/// NULL -> None; else borrow mutably (for `prana_registration_extend`).
+pub(crate) fn registration_opt_mut<'a>(
+    reg: *mut prana_registration,
+) -> Option<&'a mut WebhookRegistration> {
+    handle_mut(reg, "registration").ok().map(|r| &mut r.inner)
 }
 
 #[cfg(feature = "std")]

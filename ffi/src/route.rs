@@ -124,6 +124,9 @@ fn code_cstr(code: &str) -> &'static CStr {
         "method_not_allowed" => c"method_not_allowed",
         "payload_too_large" => c"payload_too_large",
         "invalid_key" => c"invalid_key",
+        "invalid_extend_request" => c"invalid_extend_request",
+        "extend_not_later" => c"extend_not_later",
+        "extend_beyond_limit" => c"extend_beyond_limit",
         "" => c"",
         _ => c"rejected",
     }
@@ -186,6 +189,40 @@ pub struct prana_transition {
     pub from: prana_lifecycle_status,
     /// The status to write.
     pub to: prana_lifecycle_status,
+}
+
+/// Read a caller's transition (`what` names it in errors): its statuses
+/// as numbers (a C enum may hold any value) and its resume ID.
+pub(crate) fn transition_in(
+    t: *const prana_transition,
+    what: &str,
+) -> crate::abi::FfiResult<prana_webhook_core::lifecycle::Transition> {
+    let t = crate::abi::handle(t, what)?;
+    // SAFETY: `from` and `to` are `repr(u32)` enums inside a valid
+    // `prana_transition`; read as plain u32 so a value C put there that is
+    // no variant is an argument error, not undefined behaviour.
+    let (from, to) = unsafe {
+        (
+            core::ptr::addr_of!(t.from).cast::<u32>().read(),
+            core::ptr::addr_of!(t.to).cast::<u32>().read(),
+        )
+    };
+    let from = crate::registration::status_from_u32(from, "from")?;
+    let to = crate::registration::status_from_u32(to, "to")?;
+    if t.resume_id_len >= PRANA_RESUME_ID_BUF_SIZE {
+        return Err(crate::abi::Fail::invalid(format_args!(
+            "{what}.resume_id_len is {}; at most {} bytes fit resume_id",
+            t.resume_id_len,
+            PRANA_RESUME_ID_BUF_SIZE - 1
+        )));
+    }
+    let id = text(t.resume_id.as_ptr(), t.resume_id_len, "resume_id")?;
+    let resume_id = prana_webhook_core::id::ResumeId::parse(id)?;
+    Ok(prana_webhook_core::lifecycle::Transition {
+        resume_id,
+        from,
+        to,
+    })
 }
 
 impl prana_transition {
@@ -333,18 +370,127 @@ pub extern "C" fn prana_resume_decide(
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let reg = registration_opt(registration);
         let out = Out::new(out, "out")?;
-        let decision = route::decide_resume(r, reg, now);
-        let init = prana_resume_decision {
-            resume: false,
-            transition: prana_transition::empty(),
+        write_decision(out, route::decide_resume(r, reg, now));
+        Ok(())
+    })
+}
+
+/// Decide a cancel request for `resume_id`: exactly as
+/// `prana_resume_decide` (same answers; the same active -> consumed
+/// transition, since a cancel uses the registration up as a resume does).
+/// Whichever of a resume and a cancel applies its transition first wins;
+/// the other's compare-and-set changes no row (answer 409
+/// webhook_already_used). When `out->resume` is true and the host's
+/// compare-and-set changed the row, call `prana_execution_cancel` with the
+/// transition. Thread-safe for concurrent reads of one registration.
+#[no_mangle]
+pub extern "C" fn prana_cancel_decide(
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    registration: *const prana_registration,
+    now: u64,
+    out: *mut prana_resume_decision,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let reg = registration_opt(registration);
+        let out = Out::new(out, "out")?;
+        write_decision(out, route::decide_cancel(r, reg, now));
+        Ok(())
+    })
+}
+
+fn write_decision(out: Out<prana_resume_decision>, decision: Decision) {
+    let init = prana_resume_decision {
+        resume: false,
+        transition: prana_transition::empty(),
+        answer: prana_http_answer::ok(),
+    };
+    out.write_with(init, |d| match decision {
+        Decision::Resume(t) => {
+            d.resume = true;
+            d.transition.set(&t);
+        }
+        Decision::Reject(rej) => d.answer = prana_http_answer::from_rejection(&rej),
+    });
+}
+
+/// The result of `prana_registration_extend`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_extension {
+    /// true: the registration now expires at `to_expires_at`; apply the
+    /// move with compare-and-set (`UPDATE ... SET expires_at =
+    /// :to_expires_at WHERE resume_id = :resume_id AND status = 'active'
+    /// AND expires_at = :from_expires_at`) and store the row
+    /// (`prana_registration_to_json`) only when exactly one row changed.
+    /// false: answer with `answer`; the registration is unchanged.
+    pub extended: bool,
+    /// The registration's resume ID, NUL-terminated ("" when not extended).
+    pub resume_id: [c_char; PRANA_RESUME_ID_BUF_SIZE],
+    /// Length of `resume_id` without the NUL.
+    pub resume_id_len: usize,
+    /// The expiry the stored row must still have, unix ms.
+    pub from_expires_at: u64,
+    /// The new expiry, unix ms.
+    pub to_expires_at: u64,
+    /// 200 when extended, else the rejection: 404 webhook_not_found, 400
+    /// wait_node_not_active, 410 webhook_expired, 409
+    /// webhook_already_used, 400 invalid_extend_request (a bad body), 422
+    /// extend_not_later / extend_beyond_limit (past the 8760-hour limit
+    /// from creation).
+    pub answer: prana_http_answer,
+}
+
+/// Decide and apply an extend (heartbeat) request for `resume_id` to the
+/// registration the host looked up (NULL when there is none): move its
+/// expiry to `timeout_hours` after `now`, as the request `body` asks (empty,
+/// or a JSON object with an optional `timeout_hours`: 0 < n <= 8760,
+/// fractions allowed; default 24). Only an active registration that has not
+/// expired by `now` is extended, never past 8760 hours after its creation
+/// and never earlier than its current expiry.
+///
+/// Like `prana_resume_decide`, a rejection is returned in `*out` with
+/// `PRANA_STATUS_OK`; the call fails only for bad arguments. On
+/// `out->extended` the registration handle holds the new expiry (its
+/// `prana_registration_to_json` is the row to store). Needs exclusive
+/// access to the registration.
+#[no_mangle]
+pub extern "C" fn prana_registration_extend(
+    registration: *mut prana_registration,
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    body: *const c_char,
+    body_len: usize,
+    now: u64,
+    out: *mut prana_extension,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let body_len = crate::abi::text_len(body, body_len);
+        let b = crate::abi::bytes(body.cast::<u8>(), body_len, "body")?;
+        let reg = crate::registration::registration_opt_mut(registration);
+        let out = Out::new(out, "out")?;
+        let decided =
+            route::requested_expiry(b, now).and_then(|at| route::decide_extend(r, reg, now, at));
+        let init = prana_extension {
+            extended: false,
+            resume_id: [0; PRANA_RESUME_ID_BUF_SIZE],
+            resume_id_len: 0,
+            from_expires_at: 0,
+            to_expires_at: 0,
             answer: prana_http_answer::ok(),
         };
-        out.write_with(init, |d| match decision {
-            Decision::Resume(t) => {
-                d.resume = true;
-                d.transition.set(&t);
+        out.write_with(init, |o| match decided {
+            Ok(ext) => {
+                o.extended = true;
+                o.resume_id_len = copy_to_array(ext.resume_id.as_str(), &mut o.resume_id);
+                o.from_expires_at = ext.from_expires_at.unwrap_or(0);
+                o.to_expires_at = ext.to_expires_at;
             }
-            Decision::Reject(rej) => d.answer = prana_http_answer::from_rejection(&rej),
+            Err(rej) => o.answer = prana_http_answer::from_rejection(&rej),
         });
         Ok(())
     })
@@ -367,6 +513,9 @@ mod tests {
             "method_not_allowed",
             "payload_too_large",
             "invalid_key",
+            "invalid_extend_request",
+            "extend_not_later",
+            "extend_beyond_limit",
         ] {
             assert_eq!(code_cstr(code).to_str().unwrap(), code);
         }

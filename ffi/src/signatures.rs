@@ -5,7 +5,7 @@ use core::ffi::c_char;
 use prana_webhook_core::error::Error;
 use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::token::resume::{
-    verify_query, KeySet, ResumeKey, SignaturePolicy, VerifiedBy,
+    verify_query_for, KeySet, ResumeKey, SignaturePolicy, SignedAction, VerifiedBy,
 };
 use prana_webhook_core::token::standard_webhooks::{self, StandardWebhookSecret};
 
@@ -242,12 +242,31 @@ pub extern "C" fn prana_key_set_len(
     })
 }
 
-/// Write the `sig` value `{key_id}.{mac}` for a resume ID, made with the
-/// current key (at most `PRANA_MAX_SIG_LEN` bytes + NUL). Error:
-/// `PRANA_STATUS_NO_SIGNING_KEY` for an empty set, the resume ID statuses.
+/// The signed action of a route kind: `PRANA_ROUTE_RESUME` (2),
+/// `PRANA_ROUTE_CANCEL` (3) or `PRANA_ROUTE_EXTEND` (4); each signs in its
+/// own domain, so a resume signature never opens the cancel URL.
+pub(crate) fn signed_action(kind: u32) -> FfiResult<SignedAction> {
+    match kind {
+        2 => Ok(SignedAction::Resume),
+        3 => Ok(SignedAction::Cancel),
+        4 => Ok(SignedAction::Extend),
+        n => Err(Fail::invalid(format_args!(
+            "action is {n}; expected 2 (PRANA_ROUTE_RESUME), 3 (PRANA_ROUTE_CANCEL) \
+             or 4 (PRANA_ROUTE_EXTEND)"
+        ))),
+    }
+}
+
+/// Write the `sig` value `{key_id}.{mac}` for a resume ID and the URL of
+/// `action` (a `prana_route_kind`: `PRANA_ROUTE_RESUME`, `_CANCEL` or
+/// `_EXTEND`; each action signs in its own domain), made with the current
+/// key (at most `PRANA_MAX_SIG_LEN` bytes + NUL). Error:
+/// `PRANA_STATUS_NO_SIGNING_KEY` for an empty set, the resume ID statuses,
+/// `PRANA_STATUS_INVALID_ARGUMENT` for another `action`.
 #[no_mangle]
 pub extern "C" fn prana_key_set_sign(
     keys: *const prana_key_set,
+    action: u32,
     resume_id: *const c_char,
     resume_id_len: usize,
     buf: *mut c_char,
@@ -258,16 +277,20 @@ pub extern "C" fn prana_key_set_sign(
     guard(err, || {
         let k = handle(keys, "keys")?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
+        let action = signed_action(action)?;
         let out = StrOut::new(buf, len, out_len)?;
         ResumeId::parse(r)?;
-        out.write(k.inner.sign(r)?.as_str())
+        out.write(k.inner.sign_for(action, r)?.as_str())
     })
 }
 
-/// Check the `sig` parameter of a resume request before any store lookup:
-/// `resume_id` is the route's id, `query` its raw query string without `?`
-/// (NULL with length 0 when the target has none). `policy` is a
-/// `prana_signature_policy` (else `PRANA_STATUS_INVALID_ARGUMENT`).
+/// Check the `sig` parameter of a resume, cancel or extend request before
+/// any store lookup: `action` is the route's kind (`prana_route.kind`:
+/// `PRANA_ROUTE_RESUME`, `_CANCEL` or `_EXTEND`; each verifies in its own
+/// signature domain), `resume_id` the route's id, `query` its raw query
+/// string without `?` (NULL with length 0 when the target has none).
+/// `policy` is a `prana_signature_policy`. Another `action` or `policy` is
+/// `PRANA_STATUS_INVALID_ARGUMENT`.
 ///
 /// A failed check is not a call failure: `PRANA_STATUS_OK` is returned with
 /// `out->accepted = false` and the 401 answer, whose `cause` is the reason.
@@ -275,6 +298,7 @@ pub extern "C" fn prana_key_set_sign(
 #[no_mangle]
 pub extern "C" fn prana_signature_verify(
     keys: *const prana_key_set,
+    action: u32,
     policy: u32,
     resume_id: *const c_char,
     resume_id_len: usize,
@@ -298,8 +322,9 @@ pub extern "C" fn prana_signature_verify(
                 )))
             }
         };
+        let action = signed_action(action)?;
         let query = if q.is_empty() { None } else { Some(q) };
-        let verified = verify_query(&k.inner, policy, r, query);
+        let verified = verify_query_for(&k.inner, policy, action, r, query);
         let init = prana_signature_check {
             accepted: false,
             verified_by: prana_verified_by::PRANA_VERIFIED_NONE,
