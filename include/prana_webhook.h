@@ -219,13 +219,13 @@
  * capacity: a buffer of `PRANA_EXECUTION_JSON_FIXED_LEN + capacity + 1`
  * bytes always holds it and its NUL (`prana_execution_to_json`).
  */
-#define PRANA_EXECUTION_JSON_FIXED_LEN 16096
+#define PRANA_EXECUTION_JSON_FIXED_LEN 16736
 
 /**
  * A buffer of this many bytes always holds the JSON and its NUL of an
  * execution with the default payload capacity (`PRANA_DEFAULT_MAX_PAYLOAD`).
  */
-#define PRANA_EXECUTION_JSON_BUF_SIZE 81633
+#define PRANA_EXECUTION_JSON_BUF_SIZE 82273
 
 /**
  * Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
@@ -1012,6 +1012,11 @@ enum prana_status
    */
   PRANA_STATUS_EXECUTION_BAD_STATE = 1007,
   /**
+   * The transition given is not the applied active -> consumed of the
+   * registration the execution waits for (`execution_not_applied`).
+   */
+  PRANA_STATUS_EXECUTION_NOT_APPLIED = 1008,
+  /**
    * $execution names no webhook wait node (`expression_unknown_node`).
    */
   PRANA_STATUS_EXPRESSION_UNKNOWN_NODE = 1100,
@@ -1031,6 +1036,46 @@ enum prana_status
    * A rendered value needs JSON escaping (`expression_unsafe_value`).
    */
   PRANA_STATUS_EXPRESSION_UNSAFE_VALUE = 1104,
+  /**
+   * The page description in `webhook_config` is invalid (`form_config_invalid`).
+   */
+  PRANA_STATUS_FORM_CONFIG_INVALID = 1200,
+  /**
+   * The form body is not valid x-www-form-urlencoded UTF-8 (`form_bad_encoding`).
+   */
+  PRANA_STATUS_FORM_BAD_ENCODING = 1201,
+  /**
+   * A submitted field name is invalid (`form_bad_field_name`).
+   */
+  PRANA_STATUS_FORM_BAD_FIELD_NAME = 1202,
+  /**
+   * A submitted field is not in the form (`form_unknown_field`).
+   */
+  PRANA_STATUS_FORM_UNKNOWN_FIELD = 1203,
+  /**
+   * A field was submitted twice (`form_repeated_field`).
+   */
+  PRANA_STATUS_FORM_REPEATED_FIELD = 1204,
+  /**
+   * A required field is missing or empty (`form_field_required`).
+   */
+  PRANA_STATUS_FORM_FIELD_REQUIRED = 1205,
+  /**
+   * A number field holds no number (`form_field_not_a_number`).
+   */
+  PRANA_STATUS_FORM_FIELD_NOT_A_NUMBER = 1206,
+  /**
+   * A boolean field holds no boolean (`form_field_not_a_boolean`).
+   */
+  PRANA_STATUS_FORM_FIELD_NOT_A_BOOLEAN = 1207,
+  /**
+   * A select field holds a value that is not one of its options (`form_field_not_an_option`).
+   */
+  PRANA_STATUS_FORM_FIELD_NOT_AN_OPTION = 1208,
+  /**
+   * The decision is not `approve` or `reject` (`form_bad_decision`).
+   */
+  PRANA_STATUS_FORM_BAD_DECISION = 1209,
 };
 #ifndef __cplusplus
 typedef uint32_t prana_status;
@@ -2248,7 +2293,7 @@ const struct prana_header_pair *prana_page_security_headers(size_t *out_count);
  * Whether a request's `Accept` header value asks for HTML (`text/html` or
  * `application/xhtml+xml` without `q=0`): answer a GET with
  * `prana_page_render_wait` then, else with `prana_registration_describe`.
- * Browsers send that; API clients and link scanners sending `*/*`,
+ * Browsers send that; API clients and link scanners sending any type,
  * `application/json` or no header get the JSON. NULL (no header) or bytes
  * that are not text give false. Thread-safe.
  */

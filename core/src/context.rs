@@ -68,7 +68,7 @@ use crate::error::{truncated, Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::registration::WebhookRegistration;
-use crate::token::resume::{ResumeKey, Signature};
+use crate::token::resume::{ResumeKey, Signature, SignedAction};
 use crate::url::{BaseUrl, UrlString};
 use crate::workflow::{Workflow, MAX_WAIT_NODES};
 
@@ -129,6 +129,11 @@ pub struct RegistrationSlot {
     /// execution was started with a signing key; `None` for unsigned URLs.
     #[serde(default)]
     pub signature: Option<Signature>,
+    /// The `sig` value of its cancel URL (signed in the cancel domain), when
+    /// the execution was started with a signing key; `None` for unsigned
+    /// URLs and for states saved before cancel URLs were signed.
+    #[serde(default)]
+    pub cancel_signature: Option<Signature>,
     /// Its lifecycle state.
     pub status: Status,
     /// Creation time, unix ms.
@@ -285,10 +290,13 @@ impl<const W: usize> ExecutionContext<W> {
                 return Err(ContextError::DuplicateRegistration.into());
             }
             let signature = key.map(|k| k.sign(resume_id.as_str()));
+            let cancel_signature =
+                key.map(|k| k.sign_for(SignedAction::Cancel, resume_id.as_str()));
             self.slots
                 .push(RegistrationSlot {
                     resume_id,
                     signature,
+                    cancel_signature,
                     status: Status::Pending,
                     created_at: now,
                     expires_at: None,
@@ -305,7 +313,7 @@ impl<const W: usize> ExecutionContext<W> {
     /// registrations themselves), with an unsigned resume URL. Its
     /// `webhook_config` is not kept.
     pub fn add_registration(&mut self, reg: &WebhookRegistration) -> Result<()> {
-        self.add_slot(reg, None)
+        self.add_slot(reg, None, None)
     }
 
     /// [`add_registration`](Self::add_registration) with a resume URL
@@ -315,10 +323,20 @@ impl<const W: usize> ExecutionContext<W> {
         reg: &WebhookRegistration,
         key: &ResumeKey,
     ) -> Result<()> {
-        self.add_slot(reg, Some(key.sign(reg.resume_id.as_str())))
+        let id = reg.resume_id.as_str();
+        self.add_slot(
+            reg,
+            Some(key.sign(id)),
+            Some(key.sign_for(SignedAction::Cancel, id)),
+        )
     }
 
-    fn add_slot(&mut self, reg: &WebhookRegistration, signature: Option<Signature>) -> Result<()> {
+    fn add_slot(
+        &mut self,
+        reg: &WebhookRegistration,
+        signature: Option<Signature>,
+        cancel_signature: Option<Signature>,
+    ) -> Result<()> {
         if reg.execution_id != self.execution_id
             || !reg.resume_id.belongs_to(&self.execution_id, &reg.node_id)
         {
@@ -331,6 +349,7 @@ impl<const W: usize> ExecutionContext<W> {
             .push(RegistrationSlot {
                 resume_id: reg.resume_id.clone(),
                 signature,
+                cancel_signature,
                 status: reg.status,
                 created_at: reg.created_at,
                 expires_at: reg.expires_at,
@@ -398,6 +417,20 @@ impl<const W: usize> ExecutionContext<W> {
             sig.append_to_url(&mut url)?;
         }
         Ok(url)
+    }
+
+    /// The cancel URL of a wait node,
+    /// `{base}/webhook/workflow/cancel/{resume_id}`, with `?sig={key_id}.{mac}`
+    /// (signed in the cancel domain) when the execution was started signed.
+    pub fn cancel_url(&self, node_id: &str) -> Result<UrlString> {
+        let i = self
+            .slot_index(node_id)
+            .ok_or_else(|| ContextError::NoRegistration {
+                node: truncated(node_id),
+            })?;
+        let slot = &self.slots[i];
+        self.base_url
+            .cancel_url(&slot.resume_id, slot.cancel_signature.as_ref())
     }
 
     /// The resume URL of a wait node (`resume_urls[node_id]`), with

@@ -8,6 +8,7 @@
 //! |---|---|
 //! | `{{ $execution.<node_id>.resume_url }}` | the wait node's resume URL (with `?sig=…` when signed) |
 //! | `{{ $execution.<node_id>.resume_id }}` | the wait node's resume ID |
+//! | `{{ $execution.<node_id>.cancel_url }}` | the wait node's cancel URL (with `?sig=…`, signed for cancel, when signed) |
 //! | `{{ $execution.id }}` | the execution id |
 //! | `{{ $execution.workflow_id }}` | the workflow id |
 //!
@@ -38,6 +39,7 @@ use core::fmt::{self, Write};
 use crate::context::ExecutionContext;
 use crate::error::{truncated, Error, Result};
 use crate::id;
+use crate::token::resume::SignedAction;
 
 /// Longest field name kept in an [`ExpressionError::UnknownField`].
 pub const MAX_FIELD_LEN: usize = 32;
@@ -51,7 +53,8 @@ pub enum ExpressionError {
         /// The node id as written (cut at 64 bytes).
         node: heapless::String<64>,
     },
-    /// A field other than `resume_url` / `resume_id` (or `id` / `workflow_id`).
+    /// A field other than `resume_url` / `resume_id` / `cancel_url` (or `id` /
+    /// `workflow_id`).
     UnknownField {
         /// The field as written (cut at 32 bytes).
         field: heapless::String<MAX_FIELD_LEN>,
@@ -94,7 +97,8 @@ impl fmt::Display for ExpressionError {
             ExpressionError::UnknownField { field } => write!(
                 f,
                 "unknown $execution field '{field}': use $execution.id, $execution.workflow_id, \
-                 $execution.<node_id>.resume_url or $execution.<node_id>.resume_id"
+                 $execution.<node_id>.resume_url, $execution.<node_id>.resume_id or \
+                 $execution.<node_id>.cancel_url"
             ),
             ExpressionError::Unterminated { at } => {
                 write!(f, "'{{{{' at byte {at} has no closing '}}}}'")
@@ -257,6 +261,17 @@ impl<const W: usize> ExecutionContext<W> {
                             let _ = sig.write_param(w);
                         }
                     }
+                    "cancel_url" => {
+                        // As the resume URL, in the cancel route and the
+                        // cancel signature domain.
+                        safe(self.base_url().as_str())?;
+                        self.base_url()
+                            .write_action_url(SignedAction::Cancel, id, w)?;
+                        if let Some(sig) = &slot.cancel_signature {
+                            w.put("?");
+                            let _ = sig.write_param(w);
+                        }
+                    }
                     other => {
                         return Err(ExpressionError::UnknownField {
                             field: truncated(other),
@@ -305,6 +320,57 @@ mod tests {
             .render_str("{{\t$execution.w.resume_id\n}}", &mut buf)
             .unwrap();
         assert_eq!(s, id.as_str());
+    }
+
+    #[test]
+    fn cancel_urls_are_signed_for_cancel() {
+        use crate::token::resume::{
+            verify_query, verify_query_for, KeySet, ResumeKey, SignaturePolicy,
+        };
+        let c = ctx();
+        let mut buf = [0u8; 512];
+        let id = c.resume_id("w").unwrap().clone();
+        let s = c
+            .render_str("{{ $execution.w.cancel_url }}", &mut buf)
+            .unwrap();
+        assert_eq!(
+            s.strip_prefix("http://h/webhook/workflow/cancel/"),
+            Some(id.as_str())
+        );
+        assert_eq!(c.cancel_url("w").unwrap().as_str(), s);
+
+        let wf = Workflow::parse(
+            r#"{"id":"wf","nodes":[{"key":"w","type":"wait","params":{"mode":"webhook"}}]}"#,
+        )
+        .unwrap();
+        let mut keys: KeySet = KeySet::new();
+        keys.add(ResumeKey::new("k1", b"a secret of 16+ bytes").unwrap())
+            .unwrap();
+        let base = BaseUrl::parse("http://h").unwrap();
+        let mut ids = IdGenerator::from_seed([2; 32]);
+        let signed: ExecutionContext = ExecutionContext::for_workflow_signed(
+            &wf,
+            "e2",
+            &base,
+            &mut ids,
+            0,
+            keys.current().unwrap(),
+        )
+        .unwrap();
+        let id = signed.resume_id("w").unwrap().clone();
+        let url = signed
+            .render_str("{{ $execution.w.cancel_url }}", &mut buf)
+            .unwrap();
+        assert_eq!(signed.cancel_url("w").unwrap().as_str(), url);
+        let (path, query) = url.split_once('?').unwrap();
+        assert_eq!(
+            path.strip_suffix(id.as_str()),
+            Some("http://h/webhook/workflow/cancel/")
+        );
+        // Valid for cancel only: a resume URL with this signature fails.
+        let p = SignaturePolicy::Required;
+        assert!(verify_query_for(&keys, p, SignedAction::Cancel, id.as_str(), Some(query)).is_ok());
+        assert!(verify_query(&keys, p, id.as_str(), Some(query)).is_err());
     }
 
     #[test]

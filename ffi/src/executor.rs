@@ -41,10 +41,10 @@ pub const PRANA_MAX_PAYLOAD_CAPACITY: usize = 1 << 30;
 /// An execution's JSON form takes at most this many bytes plus its payload
 /// capacity: a buffer of `PRANA_EXECUTION_JSON_FIXED_LEN + capacity + 1`
 /// bytes always holds it and its NUL (`prana_execution_to_json`).
-pub const PRANA_EXECUTION_JSON_FIXED_LEN: usize = 16096;
+pub const PRANA_EXECUTION_JSON_FIXED_LEN: usize = 16736;
 /// A buffer of this many bytes always holds the JSON and its NUL of an
 /// execution with the default payload capacity (`PRANA_DEFAULT_MAX_PAYLOAD`).
-pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 81633;
+pub const PRANA_EXECUTION_JSON_BUF_SIZE: usize = 82273;
 /// Size of a port name array (1-32 bytes of `[a-z0-9_]` and the NUL).
 pub const PRANA_PORT_BUF_SIZE: usize = 33;
 /// Size of a node error code array (at most 32 bytes and the NUL).

@@ -92,7 +92,7 @@ pub extern "C" fn prana_page_security_headers(out_count: *mut usize) -> *const p
 /// Whether a request's `Accept` header value asks for HTML (`text/html` or
 /// `application/xhtml+xml` without `q=0`): answer a GET with
 /// `prana_page_render_wait` then, else with `prana_registration_describe`.
-/// Browsers send that; API clients and link scanners sending `*/*`,
+/// Browsers send that; API clients and link scanners sending any type,
 /// `application/json` or no header get the JSON. NULL (no header) or bytes
 /// that are not text give false. Thread-safe.
 #[no_mangle]

@@ -384,6 +384,11 @@ status_table! {
     /// The execution state is invalid (`execution_bad_state`).
     PRANA_STATUS_EXECUTION_BAD_STATE = 1007,
         "execution_bad_state", "the execution state is invalid";
+    /// The transition given is not the applied active -> consumed of the
+    /// registration the execution waits for (`execution_not_applied`).
+    PRANA_STATUS_EXECUTION_NOT_APPLIED = 1008,
+        "execution_not_applied",
+        "the transition is not the applied active -> consumed of the waiting registration";
 
     /// $execution names no webhook wait node (`expression_unknown_node`).
     PRANA_STATUS_EXPRESSION_UNKNOWN_NODE = 1100,
@@ -400,6 +405,37 @@ status_table! {
     /// A rendered value needs JSON escaping (`expression_unsafe_value`).
     PRANA_STATUS_EXPRESSION_UNSAFE_VALUE = 1104,
         "expression_unsafe_value", "a rendered value needs JSON escaping";
+
+    /// The page description in `webhook_config` is invalid (`form_config_invalid`).
+    PRANA_STATUS_FORM_CONFIG_INVALID = 1200,
+        "form_config_invalid", "the page description in webhook_config is invalid";
+    /// The form body is not valid x-www-form-urlencoded UTF-8 (`form_bad_encoding`).
+    PRANA_STATUS_FORM_BAD_ENCODING = 1201,
+        "form_bad_encoding", "the form body is not valid x-www-form-urlencoded UTF-8";
+    /// A submitted field name is invalid (`form_bad_field_name`).
+    PRANA_STATUS_FORM_BAD_FIELD_NAME = 1202,
+        "form_bad_field_name", "a submitted field name is invalid";
+    /// A submitted field is not in the form (`form_unknown_field`).
+    PRANA_STATUS_FORM_UNKNOWN_FIELD = 1203,
+        "form_unknown_field", "a submitted field is not in the form";
+    /// A field was submitted twice (`form_repeated_field`).
+    PRANA_STATUS_FORM_REPEATED_FIELD = 1204,
+        "form_repeated_field", "a field was submitted twice";
+    /// A required field is missing or empty (`form_field_required`).
+    PRANA_STATUS_FORM_FIELD_REQUIRED = 1205,
+        "form_field_required", "a required field is missing or empty";
+    /// A number field holds no number (`form_field_not_a_number`).
+    PRANA_STATUS_FORM_FIELD_NOT_A_NUMBER = 1206,
+        "form_field_not_a_number", "a number field holds no number";
+    /// A boolean field holds no boolean (`form_field_not_a_boolean`).
+    PRANA_STATUS_FORM_FIELD_NOT_A_BOOLEAN = 1207,
+        "form_field_not_a_boolean", "a boolean field holds no boolean";
+    /// A select field holds a value that is not one of its options (`form_field_not_an_option`).
+    PRANA_STATUS_FORM_FIELD_NOT_AN_OPTION = 1208,
+        "form_field_not_an_option", "a select field holds a value that is not one of its options";
+    /// The decision is not `approve` or `reject` (`form_bad_decision`).
+    PRANA_STATUS_FORM_BAD_DECISION = 1209,
+        "form_bad_decision", "the decision is not approve or reject";
 }
 
 impl prana_status {

@@ -53,7 +53,7 @@ int approval_round_trip(const uint8_t seed[PRANA_ID_SEED_LEN]) {
     /* The request comes back: route, signature, decision, consume. */
     if (prana_route_parse(base, url, url_len, &route, &err) != PRANA_STATUS_OK ||
         route.kind != PRANA_ROUTE_RESUME || !route.has_query ||
-        prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
+        prana_signature_verify(keys, PRANA_ROUTE_RESUME, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
                                route.id.len, url + route.query.offset, route.query.len, &sig,
                                &err) != PRANA_STATUS_OK ||
         !sig.accepted ||

@@ -101,14 +101,14 @@ static void test_null_handler(void) {
     CHECK_STATUS(prana_workflow_new(S(WAIT_FIRST), &w, NULL), PRANA_STATUS_OK);
 
     /* No host node before the wait: a NULL handler is fine. */
-    CHECK_STATUS(prana_execution_start(w, "e1", PRANA_NUL_TERMINATED, b, NULL, g, 1, &x, NULL),
+    CHECK_STATUS(prana_execution_start(w, "e1", PRANA_NUL_TERMINATED, b, NULL, g, 1, 0, &x, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_execution_run(w, x, NULL, NULL, S("{}"), 2, &r, &err), PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
     snprintf(rid, sizeof rid, "%s", r.resume_id);
 
     /* The resume reaches the host node "after": a clear status. */
-    CHECK_STATUS(prana_execution_resume(w, x, NULL, NULL, rid, PRANA_NUL_TERMINATED, S("{}"), 3,
+    CHECK_STATUS(prana_execution_resume(w, x, NULL, NULL, applied(rid), S("{}"), 3,
                                         &r, &err),
                  PRANA_STATUS_NO_NODE_HANDLER);
     CHECK(err.code == PRANA_STATUS_NO_NODE_HANDLER);
@@ -118,10 +118,10 @@ static void test_null_handler(void) {
 
     /* With a handler the same resume completes. */
     x = NULL;
-    CHECK_STATUS(prana_execution_start(w, S("e2"), b, NULL, g, 1, &x, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_start(w, S("e2"), b, NULL, g, 1, 0, &x, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_execution_run(w, x, NULL, NULL, S("{}"), 2, &r, NULL), PRANA_STATUS_OK);
     snprintf(rid, sizeof rid, "%s", r.resume_id);
-    CHECK_STATUS(prana_execution_resume(w, x, ok_handler, &calls, rid, strlen(rid), S("{}"), 3, &r,
+    CHECK_STATUS(prana_execution_resume(w, x, ok_handler, &calls, applied(rid), S("{}"), 3, &r,
                                         NULL),
                  PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_COMPLETED && calls == 1);
@@ -166,7 +166,7 @@ static void test_signed_resume_url(void) {
 
     /* The URL verifies with the same key set. */
     if (q != NULL) {
-        CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, id, id_n, q + 1,
+        CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_RESUME, PRANA_SIGNATURE_REQUIRED, id, id_n, q + 1,
                                             PRANA_NUL_TERMINATED, &check, NULL),
                      PRANA_STATUS_OK);
         CHECK(check.accepted);

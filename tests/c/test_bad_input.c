@@ -351,6 +351,128 @@ static void rows_decide(void) {
     CHECK(!d.resume && d.answer.http_status == 404);
     ROW(prana_resume_decide(big_id, BIG, reg, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
+
+    ROW(prana_cancel_decide(NULL, 4, reg, 0, &d, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_cancel_decide(S(RID), reg, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_cancel_decide(S(BAD_UTF8), reg, 0, &d, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_cancel_decide(S(WITH_NUL), reg, 0, &d, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_cancel_decide(S(RID), NULL, 0, &d, NULL), PRANA_STATUS_OK);
+    CHECK(!d.resume && d.answer.http_status == 404);
+    ROW(prana_cancel_decide(big_id, BIG, reg, 0, &d, NULL), PRANA_STATUS_OK);
+    CHECK(!d.resume && d.answer.http_status == 404);
+
+    {
+        struct prana_extension e;
+        ROW(prana_registration_extend(reg, NULL, 4, NULL, 0, 0, &e, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_extend(reg, S(RID), NULL, 4, 0, &e, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_extend(reg, S(RID), NULL, 0, 0, NULL, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_registration_extend(reg, S(BAD_UTF8), NULL, 0, 0, &e, NULL),
+            PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_registration_extend(reg, S(WITH_NUL), NULL, 0, 0, &e, NULL),
+            PRANA_STATUS_EMBEDDED_NUL);
+        /* NULL registration: not found. A bad body is an answer, not a failure. */
+        ROW(prana_registration_extend(NULL, S(RID), NULL, 0, 0, &e, NULL), PRANA_STATUS_OK);
+        CHECK(!e.extended && e.answer.http_status == 404);
+        ROW(prana_registration_extend(reg, S(RID), S("\xff"), 0, &e, NULL), PRANA_STATUS_OK);
+        CHECK(!e.extended && e.answer.http_status == 400);
+        CHECK_STR(e.answer.code, "invalid_extend_request");
+        ROW(prana_registration_extend(reg, S(RID), S("{\"timeout_hours\": 0}"), 0, &e, NULL),
+            PRANA_STATUS_OK);
+        CHECK(!e.extended && e.answer.http_status == 400);
+        ROW(prana_registration_extend(reg, S(RID), big_config, strlen(big_config), 0, &e, NULL),
+            PRANA_STATUS_OK);
+        CHECK(!e.extended && e.answer.http_status == 400);
+        ROW(prana_registration_extend(reg, big_id, BIG, NULL, 0, 0, &e, NULL), PRANA_STATUS_OK);
+        CHECK(!e.extended && e.answer.http_status == 404);
+    }
+
+    {
+        char b[8];
+        size_t n;
+        ROW(prana_registration_describe(NULL, 0, b, sizeof b, &n, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        STR_OUT_CASES(prana_registration_describe, reg, 0);
+    }
+}
+
+/* The page and form functions. */
+static void rows_page(void) {
+    const char *url = "https://gw.example.com/webhook/workflow/resume/x";
+    const char *form = "{\"form\":[{\"name\":\"n\",\"type\":\"number\",\"required\":true}]}";
+    char b[8];
+    size_t n = 0;
+    uint16_t http = 0;
+    const struct prana_header_pair *h = prana_page_security_headers(NULL);
+    CHECK(h != NULL && h[0].name != NULL);
+    h = prana_page_security_headers(&n);
+    CHECK(n == 5 && strcmp(h[0].name, "Content-Security-Policy") == 0);
+
+    CHECK(!prana_page_accepts_html(NULL, 0));
+    CHECK(!prana_page_accepts_html(NULL, 9));
+    CHECK(!prana_page_accepts_html(S("text/html\xff")));
+    CHECK(!prana_page_accepts_html(S("text/html\0")));
+    CHECK(!prana_page_accepts_html(big_id, BIG));
+    CHECK(prana_page_accepts_html("text/html", PRANA_NUL_TERMINATED));
+
+    ROW(prana_page_render_wait(NULL, 4, url, strlen(url), NULL, 0, NULL, 0, b, sizeof b, &n, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_page_render_wait(S("{}"), NULL, 4, NULL, 0, NULL, 0, b, sizeof b, &n, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_page_render_wait(S("{}"), url, strlen(url), NULL, 3, NULL, 0, b, sizeof b, &n, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_page_render_wait(S("{\"title\":\"\xff\"}"), url, strlen(url), NULL, 0, NULL, 0, b,
+                               sizeof b, &n, NULL),
+        PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_page_render_wait(S("{}"), S("u\0"), NULL, 0, NULL, 0, b, sizeof b, &n, NULL),
+        PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_page_render_wait(S("[1]"), url, strlen(url), NULL, 0, NULL, 0, b, sizeof b, &n, NULL),
+        PRANA_STATUS_NOT_AN_OBJECT);
+    ROW(prana_page_render_wait(S("{\"form\":7}"), url, strlen(url), NULL, 0, NULL, 0, b, sizeof b,
+                               &n, NULL),
+        PRANA_STATUS_FORM_CONFIG_INVALID);
+    ROW(prana_page_render_wait(big_config, strlen(big_config), url, strlen(url), NULL, 0, NULL, 0,
+                               b, sizeof b, &n, NULL),
+        PRANA_STATUS_BUFFER_TOO_SMALL);
+    STR_OUT_CASES(prana_page_render_wait, S("{\"title\":\"<b>\"}"), url, strlen(url), NULL, 0,
+                  NULL, 0);
+    /* A refused submission: the page shows it (bytes, not text). */
+    STR_OUT_CASES(prana_page_render_wait, form, strlen(form), url, strlen(url), NULL, 0,
+                  S("n=%ff"));
+
+    ROW(prana_page_render_result(7, b, sizeof b, &n, &http, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_page_render_result(PRANA_PAGE_DONE, b, sizeof b, &n, NULL, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_page_render_result(PRANA_PAGE_EXPIRED, NULL, 0, &n, &http, NULL),
+        PRANA_STATUS_BUFFER_TOO_SMALL);
+    {
+        char page[4096];
+        ROW(prana_page_render_result(PRANA_PAGE_EXPIRED, page, sizeof page, &n, &http, NULL),
+            PRANA_STATUS_OK);
+        CHECK(http == 410 && strstr(page, "expired") != NULL && strlen(page) == n);
+    }
+
+    ROW(prana_form_decode(NULL, 4, S("decision=approve"), b, sizeof b, &n, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_form_decode(S("{}"), NULL, 4, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_form_decode(S("\xff"), S("decision=approve"), b, sizeof b, &n, NULL),
+        PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_form_decode(form, strlen(form), S("n=%ff"), b, sizeof b, &n, NULL),
+        PRANA_STATUS_FORM_BAD_ENCODING);
+    ROW(prana_form_decode(S("{}"), S("decision=maybe"), b, sizeof b, &n, NULL),
+        PRANA_STATUS_FORM_BAD_DECISION);
+    ROW(prana_form_decode(S("{}"), big_id, BIG, b, sizeof b, &n, NULL),
+        PRANA_STATUS_FORM_BAD_DECISION);
+    ROW(prana_form_decode(form, strlen(form), S("n=abc"), b, sizeof b, &n, NULL),
+        PRANA_STATUS_FORM_FIELD_NOT_A_NUMBER);
+    ROW(prana_form_decode(form, strlen(form), S(""), b, sizeof b, &n, NULL),
+        PRANA_STATUS_FORM_FIELD_REQUIRED);
+    ROW(prana_form_decode(form, strlen(form), NULL, 0, b, sizeof b, &n, NULL),
+        PRANA_STATUS_FORM_FIELD_REQUIRED);
+    STR_OUT_CASES(prana_form_decode, S("{}"), S("decision=reject"));
+    STR_OUT_CASES(prana_form_decode, form, strlen(form), S("n=12.5"));
 }
 
 static void rows_registration(void) {
@@ -545,27 +667,34 @@ static void rows_signatures(void) {
     ROW(prana_key_set_len(keys, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
 
     /* sign / signed URL */
-    ROW(prana_key_set_sign(NULL, S(RID), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_sign(keys, NULL, 4, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_key_set_sign(keys, NULL, 0, b, sizeof b, &n, NULL), PRANA_STATUS_EMPTY_ID);
-    ROW(prana_key_set_sign(keys, S(BAD_UTF8), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_key_set_sign(keys, S(WITH_NUL), b, sizeof b, &n, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_key_set_sign(keys, big_id, BIG, b, sizeof b, &n, NULL), PRANA_STATUS_ID_TOO_LONG);
-    STR_OUT_CASES(prana_key_set_sign, keys, S(RID));
+    ROW(prana_key_set_sign(NULL, PRANA_ROUTE_RESUME, S(RID), b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, NULL, 4, b, sizeof b, &n, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, NULL, 0, b, sizeof b, &n, NULL), PRANA_STATUS_EMPTY_ID);
+    ROW(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, S(BAD_UTF8), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, S(WITH_NUL), b, sizeof b, &n, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, big_id, BIG, b, sizeof b, &n, NULL), PRANA_STATUS_ID_TOO_LONG);
+    STR_OUT_CASES(prana_key_set_sign, keys, PRANA_ROUTE_RESUME, S(RID));
+    STR_OUT_CASES(prana_key_set_sign, keys, PRANA_ROUTE_CANCEL, S(RID));
+    ROW(prana_key_set_sign(keys, PRANA_ROUTE_TRIGGER, S(RID), b, sizeof b, &n, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_key_set_sign(keys, 99, S(RID), b, sizeof b, &n, NULL), PRANA_STATUS_INVALID_ARGUMENT);
 
     /* verify */
-    ROW(prana_signature_verify(NULL, 0, S(RID), S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_signature_verify(keys, 0, NULL, 4, S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_signature_verify(keys, 0, S(RID), NULL, 5, &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=x"), NULL, NULL),
+    ROW(prana_signature_verify(NULL, PRANA_ROUTE_RESUME, 0, S(RID), S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 0, NULL, 4, S("sig=x"), &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 0, S(RID), NULL, 5, &c, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 0, S(RID), S("sig=x"), NULL, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=\xff"), &c, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_signature_verify(keys, 0, S(RID), S("sig=\0"), &c, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_signature_verify(keys, 7, S(RID), NULL, 0, &c, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 0, S(RID), S("sig=\xff"), &c, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 0, S(RID), S("sig=\0"), &c, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 7, S(RID), NULL, 0, &c, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_NONE, 0, S(RID), NULL, 0, &c, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_signature_verify(keys, 5, 0, S(RID), NULL, 0, &c, NULL), PRANA_STATUS_INVALID_ARGUMENT);
     /* Empty id and query, 10 KiB query: answers, not call failures. */
-    ROW(prana_signature_verify(keys, 0, NULL, 0, NULL, 0, &c, NULL), PRANA_STATUS_OK);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 0, NULL, 0, NULL, 0, &c, NULL), PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.cause == PRANA_STATUS_SIGNATURE_MISSING);
-    ROW(prana_signature_verify(keys, 0, S(RID), big_id, BIG, &c, NULL), PRANA_STATUS_OK);
+    ROW(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 0, S(RID), big_id, BIG, &c, NULL), PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.http_status == 401);
 
     /* webhook secrets */
@@ -659,17 +788,24 @@ static void rows_executor(void) {
     STR_OUT_CASES(prana_workflow_id, wf);
 
     /* prana_execution_start */
-    ROW(prana_execution_start(NULL, S("x1"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, NULL, 2, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), NULL, NULL, gen, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), base, NULL, NULL, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_start(wf, NULL, 0, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_EMPTY_ID_PART);
-    ROW(prana_execution_start(wf, S("x\xff"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_start(wf, S("x\0"), base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_start(wf, big_id, BIG, base, NULL, gen, 0, &xout, NULL), PRANA_STATUS_ID_PART_TOO_LONG);
+    ROW(prana_execution_start(NULL, S("x1"), base, NULL, gen, 0, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, NULL, 2, base, NULL, gen, 0, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), NULL, NULL, gen, 0, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, NULL, 0, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_start(wf, NULL, 0, base, NULL, gen, 0, 0, &xout, NULL), PRANA_STATUS_EMPTY_ID_PART);
+    ROW(prana_execution_start(wf, S("x\xff"), base, NULL, gen, 0, 0, &xout, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_execution_start(wf, S("x\0"), base, NULL, gen, 0, 0, &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_execution_start(wf, big_id, BIG, base, NULL, gen, 0, 0, &xout, NULL), PRANA_STATUS_ID_PART_TOO_LONG);
     CHECK(xout == (prana_execution *)&gen);
-    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, &x, NULL), PRANA_STATUS_OK);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, (size_t)PRANA_MAX_PAYLOAD_CAPACITY + 1,
+                              &xout, NULL),
+        PRANA_STATUS_CAPACITY_EXCEEDED);
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, SIZE_MAX, &xout, NULL),
+        PRANA_STATUS_CAPACITY_EXCEEDED);
+    CHECK(xout == (prana_execution *)&gen); /* untouched on failure */
+    /* A small payload capacity: the 10 KiB payload below does not fit. */
+    ROW(prana_execution_start(wf, S("x1"), base, NULL, gen, 0, 1024, &x, NULL), PRANA_STATUS_OK);
 
     /* prana_execution_start with keys: NULL keys is unsigned; an empty
      * set has no signing key. */
@@ -680,49 +816,50 @@ static void rows_executor(void) {
         ROW(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
         ROW(prana_key_set_new(&empty, NULL), PRANA_STATUS_OK);
         ROW(prana_key_set_add(keys, S("k1"), secret, 32, NULL), PRANA_STATUS_OK);
-        ROW(prana_execution_start(NULL, S("x2"), base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(NULL, S("x2"), base, keys, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start(wf, NULL, 2, base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, NULL, 2, base, keys, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start(wf, S("x2"), NULL, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x2"), NULL, keys, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start(wf, S("x2"), base, keys, NULL, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x2"), base, keys, NULL, 0, 0, &xout, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, NULL, NULL),
+        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, 0, NULL, NULL),
             PRANA_STATUS_NULL_ARGUMENT);
-        ROW(prana_execution_start(wf, NULL, 0, base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, NULL, 0, base, keys, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_EMPTY_ID_PART);
-        ROW(prana_execution_start(wf, S("x\xff"), base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x\xff"), base, keys, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_INVALID_UTF8);
-        ROW(prana_execution_start(wf, S("x\0"), base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x\0"), base, keys, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_EMBEDDED_NUL);
-        ROW(prana_execution_start(wf, big_id, BIG, base, keys, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, big_id, BIG, base, keys, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_ID_PART_TOO_LONG);
-        ROW(prana_execution_start(wf, S("x2"), base, empty, gen, 0, &xout, NULL),
+        ROW(prana_execution_start(wf, S("x2"), base, empty, gen, 0, 0, &xout, NULL),
             PRANA_STATUS_NO_SIGNING_KEY);
         CHECK(xout == (prana_execution *)&gen);
-        ROW(prana_execution_start(wf, S("x2"), base, NULL, gen, 0, &sx, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_start(wf, S("x2"), base, NULL, gen, 0, 0, &sx, NULL), PRANA_STATUS_OK);
         prana_execution_free(sx);
         sx = NULL;
-        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, &sx, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_start(wf, S("x2"), base, keys, gen, 0, 0, &sx, NULL), PRANA_STATUS_OK);
         prana_execution_free(sx);
         prana_key_set_free(empty);
         prana_key_set_free(keys);
     }
 
     /* JSON */
-    ROW(prana_execution_from_json(NULL, 2, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_from_json(S("{}"), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_from_json(NULL, 0, &xout, NULL), PRANA_STATUS_INVALID_JSON);
-    ROW(prana_execution_from_json(S("{\"a\": \"\xff\"}"), &xout, NULL), PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_from_json(S("{}\0"), &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_from_json(big_id, BIG, &xout, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_execution_from_json(NULL, 2, 0, &xout, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_from_json(S("{}"), 0, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_from_json(NULL, 0, 0, &xout, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_execution_from_json(S("{\"a\": \"\xff\"}"), 0, &xout, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_execution_from_json(S("{}\0"), 0, &xout, NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_execution_from_json(big_id, BIG, 0, &xout, NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_execution_from_json(S("{}"), SIZE_MAX, &xout, NULL), PRANA_STATUS_CAPACITY_EXCEEDED);
     CHECK(xout == (prana_execution *)&gen);
     {
         /* prana_execution_restore, on a handle of its own (a failed load
          * empties it). */
         prana_execution *lx = NULL;
-        ROW(prana_execution_start(wf, S("x3"), base, NULL, gen, 0, &lx, NULL), PRANA_STATUS_OK);
+        ROW(prana_execution_start(wf, S("x3"), base, NULL, gen, 0, 0, &lx, NULL), PRANA_STATUS_OK);
         ROW(prana_execution_restore(NULL, S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
         ROW(prana_execution_restore(lx, NULL, 2, NULL), PRANA_STATUS_NULL_ARGUMENT);
         ROW(prana_execution_restore(lx, NULL, 0, NULL), PRANA_STATUS_INVALID_JSON);
@@ -751,27 +888,90 @@ static void rows_executor(void) {
     CHECK(r.outcome == PRANA_OUTCOME_SUSPENDED);
     strcpy(rid, r.resume_id);
 
-    /* resume / expire / resume_timer */
-    ROW(prana_execution_resume(NULL, x, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, NULL, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, 4, S("{}"), 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), NULL, 2, 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), S("{}"), 2, NULL, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, 0, S("{}"), 2, &r, NULL),
-        PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, big_id, BIG, S("{}"), 2, &r, NULL),
-        PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, S(BAD_UTF8), S("{}"), 2, &r, NULL),
-        PRANA_STATUS_INVALID_UTF8);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), S("{}\0"), 2, &r, NULL),
-        PRANA_STATUS_EMBEDDED_NUL);
-    ROW(prana_execution_resume(wf, x, ok_handler, NULL, rid, strlen(rid), NULL, 0, 2, &r, NULL),
-        PRANA_STATUS_INVALID_JSON);
+    /* resume / cancel: the applied transition, read field by field */
+    {
+        struct prana_transition t = *applied(rid);
+        struct prana_transition bad = t;
+        ROW(prana_execution_resume(NULL, x, ok_handler, NULL, &t, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_resume(wf, NULL, ok_handler, NULL, &t, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, NULL, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &t, NULL, 2, 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &t, S("{}"), 2, NULL, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &t, S("\"\xff\""), 2, &r, NULL),
+            PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &t, S("{}\0"), 2, &r, NULL),
+            PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &t, NULL, 0, 2, &r, NULL),
+            PRANA_STATUS_INVALID_JSON);
+        bad.from = 9; /* no lifecycle status */
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &bad, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_INVALID_ARGUMENT);
+        bad = t;
+        bad.to = PRANA_LIFECYCLE_EXPIRED; /* not active -> consumed */
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &bad, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_EXECUTION_NOT_APPLIED);
+        bad = t;
+        bad.resume_id_len = sizeof bad.resume_id; /* overlong: past the array */
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &bad, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_INVALID_ARGUMENT);
+        bad = t;
+        bad.resume_id[3] = (char)0xff;
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &bad, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_INVALID_UTF8);
+        bad = t;
+        bad.resume_id_len = 0;
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &bad, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_EMPTY_ID);
+        bad = *applied(RID); /* a valid ID of another execution */
+        ROW(prana_execution_resume(wf, x, ok_handler, NULL, &bad, S("{}"), 2, &r, NULL),
+            PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
+
+        ROW(prana_execution_cancel(NULL, x, ok_handler, NULL, &t, 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_cancel(wf, NULL, ok_handler, NULL, &t, 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_cancel(wf, x, ok_handler, NULL, NULL, 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_cancel(wf, x, ok_handler, NULL, &t, 2, NULL, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        bad = t;
+        bad.from = PRANA_LIFECYCLE_PENDING;
+        ROW(prana_execution_cancel(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_EXECUTION_NOT_APPLIED);
+        bad = t;
+        bad.to = 77;
+        ROW(prana_execution_cancel(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_INVALID_ARGUMENT);
+        bad = t;
+        bad.resume_id[0] = '\0';
+        ROW(prana_execution_cancel(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_EMBEDDED_NUL);
+        bad = *applied(RID);
+        ROW(prana_execution_cancel(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
+
+        /* The row JSON of a registration */
+        ROW(prana_execution_registration_json(NULL, x, rid, strlen(rid), b, sizeof b, &n, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_registration_json(wf, NULL, rid, strlen(rid), b, sizeof b, &n, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_registration_json(wf, x, NULL, 4, b, sizeof b, &n, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_registration_json(wf, x, S(BAD_UTF8), b, sizeof b, &n, NULL),
+            PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_execution_registration_json(wf, x, S(WITH_NUL), b, sizeof b, &n, NULL),
+            PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_execution_registration_json(wf, x, big_id, BIG, b, sizeof b, &n, NULL),
+            PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
+        ROW(prana_execution_registration_json(wf, x, S(RID), b, sizeof b, &n, NULL),
+            PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
+        STR_OUT_CASES(prana_execution_registration_json, wf, x, rid, strlen(rid));
+    }
     ROW(prana_execution_expire(NULL, x, ok_handler, NULL, rid, strlen(rid), 2, &r, NULL),
         PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_expire(wf, NULL, ok_handler, NULL, rid, strlen(rid), 2, &r, NULL),
@@ -983,6 +1183,7 @@ int main(void) {
     rows_ids();
     rows_urls();
     rows_decide();
+    rows_page();
     rows_registration();
     rows_http();
     rows_signatures();

@@ -132,7 +132,7 @@ int main() {
           "workflow");
     std::unique_ptr<prana_workflow, WorkflowDeleter> wf(raw_wf);
     prana_execution *raw_x = nullptr;
-    check(prana_execution_start(wf.get(), "x1", 2, base.get(), nullptr, gen.get(), 0, &raw_x, nullptr) ==
+    check(prana_execution_start(wf.get(), "x1", 2, base.get(), nullptr, gen.get(), 0, 0, &raw_x, nullptr) ==
               PRANA_STATUS_OK,
           "start");
     std::unique_ptr<prana_execution, ExecutionDeleter> x(raw_x);

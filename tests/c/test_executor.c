@@ -89,7 +89,7 @@ static prana_workflow *workflow(const char *json) {
 
 static prana_execution *start(prana_workflow *w, const char *id, uint64_t now) {
     prana_execution *x = NULL;
-    CHECK_STATUS(prana_execution_start(w, id, strlen(id), base, NULL, gen, now, &x, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_start(w, id, strlen(id), base, NULL, gen, now, 0, &x, NULL), PRANA_STATUS_OK);
     return x;
 }
 
@@ -230,7 +230,7 @@ static void test_webhook_flow(void) {
         CHECK(n == need - 1);
         CHECK_STATUS(prana_execution_to_json(x, buf, sizeof buf, &n, NULL), PRANA_STATUS_OK);
         CHECK_STR(buf, json);
-        CHECK_STATUS(prana_execution_from_json(json, n, &restored, NULL), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_execution_from_json(json, n, 0, &restored, NULL), PRANA_STATUS_OK);
         {
             /* In place, into the handle of another execution; a bad state
              * leaves it empty, refused by every executor call. */
@@ -254,12 +254,13 @@ static void test_webhook_flow(void) {
                  PRANA_STATUS_EXECUTION_ALREADY_STARTED);
 
     /* Resume: refusals change nothing. */
-    CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec,
-                                        S("webhook_exec-1_wait_approval_00000000000000000000000000"),
-                                        S("{}"), 3000, &r, NULL),
+    CHECK_STATUS(prana_execution_resume(
+                     w, restored, handler, &rec,
+                     applied("webhook_exec-1_wait_approval_00000000000000000000000000"), S("{}"),
+                     3000, &r, NULL),
                  PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
-    CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, r.resume_id,
-                                        strlen(r.resume_id), S("{not json"), 3000, &r, NULL),
+    CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, applied(r.resume_id),
+                                        S("{not json"), 3000, &r, NULL),
                  PRANA_STATUS_INVALID_JSON);
 
     /* Resume with the payload: active -> consumed, then "done" runs. */
@@ -267,15 +268,13 @@ static void test_webhook_flow(void) {
         char rid[PRANA_RESUME_ID_BUF_SIZE];
         strcpy(rid, r.resume_id);
         rec.calls = 0;
-        CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid),
+        CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, applied(rid),
                                             S("{\"approved\": true}"), 3000, &r, NULL),
                      PRANA_STATUS_OK);
         CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
         CHECK_STR(r.node_id, "");
-        CHECK(r.transition_count == 1);
-        CHECK(r.transitions[0].from == PRANA_LIFECYCLE_ACTIVE &&
-              r.transitions[0].to == PRANA_LIFECYCLE_CONSUMED);
-        CHECK_STR(r.transitions[0].resume_id, rid);
+        /* The consumption the host applied is not reported again. */
+        CHECK(r.transition_count == 0);
         CHECK(rec.calls == 1);
         CHECK_STR(rec.last_node, "done");
         CHECK_STR(rec.last_input, "{\"approved\": true}");
@@ -285,7 +284,7 @@ static void test_webhook_flow(void) {
         CHECK(st == PRANA_EXECUTION_COMPLETED);
 
         /* A second resume is refused with Prana's message. */
-        CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid), S("{}"),
+        CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, applied(rid), S("{}"),
                                             3001, &r, NULL),
                      PRANA_STATUS_EXECUTION_NOT_SUSPENDED);
         CHECK_STR(last_error(), "Can only resume suspended executions");
@@ -420,7 +419,7 @@ static void check_verifies(const prana_key_set *keys, const char *url, const cha
     CHECK(q != NULL);
     if (q == NULL) return;
     q++;
-    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_RESUME, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
                                                q, strlen(q), &c, NULL),
                  PRANA_STATUS_OK);
     CHECK(c.accepted);
@@ -446,17 +445,17 @@ static void test_signed_urls(void) {
     CHECK_STATUS(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_key_set_add(keys, S("k1"), secret, sizeof secret, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_key_set_new(&empty, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, empty, gen, 1000, &x, NULL),
+    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, empty, gen, 1000, 0, &x, NULL),
                  PRANA_STATUS_NO_SIGNING_KEY);
     CHECK(x == NULL);
-    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, keys, gen, 1000, &x, NULL),
+    CHECK_STATUS(prana_execution_start(w, S("exec-s"), base, keys, gen, 1000, 0, &x, NULL),
                  PRANA_STATUS_OK);
 
     /* The URL is the plain one plus ?sig= of the key set's signature. */
     CHECK_STATUS(prana_execution_registration(x, 0, &reg, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
     prana_registration_free(reg);
-    CHECK_STATUS(prana_key_set_sign(keys, rid, strlen(rid), sig, sizeof sig, &sl, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, rid, strlen(rid), sig, sizeof sig, &sl, NULL), PRANA_STATUS_OK);
     snprintf(want, sizeof want, "https://gw.example.com/webhook/workflow/resume/%s?sig=%s", rid,
              sig);
     CHECK_STATUS(prana_execution_render(x, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
@@ -482,17 +481,17 @@ static void test_signed_urls(void) {
     CHECK_STATUS(prana_execution_to_json(x, json, sizeof json, &n, NULL), PRANA_STATUS_OK);
     snprintf(want, sizeof want, "\"sig\":\"%s\"", sig);
     CHECK(strstr(json, want) != NULL);
-    CHECK_STATUS(prana_execution_from_json(json, n, &restored, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_from_json(json, n, 0, &restored, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_execution_render(restored, S("{{ $execution.wait_approval.resume_url }}"), url2, sizeof url2, &n, NULL),
                  PRANA_STATUS_OK);
     CHECK_STR(url2, url);
-    CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, rid, strlen(rid), S("{}"),
+    CHECK_STATUS(prana_execution_resume(w, restored, handler, &rec, applied(rid), S("{}"),
                                         3000, &r, NULL),
                  PRANA_STATUS_OK);
     CHECK(r.outcome == PRANA_OUTCOME_COMPLETED);
 
     /* NULL keys: unsigned, as prana_execution_start; required policy refuses it. */
-    CHECK_STATUS(prana_execution_start(w, S("exec-u"), base, NULL, gen, 1000, &plain, NULL),
+    CHECK_STATUS(prana_execution_start(w, S("exec-u"), base, NULL, gen, 1000, 0, &plain, NULL),
                  PRANA_STATUS_OK);
     CHECK_STATUS(prana_execution_render(plain, S("{{ $execution.wait_approval.resume_url }}"), url, sizeof url, &n, NULL),
                  PRANA_STATUS_OK);
@@ -502,7 +501,7 @@ static void test_signed_urls(void) {
     CHECK_STATUS(prana_execution_registration(plain, 0, &reg, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_registration_resume_id(reg, rid, sizeof rid, &n, NULL), PRANA_STATUS_OK);
     prana_registration_free(reg);
-    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_RESUME, PRANA_SIGNATURE_REQUIRED, rid, strlen(rid),
                                                NULL, 0, &c, NULL),
                  PRANA_STATUS_OK);
     CHECK(!c.accepted && c.answer.cause == PRANA_STATUS_SIGNATURE_MISSING);

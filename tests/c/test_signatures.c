@@ -10,7 +10,7 @@ static const uint8_t SECRET2[] = "fedcba9876543210fedcba9876543210";
 static void check_query(prana_key_set *keys, uint32_t policy, const char *query, bool accepted,
                         prana_verified_by by, prana_status cause) {
     struct prana_signature_check c;
-    CHECK_STATUS(prana_signature_verify(keys, policy, RID, strlen(RID), query,
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_RESUME, policy, RID, strlen(RID), query,
                                                query ? strlen(query) : 0, &c, NULL),
                  PRANA_STATUS_OK);
     if (c.accepted != accepted || c.verified_by != by || c.answer.cause != cause) {
@@ -34,12 +34,12 @@ static void test_resume_signatures(void) {
     struct prana_signature_check c;
 
     CHECK_STATUS(prana_key_set_new(&keys, NULL), PRANA_STATUS_OK);
-    CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig, sizeof sig, &n, NULL), PRANA_STATUS_NO_SIGNING_KEY);
+    CHECK_STATUS(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, S(RID), sig, sizeof sig, &n, NULL), PRANA_STATUS_NO_SIGNING_KEY);
     CHECK_STATUS(prana_key_set_add(keys, S("k1"), SECRET1, 32, NULL), PRANA_STATUS_OK);
     CHECK_STATUS(prana_key_set_len(keys, &count, NULL), PRANA_STATUS_OK);
     CHECK(count == 1);
 
-    CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig, sizeof sig, &n, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, S(RID), sig, sizeof sig, &n, NULL), PRANA_STATUS_OK);
     CHECK(n == 2 + 1 + 22 && strncmp(sig, "k1.", 3) == 0);
 
     /* A signed URL parses back, and its query verifies. */
@@ -60,7 +60,7 @@ static void test_resume_signatures(void) {
     CHECK(strstr(url, "?sig=k1.") != NULL);
     CHECK_STATUS(prana_route_parse(base, url, n, &route, NULL), PRANA_STATUS_OK);
     CHECK(route.has_query);
-    CHECK_STATUS(prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_RESUME, PRANA_SIGNATURE_REQUIRED, url + route.id.offset,
                                                route.id.len, url + route.query.offset,
                                                route.query.len, &c, NULL),
                  PRANA_STATUS_OK);
@@ -95,7 +95,7 @@ static void test_resume_signatures(void) {
     CHECK_STATUS(prana_key_set_set_current(keys, S("k2"), NULL), PRANA_STATUS_OK);
     {
         char sig2[PRANA_MAX_SIG_LEN + 1];
-        CHECK_STATUS(prana_key_set_sign(keys, S(RID), sig2, sizeof sig2, &n, NULL), PRANA_STATUS_OK);
+        CHECK_STATUS(prana_key_set_sign(keys, PRANA_ROUTE_RESUME, S(RID), sig2, sizeof sig2, &n, NULL), PRANA_STATUS_OK);
         CHECK(strncmp(sig2, "k2.", 3) == 0);
     }
     check_query(keys, PRANA_SIGNATURE_REQUIRED, query, true, PRANA_VERIFIED_KEY, PRANA_STATUS_OK);
@@ -120,7 +120,7 @@ static void test_resume_signatures(void) {
         }
         CHECK_STATUS(prana_key_set_add(keys, S("kx"), SECRET1, 32, NULL), PRANA_STATUS_KEY_SET_FULL);
     }
-    CHECK_STATUS(prana_signature_verify(keys, 3, S(RID), NULL, 0, &c, NULL),
+    CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_RESUME, 3, S(RID), NULL, 0, &c, NULL),
                  PRANA_STATUS_INVALID_ARGUMENT);
 
     prana_base_url_free(base);

@@ -68,8 +68,25 @@ static int span_eq(const char *buf, struct prana_span span, const char *want) {
     return span.len == strlen(want) && memcmp(buf + span.offset, want, span.len) == 0;
 }
 
+/* The active -> consumed transition of resume ID rid, as
+ * prana_resume_decide gives it and a host's compare-and-set applies it
+ * (static storage, overwritten by the next call). */
+static const struct prana_transition *applied(const char *rid) {
+    static struct prana_transition t;
+    memset(&t, 0, sizeof t);
+    t.resume_id_len = strlen(rid);
+    if (t.resume_id_len >= sizeof t.resume_id) {
+        t.resume_id_len = sizeof t.resume_id - 1;
+    }
+    memcpy(t.resume_id, rid, t.resume_id_len);
+    t.from = PRANA_LIFECYCLE_ACTIVE;
+    t.to = PRANA_LIFECYCLE_CONSUMED;
+    return &t;
+}
+
 static int test_summary(const char *name) {
     (void)span_eq; /* not every test uses every helper */
+    (void)applied;
     printf("%s: %d passed, %d failed\n", name, t_pass, t_fail);
     return t_fail == 0 ? 0 : 1;
 }

@@ -113,11 +113,13 @@ fn read_node_error(r: &mut json::Reader<'_>) -> Result<Option<NodeError>> {
 
 /// A registration slot as read from the state's JSON. A missing or `null`
 /// `sig` (unsigned, or a state written before signatures were kept) reads
-/// as `None`.
+/// as `None`, as does `csig` (the cancel URL's, also missing in states
+/// written before cancel URLs were signed).
 struct SlotIn<'s> {
     node_id: &'s str,
     resume_id: &'s str,
     sig: Option<&'s str>,
+    csig: Option<&'s str>,
     status: Status,
     created_at: u64,
     expires_at: Option<u64>,
@@ -136,6 +138,10 @@ impl<'s> SlotIn<'s> {
                 Some(()) => Some(r.plain_string()?),
                 None => None,
             };
+            let csig = match r.exact(",\"csig\":") {
+                Some(()) => Some(r.plain_string()?),
+                None => None,
+            };
             r.exact(",\"status\":")?;
             let status = Status::parse(r.plain_string()?).ok()?;
             r.exact(",\"created_at\":")?;
@@ -150,6 +156,7 @@ impl<'s> SlotIn<'s> {
                 node_id,
                 resume_id,
                 sig,
+                csig,
                 status,
                 created_at,
                 expires_at,
@@ -164,13 +171,14 @@ impl<'s> SlotIn<'s> {
         if !r.begin_object()? {
             return Err(shape_error());
         }
-        let (mut node_id, mut resume_id, mut sig) = (None, None, None);
+        let (mut node_id, mut resume_id, mut sig, mut csig) = (None, None, None, None);
         let (mut status, mut created_at, mut expires_at) = (None, None, None);
         while let Some(key) = r.next_key()? {
             match key {
                 "node_id" => set_once(&mut node_id, read_str(r)?)?,
                 "resume_id" => set_once(&mut resume_id, read_str(r)?)?,
                 "sig" => set_once(&mut sig, read_opt_str(r)?)?,
+                "csig" => set_once(&mut csig, read_opt_str(r)?)?,
                 "status" => {
                     let s = Status::parse(read_str(r)?).map_err(|_| shape_error())?;
                     set_once(&mut status, s)?;
@@ -186,6 +194,7 @@ impl<'s> SlotIn<'s> {
             node_id: node_id.ok_or_else(shape_error)?,
             resume_id: resume_id.ok_or_else(shape_error)?,
             sig: sig.flatten(),
+            csig: csig.flatten(),
             status: status.ok_or_else(shape_error)?,
             created_at: created_at.ok_or_else(shape_error)?,
             expires_at: expires_at.flatten(),
@@ -384,8 +393,8 @@ impl<'s, const W: usize> StateIn<'s, W> {
 /// all `\u00XX` escapes.
 const FIXED_JSON_LEN: usize = 2656;
 /// Upper bound of one registration's JSON (about 370 bytes at most, plus
-/// `,"sig":"…"` of up to 40 when signed).
-const SLOT_JSON_LEN: usize = 448;
+/// `,"sig":"…"` and `,"csig":"…"` of up to 41 each when signed).
+const SLOT_JSON_LEN: usize = 488;
 
 impl<const W: usize, const T: usize, const O: usize> ExecutionState<W, T, [u8; O]> {
     /// A buffer of this many bytes always holds the JSON form of this state
@@ -452,6 +461,10 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             // Left out when the URL is unsigned.
             if let Some(sig) = &slot.signature {
                 o.raw(",\"sig\":");
+                o.plain(sig.as_str());
+            }
+            if let Some(sig) = &slot.cancel_signature {
+                o.raw(",\"csig\":");
                 o.plain(sig.as_str());
             }
             o.raw(",\"status\":");
@@ -566,6 +579,13 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
                         .map_err(|_| bad("a registration's sig is not {key_id}.{mac}"))?,
                 ),
             };
+            let cancel_signature = match s.csig {
+                None => None,
+                Some(sig) => Some(
+                    Signature::parse(sig)
+                        .map_err(|_| bad("a registration's csig is not {key_id}.{mac}"))?,
+                ),
+            };
             // The slots so far are those of the registrations before this
             // one (each checked to carry its node_id): compare those texts.
             let before = registrations.get(..i).unwrap_or(&[]);
@@ -579,6 +599,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
                 .push(RegistrationSlot {
                     resume_id: ResumeId::empty(),
                     signature,
+                    cancel_signature,
                     status: s.status,
                     created_at: s.created_at,
                     expires_at: s.expires_at,

@@ -36,8 +36,8 @@ mod reader;
 mod scanner;
 mod writer;
 
-pub(crate) use decoder::str_chars;
 pub use decoder::decode_str;
+pub(crate) use decoder::str_chars;
 pub(crate) use equality::elements;
 pub use equality::equal;
 // Only the executor's readers use these two.
