@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "flow.h"
 #include "keys.h"
 #include "metrics.h"
@@ -38,7 +39,11 @@ static metric_route classify(const app *a, const http_request *req) {
     if (path_is(p, n, "/metrics")) return ROUTE_METRICS;
     if (n > 12 && memcmp(p, "/executions/", 12) == 0) return ROUTE_EXECUTION;
     if (strstr(req->target_z, "/webhook/workflow/trigger/")) return ROUTE_TRIGGER;
-    if (strstr(req->target_z, "/webhook/workflow/resume/")) return ROUTE_RESUME;
+    /* Cancel and extend act on a wait like a resume: counted with it. */
+    if (strstr(req->target_z, "/webhook/workflow/resume/") ||
+        strstr(req->target_z, "/webhook/workflow/cancel/") ||
+        strstr(req->target_z, "/webhook/workflow/extend/"))
+        return ROUTE_RESUME;
     return ROUTE_OTHER;
 }
 
@@ -234,6 +239,15 @@ static void write_result(sbuf *b, const flow_out *o) {
         sb_json_cstr(b, o->res.regs[i].url);
     }
     if (!first) sb_puts(b, "}");
+    for (i = 0, first = 1; i < o->res.nregs; i++) {
+        if (!o->res.regs[i].cancel_url) continue;
+        sb_puts(b, first ? ",\"cancel_urls\":{" : ",");
+        first = 0;
+        sb_json_cstr(b, o->res.regs[i].node_id);
+        sb_puts(b, ":");
+        sb_json_cstr(b, o->res.regs[i].cancel_url);
+    }
+    if (!first) sb_puts(b, "}");
     if (o->res.error) {
         sb_puts(b, ",\"error\":");
         sb_json_cstr(b, o->res.error);
@@ -383,23 +397,296 @@ done_payload:
     free(workflow);
 }
 
-static void handle_resume(worker *w, const http_request *req, const char *rid, size_t rid_len,
-                          const char *query, size_t query_len, http_response *resp) {
+/* ---- resume, cancel, extend ---------------------------------------------- */
+
+/* Renders a library page or JSON text into an sbuf, growing it to the size
+ * the library reports. */
+typedef prana_status (*render_fn)(const void *ctx, char *buf, size_t len, size_t *out_len,
+                                  prana_error *e);
+
+static prana_status render(sbuf *out, render_fn fn, const void *ctx, prana_error *e) {
+    size_t need = 16 * 1024, n = 0;
+    prana_status st;
+    for (;;) {
+        if (sb_reserve(out, need) != 0) return PRANA_STATUS_CAPACITY_EXCEEDED;
+        st = fn(ctx, out->p + out->len, need, &n, e);
+        if (st != PRANA_STATUS_BUFFER_TOO_SMALL || n <= need) break;
+        need = n;
+    }
+    if (st == PRANA_STATUS_OK) out->len += n;
+    return st;
+}
+
+typedef struct {
+    const char *config, *resume_url, *cancel_url, *submitted;
+} wait_page;
+
+static prana_status render_wait_fn(const void *ctx, char *buf, size_t len, size_t *n,
+                                   prana_error *e) {
+    const wait_page *p = ctx;
+    return prana_page_render_wait(p->config, strlen(p->config), p->resume_url,
+                                  strlen(p->resume_url), p->cancel_url,
+                                  p->cancel_url ? strlen(p->cancel_url) : 0, p->submitted,
+                                  p->submitted ? strlen(p->submitted) : 0, buf, len, n, e);
+}
+
+typedef struct {
+    const prana_registration *r;
+    uint64_t now;
+} describe_ctx;
+
+static prana_status describe_fn(const void *ctx, char *buf, size_t len, size_t *n,
+                                prana_error *e) {
+    const describe_ctx *d = ctx;
+    return prana_registration_describe(d->r, d->now, buf, len, n, e);
+}
+
+/* Every page goes out with the library's security headers. */
+static void page_headers(http_response *resp) {
+    size_t count = 0, i;
+    const prana_header_pair *h = prana_page_security_headers(&count);
+    resp->content_type = "text/html; charset=utf-8";
+    for (i = 0; i < count; i++) sb_printf(&resp->extra_headers, "%s: %s\r\n", h[i].name, h[i].value);
+}
+
+static void result_page(http_response *resp, prana_result_page page) {
+    char buf[8192];
+    size_t n = 0;
+    uint16_t status = 500;
+    prana_error e;
+    if (prana_page_render_result((uint32_t)page, buf, sizeof buf, &n, &status, &e) !=
+        PRANA_STATUS_OK) {
+        http_error(resp, 500, "internal_error", e.message);
+        return;
+    }
+    resp->status = status;
+    page_headers(resp);
+    sb_append(&resp->body, buf, n);
+}
+
+/* The result page for a refusal's HTTP status. */
+static prana_result_page page_for(int status) {
+    switch (status) {
+    case 409: return PRANA_PAGE_ALREADY_USED;
+    case 410: return PRANA_PAGE_EXPIRED;
+    case 400: return PRANA_PAGE_NOT_YET_ACTIVE;
+    case 401: return PRANA_PAGE_BAD_SIGNATURE;
+    case 404: return PRANA_PAGE_NOT_FOUND;
+    default: return PRANA_PAGE_NOT_FOUND;
+    }
+}
+
+static int wants_html(const http_request *req) {
+    size_t n = 0;
+    const char *v = http_header_get(req, "Accept", &n);
+    return v && prana_page_accepts_html(v, n);
+}
+
+static int is_form(const http_request *req) {
+    static const char FORM[] = "application/x-www-form-urlencoded";
+    size_t n = 0, k = sizeof FORM - 1, i;
+    const char *v = http_header_get(req, "Content-Type", &n);
+    if (!v || n < k) return 0;
+    for (i = 0; i < k; i++)
+        if ((v[i] | 0x20) != FORM[i] && v[i] != FORM[i]) return 0;
+    return n == k || v[k] == ';' || v[k] == ' ';
+}
+
+/* The stored row of `id`, parsed: 1 found, 0 not, -1 store error. */
+static int load_row(worker *w, const char *id, store_registration *row, prana_registration **r) {
+    int found = store_get_registration(w->db, id, row);
+    *r = NULL;
+    if (found == 1 && prana_registration_from_json(row->json, strlen(row->json), r, NULL) !=
+                          PRANA_STATUS_OK) {
+        store_registration_free(row);
+        return -1;
+    }
+    return found;
+}
+
+/* The wait page of `r` (resume and cancel URLs signed for `id`); `submitted`
+ * a refused form body, else NULL. */
+static void wait_page_answer(worker *w, const char *id, const prana_registration *r,
+                             const char *submitted, http_response *resp) {
+    char config[PRANA_MAX_CONFIG_LEN + 1];
+    size_t n = 0;
+    wait_page p;
+    prana_error e;
+    char *resume_url = engine_action_url(w->app, PRANA_ROUTE_RESUME, id);
+    char *cancel_url = engine_action_url(w->app, PRANA_ROUTE_CANCEL, id);
+    memset(&p, 0, sizeof p);
+    if (!resume_url || !cancel_url ||
+        prana_registration_webhook_config(r, config, sizeof config, &n, &e) != PRANA_STATUS_OK) {
+        http_error(resp, 500, "internal_error", "the wait page could not be prepared");
+    } else {
+        p.config = config;
+        p.resume_url = resume_url;
+        p.cancel_url = cancel_url;
+        p.submitted = submitted;
+        sb_reset(&resp->body);
+        if (render(&resp->body, render_wait_fn, &p, &e) != PRANA_STATUS_OK) {
+            http_error(resp, 500, "page_error", e.message);
+        } else {
+            resp->status = submitted ? 422 : 200;
+            page_headers(resp);
+        }
+    }
+    free(resume_url);
+    free(cancel_url);
+}
+
+/* GET on a resume or cancel URL: describes the wait, changes nothing. A
+ * browser gets the page (or the result page of a wait no longer open),
+ * anything else the JSON description. */
+static void read_wait(worker *w, const http_request *req, const char *id, http_response *resp) {
+    store_registration row;
+    prana_registration *r = NULL;
+    prana_resume_decision d;
+    int html = wants_html(req), found = load_row(w, id, &row, &r);
+    if (found < 0) {
+        http_error(resp, 503, "store_unavailable", "the database is unavailable or busy; retry");
+        return;
+    }
+    if (prana_resume_decide(id, strlen(id), r, now_ms(), &d, NULL) != PRANA_STATUS_OK) {
+        http_error(resp, 500, "internal_error", "the wait could not be read");
+    } else if (html) {
+        if (d.resume)
+            wait_page_answer(w, id, r, NULL, resp);
+        else
+            result_page(resp, page_for(d.answer.http_status));
+    } else if (!found) {
+        http_error(resp, d.answer.http_status, d.answer.code, d.answer.message);
+    } else {
+        describe_ctx dc;
+        prana_error e;
+        dc.r = r;
+        dc.now = now_ms();
+        if (render(&resp->body, describe_fn, &dc, &e) != PRANA_STATUS_OK) {
+            http_error(resp, 500, "internal_error", e.message);
+        } else {
+            resp->status = 200;
+            sb_puts(&resp->body, "\n");
+        }
+    }
+    prana_registration_free(r);
+    if (found == 1) store_registration_free(&row);
+}
+
+/* A browser's form submission: decoded by the library against the wait's
+ * form into the typed resume payload. 0 with it in *payload; -1 with the
+ * answer written (the page again with what is wrong: 422, wait unchanged). */
+static int decode_form(worker *w, const http_request *req, const char *id, sbuf *payload,
+                       http_response *resp) {
+    store_registration row;
+    prana_registration *r = NULL;
+    char config[PRANA_MAX_CONFIG_LEN + 1];
+    size_t n = 0, need;
+    prana_error e;
+    prana_status st;
+    int found = load_row(w, id, &row, &r), rc = -1;
+    const char *body = req->body ? req->body : "";
+    if (found <= 0) {
+        /* Nothing to decode against: the action itself says why (404, 503). */
+        if (found < 0) {
+            http_error(resp, 503, "store_unavailable", "the database is unavailable or busy; retry");
+            return -1;
+        }
+        sb_puts(payload, "{}");
+        return 0;
+    }
+    if (prana_registration_webhook_config(r, config, sizeof config, &n, &e) != PRANA_STATUS_OK) {
+        http_error(resp, 500, "internal_error", e.message);
+        goto out;
+    }
+    need = req->body_len * 2 + 64;
+    for (;;) {
+        if (sb_reserve(payload, need) != 0) {
+            http_error(resp, 500, "internal_error", "out of memory");
+            goto out;
+        }
+        st = prana_form_decode(config, n, body, req->body_len, payload->p, need, &n, &e);
+        if (st != PRANA_STATUS_BUFFER_TOO_SMALL || n <= need) break;
+        need = n;
+        n = strlen(config);
+    }
+    if (st == PRANA_STATUS_OK) {
+        payload->len = n;
+        rc = 0;
+    } else {
+        /* Only an open wait is shown again; otherwise the action answers. */
+        prana_resume_decision d;
+        if (prana_resume_decide(id, strlen(id), r, now_ms(), &d, NULL) == PRANA_STATUS_OK &&
+            d.resume) {
+            LOG_DEBUG("form for %s refused: %s", id, e.message);
+            wait_page_answer(w, id, r, body, resp);
+        } else {
+            result_page(resp, page_for(d.answer.http_status));
+        }
+    }
+out:
+    prana_registration_free(r);
+    store_registration_free(&row);
+    return rc;
+}
+
+static void handle_extend(worker *w, const http_request *req, const char *id,
+                          http_response *resp) {
+    flow_answer ans;
+    int64_t at = -1;
+    if (check_body(req, resp) != 0) return;
+    if (flow_extend(w, id, req->body_len ? req->body : NULL, &at, &ans) != 0) {
+        http_error(resp, ans.http_status, ans.code, ans.message);
+        return;
+    }
+    LOG_INFO("extended %s to %lld", id, (long long)at);
+    resp->status = 200;
+    sb_puts(&resp->body, "{\"extended\":true,\"resume_id\":");
+    sb_json_cstr(&resp->body, id);
+    sb_printf(&resp->body, ",\"expires_at\":%lld}\n", (long long)at);
+}
+
+static void handle_action(worker *w, const http_request *req, uint32_t kind, const char *rid,
+                          size_t rid_len, const char *query, size_t query_len,
+                          http_response *resp) {
     char id[PRANA_RESUME_ID_BUF_SIZE], msg[256];
     sbuf payload;
     flow_out out;
     flow_answer ans;
+    int html = wants_html(req);
+    int read = strcmp(req->method, "POST") != 0;
 
     memcpy(id, rid, rid_len);
     id[rid_len] = '\0';
-    /* The signature first: a forged or guessed URL costs no database read. */
-    if (keys_verify(w->app, id, query, query_len, msg, sizeof msg) != 0) {
-        http_error(resp, 401, "invalid_signature", msg);
+    /* The signature first, in the action's own domain: a forged or guessed
+     * URL costs no database read. */
+    if (keys_verify(w->app, kind, id, query, query_len, msg, sizeof msg) != 0) {
+        if (html)
+            result_page(resp, PRANA_PAGE_BAD_SIGNATURE);
+        else
+            http_error(resp, 401, "invalid_signature", msg);
+        return;
+    }
+    if (kind == PRANA_ROUTE_EXTEND) {
+        handle_extend(w, req, id, resp);
+        return;
+    }
+    /* GET reads, POST acts (unless --get-resumes for a resume). */
+    if (read && !(kind == PRANA_ROUTE_RESUME && w->app->cfg.get_resumes)) {
+        read_wait(w, req, id, resp);
         return;
     }
     if (check_body(req, resp) != 0) return;
     sb_init(&payload);
-    if (req->body_len > 0) {
+    if (kind == PRANA_ROUTE_CANCEL) {
+        sb_puts(&payload, "{}"); /* a cancel carries no payload */
+    } else if (!read && is_form(req) && !(req->body_len > 0 && req->body[0] == '{')) {
+        /* A form's field names never start with '{': such a body is JSON
+         * that an API client sent with curl -d's default content type. */
+        if (decode_form(w, req, id, &payload, resp) != 0) {
+            sb_free(&payload);
+            return;
+        }
+    } else if (req->body_len > 0) {
         sb_append(&payload, req->body, req->body_len);
     } else if (query_to_json(query ? query : "", query ? query_len : 0, &payload) != 0) {
         http_error(resp, 400, "invalid_query", "the query is not percent-encoded UTF-8 text without NUL");
@@ -407,17 +694,27 @@ static void handle_resume(worker *w, const http_request *req, const char *rid, s
         return;
     }
     flow_out_init(&out);
-    if (flow_resume(w, id, sb_cstr(&payload), &out, &ans) != 0) {
-        http_error(resp, ans.http_status, ans.code, ans.message);
+    if (flow_act(w, kind == PRANA_ROUTE_CANCEL ? FLOW_CANCEL : FLOW_RESUME, id, sb_cstr(&payload),
+                 &out, &ans) != 0) {
+        if (html && ans.http_status != 503 && ans.http_status != 500)
+            result_page(resp, page_for(ans.http_status));
+        else
+            http_error(resp, ans.http_status, ans.code, ans.message);
     } else {
         flow_print_logs(&out);
-        LOG_INFO("resumed %s at %s: %s", out.execution_id, out.node_id, out.res.status);
-        resp->status = 200;
-        sb_puts(&resp->body, "{\"resumed\":true,\"resumed_node\":");
-        sb_json_cstr(&resp->body, out.node_id);
-        sb_puts(&resp->body, ",");
-        write_result(&resp->body, &out);
-        sb_puts(&resp->body, "}\n");
+        LOG_INFO("%s %s at %s: %s", kind == PRANA_ROUTE_CANCEL ? "cancelled" : "resumed",
+                 out.execution_id, out.node_id, out.res.status);
+        if (html) {
+            result_page(resp, kind == PRANA_ROUTE_CANCEL ? PRANA_PAGE_REJECTED : PRANA_PAGE_DONE);
+        } else {
+            resp->status = 200;
+            sb_puts(&resp->body, kind == PRANA_ROUTE_CANCEL ? "{\"cancelled\":true,\"cancelled_node\":"
+                                                            : "{\"resumed\":true,\"resumed_node\":");
+            sb_json_cstr(&resp->body, out.node_id);
+            sb_puts(&resp->body, ",");
+            write_result(&resp->body, &out);
+            sb_puts(&resp->body, "}\n");
+        }
     }
     flow_out_free(&out);
     sb_free(&payload);
@@ -452,12 +749,23 @@ static void route_webhook(worker *w, const http_request *req, const char *p, siz
                           http_response *resp) {
     const app *a = w->app;
     prana_precheck pc;
+    prana_route rt;
     (void)p, (void)n;
     if (prana_request_check(a->base, req->method, strlen(req->method), req->target_z,
                             req->target_len, req->body_len, a->cfg.max_body, &pc,
                             NULL) != PRANA_STATUS_OK) {
         http_error(resp, 400, "bad_request", "the request target is not valid UTF-8 text");
         return;
+    }
+    /* The library takes only POST on a cancel URL; here a GET (or HEAD) of
+     * one reads the wait, like a GET of its resume URL. */
+    if (!pc.accepted && pc.answer.http_status == 405 &&
+        (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) &&
+        prana_route_parse(a->base, req->target_z, req->target_len, &rt, NULL) ==
+            PRANA_STATUS_OK &&
+        rt.kind == PRANA_ROUTE_CANCEL) {
+        pc.accepted = true;
+        pc.route = rt;
     }
     if (!pc.accepted) {
         answer_library(resp, &pc.answer,
@@ -471,7 +779,7 @@ static void route_webhook(worker *w, const http_request *req, const char *p, siz
         if (pc.route.kind == PRANA_ROUTE_TRIGGER)
             handle_trigger(w, req, id, pc.route.id.len, q, qlen, resp);
         else
-            handle_resume(w, req, id, pc.route.id.len, q, qlen, resp);
+            handle_action(w, req, (uint32_t)pc.route.kind, id, pc.route.id.len, q, qlen, resp);
     }
 }
 
