@@ -30,6 +30,7 @@ void engine_result_free(engine_result *r) {
         free(r->regs[i].json);
         free(r->regs[i].url);
         free(r->regs[i].cancel_url);
+        free(r->regs[i].extend_url);
     }
     free(r->regs);
     free(r->applied_json);
@@ -274,6 +275,8 @@ static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_ex
             PRANA_STATUS_OK)
             return -1;
         if (!(g->cancel_url = xstrndup(url, n))) return -1;
+        if (!(g->extend_url = engine_action_url(c->a, PRANA_ROUTE_EXTEND, g->resume_id)))
+            return -1;
     }
     return 0;
 }
@@ -311,7 +314,8 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
         prana_execution_wait_mode(x, &mode, e) != PRANA_STATUS_OK ||
         prana_execution_resume_at(x, &has_at, &at, e) != PRANA_STATUS_OK)
         return -1;
-    out->status = prana_run_status_name(st);
+    /* prana_run_status_name does not name the cancelled status yet. */
+    out->status = st == PRANA_EXECUTION_CANCELLED ? "cancelled" : prana_run_status_name(st);
     /* Timer waits are the sweeper's too: it resumes them once due. */
     out->timer_at = (st == PRANA_EXECUTION_SUSPENDED && has_at &&
                      (mode == PRANA_WAIT_INTERVAL || mode == PRANA_WAIT_SCHEDULE))

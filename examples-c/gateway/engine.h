@@ -25,6 +25,7 @@ typedef struct {
     char *json;
     char *url;        /* start only: the resume URL, signed when a key is configured */
     char *cancel_url; /* start only: the cancel URL of the same wait */
+    char *extend_url; /* start only: its extend URL */
 } engine_reg;
 
 typedef struct {

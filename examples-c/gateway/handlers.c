@@ -1,6 +1,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "handlers.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,21 @@ static int query_to_json(const char *q, size_t n, sbuf *out) {
     return 0;
 }
 
+/* ,"name":{"node":"url",...} from the engine_reg member at `member`. */
+static void write_urls(sbuf *b, const flow_out *o, const char *name, size_t member) {
+    int i, first = 1;
+    for (i = 0; i < o->res.nregs; i++) {
+        const char *url = *(char *const *)((const char *)&o->res.regs[i] + member);
+        if (!url) continue;
+        sb_printf(b, first ? ",\"%s\":{" : ",", name);
+        first = 0;
+        sb_json_cstr(b, o->res.regs[i].node_id);
+        sb_puts(b, ":");
+        sb_json_cstr(b, url);
+    }
+    if (!first) sb_puts(b, "}");
+}
+
 static void write_result(sbuf *b, const flow_out *o) {
     int i, first = 1;
     sb_puts(b, "\"execution_id\":");
@@ -239,15 +255,8 @@ static void write_result(sbuf *b, const flow_out *o) {
         sb_json_cstr(b, o->res.regs[i].url);
     }
     if (!first) sb_puts(b, "}");
-    for (i = 0, first = 1; i < o->res.nregs; i++) {
-        if (!o->res.regs[i].cancel_url) continue;
-        sb_puts(b, first ? ",\"cancel_urls\":{" : ",");
-        first = 0;
-        sb_json_cstr(b, o->res.regs[i].node_id);
-        sb_puts(b, ":");
-        sb_json_cstr(b, o->res.regs[i].cancel_url);
-    }
-    if (!first) sb_puts(b, "}");
+    write_urls(b, o, "cancel_urls", offsetof(engine_reg, cancel_url));
+    write_urls(b, o, "extend_urls", offsetof(engine_reg, extend_url));
     if (o->res.error) {
         sb_puts(b, ",\"error\":");
         sb_json_cstr(b, o->res.error);
@@ -757,13 +766,13 @@ static void route_webhook(worker *w, const http_request *req, const char *p, siz
         http_error(resp, 400, "bad_request", "the request target is not valid UTF-8 text");
         return;
     }
-    /* The library takes only POST on a cancel URL; here a GET (or HEAD) of
-     * one reads the wait, like a GET of its resume URL. */
+    /* The library takes only POST on a cancel URL (and GET or POST on a
+     * resume URL); here a GET or HEAD of either reads the wait. */
     if (!pc.accepted && pc.answer.http_status == 405 &&
         (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) &&
         prana_route_parse(a->base, req->target_z, req->target_len, &rt, NULL) ==
             PRANA_STATUS_OK &&
-        rt.kind == PRANA_ROUTE_CANCEL) {
+        (rt.kind == PRANA_ROUTE_CANCEL || rt.kind == PRANA_ROUTE_RESUME)) {
         pc.accepted = true;
         pc.route = rt;
     }
