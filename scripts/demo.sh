@@ -3,8 +3,11 @@
 #
 # Builds libprana_webhook and the gateway, starts it on a free loopback port
 # with a fresh database, triggers examples/workflows/approval.json, shows the
-# resume URL, resumes it with curl and a JSON body, shows the completed
-# execution, and stops the gateway. Exits 0 only if every step checked out.
+# resume URL, shows that a GET only reads it, resumes it with curl and a JSON
+# body, shows the completed execution, then starts an expense form
+# (examples/workflows/expense_form.json) and prints its page URL to open in a
+# browser (with DEMO_WAIT=1 the gateway stays up until Enter), and stops the
+# gateway. Exits 0 only if every step checked out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -71,6 +74,12 @@ BODY=$(curl -s "$BASE/executions/$EXEC")
 show "status=$(printf '%s' "$BODY" | field 'd["status"]') current_node=$(printf '%s' "$BODY" | field 'd["current_node"]') registration=$(printf '%s' "$BODY" | field 'd["registrations"][0]["status"]')"
 [ "$(printf '%s' "$BODY" | field 'd["status"]')" = suspended ] || die "execution not suspended"
 
+bold "a GET only reads: a mail scanner following the link changes nothing"
+show "\$ curl '$URL'"
+BODY=$(curl -s "$URL")
+show "$BODY"
+[ "$(printf '%s' "$BODY" | field 'd["status"]')" = active ] || die "a GET changed the wait"
+
 bold "approve: resume with curl and a JSON body"
 show "\$ curl -X POST '$URL' -d '{\"approved\": true, \"by\": \"alice\"}'"
 OUT=$(curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
@@ -86,9 +95,25 @@ show "$(printf '%s' "$BODY" | python3 -c 'import json,sys; d=json.load(sys.stdin
 [ "$(printf '%s' "$BODY" | field 'd["state"]["output"]["result"]')" = approved ] || die "wrong branch"
 
 bold "exactly once: the same URL again"
-CODE=$(curl -s -o "$DIR/again" -w '%{http_code}' -X POST --data-binary '{"approved": false}' "$URL")
+CODE=$(curl -s -o "$DIR/again" -w '%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data-binary '{"approved": false}' "$URL")
 show "HTTP $CODE $(cat "$DIR/again")"
 [ "$CODE" = 409 ] || die "second resume answered $CODE, not 409"
+
+bold "a form for a person: the page of the expense workflow"
+OUT=$(curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' \
+    --data-binary '{}' "$BASE/webhook/workflow/trigger/expense_form")
+CODE=${OUT##*$'\n'}; BODY=${OUT%$'\n'*}; BODY=${BODY%$'\n'}
+[ "$CODE" = 201 ] || die "expense_form trigger answered $CODE"
+PAGE=$(printf '%s' "$BODY" | field 'd["resume_urls"]["wait_expense"]')
+CODE=$(curl -s -o "$DIR/page.html" -D "$DIR/page.hdr" -w '%{http_code}' -H 'Accept: text/html' "$PAGE")
+[ "$CODE" = 200 ] && grep -q '<form' "$DIR/page.html" || die "the page answered $CODE"
+show "$(grep -i '^content-security-policy' "$DIR/page.hdr" | tr -d '\r')"
+printf '\n    open this page in a browser (GET shows it, the form POST acts):\n    %s\n' "$PAGE"
+if [ "${DEMO_WAIT:-0}" = 1 ]; then
+    printf '\n    the gateway keeps running: press Enter to stop it\n'
+    read -r _ || true
+fi
 
 bold "stop the gateway (SIGTERM)"
 kill -TERM "$GW_PID"
