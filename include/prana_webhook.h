@@ -71,6 +71,30 @@
  *   milliseconds) and persistence (it stores the JSON the library hands out
  *   and applies each prana_transition with compare-and-set).
  *
+ * PROTOCOL (each fact is produced once; hosts apply everything, in order,
+ *   and never skip or patch a transition):
+ *   start: prana_execution_start (max_payload: the payload capacity), store
+ *     each registration's row (prana_execution_registration_json), run,
+ *     store the row of every transition of the result, then the state.
+ *   1 request: prana_request_check; prana_signature_verify with route.kind
+ *     (resume, cancel and extend URLs are signed in separate domains)
+ *   2 look the row up by resume ID (prana_registration_from_json; NULL
+ *     when there is none)
+ *   3 decide: prana_resume_decide / prana_cancel_decide (active -> consumed)
+ *     or prana_registration_extend (a new expires_at)
+ *   4 compare-and-set that change in the store; go on only when exactly one
+ *     row changed (else 409 webhook_already_used: another request won)
+ *   5 load the state: prana_execution_restore / _from_json
+ *   6 prana_execution_resume / prana_execution_cancel with the applied
+ *     transition (the result never repeats it)
+ *   7 store the row of the applied transition and of every transition of
+ *     the result (prana_execution_registration_json), then the state
+ *     (prana_execution_to_json)
+ *   Pages: a GET reads, a POST acts. prana_page_accepts_html chooses between
+ *   prana_page_render_wait and prana_registration_describe; a POST's body
+ *   goes through prana_form_decode; prana_page_render_result answers it;
+ *   every page is sent with prana_page_security_headers.
+ *
  * FUNCTIONS (declared at the end of this file, after the types)
  *
  *   library:       prana_version, prana_last_error_message,
@@ -1154,22 +1178,22 @@ typedef uint32_t prana_wait_mode;
 typedef struct prana_base_url prana_base_url;
 
 /**
- * The state of one execution: its registrations and resume URLs (with their
- * signatures when started with `prana_execution_start_signed`), where it
- * stands, the last output and the trace. About 16 KiB.
+ * The state of one execution: its registrations and resume and cancel URLs
+ * (with their signatures when started with a key set), where it stands,
+ * the last output (in storage of the payload capacity chosen at start) and
+ * the trace. About 11 KiB plus the payload capacity.
  *
  * Persistence is the host's: store `prana_execution_to_json` after each
  * call and restore it with `prana_execution_from_json`, maybe in another
  * process (re-create the workflow from its JSON there too).
  *
- * Ownership: made by `prana_execution_start`, `_start_signed` or
- * `_from_json`, owned by the caller, freed with `prana_execution_free`
+ * Ownership: made by `prana_execution_start` or `_from_json`, owned by the caller, freed with `prana_execution_free`
  * (exactly once; NULL is a no-op). `prana_execution_restore` restores
  * another state into an existing handle.
  *
  * Thread safety: not synchronized. Getters only read and may run
- * concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
- * and need exclusive access.
+ * concurrently; `_run`, `_resume`, `_cancel`, `_expire` and
+ * `_resume_timer` change it and need exclusive access.
  */
 typedef struct prana_execution prana_execution;
 
@@ -1200,8 +1224,7 @@ typedef struct prana_id_generator prana_id_generator;
  * `prana_key_set_free` (exactly once; NULL is a no-op). Secrets are copied
  * into the HMAC state; the caller may wipe its copy after `_add`.
  *
- * Thread safety: signing, verifying and `prana_execution_start_signed`
- * only read, and may run on many threads at once; `_add`, `_set_current`
+ * Thread safety: signing, verifying and `prana_execution_start` only read, and may run on many threads at once; `_add`, `_set_current`
  * and `_remove` need exclusive access (set the keys up first, or hold a
  * write lock).
  */
@@ -1454,7 +1477,7 @@ typedef struct prana_run_result {
   char resume_id[PRANA_RESUME_ID_BUF_SIZE];
   /**
    * Webhook wait: its resume URL, with `?sig={key_id}.{mac}` when the
-   * execution was started signed (`prana_execution_start_signed`); else "".
+   * execution was started with a key set; else "".
    */
   char resume_url[PRANA_URL_BUF_SIZE];
   /**
@@ -1479,10 +1502,11 @@ typedef struct prana_run_result {
    */
   size_t transition_count;
   /**
-   * Registration changes to apply with compare-and-set, in order. After
-   * `prana_execution_resume` the first is the active -> consumed of the
-   * resumed registration (skip it if `prana_resume_decide`'s transition
-   * was already applied).
+   * The registration changes this call made, each once, to apply with
+   * compare-and-set in order, each with its row from
+   * `prana_execution_registration_json`: activations, and the expiry of
+   * open registrations when the execution ends. Never the transition
+   * the host applied before `prana_execution_resume` / `_cancel`.
    */
   struct prana_transition transitions[PRANA_MAX_WAIT_NODES];
 } prana_run_result;
@@ -2001,8 +2025,8 @@ prana_status prana_execution_waiting_resume_id(const struct prana_execution *exe
 
 /**
  * Write the last output (JSON): of the last node run, or the trigger or
- * resume payload; `null` before the first run. At most
- * `PRANA_MAX_OUTPUT_LEN` bytes + NUL.
+ * resume payload; `null` before the first run. At most the execution's
+ * payload capacity + NUL.
  */
 prana_status prana_execution_output(const struct prana_execution *execution,
                                     char *buf,
@@ -2045,7 +2069,7 @@ prana_status prana_execution_render(const struct prana_execution *execution,
 
 /**
  * A static name for a `prana_run_status` ("created", "suspended",
- * "completed", "failed"; "unknown" otherwise). Never NULL.
+ * "completed", "failed", "cancelled"; "unknown" otherwise). Never NULL.
  */
 const char *prana_run_status_name(uint32_t status);
 

@@ -87,22 +87,22 @@ pub struct prana_workflow {
     _text: String,
 }
 
-/// The state of one execution: its registrations and resume URLs (with their
-/// signatures when started with `prana_execution_start_signed`), where it
-/// stands, the last output and the trace. About 16 KiB.
+/// The state of one execution: its registrations and resume and cancel URLs
+/// (with their signatures when started with a key set), where it stands,
+/// the last output (in storage of the payload capacity chosen at start) and
+/// the trace. About 11 KiB plus the payload capacity.
 ///
 /// Persistence is the host's: store `prana_execution_to_json` after each
 /// call and restore it with `prana_execution_from_json`, maybe in another
 /// process (re-create the workflow from its JSON there too).
 ///
-/// Ownership: made by `prana_execution_start`, `_start_signed` or
-/// `_from_json`, owned by the caller, freed with `prana_execution_free`
+/// Ownership: made by `prana_execution_start` or `_from_json`, owned by the caller, freed with `prana_execution_free`
 /// (exactly once; NULL is a no-op). `prana_execution_restore` restores
 /// another state into an existing handle.
 ///
 /// Thread safety: not synchronized. Getters only read and may run
-/// concurrently; `_run`, `_resume`, `_expire` and `_resume_timer` change it
-/// and need exclusive access.
+/// concurrently; `_run`, `_resume`, `_cancel`, `_expire` and
+/// `_resume_timer` change it and need exclusive access.
 pub struct prana_execution {
     pub(crate) state: FfiState,
 }
@@ -328,7 +328,7 @@ pub struct prana_run_result {
     /// Webhook wait: the resume ID the execution waits for; else "".
     pub resume_id: [c_char; PRANA_RESUME_ID_BUF_SIZE],
     /// Webhook wait: its resume URL, with `?sig={key_id}.{mac}` when the
-    /// execution was started signed (`prana_execution_start_signed`); else "".
+    /// execution was started with a key set; else "".
     pub resume_url: [c_char; PRANA_URL_BUF_SIZE],
     /// Webhook wait: the activated registration (with its `webhook_config`)
     /// as JSON, to persist (`prana_registration_from_json` reads it); else "".
@@ -341,10 +341,11 @@ pub struct prana_run_result {
     pub error_message: [c_char; PRANA_ERROR_MESSAGE_BUF_SIZE],
     /// Number of entries used in `transitions`.
     pub transition_count: usize,
-    /// Registration changes to apply with compare-and-set, in order. After
-    /// `prana_execution_resume` the first is the active -> consumed of the
-    /// resumed registration (skip it if `prana_resume_decide`'s transition
-    /// was already applied).
+    /// The registration changes this call made, each once, to apply with
+    /// compare-and-set in order, each with its row from
+    /// `prana_execution_registration_json`: activations, and the expiry of
+    /// open registrations when the execution ends. Never the transition
+    /// the host applied before `prana_execution_resume` / `_cancel`.
     pub transitions: [prana_transition; PRANA_MAX_WAIT_NODES],
 }
 
@@ -1141,8 +1142,8 @@ pub extern "C" fn prana_execution_waiting_resume_id(
 }
 
 /// Write the last output (JSON): of the last node run, or the trigger or
-/// resume payload; `null` before the first run. At most
-/// `PRANA_MAX_OUTPUT_LEN` bytes + NUL.
+/// resume payload; `null` before the first run. At most the execution's
+/// payload capacity + NUL.
 #[no_mangle]
 pub extern "C" fn prana_execution_output(
     execution: *const prana_execution,
@@ -1225,7 +1226,7 @@ pub extern "C" fn prana_execution_render(
 }
 
 /// A static name for a `prana_run_status` ("created", "suspended",
-/// "completed", "failed"; "unknown" otherwise). Never NULL.
+/// "completed", "failed", "cancelled"; "unknown" otherwise). Never NULL.
 #[no_mangle]
 pub extern "C" fn prana_run_status_name(status: u32) -> *const c_char {
     let name: &CStr = match status {
@@ -1233,6 +1234,7 @@ pub extern "C" fn prana_run_status_name(status: u32) -> *const c_char {
         1 => c"suspended",
         2 => c"completed",
         3 => c"failed",
+        4 => c"cancelled",
         _ => c"unknown",
     };
     name.as_ptr()

@@ -239,3 +239,102 @@ fn write_sized(
     };
     out.write_serialized(needed, fill)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use core::ffi::CStr;
+
+    /// The C strings are the core's headers, in its order.
+    #[test]
+    fn security_headers_are_the_cores() {
+        let mut n = 0usize;
+        let p = prana_page_security_headers(&mut n);
+        assert_eq!(n, page::SECURITY_HEADERS.len());
+        for (i, (name, value)) in page::SECURITY_HEADERS.iter().enumerate() {
+            // SAFETY: `p` points to the static array of `n` pairs of static
+            // C strings.
+            let (cn, cv) = unsafe {
+                let h = &*p.add(i);
+                (CStr::from_ptr(h.name), CStr::from_ptr(h.value))
+            };
+            assert_eq!(cn.to_str().unwrap(), *name);
+            assert_eq!(cv.to_str().unwrap(), *value);
+        }
+    }
+
+    /// Each C page number renders the core's page with its status.
+    #[test]
+    fn result_pages_follow_the_enum() {
+        use prana_result_page::*;
+        let pages = [
+            (PRANA_PAGE_DONE, ResultPage::Done),
+            (PRANA_PAGE_REJECTED, ResultPage::Rejected),
+            (PRANA_PAGE_ALREADY_USED, ResultPage::AlreadyUsed),
+            (PRANA_PAGE_EXPIRED, ResultPage::Expired),
+            (PRANA_PAGE_NOT_YET_ACTIVE, ResultPage::NotYetActive),
+            (PRANA_PAGE_BAD_SIGNATURE, ResultPage::BadSignature),
+            (PRANA_PAGE_NOT_FOUND, ResultPage::NotFound),
+        ];
+        for (c, core_page) in pages {
+            let mut buf = [0 as c_char; 4096];
+            let (mut n, mut status) = (0usize, 0u16);
+            let st = prana_page_render_result(
+                c as u32,
+                buf.as_mut_ptr(),
+                buf.len(),
+                &mut n,
+                &mut status,
+                core::ptr::null_mut(),
+            );
+            assert_eq!(st, prana_status::PRANA_STATUS_OK);
+            assert_eq!(status, core_page.status());
+            let mut want = [0u8; 4096];
+            let len = page::render_result_page(core_page, &mut want).unwrap();
+            // SAFETY: c_char and u8 have the same layout; `n` bytes written.
+            let got = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
+            assert_eq!(got, &want[..len]);
+        }
+    }
+
+    /// An exact-size buffer after a size query, for every writer.
+    #[test]
+    fn sizes_are_exact() {
+        let config = r#"{"title":"<T>","form":[{"name":"a","type":"text"}]}"#;
+        let url = "https://gw.example.com/webhook/workflow/resume/x";
+        let mut need = 0usize;
+        let st = prana_page_render_wait(
+            config.as_ptr().cast(),
+            config.len(),
+            url.as_ptr().cast(),
+            url.len(),
+            core::ptr::null(),
+            0,
+            core::ptr::null(),
+            0,
+            core::ptr::null_mut(),
+            0,
+            &mut need,
+            core::ptr::null_mut(),
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_BUFFER_TOO_SMALL);
+        let mut buf = std::vec![0 as c_char; need];
+        let mut n = 0usize;
+        let st = prana_page_render_wait(
+            config.as_ptr().cast(),
+            config.len(),
+            url.as_ptr().cast(),
+            url.len(),
+            core::ptr::null(),
+            0,
+            core::ptr::null(),
+            0,
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut n,
+            core::ptr::null_mut(),
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        assert_eq!(n + 1, need);
+    }
+}

@@ -89,3 +89,131 @@ pub extern "C" fn prana_execution_registration_json(
         })
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::executor::{
+        prana_execution_free, prana_execution_resume, prana_execution_run, prana_execution_start,
+        prana_outcome, prana_workflow_free, prana_workflow_new,
+    };
+    use crate::registration::prana_lifecycle_status as L;
+    use crate::status::prana_status::*;
+    use core::mem::MaybeUninit;
+    use core::ptr::{null, null_mut};
+
+    const WF: &str = r#"{"id":"wf","nodes":[{"key":"t","type":"trigger"},
+        {"key":"w","type":"wait","params":{"mode":"webhook","timeout_hours":1}}],
+        "connections":[{"from":"t","to":"w"}]}"#;
+
+    fn row(w: *const prana_workflow, x: *const prana_execution, rid: &str) -> String {
+        let mut buf = [0 as c_char; crate::PRANA_REGISTRATION_JSON_BUF_SIZE];
+        let mut n = 0usize;
+        let st = prana_execution_registration_json(
+            w,
+            x,
+            rid.as_ptr().cast(),
+            rid.len(),
+            buf.as_mut_ptr(),
+            buf.len(),
+            &mut n,
+            null_mut(),
+        );
+        assert_eq!(st, PRANA_STATUS_OK);
+        // SAFETY: `n` bytes of UTF-8 were written.
+        let bytes = unsafe { core::slice::from_raw_parts(buf.as_ptr().cast::<u8>(), n) };
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    /// Cancel without a cancel port ends the execution; the applied
+    /// transition is not returned again; the row says consumed; a second
+    /// use of the transition is refused.
+    #[test]
+    fn cancel_ends_the_execution_once() {
+        let (mut w, mut b, mut g, mut x) = (null_mut(), null_mut(), null_mut(), null_mut());
+        assert_eq!(
+            prana_workflow_new(WF.as_ptr().cast(), WF.len(), &mut w, null_mut()),
+            OK
+        );
+        let base = "https://gw.example.com";
+        let st =
+            crate::urls::prana_base_url_new(base.as_ptr().cast(), base.len(), &mut b, null_mut());
+        assert_eq!(st, OK);
+        let seed = [3u8; 32];
+        let st = crate::ids::prana_id_generator_new(seed.as_ptr(), 32, &mut g, null_mut());
+        assert_eq!(st, OK);
+        let st = prana_execution_start(
+            w,
+            c"e".as_ptr(),
+            1,
+            b,
+            null(),
+            g,
+            0,
+            512,
+            &mut x,
+            null_mut(),
+        );
+        assert_eq!(st, OK);
+        let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
+        let st = prana_execution_run(
+            w,
+            x,
+            None,
+            null_mut(),
+            c"{}".as_ptr(),
+            2,
+            0,
+            r.as_mut_ptr(),
+            null_mut(),
+        );
+        assert_eq!(st, OK);
+        // SAFETY: zeroed, then written on success.
+        let rid_arr = unsafe { r.assume_init_ref() }.resume_id;
+        let len = rid_arr.iter().position(|&c| c == 0).unwrap();
+        let rid: String = rid_arr[..len].iter().map(|&c| c as u8 as char).collect();
+        assert!(row(w, x, &rid).contains("\"active\""));
+
+        let mut applied = prana_transition::empty();
+        applied.resume_id = rid_arr;
+        applied.resume_id_len = len;
+        applied.from = L::PRANA_LIFECYCLE_ACTIVE;
+        applied.to = L::PRANA_LIFECYCLE_CONSUMED;
+        let st = prana_execution_cancel(
+            w,
+            x,
+            None,
+            null_mut(),
+            &applied,
+            5,
+            r.as_mut_ptr(),
+            null_mut(),
+        );
+        assert_eq!(st, OK);
+        // SAFETY: written on success.
+        let done = unsafe { r.assume_init_ref() };
+        assert_eq!(done.outcome, prana_outcome::PRANA_OUTCOME_CANCELLED);
+        assert_eq!(done.transition_count, 0);
+        assert!(row(w, x, &rid).contains("\"consumed\""));
+        let st = prana_execution_resume(
+            w,
+            x,
+            None,
+            null_mut(),
+            &applied,
+            c"{}".as_ptr(),
+            2,
+            6,
+            r.as_mut_ptr(),
+            null_mut(),
+        );
+        assert_eq!(st, PRANA_STATUS_EXECUTION_NOT_SUSPENDED);
+
+        prana_execution_free(x);
+        crate::ids::prana_id_generator_free(g);
+        crate::urls::prana_base_url_free(b);
+        prana_workflow_free(w);
+    }
+
+    const OK: prana_status = PRANA_STATUS_OK;
+}

@@ -49,8 +49,7 @@ const _: () = {
 /// `prana_key_set_free` (exactly once; NULL is a no-op). Secrets are copied
 /// into the HMAC state; the caller may wipe its copy after `_add`.
 ///
-/// Thread safety: signing, verifying and `prana_execution_start_signed`
-/// only read, and may run on many threads at once; `_add`, `_set_current`
+/// Thread safety: signing, verifying and `prana_execution_start` only read, and may run on many threads at once; `_add`, `_set_current`
 /// and `_remove` need exclusive access (set the keys up first, or hold a
 /// write lock).
 pub struct prana_key_set {
