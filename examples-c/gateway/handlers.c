@@ -476,7 +476,12 @@ static void handle_action(worker *w, const http_request *req, uint32_t kind, con
     flow_out_init(&out);
     if (flow_act(w, kind == PRANA_ROUTE_CANCEL ? FLOW_CANCEL : FLOW_RESUME, id, sb_cstr(&payload),
                  &out, &ans) != 0) {
-        if (html && ans.http_status != 503 && ans.http_status != 500)
+        /* A browser gets the result page for the wait's own refusals (the
+         * library's decision, or a lost race); any other failure as JSON. */
+        if (html && (!strcmp(ans.code, "webhook_not_found") ||
+                     !strcmp(ans.code, "wait_node_not_active") ||
+                     !strcmp(ans.code, "webhook_already_used") ||
+                     !strcmp(ans.code, "webhook_expired")))
             page_result(resp, page_for_status(ans.http_status));
         else
             http_error(resp, ans.http_status, ans.code, ans.message);
