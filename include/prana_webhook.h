@@ -1482,7 +1482,9 @@ typedef struct prana_run_result {
   char resume_url[PRANA_URL_BUF_SIZE];
   /**
    * Webhook wait: the activated registration (with its `webhook_config`)
-   * as JSON, to persist (`prana_registration_from_json` reads it); else "".
+   * as JSON, to persist (`prana_registration_from_json` reads it): the
+   * same text as `prana_execution_registration_json` of `resume_id`;
+   * else "".
    */
   char registration_json[PRANA_REGISTRATION_JSON_BUF_SIZE];
   /**
@@ -2043,9 +2045,11 @@ prana_status prana_execution_registration_count(const struct prana_execution *ex
 
 /**
  * Copy registration `index` (0 to count - 1, in workflow order) into a new
- * handle in `*out` (its `webhook_config` is `{}`; the activated one with
- * its config is in `prana_run_result.registration_json`). An index out of
- * range is `PRANA_STATUS_INVALID_ARGUMENT`.
+ * handle in `*out`: its resume ID, status and times (its `webhook_config`
+ * is `{}`; the row to store, with the config once activated, is
+ * `prana_execution_registration_json`). After `prana_execution_start`,
+ * iterate the registrations with this to learn their resume IDs. An index
+ * out of range is `PRANA_STATUS_INVALID_ARGUMENT`.
  */
 prana_status prana_execution_registration(const struct prana_execution *execution,
                                           size_t index,

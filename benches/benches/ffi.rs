@@ -263,6 +263,7 @@ fn bench(c: &mut Criterion) {
             let mut sig = MaybeUninit::<fsig::prana_signature_check>::uninit();
             let s = fsig::prana_signature_verify(
                 keys_h,
+                froute::prana_route_kind::PRANA_ROUTE_RESUME as u32,
                 0,
                 p(id),
                 id.len(),
@@ -323,6 +324,8 @@ fn bench(c: &mut Criterion) {
                 core::ptr::null(),
                 gen_h,
                 T0,
+                // The Rust side's default payload capacity.
+                512,
                 &mut x,
                 core::ptr::null_mut(),
             );
@@ -362,16 +365,20 @@ fn bench(c: &mut Criterion) {
                 );
                 // SAFETY: written on success.
                 let r = unsafe { result.assume_init_ref() };
-                let id_len = r.resume_id.iter().position(|&c| c == 0).unwrap();
-                let id = r.resume_id;
+                // The transition the host's decision gave and applied.
+                let applied = froute::prana_transition {
+                    resume_id: r.resume_id,
+                    resume_id_len: r.resume_id.iter().position(|&c| c == 0).unwrap(),
+                    from: freg::prana_lifecycle_status::PRANA_LIFECYCLE_ACTIVE,
+                    to: freg::prana_lifecycle_status::PRANA_LIFECYCLE_CONSUMED,
+                };
                 let payload = r#"{"ok":true}"#;
                 let s = fx::prana_execution_resume(
                     wf_h,
                     x,
                     Some(c_handler),
                     std::ptr::null_mut(),
-                    id.as_ptr(),
-                    id_len,
+                    &applied,
                     p(payload),
                     payload.len(),
                     T0 + 1,

@@ -331,7 +331,9 @@ pub struct prana_run_result {
     /// execution was started with a key set; else "".
     pub resume_url: [c_char; PRANA_URL_BUF_SIZE],
     /// Webhook wait: the activated registration (with its `webhook_config`)
-    /// as JSON, to persist (`prana_registration_from_json` reads it); else "".
+    /// as JSON, to persist (`prana_registration_from_json` reads it): the
+    /// same text as `prana_execution_registration_json` of `resume_id`;
+    /// else "".
     pub registration_json: [c_char; crate::PRANA_REGISTRATION_JSON_BUF_SIZE],
     /// Schedule wait: the `timezone` parameter; else "".
     pub timezone: [c_char; PRANA_TIMEZONE_BUF_SIZE],
@@ -757,9 +759,13 @@ pub extern "C" fn prana_execution_start(
                 prana_webhook_core::token::SignatureError::NoSigningKey,
             ))?),
         };
-        let mut state = FfiState::with_buffer(payload_storage(max_payload)?);
-        executor::start_into(&mut state, w, e, b, g, now, key)?;
-        out.write(abi::into_handle(prana_execution::new(state)));
+        // Started where it stays: the handle's heap slot (no copy of the
+        // ~11 KiB state after the start).
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
+            payload_storage(max_payload)?,
+        )));
+        executor::start_into(&mut x.state, w, e, b, g, now, key)?;
+        out.write(Box::into_raw(x));
         Ok(())
     })
 }
@@ -782,9 +788,11 @@ pub extern "C" fn prana_execution_from_json(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let mut state = FfiState::with_buffer(payload_storage(max_payload)?);
-        state.load_json(j.as_bytes())?;
-        out.write(abi::into_handle(prana_execution::new(state)));
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
+            payload_storage(max_payload)?,
+        )));
+        x.state.load_json(j.as_bytes())?;
+        out.write(Box::into_raw(x));
         Ok(())
     })
 }
@@ -1170,9 +1178,11 @@ pub extern "C" fn prana_execution_registration_count(
 }
 
 /// Copy registration `index` (0 to count - 1, in workflow order) into a new
-/// handle in `*out` (its `webhook_config` is `{}`; the activated one with
-/// its config is in `prana_run_result.registration_json`). An index out of
-/// range is `PRANA_STATUS_INVALID_ARGUMENT`.
+/// handle in `*out`: its resume ID, status and times (its `webhook_config`
+/// is `{}`; the row to store, with the config once activated, is
+/// `prana_execution_registration_json`). After `prana_execution_start`,
+/// iterate the registrations with this to learn their resume IDs. An index
+/// out of range is `PRANA_STATUS_INVALID_ARGUMENT`.
 #[no_mangle]
 pub extern "C" fn prana_execution_registration(
     execution: *const prana_execution,
