@@ -88,6 +88,14 @@ eq "  then expired through 'timeout'" "$(exec_output "$EXEC")" '{"result": "time
 eq "  registration expired" "$(reg_status "$EXEC")" expired
 eq "extend an expired wait: 410" "$(req POST "$EXTEND")" 410
 
+trig extend_timeout
+EXTEND=$(url_of extend_urls wait_answer)
+eq "extend another wait: 200" "$(req POST "$EXTEND" -H 'Content-Type: application/json' -d '{"timeout_hours": 0.003}')" 200
+sleep 4.5 # past its first expiry
+eq "  a resume after the first expiry: 200" "$(req POST "$RESUME" -H 'Content-Type: application/json' -d '{}')" 200
+eq "  through 'main'" "$(exec_output "$EXEC")" '{"result": "answered"}'
+eq "  extend a used wait: 409" "$(req POST "$EXTEND")" 409
+
 echo "-- GET reads: a link scanner's GET changes nothing"
 trig form_echo
 FURL=$RESUME
@@ -139,6 +147,21 @@ code=$(curl -s -o "$T/page.html" -w '%{http_code}' -H "$HTML" -H "$FORM" --data 
 eq "a second submission: 409 page" "$code" 409
 code=$(curl -s -o "$T/page.html" -w '%{http_code}' -H "$HTML" "${FURL%%\?*}?sig=k1.AAAAAAAAAAAAAAAAAAAAAA")
 eq "bad signature in a browser: 401 page" "$code" 401
+
+echo "-- result pages of waits that are not open"
+trig two_waits
+code=$(curl -s -o "$T/page.html" -w '%{http_code}' -H "$HTML" "$(url_of resume_urls second)")
+eq "not yet active (GET): 400 page" "$code" 400
+check "  an HTML page" grep -qi '<html' "$T/page.html"
+code=$(curl -s -o "$T/page.html" -w '%{http_code}' -H "$HTML" -H "$FORM" --data 'decision=approve' "$(url_of resume_urls second)")
+eq "not yet active (POST): 400 page" "$code" 400
+trig quick_timeout
+sleep 2.5 # 1.8 s timeout, then the sweeper
+code=$(curl -s -o "$T/page.html" -w '%{http_code}' -H "$HTML" "$RESUME")
+eq "expired (GET): 410 page" "$code" 410
+code=$(curl -s -o "$T/page.html" -w '%{http_code}' -H "$HTML" -H "$FORM" --data 'decision=approve' "$RESUME")
+eq "expired (POST): 410 page" "$code" 410
+check "  an HTML page" grep -qi '<html' "$T/page.html"
 
 echo "-- Approve / Reject page (no form): Reject posts to the cancel URL"
 trig approval
