@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End to end over real HTTP with curl: trigger -> suspended -> resume ->
-# completed, the GET/query form of resume, keep-alive, /metrics, and every
+# completed, GET reads (JSON, the wait stays active), a POST whose query is the payload, keep-alive, /metrics, and every
 # rejection of DESIGN.md's status table from a real request.
 # Under GW_WRAPPER (valgrind) the same run checks memory, see valgrind.sh.
 source "$(dirname "$0")/lib.sh"

@@ -3,7 +3,7 @@
 # 'cancel' port), 64 concurrent mixed resumes and cancels of one wait
 # (exactly one 200), extend then expiry at the new time, GET reads (JSON or
 # the page with its security headers) and never acts, a browser's form POST
-# (typed output), the "already used" page, a refused form (422, the wait
+# (typed output), the "already used", not-yet-active and expired pages, a refused form (422, the wait
 # stays active), hostile config text rendered as text, --get-resumes.
 source "$(dirname "$0")/lib.sh"
 
