@@ -3,10 +3,13 @@
 #
 # Builds libprana_webhook and the gateway, starts it on a free loopback port
 # with a fresh database, triggers examples/workflows/approval.json, shows the
-# resume URL, shows a forged copy of it refused with 401, resumes it with curl
-# and a JSON body, shows the completed execution and a replay refused with 409,
-# and stops the gateway. Every curl command is printed exactly as it runs
-# (`$ curl ...`). Exits 0 only if every step checked out.
+# resume URL, shows a forged copy of it refused with 401, shows that a GET
+# only reads it, resumes it with curl and a JSON body, shows the completed
+# execution and a replay refused with 409, then starts an expense form
+# (examples/workflows/expense_form.json) and prints its page URL to open in a
+# browser (with DEMO_WAIT=1 the gateway stays up until Enter), and stops the
+# gateway. Every curl command is printed exactly as it runs (`$ curl ...`).
+# Exits 0 only if every step checked out.
 #
 # Needs: the Rust toolchain, a C compiler, curl, libsqlite3-dev,
 # libmicrohttpd-dev and libpq-dev. PRANA_GATEWAY=/path/to/prana-gateway uses
@@ -115,6 +118,10 @@ curl_show -X POST -H 'Content-Type: application/json' \
 [ "$CODE" = 401 ] || die "forged URL answered $CODE, not 401"
 [ "$(printf '%s' "$BODY" | field error)" = invalid_signature ] || die "not invalid_signature"
 
+bold "a GET only reads: a mail scanner following the link changes nothing"
+curl_show "$URL"
+[ "$(printf '%s' "$BODY" | field status)" = active ] || die "a GET changed the wait"
+
 bold "approve: resume with curl and a JSON body"
 curl_show -X POST -H 'Content-Type: application/json' \
     --data-binary '{"approved": true, "by": "alice"}' "$URL"
@@ -129,6 +136,21 @@ bold "exactly once: the same URL again"
 curl_show -X POST -H 'Content-Type: application/json' \
     --data-binary '{"approved": false}' "$URL"
 [ "$CODE" = 409 ] || die "second resume answered $CODE, not 409"
+
+bold "a form for a person: the page of the expense workflow"
+curl_show -X POST -H 'Content-Type: application/json' --data-binary '{}' \
+    "$BASE/webhook/workflow/trigger/expense_form"
+[ "$CODE" = 201 ] || die "expense_form trigger answered $CODE"
+PAGE=$(printf '%s' "$BODY" | field wait_expense)
+show "\$ curl -s -H 'Accept: text/html' '$PAGE'"
+CODE=$(curl -s -o "$DIR/page.html" -D "$DIR/page.hdr" -w '%{http_code}' -H 'Accept: text/html' "$PAGE")
+[ "$CODE" = 200 ] && grep -q '<form' "$DIR/page.html" || die "the page answered $CODE"
+show "$(grep -i '^content-security-policy' "$DIR/page.hdr" | tr -d '\r')"
+printf '\n    open this page in a browser (GET shows it, the form POST acts):\n    %s\n' "$PAGE"
+if [ "${DEMO_WAIT:-0}" = 1 ]; then
+    printf '\n    the gateway keeps running: press Enter to stop it\n'
+    read -r _ || true
+fi
 
 bold "stop the gateway (SIGTERM)"
 kill -TERM "$GW_PID"

@@ -24,9 +24,10 @@ cargo run -q -p prana-webhook-core --example resume_flow >/dev/null
 # C ABI (sanitizers, valgrind, Go), the Go binding against PostgreSQL, the
 # gateway end to end, a fuzz smoke run of every target, Miri on the CI
 # subset, the embedded code-size report and the approval flow on an
-# emulated Cortex-M3.
+# emulated Cortex-M3, and the wait page in headless Chromium against the gateway.
 for extra in scripts/test-ffi.sh scripts/test-go.sh scripts/test-gateway.sh scripts/test-fuzz-smoke.sh \
-    scripts/miri.sh scripts/size.sh scripts/test-firmware.sh scripts/test-c-firmware.sh; do
+    scripts/miri.sh scripts/size.sh scripts/test-firmware.sh scripts/test-c-firmware.sh \
+    scripts/page-browser-test.sh; do
     if [ -x "$extra" ]; then
         step "$extra"
         "$extra"

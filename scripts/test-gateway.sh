@@ -27,7 +27,7 @@ cargo build --release -q -p prana-webhook-ffi
 make -s -C examples-c/gateway
 
 failed=()
-for t in e2e http concurrency crash timeout postgres idempotency valgrind; do
+for t in e2e http safelinks concurrency crash timeout postgres idempotency valgrind; do
     echo "-- tests/gateway/$t.sh"
     start=$(date +%s)
     if bash "tests/gateway/$t.sh"; then

@@ -20,6 +20,7 @@ typedef struct {
     const char *workflows_dir;
     const char *key_file;   /* resume-URL signing keys, "key_id:secret" lines */
     int allow_unsigned;     /* accept resume URLs without ?sig= */
+    int get_resumes;        /* a GET on a resume URL resumes (API callers); default: it reads */
     const char *trigger_secret; /* Standard Webhooks whsec_... for triggers (optional) */
     int threads;
     int max_conns;

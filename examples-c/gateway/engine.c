@@ -29,8 +29,11 @@ void engine_result_free(engine_result *r) {
         free(r->regs[i].node_id);
         free(r->regs[i].json);
         free(r->regs[i].url);
+        free(r->regs[i].cancel_url);
+        free(r->regs[i].extend_url);
     }
     free(r->regs);
+    free(r->applied_json);
     free(r->current_node);
     free(r->state);
     free(r->output);
@@ -66,7 +69,12 @@ static bool node_error(prana_node_result *res, const char *code, const char *msg
 
 static bool put_output(prana_node_result *res, char *output, size_t cap, const char *json,
                        size_t len) {
-    if (len > cap) return node_error(res, "output_too_large", "the node output exceeds 4 KiB");
+    if (len > cap) {
+        char msg[128];
+        snprintf(msg, sizeof msg, "the node output is %zu bytes; the payload capacity is %zu", len,
+                 cap);
+        return node_error(res, "output_too_large", msg);
+    }
     memcpy(output, json, len);
     res->output_len = len;
     return true;
@@ -186,9 +194,61 @@ static engine_reg *add_reg(engine_result *out) {
     return &v[out->nregs++];
 }
 
-/* Execution start: one row per registration, pending, with its URL as the
- * library renders it (signed when a key is configured). */
-static int collect_new_regs(run_ctx *c, const prana_execution *x, prana_error *e) {
+char *engine_action_url(const app *a, uint32_t kind, const char *resume_id) {
+    const char *action = kind == PRANA_ROUTE_CANCEL   ? "cancel"
+                         : kind == PRANA_ROUTE_EXTEND ? "extend"
+                                                      : "resume";
+    char sig[PRANA_MAX_SIG_LEN + 1];
+    size_t n;
+    sbuf b;
+    sb_init(&b);
+    sb_printf(&b, "%s/webhook/workflow/%s/%s", a->base_str, action, resume_id);
+    if (a->keys) {
+        if (prana_key_set_sign(a->keys, kind, resume_id, strlen(resume_id), sig, sizeof sig, &n,
+                               NULL) != PRANA_STATUS_OK) {
+            sb_free(&b);
+            return NULL;
+        }
+        sb_printf(&b, "?sig=%s", sig);
+    }
+    if (b.oom) {
+        sb_free(&b);
+        return NULL;
+    }
+    return b.p;
+}
+
+/* The row of registration `id` as the execution holds it now, with its
+ * status name and expiry for the indexed columns. */
+static int row_of(const prana_workflow *wf, const prana_execution *x, const char *id,
+                  size_t id_len, char **json, const char **status, int64_t *expires_at,
+                  prana_error *e) {
+    char buf[PRANA_REGISTRATION_JSON_BUF_SIZE];
+    size_t n;
+    prana_registration *r = NULL;
+    prana_lifecycle_status st;
+    bool has = false;
+    uint64_t at = 0;
+    int rc = -1;
+    if (prana_execution_registration_json(wf, x, id, id_len, buf, sizeof buf, &n, e) !=
+            PRANA_STATUS_OK ||
+        prana_registration_from_json(buf, n, &r, e) != PRANA_STATUS_OK)
+        return -1;
+    if (prana_registration_status(r, &st, e) == PRANA_STATUS_OK &&
+        prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK &&
+        (*json = xstrndup(buf, n)) != NULL) {
+        if (status) *status = prana_lifecycle_status_name(st);
+        *expires_at = has ? (int64_t)at : -1;
+        rc = 0;
+    }
+    prana_registration_free(r);
+    return rc;
+}
+
+/* Execution start, after the run: one new row per registration, as the
+ * library holds it now, with the URLs the trigger's answer hands out. */
+static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_execution *x,
+                            prana_error *e) {
     size_t count = 0, i, n;
     char url[PRANA_URL_BUF_SIZE];
     /* Node ids are at most 64 bytes of [A-Za-z0-9_-]. */
@@ -200,73 +260,42 @@ static int collect_new_regs(run_ctx *c, const prana_execution *x, prana_error *e
         if (!g || prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
         g->resume_id = reg_string(r, prana_registration_resume_id, e);
         g->node_id = reg_string(r, prana_registration_node_id, e);
-        g->json = reg_string(r, prana_registration_to_json, e);
-        g->status = "pending";
         prana_registration_free(r);
-        if (!g->resume_id || !g->node_id || !g->json) return -1;
+        if (!g->resume_id || !g->node_id) return -1;
+        if (row_of(wf, x, g->resume_id, strlen(g->resume_id), &g->json, &g->status,
+                   &g->expires_at, e) != 0)
+            return -1;
         snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.resume_url }}", g->node_id);
         if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
             PRANA_STATUS_OK)
             return -1;
         if (!(g->url = xstrndup(url, n))) return -1;
+        snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.cancel_url }}", g->node_id);
+        if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
+            PRANA_STATUS_OK)
+            return -1;
+        if (!(g->cancel_url = xstrndup(url, n))) return -1;
+        if (!(g->extend_url = engine_action_url(c->a, PRANA_ROUTE_EXTEND, g->resume_id)))
+            return -1;
     }
     return 0;
 }
 
-static engine_reg *find_reg(engine_result *out, const char *resume_id) {
-    int i;
-    for (i = 0; i < out->nregs; i++)
-        if (!strcmp(out->regs[i].resume_id, resume_id)) return &out->regs[i];
-    return NULL;
-}
-
-/* Applies a run result's transitions to `out`: on start they update the new
- * rows; afterwards they become compare-and-set entries. `skip` transitions
- * at the front were applied by the caller already. */
-static int apply_transitions(run_ctx *c, const prana_run_result *rr, int starting, size_t skip,
-                             prana_error *e) {
+/* Every transition of a run result, in order, each a compare-and-set entry
+ * with the row the library wrote for it. Nothing is skipped or derived. */
+static int collect_transitions(run_ctx *c, const prana_workflow *wf, const prana_execution *x,
+                               const prana_run_result *rr, prana_error *e) {
     size_t i;
-    for (i = skip; i < rr->transition_count; i++) {
+    for (i = 0; i < rr->transition_count; i++) {
         const prana_transition *t = &rr->transitions[i];
-        const char *to = prana_lifecycle_status_name(t->to);
-        int activation = t->to == PRANA_LIFECYCLE_ACTIVE && !strcmp(t->resume_id, rr->resume_id);
-        engine_reg *g;
-        if (starting) {
-            g = find_reg(c->out, t->resume_id);
-            if (!g) return -1;
-            g->status = to;
-            if (activation) {
-                free(g->json);
-                g->json = xstrndup(rr->registration_json, strlen(rr->registration_json));
-                g->expires_at = (int64_t)rr->resume_at;
-                if (!g->json) return -1;
-            } else if (t->to == PRANA_LIFECYCLE_EXPIRED) {
-                /* Ended without reaching this wait: the new row is born expired. */
-                prana_registration *r = NULL;
-                prana_transition dummy;
-                char *json = NULL;
-                if (prana_registration_from_json(g->json, strlen(g->json), &r, e) ==
-                        PRANA_STATUS_OK &&
-                    prana_registration_expire(r, &dummy, e) == PRANA_STATUS_OK)
-                    json = reg_string(r, prana_registration_to_json, e);
-                prana_registration_free(r);
-                if (!json) return -1;
-                free(g->json);
-                g->json = json;
-            }
-        } else {
-            g = add_reg(c->out);
-            if (!g) return -1;
-            g->resume_id = xstrndup(t->resume_id, t->resume_id_len);
-            g->from = prana_lifecycle_status_name(t->from);
-            g->status = to;
-            if (!g->resume_id) return -1;
-            if (activation) {
-                g->json = xstrndup(rr->registration_json, strlen(rr->registration_json));
-                g->expires_at = (int64_t)rr->resume_at;
-                if (!g->json) return -1;
-            }
-        }
+        engine_reg *g = add_reg(c->out);
+        if (!g) return -1;
+        g->resume_id = xstrndup(t->resume_id, t->resume_id_len);
+        g->from = prana_lifecycle_status_name(t->from);
+        g->status = prana_lifecycle_status_name(t->to);
+        if (!g->resume_id ||
+            row_of(wf, x, t->resume_id, t->resume_id_len, &g->json, NULL, &g->expires_at, e) != 0)
+            return -1;
     }
     return 0;
 }
@@ -278,14 +307,15 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
     prana_run_status st;
     prana_wait_mode mode;
     char node[PRANA_ID_PART_BUF_SIZE];
-    size_t n;
+    size_t n, cap;
     bool has_at = false;
     uint64_t at = 0;
     if (prana_execution_status(x, &st, e) != PRANA_STATUS_OK ||
         prana_execution_wait_mode(x, &mode, e) != PRANA_STATUS_OK ||
         prana_execution_resume_at(x, &has_at, &at, e) != PRANA_STATUS_OK)
         return -1;
-    out->status = prana_run_status_name(st);
+    /* prana_run_status_name does not name the cancelled status yet. */
+    out->status = st == PRANA_EXECUTION_CANCELLED ? "cancelled" : prana_run_status_name(st);
     /* Timer waits are the sweeper's too: it resumes them once due. */
     out->timer_at = (st == PRANA_EXECUTION_SUSPENDED && has_at &&
                      (mode == PRANA_WAIT_INTERVAL || mode == PRANA_WAIT_SCHEDULE))
@@ -293,12 +323,15 @@ static int describe(run_ctx *c, const prana_execution *x, const prana_run_result
                         : -1;
     if (prana_execution_current_node(x, node, sizeof node, &n, e) != PRANA_STATUS_OK) return -1;
     out->current_node = n ? xstrndup(node, n) : NULL;
-    out->state = malloc(PRANA_EXECUTION_JSON_BUF_SIZE);
-    out->output = malloc(PRANA_MAX_OUTPUT_LEN + 1);
+    /* Both sized by the execution's payload capacity (the request body
+     * limit): the state holds at most that much payload, an output too. */
+    cap = c->a->cfg.max_body;
+    out->state = malloc(PRANA_EXECUTION_JSON_FIXED_LEN + cap + 1);
+    out->output = malloc(cap + 1);
     if (!out->state || !out->output ||
-        prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_BUF_SIZE, &n, e) !=
+        prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_FIXED_LEN + cap + 1, &n, e) !=
             PRANA_STATUS_OK ||
-        prana_execution_output(x, out->output, PRANA_MAX_OUTPUT_LEN + 1, &n, e) != PRANA_STATUS_OK)
+        prana_execution_output(x, out->output, cap + 1, &n, e) != PRANA_STATUS_OK)
         return -1;
     if (rr->outcome == PRANA_OUTCOME_FAILED) {
         sbuf m;
@@ -463,13 +496,11 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     }
     /* Signed with the current key when keys are configured (NULL keys:
      * unsigned, only with --allow-unsigned). */
+    /* Its payload capacity is the request body limit: whatever a request
+     * may bring, the execution can hold. */
     if (prana_execution_start(wf, execution_id, strlen(execution_id), a->base, a->keys, gen, now,
-                              &x, &e) != PRANA_STATUS_OK) {
+                              a->cfg.max_body, &x, &e) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "start"));
-        goto done;
-    }
-    if (collect_new_regs(&c, x, &e) != 0) {
-        fail(http_status, err, 500, lib_error(&e, "registrations"));
         goto done;
     }
     if (prana_execution_run(wf, x, node_handler, &c, payload, strlen(payload), now, &rr, &e) !=
@@ -477,7 +508,9 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
         refused(&e, payload, http_status, err, "trigger payload");
         goto done;
     }
-    if (apply_transitions(&c, &rr, 1, 0, &e) != 0 || describe(&c, x, &rr, &e) != 0) {
+    /* The rows are new: each is written once, as the run left it (the
+     * run's transitions are already in them). */
+    if (collect_new_regs(&c, wf, x, &e) != 0 || describe(&c, x, &rr, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
     }
@@ -489,12 +522,15 @@ done:
     return rc;
 }
 
-typedef enum { CONT_RESUME, CONT_EXPIRE, CONT_TIMER } cont_kind;
+typedef enum { CONT_RESUME, CONT_CANCEL, CONT_EXPIRE, CONT_TIMER } cont_kind;
 
-/* Shared body of resume, expire and timers. */
+static const char *const CONT_NAMES[] = {"resume", "cancel", "expire", "timer"};
+
+/* Shared body of resume, cancel, expire and timers. */
 static int continue_execution(const app *a, cont_kind kind, const char *workflow,
-                              const char *state, const char *resume_id, const char *payload,
-                              uint64_t now, engine_result *out, int *http_status, char **err) {
+                              const char *state, const prana_transition *applied,
+                              const char *resume_id, const char *payload, uint64_t now,
+                              engine_result *out, int *http_status, char **err) {
     run_ctx c;
     prana_workflow *wf;
     prana_execution *x = NULL;
@@ -508,26 +544,30 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     c.a = a;
     c.out = out;
     if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
-    if (prana_execution_from_json(state, strlen(state), &x, &e) != PRANA_STATUS_OK) {
+    if (prana_execution_from_json(state, strlen(state), a->cfg.max_body, &x, &e) !=
+        PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "stored execution state"));
         goto done;
     }
     if (kind == CONT_RESUME)
-        st = prana_execution_resume(wf, x, node_handler, &c, resume_id, strlen(resume_id),
-                                    payload, strlen(payload), now, &rr, &e);
+        st = prana_execution_resume(wf, x, node_handler, &c, applied, payload, strlen(payload),
+                                    now, &rr, &e);
+    else if (kind == CONT_CANCEL)
+        st = prana_execution_cancel(wf, x, node_handler, &c, applied, now, &rr, &e);
     else if (kind == CONT_EXPIRE)
         st = prana_execution_expire(wf, x, node_handler, &c, resume_id, strlen(resume_id), now,
                                     &rr, &e);
     else
         st = prana_execution_resume_timer(wf, x, node_handler, &c, now, &rr, &e);
     if (st != PRANA_STATUS_OK) {
-        refused(&e, payload, http_status, err,
-                kind == CONT_RESUME ? "resume" : kind == CONT_EXPIRE ? "expire" : "timer");
+        refused(&e, payload, http_status, err, CONT_NAMES[kind]);
         goto done;
     }
-    /* After resume and expire, the first transition is the caller's own
-     * compare-and-set; a timer has none of its own. */
-    if (apply_transitions(&c, &rr, 0, kind == CONT_TIMER ? 0 : 1, &e) != 0 ||
+    /* Every transition the call returned, in order; after a resume or a
+     * cancel also the row of the registration the caller consumed. */
+    if (collect_transitions(&c, wf, x, &rr, &e) != 0 ||
+        (applied && row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json,
+                           NULL, &(int64_t){0}, &e) != 0) ||
         describe(&c, x, &rr, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
@@ -539,21 +579,28 @@ done:
     return rc;
 }
 
-int engine_resume(const app *a, const char *workflow, const char *state, const char *resume_id,
-                  const char *payload, uint64_t now, engine_result *out, int *http_status,
-                  char **err) {
-    return continue_execution(a, CONT_RESUME, workflow, state, resume_id, payload, now, out,
+int engine_resume(const app *a, const char *workflow, const char *state,
+                  const prana_transition *applied, const char *payload, uint64_t now,
+                  engine_result *out, int *http_status, char **err) {
+    return continue_execution(a, CONT_RESUME, workflow, state, applied, NULL, payload, now, out,
+                              http_status, err);
+}
+
+int engine_cancel(const app *a, const char *workflow, const char *state,
+                  const prana_transition *applied, uint64_t now, engine_result *out,
+                  int *http_status, char **err) {
+    return continue_execution(a, CONT_CANCEL, workflow, state, applied, NULL, NULL, now, out,
                               http_status, err);
 }
 
 int engine_expire(const app *a, const char *workflow, const char *state, const char *resume_id,
                   uint64_t now, engine_result *out, int *http_status, char **err) {
-    return continue_execution(a, CONT_EXPIRE, workflow, state, resume_id, NULL, now, out,
+    return continue_execution(a, CONT_EXPIRE, workflow, state, NULL, resume_id, NULL, now, out,
                               http_status, err);
 }
 
 int engine_resume_timer(const app *a, const char *workflow, const char *state, uint64_t now,
                         engine_result *out, int *http_status, char **err) {
-    return continue_execution(a, CONT_TIMER, workflow, state, NULL, NULL, now, out,
+    return continue_execution(a, CONT_TIMER, workflow, state, NULL, NULL, NULL, now, out,
                               http_status, err);
 }

@@ -11,11 +11,11 @@
 #include "app.h"
 #include "util.h"
 
-/* A registration row to write. `from` NULL: a new row (execution start),
- * inserted with `status` and `json`. Otherwise a transition to apply with
- * compare-and-set from `from` to `status`; `json` is the new row JSON when
- * the executor supplied it (an activation), else NULL and the caller derives
- * it from the stored row. */
+/* A registration row to write, always with the row JSON the library wrote
+ * for it (prana_execution_registration_json). `from` NULL: a new row
+ * (execution start), inserted with `status` and `json`. Otherwise one
+ * transition of a call's result, applied with compare-and-set from `from`
+ * to `status`, in the order the library returned them. */
 typedef struct {
     char *resume_id;
     char *node_id;
@@ -23,11 +23,13 @@ typedef struct {
     const char *status;
     int64_t expires_at; /* -1: none / unknown */
     char *json;
-    char *url; /* start only: the resume URL, signed when a key is configured */
+    char *url;        /* start only: the resume URL, signed when a key is configured */
+    char *cancel_url; /* start only: the cancel URL of the same wait */
+    char *extend_url; /* start only: its extend URL */
 } engine_reg;
 
 typedef struct {
-    const char *status; /* "suspended" | "completed" | "failed" (static) */
+    const char *status; /* "suspended" | "completed" | "failed" | "cancelled" (static) */
     char *current_node; /* the wait node it is suspended at, the failed node, or NULL */
     char *state;        /* execution state JSON to persist */
     char *output;       /* the last output (JSON) */
@@ -35,6 +37,10 @@ typedef struct {
     int64_t timer_at;   /* suspended at an interval/schedule wait: when it is due; else -1 */
     engine_reg *regs;
     int nregs;
+    /* Resume and cancel: the row of the registration the caller consumed,
+     * as the execution holds it after the call (stored over the row the
+     * compare-and-set moved). NULL otherwise. */
+    char *applied_json;
     sbuf logs; /* lines from `log` nodes: printed only after the commit */
 } engine_result;
 
@@ -48,14 +54,22 @@ void engine_result_free(engine_result *r);
 int engine_start(const app *a, const char *workflow_id, const char *workflow,
                  const char *execution_id, const char *payload, uint64_t now,
                  engine_result *out, int *http_status, char **err);
-/* The resumed registration's active -> consumed is left out of out->regs:
- * the caller has applied it already (that is the exactly-once step). */
-int engine_resume(const app *a, const char *workflow, const char *state, const char *resume_id,
-                  const char *payload, uint64_t now, engine_result *out, int *http_status,
-                  char **err);
-/* Likewise the expired registration's active -> expired. */
+/* `applied` is the active -> consumed transition the caller decided
+ * (prana_resume_decide / prana_cancel_decide) and applied with
+ * compare-and-set; out->regs never repeat it. */
+int engine_resume(const app *a, const char *workflow, const char *state,
+                  const prana_transition *applied, const char *payload, uint64_t now,
+                  engine_result *out, int *http_status, char **err);
+int engine_cancel(const app *a, const char *workflow, const char *state,
+                  const prana_transition *applied, uint64_t now, engine_result *out,
+                  int *http_status, char **err);
+/* The registration's active -> expired is out->regs[0]: the caller applies
+ * it like every other transition. */
 int engine_expire(const app *a, const char *workflow, const char *state, const char *resume_id,
                   uint64_t now, engine_result *out, int *http_status, char **err);
+/* A signed action URL ({base}/webhook/workflow/<action>/<id>?sig=...) for
+ * `kind` PRANA_ROUTE_RESUME, _CANCEL or _EXTEND, malloc'd; NULL on failure. */
+char *engine_action_url(const app *a, uint32_t kind, const char *resume_id);
 /* Frees the parsed-workflow cache (at exit, for leak checkers). */
 void engine_cache_clear(void);
 

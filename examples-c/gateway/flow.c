@@ -101,53 +101,29 @@ static int cleanup_execution(worker *w, const char *execution_id) {
     return done;
 }
 
-/* One registration transition from the executor, as a compare-and-set.
- * The new JSON is the executor's (activation) or derived from the stored
- * row with the library's lifecycle functions. 1 on success. */
-static int apply_change(worker *w, const engine_reg *g, uint64_t now) {
-    store_registration row;
-    prana_registration *r = NULL;
-    prana_transition t;
-    char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
-    int rc = -1;
-    if (g->json)
-        return store_cas_registration(w->db, g->resume_id, g->from, g->status, g->expires_at,
-                                      g->json);
-    if (store_get_registration(w->db, g->resume_id, &row) != 1) return -1;
-    if ((r = reg_parse(row.json)) != NULL) {
-        prana_status st = !strcmp(g->status, "expired") ? prana_registration_expire(r, &t, NULL)
-                          : !strcmp(g->status, "consumed")
-                              ? prana_registration_consume(r, now, &t, NULL)
-                              : PRANA_STATUS_INVALID_ARGUMENT;
-        if (st == PRANA_STATUS_OK && reg_json(r, json, sizeof json, NULL) == 0)
-            rc = store_cas_registration(w->db, g->resume_id, g->from, g->status,
-                                        reg_expires_at(r), json);
-    }
-    prana_registration_free(r);
-    store_registration_free(&row);
-    return rc;
-}
-
 /* Writes an engine result inside the caller's transaction: the execution
- * row, every registration change (each one a compare-and-set), and the
- * cleanup of a finished execution. 0 on success. */
-static int persist(worker *w, const char *execution_id, const engine_result *res,
-                   uint64_t now) {
-    int i, cleaned;
+ * row, the row of the registration the caller consumed (as the library
+ * holds it after the call), and every transition the call returned, in
+ * order, each a compare-and-set with the library's row. 0 on success. */
+static int persist(worker *w, const char *execution_id, const char *applied_id,
+                   const engine_result *res, uint64_t now) {
+    int i;
     if (store_update_execution(w->db, execution_id, res->status, res->current_node, res->state,
                                res->timer_at, (int64_t)now) != 0)
         return -1;
+    /* The compare-and-set moved its status; the row's text follows here. */
+    if (applied_id && res->applied_json &&
+        store_cas_registration(w->db, applied_id, "consumed", "consumed", -1,
+                               res->applied_json) != 1)
+        return -1;
     for (i = 0; i < res->nregs; i++) {
         const engine_reg *g = &res->regs[i];
-        /* Every change the executor asks for must land: a row that moved
+        /* Every change the executor reports must land: a row that moved
          * under us means our picture of the execution is stale. (New rows
          * come only from a start, written by store_create_execution.) */
-        if (!g->from || apply_change(w, g, now) != 1) return -1;
-    }
-    if (strcmp(res->status, "completed") == 0 || strcmp(res->status, "failed") == 0) {
-        cleaned = cleanup_execution(w, execution_id);
-        if (cleaned < 0) return -1;
-        if (cleaned > 0) metrics_add(CTR_CLEANUPS, (unsigned long)cleaned);
+        if (!g->from || store_cas_registration(w->db, g->resume_id, g->from, g->status,
+                                               g->expires_at, g->json) != 1)
+            return -1;
     }
     return 0;
 }
@@ -322,16 +298,14 @@ static void explain_lost_race(worker *w, const char *resume_id, flow_answer *ans
     store_registration_free(&row);
 }
 
-int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out *out,
-                flow_answer *ans) {
+int flow_act(worker *w, flow_action action, const char *resume_id, const char *payload,
+             flow_out *out, flow_answer *ans) {
     uint64_t now = now_ms();
     store_registration row;
     store_execution e;
     prana_registration *r = NULL;
     prana_resume_decision d;
-    prana_transition t;
     prana_error pe;
-    char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
     int found, cas, status = 500, rc = -1;
     char *err = NULL;
 
@@ -345,19 +319,17 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
         answer(ans, 500, "corrupt_registration", "the stored registration does not parse");
         goto out;
     }
-    /* The library decides from the row as read: 404 / 400 pending / 410 / 409. */
-    if (prana_resume_decide(resume_id, strlen(resume_id), r, now, &d, &pe) != PRANA_STATUS_OK) {
+    /* The library decides from the row as read: 404 / 400 pending / 410 /
+     * 409. A resume and a cancel get the same transition: whichever
+     * compare-and-set lands first wins. */
+    if ((action == FLOW_CANCEL ? prana_cancel_decide(resume_id, strlen(resume_id), r, now, &d, &pe)
+                               : prana_resume_decide(resume_id, strlen(resume_id), r, now, &d,
+                                                     &pe)) != PRANA_STATUS_OK) {
         answer(ans, 500, "internal_error", "%s", pe.message);
         goto out;
     }
     if (!d.resume) {
         answer_from_library(ans, &d.answer);
-        goto out;
-    }
-    /* The consumed form of the row, written by the same UPDATE as the status. */
-    if (prana_registration_consume(r, now, &t, &pe) != PRANA_STATUS_OK ||
-        reg_json(r, json, sizeof json, &pe) != 0) {
-        answer(ans, 500, "internal_error", "%s", pe.message);
         goto out;
     }
     snprintf(out->execution_id, sizeof out->execution_id, "%s", row.execution_id);
@@ -380,8 +352,10 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
             answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
+    /* Only the status moves here; the row's text is the library's, written
+     * after the call below in the same transaction. */
     cas = store_cas_registration(w->db, resume_id, lifecycle_name(d.transition.from),
-                                 lifecycle_name(d.transition.to), reg_expires_at(r), json);
+                                 lifecycle_name(d.transition.to), row.expires_at, row.json);
     if (cas != 1) {
         store_rollback(w->db);
         if (cas == 0) {
@@ -392,8 +366,11 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
         }
         goto out;
     }
-    if (engine_resume(w->app, e.workflow, e.state, resume_id, payload, now, &out->res, &status,
-                      &err) != 0) {
+    if ((action == FLOW_CANCEL
+             ? engine_cancel(w->app, e.workflow, e.state, &d.transition, now, &out->res, &status,
+                             &err)
+             : engine_resume(w->app, e.workflow, e.state, &d.transition, payload, now, &out->res,
+                             &status, &err)) != 0) {
         /* Rolling back leaves the URL active: the caller can fix the
          * payload and call again. */
         store_rollback(w->db);
@@ -402,14 +379,16 @@ int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out 
         free(err);
         goto out;
     }
-    if (persist(w, row.execution_id, &out->res, now) != 0 || store_commit(w->db) != 0) {
-        LOG_ERR("resume %s: %s", resume_id, store_errmsg(w->db));
+    if (persist(w, row.execution_id, resume_id, &out->res, now) != 0 ||
+        store_commit(w->db) != 0) {
+        LOG_ERR("%s %s: %s", action == FLOW_CANCEL ? "cancel" : "resume", resume_id,
+                store_errmsg(w->db));
         store_rollback(w->db);
         answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
-    metrics_add(CTR_RESUMES, 1);
-    answer(ans, 200, "", "resumed");
+    metrics_add(action == FLOW_CANCEL ? CTR_CANCELS : CTR_RESUMES, 1);
+    answer(ans, 200, "", action == FLOW_CANCEL ? "cancelled" : "resumed");
     rc = 0;
 out:
     store_execution_free(&e);
@@ -423,10 +402,8 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
     store_execution e;
     prana_registration *r = NULL;
     prana_lifecycle_status at;
-    prana_transition t;
-    char json[PRANA_MAX_REGISTRATION_JSON_LEN + 1];
     flow_out out;
-    int rc = -1, status, cas, claimed;
+    int rc = -1, status, claimed;
     char *err = NULL;
 
     memset(&e, 0, sizeof e);
@@ -442,7 +419,7 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
         goto rollback;
     }
     /* Re-read inside the transaction: only an active registration whose
-     * time has passed is expired here. */
+     * time has passed by the stored row (an extension moves it) expires. */
     store_registration_free(&row);
     if (store_get_registration(w->db, resume_id, &row) != 1 || !(r = reg_parse(row.json)))
         goto rollback;
@@ -450,15 +427,6 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
         prana_registration_status_at(r, now, &at, NULL) != PRANA_STATUS_OK ||
         at != PRANA_LIFECYCLE_EXPIRED) {
         rc = 0;
-        goto rollback;
-    }
-    if (prana_registration_expire(r, &t, NULL) != PRANA_STATUS_OK ||
-        reg_json(r, json, sizeof json, NULL))
-        goto rollback;
-    cas = store_cas_registration(w->db, resume_id, lifecycle_name(t.from),
-                                 lifecycle_name(t.to), reg_expires_at(r), json);
-    if (cas != 1) {
-        rc = cas == 0 ? 0 : -1;
         goto rollback;
     }
     snprintf(out.execution_id, sizeof out.execution_id, "%s", row.execution_id);
@@ -470,7 +438,10 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
                                    (int64_t)now) != 0 ||
             cleanup_execution(w, row.execution_id) < 0)
             goto rollback;
-    } else if (persist(w, row.execution_id, &out.res, now) != 0) {
+    } else if (persist(w, row.execution_id, NULL, &out.res, now) != 0) {
+        /* The expiry itself is the first transition, a compare-and-set
+         * like the others: a resume that won meanwhile makes it miss. */
+        rc = 0;
         goto rollback;
     }
     if (store_commit(w->db) != 0) goto rollback;
@@ -486,6 +457,66 @@ done:
     free(err);
     flow_out_free(&out);
     store_execution_free(&e);
+    prana_registration_free(r);
+    store_registration_free(&row);
+    return rc;
+}
+
+int flow_extend(worker *w, const char *resume_id, const char *body, int64_t *expires_at,
+                flow_answer *ans) {
+    uint64_t now = now_ms();
+    store_registration row;
+    prana_registration *r = NULL;
+    prana_extension x;
+    prana_error pe;
+    char json[PRANA_REGISTRATION_JSON_BUF_SIZE];
+    size_t n;
+    int found, cas, rc = -1;
+
+    memset(&row, 0, sizeof row);
+    found = store_get_registration(w->db, resume_id, &row);
+    if (found < 0) {
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
+        return -1;
+    }
+    if (found && !(r = reg_parse(row.json))) {
+        answer(ans, 500, "corrupt_registration", "the stored registration does not parse");
+        goto out;
+    }
+    /* The library decides and moves its copy of the row: 404 / 400 / 409 /
+     * 410 / 422 come back as an answer. */
+    if (prana_registration_extend(r, resume_id, strlen(resume_id), body, body ? strlen(body) : 0,
+                                  now, &x, &pe) != PRANA_STATUS_OK) {
+        answer(ans, 500, "internal_error", "%s", pe.message);
+        goto out;
+    }
+    if (!x.extended) {
+        answer_from_library(ans, &x.answer);
+        goto out;
+    }
+    if (prana_registration_to_json(r, json, sizeof json, &n, &pe) != PRANA_STATUS_OK) {
+        answer(ans, 500, "internal_error", "%s", pe.message);
+        goto out;
+    }
+    cas = store_extend_registration(w->db, resume_id, (int64_t)x.from_expires_at,
+                                    (int64_t)x.to_expires_at, json);
+    if (cas < 0) {
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
+        goto out;
+    }
+    if (cas == 0) {
+        /* Resumed, cancelled, expired or extended meanwhile. */
+        explain_lost_race(w, resume_id, ans);
+        if (ans->http_status == 200 || ans->http_status == 0)
+            answer(ans, 409, "extend_conflict",
+                   "the registration changed while it was being extended; retry");
+        goto out;
+    }
+    *expires_at = (int64_t)x.to_expires_at;
+    metrics_add(CTR_EXTENDS, 1);
+    answer(ans, 200, "", "extended");
+    rc = 0;
+out:
     prana_registration_free(r);
     store_registration_free(&row);
     return rc;
@@ -516,7 +547,7 @@ int flow_timer(worker *w, const char *execution_id, uint64_t now) {
                                    (int64_t)now) != 0 ||
             cleanup_execution(w, execution_id) < 0)
             goto rollback;
-    } else if (persist(w, execution_id, &out.res, now) != 0) {
+    } else if (persist(w, execution_id, NULL, &out.res, now) != 0) {
         goto rollback;
     }
     if (store_commit(w->db) != 0) goto rollback;
@@ -548,7 +579,8 @@ int flow_cleanup(worker *w, const char *resume_id) {
         rc = 0;
         goto rollback;
     }
-    if (strcmp(e.status, "completed") != 0 && strcmp(e.status, "failed") != 0) {
+    if (strcmp(e.status, "completed") != 0 && strcmp(e.status, "failed") != 0 &&
+        strcmp(e.status, "cancelled") != 0) {
         rc = 0;
         goto rollback;
     }

@@ -41,8 +41,17 @@ typedef struct {
  * idem->replayed) or 422 idempotency_key_reused for another body. */
 int flow_trigger(worker *w, const char *workflow_id, const char *workflow, const char *payload,
                  flow_idem *idem, flow_out *out, flow_answer *ans);
-/* Resumes the execution waiting on `resume_id` with `payload` (JSON). */
-int flow_resume(worker *w, const char *resume_id, const char *payload, flow_out *out,
+typedef enum { FLOW_RESUME, FLOW_CANCEL } flow_action;
+
+/* Resumes the execution waiting on `resume_id` with `payload` (JSON), or
+ * cancels that wait (payload unused): decide, compare-and-set, continue,
+ * store every row the library returns. One of a resume and a cancel of
+ * one wait wins; the other gets 409. */
+int flow_act(worker *w, flow_action action, const char *resume_id, const char *payload,
+             flow_out *out, flow_answer *ans);
+/* Moves an active registration's expiry later (`body`: "" or
+ * {"timeout_hours": n}); the new expiry in *expires_at. */
+int flow_extend(worker *w, const char *resume_id, const char *body, int64_t *expires_at,
                 flow_answer *ans);
 /* Sweeper: expires one overdue active registration and continues its
  * execution through the wait node's `timeout` port. 1 if this call did it,

@@ -1,13 +1,16 @@
 #define _POSIX_C_SOURCE 200809L
 #include "handlers.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "flow.h"
 #include "keys.h"
 #include "metrics.h"
+#include "page.h"
 
 /* Workflow definitions are small; a cap keeps a stray file from being read whole. */
 #define MAX_WORKFLOW_FILE (256 * 1024)
@@ -38,7 +41,11 @@ static metric_route classify(const app *a, const http_request *req) {
     if (path_is(p, n, "/metrics")) return ROUTE_METRICS;
     if (n > 12 && memcmp(p, "/executions/", 12) == 0) return ROUTE_EXECUTION;
     if (strstr(req->target_z, "/webhook/workflow/trigger/")) return ROUTE_TRIGGER;
-    if (strstr(req->target_z, "/webhook/workflow/resume/")) return ROUTE_RESUME;
+    /* Cancel and extend act on a wait like a resume: counted with it. */
+    if (strstr(req->target_z, "/webhook/workflow/resume/") ||
+        strstr(req->target_z, "/webhook/workflow/cancel/") ||
+        strstr(req->target_z, "/webhook/workflow/extend/"))
+        return ROUTE_RESUME;
     return ROUTE_OTHER;
 }
 
@@ -216,6 +223,21 @@ static int query_to_json(const char *q, size_t n, sbuf *out) {
     return 0;
 }
 
+/* ,"name":{"node":"url",...} from the engine_reg member at `member`. */
+static void write_urls(sbuf *b, const flow_out *o, const char *name, size_t member) {
+    int i, first = 1;
+    for (i = 0; i < o->res.nregs; i++) {
+        const char *url = *(char *const *)((const char *)&o->res.regs[i] + member);
+        if (!url) continue;
+        sb_printf(b, first ? ",\"%s\":{" : ",", name);
+        first = 0;
+        sb_json_cstr(b, o->res.regs[i].node_id);
+        sb_puts(b, ":");
+        sb_json_cstr(b, url);
+    }
+    if (!first) sb_puts(b, "}");
+}
+
 static void write_result(sbuf *b, const flow_out *o) {
     int i, first = 1;
     sb_puts(b, "\"execution_id\":");
@@ -234,6 +256,8 @@ static void write_result(sbuf *b, const flow_out *o) {
         sb_json_cstr(b, o->res.regs[i].url);
     }
     if (!first) sb_puts(b, "}");
+    write_urls(b, o, "cancel_urls", offsetof(engine_reg, cancel_url));
+    write_urls(b, o, "extend_urls", offsetof(engine_reg, extend_url));
     if (o->res.error) {
         sb_puts(b, ",\"error\":");
         sb_json_cstr(b, o->res.error);
@@ -383,23 +407,66 @@ done_payload:
     free(workflow);
 }
 
-static void handle_resume(worker *w, const http_request *req, const char *rid, size_t rid_len,
-                          const char *query, size_t query_len, http_response *resp) {
+/* ---- resume, cancel, extend ---------------------------------------------- */
+
+static void handle_extend(worker *w, const http_request *req, const char *id,
+                          http_response *resp) {
+    flow_answer ans;
+    int64_t at = -1;
+    if (check_body(req, resp) != 0) return;
+    if (flow_extend(w, id, req->body_len ? req->body : NULL, &at, &ans) != 0) {
+        http_error(resp, ans.http_status, ans.code, ans.message);
+        return;
+    }
+    LOG_INFO("extended %s to %lld", id, (long long)at);
+    resp->status = 200;
+    sb_puts(&resp->body, "{\"extended\":true,\"resume_id\":");
+    sb_json_cstr(&resp->body, id);
+    sb_printf(&resp->body, ",\"expires_at\":%lld}\n", (long long)at);
+}
+
+static void handle_action(worker *w, const http_request *req, uint32_t kind, const char *rid,
+                          size_t rid_len, const char *query, size_t query_len,
+                          http_response *resp) {
     char id[PRANA_RESUME_ID_BUF_SIZE], msg[256];
     sbuf payload;
     flow_out out;
     flow_answer ans;
+    int html = page_wants_html(req);
+    int reads = strcmp(req->method, "POST") != 0;
 
     memcpy(id, rid, rid_len);
     id[rid_len] = '\0';
-    /* The signature first: a forged or guessed URL costs no database read. */
-    if (keys_verify(w->app, id, query, query_len, msg, sizeof msg) != 0) {
-        http_error(resp, 401, "invalid_signature", msg);
+    /* The signature first, in the action's own domain: a forged or guessed
+     * URL costs no database read. */
+    if (keys_verify(w->app, kind, id, query, query_len, msg, sizeof msg) != 0) {
+        if (html)
+            page_result(resp, PRANA_PAGE_BAD_SIGNATURE);
+        else
+            http_error(resp, 401, "invalid_signature", msg);
+        return;
+    }
+    if (kind == PRANA_ROUTE_EXTEND) {
+        handle_extend(w, req, id, resp);
+        return;
+    }
+    /* GET reads, POST acts (unless --get-resumes for a resume). */
+    if (reads && !(kind == PRANA_ROUTE_RESUME && w->app->cfg.get_resumes)) {
+        page_read_wait(w, req, id, resp);
         return;
     }
     if (check_body(req, resp) != 0) return;
     sb_init(&payload);
-    if (req->body_len > 0) {
+    if (kind == PRANA_ROUTE_CANCEL) {
+        sb_puts(&payload, "{}"); /* a cancel carries no payload */
+    } else if (!reads && page_is_form(req) && !(req->body_len > 0 && req->body[0] == '{')) {
+        /* A form's field names never start with '{': such a body is JSON
+         * that an API client sent with curl -d's default content type. */
+        if (page_decode_form(w, req, id, &payload, resp) != 0) {
+            sb_free(&payload);
+            return;
+        }
+    } else if (req->body_len > 0) {
         sb_append(&payload, req->body, req->body_len);
     } else if (query_to_json(query ? query : "", query ? query_len : 0, &payload) != 0) {
         http_error(resp, 400, "invalid_query", "the query is not percent-encoded UTF-8 text without NUL");
@@ -407,17 +474,32 @@ static void handle_resume(worker *w, const http_request *req, const char *rid, s
         return;
     }
     flow_out_init(&out);
-    if (flow_resume(w, id, sb_cstr(&payload), &out, &ans) != 0) {
-        http_error(resp, ans.http_status, ans.code, ans.message);
+    if (flow_act(w, kind == PRANA_ROUTE_CANCEL ? FLOW_CANCEL : FLOW_RESUME, id, sb_cstr(&payload),
+                 &out, &ans) != 0) {
+        /* A browser gets the result page for the wait's own refusals (the
+         * library's decision, or a lost race); any other failure as JSON. */
+        if (html && (!strcmp(ans.code, "webhook_not_found") ||
+                     !strcmp(ans.code, "wait_node_not_active") ||
+                     !strcmp(ans.code, "webhook_already_used") ||
+                     !strcmp(ans.code, "webhook_expired")))
+            page_result(resp, page_for_status(ans.http_status));
+        else
+            http_error(resp, ans.http_status, ans.code, ans.message);
     } else {
         flow_print_logs(&out);
-        LOG_INFO("resumed %s at %s: %s", out.execution_id, out.node_id, out.res.status);
-        resp->status = 200;
-        sb_puts(&resp->body, "{\"resumed\":true,\"resumed_node\":");
-        sb_json_cstr(&resp->body, out.node_id);
-        sb_puts(&resp->body, ",");
-        write_result(&resp->body, &out);
-        sb_puts(&resp->body, "}\n");
+        LOG_INFO("%s %s at %s: %s", kind == PRANA_ROUTE_CANCEL ? "cancelled" : "resumed",
+                 out.execution_id, out.node_id, out.res.status);
+        if (html) {
+            page_result(resp, kind == PRANA_ROUTE_CANCEL ? PRANA_PAGE_REJECTED : PRANA_PAGE_DONE);
+        } else {
+            resp->status = 200;
+            sb_puts(&resp->body, kind == PRANA_ROUTE_CANCEL ? "{\"cancelled\":true,\"cancelled_node\":"
+                                                            : "{\"resumed\":true,\"resumed_node\":");
+            sb_json_cstr(&resp->body, out.node_id);
+            sb_puts(&resp->body, ",");
+            write_result(&resp->body, &out);
+            sb_puts(&resp->body, "}\n");
+        }
     }
     flow_out_free(&out);
     sb_free(&payload);
@@ -452,12 +534,23 @@ static void route_webhook(worker *w, const http_request *req, const char *p, siz
                           http_response *resp) {
     const app *a = w->app;
     prana_precheck pc;
+    prana_route rt;
     (void)p, (void)n;
     if (prana_request_check(a->base, req->method, strlen(req->method), req->target_z,
                             req->target_len, req->body_len, a->cfg.max_body, &pc,
                             NULL) != PRANA_STATUS_OK) {
         http_error(resp, 400, "bad_request", "the request target is not valid UTF-8 text");
         return;
+    }
+    /* The library takes only POST on a cancel URL (and GET or POST on a
+     * resume URL); here a GET or HEAD of either reads the wait. */
+    if (!pc.accepted && pc.answer.http_status == 405 &&
+        (!strcmp(req->method, "GET") || !strcmp(req->method, "HEAD")) &&
+        prana_route_parse(a->base, req->target_z, req->target_len, &rt, NULL) ==
+            PRANA_STATUS_OK &&
+        (rt.kind == PRANA_ROUTE_CANCEL || rt.kind == PRANA_ROUTE_RESUME)) {
+        pc.accepted = true;
+        pc.route = rt;
     }
     if (!pc.accepted) {
         answer_library(resp, &pc.answer,
@@ -471,7 +564,7 @@ static void route_webhook(worker *w, const http_request *req, const char *p, siz
         if (pc.route.kind == PRANA_ROUTE_TRIGGER)
             handle_trigger(w, req, id, pc.route.id.len, q, qlen, resp);
         else
-            handle_resume(w, req, id, pc.route.id.len, q, qlen, resp);
+            handle_action(w, req, (uint32_t)pc.route.kind, id, pc.route.id.len, q, qlen, resp);
     }
 }
 

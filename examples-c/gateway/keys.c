@@ -75,8 +75,8 @@ void keys_free(app *a) {
     a->keys = NULL;
 }
 
-int keys_verify(const app *a, const char *resume_id, const char *query, size_t query_len,
-                char *msg, size_t msglen) {
+int keys_verify(const app *a, uint32_t action, const char *resume_id, const char *query,
+                size_t query_len, char *msg, size_t msglen) {
     prana_signature_check chk;
     prana_error pe;
     if (!a->keys) {
@@ -85,7 +85,7 @@ int keys_verify(const app *a, const char *resume_id, const char *query, size_t q
         return 0;
     }
     if (prana_signature_verify(
-            a->keys, a->cfg.allow_unsigned ? PRANA_SIGNATURE_OPTIONAL : PRANA_SIGNATURE_REQUIRED,
+            a->keys, action, a->cfg.allow_unsigned ? PRANA_SIGNATURE_OPTIONAL : PRANA_SIGNATURE_REQUIRED,
             resume_id, strlen(resume_id), query, query ? query_len : 0, &chk,
             &pe) != PRANA_STATUS_OK) {
         snprintf(msg, msglen, "the signature could not be checked: %s", pe.message);

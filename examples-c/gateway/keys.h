@@ -5,6 +5,7 @@
 #define GW_KEYS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app.h"
 
@@ -15,10 +16,12 @@
 int keys_load(app *a, const char *path, char *err, size_t errlen);
 void keys_free(app *a);
 
-/* Checks the ?sig= of a resume request (query without '?', may be NULL).
+/* Checks the ?sig= of a resume, cancel or extend request (query without
+ * '?', may be NULL) in the signature domain of `action` (the route's kind:
+ * a resume URL's signature does not open its cancel URL).
  * 0: accepted (valid, or signatures not required). -1: reject with 401;
  * a message in msg. */
-int keys_verify(const app *a, const char *resume_id, const char *query, size_t query_len,
-                char *msg, size_t msglen);
+int keys_verify(const app *a, uint32_t action, const char *resume_id, const char *query,
+                size_t query_len, char *msg, size_t msglen);
 
 #endif

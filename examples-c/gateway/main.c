@@ -37,12 +37,14 @@ static const char *USAGE =
     "  --key-file PATH        resume-URL signing keys, one 'key_id:secret' per line,\n"
     "                         first = signing key (else env PRANA_GATEWAY_KEYS)\n"
     "  --allow-unsigned       accept resume URLs without a valid ?sig=\n"
+    "  --get-resumes          a GET on a resume URL resumes, like a POST (API callers;\n"
+    "                         link scanners then resume too). Default: GET only reads\n"
     "  --trigger-secret S     verify Standard Webhooks signatures on triggers\n"
     "                         (whsec_...; env PRANA_GATEWAY_TRIGGER_SECRET)\n"
     "  --threads N            worker threads (default 8)\n"
     "  --max-conns N          open connections (default 256)\n"
     "  --max-header-bytes N   largest request head (default 8192)\n"
-    "  --max-body-bytes N     largest request body (default 4096)\n"
+    "  --max-body-bytes N     largest request body and execution payload (default 1048576)\n"
     "  --idle-timeout-ms N    a connection silent this long is closed, in a request\n"
     "                         or between them (default 15000; 1000 for new\n"
     "                         connections while 3/4 of --max-conns are open)\n"
@@ -80,6 +82,10 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         }
         if (!strcmp(name, "--allow-unsigned")) {
             c->allow_unsigned = 1;
+            continue;
+        }
+        if (!strcmp(name, "--get-resumes")) {
+            c->get_resumes = 1;
             continue;
         }
         if (!strcmp(name, "--verbose")) {
@@ -123,7 +129,7 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         NUM("--threads", threads, 1, 256, int)
         NUM("--max-conns", max_conns, 1, 65536, int)
         NUM("--max-header-bytes", max_head, 512, 1 << 20, size_t)
-        NUM("--max-body-bytes", max_body, 0, 64 << 20, size_t)
+        NUM("--max-body-bytes", max_body, 1, 64 << 20, size_t)
         NUM("--idle-timeout-ms", idle_timeout_ms, 1, 3600000, int)
         NUM("--busy-timeout-ms", busy_timeout_ms, 0, 3600000, int)
         NUM("--sweep-ms", sweep_ms, 10, 3600000, int)
@@ -189,9 +195,10 @@ int main(int argc, char **argv) {
     c->threads = 8;
     c->max_conns = 256;
     c->max_head = 8192;
-    /* The executor keeps payloads of at most 4 KiB (MAX_OUTPUT_LEN): refuse
-     * larger bodies up front with 413 instead of failing later. */
-    c->max_body = 4096;
+    /* The request body limit is also every execution's payload capacity
+     * (prana_execution_start's max_payload): a body the gateway accepts,
+     * the execution can hold. */
+    c->max_body = 1 << 20;
     c->idle_timeout_ms = 15000;
     c->busy_timeout_ms = 10000;
     c->sweep_ms = 1000;

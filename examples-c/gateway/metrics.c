@@ -111,7 +111,14 @@ void metrics_render(sbuf *out) {
               "prana_gateway_cleanups_total %llu\n"
               "# HELP prana_gateway_executions_started_total Executions started by a trigger.\n"
               "# TYPE prana_gateway_executions_started_total counter\n"
-              "prana_gateway_executions_started_total %llu\n",
+              "prana_gateway_executions_started_total %llu\n"
+              "# HELP prana_gateway_cancels_total Waits cancelled by a cancel call.\n"
+              "# TYPE prana_gateway_cancels_total counter\n"
+              "prana_gateway_cancels_total %llu\n"
+              "# HELP prana_gateway_extends_total Waits whose expiry an extend call moved.\n"
+              "# TYPE prana_gateway_extends_total counter\n"
+              "prana_gateway_extends_total %llu\n",
               ctr[CTR_RESUMES], ctr[CTR_RESUME_CONFLICTS], ctr[CTR_EXPIRIES],
-              ctr[CTR_CLEANUPS], ctr[CTR_EXECUTIONS_STARTED]);
+              ctr[CTR_CLEANUPS], ctr[CTR_EXECUTIONS_STARTED], ctr[CTR_CANCELS],
+              ctr[CTR_EXTENDS]);
 }

@@ -22,6 +22,8 @@ typedef enum {
     CTR_EXPIRIES,           /* registrations expired by the sweeper (timeout) */
     CTR_CLEANUPS,           /* registrations expired because the execution ended */
     CTR_EXECUTIONS_STARTED, /* executions created by a trigger */
+    CTR_CANCELS,            /* cancel requests that won the compare-and-set */
+    CTR_EXTENDS,            /* extend requests that moved an expiry */
     CTR_COUNT_
 } metric_counter;
 

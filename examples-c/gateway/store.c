@@ -52,6 +52,11 @@ int store_cas_registration(store *s, const char *resume_id, const char *from, co
     return s->ops->cas_registration(s, resume_id, from, to, expires_at, json);
 }
 
+int store_extend_registration(store *s, const char *resume_id, int64_t from, int64_t to,
+                              const char *json) {
+    return s->ops->extend_registration(s, resume_id, from, to, json);
+}
+
 int store_list_registrations(store *s, const char *execution_id, store_registration **out) {
     return s->ops->list_registrations(s, execution_id, out);
 }
@@ -152,13 +157,13 @@ int store_ids_push(char ***v, int *n, int *cap, const char *id, size_t len) {
 }
 
 int store_render_execution_counts(store *s, sbuf *out) {
-    static const char *known[] = {"running", "suspended", "completed", "failed"};
-    long long counts[4] = {0, 0, 0, 0};
+    static const char *known[] = {"running", "suspended", "completed", "failed", "cancelled"};
+    long long counts[5] = {0, 0, 0, 0, 0};
     int i;
     if (s->ops->execution_counts(s, counts) != 0) return -1;
     sb_puts(out, "# HELP prana_gateway_executions Executions in the database by status.\n"
                  "# TYPE prana_gateway_executions gauge\n");
-    for (i = 0; i < 4; i++)
+    for (i = 0; i < 5; i++)
         sb_printf(out, "prana_gateway_executions{status=\"%s\"} %lld\n", known[i], counts[i]);
     return 0;
 }

@@ -32,7 +32,7 @@ typedef struct {
     char *id;
     char *workflow_id;
     char *workflow;     /* the definition it started with: resumes run the same graph */
-    char *status;       /* running | suspended | completed | failed */
+    char *status;       /* running | suspended | completed | failed | cancelled */
     char *current_node; /* may be NULL */
     char *state;        /* the executor's state JSON */
     int64_t timer_at;   /* suspended at an interval/schedule wait: when it is due; else -1 */
@@ -107,6 +107,11 @@ void store_registration_free(store_registration *r);
  * not in `from` any more (someone else won); -1: database error. */
 int store_cas_registration(store *s, const char *resume_id, const char *from, const char *to,
                            int64_t expires_at, const char *json);
+
+/* An extension's compare-and-set: the row moves to `to` only while it is
+ * active and still expires at `from`. 1 changed, 0 lost, -1 error. */
+int store_extend_registration(store *s, const char *resume_id, int64_t from, int64_t to,
+                              const char *json);
 
 /* Every registration of an execution, in creation order. Returns the count
  * (>= 0) and a malloc'd array in *out, or -1. */
@@ -184,10 +189,12 @@ typedef struct {
     int (*idem_get)(store *s, const char *scope, const char *key, int64_t fresh_since,
                     store_idem *out);
     int (*idem_purge)(store *s, int64_t before);
-    /* Counts of running, suspended, completed, failed. */
-    int (*execution_counts)(store *s, long long counts[4]);
+    /* Counts of running, suspended, completed, failed, cancelled. */
+    int (*execution_counts)(store *s, long long counts[5]);
     int (*ping)(store *s);
     int (*create_execution)(store *s, const store_new_execution *x);
+    int (*extend_registration)(store *s, const char *resume_id, int64_t from, int64_t to,
+                               const char *json);
 } store_ops;
 
 /* Every backend's connection starts with this. */

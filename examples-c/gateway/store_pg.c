@@ -400,6 +400,22 @@ static int pg_cas_registration(store *s, const char *resume_id, const char *from
     return n < 0 ? -1 : n == 1 ? 1 : 0;
 }
 
+static int pg_extend_registration(store *s, const char *resume_id, int64_t from, int64_t to,
+                                  const char *json) {
+    num a, b;
+    const char *v[4];
+    int n;
+    v[0] = resume_id;
+    v[1] = opt_int(&a, from);
+    v[2] = opt_int(&b, to);
+    v[3] = json;
+    n = run_count(PG(s),
+                  "UPDATE registrations SET expires_at = $3, json = $4"
+                  " WHERE resume_id = $1 AND status = 'active' AND expires_at = $2",
+                  4, v);
+    return n < 0 ? -1 : n == 1 ? 1 : 0;
+}
+
 static int pg_list_registrations(store *s, const char *execution_id, store_registration **out) {
     PGresult *r;
     const char *v[1];
@@ -440,7 +456,7 @@ static int pg_list_ids(store *s, store_ids_kind kind, int64_t now, int limit, ch
         r = run(PG(s),
                 "SELECT r.resume_id FROM registrations r JOIN executions e"
                 " ON e.id = r.execution_id WHERE r.status IN ('pending','active')"
-                " AND e.status IN ('completed','failed') LIMIT $1",
+                " AND e.status IN ('completed','failed','cancelled') LIMIT $1",
                 1, v);
     } else {
         v[0] = int_str(&a, now);
@@ -532,13 +548,13 @@ static int pg_idem_purge(store *s, int64_t before) {
     return run_count(PG(s), "DELETE FROM idempotency_keys WHERE created_at < $1", 1, v);
 }
 
-static int pg_execution_counts(store *s, long long counts[4]) {
-    static const char *known[] = {"running", "suspended", "completed", "failed"};
+static int pg_execution_counts(store *s, long long counts[5]) {
+    static const char *known[] = {"running", "suspended", "completed", "failed", "cancelled"};
     PGresult *r = run(PG(s), "SELECT status, count(*) FROM executions GROUP BY status", 0, NULL);
     int i, j;
     if (!r) return -1;
     for (i = 0; i < PQntuples(r); i++)
-        for (j = 0; j < 4; j++)
+        for (j = 0; j < 5; j++)
             if (strcmp(PQgetvalue(r, i, 0), known[j]) == 0)
                 counts[j] = strtoll(PQgetvalue(r, i, 1), NULL, 10);
     PQclear(r);
@@ -567,5 +583,5 @@ static const store_ops PG_OPS = {
     pg_read_registration, pg_cas_registration,  pg_list_registrations,
     pg_list_ids,         pg_idem_put,           pg_idem_get,
     pg_idem_purge,       pg_execution_counts,   pg_ping,
-    pg_create_execution,
+    pg_create_execution, pg_extend_registration,
 };

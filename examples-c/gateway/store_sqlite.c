@@ -73,6 +73,7 @@ enum {
     Q_INS_REG,
     Q_GET_REG,
     Q_CAS_REG,
+    Q_EXTEND_REG,
     Q_LIST_REG,
     Q_OVERDUE,
     Q_ORPHANED,
@@ -102,13 +103,16 @@ static const char *SQL[Q_COUNT_] = {
     /* The compare-and-set, with the new JSON in the same row write. */
     "UPDATE registrations SET status = ?3, expires_at = ?4, json = ?5"
     " WHERE resume_id = ?1 AND status = ?2",
+    /* An extension: compare-and-set on the expiry the decision was made from. */
+    "UPDATE registrations SET expires_at = ?3, json = ?4"
+    " WHERE resume_id = ?1 AND status = 'active' AND expires_at = ?2",
     "SELECT resume_id, execution_id, node_id, status, expires_at, json"
     " FROM registrations WHERE execution_id = ?1 ORDER BY rowid",
     "SELECT resume_id FROM registrations"
     " WHERE status = 'active' AND expires_at IS NOT NULL AND expires_at <= ?1"
     " ORDER BY expires_at LIMIT ?2",
     "SELECT r.resume_id FROM registrations r JOIN executions e ON e.id = r.execution_id"
-    " WHERE r.status IN ('pending','active') AND e.status IN ('completed','failed')"
+    " WHERE r.status IN ('pending','active') AND e.status IN ('completed','failed','cancelled')"
     " LIMIT ?1",
     "SELECT id FROM executions WHERE status = 'suspended' AND timer_at IS NOT NULL"
     " AND timer_at <= ?1 ORDER BY timer_at LIMIT ?2",
@@ -437,6 +441,17 @@ static int sq_cas_registration(store *s, const char *resume_id, const char *from
     return sqlite3_changes(SQ(s)->db) == 1 ? 1 : 0;
 }
 
+static int sq_extend_registration(store *s, const char *resume_id, int64_t from, int64_t to,
+                                  const char *json) {
+    sqlite3_stmt *st = q(s, Q_EXTEND_REG);
+    bind_text(st, 1, resume_id);
+    sqlite3_bind_int64(st, 2, from);
+    sqlite3_bind_int64(st, 3, to);
+    bind_text(st, 4, json);
+    if (step_done(st) != 0) return -1;
+    return sqlite3_changes(SQ(s)->db) == 1 ? 1 : 0;
+}
+
 static int sq_list_registrations(store *s, const char *execution_id, store_registration **out) {
     sqlite3_stmt *st = q(s, Q_LIST_REG);
     store_registration *v = NULL;
@@ -547,13 +562,13 @@ static int sq_idem_purge(store *s, int64_t before) {
     return rc;
 }
 
-static int sq_execution_counts(store *s, long long counts[4]) {
-    static const char *known[] = {"running", "suspended", "completed", "failed"};
+static int sq_execution_counts(store *s, long long counts[5]) {
+    static const char *known[] = {"running", "suspended", "completed", "failed", "cancelled"};
     sqlite3_stmt *st = q(s, Q_COUNT_EXEC);
     int rc, i;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *status = (const char *)sqlite3_column_text(st, 0);
-        for (i = 0; i < 4; i++)
+        for (i = 0; i < 5; i++)
             if (status && strcmp(status, known[i]) == 0) counts[i] = sqlite3_column_int64(st, 1);
     }
     sqlite3_reset(st);
@@ -650,5 +665,5 @@ static const store_ops SQLITE_OPS = {
     sq_read_registration, sq_cas_registration, sq_list_registrations,
     sq_list_ids,        sq_idem_put,         sq_idem_get,
     sq_idem_purge,      sq_execution_counts, sq_ping,
-    sq_create_execution,
+    sq_create_execution, sq_extend_registration,
 };

@@ -1,31 +1,38 @@
 #!/usr/bin/env python3
-"""The wait page in a real browser (headless Chromium through Selenium).
+"""The wait page in a real browser, against the real gateway.
 
-A tiny local HTTP server serves the page the core renders for
-examples/workflows/expense_form.json (through the `approval_page` example)
-with the security headers of `page::SECURITY_HEADERS`, and records what the
-browser posts. The test:
+Starts target/gateway/prana-gateway (SQLite, a signing key, a throwaway
+directory) with examples/workflows/expense_form.json and two variants made
+from it here: `expense_echo` (the node after the wait passes the submitted
+form on, so the execution's output is the typed form) and `expense_xss`
+(XSS attempts in every text of its webhook_config). Then, with headless
+Chromium driven by Selenium:
 
-1. opens the page, saves a phone-sized screenshot to
-   docs/images/approval-page.png;
-2. fills the form (amount, category, note, urgent) and submits it;
-3. decodes the posted body with the core (the `decode_form` example) and
-   checks the typed JSON; clicks Reject on an Approve/Reject page and checks
-   it decodes to {"approved": false};
-4. opens a page whose webhook_config is full of XSS attempts and checks they
-   show as text: no dialog opens and no element but the page's own exists.
+1. triggers expense_form and takes the resume URL from the trigger's answer;
+2. a scanner-style GET (curl) and a Chromium prefetch/preload of the link
+   leave the wait active;
+3. opens the resume URL (the page, with its security headers), saves a
+   phone-sized screenshot to docs/images/approval-page.png, fills the form
+   and submits it: the execution completes; the same through expense_echo
+   gives the typed output;
+4. a second visit shows "already used" (409);
+5. the XSS texts render as text: no dialog, no element but the page's own.
 
-Run from the repository root: python3 tests/browser/page_test.py
-(scripts/browser-test.sh installs what it needs and runs it).
+Run from the repository root after building the gateway
+(scripts/page-browser-test.sh builds it, installs what it needs, runs this).
 """
 
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
 import threading
+import time
+import urllib.error
+import urllib.request
 
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
@@ -35,16 +42,14 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-EXAMPLES = os.path.join(ROOT, "target", "debug", "examples")
+GATEWAY = os.path.join(ROOT, "target", "gateway", "prana-gateway")
 WORKFLOW = os.path.join(ROOT, "examples", "workflows", "expense_form.json")
 SCREENSHOT = os.path.join(ROOT, "docs", "images", "approval-page.png")
-RESUME_PATH = "/webhook/workflow/resume/webhook_exec_1_wait_expense_0123456789abcdefghjkmnpqrs"
+KEY = "k1:browser-test-secret-0123456789"
 
-# Must match page::SECURITY_HEADERS (checked against the Rust constant below).
-CSP_PREFIX = "default-src 'none'; style-src 'sha256-"
-
+HOSTILE_TITLE = "<script>alert('title')</script>\"'&"
 HOSTILE = {
-    "title": "<script>alert('title')</script>\"'&",
+    "title": HOSTILE_TITLE,
     "description": "<img src=x onerror=alert('img')> <b>bold?</b>",
     "form": [
         {"name": "a", "label": "\"><svg onload=alert('label')>", "required": True},
@@ -53,56 +58,87 @@ HOSTILE = {
 }
 
 
-def run(cmd, stdin=None):
-    out = subprocess.run(cmd, input=stdin, capture_output=True, check=False)
-    if out.returncode != 0:
-        raise SystemExit(f"{cmd[0]} failed: {out.stdout.decode()} {out.stderr.decode()}")
-    return out.stdout
+def variants(directory):
+    """expense_form.json as is, plus the echo and XSS variants made from it."""
+    wf = json.load(open(WORKFLOW, encoding="utf-8"))
+    shutil.copy(WORKFLOW, directory)
+    echo = json.loads(json.dumps(wf))
+    echo["id"] = "expense_echo"
+    for node in echo["nodes"]:
+        if node["key"] == "record":
+            node["type"] = "log"  # passes its input (the typed form) on
+            node["params"] = {"message": "expense recorded"}
+    json.dump(echo, open(os.path.join(directory, "expense_echo.json"), "w"))
+    xss = json.loads(json.dumps(wf))
+    xss["id"] = "expense_xss"
+    for node in xss["nodes"]:
+        if node["key"] == "wait_expense":
+            node["params"]["webhook_config"] = HOSTILE
+    json.dump(xss, open(os.path.join(directory, "expense_xss.json"), "w"))
 
 
-def security_headers():
-    """The header values from core/src/page.rs, so the test serves exactly them."""
-    src = open(os.path.join(ROOT, "core", "src", "page.rs"), encoding="utf-8").read()
-    start = src.index("pub const CONTENT_SECURITY_POLICY: &str = \"") + len(
-        "pub const CONTENT_SECURITY_POLICY: &str = \""
-    )
-    csp = src[start : src.index('";', start)].replace("\\\n", "")
-    assert csp.startswith(CSP_PREFIX), csp
-    return [
-        ("Content-Security-Policy", csp),
-        ("X-Frame-Options", "DENY"),
-        ("Referrer-Policy", "no-referrer"),
-        ("Cache-Control", "no-store"),
-        ("X-Content-Type-Options", "nosniff"),
-    ]
+class Gateway:
+    def __init__(self, tmp):
+        self.tmp = tmp
+        workflows = os.path.join(tmp, "workflows")
+        os.makedirs(workflows)
+        variants(workflows)
+        with open(os.path.join(tmp, "keys"), "w") as f:
+            f.write(KEY + "\n")
+        port_file = os.path.join(tmp, "port")
+        self.log = open(os.path.join(tmp, "gateway.log"), "w")
+        self.proc = subprocess.Popen(
+            [GATEWAY, "--port", "0", "--port-file", port_file, "--db",
+             os.path.join(tmp, "gw.db"), "--workflows", workflows, "--key-file",
+             os.path.join(tmp, "keys")],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        for _ in range(200):
+            if os.path.exists(port_file) and open(port_file).read().strip():
+                break
+            if self.proc.poll() is not None:
+                raise SystemExit("the gateway exited at start: " + open(self.log.name).read())
+            time.sleep(0.05)
+        self.base = f"http://127.0.0.1:{open(port_file).read().strip()}"
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+        self.log.close()
+
+    def call(self, method, url, body=None, headers=None):
+        """(status, headers, body text) of one request."""
+        req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.headers, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.headers, e.read().decode()
+
+    def trigger(self, workflow):
+        status, _, body = self.call(
+            "POST", f"{self.base}/webhook/workflow/trigger/{workflow}", b"{}",
+            {"Content-Type": "application/json"})
+        assert status == 201, (status, body)
+        d = json.loads(body)
+        return d["execution_id"], d["resume_urls"]["wait_expense"]
+
+    def execution(self, execution_id):
+        status, _, body = self.call("GET", f"{self.base}/executions/{execution_id}")
+        assert status == 200, (status, body)
+        return json.loads(body)
+
+    def resume_gets(self):
+        """How many GETs of resume URLs the gateway answered 200 so far."""
+        _, _, body = self.call("GET", f"{self.base}/metrics")
+        for line in body.splitlines():
+            if line.startswith('prana_gateway_requests_total{route="resume",status="200"} '):
+                return int(line.split()[-1])
+        return 0
 
 
-class Server(http.server.ThreadingHTTPServer):
-    page = b""
-    posts = []
-
-
-class Handler(http.server.BaseHTTPRequestHandler):
-    def send_page(self, status, body):
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        for name, value in security_headers():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def do_GET(self):  # noqa: N802 (http.server's name)
-        self.send_page(200, self.server.page)
-
-    def do_POST(self):  # noqa: N802
-        length = int(self.headers.get("Content-Length", "0"))
-        body = self.rfile.read(length)
-        self.server.posts.append((self.path, self.headers.get("Content-Type"), body))
-        self.send_page(200, b"<!DOCTYPE html><title>Thank you</title><h1>Thank you</h1>")
-
-    def log_message(self, *args):
-        pass
+def wait_status(gw, execution_id):
+    d = gw.execution(execution_id)
+    return d["status"], d["registrations"][0]["status"]
 
 
 def browser():
@@ -122,19 +158,80 @@ def browser():
     return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 
 
-def main():
-    run(["cargo", "build", "-q", "-p", "prana-webhook-core",
-         "--example", "approval_page", "--example", "decode_form"])
-    server = Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    resume_url = f"{base}{RESUME_PATH}?sig=test"
-    server.page = run([os.path.join(EXAMPLES, "approval_page"), WORKFLOW, resume_url])
+class LinkPage(http.server.BaseHTTPRequestHandler):
+    """A page of another site that prefetches and preloads the resume URL,
+    as a mail client or chat preview might."""
 
-    driver = browser()
+    link = ""
+
+    def do_GET(self):  # noqa: N802 (http.server's name)
+        body = (
+            "<!DOCTYPE html><html><head>"
+            f'<link rel="prefetch" href="{self.link}">'
+            f'<link rel="preload" as="fetch" crossorigin="anonymous" href="{self.link}">'
+            f'<link rel="preload" as="document" href="{self.link}">'
+            f"</head><body><a href=\"{self.link}\">Approve the expense</a></body></html>"
+        ).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def fill_and_submit(driver, url):
+    driver.get(url)
+    driver.find_element(By.NAME, "amount").send_keys("42.50")
+    Select(driver.find_element(By.NAME, "category")).select_by_visible_text("travel")
+    driver.find_element(By.NAME, "note").send_keys("Taxi & tip <ok>")
+    driver.find_element(By.NAME, "urgent").click()
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "h1").text != "Expense approval")
+    return driver.find_element(By.TAG_NAME, "h1").text
+
+
+def main():
+    if not os.access(GATEWAY, os.X_OK):
+        raise SystemExit(f"missing {GATEWAY}: build it first (scripts/page-browser-test.sh does)")
+    tmp = tempfile.mkdtemp(prefix="prana-browser-")
+    gw = Gateway(tmp)
+    driver = None
+    links = None
     try:
-        # 1. The page, and its screenshot.
-        driver.get(resume_url)
+        # 1. A trigger's answer holds the link a person would get.
+        execution_id, url = gw.trigger("expense_form")
+        assert wait_status(gw, execution_id) == ("suspended", "active")
+
+        # 2. Scanners: curl's GET, then Chromium prefetching/preloading the link.
+        out = subprocess.run(["curl", "-s", "-w", "\n%{http_code}", url],
+                             capture_output=True, text=True, check=True).stdout
+        body, code = out.rsplit("\n", 1)
+        assert code == "200" and json.loads(body)["status"] == "active", out
+        assert wait_status(gw, execution_id) == ("suspended", "active"), "curl's GET acted"
+
+        driver = browser()
+        LinkPage.link = url
+        links = http.server.ThreadingHTTPServer(("127.0.0.1", 0), LinkPage)
+        threading.Thread(target=links.serve_forever, daemon=True).start()
+        before = gw.resume_gets()
+        driver.get(f"http://127.0.0.1:{links.server_address[1]}/mail")
+        deadline = time.time() + 5
+        while gw.resume_gets() == before and time.time() < deadline:
+            time.sleep(0.1)
+        fetched = gw.resume_gets() - before
+        assert fetched > 0, "Chromium did not prefetch or preload the link"
+        assert wait_status(gw, execution_id) == ("suspended", "active"), "a prefetch acted"
+        print(f"   scanners: curl and {fetched} Chromium prefetch/preload GET(s) left the wait active")
+
+        # 3. The page: security headers, screenshot, the form.
+        status, headers, _ = gw.call("GET", url, headers={"Accept": "text/html"})
+        assert status == 200, status
+        assert headers["Content-Security-Policy"].startswith("default-src 'none'"), headers
+        assert headers["X-Frame-Options"] == "DENY", headers
+        driver.get(url)
         assert driver.title == "Expense approval", driver.title
         assert driver.find_element(By.TAG_NAME, "h1").text == "Expense approval"
         # The inline style is allowed by its hash in the CSP: the button is green.
@@ -144,55 +241,46 @@ def main():
         os.makedirs(os.path.dirname(SCREENSHOT), exist_ok=True)
         driver.save_screenshot(SCREENSHOT)
         assert os.path.getsize(SCREENSHOT) > 1000
+        done = fill_and_submit(driver, url)
+        assert wait_status(gw, execution_id) == ("completed", "consumed"), gw.execution(execution_id)
+        assert gw.execution(execution_id)["state"]["output"] == {"result": "recorded"}
+        print(f"   expense_form: submitted ('{done}'), execution completed")
 
-        # 2. Fill and submit.
-        driver.find_element(By.NAME, "amount").send_keys("42.50")
-        Select(driver.find_element(By.NAME, "category")).select_by_visible_text("travel")
-        driver.find_element(By.NAME, "note").send_keys("Taxi & tip <ok>")
-        driver.find_element(By.NAME, "urgent").click()
-        driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        WebDriverWait(driver, 10).until(lambda _: server.posts)
-        path, ctype, body = server.posts[0]
-        assert path == f"{RESUME_PATH}?sig=test", path
-        assert ctype == "application/x-www-form-urlencoded", ctype
-
-        # 3. The core decodes what the browser sent.
-        decoded = json.loads(run([os.path.join(EXAMPLES, "decode_form"), WORKFLOW], stdin=body))
+        # The typed output, through the variant that passes the form on.
+        echo_id, echo_url = gw.trigger("expense_echo")
+        fill_and_submit(driver, echo_url)
+        d = gw.execution(echo_id)
         expected = {"amount": 42.5, "category": "travel", "note": "Taxi & tip <ok>", "urgent": True}
-        assert decoded == expected, (decoded, body)
+        assert d["status"] == "completed" and d["state"]["output"] == expected, d
 
-        # Approve/Reject without a form: Reject posts decision=reject.
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump({"title": "Deploy v2?"}, f)
-        server.page = run([os.path.join(EXAMPLES, "approval_page"), f.name, resume_url])
-        driver.get(resume_url)
-        driver.find_element(By.CSS_SELECTOR, "button.no").click()
-        WebDriverWait(driver, 10).until(lambda _: len(server.posts) == 2)
-        decoded = json.loads(run([os.path.join(EXAMPLES, "decode_form"), f.name],
-                                 stdin=server.posts[1][2]))
-        os.unlink(f.name)
-        assert decoded == {"approved": False}, decoded
+        # 4. A second visit: already used.
+        driver.get(url)
+        assert "already used" in driver.page_source.lower(), driver.page_source
+        status, _, _ = gw.call("GET", url, headers={"Accept": "text/html"})
+        assert status == 409, status
 
-        # 4. XSS attempts in webhook_config show as text.
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(HOSTILE, f)
-        server.page = run([os.path.join(EXAMPLES, "approval_page"), f.name, resume_url])
-        os.unlink(f.name)
-        driver.get(resume_url)
+        # 5. XSS attempts in webhook_config show as text.
+        xss_id, xss_url = gw.trigger("expense_xss")
+        driver.get(xss_url)
         try:
             alert = driver.switch_to.alert
             raise SystemExit(f"a script ran: {alert.text}")
         except NoAlertPresentException:
             pass
-        assert driver.title == HOSTILE["title"], driver.title
-        assert driver.find_element(By.TAG_NAME, "h1").text == HOSTILE["title"]
+        assert driver.title == HOSTILE_TITLE, driver.title
+        assert driver.find_element(By.TAG_NAME, "h1").text == HOSTILE_TITLE
         for tag in ("script", "img", "svg", "b"):
             assert not driver.find_elements(By.TAG_NAME, tag), f"<{tag}> was created"
         options = [o.text for o in driver.find_elements(By.TAG_NAME, "option")]
         assert HOSTILE["form"][1]["options"][0] in options, options
+        assert wait_status(gw, xss_id) == ("suspended", "active")
     finally:
-        driver.quit()
-        server.shutdown()
+        if driver:
+            driver.quit()
+        if links:
+            links.shutdown()
+        gw.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
     print(f"browser test passed; screenshot in {os.path.relpath(SCREENSHOT, ROOT)}")
 
 

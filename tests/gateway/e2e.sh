@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End to end over real HTTP with curl: trigger -> suspended -> resume ->
-# completed, the GET/query form of resume, keep-alive, /metrics, and every
-# rejection of the routing status table from a real request.
+# completed, GET reads (JSON, the wait stays active), a POST whose query is
+# the payload, keep-alive, /metrics, and every rejection of the routing
+# status table from a real request.
 # Under GW_WRAPPER (valgrind) the same run checks memory, see valgrind.sh.
 source "$(dirname "$0")/lib.sh"
 
@@ -27,9 +28,14 @@ eq "  through the 'true' branch" "$(json "$T/body" 'd["output"]')" '{"result": "
 eq "execution stored as completed" "$(req GET "$B/executions/$EXEC" && json "$T/body" 'd["status"]')" 200completed
 eq "  registration consumed" "$(json "$T/body" 'd["registrations"][0]["status"]')" consumed
 
-echo "-- resume by GET: the query is the payload"
+echo "-- GET reads, POST acts: a link scanner's GET changes nothing"
 trigger "$B" approval
-eq "GET resume" "$(req GET "$RESUME&approved=no&note=a+b%21")" 200
+eq "GET resume (no Accept: text/html): 200" "$(req GET "$RESUME&approved=no")" 200
+eq "  the JSON description: the node" "$(json "$T/body" 'd["node"]')" wait_approval
+eq "  status active" "$(json "$T/body" 'd["status"]')" active
+eq "  execution still suspended" "$(req GET "$B/executions/$EXEC" >/dev/null; json "$T/body" 'd["status"]')" suspended
+echo "-- POST without a body: the query is the payload"
+eq "POST resume with a query" "$(req POST "$RESUME&approved=no&note=a+b%21")" 200
 eq "  'false' branch (query values are strings)" "$(json "$T/body" 'd["output"]')" '{"result": "rejected"}'
 
 trigger "$B" approval
@@ -85,7 +91,7 @@ eq "410 expired (timeout_hours 0.0005 = 1.8 s)" "$(req POST "$RESUME" -d '{}')" 
 eq "  code webhook_expired" "$(json "$T/body" 'd["error"]')" webhook_expired
 eq "404 unknown workflow" "$(req POST "$B/webhook/workflow/trigger/nosuch" -d '{}')" 404
 trigger "$B" approval
-eq "400 payload that is not JSON" "$(req POST "$RESUME" -d 'not json')" 400
+eq "400 payload that is not JSON" "$(req POST "$RESUME" -H 'Content-Type: application/json' -d 'not json')" 400
 eq "  the URL stays usable" "$(req POST "$RESUME" -d '{"approved":true}')" 200
 eq "404 unknown execution" "$(req GET "$B/executions/exec_nope")" 404
 

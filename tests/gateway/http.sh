@@ -5,7 +5,7 @@
 # every answer (the HTTP library's own included) counted in /metrics.
 source "$(dirname "$0")/lib.sh"
 
-start_gw A --db "$T/http.db" --threads 2 --max-conns 64 --idle-timeout-ms 5000
+start_gw A --db "$T/http.db" --threads 2 --max-conns 64 --idle-timeout-ms 5000 --max-body-bytes 4096
 B=$URL_A
 HOST=127.0.0.1
 
@@ -112,20 +112,30 @@ eq "trigger body with a NUL: 400" "$(req POST "$B/webhook/workflow/trigger/appro
 printf '{"a":"\xff\xfe"}' > "$T/bad8"
 eq "resume body with invalid UTF-8: 400" "$(req POST "$RESUME" --data-binary @"$T/bad8")" 400
 eq "trigger body with invalid UTF-8: 400" "$(req POST "$B/webhook/workflow/trigger/approval" --data-binary @"$T/bad8")" 400
-eq "GET resume with ?a=%ff: 400" "$(req GET "$RESUME&a=%ff")" 400
+eq "POST resume with ?a=%ff: 400" "$(req POST "$RESUME&a=%ff")" 400
 eq "  code invalid_query" "$(json "$T/body" 'd["error"]')" invalid_query
-eq "GET resume with ?a=%00: 400" "$(req GET "$RESUME&a=%00")" 400
+eq "POST resume with ?a=%00: 400" "$(req POST "$RESUME&a=%00")" 400
 eq "the URL still works after the refusals" "$(req POST "$RESUME" -d '{"approved":true}')" 200
 check "  and nothing truncated was stored" bash -c "! grep -q smuggled '$T/body'"
 
-echo "-- a 1 MiB body with --max-body-bytes 1048576"
-start_gw L --db "$T/large.db" --max-body-bytes 1048576
+echo "-- 1 MiB bodies end to end (the default body limit and payload capacity)"
+start_gw L --db "$T/large.db"
 python3 -c 'import json; print(json.dumps({"note": "x" * (1048576 - 20)}))' > "$T/mib"
 for te in "" chunked; do
-    eq "1 MiB trigger body${te:+ ($te)}: through HTTP to the executor, which holds 4 KiB: 400" \
-       "$(req POST "$URL_L/webhook/workflow/trigger/approval" ${te:+-H "Transfer-Encoding: $te"} --data-binary @"$T/mib")" 400
-    check "  the message names the limit and the payload's size" grep -q '4096.*this payload is 1048569 bytes' "$T/body"
+    eq "1 MiB trigger body${te:+ ($te)}: 201" \
+       "$(req POST "$URL_L/webhook/workflow/trigger/approval" -H 'Content-Type: application/json' ${te:+-H "Transfer-Encoding: $te"} --data-binary @"$T/mib")" 201
+    RESUME_L=$(json "$T/body" 'd["resume_urls"]["wait_approval"]')
+    EXEC_L=$(json "$T/body" 'd["execution_id"]')
+    eq "  the suspended state holds the 1 MiB trigger payload" \
+       "$(req GET "$URL_L/executions/$EXEC_L" >/dev/null; python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(json.dumps(d["state"])) > 1048000)' "$T/body")" True
+    python3 -c 'import json; print(json.dumps({"approved": True, "note": "y" * (1048576 - 40)}))' > "$T/mib2"
+    eq "  1 MiB resume body${te:+ ($te)}: 200" \
+       "$(req POST "$RESUME_L" -H 'Content-Type: application/json' ${te:+-H "Transfer-Encoding: $te"} --data-binary @"$T/mib2")" 200
+    eq "  completed" "$(json "$T/body" 'd["status"]')" completed
+    eq "  on the 'approved' branch, read from the 1 MiB payload" "$(json "$T/body" 'd["output"]')" '{"result": "approved"}'
 done
+head -c 1048600 /dev/zero | tr '\0' ' ' > "$T/over"
+eq "a body over 1 MiB: 413" "$(req POST "$URL_L/webhook/workflow/trigger/approval" --data-binary @"$T/over")" 413
 check "gateway L stops cleanly" stop_gw L
 
 echo "-- every answer is counted, the HTTP library's own too"

@@ -2,7 +2,8 @@
 # Many gateways on one PostgreSQL 15 (a throwaway cluster): exactly once
 # across three processes, a gateway killed with -9 in the middle of resumes,
 # the database restarted (-m immediate) under a load of triggers and resumes,
-# 503 + Retry-After while it is down, and timeouts under three sweepers.
+# 503 + Retry-After while it is down, timeouts under three sweepers, and
+# cancel (racing resumes over two gateways) and extend.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/pglib.sh"
 
@@ -157,5 +158,42 @@ eq "all $K timed out and completed" "$(psql_ "select count(*) from executions wh
 eq "  registrations expired" "$(psql_ "select count(*) from registrations r join executions e on e.id=r.execution_id where e.workflow_id='quick_timeout' and r.status='expired'")" "$K"
 eq "  each expiry fired once over the three sweepers" "$(metric_sum prana_gateway_expiries_total)" "$K"
 eq "  expiry log lines over the three" "$(cat "$T"/[ABC].err | grep -c 'expired webhook_.*continued through' || true)" "$K"
+echo "-- cancel and extend on PostgreSQL"
+trigger "$URL_A" approval
+cp "$T/body" "$T/trigger.json"
+CANCEL=$(on_port "$(json "$T/trigger.json" 'd["cancel_urls"]["wait_approval"]')" "$PORT_B")
+RESUME_C=$(on_port "$RESUME" "$PORT_C")
+: > "$T/race.cfg"
+for j in $(seq 1 32); do
+    if [ $((j % 2)) = 1 ]; then u=$RESUME_C; else u=$CANCEL; fi
+    printf 'url = "%s"\noutput = "/dev/null"\n' "$u" >> "$T/race.cfg"
+done
+curl -s --parallel --parallel-immediate --parallel-max 32 -X POST \
+    -H 'Content-Type: application/json' --data-binary '{"approved": true}' \
+    -w 'CODE %{http_code}\n' -K "$T/race.cfg" > "$T/codes" 2>/dev/null || true
+eq "32 mixed resumes and cancels over two gateways: one 200" "$(grep -c '^CODE 200$' "$T/codes" || true)" 1
+eq "  and 31 x 409" "$(grep -c '^CODE 409$' "$T/codes" || true)" 31
+case "$(psql_ "select status from executions where id='$EXEC'")" in
+    completed|cancelled) pass "  the execution ended once" ;;
+    *) fail "  execution status: $(psql_ "select status from executions where id='$EXEC'")" ;;
+esac
+trigger "$URL_A" approval
+eq "cancel: 200" "$(req POST "$(on_port "$(json "$T/body" 'd["cancel_urls"]["wait_approval"]')" "$PORT_B")")" 200
+eq "  execution cancelled" "$(psql_ "select status from executions where id='$EXEC'")" cancelled
+eq "  counted as cancelled in /metrics" "$(curl -s "$URL_C/metrics" | sed -n 's/^prana_gateway_executions{status="cancelled"} //p')" \
+   "$(psql_ "select count(*) from executions where status='cancelled'")"
+trigger "$URL_A" quick_timeout
+EXTEND=$(on_port "$(json "$T/body" 'd["extend_urls"]["wait_answer"]')" "$PORT_C")
+RID=$(path_of "$EXTEND" | sed -E 's#.*/extend/([^?]*).*#\1#')
+eq "extend by 0.002 h (7.2 s): 200" "$(req POST "$EXTEND" -H 'Content-Type: application/json' -d '{"timeout_hours": 0.002}')" 200
+NEW=$(json "$T/body" 'd["expires_at"]')
+eq "  the row carries the new expiry" "$(psql_ "select expires_at from registrations where resume_id='$RID'")" "$NEW"
+sleep 3 # past the first expiry (1.8 s)
+eq "  still active after the first expiry" "$(psql_ "select status from registrations where resume_id='$RID'")" active
+for _ in $(seq 1 60); do
+    [ "$(psql_ "select status from registrations where resume_id='$RID'")" = expired ] && break
+    sleep 0.25
+done
+eq "  expired by a sweeper after the new time" "$(psql_ "select status from registrations where resume_id='$RID'")" expired
 for g in A B C; do check "gateway $g stops cleanly" stop_gw $g; done
 finish
