@@ -267,16 +267,16 @@ impl NodeHandler for CHandler<'_> {
         // SAFETY: as in `array_text`: c_char and u8 have the same layout.
         let port_bytes: &[u8; PRANA_PORT_BUF_SIZE] =
             unsafe { &*result.port.as_ptr().cast::<[u8; PRANA_PORT_BUF_SIZE]>() };
-        let port_len = port_bytes.iter().position(|&b| b == 0);
-        match port_len.map(|n| &port_bytes[..n]) {
-            Some([]) => Ok(NodeOutput::main(result.output_len)),
-            // ASCII (so UTF-8): the port name check decides.
-            Some(p) if p.is_ascii() => {
-                // SAFETY: every byte is below 0x80, and ASCII is valid UTF-8.
-                let p = unsafe { core::str::from_utf8_unchecked(p) };
-                NodeOutput::new(p, result.output_len)
-            }
-            _ => {
+        // ASCII without NUL (so UTF-8) is nearly every port: no UTF-8 check
+        // and no copy; the port name check decides.
+        let ascii_port = port_bytes
+            .iter()
+            .position(|&b| b == 0)
+            .and_then(|n| crate::text::ascii_str(&port_bytes[..n]));
+        match ascii_port {
+            Some("") => Ok(NodeOutput::main(result.output_len)),
+            Some(p) => NodeOutput::new(p, result.output_len),
+            None => {
                 let port = array_text(&result.port).ok_or_else(|| {
                     NodeError::new("invalid_port", "the handler's port is not NUL-terminated")
                 })?;
