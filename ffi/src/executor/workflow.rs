@@ -17,12 +17,19 @@ use crate::status::{prana_error, prana_status};
 /// Thread safety: immutable; any number of threads may run executions of
 /// one workflow at the same time.
 pub struct prana_workflow {
-    // `wf` borrows `_text`. Declared first, so it is dropped first. A
-    // `String`, not a `Box<str>`: moving a `Box` asserts unique access to
-    // its heap text, which would invalidate `wf`'s borrows of it (Miri).
-    wf: FfiWorkflow<'static>,
-    _text: String,
+    cell: WorkflowCell,
 }
+
+/// The parsed workflow borrows the text it was parsed from.
+type WorkflowOf<'a> = FfiWorkflow<'a>;
+
+self_cell::self_cell!(
+    struct WorkflowCell {
+        owner: String,
+        #[covariant]
+        dependent: WorkflowOf,
+    }
+);
 
 /// Parse and validate a workflow definition (JSON text; the library keeps a
 /// copy). Errors: `PRANA_STATUS_WORKFLOW_*`, `PRANA_STATUS_INVALID_JSON`,
@@ -37,15 +44,10 @@ pub extern "C" fn prana_workflow_new(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let owned = String::from(j);
-        // SAFETY: the `&'static str` points into the heap allocation of
-        // `owned`, which moves into the same `prana_workflow` as the parsed
-        // workflow and is never mutated or freed before it: `wf` is dropped
-        // first (field order) and no reference with the fake lifetime leaves
-        // this module (accessors reborrow for the handle's lifetime).
-        let text_ref: &'static str = unsafe { &*(owned.as_str() as *const str) };
-        let wf = FfiWorkflow::parse_with_capacity(text_ref)?;
-        out.write(abi::into_handle(prana_workflow { wf, _text: owned }));
+        let cell = WorkflowCell::try_new(String::from(j), |text| {
+            FfiWorkflow::parse_with_capacity(text)
+        })?;
+        out.write(abi::into_handle(prana_workflow { cell }));
         Ok(())
     })
 }
@@ -57,7 +59,7 @@ pub extern "C" fn prana_workflow_free(workflow: *mut prana_workflow) {
 }
 
 pub(crate) fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a FfiWorkflow<'a>> {
-    handle(w, "workflow").map(|w| &w.wf)
+    handle(w, "workflow").map(|w| w.cell.borrow_dependent())
 }
 
 /// Write the workflow id.
