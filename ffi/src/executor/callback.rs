@@ -1,0 +1,287 @@
+//! The node-callback trampoline: the C node handler's types and the core
+//! `NodeHandler` that calls it.
+
+use core::ffi::{c_char, c_void};
+use std::borrow::Cow;
+
+use prana_webhook_core::executor::{NodeCall, NodeError, NodeHandler, NodeOutput};
+
+use super::*;
+
+/// Borrowed text handed to a node handler: `ptr` points to `len` bytes of
+/// UTF-8 followed by a NUL (so it is also a C string). Valid only during
+/// the callback.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_str {
+    /// The text (NUL-terminated).
+    pub ptr: *const c_char,
+    /// Its length without the NUL.
+    pub len: usize,
+}
+
+/// What a node handler is asked to run. Every string is valid only during
+/// the callback.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_node_call {
+    /// The execution id.
+    pub execution_id: prana_str,
+    /// The workflow id.
+    pub workflow_id: prana_str,
+    /// The node id (its `key`).
+    pub node_id: prana_str,
+    /// The node `type` (anything but `wait` and `trigger`, which the library runs).
+    pub node_type: prana_str,
+    /// The node's params, a JSON object, with `{{ $execution... }}` expressions rendered.
+    pub params: prana_str,
+    /// The input JSON: the previous node's output, or the trigger or resume payload.
+    pub input: prana_str,
+    /// The `now` passed to the execution call, unix ms.
+    pub now: u64,
+}
+
+/// What a node handler reports, in a struct the library zeroes before the
+/// call. On success set `output_len` (JSON bytes written to `output`; 0
+/// means `null`) and optionally `port` ("" means "main"). On failure
+/// (return false) set `error_code` (snake_case; "" gives "node_failed") and
+/// `error_message`. Strings must be NUL-terminated within their arrays.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct prana_node_result {
+    /// Bytes of JSON written at the start of `output`.
+    pub output_len: usize,
+    /// The output port: 1-32 bytes of `[a-z0-9_]`, or "" for "main".
+    pub port: [c_char; PRANA_PORT_BUF_SIZE],
+    /// The error code when failing.
+    pub error_code: [c_char; PRANA_ERROR_CODE_BUF_SIZE],
+    /// The error message when failing.
+    pub error_message: [c_char; PRANA_ERROR_MESSAGE_BUF_SIZE],
+}
+
+/// A node handler: runs every node whose type is not `wait` or `trigger`.
+///
+/// `user_data` is the pointer given to the execution call. Write the node's
+/// JSON output to `output` (at most `output_cap` bytes, the execution's
+/// payload capacity, no NUL needed) and fill `*result`; return true on success, false
+/// to fail the execution at this node. The output must be valid JSON or the
+/// node fails with "invalid_node_output"; a bad port fails it with
+/// "invalid_port". What `output` holds on entry is unspecified (zeros, or
+/// bytes earlier calls on the same thread left there); only the first
+/// `output_len` bytes count.
+///
+/// The callback runs on the calling thread, must return normally (no
+/// `longjmp`, no C++ exception), and must not use the execution handle of
+/// the running call; other library functions may be called.
+///
+/// The handler may be NULL while no host node runs (a workflow that only
+/// triggers and waits, or a resume that goes straight to the end). When a
+/// call with a NULL handler reaches a host node, that node fails with code
+/// "no_node_handler", the execution records the failure, and the call
+/// returns `PRANA_STATUS_NO_NODE_HANDLER` (the message names the node).
+pub type prana_node_handler = Option<
+    unsafe extern "C" fn(
+        user_data: *mut c_void,
+        call: *const prana_node_call,
+        output: *mut c_char,
+        output_cap: usize,
+        result: *mut prana_node_result,
+    ) -> bool,
+>;
+
+/// The text of a NUL-terminated array written by C, if it is one (invalid
+/// UTF-8 replaced). Borrowed when valid: no allocation per node call.
+fn array_text(a: &[c_char]) -> Option<Cow<'_, str>> {
+    // SAFETY: `c_char` and `u8` have the same size and alignment and every
+    // bit pattern is valid for both; the slice covers the same memory.
+    let bytes = unsafe { core::slice::from_raw_parts(a.as_ptr().cast::<u8>(), a.len()) };
+    // A plain loop, not `CStr::from_bytes_until_nul`: the text is a few
+    // bytes (a port name), shorter than memchr's setup.
+    let text = &bytes[..bytes.iter().position(|&b| b == 0)?];
+    Some(match core::str::from_utf8(text) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => String::from_utf8_lossy(text),
+    })
+}
+
+/// The C callback as a core [`NodeHandler`].
+pub(crate) struct CHandler<'s> {
+    /// The host's callback; NULL (None) until a host node needs it.
+    f: prana_node_handler,
+    /// Set when a host node was reached without a callback.
+    missing: Option<NodeMissing>,
+    user_data: *mut c_void,
+    /// NUL-terminated copies of a call's strings, one after the other;
+    /// reused for every node (kept per thread, see `RunScratch`: no
+    /// allocation per string, node or call once it has grown).
+    scratch: &'s mut Vec<u8>,
+    /// Address and length of the execution and workflow ids whose copies
+    /// start `scratch`, once the first node has run.
+    ids: Option<[(usize, usize); 2]>,
+}
+
+impl<'s> CHandler<'s> {
+    /// A handler calling `f` with `user_data`, its strings in `scratch`.
+    pub(super) fn new(
+        f: prana_node_handler,
+        user_data: *mut c_void,
+        scratch: &'s mut Vec<u8>,
+    ) -> Self {
+        CHandler {
+            f,
+            missing: None,
+            user_data,
+            scratch,
+            ids: None,
+        }
+    }
+
+    /// The id of the host node reached without a callback, if any.
+    pub(super) fn missing_node(&self) -> Option<&str> {
+        self.missing.as_ref().map(NodeMissing::as_str)
+    }
+}
+
+/// The id of the host node that found no handler (an id part: at most 64
+/// bytes, kept inline so the handler allocates nothing).
+struct NodeMissing {
+    id: [u8; crate::PRANA_MAX_ID_PART_LEN],
+    len: usize,
+}
+
+impl NodeMissing {
+    fn of(node_id: &str) -> NodeMissing {
+        let mut id = [0u8; crate::PRANA_MAX_ID_PART_LEN];
+        let mut len = node_id.len().min(id.len());
+        while !node_id.is_char_boundary(len) {
+            len -= 1;
+        }
+        id[..len].copy_from_slice(&node_id.as_bytes()[..len]);
+        NodeMissing { id, len }
+    }
+
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.id[..self.len]).unwrap_or("?")
+    }
+}
+
+impl NodeHandler for CHandler<'_> {
+    fn run(&mut self, call: &NodeCall<'_>, output: &mut [u8]) -> Result<NodeOutput, NodeError> {
+        let Some(f) = self.f else {
+            self.missing = Some(NodeMissing::of(call.node_id));
+            return Err(NodeError::new(
+                "no_node_handler",
+                "a host node was reached but the node handler is NULL",
+            ));
+        };
+        let texts = [
+            call.execution_id,
+            call.workflow_id,
+            call.node_id,
+            call.node_type,
+            call.params,
+            call.input,
+        ];
+        // The two ids are the same for every node of a run call: copied
+        // once, kept at the start of `scratch` while they stay the same.
+        let ids = [
+            (call.execution_id.as_ptr() as usize, call.execution_id.len()),
+            (call.workflow_id.as_ptr() as usize, call.workflow_id.len()),
+        ];
+        let mut starts = [0usize; 6];
+        let first = match self.ids {
+            Some(kept) if kept == ids => {
+                starts[1] = ids[0].1 + 1;
+                2
+            }
+            _ => {
+                self.scratch.clear();
+                self.ids = Some(ids);
+                0
+            }
+        };
+        let keep = if first == 2 {
+            ids[0].1 + ids[1].1 + 2
+        } else {
+            0
+        };
+        self.scratch.truncate(keep);
+        self.scratch
+            .reserve(texts[first..].iter().map(|t| t.len() + 1).sum::<usize>());
+        for (start, t) in starts[first..].iter_mut().zip(&texts[first..]) {
+            *start = self.scratch.len();
+            self.scratch.extend_from_slice(t.as_bytes());
+            self.scratch.push(0);
+        }
+        // Pointers are taken only now: `scratch` does not grow any more.
+        let base = self.scratch.as_ptr();
+        let s = |i: usize| prana_str {
+            // `starts[i]` is inside `scratch` (its text and NUL were pushed).
+            ptr: base.wrapping_add(starts[i]).cast(),
+            len: texts[i].len(),
+        };
+        let c_call = prana_node_call {
+            execution_id: s(0),
+            workflow_id: s(1),
+            node_id: s(2),
+            node_type: s(3),
+            params: s(4),
+            input: s(5),
+            now: call.now,
+        };
+        let mut result = prana_node_result {
+            output_len: 0,
+            port: [0; PRANA_PORT_BUF_SIZE],
+            error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
+            error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
+        };
+        // SAFETY: `f` is the host's callback (non-NULL, checked above); every pointer passed is valid for the call: `c_call` and
+        // the strings it points to (in `scratch`, not touched until the
+        // callback returns) live until the end of this function, `output`
+        // is a writable Rust buffer of `output.len()` bytes, and `result` is
+        // a local. The header requires the callback to return normally.
+        let ok = unsafe {
+            f(
+                self.user_data,
+                &c_call,
+                output.as_mut_ptr().cast(),
+                output.len(),
+                &mut result,
+            )
+        };
+        if !ok {
+            let code = array_text(&result.error_code)
+                .filter(|c| !c.is_empty())
+                .unwrap_or(Cow::Borrowed("node_failed"));
+            let message = array_text(&result.error_message)
+                .filter(|m| !m.is_empty())
+                .unwrap_or(Cow::Borrowed("the node handler failed"));
+            return Err(NodeError::new(&code, &message));
+        }
+        if result.output_len > output.len() {
+            return Err(NodeError::new(
+                "invalid_node_output",
+                "output_len exceeds the output buffer",
+            ));
+        }
+        // SAFETY: as in `array_text`: c_char and u8 have the same layout.
+        let port_bytes: &[u8; PRANA_PORT_BUF_SIZE] =
+            unsafe { &*result.port.as_ptr().cast::<[u8; PRANA_PORT_BUF_SIZE]>() };
+        // ASCII without NUL (so UTF-8) is nearly every port: no UTF-8 check
+        // and no copy; the port name check decides.
+        let ascii_port = port_bytes
+            .iter()
+            .position(|&b| b == 0)
+            .and_then(|n| crate::text::ascii_str(&port_bytes[..n]));
+        match ascii_port {
+            Some("") => Ok(NodeOutput::main(result.output_len)),
+            Some(p) => NodeOutput::new(p, result.output_len),
+            None => {
+                let port = array_text(&result.port).ok_or_else(|| {
+                    NodeError::new("invalid_port", "the handler's port is not NUL-terminated")
+                })?;
+                NodeOutput::new(&port, result.output_len)
+            }
+        }
+    }
+}

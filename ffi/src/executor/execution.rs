@@ -1,0 +1,210 @@
+//! The execution handle: start, restore, serialize and free, with the
+//! payload storage chosen at start.
+
+use core::ffi::c_char;
+
+use prana_webhook_core::executor;
+
+use super::*;
+use crate::abi::{self, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
+use crate::ids::generator_mut;
+use crate::status::{prana_error, prana_status};
+use crate::urls::{base_ref, prana_base_url};
+
+/// The state of one execution: its registrations and resume and cancel URLs
+/// (with their signatures when started with a key set), where it stands,
+/// the last output (in storage of the payload capacity chosen at start) and
+/// the trace. About 11 KiB plus the payload capacity.
+///
+/// Persistence is the host's: store `prana_execution_to_json` after each
+/// call and restore it with `prana_execution_from_json`, maybe in another
+/// process (re-create the workflow from its JSON there too).
+///
+/// Ownership: made by `prana_execution_start` or `_from_json`, owned by the caller, freed with `prana_execution_free`
+/// (exactly once; NULL is a no-op). `prana_execution_restore` restores
+/// another state into an existing handle.
+///
+/// Thread safety: not synchronized. Getters only read and may run
+/// concurrently; `_run`, `_resume`, `_cancel`, `_expire` and
+/// `_resume_timer` change it and need exclusive access.
+pub struct prana_execution {
+    pub(crate) state: FfiState,
+}
+
+impl prana_execution {
+    pub(super) fn new(state: FfiState) -> Self {
+        prana_execution { state }
+    }
+}
+
+/// An execution's payload storage: `max_payload` bytes (0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`), at most `PRANA_MAX_PAYLOAD_CAPACITY`.
+fn payload_storage(max_payload: usize) -> FfiResult<Box<[u8]>> {
+    let cap = if max_payload == 0 {
+        crate::PRANA_DEFAULT_MAX_PAYLOAD
+    } else {
+        max_payload
+    };
+    if cap > PRANA_MAX_PAYLOAD_CAPACITY {
+        return Err(Fail::new(
+            prana_status::PRANA_STATUS_CAPACITY_EXCEEDED,
+            format_args!(
+                "max_payload is {cap} bytes; the limit is PRANA_MAX_PAYLOAD_CAPACITY \
+                 ({PRANA_MAX_PAYLOAD_CAPACITY} bytes)"
+            ),
+        ));
+    }
+    Ok(vec![0u8; cap].into_boxed_slice())
+}
+
+/// Start an execution of `workflow` with id `execution_id` (1-64 bytes of
+/// `[A-Za-z0-9_-]`): one pending registration with a fresh resume ID (from
+/// `generator`) per wait node in webhook mode; nothing runs yet. Persist
+/// its registrations (`prana_execution_registration`), then call
+/// `prana_execution_run`. On success `*out` receives a new handle, to free
+/// with `prana_execution_free`.
+///
+/// `keys` may be NULL: the resume URLs are unsigned. With a key set each
+/// resume ID is signed once with its current key, and every URL of it
+/// carries `?sig={key_id}.{mac}` (rendered `{{ $execution.<node_id>.resume_url }}`,
+/// `prana_execution_render`, `prana_run_result.resume_url`). The execution
+/// keeps the signature (not the key), so it survives `prana_execution_to_json`
+/// and `prana_execution_restore`. A non-NULL but empty set is
+/// `PRANA_STATUS_NO_SIGNING_KEY`. `keys` and `base` are only read during the
+/// call. Thread safety: the generator's (one thread at a time).
+///
+/// `max_payload` is the execution's payload capacity in bytes: the largest
+/// trigger payload, node output and resume payload it holds (0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`, 64 KiB; at most
+/// `PRANA_MAX_PAYLOAD_CAPACITY`, else `PRANA_STATUS_CAPACITY_EXCEEDED`).
+/// The storage is allocated once, with the handle; the capacity is kept
+/// across `prana_execution_restore`.
+#[no_mangle]
+pub extern "C" fn prana_execution_start(
+    workflow: *const prana_workflow,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    base: *const prana_base_url,
+    keys: *const crate::signatures::prana_key_set,
+    generator: *mut crate::ids::prana_id_generator,
+    now: u64,
+    max_payload: usize,
+    out: *mut *mut prana_execution,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let w = wf_ref(workflow)?;
+        let e = text(execution_id, execution_id_len, "execution_id")?;
+        let b = base_ref(base)?;
+        let k = crate::signatures::key_set_opt(keys)?;
+        let g = generator_mut(generator)?;
+        let out = Out::new(out, "out")?;
+        let key = match k {
+            None => None,
+            Some(ks) => Some(ks.current().ok_or(prana_webhook_core::Error::Signature(
+                prana_webhook_core::token::SignatureError::NoSigningKey,
+            ))?),
+        };
+        // Started where it stays: the handle's heap slot (no copy of the
+        // ~11 KiB state after the start).
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
+            payload_storage(max_payload)?,
+        )));
+        executor::start_into(&mut x.state, w, e, b, g, now, key)?;
+        out.write(Box::into_raw(x));
+        Ok(())
+    })
+}
+
+/// Restore an execution from its JSON form into a new handle with a
+/// payload capacity of `max_payload` bytes (0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`; give the capacity it was started with, or
+/// more). On success `*out` receives the handle. Errors:
+/// `PRANA_STATUS_INVALID_JSON`, `PRANA_STATUS_EXECUTION_BAD_STATE`,
+/// `PRANA_STATUS_CAPACITY_EXCEEDED` (an output larger than the capacity),
+/// id and URL statuses.
+#[no_mangle]
+pub extern "C" fn prana_execution_from_json(
+    json: *const c_char,
+    json_len: usize,
+    max_payload: usize,
+    out: *mut *mut prana_execution,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let j = text(json, json_len, "json")?;
+        let out = Out::new(out, "out")?;
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
+            payload_storage(max_payload)?,
+        )));
+        x.state.load_json(j.as_bytes())?;
+        out.write(Box::into_raw(x));
+        Ok(())
+    })
+}
+
+/// Restore an execution from its JSON form into an existing handle (made by
+/// `prana_execution_start` or `_from_json`), checking every field exactly
+/// as `prana_execution_from_json` does; what the handle held before does
+/// not matter, its payload capacity stays. The cheap way to restore: a host that keeps
+/// one handle per worker reuses it for every execution it loads, with no
+/// allocation and no 16 KiB copy (the base URL is parsed again only when it
+/// differs from the handle's).
+///
+/// On failure the handle holds an empty execution that belongs to no
+/// workflow (every `_run`, `_resume`, `_expire` and `_resume_timer` refuses
+/// it with `PRANA_STATUS_EXECUTION_WORKFLOW_MISMATCH`) until a later
+/// `prana_execution_restore` succeeds; it still has to be freed. Errors
+/// as `prana_execution_from_json`, and `PRANA_STATUS_NULL_ARGUMENT` for a
+/// NULL `execution`.
+#[no_mangle]
+pub extern "C" fn prana_execution_restore(
+    execution: *mut prana_execution,
+    json: *const c_char,
+    json_len: usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let x = handle_mut(execution, "execution")?;
+        let json_len = abi::text_len(json, json_len);
+        let j = abi::bytes(json.cast::<u8>(), json_len, "json")?;
+        // The core checks UTF-8 itself, and JSON has no raw NUL: accepted
+        // text is valid input. Only a refusal looks for the reason the C
+        // ABI reports first (not UTF-8, NUL), so valid states are not
+        // scanned twice.
+        match x.state.load_json(j) {
+            Ok(()) => Ok(()),
+            Err(e) => {
+                text(json, json_len, "json")?;
+                Err(e.into())
+            }
+        }
+    })
+}
+
+/// Write the execution's JSON form, for the host's store (a buffer of
+/// `PRANA_EXECUTION_JSON_FIXED_LEN` + the payload capacity + 1 bytes
+/// always suffices; `PRANA_EXECUTION_JSON_BUF_SIZE` for the default
+/// capacity; a size query gives the exact size).
+#[no_mangle]
+pub extern "C" fn prana_execution_to_json(
+    execution: *const prana_execution,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let x = handle(execution, "execution")?;
+        let out = StrOut::new(buf, len, out_len)?;
+        // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
+        // written in place; only smaller ones go through a temporary.
+        out.write_serialized(x.state.max_json_len(), |b| x.state.to_json(b))
+    })
+}
+
+/// Free an execution. NULL is a no-op.
+#[no_mangle]
+pub extern "C" fn prana_execution_free(execution: *mut prana_execution) {
+    abi::free_handle(execution);
+}
