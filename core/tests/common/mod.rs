@@ -3,3 +3,4 @@
 #![allow(dead_code)]
 
 pub mod counting_alloc;
+pub mod executor;
