@@ -4,3 +4,4 @@
 
 pub mod counting_alloc;
 pub mod executor;
+pub mod signatures;
