@@ -10,7 +10,8 @@
 # zero-heap test (no_heap_error_paths); the ffi crate's unit tests; and the C ABI fuzz-regression
 # replay (ffi/tests/fuzz_regressions.rs), which drives the extern "C"
 # functions, where all the project's unsafe code is, with raw pointers.
-# Left to --full: core/tests/executor.rs, no_heap.rs and no_heap_executor.rs
+# Left to --full: core/tests/executor_*.rs, workflow_validation.rs, no_heap.rs
+# and no_heap_executor.rs
 # (the executor moves 15 KiB states; under Miri they take ~10 minutes), and
 # the doctests. Both modes skip five exhaustive tests (see `heavy`).
 set -euo pipefail
@@ -46,7 +47,8 @@ if [ "${1:-}" = "--full" ]; then
     run -p prana-webhook-ffi
 else
     run -p prana-webhook-core --all-features --lib
-    for t in resume_ids_and_urls lifecycle_registrations_routes signatures \
+    for t in resume_ids_and_urls lifecycle_registrations_routes \
+        signatures_standard_webhooks signatures_resume_urls no_heap_signatures \
         signed_resume_urls wait_action fuzz_regressions proptest_lifecycle proptest_roundtrip \
         no_heap_error_paths; do
         [ -f "core/tests/$t.rs" ] && run -p prana-webhook-core --all-features --test "$t" -- "${heavy[@]}"

@@ -3,3 +3,5 @@
 #![allow(dead_code)]
 
 pub mod counting_alloc;
+pub mod executor;
+pub mod signatures;
