@@ -231,7 +231,7 @@ static bool handle_request(const uint8_t *req, size_t len, uint64_t now, struct 
     sh_write(id, pre.route.id.len);
     sh_puts("\n");
 
-    st = prana_signature_verify(keys, PRANA_SIGNATURE_REQUIRED, id, pre.route.id.len,
+    st = prana_signature_verify(keys, pre.route.kind, PRANA_SIGNATURE_REQUIRED, id, pre.route.id.len,
                                 pre.route.has_query ? target + pre.route.query.offset : NULL,
                                 pre.route.query.len, &sig, &err);
     if (st != PRANA_STATUS_OK) {
