@@ -131,9 +131,8 @@ if ! command -v arm-none-eabi-gcc >/dev/null ||
     apt_install gcc-arm-none-eabi libnewlib-arm-none-eabi
 fi
 if ! rustup target list --installed 2>/dev/null | grep -qx thumbv7m-none-eabi; then
-    echo "the Rust target thumbv7m-none-eabi is not installed" \
-        "(rustup target add thumbv7m-none-eabi)" >&2
-    exit 1
+    echo "installing the Rust target thumbv7m-none-eabi"
+    rustup target add thumbv7m-none-eabi
 fi
 # (cargo warns that a cdylib cannot be built for this target: expected.)
 cargo build -q --release -p prana-webhook-ffi --no-default-features --target thumbv7m-none-eabi
