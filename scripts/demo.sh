@@ -55,6 +55,14 @@ curl_show() {
 
 bold "build libprana_webhook and prana-gateway"
 [ -f /usr/include/sqlite3.h ] || die "SQLite headers missing: apt-get install libsqlite3-dev"
+if [ ! -f /usr/include/microhttpd.h ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing libmicrohttpd-dev (the gateway's HTTP library)"
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+        libmicrohttpd-dev >/dev/null ||
+        { apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+            DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+                libmicrohttpd-dev >/dev/null; }
+fi
 [ -f /usr/include/microhttpd.h ] || die "libmicrohttpd headers missing: apt-get install libmicrohttpd-dev"
 [ -f /usr/include/postgresql/libpq-fe.h ] || die "libpq headers missing: apt-get install libpq-dev"
 if [ -n "${PRANA_GATEWAY:-}" ]; then
