@@ -122,15 +122,11 @@ func (k *KeySet) SignedResumeURL(base *BaseURL, resumeID string) (string, error)
 // SignedURL is the resume, cancel or extend URL (action) of an existing
 // resume ID with its signature appended.
 func (k *KeySet) SignedURL(base *BaseURL, action RouteKind, resumeID string) (string, error) {
-	url, err := base.ActionURL(action, resumeID)
-	if err != nil {
-		return "", err
+	defer runtime.KeepAlive(k)
+	if k.p == nil {
+		return "", closedErr("KeySet.SignedURL")
 	}
-	sig, err := k.Sign(action, resumeID)
-	if err != nil {
-		return "", err
-	}
-	return url + "?sig=" + sig, nil
+	return base.actionURL("KeySet.SignedURL", k.p, action, resumeID)
 }
 
 // SignatureCheck is the result of Verify.

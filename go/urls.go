@@ -65,27 +65,10 @@ func (b *BaseURL) TriggerURL(workflowID string) (string, error) {
 	})
 }
 
-// resumePath joins the base URL and a resume ID in a resume URL (the
-// library's IDGenerator.ResumeURL makes the same text; a test holds them
-// equal).
-const resumePath = "/webhook/workflow/resume/"
-
-// The longest base URL, resume ID and ?sig= fit a URL: a negative constant
-// does not convert to uint, so this line stops compiling if they grow.
-const _ = uint(MaxURLLen - (C.PRANA_MAX_BASE_URL_LEN + len(resumePath) + MaxResumeIDLen + len("?sig=") + C.PRANA_MAX_SIG_LEN))
-
 // ResumeURL is {base}/webhook/workflow/resume/{resumeID} for an existing
-// resume ID (checked with ValidateResumeID). It always fits MaxURLLen: the
-// longest base URL and resume ID with a signature take fewer bytes.
+// resume ID, unsigned (see KeySet.SignedURL).
 func (b *BaseURL) ResumeURL(resumeID string) (string, error) {
-	defer runtime.KeepAlive(b)
-	if b.p == nil {
-		return "", closedErr("BaseURL.ResumeURL")
-	}
-	if err := ValidateResumeID(resumeID); err != nil {
-		return "", err
-	}
-	return b.s + resumePath + resumeID, nil
+	return b.ActionURL(RouteResume, resumeID)
 }
 
 // CancelURL is {base}/webhook/workflow/cancel/{resumeID}, unsigned (see
@@ -99,25 +82,19 @@ func (b *BaseURL) ExtendURL(resumeID string) (string, error) {
 	return b.ActionURL(RouteExtend, resumeID)
 }
 
-// ActionURL is the resume, cancel or extend URL of an existing resume ID.
+// ActionURL is the resume, cancel or extend URL of an existing resume ID,
+// unsigned; another action is StatusInvalidArgument.
 func (b *BaseURL) ActionURL(action RouteKind, resumeID string) (string, error) {
-	var path string
-	switch action {
-	case RouteResume:
-		path = resumePath
-	case RouteCancel:
-		path = "/webhook/workflow/cancel/"
-	case RouteExtend:
-		path = "/webhook/workflow/extend/"
-	default:
-		s := StatusUnknownKind
-		return "", &Error{Status: s, Code: s.Code(), Message: "only resume, cancel and extend URLs name a resume ID"}
-	}
-	u, err := b.ResumeURL(resumeID)
-	if err != nil {
-		return "", err
-	}
-	return b.s + path + u[len(b.s)+len(resumePath):], nil
+	return b.actionURL("BaseURL.ActionURL", nil, action, resumeID)
+}
+
+// actionURL asks the library for the URL of action on resumeID, signed by
+// keys (nil: unsigned).
+func (b *BaseURL) actionURL(what string, keys *C.prana_key_set, action RouteKind, resumeID string) (string, error) {
+	r := newCstr(resumeID)
+	return b.url(what, func(buf *C.char, l C.size_t, out *C.size_t, perr *C.prana_error) C.prana_status {
+		return C.prana_base_url_action_url(b.p, keys, C.uint32_t(action), r.ptr(), r.len(), buf, l, out, perr)
+	})
 }
 
 // RouteKind says what a webhook route does.

@@ -102,7 +102,7 @@
  *   resume IDs:    prana_id_generator_new, _init, _reseed, _free,
  *                 prana_resume_url_create, prana_resume_id_validate,
  *                 prana_id_part_validate
- *   base URL:      prana_base_url_new, _init, _free, _str, _trigger_url
+ *   base URL:      prana_base_url_new, _init, _free, _str, _trigger_url, _action_url
  *   requests:      prana_http_parse_request, prana_http_request_header,
  *                 prana_route_parse, prana_request_check,
  *                 prana_resume_decide, prana_cancel_decide
@@ -3018,6 +3018,28 @@ prana_status prana_base_url_trigger_url(const struct prana_base_url *base,
                                         size_t len,
                                         size_t *out_len,
                                         struct prana_error *err);
+
+/**
+ * Write the URL of `action` for an existing resume ID:
+ * `{base}/webhook/workflow/{resume|cancel|extend}/{resume_id}` for
+ * `action` `PRANA_ROUTE_RESUME`, `_CANCEL` or `_EXTEND`, followed by
+ * `?sig={key_id}.{mac}` signed in the action's own domain with the current
+ * key when `keys` is not NULL (NULL: unsigned). For hosts that rebuild a
+ * stored wait's URLs; a new ID's URL comes from `prana_resume_url_create`,
+ * an execution's from `prana_execution_render`. Errors: the resume ID
+ * statuses, `PRANA_STATUS_NO_SIGNING_KEY` for an empty key set,
+ * `PRANA_STATUS_INVALID_ARGUMENT` for another `action`. Output rules as
+ * `prana_base_url_str`; `PRANA_URL_BUF_SIZE` bytes always suffice.
+ */
+prana_status prana_base_url_action_url(const struct prana_base_url *base,
+                                       const struct prana_key_set *keys,
+                                       uint32_t action,
+                                       const char *resume_id,
+                                       size_t resume_id_len,
+                                       char *buf,
+                                       size_t len,
+                                       size_t *out_len,
+                                       struct prana_error *err);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -195,27 +195,12 @@ static engine_reg *add_reg(engine_result *out) {
 }
 
 char *engine_action_url(const app *a, uint32_t kind, const char *resume_id) {
-    const char *action = kind == PRANA_ROUTE_CANCEL   ? "cancel"
-                         : kind == PRANA_ROUTE_EXTEND ? "extend"
-                                                      : "resume";
-    char sig[PRANA_MAX_SIG_LEN + 1];
+    char url[PRANA_URL_BUF_SIZE];
     size_t n;
-    sbuf b;
-    sb_init(&b);
-    sb_printf(&b, "%s/webhook/workflow/%s/%s", a->base_str, action, resume_id);
-    if (a->keys) {
-        if (prana_key_set_sign(a->keys, kind, resume_id, strlen(resume_id), sig, sizeof sig, &n,
-                               NULL) != PRANA_STATUS_OK) {
-            sb_free(&b);
-            return NULL;
-        }
-        sb_printf(&b, "?sig=%s", sig);
-    }
-    if (b.oom) {
-        sb_free(&b);
+    if (prana_base_url_action_url(a->base, a->keys, kind, resume_id, PRANA_NUL_TERMINATED, url,
+                                  sizeof url, &n, NULL) != PRANA_STATUS_OK)
         return NULL;
-    }
-    return b.p;
+    return xstrndup(url, n);
 }
 
 /* The row of registration `id` as the execution holds it now, with its

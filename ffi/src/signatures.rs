@@ -53,7 +53,7 @@ const _: () = {
 /// and `_remove` need exclusive access (set the keys up first, or hold a
 /// write lock).
 pub struct prana_key_set {
-    inner: KeySet,
+    pub(crate) inner: KeySet,
 }
 
 /// How strictly `prana_signature_verify` treats resume URLs.

@@ -2,9 +2,11 @@
 
 use core::ffi::c_char;
 
+use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::url::BaseUrl;
 
 use crate::abi::{self, guard, handle, text, FfiResult, Out, StrOut};
+use crate::signatures::{prana_key_set, signed_action};
 use crate::status::{prana_error, prana_status};
 
 /// A validated base URL: `http` or `https`, a host, an optional port and an
@@ -127,6 +129,43 @@ pub extern "C" fn prana_base_url_trigger_url(
         let w = text(workflow_id, workflow_id_len, "workflow_id")?;
         let out = StrOut::new(buf, len, out_len)?;
         out.write(&b.inner.trigger_url(w)?)
+    })
+}
+
+/// Write the URL of `action` for an existing resume ID:
+/// `{base}/webhook/workflow/{resume|cancel|extend}/{resume_id}` for
+/// `action` `PRANA_ROUTE_RESUME`, `_CANCEL` or `_EXTEND`, followed by
+/// `?sig={key_id}.{mac}` signed in the action's own domain with the current
+/// key when `keys` is not NULL (NULL: unsigned). For hosts that rebuild a
+/// stored wait's URLs; a new ID's URL comes from `prana_resume_url_create`,
+/// an execution's from `prana_execution_render`. Errors: the resume ID
+/// statuses, `PRANA_STATUS_NO_SIGNING_KEY` for an empty key set,
+/// `PRANA_STATUS_INVALID_ARGUMENT` for another `action`. Output rules as
+/// `prana_base_url_str`; `PRANA_URL_BUF_SIZE` bytes always suffice.
+#[allow(clippy::too_many_arguments)]
+#[no_mangle]
+pub extern "C" fn prana_base_url_action_url(
+    base: *const prana_base_url,
+    keys: *const prana_key_set,
+    action: u32,
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    buf: *mut c_char,
+    len: usize,
+    out_len: *mut usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let b = handle(base, "base")?;
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let action = signed_action(action)?;
+        let out = StrOut::new(buf, len, out_len)?;
+        let id = ResumeId::parse(r)?;
+        let sig = match keys.is_null() {
+            true => None,
+            false => Some(handle(keys, "keys")?.inner.sign_for(action, r)?),
+        };
+        out.write(&b.inner.action_url(action, &id, sig.as_ref())?)
     })
 }
 

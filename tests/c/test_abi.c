@@ -172,6 +172,45 @@ static void test_signed_resume_url(void) {
         CHECK(check.accepted);
     }
 
+    /* The same URL rebuilt from the stored ID; the cancel URL of that ID is
+     * signed in its own domain: its sig never opens the resume URL. */
+    {
+        char again[PRANA_URL_BUF_SIZE], cancel[PRANA_URL_BUF_SIZE];
+        size_t again_n = 0, cancel_n = 0;
+        const char *cq;
+        CHECK_STATUS(prana_base_url_action_url(b, keys, PRANA_ROUTE_RESUME, id, id_n, again,
+                                               sizeof again, &again_n, NULL),
+                     PRANA_STATUS_OK);
+        CHECK(again_n == url_n);
+        CHECK_STR(again, url);
+        CHECK_STATUS(prana_base_url_action_url(b, keys, PRANA_ROUTE_CANCEL, id, PRANA_NUL_TERMINATED,
+                                               cancel, sizeof cancel, &cancel_n, NULL),
+                     PRANA_STATUS_OK);
+        CHECK(strncmp(cancel, "https://gw.example.com/hooks/webhook/workflow/cancel/", 53) == 0);
+        cq = strstr(cancel, "?sig=k7.");
+        CHECK(cq != NULL);
+        if (cq != NULL) {
+            CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_CANCEL, PRANA_SIGNATURE_REQUIRED,
+                                                id, id_n, cq + 1, PRANA_NUL_TERMINATED, &check,
+                                                NULL),
+                         PRANA_STATUS_OK);
+            CHECK(check.accepted);
+            CHECK_STATUS(prana_signature_verify(keys, PRANA_ROUTE_RESUME, PRANA_SIGNATURE_REQUIRED,
+                                                id, id_n, cq + 1, PRANA_NUL_TERMINATED, &check,
+                                                NULL),
+                         PRANA_STATUS_OK);
+            CHECK(!check.accepted);
+        }
+        /* Without keys: the same path, unsigned. */
+        CHECK_STATUS(prana_base_url_action_url(b, NULL, PRANA_ROUTE_EXTEND, id, id_n, again,
+                                               sizeof again, &again_n, NULL),
+                     PRANA_STATUS_OK);
+        CHECK(strstr(again, "/webhook/workflow/extend/") != NULL && strstr(again, "?") == NULL);
+        CHECK_STATUS(prana_base_url_action_url(b, empty, PRANA_ROUTE_RESUME, id, id_n, again,
+                                               sizeof again, &again_n, &err),
+                     PRANA_STATUS_NO_SIGNING_KEY);
+    }
+
     /* An empty key set cannot sign. */
     CHECK_STATUS(prana_resume_url_create(g, b, empty, S("e1"), S("w"), id, sizeof id, &id_n, url,
                                          sizeof url, &url_n, &err),

@@ -305,6 +305,30 @@ static void rows_urls(void) {
         PRANA_STATUS_ID_PART_TOO_LONG);
     STR_OUT_CASES(prana_base_url_trigger_url, base, S("wf"));
 
+    /* prana_base_url_action_url (keys NULL: unsigned) */
+#define RID "webhook_e1_w_00000000000000000000000000"
+    ROW(prana_base_url_action_url(NULL, NULL, PRANA_ROUTE_RESUME, S(RID), b, sizeof b, &n, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_action_url(base, NULL, PRANA_ROUTE_RESUME, NULL, 2, b, sizeof b, &n, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_base_url_action_url(base, NULL, PRANA_ROUTE_TRIGGER, S(RID), b, sizeof b, &n, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_base_url_action_url(base, NULL, 99, S(RID), b, sizeof b, &n, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_base_url_action_url(base, NULL, PRANA_ROUTE_CANCEL, S("nope"), b, sizeof b, &n, NULL),
+        PRANA_STATUS_MISSING_WEBHOOK_PREFIX);
+    ROW(prana_base_url_action_url(base, NULL, PRANA_ROUTE_CANCEL, S(BAD_UTF8), b, sizeof b, &n,
+                                  NULL),
+        PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_base_url_action_url(base, NULL, PRANA_ROUTE_CANCEL, S(WITH_NUL), b, sizeof b, &n,
+                                  NULL),
+        PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_base_url_action_url(base, NULL, PRANA_ROUTE_EXTEND, big_id, BIG, b, sizeof b, &n,
+                                  NULL),
+        PRANA_STATUS_ID_TOO_LONG);
+    STR_OUT_CASES(prana_base_url_action_url, base, NULL, PRANA_ROUTE_EXTEND, S(RID));
+#undef RID
+
 
     /* prana_route_parse */
     ROW(prana_route_parse(NULL, S("/x"), &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
