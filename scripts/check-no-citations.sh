@@ -10,9 +10,9 @@ cd "$(dirname "$0")/.."
 
 patterns=(
     'DESIGN\.md'                                  # the design document
-    '\bADR[-_ ]?#?[0-9]+'                         # ADR-005, ADR 5, ADR#5
-    '\b[Ii]ssues? ?#?[0-9]+\b'                    # issue 7, issue #7, issues 3
-    '\b(PR|[Pp]ull [Rr]equest) ?#[0-9]+\b'        # PR #12, pull request #12
+    '\bADR[-_ ]?#?[0-9]+'                         # a decision record cited by its number
+    '\b[Ii]ssues? ?#?[0-9]+\b'                    # a tracker issue cited by its number
+    '\b(PR|[Pp]ull [Rr]equest) ?#[0-9]+\b'        # a pull request cited by its number
     '\b[Dd]esign (card|doc|document)s?\b'         # design card, design doc
 )
 regex=$(IFS='|'; echo "${patterns[*]}")
