@@ -35,10 +35,11 @@ import urllib.error
 import urllib.request
 
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -188,9 +189,13 @@ def fill_and_submit(driver, url):
     Select(driver.find_element(By.NAME, "category")).select_by_visible_text("travel")
     driver.find_element(By.NAME, "note").send_keys("Taxi & tip <ok>")
     driver.find_element(By.NAME, "urgent").click()
+    form_heading = driver.find_element(By.TAG_NAME, "h1")
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.TAG_NAME, "h1").text != "Expense approval")
-    return driver.find_element(By.TAG_NAME, "h1").text
+    # The form page goes away first; an element read while it is being
+    # replaced is stale, so wait for that, then read the result page's.
+    wait = WebDriverWait(driver, 10, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(EC.staleness_of(form_heading))
+    return wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text)
 
 
 def main():
