@@ -3,6 +3,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A one-off run gains nothing from the incremental cache, which is the larger
+# part of target/ (a full run otherwise needs several GB more disk).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+
 step() { printf '\n==> %s\n' "$*"; }
 
 step "Rust tests (unit, integration, doctests)"
