@@ -1614,29 +1614,6 @@ typedef struct prana_header_pair {
 } prana_header_pair;
 
 /**
- * A parsed request target. `id` and `query` are spans of the target text
- * that was parsed (not copies): `target + id.offset`, `id.len` bytes.
- */
-typedef struct prana_route {
-  /**
-   * Trigger or resume.
-   */
-  prana_route_kind kind;
-  /**
-   * The workflow id (trigger) or the syntactically valid resume ID (resume).
-   */
-  struct prana_span id;
-  /**
-   * Whether the target has a `?` query.
-   */
-  bool has_query;
-  /**
-   * The query without the leading `?` (offset 0, len 0 when `has_query` is false).
-   */
-  struct prana_span query;
-} prana_route;
-
-/**
  * What to answer over HTTP: status, stable code and a human message.
  * Filled by the library; plain data without pointers to free.
  */
@@ -1662,6 +1639,68 @@ typedef struct prana_http_answer {
    */
   char message[PRANA_MESSAGE_BUF_SIZE];
 } prana_http_answer;
+
+/**
+ * The result of `prana_registration_extend`.
+ */
+typedef struct prana_extension {
+  /**
+   * true: the registration now expires at `to_expires_at`; apply the
+   * move with compare-and-set (`UPDATE ... SET expires_at =
+   * :to_expires_at WHERE resume_id = :resume_id AND status = 'active'
+   * AND expires_at = :from_expires_at`) and store the row
+   * (`prana_registration_to_json`) only when exactly one row changed.
+   * false: answer with `answer`; the registration is unchanged.
+   */
+  bool extended;
+  /**
+   * The registration's resume ID, NUL-terminated ("" when not extended).
+   */
+  char resume_id[PRANA_RESUME_ID_BUF_SIZE];
+  /**
+   * Length of `resume_id` without the NUL.
+   */
+  size_t resume_id_len;
+  /**
+   * The expiry the stored row must still have, unix ms.
+   */
+  uint64_t from_expires_at;
+  /**
+   * The new expiry, unix ms.
+   */
+  uint64_t to_expires_at;
+  /**
+   * 200 when extended, else the rejection: 404 webhook_not_found, 400
+   * wait_node_not_active, 410 webhook_expired, 409
+   * webhook_already_used, 400 invalid_extend_request (a bad body), 422
+   * extend_not_later / extend_beyond_limit (past the 8760-hour limit
+   * from creation).
+   */
+  struct prana_http_answer answer;
+} prana_extension;
+
+/**
+ * A parsed request target. `id` and `query` are spans of the target text
+ * that was parsed (not copies): `target + id.offset`, `id.len` bytes.
+ */
+typedef struct prana_route {
+  /**
+   * Trigger or resume.
+   */
+  prana_route_kind kind;
+  /**
+   * The workflow id (trigger) or the syntactically valid resume ID (resume).
+   */
+  struct prana_span id;
+  /**
+   * Whether the target has a `?` query.
+   */
+  bool has_query;
+  /**
+   * The query without the leading `?` (offset 0, len 0 when `has_query` is false).
+   */
+  struct prana_span query;
+} prana_route;
 
 /**
  * The result of `prana_request_check`.
@@ -1703,45 +1742,6 @@ typedef struct prana_resume_decision {
    */
   struct prana_http_answer answer;
 } prana_resume_decision;
-
-/**
- * The result of `prana_registration_extend`.
- */
-typedef struct prana_extension {
-  /**
-   * true: the registration now expires at `to_expires_at`; apply the
-   * move with compare-and-set (`UPDATE ... SET expires_at =
-   * :to_expires_at WHERE resume_id = :resume_id AND status = 'active'
-   * AND expires_at = :from_expires_at`) and store the row
-   * (`prana_registration_to_json`) only when exactly one row changed.
-   * false: answer with `answer`; the registration is unchanged.
-   */
-  bool extended;
-  /**
-   * The registration's resume ID, NUL-terminated ("" when not extended).
-   */
-  char resume_id[PRANA_RESUME_ID_BUF_SIZE];
-  /**
-   * Length of `resume_id` without the NUL.
-   */
-  size_t resume_id_len;
-  /**
-   * The expiry the stored row must still have, unix ms.
-   */
-  uint64_t from_expires_at;
-  /**
-   * The new expiry, unix ms.
-   */
-  uint64_t to_expires_at;
-  /**
-   * 200 when extended, else the rejection: 404 webhook_not_found, 400
-   * wait_node_not_active, 410 webhook_expired, 409
-   * webhook_already_used, 400 invalid_extend_request (a bad body), 422
-   * extend_not_later / extend_beyond_limit (past the 8760-hour limit
-   * from creation).
-   */
-  struct prana_http_answer answer;
-} prana_extension;
 
 /**
  * The result of `prana_signature_verify`. Plain data.
@@ -1953,16 +1953,24 @@ prana_status prana_execution_resume(const struct prana_workflow *workflow,
                                     struct prana_error *err);
 
 /**
- * Expire a webhook wait (its timeout passed, or the host gives up): the
- * registration becomes expired and the execution continues through the
- * wait node's `timeout` port. The time is not checked.
+ * Expire a webhook wait whose registration the host has already moved
+ * active -> expired: `applied` is the transition `prana_expire_decide`
+ * returned and the host's compare-and-set applied (on the status and the
+ * stored expiry, so a resume, cancel or extend that came first wins). The
+ * execution continues through the wait node's `timeout` port. The result's
+ * transitions never repeat `applied`: store its row
+ * (`prana_execution_registration_json`), then apply every transition in
+ * order. The time is not checked: the host decides when a wait timed out.
+ *
+ * Refused, changing nothing: a transition other than active -> expired or
+ * for a registration the execution does not hold active
+ * (`PRANA_STATUS_EXECUTION_NOT_APPLIED`), and as `prana_execution_resume`.
  */
 prana_status prana_execution_expire(const struct prana_workflow *workflow,
                                     struct prana_execution *execution,
                                     prana_node_handler handler,
                                     void *user_data,
-                                    const char *resume_id,
-                                    size_t resume_id_len,
+                                    const struct prana_transition *applied,
                                     uint64_t now,
                                     struct prana_run_result *out,
                                     struct prana_error *err);
@@ -2426,6 +2434,28 @@ prana_status prana_execution_cancel(const struct prana_workflow *workflow,
                                     struct prana_error *err);
 
 /**
+ * Record in the execution an extension (heartbeat) the host applied to its
+ * store: `applied` is what `prana_registration_extend` gave (`extended`
+ * true) and the host's compare-and-set on the old expiry applied. The
+ * registration's expiry in the execution moves to `to_expires_at`, and
+ * while the execution waits at it so does `prana_execution_resume_at`;
+ * then store the execution (`prana_execution_to_json`) with the row
+ * `prana_execution_registration_json` writes, in the same transaction as
+ * the compare-and-set, so the state and the row agree and the sweeper
+ * expires the wait at the new time. Nothing else changes; no transition.
+ *
+ * Refused, changing nothing: `extended` false, a registration that is not
+ * active in the execution or does not expire at `from_expires_at`, or a
+ * `to_expires_at` not later (`PRANA_STATUS_EXECUTION_NOT_APPLIED`); a
+ * resume ID of no registration of the execution
+ * (`PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID`). Needs exclusive access to
+ * the execution.
+ */
+prana_status prana_execution_extend(struct prana_execution *execution,
+                                    const struct prana_extension *applied,
+                                    struct prana_error *err);
+
+/**
  * Write the row JSON of registration `resume_id` as the execution holds
  * it now: the row to store after any call, next to each transition the
  * call returned (and after the host's own compare-and-set for
@@ -2736,6 +2766,26 @@ prana_status prana_cancel_decide(const char *resume_id,
                                  const struct prana_registration *registration,
                                  uint64_t now,
                                  struct prana_resume_decision *out,
+                                 struct prana_error *err);
+
+/**
+ * Decide whether the sweeper expires registration `resume_id`, given the
+ * row the host looked up by that ID (NULL when there is none) and the host
+ * clock `now` (unix ms). `*due` is true, with the active -> expired in
+ * `*out`, when the row is that registration, stored active, and its
+ * `expires_at` has passed by `now`; false (and `*out` zeroed) when there is
+ * nothing to expire (no row, pending, consumed, already expired, or not due
+ * yet: an extension moved it). Apply `*out` with compare-and-set on the
+ * status and the stored expiry, then hand it to `prana_execution_expire`
+ * only when exactly one row changed. The registration is not changed.
+ * Thread-safe for concurrent reads of one registration.
+ */
+prana_status prana_expire_decide(const char *resume_id,
+                                 size_t resume_id_len,
+                                 const struct prana_registration *registration,
+                                 uint64_t now,
+                                 bool *due,
+                                 struct prana_transition *out,
                                  struct prana_error *err);
 
 /**

@@ -246,6 +246,28 @@ pub fn decide_cancel(
     decide_resume(resume_id, registration, now)
 }
 
+/// Decide whether the sweeper expires registration `resume_id`, given the
+/// row the host looked up (or `None`) and the host clock: the active →
+/// expired to apply with compare-and-set (on the status and the stored
+/// expiry, so a resume, cancel or extend that landed first wins) when the
+/// row is that registration, stored active and its `expires_at` has passed
+/// by `now`. `None`: nothing to expire (no such row, pending, consumed,
+/// already expired, or not due: an extension moved it). Once exactly one
+/// row changed, hand the transition to
+/// [`executor::expire`](crate::executor::expire).
+pub fn decide_expire(
+    resume_id: &str,
+    registration: Option<&WebhookRegistration>,
+    now: u64,
+) -> Option<Transition> {
+    let reg = registration.filter(|r| r.resume_id.as_str() == resume_id)?;
+    (reg.status == Status::Active && reg.status_at(now) == Status::Expired).then(|| Transition {
+        resume_id: reg.resume_id.clone(),
+        from: Status::Active,
+        to: Status::Expired,
+    })
+}
+
 /// The registration when it is the one asked for and active at `now`,
 /// else the rejection (404, 400 pending, 410 expired, 409 consumed).
 fn usable<'r>(

@@ -196,12 +196,11 @@ fn approval_expires_through_timeout() {
     assert_eq!(err, Error::RegistrationExpired);
     assert_eq!(state, before, "a refused call changes nothing");
 
-    let r = executor::expire(&wf, &mut state, &mut h, reg.resume_id.as_str(), deadline).unwrap();
+    let applied = route::decide_expire(reg.resume_id.as_str(), Some(&reg), deadline).unwrap();
+    let r = executor::expire(&wf, &mut state, &mut h, &applied, deadline).unwrap();
     assert_eq!(r.outcome, Outcome::Completed);
-    assert_eq!(
-        transitions(&r),
-        vec![(reg.resume_id.to_string(), Status::Active, Status::Expired)]
-    );
+    // The applied expiry is not reported again.
+    assert_eq!(transitions(&r), vec![]);
     assert_eq!(state.output(), r#"{ "result": "timed_out" }"#);
     assert_eq!(
         trace(&state),
@@ -230,7 +229,7 @@ fn approval_expires_through_timeout() {
     );
 }
 
-/// `run_in`, `resume_in` and `expire_in` with one workspace, dirtied by
+/// `run_in`, `resume_in` and `expire_into` with one workspace, dirtied by
 /// other executions and by large outputs, do exactly what `run`, `resume`
 /// and `expire` (a fresh workspace per call) do.
 #[test]
@@ -261,9 +260,10 @@ fn a_kept_workspace_changes_nothing() {
             .unwrap();
         assert_eq!((&r1, &fresh), (&r2, &kept), "resume, round {round}");
         let id = fresh.waiting_resume_id().unwrap().clone();
-        let r1 = executor::expire(&wf, &mut fresh, &mut h1, id.as_str(), T0 + 2).unwrap();
-        let r2 =
-            executor::expire_in(&wf, &mut kept, &mut ws, &mut h2, id.as_str(), T0 + 2).unwrap();
+        let applied = expiry(&id);
+        let r1 = executor::expire(&wf, &mut fresh, &mut h1, &applied, T0 + 2).unwrap();
+        let mut r2 = RunResult::new();
+        executor::expire_into(&wf, &mut kept, &mut ws, &mut h2, &applied, T0 + 2, &mut r2).unwrap();
         assert_eq!((&r1, &fresh), (&r2, &kept), "expire, round {round}");
         assert_eq!(fresh.status(), ExecutionStatus::Completed);
         assert_eq!(h1.calls, h2.calls);
@@ -537,6 +537,6 @@ fn double_resume_and_other_refusals() {
         err.to_string_buf().as_str(),
         "Can only resume suspended executions"
     );
-    let err = executor::expire(&wf, &mut state, &mut h, id.as_str(), T0 + 2).unwrap_err();
+    let err = executor::expire(&wf, &mut state, &mut h, &expiry(&id), T0 + 2).unwrap_err();
     assert_eq!(err.code(), "execution_not_suspended");
 }

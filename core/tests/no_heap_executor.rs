@@ -25,6 +25,8 @@ use prana_webhook_core::workflow::Workflow;
 
 mod common;
 use common::counting_alloc::{assert_no_alloc, Counting};
+use common::executor::expiry;
+use prana_webhook_core::executor::RunResult;
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
@@ -145,7 +147,7 @@ fn executions_do_not_allocate() {
         let mut state: ExecutionState = ExecutionState::from_json(&state_json[..n]).unwrap();
         let id = state.waiting_resume_id().unwrap().clone();
         let r =
-            executor::expire(&wf, &mut state, &mut h, id.as_str(), T0 + 25 * 3_600_000).unwrap();
+            executor::expire(&wf, &mut state, &mut h, &expiry(&id), T0 + 25 * 3_600_000).unwrap();
         assert_eq!(r.outcome, Outcome::Completed);
         assert_eq!(state.output(), r#"{ "result": "timed_out" }"#);
         // And a refused double resume.
@@ -250,13 +252,15 @@ fn kept_workspace_and_in_place_restore_do_not_allocate() {
         let n = state.to_json(&mut state_json).unwrap();
         kept.load_json(&state_json[..n]).unwrap();
         let id = kept.waiting_resume_id().unwrap().clone();
-        let r = executor::expire_in(
+        let mut r = RunResult::new();
+        executor::expire_into(
             &wf,
             &mut kept,
             &mut ws,
             &mut h,
-            id.as_str(),
+            &expiry(&id),
             T0 + 25 * 3_600_000,
+            &mut r,
         )
         .unwrap();
         assert_eq!(r.outcome, Outcome::Completed);

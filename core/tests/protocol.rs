@@ -1,7 +1,8 @@
 //! The executor's side of the request protocol: the host decides and
 //! applies a request's transition once, the executor takes it as applied,
 //! and every change the executor makes comes back once; cancel through the
-//! wait node's `cancel` port or to the end.
+//! wait node's `cancel` port or to the end; an expiry decided and applied
+//! like a resume; an extension that reaches the state.
 
 #![allow(clippy::result_large_err)]
 
@@ -14,7 +15,7 @@ use prana_webhook_core::executor::{
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::registration::{WebhookRegistration, MAX_JSON_LEN};
-use prana_webhook_core::route::{decide_resume, Decision};
+use prana_webhook_core::route::{decide_expire, decide_extend, decide_resume, Decision};
 use prana_webhook_core::url::BaseUrl;
 use prana_webhook_core::wait::Suspension;
 use prana_webhook_core::workflow::Workflow;
@@ -240,4 +241,132 @@ fn cancel_continues_through_a_connected_cancel_port() {
         decide_resume(id.as_str(), store.0.get(id.as_str()), T0 + 2),
         Decision::Reject(_)
     ));
+}
+
+const HOUR: u64 = 3_600_000;
+
+/// The sweeper's steps: decide on the stored row, compare-and-set it.
+fn decide_expiry(store: &mut Store, resume_id: &str, now: u64) -> Option<Transition> {
+    let t = decide_expire(resume_id, store.0.get(resume_id), now)?;
+    assert!(store.cas(&t));
+    Some(t)
+}
+
+#[test]
+fn an_expiry_is_decided_and_applied_once() {
+    let text = flow(false);
+    let wf = Workflow::parse(&text).unwrap();
+    let mut store = Store::default();
+    let mut state = started(&wf, &mut store, 4);
+    let id = state.waiting_resume_id().unwrap().clone();
+    assert_eq!(state.resume_at(), Some(T0 + HOUR));
+    // Not due yet: nothing to expire; unknown rows neither.
+    assert_eq!(
+        decide_expire(id.as_str(), store.0.get(id.as_str()), T0 + HOUR - 1),
+        None
+    );
+    assert_eq!(decide_expire(id.as_str(), None, T0 + HOUR), None);
+
+    // A resume's transition is no expiry, and refused.
+    let consumed = Transition {
+        resume_id: id.clone(),
+        from: Status::Active,
+        to: Status::Consumed,
+    };
+    let before = state.clone();
+    let e = executor::expire(&wf, &mut state, &mut echo, &consumed, T0 + HOUR).unwrap_err();
+    assert_eq!(e, Error::Execution(ExecutionError::NotApplied));
+    assert_eq!(e.code(), "execution_not_applied");
+    assert_eq!(state, before);
+
+    let applied = decide_expiry(&mut store, id.as_str(), T0 + HOUR).unwrap();
+    assert_eq!(
+        (applied.from, applied.to),
+        (Status::Active, Status::Expired)
+    );
+    // Already expired in the store: decided once.
+    assert_eq!(
+        decide_expire(id.as_str(), store.0.get(id.as_str()), T0 + HOUR),
+        None
+    );
+
+    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    let n = state.to_json(&mut buf).unwrap();
+    state.load_json(&buf[..n]).unwrap();
+    let r = executor::expire(&wf, &mut state, &mut echo, &applied, T0 + HOUR).unwrap();
+    // w1's timeout port leads nowhere: completed, and only w2's cleanup
+    // comes back; w1's expiry is not repeated.
+    assert_eq!(r.outcome, Outcome::Completed);
+    assert_eq!(state.trace().as_str(), "t:main,w1:timeout");
+    assert_eq!(r.transitions.len(), 1);
+    assert_ne!(r.transitions[0].resume_id, id);
+    assert_eq!(
+        (r.transitions[0].from, r.transitions[0].to),
+        (Status::Pending, Status::Expired)
+    );
+    store.apply(&r);
+    store.matches(&wf, &state);
+    assert!(store.0.values().all(|r| r.status == Status::Expired));
+
+    // The same transition again: the execution has ended.
+    let e = executor::expire(&wf, &mut state, &mut echo, &applied, T0 + HOUR).unwrap_err();
+    assert_eq!(e.code(), "execution_not_suspended");
+}
+
+#[test]
+fn an_extension_reaches_the_state_and_moves_the_expiry() {
+    let text = flow(false);
+    let wf = Workflow::parse(&text).unwrap();
+    let mut store = Store::default();
+    let mut state = started(&wf, &mut store, 5);
+    let id = state.waiting_resume_id().unwrap().clone();
+    let key = id.as_str().to_string();
+
+    // Decide on a copy of the stored row; the compare-and-set on the old
+    // expiry stores it.
+    let mut row = store.0[&key].clone();
+    let ext = decide_extend(&key, Some(&mut row), T0 + 1, T0 + 3 * HOUR).unwrap();
+    assert_eq!(ext.from_expires_at, store.0[&key].expires_at);
+    store.0.insert(key.clone(), row);
+
+    let before = state.clone();
+    state.extend(&ext).unwrap();
+    assert_eq!(state.resume_at(), Some(T0 + 3 * HOUR));
+    // Every stored row equals the state's, through JSON as well.
+    store.matches(&wf, &state);
+    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    let n = state.to_json(&mut buf).unwrap();
+    let back: ExecutionState = ExecutionState::from_json(&buf[..n]).unwrap();
+    assert_eq!(back, state);
+    store.matches(&wf, &back);
+
+    // The same extension again no longer applies; another execution's
+    // resume ID is unknown. Neither changes anything.
+    let kept = state.clone();
+    let e = state.extend(&ext).unwrap_err();
+    assert_eq!(e, Error::Execution(ExecutionError::NotApplied));
+    let mut other = ext.clone();
+    other.resume_id = before.context().registrations().nth(1).unwrap().resume_id;
+    assert_eq!(
+        state.extend(&other).unwrap_err(),
+        Error::Execution(ExecutionError::NotApplied),
+        "a pending registration has no expiry to move"
+    );
+    let mut ids = IdGenerator::from_seed([9; 32]);
+    other.resume_id = ids.resume_id("exec-q", "w1").unwrap();
+    assert_eq!(
+        state.extend(&other).unwrap_err(),
+        Error::Execution(ExecutionError::UnknownResumeId)
+    );
+    assert_eq!(state, kept);
+
+    // The sweeper finds nothing due at the old expiry, and expires at the
+    // new one.
+    assert_eq!(decide_expiry(&mut store, &key, T0 + HOUR), None);
+    let applied = decide_expiry(&mut store, &key, T0 + 3 * HOUR).unwrap();
+    let r = executor::expire(&wf, &mut state, &mut echo, &applied, T0 + 3 * HOUR).unwrap();
+    assert_eq!(r.outcome, Outcome::Completed);
+    store.apply(&r);
+    store.matches(&wf, &state);
+    assert_eq!(store.0[&key].expires_at, Some(T0 + 3 * HOUR));
 }

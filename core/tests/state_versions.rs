@@ -9,6 +9,7 @@ use prana_webhook_core::executor::{
     Outcome, MAX_STATE_JSON_LEN, STATE_VERSION,
 };
 use prana_webhook_core::id::IdGenerator;
+use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::url::BaseUrl;
 use prana_webhook_core::workflow::Workflow;
 use prana_webhook_core::Error;
@@ -131,7 +132,12 @@ fn another_definition_of_the_workflow_is_refused() {
     );
     // Refused, nothing changed; expire and timers refuse it too.
     assert_eq!(to_json(&state), saved);
-    assert!(executor::expire(&changed, &mut state, &mut h, id.as_str(), T0 + 1).is_err());
+    let expiry = Transition {
+        resume_id: id.clone(),
+        from: Status::Active,
+        to: Status::Expired,
+    };
+    assert!(executor::expire(&changed, &mut state, &mut h, &expiry, T0 + 1).is_err());
     assert!(executor::resume_timer(&changed, &mut state, &mut h, T0 + 1).is_err());
     // Restored, the state still knows its definition.
     let mut restored: ExecutionState = ExecutionState::from_json(saved.as_bytes()).unwrap();

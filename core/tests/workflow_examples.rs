@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use prana_webhook_core::executor::{
     self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome,
 };
+use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::wait::Suspension;
 use prana_webhook_core::{id::IdGenerator, url::BaseUrl, workflow::Workflow};
 
@@ -76,7 +77,12 @@ fn every_example_workflow_suspends_resumes_and_expires() {
             let r = if resume {
                 executor::resume(&wf, &mut state, &mut handler, &id, "{}", 2_000).unwrap()
             } else {
-                executor::expire(&wf, &mut state, &mut handler, &id, 2_000).unwrap()
+                let applied = Transition {
+                    resume_id: registration.resume_id.clone(),
+                    from: Status::Active,
+                    to: Status::Expired,
+                };
+                executor::expire(&wf, &mut state, &mut handler, &applied, 2_000).unwrap()
             };
             assert_eq!(r.outcome, Outcome::Completed, "{name}");
             let port = if resume { "main" } else { "timeout" };

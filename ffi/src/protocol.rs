@@ -1,17 +1,17 @@
 //! The request protocol's execution side: cancel a wait whose registration
-//! the host consumed, and the row JSON of any registration, so every row a
-//! host stores is the library's.
+//! the host consumed, record an extension the host applied, and the row
+//! JSON of any registration, so every row a host stores is the library's.
 
 use core::ffi::{c_char, c_void};
 
 use prana_webhook_core::executor;
 
-use crate::abi::{guard, text, StrOut};
+use crate::abi::{guard, handle, handle_mut, text, Fail, FfiResult, StrOut};
 use crate::executor::{
     exec_ref, prana_execution, prana_node_handler, prana_run_result, prana_workflow, run_call,
     wf_ref, FfiRunResult, RunScratch,
 };
-use crate::route::{prana_transition, transition_in};
+use crate::route::{prana_extension, prana_transition, transition_in};
 use crate::status::{prana_error, prana_status};
 
 /// Cancel a webhook wait whose registration the host has already moved
@@ -50,6 +50,65 @@ pub extern "C" fn prana_execution_cancel(
                 Ok(r)
             },
         )
+    })
+}
+
+/// Record in the execution an extension (heartbeat) the host applied to its
+/// store: `applied` is what `prana_registration_extend` gave (`extended`
+/// true) and the host's compare-and-set on the old expiry applied. The
+/// registration's expiry in the execution moves to `to_expires_at`, and
+/// while the execution waits at it so does `prana_execution_resume_at`;
+/// then store the execution (`prana_execution_to_json`) with the row
+/// `prana_execution_registration_json` writes, in the same transaction as
+/// the compare-and-set, so the state and the row agree and the sweeper
+/// expires the wait at the new time. Nothing else changes; no transition.
+///
+/// Refused, changing nothing: `extended` false, a registration that is not
+/// active in the execution or does not expire at `from_expires_at`, or a
+/// `to_expires_at` not later (`PRANA_STATUS_EXECUTION_NOT_APPLIED`); a
+/// resume ID of no registration of the execution
+/// (`PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID`). Needs exclusive access to
+/// the execution.
+#[no_mangle]
+pub extern "C" fn prana_execution_extend(
+    execution: *mut prana_execution,
+    applied: *const prana_extension,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let ext = extension_in(applied, "applied")?;
+        let x = handle_mut(execution, "execution")?;
+        x.state.extend(&ext).map_err(Fail::from)
+    })
+}
+
+/// Read a caller's extension (`what` names it in errors).
+fn extension_in(
+    e: *const prana_extension,
+    what: &str,
+) -> FfiResult<prana_webhook_core::registration::Extension> {
+    let e = handle(e, what)?;
+    // SAFETY: `extended` is a `bool` inside a valid `prana_extension`; read
+    // as a plain byte so a value C put there other than 0 or 1 is not
+    // undefined behaviour.
+    let extended = unsafe { core::ptr::addr_of!(e.extended).cast::<u8>().read() } != 0;
+    if !extended {
+        return Err(Fail::from(prana_webhook_core::Error::from(
+            executor::ExecutionError::NotApplied,
+        )));
+    }
+    if e.resume_id_len >= e.resume_id.len() {
+        return Err(Fail::invalid(format_args!(
+            "{what}.resume_id_len is {}; at most {} bytes fit resume_id",
+            e.resume_id_len,
+            e.resume_id.len() - 1
+        )));
+    }
+    let id = text(e.resume_id.as_ptr(), e.resume_id_len, "resume_id")?;
+    Ok(prana_webhook_core::registration::Extension {
+        resume_id: prana_webhook_core::id::ResumeId::parse(id)?,
+        from_expires_at: Some(e.from_expires_at),
+        to_expires_at: e.to_expires_at,
     })
 }
 

@@ -402,6 +402,42 @@ pub extern "C" fn prana_cancel_decide(
     })
 }
 
+/// Decide whether the sweeper expires registration `resume_id`, given the
+/// row the host looked up by that ID (NULL when there is none) and the host
+/// clock `now` (unix ms). `*due` is true, with the active -> expired in
+/// `*out`, when the row is that registration, stored active, and its
+/// `expires_at` has passed by `now`; false (and `*out` zeroed) when there is
+/// nothing to expire (no row, pending, consumed, already expired, or not due
+/// yet: an extension moved it). Apply `*out` with compare-and-set on the
+/// status and the stored expiry, then hand it to `prana_execution_expire`
+/// only when exactly one row changed. The registration is not changed.
+/// Thread-safe for concurrent reads of one registration.
+#[no_mangle]
+pub extern "C" fn prana_expire_decide(
+    resume_id: *const c_char,
+    resume_id_len: usize,
+    registration: *const prana_registration,
+    now: u64,
+    due: *mut bool,
+    out: *mut prana_transition,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let reg = registration_opt(registration);
+        let due = Out::new(due, "due")?;
+        let out = Out::new(out, "out")?;
+        let decided = route::decide_expire(r, reg, now);
+        due.write(decided.is_some());
+        out.write_with(prana_transition::empty(), |t| {
+            if let Some(d) = &decided {
+                t.set(d);
+            }
+        });
+        Ok(())
+    })
+}
+
 fn write_decision(out: Out<prana_resume_decision>, decision: Decision) {
     let init = prana_resume_decision {
         resume: false,

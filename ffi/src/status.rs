@@ -384,11 +384,13 @@ status_table! {
     /// The execution state is invalid (`execution_bad_state`).
     PRANA_STATUS_EXECUTION_BAD_STATE = 1007,
         "execution_bad_state", "the execution state is invalid";
-    /// The transition given is not the applied active -> consumed of the
-    /// registration the execution waits for (`execution_not_applied`).
+    /// The change given is not the one the host decided and applied for the
+    /// registration the execution waits for: active -> consumed (resume,
+    /// cancel), active -> expired (expire), or a later expiry (extend)
+    /// (`execution_not_applied`).
     PRANA_STATUS_EXECUTION_NOT_APPLIED = 1008,
         "execution_not_applied",
-        "the transition is not the applied active -> consumed of the waiting registration";
+        "the change is not the one the host applied for the waiting registration";
 
     /// $execution names no webhook wait node (`expression_unknown_node`).
     PRANA_STATUS_EXPRESSION_UNKNOWN_NODE = 1100,

@@ -10,9 +10,9 @@ use prana_webhook_core::executor::{
     self, ExecutionState, ExecutionStatus, NodeCall, NodeError, NodeOutput, Outcome,
     MAX_STATE_JSON_LEN,
 };
-use prana_webhook_core::id::IdGenerator;
+use prana_webhook_core::id::{IdGenerator, ResumeId};
 use prana_webhook_core::json;
-use prana_webhook_core::lifecycle::Status;
+use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::time;
 use prana_webhook_core::url::BaseUrl;
 use prana_webhook_core::wait::{self, WaitParams};
@@ -319,7 +319,15 @@ pub fn run_executor_ops(ops: &[ExecOp]) {
             ExecOp::Expire { which, dt } => {
                 now += u64::from(dt) * 1000;
                 let id = id_of(&state, which);
-                (executor::expire(&wf, &mut state, &mut h, &id, now), None)
+                let applied = ResumeId::parse(&id).map(|resume_id| Transition {
+                    resume_id,
+                    from: Status::Active,
+                    to: Status::Expired,
+                });
+                match applied {
+                    Ok(t) => (executor::expire(&wf, &mut state, &mut h, &t, now), None),
+                    Err(e) => (Err(e), None),
+                }
             }
             ExecOp::Timer { dt } => {
                 now += u64::from(dt) * 1000;

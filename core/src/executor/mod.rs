@@ -140,10 +140,10 @@ mod run;
 mod state;
 mod state_json;
 
-pub use protocol::{cancel, cancel_into, resume_applied, resume_applied_into};
+pub use protocol::{cancel, cancel_into, expire, expire_into, resume_applied, resume_applied_into};
 pub use run::{
-    expire, expire_in, expire_into, resume, resume_in, resume_into, resume_timer, resume_timer_in,
-    resume_timer_into, run, run_in, run_into, start, start_into, start_signed,
+    resume, resume_in, resume_into, resume_timer, resume_timer_in, resume_timer_into, run, run_in,
+    run_into, start, start_into, start_signed,
 };
 
 /// Default capacity for the last output kept in the state (node output,
@@ -207,9 +207,13 @@ pub enum ExecutionError {
         /// The first 4 bytes of the digest of the definition given now.
         given: [u8; 4],
     },
-    /// The transition handed to [`resume_applied`] or [`cancel`] is not the
-    /// active → consumed of a registration (what
-    /// [`route::decide_resume`](crate::route::decide_resume) decides).
+    /// The change handed to [`resume_applied`], [`cancel`], [`expire`] or
+    /// [`ExecutionState::extend`] is not one the host decided and applied
+    /// for the registration the execution waits at: active → consumed
+    /// ([`route::decide_resume`](crate::route::decide_resume)), active →
+    /// expired ([`route::decide_expire`](crate::route::decide_expire)), or
+    /// the move of its current expiry later
+    /// ([`route::decide_extend`](crate::route::decide_extend)).
     NotApplied,
     /// The state (or its JSON) is inconsistent.
     BadState(&'static str),
@@ -271,7 +275,9 @@ impl fmt::Display for ExecutionError {
                 )
             }
             ExecutionError::NotApplied => f.write_str(
-                "the transition is not an active -> consumed decided for a request",
+                "the change is not the one the host decided and applied for the waiting \
+                 registration (resume/cancel: active -> consumed; expire: active -> expired; \
+                 extend: from its current expiry to a later one)",
             ),
             ExecutionError::BadState(why) => write!(f, "invalid execution state: {why}"),
         }

@@ -1,6 +1,7 @@
 //! The executor's side of the request protocol: each fact is produced
 //! once. The host decides a request with
-//! [`route::decide_resume`](crate::route::decide_resume), applies that
+//! [`route::decide_resume`](crate::route::decide_resume) (or
+//! [`decide_cancel`](crate::route::decide_cancel)), applies that
 //! active → consumed with compare-and-set, and hands the applied
 //! transition here: the executor records it in the state and never
 //! produces it again, so [`RunResult::transitions`] holds only the changes
@@ -13,8 +14,18 @@
 //! 5. load the execution state ([`ExecutionState::load_json`])
 //! 6. [`resume_applied`] (or [`cancel`]) with that transition
 //! 7. apply every transition of the result in order, each with the row
-//!    [`ExecutionState::registration_json`] writes for it, and store the
-//!    state
+//!    [`ExecutionState::registration_json`] writes for it, store the row
+//!    of the applied transition the same way, and store the state
+//!
+//! Expiry follows the same steps: the sweeper looks the overdue row up,
+//! [`decide_expire`](crate::route::decide_expire) gives active → expired,
+//! the compare-and-set applies it on the stored expiry, and [`expire`]
+//! takes it (step 6). An extend decides with
+//! [`decide_extend`](crate::route::decide_extend), applies the
+//! [`Extension`] with compare-and-set on the old expiry, then hands it to
+//! [`ExecutionState::extend`] and stores the state and the row
+//! [`ExecutionState::registration_json`] writes, so the state and the
+//! store agree on the expiry.
 //!
 //! ```
 //! use prana_webhook_core::executor::{self, ExecutionState, ExecutionStatus, NodeCall, NodeError,
@@ -43,7 +54,7 @@
 
 use super::drive::{checked_payload, continue_from, run_result};
 use super::*;
-use crate::registration::{ConfigJson, Row};
+use crate::registration::{ConfigJson, Extension, Row};
 
 /// Resume a webhook wait whose registration the host has already moved
 /// active → consumed (`applied`, as [`route::decide_resume`] decided it and
@@ -96,7 +107,7 @@ pub fn resume_applied_into<
 where
     H: NodeHandler + ?Sized,
 {
-    let (slot, wait_index) = state.applied_slot(wf, applied)?;
+    let (slot, wait_index) = state.applied_slot(wf, applied, Status::Consumed)?;
     let payload = checked_payload(payload, "resume payload", state.output_capacity())?;
     state.context.mark_consumed(slot)?;
     // Cannot fail: checked above.
@@ -155,7 +166,7 @@ pub fn cancel_into<
 where
     H: NodeHandler + ?Sized,
 {
-    let (slot, wait_index) = state.applied_slot(wf, applied)?;
+    let (slot, wait_index) = state.applied_slot(wf, applied, Status::Consumed)?;
     state.context.mark_consumed(slot)?;
     state.bind(wf);
     out.clear();
@@ -172,8 +183,109 @@ where
     Ok(())
 }
 
+/// Expire a webhook wait whose registration the host has already moved
+/// active → expired (`applied`, as
+/// [`route::decide_expire`](crate::route::decide_expire) decided it once
+/// the expiry passed, and the compare-and-set applied it on the stored
+/// expiry, so a resume, cancel or extend that came first wins): continue
+/// through the wait node's `timeout` port; the next node gets the wait
+/// node's input. The returned transitions do not repeat `applied`.
+///
+/// The time is not checked here: the host decides when a wait has timed
+/// out (or gives up on it). Refused, changing nothing: a transition that is
+/// not active → expired of the registration the execution waits at
+/// (`execution_not_applied`), and everything [`resume`] refuses.
+pub fn expire<const N: usize, const C: usize, const W: usize, const T: usize, B, H>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T, B>,
+    handler: &mut H,
+    applied: &Transition,
+    now: u64,
+) -> Result<RunResult<W>>
+where
+    B: Buffer,
+    H: NodeHandler + ?Sized,
+{
+    let ws = &mut Workspace::new();
+    run_result(|r| expire_into(wf, state, ws, handler, applied, now, r))
+}
+
+/// [`expire`] with the host's [`Workspace`], writing the result into
+/// `out`. On `Err` nothing changed, `out` included.
+pub fn expire_into<
+    const N: usize,
+    const C: usize,
+    const W: usize,
+    const T: usize,
+    B: Buffer,
+    P: Buffer,
+    O: Buffer,
+    H,
+>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T, B>,
+    ws: &mut Workspace<P, O>,
+    handler: &mut H,
+    applied: &Transition,
+    now: u64,
+    out: &mut RunResult<W>,
+) -> Result<()>
+where
+    H: NodeHandler + ?Sized,
+{
+    let (slot, wait_index) = state.applied_slot(wf, applied, Status::Expired)?;
+    // The state's copy follows the store; the transition is not reported.
+    state.context.expire(slot)?;
+    state.bind(wf);
+    out.clear();
+    continue_from(wf, state, ws, handler, wait_index, TIMEOUT_PORT, now, out);
+    Ok(())
+}
+
 /// The wait node's port a cancelled wait leaves by.
 const CANCEL_PORT: &str = "cancel";
+
+/// The wait node's port an expired wait leaves by.
+const TIMEOUT_PORT: &str = "timeout";
+
+impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
+    /// Record an extension (heartbeat) the host applied to its store: the
+    /// registration's expiry moves from `ext.from_expires_at` to
+    /// `ext.to_expires_at`, and while the execution waits at it so does
+    /// [`resume_at`](Self::resume_at). Afterwards
+    /// [`registration_json`](Self::registration_json) writes the row the
+    /// host stored, and [`expire`] is due at the new time. Nothing else
+    /// changes and no transition comes of it (the status stays active).
+    ///
+    /// `ext` is what [`route::decide_extend`](crate::route::decide_extend)
+    /// (C: `prana_registration_extend`) gave and the host's compare-and-set
+    /// on the old expiry applied. Refused, changing nothing: a resume ID of
+    /// no registration of this execution (`execution_unknown_resume_id`), a
+    /// registration that is not active here or does not expire at
+    /// `ext.from_expires_at`, or a new expiry not later than it
+    /// (`execution_not_applied`).
+    pub fn extend(&mut self, ext: &Extension) -> Result<()> {
+        let i = self
+            .context
+            .slot_index_by_resume_id(ext.resume_id.as_str())
+            .ok_or(ExecutionError::UnknownResumeId)?;
+        let slot = &self.context.slots()[i];
+        let applies = slot.status == Status::Active
+            && slot.expires_at == ext.from_expires_at
+            && slot.expires_at.is_some_and(|at| ext.to_expires_at > at);
+        if !applies {
+            return Err(ExecutionError::NotApplied.into());
+        }
+        let waits_here = self.status == ExecutionStatus::Suspended
+            && self.wait_mode.get() == Some(WaitMode::Webhook)
+            && self.current_node.as_deref() == Some(self.context.slot_node_id(slot));
+        self.context.slots_mut()[i].expires_at = Some(ext.to_expires_at);
+        if waits_here {
+            self.resume_at = Some(ext.to_expires_at);
+        }
+        Ok(())
+    }
+}
 
 impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
     /// The JSON row of registration `resume_id` as it stands in this state,

@@ -1,5 +1,6 @@
-//! The entry points: start an execution, run it, resume, expire and wake
-//! it up. Each comes in three forms: the `_into` call does the work in the
+//! The entry points: start an execution, run it, resume and wake it up
+//! (resuming, cancelling and expiring a webhook wait the host decided are
+//! in the protocol module). Each comes in three forms: the `_into` call does the work in the
 //! caller's memory (state, [`Workspace`], [`RunResult`]); the `_in` call
 //! returns the result by value; the plain call also makes a default
 //! workspace on the stack.
@@ -186,7 +187,7 @@ where
 /// Refused, changing nothing: an execution that is not suspended ("Can only
 /// resume suspended executions"), a resume ID of another execution, a wait
 /// node the execution is not at, a registration already consumed or expired
-/// (also by time: then call [`expire`]).
+/// (also by time: then decide and apply the expiry and call [`expire`]).
 pub fn resume<const N: usize, const C: usize, const W: usize, const T: usize, B: Buffer, H>(
     wf: &Workflow<'_, N, C>,
     state: &mut ExecutionState<W, T, B>,
@@ -262,79 +263,6 @@ where
     // Cannot fail: W ≥ 1 since there is a slot.
     let _ = out.transitions.push(t);
     continue_from(wf, state, ws, handler, wait_index, MAIN_PORT, now, out);
-    Ok(())
-}
-
-/// Expire a webhook wait (its timeout passed, or the host gives up on it):
-/// active → expired (the first transition), then continue through the wait
-/// node's `timeout` port; the next node gets the wait node's input.
-/// The time is not checked: the host decides when a wait has timed out.
-pub fn expire<const N: usize, const C: usize, const W: usize, const T: usize, B: Buffer, H>(
-    wf: &Workflow<'_, N, C>,
-    state: &mut ExecutionState<W, T, B>,
-    handler: &mut H,
-    resume_id: &str,
-    now: u64,
-) -> Result<RunResult<W>>
-where
-    H: NodeHandler + ?Sized,
-{
-    expire_in(wf, state, &mut Workspace::new(), handler, resume_id, now)
-}
-
-/// [`expire`] with the host's [`Workspace`].
-pub fn expire_in<
-    const N: usize,
-    const C: usize,
-    const W: usize,
-    const T: usize,
-    B: Buffer,
-    P: Buffer,
-    O: Buffer,
-    H,
->(
-    wf: &Workflow<'_, N, C>,
-    state: &mut ExecutionState<W, T, B>,
-    ws: &mut Workspace<P, O>,
-    handler: &mut H,
-    resume_id: &str,
-    now: u64,
-) -> Result<RunResult<W>>
-where
-    H: NodeHandler + ?Sized,
-{
-    run_result(|r| expire_into(wf, state, ws, handler, resume_id, now, r))
-}
-
-/// [`expire`] with the host's [`Workspace`], writing the result into `out`.
-/// On `Err` nothing changed, `out` included.
-pub fn expire_into<
-    const N: usize,
-    const C: usize,
-    const W: usize,
-    const T: usize,
-    B: Buffer,
-    P: Buffer,
-    O: Buffer,
-    H,
->(
-    wf: &Workflow<'_, N, C>,
-    state: &mut ExecutionState<W, T, B>,
-    ws: &mut Workspace<P, O>,
-    handler: &mut H,
-    resume_id: &str,
-    now: u64,
-    out: &mut RunResult<W>,
-) -> Result<()>
-where
-    H: NodeHandler + ?Sized,
-{
-    let (slot, wait_index) = state.suspended_slot(wf, resume_id)?;
-    let t = state.context.expire(slot)?;
-    state.bind(wf);
-    out.clear();
-    let _ = out.transitions.push(t);
-    continue_from(wf, state, ws, handler, wait_index, "timeout", now, out);
     Ok(())
 }
 

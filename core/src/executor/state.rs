@@ -263,14 +263,16 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         r.outcome = Outcome::Cancelled { node_id };
     }
 
-    /// The slot and wait node of a registration whose active → consumed
-    /// the host applied, when the execution is suspended right there.
+    /// The slot and wait node of a registration whose active → `to` (consumed
+    /// for a resume or cancel, expired for an expiry) the host applied, when
+    /// the execution is suspended right there.
     pub(super) fn applied_slot<const N: usize, const C: usize>(
         &self,
         wf: &Workflow<'_, N, C>,
         applied: &Transition,
+        to: Status,
     ) -> Result<(usize, usize)> {
-        if applied.from != Status::Active || applied.to != Status::Consumed {
+        if applied.from != Status::Active || applied.to != to {
             return Err(ExecutionError::NotApplied.into());
         }
         let (slot, wait_index) = self.suspended_slot(wf, applied.resume_id.as_str())?;

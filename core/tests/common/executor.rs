@@ -12,10 +12,11 @@ pub use prana_webhook_core::executor::{
     NodeOutput, Outcome, RunResult, Workspace, DEFAULT_OUTPUT_LEN, MAX_STATE_JSON_LEN,
 };
 pub use prana_webhook_core::id::IdGenerator;
+pub use prana_webhook_core::id::ResumeId;
 pub use prana_webhook_core::json;
 pub use prana_webhook_core::lifecycle::{Status, Transition};
 pub use prana_webhook_core::registration::WebhookRegistration;
-pub use prana_webhook_core::route::{decide_resume, Decision};
+pub use prana_webhook_core::route::{self, decide_expire, decide_resume, Decision};
 pub use prana_webhook_core::url::BaseUrl;
 pub use prana_webhook_core::wait::Suspension;
 pub use prana_webhook_core::workflow::{Workflow, WorkflowError};
@@ -135,5 +136,14 @@ pub fn suspended_registration(r: &RunResult) -> WebhookRegistration {
             ..
         } => registration.clone(),
         other => panic!("expected a webhook suspension, got {other:?}"),
+    }
+}
+
+/// The active → expired a host applied to `id` before [`executor::expire`].
+pub fn expiry(id: &ResumeId) -> Transition {
+    Transition {
+        resume_id: id.clone(),
+        from: Status::Active,
+        to: Status::Expired,
     }
 }

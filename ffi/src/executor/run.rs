@@ -131,30 +131,42 @@ pub extern "C" fn prana_execution_resume(
     })
 }
 
-/// Expire a webhook wait (its timeout passed, or the host gives up): the
-/// registration becomes expired and the execution continues through the
-/// wait node's `timeout` port. The time is not checked.
+/// Expire a webhook wait whose registration the host has already moved
+/// active -> expired: `applied` is the transition `prana_expire_decide`
+/// returned and the host's compare-and-set applied (on the status and the
+/// stored expiry, so a resume, cancel or extend that came first wins). The
+/// execution continues through the wait node's `timeout` port. The result's
+/// transitions never repeat `applied`: store its row
+/// (`prana_execution_registration_json`), then apply every transition in
+/// order. The time is not checked: the host decides when a wait timed out.
+///
+/// Refused, changing nothing: a transition other than active -> expired or
+/// for a registration the execution does not hold active
+/// (`PRANA_STATUS_EXECUTION_NOT_APPLIED`), and as `prana_execution_resume`.
 #[no_mangle]
 pub extern "C" fn prana_execution_expire(
     workflow: *const prana_workflow,
     execution: *mut prana_execution,
     handler: prana_node_handler,
     user_data: *mut c_void,
-    resume_id: *const c_char,
-    resume_id_len: usize,
+    applied: *const prana_transition,
     now: u64,
     out: *mut prana_run_result,
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        let r = text(resume_id, resume_id_len, "resume_id")?;
+        let t = crate::route::transition_in(applied, "applied")?;
         run_call(
             workflow,
             execution,
             handler,
             user_data,
             out,
-            |w, s, ws, h| executor::expire_in(w, s, ws, h, r, now),
+            |w, s, ws, h| {
+                let mut r = FfiRunResult::new();
+                executor::expire_into(w, s, ws, h, &t, now, &mut r)?;
+                Ok(r)
+            },
         )
     })
 }
