@@ -1036,8 +1036,10 @@ enum prana_status
    */
   PRANA_STATUS_EXECUTION_BAD_STATE = 1007,
   /**
-   * The transition given is not the applied active -> consumed of the
-   * registration the execution waits for (`execution_not_applied`).
+   * The change given is not the one the host decided and applied for the
+   * registration the execution waits for: active -> consumed (resume,
+   * cancel), active -> expired (expire), or a later expiry (extend)
+   * (`execution_not_applied`).
    */
   PRANA_STATUS_EXECUTION_NOT_APPLIED = 1008,
   /**

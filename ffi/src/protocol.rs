@@ -76,8 +76,8 @@ pub extern "C" fn prana_execution_extend(
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        let ext = extension_in(applied, "applied")?;
         let x = handle_mut(execution, "execution")?;
+        let ext = extension_in(applied, "applied")?;
         x.state.extend(&ext).map_err(Fail::from)
     })
 }

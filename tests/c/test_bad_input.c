@@ -384,6 +384,20 @@ static void rows_decide(void) {
     CHECK(!d.resume && d.answer.http_status == 404);
     ROW(prana_cancel_decide(big_id, BIG, reg, 0, &d, NULL), PRANA_STATUS_OK);
     CHECK(!d.resume && d.answer.http_status == 404);
+    {
+        struct prana_transition t;
+        bool due = true;
+        ROW(prana_expire_decide(NULL, 4, reg, 0, &due, &t, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_expire_decide(S(RID), reg, 0, NULL, &t, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_expire_decide(S(RID), reg, 0, &due, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_expire_decide(S(BAD_UTF8), reg, 0, &due, &t, NULL), PRANA_STATUS_INVALID_UTF8);
+        ROW(prana_expire_decide(S(WITH_NUL), reg, 0, &due, &t, NULL), PRANA_STATUS_EMBEDDED_NUL);
+        ROW(prana_expire_decide(S(RID), NULL, 0, &due, &t, NULL), PRANA_STATUS_OK);
+        CHECK(!due && t.resume_id_len == 0);
+        due = true;
+        ROW(prana_expire_decide(big_id, BIG, reg, UINT64_MAX, &due, &t, NULL), PRANA_STATUS_OK);
+        CHECK(!due);
+    }
 
     {
         struct prana_extension e;
@@ -996,15 +1010,62 @@ static void rows_executor(void) {
             PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
         STR_OUT_CASES(prana_execution_registration_json, wf, x, rid, strlen(rid));
     }
-    ROW(prana_execution_expire(NULL, x, ok_handler, NULL, rid, strlen(rid), 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, NULL, ok_handler, NULL, rid, strlen(rid), 2, &r, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, ok_handler, NULL, NULL, 4, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, ok_handler, NULL, rid, strlen(rid), 2, NULL, NULL),
-        PRANA_STATUS_NULL_ARGUMENT);
-    ROW(prana_execution_expire(wf, x, ok_handler, NULL, S(WITH_NUL), 2, &r, NULL),
-        PRANA_STATUS_EMBEDDED_NUL);
+    /* expire: the applied active -> expired, read like resume's */
+    {
+        struct prana_transition t = *applied(rid);
+        struct prana_transition bad;
+        t.to = PRANA_LIFECYCLE_EXPIRED;
+        ROW(prana_execution_expire(NULL, x, ok_handler, NULL, &t, 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_expire(wf, NULL, ok_handler, NULL, &t, 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_expire(wf, x, ok_handler, NULL, NULL, 2, &r, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_expire(wf, x, ok_handler, NULL, &t, 2, NULL, NULL),
+            PRANA_STATUS_NULL_ARGUMENT);
+        bad = *applied(rid); /* active -> consumed is no expiry */
+        ROW(prana_execution_expire(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_EXECUTION_NOT_APPLIED);
+        bad = t;
+        bad.to = 77;
+        ROW(prana_execution_expire(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_INVALID_ARGUMENT);
+        bad = t;
+        bad.resume_id_len = sizeof bad.resume_id;
+        ROW(prana_execution_expire(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_INVALID_ARGUMENT);
+        bad = t;
+        bad.resume_id[0] = '\0';
+        ROW(prana_execution_expire(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_EMBEDDED_NUL);
+        bad = *applied(RID);
+        bad.to = PRANA_LIFECYCLE_EXPIRED;
+        ROW(prana_execution_expire(wf, x, ok_handler, NULL, &bad, 2, &r, NULL),
+            PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
+    }
+    /* extend: the applied extension, read field by field */
+    {
+        struct prana_extension e;
+        memset(&e, 0, sizeof e);
+        snprintf(e.resume_id, sizeof e.resume_id, "%s", rid);
+        e.resume_id_len = strlen(rid);
+        e.from_expires_at = 1;
+        e.to_expires_at = 2;
+        ROW(prana_execution_extend(NULL, &e, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        ROW(prana_execution_extend(x, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+        /* Not extended, or not the expiry the execution holds. */
+        ROW(prana_execution_extend(x, &e, NULL), PRANA_STATUS_EXECUTION_NOT_APPLIED);
+        *(unsigned char *)&e.extended = 7; /* a byte C may put in a bool */
+        ROW(prana_execution_extend(x, &e, NULL), PRANA_STATUS_EXECUTION_NOT_APPLIED);
+        e.resume_id_len = sizeof e.resume_id;
+        ROW(prana_execution_extend(x, &e, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+        e.resume_id_len = strlen(rid);
+        e.resume_id[3] = (char)0xff;
+        ROW(prana_execution_extend(x, &e, NULL), PRANA_STATUS_INVALID_UTF8);
+        snprintf(e.resume_id, sizeof e.resume_id, "%s", RID);
+        e.resume_id_len = strlen(RID);
+        ROW(prana_execution_extend(x, &e, NULL), PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID);
+    }
     ROW(prana_execution_resume_timer(NULL, x, ok_handler, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume_timer(wf, NULL, ok_handler, NULL, 2, &r, NULL), PRANA_STATUS_NULL_ARGUMENT);
     ROW(prana_execution_resume_timer(wf, x, ok_handler, NULL, 2, NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);

@@ -3,8 +3,9 @@
  * check -> look up -> decide -> compare-and-set -> restore -> resume (or
  * cancel) with the applied transition -> store rows. After every step each
  * stored row equals the library's row JSON. Also cancel through the wait's
- * cancel port and without one, extend then expire at the new time, and
- * 1 MiB trigger and resume payloads. */
+ * cancel port and without one, extend (recorded in the execution too) then
+ * the sweeper's expiry at the new time, decided and applied like a resume,
+ * and 1 MiB trigger and resume payloads. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -120,7 +121,8 @@ static prana_registration *lookup(const char *rid) {
 
 /* UPDATE rows SET status = :to WHERE resume_id = :id AND status = :from:
  * true when exactly one row changed. The new row is what the registration
- * becomes (consumed), until the library's row replaces it after the call. */
+ * becomes (consumed or expired), until the library's row replaces it after
+ * the call. */
 static bool compare_and_set(const struct prana_transition *t, uint64_t now) {
     prana_registration *reg = lookup(t->resume_id);
     prana_lifecycle_status st = PRANA_LIFECYCLE_PENDING;
@@ -131,8 +133,11 @@ static bool compare_and_set(const struct prana_transition *t, uint64_t now) {
         return false;
     }
     CHECK_STATUS(prana_registration_status(reg, &st, NULL), PRANA_STATUS_OK);
-    if (st == t->from && t->to == PRANA_LIFECYCLE_CONSUMED &&
-        prana_registration_consume(reg, now, &applied, NULL) == PRANA_STATUS_OK) {
+    if (st == t->from &&
+        ((t->to == PRANA_LIFECYCLE_CONSUMED &&
+          prana_registration_consume(reg, now, &applied, NULL) == PRANA_STATUS_OK) ||
+         (t->to == PRANA_LIFECYCLE_EXPIRED &&
+          prana_registration_expire(reg, &applied, NULL) == PRANA_STATUS_OK))) {
         struct row *r = row_of(t->resume_id);
         CHECK_STATUS(prana_registration_to_json(reg, r->json, sizeof r->json, &n, NULL),
                      PRANA_STATUS_OK);
@@ -441,12 +446,13 @@ static void test_extend_then_expire(void) {
     prana_execution *x, *y;
     struct prana_run_result res;
     struct prana_resume_decision d;
-    struct prana_extension e;
+    struct prana_extension e, applied_ext;
+    struct prana_transition expiry, wrong;
     struct nodes seen;
     char rid[PRANA_RESUME_ID_BUF_SIZE];
     prana_registration *reg;
     uint64_t t0 = 1000, expires = 0, new_expiry;
-    bool has = false;
+    bool has = false, due = true;
     size_t n = 0;
 
     CHECK_STATUS(prana_workflow_new(S(WITH_CANCEL), &w, NULL), PRANA_STATUS_OK);
@@ -471,10 +477,22 @@ static void test_extend_then_expire(void) {
     CHECK(e.from_expires_at == t0 + HOUR && e.to_expires_at == new_expiry);
     CHECK_STATUS(prana_registration_expires_at(reg, &has, &expires, NULL), PRANA_STATUS_OK);
     CHECK(has && expires == new_expiry);
-    /* Compare-and-set on the expiry, then store the extended row. */
+    applied_ext = e;
+    /* Compare-and-set on the expiry; in the same transaction the execution
+     * records it and its row and state are stored: the state agrees with
+     * the extended row. */
     CHECK_STATUS(prana_registration_to_json(reg, row_of(rid)->json, sizeof row_of(rid)->json,
                                             &n, NULL),
                  PRANA_STATUS_OK);
+    y = restore(0);
+    CHECK_STATUS(prana_execution_extend(y, &applied_ext, NULL), PRANA_STATUS_OK);
+    CHECK_STATUS(prana_execution_resume_at(y, &has, &expires, NULL), PRANA_STATUS_OK);
+    CHECK(has && expires == new_expiry);
+    rows_match(w, y);
+    store_result(w, y, &(struct prana_run_result){0});
+    /* Applied once: again, or a refused extension, is not applied. */
+    CHECK_STATUS(prana_execution_extend(y, &applied_ext, NULL), PRANA_STATUS_EXECUTION_NOT_APPLIED);
+    prana_execution_free(y);
     /* Not later than the new expiry: refused, the registration unchanged. */
     CHECK_STATUS(prana_registration_extend(reg, rid, strlen(rid), S("{\"timeout_hours\": 0.5}"),
                                            t0 + HOUR / 2, &e, NULL),
@@ -503,19 +521,36 @@ static void test_extend_then_expire(void) {
     CHECK(!e.extended && e.answer.http_status == 410);
     prana_registration_free(reg);
 
-    /* The sweeper expires it at the new time: through the timeout port. */
+    /* The sweeper: nothing to expire at the old time... */
+    reg = lookup(rid);
+    CHECK_STATUS(prana_expire_decide(rid, strlen(rid), reg, t0 + HOUR, &due, &expiry, NULL),
+                 PRANA_STATUS_OK);
+    CHECK(!due && expiry.resume_id_len == 0);
+    /* ...and at the new one it decides active -> expired, applies it with
+     * compare-and-set and hands it to the execution: through the timeout
+     * port, the expiry not returned again. */
+    CHECK_STATUS(prana_expire_decide(rid, strlen(rid), reg, new_expiry, &due, &expiry, NULL),
+                 PRANA_STATUS_OK);
+    prana_registration_free(reg);
+    CHECK(due && expiry.from == PRANA_LIFECYCLE_ACTIVE && expiry.to == PRANA_LIFECYCLE_EXPIRED);
+    CHECK_STR(expiry.resume_id, rid);
     y = restore(0);
     memset(&seen, 0, sizeof seen);
-    CHECK_STATUS(prana_execution_expire(w, y, copy_input, &seen, rid, strlen(rid), new_expiry,
-                                        &res, NULL),
+    CHECK(compare_and_set(&expiry, new_expiry));
+    /* A resume's transition is no expiry: refused, nothing changed. */
+    wrong = expiry;
+    wrong.to = PRANA_LIFECYCLE_CONSUMED;
+    CHECK_STATUS(prana_execution_expire(w, y, copy_input, &seen, &wrong, new_expiry, &res, NULL),
+                 PRANA_STATUS_EXECUTION_NOT_APPLIED);
+    CHECK_STATUS(prana_execution_expire(w, y, copy_input, &seen, &expiry, new_expiry, &res, NULL),
                  PRANA_STATUS_OK);
     CHECK(res.outcome == PRANA_OUTCOME_COMPLETED);
     CHECK_STR(seen.run, "on_timeout");
-    CHECK(res.transition_count == 1);
-    CHECK(res.transitions[0].from == PRANA_LIFECYCLE_ACTIVE &&
-          res.transitions[0].to == PRANA_LIFECYCLE_EXPIRED);
+    CHECK(res.transition_count == 0);
+    store_row(w, y, rid);
     store_result(w, y, &res);
     rows_match(w, y);
+    CHECK(!compare_and_set(&expiry, new_expiry)); /* decided once */
     CHECK(strstr(row_of(rid)->json, "\"expired\"") != NULL);
     prana_execution_free(y);
     prana_workflow_free(w);
