@@ -357,14 +357,36 @@ func (x *Execution) RegistrationJSON(wf *Workflow, resumeID string) (json.RawMes
 	return json.RawMessage(b), err
 }
 
-// Expire expires a webhook wait and continues through its timeout port.
-// The registration's active → expired is the result's first transition:
-// apply it (and every other) with compare-and-set, all or nothing, so a
-// resume or cancel that consumed the row first wins.
-func (x *Execution) Expire(ctx context.Context, wf *Workflow, h NodeHandler, resumeID string, now time.Time) (RunResult, error) {
-	r := newCstr(resumeID)
+// Expire continues a webhook wait through its timeout port once the host
+// has expired its registration: applied is the active → expired that
+// DecideExpire gave and the host's compare-and-set applied (on the status
+// and the stored expiry, so a resume, cancel or extend that came first
+// wins). As with Resume, store its row (RegistrationJSON) with the
+// result's; the result's transitions never repeat it. Any other
+// transition is refused with StatusExecutionNotApplied (ErrNotApplied).
+func (x *Execution) Expire(ctx context.Context, wf *Workflow, h NodeHandler, applied Transition, now time.Time) (RunResult, error) {
+	a := applied.c()
 	return x.drive(ctx, wf, h, func(hf C.prana_node_handler, ud unsafe.Pointer, out *C.prana_run_result, perr *C.prana_error) C.prana_status {
-		return C.prana_execution_expire(wf.p, x.p, hf, ud, r.ptr(), r.len(), millis(now), out, perr)
+		return C.prana_execution_expire(wf.p, x.p, hf, ud, a, millis(now), out, perr)
+	})
+}
+
+// Extend records in the execution an extension the host applied: ext is
+// what Registration.Extend gave (Extended true) and the compare-and-set on
+// the old expiry applied. The registration's expiry in the execution, and
+// the state's resume_at while it waits there, move to ext.To; store the state and the
+// row (RegistrationJSON) with that compare-and-set so both agree. Refused
+// with StatusExecutionNotApplied (ErrNotApplied) when ext is not extended,
+// the registration is not active here, or ext.To is not later than the
+// expiry it holds (the same extension twice).
+func (x *Execution) Extend(ext Extension) error {
+	defer runtime.KeepAlive(x)
+	if x.p == nil {
+		return closedErr("Execution.Extend")
+	}
+	e := ext.c()
+	return call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_execution_extend(x.p, e, perr)
 	})
 }
 

@@ -142,7 +142,9 @@ var (
 	// ErrClosed: a method was called on a handle after Close.
 	ErrClosed = errors.New("prana: handle is closed")
 	// ErrNotApplied: Resume or Cancel was given a transition other than the
-	// active → consumed of the registration the execution waits on.
+	// active → consumed of the registration the execution waits on, Expire
+	// one other than its active → expired, or Execution.Extend an extension
+	// that is not the move of its current expiry.
 	ErrNotApplied = errors.New("prana: transition not applied by the host")
 	// ErrWorkflowMismatch: the execution was started with another
 	// definition of the workflow.

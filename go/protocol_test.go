@@ -141,6 +141,71 @@ func TestExtendMovesTheExpiry(t *testing.T) {
 	}
 }
 
+// TestExtendReachesTheExecutionThenExpire: the extension the host applied
+// is recorded in the execution (its row equals the stored one), and the
+// sweeper's decided and applied expiry is taken once, at the new time.
+func TestExtendReachesTheExecutionThenExpire(t *testing.T) {
+	echo := func(_ context.Context, c NodeCall) (NodeResult, error) { return NodeResult{Output: c.Input}, nil }
+	wf, x, reg, r := suspended(t, approvalWorkflow, echo)
+	old, _, _ := reg.ExpiresAt()
+	e, err := reg.Extend(r.ResumeID, []byte(`{"timeout_hours": 2}`), ms(3000))
+	if err != nil || !e.Extended {
+		t.Fatalf("%+v %v", e, err)
+	}
+	if err := x.Extend(e); err != nil {
+		t.Fatal(err)
+	}
+	stored, _ := reg.JSON()
+	if row, err := x.RegistrationJSON(wf, r.ResumeID); err != nil || !bytes.Equal(row, stored) {
+		t.Fatalf("state's row %s, stored %s, %v", row, stored, err)
+	}
+	// Applied once: the same extension again, or one not extended, is refused.
+	if err := x.Extend(e); !errors.Is(err, ErrNotApplied) {
+		t.Fatalf("%v", err)
+	}
+	if err := x.Extend(Extension{ResumeID: r.ResumeID}); !errors.Is(err, ErrNotApplied) {
+		t.Fatalf("%v", err)
+	}
+	// Through JSON, as the next process sees it.
+	state, _ := x.JSON()
+	y, err := ExecutionFromJSON(state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if row, _ := y.RegistrationJSON(wf, r.ResumeID); !bytes.Equal(row, stored) {
+		t.Fatalf("%s", row)
+	}
+
+	// The sweeper: nothing due at the old expiry, due at the new one.
+	if _, ok, err := DecideExpire(r.ResumeID, reg, old); ok || err != nil {
+		t.Fatalf("due at the old expiry: %v", err)
+	}
+	applied, ok, err := DecideExpire(r.ResumeID, reg, e.To)
+	want := Transition{ResumeID: r.ResumeID, From: Active, To: Expired}
+	if err != nil || !ok || applied != want {
+		t.Fatalf("%+v %v %v", applied, ok, err)
+	}
+	if _, err := y.Expire(ctx, wf, echo, Transition{ResumeID: r.ResumeID, From: Active, To: Consumed}, e.To); !errors.Is(err, ErrNotApplied) {
+		t.Fatalf("%v", err)
+	}
+	res, err := y.Expire(ctx, wf, echo, applied, e.To)
+	if err != nil || res.Outcome != OutcomeCompleted {
+		t.Fatalf("%+v %v", res, err)
+	}
+	for _, tr := range res.Transitions {
+		if tr.ResumeID == r.ResumeID {
+			t.Fatalf("expire repeated the applied transition: %+v", res.Transitions)
+		}
+	}
+	if row, _ := y.RegistrationJSON(wf, r.ResumeID); !bytes.Contains(row, []byte(`"status":"expired"`)) {
+		t.Fatalf("%s", row)
+	}
+	if _, ok, _ := DecideExpire(r.ResumeID, nil, e.To); ok {
+		t.Fatal("no row, yet due")
+	}
+}
+
 func TestPageFunctions(t *testing.T) {
 	_, _, reg, r := suspended(t, cancelWorkflow, nil)
 	hs := SecurityHeaders()

@@ -61,6 +61,23 @@ func transitionFrom(t *C.prana_transition) Transition {
 	}
 }
 
+// c is e as the C ABI's struct (Go memory without Go pointers, safe to
+// pass for the length of a call). A resume ID too long for the struct
+// leaves it empty, which the library refuses.
+func (e Extension) c() *C.prana_extension {
+	out := new(C.prana_extension)
+	out.extended = C.bool(e.Extended)
+	if len(e.ResumeID) < len(out.resume_id) {
+		for i := 0; i < len(e.ResumeID); i++ {
+			out.resume_id[i] = C.char(e.ResumeID[i])
+		}
+		out.resume_id_len = C.size_t(len(e.ResumeID))
+	}
+	out.from_expires_at = C.uint64_t(millis(e.From))
+	out.to_expires_at = C.uint64_t(millis(e.To))
+	return out
+}
+
 // c is t as the C ABI's struct (Go memory without Go pointers, safe to
 // pass for the length of a call). A resume ID too long for the struct
 // leaves it empty, which the library refuses as not applied.
@@ -336,6 +353,34 @@ func decide(what, resumeID string, reg *Registration, now time.Time, cancel bool
 	return out, nil
 }
 
+// DecideExpire decides whether a sweeper expires the registration
+// resumeID, given the row the host looked up (nil when there is none) and
+// the clock: ok with the active → expired transition when the row is that
+// registration, stored active, and its expiry has passed by now; not ok
+// when there is nothing to expire (no row, pending, consumed, already
+// expired, or not due: an extension moved it). Apply the transition with
+// compare-and-set on the status and the stored expiry, then hand it to
+// Execution.Expire only when exactly one row changed. reg is not changed.
+func DecideExpire(resumeID string, reg *Registration, now time.Time) (t Transition, ok bool, err error) {
+	defer runtime.KeepAlive(reg)
+	id := newCstr(resumeID)
+	var p *C.prana_registration
+	if reg != nil {
+		if reg.p == nil {
+			return Transition{}, false, closedErr("DecideExpire")
+		}
+		p = reg.p
+	}
+	var due C.bool
+	var out C.prana_transition
+	if err := call(func(perr *C.prana_error) C.prana_status {
+		return C.prana_expire_decide(id.ptr(), id.len(), p, millis(now), &due, &out, perr)
+	}); err != nil || !bool(due) {
+		return Transition{}, false, err
+	}
+	return transitionFrom(&out), true, nil
+}
+
 // LostRaceAnswer is the answer when the compare-and-set changed no row
 // because another request consumed the registration first (409
 // webhook_already_used). When the row may have changed otherwise (expired by
@@ -394,9 +439,10 @@ type Extension struct {
 // registration the host looked up (nil when there is none): body is empty
 // or {"timeout_hours": n} (0 < n ≤ 8760, fractions allowed, default 24)
 // and the new expiry is now + n hours. On success r holds the new expiry;
-// a rejection is an Extension with Extended false, not an error. The
-// execution's own state keeps the expiry of activation: after an extend
-// the stored row is the authority for when the wait expires.
+// a rejection is an Extension with Extended false, not an error. Once the
+// compare-and-set on the old expiry changed the row, hand the Extension to
+// Execution.Extend and store the state with the row, so the execution
+// agrees with the store on when the wait expires.
 func (r *Registration) Extend(resumeID string, body []byte, now time.Time) (Extension, error) {
 	defer runtime.KeepAlive(r)
 	var p *C.prana_registration

@@ -2447,8 +2447,9 @@ prana_status prana_execution_cancel(const struct prana_workflow *workflow,
  * expires the wait at the new time. Nothing else changes; no transition.
  *
  * Refused, changing nothing: `extended` false, a registration that is not
- * active in the execution or does not expire at `from_expires_at`, or a
- * `to_expires_at` not later (`PRANA_STATUS_EXECUTION_NOT_APPLIED`); a
+ * active in the execution, or a `to_expires_at` not later than the expiry
+ * it holds, as for the same extension twice
+ * (`PRANA_STATUS_EXECUTION_NOT_APPLIED`); a
  * resume ID of no registration of the execution
  * (`PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID`). Needs exclusive access to
  * the execution.

@@ -64,8 +64,9 @@ pub extern "C" fn prana_execution_cancel(
 /// expires the wait at the new time. Nothing else changes; no transition.
 ///
 /// Refused, changing nothing: `extended` false, a registration that is not
-/// active in the execution or does not expire at `from_expires_at`, or a
-/// `to_expires_at` not later (`PRANA_STATUS_EXECUTION_NOT_APPLIED`); a
+/// active in the execution, or a `to_expires_at` not later than the expiry
+/// it holds, as for the same extension twice
+/// (`PRANA_STATUS_EXECUTION_NOT_APPLIED`); a
 /// resume ID of no registration of the execution
 /// (`PRANA_STATUS_EXECUTION_UNKNOWN_RESUME_ID`). Needs exclusive access to
 /// the execution.

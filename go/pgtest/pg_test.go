@@ -423,7 +423,8 @@ func TestCancelThroughCancelPort(t *testing.T) {
 }
 
 // TestExtendThenExpiry: an extend moves the stored expiry (a
-// compare-and-set on expires_at); the sweeper expires at the new time.
+// compare-and-set on expires_at) and the execution's with it; the sweeper
+// expires at the new time.
 func TestExtendThenExpiry(t *testing.T) {
 	e := newEnv(t)
 	a, b := e.server(), e.server()
@@ -441,6 +442,8 @@ func TestExtendThenExpiry(t *testing.T) {
 	if err != nil || !rows[0].ExpiresAt.Equal(want) || rows[0].Status != prana.Active {
 		t.Fatalf("%+v %v, want expiry %v", rows, err, want)
 	}
+	// The execution recorded the extension with the row, in one transaction.
+	a.checkRows(t, u.exec)
 	e.clock.add(time.Hour) // past the old expiry
 	if n, err := a.h.ExpireDue(ctx, -1); err != nil || n != 0 {
 		t.Fatalf("expired %d %v before the new expiry", n, err)
@@ -452,6 +455,7 @@ func TestExtendThenExpiry(t *testing.T) {
 	if code, m := post(t, a.at(u.resume), "{}"); code != 410 || str(m, "error") != "webhook_expired" {
 		t.Fatalf("resume after expiry %d %s", code, m)
 	}
+	b.checkRows(t, u.exec)
 }
 
 // TestMegabytePayloads: with the default limit a 1 MiB trigger payload

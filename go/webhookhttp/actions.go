@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -299,7 +300,8 @@ type ExtendResult struct {
 }
 
 // extend is a POST on an extend URL: the library decides and moves the
-// expiry, the store applies it with a compare-and-set on the old expiry.
+// expiry, the execution records it, and the store saves the state and the
+// row together with a compare-and-set on the old expiry.
 func (h *Handler) extend(w http.ResponseWriter, r *http.Request, route prana.Route, body []byte) {
 	ctx := r.Context()
 	if r.Method != http.MethodPost {
@@ -307,7 +309,7 @@ func (h *Handler) extend(w http.ResponseWriter, r *http.Request, route prana.Rou
 			Message: "an extend URL takes POST"})
 		return
 	}
-	_, reg, err := h.lookup(ctx, route)
+	row, reg, err := h.lookup(ctx, route)
 	if err != nil {
 		h.fail(w, false, err)
 		return
@@ -324,21 +326,56 @@ func (h *Handler) extend(w http.ResponseWriter, r *http.Request, route prana.Rou
 		h.fail(w, false, answerErr(ext.Answer))
 		return
 	}
-	row, err := registrationRow(reg)
-	if err != nil {
-		h.fail(w, false, internal("internal_error", err))
-		return
-	}
-	won, err := h.cfg.Store.Extend(ctx, ext.From, row)
-	if err != nil {
-		h.fail(w, false, storeErr(err))
-		return
-	}
-	if !won {
-		h.fail(w, false, answerErr(prana.LostRaceAnswer()))
+	if err := h.extendExecution(ctx, row.ExecutionID, ext); err != nil {
+		h.fail(w, false, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, ExtendResult{ResumeID: ext.ResumeID, ExpiresAt: ext.To})
+}
+
+// extendExecution records an extension in the execution and saves the
+// state with the library's row of the registration, the row's change a
+// compare-and-set on the old expiry (active → active): a resume, cancel,
+// expiry or extension that landed first makes it a lost race, and nothing
+// is saved.
+func (h *Handler) extendExecution(ctx context.Context, executionID string, ext prana.Extension) error {
+	exec, err := h.cfg.Store.Execution(ctx, executionID)
+	if err != nil {
+		return storeErr(err)
+	}
+	wf := h.workflow(exec.WorkflowID)
+	if wf == nil {
+		return &Error{Status: http.StatusInternalServerError, Code: "workflow_not_found",
+			Message: fmt.Sprintf("execution %s runs workflow %q, which this handler does not serve", executionID, exec.WorkflowID)}
+	}
+	x, err := prana.ExecutionFromJSON(exec.State, prana.WithMaxPayload(int(h.cfg.MaxPayload)))
+	if err != nil {
+		return internal("bad_stored_state", err)
+	}
+	defer x.Close()
+	if err := x.Extend(ext); err != nil {
+		// The execution no longer waits there: it moved on meanwhile.
+		if errors.Is(err, prana.ErrNotApplied) {
+			return answerErr(prana.LostRaceAnswer())
+		}
+		return internal("extend_failed", err)
+	}
+	row, err := rowOf(wf, x, ext.ResumeID)
+	if err != nil {
+		return internal("internal_error", err)
+	}
+	saved, err := executionRow(x)
+	if err != nil {
+		return internal("internal_error", err)
+	}
+	err = h.cfg.Store.Save(ctx, saved, []Change{{From: prana.Active, To: prana.Active, FromExpiresAt: ext.From, Row: row}})
+	if errors.Is(err, ErrConflict) {
+		return answerErr(prana.LostRaceAnswer())
+	}
+	if err != nil {
+		return storeErr(err)
+	}
+	return nil
 }
 
 // reply answers a request that got as far as a result.

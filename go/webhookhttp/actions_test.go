@@ -226,6 +226,9 @@ func TestExtendThenExpiryAtNewTime(t *testing.T) {
 	if row, _ := f.store.Registration(ctx, regs[0].ResumeID); !row.ExpiresAt.Equal(want) || row.Status != prana.Active {
 		t.Fatalf("stored %+v", row)
 	}
+	// The execution recorded the extension: its row is the stored one.
+	e, _ := f.store.Execution(ctx, exec)
+	checkRowsMatchLibrary(t, f.h.workflow(e.WorkflowID), f.store.Registrations(exec), e.State)
 	// Past the old expiry nothing is due; a millisecond before the new
 	// one neither.
 	f.clock.add(time.Hour)
@@ -243,10 +246,11 @@ func TestExtendThenExpiryAtNewTime(t *testing.T) {
 	if got := <-f.ran; got != "escalate" {
 		t.Fatalf("ran %q", got)
 	}
-	e, _ := f.store.Execution(ctx, exec)
+	e, _ = f.store.Execution(ctx, exec)
 	if row, _ := f.store.Registration(ctx, regs[0].ResumeID); row.Status != prana.Expired || e.Status != prana.ExecutionCompleted {
 		t.Fatalf("%+v %v", row, e.Status)
 	}
+	checkRowsMatchLibrary(t, f.h.workflow(e.WorkflowID), f.store.Registrations(exec), e.State)
 	// An expired wait is not extended.
 	if a := do(t, "POST", u.extend, `{}`); a.status != 410 || a.str("error") != "webhook_expired" {
 		t.Fatalf("%d %s", a.status, a.body)

@@ -343,13 +343,10 @@ func (h *Handler) trigger(r *http.Request, workflowID string, body []byte) (*Res
 // persist stores the execution's state, the applied transition's row and
 // the rows of the transitions, and makes the answer.
 func (h *Handler) persist(ctx context.Context, wf *prana.Workflow, x *prana.Execution, applied *prana.Transition,
-	ts []prana.Transition, guards ...func([]Change)) (*Result, error) {
+	ts []prana.Transition) (*Result, error) {
 	changes, err := changesFor(wf, x, applied, ts)
 	if err != nil {
 		return nil, internal("internal_error", err)
-	}
-	for _, g := range guards {
-		g(changes)
 	}
 	exec, err := executionRow(x)
 	if err != nil {
@@ -397,7 +394,7 @@ func currentNode(x *prana.Execution) (string, error) {
 // (resume, cancel or expire) and stores the applied transition's row and
 // every transition the step returned.
 func (h *Handler) continueAfter(ctx context.Context, executionID string, applied *prana.Transition,
-	step func(*prana.Workflow, *prana.Execution) (prana.RunResult, error), guards ...func([]Change)) (*Result, error) {
+	step func(*prana.Workflow, *prana.Execution) (prana.RunResult, error)) (*Result, error) {
 	exec, err := h.cfg.Store.Execution(ctx, executionID)
 	if err != nil {
 		return nil, storeErr(err)
@@ -416,21 +413,7 @@ func (h *Handler) continueAfter(ctx context.Context, executionID string, applied
 	if err != nil {
 		return nil, internal("resume_failed", err)
 	}
-	return h.persist(ctx, wf, x, applied, res.Transitions, guards...)
-}
-
-// appliedBefore marks the change of t, which the sweeper applied with
-// compare-and-set before Expire returned it, as found applied: the stored
-// row already has status t.To and gets the library's row.
-func appliedBefore(t prana.Transition) func([]Change) {
-	return func(cs []Change) {
-		for i := range cs {
-			if cs[i].Row.ResumeID == t.ResumeID && cs[i].From == t.From && cs[i].To == t.To {
-				cs[i].From = t.To
-				return
-			}
-		}
-	}
+	return h.persist(ctx, wf, x, applied, res.Transitions)
 }
 
 // ExpireDue expires every active registration whose expiry has passed
@@ -458,32 +441,37 @@ func (h *Handler) ExpireDue(ctx context.Context, limit int) (int, error) {
 	return n, nil
 }
 
-// expireOne expires one due registration. Its active → expired is
-// applied with compare-and-set first (the expiry included, so an extend in
-// between wins), so of a sweeper, a resume and a cancel exactly one goes
-// on and the timeout port runs once. The execution's Expire then returns
-// that transition again with the row to store: it finds the row expired
-// already and stores the row, then every later transition in order.
+// expireOne expires one due registration, by the protocol's steps: the
+// library decides active → expired on the stored row (DecideExpire), the
+// store applies it with compare-and-set on the status and the expiry (so an
+// extend, resume or cancel in between wins: of them and the sweepers exactly
+// one goes on, and the timeout port runs once), then the execution takes the
+// applied transition (Expire) and the state is stored with its row and
+// every transition the call returned, as after a resume.
 func (h *Handler) expireOne(ctx context.Context, row RegistrationRow, now time.Time) (bool, error) {
 	reg, err := prana.RegistrationFromJSON(row.JSON)
 	if err != nil {
 		return false, err
 	}
 	defer reg.Close()
-	t, err := reg.Expire()
-	if err != nil {
+	applied, due, err := prana.DecideExpire(row.ResumeID, reg, now)
+	if err != nil || !due {
+		return false, err
+	}
+	// The row with its new status until the library's row replaces it.
+	if _, err := reg.Expire(); err != nil {
 		return false, err
 	}
 	expired, err := registrationRow(reg)
 	if err != nil {
 		return false, err
 	}
-	won, err := h.cfg.Store.CompareAndSet(ctx, Change{From: t.From, To: t.To, FromExpiresAt: row.ExpiresAt, Row: expired})
+	won, err := h.cfg.Store.CompareAndSet(ctx, Change{From: applied.From, To: applied.To, FromExpiresAt: row.ExpiresAt, Row: expired})
 	if err != nil || !won {
 		return false, err
 	}
-	_, err = h.continueAfter(ctx, row.ExecutionID, nil, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
-		return x.Expire(ctx, wf, h.runNode, row.ResumeID, now)
-	}, appliedBefore(t))
+	_, err = h.continueAfter(ctx, row.ExecutionID, &applied, func(wf *prana.Workflow, x *prana.Execution) (prana.RunResult, error) {
+		return x.Expire(ctx, wf, h.runNode, applied, now)
+	})
 	return err == nil, err
 }

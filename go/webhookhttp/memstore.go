@@ -114,18 +114,6 @@ func (m *MemoryStore) Save(_ context.Context, exec ExecutionRow, changes []Chang
 	return nil
 }
 
-// Extend implements Store.
-func (m *MemoryStore) Extend(_ context.Context, from time.Time, row RegistrationRow) (bool, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cur, ok := m.regs[row.ResumeID]
-	if !ok || cur.Status != prana.Active || !cur.ExpiresAt.Equal(from) {
-		return false, nil
-	}
-	m.regs[row.ResumeID] = row
-	return true, nil
-}
-
 // Due implements Store.
 func (m *MemoryStore) Due(_ context.Context, now time.Time, limit int) ([]RegistrationRow, error) {
 	m.mu.Lock()

@@ -171,24 +171,6 @@ func casChange(ctx context.Context, tx *sql.Tx, c Change) (bool, error) {
 	return n == 1, err
 }
 
-// Extend implements Store: a compare-and-set on the expiry.
-func (s *SQLStore) Extend(ctx context.Context, from time.Time, row RegistrationRow) (bool, error) {
-	won := false
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE prana_registrations
-			SET expires_at = $1, row_json = $2
-			WHERE resume_id = $3 AND status = 'active' AND expires_at = $4`,
-			row.ExpiresAt, string(row.JSON), row.ResumeID, from)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		won = n == 1
-		return err
-	})
-	return won, err
-}
-
 // CompareAndSet implements Store.
 func (s *SQLStore) CompareAndSet(ctx context.Context, c Change) (bool, error) {
 	won := false

@@ -37,7 +37,7 @@ type ExecutionRow struct {
 // must still have status From (and, when FromExpiresAt is not zero, that
 // expiry); it gets status To and Row's JSON and expiry. Changes of one row
 // are applied in order, so a row can go pending → active → expired in one
-// Save.
+// Save. An extension is active → active on the old expiry.
 type Change struct {
 	From          prana.LifecycleStatus
 	To            prana.LifecycleStatus
@@ -69,11 +69,6 @@ type Store interface {
 	// Due lists up to limit active registrations whose expiry is at or
 	// before now, earliest first.
 	Due(ctx context.Context, now time.Time, limit int) ([]RegistrationRow, error)
-	// Extend replaces the active registration row.ResumeID with row (its
-	// later ExpiresAt) where its stored expiry is still from, and reports
-	// whether it did: of concurrent extends, resumes and cancels of one
-	// wait each one that reports true saw the row the others left.
-	Extend(ctx context.Context, from time.Time, row RegistrationRow) (bool, error)
 }
 
 // registrationRow reads the indexed columns of a registration.

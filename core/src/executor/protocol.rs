@@ -259,11 +259,14 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
     ///
     /// `ext` is what [`route::decide_extend`](crate::route::decide_extend)
     /// (C: `prana_registration_extend`) gave and the host's compare-and-set
-    /// on the old expiry applied. Refused, changing nothing: a resume ID of
-    /// no registration of this execution (`execution_unknown_resume_id`), a
-    /// registration that is not active here or does not expire at
-    /// `ext.from_expires_at`, or a new expiry not later than it
-    /// (`execution_not_applied`).
+    /// on the old expiry applied; that compare-and-set orders extensions,
+    /// so the state needs only move later. (A state stored before
+    /// extensions reached it still holds the activation expiry, earlier
+    /// than `ext.from_expires_at`; the extension applies to it all the
+    /// same.) Refused, changing nothing: a resume ID of no registration of
+    /// this execution (`execution_unknown_resume_id`), a registration that
+    /// is not active here, or a new expiry not later than the one it holds,
+    /// as when the same extension comes twice (`execution_not_applied`).
     pub fn extend(&mut self, ext: &Extension) -> Result<()> {
         let i = self
             .context
@@ -271,7 +274,6 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             .ok_or(ExecutionError::UnknownResumeId)?;
         let slot = &self.context.slots()[i];
         let applies = slot.status == Status::Active
-            && slot.expires_at == ext.from_expires_at
             && slot.expires_at.is_some_and(|at| ext.to_expires_at > at);
         if !applies {
             return Err(ExecutionError::NotApplied.into());
