@@ -19,6 +19,7 @@ typedef struct {
 void engine_result_init(engine_result *r) {
     memset(r, 0, sizeof *r);
     r->timer_at = -1;
+    r->applied_expires_at = -1;
     sb_init(&r->logs);
 }
 
@@ -514,8 +515,8 @@ static const char *const CONT_NAMES[] = {"resume", "cancel", "expire", "timer"};
 /* Shared body of resume, cancel, expire and timers. */
 static int continue_execution(const app *a, cont_kind kind, const char *workflow,
                               const char *state, const prana_transition *applied,
-                              const char *resume_id, const char *payload, uint64_t now,
-                              engine_result *out, int *http_status, char **err) {
+                              const char *payload, uint64_t now, engine_result *out,
+                              int *http_status, char **err) {
     run_ctx c;
     prana_workflow *wf;
     prana_execution *x = NULL;
@@ -540,19 +541,19 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     else if (kind == CONT_CANCEL)
         st = prana_execution_cancel(wf, x, node_handler, &c, applied, now, &rr, &e);
     else if (kind == CONT_EXPIRE)
-        st = prana_execution_expire(wf, x, node_handler, &c, resume_id, strlen(resume_id), now,
-                                    &rr, &e);
+        st = prana_execution_expire(wf, x, node_handler, &c, applied, now, &rr, &e);
     else
         st = prana_execution_resume_timer(wf, x, node_handler, &c, now, &rr, &e);
     if (st != PRANA_STATUS_OK) {
         refused(&e, payload, http_status, err, CONT_NAMES[kind]);
         goto done;
     }
-    /* Every transition the call returned, in order; after a resume or a
-     * cancel also the row of the registration the caller consumed. */
+    /* Every transition the call returned, in order; after a resume, a
+     * cancel or an expiry also the row of the registration the caller's
+     * compare-and-set moved. */
     if (collect_transitions(&c, wf, x, &rr, &e) != 0 ||
         (applied && row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json,
-                           NULL, &(int64_t){0}, &e) != 0) ||
+                           NULL, &out->applied_expires_at, &e) != 0) ||
         describe(&c, x, &rr, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
@@ -567,25 +568,62 @@ done:
 int engine_resume(const app *a, const char *workflow, const char *state,
                   const prana_transition *applied, const char *payload, uint64_t now,
                   engine_result *out, int *http_status, char **err) {
-    return continue_execution(a, CONT_RESUME, workflow, state, applied, NULL, payload, now, out,
+    return continue_execution(a, CONT_RESUME, workflow, state, applied, payload, now, out,
                               http_status, err);
 }
 
 int engine_cancel(const app *a, const char *workflow, const char *state,
                   const prana_transition *applied, uint64_t now, engine_result *out,
                   int *http_status, char **err) {
-    return continue_execution(a, CONT_CANCEL, workflow, state, applied, NULL, NULL, now, out,
+    return continue_execution(a, CONT_CANCEL, workflow, state, applied, NULL, now, out,
                               http_status, err);
 }
 
-int engine_expire(const app *a, const char *workflow, const char *state, const char *resume_id,
-                  uint64_t now, engine_result *out, int *http_status, char **err) {
-    return continue_execution(a, CONT_EXPIRE, workflow, state, NULL, resume_id, NULL, now, out,
+int engine_expire(const app *a, const char *workflow, const char *state,
+                  const prana_transition *applied, uint64_t now, engine_result *out,
+                  int *http_status, char **err) {
+    return continue_execution(a, CONT_EXPIRE, workflow, state, applied, NULL, now, out,
                               http_status, err);
+}
+
+int engine_extend(const app *a, const char *workflow, const char *state,
+                  const prana_extension *applied, engine_result *out, int *http_status,
+                  char **err) {
+    prana_workflow *wf;
+    prana_execution *x = NULL;
+    prana_error e;
+    size_t n, cap = a->cfg.max_body;
+    int rc = -1, owned = 0;
+
+    memset(&e, 0, sizeof e);
+    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
+    if (prana_execution_from_json(state, strlen(state), cap, &x, &e) != PRANA_STATUS_OK) {
+        fail(http_status, err, 500, lib_error(&e, "stored execution state"));
+        goto done;
+    }
+    if (prana_execution_extend(x, applied, &e) != PRANA_STATUS_OK) {
+        fail(http_status, err, e.code == PRANA_STATUS_EXECUTION_NOT_APPLIED ? 409 : 500,
+             lib_error(&e, "extend"));
+        goto done;
+    }
+    out->state = malloc(PRANA_EXECUTION_JSON_FIXED_LEN + cap + 1);
+    if (!out->state ||
+        prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_FIXED_LEN + cap + 1, &n, &e) !=
+            PRANA_STATUS_OK ||
+        row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json, NULL,
+               &out->applied_expires_at, &e) != 0) {
+        fail(http_status, err, 500, lib_error(&e, "extended execution"));
+        goto done;
+    }
+    rc = 0;
+done:
+    prana_execution_free(x);
+    release_workflow(wf, owned);
+    return rc;
 }
 
 int engine_resume_timer(const app *a, const char *workflow, const char *state, uint64_t now,
                         engine_result *out, int *http_status, char **err) {
-    return continue_execution(a, CONT_TIMER, workflow, state, NULL, NULL, NULL, now, out,
+    return continue_execution(a, CONT_TIMER, workflow, state, NULL, NULL, now, out,
                               http_status, err);
 }

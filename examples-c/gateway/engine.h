@@ -1,5 +1,5 @@
-/* The gateway's side of the library's graph executor: start, resume and
- * expire executions, with the demo node handlers (log, set, if) as C
+/* The gateway's side of the library's graph executor: start, resume,
+ * cancel, expire and extend executions, with the demo node handlers (log, set, if) as C
  * callbacks. Pure computation: nothing here touches the database or the
  * network, so callers run it inside their transaction and persist the
  * result together with the registration compare-and-set. */
@@ -37,10 +37,11 @@ typedef struct {
     int64_t timer_at;   /* suspended at an interval/schedule wait: when it is due; else -1 */
     engine_reg *regs;
     int nregs;
-    /* Resume and cancel: the row of the registration the caller consumed,
-     * as the execution holds it after the call (stored over the row the
-     * compare-and-set moved). NULL otherwise. */
+    /* Resume, cancel, expire and extend: the row of the registration the
+     * caller's compare-and-set moved, as the execution holds it after the
+     * call (stored over that row), and its expiry. NULL / -1 otherwise. */
     char *applied_json;
+    int64_t applied_expires_at;
     sbuf logs; /* lines from `log` nodes: printed only after the commit */
 } engine_result;
 
@@ -63,10 +64,21 @@ int engine_resume(const app *a, const char *workflow, const char *state,
 int engine_cancel(const app *a, const char *workflow, const char *state,
                   const prana_transition *applied, uint64_t now, engine_result *out,
                   int *http_status, char **err);
-/* The registration's active -> expired is out->regs[0]: the caller applies
- * it like every other transition. */
-int engine_expire(const app *a, const char *workflow, const char *state, const char *resume_id,
-                  uint64_t now, engine_result *out, int *http_status, char **err);
+/* `applied` is the active -> expired the caller decided
+ * (prana_expire_decide) and applied with compare-and-set; out->regs never
+ * repeat it. */
+int engine_expire(const app *a, const char *workflow, const char *state,
+                  const prana_transition *applied, uint64_t now, engine_result *out,
+                  int *http_status, char **err);
+/* Records an extension the caller decided (prana_registration_extend) in
+ * the execution: out->state is the state to store and out->applied_json
+ * the registration's row, both written in the transaction of the
+ * compare-and-set on the old expiry. Fails with *http_status 409 when the
+ * execution no longer holds the registration active at an earlier expiry
+ * (it moved on, or another extension came first). */
+int engine_extend(const app *a, const char *workflow, const char *state,
+                  const prana_extension *applied, engine_result *out, int *http_status,
+                  char **err);
 /* A signed action URL ({base}/webhook/workflow/<action>/<id>?sig=...) for
  * `kind` PRANA_ROUTE_RESUME, _CANCEL or _EXTEND, malloc'd; NULL on failure. */
 char *engine_action_url(const app *a, uint32_t kind, const char *resume_id);

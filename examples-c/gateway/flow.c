@@ -66,7 +66,12 @@ static int64_t reg_expires_at(const prana_registration *r) {
 }
 
 /* Expires every pending/active registration of an execution that has
- * ended, inside the caller's transaction. Returns how many, or -1. */
+ * ended, inside the caller's transaction. Returns how many, or -1.
+ * Normally the executor reports these expiries itself (an execution that
+ * completes, fails or is cancelled returns them as transitions). This is
+ * for the one case no executor call reports them: the library refused to
+ * continue an execution at all (its stored state or workflow is refused),
+ * and the sweeper records it failed. */
 static int cleanup_execution(worker *w, const char *execution_id) {
     store_registration *v = NULL;
     int n = store_list_registrations(w->db, execution_id, &v), i, done = 0;
@@ -102,18 +107,20 @@ static int cleanup_execution(worker *w, const char *execution_id) {
 }
 
 /* Writes an engine result inside the caller's transaction: the execution
- * row, the row of the registration the caller consumed (as the library
- * holds it after the call), and every transition the call returned, in
- * order, each a compare-and-set with the library's row. 0 on success. */
-static int persist(worker *w, const char *execution_id, const char *applied_id,
+ * row, the row of the registration whose transition the caller applied
+ * (consumed or expired, as the library holds it after the call), and every
+ * transition the call returned, in order, each a compare-and-set with the
+ * library's row. 0 on success. */
+static int persist(worker *w, const char *execution_id, const prana_transition *applied,
                    const engine_result *res, uint64_t now) {
     int i;
     if (store_update_execution(w->db, execution_id, res->status, res->current_node, res->state,
                                res->timer_at, (int64_t)now) != 0)
         return -1;
     /* The compare-and-set moved its status; the row's text follows here. */
-    if (applied_id && res->applied_json &&
-        store_cas_registration(w->db, applied_id, "consumed", "consumed", -1,
+    if (applied && res->applied_json &&
+        store_cas_registration(w->db, applied->resume_id, lifecycle_name(applied->to),
+                               lifecycle_name(applied->to), res->applied_expires_at,
                                res->applied_json) != 1)
         return -1;
     for (i = 0; i < res->nregs; i++) {
@@ -379,7 +386,7 @@ int flow_act(worker *w, flow_action action, const char *resume_id, const char *p
         free(err);
         goto out;
     }
-    if (persist(w, row.execution_id, resume_id, &out->res, now) != 0 ||
+    if (persist(w, row.execution_id, &d.transition, &out->res, now) != 0 ||
         store_commit(w->db) != 0) {
         LOG_ERR("%s %s: %s", action == FLOW_CANCEL ? "cancel" : "resume", resume_id,
                 store_errmsg(w->db));
@@ -401,9 +408,10 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
     store_registration row;
     store_execution e;
     prana_registration *r = NULL;
-    prana_lifecycle_status at;
+    prana_transition expiry;
+    bool due = false;
     flow_out out;
-    int rc = -1, status, claimed;
+    int rc = -1, status, claimed, cas;
     char *err = NULL;
 
     memset(&e, 0, sizeof e);
@@ -412,36 +420,45 @@ int flow_expire(worker *w, const char *resume_id, uint64_t now) {
     if (store_get_registration(w->db, resume_id, &row) != 1) goto done;
     if (store_begin(w->db) != 0) goto done;
     /* Claim the execution: another node sweeping the same expiry (or a
-     * resume in flight) holds it, and this one moves on. */
+     * resume, cancel or extend in flight) holds it, and this one moves on. */
     claimed = store_read_execution(w->db, row.execution_id, STORE_SKIP_LOCKED, &e);
     if (claimed != 1) {
         rc = claimed == 0 ? 0 : -1;
         goto rollback;
     }
-    /* Re-read inside the transaction: only an active registration whose
-     * time has passed by the stored row (an extension moves it) expires. */
+    /* Re-read inside the transaction and let the library decide on the
+     * stored row: only an active registration whose expiry has passed (an
+     * extension moves it) expires. */
     store_registration_free(&row);
-    if (store_get_registration(w->db, resume_id, &row) != 1 || !(r = reg_parse(row.json)))
+    if (store_get_registration(w->db, resume_id, &row) != 1 || !(r = reg_parse(row.json)) ||
+        prana_expire_decide(resume_id, strlen(resume_id), r, now, &due, &expiry, NULL) !=
+            PRANA_STATUS_OK)
         goto rollback;
-    if (strcmp(row.status, "active") != 0 ||
-        prana_registration_status_at(r, now, &at, NULL) != PRANA_STATUS_OK ||
-        at != PRANA_LIFECYCLE_EXPIRED) {
+    if (!due) {
         rc = 0;
         goto rollback;
     }
+    /* Compare-and-set active -> expired: a resume or cancel that consumed
+     * the row first makes it miss. Only the status moves here; the row's
+     * text is the library's, written after the call below. */
+    cas = store_cas_registration(w->db, resume_id, lifecycle_name(expiry.from),
+                                 lifecycle_name(expiry.to), row.expires_at, row.json);
+    if (cas != 1) {
+        rc = cas == 0 ? 0 : -1;
+        goto rollback;
+    }
     snprintf(out.execution_id, sizeof out.execution_id, "%s", row.execution_id);
-    if (engine_expire(w->app, e.workflow, e.state, resume_id, now, &out.res, &status, &err) != 0) {
-        /* The wait is over either way: record the execution as failed
-         * rather than leave it suspended on an expired URL. */
+    if (engine_expire(w->app, e.workflow, e.state, &expiry, now, &out.res, &status, &err) != 0) {
+        /* The library refuses to continue this execution: the wait is over
+         * either way, so record it failed (its other open registrations
+         * expired here, as no executor call reports them) rather than leave
+         * it suspended on an expired URL. */
         LOG_ERR("expire %s: %s", resume_id, err ? err : "executor error");
         if (store_update_execution(w->db, row.execution_id, "failed", NULL, e.state, -1,
                                    (int64_t)now) != 0 ||
             cleanup_execution(w, row.execution_id) < 0)
             goto rollback;
-    } else if (persist(w, row.execution_id, NULL, &out.res, now) != 0) {
-        /* The expiry itself is the first transition, a compare-and-set
-         * like the others: a resume that won meanwhile makes it miss. */
-        rc = 0;
+    } else if (persist(w, row.execution_id, &expiry, &out.res, now) != 0) {
         goto rollback;
     }
     if (store_commit(w->db) != 0) goto rollback;
@@ -466,14 +483,17 @@ int flow_extend(worker *w, const char *resume_id, const char *body, int64_t *exp
                 flow_answer *ans) {
     uint64_t now = now_ms();
     store_registration row;
+    store_execution e;
     prana_registration *r = NULL;
     prana_extension x;
     prana_error pe;
-    char json[PRANA_REGISTRATION_JSON_BUF_SIZE];
-    size_t n;
-    int found, cas, rc = -1;
+    engine_result res;
+    int found, cas, rc = -1, status = 500;
+    char *err = NULL;
 
     memset(&row, 0, sizeof row);
+    memset(&e, 0, sizeof e);
+    engine_result_init(&res);
     found = store_get_registration(w->db, resume_id, &row);
     if (found < 0) {
         answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
@@ -483,8 +503,8 @@ int flow_extend(worker *w, const char *resume_id, const char *body, int64_t *exp
         answer(ans, 500, "corrupt_registration", "the stored registration does not parse");
         goto out;
     }
-    /* The library decides and moves its copy of the row: 404 / 400 / 409 /
-     * 410 / 422 come back as an answer. */
+    /* The library decides: 404 / 400 / 409 / 410 / 422 come back as an
+     * answer. */
     if (prana_registration_extend(r, resume_id, strlen(resume_id), body, body ? strlen(body) : 0,
                                   now, &x, &pe) != PRANA_STATUS_OK) {
         answer(ans, 500, "internal_error", "%s", pe.message);
@@ -494,29 +514,55 @@ int flow_extend(worker *w, const char *resume_id, const char *body, int64_t *exp
         answer_from_library(ans, &x.answer);
         goto out;
     }
-    if (prana_registration_to_json(r, json, sizeof json, &n, &pe) != PRANA_STATUS_OK) {
-        answer(ans, 500, "internal_error", "%s", pe.message);
-        goto out;
-    }
-    cas = store_extend_registration(w->db, resume_id, (int64_t)x.from_expires_at,
-                                    (int64_t)x.to_expires_at, json);
-    if (cas < 0) {
+    if (store_begin(w->db) != 0) {
         answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
-    if (cas == 0) {
-        /* Resumed, cancelled, expired or extended meanwhile. */
-        explain_lost_race(w, resume_id, ans);
-        if (ans->http_status == 200 || ans->http_status == 0)
-            answer(ans, 409, "extend_conflict",
-                   "the registration changed while it was being extended; retry");
+    /* Lock the execution first, as every writer does: the extension is
+     * recorded in its state and stored with the row, both or neither. */
+    found = store_lock_execution(w->db, row.execution_id, &e);
+    if (found != 1) {
+        store_rollback(w->db);
+        if (found == 0)
+            answer(ans, 500, "execution_missing", "the registration's execution is not stored");
+        else
+            answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
+        goto out;
+    }
+    if (engine_extend(w->app, e.workflow, e.state, &x, &res, &status, &err) != 0) {
+        store_rollback(w->db);
+        if (status == 409)
+            goto lost; /* the execution moved on, or another extension came first */
+        answer(ans, 500, "execution_error", "%s", err ? err : "the extension was refused");
+        goto out;
+    }
+    /* The compare-and-set on the old expiry, with the library's row. */
+    cas = store_extend_registration(w->db, resume_id, (int64_t)x.from_expires_at,
+                                    (int64_t)x.to_expires_at, res.applied_json);
+    if (cas == 1 && store_update_execution(w->db, row.execution_id, e.status, e.current_node,
+                                           res.state, e.timer_at, (int64_t)now) != 0)
+        cas = -1;
+    if (cas == 1 && store_commit(w->db) != 0) cas = -1;
+    if (cas != 1) {
+        store_rollback(w->db);
+        if (cas == 0) goto lost; /* resumed, cancelled, expired or extended meanwhile */
+        answer(ans, 503, "store_unavailable", "the database is unavailable or busy; retry");
         goto out;
     }
     *expires_at = (int64_t)x.to_expires_at;
     metrics_add(CTR_EXTENDS, 1);
     answer(ans, 200, "", "extended");
     rc = 0;
+    goto out;
+lost:
+    explain_lost_race(w, resume_id, ans);
+    if (ans->http_status == 200 || ans->http_status == 0)
+        answer(ans, 409, "extend_conflict",
+               "the registration changed while it was being extended; retry");
 out:
+    free(err);
+    engine_result_free(&res);
+    store_execution_free(&e);
     prana_registration_free(r);
     store_registration_free(&row);
     return rc;

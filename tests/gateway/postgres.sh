@@ -188,6 +188,8 @@ RID=$(path_of "$EXTEND" | sed -E 's#.*/extend/([^?]*).*#\1#')
 eq "extend by 0.002 h (7.2 s): 200" "$(req POST "$EXTEND" -H 'Content-Type: application/json' -d '{"timeout_hours": 0.002}')" 200
 NEW=$(json "$T/body" 'd["expires_at"]')
 eq "  the row carries the new expiry" "$(psql_ "select expires_at from registrations where resume_id='$RID'")" "$NEW"
+eq "  so does the execution state, stored with it" \
+   "$(psql_ "select (r->>'expires_at') || ' ' || (e.state::json->>'resume_at') from executions e, json_array_elements(e.state::json->'registrations') r where e.id='$EXEC' and r->>'resume_id'='$RID'")" "$NEW $NEW"
 sleep 3 # past the first expiry (1.8 s)
 eq "  still active after the first expiry" "$(psql_ "select status from registrations where resume_id='$RID'")" active
 for _ in $(seq 1 60); do

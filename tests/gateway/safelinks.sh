@@ -75,6 +75,8 @@ NEW=$(json "$T/body" 'd["expires_at"]')
 check "  the new expiry is later than the old ($OLD -> $NEW)" test "$NEW" -gt "$OLD"
 eq "  the stored row carries it" \
    "$(sql "$T/safe.db" "SELECT expires_at = $NEW AND json_extract(json, '\$.expires_at') = $NEW FROM registrations WHERE resume_id = '$RID'")" 1
+eq "  so does the stored execution state (its resume_at and its registration)" \
+   "$(sql "$T/safe.db" "SELECT json_extract(e.state, '\$.resume_at') = $NEW AND json_extract(r.value, '\$.expires_at') = $NEW FROM executions e, json_each(e.state, '\$.registrations') r WHERE e.id = '$EXEC' AND json_extract(r.value, '\$.resume_id') = '$RID'")" 1
 sleep 5 # past the first expiry (3.6 s), well before the new one
 eq "  still active after the first expiry" "$(reg_status "$EXEC")" active
 eq "  and suspended" "$(exec_status "$EXEC")" suspended
@@ -86,6 +88,8 @@ NOW=$(python3 -c 'import time; print(int(time.time() * 1000))')
 check "  expired at or after the new time" test "$NOW" -ge "$NEW"
 eq "  then expired through 'timeout'" "$(exec_output "$EXEC")" '{"result": "timed_out"}'
 eq "  registration expired" "$(reg_status "$EXEC")" expired
+eq "  the stored row equals the state's (expired once, at the new expiry)" \
+   "$(sql "$T/safe.db" "SELECT json_extract(g.json, '\$.status') || ' ' || (json_extract(g.json, '\$.expires_at') = json_extract(r.value, '\$.expires_at')) || ' ' || json_extract(r.value, '\$.status') FROM registrations g, executions e, json_each(e.state, '\$.registrations') r WHERE g.resume_id = '$RID' AND e.id = '$EXEC' AND json_extract(r.value, '\$.resume_id') = '$RID'")" "expired 1 expired"
 eq "extend an expired wait: 410" "$(req POST "$EXTEND")" 410
 
 trig extend_timeout
