@@ -90,6 +90,15 @@
  *   7 store the row of the applied transition and of every transition of
  *     the result (prana_execution_registration_json), then the state
  *     (prana_execution_to_json)
+ *   expire (the host's sweeper, for an active row past its expires_at): 2,
+ *     then 3 prana_expire_decide (active -> expired, or nothing to do), 4
+ *     compare-and-set on the status and the stored expires_at, 5, 6
+ *     prana_execution_expire with the applied transition (through the
+ *     wait's timeout port; the result never repeats it), 7.
+ *   extend: 1-2, 3 prana_registration_extend, 4 compare-and-set on the old
+ *     expires_at, 5, 6 prana_execution_extend with the extension (the state
+ *     records the new expiry; no transition), 7 the row and the state, in
+ *     the transaction of 4.
  *   Pages: a GET reads, a POST acts. prana_page_accepts_html chooses between
  *   prana_page_render_wait and prana_registration_describe; a POST's body
  *   goes through prana_form_decode; prana_page_render_result answers it;
@@ -105,7 +114,8 @@
  *   base URL:      prana_base_url_new, _init, _free, _str, _trigger_url, _action_url
  *   requests:      prana_http_parse_request, prana_http_request_header,
  *                 prana_route_parse, prana_request_check,
- *                 prana_resume_decide, prana_cancel_decide
+ *                 prana_resume_decide, prana_cancel_decide,
+ *                 prana_expire_decide
  *   signatures:    prana_key_set_new, _init, _free, _add, _remove,
  *                 _set_current, _len, _sign, prana_signature_verify,
  *                 prana_webhook_secret_new, _init, _from_bytes, _free,
@@ -119,7 +129,8 @@
  *                 prana_lifecycle_status_parse
  *   workflows:     prana_workflow_new, _free, _id
  *   executions:    prana_execution_start, _from_json, _restore, _to_json,
- *                 _free, _run, _resume, _cancel, _expire, _resume_timer,
+ *                 _free, _run, _resume, _cancel, _expire, _extend,
+ *                 _resume_timer,
  *                 _status, _wait_mode, _resume_at, _current_node,
  *                 _waiting_resume_id, _output, _registration_count,
  *                 _registration, _registration_json, _render,
