@@ -1,9 +1,9 @@
 //! The entry points: start an execution, run it, resume and wake it up
 //! (resuming, cancelling and expiring a webhook wait the host decided are
-//! in the protocol module). Each comes in three forms: the `_into` call does the work in the
-//! caller's memory (state, [`Workspace`], [`RunResult`]); the `_in` call
-//! returns the result by value; the plain call also makes a default
-//! workspace on the stack.
+//! in the protocol module). Each comes in three forms: the `_into` call
+//! does the work in the caller's memory (state, [`Workspace`],
+//! [`RunResult`]); the `_in` call returns the result by value; the plain
+//! call also makes a default workspace on the stack.
 
 use super::drive::{checked_payload, continue_from, drive, run_result};
 use super::*;
@@ -268,6 +268,10 @@ where
 
 /// Continue an interval or schedule wait once `now` has reached its
 /// `resume_at`: through `main`, the next node gets the wait node's input.
+/// A timer wait has no registration, so there is no transition for the
+/// host to decide and apply first (unlike [`expire`]): the host stores the
+/// state and the rows of the transitions the call returns, as after
+/// [`run`].
 pub fn resume_timer<const N: usize, const C: usize, const W: usize, const T: usize, B: Buffer, H>(
     wf: &Workflow<'_, N, C>,
     state: &mut ExecutionState<W, T, B>,
