@@ -319,15 +319,22 @@ pub fn run_executor_ops(ops: &[ExecOp]) {
             ExecOp::Expire { which, dt } => {
                 now += u64::from(dt) * 1000;
                 let id = id_of(&state, which);
+                // The host applies active → expired with compare-and-set,
+                // then hands it over; a refused call rolls the store back.
+                let row = store.get(&id).copied();
+                if row == Some(Status::Active) {
+                    store.insert(id.clone(), Status::Expired);
+                }
                 let applied = ResumeId::parse(&id).map(|resume_id| Transition {
                     resume_id,
                     from: Status::Active,
                     to: Status::Expired,
                 });
-                match applied {
-                    Ok(t) => (executor::expire(&wf, &mut state, &mut h, &t, now), None),
-                    Err(e) => (Err(e), None),
+                let r = applied.and_then(|t| executor::expire(&wf, &mut state, &mut h, &t, now));
+                if let (Err(_), Some(s)) = (&r, row) {
+                    store.insert(id, s);
                 }
+                (r, None)
             }
             ExecOp::Timer { dt } => {
                 now += u64::from(dt) * 1000;

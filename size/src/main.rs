@@ -22,7 +22,7 @@ use prana_webhook_core::executor::{
     self, ExecutionState, NodeCall, NodeError, NodeOutput, Outcome,
 };
 use prana_webhook_core::id::{IdGenerator, ResumeId};
-use prana_webhook_core::lifecycle::{check_transition, Status, Transition};
+use prana_webhook_core::lifecycle::{check_transition, Status};
 use prana_webhook_core::registration::WebhookRegistration;
 use prana_webhook_core::route::{decide_resume, precheck, Decision, RequestLimits};
 use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
@@ -181,7 +181,7 @@ fn executions(base: &BaseUrl, ids: &mut IdGenerator, buf: &mut [u8]) -> Option<(
         let rid = state.waiting_resume_id()?.clone();
         let r = executor::resume(&wf, &mut state, &mut h, rid.as_str(), "{}", 1).ok()?;
         sink(matches!(r.outcome, Outcome::Completed) as usize);
-        let expiry = Transition {
+        let expiry = prana_webhook_core::lifecycle::Transition {
             resume_id: rid.clone(),
             from: Status::Active,
             to: Status::Expired,
