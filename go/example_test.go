@@ -199,7 +199,8 @@ func ExampleExecution_Cancel() {
 }
 
 // An extend (heartbeat) moves an active wait's expiry; the host stores it
-// with a compare-and-set on the old expiry.
+// with a compare-and-set on the old expiry (and, with an execution, records
+// it there: see ExampleExecution_Expire).
 func ExampleRegistration_Extend() {
 	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	reg, _ := prana.NewRegistration("webhook_e1_wait_0123456789abcdefghjkmnpqrs", "e1", "wait", now)
@@ -215,4 +216,63 @@ func ExampleRegistration_Extend() {
 	// Output:
 	// false 422 extend_not_later true
 	// true 2026-12-01T10:00:00Z -> 2026-12-03T09:30:00Z
+}
+
+// Extend, then the sweeper's expiry at the new time, by the protocol: the
+// execution records the extension the store applied, and takes the expiry
+// the sweeper decided and applied; neither comes back as a transition.
+func ExampleExecution_Expire() {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	wf, _ := prana.NewWorkflow([]byte(approvalFlow))
+	defer wf.Close()
+	base, _ := prana.NewBaseURL("https://hooks.example.com")
+	defer base.Close()
+	ids, _ := prana.NewIDGenerator(make([]byte, prana.IDSeedLen))
+	defer ids.Close()
+	log := func(_ context.Context, c prana.NodeCall) (prana.NodeResult, error) {
+		return prana.NodeResult{Output: c.Input}, nil
+	}
+	x, _ := prana.StartExecution(wf, "exec-3", base, ids, now)
+	defer x.Close()
+	store := rows{}
+	regs, _ := x.Registrations()
+	for _, r := range regs {
+		id, _ := r.ResumeID()
+		r.Close()
+		store.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
+	}
+	res, _ := x.Run(ctx, wf, log, []byte(`{}`), now)
+	store.apply(wf, x, res.Transitions)
+	rid := res.ResumeID
+
+	// Extend: decide on the stored row, compare-and-set on the old expiry,
+	// record it in the execution, store the row and the state together.
+	reg, _ := prana.RegistrationFromJSON(store[rid].json)
+	defer reg.Close()
+	e, _ := reg.Extend(rid, []byte(`{"timeout_hours": 48}`), now.Add(time.Hour))
+	fmt.Println("extend:", e.Extended, x.Extend(e))
+	store.put(wf, x, prana.Transition{ResumeID: rid, To: prana.Active})
+	row, _ := reg.JSON()
+	fmt.Println("state agrees with the row:", string(store[rid].json) == string(row))
+
+	// The sweeper: nothing at the old expiry, active -> expired at the new.
+	_, due, _ := prana.DecideExpire(rid, reg, now.Add(24*time.Hour))
+	fmt.Println("due at the old expiry:", due)
+	t, due, _ := prana.DecideExpire(rid, reg, e.To)
+	_, _ = reg.Expire()
+	expired, _ := reg.JSON()
+	fmt.Println("due at the new one:", due, "compare-and-set:", store.compareAndSet(t, expired))
+	res, _ = x.Expire(ctx, wf, log, t, e.To)
+	store.put(wf, x, t)
+	store.apply(wf, x, res.Transitions)
+	st, _ := x.Status()
+	fmt.Println("expire:", st, len(res.Transitions))
+	// Output:
+	// store: pending -> active: true
+	// extend: true <nil>
+	// state agrees with the row: true
+	// due at the old expiry: false
+	// due at the new one: true compare-and-set: true
+	// expire: completed 0
 }
