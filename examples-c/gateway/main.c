@@ -43,7 +43,7 @@ static const char *USAGE =
     "                         link scanners then resume too). Default: GET only reads\n"
     "  --trigger-secret S     verify Standard Webhooks signatures on triggers\n"
     "                         (whsec_...; env PRANA_GATEWAY_TRIGGER_SECRET)\n"
-    "  --threads N            worker threads (default 8)\n"
+    "  --threads N            worker threads (default 32 with SQLite, 8 with PostgreSQL)\n"
     "  --max-conns N          open connections (default 256); at the limit a new\n"
     "                         connection closes the one idle longest, or is refused\n"
     "                         when every connection has a request in progress\n"
@@ -231,7 +231,7 @@ int main(int argc, char **argv) {
     c->db_path = (env = getenv("PRANA_GATEWAY_DB")) ? env : "prana-gateway.db";
     c->workflows_dir = (env = getenv("PRANA_GATEWAY_WORKFLOWS")) ? env : "workflows";
     c->trigger_secret = getenv("PRANA_GATEWAY_TRIGGER_SECRET");
-    c->threads = 8;
+    c->threads = 0; /* by store, below */
     c->max_conns = 256;
     c->max_head = 8192;
     /* The request body limit is also every execution's payload capacity
@@ -245,6 +245,10 @@ int main(int argc, char **argv) {
     c->sync = STORE_SYNC_FULL;
     if (parse_args(argc, argv, c) != 0) return 2;
     c->idempotency_ms *= 1000; /* given in seconds */
+    /* SQLite: a worker waiting for a group commit costs no CPU, and more of
+     * them in flight make the next group larger (fewer syncs per request).
+     * PostgreSQL: each worker holds a server connection. */
+    if (c->threads == 0) c->threads = store_is_postgres(c->db_path) ? 8 : 32;
 
     /* stdout carries log-node output for operators; line-buffer it so it
      * appears as it happens even when redirected. */
