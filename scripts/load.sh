@@ -4,6 +4,8 @@
 #
 #   bash scripts/load.sh                      # baseline: BASE_REF (see below)
 #   BASE_REF=<commit> DURATION=10 CLIENTS="8 32" bash scripts/load.sh
+#   BASE_REF=none GW_FLAGS="--max-body-bytes 65536" bash scripts/load.sh
+#                       # no baseline; extra gateway options (for both builds)
 #
 # Client: wrk (Debian package `wrk`), keep-alive, 2 threads, POSTing `{}` to
 # /webhook/workflow/trigger/approval; each (build, clients) pair runs against
@@ -34,18 +36,21 @@ cargo build --release -q -p prana-webhook-ffi
 make -s -C examples-c/gateway
 NEW=$ROOT/target/gateway/prana-gateway
 
-echo "-- build: baseline $BASE_REF"
-BASE_SRC=$(mktemp -d "${TMPDIR:-/tmp}/prana-load-base.XXXXXX")
-trap 'rm -rf "$BASE_SRC"; [ -n "${GWPID:-}" ] && kill "$GWPID" 2>/dev/null || true' EXIT
-git -C "$ROOT" archive "$BASE_REF" | tar -x -C "$BASE_SRC"
-if cmp -s "$BASE_SRC/include/prana_webhook.h" "$ROOT/include/prana_webhook.h"; then
-    BASE_TARGET=$ROOT/target
-else
-    BASE_TARGET=$OUT/base-target
-    (cd "$BASE_SRC" && CARGO_TARGET_DIR=$BASE_TARGET cargo build --release -q -p prana-webhook-ffi)
+BASE_SRC=
+trap 'rm -rf "${BASE_SRC:-}"; [ -n "${GWPID:-}" ] && kill "$GWPID" 2>/dev/null || true' EXIT
+if [ "$BASE_REF" != none ]; then
+    echo "-- build: baseline $BASE_REF"
+    BASE_SRC=$(mktemp -d "${TMPDIR:-/tmp}/prana-load-base.XXXXXX")
+    git -C "$ROOT" archive "$BASE_REF" | tar -x -C "$BASE_SRC"
+    if cmp -s "$BASE_SRC/include/prana_webhook.h" "$ROOT/include/prana_webhook.h"; then
+        BASE_TARGET=$ROOT/target
+    else
+        BASE_TARGET=$OUT/base-target
+        (cd "$BASE_SRC" && CARGO_TARGET_DIR=$BASE_TARGET cargo build --release -q -p prana-webhook-ffi)
+    fi
+    make -s -C "$BASE_SRC/examples-c/gateway" CARGO_TARGET_DIR="$BASE_TARGET" OUT="$OUT/base"
+    OLD=$OUT/base/prana-gateway
 fi
-make -s -C "$BASE_SRC/examples-c/gateway" CARGO_TARGET_DIR="$BASE_TARGET" OUT="$OUT/base"
-OLD=$OUT/base/prana-gateway
 
 cat > "$OUT/trigger.lua" <<'LUA'
 wrk.method = "POST"
@@ -64,26 +69,30 @@ done = function(summary, latency, requests)
 end
 LUA
 
-# run NAME BINARY CLIENTS
+# run NAME BINARY CLIENTS [gateway flags...]
 run() {
     local name=$1 bin=$2 c=$3 dir port
+    shift 3
     dir=$OUT/run-$name-$c
     rm -rf "$dir"; mkdir -p "$dir"
     "$bin" --port 0 --port-file "$dir/port" --db "$dir/gw.db" --workflows examples/workflows \
-        --allow-unsigned --sync full > "$dir/out" 2> "$dir/err" &
+        --allow-unsigned --sync full "$@" > "$dir/out" 2> "$dir/err" &
     GWPID=$!
     for _ in $(seq 1 100); do [ -s "$dir/port" ] && break; sleep 0.05; done
     port=$(cat "$dir/port")
     wrk -t2 -c"$c" -d"${DURATION}s" -s "$OUT/trigger.lua" \
         "http://127.0.0.1:$port/webhook/workflow/trigger/approval" > "$dir/wrk" 2>&1
     kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
+    rm -f "$dir"/gw.db*  # hundreds of MB after a run
     printf '%-9s %3s clients  %s\n' "$name" "$c" "$(sed -n 's/^RESULT //p' "$dir/wrk")"
 }
 
-echo "-- trigger load, synchronous=FULL, ${DURATION}s each (latencies in ms)"
+# GW_FLAGS: extra gateway options, given to both builds.
+read -r -a gw_flags <<< "${GW_FLAGS:-}"
+echo "-- trigger load, synchronous=FULL, ${DURATION}s each (latencies in ms), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for c in $CLIENTS; do
-    run baseline "$OLD" "$c"
-    run current "$NEW" "$c"
+    if [ "$BASE_REF" != none ]; then run baseline "$OLD" "$c" "${gw_flags[@]}"; fi
+    run current "$NEW" "$c" "${gw_flags[@]}"
 done
 
 # PROFILE=1: where the current build's CPU goes under 8 clients (perf, from

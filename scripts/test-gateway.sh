@@ -15,6 +15,7 @@ command -v psql >/dev/null || need+=(postgresql-client-15)
 command -v pg_ctl >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || need+=(postgresql-15)
 command -v curl >/dev/null || need+=(curl)
 command -v valgrind >/dev/null || need+=(valgrind)
+command -v openssl >/dev/null || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}"
     apt-get -o DPkg::Lock::Timeout=600 update -qq &&
@@ -27,7 +28,7 @@ cargo build --release -q -p prana-webhook-ffi
 make -s -C examples-c/gateway
 
 failed=()
-for t in e2e http safelinks concurrency crash timeout postgres idempotency valgrind; do
+for t in e2e http tls safelinks concurrency crash timeout postgres idempotency valgrind; do
     echo "-- tests/gateway/$t.sh"
     start=$(date +%s)
     if bash "tests/gateway/$t.sh"; then

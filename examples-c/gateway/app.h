@@ -15,7 +15,9 @@ typedef struct {
     const char *addr;
     int port;
     const char *port_file;  /* write the bound port here (for scripts using --port 0) */
-    const char *base_url;   /* public base URL; default http://ADDR:PORT */
+    const char *base_url;   /* public base URL; default http(s)://ADDR:PORT */
+    const char *tls_cert;   /* PEM certificate chain file: serve HTTPS */
+    const char *tls_key;    /* PEM private key file, with tls_cert */
     const char *db_path;
     const char *workflows_dir;
     const char *key_file;   /* resume-URL signing keys, "key_id:secret" lines */

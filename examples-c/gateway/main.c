@@ -28,7 +28,9 @@ static const char *USAGE =
     "  --port-file PATH       write the bound port to PATH once listening\n"
     "  --base-url URL         public base URL used in resume URLs, e.g.\n"
     "                         https://gw.example.com/hooks behind a reverse proxy\n"
-    "                         (default http://ADDR:PORT)\n"
+    "                         (default http://ADDR:PORT, https:// with --tls-cert)\n"
+    "  --tls-cert PATH        serve HTTPS (only) with this PEM certificate chain\n"
+    "  --tls-key PATH         and this PEM private key (both or neither)\n"
     "  --db PATH|URL          SQLite database file (default prana-gateway.db), or\n"
     "                         postgresql://user@host:port/dbname for PostgreSQL\n"
     "                         (several gateways on one database; env PRANA_GATEWAY_DB)\n"
@@ -41,13 +43,14 @@ static const char *USAGE =
     "                         link scanners then resume too). Default: GET only reads\n"
     "  --trigger-secret S     verify Standard Webhooks signatures on triggers\n"
     "                         (whsec_...; env PRANA_GATEWAY_TRIGGER_SECRET)\n"
-    "  --threads N            worker threads (default 8)\n"
-    "  --max-conns N          open connections (default 256)\n"
+    "  --threads N            worker threads (default 32 with SQLite, 8 with PostgreSQL)\n"
+    "  --max-conns N          open connections (default 256); at the limit a new\n"
+    "                         connection closes the one idle longest, or is refused\n"
+    "                         when every connection has a request in progress\n"
     "  --max-header-bytes N   largest request head (default 8192)\n"
     "  --max-body-bytes N     largest request body and execution payload (default 1048576)\n"
     "  --idle-timeout-ms N    a connection silent this long is closed, in a request\n"
-    "                         or between them (default 15000; 1000 for new\n"
-    "                         connections while 3/4 of --max-conns are open)\n"
+    "                         or between them (default 15000)\n"
     "  --busy-timeout-ms N    SQLite busy timeout, between processes (default 10000)\n"
     "  --sweep-ms N           sweeper period (default 1000)\n"
     "  --idempotency-ttl-s N  how long a trigger's Idempotency-Key (or webhook-id\n"
@@ -107,6 +110,8 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         if (!strcmp(name, "--addr")) { c->addr = val; continue; }
         if (!strcmp(name, "--port-file")) { c->port_file = val; continue; }
         if (!strcmp(name, "--base-url")) { c->base_url = val; continue; }
+        if (!strcmp(name, "--tls-cert")) { c->tls_cert = val; continue; }
+        if (!strcmp(name, "--tls-key")) { c->tls_key = val; continue; }
         if (!strcmp(name, "--db")) { c->db_path = val; continue; }
         if (!strcmp(name, "--workflows")) { c->workflows_dir = val; continue; }
         if (!strcmp(name, "--key-file")) { c->key_file = val; continue; }
@@ -167,6 +172,39 @@ static void *worker_init(void *ap, int index) {
     return w;
 }
 
+static void on_shed(void *ap, int refused) {
+    (void)ap;
+    metrics_add(refused ? CTR_CONNS_REFUSED : CTR_CONNS_EVICTED, 1);
+}
+
+/* Reads the PEM files of --tls-cert/--tls-key; 0 when both are read or
+ * neither is given. */
+static int load_tls(const gw_config *c, char **cert, char **key, char *err, size_t errlen) {
+    size_t n;
+    if (!c->tls_cert && !c->tls_key) return 0;
+    if (!c->tls_cert || !c->tls_key) {
+        snprintf(err, errlen, "--tls-cert and --tls-key go together");
+        return -1;
+    }
+    if (!server_tls_supported()) {
+        snprintf(err, errlen, "this libmicrohttpd was built without HTTPS support");
+        return -1;
+    }
+    *cert = read_file(c->tls_cert, 1 << 20, &n);
+    if (!*cert) {
+        snprintf(err, errlen, "cannot read %s (missing, unreadable or over 1 MiB)",
+                 c->tls_cert);
+        return -1;
+    }
+    *key = read_file(c->tls_key, 1 << 20, &n);
+    if (!*key) {
+        snprintf(err, errlen, "cannot read %s (missing, unreadable or over 1 MiB)",
+                 c->tls_key);
+        return -1;
+    }
+    return 0;
+}
+
 static void worker_fini(void *wp) {
     worker *w = wp;
     store_close(w->db);
@@ -181,6 +219,7 @@ int main(int argc, char **argv) {
     store *db;
     struct sigaction sa;
     char err[512], url[PRANA_MAX_BASE_URL_LEN + 1], db_shown[256];
+    char *tls_cert = NULL, *tls_key = NULL;
     const char *env;
     int port = 0, rc = 1;
     size_t n;
@@ -192,7 +231,7 @@ int main(int argc, char **argv) {
     c->db_path = (env = getenv("PRANA_GATEWAY_DB")) ? env : "prana-gateway.db";
     c->workflows_dir = (env = getenv("PRANA_GATEWAY_WORKFLOWS")) ? env : "workflows";
     c->trigger_secret = getenv("PRANA_GATEWAY_TRIGGER_SECRET");
-    c->threads = 8;
+    c->threads = 0; /* by store, below */
     c->max_conns = 256;
     c->max_head = 8192;
     /* The request body limit is also every execution's payload capacity
@@ -206,6 +245,10 @@ int main(int argc, char **argv) {
     c->sync = STORE_SYNC_FULL;
     if (parse_args(argc, argv, c) != 0) return 2;
     c->idempotency_ms *= 1000; /* given in seconds */
+    /* SQLite: a worker waiting for a group commit costs no CPU, and more of
+     * them in flight make the next group larger (fewer syncs per request).
+     * PostgreSQL: each worker holds a server connection. */
+    if (c->threads == 0) c->threads = store_is_postgres(c->db_path) ? 8 : 32;
 
     /* stdout carries log-node output for operators; line-buffer it so it
      * appears as it happens even when redirected. */
@@ -225,7 +268,13 @@ int main(int argc, char **argv) {
     }
     store_close(db);
 
+    if (load_tls(c, &tls_cert, &tls_key, err, sizeof err) != 0) {
+        LOG_ERR("TLS: %s", err);
+        goto out;
+    }
     sc.addr = c->addr;
+    sc.tls_cert = tls_cert;
+    sc.tls_key = tls_key;
     sc.port = c->port;
     sc.threads = c->threads;
     sc.max_conns = c->max_conns;
@@ -237,18 +286,26 @@ int main(int argc, char **argv) {
     sc.precheck = handlers_precheck;
     sc.handle = handlers_handle;
     sc.observe = handlers_observe;
+    sc.shed = on_shed;
     sc.app = &g_app;
     srv = server_new(&sc, &port);
     if (!srv) {
-        LOG_ERR("cannot listen on %s:%d: %s", c->addr, c->port, strerror(errno));
+        if (tls_cert)
+            LOG_ERR("cannot listen on %s:%d with TLS (are %s and %s a PEM certificate "
+                    "and its private key? the reason is logged above)",
+                    c->addr, c->port, c->tls_cert, c->tls_key);
+        else
+            LOG_ERR("cannot listen on %s:%d: %s", c->addr, c->port, strerror(errno));
         goto out;
     }
 
     if (c->base_url)
         snprintf(url, sizeof url, "%s", c->base_url);
     else
-        snprintf(url, sizeof url, strchr(c->addr, ':') ? "http://[%s]:%d" : "http://%s:%d",
-                 c->addr, port);
+        snprintf(url, sizeof url, strchr(c->addr, ':') ? "%s://[%s]:%d" : "%s://%s:%d",
+                 tls_cert ? "https" : "http", c->addr, port);
+    if (tls_cert && strncmp(url, "https://", 8) != 0)
+        LOG_WARN("--base-url %s is not https:// but this gateway serves only HTTPS", url);
     if (prana_base_url_new(url, strlen(url), &g_app.base, &pe) != PRANA_STATUS_OK ||
         prana_base_url_str(g_app.base, g_app.base_str, sizeof g_app.base_str, &n, &pe) !=
             PRANA_STATUS_OK) {
@@ -302,9 +359,9 @@ int main(int argc, char **argv) {
     } else {
         snprintf(db_shown, sizeof db_shown, "%s", c->db_path);
     }
-    LOG_INFO("prana-gateway %s listening on %s:%d, base URL %s, database %s, workflows %s, "
+    LOG_INFO("prana-gateway %s listening on %s://%s:%d, base URL %s, database %s, workflows %s, "
              "resume signatures %s, trigger signatures %s",
-             prana_version(), c->addr, port, g_app.base_str, db_shown, c->workflows_dir,
+             prana_version(), tls_cert ? "https" : "http", c->addr, port, g_app.base_str, db_shown, c->workflows_dir,
              c->allow_unsigned ? "optional" : "required",
              g_app.trigger_secret ? "required" : "off");
     rc = server_run(srv) == 0 ? 0 : 1;
@@ -316,6 +373,13 @@ out:
     prana_webhook_secret_free(g_app.trigger_secret);
     prana_base_url_free(g_app.base);
     engine_cache_clear();
+    free(tls_cert);
+    if (tls_key) {
+        /* The private key does not outlive its use in memory. */
+        volatile char *k = tls_key;
+        while (*k) *k++ = 0;
+        free(tls_key);
+    }
     metrics_destroy();
     entropy_close();
     return rc;

@@ -121,4 +121,14 @@ void metrics_render(sbuf *out) {
               ctr[CTR_RESUMES], ctr[CTR_RESUME_CONFLICTS], ctr[CTR_EXPIRIES],
               ctr[CTR_CLEANUPS], ctr[CTR_EXECUTIONS_STARTED], ctr[CTR_CANCELS],
               ctr[CTR_EXTENDS]);
+    sb_printf(out,
+              "# HELP prana_gateway_connections_evicted_total Idle connections closed to "
+              "make room for new ones at the connection limit.\n"
+              "# TYPE prana_gateway_connections_evicted_total counter\n"
+              "prana_gateway_connections_evicted_total %llu\n"
+              "# HELP prana_gateway_connections_refused_total New connections refused at "
+              "the connection limit because every connection had a request in progress.\n"
+              "# TYPE prana_gateway_connections_refused_total counter\n"
+              "prana_gateway_connections_refused_total %llu\n",
+              ctr[CTR_CONNS_EVICTED], ctr[CTR_CONNS_REFUSED]);
 }

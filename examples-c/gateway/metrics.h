@@ -24,6 +24,8 @@ typedef enum {
     CTR_EXECUTIONS_STARTED, /* executions created by a trigger */
     CTR_CANCELS,            /* cancel requests that won the compare-and-set */
     CTR_EXTENDS,            /* extend requests that moved an expiry */
+    CTR_CONNS_EVICTED,      /* idle connections closed to make room at --max-conns */
+    CTR_CONNS_REFUSED,      /* new connections refused: every one was busy */
     CTR_COUNT_
 } metric_counter;
 

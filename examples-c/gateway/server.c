@@ -1,12 +1,15 @@
 #define _POSIX_C_SOURCE 200809L
 #include "server.h"
 
+#include "conns.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -17,12 +20,10 @@
 static volatile sig_atomic_t stop_flag = 0;
 static int wake_pipe[2] = {-1, -1};
 
-/* While this share of --max-conns is open, new connections get the short
- * idle timeout below: a flood of silent connections then frees its own
- * slots within seconds instead of holding them for the full idle timeout. */
-#define PRESSURE_NUM 3
-#define PRESSURE_DEN 4
-#define PRESSURE_TIMEOUT_S 1
+/* Connections shut down to make room that the library has not closed yet,
+ * at most; the library's own connection limit leaves room for twice as
+ * many above --max-conns (the refused ones close the same way). */
+#define SHED_IN_FLIGHT 32
 /* Threads running event loops (connections, parsing, sending); the
  * handlers run on the worker pool (--threads). */
 #define EVENT_THREADS 2
@@ -49,8 +50,7 @@ typedef struct req_ctx {
 struct server {
     server_config cfg;
     struct MHD_Daemon *d;
-    pthread_mutex_t lock; /* guards open_conns */
-    int open_conns;
+    conn_table conns; /* for --max-conns: who makes room */
     /* The worker pool: complete requests wait here for a worker. */
     pthread_mutex_t qlock;
     pthread_cond_t qcv;
@@ -194,6 +194,13 @@ static int enqueue(server *s, req_ctx *x) {
     return 0;
 }
 
+/* The connection's record in the table (NULL: none, out of memory). */
+static conn_rec *rec_of(struct MHD_Connection *c) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload, size_t *upload_size, void **con_cls) {
@@ -211,7 +218,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (!x->started) {
         const union MHD_ConnectionInfo *hi;
+        conn_rec *r = rec_of(c);
         x->started = 1;
+        /* Closed to make room just before its head was complete: the
+         * request is dropped unhandled, as if the connection had gone. */
+        if (r && conns_busy(&s->conns, r) != 0) return MHD_NO;
         hi = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
         if (hi && hi->header_size > s->cfg.max_head)
             return answer_error(c, x, 431, "request_header_too_large",
@@ -310,6 +321,11 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (si && si->http_status >= 100)
         s->cfg.observe(s->cfg.app, x ? x->target : NULL, (int)si->http_status,
                        x ? (double)(mono_us() - x->start_us) / 1e6 : 0.0);
+    /* Its request is over: the connection is idle from now. */
+    {
+        conn_rec *r = rec_of(c);
+        if (r) conns_idle(&s->conns, r);
+    }
     if (x) {
         sb_free(&x->body);
         free(x->target);
@@ -321,30 +337,53 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode toe) {
     server *s = cls;
-    int pressed = 0;
-    (void)socket_context;
-    pthread_mutex_lock(&s->lock);
     if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
-        s->open_conns++;
-        pressed = s->open_conns * PRESSURE_DEN >= s->cfg.max_conns * PRESSURE_NUM;
+        const union MHD_ConnectionInfo *fi =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        conn_shed shed = CONN_ROOM;
+        conn_rec *r = fi ? conns_open(&s->conns, fi->connect_fd, &shed) : NULL;
+        *socket_context = r;
+        if (!r) {
+            /* Not tracked, so not kept: refused like a connection over the limit. */
+            if (fi) shutdown(fi->connect_fd, SHUT_RDWR);
+            shed = CONN_REFUSED;
+        }
+        if (shed != CONN_ROOM && s->cfg.shed) s->cfg.shed(s->cfg.app, shed == CONN_REFUSED);
     } else {
-        s->open_conns--;
+        conns_close(&s->conns, *socket_context);
+        *socket_context = NULL;
     }
-    pthread_mutex_unlock(&s->lock);
-    if (pressed) MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, PRESSURE_TIMEOUT_S);
 }
 
-/* At --max-conns a new connection is closed at once (a quick refusal the
- * client can retry) instead of waiting in the listen backlog behind others. */
-static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t len) {
-    server *s = cls;
-    int full;
-    (void)addr;
-    (void)len;
-    pthread_mutex_lock(&s->lock);
-    full = s->open_conns >= s->cfg.max_conns;
-    pthread_mutex_unlock(&s->lock);
-    return full ? MHD_NO : MHD_YES;
+/* libmicrohttpd's own messages. While it starts they say why it cannot (a
+ * key that does not match its certificate, an address in use) and are
+ * errors; afterwards (a client gone mid-request, a failed TLS handshake)
+ * they are routine and shown only with --verbose. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static int daemon_starting;
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+    char msg[512];
+    size_t n;
+    int starting;
+    (void)cls;
+    pthread_mutex_lock(&log_lock);
+    starting = daemon_starting;
+    pthread_mutex_unlock(&log_lock);
+    if (!starting && !g_verbose) return;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = '\0';
+    if (starting)
+        LOG_ERR("libmicrohttpd: %s", msg);
+    else
+        LOG_DEBUG("libmicrohttpd: %s", msg);
+}
+
+static void set_starting(int v) {
+    pthread_mutex_lock(&log_lock);
+    daemon_starting = v;
+    pthread_mutex_unlock(&log_lock);
 }
 
 static int make_addr(const char *addr, int port, struct sockaddr_storage *ss) {
@@ -365,11 +404,23 @@ static int make_addr(const char *addr, int port, struct sockaddr_storage *ss) {
 server *server_new(const server_config *cfg, int *bound_port) {
     server *s = calloc(1, sizeof *s);
     struct sockaddr_storage ss;
-    unsigned int flags =
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME;
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+                         MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
     unsigned int idle_s = (unsigned int)((cfg->idle_timeout_ms + 999) / 1000);
     const union MHD_DaemonInfo *di;
+    /* HTTPS: the key and certificate from memory; without them the array
+     * is empty. */
+    struct MHD_OptionItem tls[3] = {{MHD_OPTION_END, 0, NULL},
+                                    {MHD_OPTION_END, 0, NULL},
+                                    {MHD_OPTION_END, 0, NULL}};
     if (!s) return NULL;
+    if (cfg->tls_cert && cfg->tls_key) {
+        flags |= MHD_USE_TLS;
+        tls[0].option = MHD_OPTION_HTTPS_MEM_KEY;
+        tls[0].ptr_value = (void *)cfg->tls_key;
+        tls[1].option = MHD_OPTION_HTTPS_MEM_CERT;
+        tls[1].ptr_value = (void *)cfg->tls_cert;
+    }
     s->cfg = *cfg;
     if (make_addr(cfg->addr, cfg->port, &ss) != 0) {
         errno = EINVAL;
@@ -377,24 +428,29 @@ server *server_new(const server_config *cfg, int *bound_port) {
         return NULL;
     }
     if (ss.ss_family == AF_INET6) flags |= MHD_USE_IPv6;
-    pthread_mutex_init(&s->lock, NULL);
+    conns_init(&s->conns, cfg->max_conns, SHED_IN_FLIGHT);
     pthread_mutex_init(&s->qlock, NULL);
     pthread_cond_init(&s->qcv, NULL);
     if (wake_pipe[0] < 0 && pipe(wake_pipe) != 0) {
         server_free(s);
         return NULL;
     }
+    set_starting(1);
     s->d = MHD_start_daemon(
-        flags, (uint16_t)cfg->port, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR,
+        flags, (uint16_t)cfg->port, NULL, NULL, on_request, s,
+        /* First, so that no message goes to the library's default logger. */
+        MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)EVENT_THREADS,
-        /* The hard cap sits above --max-conns: on_accept refuses first. */
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns + EVENT_THREADS,
+        /* The hard cap sits above --max-conns: the table makes room first. */
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned int)cfg->max_conns + 2 * SHED_IN_FLIGHT,
         MHD_OPTION_CONNECTION_TIMEOUT, idle_s ? idle_s : 1u,
         /* Room for a head a little over the limit, so we answer it ourselves. */
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(cfg->max_head + 8192),
         MHD_OPTION_LISTEN_BACKLOG_SIZE, 512u, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
         MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s, MHD_OPTION_NOTIFY_COMPLETED, on_completed,
-        s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_END);
+        s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY, tls,
+        MHD_OPTION_END);
+    set_starting(0);
     if (!s->d) {
         server_free(s);
         return NULL;
@@ -423,6 +479,10 @@ server *server_new(const server_config *cfg, int *bound_port) {
     return s;
 }
 
+int server_tls_supported(void) {
+    return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
 int server_run(server *s) {
     (void)s;
     while (!stop_flag) {
@@ -445,7 +505,7 @@ void server_free(server *s) {
     for (i = 0; i < s->nthreads; i++) pthread_join(s->threads[i], NULL);
     if (s->d) MHD_stop_daemon(s->d);
     free(s->threads);
-    pthread_mutex_destroy(&s->lock);
+    conns_destroy(&s->conns);
     pthread_mutex_destroy(&s->qlock);
     pthread_cond_destroy(&s->qcv);
     free(s);

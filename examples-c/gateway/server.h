@@ -3,9 +3,10 @@
  * handlers. A complete request is handed to the pool and its connection
  * suspended until a worker has answered: a connection costs a worker only
  * while its complete request is being handled, slow and silent clients are
- * parked in the event loop and closed after the idle timeout (which shrinks
- * while connections are scarce), and no connection waits for another one
- * that happens to share its event thread.
+ * parked in the event loop and closed after the idle timeout, and no
+ * connection waits for another one that happens to share its event thread.
+ * At --max-conns a new connection closes the one idle longest (conns.h);
+ * when every connection has a request in progress it is refused instead.
  *
  * The handler pipeline per request: `precheck` once the head is in (before
  * any body byte is read, so an oversized body is refused without reading
@@ -22,6 +23,10 @@
 typedef struct {
     const char *addr; /* numeric IPv4/IPv6 address to bind */
     int port;         /* 0: any free port */
+    /* PEM certificate chain and private key: HTTPS only. Both NULL: plain
+     * HTTP. Read when the server starts. */
+    const char *tls_cert;
+    const char *tls_key;
     int threads;
     int max_conns;
     int idle_timeout_ms;
@@ -38,11 +43,16 @@ typedef struct {
     void (*handle)(void *worker, const http_request *req, http_response *resp);
     /* One call per answer sent; target may be NULL (unparsable request). */
     void (*observe)(void *app, const char *target, int status, double seconds);
+    /* Optional: a connection was closed to make room (refused = 0), or a
+     * new one refused because every connection was busy (refused = 1). */
+    void (*shed)(void *app, int refused);
     void *app;
 } server_config;
 
 typedef struct server server;
 
+/* Nonzero when the HTTP library was built with HTTPS support. */
+int server_tls_supported(void);
 /* Binds and listens; the bound port is in *bound_port. NULL on failure. */
 server *server_new(const server_config *cfg, int *bound_port);
 /* Blocks until server_stop(); 0 on an orderly stop. */

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
+#include "wal_ckpt.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -135,6 +136,7 @@ typedef struct {
     sqlite3 *db;
     sqlite3_stmt *q[Q_COUNT_];
     int has_turn; /* holds write_turn */
+    int ckpt;     /* attached to the checkpoint thread */
 } sq_store;
 
 #define SQ(s) ((sq_store *)(s))
@@ -264,6 +266,8 @@ store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync,
         goto fail;
     if (exec_sql(s->db, "PRAGMA foreign_keys = ON", err, errlen) != 0) goto fail;
     if (migrate(s->db, err, errlen) != 0) goto fail;
+    if (wal_ckpt_attach(s->db, path, &write_turn, err, errlen) != 0) goto fail;
+    s->ckpt = 1;
     for (i = 0; i < Q_COUNT_; i++) {
         if (sqlite3_prepare_v2(s->db, SQL[i], -1, &s->q[i], NULL) != SQLITE_OK) {
             snprintf(err, errlen, "prepare %s: %s", SQL[i], sqlite3_errmsg(s->db));
@@ -282,6 +286,7 @@ static void sq_close(store *b) {
     for (i = 0; i < Q_COUNT_; i++) sqlite3_finalize(s->q[i]);
     sqlite3_close(s->db);
     if (s->has_turn) pthread_mutex_unlock(&write_turn);
+    if (s->ckpt) wal_ckpt_detach();
     free(s);
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Exactly once under contention: two gateway processes share one database;
 # 64 concurrent resume requests on one URL (32 through each process) give
-# exactly one 200 and 63 x 409. Repeated for 20 URLs.
+# exactly one 200 and 63 x 409. Repeated for 20 URLs. Then WAL checkpoints
+# run while a gateway serves.
 source "$(dirname "$0")/lib.sh"
 
 URLS=${URLS:-20}
@@ -53,4 +54,27 @@ C=$(( $(metric "$URL_A" prana_gateway_resume_conflicts_total) + $(metric "$URL_B
 echo "   $C of the 409s lost the compare-and-set itself (A resumed $A_R, B resumed $B_R)"
 check "gateway A stops cleanly" stop_gw A
 check "gateway B stops cleanly" stop_gw B
+
+echo "-- WAL checkpoints run while the gateway serves (on their own thread)"
+# The commits only signal the checkpoint thread; without it the database
+# file would keep its first size until shutdown, the WAL holding every page.
+start_gw C --db "$T/ckpt.db"
+before=$(stat -c %s "$T/ckpt.db")
+python3 - "$PORT_C" <<'PY'
+import http.client, sys, threading
+def client():
+    c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+    for _ in range(150):
+        c.request("POST", "/webhook/workflow/trigger/approval", body=b'{"n":1}',
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse(); r.read()
+        assert r.status == 201, r.status
+threads = [threading.Thread(target=client) for _ in range(8)]
+[t.start() for t in threads]; [t.join() for t in threads]
+PY
+sleep 1
+after=$(stat -c %s "$T/ckpt.db"); wal=$(stat -c %s "$T/ckpt.db-wal")
+check "1200 triggers: the database file grew while serving ($before -> $after bytes; WAL $wal)" test "$after" -gt $((before * 4))
+eq "  every trigger stored" "$(sql "$T/ckpt.db" "select count(*) from executions")" 1200
+check "gateway C stops cleanly" stop_gw C
 finish

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The e2e run with the gateway under valgrind (memcheck): any invalid
-# access, uninitialised read or leak at shutdown (definite, indirect or
-# possible) makes valgrind exit 99, which e2e.sh's final check (SIGTERM ->
-# exit 0) turns into a failure. Set GW_SANITIZER=asan to use an ASan build
+# The e2e and TLS runs with the gateway under valgrind (memcheck): any
+# invalid access, uninitialised read or leak at shutdown (definite, indirect
+# or possible) makes valgrind exit 99, which the final check of e2e.sh and
+# tls.sh (SIGTERM -> exit 0) turns into a failure. Set GW_SANITIZER=asan to use an ASan build
 # instead (make -C examples-c/gateway asan).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -12,6 +12,7 @@ if [ "${GW_SANITIZER:-valgrind}" = asan ]; then
     export GW=$ROOT/target/gateway/prana-gateway-asan
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
     "$HERE/e2e.sh"
+    "$HERE/tls.sh"
     exit
 fi
 
@@ -22,6 +23,7 @@ export GW_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full \
 --log-file=$LOGDIR/vg.%p.log"
 rc=0
 "$HERE/e2e.sh" || rc=$?
+"$HERE/tls.sh" || rc=$?
 # One log per gateway process; --quiet leaves them empty unless something is wrong.
 n=$(ls "$LOGDIR" | wc -l)
 if [ "$n" -eq 0 ]; then
