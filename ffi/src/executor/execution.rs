@@ -37,24 +37,64 @@ impl prana_execution {
     }
 }
 
-/// An execution's payload storage: `max_payload` bytes (0 means
-/// `PRANA_DEFAULT_MAX_PAYLOAD`), at most `PRANA_MAX_PAYLOAD_CAPACITY`.
-fn payload_storage(max_payload: usize) -> FfiResult<Box<[u8]>> {
-    let cap = if max_payload == 0 {
-        crate::PRANA_DEFAULT_MAX_PAYLOAD
-    } else {
-        max_payload
-    };
-    if cap > PRANA_MAX_PAYLOAD_CAPACITY {
-        return Err(Fail::new(
-            prana_status::PRANA_STATUS_CAPACITY_EXCEEDED,
-            format_args!(
-                "max_payload is {cap} bytes; the limit is PRANA_MAX_PAYLOAD_CAPACITY \
-                 ({PRANA_MAX_PAYLOAD_CAPACITY} bytes)"
-            ),
-        ));
+/// An execution's payload storage: a capacity, and heap bytes that grow to
+/// the largest payload kept so far (a 1 MiB capacity costs nothing until a
+/// payload uses it; nothing is zero-filled).
+pub(crate) struct Payload {
+    bytes: Vec<u8>,
+    cap: usize,
+}
+
+impl Payload {
+    /// Storage of `max_payload` bytes (0 means
+    /// `PRANA_DEFAULT_MAX_PAYLOAD`), at most `PRANA_MAX_PAYLOAD_CAPACITY`.
+    fn new(max_payload: usize) -> FfiResult<Payload> {
+        let cap = if max_payload == 0 {
+            crate::PRANA_DEFAULT_MAX_PAYLOAD
+        } else {
+            max_payload
+        };
+        if cap > PRANA_MAX_PAYLOAD_CAPACITY {
+            return Err(Fail::new(
+                prana_status::PRANA_STATUS_CAPACITY_EXCEEDED,
+                format_args!(
+                    "max_payload is {cap} bytes; the limit is PRANA_MAX_PAYLOAD_CAPACITY \
+                     ({PRANA_MAX_PAYLOAD_CAPACITY} bytes)"
+                ),
+            ));
+        }
+        Ok(Payload {
+            bytes: Vec::new(),
+            cap,
+        })
     }
-    Ok(vec![0u8; cap].into_boxed_slice())
+}
+
+impl executor::Buffer for Payload {
+    fn capacity(&self) -> usize {
+        self.cap
+    }
+
+    fn stored(&self, len: usize) -> Option<&[u8]> {
+        self.bytes.get(..len)
+    }
+
+    fn store(&mut self, data: &[u8]) {
+        self.bytes.clear();
+        if data.len() > self.bytes.capacity() {
+            // Doubling (within the capacity): a run of growing payloads
+            // reallocates a few times, not once per payload.
+            let want = data.len().max(self.bytes.capacity() * 2).min(self.cap);
+            self.bytes.reserve_exact(want.max(data.len()));
+        }
+        self.bytes.extend_from_slice(data);
+    }
+
+    fn as_mut_bytes(&mut self) -> &mut [u8] {
+        // Only a workspace's buffer is used whole; a state's never is.
+        self.bytes.resize(self.cap, 0);
+        &mut self.bytes
+    }
 }
 
 /// Start an execution of `workflow` with id `execution_id` (1-64 bytes of
@@ -107,9 +147,9 @@ pub extern "C" fn prana_execution_start(
         };
         // Started where it stays: the handle's heap slot (no copy of the
         // ~11 KiB state after the start).
-        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
-            payload_storage(max_payload)?,
-        )));
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(Payload::new(
+            max_payload,
+        )?)));
         executor::start_into(&mut x.state, w, e, b, g, now, key)?;
         out.write(Box::into_raw(x));
         Ok(())
@@ -134,9 +174,9 @@ pub extern "C" fn prana_execution_from_json(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
-            payload_storage(max_payload)?,
-        )));
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(Payload::new(
+            max_payload,
+        )?)));
         x.state.load_json(j.as_bytes())?;
         out.write(Box::into_raw(x));
         Ok(())

@@ -5,9 +5,10 @@ use prana_webhook_core::executor;
 
 /// The C ABI's capacities (a server's, larger than the core's
 /// microcontroller defaults): a trace for `PRANA_MAX_NODES` nodes, and the
-/// payload storage on the heap, sized per execution by the host.
+/// payload storage on the heap, its capacity chosen per execution by the
+/// host, its bytes grown on use.
 const TRACE_LEN: usize = PRANA_MAX_NODES * 98;
-pub(crate) type FfiState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, Box<[u8]>>;
+pub(crate) type FfiState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, Payload>;
 /// The state's JSON without its output: the fixed part.
 type EmptyState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, [u8; 0]>;
 type FfiWorkspace<'a> = executor::Workspace<&'a mut [u8], &'a mut [u8]>;
@@ -119,6 +120,7 @@ mod scratch;
 mod tests;
 
 pub use callback::*;
+pub(crate) use execution::Payload;
 pub use execution::*;
 pub use getters::*;
 pub use result::*;
