@@ -179,11 +179,6 @@
 #define PRANA_ID_SEED_LEN 32
 
 /**
- * Bytes of entropy in one resume ID.
- */
-#define PRANA_ENTROPY_LEN 16
-
-/**
  * Longest message in a `prana_http_answer`, in bytes (without the NUL).
  */
 #define PRANA_MAX_MESSAGE_LEN 192
