@@ -30,14 +30,12 @@
 use core::ffi::{c_char, CStr};
 
 mod abi;
-#[cfg(feature = "std")]
 pub mod executor;
 pub mod http;
 pub mod ids;
 pub mod json;
 mod message;
 pub mod page;
-#[cfg(feature = "std")]
 pub mod protocol;
 pub mod registration;
 pub mod route;

@@ -114,7 +114,7 @@ mod result;
 mod run;
 // The getters.
 mod getters;
-// Per-thread buffers of the run calls.
+// The run calls' buffers: per thread (std), or in the caller's memory.
 mod scratch;
 #[cfg(test)]
 mod tests;
@@ -125,5 +125,7 @@ pub use execution::*;
 pub use getters::*;
 pub use result::*;
 pub use run::*;
+#[cfg(feature = "std")]
 pub(crate) use scratch::RunScratch;
+pub(crate) use scratch::{CallerScratch, Strings};
 pub use workflow::*;

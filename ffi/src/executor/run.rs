@@ -10,6 +10,8 @@ use crate::abi::{guard, handle_mut, text, Fail, FfiResult, Out};
 use crate::route::prana_transition;
 use crate::status::{prana_error, prana_status};
 
+/// A run call whose body returns its result by value (see
+/// [`run_call_into`], which the other run calls use).
 pub(crate) fn run_call(
     workflow: *const prana_workflow,
     execution: *mut prana_execution,
@@ -23,35 +25,112 @@ pub(crate) fn run_call(
         &mut CHandler<'_>,
     ) -> prana_webhook_core::Result<FfiRunResult>,
 ) -> FfiResult {
+    run_call_into(
+        workflow,
+        execution,
+        handler,
+        user_data,
+        out,
+        |w, s, ws, h, r| {
+            *r = body(w, s, ws, h)?;
+            Ok(())
+        },
+    )
+}
+
+/// A run call: the core's `_into` call over the state, a workspace, the C
+/// handler and a result slot, all out of the stack (per thread, or in the
+/// caller's memory), then the C result written from the slot.
+pub(crate) fn run_call_into(
+    workflow: *const prana_workflow,
+    execution: *mut prana_execution,
+    handler: prana_node_handler,
+    user_data: *mut c_void,
+    out: *mut prana_run_result,
+    body: impl FnOnce(
+        &FfiWorkflow<'_>,
+        &mut FfiState,
+        &mut FfiWorkspace<'_>,
+        &mut CHandler<'_>,
+        &mut FfiRunResult,
+    ) -> prana_webhook_core::Result<()>,
+) -> FfiResult {
     let w = wf_ref(workflow)?;
     let x = handle_mut(execution, "execution")?;
     let out = Out::new(out, "out")?;
-    RunScratch::with(|scratch| {
-        // A node's output gets the execution's payload capacity.
-        let cap = x.state.output_capacity();
-        if scratch.output.len() < cap {
-            scratch.output.resize(cap, 0);
+    let prana_execution { state, scratch } = x;
+    // A node's output gets the execution's payload capacity.
+    let cap = state.output_capacity();
+    match scratch {
+        Some(s) => {
+            let mut ws = FfiWorkspace::with_buffers(&mut s.params[..], &mut s.output[..cap]);
+            let strings = Strings::Fixed {
+                buf: &mut s.strings[..],
+                len: 0,
+            };
+            let h = CHandler::new(handler, user_data, strings);
+            run_with(w, state, &mut ws, h, s.result, s.json, out, body)
         }
-        let mut ws = FfiWorkspace::with_buffers(&mut scratch.params, &mut scratch.output[..cap]);
-        let mut h = CHandler::new(handler, user_data, &mut scratch.strings);
-        let r = body(w, &mut x.state, &mut ws, &mut h)?;
-        if let Some(node) = h.missing_node() {
-            return Err(Fail::new(
-                prana_status::PRANA_STATUS_NO_NODE_HANDLER,
-                format!(
-                    "node '{}' needs the host's node handler, which is NULL; the execution \
-                     recorded the node as failed (no_node_handler)",
-                    node
-                ),
-            ));
-        }
-        let registration_json = activated_registration_json(&r, &mut scratch.json)?;
-        // SAFETY: `out` is non-NULL and, by the header's contract, valid
-        // and aligned for one `prana_run_result` that nothing else touches
-        // during the call. Written only now that nothing can fail.
-        unsafe { write_run_result(out.as_ptr(), &r, registration_json) };
-        Ok(())
-    })
+        #[cfg(feature = "std")]
+        None => RunScratch::with(|scratch| {
+            if scratch.output.len() < cap {
+                scratch.output.resize(cap, 0);
+            }
+            let mut ws =
+                FfiWorkspace::with_buffers(&mut scratch.params, &mut scratch.output[..cap]);
+            let h = CHandler::new(handler, user_data, Strings::Grow(&mut scratch.strings));
+            run_with(
+                w,
+                state,
+                &mut ws,
+                h,
+                &mut scratch.result,
+                &mut scratch.json,
+                out,
+                body,
+            )
+        }),
+        #[cfg(not(feature = "std"))]
+        None => Err(Fail::invalid(
+            "the execution has no run buffers (make it with prana_execution_init)",
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_with(
+    w: &FfiWorkflow<'_>,
+    state: &mut FfiState,
+    ws: &mut FfiWorkspace<'_>,
+    mut h: CHandler<'_>,
+    r: &mut FfiRunResult,
+    json: &mut [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+    out: Out<prana_run_result>,
+    body: impl FnOnce(
+        &FfiWorkflow<'_>,
+        &mut FfiState,
+        &mut FfiWorkspace<'_>,
+        &mut CHandler<'_>,
+        &mut FfiRunResult,
+    ) -> prana_webhook_core::Result<()>,
+) -> FfiResult {
+    body(w, state, ws, &mut h, r)?;
+    if let Some(node) = h.missing_node() {
+        return Err(Fail::new(
+            prana_status::PRANA_STATUS_NO_NODE_HANDLER,
+            format_args!(
+                "node '{}' needs the host's node handler, which is NULL; the execution \
+                 recorded the node as failed (no_node_handler)",
+                node
+            ),
+        ));
+    }
+    let registration_json = activated_registration_json(r, json)?;
+    // SAFETY: `out` is non-NULL and, by the header's contract, valid
+    // and aligned for one `prana_run_result` that nothing else touches
+    // during the call. Written only now that nothing can fail.
+    unsafe { write_run_result(out.as_ptr(), r, registration_json) };
+    Ok(())
 }
 
 /// Run a started execution from the start node with the trigger payload
@@ -74,13 +153,13 @@ pub extern "C" fn prana_execution_run(
 ) -> prana_status {
     guard(err, || {
         let i = text(input, input_len, "input")?;
-        run_call(
+        run_call_into(
             workflow,
             execution,
             handler,
             user_data,
             out,
-            |w, s, ws, h| executor::run_in(w, s, ws, h, i, now),
+            |w, s, ws, h, r| executor::run_into(w, s, ws, h, i, now, r),
         )
     })
 }
@@ -116,17 +195,13 @@ pub extern "C" fn prana_execution_resume(
     guard(err, || {
         let t = crate::route::transition_in(applied, "applied")?;
         let p = text(payload, payload_len, "payload")?;
-        run_call(
+        run_call_into(
             workflow,
             execution,
             handler,
             user_data,
             out,
-            |w, s, ws, h| {
-                let mut r = FfiRunResult::new();
-                executor::resume_applied_into(w, s, ws, h, &t, p, now, &mut r)?;
-                Ok(r)
-            },
+            |w, s, ws, h, r| executor::resume_applied_into(w, s, ws, h, &t, p, now, r),
         )
     })
 }
@@ -173,13 +248,13 @@ pub extern "C" fn prana_execution_resume_timer(
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        run_call(
+        run_call_into(
             workflow,
             execution,
             handler,
             user_data,
             out,
-            |w, s, ws, h| executor::resume_timer_in(w, s, ws, h, now),
+            |w, s, ws, h, r| executor::resume_timer_into(w, s, ws, h, now, r),
         )
     })
 }
