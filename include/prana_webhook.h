@@ -1422,8 +1422,9 @@ typedef struct prana_node_result {
  * to fail the execution at this node. The output must be valid JSON or the
  * node fails with "invalid_node_output"; a bad port fails it with
  * "invalid_port". What `output` holds on entry is unspecified (zeros, or
- * bytes earlier calls on the same thread left there); only the first
- * `output_len` bytes count.
+ * bytes earlier calls on the same thread, or on the same execution made
+ * by `prana_execution_init`, left there); only the first `output_len`
+ * bytes count.
  *
  * The callback runs on the calling thread, must return normally (no
  * `longjmp`, no C++ exception), and must not use the execution handle of
