@@ -25,10 +25,10 @@
  * over is measured rather than a crash), and the RAM budget of static data
  * plus that peak. */
 #ifndef STACK_BUDGET
-#define STACK_BUDGET (14u * 1024u)
+#define STACK_BUDGET (11u * 1024u)
 #endif
 #ifndef RAM_BUDGET
-#define RAM_BUDGET (62u * 1024u)
+#define RAM_BUDGET (60u * 1024u)
 #endif
 
 #define EXECUTION_ID "run-1"

@@ -216,7 +216,8 @@ pub extern "C" fn prana_registration_restore(
     guard(err, || {
         let r = handle_mut(registration, "registration")?;
         let j = text(json, json_len, "json")?;
-        r.inner = WebhookRegistration::from_json(j.as_bytes())?;
+        // In place (unchanged on error): no registration on the stack.
+        r.inner.load_json(j.as_bytes())?;
         Ok(())
     })
 }

@@ -295,15 +295,20 @@ pub extern "C" fn prana_execution_init(
             core::slice::from_raw_parts_mut(mem.cast::<u8>().add(PRANA_EXECUTION_SIZE), tail_len)
         };
         let (payload, scratch) = CallerScratch::split(tail, cap);
-        let x = abi::init_in(
-            mem,
-            PRANA_EXECUTION_SIZE,
-            prana_execution {
-                state: FfiState::with_buffer(Payload::Caller(payload)),
-                scratch: Some(scratch),
-            },
-        )?;
-        let x = handle_mut(x, "execution")?;
+        let p = mem.cast::<prana_execution>();
+        // SAFETY: `p` is non-NULL, aligned (checked above: `mem` is aligned
+        // to `PRANA_EXECUTION_ALIGN` >= the handle's alignment) and points
+        // to `PRANA_EXECUTION_SIZE` >= its size writable bytes that only
+        // this handle uses (before the tail). Each field is written in
+        // place, without reading or dropping what was there: the ~11 KiB
+        // state is built where it stays, not on the stack (which a
+        // microcontroller's is too small for) and then moved.
+        unsafe {
+            core::ptr::addr_of_mut!((*p).state)
+                .write(FfiState::with_buffer(Payload::Caller(payload)));
+            core::ptr::addr_of_mut!((*p).scratch).write(Some(scratch));
+        }
+        let x = handle_mut(p, "execution")?;
         executor::start_into(&mut x.state, w, e, b, g, now, key)?;
         out.write(x as *mut prana_execution);
         Ok(())

@@ -104,14 +104,25 @@ pub extern "C" fn prana_workflow_init(
         // `'static`: the caller keeps the text for the handle's life.
         let j: &'static str = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let wf = FfiWorkflow::parse_with_capacity(j)?;
-        out.write(abi::init_in(
+        // Placed empty, then parsed where it stays: nothing of the
+        // workflow's size on the stack (a microcontroller's is small).
+        let p = abi::init_in(
             mem,
             mem_len,
             prana_workflow {
-                inner: Inner::Borrowed(wf),
+                inner: Inner::Borrowed(FfiWorkflow::new()),
             },
-        )?);
+        )?;
+        let placed = abi::handle_mut(p, "workflow")?;
+        // One variant without std.
+        #[cfg_attr(not(feature = "std"), allow(clippy::infallible_destructuring_match))]
+        let wf = match &mut placed.inner {
+            Inner::Borrowed(wf) => wf,
+            #[cfg(feature = "std")]
+            Inner::Owned(_) => unreachable!("placed as borrowed just above"),
+        };
+        wf.parse_into(j)?;
+        out.write(p);
         Ok(())
     })
 }
