@@ -6,18 +6,13 @@ package prana
 import "C"
 
 import (
-	"encoding/binary"
-	"errors"
-	"fmt"
 	"runtime"
-	"sync"
 	"unsafe"
 )
 
 // Sizes from the C header.
 const (
 	IDSeedLen         = C.PRANA_ID_SEED_LEN
-	EntropyLen        = C.PRANA_ENTROPY_LEN
 	MaxResumeIDLen    = C.PRANA_MAX_RESUME_ID_LEN
 	MaxURLLen         = C.PRANA_MAX_URL_LEN
 	DefaultMaxPayload = C.PRANA_DEFAULT_MAX_PAYLOAD
@@ -108,75 +103,6 @@ func (g *IDGenerator) ResumeURL(base *BaseURL, executionID, nodeID string) (id, 
 	id = string(buf[:int(idLen)])
 	url = string(buf[C.PRANA_RESUME_ID_BUF_SIZE : C.PRANA_RESUME_ID_BUF_SIZE+int(urlLen)])
 	return id, url, nil
-}
-
-// GenerateResumeID makes the resume ID webhook_{executionID}_{nodeID}_{tail}
-// whose 26-character tail is the host's EntropyLen bytes of entropy (a
-// 128-bit big-endian number in lowercase Crockford base32, the alphabet of
-// every resume ID), without a generator. The parts are checked as
-// IDGenerator.ResumeID checks them and the result with ValidateResumeID.
-// Never derive the entropy from a clock or a counter.
-func GenerateResumeID(executionID, nodeID string, entropy []byte) (string, error) {
-	if len(entropy) != EntropyLen {
-		s := StatusInvalidArgument
-		return "", &Error{Status: s, Code: s.Code(), Message: fmt.Sprintf(
-			"entropy is %d bytes long; exactly %d are required", len(entropy), EntropyLen)}
-	}
-	if err := checkIDParts(executionID, nodeID); err != nil {
-		return "", err
-	}
-	hi := binary.BigEndian.Uint64(entropy[:8])
-	lo := binary.BigEndian.Uint64(entropy[8:])
-	var tail [26]byte
-	// Digit i (from the right) is bits 5i..5i+5 of the 128-bit number.
-	for i := 0; i < len(tail); i++ {
-		tail[len(tail)-1-i] = crockford[lo&31]
-		lo = lo>>5 | hi<<59
-		hi >>= 5
-	}
-	id := "webhook_" + executionID + "_" + nodeID + "_" + string(tail[:])
-	if err := ValidateResumeID(id); err != nil {
-		return "", err
-	}
-	return id, nil
-}
-
-const crockford = "0123456789abcdefghjkmnpqrstvwxyz"
-
-// partsChecker is a generator that never draws: checkIDParts only asks it
-// for the size of an ID.
-var partsChecker struct {
-	sync.Mutex
-	g *C.prana_id_generator
-}
-
-// checkIDParts checks an execution id and a node id as the library checks
-// them for a new resume ID (same statuses and messages): a size query of
-// prana_resume_url_create, which draws nothing from its generator.
-func checkIDParts(executionID, nodeID string) error {
-	partsChecker.Lock()
-	defer partsChecker.Unlock()
-	if partsChecker.g == nil {
-		var seed [IDSeedLen]byte
-		var g *C.prana_id_generator
-		err := call(func(perr *C.prana_error) C.prana_status {
-			return C.prana_id_generator_new(bytesPtr(seed[:]), C.size_t(len(seed)), &g, perr)
-		})
-		if err != nil {
-			return err
-		}
-		partsChecker.g = g
-	}
-	e, n := newCstr(executionID), newCstr(nodeID)
-	var need C.size_t
-	err := call(func(perr *C.prana_error) C.prana_status {
-		return C.prana_resume_url_create(partsChecker.g, nil, nil, e.ptr(), e.len(), n.ptr(), n.len(),
-			nil, 0, &need, nil, 0, nil, perr)
-	})
-	if errors.Is(err, StatusBufferTooSmall.Err()) {
-		return nil
-	}
-	return err
 }
 
 // ValidateResumeID checks the syntax of a resume ID.

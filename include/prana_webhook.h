@@ -60,12 +60,15 @@
  * Builds: the default (std) build has everything above. The no_std build
  *   (cargo feature `std` off, for C firmware) has no heap, no
  *   thread-locals, and aborts on a panic. It has no _new/_create/_from_json/
- *   _clone/_free constructors, no prana_last_error_message and no
- *   workflows or executions; handles live in caller memory, made by the
+ *   _clone/_free constructors, no prana_execution_registration and no
+ *   prana_last_error_message; handles live in caller memory, made by the
  *   _init functions (every build has them): `mem` holds PRANA_<TYPE>_SIZE
  *   bytes aligned to PRANA_<TYPE>_ALIGN (at most 8: a uint64_t array), and
- *   such a handle is never passed to _free. Text outputs whose size depends
- *   on the value (registration JSON) need the documented *_BUF_SIZE there.
+ *   such a handle is never passed to _free (an execution's `mem` also
+ *   holds its payload storage and run buffers, see prana_execution_init).
+ *   Stored rows and states load in place (prana_registration_restore,
+ *   prana_execution_restore). Registration JSON needs the documented
+ *   *_BUF_SIZE there; a state's JSON only its exact size.
  *
  * The host supplies randomness (a seed), the clock (`now`, unix
  *   milliseconds) and persistence (it stores the JSON the library hands out
@@ -73,13 +76,13 @@
  *
  * PROTOCOL (each fact is produced once; hosts apply everything, in order,
  *   and never skip or patch a transition):
- *   start: prana_execution_start (max_payload: the payload capacity), store
+ *   start: prana_execution_start or _init (max_payload: the payload capacity), store
  *     each registration's row (prana_execution_registration_json), run,
  *     store the row of every transition of the result, then the state.
  *   1 request: prana_request_check; prana_signature_verify with route.kind
  *     (resume, cancel and extend URLs are signed in separate domains)
- *   2 look the row up by resume ID (prana_registration_from_json; NULL
- *     when there is none)
+ *   2 look the row up by resume ID (prana_registration_from_json or
+ *     _restore; NULL when there is none)
  *   3 decide: prana_resume_decide / prana_cancel_decide (active -> consumed)
  *     or prana_registration_extend (a new expires_at)
  *   4 compare-and-set that change in the store; go on only when exactly one
@@ -120,15 +123,15 @@
  *                 _set_current, _len, _sign, prana_signature_verify,
  *                 prana_webhook_secret_new, _init, _from_bytes, _free,
  *                 _sign, _verify
- *   registrations: prana_registration_create, _init, _from_json, _to_json,
+ *   registrations: prana_registration_create, _init, _from_json, _restore, _to_json,
  *                 _clone, _free, _activate, _consume, _expire, _resume_id,
  *                 _execution_id, _node_id, _webhook_config, _status,
  *                 _status_at, _created_at, _expires_at, _extend,
  *                 _describe,
  *                 prana_lifecycle_check, prana_lifecycle_status_name,
  *                 prana_lifecycle_status_parse
- *   workflows:     prana_workflow_new, _free, _id
- *   executions:    prana_execution_start, _from_json, _restore, _to_json,
+ *   workflows:     prana_workflow_new, _init, _free, _id
+ *   executions:    prana_execution_start, _init, _from_json, _restore, _to_json,
  *                 _free, _run, _resume, _cancel, _expire, _extend,
  *                 _resume_timer,
  *                 _status, _wait_mode, _resume_at, _current_node,
@@ -188,11 +191,6 @@
  * Size of an ID generator seed, in bytes.
  */
 #define PRANA_ID_SEED_LEN 32
-
-/**
- * Bytes of entropy in one resume ID.
- */
-#define PRANA_ENTROPY_LEN 16
 
 /**
  * Longest message in a `prana_http_answer`, in bytes (without the NUL).
@@ -281,6 +279,36 @@
  * Size of the timezone array of a schedule wait (at most 64 bytes and the NUL).
  */
 #define PRANA_TIMEZONE_BUF_SIZE 65
+
+/**
+ * Bytes of caller memory a `prana_workflow` needs (`prana_workflow_init`).
+ */
+#define PRANA_WORKFLOW_SIZE 8448
+
+/**
+ * Alignment a `prana_workflow` needs: memory declared as `uint64_t[]`
+ * (or from `malloc`) has it.
+ */
+#define PRANA_WORKFLOW_ALIGN 8
+
+/**
+ * Bytes of caller memory a `prana_execution` needs before its payload
+ * storage and run buffers (`prana_execution_init`).
+ */
+#define PRANA_EXECUTION_SIZE 11776
+
+/**
+ * Alignment a `prana_execution` needs: memory declared as `uint64_t[]`
+ * (or from `malloc`) has it.
+ */
+#define PRANA_EXECUTION_ALIGN 8
+
+/**
+ * Bytes of caller memory an execution's run buffers need besides five
+ * times its payload capacity (`prana_execution_init`): a call's result,
+ * the registration JSON and the node calls' ids.
+ */
+#define PRANA_EXECUTION_SCRATCH_LEN 8964
 
 /**
  * Most headers `prana_http_parse_request` accepts in one request.
@@ -1276,11 +1304,13 @@ typedef struct prana_webhook_secret prana_webhook_secret;
 /**
  * A parsed, validated workflow definition (JSON: `id`, `nodes` with `key`,
  * `type`, `params`, `connections` with `from`, `port`, `to`, optional
- * `start`). The library keeps its own copy of the JSON text.
+ * `start`). `prana_workflow_new` keeps its own copy of the JSON text;
+ * `prana_workflow_init` borrows the caller's.
  *
  * Ownership: made by `prana_workflow_new`, owned by the caller, freed with
  * `prana_workflow_free` (exactly once; NULL is a no-op), after every
- * execution call that uses it has returned.
+ * execution call that uses it has returned; or placed in caller memory by
+ * `prana_workflow_init` (never freed).
  *
  * Thread safety: immutable; any number of threads may run executions of
  * one workflow at the same time.
@@ -1405,8 +1435,9 @@ typedef struct prana_node_result {
  * to fail the execution at this node. The output must be valid JSON or the
  * node fails with "invalid_node_output"; a bad port fails it with
  * "invalid_port". What `output` holds on entry is unspecified (zeros, or
- * bytes earlier calls on the same thread left there); only the first
- * `output_len` bytes count.
+ * bytes earlier calls on the same thread, or on the same execution made
+ * by `prana_execution_init`, left there); only the first `output_len`
+ * bytes count.
  *
  * The callback runs on the calling thread, must return normally (no
  * `longjmp`, no C++ exception), and must not use the execution handle of
@@ -1811,6 +1842,7 @@ prana_status prana_last_error_message(char *buf, size_t len, size_t *out_len);
  * Parse and validate a workflow definition (JSON text; the library keeps a
  * copy). Errors: `PRANA_STATUS_WORKFLOW_*`, `PRANA_STATUS_INVALID_JSON`,
  * `PRANA_STATUS_CAPACITY_EXCEEDED`. On success `*out` receives a new handle.
+ * Std build only; `prana_workflow_init` places one in caller memory.
  */
 prana_status prana_workflow_new(const char *json,
                                 size_t json_len,
@@ -1818,7 +1850,26 @@ prana_status prana_workflow_new(const char *json,
                                 struct prana_error *err);
 
 /**
- * Free a workflow. NULL is a no-op.
+ * Parse and validate a workflow definition as `prana_workflow_new` does,
+ * into caller memory, without copying the text: `json` must stay valid
+ * and unchanged for as long as the handle is used. `mem` holds at least
+ * `PRANA_WORKFLOW_SIZE` bytes aligned to `PRANA_WORKFLOW_ALIGN`, else
+ * `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+ * (pointing into `mem`). Nothing is allocated and nothing is freed: the
+ * handle is valid while `mem` and `json` are, and must never be passed to
+ * `prana_workflow_free`. Available in every build (the way to make a
+ * workflow without std).
+ */
+prana_status prana_workflow_init(void *mem,
+                                 size_t mem_len,
+                                 const char *json,
+                                 size_t json_len,
+                                 struct prana_workflow **out,
+                                 struct prana_error *err);
+
+/**
+ * Free a workflow made by `prana_workflow_new`. NULL is a no-op. Never
+ * pass a handle made by `prana_workflow_init`. Std build only.
  */
 void prana_workflow_free(struct prana_workflow *workflow);
 
@@ -1867,6 +1918,41 @@ prana_status prana_execution_start(const struct prana_workflow *workflow,
                                    struct prana_error *err);
 
 /**
+ * Start an execution as `prana_execution_start` does, in caller memory:
+ * the way to run workflows without std (C firmware), available in every
+ * build. `mem` holds `mem_len` bytes aligned to `PRANA_EXECUTION_ALIGN`:
+ * the handle (`PRANA_EXECUTION_SIZE` bytes), then the execution's payload
+ * storage and run buffers, `PRANA_EXECUTION_SCRATCH_LEN + 5 * max_payload`
+ * bytes (for example `static uint64_t mem[(PRANA_EXECUTION_SIZE +
+ * PRANA_EXECUTION_SCRATCH_LEN + 5 * 512 + 7) / 8];` for 512-byte
+ * payloads). Smaller or misaligned memory is `PRANA_STATUS_INVALID_ARGUMENT`
+ * (the message gives the size needed). `max_payload` 0 means
+ * `PRANA_DEFAULT_MAX_PAYLOAD`, as for `prana_execution_start`. In caller
+ * memory `max_payload` also bounds a node's rendered params (a larger
+ * rendering fails the node, naming the limit).
+ *
+ * On success `*out` is the handle (pointing into `mem`). Nothing is
+ * allocated, by this call or by the run calls on the handle, and nothing
+ * is freed: the handle is valid while `mem` is, must never be passed to
+ * `prana_execution_free`, and may be restored into
+ * (`prana_execution_restore`) to load another execution of the same
+ * payload capacity. Run calls on it use its own buffers: no per-thread
+ * state.
+ */
+prana_status prana_execution_init(void *mem,
+                                  size_t mem_len,
+                                  size_t max_payload,
+                                  const struct prana_workflow *workflow,
+                                  const char *execution_id,
+                                  size_t execution_id_len,
+                                  const struct prana_base_url *base,
+                                  const struct prana_key_set *keys,
+                                  struct prana_id_generator *generator,
+                                  uint64_t now,
+                                  struct prana_execution **out,
+                                  struct prana_error *err);
+
+/**
  * Restore an execution from its JSON form into a new handle with a
  * payload capacity of `max_payload` bytes (0 means
  * `PRANA_DEFAULT_MAX_PAYLOAD`; give the capacity it was started with, or
@@ -1906,7 +1992,8 @@ prana_status prana_execution_restore(struct prana_execution *execution,
  * Write the execution's JSON form, for the host's store (a buffer of
  * `PRANA_EXECUTION_JSON_FIXED_LEN` + the payload capacity + 1 bytes
  * always suffices; `PRANA_EXECUTION_JSON_BUF_SIZE` for the default
- * capacity; a size query gives the exact size).
+ * capacity; a size query gives the exact size, and a buffer of that size
+ * suffices in every build).
  */
 prana_status prana_execution_to_json(const struct prana_execution *execution,
                                      char *buf,
@@ -1915,7 +2002,9 @@ prana_status prana_execution_to_json(const struct prana_execution *execution,
                                      struct prana_error *err);
 
 /**
- * Free an execution. NULL is a no-op.
+ * Free an execution made by `prana_execution_start` or `_from_json`.
+ * NULL is a no-op. Never pass a handle made by `prana_execution_init`.
+ * Std build only.
  */
 void prana_execution_free(struct prana_execution *execution);
 
@@ -2070,7 +2159,9 @@ prana_status prana_execution_registration_count(const struct prana_execution *ex
  * is `{}`; the row to store, with the config once activated, is
  * `prana_execution_registration_json`). After `prana_execution_start`,
  * iterate the registrations with this to learn their resume IDs. An index
- * out of range is `PRANA_STATUS_INVALID_ARGUMENT`.
+ * out of range is `PRANA_STATUS_INVALID_ARGUMENT`. Std build only (a
+ * new handle); without std, `prana_execution_registration_json` of each
+ * resume ID in the run results gives the rows.
  */
 prana_status prana_execution_registration(const struct prana_execution *execution,
                                           size_t index,
@@ -2545,6 +2636,19 @@ prana_status prana_registration_from_json(const char *json,
                                           size_t json_len,
                                           struct prana_registration **out,
                                           struct prana_error *err);
+
+/**
+ * Read a registration from its JSON form into an existing handle (made by
+ * any constructor, `prana_registration_init` too), checking every field
+ * as `prana_registration_from_json` does: the in-place way to load a
+ * stored row, and the only one without std. On failure the handle is
+ * unchanged. Errors as `prana_registration_from_json`, and
+ * `PRANA_STATUS_NULL_ARGUMENT` for a NULL `registration`.
+ */
+prana_status prana_registration_restore(struct prana_registration *registration,
+                                        const char *json,
+                                        size_t json_len,
+                                        struct prana_error *err);
 
 /**
  * Write the registration's JSON form (for the host's store). Output: JSON

@@ -15,6 +15,8 @@
 //!   the state through `prana_execution_to_json` / `_load_json` (restored
 //!   into the same handle; Rust: `to_json` / `load_json`, and `run_in` /
 //!   `resume_in` with a kept `Workspace`, as the handle keeps one).
+//!   `trigger_1mib_capacity`: start with a 1 MiB payload capacity, run to
+//!   the first wait, free (what a gateway does per trigger).
 
 #![allow(clippy::missing_safety_doc)]
 
@@ -395,6 +397,40 @@ fn bench(c: &mut Criterion) {
             );
             fx::prana_execution_free(x);
             black_box(resumes)
+        })
+    });
+    // A gateway's trigger: start with a large payload capacity, run to the
+    // first wait, free. The payload storage costs what the payload uses.
+    g.bench_function("c_abi/trigger_1mib_capacity", |b| {
+        b.iter(|| {
+            let mut x = std::ptr::null_mut();
+            let s = fx::prana_execution_start(
+                wf_h,
+                p("exec-1"),
+                6,
+                base_h,
+                core::ptr::null(),
+                gen_h,
+                T0,
+                1 << 20,
+                &mut x,
+                core::ptr::null_mut(),
+            );
+            assert_eq!(s, OK);
+            let input = r#"{"amount":10}"#;
+            let s = fx::prana_execution_run(
+                wf_h,
+                x,
+                Some(c_handler),
+                std::ptr::null_mut(),
+                p(input),
+                input.len(),
+                T0,
+                result.as_mut_ptr(),
+                core::ptr::null_mut(),
+            );
+            assert_eq!(s, OK);
+            fx::prana_execution_free(x);
         })
     });
     let wf = Workflow::parse_with_capacity(&text).unwrap();

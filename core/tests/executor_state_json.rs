@@ -272,3 +272,31 @@ fn compact_and_general_state_reading_agree_on_nesting() {
         assert_eq!(a.is_ok(), depth < 32, "depth {depth}: {a:?}");
     }
 }
+
+#[test]
+fn json_len_is_the_exact_length_of_to_json() {
+    use prana_webhook_core::executor::{self, ExecutionState};
+    use prana_webhook_core::{id::IdGenerator, url::BaseUrl, workflow::Workflow};
+    let wf: Workflow = Workflow::parse(
+        r#"{"id": "wf", "nodes": [
+        {"key": "w", "type": "wait", "params": {"mode": "webhook", "webhook_config": {"q": "a\"b\n"}}}],
+        "connections": []}"#,
+    )
+    .unwrap();
+    let base = BaseUrl::parse("https://gw.example.com").unwrap();
+    let mut ids = IdGenerator::from_seed([3; 32]);
+    let mut state: ExecutionState = executor::start(&wf, "exec-1", &base, &mut ids, 7).unwrap();
+    let mut buf = [0u8; <ExecutionState>::MAX_JSON_LEN];
+    let n = state.to_json(&mut buf).unwrap();
+    assert_eq!(state.json_len(), n);
+    // Suspended, with an output and a trace: still exact.
+    let mut h = |_: &executor::NodeCall<'_>,
+                 _: &mut [u8]|
+     -> Result<executor::NodeOutput, executor::NodeError> { unreachable!() };
+    executor::run(&wf, &mut state, &mut h, r#"{"text":"é\u0001"}"#, 9).unwrap();
+    let n = state.to_json(&mut buf).unwrap();
+    assert_eq!(state.json_len(), n);
+    // One byte less does not fit; the exact size does.
+    assert!(state.to_json(&mut buf[..n - 1]).is_err());
+    assert_eq!(state.to_json(&mut buf[..n]).unwrap(), n);
+}

@@ -1,18 +1,18 @@
 /* The approval flow of a bare-metal C gateway on a Cortex-M3, with the
  * no_std build of the C ABI: every handle in static memory, no heap.
  *
- * A wait node makes a signed resume URL and stores its registration in a
- * static one-row "store". A raw HTTP request for that URL is then parsed,
- * routed, its signature verified, the row looked up, the resume decided and
- * the transition applied with compare-and-set; the execution resumes with
- * the body and completes. The same request again is refused (409), and so
- * is one with a forged signature (401). Every step is printed over
- * semihosting; the exit status is 0 only when every step behaved as
- * expected and the stack stayed within its budget.
- *
- * Workflows and executions are in the std build only, so "resume" and
- * "complete" here are the firmware's own: the body becomes the wait node's
- * output and the run ends. */
+ * The library's executor runs a workflow (trigger -> webhook wait ->
+ * a host node): the execution starts in static memory with one pending
+ * registration stored in a one-row "store", runs to the wait (the row is
+ * activated with compare-and-set) and its state is persisted as JSON. The
+ * device "reboots" (the execution memory is wiped) and restores the state.
+ * A raw HTTP request for the signed resume URL is then parsed, routed, its
+ * signature verified, the row read back from its JSON, the resume decided
+ * and the transition applied with compare-and-set; the execution resumes
+ * with the body, runs the host node and completes. The same request again
+ * is refused (409), and so is one with a forged signature (401). Every
+ * step is printed over semihosting; the exit status is 0 only when every
+ * step behaved as expected and the memory stayed within its budget. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -25,33 +25,50 @@
  * over is measured rather than a crash), and the RAM budget of static data
  * plus that peak. */
 #ifndef STACK_BUDGET
-#define STACK_BUDGET (10u * 1024u)
+#define STACK_BUDGET (11u * 1024u)
 #endif
 #ifndef RAM_BUDGET
-#define RAM_BUDGET (32u * 1024u)
+#define RAM_BUDGET (60u * 1024u)
 #endif
 
 #define EXECUTION_ID "run-1"
 #define NODE_ID "approve"
 #define BASE_URL "http://device.local"
-#define TIMEOUT_MS 3600000u
 #define REQUEST_BUF_SIZE 1024u
+/* The execution's payload capacity: trigger payload, node output, resume
+ * payload (and, in caller memory, a node's rendered params). */
+#define MAX_PAYLOAD 512u
+
+/* Lives in flash; the workflow handle borrows it. */
+static const char workflow_json[] =
+    "{\"id\":\"approval\",\"nodes\":["
+    "{\"key\":\"trigger\",\"type\":\"trigger\"},"
+    "{\"key\":\"" NODE_ID "\",\"type\":\"wait\",\"params\":{\"mode\":\"webhook\","
+    "\"timeout_hours\":1,\"webhook_config\":{\"approvers\":[\"ops\"]}}},"
+    "{\"key\":\"record\",\"type\":\"record\",\"params\":{\"run\":\"{{ $execution.id }}\"}}],"
+    "\"connections\":[{\"from\":\"trigger\",\"to\":\"" NODE_ID "\"},"
+    "{\"from\":\"" NODE_ID "\",\"to\":\"record\"}]}";
 
 static const uint8_t signing_secret[] = "firmware-resume-key-0123456789ab";
 static const char body[] = "{\"approved\":true}";
+static const char trigger_payload[] = "{\"amount\":10}";
 
 /* Handles, in caller memory (the *_init functions). */
 static uint64_t base_mem[(PRANA_BASE_URL_SIZE + 7) / 8];
 static uint64_t gen_mem[(PRANA_ID_GENERATOR_SIZE + 7) / 8];
 static uint64_t keys_mem[(PRANA_KEY_SET_SIZE + 7) / 8];
+static uint64_t workflow_mem[(PRANA_WORKFLOW_SIZE + 7) / 8];
+static uint64_t execution_mem[(PRANA_EXECUTION_SIZE + PRANA_EXECUTION_SCRATCH_LEN +
+                               5 * MAX_PAYLOAD + 7) / 8];
 static prana_base_url *base;
 static prana_id_generator *gen;
 static prana_key_set *keys;
+static prana_workflow *workflow;
+static prana_execution *execution;
 
-/* The store: one row, as a gateway would keep it in flash or on a server.
- * `json` is the persisted form (prana_registration_to_json); the no_std
- * build cannot read it back (no _from_json there), so the row also keeps
- * the registration handle it was written from. */
+/* The store: one row, as a gateway would keep it in flash or on a server:
+ * the status column and the row's JSON (prana_execution_registration_json).
+ * A lookup reads the JSON back into `reg` (prana_registration_restore). */
 struct row {
     bool used;
     char resume_id[PRANA_RESUME_ID_BUF_SIZE];
@@ -63,6 +80,19 @@ struct row {
     prana_registration *reg;
 };
 static struct row store;
+
+/* The persisted state JSON and a run call's result are never needed at
+ * the same time (a result is applied before the state is saved, and the
+ * state is restored before the next call): they share memory. The JSON
+ * needs its exact size only (prana_execution_to_json reports it), far less
+ * than the bound PRANA_EXECUTION_JSON_FIXED_LEN + MAX_PAYLOAD + 1 for
+ * this one-wait workflow. */
+#define STATE_JSON_BUF_SIZE 4096u
+static union {
+    char state_json[STATE_JSON_BUF_SIZE];
+    prana_run_result result;
+} shared;
+static size_t state_json_len;
 
 static uint8_t request[REQUEST_BUF_SIZE];
 static size_t request_len;
@@ -100,13 +130,14 @@ static int store_compare_and_set(const prana_transition *t) {
     return 1;
 }
 
-/* Rewrites the row's JSON from its registration. */
+/* Rewrites the row's JSON from the execution (the library's row). */
 static bool store_persist(struct row *row) {
     prana_error err;
-    prana_status st = prana_registration_to_json(row->reg, row->json, sizeof row->json,
-                                                 &row->json_len, &err);
+    prana_status st = prana_execution_registration_json(
+        workflow, execution, row->resume_id, row->resume_id_len, row->json, sizeof row->json,
+        &row->json_len, &err);
     if (st != PRANA_STATUS_OK) {
-        report_error("registration_to_json", st, &err);
+        report_error("execution_registration_json", st, &err);
         return false;
     }
     sh_puts("  store: ");
@@ -114,6 +145,70 @@ static bool store_persist(struct row *row) {
     sh_puts(" ");
     sh_puts(row->json);
     sh_puts("\n");
+    return true;
+}
+
+/* Reads the row back from its JSON, as a lookup in a real store would. */
+static bool store_load(struct row *row) {
+    prana_error err;
+    prana_status st = prana_registration_restore(row->reg, row->json, row->json_len, &err);
+    if (st != PRANA_STATUS_OK) {
+        report_error("registration_restore", st, &err);
+        return false;
+    }
+    return true;
+}
+
+/* Applies every transition of a run result, in order: compare-and-set,
+ * then the row from the library. */
+static bool store_apply(const prana_run_result *r) {
+    size_t i;
+    for (i = 0; i < r->transition_count; i++) {
+        if (store_compare_and_set(&r->transitions[i]) != 1) {
+            sh_puts("FAIL: a transition of the result changed no row\n");
+            return false;
+        }
+        if (!store_persist(&store)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Saves the execution's state JSON (as to flash). */
+static bool state_save(void) {
+    prana_error err;
+    prana_status st = prana_execution_to_json(execution, shared.state_json,
+                                              sizeof shared.state_json, &state_json_len, &err);
+    if (st != PRANA_STATUS_OK) {
+        report_error("execution_to_json", st, &err);
+        return false;
+    }
+    sh_puts("  state saved: ");
+    sh_putu((uint32_t)state_json_len);
+    sh_puts(" bytes of JSON\n");
+    return true;
+}
+
+/* The host's node handler: runs "record" nodes (the approval's outcome is
+ * the node's input; it is passed on as the output). */
+static bool node_handler(void *user_data, const prana_node_call *call, char *output,
+                         size_t output_cap, prana_node_result *result) {
+    (void)user_data;
+    if (call->input.len > output_cap) {
+        return false;
+    }
+    sh_puts("  node ");
+    sh_write(call->node_id.ptr, call->node_id.len);
+    sh_puts(" (");
+    sh_write(call->node_type.ptr, call->node_type.len);
+    sh_puts("): params ");
+    sh_write(call->params.ptr, call->params.len);
+    sh_puts(", input ");
+    sh_write(call->input.ptr, call->input.len);
+    sh_puts("\n");
+    memcpy(output, call->input.ptr, call->input.len);
+    result->output_len = call->input.len;
     return true;
 }
 
@@ -181,7 +276,6 @@ static bool handle_request(const uint8_t *req, size_t len, uint64_t now, struct 
     prana_precheck pre;
     prana_signature_check sig;
     prana_resume_decision decision;
-    prana_transition consumed;
     prana_error err;
     prana_status st;
     const char *target, *id;
@@ -256,6 +350,9 @@ static bool handle_request(const uint8_t *req, size_t len, uint64_t now, struct 
         if (row != NULL) {
             sh_puts(prana_lifecycle_status_name(row->status));
             sh_puts("\n");
+            if (!store_load(row)) {
+                return false;
+            }
         }
         st = prana_resume_decide(id, pre.route.id.len, row != NULL ? row->reg : NULL, now,
                                  &decision, &err);
@@ -284,68 +381,144 @@ static bool handle_request(const uint8_t *req, size_t len, uint64_t now, struct 
     }
     sh_puts("  compare-and-set: 1 row changed\n");
 
-    /* The row changed: bring the registration in line and persist it. */
-    st = prana_registration_consume(row->reg, now, &consumed, &err);
+    /* The row changed: resume the execution with the applied transition
+     * and the body, then store what the library hands out. */
+    st = prana_execution_resume(workflow, execution, node_handler, NULL, &decision.transition,
+                                text + http.head_len, body_len, now, &shared.result, &err);
     if (st != PRANA_STATUS_OK) {
-        report_error("registration_consume", st, &err);
+        report_error("execution_resume", st, &err);
         return false;
     }
-    if (!store_persist(row)) {
+    if (shared.result.outcome != PRANA_OUTCOME_COMPLETED) {
+        sh_puts("FAIL resume: the execution did not complete\n");
         return false;
     }
-    sh_puts("  resume: " EXECUTION_ID "/" NODE_ID " output ");
-    sh_write(text + http.head_len, body_len);
-    sh_puts("\n  complete: " EXECUTION_ID " completed\n");
+    if (!store_persist(row) || !store_apply(&shared.result)) {
+        return false;
+    }
     answer_with(out, &decision.answer);
-    return true;
+    {
+        char output[MAX_PAYLOAD + 1];
+        size_t output_len;
+        prana_run_status status;
+        st = prana_execution_output(execution, output, sizeof output, &output_len, &err);
+        if (st == PRANA_STATUS_OK) {
+            st = prana_execution_status(execution, &status, &err);
+        }
+        if (st != PRANA_STATUS_OK) {
+            report_error("execution_output", st, &err);
+            return false;
+        }
+        sh_puts("  execution: ");
+        sh_puts(prana_run_status_name(status));
+        sh_puts(", output ");
+        sh_puts(output);
+        sh_puts("\n");
+        if (status != PRANA_EXECUTION_COMPLETED || output_len != body_len ||
+            memcmp(output, text + http.head_len, body_len) != 0) {
+            sh_puts("FAIL resume: the output is not the approval\n");
+            return false;
+        }
+    }
+    return state_save();
 }
 
-/* The wait node is reached: a signed resume URL, its registration stored
- * and activated. */
-static bool wait_node(uint64_t now, char *url, size_t url_size, size_t *url_len) {
-    char id[PRANA_RESUME_ID_BUF_SIZE];
-    size_t id_len;
-    prana_transition t;
+/* Start: the workflow and the execution in static memory, the pending
+ * row stored; run to the wait node (the row is activated); save the state.
+ * Then "reboot": the execution memory is wiped and the state restored. */
+static bool start_and_suspend(uint64_t now, char *url, size_t url_size, size_t *url_len) {
+    static const char id_template[] = "{{ $execution." NODE_ID ".resume_id }}";
     prana_error err;
     prana_status st;
+    size_t n;
 
-    st = prana_resume_url_create(gen, base, keys, EXECUTION_ID, PRANA_NUL_TERMINATED, NODE_ID,
-                                 PRANA_NUL_TERMINATED, id, sizeof id, &id_len, url, url_size,
-                                 url_len, &err);
+    st = prana_workflow_init(workflow_mem, sizeof workflow_mem, workflow_json,
+                             PRANA_NUL_TERMINATED, &workflow, &err);
+    if (st == PRANA_STATUS_OK) {
+        st = prana_execution_init(execution_mem, sizeof execution_mem, MAX_PAYLOAD, workflow,
+                                  EXECUTION_ID, PRANA_NUL_TERMINATED, base, keys, gen, now,
+                                  &execution, &err);
+    }
+    if (st == PRANA_STATUS_OK) {
+        st = prana_execution_render(execution, id_template, PRANA_NUL_TERMINATED,
+                                    store.resume_id, sizeof store.resume_id,
+                                    &store.resume_id_len, &err);
+    }
+    if (st == PRANA_STATUS_OK) {
+        /* The row's lookup handle, once; lookups read the JSON into it. */
+        st = prana_registration_init(store.reg_mem, sizeof store.reg_mem, NULL, store.resume_id,
+                                     store.resume_id_len, EXECUTION_ID, PRANA_NUL_TERMINATED,
+                                     NODE_ID, PRANA_NUL_TERMINATED, now, &store.reg, &err);
+    }
     if (st != PRANA_STATUS_OK) {
-        report_error("resume_url_create", st, &err);
+        report_error("start", st, &err);
         return false;
     }
-    sh_puts("  resume URL: ");
-    sh_puts(url);
+    sh_puts("start: " EXECUTION_ID " of workflow approval, resume ID ");
+    sh_puts(store.resume_id);
     sh_puts("\n");
-
-    st = prana_registration_init(store.reg_mem, sizeof store.reg_mem, NULL, id, id_len,
-                                 EXECUTION_ID, PRANA_NUL_TERMINATED, NODE_ID,
-                                 PRANA_NUL_TERMINATED, now, &store.reg, &err);
-    if (st != PRANA_STATUS_OK) {
-        report_error("registration_init", st, &err);
-        return false;
-    }
-    memcpy(store.resume_id, id, id_len + 1);
-    store.resume_id_len = id_len;
     store.status = PRANA_LIFECYCLE_PENDING;
     store.used = true;
     if (!store_persist(&store)) {
         return false;
     }
 
-    st = prana_registration_activate(store.reg, now, TIMEOUT_MS, "{\"approvers\":[\"ops\"]}",
-                                     PRANA_NUL_TERMINATED, &t, &err);
+    sh_puts("run: trigger payload ");
+    sh_puts(trigger_payload);
+    sh_puts("\n");
+    st = prana_execution_run(workflow, execution, node_handler, NULL, trigger_payload,
+                             PRANA_NUL_TERMINATED, now, &shared.result, &err);
     if (st != PRANA_STATUS_OK) {
-        report_error("registration_activate", st, &err);
+        report_error("execution_run", st, &err);
         return false;
     }
-    if (store_compare_and_set(&t) != 1) {
-        sh_puts("FAIL activate: compare-and-set changed no row\n");
+    if (shared.result.outcome != PRANA_OUTCOME_SUSPENDED ||
+        strcmp(shared.result.node_id, NODE_ID) != 0 ||
+        strcmp(shared.result.resume_id, store.resume_id) != 0) {
+        sh_puts("FAIL run: not suspended at " NODE_ID "\n");
         return false;
     }
-    return store_persist(&store);
+    n = strlen(shared.result.resume_url);
+    if (n + 1 > url_size) {
+        sh_puts("FAIL run: the resume URL does not fit\n");
+        return false;
+    }
+    memcpy(url, shared.result.resume_url, n + 1);
+    *url_len = n;
+    sh_puts("  suspended at " NODE_ID ", resume URL: ");
+    sh_puts(url);
+    sh_puts("\n");
+    if (!store_apply(&shared.result) || store.status != PRANA_LIFECYCLE_ACTIVE || !state_save()) {
+        return false;
+    }
+
+    sh_puts("reboot: the execution memory is wiped, the state restored from its JSON\n");
+    memset(execution_mem, 0, sizeof execution_mem);
+    /* A handle to restore into: any execution (it draws IDs it never uses). */
+    st = prana_execution_init(execution_mem, sizeof execution_mem, MAX_PAYLOAD, workflow,
+                              "restore-slot", PRANA_NUL_TERMINATED, base, keys, gen, now,
+                              &execution, &err);
+    if (st == PRANA_STATUS_OK) {
+        st = prana_execution_restore(execution, shared.state_json, state_json_len, &err);
+    }
+    if (st != PRANA_STATUS_OK) {
+        report_error("execution_restore", st, &err);
+        return false;
+    }
+    {
+        char waiting[PRANA_RESUME_ID_BUF_SIZE];
+        size_t waiting_len;
+        st = prana_execution_waiting_resume_id(execution, waiting, sizeof waiting, &waiting_len,
+                                               &err);
+        if (st != PRANA_STATUS_OK || strcmp(waiting, store.resume_id) != 0) {
+            sh_puts("FAIL restore: the execution does not wait for the stored resume ID\n");
+            return false;
+        }
+    }
+    sh_puts("  restored: waiting for ");
+    sh_puts(store.resume_id);
+    sh_puts("\n");
+    return true;
 }
 
 /* Runs a request and checks the answer it must get. */
@@ -388,8 +561,7 @@ static bool approval_flow(void) {
         return false;
     }
 
-    sh_puts("wait node " NODE_ID " of " EXECUTION_ID "\n");
-    if (!wait_node(now, url, sizeof url, &url_len) || !request_build(url, url_len)) {
+    if (!start_and_suspend(now, url, sizeof url, &url_len) || !request_build(url, url_len)) {
         return false;
     }
 

@@ -30,14 +30,12 @@
 use core::ffi::{c_char, CStr};
 
 mod abi;
-#[cfg(feature = "std")]
 pub mod executor;
 pub mod http;
 pub mod ids;
 pub mod json;
 mod message;
 pub mod page;
-#[cfg(feature = "std")]
 pub mod protocol;
 pub mod registration;
 pub mod route;
@@ -74,8 +72,6 @@ pub const PRANA_MAX_CONFIG_LEN: usize = 2048;
 pub const PRANA_MAX_REGISTRATION_JSON_LEN: usize = 2560;
 /// Size of an ID generator seed, in bytes.
 pub const PRANA_ID_SEED_LEN: usize = 32;
-/// Bytes of entropy in one resume ID.
-pub const PRANA_ENTROPY_LEN: usize = 16;
 /// Longest message in a `prana_http_answer`, in bytes (without the NUL).
 pub const PRANA_MAX_MESSAGE_LEN: usize = 192;
 /// The default payload capacity, in bytes (64 KiB): of an execution

@@ -7,9 +7,11 @@ use core::ffi::{c_char, c_void};
 use prana_webhook_core::executor;
 
 use crate::abi::{guard, handle, handle_mut, text, Fail, FfiResult, StrOut};
+#[cfg(feature = "std")]
+use crate::executor::RunScratch;
 use crate::executor::{
     exec_ref, prana_execution, prana_node_handler, prana_run_result, prana_workflow, run_call,
-    wf_ref, FfiRunResult, RunScratch,
+    wf_ref,
 };
 use crate::route::{prana_extension, prana_transition, transition_in};
 use crate::status::{prana_error, prana_status};
@@ -44,11 +46,7 @@ pub extern "C" fn prana_execution_cancel(
             handler,
             user_data,
             out,
-            |w, s, ws, h| {
-                let mut r = FfiRunResult::new();
-                executor::cancel_into(w, s, ws, h, &t, now, &mut r)?;
-                Ok(r)
-            },
+            |w, s, ws, h, r| executor::cancel_into(w, s, ws, h, &t, now, r),
         )
     })
 }
@@ -139,14 +137,24 @@ pub extern "C" fn prana_execution_registration_json(
         let x = exec_ref(execution)?;
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let out = StrOut::new(buf, len, out_len)?;
-        RunScratch::with(|scratch| {
+        #[cfg(feature = "std")]
+        return RunScratch::with(|scratch| {
             let n = x
                 .registration_json(w, r, &mut scratch.params, &mut scratch.json[..])
                 .map_err(crate::abi::Fail::from)?;
             let s = core::str::from_utf8(&scratch.json[..n])
                 .map_err(|_| crate::abi::Fail::invalid("registration JSON is not UTF-8"))?;
             out.write(s)
-        })
+        });
+        // Without a heap: the params render on the stack and the JSON goes
+        // straight to the caller's buffer (which must hold the maximum).
+        #[cfg(not(feature = "std"))]
+        {
+            let mut params = [0u8; crate::executor::PARAMS_LEN];
+            out.write_serialized(crate::PRANA_MAX_REGISTRATION_JSON_LEN, |b| {
+                x.registration_json(w, r, &mut params, b)
+            })
+        }
     })
 }
 

@@ -200,6 +200,28 @@ pub extern "C" fn prana_registration_from_json(
     })
 }
 
+/// Read a registration from its JSON form into an existing handle (made by
+/// any constructor, `prana_registration_init` too), checking every field
+/// as `prana_registration_from_json` does: the in-place way to load a
+/// stored row, and the only one without std. On failure the handle is
+/// unchanged. Errors as `prana_registration_from_json`, and
+/// `PRANA_STATUS_NULL_ARGUMENT` for a NULL `registration`.
+#[no_mangle]
+pub extern "C" fn prana_registration_restore(
+    registration: *mut prana_registration,
+    json: *const c_char,
+    json_len: usize,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let r = handle_mut(registration, "registration")?;
+        let j = text(json, json_len, "json")?;
+        // In place (unchanged on error): no registration on the stack.
+        r.inner.load_json(j.as_bytes())?;
+        Ok(())
+    })
+}
+
 /// Write the registration's JSON form (for the host's store). Output: JSON
 /// and NUL; `*out_len` = length without the NUL; a buffer of
 /// `PRANA_MAX_REGISTRATION_JSON_LEN + 1` bytes always suffices; on

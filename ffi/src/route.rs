@@ -191,7 +191,6 @@ pub struct prana_transition {
     pub to: prana_lifecycle_status,
 }
 
-#[cfg(feature = "std")]
 /// Read a caller's transition (`what` names it in errors): its statuses
 /// as numbers (a C enum may hold any value) and its resume ID.
 pub(crate) fn transition_in(

@@ -1262,6 +1262,67 @@ static void rows_init(void) {
     CHECK(h == NULL);
 }
 
+/* Workflows and executions in caller memory, and the in-place row load:
+ * NULL memory, out and handles, memory too small or misaligned, bad text,
+ * a capacity over the limit; a failed init writes no handle. */
+static void rows_init_executor(void) {
+    enum { CAP = 64 };
+    static const char WF[] =
+        "{\"id\": \"wf\", \"nodes\": [{\"key\": \"t\", \"type\": \"trigger\"},"
+        "{\"key\": \"w\", \"type\": \"wait\", \"params\": {\"mode\": \"webhook\"}}],"
+        "\"connections\": [{\"from\": \"t\", \"to\": \"w\"}]}";
+    static uint64_t wmem[(PRANA_WORKFLOW_SIZE + 7) / 8 + 1];
+    static uint64_t xmem[(PRANA_EXECUTION_SIZE + PRANA_EXECUTION_SCRATCH_LEN + 5 * CAP + 7) / 8 + 1];
+    const size_t xlen = PRANA_EXECUTION_SIZE + PRANA_EXECUTION_SCRATCH_LEN + 5 * CAP;
+    prana_workflow *w = NULL;
+    prana_execution *x = NULL;
+
+    ROW(prana_workflow_init(NULL, PRANA_WORKFLOW_SIZE, S(WF), &w, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_workflow_init(wmem, sizeof wmem, S(WF), NULL, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_workflow_init(wmem, 16, S(WF), &w, NULL), PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_workflow_init((char *)wmem + 1, PRANA_WORKFLOW_SIZE, S(WF), &w, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_workflow_init(wmem, sizeof wmem, NULL, 3, &w, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_workflow_init(wmem, sizeof wmem, S(BAD_UTF8), &w, NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_workflow_init(wmem, sizeof wmem, big_config, strlen(big_config), &w, NULL),
+        PRANA_STATUS_WORKFLOW_MISSING_FIELD);
+    CHECK(w == NULL);
+    ROW(prana_workflow_init(wmem, sizeof wmem, S(WF), &w, NULL), PRANA_STATUS_OK);
+
+    ROW(prana_execution_init(NULL, xlen, CAP, w, S("e1"), base, NULL, gen, 0, &x, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_init(xmem, xlen, CAP, NULL, S("e1"), base, NULL, gen, 0, &x, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_init(xmem, xlen, CAP, w, S("e1"), base, NULL, gen, 0, NULL, NULL),
+        PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_execution_init(xmem, xlen - 1, CAP, w, S("e1"), base, NULL, gen, 0, &x, NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_execution_init((char *)xmem + 4, xlen, CAP, w, S("e1"), base, NULL, gen, 0, &x,
+                             NULL),
+        PRANA_STATUS_INVALID_ARGUMENT);
+    ROW(prana_execution_init(xmem, xlen, (size_t)PRANA_MAX_PAYLOAD_CAPACITY + 1, w, S("e1"), base,
+                             NULL, gen, 0, &x, NULL),
+        PRANA_STATUS_CAPACITY_EXCEEDED);
+    ROW(prana_execution_init(xmem, xlen, CAP, w, big_id, BIG, base, NULL, gen, 0, &x, NULL),
+        PRANA_STATUS_ID_PART_TOO_LONG);
+    ROW(prana_execution_init(xmem, xlen, CAP, w, S("e\xff"), base, NULL, gen, 0, &x, NULL),
+        PRANA_STATUS_INVALID_UTF8);
+    CHECK(x == NULL);
+    ROW(prana_execution_init(xmem, xlen, CAP, w, S("e1"), base, NULL, gen, 0, &x, NULL),
+        PRANA_STATUS_OK);
+    CHECK(x != NULL);
+
+    /* prana_registration_restore: failures leave the handle as it was. */
+    ROW(prana_registration_restore(NULL, S("{}"), NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_restore(reg, NULL, 3, NULL), PRANA_STATUS_NULL_ARGUMENT);
+    ROW(prana_registration_restore(reg, S("nope"), NULL), PRANA_STATUS_INVALID_JSON);
+    ROW(prana_registration_restore(reg, S(BAD_UTF8), NULL), PRANA_STATUS_INVALID_UTF8);
+    ROW(prana_registration_restore(reg, S("{}\0"), NULL), PRANA_STATUS_EMBEDDED_NUL);
+    ROW(prana_registration_restore(reg, big_config, strlen(big_config), NULL),
+        PRANA_STATUS_INVALID_JSON);
+}
+
 int main(void) {
     make_fixtures();
     rows_common();
@@ -1275,6 +1336,7 @@ int main(void) {
     rows_executor();
     rows_json();
     rows_init();
+    rows_init_executor();
     free_fixtures();
     return test_summary("bad_input");
 }

@@ -107,7 +107,7 @@ pub(super) fn drive<
         params: params_buf,
         output: out,
     } = ws;
-    let (params_buf, out) = (params_buf.as_mut(), out.as_mut());
+    let (params_buf, out) = (params_buf.as_mut_bytes(), out.as_mut_bytes());
     let params_cap = params_buf.len();
     loop {
         let Some(node) = wf.node(index).copied() else {

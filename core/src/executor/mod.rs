@@ -558,11 +558,47 @@ impl<const W: usize> Default for RunResult<W> {
 /// output and a [`Workspace`]'s buffers. Any `AsRef<[u8]> + AsMut<[u8]>`
 /// is one: `[u8; N]` (the defaults, in a `static` or on the stack),
 /// `&mut [u8]` (a slice of the host's memory), `Box<[u8]>` or `Vec<u8>`
-/// (std hosts). Its length is the capacity; what it holds on entry does
+/// (std hosts); its length is the capacity and what it holds on entry does
 /// not matter.
-pub trait Buffer: AsRef<[u8]> + AsMut<[u8]> {}
+///
+/// A host may implement it for storage that grows on use instead (a state's
+/// output of a large capacity then costs only what its payloads use): the
+/// state calls only [`capacity`](Buffer::capacity),
+/// [`stored`](Buffer::stored) and [`store`](Buffer::store); a workspace
+/// also [`as_mut_bytes`](Buffer::as_mut_bytes).
+pub trait Buffer {
+    /// The capacity in bytes.
+    fn capacity(&self) -> usize;
+    /// The first `len` bytes of what the last [`store`](Buffer::store)
+    /// kept, or `None` when `len` is beyond it (or the capacity).
+    fn stored(&self, len: usize) -> Option<&[u8]>;
+    /// Keep `data` at the start; the caller has checked that it fits the
+    /// capacity.
+    fn store(&mut self, data: &[u8]);
+    /// All [`capacity`](Buffer::capacity) bytes, writable (what they hold
+    /// is unspecified).
+    fn as_mut_bytes(&mut self) -> &mut [u8];
+}
 
-impl<B: AsRef<[u8]> + AsMut<[u8]> + ?Sized> Buffer for B {}
+impl<B: AsRef<[u8]> + AsMut<[u8]> + ?Sized> Buffer for B {
+    fn capacity(&self) -> usize {
+        self.as_ref().len()
+    }
+
+    fn stored(&self, len: usize) -> Option<&[u8]> {
+        self.as_ref().get(..len)
+    }
+
+    fn store(&mut self, data: &[u8]) {
+        if let Some(dst) = self.as_mut().get_mut(..data.len()) {
+            dst.copy_from_slice(data);
+        }
+    }
+
+    fn as_mut_bytes(&mut self) -> &mut [u8] {
+        self.as_mut()
+    }
+}
 
 /// The scratch buffers of a run: a node's rendered params (`P`) and the
 /// handler's output buffer (`O`). Their lengths are the capacities for
@@ -611,12 +647,12 @@ impl<P: Buffer, O: Buffer> Workspace<P, O> {
 
     /// Capacity for a node's rendered params, in bytes.
     pub fn params_capacity(&self) -> usize {
-        self.params.as_ref().len()
+        self.params.capacity()
     }
 
     /// Capacity for one node's output, in bytes.
     pub fn output_capacity(&self) -> usize {
-        self.output.as_ref().len()
+        self.output.capacity()
     }
 }
 

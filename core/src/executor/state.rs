@@ -59,7 +59,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
 
     /// The capacity for the last output (payloads, node output), in bytes.
     pub fn output_capacity(&self) -> usize {
-        self.output.as_ref().len()
+        self.output.capacity()
     }
 
     /// Forget everything but the base URL and the storage: an empty state
@@ -167,7 +167,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
     /// payload; while suspended, the wait node's input; `null` before [`run`].
     pub fn output(&self) -> &str {
         // Only checked JSON text is ever stored.
-        match self.output.as_ref().get(..self.output_len) {
+        match self.output.stored(self.output_len) {
             Some(b) if !b.is_empty() => core::str::from_utf8(b).unwrap_or("null"),
             _ => "null",
         }
@@ -192,20 +192,17 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             self.output_len = 0;
             return Ok(());
         }
-        let buf = self.output.as_mut();
-        let limit = buf.len();
-        match buf.get_mut(..json.len()) {
-            Some(dst) => {
-                dst.copy_from_slice(json.as_bytes());
-                self.output_len = json.len();
-                Ok(())
-            }
-            None => Err(Error::TooLarge {
+        let limit = self.output.capacity();
+        if json.len() > limit {
+            return Err(Error::TooLarge {
                 what,
                 limit,
                 needed: json.len(),
-            }),
+            });
         }
+        self.output.store(json.as_bytes());
+        self.output_len = json.len();
+        Ok(())
     }
 
     /// Append `node:port` (both already checked) to the trace.

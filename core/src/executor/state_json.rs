@@ -423,8 +423,27 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
     /// When `buf` is too small the error is [`Error::BufferTooSmall`] with
     /// `needed` = [`max_json_len`](Self::max_json_len), which always suffices.
     pub fn to_json(&self, buf: &mut [u8]) -> Result<usize> {
-        let ctx = &self.context;
         let mut o = JsonOut::new(buf);
+        self.write_json(&mut o);
+        if o.full {
+            return Err(Error::BufferTooSmall {
+                needed: self.max_json_len(),
+            });
+        }
+        Ok(o.len)
+    }
+
+    /// The exact length of the JSON form: what [`to_json`](Self::to_json)
+    /// writes (a counting pass, for a host that sizes its buffer to the
+    /// state rather than to [`max_json_len`](Self::max_json_len)).
+    pub fn json_len(&self) -> usize {
+        let mut o = JsonOut::new(&mut []);
+        self.write_json(&mut o);
+        o.needed
+    }
+
+    fn write_json(&self, o: &mut JsonOut<'_>) {
+        let ctx = &self.context;
         o.raw("{\"version\":");
         o.u64(u64::from(STATE_VERSION));
         o.raw(",\"workflow_id\":");
@@ -480,18 +499,12 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.plain(&self.trace);
         o.raw(",\"error\":");
         match &self.error {
-            Some(e) => write_node_error(&mut o, &e.code, &e.message),
+            Some(e) => write_node_error(o, &e.code, &e.message),
             None => o.raw("null"),
         }
         o.raw(",\"output\":");
         o.raw(self.output());
         o.raw("}");
-        if o.full {
-            return Err(Error::BufferTooSmall {
-                needed: self.max_json_len(),
-            });
-        }
-        Ok(o.len)
     }
 
     /// Restore this state in place from its JSON form, checking every

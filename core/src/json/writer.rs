@@ -11,6 +11,9 @@ pub(crate) struct JsonOut<'b> {
     buf: &'b mut [u8],
     pub(crate) len: usize,
     pub(crate) full: bool,
+    /// Bytes the whole text takes, written or not (an empty buffer makes
+    /// the writer a counter).
+    pub(crate) needed: usize,
 }
 
 impl<'b> JsonOut<'b> {
@@ -19,10 +22,12 @@ impl<'b> JsonOut<'b> {
             buf,
             len: 0,
             full: false,
+            needed: 0,
         }
     }
 
     fn bytes(&mut self, s: &[u8]) {
+        self.needed += s.len();
         match self.buf.get_mut(self.len..self.len + s.len()) {
             Some(dst) => {
                 dst.copy_from_slice(s);
@@ -74,6 +79,7 @@ impl<'b> JsonOut<'b> {
     pub(crate) fn plain(&mut self, s: &str) {
         debug_assert_eq!(plain_run(s.as_bytes(), 0), s.len(), "{s:?}");
         let n = s.len();
+        self.needed += n + 2;
         match self.buf.get_mut(self.len..self.len + n + 2) {
             Some(dst) => {
                 dst[0] = b'"';
@@ -102,6 +108,7 @@ impl<'b> JsonOut<'b> {
             6061626364656667686970717273747576777879\
             8081828384858687888990919293949596979899";
         let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
+        self.needed += n;
         let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
             self.full = true;
             return;

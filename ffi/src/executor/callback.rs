@@ -2,7 +2,6 @@
 //! `NodeHandler` that calls it.
 
 use core::ffi::{c_char, c_void};
-use std::borrow::Cow;
 
 use prana_webhook_core::executor::{NodeCall, NodeError, NodeHandler, NodeOutput};
 
@@ -67,8 +66,9 @@ pub struct prana_node_result {
 /// to fail the execution at this node. The output must be valid JSON or the
 /// node fails with "invalid_node_output"; a bad port fails it with
 /// "invalid_port". What `output` holds on entry is unspecified (zeros, or
-/// bytes earlier calls on the same thread left there); only the first
-/// `output_len` bytes count.
+/// bytes earlier calls on the same thread, or on the same execution made
+/// by `prana_execution_init`, left there); only the first `output_len`
+/// bytes count.
 ///
 /// The callback runs on the calling thread, must return normally (no
 /// `longjmp`, no C++ exception), and must not use the execution handle of
@@ -89,19 +89,31 @@ pub type prana_node_handler = Option<
     ) -> bool,
 >;
 
-/// The text of a NUL-terminated array written by C, if it is one (invalid
-/// UTF-8 replaced). Borrowed when valid: no allocation per node call.
-fn array_text(a: &[c_char]) -> Option<Cow<'_, str>> {
+/// The bytes before the NUL of an array written by C, if it has one.
+fn array_bytes(a: &[c_char]) -> Option<&[u8]> {
     // SAFETY: `c_char` and `u8` have the same size and alignment and every
     // bit pattern is valid for both; the slice covers the same memory.
     let bytes = unsafe { core::slice::from_raw_parts(a.as_ptr().cast::<u8>(), a.len()) };
     // A plain loop, not `CStr::from_bytes_until_nul`: the text is a few
     // bytes (a port name), shorter than memchr's setup.
-    let text = &bytes[..bytes.iter().position(|&b| b == 0)?];
-    Some(match core::str::from_utf8(text) {
-        Ok(s) => Cow::Borrowed(s),
-        Err(_) => String::from_utf8_lossy(text),
-    })
+    Some(&bytes[..bytes.iter().position(|&b| b == 0)?])
+}
+
+/// A handler's error code or message as text: invalid UTF-8 replaced
+/// (borrowed when valid: no allocation per node call).
+#[cfg(feature = "std")]
+fn lossy(b: &[u8]) -> std::borrow::Cow<'_, str> {
+    String::from_utf8_lossy(b)
+}
+
+/// A handler's error code or message as text: without a heap, the valid
+/// text before the first invalid UTF-8 sequence.
+#[cfg(not(feature = "std"))]
+fn lossy(b: &[u8]) -> &str {
+    match core::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => core::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or(""),
+    }
 }
 
 /// The C callback as a core [`NodeHandler`].
@@ -112,9 +124,9 @@ pub(crate) struct CHandler<'s> {
     missing: Option<NodeMissing>,
     user_data: *mut c_void,
     /// NUL-terminated copies of a call's strings, one after the other;
-    /// reused for every node (kept per thread, see `RunScratch`: no
-    /// allocation per string, node or call once it has grown).
-    scratch: &'s mut Vec<u8>,
+    /// reused for every node (kept per thread, see `RunScratch`, or in the
+    /// caller's memory: no allocation per string, node or call).
+    scratch: Strings<'s>,
     /// Address and length of the execution and workflow ids whose copies
     /// start `scratch`, once the first node has run.
     ids: Option<[(usize, usize); 2]>,
@@ -122,11 +134,7 @@ pub(crate) struct CHandler<'s> {
 
 impl<'s> CHandler<'s> {
     /// A handler calling `f` with `user_data`, its strings in `scratch`.
-    pub(super) fn new(
-        f: prana_node_handler,
-        user_data: *mut c_void,
-        scratch: &'s mut Vec<u8>,
-    ) -> Self {
+    pub(super) fn new(f: prana_node_handler, user_data: *mut c_void, scratch: Strings<'s>) -> Self {
         CHandler {
             f,
             missing: None,
@@ -166,6 +174,8 @@ impl NodeMissing {
 }
 
 impl NodeHandler for CHandler<'_> {
+    // Without std, `lossy` gives `&str` already.
+    #[cfg_attr(not(feature = "std"), allow(clippy::needless_option_as_deref))]
     fn run(&mut self, call: &NodeCall<'_>, output: &mut [u8]) -> Result<NodeOutput, NodeError> {
         let Some(f) = self.f else {
             self.missing = Some(NodeMissing::of(call.node_id));
@@ -195,7 +205,7 @@ impl NodeHandler for CHandler<'_> {
                 2
             }
             _ => {
-                self.scratch.clear();
+                self.scratch.truncate(0);
                 self.ids = Some(ids);
                 0
             }
@@ -206,12 +216,24 @@ impl NodeHandler for CHandler<'_> {
             0
         };
         self.scratch.truncate(keep);
-        self.scratch
-            .reserve(texts[first..].iter().map(|t| t.len() + 1).sum::<usize>());
+        let more = texts[first..].iter().map(|t| t.len() + 1).sum::<usize>();
+        if let Some(cap) = self.scratch.capacity() {
+            if keep + more > cap {
+                // Only params without templates (never rendered, so not
+                // bounded by the params capacity) can get here.
+                self.ids = None;
+                return Err(NodeError::new(
+                    "node_call_too_large",
+                    "the node's params, input and ids with their NULs exceed the \
+                     execution's scratch for node calls (params capacity + payload \
+                     capacity + ids)",
+                ));
+            }
+        }
+        self.scratch.reserve(more);
         for (start, t) in starts[first..].iter_mut().zip(&texts[first..]) {
             *start = self.scratch.len();
-            self.scratch.extend_from_slice(t.as_bytes());
-            self.scratch.push(0);
+            self.scratch.push(t.as_bytes());
         }
         // Pointers are taken only now: `scratch` does not grow any more.
         let base = self.scratch.as_ptr();
@@ -250,13 +272,16 @@ impl NodeHandler for CHandler<'_> {
             )
         };
         if !ok {
-            let code = array_text(&result.error_code)
+            let code = array_bytes(&result.error_code)
                 .filter(|c| !c.is_empty())
-                .unwrap_or(Cow::Borrowed("node_failed"));
-            let message = array_text(&result.error_message)
+                .map(lossy);
+            let message = array_bytes(&result.error_message)
                 .filter(|m| !m.is_empty())
-                .unwrap_or(Cow::Borrowed("the node handler failed"));
-            return Err(NodeError::new(&code, &message));
+                .map(lossy);
+            return Err(NodeError::new(
+                code.as_deref().unwrap_or("node_failed"),
+                message.as_deref().unwrap_or("the node handler failed"),
+            ));
         }
         if result.output_len > output.len() {
             return Err(NodeError::new(
@@ -277,10 +302,13 @@ impl NodeHandler for CHandler<'_> {
             Some("") => Ok(NodeOutput::main(result.output_len)),
             Some(p) => NodeOutput::new(p, result.output_len),
             None => {
-                let port = array_text(&result.port).ok_or_else(|| {
+                let port = array_bytes(&result.port).ok_or_else(|| {
                     NodeError::new("invalid_port", "the handler's port is not NUL-terminated")
                 })?;
-                NodeOutput::new(&port, result.output_len)
+                // Not UTF-8: a text that is no port name gets the usual
+                // refusal (nothing valid is made of it).
+                let port = core::str::from_utf8(port).unwrap_or("\u{fffd}");
+                NodeOutput::new(port, result.output_len)
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The execution handle: start, restore, serialize and free, with the
 //! payload storage chosen at start.
 
-use core::ffi::c_char;
+use core::ffi::{c_char, c_void};
 
 use prana_webhook_core::executor;
 
@@ -29,17 +29,43 @@ use crate::urls::{base_ref, prana_base_url};
 /// `_resume_timer` change it and need exclusive access.
 pub struct prana_execution {
     pub(crate) state: FfiState,
+    /// The run calls' buffers in the caller's memory (`prana_execution_init`);
+    /// `None`: per thread (heap handles, std build).
+    pub(crate) scratch: Option<CallerScratch>,
 }
 
 impl prana_execution {
+    #[cfg(feature = "std")]
     pub(super) fn new(state: FfiState) -> Self {
-        prana_execution { state }
+        prana_execution {
+            state,
+            scratch: None,
+        }
     }
 }
 
-/// An execution's payload storage: `max_payload` bytes (0 means
-/// `PRANA_DEFAULT_MAX_PAYLOAD`), at most `PRANA_MAX_PAYLOAD_CAPACITY`.
-fn payload_storage(max_payload: usize) -> FfiResult<Box<[u8]>> {
+/// Bytes of caller memory a `prana_execution` needs before its payload
+/// storage and run buffers (`prana_execution_init`).
+pub const PRANA_EXECUTION_SIZE: usize = 11776;
+/// Alignment a `prana_execution` needs: memory declared as `uint64_t[]`
+/// (or from `malloc`) has it.
+pub const PRANA_EXECUTION_ALIGN: usize = 8;
+/// Bytes of caller memory an execution's run buffers need besides five
+/// times its payload capacity (`prana_execution_init`): a call's result,
+/// the registration JSON and the node calls' ids.
+pub const PRANA_EXECUTION_SCRATCH_LEN: usize = 8964;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_execution>() <= PRANA_EXECUTION_SIZE
+        && core::mem::align_of::<prana_execution>() <= PRANA_EXECUTION_ALIGN
+        && PRANA_EXECUTION_SIZE % PRANA_EXECUTION_ALIGN == 0
+        && PRANA_EXECUTION_SCRATCH_LEN == super::scratch::SCRATCH_FIXED_LEN
+        && super::scratch::CAPACITY_PARTS == 5
+);
+
+/// The capacity `max_payload` asks for: 0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`; at most `PRANA_MAX_PAYLOAD_CAPACITY`.
+fn payload_capacity(max_payload: usize) -> FfiResult<usize> {
     let cap = if max_payload == 0 {
         crate::PRANA_DEFAULT_MAX_PAYLOAD
     } else {
@@ -54,7 +80,75 @@ fn payload_storage(max_payload: usize) -> FfiResult<Box<[u8]>> {
             ),
         ));
     }
-    Ok(vec![0u8; cap].into_boxed_slice())
+    Ok(cap)
+}
+
+/// An execution's payload storage: heap bytes that grow to the largest
+/// payload kept so far (a 1 MiB capacity costs nothing until a payload
+/// uses it; nothing is zero-filled), or a slice of the caller's memory.
+pub(crate) enum Payload {
+    /// A heap handle's (std build).
+    #[cfg(feature = "std")]
+    Heap { bytes: Vec<u8>, cap: usize },
+    /// In the caller's memory after the handle (`prana_execution_init`),
+    /// borrowed for as long as the handle lives.
+    Caller(&'static mut [u8]),
+}
+
+impl executor::Buffer for Payload {
+    fn capacity(&self) -> usize {
+        match self {
+            #[cfg(feature = "std")]
+            Payload::Heap { cap, .. } => *cap,
+            Payload::Caller(b) => b.len(),
+        }
+    }
+
+    fn stored(&self, len: usize) -> Option<&[u8]> {
+        match self {
+            #[cfg(feature = "std")]
+            Payload::Heap { bytes, .. } => bytes.get(..len),
+            Payload::Caller(b) => b.get(..len),
+        }
+    }
+
+    fn store(&mut self, data: &[u8]) {
+        match self {
+            #[cfg(feature = "std")]
+            Payload::Heap { bytes, cap } => {
+                bytes.clear();
+                if data.len() > bytes.capacity() {
+                    // Doubling (within the capacity): a run of growing
+                    // payloads reallocates a few times, not once each.
+                    let want = data.len().max(bytes.capacity() * 2).min(*cap);
+                    bytes.reserve_exact(want.max(data.len()));
+                }
+                bytes.extend_from_slice(data);
+            }
+            Payload::Caller(b) => b.store(data),
+        }
+    }
+
+    fn as_mut_bytes(&mut self) -> &mut [u8] {
+        match self {
+            // Only a workspace's buffer is used whole; a state's never is.
+            #[cfg(feature = "std")]
+            Payload::Heap { bytes, cap } => {
+                bytes.resize(*cap, 0);
+                bytes
+            }
+            Payload::Caller(b) => b,
+        }
+    }
+}
+
+/// Heap storage of `max_payload` bytes (see [`payload_capacity`]).
+#[cfg(feature = "std")]
+fn heap_payload(max_payload: usize) -> FfiResult<Payload> {
+    Ok(Payload::Heap {
+        bytes: Vec::new(),
+        cap: payload_capacity(max_payload)?,
+    })
 }
 
 /// Start an execution of `workflow` with id `execution_id` (1-64 bytes of
@@ -79,6 +173,7 @@ fn payload_storage(max_payload: usize) -> FfiResult<Box<[u8]>> {
 /// `PRANA_MAX_PAYLOAD_CAPACITY`, else `PRANA_STATUS_CAPACITY_EXCEEDED`).
 /// The storage is allocated once, with the handle; the capacity is kept
 /// across `prana_execution_restore`.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_execution_start(
     workflow: *const prana_workflow,
@@ -107,11 +202,115 @@ pub extern "C" fn prana_execution_start(
         };
         // Started where it stays: the handle's heap slot (no copy of the
         // ~11 KiB state after the start).
-        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
-            payload_storage(max_payload)?,
-        )));
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(heap_payload(
+            max_payload,
+        )?)));
         executor::start_into(&mut x.state, w, e, b, g, now, key)?;
         out.write(Box::into_raw(x));
+        Ok(())
+    })
+}
+
+/// Start an execution as `prana_execution_start` does, in caller memory:
+/// the way to run workflows without std (C firmware), available in every
+/// build. `mem` holds `mem_len` bytes aligned to `PRANA_EXECUTION_ALIGN`:
+/// the handle (`PRANA_EXECUTION_SIZE` bytes), then the execution's payload
+/// storage and run buffers, `PRANA_EXECUTION_SCRATCH_LEN + 5 * max_payload`
+/// bytes (for example `static uint64_t mem[(PRANA_EXECUTION_SIZE +
+/// PRANA_EXECUTION_SCRATCH_LEN + 5 * 512 + 7) / 8];` for 512-byte
+/// payloads). Smaller or misaligned memory is `PRANA_STATUS_INVALID_ARGUMENT`
+/// (the message gives the size needed). `max_payload` 0 means
+/// `PRANA_DEFAULT_MAX_PAYLOAD`, as for `prana_execution_start`. In caller
+/// memory `max_payload` also bounds a node's rendered params (a larger
+/// rendering fails the node, naming the limit).
+///
+/// On success `*out` is the handle (pointing into `mem`). Nothing is
+/// allocated, by this call or by the run calls on the handle, and nothing
+/// is freed: the handle is valid while `mem` is, must never be passed to
+/// `prana_execution_free`, and may be restored into
+/// (`prana_execution_restore`) to load another execution of the same
+/// payload capacity. Run calls on it use its own buffers: no per-thread
+/// state.
+#[no_mangle]
+pub extern "C" fn prana_execution_init(
+    mem: *mut c_void,
+    mem_len: usize,
+    max_payload: usize,
+    workflow: *const prana_workflow,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    base: *const prana_base_url,
+    keys: *const crate::signatures::prana_key_set,
+    generator: *mut crate::ids::prana_id_generator,
+    now: u64,
+    out: *mut *mut prana_execution,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        let w = wf_ref(workflow)?;
+        let e = text(execution_id, execution_id_len, "execution_id")?;
+        let b = base_ref(base)?;
+        let k = crate::signatures::key_set_opt(keys)?;
+        let g = generator_mut(generator)?;
+        let out = Out::new(out, "out")?;
+        let key = match k {
+            None => None,
+            Some(ks) => Some(ks.current().ok_or(prana_webhook_core::Error::Signature(
+                prana_webhook_core::token::SignatureError::NoSigningKey,
+            ))?),
+        };
+        let cap = payload_capacity(max_payload)?;
+        if mem.is_null() {
+            return Err(Fail::null("mem"));
+        }
+        if (mem as usize) % PRANA_EXECUTION_ALIGN != 0 {
+            return Err(Fail::invalid(format_args!(
+                "mem is not aligned to {PRANA_EXECUTION_ALIGN} bytes"
+            )));
+        }
+        let tail_len = cap
+            .checked_mul(super::scratch::CAPACITY_PARTS)
+            .and_then(|n| n.checked_add(PRANA_EXECUTION_SCRATCH_LEN));
+        let need = tail_len.and_then(|n| n.checked_add(PRANA_EXECUTION_SIZE));
+        let (Some(tail_len), Some(need)) = (tail_len, need) else {
+            return Err(Fail::invalid(format_args!(
+                "max_payload is {cap} bytes; 5 times that and the run buffers do not fit \
+                 in memory"
+            )));
+        };
+        if mem_len < need || need > isize::MAX as usize {
+            return Err(Fail::invalid(format_args!(
+                "mem holds {mem_len} bytes; {need} are needed (PRANA_EXECUTION_SIZE + \
+                 PRANA_EXECUTION_SCRATCH_LEN + 5 * {cap})"
+            )));
+        }
+        // SAFETY: `mem` is non-NULL and the caller promises `mem_len >=
+        // need` writable bytes (checked against `need` above, which fits
+        // `isize`) that nothing else uses while the handle lives. The tail
+        // starts after the handle's `PRANA_EXECUTION_SIZE` bytes, so it
+        // never overlaps the handle `init_in` writes; u8 has alignment 1
+        // (and the tail is 8-aligned: `mem` is, `PRANA_EXECUTION_SIZE` is
+        // a multiple of 8).
+        let tail: &'static mut [u8] = unsafe {
+            core::slice::from_raw_parts_mut(mem.cast::<u8>().add(PRANA_EXECUTION_SIZE), tail_len)
+        };
+        let (payload, scratch) = CallerScratch::split(tail, cap);
+        let p = mem.cast::<prana_execution>();
+        // SAFETY: `p` is non-NULL, aligned (checked above: `mem` is aligned
+        // to `PRANA_EXECUTION_ALIGN` >= the handle's alignment) and points
+        // to `PRANA_EXECUTION_SIZE` >= its size writable bytes that only
+        // this handle uses (before the tail). Each field is written in
+        // place, without reading or dropping what was there: the ~11 KiB
+        // state is built where it stays, not on the stack (which a
+        // microcontroller's is too small for) and then moved.
+        unsafe {
+            core::ptr::addr_of_mut!((*p).state)
+                .write(FfiState::with_buffer(Payload::Caller(payload)));
+            core::ptr::addr_of_mut!((*p).scratch).write(Some(scratch));
+        }
+        let x = handle_mut(p, "execution")?;
+        executor::start_into(&mut x.state, w, e, b, g, now, key)?;
+        out.write(x as *mut prana_execution);
         Ok(())
     })
 }
@@ -123,6 +322,7 @@ pub extern "C" fn prana_execution_start(
 /// `PRANA_STATUS_INVALID_JSON`, `PRANA_STATUS_EXECUTION_BAD_STATE`,
 /// `PRANA_STATUS_CAPACITY_EXCEEDED` (an output larger than the capacity),
 /// id and URL statuses.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_execution_from_json(
     json: *const c_char,
@@ -134,9 +334,9 @@ pub extern "C" fn prana_execution_from_json(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(
-            payload_storage(max_payload)?,
-        )));
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(heap_payload(
+            max_payload,
+        )?)));
         x.state.load_json(j.as_bytes())?;
         out.write(Box::into_raw(x));
         Ok(())
@@ -185,7 +385,8 @@ pub extern "C" fn prana_execution_restore(
 /// Write the execution's JSON form, for the host's store (a buffer of
 /// `PRANA_EXECUTION_JSON_FIXED_LEN` + the payload capacity + 1 bytes
 /// always suffices; `PRANA_EXECUTION_JSON_BUF_SIZE` for the default
-/// capacity; a size query gives the exact size).
+/// capacity; a size query gives the exact size, and a buffer of that size
+/// suffices in every build).
 #[no_mangle]
 pub extern "C" fn prana_execution_to_json(
     execution: *const prana_execution,
@@ -199,11 +400,23 @@ pub extern "C" fn prana_execution_to_json(
         let out = StrOut::new(buf, len, out_len)?;
         // A buffer of PRANA_EXECUTION_JSON_BUF_SIZE (the usual call) is
         // written in place; only smaller ones go through a temporary.
-        out.write_serialized(x.state.max_json_len(), |b| x.state.to_json(b))
+        #[cfg(feature = "std")]
+        return out.write_serialized(x.state.max_json_len(), |b| x.state.to_json(b));
+        // No temporary without a heap: a counting pass gives the exact
+        // size, and a buffer that holds it is written in place.
+        #[cfg(not(feature = "std"))]
+        {
+            let n = x.state.json_len();
+            out.check_fits(n)?;
+            out.write_serialized(n, |b| x.state.to_json(b))
+        }
     })
 }
 
-/// Free an execution. NULL is a no-op.
+/// Free an execution made by `prana_execution_start` or `_from_json`.
+/// NULL is a no-op. Never pass a handle made by `prana_execution_init`.
+/// Std build only.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_execution_free(execution: *mut prana_execution) {
     abi::free_handle(execution);

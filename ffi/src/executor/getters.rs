@@ -7,7 +7,8 @@ use prana_webhook_core::executor::ExecutionStatus;
 
 use super::result::wait_mode_of;
 use super::*;
-use crate::abi::{guard, handle, text, Fail, FfiResult, Out, StrOut};
+use crate::abi::{guard, handle, text, FfiResult, Out, StrOut};
+#[cfg(feature = "std")]
 use crate::registration::{new_registration_handle, prana_registration};
 use crate::status::{prana_error, prana_status};
 
@@ -150,7 +151,10 @@ pub extern "C" fn prana_execution_registration_count(
 /// is `{}`; the row to store, with the config once activated, is
 /// `prana_execution_registration_json`). After `prana_execution_start`,
 /// iterate the registrations with this to learn their resume IDs. An index
-/// out of range is `PRANA_STATUS_INVALID_ARGUMENT`.
+/// out of range is `PRANA_STATUS_INVALID_ARGUMENT`. Std build only (a
+/// new handle); without std, `prana_execution_registration_json` of each
+/// resume ID in the run results gives the rows.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_execution_registration(
     execution: *const prana_execution,
@@ -163,7 +167,7 @@ pub extern "C" fn prana_execution_registration(
         let out = Out::new(out, "out")?;
         let count = x.context().slots().len();
         let reg = x.context().registrations().nth(index).ok_or_else(|| {
-            Fail::invalid(format!(
+            crate::abi::Fail::invalid(format_args!(
                 "index is {index}; the execution has {count} registrations"
             ))
         })?;
@@ -197,9 +201,8 @@ pub extern "C" fn prana_execution_render(
             Err(e) => return Err(e.into()),
         };
         out.check_fits(needed)?;
-        let mut tmp = vec![0u8; needed];
-        let s = x.context().render_str(t, &mut tmp)?;
-        out.write(s)
+        // The buffer holds the text and its NUL: rendered in place.
+        out.write_serialized(needed, |b| x.context().render(t, b))
     })
 }
 

@@ -5,9 +5,10 @@ use prana_webhook_core::executor;
 
 /// The C ABI's capacities (a server's, larger than the core's
 /// microcontroller defaults): a trace for `PRANA_MAX_NODES` nodes, and the
-/// payload storage on the heap, sized per execution by the host.
+/// payload storage on the heap, its capacity chosen per execution by the
+/// host, its bytes grown on use.
 const TRACE_LEN: usize = PRANA_MAX_NODES * 98;
-pub(crate) type FfiState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, Box<[u8]>>;
+pub(crate) type FfiState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, Payload>;
 /// The state's JSON without its output: the fixed part.
 type EmptyState = executor::ExecutionState<PRANA_MAX_WAIT_NODES, TRACE_LEN, [u8; 0]>;
 type FfiWorkspace<'a> = executor::Workspace<&'a mut [u8], &'a mut [u8]>;
@@ -113,15 +114,18 @@ mod result;
 mod run;
 // The getters.
 mod getters;
-// Per-thread buffers of the run calls.
+// The run calls' buffers: per thread (std), or in the caller's memory.
 mod scratch;
 #[cfg(test)]
 mod tests;
 
 pub use callback::*;
+pub(crate) use execution::Payload;
 pub use execution::*;
 pub use getters::*;
 pub use result::*;
 pub use run::*;
+#[cfg(feature = "std")]
 pub(crate) use scratch::RunScratch;
+pub(crate) use scratch::{CallerScratch, Strings};
 pub use workflow::*;

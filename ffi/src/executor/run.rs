@@ -10,6 +10,9 @@ use crate::abi::{guard, handle_mut, text, Fail, FfiResult, Out};
 use crate::route::prana_transition;
 use crate::status::{prana_error, prana_status};
 
+/// A run call: the core's `_into` call over the state, a workspace, the C
+/// handler and a result slot, all out of the stack (per thread, or in the
+/// caller's memory), then the C result written from the slot.
 pub(crate) fn run_call(
     workflow: *const prana_workflow,
     execution: *mut prana_execution,
@@ -21,37 +24,85 @@ pub(crate) fn run_call(
         &mut FfiState,
         &mut FfiWorkspace<'_>,
         &mut CHandler<'_>,
-    ) -> prana_webhook_core::Result<FfiRunResult>,
+        &mut FfiRunResult,
+    ) -> prana_webhook_core::Result<()>,
 ) -> FfiResult {
     let w = wf_ref(workflow)?;
     let x = handle_mut(execution, "execution")?;
     let out = Out::new(out, "out")?;
-    RunScratch::with(|scratch| {
-        // A node's output gets the execution's payload capacity.
-        let cap = x.state.output_capacity();
-        if scratch.output.len() < cap {
-            scratch.output.resize(cap, 0);
+    let prana_execution { state, scratch } = x;
+    // A node's output gets the execution's payload capacity.
+    let cap = state.output_capacity();
+    match scratch {
+        Some(s) => {
+            let mut ws = FfiWorkspace::with_buffers(&mut s.params[..], &mut s.output[..cap]);
+            let strings = Strings::Fixed {
+                buf: &mut s.strings[..],
+                len: 0,
+            };
+            let h = CHandler::new(handler, user_data, strings);
+            run_with(w, state, &mut ws, h, s.result, s.json, out, body)
         }
-        let mut ws = FfiWorkspace::with_buffers(&mut scratch.params, &mut scratch.output[..cap]);
-        let mut h = CHandler::new(handler, user_data, &mut scratch.strings);
-        let r = body(w, &mut x.state, &mut ws, &mut h)?;
-        if let Some(node) = h.missing_node() {
-            return Err(Fail::new(
-                prana_status::PRANA_STATUS_NO_NODE_HANDLER,
-                format!(
-                    "node '{}' needs the host's node handler, which is NULL; the execution \
-                     recorded the node as failed (no_node_handler)",
-                    node
-                ),
-            ));
-        }
-        let registration_json = activated_registration_json(&r, &mut scratch.json)?;
-        // SAFETY: `out` is non-NULL and, by the header's contract, valid
-        // and aligned for one `prana_run_result` that nothing else touches
-        // during the call. Written only now that nothing can fail.
-        unsafe { write_run_result(out.as_ptr(), &r, registration_json) };
-        Ok(())
-    })
+        #[cfg(feature = "std")]
+        None => RunScratch::with(|scratch| {
+            if scratch.output.len() < cap {
+                scratch.output.resize(cap, 0);
+            }
+            let mut ws =
+                FfiWorkspace::with_buffers(&mut scratch.params, &mut scratch.output[..cap]);
+            let h = CHandler::new(handler, user_data, Strings::Grow(&mut scratch.strings));
+            run_with(
+                w,
+                state,
+                &mut ws,
+                h,
+                &mut scratch.result,
+                &mut scratch.json,
+                out,
+                body,
+            )
+        }),
+        #[cfg(not(feature = "std"))]
+        None => Err(Fail::invalid(
+            "the execution has no run buffers (make it with prana_execution_init)",
+        )),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_with(
+    w: &FfiWorkflow<'_>,
+    state: &mut FfiState,
+    ws: &mut FfiWorkspace<'_>,
+    mut h: CHandler<'_>,
+    r: &mut FfiRunResult,
+    json: &mut [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+    out: Out<prana_run_result>,
+    body: impl FnOnce(
+        &FfiWorkflow<'_>,
+        &mut FfiState,
+        &mut FfiWorkspace<'_>,
+        &mut CHandler<'_>,
+        &mut FfiRunResult,
+    ) -> prana_webhook_core::Result<()>,
+) -> FfiResult {
+    body(w, state, ws, &mut h, r)?;
+    if let Some(node) = h.missing_node() {
+        return Err(Fail::new(
+            prana_status::PRANA_STATUS_NO_NODE_HANDLER,
+            format_args!(
+                "node '{}' needs the host's node handler, which is NULL; the execution \
+                 recorded the node as failed (no_node_handler)",
+                node
+            ),
+        ));
+    }
+    let registration_json = activated_registration_json(r, json)?;
+    // SAFETY: `out` is non-NULL and, by the header's contract, valid
+    // and aligned for one `prana_run_result` that nothing else touches
+    // during the call. Written only now that nothing can fail.
+    unsafe { write_run_result(out.as_ptr(), r, registration_json) };
+    Ok(())
 }
 
 /// Run a started execution from the start node with the trigger payload
@@ -80,7 +131,7 @@ pub extern "C" fn prana_execution_run(
             handler,
             user_data,
             out,
-            |w, s, ws, h| executor::run_in(w, s, ws, h, i, now),
+            |w, s, ws, h, r| executor::run_into(w, s, ws, h, i, now, r),
         )
     })
 }
@@ -122,11 +173,7 @@ pub extern "C" fn prana_execution_resume(
             handler,
             user_data,
             out,
-            |w, s, ws, h| {
-                let mut r = FfiRunResult::new();
-                executor::resume_applied_into(w, s, ws, h, &t, p, now, &mut r)?;
-                Ok(r)
-            },
+            |w, s, ws, h, r| executor::resume_applied_into(w, s, ws, h, &t, p, now, r),
         )
     })
 }
@@ -162,11 +209,7 @@ pub extern "C" fn prana_execution_expire(
             handler,
             user_data,
             out,
-            |w, s, ws, h| {
-                let mut r = FfiRunResult::new();
-                executor::expire_into(w, s, ws, h, &t, now, &mut r)?;
-                Ok(r)
-            },
+            |w, s, ws, h, r| executor::expire_into(w, s, ws, h, &t, now, r),
         )
     })
 }
@@ -191,7 +234,7 @@ pub extern "C" fn prana_execution_resume_timer(
             handler,
             user_data,
             out,
-            |w, s, ws, h| executor::resume_timer_in(w, s, ws, h, now),
+            |w, s, ws, h, r| executor::resume_timer_into(w, s, ws, h, now, r),
         )
     })
 }

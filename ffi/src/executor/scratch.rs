@@ -1,26 +1,35 @@
-//! Per-thread scratch buffers of the run calls.
+//! The run calls' buffers: per thread for heap handles (std), in the
+//! caller's memory for `prana_execution_init` handles.
 
+#[cfg(feature = "std")]
 use core::cell::Cell;
 
 use super::*;
 
 /// What the run calls (`_run`, `_resume`, `_cancel`, `_expire`,
-/// `_resume_timer`) need only during a call, kept per thread instead of
-/// made per call: the buffers of the core's `Workspace` (rendered params,
-/// and a node's output, grown to the largest payload capacity seen), the
-/// node callbacks' NUL-terminated strings (see `CHandler`; no allocation
-/// per call once grown) and the buffer of a registration's row JSON.
+/// `_resume_timer`) of heap handles need only during a call, kept per
+/// thread instead of made per call: the buffers of the core's `Workspace`
+/// (rendered params, and a node's output, grown to the largest payload
+/// capacity seen), the node callbacks' NUL-terminated strings (see
+/// `CHandler`; no allocation per call once grown) and the buffer of a
+/// registration's row JSON, and the core's result of a call (kept off the
+/// stack).
+#[cfg(feature = "std")]
 pub(crate) struct RunScratch {
     pub(crate) params: Box<[u8]>,
     pub(super) output: Vec<u8>,
     pub(super) strings: Vec<u8>,
     pub(crate) json: [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+    /// The core's result of a call, before it becomes the C result.
+    pub(super) result: FfiRunResult,
 }
 
+#[cfg(feature = "std")]
 thread_local! {
     static RUN_SCRATCH: Cell<Option<Box<RunScratch>>> = const { Cell::new(None) };
 }
 
+#[cfg(feature = "std")]
 impl RunScratch {
     fn boxed() -> Box<RunScratch> {
         Box::new(RunScratch {
@@ -28,6 +37,7 @@ impl RunScratch {
             output: Vec::new(),
             strings: Vec::new(),
             json: [0; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+            result: FfiRunResult::new(),
         })
     }
 
@@ -40,5 +50,146 @@ impl RunScratch {
         let r = f(&mut scratch);
         let _ = RUN_SCRATCH.try_with(|slot| slot.set(Some(scratch)));
         r
+    }
+}
+
+/// Bytes of an initialised execution's run buffers besides the parts
+/// sized by its payload capacity: the registration JSON, and room for the
+/// node calls' ids and type with their NULs.
+pub(crate) const SCRATCH_FIXED_LEN: usize =
+    RESULT_SLOT_LEN + crate::PRANA_MAX_REGISTRATION_JSON_LEN + STRINGS_IDS_LEN;
+/// Room for the core's result of a call, at the start of the run buffers
+/// (a multiple of 8, so what follows stays aligned; any target).
+pub(crate) const RESULT_SLOT_LEN: usize = 6144;
+const _: () = assert!(
+    core::mem::size_of::<FfiRunResult>() <= RESULT_SLOT_LEN
+        && core::mem::align_of::<FfiRunResult>() <= 8
+        && RESULT_SLOT_LEN % 8 == 0
+);
+/// Room for a node call's execution id, workflow id, node id and type, each
+/// with its NUL, in the strings buffer (besides params and input).
+const STRINGS_IDS_LEN: usize = 4 * (crate::PRANA_MAX_ID_PART_LEN + 1);
+/// How many times its payload capacity an initialised execution's memory
+/// holds besides the handle and `SCRATCH_FIXED_LEN`: the state's payload,
+/// a node's output, its rendered params, and the strings' copies of params
+/// and input.
+pub(crate) const CAPACITY_PARTS: usize = 5;
+
+/// The run calls' buffers of a `prana_execution_init` handle, in the
+/// caller's memory after the handle: rendered params (as large as the
+/// payload capacity: in caller memory every buffer is sized by it), a
+/// node's output, the callbacks' strings and the registration JSON.
+/// Borrowed for as long as the handle lives (the header's contract for
+/// `mem`), hence `'static`; never handed out beyond a call.
+pub(crate) struct CallerScratch {
+    pub(super) result: &'static mut FfiRunResult,
+    pub(super) params: &'static mut [u8],
+    pub(super) output: &'static mut [u8],
+    pub(super) strings: &'static mut [u8],
+    pub(super) json: &'static mut [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
+}
+
+impl CallerScratch {
+    /// Split `tail` (`CAPACITY_PARTS * cap + SCRATCH_FIXED_LEN` bytes,
+    /// 8-aligned) into the state's payload storage and the scratch, with a
+    /// fresh result in its slot.
+    pub(crate) fn split(tail: &'static mut [u8], cap: usize) -> (&'static mut [u8], CallerScratch) {
+        let (slot, rest) = tail.split_at_mut(RESULT_SLOT_LEN);
+        let (payload, rest) = rest.split_at_mut(cap);
+        let (output, rest) = rest.split_at_mut(cap);
+        let (params, rest) = rest.split_at_mut(cap);
+        let (json, strings) = rest.split_at_mut(crate::PRANA_MAX_REGISTRATION_JSON_LEN);
+        let json = json
+            .try_into()
+            .unwrap_or_else(|_| unreachable!("split at its length"));
+        let p = slot.as_mut_ptr().cast::<FfiRunResult>();
+        assert!(p.is_aligned(), "the run buffers are not 8-aligned");
+        // SAFETY: `slot` is `RESULT_SLOT_LEN >= size_of::<FfiRunResult>()`
+        // bytes that only this scratch uses (borrowed mutably for the
+        // handle's life), and `p` is aligned (just checked). `write` puts
+        // a valid value there before the reference is made.
+        let result = unsafe {
+            p.write(FfiRunResult::new());
+            &mut *p
+        };
+        (
+            payload,
+            CallerScratch {
+                result,
+                params,
+                output,
+                strings,
+                json,
+            },
+        )
+    }
+}
+
+/// The node callbacks' NUL-terminated strings, one after the other: a
+/// growing vector (std) or a fixed buffer in the caller's memory.
+pub(crate) enum Strings<'s> {
+    /// Grows as needed.
+    #[cfg(feature = "std")]
+    Grow(&'s mut Vec<u8>),
+    /// `buf[..len]` is used.
+    Fixed { buf: &'s mut [u8], len: usize },
+}
+
+impl Strings<'_> {
+    pub(super) fn len(&self) -> usize {
+        match self {
+            #[cfg(feature = "std")]
+            Strings::Grow(v) => v.len(),
+            Strings::Fixed { len, .. } => *len,
+        }
+    }
+
+    pub(super) fn capacity(&self) -> Option<usize> {
+        match self {
+            #[cfg(feature = "std")]
+            Strings::Grow(_) => None,
+            Strings::Fixed { buf, .. } => Some(buf.len()),
+        }
+    }
+
+    pub(super) fn truncate(&mut self, n: usize) {
+        match self {
+            #[cfg(feature = "std")]
+            Strings::Grow(v) => v.truncate(n),
+            Strings::Fixed { len, .. } => *len = (*len).min(n),
+        }
+    }
+
+    /// Append `t` and a NUL; the caller has checked that it fits.
+    pub(super) fn push(&mut self, t: &[u8]) {
+        match self {
+            #[cfg(feature = "std")]
+            Strings::Grow(v) => {
+                v.extend_from_slice(t);
+                v.push(0);
+            }
+            Strings::Fixed { buf, len } => {
+                if let Some(dst) = buf.get_mut(*len..*len + t.len() + 1) {
+                    dst[..t.len()].copy_from_slice(t);
+                    dst[t.len()] = 0;
+                    *len += t.len() + 1;
+                }
+            }
+        }
+    }
+
+    pub(super) fn reserve(&mut self, _additional: usize) {
+        #[cfg(feature = "std")]
+        if let Strings::Grow(v) = self {
+            v.reserve(_additional);
+        }
+    }
+
+    pub(super) fn as_ptr(&self) -> *const u8 {
+        match self {
+            #[cfg(feature = "std")]
+            Strings::Grow(v) => v.as_ptr(),
+            Strings::Fixed { buf, .. } => buf.as_ptr(),
+        }
     }
 }

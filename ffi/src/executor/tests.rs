@@ -215,3 +215,219 @@ fn run_persist_restore_resume_through_the_abi() {
     crate::urls::prana_base_url_free(b);
     prana_workflow_free(w);
 }
+
+/// Caller memory of `n` bytes for a handle (8-aligned).
+fn mem(n: usize) -> Vec<u64> {
+    vec![0u64; n.div_ceil(8)]
+}
+
+#[test]
+fn caller_memory_handles_run_persist_restore_resume() {
+    const CAP: usize = 256;
+    let (mut w, mut b, mut g, mut x) = (
+        core::ptr::null_mut(),
+        core::ptr::null_mut(),
+        core::ptr::null_mut(),
+        core::ptr::null_mut(),
+    );
+    let mut wmem = mem(PRANA_WORKFLOW_SIZE);
+    assert_eq!(
+        prana_workflow_init(
+            wmem.as_mut_ptr().cast(),
+            PRANA_WORKFLOW_SIZE,
+            p(WF),
+            WF.len(),
+            &mut w,
+            core::ptr::null_mut()
+        ),
+        OK
+    );
+    let mut bmem = mem(crate::urls::PRANA_BASE_URL_SIZE);
+    let base = "https://gw.example.com";
+    assert_eq!(
+        crate::urls::prana_base_url_init(
+            bmem.as_mut_ptr().cast(),
+            crate::urls::PRANA_BASE_URL_SIZE,
+            p(base),
+            base.len(),
+            &mut b,
+            core::ptr::null_mut()
+        ),
+        OK
+    );
+    let mut gmem = mem(crate::ids::PRANA_ID_GENERATOR_SIZE);
+    let seed = [1u8; 32];
+    assert_eq!(
+        crate::ids::prana_id_generator_init(
+            gmem.as_mut_ptr().cast(),
+            crate::ids::PRANA_ID_GENERATOR_SIZE,
+            seed.as_ptr(),
+            32,
+            &mut g,
+            core::ptr::null_mut()
+        ),
+        OK
+    );
+    let need = PRANA_EXECUTION_SIZE + PRANA_EXECUTION_SCRATCH_LEN + 5 * CAP;
+    let mut xmem = mem(need);
+    let init = |xmem: &mut Vec<u64>, len: usize, x: &mut *mut prana_execution| {
+        let mut e = crate::status::prana_error::default();
+        let st = prana_execution_init(
+            xmem.as_mut_ptr().cast(),
+            len,
+            CAP,
+            w,
+            p("exec-1"),
+            6,
+            b,
+            core::ptr::null(),
+            g,
+            1_000,
+            x,
+            &mut e,
+        );
+        (st, e)
+    };
+    // Too small: refused, naming the size needed.
+    let (st, e) = init(&mut xmem, need - 1, &mut x);
+    assert_eq!(st, prana_status::PRANA_STATUS_INVALID_ARGUMENT);
+    let msg: String = e.message[..e.message_len]
+        .iter()
+        .map(|&c| c as u8 as char)
+        .collect();
+    assert!(msg.contains(&format!("{need} are needed")), "{msg}");
+    assert!(x.is_null());
+    let (st, _) = init(&mut xmem, need, &mut x);
+    assert_eq!(st, OK);
+
+    let mut calls = 0usize;
+    let user = (&mut calls as *mut usize).cast::<c_void>();
+    let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
+    // Over the capacity: refused with the limit.
+    let big = format!("[{}0]", "0,".repeat(CAP));
+    assert_eq!(
+        prana_execution_run(
+            w,
+            x,
+            Some(copy_input),
+            user,
+            p(&big),
+            big.len(),
+            1_000,
+            r.as_mut_ptr(),
+            core::ptr::null_mut(),
+        ),
+        prana_status::PRANA_STATUS_CAPACITY_EXCEEDED
+    );
+    let input = r#"{"n":1}"#;
+    let st = prana_execution_run(
+        w,
+        x,
+        Some(copy_input),
+        user,
+        p(input),
+        input.len(),
+        1_000,
+        r.as_mut_ptr(),
+        core::ptr::null_mut(),
+    );
+    assert_eq!(st, OK);
+    // SAFETY: zeroed, then set on success.
+    let rid = unsafe { r.assume_init_ref() }.resume_id;
+    assert_eq!(calls, 1);
+
+    // The activated row, loaded in place into a registration in caller
+    // memory (made first for any ID); a bad row leaves it unchanged.
+    use crate::registration as reg;
+    let mut rmem = mem(reg::PRANA_REGISTRATION_SIZE);
+    let mut row = core::ptr::null_mut();
+    assert_eq!(
+        reg::prana_registration_init(
+            rmem.as_mut_ptr().cast(),
+            reg::PRANA_REGISTRATION_SIZE,
+            g,
+            core::ptr::null(),
+            0,
+            p("other"),
+            5,
+            p("node"),
+            4,
+            1,
+            &mut row,
+            core::ptr::null_mut()
+        ),
+        OK
+    );
+    let bad = "{}";
+    assert_ne!(
+        reg::prana_registration_restore(row, p(bad), bad.len(), core::ptr::null_mut()),
+        OK
+    );
+    // SAFETY: zeroed, then set on success.
+    let row_json = unsafe { r.assume_init_ref() }.registration_json;
+    assert_eq!(
+        reg::prana_registration_restore(
+            row,
+            row_json.as_ptr(),
+            crate::PRANA_NUL_TERMINATED,
+            core::ptr::null_mut()
+        ),
+        OK
+    );
+    let mut status = reg::prana_lifecycle_status::PRANA_LIFECYCLE_PENDING;
+    assert_eq!(
+        reg::prana_registration_status(row, &mut status, core::ptr::null_mut()),
+        OK
+    );
+    assert_eq!(status, reg::prana_lifecycle_status::PRANA_LIFECYCLE_ACTIVE);
+
+    let mut json = vec![0 as c_char; PRANA_EXECUTION_JSON_FIXED_LEN + CAP + 1];
+    let mut n = 0usize;
+    assert_eq!(
+        prana_execution_to_json(
+            x,
+            json.as_mut_ptr(),
+            json.len(),
+            &mut n,
+            core::ptr::null_mut()
+        ),
+        OK
+    );
+    // Restored into a second execution in caller memory (as after a reboot).
+    let mut xmem2 = mem(need);
+    let mut x2 = core::ptr::null_mut();
+    assert_eq!(init(&mut xmem2, need, &mut x2).0, OK);
+    assert_eq!(
+        prana_execution_restore(x2, json.as_ptr(), n, core::ptr::null_mut()),
+        OK
+    );
+    // SAFETY: live handles.
+    assert!(unsafe { &*x2 }.state == unsafe { &*x }.state);
+
+    let applied = prana_transition {
+        resume_id: rid,
+        resume_id_len: rid.iter().position(|&c| c == 0).unwrap(),
+        from: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_ACTIVE,
+        to: crate::registration::prana_lifecycle_status::PRANA_LIFECYCLE_CONSUMED,
+    };
+    let payload = r#"{"ok":true}"#;
+    let st = prana_execution_resume(
+        w,
+        x2,
+        Some(copy_input),
+        user,
+        &applied,
+        p(payload),
+        payload.len(),
+        2_000,
+        r.as_mut_ptr(),
+        core::ptr::null_mut(),
+    );
+    assert_eq!(st, OK);
+    // SAFETY: written on success.
+    let done = unsafe { r.assume_init_ref() };
+    assert_eq!(done.outcome, prana_outcome::PRANA_OUTCOME_COMPLETED);
+    assert_eq!(calls, 2);
+    // SAFETY: a live handle.
+    assert_eq!(unsafe { &*x2 }.state.output(), payload);
+}

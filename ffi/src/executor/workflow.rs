@@ -8,21 +8,36 @@ use crate::status::{prana_error, prana_status};
 
 /// A parsed, validated workflow definition (JSON: `id`, `nodes` with `key`,
 /// `type`, `params`, `connections` with `from`, `port`, `to`, optional
-/// `start`). The library keeps its own copy of the JSON text.
+/// `start`). `prana_workflow_new` keeps its own copy of the JSON text;
+/// `prana_workflow_init` borrows the caller's.
 ///
 /// Ownership: made by `prana_workflow_new`, owned by the caller, freed with
 /// `prana_workflow_free` (exactly once; NULL is a no-op), after every
-/// execution call that uses it has returned.
+/// execution call that uses it has returned; or placed in caller memory by
+/// `prana_workflow_init` (never freed).
 ///
 /// Thread safety: immutable; any number of threads may run executions of
 /// one workflow at the same time.
 pub struct prana_workflow {
-    cell: WorkflowCell,
+    inner: Inner,
+}
+
+// The workflow is inline on purpose: caller memory, no heap.
+#[allow(clippy::large_enum_variant)]
+enum Inner {
+    /// The library's copy of the text and the workflow parsed from it.
+    #[cfg(feature = "std")]
+    Owned(WorkflowCell),
+    /// Parsed from the caller's text, which outlives the handle (the
+    /// header's contract for `prana_workflow_init`), hence `'static`.
+    Borrowed(FfiWorkflow<'static>),
 }
 
 /// The parsed workflow borrows the text it was parsed from.
+#[cfg(feature = "std")]
 type WorkflowOf<'a> = FfiWorkflow<'a>;
 
+#[cfg(feature = "std")]
 self_cell::self_cell!(
     struct WorkflowCell {
         owner: String,
@@ -31,9 +46,22 @@ self_cell::self_cell!(
     }
 );
 
+/// Bytes of caller memory a `prana_workflow` needs (`prana_workflow_init`).
+pub const PRANA_WORKFLOW_SIZE: usize = 8448;
+/// Alignment a `prana_workflow` needs: memory declared as `uint64_t[]`
+/// (or from `malloc`) has it.
+pub const PRANA_WORKFLOW_ALIGN: usize = 8;
+
+const _: () = assert!(
+    core::mem::size_of::<prana_workflow>() <= PRANA_WORKFLOW_SIZE
+        && core::mem::align_of::<prana_workflow>() <= PRANA_WORKFLOW_ALIGN
+);
+
 /// Parse and validate a workflow definition (JSON text; the library keeps a
 /// copy). Errors: `PRANA_STATUS_WORKFLOW_*`, `PRANA_STATUS_INVALID_JSON`,
 /// `PRANA_STATUS_CAPACITY_EXCEEDED`. On success `*out` receives a new handle.
+/// Std build only; `prana_workflow_init` places one in caller memory.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_workflow_new(
     json: *const c_char,
@@ -47,19 +75,72 @@ pub extern "C" fn prana_workflow_new(
         let cell = WorkflowCell::try_new(String::from(j), |text| {
             FfiWorkflow::parse_with_capacity(text)
         })?;
-        out.write(abi::into_handle(prana_workflow { cell }));
+        out.write(abi::into_handle(prana_workflow {
+            inner: Inner::Owned(cell),
+        }));
         Ok(())
     })
 }
 
-/// Free a workflow. NULL is a no-op.
+/// Parse and validate a workflow definition as `prana_workflow_new` does,
+/// into caller memory, without copying the text: `json` must stay valid
+/// and unchanged for as long as the handle is used. `mem` holds at least
+/// `PRANA_WORKFLOW_SIZE` bytes aligned to `PRANA_WORKFLOW_ALIGN`, else
+/// `PRANA_STATUS_INVALID_ARGUMENT`. On success `*out` is the handle
+/// (pointing into `mem`). Nothing is allocated and nothing is freed: the
+/// handle is valid while `mem` and `json` are, and must never be passed to
+/// `prana_workflow_free`. Available in every build (the way to make a
+/// workflow without std).
+#[no_mangle]
+pub extern "C" fn prana_workflow_init(
+    mem: *mut core::ffi::c_void,
+    mem_len: usize,
+    json: *const c_char,
+    json_len: usize,
+    out: *mut *mut prana_workflow,
+    err: *mut prana_error,
+) -> prana_status {
+    guard(err, || {
+        // `'static`: the caller keeps the text for the handle's life.
+        let j: &'static str = text(json, json_len, "json")?;
+        let out = Out::new(out, "out")?;
+        // Placed empty, then parsed where it stays: nothing of the
+        // workflow's size on the stack (a microcontroller's is small).
+        let p = abi::init_in(
+            mem,
+            mem_len,
+            prana_workflow {
+                inner: Inner::Borrowed(FfiWorkflow::new()),
+            },
+        )?;
+        let placed = abi::handle_mut(p, "workflow")?;
+        // One variant without std.
+        #[cfg_attr(not(feature = "std"), allow(clippy::infallible_destructuring_match))]
+        let wf = match &mut placed.inner {
+            Inner::Borrowed(wf) => wf,
+            #[cfg(feature = "std")]
+            Inner::Owned(_) => unreachable!("placed as borrowed just above"),
+        };
+        wf.parse_into(j)?;
+        out.write(p);
+        Ok(())
+    })
+}
+
+/// Free a workflow made by `prana_workflow_new`. NULL is a no-op. Never
+/// pass a handle made by `prana_workflow_init`. Std build only.
+#[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_workflow_free(workflow: *mut prana_workflow) {
     abi::free_handle(workflow);
 }
 
 pub(crate) fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a FfiWorkflow<'a>> {
-    handle(w, "workflow").map(|w| w.cell.borrow_dependent())
+    handle(w, "workflow").map(|w| match &w.inner {
+        #[cfg(feature = "std")]
+        Inner::Owned(cell) => cell.borrow_dependent(),
+        Inner::Borrowed(wf) => wf,
+    })
 }
 
 /// Write the workflow id.
