@@ -560,22 +560,14 @@ pub fn parse_target_under<'a>(prefix: &str, target: &'a str) -> Result<Target<'a
         return Err(Error::MalformedTarget);
     };
     // A prefix holding `?`, `#` or `%` matches no target: its first `?`
-    // would end the path, and `#` or `%` outrank the path error.
-    let routed = if prefix.bytes().any(|b| matches!(b, b'?' | b'#' | b'%')) {
-        Err(Error::NotWebhookPath)
-    } else {
-        route_of(prefix, path_and_query)
-    };
-    match routed {
-        Ok(t)
-            if t.query
-                .is_some_and(|q| find_byte(q.as_bytes(), b'#').is_some()) =>
-        {
-            Err(Error::MalformedTarget)
-        }
-        Ok(t) => Ok(t),
-        Err(e) => Err(outranking_error(path_and_query).unwrap_or(e)),
+    // would end the path, and `#` or `%` outrank the path error. The route
+    // is returned as `route_of` built it: an `Ok` taken apart and rebuilt
+    // here was copied through the stack with loads wider than the stores
+    // that wrote it, which stalls store-to-load forwarding.
+    if prefix.bytes().any(|b| matches!(b, b'?' | b'#' | b'%')) {
+        return Err(outranking_error(path_and_query).unwrap_or(Error::NotWebhookPath));
     }
+    route_of(prefix, path_and_query).map_err(|e| outranking_error(path_and_query).unwrap_or(e))
 }
 
 /// The errors that outrank every route check: a `#` anywhere, then a `%` in
@@ -628,6 +620,11 @@ fn route_of<'a>(prefix: &str, path_and_query: &'a str) -> Result<Target<'a>> {
         Some(i) => (&segments[..from + i], Some(&segments[from + i + 1..])),
         None => (segments, None),
     };
+    // A `#` is refused anywhere; the prefix, the fixed path and a valid id
+    // hold none, so the query is the only place left to search.
+    if query.is_some_and(|q| find_byte(q.as_bytes(), b'#').is_some()) {
+        return Err(Error::MalformedTarget);
+    }
     let checked = match is_trigger {
         true => check_workflow_id(id),
         false => id::validate_resume_id(id),
