@@ -222,18 +222,19 @@ impl<const W: usize> ExecutionContext<W> {
     }
 
     /// Add the pending registration of wait node `node_id` with its fresh
-    /// `resume_id` (and signatures when signed), created at `now`.
+    /// `resume_id`, created at `now`, its URLs signed with `key` if any.
     pub(crate) fn add_pending(
         &mut self,
         node_id: &str,
         resume_id: ResumeId,
-        signature: Option<Signature>,
-        cancel_signature: Option<Signature>,
+        key: Option<&ResumeKey>,
         now: u64,
     ) -> Result<()> {
         if self.slot_index(node_id).is_some() {
             return Err(ContextError::DuplicateRegistration.into());
         }
+        let signature = key.map(|k| k.sign(resume_id.as_str()));
+        let cancel_signature = key.map(|k| k.sign_for(SignedAction::Cancel, resume_id.as_str()));
         self.slots
             .push(RegistrationSlot {
                 resume_id,

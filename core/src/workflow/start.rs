@@ -6,7 +6,7 @@
 use crate::context::ExecutionContext;
 use crate::error::Result;
 use crate::id::IdGenerator;
-use crate::token::resume::{ResumeKey, SignedAction};
+use crate::token::resume::ResumeKey;
 use crate::url::BaseUrl;
 
 use super::Workflow;
@@ -89,10 +89,7 @@ impl<const W: usize> ExecutionContext<W> {
             // Made straight into the slot: a full registration carries a
             // 512-byte config the context does not keep.
             let resume_id = ids.resume_id(execution_id, node.key)?;
-            let signature = key.map(|k| k.sign(resume_id.as_str()));
-            let cancel_signature =
-                key.map(|k| k.sign_for(SignedAction::Cancel, resume_id.as_str()));
-            self.add_pending(node.key, resume_id, signature, cancel_signature, now)?;
+            self.add_pending(node.key, resume_id, key, now)?;
         }
         Ok(())
     }
