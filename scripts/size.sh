@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Code size of the core on a microcontroller: builds size/ (a no_std image
-# for thumbv7em-none-eabihf, opt-level "s", fat LTO, panic=abort, linker
+# for thumbv7em-none-eabihf, opt-level "z", fat LTO, panic=abort, linker
 # garbage collection) that calls every public operation of the core, and
 # prints the .text (code) and .rodata (constants) that got linked in.
+# opt-level "z" is what a firmware short of flash builds with; "full@s" and
+# "gateway@s" show the same images at opt-level "s" for comparison.
 #
 #   scripts/size.sh [--check]
 #
@@ -55,27 +57,34 @@ report() { # name cargo-args...
     shift
     local dir="$target_dir"
     # Other rustflags: another target directory, so neither rebuilds the other.
-    case "$name" in *csha) dir="$target_dir-csha" ;; esac
-    (cd size && CARGO_TARGET_DIR="$dir" cargo build --release --quiet "$@")
+    local opt=z
+    case "$name" in
+    *csha) dir="$target_dir-csha" ;;
+    *@s) dir="$target_dir-s" opt=s ;;
+    esac
+    (cd size && CARGO_TARGET_DIR="$dir" CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt" \
+        cargo build --release --quiet "$@")
     local elf="$dir/$target/release/prana-webhook-size"
     local text rodata
     text="$(section "$elf" .text)"
     rodata="$(section "$elf" .rodata)"
-    printf '%-9s .text %7d B (%5.1f KiB)   .rodata %6d B (%5.1f KiB)\n' \
+    printf '%-10s .text %7d B (%5.1f KiB)   .rodata %6d B (%5.1f KiB)\n' \
         "$name" "$text" "$(kib "$text")" "$rodata" "$(kib "$rodata")"
     eval "${name//[^a-z]/_}_text=$text"
 }
 
-echo "==> core linked into a no_std $target image (opt-level=s, LTO, panic=abort), per feature set"
+echo "==> core linked into a no_std $target image (opt-level=z unless @s, LTO, panic=abort), per feature set"
 report gateway --no-default-features
 report gw+sw --no-default-features --features standard-webhooks
 report executor --no-default-features --features executor
 report full
 report gw+csha --no-default-features "${compact_sha[@]}"
 report full+csha "${compact_sha[@]}"
+report gateway@s --no-default-features
+report full@s
 missed=0
 goal() { # name text budget
-    printf 'goal      .text %7d B (%5.1f KiB) for %-8s: ' "$3" "$(kib "$3")" "$1"
+    printf 'goal       .text %7d B (%5.1f KiB) for %-8s: ' "$3" "$(kib "$3")" "$1"
     if [ "$2" -le "$3" ]; then
         echo "within"
     else

@@ -65,14 +65,11 @@ use core::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{truncated, Error, Part, Result};
-use crate::id::{self, IdGenerator, PartString, ResumeId, PREFIX, RANDOM_LEN};
+use crate::id::{self, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::registration::WebhookRegistration;
 use crate::token::resume::{ResumeKey, Signature, SignedAction};
 use crate::url::{BaseUrl, UrlString};
-use crate::workflow::{Workflow, MAX_WAIT_NODES};
-
-pub use crate::template::ExpressionError;
 
 /// Why a context call was refused. Wrapped in [`Error::Context`]. The codes
 /// are the ones these failures have always had, so hosts see no change.
@@ -152,6 +149,9 @@ impl RegistrationSlot {
     }
 }
 
+/// Default capacity for wait nodes in webhook mode (one registration each).
+pub const MAX_WAIT_NODES: usize = 4;
+
 /// The execution context (see the module docs). `W` is the capacity for wait
 /// nodes in webhook mode.
 #[derive(Clone, PartialEq, Eq)]
@@ -205,108 +205,49 @@ impl<const W: usize> ExecutionContext<W> {
         Ok(())
     }
 
-    /// Execution start: scan `wf` for wait nodes in webhook mode and create a
-    /// pending registration (with a fresh resume ID from `ids`) for each, so
-    /// that every resume URL exists before any node runs.
-    pub fn for_workflow<const N: usize, const C: usize>(
-        wf: &Workflow<'_, N, C>,
-        execution_id: &str,
-        base_url: &BaseUrl,
-        ids: &mut IdGenerator,
-        now: u64,
-    ) -> Result<Self> {
-        Self::for_workflow_with(wf, execution_id, base_url, ids, now, None)
-    }
-
-    /// [`for_workflow`](Self::for_workflow) with signed resume URLs: each
-    /// registration's resume ID is signed with `key` (typically
-    /// [`KeySet::current`](crate::token::resume::KeySet::current)) and every
-    /// URL of it carries `?sig={key_id}.{mac}` (see the module docs). Only
-    /// the signature is kept, not the key.
-    pub fn for_workflow_signed<const N: usize, const C: usize>(
-        wf: &Workflow<'_, N, C>,
-        execution_id: &str,
-        base_url: &BaseUrl,
-        ids: &mut IdGenerator,
-        now: u64,
-        key: &ResumeKey,
-    ) -> Result<Self> {
-        Self::for_workflow_with(wf, execution_id, base_url, ids, now, Some(key))
-    }
-
-    fn for_workflow_with<const N: usize, const C: usize>(
-        wf: &Workflow<'_, N, C>,
-        execution_id: &str,
-        base_url: &BaseUrl,
-        ids: &mut IdGenerator,
-        now: u64,
-        key: Option<&ResumeKey>,
-    ) -> Result<Self> {
-        let mut ctx = Self::empty();
-        ctx.reset_for_workflow(wf, execution_id, base_url, ids, now, key)?;
-        Ok(ctx)
-    }
-
-    /// [`for_workflow`](Self::for_workflow) (`key` = `None`) or
-    /// [`for_workflow_signed`](Self::for_workflow_signed) in place: this
-    /// context becomes the new execution's, whatever it held before (on
-    /// error it is left without registrations). Nothing of the size of a
-    /// context is built on the stack.
-    pub fn reset_for_workflow<const N: usize, const C: usize>(
+    /// Start over for a new execution: no registrations, these ids, this
+    /// base URL (copied in place).
+    pub(crate) fn begin(
         &mut self,
-        wf: &Workflow<'_, N, C>,
+        workflow_id: &str,
         execution_id: &str,
         base_url: &BaseUrl,
-        ids: &mut IdGenerator,
-        now: u64,
-        key: Option<&ResumeKey>,
-    ) -> Result<()> {
-        let r = self.fill_for_workflow(wf, execution_id, base_url, ids, now, key);
-        if r.is_err() {
-            self.slots.clear();
-        }
-        r
-    }
-
-    fn fill_for_workflow<const N: usize, const C: usize>(
-        &mut self,
-        wf: &Workflow<'_, N, C>,
-        execution_id: &str,
-        base_url: &BaseUrl,
-        ids: &mut IdGenerator,
-        now: u64,
-        key: Option<&ResumeKey>,
     ) -> Result<()> {
         self.slots.clear();
-        self.set_ids(wf.id(), execution_id)?;
+        self.set_ids(workflow_id, execution_id)?;
         if self.base_url != *base_url {
             self.base_url.clone_from(base_url);
         }
-        for node in wf.webhook_wait_nodes() {
-            // Made straight into the slot: a full registration carries a
-            // 512-byte config the context does not keep.
-            let resume_id = ids.resume_id(execution_id, node.key)?;
-            if self.slot_index(node.key).is_some() {
-                return Err(ContextError::DuplicateRegistration.into());
-            }
-            let signature = key.map(|k| k.sign(resume_id.as_str()));
-            let cancel_signature =
-                key.map(|k| k.sign_for(SignedAction::Cancel, resume_id.as_str()));
-            self.slots
-                .push(RegistrationSlot {
-                    resume_id,
-                    signature,
-                    cancel_signature,
-                    status: Status::Pending,
-                    created_at: now,
-                    expires_at: None,
-                })
-                .map_err(|_| Error::Capacity {
-                    what: "webhook wait nodes",
-                    limit: W,
-                })?;
-        }
         Ok(())
+    }
+
+    /// Add the pending registration of wait node `node_id` with its fresh
+    /// `resume_id`, created at `now`, its URLs signed with `key` if any.
+    pub(crate) fn add_pending(
+        &mut self,
+        node_id: &str,
+        resume_id: ResumeId,
+        key: Option<&ResumeKey>,
+        now: u64,
+    ) -> Result<()> {
+        if self.slot_index(node_id).is_some() {
+            return Err(ContextError::DuplicateRegistration.into());
+        }
+        let signature = key.map(|k| k.sign(resume_id.as_str()));
+        let cancel_signature = key.map(|k| k.sign_for(SignedAction::Cancel, resume_id.as_str()));
+        self.slots
+            .push(RegistrationSlot {
+                resume_id,
+                signature,
+                cancel_signature,
+                status: Status::Pending,
+                created_at: now,
+                expires_at: None,
+            })
+            .map_err(|_| Error::Capacity {
+                what: "webhook wait nodes",
+                limit: W,
+            })
     }
 
     /// Add a registration made for this execution (for hosts that create
@@ -587,6 +528,8 @@ impl<const W: usize> fmt::Debug for ExecutionContext<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::id::IdGenerator;
+    use crate::workflow::Workflow;
 
     fn ctx() -> ExecutionContext {
         let wf = Workflow::parse(

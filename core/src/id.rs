@@ -40,7 +40,6 @@ use rand_core::{Rng, SeedableRng};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::{Error, Part, Result};
-use crate::url::{self, BaseUrl, ResumeUrl, UrlSpans};
 
 /// Longest execution id or node id, in bytes.
 pub const MAX_PART_LEN: usize = 64;
@@ -550,7 +549,7 @@ impl IdGenerator {
     /// bytes, read as the big-endian number the tail encodes (so an ID
     /// holds the same tail either way), without the trip through bytes.
     #[inline]
-    fn next_words(&mut self) -> (u64, u64) {
+    pub(crate) fn next_words(&mut self) -> (u64, u64) {
         let (a, b) = (self.rng.next_u64(), self.rng.next_u64());
         (a.swap_bytes(), b.swap_bytes())
     }
@@ -565,76 +564,6 @@ impl IdGenerator {
     pub fn resume_id_for(&mut self, parts: &IdParts<'_>) -> Result<ResumeId> {
         let (hi, lo) = self.next_words();
         ResumeId::from_parts(parts, hi, lo)
-    }
-
-    /// A fresh resume ID for `node_id` in `execution_id` and its resume URL
-    /// under `base`, in one step: the ID is written once, straight into the
-    /// URL, and [`ResumeUrl::resume_id`] is a view of it (no ID is built,
-    /// moved or validated again). The same ID and URL as [`resume_id`]
-    /// followed by [`BaseUrl::resume_url`]. When a part is invalid nothing
-    /// is drawn.
-    ///
-    /// [`resume_id`]: IdGenerator::resume_id
-    #[inline(always)]
-    pub fn resume_url(
-        &mut self,
-        base: &BaseUrl,
-        execution_id: &str,
-        node_id: &str,
-    ) -> Result<ResumeUrl> {
-        let parts = IdParts::new(execution_id, node_id)?;
-        self.resume_url_for(base, &parts)
-    }
-
-    /// [`resume_url`](IdGenerator::resume_url) for parts checked already.
-    #[inline(always)]
-    pub fn resume_url_for(&mut self, base: &BaseUrl, parts: &IdParts<'_>) -> Result<ResumeUrl> {
-        let mut out = ResumeUrl::new();
-        self.resume_url_into(base, parts, &mut out)?;
-        Ok(out)
-    }
-
-    /// [`resume_url_for`](IdGenerator::resume_url_for) into an existing
-    /// value (replaced): the fastest form, since a returned [`ResumeUrl`]
-    /// (520 bytes) may be copied on its way to the caller.
-    #[inline]
-    pub fn resume_url_into(
-        &mut self,
-        base: &BaseUrl,
-        parts: &IdParts<'_>,
-        out: &mut ResumeUrl,
-    ) -> Result<()> {
-        let (hi, lo) = self.next_words();
-        out.set(base, parts, &encode_tail(hi, lo))
-    }
-
-    /// [`resume_url_for`](IdGenerator::resume_url_for) as bytes, into the
-    /// start of a buffer the caller owns (and may not have initialized):
-    /// the URL is `out[..len]`, its resume ID `out[id_start..len]`, all
-    /// ASCII. For hosts that keep the text in their own memory (the C ABI
-    /// writes straight into the caller's buffer): no `ResumeUrl`, no UTF-8
-    /// check, no copy. A buffer shorter than
-    /// [`BaseUrl::resume_url_len`] fails with `Capacity` and draws nothing.
-    pub fn write_resume_url(
-        &mut self,
-        base: &BaseUrl,
-        parts: &IdParts<'_>,
-        out: &mut [core::mem::MaybeUninit<u8>],
-    ) -> Result<UrlSpans> {
-        let len = base.resume_url_len(parts);
-        let Some(out) = out.get_mut(..len) else {
-            return Err(Error::Capacity {
-                what: "URL buffer",
-                limit: out.len(),
-            });
-        };
-        let (hi, lo) = self.next_words();
-        Ok(url::write_resume_url_bytes(
-            base,
-            parts,
-            &encode_tail(hi, lo),
-            out,
-        ))
     }
 }
 

@@ -36,6 +36,7 @@
 
 use core::fmt::{self, Write};
 
+use crate::bytes::find_pair;
 use crate::context::ExecutionContext;
 use crate::error::{truncated, Error, Result};
 use crate::id;
@@ -142,21 +143,6 @@ impl Write for CountingWriter<'_> {
         self.put(s);
         Ok(())
     }
-}
-
-/// Where `cc` (`{{` or `}}`) first occurs in `s`: a byte search, cheaper
-/// than `str::find` with its searcher set up on every call.
-pub(crate) fn find_pair(s: &str, c: u8) -> Option<usize> {
-    let b = s.as_bytes();
-    let mut from = 0;
-    while let Some(i) = b[from..].iter().position(|&x| x == c) {
-        let at = from + i;
-        if b.get(at + 1) == Some(&c) {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 fn json_string_safe(s: &str) -> bool {

@@ -34,7 +34,7 @@ use core::mem::MaybeUninit;
 
 use crate::bytes::find_byte;
 use crate::error::{Error, Part, Result};
-use crate::id::{self, IdParts, ResumeId, Tail, MAX_PART_LEN};
+use crate::id::{self, IdGenerator, IdParts, ResumeId, Tail, MAX_PART_LEN};
 use crate::token::resume::{Signature, SignedAction};
 
 /// Longest base URL accepted, in bytes.
@@ -222,6 +222,80 @@ pub(crate) fn write_resume_url_bytes(
     let at = put(out, at, b"_");
     let len = put(out, at, tail.digits());
     UrlSpans { len, id_start }
+}
+
+/// Resume URLs drawn straight from the generator (beside the URL writer,
+/// so that ids need nothing of URLs).
+impl IdGenerator {
+    /// A fresh resume ID for `node_id` in `execution_id` and its resume URL
+    /// under `base`, in one step: the ID is written once, straight into the
+    /// URL, and [`ResumeUrl::resume_id`] is a view of it (no ID is built,
+    /// moved or validated again). The same ID and URL as [`resume_id`]
+    /// followed by [`BaseUrl::resume_url`]. When a part is invalid nothing
+    /// is drawn.
+    ///
+    /// [`resume_id`]: IdGenerator::resume_id
+    #[inline(always)]
+    pub fn resume_url(
+        &mut self,
+        base: &BaseUrl,
+        execution_id: &str,
+        node_id: &str,
+    ) -> Result<ResumeUrl> {
+        let parts = IdParts::new(execution_id, node_id)?;
+        self.resume_url_for(base, &parts)
+    }
+
+    /// [`resume_url`](IdGenerator::resume_url) for parts checked already.
+    #[inline(always)]
+    pub fn resume_url_for(&mut self, base: &BaseUrl, parts: &IdParts<'_>) -> Result<ResumeUrl> {
+        let mut out = ResumeUrl::new();
+        self.resume_url_into(base, parts, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`resume_url_for`](IdGenerator::resume_url_for) into an existing
+    /// value (replaced): the fastest form, since a returned [`ResumeUrl`]
+    /// (520 bytes) may be copied on its way to the caller.
+    #[inline]
+    pub fn resume_url_into(
+        &mut self,
+        base: &BaseUrl,
+        parts: &IdParts<'_>,
+        out: &mut ResumeUrl,
+    ) -> Result<()> {
+        let (hi, lo) = self.next_words();
+        out.set(base, parts, &id::encode_tail(hi, lo))
+    }
+
+    /// [`resume_url_for`](IdGenerator::resume_url_for) as bytes, into the
+    /// start of a buffer the caller owns (and may not have initialized):
+    /// the URL is `out[..len]`, its resume ID `out[id_start..len]`, all
+    /// ASCII. For hosts that keep the text in their own memory (the C ABI
+    /// writes straight into the caller's buffer): no `ResumeUrl`, no UTF-8
+    /// check, no copy. A buffer shorter than
+    /// [`BaseUrl::resume_url_len`] fails with `Capacity` and draws nothing.
+    pub fn write_resume_url(
+        &mut self,
+        base: &BaseUrl,
+        parts: &IdParts<'_>,
+        out: &mut [core::mem::MaybeUninit<u8>],
+    ) -> Result<UrlSpans> {
+        let len = base.resume_url_len(parts);
+        let Some(out) = out.get_mut(..len) else {
+            return Err(Error::Capacity {
+                what: "URL buffer",
+                limit: out.len(),
+            });
+        };
+        let (hi, lo) = self.next_words();
+        Ok(write_resume_url_bytes(
+            base,
+            parts,
+            &id::encode_tail(hi, lo),
+            out,
+        ))
+    }
 }
 
 /// Where a request is going.
@@ -560,22 +634,14 @@ pub fn parse_target_under<'a>(prefix: &str, target: &'a str) -> Result<Target<'a
         return Err(Error::MalformedTarget);
     };
     // A prefix holding `?`, `#` or `%` matches no target: its first `?`
-    // would end the path, and `#` or `%` outrank the path error.
-    let routed = if prefix.bytes().any(|b| matches!(b, b'?' | b'#' | b'%')) {
-        Err(Error::NotWebhookPath)
-    } else {
-        route_of(prefix, path_and_query)
-    };
-    match routed {
-        Ok(t)
-            if t.query
-                .is_some_and(|q| find_byte(q.as_bytes(), b'#').is_some()) =>
-        {
-            Err(Error::MalformedTarget)
-        }
-        Ok(t) => Ok(t),
-        Err(e) => Err(outranking_error(path_and_query).unwrap_or(e)),
+    // would end the path, and `#` or `%` outrank the path error. The route
+    // is returned as `route_of` built it: an `Ok` taken apart and rebuilt
+    // here was copied through the stack with loads wider than the stores
+    // that wrote it, which stalls store-to-load forwarding.
+    if prefix.bytes().any(|b| matches!(b, b'?' | b'#' | b'%')) {
+        return Err(outranking_error(path_and_query).unwrap_or(Error::NotWebhookPath));
     }
+    route_of(prefix, path_and_query).map_err(|e| outranking_error(path_and_query).unwrap_or(e))
 }
 
 /// The errors that outrank every route check: a `#` anywhere, then a `%` in
@@ -628,6 +694,11 @@ fn route_of<'a>(prefix: &str, path_and_query: &'a str) -> Result<Target<'a>> {
         Some(i) => (&segments[..from + i], Some(&segments[from + i + 1..])),
         None => (segments, None),
     };
+    // A `#` is refused anywhere; the prefix, the fixed path and a valid id
+    // hold none, so the query is the only place left to search.
+    if query.is_some_and(|q| find_byte(q.as_bytes(), b'#').is_some()) {
+        return Err(Error::MalformedTarget);
+    }
     let checked = match is_trigger {
         true => check_workflow_id(id),
         false => id::validate_resume_id(id),

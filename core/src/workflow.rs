@@ -65,14 +65,14 @@ use parse::{check_acyclic, key_hash, parse_connection, parse_node};
 use sha2::{Digest, Sha256};
 
 mod parse;
+mod start;
 
 /// Default node capacity of a [`Workflow`]: sized for a microcontroller
 /// (see the executor's module docs); servers choose larger ones.
 pub const MAX_NODES: usize = 16;
 /// Default connection capacity of a [`Workflow`].
 pub const MAX_CONNECTIONS: usize = 32;
-/// Default capacity for wait nodes in webhook mode (one registration each).
-pub const MAX_WAIT_NODES: usize = 4;
+pub use crate::context::MAX_WAIT_NODES;
 /// Longest port name, in bytes.
 pub const MAX_PORT_LEN: usize = 32;
 /// Longest node type, in bytes.
@@ -497,7 +497,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                 // Cannot fail: there are no more of them than nodes. N fits u16.
                 let _ = webhook_waits.push(index as u16);
                 let params = nodes.last().map(|n| n.params).unwrap_or("");
-                let parsed = match crate::template::find_pair(params, b'{') {
+                let parsed = match crate::bytes::find_pair(params, b'{') {
                     Some(_) => {
                         crate::wait::check_static(params)?;
                         None

@@ -565,10 +565,10 @@ mod tests {
 
     #[test]
     fn core_errors_map_to_their_status() {
-        use prana_webhook_core::context::ExpressionError;
         use prana_webhook_core::error::Part;
         use prana_webhook_core::executor::ExecutionError;
         use prana_webhook_core::lifecycle::Status;
+        use prana_webhook_core::template::ExpressionError;
         use prana_webhook_core::token::SignatureError;
         use prana_webhook_core::wait::WaitError;
         use prana_webhook_core::workflow::WorkflowError;

@@ -115,7 +115,7 @@ pub(super) fn drive<
             return state.fail("", NodeError::from_error(&e), r);
         };
         // Params without `{{` render to themselves: no copy needed.
-        let params = if crate::template::find_pair(node.params, b'{').is_none() {
+        let params = if crate::bytes::find_pair(node.params, b'{').is_none() {
             Ok(node.params)
         } else {
             match state.context.render_str(node.params, params_buf) {
