@@ -273,6 +273,68 @@ fn compact_and_general_state_reading_agree_on_nesting() {
     }
 }
 
+/// The exact form checks the trace while it finds its end; any other
+/// layout reads the string first and checks it after: both accept the same
+/// traces and refuse the others with the same error.
+#[test]
+fn compact_and_general_state_reading_agree_on_traces() {
+    let wf = Workflow::parse(APPROVAL).unwrap();
+    let mut state = start(&wf, "e31", 32);
+    executor::run(&wf, &mut state, &mut Demo::default(), "{}", T0).unwrap();
+    let mut buf = vec![0u8; MAX_STATE_JSON_LEN];
+    let n = state.to_json(&mut buf).unwrap();
+    let text = std::str::from_utf8(&buf[..n]).unwrap().to_string();
+    let from = r#""trace":"trigger:main,notify:main""#;
+    assert!(text.contains(from), "{text}");
+    let node64 = "n".repeat(64);
+    let node65 = "n".repeat(65);
+    let port32 = "p".repeat(32);
+    let port33 = "p".repeat(33);
+    let good = [
+        String::new(),
+        "trigger:main".to_string(),
+        "trigger:main,notify:main".to_string(),
+        "a:mainx,b:main_2,c:ma,d:m".to_string(),
+        "A-b_9:error,x:main".to_string(),
+        format!("{node64}:{port32}"),
+    ];
+    let bad = [
+        "trigger".to_string(),
+        "trigger:".to_string(),
+        ":main".to_string(),
+        ",trigger:main".to_string(),
+        "trigger:main,".to_string(),
+        "trigger:main,,n:main".to_string(),
+        "trigger:main:x".to_string(),
+        "trigger:Main".to_string(),
+        "trigger:ma\\u0069n".to_string(),
+        "trigger:main\\\"".to_string(),
+        "trigger:main\\n".to_string(),
+        "trig ger:main".to_string(),
+        "tr\u{e9}:main".to_string(),
+        "t:m\u{e9}".to_string(),
+        "t:main\u{1}".to_string(),
+        format!("{node65}:main"),
+        format!("n:{port33}"),
+    ];
+    for (trace, ok) in good
+        .iter()
+        .map(|t| (t, true))
+        .chain(bad.iter().map(|t| (t, false)))
+    {
+        let compact = text.replacen(from, &format!(r#""trace":"{trace}""#), 1);
+        let spaced = compact.replacen(r#""version":"#, r#" "version" : "#, 1);
+        let a = <ExecutionState>::from_json(compact.as_bytes()).map(|s| s.trace().count());
+        let b = <ExecutionState>::from_json(spaced.as_bytes()).map(|s| s.trace().count());
+        assert_eq!(a.is_ok(), ok, "{trace:?}: {a:?}");
+        match (a, b) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{trace:?}"),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{trace:?}"),
+            (a, b) => panic!("{trace:?}: {a:?} {b:?}"),
+        }
+    }
+}
+
 #[test]
 fn json_len_is_the_exact_length_of_to_json() {
     use prana_webhook_core::executor::{self, ExecutionState};

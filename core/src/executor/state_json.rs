@@ -218,6 +218,8 @@ struct StateIn<'s, const W: usize> {
     registrations: Option<heapless::Vec<SlotIn<'s>, W>>,
     /// The trace string between its quotes (checked by `restore_trace`).
     trace: Option<&'s str>,
+    /// The trace was checked while it was read (the exact form's path).
+    trace_checked: bool,
     error: Option<Option<NodeError>>,
     output: Option<&'s str>,
 }
@@ -236,6 +238,7 @@ impl<'s, const W: usize> StateIn<'s, W> {
             resume_at: None,
             registrations: None,
             trace: None,
+            trace_checked: false,
             error: None,
             output: None,
         }
@@ -329,7 +332,9 @@ impl<'s, const W: usize> StateIn<'s, W> {
             }
         }
         r.exact(",\"trace\":")?;
-        self.trace = Some(r.plain_string()?);
+        // Its steps checked while finding its end: one pass over it.
+        self.trace = Some(r.string_scanned(|t, i| trace_end(t, i).ok())?);
+        self.trace_checked = true;
         r.exact(",\"error\":null,\"output\":")?;
         self.error = Some(None);
         self.output = Some(r.value().ok()?);
@@ -658,7 +663,11 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             Some(_) => return Err(bad("unknown wait_mode")),
         });
         self.resume_at = f.resume_at.flatten();
-        self.restore_trace(trace)?;
+        if f.trace_checked {
+            self.push_trace(trace)?;
+        } else {
+            self.restore_trace(trace)?;
+        }
         self.error = f.error.take().flatten();
         // Checked by the reader already.
         self.set_output(output, "state output")?;
@@ -683,45 +692,61 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         Ok(())
     }
 
-    /// The trace from its JSON string: `""`, or steps `node:port` joined by
-    /// `,` (node 1–64 bytes of `[A-Za-z0-9_-]`, port 1–32 bytes of
-    /// `[a-z0-9_]`; nothing else, so no JSON escapes either). One pass over
-    /// the text, then one copy.
+    /// The trace from its JSON string: `""`, or steps as [`trace_end`]
+    /// checks them. One pass over the text, then one copy.
     fn restore_trace(&mut self, text: &str) -> Result<()> {
-        let bad = |why| Err(ExecutionError::BadState(why).into());
-        let t = text.as_bytes();
-        let mut i = 0;
-        while i < t.len() {
-            let start = i;
-            while i < t.len() && id::byte_class(t[i]) & id::ID_BYTE != 0 {
-                i += 1;
-            }
-            if i == start || i - start > id::MAX_PART_LEN || t.get(i) != Some(&b':') {
-                return bad("a trace step is not node:port (node: 1-64 bytes of [A-Za-z0-9_-])");
-            }
-            i += 1;
-            let start = i;
-            // Most steps leave by `main`: one compare instead of a loop.
-            if t.get(i..i + 4) == Some(b"main".as_slice())
-                && matches!(t.get(i + 4), None | Some(b','))
-            {
-                i += 4;
-            }
-            while i < t.len() && id::byte_class(t[i]) & id::PORT_BYTE != 0 {
-                i += 1;
-            }
-            if i == start || i - start > workflow::MAX_PORT_LEN {
-                return bad("a trace port is not 1-32 bytes of [a-z0-9_]");
-            }
-            match t.get(i) {
-                None => break,
-                Some(b',') if i + 1 < t.len() => i += 1,
-                Some(_) => return bad("the trace is not node:port steps joined by ','"),
-            }
+        match trace_end(text.as_bytes(), 0) {
+            Ok(end) if end == text.len() => self.push_trace(text),
+            Ok(_) => Err(ExecutionError::BadState(NOT_JOINED).into()),
+            Err(why) => Err(ExecutionError::BadState(why).into()),
         }
+    }
+
+    /// Copy a checked trace in.
+    fn push_trace(&mut self, text: &str) -> Result<()> {
         self.trace.push_str(text).map_err(|_| Error::Capacity {
             what: "execution trace (bytes)",
             limit: T,
         })
     }
+}
+
+const NOT_JOINED: &str = "the trace is not node:port steps joined by ','";
+
+/// Where the trace that starts at `t[i]` ends: at the end of `t` or at a
+/// `"` (the closing quote in the state's text). A trace is `""` or steps
+/// `node:port` joined by `,` (node 1–64 bytes of `[A-Za-z0-9_-]`, port
+/// 1–32 bytes of `[a-z0-9_]`; nothing else, so no JSON escapes either).
+/// The error says what is wrong.
+fn trace_end(t: &[u8], mut i: usize) -> core::result::Result<usize, &'static str> {
+    let ends = |i: usize| matches!(t.get(i), None | Some(b'"'));
+    while !ends(i) {
+        let start = i;
+        while i < t.len() && id::byte_class(t[i]) & id::ID_BYTE != 0 {
+            i += 1;
+        }
+        if i == start || i - start > id::MAX_PART_LEN || t.get(i) != Some(&b':') {
+            return Err("a trace step is not node:port (node: 1-64 bytes of [A-Za-z0-9_-])");
+        }
+        i += 1;
+        let start = i;
+        // Most steps leave by `main`: one compare instead of a loop.
+        if t.get(i..i + 4) == Some(b"main".as_slice())
+            && matches!(t.get(i + 4), None | Some(b',' | b'"'))
+        {
+            i += 4;
+        }
+        while i < t.len() && id::byte_class(t[i]) & id::PORT_BYTE != 0 {
+            i += 1;
+        }
+        if i == start || i - start > workflow::MAX_PORT_LEN {
+            return Err("a trace port is not 1-32 bytes of [a-z0-9_]");
+        }
+        match t.get(i) {
+            None | Some(b'"') => break,
+            Some(b',') if !ends(i + 1) => i += 1,
+            Some(_) => return Err(NOT_JOINED),
+        }
+    }
+    Ok(i)
 }

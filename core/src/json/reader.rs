@@ -217,6 +217,30 @@ impl<'a> Reader<'a> {
         Some(s)
     }
 
+    /// A string right at the position whose text `scan` checks instead of
+    /// [`plain_string`](Self::plain_string)'s scan: `scan` gets the bytes
+    /// and the index after the opening quote and returns where the checked
+    /// text ends, which must be the closing quote. So `scan` must stop at
+    /// the first `"` and accept no `\` or control character before it:
+    /// the text is then a JSON string without escapes. The text between
+    /// the quotes, consumed; `None` (nothing consumed) otherwise.
+    pub(crate) fn string_scanned(
+        &mut self,
+        scan: impl FnOnce(&[u8], usize) -> Option<usize>,
+    ) -> Option<&'a str> {
+        let b = self.src.as_bytes();
+        if b.get(self.pos) != Some(&b'"') {
+            return None;
+        }
+        let end = scan(b, self.pos + 1)?;
+        if b.get(end) != Some(&b'"') {
+            return None;
+        }
+        let s = self.src.get(self.pos + 1..end)?;
+        self.pos = end + 1;
+        Some(s)
+    }
+
     /// Digits right at the position: a JSON integer (no leading zero) that
     /// fits a `u64`, consumed; `None` otherwise. A fraction or exponent
     /// after it is left for the caller's next [`exact`](Self::exact) to refuse.
