@@ -282,7 +282,6 @@ impl<T> Out<T> {
     }
 
     /// The pointer, for a result written field by field.
-    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn as_ptr(&self) -> *mut T {
         self.0.as_ptr()
     }
