@@ -375,18 +375,27 @@ pub extern "C" fn prana_request_check(
         let out = Out::new(out, "out")?;
         let limits = RequestLimits { max_payload };
         let checked = route::precheck(b, m, t, body_len, &limits);
-        let init = prana_precheck {
-            accepted: false,
-            route: prana_route::NONE,
-            answer: prana_http_answer::ok(),
-        };
-        out.write_with(init, |o| match checked {
-            Ok(parsed) => {
-                o.accepted = true;
-                o.route = prana_route::from_target(t, &parsed);
+        let o = out.as_ptr();
+        // SAFETY: `o` is a checked non-NULL out-pointer that the caller
+        // promises is valid and aligned for one `prana_precheck` nothing
+        // else touches during the call (header contract). Every field is
+        // stored through its own raw pointer (nothing is read), so no whole
+        // value is built on the stack and copied: that copy read back
+        // narrower stores, a store-forwarding stall on x86.
+        unsafe {
+            match checked {
+                Ok(parsed) => {
+                    addr_of_mut!((*o).accepted).write(true);
+                    addr_of_mut!((*o).route).write(prana_route::from_target(t, &parsed));
+                    prana_http_answer::write_ok(addr_of_mut!((*o).answer));
+                }
+                Err(rej) => {
+                    addr_of_mut!((*o).accepted).write(false);
+                    addr_of_mut!((*o).route).write(prana_route::NONE);
+                    addr_of_mut!((*o).answer).write(prana_http_answer::from_rejection(&rej));
+                }
             }
-            Err(rej) => o.answer = prana_http_answer::from_rejection(&rej),
-        });
+        }
         Ok(())
     })
 }
