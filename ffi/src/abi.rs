@@ -229,7 +229,35 @@ pub(crate) fn text_len(ptr: *const c_char, len: usize) -> usize {
 /// Borrow `len` bytes at `ptr` as text: UTF-8, without NUL bytes.
 /// NULL is accepted only with `len == 0` (the empty string);
 /// `len == PRANA_NUL_TERMINATED` reads up to the terminating NUL.
+///
+/// Inlined: the common case (a non-NULL pointer to ASCII text with an
+/// explicit length) returns the text in registers; everything else,
+/// errors included, goes through the out-of-line [`text_other`].
+#[inline]
 pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<&'a str> {
+    match ascii_text(ptr, len) {
+        Some(s) => Ok(s),
+        None => text_other(ptr, len, what),
+    }
+}
+
+/// The text at `ptr` when it is non-NULL, `len` fits `isize` (so it is not
+/// `PRANA_NUL_TERMINATED`) and every byte is ASCII without NUL; else `None`.
+fn ascii_text<'a>(ptr: *const c_char, len: usize) -> Option<&'a str> {
+    if ptr.is_null() || len > isize::MAX as usize {
+        return None;
+    }
+    // SAFETY: as in `bytes`: `ptr` is non-NULL and the caller promises (header
+    // contract) `len` readable bytes that stay unchanged during the call;
+    // `len` fits `isize`; u8 has alignment 1.
+    let b = unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) };
+    crate::text::ascii_str(b)
+}
+
+/// [`text`] for everything but the common case: NULL, a
+/// `PRANA_NUL_TERMINATED` length, non-ASCII text and every error.
+#[inline(never)]
+fn text_other<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<&'a str> {
     let b = bytes(ptr.cast::<u8>(), text_len(ptr, len), what)?;
     match crate::text::ascii_str(b) {
         Some(s) => Ok(s),
@@ -282,7 +310,6 @@ impl<T> Out<T> {
     }
 
     /// The pointer, for a result written field by field.
-    #[cfg_attr(not(feature = "std"), allow(dead_code))]
     pub(crate) fn as_ptr(&self) -> *mut T {
         self.0.as_ptr()
     }

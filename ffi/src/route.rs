@@ -2,6 +2,7 @@
 //! any store lookup, and decide a resume given the host's registration.
 
 use core::ffi::{c_char, CStr};
+use core::ptr::addr_of_mut;
 
 use prana_webhook_core::route::{self, Decision, Rejection, RequestLimits};
 use prana_webhook_core::url::{Route, Target};
@@ -142,6 +143,23 @@ impl prana_http_answer {
         }
     }
 
+    /// Store [`prana_http_answer::ok`] at `a` field by field, straight into
+    /// the caller's memory (no copy of a whole value from the stack).
+    ///
+    /// # Safety
+    ///
+    /// `a` is valid for writes and aligned for a `prana_http_answer`.
+    pub(crate) unsafe fn write_ok(a: *mut prana_http_answer) {
+        // SAFETY: each field pointer is derived from `a`, which the caller
+        // guarantees is valid for writes and aligned; nothing is read.
+        unsafe {
+            addr_of_mut!((*a).http_status).write(200);
+            addr_of_mut!((*a).code).write(c"".as_ptr());
+            addr_of_mut!((*a).cause).write(prana_status::PRANA_STATUS_OK);
+            addr_of_mut!((*a).message).write([0; PRANA_MESSAGE_BUF_SIZE]);
+        }
+    }
+
     /// An answer for a core error (signature checks): `http_status`, `code`,
     /// the error's status as `cause` and its message.
     pub(crate) fn from_error(
@@ -230,6 +248,30 @@ impl prana_transition {
         let mut out = prana_transition::empty();
         out.set(t);
         out
+    }
+
+    /// Store the transition `t` at `p` field by field, straight into the
+    /// caller's memory (no copy of a whole value from the stack).
+    ///
+    /// # Safety
+    ///
+    /// `p` is valid for writes and aligned for a `prana_transition`, and
+    /// nothing else accesses it during the call.
+    pub(crate) unsafe fn write_core(
+        p: *mut prana_transition,
+        t: &prana_webhook_core::lifecycle::Transition,
+    ) {
+        // SAFETY: each field pointer is derived from `p`, which the caller
+        // guarantees is valid for writes, aligned and not shared; the array
+        // is initialized (zeroed) before the reference to it is made.
+        unsafe {
+            addr_of_mut!((*p).from).write(t.from.into());
+            addr_of_mut!((*p).to).write(t.to.into());
+            let id = addr_of_mut!((*p).resume_id);
+            id.write([0; PRANA_RESUME_ID_BUF_SIZE]);
+            let n = copy_to_array(t.resume_id.as_str(), &mut *id);
+            addr_of_mut!((*p).resume_id_len).write(n);
+        }
     }
 
     /// Fill an empty transition in place from a core one.
@@ -333,18 +375,27 @@ pub extern "C" fn prana_request_check(
         let out = Out::new(out, "out")?;
         let limits = RequestLimits { max_payload };
         let checked = route::precheck(b, m, t, body_len, &limits);
-        let init = prana_precheck {
-            accepted: false,
-            route: prana_route::NONE,
-            answer: prana_http_answer::ok(),
-        };
-        out.write_with(init, |o| match checked {
-            Ok(parsed) => {
-                o.accepted = true;
-                o.route = prana_route::from_target(t, &parsed);
+        let o = out.as_ptr();
+        // SAFETY: `o` is a checked non-NULL out-pointer that the caller
+        // promises is valid and aligned for one `prana_precheck` nothing
+        // else touches during the call (header contract). Every field is
+        // stored through its own raw pointer (nothing is read), so no whole
+        // value is built on the stack and copied: that copy read back
+        // narrower stores, a store-forwarding stall on x86.
+        unsafe {
+            match checked {
+                Ok(parsed) => {
+                    addr_of_mut!((*o).accepted).write(true);
+                    addr_of_mut!((*o).route).write(prana_route::from_target(t, &parsed));
+                    prana_http_answer::write_ok(addr_of_mut!((*o).answer));
+                }
+                Err(rej) => {
+                    addr_of_mut!((*o).accepted).write(false);
+                    addr_of_mut!((*o).route).write(prana_route::NONE);
+                    addr_of_mut!((*o).answer).write(prana_http_answer::from_rejection(&rej));
+                }
             }
-            Err(rej) => o.answer = prana_http_answer::from_rejection(&rej),
-        });
+        }
         Ok(())
     })
 }
@@ -370,7 +421,7 @@ pub extern "C" fn prana_resume_decide(
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let reg = registration_opt(registration);
         let out = Out::new(out, "out")?;
-        write_decision(out, route::decide_resume(r, reg, now));
+        write_decision(out, &route::decide_resume(r, reg, now));
         Ok(())
     })
 }
@@ -396,7 +447,7 @@ pub extern "C" fn prana_cancel_decide(
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let reg = registration_opt(registration);
         let out = Out::new(out, "out")?;
-        write_decision(out, route::decide_cancel(r, reg, now));
+        write_decision(out, &route::decide_cancel(r, reg, now));
         Ok(())
     })
 }
@@ -437,19 +488,28 @@ pub extern "C" fn prana_expire_decide(
     })
 }
 
-fn write_decision(out: Out<prana_resume_decision>, decision: Decision) {
-    let init = prana_resume_decision {
-        resume: false,
-        transition: prana_transition::empty(),
-        answer: prana_http_answer::ok(),
-    };
-    out.write_with(init, |d| match decision {
-        Decision::Resume(t) => {
-            d.resume = true;
-            d.transition.set(&t);
+fn write_decision(out: Out<prana_resume_decision>, decision: &Decision) {
+    let d = out.as_ptr();
+    // SAFETY: `d` is a checked non-NULL out-pointer that the caller promises
+    // is valid and aligned for one `prana_resume_decision` nothing else
+    // touches during the call (header contract). Every field is stored
+    // through its own raw pointer, so the caller's (possibly uninitialized)
+    // memory is never read, and every field is written. Field by field,
+    // because a whole value built first is copied from the stack.
+    unsafe {
+        match decision {
+            Decision::Resume(t) => {
+                addr_of_mut!((*d).resume).write(true);
+                prana_transition::write_core(addr_of_mut!((*d).transition), t);
+                prana_http_answer::write_ok(addr_of_mut!((*d).answer));
+            }
+            Decision::Reject(rej) => {
+                addr_of_mut!((*d).resume).write(false);
+                addr_of_mut!((*d).transition).write(prana_transition::empty());
+                addr_of_mut!((*d).answer).write(prana_http_answer::from_rejection(rej));
+            }
         }
-        Decision::Reject(rej) => d.answer = prana_http_answer::from_rejection(&rej),
-    });
+    }
 }
 
 /// The result of `prana_registration_extend`.
