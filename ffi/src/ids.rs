@@ -5,7 +5,6 @@ use core::ffi::c_char;
 use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, IdParts};
 use prana_webhook_core::token::resume::{MAC_B64_LEN, SIG_PARAM};
-use prana_webhook_core::token::SignatureError;
 
 use crate::abi::{self, bytes, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::status::{prana_error, prana_status};
@@ -185,12 +184,7 @@ pub extern "C" fn prana_resume_url_create(
             let rid = g.inner.resume_id_for(&parts)?;
             return id_out.write(rid.as_str());
         };
-        let key = match crate::signatures::key_set_opt(keys)? {
-            None => None,
-            Some(ks) => Some(ks.current().ok_or(prana_webhook_core::Error::Signature(
-                SignatureError::NoSigningKey,
-            ))?),
-        };
+        let key = crate::signatures::signing_key(crate::signatures::key_set_opt(keys)?)?;
         let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
         // Both sizes are known before the ID exists: check them first, so a
         // too-small buffer leaves the generator and both buffers untouched.

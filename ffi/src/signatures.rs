@@ -107,6 +107,17 @@ pub(crate) fn key_set_opt<'a>(keys: *const prana_key_set) -> FfiResult<Option<&'
     }
 }
 
+/// The key that signs new URLs: none without a key set, the set's current
+/// key otherwise (a set without one is `NoSigningKey`).
+pub(crate) fn signing_key(keys: Option<&KeySet>) -> FfiResult<Option<&ResumeKey>> {
+    match keys {
+        None => Ok(None),
+        Some(ks) => Ok(Some(ks.current().ok_or(Error::Signature(
+            prana_webhook_core::token::SignatureError::NoSigningKey,
+        ))?)),
+    }
+}
+
 /// Make an empty key set. On success `*out` receives a new handle. Std
 /// build only; `prana_key_set_init` places one in caller memory.
 #[cfg(feature = "std")]

@@ -194,12 +194,7 @@ pub extern "C" fn prana_execution_start(
         let k = crate::signatures::key_set_opt(keys)?;
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
-        let key = match k {
-            None => None,
-            Some(ks) => Some(ks.current().ok_or(prana_webhook_core::Error::Signature(
-                prana_webhook_core::token::SignatureError::NoSigningKey,
-            ))?),
-        };
+        let key = crate::signatures::signing_key(k)?;
         // Started where it stays: the handle's heap slot (no copy of the
         // ~11 KiB state after the start).
         let mut x = Box::new(prana_execution::new(FfiState::with_buffer(heap_payload(
@@ -253,12 +248,7 @@ pub extern "C" fn prana_execution_init(
         let k = crate::signatures::key_set_opt(keys)?;
         let g = generator_mut(generator)?;
         let out = Out::new(out, "out")?;
-        let key = match k {
-            None => None,
-            Some(ks) => Some(ks.current().ok_or(prana_webhook_core::Error::Signature(
-                prana_webhook_core::token::SignatureError::NoSigningKey,
-            ))?),
-        };
+        let key = crate::signatures::signing_key(k)?;
         let cap = payload_capacity(max_payload)?;
         if mem.is_null() {
             return Err(Fail::null("mem"));
