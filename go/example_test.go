@@ -48,6 +48,21 @@ func (s rows) put(wf *prana.Workflow, x *prana.Execution, t prana.Transition) {
 	}{t.To, j}
 }
 
+// putPending stores one pending row per registration of a new execution.
+func (s rows) putPending(wf *prana.Workflow, x *prana.Execution) {
+	regs, _ := x.Registrations()
+	for _, r := range regs {
+		id, _ := r.ResumeID()
+		r.Close()
+		s.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
+	}
+}
+
+// echo is the examples' node handler: every host node passes its input on.
+func echo(_ context.Context, c prana.NodeCall) (prana.NodeResult, error) {
+	return prana.NodeResult{Output: c.Input}, nil
+}
+
 const approvalFlow = `{"id": "approval", "nodes": [
   {"key": "trigger", "type": "trigger"},
   {"key": "wait_approval", "type": "wait", "params": {"mode": "webhook", "timeout_hours": 24}},
@@ -69,9 +84,6 @@ func ExampleExecution_Resume() {
 	_ = keys.Add("k1", []byte("a secret of at least 16 bytes"))
 	ids, _ := prana.NewIDGenerator(make([]byte, prana.IDSeedLen)) // use crypto/rand
 	defer ids.Close()
-	log := func(_ context.Context, c prana.NodeCall) (prana.NodeResult, error) {
-		return prana.NodeResult{Output: c.Input}, nil
-	}
 
 	// 1. start (a server gives every execution 1 MiB of payload room),
 	// 2. store one row per registration.
@@ -82,14 +94,9 @@ func ExampleExecution_Resume() {
 		return
 	}
 	store := rows{}
-	regs, _ := x.Registrations()
-	for _, r := range regs {
-		id, _ := r.ResumeID()
-		r.Close()
-		store.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
-	}
+	store.putPending(wf, x)
 	// 3. run; store what changed and the state.
-	res, _ := x.Run(ctx, wf, log, []byte(`{"amount": 12}`), now)
+	res, _ := x.Run(ctx, wf, echo, []byte(`{"amount": 12}`), now)
 	fmt.Println("run:", res.Outcome == prana.OutcomeSuspended, res.NodeID, res.Timeout)
 	store.apply(wf, x, res.Transitions)
 	state, _ := x.JSON()
@@ -113,7 +120,7 @@ func ExampleExecution_Resume() {
 	// row and every transition the resume returned, in order.
 	y, _ := prana.ExecutionFromJSON(state, prana.WithMaxPayload(prana.ServerMaxPayload))
 	defer y.Close()
-	res, _ = y.Resume(ctx, wf, log, d.Transition, []byte(`{"approved": true}`), now)
+	res, _ = y.Resume(ctx, wf, echo, d.Transition, []byte(`{"approved": true}`), now)
 	store.put(wf, y, d.Transition)
 	store.apply(wf, y, res.Transitions)
 	out, _ := y.Output()
@@ -156,19 +163,11 @@ func ExampleExecution_Cancel() {
 	defer base.Close()
 	ids, _ := prana.NewIDGenerator(make([]byte, prana.IDSeedLen))
 	defer ids.Close()
-	log := func(_ context.Context, c prana.NodeCall) (prana.NodeResult, error) {
-		return prana.NodeResult{Output: c.Input}, nil
-	}
 	x, _ := prana.StartExecution(wf, "exec-2", base, ids, now)
 	defer x.Close()
 	store := rows{}
-	regs, _ := x.Registrations()
-	for _, r := range regs {
-		id, _ := r.ResumeID()
-		r.Close()
-		store.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
-	}
-	res, _ := x.Run(ctx, wf, log, []byte(`{}`), now)
+	store.putPending(wf, x)
+	res, _ := x.Run(ctx, wf, echo, []byte(`{}`), now)
 	store.apply(wf, x, res.Transitions)
 	rid := res.ResumeID
 	cancelURL, _ := base.CancelURL(rid)
@@ -182,7 +181,7 @@ func ExampleExecution_Cancel() {
 	_, _ = reg.Consume(now)
 	consumed, _ := reg.JSON()
 	fmt.Println("compare-and-set:", store.compareAndSet(d.Transition, consumed))
-	res, _ = x.Cancel(ctx, wf, log, d.Transition, now)
+	res, _ = x.Cancel(ctx, wf, echo, d.Transition, now)
 	store.put(wf, x, d.Transition)
 	store.apply(wf, x, res.Transitions)
 	st, _ := x.Status()
@@ -230,19 +229,11 @@ func ExampleExecution_Expire() {
 	defer base.Close()
 	ids, _ := prana.NewIDGenerator(make([]byte, prana.IDSeedLen))
 	defer ids.Close()
-	log := func(_ context.Context, c prana.NodeCall) (prana.NodeResult, error) {
-		return prana.NodeResult{Output: c.Input}, nil
-	}
 	x, _ := prana.StartExecution(wf, "exec-3", base, ids, now)
 	defer x.Close()
 	store := rows{}
-	regs, _ := x.Registrations()
-	for _, r := range regs {
-		id, _ := r.ResumeID()
-		r.Close()
-		store.put(wf, x, prana.Transition{ResumeID: id, To: prana.Pending})
-	}
-	res, _ := x.Run(ctx, wf, log, []byte(`{}`), now)
+	store.putPending(wf, x)
+	res, _ := x.Run(ctx, wf, echo, []byte(`{}`), now)
 	store.apply(wf, x, res.Transitions)
 	rid := res.ResumeID
 
@@ -263,7 +254,7 @@ func ExampleExecution_Expire() {
 	_, _ = reg.Expire()
 	expired, _ := reg.JSON()
 	fmt.Println("due at the new one:", due, "compare-and-set:", store.compareAndSet(t, expired))
-	res, _ = x.Expire(ctx, wf, log, t, e.To)
+	res, _ = x.Expire(ctx, wf, echo, t, e.To)
 	store.put(wf, x, t)
 	store.apply(wf, x, res.Transitions)
 	st, _ := x.Status()
