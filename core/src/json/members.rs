@@ -137,7 +137,7 @@ pub(crate) fn first_members<'a, const K: usize>(
 }
 
 /// Whether the raw (escaped) key `raw` decodes to `key`.
-fn key_matches(raw: &str, key: &str) -> Result<bool> {
+pub(crate) fn key_matches(raw: &str, key: &str) -> Result<bool> {
     if !raw.contains('\\') {
         return Ok(raw == key);
     }

@@ -43,6 +43,7 @@ pub use equality::equal;
 // Only the executor's readers use these two.
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use members::first_members;
+pub(crate) use members::key_matches;
 pub use members::{find_member, members, plain_str, Members};
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use reader::Reader;
