@@ -32,13 +32,45 @@ fn read_hex(text: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// What the member readers fail with: small, so their results pass in
+/// registers instead of moving an [`Error`] through every `?`; it becomes
+/// one where a `?` meets a `Result`.
+#[derive(Debug, Clone, Copy)]
+enum Bad {
+    /// [`Error::Json`].
+    Json(&'static str),
+    /// [`ExecutionError::BadState`].
+    State(&'static str),
+    /// [`Error::NotAnObject`] for the execution state.
+    NotAnObject,
+}
+
+impl From<json::Syntax> for Bad {
+    fn from(e: json::Syntax) -> Self {
+        Bad::Json(e.0)
+    }
+}
+
+impl From<Bad> for Error {
+    fn from(e: Bad) -> Self {
+        match e {
+            Bad::Json(why) => Error::Json(why),
+            Bad::State(why) => ExecutionError::BadState(why).into(),
+            Bad::NotAnObject => Error::NotAnObject("execution state"),
+        }
+    }
+}
+
+/// A member reader's result.
+type Read<T> = core::result::Result<T, Bad>;
+
 /// What a state JSON of the wrong shape fails with (serde's wording before).
-fn shape_error() -> Error {
-    Error::Json("execution state fields missing, of the wrong type, or over capacity")
+fn shape_error() -> Bad {
+    Bad::Json("execution state fields missing, of the wrong type, or over capacity")
 }
 
 /// Keep the first value of a member; a second one is an error (as with serde).
-fn set_once<V>(slot: &mut Option<V>, v: V) -> Result<()> {
+fn set_once<V>(slot: &mut Option<V>, v: V) -> Read<()> {
     if slot.is_some() {
         return Err(shape_error());
     }
@@ -48,23 +80,23 @@ fn set_once<V>(slot: &mut Option<V>, v: V) -> Result<()> {
 
 /// A string member's text between its quotes. Escapes are left as they are:
 /// ids, URLs and names have none, and their validators refuse a `\`.
-fn read_str<'s>(r: &mut json::Reader<'s>) -> Result<&'s str> {
+fn read_str<'s>(r: &mut json::Reader<'s>) -> Read<&'s str> {
     let raw = r.string()?.ok_or_else(shape_error)?;
     Ok(&raw[1..raw.len() - 1])
 }
 
-fn read_opt_str<'s>(r: &mut json::Reader<'s>) -> Result<Option<&'s str>> {
+fn read_opt_str<'s>(r: &mut json::Reader<'s>) -> Read<Option<&'s str>> {
     if r.null()? {
         return Ok(None);
     }
     read_str(r).map(Some)
 }
 
-fn read_u64(r: &mut json::Reader<'_>) -> Result<u64> {
+fn read_u64(r: &mut json::Reader<'_>) -> Read<u64> {
     r.u64()?.ok_or_else(shape_error)
 }
 
-fn read_opt_u64(r: &mut json::Reader<'_>) -> Result<Option<u64>> {
+fn read_opt_u64(r: &mut json::Reader<'_>) -> Read<Option<u64>> {
     if r.null()? {
         return Ok(None);
     }
@@ -82,15 +114,11 @@ fn read_decoded<const M: usize>(r: &mut json::Reader<'_>) -> Option<heapless::St
 }
 
 /// The `error` member: `null` or `{code, message}` within their limits.
-fn read_node_error(r: &mut json::Reader<'_>) -> Result<Option<NodeError>> {
+fn read_node_error(r: &mut json::Reader<'_>) -> Read<Option<NodeError>> {
     if r.null()? {
         return Ok(None);
     }
-    let bad = || {
-        Error::from(ExecutionError::BadState(
-            "'error' is not {code, message} within limits",
-        ))
-    };
+    let bad = || Bad::State("'error' is not {code, message} within limits");
     if !r.begin_object()? {
         return Err(bad());
     }
@@ -164,7 +192,7 @@ impl<'s> SlotIn<'s> {
         })
     }
 
-    fn read(r: &mut json::Reader<'s>) -> Result<SlotIn<'s>> {
+    fn read(r: &mut json::Reader<'s>) -> Read<SlotIn<'s>> {
         if let Some(slot) = Self::read_compact(r) {
             return Ok(slot);
         }
@@ -262,10 +290,10 @@ impl<'s, const W: usize> StateIn<'s, W> {
             self.execution_id,
             self.base_url,
         ) else {
-            return Err(shape_error());
+            return Err(shape_error().into());
         };
         if self.status.is_none() || self.registrations.is_none() || self.trace.is_none() {
-            return Err(shape_error());
+            return Err(shape_error().into());
         }
         match (version, self.workflow_digest.is_some()) {
             (3, true) | (2, false) => {}
@@ -343,11 +371,11 @@ impl<'s, const W: usize> StateIn<'s, W> {
     }
 
     /// Read every member of `text` (filled in place: the vectors are large).
-    fn read(&mut self, text: &'s str) -> Result<()> {
+    fn read(&mut self, text: &'s str) -> Read<()> {
         let mut r = json::Reader::new(text);
         if !r.begin_object()? {
-            json::validate(text)?;
-            return Err(Error::NotAnObject("execution state"));
+            json::validated(text)?;
+            return Err(Bad::NotAnObject);
         }
         while let Some(key) = r.next_key()? {
             match key {
@@ -387,7 +415,7 @@ impl<'s, const W: usize> StateIn<'s, W> {
                 }
             }
         }
-        r.end()
+        Ok(r.end()?)
     }
 }
 
@@ -579,7 +607,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             f.output,
         )
         else {
-            return Err(shape_error());
+            return Err(shape_error().into());
         };
         self.context.set_ids(workflow_id, execution_id)?;
         self.workflow_digest = match f.workflow_digest.flatten() {
@@ -643,7 +671,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
                         })
                     }
                 }
-                None => Err(shape_error()),
+                None => Err(shape_error().into()),
             };
             if let Err(e) = checked {
                 slots.pop();

@@ -61,7 +61,7 @@ impl<'a> Members<'a> {
         }
         let key_end = match skip_string(b, i) {
             Ok(e) => e,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Some(Err(e.into())),
         };
         let key = &self.src[i + 1..key_end - 1];
         let colon = skip_ws(b, key_end);

@@ -29,6 +29,20 @@
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 32;
 
+/// A syntax error of a JSON text: the message [`Error::Json`](crate::Error::Json)
+/// carries. The scanner and the reader return it instead of the crate's
+/// [`Error`](crate::Error), so their results stay small (passed in registers)
+/// on every `?` of a read; it becomes an `Error` where a caller's `?` meets
+/// its `Result`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Syntax(pub(crate) &'static str);
+
+impl From<Syntax> for crate::Error {
+    fn from(e: Syntax) -> Self {
+        crate::Error::Json(e.0)
+    }
+}
+
 mod decoder;
 mod equality;
 mod members;
@@ -47,5 +61,7 @@ pub(crate) use members::key_matches;
 pub use members::{find_member, members, plain_str, Members};
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use reader::Reader;
+#[cfg_attr(not(feature = "executor"), allow(unused_imports))]
+pub(crate) use scanner::validated;
 pub use scanner::{skip_value, validate, validate_object};
 pub(crate) use writer::JsonOut;
