@@ -105,12 +105,17 @@ fn read_opt_u64(r: &mut json::Reader<'_>) -> Read<Option<u64>> {
 
 /// A string member decoded (escapes resolved) into a string of capacity `M`.
 fn read_decoded<const M: usize>(r: &mut json::Reader<'_>) -> Option<heapless::String<M>> {
-    let raw = r.string().ok()??;
     let mut buf = [0u8; M];
-    let n = json::decode_str(raw, &mut buf).ok()?;
     let mut s = heapless::String::new();
-    s.push_str(core::str::from_utf8(&buf[..n]).ok()?).ok()?;
+    s.push_str(decode_into(r, &mut buf)?).ok()?;
     Some(s)
+}
+
+/// [`read_decoded`]'s work, once for every capacity: the decoded text in `buf`.
+fn decode_into<'b>(r: &mut json::Reader<'_>, buf: &'b mut [u8]) -> Option<&'b str> {
+    let raw = r.string().ok()??;
+    let n = json::decode_str(raw, buf).ok()?;
+    core::str::from_utf8(buf.get(..n)?).ok()
 }
 
 /// The `error` member: `null` or `{code, message}` within their limits.
