@@ -623,20 +623,9 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         };
         for (i, s) in registrations.iter().enumerate() {
             id::validate_part(Part::NodeId, s.node_id)?;
-            let signature = match s.sig {
-                None => None,
-                Some(sig) => Some(
-                    Signature::parse(sig)
-                        .map_err(|_| bad("a registration's sig is not {key_id}.{mac}"))?,
-                ),
-            };
-            let cancel_signature = match s.csig {
-                None => None,
-                Some(sig) => Some(
-                    Signature::parse(sig)
-                        .map_err(|_| bad("a registration's csig is not {key_id}.{mac}"))?,
-                ),
-            };
+            let signature = signature_of(s.sig, "a registration's sig is not {key_id}.{mac}")?;
+            let cancel_signature =
+                signature_of(s.csig, "a registration's csig is not {key_id}.{mac}")?;
             // The slots so far are those of the registrations before this
             // one (each checked to carry its node_id): compare those texts.
             let before = registrations.get(..i).unwrap_or(&[]);
@@ -741,6 +730,18 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             what: "execution trace (bytes)",
             limit: T,
         })
+    }
+}
+
+/// A slot's signature as read (`None`: unsigned), parsed once for `sig`
+/// and `csig`; `why` names the member when it is not `{key_id}.{mac}`.
+fn signature_of(text: Option<&str>, why: &'static str) -> Result<Option<Signature>> {
+    match text {
+        None => Ok(None),
+        Some(sig) => match Signature::parse(sig) {
+            Ok(sig) => Ok(Some(sig)),
+            Err(_) => Err(ExecutionError::BadState(why).into()),
+        },
     }
 }
 
