@@ -243,8 +243,8 @@ fn status_of(v: &str) -> Option<Status> {
         return Status::parse(name).ok();
     }
     let mut m = json::members(v).ok()?;
-    let (name, unit) = m.next()?.ok()?;
-    if unit != "null" || m.next().is_some() {
+    let (name, unit) = m.next_raw()?.ok()?;
+    if unit != "null" || m.next_raw().is_some() {
         return None;
     }
     Status::parse(name).ok()
@@ -477,7 +477,8 @@ impl WebhookRegistration {
         // key decodes to `webhook_config`, the other fields are taken by
         // their raw keys.
         let (mut f, mut fields_ok, mut config) = (Fields::default(), true, None);
-        for m in json::members(text)? {
+        let mut members = json::members(text)?;
+        while let Some(m) = members.next_raw() {
             let (key, v) = m?;
             if config.is_none() && json::key_matches(key, "webhook_config")? {
                 config = Some(v);
