@@ -188,10 +188,9 @@ impl<'a> Reader<'a> {
     }
 
     /// Consume `lit` when the text continues with exactly it (no whitespace
-    /// skipped); `None` otherwise. Inlined where speed counts: with the
-    /// literal's length known the comparison is a few loads instead of a
-    /// `memcmp` call (at opt-level "z" it stays one call, smaller).
-    #[inline]
+    /// skipped); `None` otherwise. Inlined: with the literal's length known
+    /// the comparison is a few loads instead of a `memcmp` call.
+    #[inline(always)]
     pub(crate) fn exact(&mut self, lit: &str) -> Option<()> {
         let end = self.pos + lit.len();
         if self.src.as_bytes().get(self.pos..end) != Some(lit.as_bytes()) {
