@@ -735,6 +735,9 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
 
 /// A slot's signature as read (`None`: unsigned), parsed once for `sig`
 /// and `csig`; `why` names the member when it is not `{key_id}.{mac}`.
+/// Inlined where speed counts (a restore reads every slot's); at opt-level
+/// "z" one copy.
+#[inline]
 fn signature_of(text: Option<&str>, why: &'static str) -> Result<Option<Signature>> {
     match text {
         None => Ok(None),
