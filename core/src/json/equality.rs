@@ -5,13 +5,11 @@ use super::decoder::Units;
 use super::members::Members;
 use super::scanner::{skip_value_at_depth, skip_ws, validated};
 use super::Syntax;
-#[cfg(test)]
-use crate::error::Error;
 use crate::error::Result;
 
 /// Whether two raw JSON values are structurally equal. Each of `a` and `b`
 /// must be exactly one valid JSON value (surrounding whitespace allowed),
-/// else [`Error::Json`]; values of different kinds are simply not equal.
+/// else [`Error::Json`](crate::Error::Json); values of different kinds are simply not equal.
 ///
 /// * Objects are equal when they have the same set of keys and equal values
 ///   for each key, in any order. Keys are compared decoded. When a key
@@ -320,6 +318,7 @@ pub(crate) fn elements(arr: &str) -> impl Iterator<Item = Result<&str, Syntax>> 
 mod tests {
     extern crate std;
     use super::*;
+    use crate::error::Error;
     use crate::json::*;
     use std::string::String;
 
