@@ -1,12 +1,12 @@
 //! Raw JSON values: find and validate the span of a value without parsing
-//! it into a structure.
+//! it into a structure. The library's only JSON reader and writer.
 //!
-//! serde-json-core parses into typed structs but has no "raw value": it
-//! cannot hand back the text of an object it does not know the shape of.
 //! Opaque objects (a registration's `webhook_config`, node `params`, resume
-//! payloads) are kept as validated JSON text instead, found with this strict
-//! scanner. It follows RFC 8259 (strings with escapes, numbers, literals,
-//! nesting up to [`MAX_DEPTH`]).
+//! payloads) are kept as validated JSON text, found with this strict
+//! scanner; documents of a known shape (workflows, the execution state,
+//! registration rows) are read member by member with the same rules. It
+//! follows RFC 8259 (strings with escapes, numbers, literals, nesting up to
+//! [`MAX_DEPTH`]).
 //!
 //! Node handlers get their params and input as such text, so the module also
 //! has what a handler needs to read it: [`find_member`], [`decode_str`] (a
