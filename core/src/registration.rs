@@ -621,6 +621,28 @@ mod tests {
         }
     }
 
+    /// A row longer than `MAX_JSON_LEN` (field values no constructor makes:
+    /// the fields are public) reports its real length, and a buffer of
+    /// that length holds it.
+    #[test]
+    fn a_row_over_max_json_len_reports_its_real_length() {
+        extern crate std;
+        let mut ids = IdGenerator::from_seed([4; 32]);
+        let mut r = WebhookRegistration::create(&mut ids, "exec-1", "wait_a", 0).unwrap();
+        let big = std::format!("{{\"k\":\"{}\"}}", "a".repeat(MAX_CONFIG_LEN - 8));
+        r.activate(1, 1, &big).unwrap();
+        r.execution_id.clear();
+        r.execution_id.push_str(&"\u{1}".repeat(64)).unwrap();
+        let needed = r.json_len();
+        assert!(needed > MAX_JSON_LEN, "{needed}");
+        let mut buf = std::vec![0u8; needed];
+        assert_eq!(
+            r.to_json(&mut buf[..MAX_JSON_LEN]),
+            Err(Error::BufferTooSmall { needed })
+        );
+        assert_eq!(r.to_json(&mut buf), Ok(needed));
+    }
+
     /// `load_json` fills a kept registration in place, exactly as
     /// `from_json` reads it, and leaves it unchanged when the row is bad.
     #[test]
