@@ -201,18 +201,86 @@ pub struct WebhookRegistration {
     pub webhook_config: ConfigJson,
 }
 
-/// The fields of the JSON form other than `webhook_config`, which is taken
-/// raw by [`json::find_member`] because serde-json-core has no raw values.
-#[derive(Deserialize)]
+/// The fields of the JSON form as read, borrowing the text. Keys and
+/// strings are compared raw (still escaped), as serde-json-core did when it
+/// read them: an escaped key is an unknown member, an escaped id is refused
+/// by its validator.
+#[derive(Default)]
 struct Fields<'a> {
-    resume_id: &'a str,
-    execution_id: &'a str,
-    node_id: &'a str,
-    status: Status,
-    created_at: u64,
-    expires_at: Option<u64>,
-    #[serde(rename = "webhook_config")]
-    _webhook_config: Option<serde::de::IgnoredAny>,
+    resume_id: Option<&'a str>,
+    execution_id: Option<&'a str>,
+    node_id: Option<&'a str>,
+    status: Option<Status>,
+    created_at: Option<u64>,
+    expires_at: Option<Option<u64>>,
+    webhook_config: bool,
+}
+
+/// A string value's text between its quotes, still escaped.
+fn raw_str(v: &str) -> Option<&str> {
+    v.strip_prefix('"')?.strip_suffix('"')
+}
+
+/// A number of plain digits that fits a `u64` (checked JSON: no leading
+/// zero); `None` for any other value.
+fn plain_u64(v: &str) -> Option<u64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.bytes().try_fold(0u64, |n, c| {
+        if c.is_ascii_digit() {
+            n.checked_mul(10)?.checked_add(u64::from(c - b'0'))
+        } else {
+            None
+        }
+    })
+}
+
+/// A status: its name as a string, or the one-member object
+/// `{"<name>": null}` (the enum form serde-json-core also read).
+fn status_of(v: &str) -> Option<Status> {
+    if let Some(name) = raw_str(v) {
+        return Status::parse(name).ok();
+    }
+    let mut m = json::members(v).ok()?;
+    let (name, unit) = m.next_raw()?.ok()?;
+    if unit != "null" || m.next_raw().is_some() {
+        return None;
+    }
+    Status::parse(name).ok()
+}
+
+impl<'a> Fields<'a> {
+    /// Take member `key` (raw); `None` when it is a known field seen
+    /// before or of the wrong type. Unknown members are skipped.
+    fn take(&mut self, key: &str, v: &'a str) -> Option<()> {
+        fn once<T>(slot: &mut Option<T>, v: Option<T>) -> Option<()> {
+            if slot.is_some() {
+                return None;
+            }
+            *slot = Some(v?);
+            Some(())
+        }
+        let opt_u64 = |v| match v {
+            "null" => Some(None),
+            _ => plain_u64(v).map(Some),
+        };
+        match key {
+            "resume_id" => once(&mut self.resume_id, raw_str(v)),
+            "execution_id" => once(&mut self.execution_id, raw_str(v)),
+            "node_id" => once(&mut self.node_id, raw_str(v)),
+            "status" => once(&mut self.status, status_of(v)),
+            "created_at" => once(&mut self.created_at, plain_u64(v)),
+            "expires_at" => once(&mut self.expires_at, opt_u64(v)),
+            // Any value; what counts is the config found by its decoded key.
+            "webhook_config" if !self.webhook_config => {
+                self.webhook_config = true;
+                Some(())
+            }
+            "webhook_config" => None,
+            _ => Some(()),
+        }
+    }
 }
 
 impl WebhookRegistration {
@@ -369,45 +437,25 @@ impl WebhookRegistration {
     /// makes of the `Serialize` impl (same member order and escaping), written
     /// directly (a test compares them).
     pub fn to_json(&self, buf: &mut [u8]) -> Result<usize> {
-        let mut o = JsonOut::new(buf);
-        self.write_json(&mut o);
-        if o.full {
-            return Err(Error::BufferTooSmall {
-                needed: self.json_len(),
-            });
-        }
-        Ok(o.len)
-    }
-
-    fn write_json(&self, o: &mut JsonOut<'_>) {
-        o.raw("{\"resume_id\":");
-        o.string(self.resume_id.as_str());
-        o.raw(",\"execution_id\":");
-        o.string(&self.execution_id);
-        o.raw(",\"node_id\":");
-        o.string(&self.node_id);
-        o.raw(",\"status\":");
-        o.plain(self.status.as_str());
-        o.raw(",\"created_at\":");
-        o.u64(self.created_at);
-        o.raw(",\"expires_at\":");
-        o.opt_u64(self.expires_at);
-        o.raw(",\"webhook_config\":");
-        o.raw(self.webhook_config.as_str());
-        o.raw("}");
+        self.row().to_json(buf)
     }
 
     /// The exact length of the JSON form.
-    // Not inlined: its buffer stays off the stack of `to_json`'s success.
-    #[inline(never)]
     pub fn json_len(&self) -> usize {
-        let mut buf = [0u8; MAX_JSON_LEN];
-        let mut o = JsonOut::new(&mut buf);
-        self.write_json(&mut o);
-        if o.full {
-            MAX_JSON_LEN
-        } else {
-            o.len
+        self.row().json_len()
+    }
+
+    /// The registration as the row [`Row`] writes: its config is stored
+    /// compacted already, so the row writes it as it is.
+    fn row(&self) -> Row<'_> {
+        Row {
+            resume_id: &self.resume_id,
+            execution_id: &self.execution_id,
+            node_id: &self.node_id,
+            status: self.status,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            webhook_config: self.webhook_config.as_str(),
         }
     }
 
@@ -425,32 +473,62 @@ impl WebhookRegistration {
     pub fn load_json(&mut self, bytes: &[u8]) -> Result<()> {
         let text = core::str::from_utf8(bytes).map_err(|_| Error::Json("not UTF-8"))?;
         let text = json::validate_object(text, "registration")?;
-        let config = match json::find_member(text, "webhook_config")? {
+        // One pass over the members: the config is the first member whose
+        // key decodes to `webhook_config`, the other fields are taken by
+        // their raw keys.
+        let (mut f, mut fields_ok, mut config) = (Fields::default(), true, None);
+        let mut members = json::members(text)?;
+        while let Some(m) = members.next_raw() {
+            let (key, v) = m?;
+            if config.is_none() && json::key_matches(key, "webhook_config")? {
+                config = Some(v);
+            }
+            fields_ok = fields_ok && f.take(key, v).is_some();
+        }
+        let config = match config {
             Some(raw) => ConfigJson::check(raw)?,
             None => "{}",
         };
-        let (f, _): (Fields, usize) = serde_json_core::from_str(text)
-            .map_err(|_| Error::Json("registration fields missing or of the wrong type"))?;
-        let resume_id = ResumeId::parse(f.resume_id)?;
-        let execution_id = id::part_string(Part::ExecutionId, f.execution_id)?;
-        let node_id = id::part_string(Part::NodeId, f.node_id)?;
+        let missing = || Error::Json("registration fields missing or of the wrong type");
+        let (
+            true,
+            Some(resume_id),
+            Some(execution_id),
+            Some(node_id),
+            Some(status),
+            Some(created_at),
+        ) = (
+            fields_ok,
+            f.resume_id,
+            f.execution_id,
+            f.node_id,
+            f.status,
+            f.created_at,
+        )
+        else {
+            return Err(missing());
+        };
+        let resume_id = ResumeId::parse(resume_id)?;
+        let execution_id = id::part_string(Part::ExecutionId, execution_id)?;
+        let node_id = id::part_string(Part::NodeId, node_id)?;
         if !resume_id.belongs_to(&execution_id, &node_id) {
             return Err(Error::ResumeIdMismatch);
         }
         self.resume_id = resume_id;
         self.execution_id = execution_id;
         self.node_id = node_id;
-        self.status = f.status;
-        self.created_at = f.created_at;
-        self.expires_at = f.expires_at;
+        self.status = status;
+        self.created_at = created_at;
+        self.expires_at = f.expires_at.flatten();
         self.webhook_config.set_checked(config);
         Ok(())
     }
 }
 
-/// A registration's row as [`WebhookRegistration::to_json`] writes it, from
-/// its parts: for a registration that is not built (the executor's slots),
-/// with `webhook_config` a checked object compacted as it is written.
+/// A registration's JSON row from its parts: what
+/// [`WebhookRegistration::to_json`] writes, and what the executor writes for
+/// its slots (registrations it does not build), with `webhook_config` a
+/// checked object compacted as it is written.
 pub(crate) struct Row<'a> {
     pub(crate) resume_id: &'a ResumeId,
     pub(crate) execution_id: &'a str,
@@ -492,17 +570,11 @@ impl Row<'_> {
         Ok(o.len)
     }
 
-    // Not inlined: its buffer is only on the stack of a failed `to_json`.
-    #[inline(never)]
+    /// The exact length of the row (a counting pass, nothing written).
     fn json_len(&self) -> usize {
-        let mut buf = [0u8; MAX_JSON_LEN];
-        let mut o = JsonOut::new(&mut buf);
+        let mut o = JsonOut::new(&mut []);
         self.write(&mut o);
-        if o.full {
-            MAX_JSON_LEN
-        } else {
-            o.len
-        }
+        o.needed
     }
 }
 
@@ -547,6 +619,28 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A row longer than `MAX_JSON_LEN` (field values no constructor makes:
+    /// the fields are public) reports its real length, and a buffer of
+    /// that length holds it.
+    #[test]
+    fn a_row_over_max_json_len_reports_its_real_length() {
+        extern crate std;
+        let mut ids = IdGenerator::from_seed([4; 32]);
+        let mut r = WebhookRegistration::create(&mut ids, "exec-1", "wait_a", 0).unwrap();
+        let big = std::format!("{{\"k\":\"{}\"}}", "a".repeat(MAX_CONFIG_LEN - 8));
+        r.activate(1, 1, &big).unwrap();
+        r.execution_id.clear();
+        r.execution_id.push_str(&"\u{1}".repeat(64)).unwrap();
+        let needed = r.json_len();
+        assert!(needed > MAX_JSON_LEN, "{needed}");
+        let mut buf = std::vec![0u8; needed];
+        assert_eq!(
+            r.to_json(&mut buf[..MAX_JSON_LEN]),
+            Err(Error::BufferTooSmall { needed })
+        );
+        assert_eq!(r.to_json(&mut buf), Ok(needed));
     }
 
     /// `load_json` fills a kept registration in place, exactly as

@@ -347,71 +347,93 @@ const PARAM_NAMES: [&str; 7] = [
     "webhook_config",
 ];
 
+/// What the param readers below fail with: the error, made only when a
+/// `?` turns it into one. A function pointer, so their results pass in
+/// registers instead of carrying an [`Error`] through every `?`.
+#[derive(Clone, Copy)]
+struct Bad(fn() -> Error);
+
+impl From<Bad> for Error {
+    fn from(bad: Bad) -> Self {
+        (bad.0)()
+    }
+}
+
+/// A param reader's result.
+type Param<T> = core::result::Result<T, Bad>;
+
+/// The [`Bad`] of a wait error without data.
+macro_rules! bad {
+    ($e:expr) => {
+        Bad(|| Error::Wait($e))
+    };
+}
+
 /// `mode`: required, one of the three names.
-fn mode_of(raw: Option<&str>) -> Result<WaitMode> {
+fn mode_of(raw: Option<&str>) -> Param<WaitMode> {
     match non_null(raw) {
-        None => Err(WaitError::ModeRequired.into()),
+        None => Err(bad!(WaitError::ModeRequired)),
         Some(raw) => match json::plain_str(raw) {
             Some("interval") => Ok(WaitMode::Interval),
             Some("schedule") => Ok(WaitMode::Schedule),
             Some("webhook") => Ok(WaitMode::Webhook),
-            _ => Err(WaitError::ModeInvalid.into()),
+            _ => Err(bad!(WaitError::ModeInvalid)),
         },
     }
 }
 
 /// `duration`: required, a number greater than 0.
-fn duration_of(raw: Option<&str>) -> Result<Decimal<'_>> {
-    let raw = non_null(raw).ok_or(WaitError::DurationRequired)?;
+fn duration_of(raw: Option<&str>) -> Param<Decimal<'_>> {
+    let raw = non_null(raw).ok_or(bad!(WaitError::DurationRequired))?;
     Decimal::parse(raw)
         .filter(|d| !d.negative && !d.is_zero())
-        .ok_or_else(|| WaitError::DurationInvalid.into())
+        .ok_or(bad!(WaitError::DurationInvalid))
 }
 
 /// `unit`: the unit's milliseconds as `m × 10^shift` (default `ms`).
-fn unit_scale(raw: Option<&str>) -> Result<(u64, i64)> {
+fn unit_scale(raw: Option<&str>) -> Param<(u64, i64)> {
     match raw.map(json::plain_str) {
         None | Some(Some("ms")) => Ok((1, 0)),
         Some(Some("seconds")) => Ok((1, 3)),
         Some(Some("minutes")) => Ok((6, 4)),
         Some(Some("hours")) => Ok((36, 5)),
-        Some(_) => Err(WaitError::UnitInvalid.into()),
+        Some(_) => Err(bad!(WaitError::UnitInvalid)),
     }
 }
 
 /// `schedule_at`: required, an RFC 3339 datetime; unix ms (the clock is
 /// not consulted here).
 #[cfg(feature = "schedule")]
-fn schedule_at_of(raw: Option<&str>) -> Result<i64> {
-    let raw = non_null(raw).ok_or(WaitError::ScheduleAtRequired)?;
+fn schedule_at_of(raw: Option<&str>) -> Param<i64> {
+    let raw = non_null(raw).ok_or(bad!(WaitError::ScheduleAtRequired))?;
     json::plain_str(raw)
         .and_then(time::parse_rfc3339)
-        .ok_or_else(|| WaitError::ScheduleAtInvalid.into())
+        .ok_or(bad!(WaitError::ScheduleAtInvalid))
 }
 
 /// `timezone`: a string of at most [`MAX_TIMEZONE_LEN`] bytes (default `UTC`).
 #[cfg(feature = "schedule")]
-fn timezone_of(raw: Option<&str>) -> Result<&str> {
+fn timezone_of(raw: Option<&str>) -> Param<&str> {
     match non_null(raw) {
         None => Ok("UTC"),
         Some(raw) => json::plain_str(raw)
             .filter(|s| s.len() <= MAX_TIMEZONE_LEN)
-            .ok_or_else(|| WaitError::TimezoneInvalid.into()),
+            .ok_or(bad!(WaitError::TimezoneInvalid)),
     }
 }
 
 /// `timeout_hours` in milliseconds: a number with 0 < n ≤ 8760, compared
 /// exactly (fractions allowed), default 24.
-fn timeout_ms_of(raw: Option<&str>) -> Result<u64> {
+fn timeout_ms_of(raw: Option<&str>) -> Param<u64> {
     let Some(raw) = raw else {
         return Ok(DEFAULT_TIMEOUT_HOURS * MS_PER_HOUR);
     };
     let hours = Decimal::parse(raw)
         .filter(|h| !h.negative && !h.is_zero())
-        .ok_or(WaitError::TimeoutHoursInvalid)?;
+        .ok_or(bad!(WaitError::TimeoutHoursInvalid))?;
     let (whole, cut) = hours.scaled(1, 0);
     if whole > MAX_TIMEOUT_HOURS || (whole == MAX_TIMEOUT_HOURS && cut) {
-        return Err(WaitError::TimeoutHoursInvalid.into());
+        return Err(bad!(WaitError::TimeoutHoursInvalid));
     }
     // hours × 3 600 000 = hours × 36 × 10^5, truncated.
     Ok(hours.scaled(36, 5).0)
@@ -422,29 +444,29 @@ fn timeout_ms_of(raw: Option<&str>) -> Result<u64> {
 /// extend request's body ([`crate::route::requested_expiry`]).
 pub(crate) fn timeout_ms_in(text: &str) -> Result<u64> {
     if text.trim().is_empty() {
-        return timeout_ms_of(None);
+        return Ok(timeout_ms_of(None)?);
     }
     let [timeout_hours] = json::first_members(text, "extend request", ["timeout_hours"])?;
-    timeout_ms_of(timeout_hours)
+    Ok(timeout_ms_of(timeout_hours)?)
 }
 
 /// `webhook_config`: a JSON object (default `{}`).
-fn webhook_config_of(raw: Option<&str>) -> Result<&str> {
+fn webhook_config_of(raw: Option<&str>) -> Param<&str> {
     match non_null(raw) {
         None => Ok("{}"),
         Some(raw) if raw.starts_with('{') => Ok(raw),
-        Some(_) => Err(Error::NotAnObject("webhook_config")),
+        Some(_) => Err(Bad(|| Error::NotAnObject("webhook_config"))),
     }
 }
 
 /// The size limit of a `webhook_config` object: the registration keeps at
 /// most [`MAX_CONFIG_LEN`] bytes of it, and says so with this error.
-fn check_config_len(config: &str) -> Result<()> {
+fn check_config_len(config: &str) -> Param<()> {
     if config.len() > MAX_CONFIG_LEN {
-        return Err(Error::Capacity {
+        return Err(Bad(|| Error::Capacity {
             what: "webhook_config",
             limit: MAX_CONFIG_LEN,
-        });
+        }));
     }
     Ok(())
 }

@@ -32,13 +32,45 @@ fn read_hex(text: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// What the member readers fail with: small, so their results pass in
+/// registers instead of moving an [`Error`] through every `?`; it becomes
+/// one where a `?` meets a `Result`.
+#[derive(Debug, Clone, Copy)]
+enum Bad {
+    /// [`Error::Json`].
+    Json(&'static str),
+    /// [`ExecutionError::BadState`].
+    State(&'static str),
+    /// [`Error::NotAnObject`] for the execution state.
+    NotAnObject,
+}
+
+impl From<json::Syntax> for Bad {
+    fn from(e: json::Syntax) -> Self {
+        Bad::Json(e.0)
+    }
+}
+
+impl From<Bad> for Error {
+    fn from(e: Bad) -> Self {
+        match e {
+            Bad::Json(why) => Error::Json(why),
+            Bad::State(why) => ExecutionError::BadState(why).into(),
+            Bad::NotAnObject => Error::NotAnObject("execution state"),
+        }
+    }
+}
+
+/// A member reader's result.
+type Read<T> = core::result::Result<T, Bad>;
+
 /// What a state JSON of the wrong shape fails with (serde's wording before).
-fn shape_error() -> Error {
-    Error::Json("execution state fields missing, of the wrong type, or over capacity")
+fn shape_error() -> Bad {
+    Bad::Json("execution state fields missing, of the wrong type, or over capacity")
 }
 
 /// Keep the first value of a member; a second one is an error (as with serde).
-fn set_once<V>(slot: &mut Option<V>, v: V) -> Result<()> {
+fn set_once<V>(slot: &mut Option<V>, v: V) -> Read<()> {
     if slot.is_some() {
         return Err(shape_error());
     }
@@ -48,23 +80,23 @@ fn set_once<V>(slot: &mut Option<V>, v: V) -> Result<()> {
 
 /// A string member's text between its quotes. Escapes are left as they are:
 /// ids, URLs and names have none, and their validators refuse a `\`.
-fn read_str<'s>(r: &mut json::Reader<'s>) -> Result<&'s str> {
+fn read_str<'s>(r: &mut json::Reader<'s>) -> Read<&'s str> {
     let raw = r.string()?.ok_or_else(shape_error)?;
     Ok(&raw[1..raw.len() - 1])
 }
 
-fn read_opt_str<'s>(r: &mut json::Reader<'s>) -> Result<Option<&'s str>> {
+fn read_opt_str<'s>(r: &mut json::Reader<'s>) -> Read<Option<&'s str>> {
     if r.null()? {
         return Ok(None);
     }
     read_str(r).map(Some)
 }
 
-fn read_u64(r: &mut json::Reader<'_>) -> Result<u64> {
+fn read_u64(r: &mut json::Reader<'_>) -> Read<u64> {
     r.u64()?.ok_or_else(shape_error)
 }
 
-fn read_opt_u64(r: &mut json::Reader<'_>) -> Result<Option<u64>> {
+fn read_opt_u64(r: &mut json::Reader<'_>) -> Read<Option<u64>> {
     if r.null()? {
         return Ok(None);
     }
@@ -73,24 +105,25 @@ fn read_opt_u64(r: &mut json::Reader<'_>) -> Result<Option<u64>> {
 
 /// A string member decoded (escapes resolved) into a string of capacity `M`.
 fn read_decoded<const M: usize>(r: &mut json::Reader<'_>) -> Option<heapless::String<M>> {
-    let raw = r.string().ok()??;
     let mut buf = [0u8; M];
-    let n = json::decode_str(raw, &mut buf).ok()?;
     let mut s = heapless::String::new();
-    s.push_str(core::str::from_utf8(&buf[..n]).ok()?).ok()?;
+    s.push_str(decode_into(r, &mut buf)?).ok()?;
     Some(s)
 }
 
+/// [`read_decoded`]'s work, once for every capacity: the decoded text in `buf`.
+fn decode_into<'b>(r: &mut json::Reader<'_>, buf: &'b mut [u8]) -> Option<&'b str> {
+    let raw = r.string().ok()??;
+    let n = json::decode_str(raw, buf).ok()?;
+    core::str::from_utf8(buf.get(..n)?).ok()
+}
+
 /// The `error` member: `null` or `{code, message}` within their limits.
-fn read_node_error(r: &mut json::Reader<'_>) -> Result<Option<NodeError>> {
+fn read_node_error(r: &mut json::Reader<'_>) -> Read<Option<NodeError>> {
     if r.null()? {
         return Ok(None);
     }
-    let bad = || {
-        Error::from(ExecutionError::BadState(
-            "'error' is not {code, message} within limits",
-        ))
-    };
+    let bad = || Bad::State("'error' is not {code, message} within limits");
     if !r.begin_object()? {
         return Err(bad());
     }
@@ -164,7 +197,7 @@ impl<'s> SlotIn<'s> {
         })
     }
 
-    fn read(r: &mut json::Reader<'s>) -> Result<SlotIn<'s>> {
+    fn read(r: &mut json::Reader<'s>) -> Read<SlotIn<'s>> {
         if let Some(slot) = Self::read_compact(r) {
             return Ok(slot);
         }
@@ -262,10 +295,10 @@ impl<'s, const W: usize> StateIn<'s, W> {
             self.execution_id,
             self.base_url,
         ) else {
-            return Err(shape_error());
+            return Err(shape_error().into());
         };
         if self.status.is_none() || self.registrations.is_none() || self.trace.is_none() {
-            return Err(shape_error());
+            return Err(shape_error().into());
         }
         match (version, self.workflow_digest.is_some()) {
             (3, true) | (2, false) => {}
@@ -343,11 +376,11 @@ impl<'s, const W: usize> StateIn<'s, W> {
     }
 
     /// Read every member of `text` (filled in place: the vectors are large).
-    fn read(&mut self, text: &'s str) -> Result<()> {
+    fn read(&mut self, text: &'s str) -> Read<()> {
         let mut r = json::Reader::new(text);
         if !r.begin_object()? {
-            json::validate(text)?;
-            return Err(Error::NotAnObject("execution state"));
+            json::validated(text)?;
+            return Err(Bad::NotAnObject);
         }
         while let Some(key) = r.next_key()? {
             match key {
@@ -387,7 +420,7 @@ impl<'s, const W: usize> StateIn<'s, W> {
                 }
             }
         }
-        r.end()
+        Ok(r.end()?)
     }
 }
 
@@ -579,7 +612,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             f.output,
         )
         else {
-            return Err(shape_error());
+            return Err(shape_error().into());
         };
         self.context.set_ids(workflow_id, execution_id)?;
         self.workflow_digest = match f.workflow_digest.flatten() {
@@ -590,20 +623,9 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         };
         for (i, s) in registrations.iter().enumerate() {
             id::validate_part(Part::NodeId, s.node_id)?;
-            let signature = match s.sig {
-                None => None,
-                Some(sig) => Some(
-                    Signature::parse(sig)
-                        .map_err(|_| bad("a registration's sig is not {key_id}.{mac}"))?,
-                ),
-            };
-            let cancel_signature = match s.csig {
-                None => None,
-                Some(sig) => Some(
-                    Signature::parse(sig)
-                        .map_err(|_| bad("a registration's csig is not {key_id}.{mac}"))?,
-                ),
-            };
+            let signature = signature_of(s.sig, "a registration's sig is not {key_id}.{mac}")?;
+            let cancel_signature =
+                signature_of(s.csig, "a registration's csig is not {key_id}.{mac}")?;
             // The slots so far are those of the registrations before this
             // one (each checked to carry its node_id): compare those texts.
             let before = registrations.get(..i).unwrap_or(&[]);
@@ -643,7 +665,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
                         })
                     }
                 }
-                None => Err(shape_error()),
+                None => Err(shape_error().into()),
             };
             if let Err(e) = checked {
                 slots.pop();
@@ -708,6 +730,21 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             what: "execution trace (bytes)",
             limit: T,
         })
+    }
+}
+
+/// A slot's signature as read (`None`: unsigned), parsed once for `sig`
+/// and `csig`; `why` names the member when it is not `{key_id}.{mac}`.
+/// Inlined where speed counts (a restore reads every slot's); at opt-level
+/// "z" one copy.
+#[inline]
+fn signature_of(text: Option<&str>, why: &'static str) -> Result<Option<Signature>> {
+    match text {
+        None => Ok(None),
+        Some(sig) => match Signature::parse(sig) {
+            Ok(sig) => Ok(Some(sig)),
+            Err(_) => Err(ExecutionError::BadState(why).into()),
+        },
     }
 }
 

@@ -2,6 +2,7 @@
 //! units (for comparisons) or as UTF-8 into a caller buffer.
 
 use super::scanner::validate;
+use super::Syntax;
 use crate::error::{Error, Result};
 
 /// The UTF-16 code units of the body of a JSON string (the text between its
@@ -28,9 +29,9 @@ impl<'a> Units<'a> {
 }
 
 impl Iterator for Units<'_> {
-    type Item = Result<u16>;
+    type Item = Result<u16, Syntax>;
 
-    fn next(&mut self) -> Option<Result<u16>> {
+    fn next(&mut self) -> Option<Result<u16, Syntax>> {
         if let Some(low) = self.low.take() {
             return Some(Ok(low));
         }
@@ -57,12 +58,12 @@ impl Iterator for Units<'_> {
                     match self.chars.next().and_then(|h| h.to_digit(16)) {
                         // A hex digit is below 16: it fits, and 4 of them fill a u16.
                         Some(d) => v = (v << 4) | d as u16,
-                        None => return Some(Err(Error::Json("bad \\u escape"))),
+                        None => return Some(Err(Syntax("bad \\u escape"))),
                     }
                 }
                 v
             }
-            _ => return Some(Err(Error::Json("bad escape in string"))),
+            _ => return Some(Err(Syntax("bad escape in string"))),
         };
         Some(Ok(unit))
     }
@@ -82,23 +83,22 @@ impl Iterator for DecodedChars<'_> {
     fn next(&mut self) -> Option<Result<char>> {
         let unit = match self.units.next()? {
             Ok(u) => u,
-            Err(e) => return Some(Err(e)),
+            Err(e) => return Some(Err(e.into())),
         };
-        let lone = Error::JsonLoneSurrogate {
-            at: self.base + self.units.at,
-        };
+        let at = self.base + self.units.at;
+        let lone = || Error::JsonLoneSurrogate { at };
         let code = match unit {
             0xD800..=0xDBFF => match self.units.next() {
                 Some(Ok(low @ 0xDC00..=0xDFFF)) => {
                     0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
                 }
-                Some(Err(e)) => return Some(Err(e)),
-                _ => return Some(Err(lone)),
+                Some(Err(e)) => return Some(Err(e.into())),
+                _ => return Some(Err(lone())),
             },
             _ => u32::from(unit),
         };
         // Only a lone low surrogate (0xDC00..=0xDFFF) is not a char here.
-        Some(char::from_u32(code).ok_or(lone))
+        Some(char::from_u32(code).ok_or_else(lone))
     }
 }
 

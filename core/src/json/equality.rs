@@ -2,13 +2,14 @@
 //! decimal text.
 
 use super::decoder::Units;
-use super::members::members;
-use super::scanner::{skip_value, skip_ws, validate};
-use crate::error::{Error, Result};
+use super::members::Members;
+use super::scanner::{skip_value_at_depth, skip_ws, validated};
+use super::Syntax;
+use crate::error::Result;
 
 /// Whether two raw JSON values are structurally equal. Each of `a` and `b`
 /// must be exactly one valid JSON value (surrounding whitespace allowed),
-/// else [`Error::Json`]; values of different kinds are simply not equal.
+/// else [`Error::Json`](crate::Error::Json); values of different kinds are simply not equal.
 ///
 /// * Objects are equal when they have the same set of keys and equal values
 ///   for each key, in any order. Keys are compared decoded. When a key
@@ -44,11 +45,17 @@ use crate::error::{Error, Result};
 /// assert!(json::equal("{", "{}").is_err());
 /// ```
 pub fn equal(a: &str, b: &str) -> Result<bool> {
-    values_equal(validate(a)?, validate(b)?)
+    Ok(values_equal(validated(a)?, validated(b)?)?)
+}
+
+/// The members of a validated, trimmed object, with the small error.
+fn members(obj: &str) -> impl Iterator<Item = Result<(&str, &str), Syntax>> {
+    let mut it = Members::of_object(obj);
+    core::iter::from_fn(move || it.next_raw())
 }
 
 /// [`equal`] of two validated, trimmed values.
-fn values_equal(a: &str, b: &str) -> Result<bool> {
+fn values_equal(a: &str, b: &str) -> Result<bool, Syntax> {
     if a == b {
         return Ok(true);
     }
@@ -66,7 +73,7 @@ fn values_equal(a: &str, b: &str) -> Result<bool> {
 }
 
 /// Whether two string bodies decode to the same UTF-16 code units.
-fn strings_equal(a: &str, b: &str) -> Result<bool> {
+fn strings_equal(a: &str, b: &str) -> Result<bool, Syntax> {
     let mut ub = Units::new(b);
     for u in Units::new(a) {
         let u = u?;
@@ -200,7 +207,7 @@ fn exponent_difference(x: &Decimal<'_>, y: &Decimal<'_>) -> Option<i128> {
     Some(d)
 }
 
-fn arrays_equal(a: &str, b: &str) -> Result<bool> {
+fn arrays_equal(a: &str, b: &str) -> Result<bool, Syntax> {
     let mut eb = Elements::new(b);
     for x in Elements::new(a) {
         match eb.next() {
@@ -215,9 +222,9 @@ fn arrays_equal(a: &str, b: &str) -> Result<bool> {
     Ok(eb.next().is_none())
 }
 
-fn objects_equal(a: &str, b: &str) -> Result<bool> {
+fn objects_equal(a: &str, b: &str) -> Result<bool, Syntax> {
     // Every key of `a` (its first occurrence) is in `b` with an equal value...
-    for (i, m) in members(a)?.enumerate() {
+    for (i, m) in members(a).enumerate() {
         let (k, v) = m?;
         if first_member(a, k)?.map(|(j, _)| j) != Some(i) {
             continue; // a later duplicate: the first occurrence counts
@@ -228,7 +235,7 @@ fn objects_equal(a: &str, b: &str) -> Result<bool> {
         }
     }
     // ...and `b` has no key that `a` lacks.
-    for m in members(b)? {
+    for m in members(b) {
         let (k, _) = m?;
         if first_member(a, k)?.is_none() {
             return Ok(false);
@@ -239,8 +246,8 @@ fn objects_equal(a: &str, b: &str) -> Result<bool> {
 
 /// Index and raw value of the first member of `obj` whose key decodes like
 /// the raw key `key`.
-fn first_member<'a>(obj: &'a str, key: &str) -> Result<Option<(usize, &'a str)>> {
-    for (i, m) in members(obj)?.enumerate() {
+fn first_member<'a>(obj: &'a str, key: &str) -> Result<Option<(usize, &'a str)>, Syntax> {
+    for (i, m) in members(obj).enumerate() {
         let (k, v) = m?;
         if k == key || strings_equal(k, key)? {
             return Ok(Some((i, v)));
@@ -268,17 +275,17 @@ impl<'a> Elements<'a> {
         }
     }
 
-    fn step(&mut self) -> Option<Result<&'a str>> {
+    fn step(&mut self) -> Option<Result<&'a str, Syntax>> {
         let b = self.src.as_bytes();
         let mut i = skip_ws(b, self.pos);
         match b.get(i) {
             Some(b']') => return None,
             Some(b',') if !self.first => i = skip_ws(b, i + 1),
             Some(_) if self.first => {}
-            _ => return Some(Err(Error::Json("expected ',' or ']'"))),
+            _ => return Some(Err(Syntax("expected ',' or ']'"))),
         }
         self.first = false;
-        let end = match skip_value(b, i) {
+        let end = match skip_value_at_depth(b, i, 0) {
             Ok(e) => e,
             Err(e) => return Some(Err(e)),
         };
@@ -288,7 +295,7 @@ impl<'a> Elements<'a> {
 }
 
 impl<'a> Iterator for Elements<'a> {
-    type Item = Result<&'a str>;
+    type Item = Result<&'a str, Syntax>;
 
     fn next(&mut self) -> Option<Self::Item> {
         if self.done {
@@ -303,7 +310,7 @@ impl<'a> Iterator for Elements<'a> {
 }
 
 /// The raw elements of the JSON array `arr` (validated and trimmed).
-pub(crate) fn elements(arr: &str) -> impl Iterator<Item = Result<&str>> + '_ {
+pub(crate) fn elements(arr: &str) -> impl Iterator<Item = Result<&str, Syntax>> + '_ {
     Elements::new(arr)
 }
 
@@ -311,6 +318,7 @@ pub(crate) fn elements(arr: &str) -> impl Iterator<Item = Result<&str>> + '_ {
 mod tests {
     extern crate std;
     use super::*;
+    use crate::error::Error;
     use crate::json::*;
     use std::string::String;
 

@@ -3,7 +3,8 @@
 
 use super::decoder::Units;
 use super::reader::Reader;
-use super::scanner::{skip_string, skip_value, skip_ws, validate};
+use super::scanner::{skip_string, skip_value_at_depth, skip_ws, validate};
+use super::Syntax;
 use crate::error::{Error, Result};
 
 /// Iterator over the members of a JSON object: `(raw key, raw value)`.
@@ -34,6 +35,23 @@ impl<'a> Iterator for Members<'a> {
     type Item = Result<(&'a str, &'a str)>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        Some(self.next_raw()?.map_err(Error::from))
+    }
+}
+
+impl<'a> Members<'a> {
+    /// The members of `obj`, an object that has been validated and trimmed.
+    pub(super) fn of_object(obj: &'a str) -> Members<'a> {
+        Members {
+            src: obj,
+            pos: 1,
+            first: true,
+            done: false,
+        }
+    }
+
+    /// [`next`](Iterator::next) with the small error of the readers.
+    pub(crate) fn next_raw(&mut self) -> Option<Result<(&'a str, &'a str), Syntax>> {
         if self.done {
             return None;
         }
@@ -43,21 +61,19 @@ impl<'a> Iterator for Members<'a> {
         }
         item
     }
-}
 
-impl<'a> Members<'a> {
-    fn step(&mut self) -> Option<Result<(&'a str, &'a str)>> {
+    fn step(&mut self) -> Option<Result<(&'a str, &'a str), Syntax>> {
         let b = self.src.as_bytes();
         let mut i = skip_ws(b, self.pos);
         match b.get(i) {
             Some(b'}') => return None,
             Some(b',') if !self.first => i = skip_ws(b, i + 1),
             Some(b'"') if self.first => {}
-            _ => return Some(Err(Error::Json("expected ',' or '}'"))),
+            _ => return Some(Err(Syntax("expected ',' or '}'"))),
         }
         self.first = false;
         if b.get(i) != Some(&b'"') {
-            return Some(Err(Error::Json("expected a string key")));
+            return Some(Err(Syntax("expected a string key")));
         }
         let key_end = match skip_string(b, i) {
             Ok(e) => e,
@@ -66,10 +82,10 @@ impl<'a> Members<'a> {
         let key = &self.src[i + 1..key_end - 1];
         let colon = skip_ws(b, key_end);
         if b.get(colon) != Some(&b':') {
-            return Some(Err(Error::Json("expected ':'")));
+            return Some(Err(Syntax("expected ':'")));
         }
         let vstart = skip_ws(b, colon + 1);
-        let vend = match skip_value(b, vstart) {
+        let vend = match skip_value_at_depth(b, vstart, 0) {
             Ok(e) => e,
             Err(e) => return Some(Err(e)),
         };
@@ -137,7 +153,7 @@ pub(crate) fn first_members<'a, const K: usize>(
 }
 
 /// Whether the raw (escaped) key `raw` decodes to `key`.
-fn key_matches(raw: &str, key: &str) -> Result<bool> {
+pub(crate) fn key_matches(raw: &str, key: &str) -> Result<bool, Syntax> {
     if !raw.contains('\\') {
         return Ok(raw == key);
     }

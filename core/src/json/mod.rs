@@ -1,12 +1,12 @@
 //! Raw JSON values: find and validate the span of a value without parsing
-//! it into a structure.
+//! it into a structure. The library's only JSON reader and writer.
 //!
-//! serde-json-core parses into typed structs but has no "raw value": it
-//! cannot hand back the text of an object it does not know the shape of.
 //! Opaque objects (a registration's `webhook_config`, node `params`, resume
-//! payloads) are kept as validated JSON text instead, found with this strict
-//! scanner. It follows RFC 8259 (strings with escapes, numbers, literals,
-//! nesting up to [`MAX_DEPTH`]).
+//! payloads) are kept as validated JSON text, found with this strict
+//! scanner; documents of a known shape (workflows, the execution state,
+//! registration rows) are read member by member with the same rules. It
+//! follows RFC 8259 (strings with escapes, numbers, literals, nesting up to
+//! [`MAX_DEPTH`]).
 //!
 //! Node handlers get their params and input as such text, so the module also
 //! has what a handler needs to read it: [`find_member`], [`decode_str`] (a
@@ -29,6 +29,20 @@
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 32;
 
+/// A syntax error of a JSON text: the message [`Error::Json`](crate::Error::Json)
+/// carries. The scanner and the reader return it instead of the crate's
+/// [`Error`](crate::Error), so their results stay small (passed in registers)
+/// on every `?` of a read; it becomes an `Error` where a caller's `?` meets
+/// its `Result`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Syntax(pub(crate) &'static str);
+
+impl From<Syntax> for crate::Error {
+    fn from(e: Syntax) -> Self {
+        crate::Error::Json(e.0)
+    }
+}
+
 mod decoder;
 mod equality;
 mod members;
@@ -43,8 +57,11 @@ pub use equality::equal;
 // Only the executor's readers use these two.
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use members::first_members;
+pub(crate) use members::key_matches;
 pub use members::{find_member, members, plain_str, Members};
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use reader::Reader;
+#[cfg_attr(not(feature = "executor"), allow(unused_imports))]
+pub(crate) use scanner::validated;
 pub use scanner::{skip_value, validate, validate_object};
 pub(crate) use writer::JsonOut;

@@ -1,9 +1,8 @@
 //! The one-pass reader of documents of a known shape.
 
 use super::scanner::{skip_literal, skip_number, skip_string, skip_value_at_depth, skip_ws};
-use super::MAX_DEPTH;
+use super::{Syntax, MAX_DEPTH};
 use crate::bytes::{front_digits, leading_digits, plain_run, POW10};
-use crate::error::{Error, Result};
 
 /// A forward-only reader for JSON of a known shape (the execution state, workflow
 /// definitions): every value is checked as it is read, with the rules and
@@ -39,7 +38,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Any value, checked; returns its text.
-    pub(crate) fn value(&mut self) -> Result<&'a str> {
+    pub(crate) fn value(&mut self) -> Result<&'a str, Syntax> {
         let start = skip_ws(self.src.as_bytes(), self.pos);
         self.pos = skip_value_at_depth(self.src.as_bytes(), start, self.depth)?;
         Ok(&self.src[start..self.pos])
@@ -47,7 +46,7 @@ impl<'a> Reader<'a> {
 
     /// A string value with its quotes, still escaped; `None` (nothing
     /// consumed) when the next value is of another kind.
-    pub(crate) fn string(&mut self) -> Result<Option<&'a str>> {
+    pub(crate) fn string(&mut self) -> Result<Option<&'a str>, Syntax> {
         if self.peek() != Some(b'"') {
             return Ok(None);
         }
@@ -57,7 +56,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether the next value is `null` (then consumed).
-    pub(crate) fn null(&mut self) -> Result<bool> {
+    pub(crate) fn null(&mut self) -> Result<bool, Syntax> {
         if self.peek() != Some(b'n') {
             return Ok(false);
         }
@@ -67,7 +66,7 @@ impl<'a> Reader<'a> {
 
     /// A number written as plain digits (no sign, fraction or exponent)
     /// that fits a `u64`; `None` for any other value.
-    pub(crate) fn u64(&mut self) -> Result<Option<u64>> {
+    pub(crate) fn u64(&mut self) -> Result<Option<u64>, Syntax> {
         let b = self.src.as_bytes();
         let start = skip_ws(b, self.pos);
         let mut i = start;
@@ -94,12 +93,12 @@ impl<'a> Reader<'a> {
         Ok(v)
     }
 
-    fn begin(&mut self, open: u8) -> Result<bool> {
+    fn begin(&mut self, open: u8) -> Result<bool, Syntax> {
         if self.peek() != Some(open) {
             return Ok(false);
         }
         if self.depth >= MAX_DEPTH {
-            return Err(Error::Json("nesting deeper than 32 levels"));
+            return Err(Syntax("nesting deeper than 32 levels"));
         }
         self.pos += 1;
         self.depth += 1;
@@ -109,7 +108,7 @@ impl<'a> Reader<'a> {
 
     /// Before the next element of the open container: `false` after its
     /// closing bracket.
-    fn next(&mut self, close: u8) -> Result<bool> {
+    fn next(&mut self, close: u8) -> Result<bool, Syntax> {
         let c = self.peek();
         if c == Some(close) && self.first {
             self.pos += 1;
@@ -122,7 +121,7 @@ impl<'a> Reader<'a> {
         } else if c == Some(close) {
             self.pos += 1;
         } else {
-            return Err(Error::Json("expected ',' or a closing bracket"));
+            return Err(Syntax("expected ',' or a closing bracket"));
         }
         // The container is closed; the one around it has had an element.
         self.depth -= 1;
@@ -132,19 +131,19 @@ impl<'a> Reader<'a> {
 
     /// Start reading an object: `false` (nothing consumed) when the next
     /// value is not one.
-    pub(crate) fn begin_object(&mut self) -> Result<bool> {
+    pub(crate) fn begin_object(&mut self) -> Result<bool, Syntax> {
         self.begin(b'{')
     }
 
     /// The next member's key (raw: without quotes, still escaped), then
     /// read its value; `None` after the closing `}`.
-    pub(crate) fn next_key(&mut self) -> Result<Option<&'a str>> {
+    pub(crate) fn next_key(&mut self) -> Result<Option<&'a str>, Syntax> {
         if !self.next(b'}')? {
             return Ok(None);
         }
-        let key = self.string()?.ok_or(Error::Json("expected a string key"))?;
+        let key = self.string()?.ok_or(Syntax("expected a string key"))?;
         if self.peek() != Some(b':') {
-            return Err(Error::Json("expected ':'"));
+            return Err(Syntax("expected ':'"));
         }
         self.pos += 1;
         Ok(Some(&key[1..key.len() - 1]))
@@ -152,13 +151,13 @@ impl<'a> Reader<'a> {
 
     /// Start reading an array: `false` (nothing consumed) when the next
     /// value is not one.
-    pub(crate) fn begin_array(&mut self) -> Result<bool> {
+    pub(crate) fn begin_array(&mut self) -> Result<bool, Syntax> {
         self.begin(b'[')
     }
 
     /// Whether another element follows (then read it); `false` after the
     /// closing `]`.
-    pub(crate) fn next_element(&mut self) -> Result<bool> {
+    pub(crate) fn next_element(&mut self) -> Result<bool, Syntax> {
         self.next(b']')
     }
 
@@ -288,10 +287,10 @@ impl<'a> Reader<'a> {
     }
 
     /// Check that only whitespace is left.
-    pub(crate) fn end(&mut self) -> Result<()> {
+    pub(crate) fn end(&mut self) -> Result<(), Syntax> {
         match self.peek() {
             None => Ok(()),
-            Some(_) => Err(Error::Json("trailing characters after the value")),
+            Some(_) => Err(Syntax("trailing characters after the value")),
         }
     }
 }
@@ -300,6 +299,7 @@ impl<'a> Reader<'a> {
 mod tests {
     extern crate std;
     use super::*;
+    use crate::error::{Error, Result};
     use std::string::String;
 
     #[test]
@@ -347,7 +347,7 @@ mod tests {
                 while r.next_key()?.is_some() {
                     r.value()?;
                 }
-                r.end()
+                Ok::<(), Error>(r.end()?)
             })();
             assert!(matches!(res, Err(Error::Json(_))), "{bad}");
         }

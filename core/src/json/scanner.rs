@@ -1,7 +1,7 @@
 //! The strict scanner: finds where a JSON value ends and checks it on the
 //! way (RFC 8259, nesting up to [`MAX_DEPTH`]).
 
-use super::MAX_DEPTH;
+use super::{Syntax, MAX_DEPTH};
 use crate::bytes::plain_run;
 use crate::error::{Error, Result};
 
@@ -13,7 +13,7 @@ pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// End of the string starting at `b[i] == '"'` (index after the closing quote).
-pub(super) fn skip_string(b: &[u8], mut i: usize) -> Result<usize> {
+pub(super) fn skip_string(b: &[u8], mut i: usize) -> Result<usize, Syntax> {
     i = plain_run(b, i + 1);
     while i < b.len() {
         match b[i] {
@@ -21,21 +21,19 @@ pub(super) fn skip_string(b: &[u8], mut i: usize) -> Result<usize> {
             b'\\' => match b.get(i + 1) {
                 Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
                 Some(b'u') => {
-                    let hex = b
-                        .get(i + 2..i + 6)
-                        .ok_or(Error::Json("truncated \\u escape"))?;
+                    let hex = b.get(i + 2..i + 6).ok_or(Syntax("truncated \\u escape"))?;
                     if !hex.iter().all(u8::is_ascii_hexdigit) {
-                        return Err(Error::Json("bad \\u escape"));
+                        return Err(Syntax("bad \\u escape"));
                     }
                     i += 6;
                 }
-                _ => return Err(Error::Json("bad escape in string")),
+                _ => return Err(Syntax("bad escape in string")),
             },
-            0x00..=0x1f => return Err(Error::Json("control character in string")),
+            0x00..=0x1f => return Err(Syntax("control character in string")),
             _ => i += 1,
         }
     }
-    Err(Error::Json("unterminated string"))
+    Err(Syntax("unterminated string"))
 }
 
 fn skip_digits(b: &[u8], mut i: usize) -> usize {
@@ -45,19 +43,19 @@ fn skip_digits(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-pub(super) fn skip_number(b: &[u8], mut i: usize) -> Result<usize> {
+pub(super) fn skip_number(b: &[u8], mut i: usize) -> Result<usize, Syntax> {
     if b.get(i) == Some(&b'-') {
         i += 1;
     }
     match b.get(i) {
         Some(b'0') => i += 1,
         Some(b'1'..=b'9') => i = skip_digits(b, i),
-        _ => return Err(Error::Json("bad number")),
+        _ => return Err(Syntax("bad number")),
     }
     if b.get(i) == Some(&b'.') {
         let j = skip_digits(b, i + 1);
         if j == i + 1 {
-            return Err(Error::Json("bad number"));
+            return Err(Syntax("bad number"));
         }
         i = j;
     }
@@ -68,7 +66,7 @@ pub(super) fn skip_number(b: &[u8], mut i: usize) -> Result<usize> {
         }
         let j = skip_digits(b, i);
         if j == i {
-            return Err(Error::Json("bad number"));
+            return Err(Syntax("bad number"));
         }
         i = j;
     }
@@ -78,13 +76,13 @@ pub(super) fn skip_number(b: &[u8], mut i: usize) -> Result<usize> {
 /// Index just past the JSON value that starts at or after `i` (leading
 /// whitespace is skipped).
 pub fn skip_value(b: &[u8], i: usize) -> Result<usize> {
-    skip_value_at_depth(b, i, 0)
+    Ok(skip_value_at_depth(b, i, 0)?)
 }
 
-pub(super) fn skip_value_at_depth(b: &[u8], i: usize, depth: usize) -> Result<usize> {
+pub(super) fn skip_value_at_depth(b: &[u8], i: usize, depth: usize) -> Result<usize, Syntax> {
     let i = skip_ws(b, i);
     match b.get(i) {
-        None => Err(Error::Json("unexpected end of input")),
+        None => Err(Syntax("unexpected end of input")),
         Some(b'"') => skip_string(b, i),
         Some(b'-' | b'0'..=b'9') => skip_number(b, i),
         Some(b't') => skip_literal(b, i, b"true"),
@@ -92,7 +90,7 @@ pub(super) fn skip_value_at_depth(b: &[u8], i: usize, depth: usize) -> Result<us
         Some(b'n') => skip_literal(b, i, b"null"),
         Some(&open @ (b'[' | b'{')) => {
             if depth >= MAX_DEPTH {
-                return Err(Error::Json("nesting deeper than 32 levels"));
+                return Err(Syntax("nesting deeper than 32 levels"));
             }
             let close = if open == b'[' { b']' } else { b'}' };
             let mut j = skip_ws(b, i + 1);
@@ -102,11 +100,11 @@ pub(super) fn skip_value_at_depth(b: &[u8], i: usize, depth: usize) -> Result<us
             loop {
                 if open == b'{' {
                     if b.get(j) != Some(&b'"') {
-                        return Err(Error::Json("expected a string key"));
+                        return Err(Syntax("expected a string key"));
                     }
                     j = skip_ws(b, skip_string(b, j)?);
                     if b.get(j) != Some(&b':') {
-                        return Err(Error::Json("expected ':'"));
+                        return Err(Syntax("expected ':'"));
                     }
                     j += 1;
                 }
@@ -114,30 +112,35 @@ pub(super) fn skip_value_at_depth(b: &[u8], i: usize, depth: usize) -> Result<us
                 match b.get(j) {
                     Some(b',') => j = skip_ws(b, j + 1),
                     Some(&c) if c == close => return Ok(j + 1),
-                    _ => return Err(Error::Json("expected ',' or a closing bracket")),
+                    _ => return Err(Syntax("expected ',' or a closing bracket")),
                 }
             }
         }
-        Some(_) => Err(Error::Json("unexpected character")),
+        Some(_) => Err(Syntax("unexpected character")),
     }
 }
 
-pub(super) fn skip_literal(b: &[u8], i: usize, lit: &[u8]) -> Result<usize> {
+pub(super) fn skip_literal(b: &[u8], i: usize, lit: &[u8]) -> Result<usize, Syntax> {
     if b.get(i..i + lit.len()) == Some(lit) {
         Ok(i + lit.len())
     } else {
-        Err(Error::Json("bad literal"))
+        Err(Syntax("bad literal"))
     }
 }
 
 /// Check that `s` is exactly one JSON value (surrounding whitespace allowed)
 /// and return it trimmed.
 pub fn validate(s: &str) -> Result<&str> {
+    Ok(validated(s)?)
+}
+
+/// [`validate`] with the small error of the readers.
+pub(crate) fn validated(s: &str) -> Result<&str, Syntax> {
     let b = s.as_bytes();
     let start = skip_ws(b, 0);
-    let end = skip_value(b, start)?;
+    let end = skip_value_at_depth(b, start, 0)?;
     if skip_ws(b, end) != b.len() {
-        return Err(Error::Json("trailing characters after the value"));
+        return Err(Syntax("trailing characters after the value"));
     }
     Ok(&s[start..end])
 }
