@@ -137,7 +137,20 @@ typedef struct {
     sqlite3_stmt *q[Q_COUNT_];
     int has_turn; /* holds write_turn */
     int ckpt;     /* attached to the checkpoint thread */
+    int shares;   /* counted among the group writer's users */
 } sq_store;
+
+/* The connection that writes every group of new executions (below), used
+ * by whichever thread leads a group. One connection for all of them keeps
+ * its page cache: SQLite drops a connection's cache whenever another
+ * connection has written, so leaders on their own connections re-read
+ * every b-tree page they touch from the files at each group. Opened with
+ * the first store and closed with the last. */
+static pthread_mutex_t writer_life = PTHREAD_MUTEX_INITIALIZER;
+static int writer_users;
+static sq_store *writer;
+/* Its page cache, in KiB (SQLite's default is 2000). */
+#define WRITER_CACHE_KIB 16384
 
 #define SQ(s) ((sq_store *)(s))
 
@@ -236,8 +249,8 @@ unlock:
 
 static const store_ops SQLITE_OPS;
 
-store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync, char *err,
-                         size_t errlen) {
+static sq_store *open_conn(const char *path, int busy_timeout_ms, store_sync sync, char *err,
+                           size_t errlen) {
     sq_store *s = calloc(1, sizeof *s);
     int i;
     if (!s) {
@@ -274,10 +287,36 @@ store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync,
             goto fail;
         }
     }
-    return &s->base;
+    return s;
 fail:
     store_close(&s->base);
     return NULL;
+}
+
+store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync, char *err,
+                         size_t errlen) {
+    sq_store *s = open_conn(path, busy_timeout_ms, sync, err, errlen);
+    char pragma[64];
+    if (!s) return NULL;
+    pthread_mutex_lock(&writer_life);
+    if (writer_users == 0) {
+        writer = open_conn(path, busy_timeout_ms, sync, err, errlen);
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", WRITER_CACHE_KIB);
+        if (writer && exec_sql(writer->db, pragma, err, errlen) != 0) {
+            store_close(&writer->base);
+            writer = NULL;
+        }
+    }
+    if (writer) {
+        writer_users++;
+        s->shares = 1;
+    }
+    pthread_mutex_unlock(&writer_life);
+    if (!s->shares) {
+        store_close(&s->base);
+        return NULL;
+    }
+    return &s->base;
 }
 
 static void sq_close(store *b) {
@@ -287,6 +326,14 @@ static void sq_close(store *b) {
     sqlite3_close(s->db);
     if (s->has_turn) pthread_mutex_unlock(&write_turn);
     if (s->ckpt) wal_ckpt_detach();
+    if (s->shares) {
+        pthread_mutex_lock(&writer_life);
+        if (--writer_users == 0) {
+            store_close(&writer->base);
+            writer = NULL;
+        }
+        pthread_mutex_unlock(&writer_life);
+    }
     free(s);
 }
 
@@ -591,11 +638,11 @@ static int sq_ping(store *s) {
  * New executions (the trigger path, the hot one) are committed in groups.
  * A caller queues its rows; if no commit is under way it becomes the
  * leader: it takes every queued request, writes them in one transaction on
- * its own connection, each under its own savepoint (a failing one is
- * rolled back alone), commits once and wakes the others. Requests that
- * arrive meanwhile wait for the next leader (one of them). One WAL sync
- * per group instead of one per request; a lone request is written by its
- * own thread with no hand-over at all. */
+ * the group writer's connection, each under its own savepoint (a failing
+ * one is rolled back alone), commits once and wakes the others. Requests
+ * that arrive meanwhile wait for the next leader (one of them). One WAL
+ * sync per group instead of one per request; a lone request is written by
+ * its own thread with no hand-over at all. */
 typedef struct job {
     const store_new_execution *x;
     int result; /* 1, 0, -1 as store_create_execution */
@@ -633,6 +680,7 @@ static void write_group(store *s, job *group) {
 
 static int sq_create_execution(store *s, const store_new_execution *x) {
     job me;
+    (void)s;
     me.x = x;
     me.result = -1;
     me.done = 0;
@@ -653,7 +701,8 @@ static int sq_create_execution(store *s, const store_new_execution *x) {
         group = gc.head;
         gc.head = gc.tail = NULL;
         pthread_mutex_unlock(&gc.lock);
-        write_group(s, group);
+        /* The caller's store holds the writer open. */
+        write_group(&writer->base, group);
         pthread_mutex_lock(&gc.lock);
         for (j = group; j; j = j->next) j->done = 1;
         gc.leading = 0;
