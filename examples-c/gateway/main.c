@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "server.h"
 #include "sweeper.h"
+#include "wffile.h"
 
 static const char *USAGE =
     "usage: prana-gateway [options]\n"
@@ -379,6 +380,7 @@ out:
     prana_webhook_secret_free(g_app.trigger_secret);
     prana_base_url_free(g_app.base);
     engine_cache_clear();
+    wffile_clear();
     free(tls_cert);
     if (tls_key) {
         /* The private key does not outlive its use in memory. */
