@@ -59,7 +59,7 @@ static const char *USAGE =
     "  --sync full|normal     SQLite synchronous mode (default full)\n"
     "  --commit-delay-us N    SQLite group commit: how long a commit may wait for\n"
     "                         its group to be as large as recent ones (one sync)\n"
-    "                         (default 300; 0: never)\n"
+    "                         (default 500; 0: never)\n"
     "  --verbose              debug logging\n";
 
 static int parse_num(const char *s, long long min, long long max, long long *out) {
@@ -248,7 +248,7 @@ int main(int argc, char **argv) {
     c->sweep_ms = 1000;
     c->idempotency_ms = 24LL * 3600;
     c->sync = STORE_SYNC_FULL;
-    c->commit_delay_us = 300;
+    c->commit_delay_us = 500;
     if (parse_args(argc, argv, c) != 0) return 2;
     c->idempotency_ms *= 1000; /* given in seconds */
     /* SQLite: a worker waiting for a group commit costs no CPU, and more of

@@ -659,7 +659,9 @@ static int sq_ping(store *s) {
  * the other is on the network, and each sync carries only half of them.
  * So the leader first waits, at most commit_delay_us, until its group is
  * as large as the largest group of the last GROUP_WINDOW_US: the halves
- * merge and each sync carries all of them. A lone client never waits (its
+ * merge and each sync carries all of them. The default wait is shorter
+ * than a group's commit, so it never costs more than the sync it saves.
+ * A lone client never waits (its
  * groups have one execution), and when clients leave the target falls back
  * after the window. Each waiter sleeps on its own condition variable and
  * is woken only when its group is committed or when it leads the next. */
@@ -687,7 +689,7 @@ static struct {
     uint64_t target_at;  /* when a group last reached it */
 } gc = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, 0, 1, 0};
 
-static int commit_delay_us = 300;
+static int commit_delay_us = 500;
 static pthread_once_t gc_once = PTHREAD_ONCE_INIT;
 
 void store_sqlite_commit_delay(int us) { commit_delay_us = us < 0 ? 0 : us; }
