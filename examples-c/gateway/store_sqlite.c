@@ -660,11 +660,11 @@ static int sq_ping(store *s) {
  * So the leader first waits, at most commit_delay_us, until its group is
  * as large as the largest group of the last GROUP_WINDOW_US: the halves
  * merge and each sync carries all of them. The default wait is shorter
- * than a group's commit, so it never costs more than the sync it saves.
- * A lone client never waits (its
- * groups have one execution), and when clients leave the target falls back
- * after the window. Each waiter sleeps on its own condition variable and
- * is woken only when its group is committed or when it leads the next. */
+ * than a group's commit, so it never costs more than the sync it saves. A
+ * lone client never waits (its groups have one execution), and when
+ * clients leave the target falls back after the window. Each waiter sleeps
+ * on its own condition variable and is woken only when its group is
+ * committed or when it leads the next. */
 typedef struct job {
     const store_new_execution *x;
     int result; /* 1, 0, -1 as store_create_execution */
