@@ -1,14 +1,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
+#include "group_commit.h"
 #include "wal_ckpt.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* Versioned migrations: MIGRATIONS[i] brings the schema from version i to
  * i + 1 (PRAGMA user_version holds the version). Never edit a released
@@ -644,93 +643,14 @@ static int sq_ping(store *s) {
 }
 
 /* ---- group commit ----------------------------------------------------------
- * New executions (the trigger path, the hot one) are committed in groups.
- * A caller queues its rows; if no commit is under way it becomes the
- * leader: it takes every queued request, writes them in one transaction on
- * the group writer's connection, each under its own savepoint (a failing
- * one is rolled back alone), commits once and wakes the others. Requests
- * that arrive meanwhile wait for the next leader (the first of them). One
- * WAL sync per group instead of one per request; a lone request is written
- * by its own thread with no hand-over at all.
- *
- * Commit delay: a sync costs about the same for one execution as for
- * eight, but a leader that commits whatever is queued splits closed-loop
- * clients into halves that take turns: one half waits for the sync while
- * the other is on the network, and each sync carries only half of them.
- * So the leader first waits, at most commit_delay_us, until its group is
- * as large as the largest group of the last GROUP_WINDOW_US: the halves
- * merge and each sync carries all of them. The default wait is shorter
- * than a group's commit, so it never costs more than the sync it saves. A
- * lone client never waits (its groups have one execution), and when
- * clients leave the target falls back after the window. Each waiter sleeps
- * on its own condition variable and is woken only when its group is
- * committed or when it leads the next. */
-typedef struct job {
-    const store_new_execution *x;
-    int result; /* 1, 0, -1 as store_create_execution */
-    int done;
-    pthread_cond_t wake;
-    struct job *next;
-} job;
-
-#define GROUP_WINDOW_US 100000
-/* Past this many executions a group's cost grows with its size (pages to
- * write and sync), so waiting to make it larger gains little. */
-#define GROUP_TARGET_MAX 8
-
-static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t more; /* for a leader waiting for its group to fill up */
-    job *head, *tail;
-    int queued;          /* jobs in the queue */
-    int leading;         /* a leader is waiting or writing */
-    int waiting;         /* the leader waits for a fuller group */
-    int target;          /* the largest recent group */
-    uint64_t target_at;  /* when a group last reached it */
-} gc = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, 0, 1, 0};
-
-static int commit_delay_us = 500;
-static pthread_once_t gc_once = PTHREAD_ONCE_INIT;
-
-void store_sqlite_commit_delay(int us) { commit_delay_us = us < 0 ? 0 : us; }
-
-/* The leader's wait is timed on the monotonic clock. */
-static void gc_init(void) {
-    pthread_condattr_t a;
-    pthread_condattr_init(&a);
-    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-    pthread_cond_destroy(&gc.more);
-    pthread_cond_init(&gc.more, &a);
-    pthread_condattr_destroy(&a);
-}
-
-/* Under gc.lock, as the leader: waits until the queue holds gc.target
- * jobs, at most commit_delay_us. */
-static void wait_for_group(void) {
-    struct timespec until;
-    if (commit_delay_us == 0 || gc.queued >= gc.target) return;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_nsec += (long)commit_delay_us * 1000;
-    until.tv_sec += until.tv_nsec / 1000000000;
-    until.tv_nsec %= 1000000000;
-    gc.waiting = 1;
-    while (gc.queued < gc.target)
-        if (pthread_cond_timedwait(&gc.more, &gc.lock, &until) == ETIMEDOUT) break;
-    gc.waiting = 0;
-}
-
-/* Under gc.lock: a group of n is taken. */
-static void note_group(int n) {
-    uint64_t now = mono_us();
-    if (n > GROUP_TARGET_MAX) n = GROUP_TARGET_MAX;
-    if (n >= gc.target || now - gc.target_at > GROUP_WINDOW_US) {
-        gc.target = n;
-        gc.target_at = now;
-    }
-}
-
-static void write_group(store *s, job *group) {
-    job *j;
+ * New executions (the trigger path, the hot one) are committed in groups
+ * (group_commit.h): the leader writes every queued request in one
+ * transaction on the group writer's connection, each under its own
+ * savepoint so that a failing one is rolled back alone, and commits once:
+ * one WAL sync per group instead of one per request. */
+static void write_group(void *arg, gc_job *group) {
+    store *s = arg;
+    gc_job *j;
     int ok = sq_begin(s) == 0;
     /* A lone execution needs no savepoint: if it fails, all is rolled back. */
     int alone = group->next == NULL;
@@ -739,7 +659,7 @@ static void write_group(store *s, job *group) {
             j->result = -1;
             continue;
         }
-        j->result = store_create_execution_in_tx(s, j->x);
+        j->result = store_create_execution_in_tx(s, j->item);
         if (alone) break;
         if (j->result != 1) step_done(q(s, Q_ROLLBACK_TO));
         step_done(q(s, Q_RELEASE));
@@ -753,51 +673,12 @@ static void write_group(store *s, job *group) {
     if (!ok) sq_rollback(s);
 }
 
+void store_sqlite_commit_delay(int us) { group_commit_delay(us); }
+
 static int sq_create_execution(store *s, const store_new_execution *x) {
-    job me;
     (void)s;
-    pthread_once(&gc_once, gc_init);
-    me.x = x;
-    me.result = -1;
-    me.done = 0;
-    me.next = NULL;
-    pthread_cond_init(&me.wake, NULL);
-    pthread_mutex_lock(&gc.lock);
-    if (gc.tail)
-        gc.tail->next = &me;
-    else
-        gc.head = &me;
-    gc.tail = &me;
-    gc.queued++;
-    if (gc.waiting && gc.queued >= gc.target) pthread_cond_signal(&gc.more);
-    while (!me.done) {
-        job *group, *j, *next;
-        if (gc.leading) {
-            pthread_cond_wait(&me.wake, &gc.lock);
-            continue;
-        }
-        gc.leading = 1;
-        wait_for_group();
-        group = gc.head;
-        note_group(gc.queued);
-        gc.head = gc.tail = NULL;
-        gc.queued = 0;
-        pthread_mutex_unlock(&gc.lock);
-        /* The caller's store holds the writer open. */
-        write_group(&writer->base, group);
-        pthread_mutex_lock(&gc.lock);
-        for (j = group; j; j = next) {
-            next = j->next; /* a woken job may return at once */
-            j->done = 1;
-            if (j != &me) pthread_cond_signal(&j->wake);
-        }
-        gc.leading = 0;
-        /* The first of those queued meanwhile leads the next group. */
-        if (gc.head) pthread_cond_signal(&gc.head->wake);
-    }
-    pthread_mutex_unlock(&gc.lock);
-    pthread_cond_destroy(&me.wake);
-    return me.result;
+    /* The caller's store holds the writer open. */
+    return group_commit(x, write_group, &writer->base);
 }
 
 static const store_ops SQLITE_OPS = {
