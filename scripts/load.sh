@@ -10,7 +10,9 @@
 # Client: wrk (Debian package `wrk`), keep-alive, 2 threads, POSTing `{}` to
 # /webhook/workflow/trigger/approval; each (build, clients) pair runs against
 # a fresh SQLite database on disk (target/load/, not /tmp, which may be
-# memory). Reports requests/s, p50, p99 and max latency per pair.
+# memory), after a `sync` so that it does not pay for the previous run's
+# writeback. Reports requests/s, p50, p99 and max latency per pair, and the
+# load average before each pair (the machine may be shared).
 #
 # The baseline is built from `git archive BASE_REF` in a temporary tree. It
 # links the library built here when its C header is the same; otherwise the
@@ -71,10 +73,15 @@ LUA
 
 # run NAME BINARY CLIENTS [gateway flags...]
 run() {
-    local name=$1 bin=$2 c=$3 dir port
+    local name=$1 bin=$2 c=$3 dir port load
     shift 3
     dir=$OUT/run-$name-$c
     rm -rf "$dir"; mkdir -p "$dir"
+    # The previous run's database (hundreds of MB) may still be in the page
+    # cache waiting for writeback: flushed first, so that no run's syncs
+    # queue behind the writes of the run before it.
+    sync
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
     "$bin" --port 0 --port-file "$dir/port" --db "$dir/gw.db" --workflows examples/workflows \
         --allow-unsigned --sync full "$@" > "$dir/out" 2> "$dir/err" &
     GWPID=$!
@@ -84,7 +91,7 @@ run() {
         "http://127.0.0.1:$port/webhook/workflow/trigger/approval" > "$dir/wrk" 2>&1
     kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
     rm -f "$dir"/gw.db*  # hundreds of MB after a run
-    printf '%-9s %3s clients  %s\n' "$name" "$c" "$(sed -n 's/^RESULT //p' "$dir/wrk")"
+    printf '%-9s %3s clients  %s  load %s\n' "$name" "$c" "$(sed -n 's/^RESULT //p' "$dir/wrk")" "$load"
 }
 
 # GW_FLAGS: extra gateway options, given to both builds.

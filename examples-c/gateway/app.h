@@ -30,6 +30,7 @@ typedef struct {
     size_t max_body;
     int idle_timeout_ms;
     int busy_timeout_ms;
+    int commit_delay_us; /* SQLite group commit: wait for a full group */
     int sweep_ms;
     int64_t idempotency_ms; /* how long an idempotency key is remembered */
     store_sync sync;

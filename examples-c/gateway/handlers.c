@@ -11,6 +11,7 @@
 #include "keys.h"
 #include "metrics.h"
 #include "page.h"
+#include "wffile.h"
 
 /* Workflow definitions are small; a cap keeps a stray file from being read whole. */
 #define MAX_WORKFLOW_FILE (256 * 1024)
@@ -355,7 +356,7 @@ static void handle_trigger(worker *w, const http_request *req, const char *wf_id
     id[wf_len] = '\0';
     snprintf(path, sizeof path, "%s/%s.json", a->cfg.workflows_dir, id);
     /* The id passed the library's [A-Za-z0-9_-] check: no path tricks. */
-    workflow = read_file(path, MAX_WORKFLOW_FILE, NULL);
+    workflow = wffile_read(path, MAX_WORKFLOW_FILE);
     if (!workflow) {
         http_error(resp, 404, "workflow_not_found", "no workflow definition has this id");
         return;

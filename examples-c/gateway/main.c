@@ -20,6 +20,7 @@
 #include "metrics.h"
 #include "server.h"
 #include "sweeper.h"
+#include "wffile.h"
 
 static const char *USAGE =
     "usage: prana-gateway [options]\n"
@@ -56,6 +57,9 @@ static const char *USAGE =
     "  --idempotency-ttl-s N  how long a trigger's Idempotency-Key (or webhook-id\n"
     "                         with --trigger-secret) is remembered (default 86400)\n"
     "  --sync full|normal     SQLite synchronous mode (default full)\n"
+    "  --commit-delay-us N    SQLite group commit: how long a commit may wait for\n"
+    "                         its group to be as large as recent ones (one sync)\n"
+    "                         (default 500; 0: never)\n"
     "  --verbose              debug logging\n";
 
 static int parse_num(const char *s, long long min, long long max, long long *out) {
@@ -137,6 +141,7 @@ static int parse_args(int argc, char **argv, gw_config *c) {
         NUM("--max-body-bytes", max_body, 1, 64 << 20, size_t)
         NUM("--idle-timeout-ms", idle_timeout_ms, 1, 3600000, int)
         NUM("--busy-timeout-ms", busy_timeout_ms, 0, 3600000, int)
+        NUM("--commit-delay-us", commit_delay_us, 0, 100000, int)
         NUM("--sweep-ms", sweep_ms, 10, 3600000, int)
         NUM("--idempotency-ttl-s", idempotency_ms, 1, 8760LL * 3600, int64_t)
 #undef NUM
@@ -243,6 +248,7 @@ int main(int argc, char **argv) {
     c->sweep_ms = 1000;
     c->idempotency_ms = 24LL * 3600;
     c->sync = STORE_SYNC_FULL;
+    c->commit_delay_us = 500;
     if (parse_args(argc, argv, c) != 0) return 2;
     c->idempotency_ms *= 1000; /* given in seconds */
     /* SQLite: a worker waiting for a group commit costs no CPU, and more of
@@ -260,6 +266,7 @@ int main(int argc, char **argv) {
     }
     metrics_init();
 
+    store_sqlite_commit_delay(c->commit_delay_us);
     /* Create the database and schema once before any thread starts. */
     db = store_open(c->db_path, c->busy_timeout_ms, c->sync, err, sizeof err);
     if (!db) {
@@ -373,6 +380,7 @@ out:
     prana_webhook_secret_free(g_app.trigger_secret);
     prana_base_url_free(g_app.base);
     engine_cache_clear();
+    wffile_clear();
     free(tls_cert);
     if (tls_key) {
         /* The private key does not outlive its use in memory. */

@@ -205,6 +205,9 @@ struct store {
 store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync, char *err,
                          size_t errlen);
 store *store_pg_open(const char *url, char *err, size_t errlen);
+/* How long, at most, a group commit's leader waits for its group to fill
+ * up (microseconds; 0: never). Set before the first store opens. */
+void store_sqlite_commit_delay(int us);
 
 /* Appends an id to a growing array; 0 on success. */
 int store_ids_push(char ***v, int *n, int *cap, const char *id, size_t len);

@@ -1,5 +1,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
+#include "group_commit.h"
 #include "wal_ckpt.h"
 
 #include <pthread.h>
@@ -84,6 +85,9 @@ enum {
     Q_IDEM_PUT,
     Q_IDEM_GET,
     Q_IDEM_PURGE,
+    Q_SAVEPOINT,
+    Q_RELEASE,
+    Q_ROLLBACK_TO,
     Q_COUNT_
 };
 
@@ -115,8 +119,11 @@ static const char *SQL[Q_COUNT_] = {
     "SELECT r.resume_id FROM registrations r JOIN executions e ON e.id = r.execution_id"
     " WHERE r.status IN ('pending','active') AND e.status IN ('completed','failed','cancelled')"
     " LIMIT ?1",
-    "SELECT id FROM executions WHERE status = 'suspended' AND timer_at IS NOT NULL"
-    " AND timer_at <= ?1 ORDER BY timer_at LIMIT ?2",
+    /* Through the partial index of timers: left to itself the planner
+     * scans every suspended execution (the status index) once a second. */
+    "SELECT id FROM executions INDEXED BY executions_by_timer"
+    " WHERE timer_at IS NOT NULL AND timer_at <= ?1 AND status = 'suspended'"
+    " ORDER BY timer_at LIMIT ?2",
     "SELECT status, count(*) FROM executions GROUP BY status ORDER BY status",
     "SELECT 1",
     /* Records the key, or replaces a record older than ?8; a fresh one stays. */
@@ -129,6 +136,10 @@ static const char *SQL[Q_COUNT_] = {
     "SELECT scope, key, request, execution_id, status, response, created_at"
     " FROM idempotency_keys WHERE scope = ?1 AND key = ?2 AND created_at >= ?3",
     "DELETE FROM idempotency_keys WHERE created_at < ?1",
+    /* Each execution of a group commit on its own. */
+    "SAVEPOINT one",
+    "RELEASE one",
+    "ROLLBACK TO one",
 };
 
 typedef struct {
@@ -137,7 +148,20 @@ typedef struct {
     sqlite3_stmt *q[Q_COUNT_];
     int has_turn; /* holds write_turn */
     int ckpt;     /* attached to the checkpoint thread */
+    int shares;   /* counted among the group writer's users */
 } sq_store;
+
+/* The connection that writes every group of new executions (below), used
+ * by whichever thread leads a group. One connection for all of them keeps
+ * its page cache: SQLite drops a connection's cache whenever another
+ * connection has written, so leaders on their own connections re-read
+ * every b-tree page they touch from the files at each group. Opened with
+ * the first store and closed with the last. */
+static pthread_mutex_t writer_life = PTHREAD_MUTEX_INITIALIZER;
+static int writer_users;
+static sq_store *writer;
+/* Its page cache, in KiB (SQLite's default is 2000). */
+#define WRITER_CACHE_KIB 16384
 
 #define SQ(s) ((sq_store *)(s))
 
@@ -236,8 +260,8 @@ unlock:
 
 static const store_ops SQLITE_OPS;
 
-store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync, char *err,
-                         size_t errlen) {
+static sq_store *open_conn(const char *path, int busy_timeout_ms, store_sync sync, char *err,
+                           size_t errlen) {
     sq_store *s = calloc(1, sizeof *s);
     int i;
     if (!s) {
@@ -274,10 +298,36 @@ store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync,
             goto fail;
         }
     }
-    return &s->base;
+    return s;
 fail:
     store_close(&s->base);
     return NULL;
+}
+
+store *store_sqlite_open(const char *path, int busy_timeout_ms, store_sync sync, char *err,
+                         size_t errlen) {
+    sq_store *s = open_conn(path, busy_timeout_ms, sync, err, errlen);
+    char pragma[64];
+    if (!s) return NULL;
+    pthread_mutex_lock(&writer_life);
+    if (writer_users == 0) {
+        writer = open_conn(path, busy_timeout_ms, sync, err, errlen);
+        snprintf(pragma, sizeof pragma, "PRAGMA cache_size = -%d", WRITER_CACHE_KIB);
+        if (writer && exec_sql(writer->db, pragma, err, errlen) != 0) {
+            store_close(&writer->base);
+            writer = NULL;
+        }
+    }
+    if (writer) {
+        writer_users++;
+        s->shares = 1;
+    }
+    pthread_mutex_unlock(&writer_life);
+    if (!s->shares) {
+        store_close(&s->base);
+        return NULL;
+    }
+    return &s->base;
 }
 
 static void sq_close(store *b) {
@@ -287,6 +337,14 @@ static void sq_close(store *b) {
     sqlite3_close(s->db);
     if (s->has_turn) pthread_mutex_unlock(&write_turn);
     if (s->ckpt) wal_ckpt_detach();
+    if (s->shares) {
+        pthread_mutex_lock(&writer_life);
+        if (--writer_users == 0) {
+            store_close(&writer->base);
+            writer = NULL;
+        }
+        pthread_mutex_unlock(&writer_life);
+    }
     free(s);
 }
 
@@ -588,41 +646,28 @@ static int sq_ping(store *s) {
 }
 
 /* ---- group commit ----------------------------------------------------------
- * New executions (the trigger path, the hot one) are committed in groups.
- * A caller queues its rows; if no commit is under way it becomes the
- * leader: it takes every queued request, writes them in one transaction on
- * its own connection, each under its own savepoint (a failing one is
- * rolled back alone), commits once and wakes the others. Requests that
- * arrive meanwhile wait for the next leader (one of them). One WAL sync
- * per group instead of one per request; a lone request is written by its
- * own thread with no hand-over at all. */
-typedef struct job {
-    const store_new_execution *x;
-    int result; /* 1, 0, -1 as store_create_execution */
-    int done;
-    struct job *next;
-} job;
-
-static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t done;
-    job *head, *tail;
-    int leading; /* a leader is writing a group */
-} gc = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0};
-
-static void write_group(store *s, job *group) {
-    sq_store *w = SQ(s);
-    job *j;
+ * New executions (the trigger path, the hot one) are committed in groups
+ * (group_commit.h): the leader writes every queued request in one
+ * transaction on the group writer's connection, each under its own
+ * savepoint so that a failing one is rolled back alone, and commits once:
+ * one WAL sync per group instead of one per request. */
+static void write_group(void *arg, gc_job *group) {
+    store *s = arg;
+    gc_job *j;
     int ok = sq_begin(s) == 0;
+    /* A lone execution needs no savepoint: if it fails, all is rolled back. */
+    int alone = group->next == NULL;
     for (j = group; j; j = j->next) {
-        if (!ok || sqlite3_exec(w->db, "SAVEPOINT one", NULL, NULL, NULL) != SQLITE_OK) {
+        if (!ok || (!alone && step_done(q(s, Q_SAVEPOINT)) != 0)) {
             j->result = -1;
             continue;
         }
-        j->result = store_create_execution_in_tx(s, j->x);
-        if (j->result != 1) sqlite3_exec(w->db, "ROLLBACK TO one", NULL, NULL, NULL);
-        sqlite3_exec(w->db, "RELEASE one", NULL, NULL, NULL);
+        j->result = store_create_execution_in_tx(s, j->item);
+        if (alone) break;
+        if (j->result != 1) step_done(q(s, Q_ROLLBACK_TO));
+        step_done(q(s, Q_RELEASE));
     }
+    if (ok && alone && group->result != 1) ok = 0; /* its result stands */
     if (ok && sq_commit(s) != 0) {
         for (j = group; j; j = j->next)
             if (j->result == 1) j->result = -1;
@@ -631,36 +676,12 @@ static void write_group(store *s, job *group) {
     if (!ok) sq_rollback(s);
 }
 
+void store_sqlite_commit_delay(int us) { group_commit_delay(us); }
+
 static int sq_create_execution(store *s, const store_new_execution *x) {
-    job me;
-    me.x = x;
-    me.result = -1;
-    me.done = 0;
-    me.next = NULL;
-    pthread_mutex_lock(&gc.lock);
-    if (gc.tail)
-        gc.tail->next = &me;
-    else
-        gc.head = &me;
-    gc.tail = &me;
-    while (!me.done) {
-        job *group, *j;
-        if (gc.leading) {
-            pthread_cond_wait(&gc.done, &gc.lock);
-            continue;
-        }
-        gc.leading = 1;
-        group = gc.head;
-        gc.head = gc.tail = NULL;
-        pthread_mutex_unlock(&gc.lock);
-        write_group(s, group);
-        pthread_mutex_lock(&gc.lock);
-        for (j = group; j; j = j->next) j->done = 1;
-        gc.leading = 0;
-        pthread_cond_broadcast(&gc.done);
-    }
-    pthread_mutex_unlock(&gc.lock);
-    return me.result;
+    (void)s;
+    /* The caller's store holds the writer open. */
+    return group_commit(x, write_group, &writer->base);
 }
 
 static const store_ops SQLITE_OPS = {

@@ -11,6 +11,11 @@
 /* Work per pass is bounded so one pass never holds the thread for long;
  * a backlog is drained over consecutive passes without waiting. */
 #define BATCH 100
+/* The orphan sweep is a safety net (ended executions whose rows a failure
+ * or an older gateway left open); its query visits every open registration,
+ * so it runs on every ORPHAN_EVERY-th pass only (and on the next ones while
+ * it finds full batches). */
+#define ORPHAN_EVERY 30
 
 struct sweeper {
     worker w; /* its own database connection, like a worker thread */
@@ -18,6 +23,8 @@ struct sweeper {
     pthread_mutex_t lock;
     pthread_cond_t cv;
     int stop;
+    unsigned passes;
+    int orphans_left; /* the last orphan pass filled its batch */
 };
 
 /* One pass; returns how many registrations it changed. */
@@ -33,7 +40,11 @@ static int sweep(sweeper *s) {
     for (i = 0; i < n; i++)
         if (flow_timer(&s->w, ids[i], now) == 1) changed++;
     if (n > 0) store_ids_free(ids, n);
-    n = store_list_orphaned(s->w.db, BATCH, &ids);
+    n = 0;
+    if (s->orphans_left || s->passes++ % ORPHAN_EVERY == 0) {
+        n = store_list_orphaned(s->w.db, BATCH, &ids);
+        s->orphans_left = n >= BATCH;
+    }
     for (i = 0; i < n; i++) {
         int c = flow_cleanup(&s->w, ids[i]);
         if (c > 0) changed += c;

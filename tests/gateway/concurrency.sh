@@ -2,7 +2,8 @@
 # Exactly once under contention: two gateway processes share one database;
 # 64 concurrent resume requests on one URL (32 through each process) give
 # exactly one 200 and 63 x 409. Repeated for 20 URLs. Then WAL checkpoints
-# run while a gateway serves.
+# run while a gateway serves, and group commits with and without a commit
+# delay give every trigger its own stored execution.
 source "$(dirname "$0")/lib.sh"
 
 URLS=${URLS:-20}
@@ -77,4 +78,30 @@ after=$(stat -c %s "$T/ckpt.db"); wal=$(stat -c %s "$T/ckpt.db-wal")
 check "1200 triggers: the database file grew while serving ($before -> $after bytes; WAL $wal)" test "$after" -gt $((before * 4))
 eq "  every trigger stored" "$(sql "$T/ckpt.db" "select count(*) from executions")" 1200
 check "gateway C stops cleanly" stop_gw C
+
+echo "-- group commit: 8 clients, with no commit delay and with a long one"
+for delay in 0 20000; do
+    start_gw "D$delay" --db "$T/group$delay.db" --commit-delay-us "$delay"
+    port_var="PORT_D$delay"
+    python3 - "${!port_var}" > "$T/ids$delay" <<'PY'
+import http.client, json, sys, threading
+ids, lock = [], threading.Lock()
+def client():
+    c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=30)
+    for _ in range(40):
+        c.request("POST", "/webhook/workflow/trigger/approval", body=b'{"n":1}',
+                  headers={"Content-Type": "application/json"})
+        r = c.getresponse(); body = r.read()
+        assert r.status == 201, r.status
+        with lock: ids.append(json.loads(body)["execution_id"])
+threads = [threading.Thread(target=client) for _ in range(8)]
+[t.start() for t in threads]; [t.join() for t in threads]
+print("\n".join(ids))
+PY
+    eq "--commit-delay-us $delay: 320 answers, 320 distinct ids" "$(sort -u "$T/ids$delay" | wc -l)" 320
+    eq "  320 executions stored" "$(sql "$T/group$delay.db" "select count(*) from executions")" 320
+    check "  gateway stops cleanly" stop_gw "D$delay"
+done
+rc=0; "$GW" --commit-delay-us -1 > /dev/null 2>&1 || rc=$?
+eq "--commit-delay-us -1 is refused (exit 2)" "$rc" 2
 finish

@@ -132,6 +132,23 @@ eq "404 outside the prefix" "$(req POST "$URL_P/webhook/workflow/trigger/approva
 eq "/hooks/healthz" "$(req GET "$URL_P/hooks/healthz")" 200
 check "gateway P stops cleanly" stop_gw P
 
+echo "-- an edited workflow file is used at its next trigger"
+# Settled files are cached (checked with stat per trigger); an edit changes
+# the file's time (and here its size and inode too).
+sed 's/"id": "approval"/"id": "edit_me"/' "$ROOT/examples/workflows/approval.json" > "$WORKFLOWS/edit_me.json"
+touch -d '1 hour ago' "$WORKFLOWS/edit_me.json"
+eq "trigger edit_me (the approval workflow)" "$(req POST "$B/webhook/workflow/trigger/edit_me" -d '{}')" 201
+eq "  suspended at its wait node" "$(json "$T/body" 'd["current_node"]')" wait_approval
+eq "again, from the cache" "$(req POST "$B/webhook/workflow/trigger/edit_me" -d '{}')" 201
+eq "  suspended at its wait node" "$(json "$T/body" 'd["current_node"]')" wait_approval
+sed 's/"id": "early_exit"/"id": "edit_me"/' "$ROOT/tests/gateway/workflows/early_exit.json" > "$T/edit_me.json"
+mv "$T/edit_me.json" "$WORKFLOWS/edit_me.json"
+touch -d '1 hour ago' "$WORKFLOWS/edit_me.json"
+eq "trigger after the edit" "$(req POST "$B/webhook/workflow/trigger/edit_me" -d '{"go": false}')" 201
+eq "  the new definition ran" "$(json "$T/body" 'd["status"]')" completed
+rm "$WORKFLOWS/edit_me.json"
+eq "a removed file: 404" "$(req POST "$B/webhook/workflow/trigger/edit_me" -d '{}')" 404
+
 echo "-- metrics"
 eq "GET /metrics" "$(req GET "$B/metrics")" 200
 check "requests by route and status" grep -q '^prana_gateway_requests_total{route="resume",status="409"} 1$' "$T/body"
