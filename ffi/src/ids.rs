@@ -403,4 +403,71 @@ mod tests {
         prana_id_generator_free(g2);
         crate::urls::prana_base_url_free(base);
     }
+
+    /// One call into `buf`: the URL at `url_at`, the ID at `id_at` (the two
+    /// buffers may overlap); returns (ID, URL).
+    fn create_in(
+        g: *mut prana_id_generator,
+        base: *const prana_base_url,
+        buf: &mut [c_char],
+        url_at: usize,
+        id_at: usize,
+    ) -> (String, String) {
+        let (e, n) = ("exec_1", "wait");
+        let (mut id_len, mut url_len) = (0usize, 0usize);
+        let p = buf.as_mut_ptr();
+        let st = prana_resume_url_create(
+            g,
+            base,
+            core::ptr::null_mut(),
+            e.as_ptr().cast(),
+            e.len(),
+            n.as_ptr().cast(),
+            n.len(),
+            p.wrapping_add(id_at),
+            crate::PRANA_RESUME_ID_BUF_SIZE,
+            &mut id_len,
+            p.wrapping_add(url_at),
+            crate::PRANA_URL_BUF_SIZE,
+            &mut url_len,
+            core::ptr::null_mut(),
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let text = |at: usize, len: usize| {
+            assert_eq!(buf[at + len], 0);
+            buf[at..at + len].iter().map(|&c| c as u8 as char).collect()
+        };
+        (text(id_at, id_len), text(url_at, url_len))
+    }
+
+    #[test]
+    fn overlapping_output_buffers_give_the_same_id_and_url() {
+        let url_text = "https://gw.example.com/hooks";
+        let mut base = core::ptr::null_mut();
+        let st = crate::urls::prana_base_url_new(
+            url_text.as_ptr().cast(),
+            url_text.len(),
+            &mut base,
+            core::ptr::null_mut(),
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let (mut g1, mut g2) = (core::ptr::null_mut(), core::ptr::null_mut());
+        for g in [&mut g1, &mut g2] {
+            assert_eq!(
+                prana_id_generator_new([9; 32].as_ptr(), 32, g, core::ptr::null_mut()),
+                prana_status::PRANA_STATUS_OK
+            );
+        }
+        let size = crate::PRANA_URL_BUF_SIZE + crate::PRANA_RESUME_ID_BUF_SIZE;
+        let mut buf = vec![0x55 as c_char; size];
+        // Apart, then with the ID buffer inside the URL buffer, past the
+        // URL's text (the ID is copied out of the URL with a memmove).
+        let apart = create_in(g1, base, &mut buf, 0, crate::PRANA_URL_BUF_SIZE);
+        let overlapping = create_in(g2, base, &mut buf, 0, 200);
+        assert_eq!(apart, overlapping);
+        assert!(apart.1.ends_with(&apart.0));
+        prana_id_generator_free(g1);
+        prana_id_generator_free(g2);
+        crate::urls::prana_base_url_free(base);
+    }
 }
