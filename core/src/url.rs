@@ -296,6 +296,34 @@ impl IdGenerator {
             out,
         ))
     }
+
+    /// A fresh resume ID for checked `parts` as bytes, into the start of a
+    /// buffer the caller owns (and may not have initialized): the ID is
+    /// `out[..len]` (the returned length), all ASCII. The bytes form of
+    /// [`resume_id_for`](IdGenerator::resume_id_for), for hosts that keep
+    /// the text in their own memory: no `ResumeId`, no UTF-8 check, no
+    /// copy. A buffer shorter than [`IdParts::resume_id_len`] fails with
+    /// `Capacity` and draws nothing.
+    pub fn write_resume_id(
+        &mut self,
+        parts: &IdParts<'_>,
+        out: &mut [MaybeUninit<u8>],
+    ) -> Result<usize> {
+        let len = parts.resume_id_len();
+        let Some(out) = out.get_mut(..len) else {
+            return Err(Error::Capacity {
+                what: "resume ID buffer",
+                limit: out.len(),
+            });
+        };
+        let (hi, lo) = self.next_words();
+        let at = put(out, 0, id::PREFIX.as_bytes());
+        let at = put(out, at, parts.execution_id().as_bytes());
+        let at = put(out, at, b"_");
+        let at = put(out, at, parts.node_id().as_bytes());
+        let at = put(out, at, b"_");
+        Ok(put(out, at, id::encode_tail(hi, lo).digits()))
+    }
 }
 
 /// Where a request is going.

@@ -638,6 +638,32 @@ fn resume_url_in_one_step_is_id_then_url() {
             .collect();
         assert_eq!(bytes, want.as_str().as_bytes());
         assert_eq!(&bytes[spans.id_start..], want.resume_id().as_bytes());
+        // The ID alone as bytes: the ID `resume_id_for` draws; a short
+        // buffer draws nothing.
+        let (mut g3, mut g4) = (
+            IdGenerator::from_seed([7; 32]),
+            IdGenerator::from_seed([7; 32]),
+        );
+        let need = parts.resume_id_len();
+        assert_eq!(
+            g4.write_resume_id(&parts, &mut buf[..need - 1])
+                .unwrap_err(),
+            Error::Capacity {
+                what: "resume ID buffer",
+                limit: need - 1
+            }
+        );
+        for _ in 0..3 {
+            let want = g3.resume_id_for(&parts).unwrap();
+            let n = g4.write_resume_id(&parts, &mut buf).unwrap();
+            assert_eq!(n, need);
+            let bytes: Vec<u8> = buf[..n]
+                .iter()
+                // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+                .map(|b| unsafe { b.assume_init() })
+                .collect();
+            assert_eq!(bytes, want.as_str().as_bytes());
+        }
         // A bad part fails before anything is drawn.
         let mut c = IdGenerator::from_seed([5; 32]);
         assert_eq!(

@@ -8,7 +8,7 @@ use core::fmt::Display;
 use core::mem::MaybeUninit;
 use core::ptr::NonNull;
 #[cfg(feature = "std")]
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 #[cfg(feature = "std")]
 use std::panic::{catch_unwind, AssertUnwindSafe};
 #[cfg(feature = "std")]
@@ -49,13 +49,20 @@ impl Fail {
     }
 }
 
+// Out of line and cold, like every failure: a `?` on a core call then
+// costs a call on the error path only, not the message formatting inlined
+// into the caller (which kept callers' closures from being inlined).
 impl From<Error> for Fail {
+    #[cold]
+    #[inline(never)]
     fn from(err: Error) -> Fail {
         Fail::new(status_of(&err), err)
     }
 }
 
 impl From<prana_webhook_core::token::SignatureError> for Fail {
+    #[cold]
+    #[inline(never)]
     fn from(err: prana_webhook_core::token::SignatureError) -> Fail {
         Fail::from(Error::Signature(err))
     }
@@ -67,10 +74,15 @@ pub(crate) type FfiResult<T = ()> = Result<T, Fail>;
 #[cfg(feature = "std")]
 thread_local! {
     static LAST_ERROR: RefCell<String> = const { RefCell::new(String::new()) };
+    /// Whether `LAST_ERROR` may hold a message. A plain flag without a
+    /// destructor, so the test every call makes is one thread-local load
+    /// (the `String` slot's access first checks that slot's state).
+    static LAST_ERROR_SET: Cell<bool> = const { Cell::new(false) };
 }
 
 #[cfg(feature = "std")]
 fn set_last_error(message: String) {
+    LAST_ERROR_SET.set(true);
     // try_with: during thread teardown the slot may be gone; then drop the message.
     let _ = LAST_ERROR.try_with(|slot| {
         if let Ok(mut s) = slot.try_borrow_mut() {
@@ -91,14 +103,23 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Empty the thread's last error. Runs at the start of every call, and the
 /// message is almost always empty already (the previous call succeeded), so
-/// this only tests the length: no `String` is built or dropped.
+/// this only tests the flag: no `String` is touched.
 #[cfg(feature = "std")]
+#[inline]
 fn clear_last_error() {
+    if LAST_ERROR_SET.get() {
+        clear_last_error_slot();
+    }
+}
+
+#[cfg(feature = "std")]
+#[cold]
+#[inline(never)]
+fn clear_last_error_slot() {
+    LAST_ERROR_SET.set(false);
     let _ = LAST_ERROR.try_with(|slot| {
         if let Ok(mut s) = slot.try_borrow_mut() {
-            if !s.is_empty() {
-                s.clear();
-            }
+            s.clear();
         }
     });
 }
@@ -243,6 +264,7 @@ pub(crate) fn text<'a>(ptr: *const c_char, len: usize, what: &str) -> FfiResult<
 
 /// The text at `ptr` when it is non-NULL, `len` fits `isize` (so it is not
 /// `PRANA_NUL_TERMINATED`) and every byte is ASCII without NUL; else `None`.
+#[inline]
 fn ascii_text<'a>(ptr: *const c_char, len: usize) -> Option<&'a str> {
     if ptr.is_null() || len > isize::MAX as usize {
         return None;
@@ -446,7 +468,9 @@ impl StrOut {
     /// them) straight into the caller's buffer, then add the NUL and set
     /// `*out_len`; or fail with `BUFFER_TOO_SMALL` before `fill` runs.
     /// Returns what `fill` returned and the address of the text, for a copy
-    /// into a second output ([`StrOut::write_copy`]).
+    /// into a second output ([`StrOut::write_copy`]). Always inlined: out
+    /// of line it is a call per output, its result passed through memory.
+    #[inline(always)]
     pub(crate) fn write_with<T>(
         self,
         text_len: usize,

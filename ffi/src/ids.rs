@@ -4,7 +4,7 @@ use core::ffi::c_char;
 
 use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, IdParts};
-use prana_webhook_core::token::resume::{MAC_B64_LEN, SIG_PARAM};
+use prana_webhook_core::token::resume::{ResumeKey, MAC_B64_LEN, SIG_PARAM};
 
 use crate::abi::{self, bytes, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::status::{prana_error, prana_status};
@@ -178,11 +178,7 @@ pub extern "C" fn prana_resume_url_create(
         } else {
             Some(handle(base, "base")?)
         }) else {
-            // Only the ID: the parts and the buffer are checked before the
-            // generator is touched.
-            id_out.check_fits(id_len)?;
-            let rid = g.inner.resume_id_for(&parts)?;
-            return id_out.write(rid.as_str());
+            return write_id_only(&mut g.inner, &parts, id_out);
         };
         let key = crate::signatures::signing_key(crate::signatures::key_set_opt(keys)?)?;
         let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
@@ -218,24 +214,9 @@ pub extern "C" fn prana_resume_url_create(
             );
             if let Some(k) = key {
                 // SAFETY: `write_resume_url` initialized all of `plain`
-                // (`spans.len == plain.len()`), and the ID lies inside it.
-                let id = unsafe {
-                    core::slice::from_raw_parts(
-                        plain.as_ptr().cast::<u8>().add(spans.id_start),
-                        id_len,
-                    )
-                };
-                // A resume ID is ASCII; checking it is one short pass.
-                let id = crate::text::ascii_str(id).expect("a resume ID is ASCII");
-                let sig = k.sign(id);
-                let mut at = 0;
-                for part in ["?", SIG_PARAM, "=", sig.as_str()] {
-                    for (d, c) in tail[at..].iter_mut().zip(part.bytes()) {
-                        d.write(c);
-                    }
-                    at += part.len();
-                }
-                assert!(at == sig_len, "signature length {at} != {sig_len}");
+                // (`spans.len == plain.len()`, asserted above), and the ID
+                // lies inside it.
+                unsafe { sign_into(k, plain, spans.id_start, id_len, tail) };
             }
             Ok(spans)
         })?;
@@ -245,6 +226,54 @@ pub extern "C" fn prana_resume_url_create(
         debug_assert_eq!(spans.id_start + id_len, plain_len);
         id_out.write_copy(id, id_len)
     })
+}
+
+/// Write `?sig={key_id}.{mac}` for the resume ID at `plain[id_start..][..id_len]`
+/// into all of `tail`. Out of line: an HMAC dwarfs the call, and the
+/// unsigned path stays small enough to be inlined whole.
+///
+/// # Safety
+///
+/// `plain[id_start..id_start + id_len]` is initialized.
+#[inline(never)]
+unsafe fn sign_into(
+    k: &ResumeKey,
+    plain: &[core::mem::MaybeUninit<u8>],
+    id_start: usize,
+    id_len: usize,
+    tail: &mut [core::mem::MaybeUninit<u8>],
+) {
+    let id = &plain[id_start..id_start + id_len];
+    // SAFETY: `id` is initialized (the function's contract); u8 has no
+    // other validity requirement.
+    let id = unsafe { core::slice::from_raw_parts(id.as_ptr().cast::<u8>(), id.len()) };
+    // A resume ID is ASCII; checking it is one short pass.
+    let id = crate::text::ascii_str(id).expect("a resume ID is ASCII");
+    let sig = k.sign(id);
+    let mut at = 0;
+    for part in ["?", SIG_PARAM, "=", sig.as_str()] {
+        for (d, c) in tail[at..].iter_mut().zip(part.bytes()) {
+            d.write(c);
+        }
+        at += part.len();
+    }
+    assert!(at == tail.len(), "signature length {at} != {}", tail.len());
+}
+
+/// `prana_resume_url_create` without a base: only the ID, written as bytes
+/// straight into the caller's buffer (no `ResumeId` built, checked and
+/// copied). The parts and the buffer are checked before the generator is
+/// touched. Out of line, so the URL path keeps its own code inlined.
+#[inline(never)]
+fn write_id_only(g: &mut IdGenerator, parts: &IdParts<'_>, id_out: StrOut) -> FfiResult {
+    let id_len = parts.resume_id_len();
+    id_out
+        .write_with(id_len, |dst| {
+            let n = g.write_resume_id(parts, dst)?;
+            assert!(n == id_len, "resume ID length {n} != {id_len}");
+            Ok(())
+        })
+        .map(|_| ())
 }
 
 /// Check the syntax of a resume ID (prefix, alphabet, length, two 1-64 byte
@@ -370,6 +399,73 @@ mod tests {
         let want = format!("https://gw.example.com/hooks/webhook/workflow/resume/{id2}\0");
         assert_eq!(url, want.as_bytes());
 
+        prana_id_generator_free(g1);
+        prana_id_generator_free(g2);
+        crate::urls::prana_base_url_free(base);
+    }
+
+    /// One call into `buf`: the URL at `url_at`, the ID at `id_at` (the two
+    /// buffers may overlap); returns (ID, URL).
+    fn create_in(
+        g: *mut prana_id_generator,
+        base: *const prana_base_url,
+        buf: &mut [c_char],
+        url_at: usize,
+        id_at: usize,
+    ) -> (String, String) {
+        let (e, n) = ("exec_1", "wait");
+        let (mut id_len, mut url_len) = (0usize, 0usize);
+        let p = buf.as_mut_ptr();
+        let st = prana_resume_url_create(
+            g,
+            base,
+            core::ptr::null_mut(),
+            e.as_ptr().cast(),
+            e.len(),
+            n.as_ptr().cast(),
+            n.len(),
+            p.wrapping_add(id_at),
+            crate::PRANA_RESUME_ID_BUF_SIZE,
+            &mut id_len,
+            p.wrapping_add(url_at),
+            crate::PRANA_URL_BUF_SIZE,
+            &mut url_len,
+            core::ptr::null_mut(),
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let text = |at: usize, len: usize| {
+            assert_eq!(buf[at + len], 0);
+            buf[at..at + len].iter().map(|&c| c as u8 as char).collect()
+        };
+        (text(id_at, id_len), text(url_at, url_len))
+    }
+
+    #[test]
+    fn overlapping_output_buffers_give_the_same_id_and_url() {
+        let url_text = "https://gw.example.com/hooks";
+        let mut base = core::ptr::null_mut();
+        let st = crate::urls::prana_base_url_new(
+            url_text.as_ptr().cast(),
+            url_text.len(),
+            &mut base,
+            core::ptr::null_mut(),
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let (mut g1, mut g2) = (core::ptr::null_mut(), core::ptr::null_mut());
+        for g in [&mut g1, &mut g2] {
+            assert_eq!(
+                prana_id_generator_new([9; 32].as_ptr(), 32, g, core::ptr::null_mut()),
+                prana_status::PRANA_STATUS_OK
+            );
+        }
+        let size = crate::PRANA_URL_BUF_SIZE + crate::PRANA_RESUME_ID_BUF_SIZE;
+        let mut buf = vec![0x55 as c_char; size];
+        // Apart, then with the ID buffer inside the URL buffer, past the
+        // URL's text (the ID is copied out of the URL with a memmove).
+        let apart = create_in(g1, base, &mut buf, 0, crate::PRANA_URL_BUF_SIZE);
+        let overlapping = create_in(g2, base, &mut buf, 0, 200);
+        assert_eq!(apart, overlapping);
+        assert!(apart.1.ends_with(&apart.0));
         prana_id_generator_free(g1);
         prana_id_generator_free(g2);
         crate::urls::prana_base_url_free(base);

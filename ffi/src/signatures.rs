@@ -5,7 +5,7 @@ use core::ffi::c_char;
 use prana_webhook_core::error::Error;
 use prana_webhook_core::id::ResumeId;
 use prana_webhook_core::token::resume::{
-    verify_query_for, KeySet, ResumeKey, SignaturePolicy, SignedAction, VerifiedBy,
+    verify_query_ref, KeySet, ResumeKey, SignaturePolicy, SignedAction, VerifiedByRef,
 };
 use prana_webhook_core::token::standard_webhooks::{self, StandardWebhookSecret};
 
@@ -334,7 +334,8 @@ pub extern "C" fn prana_signature_verify(
         };
         let action = signed_action(action)?;
         let query = if q.is_empty() { None } else { Some(q) };
-        let verified = verify_query_for(&k.inner, policy, action, r, query);
+        // Borrowed: the key id is copied once, from the key set into `out`.
+        let verified = verify_query_ref(&k.inner, policy, action, r, query);
         let init = prana_signature_check {
             accepted: false,
             verified_by: prana_verified_by::PRANA_VERIFIED_NONE,
@@ -345,12 +346,12 @@ pub extern "C" fn prana_signature_verify(
             Ok(by) => {
                 check.accepted = true;
                 check.verified_by = match by {
-                    VerifiedBy::Key(id) => {
+                    VerifiedByRef::Key(id) => {
                         copy_to_array(id.as_str(), &mut check.key_id);
                         prana_verified_by::PRANA_VERIFIED_KEY
                     }
-                    VerifiedBy::Unsigned => prana_verified_by::PRANA_VERIFIED_UNSIGNED,
-                    VerifiedBy::NotChecked => prana_verified_by::PRANA_VERIFIED_NOT_CHECKED,
+                    VerifiedByRef::Unsigned => prana_verified_by::PRANA_VERIFIED_UNSIGNED,
+                    VerifiedByRef::NotChecked => prana_verified_by::PRANA_VERIFIED_NOT_CHECKED,
                 };
             }
             Err(e) => {

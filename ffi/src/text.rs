@@ -23,6 +23,7 @@ pub(crate) fn ascii_str(b: &[u8]) -> Option<&str> {
 /// NUL, which is nearly all text a host passes; one pass instead of a UTF-8
 /// check and a NUL search. `c | (c - 1)` (wrapping) has its high bit set
 /// exactly for 0x00 (giving 0xFF) and for bytes >= 0x80.
+#[inline]
 pub(crate) fn is_ascii_without_nul(b: &[u8]) -> bool {
     match b.len() {
         0..=7 => b.iter().fold(0u8, |acc, &c| acc | c | c.wrapping_sub(1)) < 0x80,
@@ -47,34 +48,92 @@ fn word_flags(w: &[u8]) -> u64 {
 }
 
 /// [`is_ascii_without_nul`] for 16 bytes or more on x86-64: 16 byte lanes
-/// per SSE2 step (load, subtract, two ORs) instead of 8 per word. The last
-/// 16 bytes cover the remainder of the 16-byte chunks (testing some bytes
-/// twice is harmless). Written with intrinsics because the compiler
-/// vectorizes the plain loop across chunks instead, which is much longer.
+/// per SSE2 step, kept in two independent accumulators: the unsigned byte
+/// minimum (a NUL makes a lane 0) and the OR (a byte >= 0x80 sets a lane's
+/// high bit); one load, one `pminub` and one `por` per step. Up to 128
+/// bytes (request targets, URLs, IDs) take a fixed number of steps without
+/// a loop: the first and the last 16, 32 or 64 bytes, which overlap to
+/// cover the whole text (testing some bytes twice is harmless). Longer
+/// text loops over 16-byte chunks, the last 16 bytes covering the rest.
+/// Written with intrinsics because the compiler vectorizes a plain loop
+/// across chunks instead, which is much longer.
+///
+/// Out of line: every text argument inlines the short cases above, and
+/// this body is too long to repeat at each.
 #[cfg(target_arch = "x86_64")]
+#[inline(never)]
 fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
-    use core::arch::x86_64::{
-        __m128i, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_sub_epi8,
-    };
+    use core::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_or_si128, _mm_setzero_si128};
     debug_assert!(b.len() >= 16);
-    let load = |chunk: &[u8]| -> __m128i {
-        debug_assert_eq!(chunk.len(), 16);
-        // SAFETY: `chunk` has 16 readable bytes (every caller below slices
-        // exactly 16), and `_mm_loadu_si128` has no alignment requirement.
-        // SSE2 is part of the x86-64 baseline.
-        unsafe { _mm_loadu_si128(chunk.as_ptr().cast::<__m128i>()) }
-    };
-    // SAFETY: only SSE2 register operations, which every x86-64 CPU has;
-    // the loads are in `load` above.
-    unsafe {
-        let ones = _mm_set1_epi8(1);
-        let last = load(&b[b.len() - 16..]);
-        let mut acc = _mm_or_si128(last, _mm_sub_epi8(last, ones));
-        for chunk in b.chunks_exact(16) {
-            let v = load(chunk);
-            acc = _mm_or_si128(acc, _mm_or_si128(v, _mm_sub_epi8(v, ones)));
+    let n = b.len();
+    let mut acc = Lanes::new(b);
+    match n {
+        16..=32 => acc.ends::<16>(b),
+        33..=64 => acc.ends::<32>(b),
+        65..=128 => acc.ends::<64>(b),
+        _ => {
+            for at in (0..n - 15).step_by(16) {
+                acc.add(b, at);
+            }
+            acc.add(b, n - 16);
         }
-        _mm_movemask_epi8(acc) == 0
+    }
+    // SAFETY: only SSE2 register operations, which every x86-64 CPU has.
+    unsafe {
+        // A lane's high bit: 0xFF where the minimum is 0 (a NUL), or a
+        // byte >= 0x80 somewhere in that lane.
+        let flags = _mm_or_si128(_mm_cmpeq_epi8(acc.min, _mm_setzero_si128()), acc.or);
+        _mm_movemask_epi8(flags) == 0
+    }
+}
+
+/// The two accumulators of [`is_ascii_without_nul_wide`].
+#[cfg(target_arch = "x86_64")]
+struct Lanes {
+    min: core::arch::x86_64::__m128i,
+    or: core::arch::x86_64::__m128i,
+}
+
+#[cfg(target_arch = "x86_64")]
+impl Lanes {
+    /// Start from the first 16 bytes of `b` (at least 16).
+    #[inline(always)]
+    fn new(b: &[u8]) -> Lanes {
+        let v = Lanes::load(b, 0);
+        Lanes { min: v, or: v }
+    }
+
+    /// The 16 bytes of `b` at `at`.
+    #[inline(always)]
+    fn load(b: &[u8], at: usize) -> core::arch::x86_64::__m128i {
+        let chunk = &b[at..at + 16];
+        // SAFETY: `chunk` has 16 readable bytes (sliced just above), and
+        // `_mm_loadu_si128` has no alignment requirement. SSE2 is part of
+        // the x86-64 baseline.
+        unsafe { core::arch::x86_64::_mm_loadu_si128(chunk.as_ptr().cast()) }
+    }
+
+    /// Take in the 16 bytes of `b` at `at`.
+    #[inline(always)]
+    fn add(&mut self, b: &[u8], at: usize) {
+        use core::arch::x86_64::{_mm_min_epu8, _mm_or_si128};
+        let v = Lanes::load(b, at);
+        // SAFETY: SSE2 register operations (x86-64 baseline).
+        unsafe {
+            self.min = _mm_min_epu8(self.min, v);
+            self.or = _mm_or_si128(self.or, v);
+        }
+    }
+
+    /// Take in the first and the last `HALF` bytes of `b`, which together
+    /// cover it when `HALF <= b.len() <= 2 * HALF`.
+    #[inline(always)]
+    fn ends<const HALF: usize>(&mut self, b: &[u8]) {
+        let tail = b.len() - HALF;
+        for at in (0..HALF).step_by(16) {
+            self.add(b, at);
+            self.add(b, tail + at);
+        }
     }
 }
 
@@ -92,7 +151,7 @@ mod tests {
 
     #[test]
     fn ascii_check_flags_exactly_nul_and_high_bytes() {
-        for len in 0..40 {
+        for len in 0..150 {
             for at in 0..len {
                 for bad in [0x00u8, 0x80, 0xC3, 0xFF] {
                     let mut b = vec![b'a'; len];

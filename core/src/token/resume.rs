@@ -570,14 +570,49 @@ pub fn verify_query_for<const N: usize>(
     resume_id: &str,
     query: Option<&str>,
 ) -> Result<VerifiedBy, SignatureError> {
+    verify_query_ref(keys, policy, action, resume_id, query).map(VerifiedByRef::into_owned)
+}
+
+/// [`VerifiedBy`] with the key id borrowed from the [`KeySet`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifiedByRef<'k> {
+    /// A valid signature made with this key.
+    Key(&'k KeyId),
+    /// No `sig` parameter, accepted under [`SignaturePolicy::Optional`].
+    Unsigned,
+    /// Not checked: [`SignaturePolicy::Off`].
+    NotChecked,
+}
+
+impl VerifiedByRef<'_> {
+    /// The owned form (copies the key id).
+    pub fn into_owned(self) -> VerifiedBy {
+        match self {
+            VerifiedByRef::Key(id) => VerifiedBy::Key(id.clone()),
+            VerifiedByRef::Unsigned => VerifiedBy::Unsigned,
+            VerifiedByRef::NotChecked => VerifiedBy::NotChecked,
+        }
+    }
+}
+
+/// [`verify_query_for`] without copying the key id: for a caller that
+/// copies it elsewhere anyway (the C ABI writes it into its result), so
+/// it is read once, from the key set.
+pub fn verify_query_ref<'k, const N: usize>(
+    keys: &'k KeySet<N>,
+    policy: SignaturePolicy,
+    action: SignedAction,
+    resume_id: &str,
+    query: Option<&str>,
+) -> Result<VerifiedByRef<'k>, SignatureError> {
     if policy == SignaturePolicy::Off {
-        return Ok(VerifiedBy::NotChecked);
+        return Ok(VerifiedByRef::NotChecked);
     }
     match find_sig(query.unwrap_or(""))? {
         Some(sig) => keys
             .verify_for(action, resume_id, sig)
-            .map(|id| VerifiedBy::Key(id.clone())),
-        None if policy == SignaturePolicy::Optional => Ok(VerifiedBy::Unsigned),
+            .map(VerifiedByRef::Key),
+        None if policy == SignaturePolicy::Optional => Ok(VerifiedByRef::Unsigned),
         None => Err(SignatureError::Missing),
     }
 }
