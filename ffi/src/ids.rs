@@ -321,11 +321,17 @@ pub(crate) fn generator_mut<'a>(g: *mut prana_id_generator) -> FfiResult<&'a mut
 mod tests {
     use super::*;
 
-    #[test]
-    fn resume_url_in_one_call_matches_two_calls() {
-        let (e, n) = ("exec_1", "wait");
-        let mut base = core::ptr::null_mut();
+    /// The base URL `https://gw.example.com/hooks` and two generators
+    /// seeded alike (with 32 bytes of `seed`), so they make the same IDs.
+    fn base_and_twin_generators(
+        seed: u8,
+    ) -> (
+        *mut prana_base_url,
+        *mut prana_id_generator,
+        *mut prana_id_generator,
+    ) {
         let url_text = "https://gw.example.com/hooks";
+        let mut base = core::ptr::null_mut();
         let st = crate::urls::prana_base_url_new(
             url_text.as_ptr().cast(),
             url_text.len(),
@@ -334,14 +340,19 @@ mod tests {
         );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         let (mut g1, mut g2) = (core::ptr::null_mut(), core::ptr::null_mut());
-        assert_eq!(
-            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g1, core::ptr::null_mut()),
-            prana_status::PRANA_STATUS_OK
-        );
-        assert_eq!(
-            prana_id_generator_new([3; 32].as_ptr(), 32, &mut g2, core::ptr::null_mut()),
-            prana_status::PRANA_STATUS_OK
-        );
+        for g in [&mut g1, &mut g2] {
+            assert_eq!(
+                prana_id_generator_new([seed; 32].as_ptr(), 32, g, core::ptr::null_mut()),
+                prana_status::PRANA_STATUS_OK
+            );
+        }
+        (base, g1, g2)
+    }
+
+    #[test]
+    fn resume_url_in_one_call_matches_two_calls() {
+        let (e, n) = ("exec_1", "wait");
+        let (base, g1, g2) = base_and_twin_generators(3);
 
         // Uninitialized output buffers, as a C caller declares them.
         let mut id = core::mem::MaybeUninit::<[c_char; crate::PRANA_RESUME_ID_BUF_SIZE]>::uninit();
@@ -442,22 +453,7 @@ mod tests {
 
     #[test]
     fn overlapping_output_buffers_give_the_same_id_and_url() {
-        let url_text = "https://gw.example.com/hooks";
-        let mut base = core::ptr::null_mut();
-        let st = crate::urls::prana_base_url_new(
-            url_text.as_ptr().cast(),
-            url_text.len(),
-            &mut base,
-            core::ptr::null_mut(),
-        );
-        assert_eq!(st, prana_status::PRANA_STATUS_OK);
-        let (mut g1, mut g2) = (core::ptr::null_mut(), core::ptr::null_mut());
-        for g in [&mut g1, &mut g2] {
-            assert_eq!(
-                prana_id_generator_new([9; 32].as_ptr(), 32, g, core::ptr::null_mut()),
-                prana_status::PRANA_STATUS_OK
-            );
-        }
+        let (base, g1, g2) = base_and_twin_generators(9);
         let size = crate::PRANA_URL_BUF_SIZE + crate::PRANA_RESUME_ID_BUF_SIZE;
         let mut buf = vec![0x55 as c_char; size];
         // Apart, then with the ID buffer inside the URL buffer, past the
