@@ -81,6 +81,46 @@ unsafe extern "C" fn c_handler(
     true
 }
 
+/// A trigger through the C ABI: start an execution with `max_payload`
+/// bytes of payload room and run it with `{"amount":10}` to its first wait,
+/// the result in `result`. The caller frees the execution.
+fn c_start_and_run(
+    wf: *const fx::prana_workflow,
+    base: *const urls::prana_base_url,
+    gen: *mut ids::prana_id_generator,
+    max_payload: usize,
+    result: *mut fx::prana_run_result,
+) -> *mut fx::prana_execution {
+    let mut x = std::ptr::null_mut();
+    let s = fx::prana_execution_start(
+        wf,
+        p("exec-1"),
+        6,
+        base,
+        core::ptr::null(),
+        gen,
+        T0,
+        max_payload,
+        &mut x,
+        core::ptr::null_mut(),
+    );
+    assert_eq!(s, OK);
+    let input = r#"{"amount":10}"#;
+    let s = fx::prana_execution_run(
+        wf,
+        x,
+        Some(c_handler),
+        std::ptr::null_mut(),
+        p(input),
+        input.len(),
+        T0,
+        result,
+        core::ptr::null_mut(),
+    );
+    assert_eq!(s, OK);
+    x
+}
+
 #[allow(clippy::result_large_err)]
 fn rust_handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
     let n = call.input.len();
@@ -320,34 +360,8 @@ fn bench(c: &mut Criterion) {
     let mut result = Box::new(MaybeUninit::<fx::prana_run_result>::uninit());
     g.bench_function("c_abi/executor_full_64_nodes_8_waits", |b| {
         b.iter(|| {
-            let mut x = std::ptr::null_mut();
-            let s = fx::prana_execution_start(
-                wf_h,
-                p("exec-1"),
-                6,
-                base_h,
-                core::ptr::null(),
-                gen_h,
-                T0,
-                // The Rust side's default payload capacity.
-                512,
-                &mut x,
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
-            let input = r#"{"amount":10}"#;
-            let s = fx::prana_execution_run(
-                wf_h,
-                x,
-                Some(c_handler),
-                std::ptr::null_mut(),
-                p(input),
-                input.len(),
-                T0,
-                result.as_mut_ptr(),
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
+            // The Rust side's default payload capacity.
+            let x = c_start_and_run(wf_h, base_h, gen_h, 512, result.as_mut_ptr());
             let mut resumes = 0;
             // SAFETY: written on success.
             while unsafe { result.assume_init_ref() }.outcome
@@ -406,33 +420,7 @@ fn bench(c: &mut Criterion) {
     // first wait, free. The payload storage costs what the payload uses.
     g.bench_function("c_abi/trigger_1mib_capacity", |b| {
         b.iter(|| {
-            let mut x = std::ptr::null_mut();
-            let s = fx::prana_execution_start(
-                wf_h,
-                p("exec-1"),
-                6,
-                base_h,
-                core::ptr::null(),
-                gen_h,
-                T0,
-                1 << 20,
-                &mut x,
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
-            let input = r#"{"amount":10}"#;
-            let s = fx::prana_execution_run(
-                wf_h,
-                x,
-                Some(c_handler),
-                std::ptr::null_mut(),
-                p(input),
-                input.len(),
-                T0,
-                result.as_mut_ptr(),
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
+            let x = c_start_and_run(wf_h, base_h, gen_h, 1 << 20, result.as_mut_ptr());
             fx::prana_execution_free(x);
         })
     });
