@@ -221,19 +221,9 @@ fn raw_str(v: &str) -> Option<&str> {
     v.strip_prefix('"')?.strip_suffix('"')
 }
 
-/// A number of plain digits that fits a `u64` (checked JSON: no leading
-/// zero); `None` for any other value.
+/// A number of plain digits that fits a `u64`; `None` for any other value.
 fn plain_u64(v: &str) -> Option<u64> {
-    if v.is_empty() {
-        return None;
-    }
-    v.bytes().try_fold(0u64, |n, c| {
-        if c.is_ascii_digit() {
-            n.checked_mul(10)?.checked_add(u64::from(c - b'0'))
-        } else {
-            None
-        }
-    })
+    json::Reader::new(v).u64().ok().flatten()
 }
 
 /// A status: its name as a string, or the one-member object
