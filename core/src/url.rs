@@ -216,12 +216,24 @@ pub(crate) fn write_resume_url_bytes(
     let at = put(out, 0, base.text.as_bytes());
     let at = put(out, at, RESUME_ID_PATH.as_bytes());
     let id_start = at - id::PREFIX.len();
+    let len = put_id_after_prefix(out, at, parts, tail);
+    UrlSpans { len, id_start }
+}
+
+/// Write a resume ID's text after its prefix, `{execution}_{node}_{tail}`,
+/// to `out[at..]` and return where it ends.
+#[inline(always)]
+fn put_id_after_prefix(
+    out: &mut [MaybeUninit<u8>],
+    at: usize,
+    parts: &IdParts<'_>,
+    tail: &Tail,
+) -> usize {
     let at = put(out, at, parts.execution_id().as_bytes());
     let at = put(out, at, b"_");
     let at = put(out, at, parts.node_id().as_bytes());
     let at = put(out, at, b"_");
-    let len = put(out, at, tail.digits());
-    UrlSpans { len, id_start }
+    put(out, at, tail.digits())
 }
 
 /// Resume URLs drawn straight from the generator (beside the URL writer,
@@ -318,11 +330,12 @@ impl IdGenerator {
         };
         let (hi, lo) = self.next_words();
         let at = put(out, 0, id::PREFIX.as_bytes());
-        let at = put(out, at, parts.execution_id().as_bytes());
-        let at = put(out, at, b"_");
-        let at = put(out, at, parts.node_id().as_bytes());
-        let at = put(out, at, b"_");
-        Ok(put(out, at, id::encode_tail(hi, lo).digits()))
+        Ok(put_id_after_prefix(
+            out,
+            at,
+            parts,
+            &id::encode_tail(hi, lo),
+        ))
     }
 }
 
