@@ -24,10 +24,7 @@ static struct {
     uint64_t target_at;  /* when a group last reached it */
 } gc = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0, 0, 1, 0};
 
-/* The default is shorter than a group's commit on the development VM
- * (see the gateway README), so a wait never costs more than the sync it
- * saves. */
-static int delay_us = 500;
+static int delay_us = GROUP_COMMIT_DEFAULT_DELAY_US;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 void group_commit_delay(int us) { delay_us = us < 0 ? 0 : us; }

@@ -35,7 +35,11 @@ typedef void (*gc_write_fn)(void *arg, gc_job *group);
 /* Queues `item` and returns its result once its group is written (by this
  * thread or another); -1 if the writer never saw it. */
 int group_commit(const void *item, gc_write_fn write_group, void *arg);
+/* The default commit delay: shorter than a group's commit on the
+ * development VM (see the gateway README), so a wait never costs more than
+ * the sync it saves. */
+#define GROUP_COMMIT_DEFAULT_DELAY_US 500
 /* The longest wait for a fuller group, in microseconds (0: never wait);
- * default 500. Set before the first group_commit. */
+ * default GROUP_COMMIT_DEFAULT_DELAY_US. Set before the first group_commit. */
 void group_commit_delay(int us);
 #endif

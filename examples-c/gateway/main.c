@@ -14,6 +14,7 @@
 
 #include "app.h"
 #include "engine.h"
+#include "group_commit.h"
 #include "handlers.h"
 #include "http.h"
 #include "keys.h"
@@ -248,7 +249,7 @@ int main(int argc, char **argv) {
     c->sweep_ms = 1000;
     c->idempotency_ms = 24LL * 3600;
     c->sync = STORE_SYNC_FULL;
-    c->commit_delay_us = 500;
+    c->commit_delay_us = GROUP_COMMIT_DEFAULT_DELAY_US;
     if (parse_args(argc, argv, c) != 0) return 2;
     c->idempotency_ms *= 1000; /* given in seconds */
     /* SQLite: a worker waiting for a group commit costs no CPU, and more of
