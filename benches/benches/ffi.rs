@@ -200,6 +200,33 @@ fn bench(c: &mut Criterion) {
             black_box((&id, &url, id_len, url_len));
         })
     });
+    // The same call with the ID left in the URL (no ID buffer): the ID is
+    // the URL's last `id_len` bytes, as the Rust bytes writer's span gives it.
+    g.bench_function("c_abi/id_url_in_url", |b| {
+        b.iter(|| {
+            let mut id_len = 0usize;
+            let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
+            let mut url_len = 0usize;
+            let s = ids::prana_resume_url_create(
+                gen_h,
+                base_h,
+                core::ptr::null_mut(),
+                p(EXEC),
+                EXEC.len(),
+                p(NODE),
+                NODE.len(),
+                core::ptr::null_mut(),
+                0,
+                &mut id_len,
+                url.as_mut_ptr().cast(),
+                URL_BUF,
+                &mut url_len,
+                core::ptr::null_mut(),
+            );
+            assert_eq!(s, OK);
+            black_box((&url, url_len - id_len, id_len, url_len));
+        })
+    });
     g.bench_function("c_abi/id_only", |b| {
         b.iter(|| {
             let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
