@@ -2293,6 +2293,13 @@ prana_status prana_id_generator_init(void *mem,
  * needed (NUL included), so one retry with those sizes succeeds; buffers
  * may be NULL with length 0 for a size query.
  *
+ * The ID left in the URL: with a base, `id_buf` NULL (and `id_buf_len`
+ * 0) and a URL buffer that holds the URL, the URL is written, the ID is
+ * not copied, and `*id_out_len` is its length: the ID is the URL's last
+ * path segment, the `*id_out_len` bytes that end at the URL's `?` (signed)
+ * or at its end (unsigned). This saves the copy when the caller reads the
+ * ID from the URL.
+ *
  * Ownership: nothing is kept; `base` and `keys` are only read during the
  * call. Thread safety: the generator's (one thread at a time); `base` and
  * `keys` may be shared.

@@ -69,6 +69,7 @@ rows = [
     ("workflow parse, 64 nodes", "executor/ours/workflow_parse_64", None, None),
     ("C ABI: ID + URL (one call) vs Rust (same bytes writer)", "ffi/c_abi/id_url", "ffi/rust/id_url_bytes", ("ratio", 1.1)),
     ("C ABI: ID + URL (one call) vs Rust (ResumeUrl)", "ffi/c_abi/id_url", "ffi/rust/id_url", None),
+    ("C ABI: ID + URL, the ID left in the URL vs Rust (same bytes writer)", "ffi/c_abi/id_url_in_url", "ffi/rust/id_url_bytes", None),
     ("C ABI: resume ID only (no base)", "ffi/c_abi/id_only", None, None),
     ("C ABI: route vs Rust", "ffi/c_abi/route", "ffi/rust/route", ("ratio", 1.1)),
     ("C ABI: full decision vs Rust", "ffi/c_abi/decision", "ffi/rust/decision", ("ratio", 1.1)),

@@ -13,8 +13,17 @@
 //!   `prana_resume_decide` (vs the same three steps in Rust).
 //! * `executor`: the 64-node, 8-wait cycle with a C-style node handler and
 //!   the state through `prana_execution_to_json` / `_load_json` (restored
-//!   into the same handle; Rust: `to_json` / `load_json`, and `run_in` /
-//!   `resume_in` with a kept `Workspace`, as the handle keeps one).
+//!   into the same handle). The Rust side makes the core calls the C ABI
+//!   makes inside: `to_json` / `load_json`, `run_into` /
+//!   `resume_applied_into` with a `Workspace` and a `RunResult` it keeps
+//!   (the handle keeps both) and the transition the host applied. Both
+//!   sides hand the host the activated registration's row to persist at
+//!   each webhook suspension: the C result carries it as
+//!   `registration_json`, the Rust side writes it with
+//!   `WebhookRegistration::to_json`, as a Rust host storing it must.
+//!   `rust/executor_by_value` is the executor group's way (`run_in`, and
+//!   `resume_in` by resume ID, results returned by value, no row), which
+//!   this row used before.
 //!   `trigger_1mib_capacity`: start with a 1 MiB payload capacity, run to
 //!   the first wait, free (what a gateway does per trigger).
 
@@ -31,10 +40,12 @@ use prana_webhook::{ids, registration as freg, route as froute, signatures as fs
 use prana_webhook::{PRANA_RESUME_ID_BUF_SIZE as ID_BUF, PRANA_URL_BUF_SIZE as URL_BUF};
 use prana_webhook_core::executor::{self, NodeCall, NodeError, NodeOutput, Outcome};
 use prana_webhook_core::id::{IdGenerator, IdParts};
+use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::registration::WebhookRegistration;
 use prana_webhook_core::route::{decide_resume, precheck, Decision, RequestLimits};
 use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
 use prana_webhook_core::url::{BaseUrl, ResumeUrl, Route};
+use prana_webhook_core::wait::Suspension;
 
 /// A server's capacities (the core's defaults are a microcontroller's):
 /// 64 nodes, 16 webhook waits, 4 KiB payloads and params.
@@ -192,6 +203,33 @@ fn bench(c: &mut Criterion) {
             );
             assert_eq!(s, OK);
             black_box((&id, &url, id_len, url_len));
+        })
+    });
+    // The same call with the ID left in the URL (no ID buffer): the ID is
+    // the URL's last `id_len` bytes, as the Rust bytes writer's span gives it.
+    g.bench_function("c_abi/id_url_in_url", |b| {
+        b.iter(|| {
+            let mut id_len = 0usize;
+            let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
+            let mut url_len = 0usize;
+            let s = ids::prana_resume_url_create(
+                gen_h,
+                base_h,
+                core::ptr::null_mut(),
+                p(EXEC),
+                EXEC.len(),
+                p(NODE),
+                NODE.len(),
+                core::ptr::null_mut(),
+                0,
+                &mut id_len,
+                url.as_mut_ptr().cast(),
+                URL_BUF,
+                &mut url_len,
+                core::ptr::null_mut(),
+            );
+            assert_eq!(s, OK);
+            black_box((&url, url_len - id_len, id_len, url_len));
         })
     });
     g.bench_function("c_abi/id_only", |b| {
@@ -428,7 +466,60 @@ fn bench(c: &mut Criterion) {
     let mut rbuf = vec![0u8; MAX_STATE_JSON_LEN];
     // Kept like the state (the C handle keeps one too).
     let mut ws = Box::new(Workspace::zeroed());
+    let mut row = [0u8; prana_webhook_core::registration::MAX_JSON_LEN];
+    // The same core calls as the C ABI's: `run_into` / `resume_applied_into`
+    // with the result kept (the handle keeps one) and the transition the
+    // host's decision gave and applied.
+    let mut rr = Box::new(executor::RunResult::<16>::new());
     g.bench_function("rust/executor_full_64_nodes_8_waits", |b| {
+        b.iter(|| {
+            let mut h = rust_handler;
+            let mut state: ExecutionState =
+                executor::start(&wf, "exec-1", &base, &mut ids_r, T0).unwrap();
+            executor::run_into(
+                &wf,
+                &mut state,
+                &mut ws,
+                &mut h,
+                r#"{"amount":10}"#,
+                T0,
+                &mut rr,
+            )
+            .unwrap();
+            let mut resumes = 0;
+            while let Outcome::Suspended { suspension, .. } = &rr.outcome {
+                // The activated registration's row, to persist: the C
+                // result carries it (`registration_json`).
+                let Suspension::Webhook { registration, .. } = suspension else {
+                    unreachable!()
+                };
+                black_box(registration.to_json(&mut row).unwrap());
+                let n = state.to_json(&mut rbuf).unwrap();
+                state.load_json(&rbuf[..n]).unwrap();
+                let applied = Transition {
+                    resume_id: state.waiting_resume_id().unwrap().clone(),
+                    from: Status::Active,
+                    to: Status::Consumed,
+                };
+                executor::resume_applied_into(
+                    &wf,
+                    &mut state,
+                    &mut ws,
+                    &mut h,
+                    &applied,
+                    r#"{"ok":true}"#,
+                    T0 + 1,
+                    &mut rr,
+                )
+                .unwrap();
+                resumes += 1;
+            }
+            black_box(resumes)
+        })
+    });
+    // The executor group's calls: `run_in` and `resume_in` (by resume ID),
+    // each result returned by value; no row written.
+    g.bench_function("rust/executor_by_value", |b| {
         b.iter(|| {
             let mut h = rust_handler;
             let mut state: ExecutionState =

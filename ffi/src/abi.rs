@@ -416,6 +416,12 @@ impl StrOut {
         needed
     }
 
+    /// Set `*out_len` to `text_len` and write nothing: for text the caller
+    /// finds in another output of the same call.
+    pub(crate) fn write_len(self, text_len: usize) {
+        self.out_len.write(text_len);
+    }
+
     /// The buffer's length, for messages.
     pub(crate) fn capacity(&self) -> usize {
         self.len

@@ -146,6 +146,13 @@ pub extern "C" fn prana_id_generator_init(
 /// needed (NUL included), so one retry with those sizes succeeds; buffers
 /// may be NULL with length 0 for a size query.
 ///
+/// The ID left in the URL: with a base, `id_buf` NULL (and `id_buf_len`
+/// 0) and a URL buffer that holds the URL, the URL is written, the ID is
+/// not copied, and `*id_out_len` is its length: the ID is the URL's last
+/// path segment, the `*id_out_len` bytes that end at the URL's `?` (signed)
+/// or at its end (unsigned). This saves the copy when the caller reads the
+/// ID from the URL.
+///
 /// Ownership: nothing is kept; `base` and `keys` are only read during the
 /// call. Thread safety: the generator's (one thread at a time); `base` and
 /// `keys` may be shared.
@@ -189,7 +196,9 @@ pub extern "C" fn prana_resume_url_create(
             "?".len() + SIG_PARAM.len() + "=".len() + k.id().as_str().len() + 1 + MAC_B64_LEN
         });
         let url_len = plain_len + sig_len;
-        if !(id_out.fits(id_len) && url_out.fits(url_len)) {
+        // No ID buffer: the ID is left in the URL (see above).
+        let id_in_url = id_buf.is_null();
+        if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
             let id_needed = id_out.report_needed(id_len);
             let url_needed = url_out.report_needed(url_len);
             return Err(Fail::new(
@@ -224,6 +233,10 @@ pub extern "C" fn prana_resume_url_create(
         // is the `id_len` bytes at `id_start` (`id_start + id_len == plain_len`).
         let id = unsafe { url.add(spans.id_start) };
         debug_assert_eq!(spans.id_start + id_len, plain_len);
+        if id_in_url {
+            id_out.write_len(id_len);
+            return Ok(());
+        }
         id_out.write_copy(id, id_len)
     })
 }
@@ -462,6 +475,98 @@ mod tests {
         let overlapping = create_in(g2, base, &mut buf, 0, 200);
         assert_eq!(apart, overlapping);
         assert!(apart.1.ends_with(&apart.0));
+        prana_id_generator_free(g1);
+        prana_id_generator_free(g2);
+        crate::urls::prana_base_url_free(base);
+    }
+
+    /// One call with a URL buffer of `url_cap` bytes and no ID buffer:
+    /// (status, ID length, URL length, URL bytes written).
+    fn create_in_url(
+        g: *mut prana_id_generator,
+        base: *const prana_base_url,
+        keys: *const crate::signatures::prana_key_set,
+        url_cap: usize,
+    ) -> (prana_status, usize, usize, Vec<u8>) {
+        let (e, n) = ("exec_1", "wait");
+        let mut url = vec![0x55 as c_char; url_cap];
+        let (mut id_len, mut url_len) = (0usize, 0usize);
+        let st = prana_resume_url_create(
+            g,
+            base,
+            keys,
+            e.as_ptr().cast(),
+            e.len(),
+            n.as_ptr().cast(),
+            n.len(),
+            core::ptr::null_mut(),
+            0,
+            &mut id_len,
+            url.as_mut_ptr(),
+            url_cap,
+            &mut url_len,
+            core::ptr::null_mut(),
+        );
+        (st, id_len, url_len, url.iter().map(|&c| c as u8).collect())
+    }
+
+    #[test]
+    fn without_an_id_buffer_the_id_is_left_in_the_url() {
+        let (base, g1, g2) = base_and_twin_generators(5);
+        // The usual call on a twin generator gives the same ID and URL.
+        let (id, url) = create_in(
+            g2,
+            base,
+            &mut vec![0; crate::PRANA_URL_BUF_SIZE + crate::PRANA_RESUME_ID_BUF_SIZE],
+            0,
+            crate::PRANA_URL_BUF_SIZE,
+        );
+        // A URL buffer one byte short: the sizes of both, nothing written,
+        // the generator not advanced.
+        let (st, id_need, url_need, bytes) = create_in_url(g1, base, core::ptr::null(), url.len());
+        assert_eq!(st, prana_status::PRANA_STATUS_BUFFER_TOO_SMALL);
+        assert_eq!((id_need, url_need), (id.len() + 1, url.len() + 1));
+        assert!(bytes.iter().all(|&b| b == 0x55));
+        let (st, id_len, url_len, bytes) =
+            create_in_url(g1, base, core::ptr::null(), url.len() + 1);
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        assert_eq!((id_len, url_len), (id.len(), url.len()));
+        assert_eq!(&bytes[..url_len], url.as_bytes());
+        assert_eq!(bytes[url_len], 0);
+        // Unsigned: the ID ends the URL.
+        assert_eq!(&bytes[url_len - id_len..url_len], id.as_bytes());
+
+        // Signed: the ID ends where `?sig=` starts.
+        let mut keys = core::ptr::null_mut();
+        let none = core::ptr::null_mut();
+        assert_eq!(
+            crate::signatures::prana_key_set_new(&mut keys, none),
+            prana_status::PRANA_STATUS_OK
+        );
+        let secret = [7u8; 32];
+        assert_eq!(
+            crate::signatures::prana_key_set_add(
+                keys,
+                c"k1".as_ptr(),
+                2,
+                secret.as_ptr(),
+                32,
+                none
+            ),
+            prana_status::PRANA_STATUS_OK
+        );
+        let (st, id_len, url_len, bytes) = create_in_url(g1, base, keys, crate::PRANA_URL_BUF_SIZE);
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let q = bytes[..url_len].iter().position(|&b| b == b'?').unwrap();
+        assert!(bytes[q..url_len].starts_with(b"?sig=k1."));
+        let id = core::str::from_utf8(&bytes[q - id_len..q]).unwrap();
+        assert!(bytes[..q - id_len].ends_with(b"/webhook/workflow/resume/"));
+        assert_eq!(
+            prana_webhook_core::id::ResumeId::parse(id).map(|_| ()),
+            Ok(())
+        );
+
+        crate::signatures::prana_key_set_free(keys);
         prana_id_generator_free(g1);
         prana_id_generator_free(g2);
         crate::urls::prana_base_url_free(base);

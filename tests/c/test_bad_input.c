@@ -257,6 +257,12 @@ static void rows_ids(void) {
             PRANA_STATUS_OK);
         CHECK(idn == need_id - 1 && id[idn] == '\0' && strlen(id) == idn);
         CHECK(urln == need_url - 1 && url[urln] == '\0' && strlen(url) == urln);
+        /* No ID buffer: the ID is left in the URL, as its last idn bytes. */
+        idn = urln = 0;
+        ROW(prana_resume_url_create(gen, base, NULL, S("e"), S("n"), NULL, 0, &idn, url, need_url, &urln, NULL),
+            PRANA_STATUS_OK);
+        CHECK(idn == need_id - 1 && urln == need_url - 1 && strlen(url) == urln);
+        CHECK(strncmp(url + urln - idn - 1, "/webhook_e_n_", 13) == 0);
     }
 
 

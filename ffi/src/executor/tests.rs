@@ -431,3 +431,113 @@ fn caller_memory_handles_run_persist_restore_resume() {
     // SAFETY: a live handle.
     assert_eq!(unsafe { &*x2 }.state.output(), payload);
 }
+
+/// Node `a` fills all its strings; node `b` finds a zeroed result again,
+/// then writes a port without its NUL.
+unsafe extern "C" fn dirty_then_unterminated(
+    calls: *mut c_void,
+    _call: *const prana_node_call,
+    _output: *mut c_char,
+    _cap: usize,
+    result: *mut prana_node_result,
+) -> bool {
+    // SAFETY: the library passes valid pointers for the callback's
+    // duration; `calls` is the test's counter.
+    unsafe {
+        let r = &mut *result;
+        assert_eq!(r.output_len, 0);
+        assert!(r
+            .port
+            .iter()
+            .chain(&r.error_code)
+            .chain(&r.error_message)
+            .all(|&c| c == 0));
+        let n = &mut *calls.cast::<usize>();
+        *n += 1;
+        if *n == 1 {
+            r.error_code.fill(b'c' as c_char);
+            r.error_message.fill(b'm' as c_char);
+            r.port.fill(b'x' as c_char);
+            for (d, s) in r.port.iter_mut().zip(b"sent\0") {
+                *d = *s as c_char;
+            }
+        } else {
+            r.port.fill(b'p' as c_char);
+        }
+    }
+    true
+}
+
+#[test]
+fn node_result_starts_zeroed_and_a_port_without_nul_fails_the_node() {
+    let wf = r#"{"id":"ports","nodes":[
+        {"key":"trigger","type":"trigger"},
+        {"key":"a","type":"log"},{"key":"b","type":"log"}],
+        "connections":[{"from":"trigger","to":"a"},
+        {"from":"a","port":"sent","to":"b"}]}"#;
+    let (mut w, mut b, mut g, mut x) = (
+        core::ptr::null_mut(),
+        core::ptr::null_mut(),
+        core::ptr::null_mut(),
+        core::ptr::null_mut(),
+    );
+    assert_eq!(
+        prana_workflow_new(p(wf), wf.len(), &mut w, core::ptr::null_mut()),
+        OK
+    );
+    let base = "https://gw.example.com";
+    assert_eq!(
+        crate::urls::prana_base_url_new(p(base), base.len(), &mut b, core::ptr::null_mut()),
+        OK
+    );
+    assert_eq!(
+        crate::ids::prana_id_generator_new([2u8; 32].as_ptr(), 32, &mut g, core::ptr::null_mut()),
+        OK
+    );
+    let st = prana_execution_start(
+        w,
+        p("exec-2"),
+        6,
+        b,
+        core::ptr::null_mut(),
+        g,
+        1_000,
+        0,
+        &mut x,
+        core::ptr::null_mut(),
+    );
+    assert_eq!(st, OK);
+    let mut calls = 0usize;
+    let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
+    let st = prana_execution_run(
+        w,
+        x,
+        Some(dirty_then_unterminated),
+        (&mut calls as *mut usize).cast(),
+        p("{}"),
+        2,
+        1_000,
+        r.as_mut_ptr(),
+        core::ptr::null_mut(),
+    );
+    assert_eq!(st, OK);
+    assert_eq!(calls, 2);
+    // SAFETY: zeroed above, the fields set on success.
+    let r = unsafe { r.assume_init_ref() };
+    assert_eq!(r.outcome, prana_outcome::PRANA_OUTCOME_FAILED);
+    // SAFETY: the library writes NUL-terminated strings.
+    let (node, code) = unsafe {
+        (
+            CStr::from_ptr(r.node_id.as_ptr()),
+            CStr::from_ptr(r.error_code.as_ptr()),
+        )
+    };
+    assert_eq!(
+        (node.to_bytes(), code.to_bytes()),
+        (&b"b"[..], &b"invalid_port"[..])
+    );
+    prana_execution_free(x);
+    crate::ids::prana_id_generator_free(g);
+    crate::urls::prana_base_url_free(b);
+    prana_workflow_free(w);
+}
