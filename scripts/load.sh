@@ -153,6 +153,7 @@ if [ "${PROFILE:-0}" = 1 ]; then
     perf record -q -F 1999 -p "$GWPID" -o "$dir/perf.data" -- sleep "$DURATION" 2>/dev/null
     wait "$WRK" || true
     kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
+    rm -f "$dir"/gw.db*
     nm --defined-only target/gateway/*.o | awk '$2 ~ /[TtDdBbRr]/ {print $3}' | sort -u > "$dir/csyms"
     perf report -i "$dir/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null |
         grep -E '^ +[0-9.]+%' > "$dir/report"
