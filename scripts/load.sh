@@ -3,7 +3,7 @@
 # a baseline build of the gateway from another git revision, in one run.
 #
 #   bash scripts/load.sh                      # baseline: BASE_REF (see below)
-#   BASE_REF=<commit> DURATION=10 CLIENTS="8 32" bash scripts/load.sh
+#   BASE_REF=<commit> DURATION=10 CLIENTS="8 32" ROUNDS=3 bash scripts/load.sh
 #   BASE_REF=none GW_FLAGS="--max-body-bytes 65536" bash scripts/load.sh
 #                       # no baseline; extra gateway options (for both builds)
 #
@@ -13,6 +13,12 @@
 # memory), after a `sync` so that it does not pay for the previous run's
 # writeback. Reports requests/s, p50, p99 and max latency per pair, and the
 # load average before each pair (the machine may be shared).
+#
+# ROUNDS (default 3) repeats the whole set, the two builds taking turns
+# within each round, and ends with a summary per client count: the median
+# requests/s of each build, the median of the rounds' ratios (a burst of
+# foreign load that hits one build's run moves one ratio, not the
+# summary), and the current build's worst p99 and maximum over all rounds.
 #
 # The baseline is built from `git archive BASE_REF` in a temporary tree. It
 # links the library built here when its C header is the same; otherwise the
@@ -25,6 +31,7 @@ ROOT=$(pwd)
 BASE_REF=${BASE_REF:-424f0cf}
 DURATION=${DURATION:-10}
 CLIENTS=${CLIENTS:-8 32}
+ROUNDS=${ROUNDS:-3}
 OUT=$ROOT/target/load
 mkdir -p "$OUT"
 
@@ -92,15 +99,40 @@ run() {
     kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
     rm -f "$dir"/gw.db*  # hundreds of MB after a run
     printf '%-9s %3s clients  %s  load %s\n' "$name" "$c" "$(sed -n 's/^RESULT //p' "$dir/wrk")" "$load"
+    # For the summary: round, build, clients, requests/s, p99, max.
+    sed -n "s/^RESULT rps=\([0-9]*\) .*p99=\([0-9.]*\) max=\([0-9.]*\).*/$round $name $c \1 \2 \3/p" \
+        "$dir/wrk" >> "$OUT/results"
 }
 
 # GW_FLAGS: extra gateway options, given to both builds.
 read -r -a gw_flags <<< "${GW_FLAGS:-}"
-echo "-- trigger load, synchronous=FULL, ${DURATION}s each (latencies in ms), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-for c in $CLIENTS; do
-    if [ "$BASE_REF" != none ]; then run baseline "$OLD" "$c" "${gw_flags[@]}"; fi
-    run current "$NEW" "$c" "${gw_flags[@]}"
+echo "-- trigger load, synchronous=FULL, ${DURATION}s each, $ROUNDS round(s) (latencies in ms), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+: > "$OUT/results"
+for round in $(seq 1 "$ROUNDS"); do
+    [ "$ROUNDS" -gt 1 ] && echo "   round $round"
+    for c in $CLIENTS; do
+        if [ "$BASE_REF" != none ]; then run baseline "$OLD" "$c" "${gw_flags[@]}"; fi
+        run current "$NEW" "$c" "${gw_flags[@]}"
+    done
 done
+echo "-- summary over $ROUNDS round(s): median requests/s; ratio = median of the rounds' current/baseline"
+python3 - "$OUT/results" <<'PY'
+import sys, statistics
+rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
+for c in sorted({int(r[2]) for r in rows}):
+    def of(name):
+        return {int(r[0]): r for r in rows if r[1] == name and int(r[2]) == c}
+    cur, base = of("current"), of("baseline")
+    med = lambda d: statistics.median(float(r[3]) for r in d.values())
+    line = "%3d clients  current %.0f/s" % (c, med(cur))
+    if base:
+        ratios = [float(cur[k][3]) / float(base[k][3]) for k in cur if k in base and float(base[k][3]) > 0]
+        line += "  baseline %.0f/s  ratio %.2fx (rounds: %s)" % (
+            med(base), statistics.median(ratios), " ".join("%.2f" % x for x in ratios))
+    line += "  current p99 <= %.1f ms, max <= %.1f ms" % (
+        max(float(r[4]) for r in cur.values()), max(float(r[5]) for r in cur.values()))
+    print(line)
+PY
 
 # PROFILE=1: where the current build's CPU goes under 8 clients (perf, from
 # Debian `linux-perf`): the library's share is every sample in the gateway
@@ -121,6 +153,7 @@ if [ "${PROFILE:-0}" = 1 ]; then
     perf record -q -F 1999 -p "$GWPID" -o "$dir/perf.data" -- sleep "$DURATION" 2>/dev/null
     wait "$WRK" || true
     kill "$GWPID"; wait "$GWPID" 2>/dev/null || true; GWPID=
+    rm -f "$dir"/gw.db*
     nm --defined-only target/gateway/*.o | awk '$2 ~ /[TtDdBbRr]/ {print $3}' | sort -u > "$dir/csyms"
     perf report -i "$dir/perf.data" --no-children --sort dso,sym --stdio 2>/dev/null |
         grep -E '^ +[0-9.]+%' > "$dir/report"

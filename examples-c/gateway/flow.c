@@ -136,12 +136,21 @@ static int persist(worker *w, const char *execution_id, const prana_transition *
 }
 
 static void make_execution_id(char *buf, size_t len) {
-    /* 15 random bytes as 30 hex digits: unguessable, and made of the
-     * [A-Za-z0-9_-] characters an id part allows. */
+    /* 15 bytes as 30 hex digits, made of the [A-Za-z0-9_-] characters an
+     * id part allows: the creation time in milliseconds (6 bytes, most
+     * significant first), then 9 random bytes, so ids are unguessable (72
+     * random bits) and ordered by creation. Ordered ids keep the b-trees
+     * keyed by them (executions, registrations, whose ids embed it, and
+     * registrations by execution) growing at their right edge: a group
+     * commit dirties a few shared pages there instead of one leaf page
+     * per execution in each, which is fewer WAL pages to write and sync
+     * and to checkpoint. */
     static const char hex[] = "0123456789abcdef";
     unsigned char r[15];
+    uint64_t ms = now_ms();
     size_t i, o = 0;
-    if (random_bytes(r, sizeof r) != 0) {
+    for (i = 0; i < 6; i++) r[i] = (unsigned char)(ms >> (8 * (5 - i)));
+    if (random_bytes(r + 6, sizeof r - 6) != 0) {
         buf[0] = '\0';
         return;
     }
