@@ -32,6 +32,7 @@ pub mod form;
 pub mod id;
 pub mod json;
 pub mod lifecycle;
+mod msg;
 pub mod page;
 pub mod registration;
 pub mod route;

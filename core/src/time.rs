@@ -30,6 +30,8 @@
 
 use core::fmt;
 
+use crate::msg;
+
 /// Milliseconds in a day.
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -198,10 +200,26 @@ pub fn write_rfc3339(ms: i64, out: &mut impl fmt::Write) -> fmt::Result {
     let (hh, rem) = (rem / 3_600_000, rem % 3_600_000);
     let (mm, rem) = (rem / 60_000, rem % 60_000);
     let (ss, milli) = (rem / 1000, rem % 1000);
-    write!(
-        out,
-        "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{milli:03}Z"
-    )
+    // As `{:04}` writes it: a sign counts towards the width.
+    if y < 0 {
+        out.write_str("-")?;
+    }
+    let out: &mut dyn fmt::Write = out;
+    msg::decimal(out, y.unsigned_abs(), if y < 0 { 3 } else { 4 })?;
+    out.write_str("-")?;
+    let two = [
+        (m.into(), "-"),
+        (d.into(), "T"),
+        (hh, ":"),
+        (mm, ":"),
+        (ss, "."),
+    ];
+    for (n, after) in two {
+        msg::decimal(out, n.unsigned_abs(), 2)?;
+        out.write_str(after)?;
+    }
+    msg::decimal(out, milli.unsigned_abs(), 3)?;
+    out.write_str("Z")
 }
 
 #[cfg(test)]
@@ -267,6 +285,37 @@ mod tests {
             "２025-07-02T10:00:00Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn writes_what_the_format_string_wrote() {
+        // Negative, four-digit and five-digit years, every field's edges.
+        for ms in [
+            -70_000_000_000_000,
+            -62_167_219_200_001,
+            -62_167_219_200_000,
+            -1,
+            0,
+            1_751_430_600_250,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            400_000_000_000_000,
+        ] {
+            let mut got: heapless::String<40> = heapless::String::new();
+            write_rfc3339(ms, &mut got).unwrap();
+            let days = ms.div_euclid(MS_PER_DAY);
+            let rem = ms.rem_euclid(MS_PER_DAY);
+            let (y, m, d) = civil_from_days(days);
+            let (hh, mm) = (rem / 3_600_000, rem % 3_600_000 / 60_000);
+            let (ss, milli) = (rem % 60_000 / 1000, rem % 1000);
+            let mut want: heapless::String<40> = heapless::String::new();
+            fmt::write(
+                &mut want,
+                format_args!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{milli:03}Z"),
+            )
+            .unwrap();
+            assert_eq!(got, want, "{ms}");
         }
     }
 

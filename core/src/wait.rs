@@ -41,6 +41,7 @@ use crate::context::{ContextError, ExecutionContext};
 use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
+use crate::msg::{self, Text};
 use crate::registration::{WebhookRegistration, MAX_CONFIG_LEN};
 #[cfg(feature = "schedule")]
 use crate::time;
@@ -147,11 +148,7 @@ impl fmt::Display for WaitError {
             }
             WaitError::MissingNodeId => "the current node_id is missing from the execution context",
             WaitError::NoResumeUrl { node } => {
-                return write!(
-                    f,
-                    "the execution context has no resume_url for wait node '{node}' \
-                     (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")"
-                )
+                return msg::write(f, "the execution context has no resume_url for wait node '{}' (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")", &[Text(node)])
             }
         })
     }
