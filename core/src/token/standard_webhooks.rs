@@ -23,8 +23,7 @@
 
 use core::fmt;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
+use ct_codecs::{Base64, Decoder, Encoder};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -57,16 +56,16 @@ impl StandardWebhookSecret {
         let b64 = s
             .strip_prefix(SECRET_PREFIX)
             .ok_or(SignatureError::SecretPrefix)?;
-        // One spare byte tells "too long" apart from "exactly the limit".
-        let mut buf = [0u8; MAX_SECRET_LEN + 3];
-        match STANDARD.decode_slice(b64, &mut buf) {
-            Ok(len) => Self::from_bytes(&buf[..len]),
-            Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
-                Err(SignatureError::SecretTooLong {
-                    max: MAX_SECRET_LEN,
-                })
-            }
-            Err(base64::DecodeSliceError::DecodeError(_)) => Err(SignatureError::SecretBase64),
+        // Room for a group more than the longest secret, so a text up to
+        // one group past the limit is read (and fails on its length, or as
+        // bad base64) and only a longer one is too long by its length.
+        let mut buf = [0u8; (MAX_SECRET_LEN / 3 + 2) * 3];
+        match decode(b64, &mut buf) {
+            Decoded::Bytes(key) => Self::from_bytes(key),
+            Decoded::TooLong => Err(SignatureError::SecretTooLong {
+                max: MAX_SECRET_LEN,
+            }),
+            Decoded::Malformed => Err(SignatureError::SecretBase64),
         }
     }
 
@@ -116,7 +115,7 @@ pub fn sign(
     let mac = secret.mac(msg_id, &decimal(timestamp), body);
     let mut b64 = [0u8; SIGNATURE_LEN - 3];
     // Cannot fail: 32 bytes encode to exactly 44 characters.
-    let _ = STANDARD.encode_slice(mac, &mut b64);
+    let _ = Base64::encode(&mut b64, mac);
     let mut out = heapless::String::new();
     // Cannot fail: `v1,` + 44 characters is SIGNATURE_LEN.
     let _ = out.push_str("v1,");
@@ -156,17 +155,18 @@ pub fn verify(
             continue;
         };
         saw_v1 = true;
-        // Spare room so an over-long entry decodes (and then fails on length)
-        // rather than counting as bad base64.
+        // Room for a group more than a MAC, so an over-long entry up to 64
+        // characters decodes (and then fails on length) rather than counting
+        // as bad base64; a longer one is no match by its length.
         let mut buf = [0u8; 48];
-        match STANDARD.decode_slice(b64, &mut buf) {
-            Ok(len) => {
-                if bool::from(buf[..len].ct_eq(&expected)) {
+        match decode(b64, &mut buf) {
+            Decoded::Bytes(mac) => {
+                if bool::from(mac.ct_eq(&expected)) {
                     return Ok(timestamp);
                 }
             }
-            Err(base64::DecodeSliceError::DecodeError(_)) => saw_bad_base64 = true,
-            Err(base64::DecodeSliceError::OutputSliceTooSmall) => {}
+            Decoded::Malformed => saw_bad_base64 = true,
+            Decoded::TooLong => {}
         }
     }
     Err(if !saw_v1 {
@@ -176,6 +176,32 @@ pub fn verify(
     } else {
         SignatureError::NoMatchingSignature
     })
+}
+
+/// What [`decode`] gives.
+enum Decoded<'b> {
+    /// The bytes.
+    Bytes(&'b [u8]),
+    /// Longer than any text whose bytes fit the buffer.
+    TooLong,
+    /// Not standard, padded base64 (with no bits to spare in its last
+    /// character: every value has one spelling).
+    Malformed,
+}
+
+/// Decode standard, padded base64 into `buf` (a multiple of 3 bytes). A
+/// text longer than the longest that fits is too long by its length alone,
+/// before its characters are looked at.
+fn decode<'b>(text: &str, buf: &'b mut [u8]) -> Decoded<'b> {
+    if text.len() > buf.len() / 3 * 4 {
+        return Decoded::TooLong;
+    }
+    match Base64::decode(buf, text, None) {
+        Ok(bytes) => Decoded::Bytes(bytes),
+        // Not after the length check; kept apart from bad characters anyway.
+        Err(ct_codecs::Error::Overflow) => Decoded::TooLong,
+        Err(ct_codecs::Error::InvalidInput) => Decoded::Malformed,
+    }
 }
 
 /// A timestamp in decimal, as the signed message spells it.
@@ -224,6 +250,7 @@ fn check_tolerance(timestamp: i64, now: i64, tolerance: u64) -> Result<(), Signa
 #[cfg(test)]
 mod tests {
     use super::*;
+    use base64::Engine as _;
 
     #[test]
     fn timestamp_parsing() {
@@ -279,13 +306,17 @@ mod tests {
         let mut s: heapless::String<128> = heapless::String::new();
         s.push_str("whsec_").unwrap();
         let mut b64 = [0u8; 88];
-        STANDARD.encode_slice([0u8; 64], &mut b64).unwrap();
+        base64::engine::general_purpose::STANDARD
+            .encode_slice([0u8; 64], &mut b64)
+            .unwrap();
         s.push_str(core::str::from_utf8(&b64).unwrap()).unwrap();
         assert!(StandardWebhookSecret::from_whsec(&s).is_ok());
         let mut s: heapless::String<128> = heapless::String::new();
         s.push_str("whsec_").unwrap();
         let mut b64 = [0u8; 88];
-        STANDARD.encode_slice([0u8; 65], &mut b64).unwrap();
+        base64::engine::general_purpose::STANDARD
+            .encode_slice([0u8; 65], &mut b64)
+            .unwrap();
         s.push_str(core::str::from_utf8(&b64).unwrap()).unwrap();
         assert_eq!(
             StandardWebhookSecret::from_whsec(&s).unwrap_err(),
