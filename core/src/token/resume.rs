@@ -44,11 +44,11 @@
 
 use core::fmt;
 
-use ct_codecs::{Base64UrlSafeNoPadding, Decoder, Encoder};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use super::base64::{self, Form};
 use super::Malformation;
 use super::SignatureError;
 use crate::error::Error;
@@ -200,7 +200,11 @@ impl ResumeKey {
     pub fn sign_for(&self, action: SignedAction, resume_id: &str) -> Signature {
         let mut b64 = [0u8; MAC_B64_LEN];
         // Cannot fail: 16 bytes encode to exactly 22 characters.
-        let _ = Base64UrlSafeNoPadding::encode(&mut b64, self.mac_for(action, resume_id));
+        base64::encode(
+            &self.mac_for(action, resume_id),
+            Form::UrlUnpadded,
+            &mut b64,
+        );
         let mut value = heapless::String::new();
         // Cannot fail: key id (≤ 8) + 1 + 22 fits MAX_SIG_LEN.
         let _ = value.push_str(self.id.as_str());
@@ -512,7 +516,7 @@ fn parse_sig(sig: &str) -> Result<(&str, [u8; MAC_LEN]), SignatureError> {
     // 22 characters carry 132 bits; the decoder rejects non-zero spare bits,
     // so every MAC has exactly one accepted spelling.
     let mut buf = [0u8; MAC_LEN + 2];
-    match Base64UrlSafeNoPadding::decode(&mut buf, mac, None) {
+    match base64::decode(mac, Form::UrlUnpadded, &mut buf) {
         Ok(bytes) if bytes.len() == MAC_LEN => {
             let mut out = [0u8; MAC_LEN];
             out.copy_from_slice(bytes);

@@ -23,13 +23,13 @@
 
 use core::fmt;
 
-use ct_codecs::{Base64, Decoder, Encoder};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::msg::{self, Num, Text};
 
+use super::base64::{self, Bad, Form};
 use super::SignatureError;
 
 /// Default timestamp tolerance: 5 minutes, as the specification recommends.
@@ -61,11 +61,11 @@ impl StandardWebhookSecret {
         // bad base64) and only a longer one is too long by its length.
         let mut buf = [0u8; (MAX_SECRET_LEN / 3 + 2) * 3];
         match decode(b64, &mut buf) {
-            Decoded::Bytes(key) => Self::from_bytes(key),
-            Decoded::TooLong => Err(SignatureError::SecretTooLong {
+            Ok(key) => Self::from_bytes(key),
+            Err(Bad::TooLong) => Err(SignatureError::SecretTooLong {
                 max: MAX_SECRET_LEN,
             }),
-            Decoded::Malformed => Err(SignatureError::SecretBase64),
+            Err(Bad::Malformed) => Err(SignatureError::SecretBase64),
         }
     }
 
@@ -115,7 +115,7 @@ pub fn sign(
     let mac = secret.mac(msg_id, &decimal(timestamp), body);
     let mut b64 = [0u8; SIGNATURE_LEN - 3];
     // Cannot fail: 32 bytes encode to exactly 44 characters.
-    let _ = Base64::encode(&mut b64, mac);
+    base64::encode(&mac, Form::Standard, &mut b64);
     let mut out = heapless::String::new();
     // Cannot fail: `v1,` + 44 characters is SIGNATURE_LEN.
     let _ = out.push_str("v1,");
@@ -160,13 +160,13 @@ pub fn verify(
         // as bad base64; a longer one is no match by its length.
         let mut buf = [0u8; 48];
         match decode(b64, &mut buf) {
-            Decoded::Bytes(mac) => {
+            Ok(mac) => {
                 if bool::from(mac.ct_eq(&expected)) {
                     return Ok(timestamp);
                 }
             }
-            Decoded::Malformed => saw_bad_base64 = true,
-            Decoded::TooLong => {}
+            Err(Bad::Malformed) => saw_bad_base64 = true,
+            Err(Bad::TooLong) => {}
         }
     }
     Err(if !saw_v1 {
@@ -178,30 +178,14 @@ pub fn verify(
     })
 }
 
-/// What [`decode`] gives.
-enum Decoded<'b> {
-    /// The bytes.
-    Bytes(&'b [u8]),
-    /// Longer than any text whose bytes fit the buffer.
-    TooLong,
-    /// Not standard, padded base64 (with no bits to spare in its last
-    /// character: every value has one spelling).
-    Malformed,
-}
-
 /// Decode standard, padded base64 into `buf` (a multiple of 3 bytes). A
 /// text longer than the longest that fits is too long by its length alone,
 /// before its characters are looked at.
-fn decode<'b>(text: &str, buf: &'b mut [u8]) -> Decoded<'b> {
+fn decode<'b>(text: &str, buf: &'b mut [u8]) -> Result<&'b [u8], Bad> {
     if text.len() > buf.len() / 3 * 4 {
-        return Decoded::TooLong;
+        return Err(Bad::TooLong);
     }
-    match Base64::decode(buf, text, None) {
-        Ok(bytes) => Decoded::Bytes(bytes),
-        // Not after the length check; kept apart from bad characters anyway.
-        Err(ct_codecs::Error::Overflow) => Decoded::TooLong,
-        Err(ct_codecs::Error::InvalidInput) => Decoded::Malformed,
-    }
+    base64::decode(text, Form::Standard, buf)
 }
 
 /// A timestamp in decimal, as the signed message spells it.
@@ -250,7 +234,6 @@ fn check_tolerance(timestamp: i64, now: i64, tolerance: u64) -> Result<(), Signa
 #[cfg(test)]
 mod tests {
     use super::*;
-    use base64::Engine as _;
 
     #[test]
     fn timestamp_parsing() {
@@ -306,17 +289,13 @@ mod tests {
         let mut s: heapless::String<128> = heapless::String::new();
         s.push_str("whsec_").unwrap();
         let mut b64 = [0u8; 88];
-        base64::engine::general_purpose::STANDARD
-            .encode_slice([0u8; 64], &mut b64)
-            .unwrap();
+        assert_eq!(base64::encode(&[0u8; 64], Form::Standard, &mut b64), 88);
         s.push_str(core::str::from_utf8(&b64).unwrap()).unwrap();
         assert!(StandardWebhookSecret::from_whsec(&s).is_ok());
         let mut s: heapless::String<128> = heapless::String::new();
         s.push_str("whsec_").unwrap();
         let mut b64 = [0u8; 88];
-        base64::engine::general_purpose::STANDARD
-            .encode_slice([0u8; 65], &mut b64)
-            .unwrap();
+        assert_eq!(base64::encode(&[0u8; 65], Form::Standard, &mut b64), 88);
         s.push_str(core::str::from_utf8(&b64).unwrap()).unwrap();
         assert_eq!(
             StandardWebhookSecret::from_whsec(&s).unwrap_err(),
