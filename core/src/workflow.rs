@@ -421,7 +421,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         r.end()?;
         let id = id.ok_or(WorkflowError::MissingField("id"))?;
         let id = json::plain_str(id).ok_or(WorkflowError::FieldType("id"))?;
-        id::validate_part(Part::WorkflowId, id)?;
+        id::check_part(Part::WorkflowId, id)?;
 
         let nodes_raw = nodes_raw.ok_or(WorkflowError::MissingField("nodes"))?;
         let mut r = json::Reader::new(nodes_raw);
