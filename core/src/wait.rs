@@ -37,6 +37,7 @@
 
 use core::fmt;
 
+use crate::bytes::find_pair;
 use crate::context::{ContextError, ExecutionContext};
 use crate::error::{Error, Result};
 use crate::json;
@@ -471,7 +472,7 @@ fn check_config_len(config: &str) -> Param<()> {
 /// Whether a param's raw value holds a `{{ … }}` expression: its final
 /// value is known only once rendered, so it is checked then.
 fn holds_expression(raw: Option<&str>) -> bool {
-    raw.is_some_and(|r| r.contains("{{"))
+    raw.is_some_and(|r| find_pair(r, b'{').is_some())
 }
 
 /// Validate wait parameters (a JSON object, already rendered) as of `now`
