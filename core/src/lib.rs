@@ -25,6 +25,7 @@
 mod bytes;
 #[cfg(feature = "executor")]
 pub mod context;
+mod div64;
 pub mod error;
 #[cfg(feature = "executor")]
 pub mod executor;

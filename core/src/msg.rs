@@ -5,6 +5,8 @@
 
 use core::fmt;
 
+use crate::div64::div_rem;
+
 /// A value put into a message.
 #[derive(Clone, Copy)]
 pub(crate) enum Arg<'a> {
@@ -45,8 +47,9 @@ pub(crate) fn decimal(out: &mut dyn fmt::Write, mut n: u64, min_digits: usize) -
     let mut i = digits.len();
     while i > 0 {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
+        let (rest, digit) = div_rem(n, 10);
+        digits[i] = b'0' + digit as u8;
+        n = rest;
         if n == 0 {
             break;
         }

@@ -39,6 +39,7 @@ use core::fmt;
 
 use crate::bytes::find_pair;
 use crate::context::{ContextError, ExecutionContext};
+use crate::div64::div_rem;
 use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
@@ -320,11 +321,11 @@ impl<'a> Decimal<'a> {
         for i in (whole_digits..len).rev() {
             let d = digit(i);
             cut |= d != 0;
-            carry = (m * d + carry) / 10;
+            carry = div_rem(m * d + carry, 10).0;
         }
         let leading_zeros = (-point).clamp(0, 2);
         for _ in 0..leading_zeros {
-            carry /= 10;
+            carry = div_rem(carry, 10).0;
         }
         let total = whole
             .and_then(|w| w.checked_mul(m))
