@@ -34,6 +34,7 @@ const fn div_rem_steps(x: u64, d: u32) -> (u64, u32) {
 }
 
 /// `(x.div_euclid(d), x.rem_euclid(d))` for a divisor `d` in `2..2^31`.
+#[cfg_attr(not(feature = "schedule"), allow(dead_code))]
 #[inline]
 pub(crate) const fn div_rem_euclid(x: i64, d: u32) -> (i64, u32) {
     let (q, r) = div_rem(x.unsigned_abs(), d);

@@ -12,6 +12,7 @@
 
 /// Which of the two forms.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "standard-webhooks"), allow(dead_code))]
 pub(crate) enum Form {
     /// Standard alphabet (`+`, `/`), padded with `=`.
     Standard,
