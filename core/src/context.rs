@@ -202,8 +202,10 @@ impl<const W: usize> ExecutionContext<W> {
 
     /// Set (and check) the ids of an [`empty`](Self::empty) context.
     pub(crate) fn set_ids(&mut self, workflow_id: &str, execution_id: &str) -> Result<()> {
-        id::set_part(&mut self.workflow_id, Part::WorkflowId, workflow_id)?;
-        id::set_part(&mut self.execution_id, Part::ExecutionId, execution_id)?;
+        // Built apart and moved in: starting an execution measured faster so
+        // than with the strings cleared and refilled in place.
+        self.workflow_id = id::part_string(Part::WorkflowId, workflow_id)?;
+        self.execution_id = id::part_string(Part::ExecutionId, execution_id)?;
         Ok(())
     }
 

@@ -499,15 +499,14 @@ impl WebhookRegistration {
             return Err(missing());
         };
         let resume_id = ResumeId::parse(resume_id)?;
-        id::check_part(Part::ExecutionId, execution_id)?;
-        id::check_part(Part::NodeId, node_id)?;
-        if !resume_id.belongs_to(execution_id, node_id) {
+        let execution_id = id::part_string(Part::ExecutionId, execution_id)?;
+        let node_id = id::part_string(Part::NodeId, node_id)?;
+        if !resume_id.belongs_to(&execution_id, &node_id) {
             return Err(Error::ResumeIdMismatch);
         }
         self.resume_id = resume_id;
-        // Cannot fail: both checked above.
-        id::set_part(&mut self.execution_id, Part::ExecutionId, execution_id)?;
-        id::set_part(&mut self.node_id, Part::NodeId, node_id)?;
+        self.execution_id = execution_id;
+        self.node_id = node_id;
         self.status = status;
         self.created_at = created_at;
         self.expires_at = f.expires_at.flatten();
