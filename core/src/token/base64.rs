@@ -29,37 +29,77 @@ pub(crate) enum Bad {
     Malformed,
 }
 
-/// The character of a 6-bit value.
-fn char_of(v: u32, form: Form) -> u8 {
-    let v = (v & 63) as u8;
-    match (v, form) {
-        (0..=25, _) => b'A' + v,
-        (26..=51, _) => b'a' + (v - 26),
-        (52..=61, _) => b'0' + (v - 52),
-        (62, Form::Standard) => b'+',
-        (62, Form::UrlUnpadded) => b'-',
-        (_, Form::Standard) => b'/',
-        (_, Form::UrlUnpadded) => b'_',
+/// The characters of the 64 values, in each form's alphabet.
+const fn alphabet(form: Form) -> [u8; 64] {
+    let mut a = [0u8; 64];
+    let mut v = 0;
+    while v < 64 {
+        a[v] = match v as u8 {
+            x @ 0..=25 => b'A' + x,
+            x @ 26..=51 => b'a' + (x - 26),
+            x @ 52..=61 => b'0' + (x - 52),
+            62 => match form {
+                Form::Standard => b'+',
+                Form::UrlUnpadded => b'-',
+            },
+            _ => match form {
+                Form::Standard => b'/',
+                Form::UrlUnpadded => b'_',
+            },
+        };
+        v += 1;
     }
+    a
 }
 
-/// The 6-bit value of a character, if the form's alphabet has it.
-fn value_of(c: u8, form: Form) -> Option<u32> {
-    let v = match (c, form) {
-        (b'A'..=b'Z', _) => c - b'A',
-        (b'a'..=b'z', _) => c - b'a' + 26,
-        (b'0'..=b'9', _) => c - b'0' + 52,
-        (b'+', Form::Standard) | (b'-', Form::UrlUnpadded) => 62,
-        (b'/', Form::Standard) | (b'_', Form::UrlUnpadded) => 63,
-        _ => return None,
-    };
-    Some(u32::from(v))
+const STANDARD: [u8; 64] = alphabet(Form::Standard);
+const URL: [u8; 64] = alphabet(Form::UrlUnpadded);
+
+/// Marks a character of the standard alphabet only (`+`, `/`).
+const STANDARD_ONLY: u8 = 0x40;
+/// Marks a character of the URL-safe alphabet only (`-`, `_`).
+const URL_ONLY: u8 = 0x80;
+/// A character of neither alphabet: both marks.
+const NEITHER: u8 = 0xff;
+
+/// The value of every ASCII character in both alphabets, with the marks
+/// of the characters only one of them has.
+const VALUES: [u8; 128] = {
+    let mut t = [NEITHER; 128];
+    let mut v = 0;
+    while v < 64 {
+        t[STANDARD[v] as usize] = v as u8;
+        if STANDARD[v] != URL[v] {
+            t[STANDARD[v] as usize] |= STANDARD_ONLY;
+            t[URL[v] as usize] = v as u8 | URL_ONLY;
+        }
+        v += 1;
+    }
+    t
+};
+
+impl Form {
+    fn alphabet(self) -> &'static [u8; 64] {
+        match self {
+            Form::Standard => &STANDARD,
+            Form::UrlUnpadded => &URL,
+        }
+    }
+
+    /// The marks of characters this form does not have.
+    fn foreign(self) -> u8 {
+        match self {
+            Form::Standard => URL_ONLY,
+            Form::UrlUnpadded => STANDARD_ONLY,
+        }
+    }
 }
 
 /// Encode `bytes` into `out`; returns the length written. `out` must have
 /// room for it (4 characters for every 3 bytes, a partial group rounded up
 /// to 4 when padded, else to 2 or 3); what does not fit is left out.
 pub(crate) fn encode(bytes: &[u8], form: Form, out: &mut [u8]) -> usize {
+    let abc = form.alphabet();
     let mut len = 0;
     let mut put = |c: u8| {
         if let Some(d) = out.get_mut(len) {
@@ -74,11 +114,11 @@ pub(crate) fn encode(bytes: &[u8], form: Form, out: &mut [u8]) -> usize {
         bits += 8;
         while bits >= 6 {
             bits -= 6;
-            put(char_of(acc >> bits, form));
+            put(abc[(acc >> bits) as usize & 63]);
         }
     }
     if bits > 0 {
-        put(char_of(acc << (6 - bits), form));
+        put(abc[(acc << (6 - bits)) as usize & 63]);
     }
     if let Form::Standard = form {
         for _ in 0..(3 - bytes.len() % 3) % 3 {
@@ -109,23 +149,35 @@ pub(crate) fn decode<'o>(text: &str, form: Form, out: &'o mut [u8]) -> Result<&'
     }
     let n = body.len() / 4 * 3 + (body.len() % 4).saturating_sub(1);
     let out = out.get_mut(..n).ok_or(Bad::TooLong)?;
-    let mut bytes = out.iter_mut();
-    // Bits above the ones still to read are shifted out of the u32.
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in body {
-        acc = acc << 6 | value_of(c, form).ok_or(Bad::Malformed)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            if let Some(b) = bytes.next() {
-                *b = (acc >> bits) as u8;
-            }
+    let foreign = form.foreign();
+    let value = |c: &u8| *VALUES.get(usize::from(*c)).unwrap_or(&NEITHER);
+    let mut groups = body.chunks_exact(4);
+    let mut dsts = out.chunks_exact_mut(3);
+    for (g, d) in (&mut groups).zip(&mut dsts) {
+        let v = [value(&g[0]), value(&g[1]), value(&g[2]), value(&g[3])];
+        if (v[0] | v[1] | v[2] | v[3]) & foreign != 0 {
+            return Err(Bad::Malformed);
         }
+        let n = u32::from(v[0] & 63) << 18
+            | u32::from(v[1] & 63) << 12
+            | u32::from(v[2] & 63) << 6
+            | u32::from(v[3] & 63);
+        d.copy_from_slice(&[(n >> 16) as u8, (n >> 8) as u8, n as u8]);
     }
-    // The bits the last character has to spare must be zero, so every
-    // value has one spelling.
-    if acc & ((1 << bits) - 1) != 0 {
+    // A last group of 2 or 3 characters: 1 or 2 bytes, and the bits it has
+    // to spare must be zero, so every value has one spelling.
+    let (mut n, mut marks) = (0u32, 0u8);
+    for (i, c) in groups.remainder().iter().enumerate() {
+        let v = value(c);
+        marks |= v;
+        n |= u32::from(v & 63) << (18 - 6 * i);
+    }
+    let d = dsts.into_remainder();
+    if marks & foreign != 0 || n & (0xff_ffff >> (8 * d.len())) != 0 {
         return Err(Bad::Malformed);
+    }
+    for (i, b) in d.iter_mut().enumerate() {
+        *b = (n >> (16 - 8 * i)) as u8;
     }
     Ok(out)
 }
