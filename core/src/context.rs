@@ -67,6 +67,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{truncated, Error, Part, Result};
 use crate::id::{self, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
+use crate::msg::{self, Text};
 use crate::registration::WebhookRegistration;
 use crate::token::resume::{ResumeKey, Signature, SignedAction};
 use crate::url::{BaseUrl, UrlString};
@@ -99,9 +100,10 @@ impl ContextError {
 impl fmt::Display for ContextError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ContextError::NoRegistration { node } => write!(
+            ContextError::NoRegistration { node } => msg::write(
                 f,
-                "$execution.{node}: no wait node in webhook mode has the key '{node}' in this execution"
+                "$execution.{}: no wait node in webhook mode has the key '{}' in this execution",
+                &[Text(node), Text(node)],
             ),
             ContextError::DuplicateRegistration => {
                 f.write_str("invalid execution state: two registrations for one wait node")
@@ -200,6 +202,8 @@ impl<const W: usize> ExecutionContext<W> {
 
     /// Set (and check) the ids of an [`empty`](Self::empty) context.
     pub(crate) fn set_ids(&mut self, workflow_id: &str, execution_id: &str) -> Result<()> {
+        // Built apart and moved in: starting an execution measured faster so
+        // than with the strings cleared and refilled in place.
         self.workflow_id = id::part_string(Part::WorkflowId, workflow_id)?;
         self.execution_id = id::part_string(Part::ExecutionId, execution_id)?;
         Ok(())

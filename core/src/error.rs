@@ -17,6 +17,7 @@
 use core::fmt;
 
 use crate::lifecycle::Status;
+use crate::msg::{self, Num, Text};
 
 /// Which part of a resume ID or URL an error refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -291,17 +292,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::EmptyPart(p) => write!(f, "{} is empty", p.name()),
-            Error::PartTooLong { part, len, max } => write!(
-                f,
-                "{} is {len} bytes long; the limit is {max} bytes",
-                part.name()
-            ),
-            Error::BadCharacter { part, at } => write!(
-                f,
-                "{} has a character outside [A-Za-z0-9_-] at byte {at}",
-                part.name()
-            ),
+            Error::EmptyPart(p) => msg::write(f, "{} is empty", &[Text(p.name())]),
+            Error::PartTooLong { part, len, max } => msg::write(f, "{} is {} bytes long; the limit is {} bytes", &[Text(part.name()), Num(*len as u64), Num(*max as u64)]),
+            Error::BadCharacter { part, at } => msg::write(f, "{} has a character outside [A-Za-z0-9_-] at byte {}", &[Text(part.name()), Num(*at as u64)]),
             Error::MissingPrefix => f.write_str("resume id must start with 'webhook_'"),
             Error::BadRandomTail => f.write_str(
                 "resume id must end in '_' and 26 lowercase Crockford base32 characters",
@@ -329,16 +322,8 @@ impl fmt::Display for Error {
                 f.write_str("unknown webhook kind: expected 'trigger', 'resume', 'cancel' or 'extend'")
             }
             Error::EmptyId => f.write_str("the webhook id is empty"),
-            Error::IdTooLong { len, max } => {
-                write!(
-                    f,
-                    "the webhook id is {len} bytes long; the limit is {max} bytes"
-                )
-            }
-            Error::IdBadCharacter { at } => write!(
-                f,
-                "the webhook id has a character outside [A-Za-z0-9_-] at byte {at}"
-            ),
+            Error::IdTooLong { len, max } => msg::write(f, "the webhook id is {} bytes long; the limit is {} bytes", &[Num(*len as u64), Num(*max as u64)]),
+            Error::IdBadCharacter { at } => msg::write(f, "the webhook id has a character outside [A-Za-z0-9_-] at byte {}", &[Num(*at as u64)]),
             Error::ExtraSegments => f.write_str("unexpected path segments after the webhook id"),
             Error::PercentEncoded => {
                 f.write_str("percent-encoded characters are not allowed in webhook paths")
@@ -346,12 +331,7 @@ impl fmt::Display for Error {
             Error::MalformedTarget => {
                 f.write_str("request target must be a path starting with '/' or an http(s) URL")
             }
-            Error::InvalidTransition { from, to } => write!(
-                f,
-                "Invalid state transition from {} to {}",
-                from.as_str(),
-                to.as_str()
-            ),
+            Error::InvalidTransition { from, to } => msg::write(f, "Invalid state transition from {} to {}", &[Text(from.as_str()), Text(to.as_str())]),
             Error::RegistrationExpired => f.write_str("the webhook registration has expired"),
             Error::UnknownStatus => {
                 f.write_str("status must be 'pending', 'active', 'consumed' or 'expired'")
@@ -366,35 +346,19 @@ impl fmt::Display for Error {
             Error::ExtendNotLater {
                 expires_at,
                 requested,
-            } => write!(
-                f,
-                "an extension must move expires_at later: it is {expires_at}, {requested} was asked for"
-            ),
-            Error::ExtendBeyondLimit { limit, requested } => write!(
-                f,
-                "expires_at can be extended to at most {limit} (created_at + 8760 hours); {requested} was asked for"
-            ),
-            Error::Capacity { what, limit } => {
-                write!(f, "capacity exceeded: {what} holds at most {limit}")
-            }
+            } => msg::write(f, "an extension must move expires_at later: it is {}, {} was asked for", &[Num(*expires_at), Num(*requested)]),
+            Error::ExtendBeyondLimit { limit, requested } => msg::write(f, "expires_at can be extended to at most {} (created_at + 8760 hours); {} was asked for", &[Num(*limit), Num(*requested)]),
+            Error::Capacity { what, limit } => msg::write(f, "capacity exceeded: {} holds at most {}", &[Text(what), Num(*limit as u64)]),
             Error::TooLarge {
                 what,
                 limit,
                 needed,
-            } => write!(
-                f,
-                "capacity exceeded: {what} holds at most {limit} bytes, {needed} needed"
-            ),
-            Error::BufferTooSmall { needed } => {
-                write!(f, "output buffer too small: {needed} bytes needed")
-            }
-            Error::Json(why) => write!(f, "invalid JSON: {why}"),
-            Error::NotAnObject(what) => write!(f, "{what} must be a JSON object"),
-            Error::NotAString(what) => write!(f, "{what} must be a JSON string"),
-            Error::JsonLoneSurrogate { at } => write!(
-                f,
-                "invalid JSON string: the \\u escape at byte {at} is a lone UTF-16 surrogate"
-            ),
+            } => msg::write(f, "capacity exceeded: {} holds at most {} bytes, {} needed", &[Text(what), Num(*limit as u64), Num(*needed as u64)]),
+            Error::BufferTooSmall { needed } => msg::write(f, "output buffer too small: {} bytes needed", &[Num(*needed as u64)]),
+            Error::Json(why) => msg::write(f, "invalid JSON: {}", &[Text(why)]),
+            Error::NotAnObject(what) => msg::write(f, "{} must be a JSON object", &[Text(what)]),
+            Error::NotAString(what) => msg::write(f, "{} must be a JSON string", &[Text(what)]),
+            Error::JsonLoneSurrogate { at } => msg::write(f, "invalid JSON string: the \\u escape at byte {} is a lone UTF-16 surrogate", &[Num(*at as u64)]),
             Error::JsonTooLarge => f.write_str("serialized JSON does not fit in the output buffer"),
             Error::Signature(e) => fmt::Display::fmt(e, f),
             #[cfg(feature = "executor")]

@@ -54,6 +54,7 @@ use core::fmt;
 
 use crate::error::{Error, Result};
 use crate::json;
+use crate::msg::{self, Num, Text};
 
 /// Most fields a form may declare.
 pub const MAX_FORM_FIELDS: usize = 16;
@@ -138,27 +139,22 @@ impl fmt::Display for FormError {
             FormError::Config {
                 field: Some(i),
                 why,
-            } => write!(f, "webhook_config.form field {i}: {why}"),
-            FormError::Config { field: None, why } => write!(f, "webhook_config: {why}"),
+            } => msg::write(f, "webhook_config.form field {}: {}", &[Num(*i as u64), Text(why)]),
+            FormError::Config { field: None, why } => {
+                msg::write(f, "webhook_config: {}", &[Text(why)])
+            }
             FormError::BadEncoding => f.write_str(
                 "the form body is not valid x-www-form-urlencoded UTF-8 (bad % escape or bytes)",
             ),
-            FormError::BadFieldName => write!(
-                f,
-                "a submitted field name is longer than {MAX_FIELD_NAME_LEN} bytes or has a \
-                 character outside [A-Za-z0-9_-]"
-            ),
-            FormError::UnknownField(n) => write!(f, "field '{n}' is not part of this form"),
-            FormError::RepeatedField(n) => write!(f, "field '{n}' was sent more than once"),
-            FormError::Required(n) => write!(f, "field '{n}' is required"),
-            FormError::NotANumber(n) => write!(
-                f,
-                "field '{n}' must be a number (at most {MAX_NUMBER_LEN} characters)"
-            ),
-            FormError::NotABoolean(n) => {
-                write!(f, "field '{n}' must be true/on/1 or false/off/0")
+            FormError::BadFieldName => msg::write(f, "a submitted field name is longer than {} bytes or has a character outside [A-Za-z0-9_-]", &[Num(MAX_FIELD_NAME_LEN as u64)]),
+            FormError::UnknownField(n) => msg::write(f, "field '{}' is not part of this form", &[Text(n)]),
+            FormError::RepeatedField(n) => msg::write(f, "field '{}' was sent more than once", &[Text(n)]),
+            FormError::Required(n) => {
+                msg::write(f, "field '{}' is required", &[Text(n)])
             }
-            FormError::NotAnOption(n) => write!(f, "field '{n}' must be one of its options"),
+            FormError::NotANumber(n) => msg::write(f, "field '{}' must be a number (at most {} characters)", &[Text(n), Num(MAX_NUMBER_LEN as u64)]),
+            FormError::NotABoolean(n) => msg::write(f, "field '{}' must be true/on/1 or false/off/0", &[Text(n)]),
+            FormError::NotAnOption(n) => msg::write(f, "field '{}' must be one of its options", &[Text(n)]),
             FormError::BadDecision => {
                 f.write_str("the body must be decision=approve or decision=reject")
             }

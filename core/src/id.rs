@@ -95,23 +95,48 @@ fn first_bad_id_byte(bytes: &[u8]) -> usize {
 /// Check an execution id, node id or workflow id: 1–64 bytes of `[A-Za-z0-9_-]`.
 #[inline]
 pub fn validate_part(part: Part, s: &str) -> Result<()> {
+    Ok(check_part(part, s)?)
+}
+
+/// Why an id part was refused: small, so results pass in registers; the
+/// caller's `?` makes the [`Error`] ([`validate_part`]'s).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BadPart {
+    /// [`Error::EmptyPart`].
+    Empty(Part),
+    /// [`Error::PartTooLong`], with the length.
+    TooLong(Part, usize),
+    /// [`Error::BadCharacter`], with the offset.
+    Character(Part, usize),
+}
+
+impl From<BadPart> for Error {
+    fn from(e: BadPart) -> Self {
+        match e {
+            BadPart::Empty(part) => Error::EmptyPart(part),
+            BadPart::TooLong(part, len) => Error::PartTooLong {
+                part,
+                len,
+                max: MAX_PART_LEN,
+            },
+            BadPart::Character(part, at) => Error::BadCharacter { part, at },
+        }
+    }
+}
+
+/// [`validate_part`] failing with the small [`BadPart`].
+#[inline]
+pub(crate) fn check_part(part: Part, s: &str) -> Result<(), BadPart> {
     if s.is_empty() {
-        return Err(Error::EmptyPart(part));
+        return Err(BadPart::Empty(part));
     }
     if s.len() > MAX_PART_LEN {
-        return Err(Error::PartTooLong {
-            part,
-            len: s.len(),
-            max: MAX_PART_LEN,
-        });
+        return Err(BadPart::TooLong(part, s.len()));
     }
     if common_class_short(s.as_bytes()) & ID_BYTE != 0 {
         Ok(())
     } else {
-        Err(Error::BadCharacter {
-            part,
-            at: first_bad_id_byte(s.as_bytes()),
-        })
+        Err(BadPart::Character(part, first_bad_id_byte(s.as_bytes())))
     }
 }
 
@@ -120,14 +145,18 @@ pub type PartString = heapless::String<MAX_PART_LEN>;
 
 /// Copy a validated part into a [`PartString`].
 pub fn part_string(part: Part, s: &str) -> Result<PartString> {
-    validate_part(part, s)?;
     let mut out = PartString::new();
-    // Cannot fail: validate_part checked the length.
-    out.push_str(s).map_err(|_| Error::Capacity {
-        what: part.name(),
-        limit: MAX_PART_LEN,
-    })?;
+    set_part(&mut out, part, s)?;
     Ok(out)
+}
+
+/// Check a part and copy it into `dst`, in place (unchanged when refused).
+pub(crate) fn set_part(dst: &mut PartString, part: Part, s: &str) -> Result<(), BadPart> {
+    check_part(part, s)?;
+    dst.clear();
+    // Cannot fail: checked to be at most MAX_PART_LEN bytes.
+    let _ = dst.push_str(s);
+    Ok(())
 }
 
 /// Encode 128 bits (`hi` the most significant word) as 26 Crockford base32
@@ -253,8 +282,8 @@ impl<'a> IdParts<'a> {
     /// Validate both parts (execution id first).
     #[inline]
     pub fn new(execution_id: &'a str, node_id: &'a str) -> Result<IdParts<'a>> {
-        validate_part(Part::ExecutionId, execution_id)?;
-        validate_part(Part::NodeId, node_id)?;
+        check_part(Part::ExecutionId, execution_id)?;
+        check_part(Part::NodeId, node_id)?;
         Ok(IdParts {
             execution_id,
             node_id,

@@ -25,6 +25,7 @@
 mod bytes;
 #[cfg(feature = "executor")]
 pub mod context;
+mod div64;
 pub mod error;
 #[cfg(feature = "executor")]
 pub mod executor;
@@ -32,6 +33,7 @@ pub mod form;
 pub mod id;
 pub mod json;
 pub mod lifecycle;
+mod msg;
 pub mod page;
 pub mod registration;
 pub mod route;

@@ -40,6 +40,7 @@ use crate::bytes::find_pair;
 use crate::context::ExecutionContext;
 use crate::error::{truncated, Error, Result};
 use crate::id;
+use crate::msg::{self, Num, Text};
 use crate::token::resume::SignedAction;
 
 /// Longest field name kept in an [`ExpressionError::UnknownField`].
@@ -91,23 +92,12 @@ impl ExpressionError {
 impl fmt::Display for ExpressionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ExpressionError::UnknownNode { node } => write!(
-                f,
-                "$execution.{node}: no wait node in webhook mode has the key '{node}' in this execution"
-            ),
-            ExpressionError::UnknownField { field } => write!(
-                f,
-                "unknown $execution field '{field}': use $execution.id, $execution.workflow_id, \
-                 $execution.<node_id>.resume_url, $execution.<node_id>.resume_id or \
-                 $execution.<node_id>.cancel_url"
-            ),
-            ExpressionError::Unterminated { at } => {
-                write!(f, "'{{{{' at byte {at} has no closing '}}}}'")
-            }
-            ExpressionError::Malformed { at } => write!(
-                f,
-                "malformed $execution expression at byte {at}: expected $execution.<field> or $execution.<node_id>.<field>"
-            ),
+            ExpressionError::UnknownNode { node } => msg::write(f, "$execution.{}: no wait node in webhook mode has the key '{}' in this execution", &[Text(node), Text(node)]),
+            ExpressionError::UnknownField { field } => msg::write(f, "unknown $execution field '{}': use $execution.id, $execution.workflow_id, \
+                       $execution.<node_id>.resume_url, $execution.<node_id>.resume_id or \
+                       $execution.<node_id>.cancel_url", &[Text(field)]),
+            ExpressionError::Unterminated { at } => msg::write(f, "'{{' at byte {} has no closing '}}'", &[Num(*at as u64)]),
+            ExpressionError::Malformed { at } => msg::write(f, "malformed $execution expression at byte {}: expected $execution.<field> or $execution.<node_id>.<field>", &[Num(*at as u64)]),
             ExpressionError::UnsafeValue => {
                 f.write_str("a rendered value contains characters that need JSON escaping")
             }

@@ -30,6 +30,9 @@
 
 use core::fmt;
 
+use crate::div64::div_rem_euclid;
+use crate::msg;
+
 /// Milliseconds in a day.
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -37,32 +40,35 @@ const MS_PER_DAY: i64 = 86_400_000;
 /// (`m` in 1..=12, `d` in 1..=31; not range-checked here).
 pub const fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400; // [0, 399]
-    let mp = (m as i64 + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + d as i64 - 1; // [0, 365]
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
+    // Within an era of 400 years the numbers are small: u32 arithmetic.
+    let (era, yoe) = div_rem_euclid(y, 400); // yoe in [0, 399]
+    let mp = (m % 12 + 9) % 12; // March = 0
+    let doy = ((153 * mp + 2) / 5) as i64 + d as i64 - 1; // [0, 365]
+    let doe = (yoe * 365 + yoe / 4 - yoe / 100) as i64 + doy; // [0, 146096]
     era * 146_097 + doe - 719_468
 }
 
 /// The proleptic Gregorian date `(year, month, day)` of a day count since
 /// 1970-01-01. Inverse of [`days_from_civil`].
 pub const fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097; // [0, 146096]
+    let (era, doe) = div_rem_euclid(z + 719_468, 146_097); // doe in [0, 146096]
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
     let mp = (5 * doy + 2) / 153; // [0, 11]
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe as i64 + era * 400 + if m <= 2 { 1 } else { 0 };
     (y, m, d)
 }
 
 /// Whether `y` is a Gregorian leap year.
 pub const fn is_leap_year(y: i64) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    let (by4, by100, by400) = (
+        div_rem_euclid(y, 4).1,
+        div_rem_euclid(y, 100).1,
+        div_rem_euclid(y, 400).1,
+    );
+    (by4 == 0 && by100 != 0) || by400 == 0
 }
 
 /// Number of days in month `m` (1..=12) of year `y`.
@@ -192,21 +198,84 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
 /// milliseconds). Years outside 0000–9999 are written with as many digits as
 /// they need and a `-` sign when negative (not RFC 3339, but never wrong).
 pub fn write_rfc3339(ms: i64, out: &mut impl fmt::Write) -> fmt::Result {
-    let days = ms.div_euclid(MS_PER_DAY);
-    let rem = ms.rem_euclid(MS_PER_DAY);
+    let (days, rem) = div_rem_euclid(ms, MS_PER_DAY as u32);
     let (y, m, d) = civil_from_days(days);
     let (hh, rem) = (rem / 3_600_000, rem % 3_600_000);
     let (mm, rem) = (rem / 60_000, rem % 60_000);
     let (ss, milli) = (rem / 1000, rem % 1000);
-    write!(
-        out,
-        "{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{milli:03}Z"
-    )
+    // As `{:04}` writes it: a sign counts towards the width.
+    if y < 0 {
+        out.write_str("-")?;
+    }
+    let out: &mut dyn fmt::Write = out;
+    msg::decimal(out, y.unsigned_abs(), if y < 0 { 3 } else { 4 })?;
+    out.write_str("-")?;
+    let two = [(m, "-"), (d, "T"), (hh, ":"), (mm, ":"), (ss, ".")];
+    for (n, after) in two {
+        msg::decimal(out, n.into(), 2)?;
+        out.write_str(after)?;
+    }
+    msg::decimal(out, milli.into(), 3)?;
+    out.write_str("Z")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The i64 formulas these were before their divisions moved to u32
+    /// arithmetic and `div_rem_euclid`, for any day, month and year given.
+    #[test]
+    fn civil_as_the_i64_formulas() {
+        fn days_i64(y: i64, m: u32, d: u32) -> i64 {
+            let y = if m <= 2 { y - 1 } else { y };
+            let era = if y >= 0 { y } else { y - 399 } / 400;
+            let yoe = y - era * 400;
+            let mp = (m as i64 + 9) % 12;
+            let doy = (153 * mp + 2) / 5 + d as i64 - 1;
+            let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+            era * 146_097 + doe - 719_468
+        }
+        fn civil_i64(z: i64) -> (i64, u32, u32) {
+            let z = z + 719_468;
+            let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
+            let doe = z - era * 146_097;
+            let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+            let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            let mp = (5 * doy + 2) / 153;
+            let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+            let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+            (yoe + era * 400 + if m <= 2 { 1 } else { 0 }, m, d)
+        }
+        let years = [
+            -1_000_001, -401, -400, -399, -1, 0, 1, 1969, 2000, 2024, 2100, 9999, 1_000_000,
+        ];
+        for y in years {
+            for m in [0, 1, 2, 3, 11, 12, 13, 100, u32::MAX] {
+                for d in [0, 1, 28, 29, 31, 32, 1000] {
+                    assert_eq!(days_from_civil(y, m, d), days_i64(y, m, d), "{y}-{m}-{d}");
+                }
+            }
+            assert_eq!(
+                is_leap_year(y),
+                (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+            );
+        }
+        for z in [
+            -400_000_000_000,
+            -146_097,
+            -719_469,
+            -719_468,
+            -1,
+            0,
+            59,
+            60,
+            146_096,
+            400_000_000_000,
+        ] {
+            assert_eq!(civil_from_days(z), civil_i64(z), "{z}");
+        }
+    }
 
     #[test]
     fn civil_round_trip() {
@@ -267,6 +336,37 @@ mod tests {
             "２025-07-02T10:00:00Z",
         ] {
             assert_eq!(parse_rfc3339(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn writes_what_the_format_string_wrote() {
+        // Negative, four-digit and five-digit years, every field's edges.
+        for ms in [
+            -70_000_000_000_000,
+            -62_167_219_200_001,
+            -62_167_219_200_000,
+            -1,
+            0,
+            1_751_430_600_250,
+            253_402_300_799_999,
+            253_402_300_800_000,
+            400_000_000_000_000,
+        ] {
+            let mut got: heapless::String<40> = heapless::String::new();
+            write_rfc3339(ms, &mut got).unwrap();
+            let days = ms.div_euclid(MS_PER_DAY);
+            let rem = ms.rem_euclid(MS_PER_DAY);
+            let (y, m, d) = civil_from_days(days);
+            let (hh, mm) = (rem / 3_600_000, rem % 3_600_000 / 60_000);
+            let (ss, milli) = (rem % 60_000 / 1000, rem % 1000);
+            let mut want: heapless::String<40> = heapless::String::new();
+            fmt::write(
+                &mut want,
+                format_args!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}.{milli:03}Z"),
+            )
+            .unwrap();
+            assert_eq!(got, want, "{ms}");
         }
     }
 

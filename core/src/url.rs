@@ -496,7 +496,7 @@ impl BaseUrl {
 
     /// Write `{base}/webhook/workflow/trigger/{workflow_id}` to `out`.
     pub fn write_trigger_url(&self, workflow_id: &str, out: &mut impl Write) -> Result<()> {
-        id::validate_part(Part::WorkflowId, workflow_id)?;
+        id::check_part(Part::WorkflowId, workflow_id)?;
         self.write_url(TRIGGER_PATH, workflow_id, out)
     }
 

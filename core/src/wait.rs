@@ -37,10 +37,13 @@
 
 use core::fmt;
 
+use crate::bytes::find_pair;
 use crate::context::{ContextError, ExecutionContext};
+use crate::div64::div_rem;
 use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
+use crate::msg::{self, Text};
 use crate::registration::{WebhookRegistration, MAX_CONFIG_LEN};
 #[cfg(feature = "schedule")]
 use crate::time;
@@ -147,11 +150,7 @@ impl fmt::Display for WaitError {
             }
             WaitError::MissingNodeId => "the current node_id is missing from the execution context",
             WaitError::NoResumeUrl { node } => {
-                return write!(
-                    f,
-                    "the execution context has no resume_url for wait node '{node}' \
-                     (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")"
-                )
+                return msg::write(f, "the execution context has no resume_url for wait node '{}' (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")", &[Text(node)])
             }
         })
     }
@@ -322,11 +321,11 @@ impl<'a> Decimal<'a> {
         for i in (whole_digits..len).rev() {
             let d = digit(i);
             cut |= d != 0;
-            carry = (m * d + carry) / 10;
+            carry = div_rem(m * d + carry, 10).0;
         }
         let leading_zeros = (-point).clamp(0, 2);
         for _ in 0..leading_zeros {
-            carry /= 10;
+            carry = div_rem(carry, 10).0;
         }
         let total = whole
             .and_then(|w| w.checked_mul(m))
@@ -474,7 +473,7 @@ fn check_config_len(config: &str) -> Param<()> {
 /// Whether a param's raw value holds a `{{ … }}` expression: its final
 /// value is known only once rendered, so it is checked then.
 fn holds_expression(raw: Option<&str>) -> bool {
-    raw.is_some_and(|r| r.contains("{{"))
+    raw.is_some_and(|r| find_pair(r, b'{').is_some())
 }
 
 /// Validate wait parameters (a JSON object, already rendered) as of `now`

@@ -61,6 +61,7 @@ use core::fmt;
 use crate::error::{Error, Part, Result};
 use crate::id::{self, PartString};
 use crate::json;
+use crate::msg::{self, Num, Text};
 use parse::{check_acyclic, key_hash, parse_connection, parse_node};
 use sha2::{Digest, Sha256};
 
@@ -220,53 +221,24 @@ impl WorkflowError {
 impl fmt::Display for WorkflowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WorkflowError::MissingField(m) => write!(f, "workflow is missing '{m}'"),
-            WorkflowError::FieldType(m) => write!(
-                f,
-                "workflow member '{m}' has the wrong type (id and start: string; nodes and connections: array)"
-            ),
+            WorkflowError::MissingField(m) => {
+                msg::write(f, "workflow is missing '{}'", &[Text(m)])
+            }
+            WorkflowError::FieldType(m) => msg::write(f, "workflow member '{}' has the wrong type (id and start: string; nodes and connections: array)", &[Text(m)]),
             WorkflowError::NoNodes => f.write_str("workflow has no nodes"),
-            WorkflowError::BadNode { index } => write!(
-                f,
-                "nodes[{index}] must be an object with string 'key' and 'type' and an optional object 'params'"
-            ),
-            WorkflowError::BadKey { index } => write!(
-                f,
-                "nodes[{index}].key must be 1-64 bytes of [A-Za-z0-9_-]"
-            ),
-            WorkflowError::BadType { index } => write!(
-                f,
-                "nodes[{index}].type must be 1-64 bytes of [A-Za-z0-9_.-]"
-            ),
-            WorkflowError::BadParams { index } => {
-                write!(f, "nodes[{index}].params must be a JSON object")
-            }
+            WorkflowError::BadNode { index } => msg::write(f, "nodes[{}] must be an object with string 'key' and 'type' and an optional object 'params'", &[Num(*index as u64)]),
+            WorkflowError::BadKey { index } => msg::write(f, "nodes[{}].key must be 1-64 bytes of [A-Za-z0-9_-]", &[Num(*index as u64)]),
+            WorkflowError::BadType { index } => msg::write(f, "nodes[{}].type must be 1-64 bytes of [A-Za-z0-9_.-]", &[Num(*index as u64)]),
+            WorkflowError::BadParams { index } => msg::write(f, "nodes[{}].params must be a JSON object", &[Num(*index as u64)]),
             WorkflowError::DuplicateKey { key } => {
-                write!(f, "duplicate node key '{key}'")
+                msg::write(f, "duplicate node key '{}'", &[Text(key)])
             }
-            WorkflowError::BadConnection { index } => write!(
-                f,
-                "connections[{index}] must be an object with string 'from' and 'to' and an optional string 'port'"
-            ),
-            WorkflowError::BadPort { index } => write!(
-                f,
-                "connections[{index}].port must be 1-32 bytes of [a-z0-9_]"
-            ),
-            WorkflowError::DanglingConnection { index, end } => write!(
-                f,
-                "connections[{index}].{end} names no node of this workflow"
-            ),
-            WorkflowError::UnknownPort { index, port } => write!(
-                f,
-                "connections[{index}]: a wait node has no output port '{port}' (main, timeout, error, cancel)"
-            ),
-            WorkflowError::PortAlreadyConnected { index } => write!(
-                f,
-                "connections[{index}]: this node's port already leads to another node"
-            ),
-            WorkflowError::Cycle { key } => {
-                write!(f, "the workflow has a cycle through node '{key}'")
-            }
+            WorkflowError::BadConnection { index } => msg::write(f, "connections[{}] must be an object with string 'from' and 'to' and an optional string 'port'", &[Num(*index as u64)]),
+            WorkflowError::BadPort { index } => msg::write(f, "connections[{}].port must be 1-32 bytes of [a-z0-9_]", &[Num(*index as u64)]),
+            WorkflowError::DanglingConnection { index, end } => msg::write(f, "connections[{}].{} names no node of this workflow", &[Num(*index as u64), Text(end)]),
+            WorkflowError::UnknownPort { index, port } => msg::write(f, "connections[{}]: a wait node has no output port '{}' (main, timeout, error, cancel)", &[Num(*index as u64), Text(port)]),
+            WorkflowError::PortAlreadyConnected { index } => msg::write(f, "connections[{}]: this node's port already leads to another node", &[Num(*index as u64)]),
+            WorkflowError::Cycle { key } => msg::write(f, "the workflow has a cycle through node '{}'", &[Text(key)]),
             WorkflowError::UnknownStart => f.write_str("'start' names no node of this workflow"),
             WorkflowError::NoStart => f.write_str(
                 "no start node: every node has an incoming connection; name one in 'start'",
@@ -449,7 +421,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
         r.end()?;
         let id = id.ok_or(WorkflowError::MissingField("id"))?;
         let id = json::plain_str(id).ok_or(WorkflowError::FieldType("id"))?;
-        id::validate_part(Part::WorkflowId, id)?;
+        id::check_part(Part::WorkflowId, id)?;
 
         let nodes_raw = nodes_raw.ok_or(WorkflowError::MissingField("nodes"))?;
         let mut r = json::Reader::new(nodes_raw);

@@ -127,6 +127,7 @@ use crate::error::{truncated, Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId};
 use crate::json::{self, JsonOut};
 use crate::lifecycle::{Status, Transition};
+use crate::msg::{self, Num, Text};
 use crate::token::resume::{ResumeKey, Signature};
 use crate::url::BaseUrl;
 use crate::wait::{self, Suspension, WaitMode};
@@ -248,40 +249,39 @@ impl fmt::Display for ExecutionError {
             ExecutionError::UnknownResumeId => {
                 f.write_str("the resume id belongs to no wait node of this execution")
             }
-            ExecutionError::NotWaitingHere { node } => write!(
-                f,
-                "the execution is not suspended at wait node '{node}' (its wait node has not been reached)"
-            ),
+            ExecutionError::NotWaitingHere { node } => msg::write(f, "the execution is not suspended at wait node '{}' (its wait node has not been reached)", &[Text(node)]),
             ExecutionError::NotTimer => f.write_str(
                 "the execution waits for a webhook: resume it with its resume id, or expire it",
             ),
-            ExecutionError::NotDue { resume_at } => {
-                write!(f, "the wait is not over until unix ms {resume_at}")
-            }
-            ExecutionError::WorkflowMismatch(why) => {
-                write!(f, "the execution state does not belong to this workflow: {why}")
-            }
+            ExecutionError::NotDue { resume_at } => msg::write(f, "the wait is not over until unix ms {}", &[Num(*resume_at)]),
+            ExecutionError::WorkflowMismatch(why) => msg::write(f, "the execution state does not belong to this workflow: {}", &[Text(why)]),
             ExecutionError::DigestMismatch {
                 started_with,
                 given,
             } => {
-                let hex = |b: &[u8; 4]| u32::from_be_bytes(*b);
-                write!(
-                    f,
-                    "the execution started with workflow definition sha256:{:08x}…, \
-                     this definition is sha256:{:08x}…",
-                    hex(started_with),
-                    hex(given)
-                )
+                let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
+                msg::write(f, "the execution started with workflow definition sha256:{}…, this definition is sha256:{}…", &[Text(hex(started_with, &mut a)), Text(hex(given, &mut b))])
             }
             ExecutionError::NotApplied => f.write_str(
                 "the change is not the one the host decided and applied for the waiting \
                  registration (resume/cancel: active -> consumed; expire: active -> expired; \
                  extend: from its current expiry to a later one)",
             ),
-            ExecutionError::BadState(why) => write!(f, "invalid execution state: {why}"),
+            ExecutionError::BadState(why) => {
+                msg::write(f, "invalid execution state: {}", &[Text(why)])
+            }
         }
     }
+}
+
+/// Four bytes as 8 lowercase hex digits, in `out`.
+fn hex<'o>(bytes: &[u8; 4], out: &'o mut [u8; 8]) -> &'o str {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    for (i, b) in bytes.iter().enumerate() {
+        out[2 * i] = DIGITS[usize::from(b >> 4)];
+        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
+    }
+    core::str::from_utf8(out).unwrap_or("")
 }
 
 impl From<ExecutionError> for Error {
@@ -321,7 +321,7 @@ impl NodeError {
 
 impl fmt::Display for NodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+        msg::write(f, "{}: {}", &[Text(&self.code), Text(&self.message)])
     }
 }
 

@@ -622,7 +622,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             ),
         };
         for (i, s) in registrations.iter().enumerate() {
-            id::validate_part(Part::NodeId, s.node_id)?;
+            id::check_part(Part::NodeId, s.node_id)?;
             let signature = signature_of(s.sig, "a registration's sig is not {key_id}.{mac}")?;
             let cancel_signature =
                 signature_of(s.csig, "a registration's csig is not {key_id}.{mac}")?;
@@ -674,7 +674,11 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         }
         self.status = status;
         self.current_node = match f.current_node.flatten() {
-            Some(n) => Some(id::part_string(Part::NodeId, n)?),
+            Some(n) => {
+                let mut node = PartString::new();
+                id::set_part(&mut node, Part::NodeId, n)?;
+                Some(node)
+            }
             None => None,
         };
         self.wait_mode = ModeSlot::of(match f.wait_mode.flatten() {

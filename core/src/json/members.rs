@@ -3,7 +3,7 @@
 
 use super::decoder::Units;
 use super::reader::Reader;
-use super::scanner::{skip_string, skip_value_at_depth, skip_ws, validate};
+use super::scanner::{skip_string, skip_value_at_depth, skip_ws, validated};
 use super::Syntax;
 use crate::error::{Error, Result};
 
@@ -118,6 +118,31 @@ pub fn find_member<'a>(obj: &'a str, key: &str) -> Result<Option<&'a str>> {
     Ok(None)
 }
 
+/// Why [`first_members`] refused its text: small, so the members found
+/// pass back in registers; the caller's `?` makes the [`Error`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Refused {
+    /// [`Error::Json`].
+    Syntax(Syntax),
+    /// [`Error::NotAnObject`].
+    NotAnObject(&'static str),
+}
+
+impl From<Syntax> for Refused {
+    fn from(e: Syntax) -> Self {
+        Refused::Syntax(e)
+    }
+}
+
+impl From<Refused> for Error {
+    fn from(e: Refused) -> Self {
+        match e {
+            Refused::Syntax(e) => e.into(),
+            Refused::NotAnObject(what) => Error::NotAnObject(what),
+        }
+    }
+}
+
 /// The first value of each of `keys` in the object `obj` (keys compared
 /// decoded, as by [`find_member`]), checking all of `obj` as
 /// [`validate_object`](super::validate_object) does, in one pass instead of one per key. Fails with
@@ -126,12 +151,12 @@ pub(crate) fn first_members<'a, const K: usize>(
     obj: &'a str,
     what: &'static str,
     keys: [&str; K],
-) -> Result<[Option<&'a str>; K]> {
+) -> Result<[Option<&'a str>; K], Refused> {
     let mut found = [None; K];
     let mut r = Reader::new(obj);
     if !r.begin_object()? {
-        validate(obj)?;
-        return Err(Error::NotAnObject(what));
+        validated(obj)?;
+        return Err(Refused::NotAnObject(what));
     }
     while let Some(k) = r.next_key()? {
         let v = r.value()?;
@@ -219,17 +244,9 @@ mod tests {
         let obj = r#"{"a": 1, "\u0062": [2], "a": 3, "c": null}"#;
         let [a, b, c, d] = first_members(obj, "x", ["a", "b", "c", "d"]).unwrap();
         assert_eq!((a, b, c, d), (Some("1"), Some("[2]"), Some("null"), None));
-        assert_eq!(
-            first_members("[]", "x", ["a"]),
-            Err(Error::NotAnObject("x"))
-        );
-        assert!(matches!(
-            first_members("{} x", "x", ["a"]),
-            Err(Error::Json(_))
-        ));
-        assert!(matches!(
-            first_members("[", "x", ["a"]),
-            Err(Error::Json(_))
-        ));
+        let refused = |obj| first_members(obj, "x", ["a"]).map_err(Error::from);
+        assert_eq!(refused("[]"), Err(Error::NotAnObject("x")));
+        assert!(matches!(refused("{} x"), Err(Error::Json(_))));
+        assert!(matches!(refused("["), Err(Error::Json(_))));
     }
 }

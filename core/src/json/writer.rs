@@ -1,6 +1,7 @@
 //! The JSON writer of the execution state and of registrations.
 
 use crate::bytes::plain_run;
+use crate::div64::div_rem;
 
 /// Writes JSON into a byte buffer and notes when it runs out of room: the
 /// writer of the execution state and of registrations, which serde-json-core
@@ -101,13 +102,20 @@ impl<'b> JsonOut<'b> {
     pub(crate) fn u64(&mut self, mut v: u64) {
         // Two digits per step from a table, written straight into the
         // buffer (its length is known first), in u32 arithmetic below 10^8:
-        // u64 division is slow, a library call on 32-bit targets.
+        // u64 division is slow, a library call on 32-bit targets (`div_rem`
+        // divides in 32-bit steps there).
         const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
             2021222324252627282930313233343536373839\
             4041424344454647484950515253545556575859\
             6061626364656667686970717273747576777879\
             8081828384858687888990919293949596979899";
-        let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
+        // The digit count by comparisons: u64 `ilog10` divides.
+        let mut n = (v.min(99_999_999) as u32).checked_ilog10().unwrap_or(0) as usize + 1;
+        let mut power = 100_000_000u64;
+        while n < 20 && v >= power {
+            n += 1;
+            power = power.saturating_mul(10);
+        }
         self.needed += n;
         let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
             self.full = true;
@@ -123,8 +131,8 @@ impl<'b> JsonOut<'b> {
             }
         };
         while v >= 100_000_000 {
-            let mut low = (v % 100_000_000) as u32;
-            v /= 100_000_000;
+            let (high, mut low) = div_rem(v, 100_000_000);
+            v = high;
             for _ in 0..4 {
                 pair(&mut i, low % 100);
                 low /= 100;

@@ -3,6 +3,7 @@
 use core::fmt;
 
 use super::resume::{KeyId, MAC_B64_LEN, MAX_KEY_ID_LEN};
+use crate::msg::{self, Num, Text};
 
 /// Why a signature, key or secret was rejected.
 ///
@@ -192,20 +193,21 @@ impl SignatureError {
 impl fmt::Display for SignatureError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SignatureError::KeyIdInvalid => write!(
+            SignatureError::KeyIdInvalid => msg::write(
                 f,
-                "key id must be 1 to {MAX_KEY_ID_LEN} characters of [a-z0-9]"
+                "key id must be 1 to {} characters of [a-z0-9]",
+                &[Num(MAX_KEY_ID_LEN as u64)],
             ),
-            SignatureError::SecretTooShort { len, min } => write!(
+            SignatureError::SecretTooShort { len, min } => msg::write(
                 f,
-                "key secret is {len} bytes long; at least {min} bytes are required"
+                "key secret is {} bytes long; at least {} bytes are required",
+                &[Num(*len as u64), Num(*min as u64)],
             ),
-            SignatureError::KeySetFull { limit } => {
-                write!(
-                    f,
-                    "capacity exceeded: the key set holds at most {limit} keys"
-                )
-            }
+            SignatureError::KeySetFull { limit } => msg::write(
+                f,
+                "capacity exceeded: the key set holds at most {} keys",
+                &[Num(*limit as u64)],
+            ),
             SignatureError::DuplicateKeyId => {
                 f.write_str("a key with this key id is already in the key set")
             }
@@ -219,19 +221,23 @@ impl fmt::Display for SignatureError {
             SignatureError::Duplicated => {
                 f.write_str("resume URL has more than one 'sig' parameter")
             }
-            SignatureError::Malformed(m) => write!(f, "malformed 'sig' parameter: {}", m.detail()),
-            SignatureError::Truncated { len } => write!(
+            SignatureError::Malformed(m) => {
+                msg::write(f, "malformed 'sig' parameter: {}", &[Text(m.detail())])
+            }
+            SignatureError::Truncated { len } => msg::write(
                 f,
-                "'sig' mac is truncated: {len} characters, expected {MAC_B64_LEN}"
+                "'sig' mac is truncated: {} characters, expected {}",
+                &[Num(*len as u64), Num(MAC_B64_LEN as u64)],
             ),
-            SignatureError::WrongLength { len } => write!(
+            SignatureError::WrongLength { len } => msg::write(
                 f,
-                "'sig' mac has the wrong length: {len} characters, expected {MAC_B64_LEN}"
+                "'sig' mac has the wrong length: {} characters, expected {}",
+                &[Num(*len as u64), Num(MAC_B64_LEN as u64)],
             ),
-            SignatureError::UnknownKey(id) => write!(
+            SignatureError::UnknownKey(id) => msg::write(
                 f,
                 "'sig' names key id '{}', which is not in the key set (unknown or revoked)",
-                id.as_str()
+                &[Text(id.as_str())],
             ),
             SignatureError::Mismatch => f.write_str("'sig' does not match the resume id"),
             SignatureError::SecretPrefix => f.write_str("webhook secret must start with 'whsec_'"),
@@ -239,19 +245,23 @@ impl fmt::Display for SignatureError {
                 f.write_str("webhook secret after 'whsec_' is not valid standard base64")
             }
             SignatureError::SecretEmpty => f.write_str("webhook secret has no key bytes"),
-            SignatureError::SecretTooLong { max } => {
-                write!(f, "webhook secret is longer than {max} bytes")
-            }
+            SignatureError::SecretTooLong { max } => msg::write(
+                f,
+                "webhook secret is longer than {} bytes",
+                &[Num(*max as u64)],
+            ),
             SignatureError::TimestampInvalid => {
                 f.write_str("webhook-timestamp must be unix seconds as a decimal integer")
             }
-            SignatureError::TimestampTooOld { tolerance_secs } => write!(
+            SignatureError::TimestampTooOld { tolerance_secs } => msg::write(
                 f,
-                "webhook-timestamp is too old: more than {tolerance_secs} s before now"
+                "webhook-timestamp is too old: more than {} s before now",
+                &[Num(*tolerance_secs)],
             ),
-            SignatureError::TimestampTooNew { tolerance_secs } => write!(
+            SignatureError::TimestampTooNew { tolerance_secs } => msg::write(
                 f,
-                "webhook-timestamp is too new: more than {tolerance_secs} s after now"
+                "webhook-timestamp is too new: more than {} s after now",
+                &[Num(*tolerance_secs)],
             ),
             SignatureError::NoV1Signature => {
                 f.write_str("webhook-signature holds no 'v1,' signature")

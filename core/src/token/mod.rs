@@ -37,6 +37,7 @@
 //! assert_eq!(ts, 1614265330);
 //! ```
 
+mod base64;
 mod error;
 pub mod resume;
 #[cfg(feature = "standard-webhooks")]

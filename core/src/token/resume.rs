@@ -44,12 +44,11 @@
 
 use core::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use super::base64::{self, Form};
 use super::Malformation;
 use super::SignatureError;
 use crate::error::Error;
@@ -201,7 +200,11 @@ impl ResumeKey {
     pub fn sign_for(&self, action: SignedAction, resume_id: &str) -> Signature {
         let mut b64 = [0u8; MAC_B64_LEN];
         // Cannot fail: 16 bytes encode to exactly 22 characters.
-        let _ = URL_SAFE_NO_PAD.encode_slice(self.mac_for(action, resume_id), &mut b64);
+        base64::encode(
+            &self.mac_for(action, resume_id),
+            Form::UrlUnpadded,
+            &mut b64,
+        );
         let mut value = heapless::String::new();
         // Cannot fail: key id (≤ 8) + 1 + 22 fits MAX_SIG_LEN.
         let _ = value.push_str(self.id.as_str());
@@ -513,10 +516,10 @@ fn parse_sig(sig: &str) -> Result<(&str, [u8; MAC_LEN]), SignatureError> {
     // 22 characters carry 132 bits; the decoder rejects non-zero spare bits,
     // so every MAC has exactly one accepted spelling.
     let mut buf = [0u8; MAC_LEN + 2];
-    match URL_SAFE_NO_PAD.decode_slice(mac, &mut buf) {
-        Ok(MAC_LEN) => {
+    match base64::decode(mac, Form::UrlUnpadded, &mut buf) {
+        Ok(bytes) if bytes.len() == MAC_LEN => {
             let mut out = [0u8; MAC_LEN];
-            out.copy_from_slice(&buf[..MAC_LEN]);
+            out.copy_from_slice(bytes);
             Ok((key_id, out))
         }
         _ => Err(malformed(NotBase64Url)),

@@ -22,14 +22,14 @@
 //! ```
 
 use core::fmt;
-use core::fmt::Write as _;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
+use crate::msg::{self, Num, Text};
+
+use super::base64::{self, Bad, Form};
 use super::SignatureError;
 
 /// Default timestamp tolerance: 5 minutes, as the specification recommends.
@@ -56,16 +56,16 @@ impl StandardWebhookSecret {
         let b64 = s
             .strip_prefix(SECRET_PREFIX)
             .ok_or(SignatureError::SecretPrefix)?;
-        // One spare byte tells "too long" apart from "exactly the limit".
-        let mut buf = [0u8; MAX_SECRET_LEN + 3];
-        match STANDARD.decode_slice(b64, &mut buf) {
-            Ok(len) => Self::from_bytes(&buf[..len]),
-            Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
-                Err(SignatureError::SecretTooLong {
-                    max: MAX_SECRET_LEN,
-                })
-            }
-            Err(base64::DecodeSliceError::DecodeError(_)) => Err(SignatureError::SecretBase64),
+        // Room for a group more than the longest secret, so a text up to
+        // one group past the limit is read (and fails on its length, or as
+        // bad base64) and only a longer one is too long by its length.
+        let mut buf = [0u8; (MAX_SECRET_LEN / 3 + 2) * 3];
+        match decode(b64, &mut buf) {
+            Ok(key) => Self::from_bytes(key),
+            Err(Bad::TooLong) => Err(SignatureError::SecretTooLong {
+                max: MAX_SECRET_LEN,
+            }),
+            Err(Bad::Malformed) => Err(SignatureError::SecretBase64),
         }
     }
 
@@ -112,13 +112,10 @@ pub fn sign(
     timestamp: i64,
     body: &[u8],
 ) -> heapless::String<SIGNATURE_LEN> {
-    let mut ts = heapless::String::<20>::new();
-    // Cannot fail: an i64 has at most 20 characters.
-    let _ = write!(ts, "{timestamp}");
-    let mac = secret.mac(msg_id, &ts, body);
+    let mac = secret.mac(msg_id, &decimal(timestamp), body);
     let mut b64 = [0u8; SIGNATURE_LEN - 3];
     // Cannot fail: 32 bytes encode to exactly 44 characters.
-    let _ = STANDARD.encode_slice(mac, &mut b64);
+    base64::encode(&mac, Form::Standard, &mut b64);
     let mut out = heapless::String::new();
     // Cannot fail: `v1,` + 44 characters is SIGNATURE_LEN.
     let _ = out.push_str("v1,");
@@ -149,9 +146,7 @@ pub fn verify(
 
     // Sign the canonical decimal form, as the reference libraries do, so a
     // header with leading zeros verifies the same way there and here.
-    let mut ts = heapless::String::<20>::new();
-    let _ = write!(ts, "{timestamp}");
-    let expected = secret.mac(msg_id, &ts, body);
+    let expected = secret.mac(msg_id, &decimal(timestamp), body);
 
     let mut saw_v1 = false;
     let mut saw_bad_base64 = false;
@@ -160,17 +155,18 @@ pub fn verify(
             continue;
         };
         saw_v1 = true;
-        // Spare room so an over-long entry decodes (and then fails on length)
-        // rather than counting as bad base64.
+        // Room for a group more than a MAC, so an over-long entry up to 64
+        // characters decodes (and then fails on length) rather than counting
+        // as bad base64; a longer one is no match by its length.
         let mut buf = [0u8; 48];
-        match STANDARD.decode_slice(b64, &mut buf) {
-            Ok(len) => {
-                if bool::from(buf[..len].ct_eq(&expected)) {
+        match decode(b64, &mut buf) {
+            Ok(mac) => {
+                if bool::from(mac.ct_eq(&expected)) {
                     return Ok(timestamp);
                 }
             }
-            Err(base64::DecodeSliceError::DecodeError(_)) => saw_bad_base64 = true,
-            Err(base64::DecodeSliceError::OutputSliceTooSmall) => {}
+            Err(Bad::Malformed) => saw_bad_base64 = true,
+            Err(Bad::TooLong) => {}
         }
     }
     Err(if !saw_v1 {
@@ -180,6 +176,31 @@ pub fn verify(
     } else {
         SignatureError::NoMatchingSignature
     })
+}
+
+/// Decode standard, padded base64 into `buf` (a multiple of 3 bytes). A
+/// text longer than the longest that fits is too long by its length alone,
+/// before its characters are looked at.
+fn decode<'b>(text: &str, buf: &'b mut [u8]) -> Result<&'b [u8], Bad> {
+    if text.len() > buf.len() / 3 * 4 {
+        return Err(Bad::TooLong);
+    }
+    base64::decode(text, Form::Standard, buf)
+}
+
+/// A timestamp in decimal, as the signed message spells it.
+fn decimal(timestamp: i64) -> heapless::String<20> {
+    let mut ts = heapless::String::new();
+    // Cannot fail: an i64 has at most 20 characters.
+    let _ = msg::write(
+        &mut ts,
+        "{}{}",
+        &[
+            Text(if timestamp < 0 { "-" } else { "" }),
+            Num(timestamp.unsigned_abs()),
+        ],
+    );
+    ts
 }
 
 /// Unix seconds as plain ASCII digits (no sign, no spaces), fitting an i64.
@@ -268,13 +289,13 @@ mod tests {
         let mut s: heapless::String<128> = heapless::String::new();
         s.push_str("whsec_").unwrap();
         let mut b64 = [0u8; 88];
-        STANDARD.encode_slice([0u8; 64], &mut b64).unwrap();
+        assert_eq!(base64::encode(&[0u8; 64], Form::Standard, &mut b64), 88);
         s.push_str(core::str::from_utf8(&b64).unwrap()).unwrap();
         assert!(StandardWebhookSecret::from_whsec(&s).is_ok());
         let mut s: heapless::String<128> = heapless::String::new();
         s.push_str("whsec_").unwrap();
         let mut b64 = [0u8; 88];
-        STANDARD.encode_slice([0u8; 65], &mut b64).unwrap();
+        assert_eq!(base64::encode(&[0u8; 65], Form::Standard, &mut b64), 88);
         s.push_str(core::str::from_utf8(&b64).unwrap()).unwrap();
         assert_eq!(
             StandardWebhookSecret::from_whsec(&s).unwrap_err(),
