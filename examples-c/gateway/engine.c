@@ -204,26 +204,30 @@ char *engine_action_url(const app *a, uint32_t kind, const char *resume_id) {
     return xstrndup(url, n);
 }
 
-/* The row of registration `id` as the execution holds it now, with its
- * status name and expiry for the indexed columns. */
-static int row_of(const prana_workflow *wf, const prana_execution *x, const char *id,
-                  size_t id_len, char **json, const char **status, int64_t *expires_at,
-                  prana_error *e) {
+/* The row JSON of registration `id` as the execution holds it now. */
+static int row_json(const prana_workflow *wf, const prana_execution *x, const char *id,
+                    size_t id_len, char **json, prana_error *e) {
     char buf[PRANA_REGISTRATION_JSON_BUF_SIZE];
     size_t n;
+    if (prana_execution_registration_json(wf, x, id, id_len, buf, sizeof buf, &n, e) !=
+        PRANA_STATUS_OK)
+        return -1;
+    return (*json = xstrndup(buf, n)) != NULL ? 0 : -1;
+}
+
+/* The row of registration `id` as the execution holds it now, with its
+ * expiry for the indexed column (read back from the row: the execution
+ * hands out registrations by index only). */
+static int row_of(const prana_workflow *wf, const prana_execution *x, const char *id,
+                  size_t id_len, char **json, int64_t *expires_at, prana_error *e) {
     prana_registration *r = NULL;
-    prana_lifecycle_status st;
     bool has = false;
     uint64_t at = 0;
     int rc = -1;
-    if (prana_execution_registration_json(wf, x, id, id_len, buf, sizeof buf, &n, e) !=
-            PRANA_STATUS_OK ||
-        prana_registration_from_json(buf, n, &r, e) != PRANA_STATUS_OK)
+    if (row_json(wf, x, id, id_len, json, e) != 0 ||
+        prana_registration_from_json(*json, strlen(*json), &r, e) != PRANA_STATUS_OK)
         return -1;
-    if (prana_registration_status(r, &st, e) == PRANA_STATUS_OK &&
-        prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK &&
-        (*json = xstrndup(buf, n)) != NULL) {
-        if (status) *status = prana_lifecycle_status_name(st);
+    if (prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK) {
         *expires_at = has ? (int64_t)at : -1;
         rc = 0;
     }
@@ -242,14 +246,22 @@ static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_ex
     if (prana_execution_registration_count(x, &count, e) != PRANA_STATUS_OK) return -1;
     for (i = 0; i < count; i++) {
         prana_registration *r = NULL;
+        prana_lifecycle_status st;
+        bool has = false;
+        uint64_t at = 0;
         engine_reg *g = add_reg(c->out);
         if (!g || prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
+        /* The handle holds the status and times the row has (only its
+         * webhook_config is left out): the indexed columns come from it. */
         g->resume_id = reg_string(r, prana_registration_resume_id, e);
         g->node_id = reg_string(r, prana_registration_node_id, e);
+        if (g->resume_id && g->node_id && prana_registration_status(r, &st, e) == PRANA_STATUS_OK &&
+            prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK) {
+            g->status = prana_lifecycle_status_name(st);
+            g->expires_at = has ? (int64_t)at : -1;
+        }
         prana_registration_free(r);
-        if (!g->resume_id || !g->node_id) return -1;
-        if (row_of(wf, x, g->resume_id, strlen(g->resume_id), &g->json, &g->status,
-                   &g->expires_at, e) != 0)
+        if (!g->status || row_json(wf, x, g->resume_id, strlen(g->resume_id), &g->json, e) != 0)
             return -1;
         snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.resume_url }}", g->node_id);
         if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
@@ -280,7 +292,7 @@ static int collect_transitions(run_ctx *c, const prana_workflow *wf, const prana
         g->from = prana_lifecycle_status_name(t->from);
         g->status = prana_lifecycle_status_name(t->to);
         if (!g->resume_id ||
-            row_of(wf, x, t->resume_id, t->resume_id_len, &g->json, NULL, &g->expires_at, e) != 0)
+            row_of(wf, x, t->resume_id, t->resume_id_len, &g->json, &g->expires_at, e) != 0)
             return -1;
     }
     return 0;
@@ -553,7 +565,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
      * compare-and-set moved. */
     if (collect_transitions(&c, wf, x, &rr, &e) != 0 ||
         (applied && row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json,
-                           NULL, &out->applied_expires_at, &e) != 0) ||
+                           &out->applied_expires_at, &e) != 0) ||
         describe(&c, x, &rr, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
@@ -610,7 +622,7 @@ int engine_extend(const app *a, const char *workflow, const char *state,
     if (!out->state ||
         prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_FIXED_LEN + cap + 1, &n, &e) !=
             PRANA_STATUS_OK ||
-        row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json, NULL,
+        row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json,
                &out->applied_expires_at, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "extended execution"));
         goto done;
