@@ -236,9 +236,12 @@ static int row_of(const prana_workflow *wf, const prana_execution *x, const char
 }
 
 /* Execution start, after the run: one new row per registration, as the
- * library holds it now, with the URLs the trigger's answer hands out. */
+ * library holds it now, with the URLs the trigger's answer hands out. The
+ * registration the run suspended on (a webhook wait) comes with the run
+ * result: its row (the same text as prana_execution_registration_json)
+ * and its resume URL are taken from there instead of being written again. */
 static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_execution *x,
-                            prana_error *e) {
+                            const prana_run_result *rr, prana_error *e) {
     size_t count = 0, i, n;
     char url[PRANA_URL_BUF_SIZE];
     /* Node ids are at most 64 bytes of [A-Za-z0-9_-]. */
@@ -249,6 +252,7 @@ static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_ex
         prana_lifecycle_status st;
         bool has = false;
         uint64_t at = 0;
+        int waited;
         engine_reg *g = add_reg(c->out);
         if (!g || prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
         /* The handle holds the status and times the row has (only its
@@ -261,13 +265,21 @@ static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_ex
             g->expires_at = has ? (int64_t)at : -1;
         }
         prana_registration_free(r);
-        if (!g->status || row_json(wf, x, g->resume_id, strlen(g->resume_id), &g->json, e) != 0)
-            return -1;
-        snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.resume_url }}", g->node_id);
-        if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
-            PRANA_STATUS_OK)
-            return -1;
-        if (!(g->url = xstrndup(url, n))) return -1;
+        if (!g->status) return -1;
+        waited = rr->resume_id[0] && strcmp(rr->resume_id, g->resume_id) == 0;
+        if (waited) {
+            if (!(g->json = xstrndup(rr->registration_json, strlen(rr->registration_json))) ||
+                !(g->url = xstrndup(rr->resume_url, strlen(rr->resume_url))))
+                return -1;
+        } else {
+            if (row_json(wf, x, g->resume_id, strlen(g->resume_id), &g->json, e) != 0)
+                return -1;
+            snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.resume_url }}", g->node_id);
+            if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
+                PRANA_STATUS_OK)
+                return -1;
+            if (!(g->url = xstrndup(url, n))) return -1;
+        }
         snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.cancel_url }}", g->node_id);
         if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
             PRANA_STATUS_OK)
@@ -508,7 +520,7 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     }
     /* The rows are new: each is written once, as the run left it (the
      * run's transitions are already in them). */
-    if (collect_new_regs(&c, wf, x, &e) != 0 || describe(&c, x, &rr, &e) != 0) {
+    if (collect_new_regs(&c, wf, x, &rr, &e) != 0 || describe(&c, x, &rr, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
     }
