@@ -388,6 +388,7 @@ typedef struct {
     size_t len;
     char *text;
     prana_workflow *wf;
+    char id[PRANA_ID_PART_BUF_SIZE]; /* the definition's id, "" if unreadable */
 } cached_wf;
 
 static cached_wf cache[CACHE_MAX];
@@ -404,36 +405,44 @@ static uint64_t fnv1a(const char *s, size_t n) {
     return h;
 }
 
-static prana_workflow *cache_find(uint64_t digest, const char *text, size_t len) {
+/* The cached entry of `text`, or NULL; with its id copied into `id` when given. */
+static prana_workflow *cache_find(uint64_t digest, const char *text, size_t len, char *id) {
     int i;
     for (i = 0; i < cache_n; i++)
         if (cache[i].digest == digest && cache[i].len == len &&
-            memcmp(cache[i].text, text, len) == 0)
+            memcmp(cache[i].text, text, len) == 0) {
+            if (id) memcpy(id, cache[i].id, sizeof cache[i].id);
             return cache[i].wf;
+        }
     return NULL;
 }
 
-/* The parsed workflow for `workflow`; *owned says whether the caller frees it. */
-static prana_workflow *load_workflow(const char *workflow, int *owned, int *http_status,
-                                     char **err) {
-    size_t len = strlen(workflow);
+/* The parsed workflow for `workflow`; *owned says whether the caller frees
+ * it. When `id` is given (PRANA_ID_PART_BUF_SIZE bytes) it receives the
+ * definition's id, read once per definition ("" when unreadable). */
+static prana_workflow *load_workflow(const char *workflow, int *owned, char *id,
+                                     int *http_status, char **err) {
+    size_t len = strlen(workflow), n;
     uint64_t digest = fnv1a(workflow, len);
     prana_workflow *wf = NULL, *found;
     prana_error e;
+    char own_id[PRANA_ID_PART_BUF_SIZE];
     char *copy;
     *owned = 0;
     pthread_mutex_lock(&cache_lock);
-    found = cache_find(digest, workflow, len);
+    found = cache_find(digest, workflow, len, id);
     pthread_mutex_unlock(&cache_lock);
     if (found) return found;
     if (prana_workflow_new(workflow, len, &wf, &e) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "workflow definition"));
         return NULL;
     }
+    if (prana_workflow_id(wf, own_id, sizeof own_id, &n, &e) != PRANA_STATUS_OK) own_id[0] = '\0';
+    if (id) memcpy(id, own_id, sizeof own_id);
     copy = xstrndup(workflow, len);
     pthread_mutex_lock(&cache_lock);
     /* Another thread may have parsed the same text meanwhile. */
-    if ((found = cache_find(digest, workflow, len)) != NULL) {
+    if ((found = cache_find(digest, workflow, len, NULL)) != NULL) {
         pthread_mutex_unlock(&cache_lock);
         free(copy);
         prana_workflow_free(wf);
@@ -444,6 +453,7 @@ static prana_workflow *load_workflow(const char *workflow, int *owned, int *http
         cache[cache_n].len = len;
         cache[cache_n].text = copy;
         cache[cache_n].wf = wf;
+        memcpy(cache[cache_n].id, own_id, sizeof own_id);
         cache_n++;
         copy = NULL;
     } else {
@@ -469,38 +479,58 @@ void engine_cache_clear(void) {
     pthread_mutex_unlock(&cache_lock);
 }
 
+/* Each thread's resume ID generator, seeded from the OS on the thread's
+ * first start (generators are not thread-safe; one per thread needs no
+ * lock) and freed when the thread ends. */
+static pthread_key_t gen_key;
+static pthread_once_t gen_once = PTHREAD_ONCE_INIT;
+static int gen_key_ok;
+
+static void gen_free(void *g) { prana_id_generator_free(g); }
+
+static void gen_key_make(void) { gen_key_ok = pthread_key_create(&gen_key, gen_free) == 0; }
+
+static prana_id_generator *thread_generator(prana_error *e) {
+    unsigned char seed[PRANA_ID_SEED_LEN];
+    prana_id_generator *gen;
+    if (pthread_once(&gen_once, gen_key_make) != 0 || !gen_key_ok) return NULL;
+    if ((gen = pthread_getspecific(gen_key)) != NULL) return gen;
+    if (random_bytes(seed, sizeof seed) != 0 ||
+        prana_id_generator_new(seed, sizeof seed, &gen, e) != PRANA_STATUS_OK)
+        return NULL;
+    if (pthread_setspecific(gen_key, gen) != 0) {
+        prana_id_generator_free(gen);
+        return NULL;
+    }
+    return gen;
+}
+
 int engine_start(const app *a, const char *workflow_id, const char *workflow,
                  const char *execution_id, const char *payload, uint64_t now,
                  engine_result *out, int *http_status, char **err) {
     run_ctx c;
     prana_workflow *wf;
-    prana_id_generator *gen = NULL;
+    prana_id_generator *gen;
     prana_execution *x = NULL;
     prana_run_result rr;
     prana_error e;
-    unsigned char seed[PRANA_ID_SEED_LEN];
     char id[PRANA_ID_PART_BUF_SIZE];
-    size_t n;
     int rc = -1, owned = 0;
 
     memset(&e, 0, sizeof e);
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
-    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, id, http_status, err))) return -1;
     /* The file name is the trigger URL's id; the definition must agree. */
-    if (prana_workflow_id(wf, id, sizeof id, &n, &e) != PRANA_STATUS_OK ||
-        strcmp(id, workflow_id)) {
+    if (strcmp(id, workflow_id)) {
         sbuf m;
         sb_init(&m);
         sb_printf(&m, "workflow file %s.json declares id '%s'", workflow_id, id);
         fail(http_status, err, 500, m.p);
         goto done;
     }
-    /* A generator per execution, seeded from the OS: generators are not
-     * thread-safe, and this costs one 32-byte read. */
-    if (random_bytes(seed, sizeof seed) != 0 ||
-        prana_id_generator_new(seed, sizeof seed, &gen, &e) != PRANA_STATUS_OK) {
+    if (!(gen = thread_generator(&e))) {
         fail(http_status, err, 500, lib_error(&e, "entropy"));
         goto done;
     }
@@ -527,7 +557,6 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     rc = 0;
 done:
     prana_execution_free(x);
-    prana_id_generator_free(gen);
     release_workflow(wf, owned);
     return rc;
 }
@@ -553,7 +582,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
-    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, NULL, http_status, err))) return -1;
     if (prana_execution_from_json(state, strlen(state), a->cfg.max_body, &x, &e) !=
         PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "stored execution state"));
@@ -620,7 +649,7 @@ int engine_extend(const app *a, const char *workflow, const char *state,
     int rc = -1, owned = 0;
 
     memset(&e, 0, sizeof e);
-    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, NULL, http_status, err))) return -1;
     if (prana_execution_from_json(state, strlen(state), cap, &x, &e) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "stored execution state"));
         goto done;
