@@ -235,39 +235,58 @@ static int row_of(const prana_workflow *wf, const prana_execution *x, const char
     return rc;
 }
 
+/* Resume ID, node, status and expiry of registration `i` from its handle
+ * (which holds the status and times the row has; only its webhook_config
+ * is left out). */
+static int reg_from_handle(engine_reg *g, const prana_execution *x, size_t i, prana_error *e) {
+    prana_registration *r = NULL;
+    prana_lifecycle_status st;
+    bool has = false;
+    uint64_t at = 0;
+    if (prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
+    g->resume_id = reg_string(r, prana_registration_resume_id, e);
+    g->node_id = reg_string(r, prana_registration_node_id, e);
+    if (g->resume_id && g->node_id && prana_registration_status(r, &st, e) == PRANA_STATUS_OK &&
+        prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK) {
+        g->status = prana_lifecycle_status_name(st);
+        g->expires_at = has ? (int64_t)at : -1;
+    }
+    prana_registration_free(r);
+    return g->status ? 0 : -1;
+}
+
 /* Execution start, after the run: one new row per registration, as the
  * library holds it now, with the URLs the trigger's answer hands out. The
  * registration the run suspended on (a webhook wait) comes with the run
- * result: its row (the same text as prana_execution_registration_json)
- * and its resume URL are taken from there instead of being written again. */
+ * result: its row (the same text as prana_execution_registration_json),
+ * resume URL and expiry (resume_at) are taken from there instead of being
+ * written again; it is active (suspending activated it). When it is the
+ * only one, the run result describes it whole and no handle is needed. */
 static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_execution *x,
                             const prana_run_result *rr, prana_error *e) {
     size_t count = 0, i, n;
     char url[PRANA_URL_BUF_SIZE];
     /* Node ids are at most 64 bytes of [A-Za-z0-9_-]. */
     char tmpl[PRANA_ID_PART_BUF_SIZE + sizeof "{{ $execution..resume_url }}"];
+    int waits = rr->outcome == PRANA_OUTCOME_SUSPENDED && rr->wait_mode == PRANA_WAIT_WEBHOOK &&
+                rr->resume_id[0];
     if (prana_execution_registration_count(x, &count, e) != PRANA_STATUS_OK) return -1;
     for (i = 0; i < count; i++) {
-        prana_registration *r = NULL;
-        prana_lifecycle_status st;
-        bool has = false;
-        uint64_t at = 0;
-        int waited;
         engine_reg *g = add_reg(c->out);
-        if (!g || prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
-        /* The handle holds the status and times the row has (only its
-         * webhook_config is left out): the indexed columns come from it. */
-        g->resume_id = reg_string(r, prana_registration_resume_id, e);
-        g->node_id = reg_string(r, prana_registration_node_id, e);
-        if (g->resume_id && g->node_id && prana_registration_status(r, &st, e) == PRANA_STATUS_OK &&
-            prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK) {
-            g->status = prana_lifecycle_status_name(st);
-            g->expires_at = has ? (int64_t)at : -1;
+        int waited;
+        if (!g) return -1;
+        if (count == 1 && waits) {
+            if (!(g->resume_id = xstrndup(rr->resume_id, strlen(rr->resume_id))) ||
+                !(g->node_id = xstrndup(rr->node_id, strlen(rr->node_id))))
+                return -1;
+            g->status = prana_lifecycle_status_name(PRANA_LIFECYCLE_ACTIVE);
+            g->expires_at = (int64_t)rr->resume_at;
+        } else if (reg_from_handle(g, x, i, e) != 0) {
+            return -1;
         }
-        prana_registration_free(r);
-        if (!g->status) return -1;
-        waited = rr->resume_id[0] && strcmp(rr->resume_id, g->resume_id) == 0;
+        waited = waits && strcmp(rr->resume_id, g->resume_id) == 0;
         if (waited) {
+            g->expires_at = (int64_t)rr->resume_at;
             if (!(g->json = xstrndup(rr->registration_json, strlen(rr->registration_json))) ||
                 !(g->url = xstrndup(rr->resume_url, strlen(rr->resume_url))))
                 return -1;
