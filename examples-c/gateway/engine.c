@@ -102,9 +102,16 @@ static int member(const prana_str *obj, const char *key, prana_str *v) {
     return member_n(obj, key, strlen(key), v);
 }
 
-/* Appends the decoded contents of the JSON string `v`; -1 if it is not one. */
+/* Appends the decoded contents of the JSON string `v` (a member the
+ * library found, so valid JSON); -1 if it is not a string. */
 static int decode_string(const prana_str *v, sbuf *out) {
     size_t n = 0;
+    /* Without a backslash there is nothing to decode: a valid JSON string
+     * holds no raw control characters, so its contents are the text. */
+    if (v->len >= 2 && v->ptr[0] == '"' && !memchr(v->ptr, '\\', v->len)) {
+        sb_append(out, v->ptr + 1, v->len - 2);
+        return out->oom ? -1 : 0;
+    }
     /* The decoded text is never longer than the raw one: v->len bytes hold
      * it and its NUL, which the library writes. */
     if (sb_reserve(out, v->len) != 0 ||
