@@ -223,23 +223,31 @@ static int row_json(const prana_workflow *wf, const prana_execution *x, const ch
 }
 
 /* The row of registration `id` as the execution holds it now, with its
- * expiry for the indexed column (read back from the row: the execution
- * hands out registrations by index only). */
+ * expiry for the indexed column, read from the execution's registration
+ * of that ID (its handle holds the row's times; the execution hands them
+ * out by index, and holds a few at most). */
 static int row_of(const prana_workflow *wf, const prana_execution *x, const char *id,
                   size_t id_len, char **json, int64_t *expires_at, prana_error *e) {
-    prana_registration *r = NULL;
-    bool has = false;
-    uint64_t at = 0;
-    int rc = -1;
+    size_t count = 0, i, n;
+    char rid[PRANA_RESUME_ID_BUF_SIZE];
     if (row_json(wf, x, id, id_len, json, e) != 0 ||
-        prana_registration_from_json(*json, strlen(*json), &r, e) != PRANA_STATUS_OK)
+        prana_execution_registration_count(x, &count, e) != PRANA_STATUS_OK)
         return -1;
-    if (prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK) {
-        *expires_at = has ? (int64_t)at : -1;
-        rc = 0;
+    for (i = 0; i < count; i++) {
+        prana_registration *r = NULL;
+        bool has = false;
+        uint64_t at = 0;
+        int rc = 1;
+        if (prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
+        if (prana_registration_resume_id(r, rid, sizeof rid, &n, e) != PRANA_STATUS_OK)
+            rc = -1;
+        else if (n == id_len && memcmp(rid, id, n) == 0)
+            rc = prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK ? 0 : -1;
+        prana_registration_free(r);
+        if (rc == 0) *expires_at = has ? (int64_t)at : -1;
+        if (rc <= 0) return rc;
     }
-    prana_registration_free(r);
-    return rc;
+    return -1; /* row_json found it, so this cannot happen */
 }
 
 /* Resume ID, node, status and expiry of registration `i` from its handle
