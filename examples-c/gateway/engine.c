@@ -102,9 +102,16 @@ static int member(const prana_str *obj, const char *key, prana_str *v) {
     return member_n(obj, key, strlen(key), v);
 }
 
-/* Appends the decoded contents of the JSON string `v`; -1 if it is not one. */
+/* Appends the decoded contents of the JSON string `v` (a member the
+ * library found, so valid JSON); -1 if it is not a string. */
 static int decode_string(const prana_str *v, sbuf *out) {
     size_t n = 0;
+    /* Without a backslash there is nothing to decode: a valid JSON string
+     * holds no raw control characters, so its contents are the text. */
+    if (v->len >= 2 && v->ptr[0] == '"' && !memchr(v->ptr, '\\', v->len)) {
+        sb_append(out, v->ptr + 1, v->len - 2);
+        return out->oom ? -1 : 0;
+    }
     /* The decoded text is never longer than the raw one: v->len bytes hold
      * it and its NUL, which the library writes. */
     if (sb_reserve(out, v->len) != 0 ||
@@ -204,58 +211,109 @@ char *engine_action_url(const app *a, uint32_t kind, const char *resume_id) {
     return xstrndup(url, n);
 }
 
-/* The row of registration `id` as the execution holds it now, with its
- * status name and expiry for the indexed columns. */
-static int row_of(const prana_workflow *wf, const prana_execution *x, const char *id,
-                  size_t id_len, char **json, const char **status, int64_t *expires_at,
-                  prana_error *e) {
+/* The row JSON of registration `id` as the execution holds it now. */
+static int row_json(const prana_workflow *wf, const prana_execution *x, const char *id,
+                    size_t id_len, char **json, prana_error *e) {
     char buf[PRANA_REGISTRATION_JSON_BUF_SIZE];
     size_t n;
+    if (prana_execution_registration_json(wf, x, id, id_len, buf, sizeof buf, &n, e) !=
+        PRANA_STATUS_OK)
+        return -1;
+    return (*json = xstrndup(buf, n)) != NULL ? 0 : -1;
+}
+
+/* The row of registration `id` as the execution holds it now, with its
+ * expiry for the indexed column, read from the execution's registration
+ * of that ID (its handle holds the row's times; the execution hands them
+ * out by index, and holds a few at most). */
+static int row_of(const prana_workflow *wf, const prana_execution *x, const char *id,
+                  size_t id_len, char **json, int64_t *expires_at, prana_error *e) {
+    size_t count = 0, i, n;
+    char rid[PRANA_RESUME_ID_BUF_SIZE];
+    if (row_json(wf, x, id, id_len, json, e) != 0 ||
+        prana_execution_registration_count(x, &count, e) != PRANA_STATUS_OK)
+        return -1;
+    for (i = 0; i < count; i++) {
+        prana_registration *r = NULL;
+        bool has = false;
+        uint64_t at = 0;
+        int rc = 1;
+        if (prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
+        if (prana_registration_resume_id(r, rid, sizeof rid, &n, e) != PRANA_STATUS_OK)
+            rc = -1;
+        else if (n == id_len && memcmp(rid, id, n) == 0)
+            rc = prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK ? 0 : -1;
+        prana_registration_free(r);
+        if (rc == 0) *expires_at = has ? (int64_t)at : -1;
+        if (rc <= 0) return rc;
+    }
+    return -1; /* row_json found it, so this cannot happen */
+}
+
+/* Resume ID, node, status and expiry of registration `i` from its handle
+ * (which holds the status and times the row has; only its webhook_config
+ * is left out). */
+static int reg_from_handle(engine_reg *g, const prana_execution *x, size_t i, prana_error *e) {
     prana_registration *r = NULL;
     prana_lifecycle_status st;
     bool has = false;
     uint64_t at = 0;
-    int rc = -1;
-    if (prana_execution_registration_json(wf, x, id, id_len, buf, sizeof buf, &n, e) !=
-            PRANA_STATUS_OK ||
-        prana_registration_from_json(buf, n, &r, e) != PRANA_STATUS_OK)
-        return -1;
-    if (prana_registration_status(r, &st, e) == PRANA_STATUS_OK &&
-        prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK &&
-        (*json = xstrndup(buf, n)) != NULL) {
-        if (status) *status = prana_lifecycle_status_name(st);
-        *expires_at = has ? (int64_t)at : -1;
-        rc = 0;
+    if (prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
+    g->resume_id = reg_string(r, prana_registration_resume_id, e);
+    g->node_id = reg_string(r, prana_registration_node_id, e);
+    if (g->resume_id && g->node_id && prana_registration_status(r, &st, e) == PRANA_STATUS_OK &&
+        prana_registration_expires_at(r, &has, &at, e) == PRANA_STATUS_OK) {
+        g->status = prana_lifecycle_status_name(st);
+        g->expires_at = has ? (int64_t)at : -1;
     }
     prana_registration_free(r);
-    return rc;
+    return g->status ? 0 : -1;
 }
 
 /* Execution start, after the run: one new row per registration, as the
- * library holds it now, with the URLs the trigger's answer hands out. */
+ * library holds it now, with the URLs the trigger's answer hands out. The
+ * registration the run suspended on (a webhook wait) comes with the run
+ * result: its row (the same text as prana_execution_registration_json),
+ * resume URL and expiry (resume_at) are taken from there instead of being
+ * written again; it is active (suspending activated it). When it is the
+ * only one, the run result describes it whole and no handle is needed. */
 static int collect_new_regs(run_ctx *c, const prana_workflow *wf, const prana_execution *x,
-                            prana_error *e) {
+                            const prana_run_result *rr, prana_error *e) {
     size_t count = 0, i, n;
     char url[PRANA_URL_BUF_SIZE];
     /* Node ids are at most 64 bytes of [A-Za-z0-9_-]. */
     char tmpl[PRANA_ID_PART_BUF_SIZE + sizeof "{{ $execution..resume_url }}"];
+    int waits = rr->outcome == PRANA_OUTCOME_SUSPENDED && rr->wait_mode == PRANA_WAIT_WEBHOOK &&
+                rr->resume_id[0];
     if (prana_execution_registration_count(x, &count, e) != PRANA_STATUS_OK) return -1;
     for (i = 0; i < count; i++) {
-        prana_registration *r = NULL;
         engine_reg *g = add_reg(c->out);
-        if (!g || prana_execution_registration(x, i, &r, e) != PRANA_STATUS_OK) return -1;
-        g->resume_id = reg_string(r, prana_registration_resume_id, e);
-        g->node_id = reg_string(r, prana_registration_node_id, e);
-        prana_registration_free(r);
-        if (!g->resume_id || !g->node_id) return -1;
-        if (row_of(wf, x, g->resume_id, strlen(g->resume_id), &g->json, &g->status,
-                   &g->expires_at, e) != 0)
+        int waited;
+        if (!g) return -1;
+        if (count == 1 && waits) {
+            if (!(g->resume_id = xstrndup(rr->resume_id, strlen(rr->resume_id))) ||
+                !(g->node_id = xstrndup(rr->node_id, strlen(rr->node_id))))
+                return -1;
+            g->status = prana_lifecycle_status_name(PRANA_LIFECYCLE_ACTIVE);
+            g->expires_at = (int64_t)rr->resume_at;
+        } else if (reg_from_handle(g, x, i, e) != 0) {
             return -1;
-        snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.resume_url }}", g->node_id);
-        if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
-            PRANA_STATUS_OK)
-            return -1;
-        if (!(g->url = xstrndup(url, n))) return -1;
+        }
+        waited = waits && strcmp(rr->resume_id, g->resume_id) == 0;
+        if (waited) {
+            g->expires_at = (int64_t)rr->resume_at;
+            if (!(g->json = xstrndup(rr->registration_json, strlen(rr->registration_json))) ||
+                !(g->url = xstrndup(rr->resume_url, strlen(rr->resume_url))))
+                return -1;
+        } else {
+            if (row_json(wf, x, g->resume_id, strlen(g->resume_id), &g->json, e) != 0)
+                return -1;
+            snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.resume_url }}", g->node_id);
+            if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
+                PRANA_STATUS_OK)
+                return -1;
+            if (!(g->url = xstrndup(url, n))) return -1;
+        }
         snprintf(tmpl, sizeof tmpl, "{{ $execution.%s.cancel_url }}", g->node_id);
         if (prana_execution_render(x, tmpl, PRANA_NUL_TERMINATED, url, sizeof url, &n, e) !=
             PRANA_STATUS_OK)
@@ -280,7 +338,7 @@ static int collect_transitions(run_ctx *c, const prana_workflow *wf, const prana
         g->from = prana_lifecycle_status_name(t->from);
         g->status = prana_lifecycle_status_name(t->to);
         if (!g->resume_id ||
-            row_of(wf, x, t->resume_id, t->resume_id_len, &g->json, NULL, &g->expires_at, e) != 0)
+            row_of(wf, x, t->resume_id, t->resume_id_len, &g->json, &g->expires_at, e) != 0)
             return -1;
     }
     return 0;
@@ -364,6 +422,7 @@ typedef struct {
     size_t len;
     char *text;
     prana_workflow *wf;
+    char id[PRANA_ID_PART_BUF_SIZE]; /* the definition's id, "" if unreadable */
 } cached_wf;
 
 static cached_wf cache[CACHE_MAX];
@@ -380,36 +439,44 @@ static uint64_t fnv1a(const char *s, size_t n) {
     return h;
 }
 
-static prana_workflow *cache_find(uint64_t digest, const char *text, size_t len) {
+/* The cached entry of `text`, or NULL; with its id copied into `id` when given. */
+static prana_workflow *cache_find(uint64_t digest, const char *text, size_t len, char *id) {
     int i;
     for (i = 0; i < cache_n; i++)
         if (cache[i].digest == digest && cache[i].len == len &&
-            memcmp(cache[i].text, text, len) == 0)
+            memcmp(cache[i].text, text, len) == 0) {
+            if (id) memcpy(id, cache[i].id, sizeof cache[i].id);
             return cache[i].wf;
+        }
     return NULL;
 }
 
-/* The parsed workflow for `workflow`; *owned says whether the caller frees it. */
-static prana_workflow *load_workflow(const char *workflow, int *owned, int *http_status,
-                                     char **err) {
-    size_t len = strlen(workflow);
+/* The parsed workflow for `workflow`; *owned says whether the caller frees
+ * it. When `id` is given (PRANA_ID_PART_BUF_SIZE bytes) it receives the
+ * definition's id, read once per definition ("" when unreadable). */
+static prana_workflow *load_workflow(const char *workflow, int *owned, char *id,
+                                     int *http_status, char **err) {
+    size_t len = strlen(workflow), n;
     uint64_t digest = fnv1a(workflow, len);
     prana_workflow *wf = NULL, *found;
     prana_error e;
+    char own_id[PRANA_ID_PART_BUF_SIZE];
     char *copy;
     *owned = 0;
     pthread_mutex_lock(&cache_lock);
-    found = cache_find(digest, workflow, len);
+    found = cache_find(digest, workflow, len, id);
     pthread_mutex_unlock(&cache_lock);
     if (found) return found;
     if (prana_workflow_new(workflow, len, &wf, &e) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "workflow definition"));
         return NULL;
     }
+    if (prana_workflow_id(wf, own_id, sizeof own_id, &n, &e) != PRANA_STATUS_OK) own_id[0] = '\0';
+    if (id) memcpy(id, own_id, sizeof own_id);
     copy = xstrndup(workflow, len);
     pthread_mutex_lock(&cache_lock);
     /* Another thread may have parsed the same text meanwhile. */
-    if ((found = cache_find(digest, workflow, len)) != NULL) {
+    if ((found = cache_find(digest, workflow, len, NULL)) != NULL) {
         pthread_mutex_unlock(&cache_lock);
         free(copy);
         prana_workflow_free(wf);
@@ -420,6 +487,7 @@ static prana_workflow *load_workflow(const char *workflow, int *owned, int *http
         cache[cache_n].len = len;
         cache[cache_n].text = copy;
         cache[cache_n].wf = wf;
+        memcpy(cache[cache_n].id, own_id, sizeof own_id);
         cache_n++;
         copy = NULL;
     } else {
@@ -445,38 +513,58 @@ void engine_cache_clear(void) {
     pthread_mutex_unlock(&cache_lock);
 }
 
+/* Each thread's resume ID generator, seeded from the OS on the thread's
+ * first start (generators are not thread-safe; one per thread needs no
+ * lock) and freed when the thread ends. */
+static pthread_key_t gen_key;
+static pthread_once_t gen_once = PTHREAD_ONCE_INIT;
+static int gen_key_ok;
+
+static void gen_free(void *g) { prana_id_generator_free(g); }
+
+static void gen_key_make(void) { gen_key_ok = pthread_key_create(&gen_key, gen_free) == 0; }
+
+static prana_id_generator *thread_generator(prana_error *e) {
+    unsigned char seed[PRANA_ID_SEED_LEN];
+    prana_id_generator *gen;
+    if (pthread_once(&gen_once, gen_key_make) != 0 || !gen_key_ok) return NULL;
+    if ((gen = pthread_getspecific(gen_key)) != NULL) return gen;
+    if (random_bytes(seed, sizeof seed) != 0 ||
+        prana_id_generator_new(seed, sizeof seed, &gen, e) != PRANA_STATUS_OK)
+        return NULL;
+    if (pthread_setspecific(gen_key, gen) != 0) {
+        prana_id_generator_free(gen);
+        return NULL;
+    }
+    return gen;
+}
+
 int engine_start(const app *a, const char *workflow_id, const char *workflow,
                  const char *execution_id, const char *payload, uint64_t now,
                  engine_result *out, int *http_status, char **err) {
     run_ctx c;
     prana_workflow *wf;
-    prana_id_generator *gen = NULL;
+    prana_id_generator *gen;
     prana_execution *x = NULL;
     prana_run_result rr;
     prana_error e;
-    unsigned char seed[PRANA_ID_SEED_LEN];
     char id[PRANA_ID_PART_BUF_SIZE];
-    size_t n;
     int rc = -1, owned = 0;
 
     memset(&e, 0, sizeof e);
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
-    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, id, http_status, err))) return -1;
     /* The file name is the trigger URL's id; the definition must agree. */
-    if (prana_workflow_id(wf, id, sizeof id, &n, &e) != PRANA_STATUS_OK ||
-        strcmp(id, workflow_id)) {
+    if (strcmp(id, workflow_id)) {
         sbuf m;
         sb_init(&m);
         sb_printf(&m, "workflow file %s.json declares id '%s'", workflow_id, id);
         fail(http_status, err, 500, m.p);
         goto done;
     }
-    /* A generator per execution, seeded from the OS: generators are not
-     * thread-safe, and this costs one 32-byte read. */
-    if (random_bytes(seed, sizeof seed) != 0 ||
-        prana_id_generator_new(seed, sizeof seed, &gen, &e) != PRANA_STATUS_OK) {
+    if (!(gen = thread_generator(&e))) {
         fail(http_status, err, 500, lib_error(&e, "entropy"));
         goto done;
     }
@@ -496,14 +584,13 @@ int engine_start(const app *a, const char *workflow_id, const char *workflow,
     }
     /* The rows are new: each is written once, as the run left it (the
      * run's transitions are already in them). */
-    if (collect_new_regs(&c, wf, x, &e) != 0 || describe(&c, x, &rr, &e) != 0) {
+    if (collect_new_regs(&c, wf, x, &rr, &e) != 0 || describe(&c, x, &rr, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
     }
     rc = 0;
 done:
     prana_execution_free(x);
-    prana_id_generator_free(gen);
     release_workflow(wf, owned);
     return rc;
 }
@@ -529,7 +616,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
     memset(&c, 0, sizeof c);
     c.a = a;
     c.out = out;
-    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, NULL, http_status, err))) return -1;
     if (prana_execution_from_json(state, strlen(state), a->cfg.max_body, &x, &e) !=
         PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "stored execution state"));
@@ -553,7 +640,7 @@ static int continue_execution(const app *a, cont_kind kind, const char *workflow
      * compare-and-set moved. */
     if (collect_transitions(&c, wf, x, &rr, &e) != 0 ||
         (applied && row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json,
-                           NULL, &out->applied_expires_at, &e) != 0) ||
+                           &out->applied_expires_at, &e) != 0) ||
         describe(&c, x, &rr, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "run result"));
         goto done;
@@ -596,7 +683,7 @@ int engine_extend(const app *a, const char *workflow, const char *state,
     int rc = -1, owned = 0;
 
     memset(&e, 0, sizeof e);
-    if (!(wf = load_workflow(workflow, &owned, http_status, err))) return -1;
+    if (!(wf = load_workflow(workflow, &owned, NULL, http_status, err))) return -1;
     if (prana_execution_from_json(state, strlen(state), cap, &x, &e) != PRANA_STATUS_OK) {
         fail(http_status, err, 500, lib_error(&e, "stored execution state"));
         goto done;
@@ -610,7 +697,7 @@ int engine_extend(const app *a, const char *workflow, const char *state,
     if (!out->state ||
         prana_execution_to_json(x, out->state, PRANA_EXECUTION_JSON_FIXED_LEN + cap + 1, &n, &e) !=
             PRANA_STATUS_OK ||
-        row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json, NULL,
+        row_of(wf, x, applied->resume_id, applied->resume_id_len, &out->applied_json,
                &out->applied_expires_at, &e) != 0) {
         fail(http_status, err, 500, lib_error(&e, "extended execution"));
         goto done;
