@@ -43,6 +43,20 @@ pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
     rest.map(|i| done + i)
 }
 
+/// The sixteen lowercase hex digits.
+pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
+
+/// `bytes` as lowercase hex, two digits per byte, in the front of `out`
+/// (at least twice as long as `bytes`).
+pub(crate) fn write_hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o str {
+    let out = &mut out[..2 * bytes.len()];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = HEX_DIGITS[usize::from(b >> 4)];
+        pair[1] = HEX_DIGITS[usize::from(b & 15)];
+    }
+    core::str::from_utf8(out).unwrap_or("")
+}
+
 /// Where `cc` (`{{` or `}}`) first occurs in `s`.
 ///
 /// Eight bytes per step with an exact zero-byte test (no borrows between
@@ -260,6 +274,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn write_hex_is_lowercase_hex_of_each_byte() {
+        let bytes: std::vec::Vec<u8> = (0..=255).collect();
+        let want: String = bytes.iter().map(|b| std::format!("{b:02x}")).collect();
+        let mut out = [0u8; 512];
+        assert_eq!(write_hex(&bytes, &mut out), want);
+        assert_eq!(write_hex(&[0xab, 0x01], &mut [0u8; 5]), "ab01");
     }
 
     #[test]

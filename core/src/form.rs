@@ -703,7 +703,7 @@ impl<'b> Sink<'b> {
 
     /// One character inside a JSON string.
     pub(crate) fn json_char(&mut self, c: char) {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        const HEX: &[u8; 16] = crate::bytes::HEX_DIGITS;
         match c {
             '"' => self.bytes(b"\\\""),
             '\\' => self.bytes(b"\\\\"),

@@ -122,6 +122,7 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bytes::write_hex;
 use crate::context::{ExecutionContext, RegistrationSlot};
 use crate::error::{truncated, Error, Part, Result};
 use crate::id::{self, IdGenerator, PartString, ResumeId};
@@ -260,7 +261,7 @@ impl fmt::Display for ExecutionError {
                 given,
             } => {
                 let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
-                msg::write(f, "the execution started with workflow definition sha256:{}…, this definition is sha256:{}…", &[Text(hex(started_with, &mut a)), Text(hex(given, &mut b))])
+                msg::write(f, "the execution started with workflow definition sha256:{}…, this definition is sha256:{}…", &[Text(write_hex(started_with, &mut a)), Text(write_hex(given, &mut b))])
             }
             ExecutionError::NotApplied => f.write_str(
                 "the change is not the one the host decided and applied for the waiting \
@@ -272,16 +273,6 @@ impl fmt::Display for ExecutionError {
             }
         }
     }
-}
-
-/// Four bytes as 8 lowercase hex digits, in `out`.
-fn hex<'o>(bytes: &[u8; 4], out: &'o mut [u8; 8]) -> &'o str {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for (i, b) in bytes.iter().enumerate() {
-        out[2 * i] = DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
-    }
-    core::str::from_utf8(out).unwrap_or("")
 }
 
 impl From<ExecutionError> for Error {

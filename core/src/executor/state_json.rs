@@ -4,16 +4,6 @@
 use super::drive::write_node_error;
 use super::*;
 
-/// `digest` as 64 lowercase hex digits, in `out`.
-fn write_hex<'o>(digest: &[u8; 32], out: &'o mut [u8; 64]) -> &'o str {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for (i, b) in digest.iter().enumerate() {
-        out[2 * i] = DIGITS[usize::from(b >> 4)];
-        out[2 * i + 1] = DIGITS[usize::from(b & 15)];
-    }
-    core::str::from_utf8(out).unwrap_or("")
-}
-
 /// 64 lowercase hex digits as a digest.
 fn read_hex(text: &str) -> Option<[u8; 32]> {
     let t = text.as_bytes();
@@ -491,7 +481,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.opt_plain(
             self.workflow_digest
                 .as_ref()
-                .map(|d| write_hex(d, &mut hex)),
+                .map(|d| crate::bytes::write_hex(d, &mut hex)),
         );
         o.raw(",\"execution_id\":");
         o.plain(ctx.execution_id());
