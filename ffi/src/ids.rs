@@ -334,6 +334,36 @@ pub(crate) fn generator_mut<'a>(g: *mut prana_id_generator) -> FfiResult<&'a mut
 mod tests {
     use super::*;
 
+    /// One `prana_resume_url_create` for execution `exec_1`, node `wait`,
+    /// into the given buffers: (status, ID length, URL length).
+    fn create(
+        g: *mut prana_id_generator,
+        base: *const prana_base_url,
+        keys: *const crate::signatures::prana_key_set,
+        id: (*mut c_char, usize),
+        url: (*mut c_char, usize),
+    ) -> (prana_status, usize, usize) {
+        let (e, n) = ("exec_1", "wait");
+        let (mut id_len, mut url_len) = (0usize, 0usize);
+        let st = prana_resume_url_create(
+            g,
+            base,
+            keys,
+            e.as_ptr().cast(),
+            e.len(),
+            n.as_ptr().cast(),
+            n.len(),
+            id.0,
+            id.1,
+            &mut id_len,
+            url.0,
+            url.1,
+            &mut url_len,
+            core::ptr::null_mut(),
+        );
+        (st, id_len, url_len)
+    }
+
     /// The base URL `https://gw.example.com/hooks` and two generators
     /// seeded alike (with 32 bytes of `seed`), so they make the same IDs.
     fn base_and_twin_generators(
@@ -364,28 +394,17 @@ mod tests {
 
     #[test]
     fn resume_url_in_one_call_matches_two_calls() {
-        let (e, n) = ("exec_1", "wait");
         let (base, g1, g2) = base_and_twin_generators(3);
 
         // Uninitialized output buffers, as a C caller declares them.
         let mut id = core::mem::MaybeUninit::<[c_char; crate::PRANA_RESUME_ID_BUF_SIZE]>::uninit();
         let mut url = core::mem::MaybeUninit::<[c_char; crate::PRANA_URL_BUF_SIZE]>::uninit();
-        let (mut id_len, mut url_len) = (0usize, 0usize);
-        let st = prana_resume_url_create(
+        let (st, id_len, url_len) = create(
             g1,
             base,
-            core::ptr::null_mut(),
-            e.as_ptr().cast(),
-            e.len(),
-            n.as_ptr().cast(),
-            n.len(),
-            id.as_mut_ptr().cast(),
-            crate::PRANA_RESUME_ID_BUF_SIZE,
-            &mut id_len,
-            url.as_mut_ptr().cast(),
-            crate::PRANA_URL_BUF_SIZE,
-            &mut url_len,
-            core::ptr::null_mut(),
+            core::ptr::null(),
+            (id.as_mut_ptr().cast(), crate::PRANA_RESUME_ID_BUF_SIZE),
+            (url.as_mut_ptr().cast(), crate::PRANA_URL_BUF_SIZE),
         );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         // SAFETY: on success the text and its NUL were written.
@@ -397,22 +416,12 @@ mod tests {
         };
 
         let mut id2 = [0 as c_char; crate::PRANA_RESUME_ID_BUF_SIZE];
-        let mut n2 = 0usize;
-        let st = prana_resume_url_create(
+        let (st, n2, _) = create(
             g2,
-            core::ptr::null_mut(),
-            core::ptr::null_mut(),
-            e.as_ptr().cast(),
-            e.len(),
-            n.as_ptr().cast(),
-            n.len(),
-            id2.as_mut_ptr(),
-            id2.len(),
-            &mut n2,
-            core::ptr::null_mut(),
-            0,
-            core::ptr::null_mut(),
-            core::ptr::null_mut(),
+            core::ptr::null(),
+            core::ptr::null(),
+            (id2.as_mut_ptr(), id2.len()),
+            (core::ptr::null_mut(), 0),
         );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         assert_eq!(
@@ -437,24 +446,13 @@ mod tests {
         url_at: usize,
         id_at: usize,
     ) -> (String, String) {
-        let (e, n) = ("exec_1", "wait");
-        let (mut id_len, mut url_len) = (0usize, 0usize);
         let p = buf.as_mut_ptr();
-        let st = prana_resume_url_create(
+        let (st, id_len, url_len) = create(
             g,
             base,
-            core::ptr::null_mut(),
-            e.as_ptr().cast(),
-            e.len(),
-            n.as_ptr().cast(),
-            n.len(),
-            p.wrapping_add(id_at),
-            crate::PRANA_RESUME_ID_BUF_SIZE,
-            &mut id_len,
-            p.wrapping_add(url_at),
-            crate::PRANA_URL_BUF_SIZE,
-            &mut url_len,
-            core::ptr::null_mut(),
+            core::ptr::null(),
+            (p.wrapping_add(id_at), crate::PRANA_RESUME_ID_BUF_SIZE),
+            (p.wrapping_add(url_at), crate::PRANA_URL_BUF_SIZE),
         );
         assert_eq!(st, prana_status::PRANA_STATUS_OK);
         let text = |at: usize, len: usize| {
@@ -488,24 +486,13 @@ mod tests {
         keys: *const crate::signatures::prana_key_set,
         url_cap: usize,
     ) -> (prana_status, usize, usize, Vec<u8>) {
-        let (e, n) = ("exec_1", "wait");
         let mut url = vec![0x55 as c_char; url_cap];
-        let (mut id_len, mut url_len) = (0usize, 0usize);
-        let st = prana_resume_url_create(
+        let (st, id_len, url_len) = create(
             g,
             base,
             keys,
-            e.as_ptr().cast(),
-            e.len(),
-            n.as_ptr().cast(),
-            n.len(),
-            core::ptr::null_mut(),
-            0,
-            &mut id_len,
-            url.as_mut_ptr(),
-            url_cap,
-            &mut url_len,
-            core::ptr::null_mut(),
+            (core::ptr::null_mut(), 0),
+            (url.as_mut_ptr(), url_cap),
         );
         (st, id_len, url_len, url.iter().map(|&c| c as u8).collect())
     }
