@@ -51,8 +51,19 @@ fn p(s: &str) -> *const c_char {
     s.as_ptr().cast()
 }
 
-#[test]
-fn run_persist_restore_resume_through_the_abi() {
+/// The handles of a started execution: workflow, base URL, generator,
+/// execution.
+type Started = (
+    *mut prana_workflow,
+    *mut crate::urls::prana_base_url,
+    *mut crate::ids::prana_id_generator,
+    *mut prana_execution,
+);
+
+/// Workflow `wf`, the base URL `https://gw.example.com`, a generator seeded
+/// with 32 bytes of `seed`, and execution `exec_id` started on them
+/// (unsigned, at 1 000 ms, the default payload capacity).
+fn start(wf: &str, exec_id: &str, seed: u8) -> Started {
     let (mut w, mut b, mut g, mut x) = (
         core::ptr::null_mut(),
         core::ptr::null_mut(),
@@ -60,7 +71,7 @@ fn run_persist_restore_resume_through_the_abi() {
         core::ptr::null_mut(),
     );
     assert_eq!(
-        prana_workflow_new(p(WF), WF.len(), &mut w, core::ptr::null_mut()),
+        prana_workflow_new(p(wf), wf.len(), &mut w, core::ptr::null_mut()),
         OK
     );
     let base = "https://gw.example.com";
@@ -68,26 +79,37 @@ fn run_persist_restore_resume_through_the_abi() {
         crate::urls::prana_base_url_new(p(base), base.len(), &mut b, core::ptr::null_mut()),
         OK
     );
-    let seed = [1u8; 32];
     assert_eq!(
-        crate::ids::prana_id_generator_new(seed.as_ptr(), 32, &mut g, core::ptr::null_mut()),
+        crate::ids::prana_id_generator_new([seed; 32].as_ptr(), 32, &mut g, core::ptr::null_mut()),
         OK
     );
-    assert_eq!(
-        prana_execution_start(
-            w,
-            p("exec-1"),
-            6,
-            b,
-            core::ptr::null_mut(),
-            g,
-            1_000,
-            0,
-            &mut x,
-            core::ptr::null_mut()
-        ),
-        OK
+    let st = prana_execution_start(
+        w,
+        p(exec_id),
+        exec_id.len(),
+        b,
+        core::ptr::null_mut(),
+        g,
+        1_000,
+        0,
+        &mut x,
+        core::ptr::null_mut(),
     );
+    assert_eq!(st, OK);
+    (w, b, g, x)
+}
+
+/// Free what [`start`] made (the execution as it is by then).
+fn free_started((w, b, g, x): Started) {
+    prana_execution_free(x);
+    crate::ids::prana_id_generator_free(g);
+    crate::urls::prana_base_url_free(b);
+    prana_workflow_free(w);
+}
+
+#[test]
+fn run_persist_restore_resume_through_the_abi() {
+    let (w, b, g, mut x) = start(WF, "exec-1", 1);
 
     let mut calls = 0usize;
     let user = (&mut calls as *mut usize).cast::<c_void>();
@@ -210,10 +232,7 @@ fn run_persist_restore_resume_through_the_abi() {
     assert_eq!(done.transition_count, 0);
     assert_eq!(calls, 2);
 
-    prana_execution_free(x);
-    crate::ids::prana_id_generator_free(g);
-    crate::urls::prana_base_url_free(b);
-    prana_workflow_free(w);
+    free_started((w, b, g, x));
 }
 
 /// Caller memory of `n` bytes for a handle (8-aligned).
@@ -475,38 +494,7 @@ fn node_result_starts_zeroed_and_a_port_without_nul_fails_the_node() {
         {"key":"a","type":"log"},{"key":"b","type":"log"}],
         "connections":[{"from":"trigger","to":"a"},
         {"from":"a","port":"sent","to":"b"}]}"#;
-    let (mut w, mut b, mut g, mut x) = (
-        core::ptr::null_mut(),
-        core::ptr::null_mut(),
-        core::ptr::null_mut(),
-        core::ptr::null_mut(),
-    );
-    assert_eq!(
-        prana_workflow_new(p(wf), wf.len(), &mut w, core::ptr::null_mut()),
-        OK
-    );
-    let base = "https://gw.example.com";
-    assert_eq!(
-        crate::urls::prana_base_url_new(p(base), base.len(), &mut b, core::ptr::null_mut()),
-        OK
-    );
-    assert_eq!(
-        crate::ids::prana_id_generator_new([2u8; 32].as_ptr(), 32, &mut g, core::ptr::null_mut()),
-        OK
-    );
-    let st = prana_execution_start(
-        w,
-        p("exec-2"),
-        6,
-        b,
-        core::ptr::null_mut(),
-        g,
-        1_000,
-        0,
-        &mut x,
-        core::ptr::null_mut(),
-    );
-    assert_eq!(st, OK);
+    let (w, b, g, x) = start(wf, "exec-2", 2);
     let mut calls = 0usize;
     let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
     let st = prana_execution_run(
@@ -536,8 +524,5 @@ fn node_result_starts_zeroed_and_a_port_without_nul_fails_the_node() {
         (node.to_bytes(), code.to_bytes()),
         (&b"b"[..], &b"invalid_port"[..])
     );
-    prana_execution_free(x);
-    crate::ids::prana_id_generator_free(g);
-    crate::urls::prana_base_url_free(b);
-    prana_workflow_free(w);
+    free_started((w, b, g, x));
 }
