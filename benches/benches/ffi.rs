@@ -92,6 +92,36 @@ unsafe extern "C" fn c_handler(
     true
 }
 
+/// `prana_resume_url_create` for `EXEC`/`NODE` into the given buffers
+/// (pointer, capacity; NULL, 0 for none), no key set: (status, ID length,
+/// URL length). Inlined, so each row measures the call alone.
+#[inline(always)]
+fn c_resume_url(
+    gen: *mut ids::prana_id_generator,
+    base: *const urls::prana_base_url,
+    id: (*mut c_char, usize),
+    url: (*mut c_char, usize),
+) -> (prana_webhook::prana_status, usize, usize) {
+    let (mut id_len, mut url_len) = (0usize, 0usize);
+    let s = ids::prana_resume_url_create(
+        gen,
+        base,
+        core::ptr::null_mut(),
+        p(EXEC),
+        EXEC.len(),
+        p(NODE),
+        NODE.len(),
+        id.0,
+        id.1,
+        &mut id_len,
+        url.0,
+        url.1,
+        &mut url_len,
+        core::ptr::null_mut(),
+    );
+    (s, id_len, url_len)
+}
+
 /// A trigger through the C ABI: start an execution with `max_payload`
 /// bytes of payload room and run it with `{"amount":10}` to its first wait,
 /// the result in `result`. The caller frees the execution.
@@ -182,24 +212,12 @@ fn bench(c: &mut Criterion) {
     g.bench_function("c_abi/id_url", |b| {
         b.iter(|| {
             let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
-            let mut id_len = 0usize;
             let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
-            let mut url_len = 0usize;
-            let s = ids::prana_resume_url_create(
+            let (s, id_len, url_len) = c_resume_url(
                 gen_h,
                 base_h,
-                core::ptr::null_mut(),
-                p(EXEC),
-                EXEC.len(),
-                p(NODE),
-                NODE.len(),
-                id.as_mut_ptr().cast(),
-                ID_BUF,
-                &mut id_len,
-                url.as_mut_ptr().cast(),
-                URL_BUF,
-                &mut url_len,
-                core::ptr::null_mut(),
+                (id.as_mut_ptr().cast(), ID_BUF),
+                (url.as_mut_ptr().cast(), URL_BUF),
             );
             assert_eq!(s, OK);
             black_box((&id, &url, id_len, url_len));
@@ -209,24 +227,12 @@ fn bench(c: &mut Criterion) {
     // the URL's last `id_len` bytes, as the Rust bytes writer's span gives it.
     g.bench_function("c_abi/id_url_in_url", |b| {
         b.iter(|| {
-            let mut id_len = 0usize;
             let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
-            let mut url_len = 0usize;
-            let s = ids::prana_resume_url_create(
+            let (s, id_len, url_len) = c_resume_url(
                 gen_h,
                 base_h,
-                core::ptr::null_mut(),
-                p(EXEC),
-                EXEC.len(),
-                p(NODE),
-                NODE.len(),
-                core::ptr::null_mut(),
-                0,
-                &mut id_len,
-                url.as_mut_ptr().cast(),
-                URL_BUF,
-                &mut url_len,
-                core::ptr::null_mut(),
+                (core::ptr::null_mut(), 0),
+                (url.as_mut_ptr().cast(), URL_BUF),
             );
             assert_eq!(s, OK);
             black_box((&url, url_len - id_len, id_len, url_len));
@@ -235,22 +241,11 @@ fn bench(c: &mut Criterion) {
     g.bench_function("c_abi/id_only", |b| {
         b.iter(|| {
             let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
-            let mut id_len = 0usize;
-            let s = ids::prana_resume_url_create(
+            let (s, id_len, _) = c_resume_url(
                 gen_h,
-                core::ptr::null_mut(),
-                core::ptr::null_mut(),
-                p(EXEC),
-                EXEC.len(),
-                p(NODE),
-                NODE.len(),
-                id.as_mut_ptr().cast(),
-                ID_BUF,
-                &mut id_len,
-                core::ptr::null_mut(),
-                0,
-                core::ptr::null_mut(),
-                core::ptr::null_mut(),
+                core::ptr::null(),
+                (id.as_mut_ptr().cast(), ID_BUF),
+                (core::ptr::null_mut(), 0),
             );
             assert_eq!(s, OK);
             black_box((&id, id_len));
