@@ -443,8 +443,13 @@ impl ResumeId {
 /// Check the syntax of a resume ID: `webhook_` prefix, allowed alphabet,
 /// length, a middle that splits into two 1–64 byte parts, and a 26-character
 /// Crockford base32 tail.
+#[inline]
 pub fn validate_resume_id(s: &str) -> Result<()> {
-    let b = s.as_bytes();
+    validate_resume_id_bytes(s.as_bytes())
+}
+
+/// [`validate_resume_id`] on bytes (a valid ID is ASCII).
+pub(crate) fn validate_resume_id_bytes(b: &[u8]) -> Result<()> {
     if b.is_empty() {
         return Err(Error::EmptyId);
     }
