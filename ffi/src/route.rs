@@ -11,7 +11,6 @@ use prana_webhook_core::url::{Route, Target, TargetBytes};
 use crate::abi::{copy_to_array, guard, text, Out};
 use crate::registration::{prana_lifecycle_status, prana_registration, registration_opt};
 use crate::status::{prana_error, prana_status, status_of};
-use crate::text::is_ascii_without_nul;
 use crate::urls::base_ref;
 use crate::{PRANA_MESSAGE_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE};
 
@@ -361,14 +360,14 @@ pub extern "C" fn prana_route_parse(
         let b = base_ref(base)?;
         // The common case, an origin-form target (`/...`) that routes, is
         // parsed as bytes: the parser proves the path up to the id's end
-        // ASCII, so only the query needs the text check, not the whole
-        // target. Anything else (a full URL, non-ASCII, NULL, a
+        // ASCII and checks the query's bytes in its `#` search, so the
+        // target needs no text check of its own. Anything else (a full URL, non-ASCII, NULL, a
         // `PRANA_NUL_TERMINATED` length, any error) takes the full checks
         // below, in their documented order, with the same result.
         if let (Some(t), Some(o)) = (raw_bytes(target, target_len), NonNull::new(out)) {
             if t.first() == Some(&b'/') {
                 if let Ok(parsed) = b.parse_target_bytes(t) {
-                    if parsed.query.map_or(true, is_ascii_without_nul) {
+                    if parsed.query_plain {
                         // SAFETY: `o` is a non-NULL out-pointer that the caller
                         // promises is valid and aligned for one `prana_route`
                         // (header contract); `write` does not read it.

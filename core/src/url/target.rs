@@ -72,8 +72,16 @@ trait TargetText<'a>: Copy {
     fn from(self, at: usize) -> Self;
     /// The text before `at`, an ASCII byte the parser found.
     fn upto(self, at: usize) -> Self;
+    /// Refuse a query holding `#`; else whether it is plain (what
+    /// [`TargetBytes::query_plain`] says), which text does not need.
+    fn check_query(query: &[u8]) -> Result<bool>;
     /// The result for a route's action (`None`: a trigger), id and query.
-    fn parsed(action: Option<SignedAction>, id: Self, query: Option<Self>) -> Self::Parsed;
+    fn parsed(
+        action: Option<SignedAction>,
+        id: Self,
+        query: Option<Self>,
+        plain: bool,
+    ) -> Self::Parsed;
 }
 
 impl<'a> TargetText<'a> for &'a str {
@@ -95,7 +103,19 @@ impl<'a> TargetText<'a> for &'a str {
         &self[..at]
     }
     #[inline(always)]
-    fn parsed(action: Option<SignedAction>, id: Self, query: Option<Self>) -> Target<'a> {
+    fn check_query(query: &[u8]) -> Result<bool> {
+        match find_byte(query, b'#') {
+            Some(_) => Err(Error::MalformedTarget),
+            None => Ok(true),
+        }
+    }
+    #[inline(always)]
+    fn parsed(
+        action: Option<SignedAction>,
+        id: Self,
+        query: Option<Self>,
+        _plain: bool,
+    ) -> Target<'a> {
         let route = match action {
             None => Route::Trigger { workflow_id: id },
             Some(SignedAction::Resume) => Route::Resume { resume_id: id },
@@ -125,9 +145,53 @@ impl<'a> TargetText<'a> for &'a [u8] {
         &self[..at]
     }
     #[inline(always)]
-    fn parsed(action: Option<SignedAction>, id: Self, query: Option<Self>) -> TargetBytes<'a> {
-        TargetBytes { action, id, query }
+    fn check_query(query: &[u8]) -> Result<bool> {
+        if is_plain_query(query) {
+            Ok(true)
+        } else if query.contains(&b'#') {
+            Err(Error::MalformedTarget)
+        } else {
+            Ok(false)
+        }
     }
+    #[inline(always)]
+    fn parsed(
+        action: Option<SignedAction>,
+        id: Self,
+        query: Option<Self>,
+        query_plain: bool,
+    ) -> TargetBytes<'a> {
+        TargetBytes {
+            action,
+            id,
+            query,
+            query_plain,
+        }
+    }
+}
+
+/// Whether every byte of `query` is in `0x01..=0x7F` (ASCII without NUL)
+/// and none is `#`: the `#` search a query needs anyway and a text check,
+/// in one pass of eight bytes per step. A byte's high bit in
+/// `(w - 0x0101…) | (x - 0x0101…) | w` (`x`: `w` with `#` bytes zeroed) is
+/// set for 0x00, `#` and bytes >= 0x80; a borrow marks more bytes only
+/// above a marked one, which a yes/no answer does not mind.
+fn is_plain_query(query: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const HASHES: u64 = u64::from_ne_bytes([b'#'; 8]);
+    let flags = |chunk: &[u8]| {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let x = w ^ HASHES;
+        w.wrapping_sub(ONES) | x.wrapping_sub(ONES) | w
+    };
+    if query.len() < 8 {
+        return query.iter().all(|&b| matches!(b, 0x01..=0x7F) && b != b'#');
+    }
+    // The last eight bytes cover what the whole chunks leave.
+    let last = flags(&query[query.len() - 8..]);
+    let all = query.chunks_exact(8).fold(last, |acc, w| acc | flags(w));
+    all & HIGHS == 0
 }
 
 /// A request target parsed from bytes
@@ -143,6 +207,11 @@ pub struct TargetBytes<'a> {
     /// The query, if any, without the leading `?`. Only checked to hold no
     /// `#`: it may hold any other byte.
     pub query: Option<&'a [u8]>,
+    /// Whether every byte of the query is in `0x01..=0x7F` (ASCII without
+    /// NUL, so text); `true` without a query. With it the whole target is
+    /// such text for an origin-form target (`/...`): the path up to the
+    /// id's end is checked by the parse.
+    pub query_plain: bool,
 }
 
 /// Parse `target` as a route under the path `prefix` (`""` or `"/hooks"`).
@@ -260,9 +329,10 @@ fn route_of<'a, T: TargetText<'a>>(prefix: &str, path_and_query: T) -> Result<T:
     };
     // A `#` is refused anywhere; the prefix, the fixed path and a valid id
     // hold none, so the query is the only place left to search.
-    if query.is_some_and(|q| find_byte(q.bytes(), b'#').is_some()) {
-        return Err(Error::MalformedTarget);
-    }
+    let plain = match query {
+        Some(q) => T::check_query(q.bytes())?,
+        None => true,
+    };
     let checked = match is_trigger {
         true => check_workflow_id(id.bytes()),
         false => id::validate_resume_id_bytes(id.bytes()),
@@ -271,7 +341,7 @@ fn route_of<'a, T: TargetText<'a>>(prefix: &str, path_and_query: T) -> Result<T:
         return Err(id_segment_error(segments.bytes(), is_trigger));
     }
     // A valid id holds no `/`: there are no extra segments.
-    Ok(T::parsed(action, id, query))
+    Ok(T::parsed(action, id, query, plain))
 }
 
 /// The error of an id segment (`segments`: all after the kind's `/`) that
@@ -323,6 +393,24 @@ mod tests {
     use std::string::String;
 
     #[test]
+    fn plain_query_flags_exactly_nul_hash_and_high_bytes() {
+        for len in 0..40 {
+            let q = std::vec![b'a'; len];
+            assert!(is_plain_query(&q));
+            for at in 0..len {
+                for bad in [0x00u8, b'#', 0x80, 0xC3, 0xFF] {
+                    let mut b = q.clone();
+                    b[at] = bad;
+                    assert!(!is_plain_query(&b), "{len} {at} {bad:#x}");
+                }
+                let mut b = std::vec![0x7Fu8; len];
+                b[at] = 0x01;
+                assert!(is_plain_query(&b));
+            }
+        }
+    }
+
+    #[test]
     fn bytes_and_text_give_the_same_route_or_error() {
         let id = "webhook_exec_1_wait_0123456789abcdefghjkmnpqrs";
         let targets: [String; 22] = [
@@ -362,6 +450,8 @@ mod tests {
                         assert_eq!(bytes.action, action, "{t}");
                         assert_eq!(bytes.id, id.as_bytes(), "{t}");
                         assert_eq!(bytes.query, text.query.map(str::as_bytes), "{t}");
+                        let plain = |q: &str| q.is_ascii() && !q.contains('\0');
+                        assert_eq!(bytes.query_plain, text.query.map_or(true, plain));
                     }
                     (text, bytes) => assert_eq!(text.err(), bytes.err(), "{prefix} {t}"),
                 }
