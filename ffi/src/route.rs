@@ -8,7 +8,7 @@ use prana_webhook_core::route::{self, Decision, Rejection, RequestLimits};
 use prana_webhook_core::token::resume::SignedAction;
 use prana_webhook_core::url::{Route, Target, TargetBytes};
 
-use crate::abi::{copy_to_array, guard, text, Out};
+use crate::abi::{copy_to_array, guard, raw_bytes, text, Out};
 use crate::registration::{prana_lifecycle_status, prana_registration, registration_opt};
 use crate::status::{prana_error, prana_status, status_of};
 use crate::urls::base_ref;
@@ -383,19 +383,6 @@ pub extern "C" fn prana_route_parse(
         out.write(prana_route::from_target(t, &parsed));
         Ok(())
     })
-}
-
-/// The `len` bytes at `ptr` when it is non-NULL and `len` fits `isize`
-/// (so it is no `PRANA_NUL_TERMINATED`); else `None`, for the full checks.
-#[inline]
-fn raw_bytes<'a>(ptr: *const c_char, len: usize) -> Option<&'a [u8]> {
-    if ptr.is_null() || len > isize::MAX as usize {
-        return None;
-    }
-    // SAFETY: `ptr` is non-NULL and the caller promises (header contract)
-    // `len` readable bytes that stay unchanged during the call; `len` fits
-    // `isize`; u8 has alignment 1.
-    Some(unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) })
 }
 
 /// Everything that can be checked before the store is touched: the target
