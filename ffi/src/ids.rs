@@ -228,17 +228,7 @@ pub extern "C" fn prana_resume_url_create(
         // No ID buffer: the ID is left in the URL (see above).
         let id_in_url = id_buf.is_null();
         if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
-            let id_needed = id_out.report_needed(id_len);
-            let url_needed = url_out.report_needed(url_len);
-            return Err(Fail::new(
-                prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
-                format_args!(
-                    "output buffers hold {} and {} bytes; {id_needed} and {url_needed} are \
-                     needed (including the NUL)",
-                    id_out.capacity(),
-                    url_out.capacity()
-                ),
-            ));
+            return Err(too_small(&id_out, id_len, &url_out, url_len));
         }
         // The URL is written straight into the caller's buffer (no UTF-8
         // check, no copy) and the ID copied from it.
@@ -268,6 +258,25 @@ pub extern "C" fn prana_resume_url_create(
         }
         id_out.write_copy(id, id_len)
     })
+}
+
+/// The `BUFFER_TOO_SMALL` failure of `prana_resume_url_create`, with both
+/// sizes needed reported. Out of line and cold: the hot path keeps its
+/// registers.
+#[cold]
+#[inline(never)]
+fn too_small(id_out: &StrOut, id_len: usize, url_out: &StrOut, url_len: usize) -> Fail {
+    let id_needed = id_out.report_needed(id_len);
+    let url_needed = url_out.report_needed(url_len);
+    Fail::new(
+        prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
+        format_args!(
+            "output buffers hold {} and {} bytes; {id_needed} and {url_needed} are \
+             needed (including the NUL)",
+            id_out.capacity(),
+            url_out.capacity()
+        ),
+    )
 }
 
 /// Write `?sig={key_id}.{mac}` for the resume ID at `plain[id_start..][..id_len]`
