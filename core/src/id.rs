@@ -127,16 +127,22 @@ impl From<BadPart> for Error {
 /// [`validate_part`] failing with the small [`BadPart`].
 #[inline]
 pub(crate) fn check_part(part: Part, s: &str) -> Result<(), BadPart> {
+    check_part_bytes(part, s.as_bytes())
+}
+
+/// [`check_part`] on bytes (a valid part is ASCII).
+#[inline]
+fn check_part_bytes(part: Part, s: &[u8]) -> Result<(), BadPart> {
     if s.is_empty() {
         return Err(BadPart::Empty(part));
     }
     if s.len() > MAX_PART_LEN {
         return Err(BadPart::TooLong(part, s.len()));
     }
-    if common_class_short(s.as_bytes()) & ID_BYTE != 0 {
+    if common_class_short(s) & ID_BYTE != 0 {
         Ok(())
     } else {
-        Err(BadPart::Character(part, first_bad_id_byte(s.as_bytes())))
+        Err(BadPart::Character(part, first_bad_id_byte(s)))
     }
 }
 
@@ -327,6 +333,53 @@ impl<'a> IdParts<'a> {
     }
 }
 
+/// Id parts a host holds as bytes, checked as [`IdParts::new`] checks
+/// text: each 1–64 bytes of `[A-Za-z0-9_-]`, so ASCII. A host that views
+/// bytes as text itself (the C ABI) then needs no text check of its own
+/// before [`IdPartBytes::with_text`] makes the [`IdParts`]: one check of
+/// each part instead of two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IdPartBytes<'a> {
+    execution_id: &'a [u8],
+    node_id: &'a [u8],
+}
+
+impl<'a> IdPartBytes<'a> {
+    /// Check both parts (execution id first), with the errors of
+    /// [`IdParts::new`].
+    #[inline]
+    pub fn new(execution_id: &'a [u8], node_id: &'a [u8]) -> Result<IdPartBytes<'a>> {
+        check_part_bytes(Part::ExecutionId, execution_id)?;
+        check_part_bytes(Part::NodeId, node_id)?;
+        Ok(IdPartBytes {
+            execution_id,
+            node_id,
+        })
+    }
+
+    /// The execution id (ASCII).
+    pub fn execution_id(&self) -> &'a [u8] {
+        self.execution_id
+    }
+
+    /// The node id (ASCII).
+    pub fn node_id(&self) -> &'a [u8] {
+        self.node_id
+    }
+
+    /// These parts as [`IdParts`], from the same bytes viewed as text:
+    /// `None` unless `execution_id` and `node_id` are these very bytes
+    /// (same address, same length), so nothing unchecked gets in.
+    #[inline]
+    pub fn with_text(&self, execution_id: &'a str, node_id: &'a str) -> Option<IdParts<'a>> {
+        let same = |t: &str, b: &[u8]| core::ptr::eq(t.as_bytes(), b);
+        (same(execution_id, self.execution_id) && same(node_id, self.node_id)).then_some(IdParts {
+            execution_id,
+            node_id,
+        })
+    }
+}
+
 /// A syntactically valid resume ID, stored inline (at most 164 bytes).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ResumeId(heapless::String<MAX_RESUME_ID_LEN>);
@@ -443,8 +496,13 @@ impl ResumeId {
 /// Check the syntax of a resume ID: `webhook_` prefix, allowed alphabet,
 /// length, a middle that splits into two 1–64 byte parts, and a 26-character
 /// Crockford base32 tail.
+#[inline]
 pub fn validate_resume_id(s: &str) -> Result<()> {
-    let b = s.as_bytes();
+    validate_resume_id_bytes(s.as_bytes())
+}
+
+/// [`validate_resume_id`] on bytes (a valid ID is ASCII).
+pub(crate) fn validate_resume_id_bytes(b: &[u8]) -> Result<()> {
     if b.is_empty() {
         return Err(Error::EmptyId);
     }

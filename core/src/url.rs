@@ -32,10 +32,12 @@
 use core::fmt::{self, Write};
 use core::mem::MaybeUninit;
 
-use crate::bytes::find_byte;
 use crate::error::{Error, Part, Result};
-use crate::id::{self, IdGenerator, IdParts, ResumeId, Tail, MAX_PART_LEN};
+use crate::id::{self, IdGenerator, IdParts, ResumeId, Tail};
 use crate::token::resume::{Signature, SignedAction};
+
+mod target;
+pub use target::{parse_target_bytes_under, parse_target_under, Route, Target, TargetBytes};
 
 /// Longest base URL accepted, in bytes.
 pub const MAX_BASE_URL_LEN: usize = 256;
@@ -339,56 +341,6 @@ impl IdGenerator {
     }
 }
 
-/// Where a request is going.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Route<'a> {
-    /// `…/webhook/workflow/trigger/{workflow_id}`: start an execution.
-    Trigger {
-        /// The validated workflow id.
-        workflow_id: &'a str,
-    },
-    /// `…/webhook/workflow/resume/{resume_id}`: resume a suspended execution.
-    Resume {
-        /// The syntactically valid resume ID.
-        resume_id: &'a str,
-    },
-    /// `…/webhook/workflow/cancel/{resume_id}`: cancel the wait of this
-    /// registration (it is consumed, as by a resume).
-    Cancel {
-        /// The syntactically valid resume ID.
-        resume_id: &'a str,
-    },
-    /// `…/webhook/workflow/extend/{resume_id}`: move the expiry of this
-    /// (active) registration later.
-    Extend {
-        /// The syntactically valid resume ID.
-        resume_id: &'a str,
-    },
-}
-
-impl<'a> Route<'a> {
-    /// The resume ID and the signed action of a resume, cancel or extend
-    /// route; `None` for a trigger.
-    pub fn signed_action(&self) -> Option<(SignedAction, &'a str)> {
-        match *self {
-            Route::Trigger { .. } => None,
-            Route::Resume { resume_id } => Some((SignedAction::Resume, resume_id)),
-            Route::Cancel { resume_id } => Some((SignedAction::Cancel, resume_id)),
-            Route::Extend { resume_id } => Some((SignedAction::Extend, resume_id)),
-        }
-    }
-}
-
-/// A parsed request target: its route and its raw query string (without `?`),
-/// kept for signature checks and payloads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Target<'a> {
-    /// The route.
-    pub route: Route<'a>,
-    /// The query string, if any, without the leading `?`.
-    pub query: Option<&'a str>,
-}
-
 fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
@@ -601,6 +553,15 @@ impl BaseUrl {
     pub fn parse_target<'a>(&self, target: &'a str) -> Result<Target<'a>> {
         parse_target_under(self.prefix(), target)
     }
+
+    /// [`parse_target`](BaseUrl::parse_target) for a target given as bytes,
+    /// for hosts that hold the request as bytes: same routes, same errors
+    /// on the same text, and no UTF-8 check of the whole target. Only the
+    /// path up to the id's end is checked (ASCII, as the route needs it):
+    /// a full URL's authority and the query may hold any byte but `#`.
+    pub fn parse_target_bytes<'a>(&self, target: &'a [u8]) -> Result<TargetBytes<'a>> {
+        parse_target_bytes_under(self.prefix(), target)
+    }
 }
 
 /// Validate `host[:port]` and return the port, if any.
@@ -650,151 +611,6 @@ fn split_host_port(authority: &str) -> Result<Option<u16>> {
         return Err(Error::BaseUrlCharacter);
     }
     Ok(port)
-}
-
-/// Parse `target` as a route under the path `prefix` (`""` or `"/hooks"`).
-///
-/// The errors, by precedence: not a path or URL, a `#` anywhere
-/// (`MalformedTarget`), a `%` in the path (`PercentEncoded`), then the route
-/// checks (path, kind, id segment, id syntax). The route checks run first
-/// anyway: an accepted route holds no `#` or `%` in the prefix, the fixed
-/// path or the validated id (IDs have neither), so on success only the query
-/// is searched for `#`, and the whole target only when a check failed. This
-/// reads the target about once instead of scanning it for `#`, `?` and `%`
-/// and then splitting it twice more.
-pub fn parse_target_under<'a>(prefix: &str, target: &'a str) -> Result<Target<'a>> {
-    let path_and_query = if target.starts_with('/') {
-        target
-    } else if let Some((_, rest)) = split_scheme(target) {
-        // Skip the authority of a full URL: it is not compared (proxies rewrite it).
-        match rest.find(['/', '?', '#']) {
-            Some(i) if rest.as_bytes()[i] == b'/' => &rest[i..],
-            _ => return Err(Error::NotWebhookPath),
-        }
-    } else {
-        return Err(Error::MalformedTarget);
-    };
-    // A prefix holding `?`, `#` or `%` matches no target: its first `?`
-    // would end the path, and `#` or `%` outrank the path error. The route
-    // is returned as `route_of` built it: an `Ok` taken apart and rebuilt
-    // here was copied through the stack with loads wider than the stores
-    // that wrote it, which stalls store-to-load forwarding.
-    if prefix.bytes().any(|b| matches!(b, b'?' | b'#' | b'%')) {
-        return Err(outranking_error(path_and_query).unwrap_or(Error::NotWebhookPath));
-    }
-    route_of(prefix, path_and_query).map_err(|e| outranking_error(path_and_query).unwrap_or(e))
-}
-
-/// The errors that outrank every route check: a `#` anywhere, then a `%` in
-/// the path (IDs are plain and never percent-decoded).
-#[cold]
-fn outranking_error(path_and_query: &str) -> Option<Error> {
-    if path_and_query.contains('#') {
-        return Some(Error::MalformedTarget);
-    }
-    let path = path_and_query.split('?').next().unwrap_or_default();
-    path.contains('%').then_some(Error::PercentEncoded)
-}
-
-/// The route checks of [`parse_target_under`] on `path_and_query`, for a
-/// prefix without `?`, `#` or `%`. Neither the prefix nor the fixed parts
-/// hold a `?`, so the query starts at the first `?` after the kind.
-fn route_of<'a>(prefix: &str, path_and_query: &'a str) -> Result<Target<'a>> {
-    let rest = path_and_query
-        .strip_prefix(prefix)
-        .and_then(|r| r.strip_prefix(WEBHOOK_PATH))
-        .ok_or(Error::NotWebhookPath)?;
-    // `None`: a trigger; else the action on a resume ID.
-    let (action, after_kind) = if let Some(after) = rest.strip_prefix(TRIGGER) {
-        (None, after)
-    } else if let Some(after) = rest.strip_prefix(RESUME) {
-        (Some(SignedAction::Resume), after)
-    } else if let Some(after) = rest.strip_prefix(CANCEL) {
-        (Some(SignedAction::Cancel), after)
-    } else if let Some(after) = rest.strip_prefix(EXTEND) {
-        (Some(SignedAction::Extend), after)
-    } else {
-        return Err(Error::UnknownKind);
-    };
-    let is_trigger = action.is_none();
-    // The kind is the whole segment: `/` follows, or the path ends there.
-    let segments = match after_kind.as_bytes().first() {
-        Some(b'/') => &after_kind[1..],
-        None | Some(b'?') => return Err(Error::EmptyId),
-        Some(_) => return Err(Error::UnknownKind),
-    };
-    // The id ends at the first `?`. A valid resume ID has at least
-    // MIN_RESUME_ID_LEN bytes and no `?`, so the search may start there (a
-    // third of the bytes of a typical ID): an earlier `?` only means that
-    // the ID fails its check, and the error is then worked out exactly.
-    let from = match is_trigger {
-        true => 0,
-        false => id::MIN_RESUME_ID_LEN.min(segments.len()),
-    };
-    let (id, query) = match find_byte(&segments.as_bytes()[from..], b'?') {
-        Some(i) => (&segments[..from + i], Some(&segments[from + i + 1..])),
-        None => (segments, None),
-    };
-    // A `#` is refused anywhere; the prefix, the fixed path and a valid id
-    // hold none, so the query is the only place left to search.
-    if query.is_some_and(|q| find_byte(q.as_bytes(), b'#').is_some()) {
-        return Err(Error::MalformedTarget);
-    }
-    let checked = match is_trigger {
-        true => check_workflow_id(id),
-        false => id::validate_resume_id(id),
-    };
-    if checked.is_err() {
-        return Err(id_segment_error(segments, is_trigger));
-    }
-    // A valid id holds no `/`: there are no extra segments.
-    let route = match action {
-        None => Route::Trigger { workflow_id: id },
-        Some(SignedAction::Resume) => Route::Resume { resume_id: id },
-        Some(SignedAction::Cancel) => Route::Cancel { resume_id: id },
-        Some(SignedAction::Extend) => Route::Extend { resume_id: id },
-    };
-    Ok(Target { route, query })
-}
-
-/// The error of an id segment (`segments`: all after the kind's `/`) that
-/// failed its check, by precedence: an empty first segment, extra
-/// segments, then the id's own error.
-#[cold]
-fn id_segment_error(segments: &str, is_trigger: bool) -> Error {
-    let id = segments.split('?').next().unwrap_or_default();
-    let checked = match is_trigger {
-        true => check_workflow_id(id),
-        false => id::validate_resume_id(id),
-    };
-    match (id.split_once('/'), checked) {
-        (Some(("", _)), _) => Error::EmptyId,
-        (Some(_), _) => Error::ExtraSegments,
-        (None, Err(e)) => e,
-        // Not reached: this id is the one that failed, or a part of it too
-        // short to be a resume ID.
-        (None, Ok(())) => Error::MalformedResumeId,
-    }
-}
-
-/// The id segment of a trigger route: 1–64 bytes of `[A-Za-z0-9_-]`.
-fn check_workflow_id(id: &str) -> Result<()> {
-    if id.is_empty() {
-        return Err(Error::EmptyId);
-    }
-    if id.len() > MAX_PART_LEN {
-        return Err(Error::IdTooLong {
-            len: id.len(),
-            max: MAX_PART_LEN,
-        });
-    }
-    if id::is_id_text(id.as_bytes()) {
-        Ok(())
-    } else {
-        Err(Error::IdBadCharacter {
-            at: id.bytes().position(|b| !id::is_id_byte(b)).unwrap_or(0),
-        })
-    }
 }
 
 impl fmt::Debug for BaseUrl {

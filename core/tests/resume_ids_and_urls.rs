@@ -681,3 +681,34 @@ fn resume_url_in_one_step_is_id_then_url() {
         assert_eq!(c.next_entropy(), d.next_entropy());
     }
 }
+
+#[test]
+fn id_parts_from_bytes_check_as_text_does() {
+    let long = "x".repeat(65);
+    let cases = [
+        ("exec_1", "wait"),
+        ("", "wait"),
+        ("exec_1", ""),
+        ("exec 1", "wait"),
+        ("exec_1", "wait!"),
+        ("exec_é", "wait"),
+        (long.as_str(), "wait"),
+        ("exec_1", long.as_str()),
+    ];
+    for (e, n) in cases {
+        let text = id::IdParts::new(e, n);
+        let bytes = id::IdPartBytes::new(e.as_bytes(), n.as_bytes());
+        assert_eq!(text.as_ref().err(), bytes.as_ref().err(), "{e} {n}");
+        if let Ok(b) = bytes {
+            assert_eq!(
+                (b.execution_id(), b.node_id()),
+                (e.as_bytes(), n.as_bytes())
+            );
+            assert_eq!(b.with_text(e, n), Some(text.unwrap()));
+            // Equal text elsewhere in memory is not these bytes.
+            let copy = e.to_owned();
+            assert_eq!(b.with_text(&copy, n), None);
+            assert_eq!(b.with_text(e, &n[..n.len() - 1]), None);
+        }
+    }
+}

@@ -234,6 +234,20 @@ pub(crate) fn bytes<'a>(ptr: *const u8, len: usize, what: &str) -> FfiResult<&'a
     Ok(unsafe { core::slice::from_raw_parts(ptr, len) })
 }
 
+/// The `len` bytes at `ptr` when it is non-NULL and `len` fits `isize`
+/// (so it is no `PRANA_NUL_TERMINATED`); else `None`. For fast paths whose
+/// callers fall back to [`text`] (and its errors) when it gives `None`.
+#[inline]
+pub(crate) fn raw_bytes<'a>(ptr: *const c_char, len: usize) -> Option<&'a [u8]> {
+    if ptr.is_null() || len > isize::MAX as usize {
+        return None;
+    }
+    // SAFETY: `ptr` is non-NULL and the caller promises (header contract)
+    // `len` readable bytes that stay unchanged during the call; `len` fits
+    // `isize`; u8 has alignment 1.
+    Some(unsafe { core::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
 /// The length of a text argument: `len`, or for `PRANA_NUL_TERMINATED`
 /// the bytes before the first NUL (`strlen`). NULL stays NULL: `bytes`
 /// reports it, since `PRANA_NUL_TERMINATED` is not 0.

@@ -3,10 +3,12 @@
 use core::ffi::c_char;
 
 use prana_webhook_core::error::Part;
-use prana_webhook_core::id::{self, IdGenerator, IdParts};
+use prana_webhook_core::id::{self, IdGenerator, IdPartBytes, IdParts};
 use prana_webhook_core::token::resume::{ResumeKey, MAC_B64_LEN, SIG_PARAM};
 
-use crate::abi::{self, bytes, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
+use crate::abi::{
+    self, bytes, guard, handle, handle_mut, raw_bytes, text, Fail, FfiResult, Out, StrOut,
+};
 use crate::status::{prana_error, prana_status};
 use crate::urls::prana_base_url;
 use crate::PRANA_ID_SEED_LEN;
@@ -175,10 +177,37 @@ pub extern "C" fn prana_resume_url_create(
 ) -> prana_status {
     guard(err, || {
         let g = handle_mut(generator, "generator")?;
-        let e = text(execution_id, execution_id_len, "execution_id")?;
-        let n = text(node_id, node_id_len, "node_id")?;
-        let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
-        let parts = IdParts::new(e, n)?;
+        // The parts are checked once, as bytes, by the core: an id part is
+        // `[A-Za-z0-9_-]`, so that check proves them text too. Anything it
+        // refuses (and NULL, `PRANA_NUL_TERMINATED`) takes the text checks
+        // first, for the documented errors in their order.
+        let checked = match (
+            raw_bytes(execution_id, execution_id_len),
+            raw_bytes(node_id, node_id_len),
+        ) {
+            (Some(e), Some(n)) => IdPartBytes::new(e, n).ok(),
+            _ => None,
+        };
+        let (parts, id_out) = match checked {
+            Some(pb) => {
+                // SAFETY: `IdPartBytes::new` accepted both parts: only
+                // `[A-Za-z0-9_-]` bytes, which are ASCII, so valid UTF-8.
+                let (e, n) = unsafe {
+                    (
+                        core::str::from_utf8_unchecked(pb.execution_id()),
+                        core::str::from_utf8_unchecked(pb.node_id()),
+                    )
+                };
+                let parts = pb.with_text(e, n).expect("the parts' own bytes");
+                (parts, StrOut::new(id_buf, id_buf_len, id_out_len)?)
+            }
+            None => {
+                let e = text(execution_id, execution_id_len, "execution_id")?;
+                let n = text(node_id, node_id_len, "node_id")?;
+                let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
+                (IdParts::new(e, n)?, id_out)
+            }
+        };
         let id_len = parts.resume_id_len();
         let Some(b) = (if base.is_null() {
             None
@@ -199,17 +228,7 @@ pub extern "C" fn prana_resume_url_create(
         // No ID buffer: the ID is left in the URL (see above).
         let id_in_url = id_buf.is_null();
         if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
-            let id_needed = id_out.report_needed(id_len);
-            let url_needed = url_out.report_needed(url_len);
-            return Err(Fail::new(
-                prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
-                format_args!(
-                    "output buffers hold {} and {} bytes; {id_needed} and {url_needed} are \
-                     needed (including the NUL)",
-                    id_out.capacity(),
-                    url_out.capacity()
-                ),
-            ));
+            return Err(too_small(&id_out, id_len, &url_out, url_len));
         }
         // The URL is written straight into the caller's buffer (no UTF-8
         // check, no copy) and the ID copied from it.
@@ -239,6 +258,25 @@ pub extern "C" fn prana_resume_url_create(
         }
         id_out.write_copy(id, id_len)
     })
+}
+
+/// The `BUFFER_TOO_SMALL` failure of `prana_resume_url_create`, with both
+/// sizes needed reported. Out of line and cold: the hot path keeps its
+/// registers.
+#[cold]
+#[inline(never)]
+fn too_small(id_out: &StrOut, id_len: usize, url_out: &StrOut, url_len: usize) -> Fail {
+    let id_needed = id_out.report_needed(id_len);
+    let url_needed = url_out.report_needed(url_len);
+    Fail::new(
+        prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
+        format_args!(
+            "output buffers hold {} and {} bytes; {id_needed} and {url_needed} are \
+             needed (including the NUL)",
+            id_out.capacity(),
+            url_out.capacity()
+        ),
+    )
 }
 
 /// Write `?sig={key_id}.{mac}` for the resume ID at `plain[id_start..][..id_len]`

@@ -2,12 +2,13 @@
 //! any store lookup, and decide a resume given the host's registration.
 
 use core::ffi::{c_char, CStr};
-use core::ptr::addr_of_mut;
+use core::ptr::{addr_of_mut, NonNull};
 
 use prana_webhook_core::route::{self, Decision, Rejection, RequestLimits};
-use prana_webhook_core::url::{Route, Target};
+use prana_webhook_core::token::resume::SignedAction;
+use prana_webhook_core::url::{Route, Target, TargetBytes};
 
-use crate::abi::{copy_to_array, guard, text, Out};
+use crate::abi::{copy_to_array, guard, raw_bytes, text, Out};
 use crate::registration::{prana_lifecycle_status, prana_registration, registration_opt};
 use crate::status::{prana_error, prana_status, status_of};
 use crate::urls::base_ref;
@@ -73,6 +74,25 @@ impl prana_route {
         has_query: false,
         query: prana_span { offset: 0, len: 0 },
     };
+
+    /// The route of a target parsed as bytes (`whole`).
+    fn from_bytes(whole: &[u8], t: &TargetBytes<'_>) -> prana_route {
+        let kind = match t.action {
+            None => prana_route_kind::PRANA_ROUTE_TRIGGER,
+            Some(SignedAction::Resume) => prana_route_kind::PRANA_ROUTE_RESUME,
+            Some(SignedAction::Cancel) => prana_route_kind::PRANA_ROUTE_CANCEL,
+            Some(SignedAction::Extend) => prana_route_kind::PRANA_ROUTE_EXTEND,
+        };
+        prana_route {
+            kind,
+            id: prana_span::of(whole, t.id),
+            has_query: t.query.is_some(),
+            query: t
+                .query
+                .map(|q| prana_span::of(whole, q))
+                .unwrap_or_default(),
+        }
+    }
 
     fn from_target(whole: &str, t: &Target<'_>) -> prana_route {
         let (kind, id) = match t.route {
@@ -338,6 +358,25 @@ pub extern "C" fn prana_route_parse(
 ) -> prana_status {
     guard(err, || {
         let b = base_ref(base)?;
+        // The common case, an origin-form target (`/...`) that routes, is
+        // parsed as bytes: the parser proves the path up to the id's end
+        // ASCII and checks the query's bytes in its `#` search, so the
+        // target needs no text check of its own. Anything else (a full URL, non-ASCII, NULL, a
+        // `PRANA_NUL_TERMINATED` length, any error) takes the full checks
+        // below, in their documented order, with the same result.
+        if let (Some(t), Some(o)) = (raw_bytes(target, target_len), NonNull::new(out)) {
+            if t.first() == Some(&b'/') {
+                if let Ok(parsed) = b.parse_target_bytes(t) {
+                    if parsed.query_plain {
+                        // SAFETY: `o` is a non-NULL out-pointer that the caller
+                        // promises is valid and aligned for one `prana_route`
+                        // (header contract); `write` does not read it.
+                        unsafe { o.as_ptr().write(prana_route::from_bytes(t, &parsed)) };
+                        return Ok(());
+                    }
+                }
+            }
+        }
         let t = text(target, target_len, "target")?;
         let out = Out::new(out, "out")?;
         let parsed = b.parse_target(t)?;
@@ -615,5 +654,73 @@ mod tests {
         ] {
             assert_eq!(code_cstr(code).to_str().unwrap(), code);
         }
+    }
+
+    /// `prana_route_parse` of `target` under `https://gw.example.com/hooks`
+    /// (`len` given, or `PRANA_NUL_TERMINATED`): the status and the route.
+    fn parse(target: &[u8], len: usize) -> (prana_status, prana_route) {
+        let base_text = "https://gw.example.com/hooks";
+        let mut base = core::ptr::null_mut();
+        let none = core::ptr::null_mut();
+        let st = crate::urls::prana_base_url_new(base_text.as_ptr().cast(), 28, &mut base, none);
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let mut out = prana_route::NONE;
+        let st = prana_route_parse(base, target.as_ptr().cast(), len, &mut out, none);
+        crate::urls::prana_base_url_free(base);
+        (st, out)
+    }
+
+    /// The query's text, as the route's span gives it.
+    fn query_of<'a>(target: &'a [u8], r: &prana_route) -> &'a [u8] {
+        &target[r.query.offset..r.query.offset + r.query.len]
+    }
+
+    #[test]
+    fn route_spans_and_statuses_whatever_the_query_holds() {
+        let id = "webhook_exec_1_wait_0123456789abcdefghjkmnpqrs";
+        let path = format!("/hooks/webhook/workflow/resume/{id}");
+        let ok = prana_status::PRANA_STATUS_OK;
+        for (query, want) in [
+            (&b""[..], ok),
+            (b"sig=k1.abc", ok),
+            // Non-ASCII UTF-8 is accepted, as before the byte parser.
+            ("note=h\u{e9}".as_bytes(), ok),
+            (b"a=\xff", prana_status::PRANA_STATUS_INVALID_UTF8),
+            (b"a=\0b", prana_status::PRANA_STATUS_EMBEDDED_NUL),
+            (b"a#b", prana_status::PRANA_STATUS_MALFORMED_TARGET),
+        ] {
+            let mut target = path.clone().into_bytes();
+            if !query.is_empty() {
+                target.push(b'?');
+                target.extend_from_slice(query);
+            }
+            let (st, r) = parse(&target, target.len());
+            assert_eq!(st, want, "{query:?}");
+            if st != ok {
+                continue;
+            }
+            assert_eq!(r.kind, prana_route_kind::PRANA_ROUTE_RESUME);
+            assert_eq!(&target[r.id.offset..r.id.offset + r.id.len], id.as_bytes());
+            assert_eq!(r.has_query, !query.is_empty());
+            assert_eq!(query_of(&target, &r), query);
+        }
+        // A full URL and a NUL-terminated target give the same spans.
+        let full = format!("https://proxy.example/{}?x=1", &path[1..]);
+        let (st, r) = parse(full.as_bytes(), full.len());
+        assert_eq!((st, query_of(full.as_bytes(), &r)), (ok, &b"x=1"[..]));
+        assert_eq!(&full[r.id.offset..r.id.offset + r.id.len], id);
+        let c = format!("{path}?x=1\0");
+        let (st, r) = parse(c.as_bytes(), crate::PRANA_NUL_TERMINATED);
+        assert_eq!((st, query_of(c.as_bytes(), &r)), (ok, &b"x=1"[..]));
+        // A trigger, and a bad id after the fixed path.
+        let t = b"/hooks/webhook/workflow/trigger/wf-1?a=1";
+        let (st, r) = parse(t, t.len());
+        assert_eq!((st, r.kind), (ok, prana_route_kind::PRANA_ROUTE_TRIGGER));
+        assert_eq!(&t[r.id.offset..r.id.offset + r.id.len], b"wf-1");
+        let bad = b"/hooks/webhook/workflow/trigger/w\xe9";
+        assert_eq!(
+            parse(bad, bad.len()).0,
+            prana_status::PRANA_STATUS_INVALID_UTF8
+        );
     }
 }
