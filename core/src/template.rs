@@ -76,32 +76,38 @@ pub enum ExpressionError {
     UnsafeValue,
 }
 
+msg::messages! { ExpressionError {
+    UnknownNode { .. } => "expression_unknown_node",
+        "$execution.{}: no wait node in webhook mode has the key '{}' in this execution";
+    UnknownField { .. } => "expression_unknown_field",
+        "unknown $execution field '{}': use $execution.id, $execution.workflow_id, \
+         $execution.<node_id>.resume_url, $execution.<node_id>.resume_id or \
+         $execution.<node_id>.cancel_url";
+    Unterminated { .. } => "expression_unterminated", "'{{' at byte {} has no closing '}}'";
+    Malformed { .. } => "expression_malformed",
+        "malformed $execution expression at byte {}: expected $execution.<field> or $execution.<node_id>.<field>";
+    UnsafeValue => "expression_unsafe_value",
+        "a rendered value contains characters that need JSON escaping";
+} }
+
 impl ExpressionError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            ExpressionError::UnknownNode { .. } => "expression_unknown_node",
-            ExpressionError::UnknownField { .. } => "expression_unknown_field",
-            ExpressionError::Unterminated { .. } => "expression_unterminated",
-            ExpressionError::Malformed { .. } => "expression_malformed",
-            ExpressionError::UnsafeValue => "expression_unsafe_value",
-        }
+        Self::CODES[self.row()]
     }
 }
 
 impl fmt::Display for ExpressionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExpressionError::UnknownNode { node } => msg::write(f, "$execution.{}: no wait node in webhook mode has the key '{}' in this execution", &[Text(node), Text(node)]),
-            ExpressionError::UnknownField { field } => msg::write(f, "unknown $execution field '{}': use $execution.id, $execution.workflow_id, \
-                       $execution.<node_id>.resume_url, $execution.<node_id>.resume_id or \
-                       $execution.<node_id>.cancel_url", &[Text(field)]),
-            ExpressionError::Unterminated { at } => msg::write(f, "'{{' at byte {} has no closing '}}'", &[Num(*at as u64)]),
-            ExpressionError::Malformed { at } => msg::write(f, "malformed $execution expression at byte {}: expected $execution.<field> or $execution.<node_id>.<field>", &[Num(*at as u64)]),
-            ExpressionError::UnsafeValue => {
-                f.write_str("a rendered value contains characters that need JSON escaping")
+        let args: &[msg::Arg<'_>] = match self {
+            ExpressionError::UnknownNode { node } => &[Text(node), Text(node)],
+            ExpressionError::UnknownField { field } => &[Text(field)],
+            ExpressionError::Unterminated { at } | ExpressionError::Malformed { at } => {
+                &[Num(*at as u64)]
             }
-        }
+            ExpressionError::UnsafeValue => &[],
+        };
+        self.write_message(f, args)
     }
 }
 

@@ -95,23 +95,29 @@ pub enum WaitError {
     },
 }
 
+msg::messages! { WaitError {
+    ModeRequired => "wait_mode_required", "mode is required";
+    ModeInvalid => "wait_mode_invalid", "mode must be 'interval', 'schedule', or 'webhook'";
+    DurationRequired => "wait_duration_required", "duration is required";
+    DurationInvalid => "wait_duration_invalid", "duration must be a positive number";
+    UnitInvalid => "wait_unit_invalid", "unit must be 'ms', 'seconds', 'minutes', or 'hours'";
+    ScheduleAtRequired => "wait_schedule_at_required", "schedule_at is required";
+    ScheduleAtInvalid => "wait_schedule_at_invalid",
+        "schedule_at must be an ISO8601 datetime string";
+    ScheduleAtPast => "wait_schedule_at_past", "schedule_at must be in the future";
+    TimezoneInvalid => "wait_timezone_invalid", "timezone must be a string of at most 64 bytes";
+    TimeoutHoursInvalid => "wait_timeout_hours_invalid",
+        "timeout_hours must be a number greater than 0 and at most 8760 (1 year)";
+    MissingNodeId => "wait_missing_node_id",
+        "the current node_id is missing from the execution context";
+    NoResumeUrl { .. } => "wait_no_resume_url",
+        "the execution context has no resume_url for wait node '{}' (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")";
+} }
+
 impl WaitError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            WaitError::ModeRequired => "wait_mode_required",
-            WaitError::ModeInvalid => "wait_mode_invalid",
-            WaitError::DurationRequired => "wait_duration_required",
-            WaitError::DurationInvalid => "wait_duration_invalid",
-            WaitError::UnitInvalid => "wait_unit_invalid",
-            WaitError::ScheduleAtRequired => "wait_schedule_at_required",
-            WaitError::ScheduleAtInvalid => "wait_schedule_at_invalid",
-            WaitError::ScheduleAtPast => "wait_schedule_at_past",
-            WaitError::TimezoneInvalid => "wait_timezone_invalid",
-            WaitError::TimeoutHoursInvalid => "wait_timeout_hours_invalid",
-            WaitError::MissingNodeId => "wait_missing_node_id",
-            WaitError::NoResumeUrl { .. } => "wait_no_resume_url",
-        }
+        Self::CODES[self.row()]
     }
 
     /// Prana's error type for this failure (`config_error`,
@@ -135,24 +141,11 @@ impl WaitError {
 
 impl fmt::Display for WaitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            WaitError::ModeRequired => "mode is required",
-            WaitError::ModeInvalid => "mode must be 'interval', 'schedule', or 'webhook'",
-            WaitError::DurationRequired => "duration is required",
-            WaitError::DurationInvalid => "duration must be a positive number",
-            WaitError::UnitInvalid => "unit must be 'ms', 'seconds', 'minutes', or 'hours'",
-            WaitError::ScheduleAtRequired => "schedule_at is required",
-            WaitError::ScheduleAtInvalid => "schedule_at must be an ISO8601 datetime string",
-            WaitError::ScheduleAtPast => "schedule_at must be in the future",
-            WaitError::TimezoneInvalid => "timezone must be a string of at most 64 bytes",
-            WaitError::TimeoutHoursInvalid => {
-                "timeout_hours must be a number greater than 0 and at most 8760 (1 year)"
-            }
-            WaitError::MissingNodeId => "the current node_id is missing from the execution context",
-            WaitError::NoResumeUrl { node } => {
-                return msg::write(f, "the execution context has no resume_url for wait node '{}' (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")", &[Text(node)])
-            }
-        })
+        let args: &[msg::Arg<'_>] = match self {
+            WaitError::NoResumeUrl { node } => &[Text(node)],
+            _ => &[],
+        };
+        self.write_message(f, args)
     }
 }
 
