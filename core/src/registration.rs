@@ -84,8 +84,9 @@ pub struct Extension {
 pub struct ConfigJson(heapless::String<MAX_CONFIG_LEN>);
 
 /// Call `f` with the runs of `obj` (a JSON text) that its compacted form
-/// keeps: everything but whitespace outside strings.
-fn compacted_runs(obj: &str, mut f: impl FnMut(&str)) {
+/// keeps: everything but whitespace outside strings. `f` is `dyn`: one
+/// copy of the loop for its three callers (a config is one run or a few).
+fn compacted_runs(obj: &str, f: &mut dyn FnMut(&str)) {
     let (mut in_string, mut escaped, mut start) = (false, false, 0);
     for (i, c) in obj.char_indices() {
         if in_string {
@@ -130,7 +131,7 @@ impl ConfigJson {
     pub(crate) fn check(text: &str) -> Result<&str> {
         let obj = json::validate_object(text, "webhook_config")?;
         let mut needed = 0usize;
-        compacted_runs(obj, |run| needed += run.len());
+        compacted_runs(obj, &mut |run| needed += run.len());
         if needed > MAX_CONFIG_LEN {
             return Err(Error::Capacity {
                 what: "webhook_config",
@@ -143,7 +144,7 @@ impl ConfigJson {
     /// Keep `obj`, which [`check`](Self::check) returned.
     fn set_checked(&mut self, obj: &str) {
         self.0.clear();
-        compacted_runs(obj, |run| {
+        compacted_runs(obj, &mut |run| {
             // Fits: checked.
             let _ = self.0.push_str(run);
         });
@@ -155,7 +156,7 @@ impl ConfigJson {
     /// Write the compacted form of `obj`, which [`check`](Self::check)
     /// returned.
     pub(crate) fn write_compacted(obj: &str, o: &mut JsonOut<'_>) {
-        compacted_runs(obj, |run| o.raw(run));
+        compacted_runs(obj, &mut |run| o.raw(run));
     }
 
     /// The JSON text.
