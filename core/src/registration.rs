@@ -500,14 +500,22 @@ impl WebhookRegistration {
             return Err(missing());
         };
         let resume_id = ResumeId::parse(resume_id)?;
-        let execution_id = id::part_string(Part::ExecutionId, execution_id)?;
-        let node_id = id::part_string(Part::NodeId, node_id)?;
-        if !resume_id.belongs_to(&execution_id, &node_id) {
+        // Checked first and copied once all is well (unchanged on error);
+        // the small BadPart becomes an Error only when a check fails.
+        id::check_part(Part::ExecutionId, execution_id)?;
+        id::check_part(Part::NodeId, node_id)?;
+        if !resume_id.belongs_to(execution_id, node_id) {
             return Err(Error::ResumeIdMismatch);
         }
         self.resume_id = resume_id;
-        self.execution_id = execution_id;
-        self.node_id = node_id;
+        for (dst, src) in [
+            (&mut self.execution_id, execution_id),
+            (&mut self.node_id, node_id),
+        ] {
+            dst.clear();
+            // Cannot fail: checked to be at most MAX_PART_LEN bytes.
+            let _ = dst.push_str(src);
+        }
         self.status = status;
         self.created_at = created_at;
         self.expires_at = f.expires_at.flatten();
