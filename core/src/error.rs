@@ -365,24 +365,70 @@ impl From<crate::token::SignatureError> for Error {
 /// Convenience alias.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// A `fmt::Write` sink that keeps what fits and silently drops the rest, cut at
-/// a character boundary. Used only for human-readable messages.
 /// `s` cut at `M` bytes, at a character boundary.
 pub(crate) fn truncated<const M: usize>(s: &str) -> heapless::String<M> {
-    let mut out = TruncatingString::<M>(heapless::String::new());
-    let _ = fmt::Write::write_str(&mut out, s);
-    out.0
+    let mut out = heapless::String::new();
+    // Fits: at most M bytes.
+    let _ = out.push_str(prefix_within(s, M));
+    out
 }
 
+/// The longest start of `s` of at most `max` bytes that ends at a character
+/// boundary. Not generic: one copy for every capacity.
+fn prefix_within(s: &str, max: usize) -> &str {
+    let mut n = max.min(s.len());
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    s.get(..n).unwrap_or("")
+}
+
+/// A `fmt::Write` sink that keeps what fits and silently drops the rest, cut at
+/// a character boundary. Used only for human-readable messages.
 pub(crate) struct TruncatingString<const N: usize>(pub(crate) heapless::String<N>);
 
 impl<const N: usize> fmt::Write for TruncatingString<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        for ch in s.chars() {
-            if self.0.push(ch).is_err() {
-                break;
+        // Fits: at most the room left.
+        let _ = self
+            .0
+            .push_str(prefix_within(s, N.saturating_sub(self.0.len())));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+
+    /// What fits of `parts` written one after another, whole characters
+    /// only, each write stopping at its first character that does not fit.
+    fn by_chars(parts: &[&str], cap: usize) -> std::string::String {
+        let mut out = std::string::String::new();
+        for part in parts {
+            for ch in part.chars() {
+                if out.len() + ch.len_utf8() > cap {
+                    break;
+                }
+                out.push(ch);
             }
         }
-        Ok(())
+        out
+    }
+
+    #[test]
+    fn cut_at_character_boundaries() {
+        let text = "aé€😀b, ünïcödé";
+        for end in 0..=text.len() {
+            let Some(s) = text.get(..end) else { continue };
+            assert_eq!(truncated::<5>(s).as_str(), by_chars(&[s], 5));
+            assert_eq!(truncated::<64>(s).as_str(), by_chars(&[s], 64));
+            let mut sink = TruncatingString::<7>(heapless::String::new());
+            for part in [s, "é", "x", "😀", "yz"] {
+                fmt::Write::write_str(&mut sink, part).unwrap();
+            }
+            assert_eq!(sink.0.as_str(), by_chars(&[s, "é", "x", "😀", "yz"], 7));
+        }
     }
 }
