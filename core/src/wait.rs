@@ -228,12 +228,13 @@ struct Decimal<'a> {
     negative: bool,
     int: &'a [u8],
     frac: &'a [u8],
-    exp: i64,
+    /// Clamped to [`MAX_EXP`]: a machine word holds it and every sum below.
+    exp: isize,
 }
 
 /// Exponents are clamped to this: with at most a few thousand digits, any
 /// larger one only decides between 0 and "too big", as this one does.
-const MAX_EXP: i64 = 100_000;
+const MAX_EXP: isize = 100_000;
 
 impl<'a> Decimal<'a> {
     /// `None` when `raw` is not a number (another JSON value).
@@ -251,7 +252,7 @@ impl<'a> Decimal<'a> {
             Some(b'.') => (int_end + 1, digits(int_end + 1)),
             _ => (int_end, int_end),
         };
-        let mut exp = 0i64;
+        let mut exp = 0isize;
         if let Some(b'e' | b'E') = b.get(frac_end) {
             let mut i = frac_end + 1;
             let sign = match b.get(i) {
@@ -263,7 +264,7 @@ impl<'a> Decimal<'a> {
                 i += 1;
             }
             for &c in &b[i..] {
-                exp = (exp * 10 + i64::from(c - b'0')).min(MAX_EXP);
+                exp = (exp * 10 + isize::from(c - b'0')).min(MAX_EXP);
             }
             exp *= sign;
         }
@@ -281,7 +282,7 @@ impl<'a> Decimal<'a> {
 
     /// `⌊|self| × m × 10^shift⌋`, saturating at `u64::MAX`, for a small `m`
     /// (below 100); and whether a nonzero fraction was cut off.
-    fn scaled(&self, m: u64, shift: i64) -> (u64, bool) {
+    fn scaled(&self, m: u64, shift: isize) -> (u64, bool) {
         // The digits of `int` then `frac`; the point moves to `point`.
         let digit = |i: usize| {
             let c = if i < self.int.len() {
@@ -292,18 +293,19 @@ impl<'a> Decimal<'a> {
             u64::from(c - b'0')
         };
         let len = self.int.len() + self.frac.len();
-        let point = self.int.len() as i64 + self.exp + shift;
+        // A slice's length is at most isize::MAX: exact.
+        let point = self.int.len() as isize + self.exp + shift;
         // Whole part: the digits before the point, then zeros up to it.
-        let whole_digits = point.clamp(0, len as i64) as usize;
+        let whole_digits = point.clamp(0, len as isize) as usize;
         let mut whole = Some(0u64);
         for i in 0..whole_digits {
             whole = whole.and_then(|w| w.checked_mul(10)?.checked_add(digit(i)));
         }
         if whole != Some(0) {
-            for _ in whole_digits as i64..point.min(whole_digits as i64 + 20) {
+            for _ in whole_digits as isize..point.min(whole_digits as isize + 20) {
                 whole = whole.and_then(|w| w.checked_mul(10));
             }
-            if point > whole_digits as i64 + 20 {
+            if point > whole_digits as isize + 20 {
                 whole = None;
             }
         }
@@ -383,7 +385,7 @@ fn duration_of(raw: Option<&str>) -> Param<Decimal<'_>> {
 }
 
 /// `unit`: the unit's milliseconds as `m × 10^shift` (default `ms`).
-fn unit_scale(raw: Option<&str>) -> Param<(u64, i64)> {
+fn unit_scale(raw: Option<&str>) -> Param<(u64, isize)> {
     match raw.map(json::plain_str) {
         None | Some(Some("ms")) => Ok((1, 0)),
         Some(Some("seconds")) => Ok((1, 3)),
