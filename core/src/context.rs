@@ -101,8 +101,9 @@ impl ContextError {
     }
 }
 
-impl fmt::Display for ContextError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ContextError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let args: &[msg::Arg<'_>] = match self {
             ContextError::NoRegistration { node } => &[Text(node), Text(node)],
             ContextError::DuplicateRegistration => &[],

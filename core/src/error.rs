@@ -306,26 +306,27 @@ impl Error {
     /// Messages longer than 192 bytes are cut at a character boundary.
     pub fn to_string_buf(&self) -> heapless::String<192> {
         let mut out = TruncatingString::<192>(heapless::String::new());
-        let _ = fmt::write(&mut out, format_args!("{self}"));
+        let _ = self.write_to(&mut out);
         out.0
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Error {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let args: &[msg::Arg<'_>] = match self {
-            Error::Signature(e) => return fmt::Display::fmt(e, f),
+            Error::Signature(e) => return e.write_to(f),
             #[cfg(feature = "executor")]
-            Error::Workflow(e) => return fmt::Display::fmt(e, f),
+            Error::Workflow(e) => return e.write_to(f),
             #[cfg(feature = "executor")]
-            Error::Expression(e) => return fmt::Display::fmt(e, f),
+            Error::Expression(e) => return e.write_to(f),
             #[cfg(feature = "executor")]
-            Error::Context(e) => return fmt::Display::fmt(e, f),
+            Error::Context(e) => return e.write_to(f),
             #[cfg(feature = "executor")]
-            Error::Wait(e) => return fmt::Display::fmt(e, f),
+            Error::Wait(e) => return e.write_to(f),
             #[cfg(feature = "executor")]
-            Error::Execution(e) => return fmt::Display::fmt(e, f),
-            Error::Form(e) => return fmt::Display::fmt(e, f),
+            Error::Execution(e) => return e.write_to(f),
+            Error::Form(e) => return e.write_to(f),
             Error::EmptyPart(p) => &[Text(p.name())],
             Error::PartTooLong { part, len, max } => {
                 &[Text(part.name()), Num(*len as u64), Num(*max as u64)]

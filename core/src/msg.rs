@@ -89,7 +89,8 @@ pub(crate) fn write_row(
 /// Makes `row` (the variant's row; `usize::MAX` for a variant not in the
 /// table, such as a wrapped error), `CODES` (the codes by row) and
 /// `write_message` (the row's template with the `{}` holes filled from
-/// `args`). Codes and templates are data: no code per variant.
+/// `args`), and `Display` through the enum's own `write_to`. Codes and
+/// templates are data: no code per variant.
 macro_rules! messages {
     ($ty:ident { $(
         $var:ident $( ( $($tuple:tt)* ) )? $( { $($fields:tt)* } )? => $code:literal, $text:literal;
@@ -119,6 +120,12 @@ macro_rules! messages {
                 args: &[$crate::msg::Arg<'_>],
             ) -> core::fmt::Result {
                 $crate::msg::write_row(f, Self::TEXTS, Self::TEXT_ENDS, self.row(), args)
+            }
+        }
+
+        impl core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                self.write_to(f)
             }
         }
     };

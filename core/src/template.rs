@@ -97,8 +97,9 @@ impl ExpressionError {
     }
 }
 
-impl fmt::Display for ExpressionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ExpressionError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let args: &[msg::Arg<'_>] = match self {
             ExpressionError::UnknownNode { node } => &[Text(node), Text(node)],
             ExpressionError::UnknownField { field } => &[Text(field)],

@@ -139,8 +139,9 @@ impl WaitError {
     }
 }
 
-impl fmt::Display for WaitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl WaitError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let args: &[msg::Arg<'_>] = match self {
             WaitError::NoResumeUrl { node } => &[Text(node)],
             _ => &[],

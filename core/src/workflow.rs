@@ -229,8 +229,9 @@ impl WorkflowError {
     }
 }
 
-impl fmt::Display for WorkflowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl WorkflowError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let args: &[msg::Arg<'_>] = match self {
             WorkflowError::MissingField(m) | WorkflowError::FieldType(m) => &[Text(m)],
             WorkflowError::BadNode { index }

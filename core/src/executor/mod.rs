@@ -250,8 +250,9 @@ impl ExecutionError {
     }
 }
 
-impl fmt::Display for ExecutionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ExecutionError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
         let args: &[msg::Arg<'_>] = match self {
             ExecutionError::NotWaitingHere { node } => &[Text(node)],

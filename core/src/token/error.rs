@@ -204,8 +204,9 @@ msg::messages! { SignatureError {
         "no 'v1,' signature in webhook-signature matches the message";
 } }
 
-impl fmt::Display for SignatureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl SignatureError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let args: &[msg::Arg<'_>] = match self {
             SignatureError::KeyIdInvalid => &[Num(MAX_KEY_ID_LEN as u64)],
             SignatureError::SecretTooShort { len, min } => &[Num(*len as u64), Num(*min as u64)],
