@@ -134,8 +134,14 @@ macro_rules! messages {
 pub(crate) use messages;
 
 /// `n` in decimal, with leading zeros up to `min_digits` (at most 20).
-pub(crate) fn decimal(out: &mut dyn fmt::Write, mut n: u64, min_digits: usize) -> fmt::Result {
+pub(crate) fn decimal(out: &mut dyn fmt::Write, n: u64, min_digits: usize) -> fmt::Result {
     let mut digits = [b'0'; 20];
+    out.write_str(decimal_digits(n, min_digits, &mut digits))
+}
+
+/// `n` in decimal, with leading zeros up to `min_digits` (at most 20), in
+/// the end of `digits` (which starts as all `'0'`).
+pub(crate) fn decimal_digits(mut n: u64, min_digits: usize, digits: &mut [u8; 20]) -> &str {
     let mut i = digits.len();
     while i > 0 {
         i -= 1;
@@ -147,7 +153,7 @@ pub(crate) fn decimal(out: &mut dyn fmt::Write, mut n: u64, min_digits: usize) -
         }
     }
     let from = i.min(digits.len().saturating_sub(min_digits));
-    out.write_str(core::str::from_utf8(&digits[from..]).unwrap_or(""))
+    core::str::from_utf8(&digits[from..]).unwrap_or("")
 }
 
 #[cfg(test)]
