@@ -298,15 +298,16 @@ impl WebhookRegistration {
         node_id: &str,
         created_at: u64,
     ) -> Result<WebhookRegistration> {
-        let execution_id = id::part_string(Part::ExecutionId, execution_id)?;
-        let node_id = id::part_string(Part::NodeId, node_id)?;
-        if !resume_id.belongs_to(&execution_id, &node_id) {
+        // The small BadPart becomes an Error only when a check fails.
+        id::check_part(Part::ExecutionId, execution_id)?;
+        id::check_part(Part::NodeId, node_id)?;
+        if !resume_id.belongs_to(execution_id, node_id) {
             return Err(Error::ResumeIdMismatch);
         }
         Ok(WebhookRegistration {
             resume_id,
-            execution_id,
-            node_id,
+            execution_id: checked_part(execution_id),
+            node_id: checked_part(node_id),
             status: Status::Pending,
             created_at,
             expires_at: None,
@@ -508,20 +509,22 @@ impl WebhookRegistration {
             return Err(Error::ResumeIdMismatch);
         }
         self.resume_id = resume_id;
-        for (dst, src) in [
-            (&mut self.execution_id, execution_id),
-            (&mut self.node_id, node_id),
-        ] {
-            dst.clear();
-            // Cannot fail: checked to be at most MAX_PART_LEN bytes.
-            let _ = dst.push_str(src);
-        }
+        self.execution_id = checked_part(execution_id);
+        self.node_id = checked_part(node_id);
         self.status = status;
         self.created_at = created_at;
         self.expires_at = f.expires_at.flatten();
         self.webhook_config.set_checked(config);
         Ok(())
     }
+}
+
+/// A copy of an id part that `id::check_part` accepted.
+fn checked_part(s: &str) -> PartString {
+    let mut p = PartString::new();
+    // Cannot fail: checked to be at most MAX_PART_LEN bytes.
+    let _ = p.push_str(s);
+    p
 }
 
 /// A registration's JSON row from its parts: what
