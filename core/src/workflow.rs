@@ -448,7 +448,8 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             let node = parse_node(index, &mut r)?;
             if index_of(nodes, &hashes, node.key).is_some() {
                 return Err(WorkflowError::DuplicateKey {
-                    key: id::part_string(Part::NodeId, node.key)?,
+                    // A checked key (1-64 bytes): copied whole.
+                    key: crate::error::truncated(node.key),
                 }
                 .into());
             }
