@@ -162,7 +162,7 @@ impl<const W: usize> ExecutionContext<W> {
             let at = offset + open;
             let after = &rest[open + 2..];
             let close = find_pair(after, b'}').ok_or(ExpressionError::Unterminated { at })?;
-            let inner = after[..close].trim_matches(|c: char| c.is_ascii_whitespace());
+            let inner = after[..close].trim_ascii();
             match inner.strip_prefix("$execution") {
                 Some(path) if path.is_empty() || path.starts_with('.') => {
                     self.resolve(path, at, &mut w)?;
