@@ -190,10 +190,14 @@ impl<const W: usize> ExecutionContext<W> {
     fn resolve(&self, path: &str, at: usize, w: &mut CountingWriter<'_>) -> Result<()> {
         let malformed = || Error::from(ExpressionError::Malformed { at });
         let path = path.strip_prefix('.').ok_or_else(malformed)?;
-        let mut parts = path.split('.');
-        let first = parts.next().unwrap_or("");
-        let second = parts.next();
-        if first.is_empty() || second == Some("") || parts.next().is_some() {
+        // `<a>` or `<a>.<b>`: one or two non-empty parts. Split by bytes
+        // (`.` is ASCII, so both sides are whole text).
+        let (first, second) = match path.bytes().position(|b| b == b'.') {
+            Some(dot) => (&path[..dot], Some(&path[dot + 1..])),
+            None => (path, None),
+        };
+        if first.is_empty() || second.is_some_and(|s| s.is_empty() || s.bytes().any(|b| b == b'.'))
+        {
             return Err(malformed());
         }
         let safe = |s: &str| {
@@ -386,6 +390,13 @@ mod tests {
             code("{{ $execution..id }}", &mut buf),
             "expression_malformed"
         );
+        for empty_part in [
+            "{{ $execution.w. }}",
+            "{{ $execution.w..x }}",
+            "{{ $execution. }}",
+        ] {
+            assert_eq!(code(empty_part, &mut buf), "expression_malformed");
+        }
         assert_eq!(
             code("ok {{ $execution.id", &mut buf),
             "expression_unterminated"
