@@ -17,7 +17,7 @@
 # URLs). "full" and "gateway" are also built with sha2's compact SHA-256
 # ("+csha"): sha2 0.11 has no cargo feature for it, a firmware selects it
 # with `--cfg sha2_backend_soft="compact"` in its rustflags (same digests,
-# about 6.5 KiB less code, slower). With --check, exits 1 when a goal is
+# about 6.6 KiB less code, slower). With --check, exits 1 when a goal is
 # missed: .text of "full" <= SIZE_BUDGET (default 64 KiB) and of "gateway"
 # <= SIZE_BUDGET_RESUME (default 32 KiB).
 set -euo pipefail

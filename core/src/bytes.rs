@@ -26,6 +26,10 @@ fn below(x: usize, n: usize) -> usize {
 ///
 /// Eight bytes per step (a SWAR zero-byte test) instead of a byte loop.
 pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
+    if cfg!(not(target_pointer_width = "64")) {
+        // 32-bit targets, short of flash: a u64 word is two registers there.
+        return haystack.iter().position(|&b| b == needle);
+    }
     let mut chunks = haystack.chunks_exact(8);
     for (n, chunk) in (&mut chunks).enumerate() {
         let mut word = [0u8; 8];
@@ -66,6 +70,10 @@ pub(crate) fn write_hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o str {
 /// that stops at each `{` pays for every one of them.
 pub(crate) fn find_pair(s: &str, c: u8) -> Option<usize> {
     let b = s.as_bytes();
+    if cfg!(not(target_pointer_width = "64")) {
+        // 32-bit targets, short of flash: a u64 word is two registers there.
+        return b.windows(2).position(|w| w[0] == c && w[1] == c);
+    }
     let pattern = ONES64 * u64::from(c);
     let mut i = 0;
     while let Some(chunk) = b.get(i..i + 8) {

@@ -87,28 +87,28 @@ pub enum ContextError {
     DuplicateRegistration,
 }
 
+msg::messages! { ContextError {
+    NoRegistration { .. } => "expression_unknown_node",
+        "$execution.{}: no wait node in webhook mode has the key '{}' in this execution";
+    DuplicateRegistration => "execution_bad_state",
+        "invalid execution state: two registrations for one wait node";
+} }
+
 impl ContextError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            ContextError::NoRegistration { .. } => "expression_unknown_node",
-            ContextError::DuplicateRegistration => "execution_bad_state",
-        }
+        Self::CODES[self.row()]
     }
 }
 
-impl fmt::Display for ContextError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ContextError::NoRegistration { node } => msg::write(
-                f,
-                "$execution.{}: no wait node in webhook mode has the key '{}' in this execution",
-                &[Text(node), Text(node)],
-            ),
-            ContextError::DuplicateRegistration => {
-                f.write_str("invalid execution state: two registrations for one wait node")
-            }
-        }
+impl ContextError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let args: &[msg::Arg<'_>] = match self {
+            ContextError::NoRegistration { node } => &[Text(node), Text(node)],
+            ContextError::DuplicateRegistration => &[],
+        };
+        self.write_message(f, args)
     }
 }
 

@@ -223,48 +223,69 @@ pub enum Error {
     Form(crate::form::FormError),
 }
 
+msg::messages! { Error {
+    EmptyPart(_) => "empty_id_part", "{} is empty";
+    PartTooLong { .. } => "id_part_too_long", "{} is {} bytes long; the limit is {} bytes";
+    BadCharacter { .. } => "id_part_bad_character",
+        "{} has a character outside [A-Za-z0-9_-] at byte {}";
+    MissingPrefix => "missing_webhook_prefix", "resume id must start with 'webhook_'";
+    BadRandomTail => "bad_random_tail",
+        "resume id must end in '_' and 26 lowercase Crockford base32 characters";
+    MalformedResumeId => "malformed_resume_id",
+        "resume id must look like webhook_{execution_id}_{node_id}_{random}";
+    EntropyUnavailable => "entropy_unavailable", "the entropy source failed";
+    BaseUrlScheme => "base_url_scheme", "base URL must start with http:// or https://";
+    BaseUrlHost => "base_url_host", "base URL has no host";
+    BaseUrlPort => "base_url_port", "base URL port must be a number from 1 to 65535";
+    BaseUrlQuery => "base_url_query", "base URL must not contain a query ('?')";
+    BaseUrlFragment => "base_url_fragment", "base URL must not contain a fragment ('#')";
+    BaseUrlUserInfo => "base_url_user_info", "base URL must not contain user info ('@')";
+    BaseUrlCharacter => "base_url_character",
+        "base URL contains a character that is not allowed (space, control or non-ASCII)";
+    BaseUrlEmptySegment => "base_url_empty_segment",
+        "base URL path has an empty segment ('//'); only one trailing '/' is allowed";
+    NotWebhookPath => "not_webhook_path",
+        "path is not a webhook path ({prefix}/webhook/workflow/...)";
+    UnknownKind => "unknown_kind",
+        "unknown webhook kind: expected 'trigger', 'resume', 'cancel' or 'extend'";
+    EmptyId => "empty_id", "the webhook id is empty";
+    IdTooLong { .. } => "id_too_long", "the webhook id is {} bytes long; the limit is {} bytes";
+    IdBadCharacter { .. } => "id_bad_character",
+        "the webhook id has a character outside [A-Za-z0-9_-] at byte {}";
+    ExtraSegments => "extra_segments", "unexpected path segments after the webhook id";
+    PercentEncoded => "percent_encoded",
+        "percent-encoded characters are not allowed in webhook paths";
+    MalformedTarget => "malformed_target",
+        "request target must be a path starting with '/' or an http(s) URL";
+    InvalidTransition { .. } => "invalid_transition", "Invalid state transition from {} to {}";
+    RegistrationExpired => "registration_expired", "the webhook registration has expired";
+    UnknownStatus => "unknown_status",
+        "status must be 'pending', 'active', 'consumed' or 'expired'";
+    AlreadyConsumed => "already_consumed", "the webhook has already been used";
+    ResumeIdMismatch => "resume_id_mismatch",
+        "resume_id was not made for this execution_id and node_id";
+    NotActive => "registration_not_active",
+        "the webhook registration is pending (its wait node has not been reached yet), not active";
+    ExtendNotLater { .. } => "extend_not_later",
+        "an extension must move expires_at later: it is {}, {} was asked for";
+    ExtendBeyondLimit { .. } => "extend_beyond_limit",
+        "expires_at can be extended to at most {} (created_at + 8760 hours); {} was asked for";
+    Capacity { .. } => "capacity_exceeded", "capacity exceeded: {} holds at most {}";
+    TooLarge { .. } => "capacity_exceeded",
+        "capacity exceeded: {} holds at most {} bytes, {} needed";
+    BufferTooSmall { .. } => "buffer_too_small", "output buffer too small: {} bytes needed";
+    Json(_) => "invalid_json", "invalid JSON: {}";
+    NotAnObject(_) => "not_an_object", "{} must be a JSON object";
+    NotAString(_) => "not_a_string", "{} must be a JSON string";
+    JsonLoneSurrogate { .. } => "json_lone_surrogate",
+        "invalid JSON string: the \\u escape at byte {} is a lone UTF-16 surrogate";
+    JsonTooLarge => "json_too_large", "serialized JSON does not fit in the output buffer";
+} }
+
 impl Error {
     /// A stable snake_case code for this error.
     pub const fn code(&self) -> &'static str {
         match self {
-            Error::EmptyPart(_) => "empty_id_part",
-            Error::PartTooLong { .. } => "id_part_too_long",
-            Error::BadCharacter { .. } => "id_part_bad_character",
-            Error::MissingPrefix => "missing_webhook_prefix",
-            Error::BadRandomTail => "bad_random_tail",
-            Error::MalformedResumeId => "malformed_resume_id",
-            Error::EntropyUnavailable => "entropy_unavailable",
-            Error::BaseUrlScheme => "base_url_scheme",
-            Error::BaseUrlHost => "base_url_host",
-            Error::BaseUrlPort => "base_url_port",
-            Error::BaseUrlQuery => "base_url_query",
-            Error::BaseUrlFragment => "base_url_fragment",
-            Error::BaseUrlUserInfo => "base_url_user_info",
-            Error::BaseUrlCharacter => "base_url_character",
-            Error::BaseUrlEmptySegment => "base_url_empty_segment",
-            Error::NotWebhookPath => "not_webhook_path",
-            Error::UnknownKind => "unknown_kind",
-            Error::EmptyId => "empty_id",
-            Error::IdTooLong { .. } => "id_too_long",
-            Error::IdBadCharacter { .. } => "id_bad_character",
-            Error::ExtraSegments => "extra_segments",
-            Error::PercentEncoded => "percent_encoded",
-            Error::MalformedTarget => "malformed_target",
-            Error::InvalidTransition { .. } => "invalid_transition",
-            Error::RegistrationExpired => "registration_expired",
-            Error::UnknownStatus => "unknown_status",
-            Error::AlreadyConsumed => "already_consumed",
-            Error::ResumeIdMismatch => "resume_id_mismatch",
-            Error::NotActive => "registration_not_active",
-            Error::ExtendNotLater { .. } => "extend_not_later",
-            Error::ExtendBeyondLimit { .. } => "extend_beyond_limit",
-            Error::Capacity { .. } | Error::TooLarge { .. } => "capacity_exceeded",
-            Error::BufferTooSmall { .. } => "buffer_too_small",
-            Error::Json(_) => "invalid_json",
-            Error::NotAnObject(_) => "not_an_object",
-            Error::NotAString(_) => "not_a_string",
-            Error::JsonLoneSurrogate { .. } => "json_lone_surrogate",
-            Error::JsonTooLarge => "json_too_large",
             Error::Signature(e) => e.code(),
             #[cfg(feature = "executor")]
             Error::Workflow(e) => e.code(),
@@ -277,6 +298,7 @@ impl Error {
             #[cfg(feature = "executor")]
             Error::Execution(e) => e.code(),
             Error::Form(e) => e.code(),
+            _ => Self::CODES[self.row()],
         }
     }
 
@@ -284,95 +306,54 @@ impl Error {
     /// Messages longer than 192 bytes are cut at a character boundary.
     pub fn to_string_buf(&self) -> heapless::String<192> {
         let mut out = TruncatingString::<192>(heapless::String::new());
-        let _ = fmt::write(&mut out, format_args!("{self}"));
+        let _ = self.write_to(&mut out);
         out.0
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::EmptyPart(p) => msg::write(f, "{} is empty", &[Text(p.name())]),
-            Error::PartTooLong { part, len, max } => msg::write(f, "{} is {} bytes long; the limit is {} bytes", &[Text(part.name()), Num(*len as u64), Num(*max as u64)]),
-            Error::BadCharacter { part, at } => msg::write(f, "{} has a character outside [A-Za-z0-9_-] at byte {}", &[Text(part.name()), Num(*at as u64)]),
-            Error::MissingPrefix => f.write_str("resume id must start with 'webhook_'"),
-            Error::BadRandomTail => f.write_str(
-                "resume id must end in '_' and 26 lowercase Crockford base32 characters",
-            ),
-            Error::MalformedResumeId => {
-                f.write_str("resume id must look like webhook_{execution_id}_{node_id}_{random}")
+impl Error {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let args: &[msg::Arg<'_>] = match self {
+            Error::Signature(e) => return e.write_to(f),
+            #[cfg(feature = "executor")]
+            Error::Workflow(e) => return e.write_to(f),
+            #[cfg(feature = "executor")]
+            Error::Expression(e) => return e.write_to(f),
+            #[cfg(feature = "executor")]
+            Error::Context(e) => return e.write_to(f),
+            #[cfg(feature = "executor")]
+            Error::Wait(e) => return e.write_to(f),
+            #[cfg(feature = "executor")]
+            Error::Execution(e) => return e.write_to(f),
+            Error::Form(e) => return e.write_to(f),
+            Error::EmptyPart(p) => &[Text(p.name())],
+            Error::PartTooLong { part, len, max } => {
+                &[Text(part.name()), Num(*len as u64), Num(*max as u64)]
             }
-            Error::EntropyUnavailable => f.write_str("the entropy source failed"),
-            Error::BaseUrlScheme => f.write_str("base URL must start with http:// or https://"),
-            Error::BaseUrlHost => f.write_str("base URL has no host"),
-            Error::BaseUrlPort => f.write_str("base URL port must be a number from 1 to 65535"),
-            Error::BaseUrlQuery => f.write_str("base URL must not contain a query ('?')"),
-            Error::BaseUrlFragment => f.write_str("base URL must not contain a fragment ('#')"),
-            Error::BaseUrlUserInfo => f.write_str("base URL must not contain user info ('@')"),
-            Error::BaseUrlCharacter => f.write_str(
-                "base URL contains a character that is not allowed (space, control or non-ASCII)",
-            ),
-            Error::BaseUrlEmptySegment => f.write_str(
-                "base URL path has an empty segment ('//'); only one trailing '/' is allowed",
-            ),
-            Error::NotWebhookPath => {
-                f.write_str("path is not a webhook path ({prefix}/webhook/workflow/...)")
-            }
-            Error::UnknownKind => {
-                f.write_str("unknown webhook kind: expected 'trigger', 'resume', 'cancel' or 'extend'")
-            }
-            Error::EmptyId => f.write_str("the webhook id is empty"),
-            Error::IdTooLong { len, max } => msg::write(f, "the webhook id is {} bytes long; the limit is {} bytes", &[Num(*len as u64), Num(*max as u64)]),
-            Error::IdBadCharacter { at } => msg::write(f, "the webhook id has a character outside [A-Za-z0-9_-] at byte {}", &[Num(*at as u64)]),
-            Error::ExtraSegments => f.write_str("unexpected path segments after the webhook id"),
-            Error::PercentEncoded => {
-                f.write_str("percent-encoded characters are not allowed in webhook paths")
-            }
-            Error::MalformedTarget => {
-                f.write_str("request target must be a path starting with '/' or an http(s) URL")
-            }
-            Error::InvalidTransition { from, to } => msg::write(f, "Invalid state transition from {} to {}", &[Text(from.as_str()), Text(to.as_str())]),
-            Error::RegistrationExpired => f.write_str("the webhook registration has expired"),
-            Error::UnknownStatus => {
-                f.write_str("status must be 'pending', 'active', 'consumed' or 'expired'")
-            }
-            Error::AlreadyConsumed => f.write_str("the webhook has already been used"),
-            Error::ResumeIdMismatch => {
-                f.write_str("resume_id was not made for this execution_id and node_id")
-            }
-            Error::NotActive => f.write_str(
-                "the webhook registration is pending (its wait node has not been reached yet), not active",
-            ),
+            Error::BadCharacter { part, at } => &[Text(part.name()), Num(*at as u64)],
+            Error::IdTooLong { len, max } => &[Num(*len as u64), Num(*max as u64)],
+            Error::IdBadCharacter { at } | Error::JsonLoneSurrogate { at } => &[Num(*at as u64)],
+            Error::InvalidTransition { from, to } => &[Text(from.as_str()), Text(to.as_str())],
             Error::ExtendNotLater {
-                expires_at,
-                requested,
-            } => msg::write(f, "an extension must move expires_at later: it is {}, {} was asked for", &[Num(*expires_at), Num(*requested)]),
-            Error::ExtendBeyondLimit { limit, requested } => msg::write(f, "expires_at can be extended to at most {} (created_at + 8760 hours); {} was asked for", &[Num(*limit), Num(*requested)]),
-            Error::Capacity { what, limit } => msg::write(f, "capacity exceeded: {} holds at most {}", &[Text(what), Num(*limit as u64)]),
+                expires_at: a,
+                requested: b,
+            }
+            | Error::ExtendBeyondLimit {
+                limit: a,
+                requested: b,
+            } => &[Num(*a), Num(*b)],
+            Error::Capacity { what, limit } => &[Text(what), Num(*limit as u64)],
             Error::TooLarge {
                 what,
                 limit,
                 needed,
-            } => msg::write(f, "capacity exceeded: {} holds at most {} bytes, {} needed", &[Text(what), Num(*limit as u64), Num(*needed as u64)]),
-            Error::BufferTooSmall { needed } => msg::write(f, "output buffer too small: {} bytes needed", &[Num(*needed as u64)]),
-            Error::Json(why) => msg::write(f, "invalid JSON: {}", &[Text(why)]),
-            Error::NotAnObject(what) => msg::write(f, "{} must be a JSON object", &[Text(what)]),
-            Error::NotAString(what) => msg::write(f, "{} must be a JSON string", &[Text(what)]),
-            Error::JsonLoneSurrogate { at } => msg::write(f, "invalid JSON string: the \\u escape at byte {} is a lone UTF-16 surrogate", &[Num(*at as u64)]),
-            Error::JsonTooLarge => f.write_str("serialized JSON does not fit in the output buffer"),
-            Error::Signature(e) => fmt::Display::fmt(e, f),
-            #[cfg(feature = "executor")]
-            Error::Workflow(e) => fmt::Display::fmt(e, f),
-            #[cfg(feature = "executor")]
-            Error::Expression(e) => fmt::Display::fmt(e, f),
-            #[cfg(feature = "executor")]
-            Error::Context(e) => fmt::Display::fmt(e, f),
-            #[cfg(feature = "executor")]
-            Error::Wait(e) => fmt::Display::fmt(e, f),
-            #[cfg(feature = "executor")]
-            Error::Execution(e) => fmt::Display::fmt(e, f),
-            Error::Form(e) => fmt::Display::fmt(e, f),
-        }
+            } => &[Text(what), Num(*limit as u64), Num(*needed as u64)],
+            Error::BufferTooSmall { needed } => &[Num(*needed as u64)],
+            Error::Json(why) | Error::NotAnObject(why) | Error::NotAString(why) => &[Text(why)],
+            _ => &[],
+        };
+        self.write_message(f, args)
     }
 }
 
@@ -385,24 +366,70 @@ impl From<crate::token::SignatureError> for Error {
 /// Convenience alias.
 pub type Result<T, E = Error> = core::result::Result<T, E>;
 
-/// A `fmt::Write` sink that keeps what fits and silently drops the rest, cut at
-/// a character boundary. Used only for human-readable messages.
 /// `s` cut at `M` bytes, at a character boundary.
 pub(crate) fn truncated<const M: usize>(s: &str) -> heapless::String<M> {
-    let mut out = TruncatingString::<M>(heapless::String::new());
-    let _ = fmt::Write::write_str(&mut out, s);
-    out.0
+    let mut out = heapless::String::new();
+    // Fits: at most M bytes.
+    let _ = out.push_str(prefix_within(s, M));
+    out
 }
 
+/// The longest start of `s` of at most `max` bytes that ends at a character
+/// boundary. Not generic: one copy for every capacity.
+fn prefix_within(s: &str, max: usize) -> &str {
+    let mut n = max.min(s.len());
+    while !s.is_char_boundary(n) {
+        n -= 1;
+    }
+    s.get(..n).unwrap_or("")
+}
+
+/// A `fmt::Write` sink that keeps what fits and silently drops the rest, cut at
+/// a character boundary. Used only for human-readable messages.
 pub(crate) struct TruncatingString<const N: usize>(pub(crate) heapless::String<N>);
 
 impl<const N: usize> fmt::Write for TruncatingString<N> {
     fn write_str(&mut self, s: &str) -> fmt::Result {
-        for ch in s.chars() {
-            if self.0.push(ch).is_err() {
-                break;
+        // Fits: at most the room left.
+        let _ = self
+            .0
+            .push_str(prefix_within(s, N.saturating_sub(self.0.len())));
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+
+    /// What fits of `parts` written one after another, whole characters
+    /// only, each write stopping at its first character that does not fit.
+    fn by_chars(parts: &[&str], cap: usize) -> std::string::String {
+        let mut out = std::string::String::new();
+        for part in parts {
+            for ch in part.chars() {
+                if out.len() + ch.len_utf8() > cap {
+                    break;
+                }
+                out.push(ch);
             }
         }
-        Ok(())
+        out
+    }
+
+    #[test]
+    fn cut_at_character_boundaries() {
+        let text = "aé€😀b, ünïcödé";
+        for end in 0..=text.len() {
+            let Some(s) = text.get(..end) else { continue };
+            assert_eq!(truncated::<5>(s).as_str(), by_chars(&[s], 5));
+            assert_eq!(truncated::<64>(s).as_str(), by_chars(&[s], 64));
+            let mut sink = TruncatingString::<7>(heapless::String::new());
+            for part in [s, "é", "x", "😀", "yz"] {
+                fmt::Write::write_str(&mut sink, part).unwrap();
+            }
+            assert_eq!(sink.0.as_str(), by_chars(&[s, "é", "x", "😀", "yz"], 7));
+        }
     }
 }

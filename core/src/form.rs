@@ -102,21 +102,26 @@ pub enum FormError {
     BadDecision,
 }
 
+msg::messages! { FormError {
+    Config { .. } => "form_config_invalid", "webhook_config: {}";
+    BadEncoding => "form_bad_encoding",
+        "the form body is not valid x-www-form-urlencoded UTF-8 (bad % escape or bytes)";
+    BadFieldName => "form_bad_field_name",
+        "a submitted field name is longer than {} bytes or has a character outside [A-Za-z0-9_-]";
+    UnknownField(_) => "form_unknown_field", "field '{}' is not part of this form";
+    RepeatedField(_) => "form_repeated_field", "field '{}' was sent more than once";
+    Required(_) => "form_field_required", "field '{}' is required";
+    NotANumber(_) => "form_field_not_a_number",
+        "field '{}' must be a number (at most {} characters)";
+    NotABoolean(_) => "form_field_not_a_boolean", "field '{}' must be true/on/1 or false/off/0";
+    NotAnOption(_) => "form_field_not_an_option", "field '{}' must be one of its options";
+    BadDecision => "form_bad_decision", "the body must be decision=approve or decision=reject";
+} }
+
 impl FormError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            FormError::Config { .. } => "form_config_invalid",
-            FormError::BadEncoding => "form_bad_encoding",
-            FormError::BadFieldName => "form_bad_field_name",
-            FormError::UnknownField(_) => "form_unknown_field",
-            FormError::RepeatedField(_) => "form_repeated_field",
-            FormError::Required(_) => "form_field_required",
-            FormError::NotANumber(_) => "form_field_not_a_number",
-            FormError::NotABoolean(_) => "form_field_not_a_boolean",
-            FormError::NotAnOption(_) => "form_field_not_an_option",
-            FormError::BadDecision => "form_bad_decision",
-        }
+        Self::CODES[self.row()]
     }
 
     /// The field this error is about, when there is one.
@@ -133,32 +138,32 @@ impl FormError {
     }
 }
 
-impl fmt::Display for FormError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+impl FormError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let args: &[msg::Arg<'_>] = match self {
+            // The one message with two forms: with the field at fault.
             FormError::Config {
                 field: Some(i),
                 why,
-            } => msg::write(f, "webhook_config.form field {}: {}", &[Num(*i as u64), Text(why)]),
-            FormError::Config { field: None, why } => {
-                msg::write(f, "webhook_config: {}", &[Text(why)])
+            } => {
+                return msg::write(
+                    f,
+                    "webhook_config.form field {}: {}",
+                    &[Num(*i as u64), Text(why)],
+                )
             }
-            FormError::BadEncoding => f.write_str(
-                "the form body is not valid x-www-form-urlencoded UTF-8 (bad % escape or bytes)",
-            ),
-            FormError::BadFieldName => msg::write(f, "a submitted field name is longer than {} bytes or has a character outside [A-Za-z0-9_-]", &[Num(MAX_FIELD_NAME_LEN as u64)]),
-            FormError::UnknownField(n) => msg::write(f, "field '{}' is not part of this form", &[Text(n)]),
-            FormError::RepeatedField(n) => msg::write(f, "field '{}' was sent more than once", &[Text(n)]),
-            FormError::Required(n) => {
-                msg::write(f, "field '{}' is required", &[Text(n)])
-            }
-            FormError::NotANumber(n) => msg::write(f, "field '{}' must be a number (at most {} characters)", &[Text(n), Num(MAX_NUMBER_LEN as u64)]),
-            FormError::NotABoolean(n) => msg::write(f, "field '{}' must be true/on/1 or false/off/0", &[Text(n)]),
-            FormError::NotAnOption(n) => msg::write(f, "field '{}' must be one of its options", &[Text(n)]),
-            FormError::BadDecision => {
-                f.write_str("the body must be decision=approve or decision=reject")
-            }
-        }
+            FormError::Config { field: None, why } => &[Text(why)],
+            FormError::BadFieldName => &[Num(MAX_FIELD_NAME_LEN as u64)],
+            FormError::NotANumber(n) => &[Text(n), Num(MAX_NUMBER_LEN as u64)],
+            FormError::UnknownField(n)
+            | FormError::RepeatedField(n)
+            | FormError::Required(n)
+            | FormError::NotABoolean(n)
+            | FormError::NotAnOption(n) => &[Text(n)],
+            FormError::BadEncoding | FormError::BadDecision => &[],
+        };
+        self.write_message(f, args)
     }
 }
 

@@ -41,9 +41,107 @@ pub(crate) fn write(out: &mut dyn fmt::Write, template: &str, args: &[Arg<'_>]) 
     out.write_str(template.get(from..).unwrap_or(""))
 }
 
+/// Where each template of a table ends in the templates joined: the
+/// running sums of their lengths (checked to fit, at compile time).
+pub(crate) const fn ends<const N: usize>(lens: [usize; N]) -> [u16; N] {
+    let mut out = [0u16; N];
+    let (mut i, mut end) = (0, 0);
+    while i < N {
+        end += lens[i];
+        assert!(end <= u16::MAX as usize, "message table over 64 KiB");
+        out[i] = end as u16;
+        i += 1;
+    }
+    out
+}
+
+/// Template `row` of the templates `all` (joined, ending at `ends`)
+/// written with `args`. One copy for every error type: the tables are data.
+pub(crate) fn write_row(
+    out: &mut dyn fmt::Write,
+    all: &'static str,
+    ends: &[u16],
+    row: usize,
+    args: &[Arg<'_>],
+) -> fmt::Result {
+    let start = match row.checked_sub(1) {
+        Some(before) => ends.get(before).copied().unwrap_or(0),
+        None => 0,
+    };
+    let end = ends.get(row).copied().unwrap_or(0);
+    write(
+        out,
+        all.get(usize::from(start)..usize::from(end)).unwrap_or(""),
+        args,
+    )
+}
+
+/// The stable code and the message template of every variant of an error
+/// enum, written once per variant in one table:
+///
+/// ```text
+/// msg::messages! { WaitError {
+///     ModeRequired => "wait_mode_required", "mode is required";
+///     NoResumeUrl { .. } => "wait_no_resume_url", "... '{}' ...";
+/// } }
+/// ```
+///
+/// Makes `row` (the variant's row; `usize::MAX` for a variant not in the
+/// table, such as a wrapped error), `CODES` (the codes by row) and
+/// `write_message` (the row's template with the `{}` holes filled from
+/// `args`), and `Display` through the enum's own `write_to`. Codes and
+/// templates are data: no code per variant.
+macro_rules! messages {
+    ($ty:ident { $(
+        $var:ident $( ( $($tuple:tt)* ) )? $( { $($fields:tt)* } )? => $code:literal, $text:literal;
+    )* }) => {
+        impl $ty {
+            /// The codes, by row.
+            const CODES: &'static [&'static str] = &[$($code),*];
+            /// The templates joined, and where each ends.
+            const TEXTS: &'static str = concat!($($text),*);
+            const TEXT_ENDS: &'static [u16] = &$crate::msg::ends([$($text.len()),*]);
+
+            /// This variant's row in the tables.
+            const fn row(&self) -> usize {
+                #[allow(non_camel_case_types, dead_code, clippy::enum_variant_names)]
+                enum Row { $($var),* }
+                #[allow(unreachable_patterns)]
+                match self {
+                    $( $ty::$var $( ( $($tuple)* ) )? $( { $($fields)* } )? => Row::$var as usize, )*
+                    _ => usize::MAX,
+                }
+            }
+
+            /// This variant's message, its holes filled from `args`.
+            fn write_message(
+                &self,
+                f: &mut dyn core::fmt::Write,
+                args: &[$crate::msg::Arg<'_>],
+            ) -> core::fmt::Result {
+                $crate::msg::write_row(f, Self::TEXTS, Self::TEXT_ENDS, self.row(), args)
+            }
+        }
+
+        impl core::fmt::Display for $ty {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                self.write_to(f)
+            }
+        }
+    };
+}
+
+pub(crate) use messages;
+
 /// `n` in decimal, with leading zeros up to `min_digits` (at most 20).
-pub(crate) fn decimal(out: &mut dyn fmt::Write, mut n: u64, min_digits: usize) -> fmt::Result {
+pub(crate) fn decimal(out: &mut dyn fmt::Write, n: u64, min_digits: usize) -> fmt::Result {
     let mut digits = [b'0'; 20];
+    out.write_str(decimal_digits(n, min_digits, &mut digits))
+}
+
+/// `n` in decimal, with leading zeros up to `min_digits` (at most 20), in
+/// the end of `digits` (which starts as all `'0'`).
+pub(crate) fn decimal_digits(mut n: u64, min_digits: usize, digits: &mut [u8; 20]) -> &str {
     let mut i = digits.len();
     while i > 0 {
         i -= 1;
@@ -55,7 +153,7 @@ pub(crate) fn decimal(out: &mut dyn fmt::Write, mut n: u64, min_digits: usize) -
         }
     }
     let from = i.min(digits.len().saturating_sub(min_digits));
-    out.write_str(core::str::from_utf8(&digits[from..]).unwrap_or(""))
+    core::str::from_utf8(&digits[from..]).unwrap_or("")
 }
 
 #[cfg(test)]

@@ -84,8 +84,9 @@ pub struct Extension {
 pub struct ConfigJson(heapless::String<MAX_CONFIG_LEN>);
 
 /// Call `f` with the runs of `obj` (a JSON text) that its compacted form
-/// keeps: everything but whitespace outside strings.
-fn compacted_runs(obj: &str, mut f: impl FnMut(&str)) {
+/// keeps: everything but whitespace outside strings. `f` is `dyn`: one
+/// copy of the loop for its three callers (a config is one run or a few).
+fn compacted_runs(obj: &str, f: &mut dyn FnMut(&str)) {
     let (mut in_string, mut escaped, mut start) = (false, false, 0);
     for (i, c) in obj.char_indices() {
         if in_string {
@@ -130,7 +131,7 @@ impl ConfigJson {
     pub(crate) fn check(text: &str) -> Result<&str> {
         let obj = json::validate_object(text, "webhook_config")?;
         let mut needed = 0usize;
-        compacted_runs(obj, |run| needed += run.len());
+        compacted_runs(obj, &mut |run| needed += run.len());
         if needed > MAX_CONFIG_LEN {
             return Err(Error::Capacity {
                 what: "webhook_config",
@@ -143,7 +144,7 @@ impl ConfigJson {
     /// Keep `obj`, which [`check`](Self::check) returned.
     fn set_checked(&mut self, obj: &str) {
         self.0.clear();
-        compacted_runs(obj, |run| {
+        compacted_runs(obj, &mut |run| {
             // Fits: checked.
             let _ = self.0.push_str(run);
         });
@@ -155,7 +156,7 @@ impl ConfigJson {
     /// Write the compacted form of `obj`, which [`check`](Self::check)
     /// returned.
     pub(crate) fn write_compacted(obj: &str, o: &mut JsonOut<'_>) {
-        compacted_runs(obj, |run| o.raw(run));
+        compacted_runs(obj, &mut |run| o.raw(run));
     }
 
     /// The JSON text.
@@ -297,15 +298,16 @@ impl WebhookRegistration {
         node_id: &str,
         created_at: u64,
     ) -> Result<WebhookRegistration> {
-        let execution_id = id::part_string(Part::ExecutionId, execution_id)?;
-        let node_id = id::part_string(Part::NodeId, node_id)?;
-        if !resume_id.belongs_to(&execution_id, &node_id) {
+        // The small BadPart becomes an Error only when a check fails.
+        id::check_part(Part::ExecutionId, execution_id)?;
+        id::check_part(Part::NodeId, node_id)?;
+        if !resume_id.belongs_to(execution_id, node_id) {
             return Err(Error::ResumeIdMismatch);
         }
         Ok(WebhookRegistration {
             resume_id,
-            execution_id,
-            node_id,
+            execution_id: checked_part(execution_id),
+            node_id: checked_part(node_id),
             status: Status::Pending,
             created_at,
             expires_at: None,
@@ -499,20 +501,30 @@ impl WebhookRegistration {
             return Err(missing());
         };
         let resume_id = ResumeId::parse(resume_id)?;
-        let execution_id = id::part_string(Part::ExecutionId, execution_id)?;
-        let node_id = id::part_string(Part::NodeId, node_id)?;
-        if !resume_id.belongs_to(&execution_id, &node_id) {
+        // Checked first and copied once all is well (unchanged on error);
+        // the small BadPart becomes an Error only when a check fails.
+        id::check_part(Part::ExecutionId, execution_id)?;
+        id::check_part(Part::NodeId, node_id)?;
+        if !resume_id.belongs_to(execution_id, node_id) {
             return Err(Error::ResumeIdMismatch);
         }
         self.resume_id = resume_id;
-        self.execution_id = execution_id;
-        self.node_id = node_id;
+        self.execution_id = checked_part(execution_id);
+        self.node_id = checked_part(node_id);
         self.status = status;
         self.created_at = created_at;
         self.expires_at = f.expires_at.flatten();
         self.webhook_config.set_checked(config);
         Ok(())
     }
+}
+
+/// A copy of an id part that `id::check_part` accepted.
+fn checked_part(s: &str) -> PartString {
+    let mut p = PartString::new();
+    // Cannot fail: checked to be at most MAX_PART_LEN bytes.
+    let _ = p.push_str(s);
+    p
 }
 
 /// A registration's JSON row from its parts: what

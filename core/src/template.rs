@@ -76,32 +76,39 @@ pub enum ExpressionError {
     UnsafeValue,
 }
 
+msg::messages! { ExpressionError {
+    UnknownNode { .. } => "expression_unknown_node",
+        "$execution.{}: no wait node in webhook mode has the key '{}' in this execution";
+    UnknownField { .. } => "expression_unknown_field",
+        "unknown $execution field '{}': use $execution.id, $execution.workflow_id, \
+         $execution.<node_id>.resume_url, $execution.<node_id>.resume_id or \
+         $execution.<node_id>.cancel_url";
+    Unterminated { .. } => "expression_unterminated", "'{{' at byte {} has no closing '}}'";
+    Malformed { .. } => "expression_malformed",
+        "malformed $execution expression at byte {}: expected $execution.<field> or $execution.<node_id>.<field>";
+    UnsafeValue => "expression_unsafe_value",
+        "a rendered value contains characters that need JSON escaping";
+} }
+
 impl ExpressionError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            ExpressionError::UnknownNode { .. } => "expression_unknown_node",
-            ExpressionError::UnknownField { .. } => "expression_unknown_field",
-            ExpressionError::Unterminated { .. } => "expression_unterminated",
-            ExpressionError::Malformed { .. } => "expression_malformed",
-            ExpressionError::UnsafeValue => "expression_unsafe_value",
-        }
+        Self::CODES[self.row()]
     }
 }
 
-impl fmt::Display for ExpressionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExpressionError::UnknownNode { node } => msg::write(f, "$execution.{}: no wait node in webhook mode has the key '{}' in this execution", &[Text(node), Text(node)]),
-            ExpressionError::UnknownField { field } => msg::write(f, "unknown $execution field '{}': use $execution.id, $execution.workflow_id, \
-                       $execution.<node_id>.resume_url, $execution.<node_id>.resume_id or \
-                       $execution.<node_id>.cancel_url", &[Text(field)]),
-            ExpressionError::Unterminated { at } => msg::write(f, "'{{' at byte {} has no closing '}}'", &[Num(*at as u64)]),
-            ExpressionError::Malformed { at } => msg::write(f, "malformed $execution expression at byte {}: expected $execution.<field> or $execution.<node_id>.<field>", &[Num(*at as u64)]),
-            ExpressionError::UnsafeValue => {
-                f.write_str("a rendered value contains characters that need JSON escaping")
+impl ExpressionError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let args: &[msg::Arg<'_>] = match self {
+            ExpressionError::UnknownNode { node } => &[Text(node), Text(node)],
+            ExpressionError::UnknownField { field } => &[Text(field)],
+            ExpressionError::Unterminated { at } | ExpressionError::Malformed { at } => {
+                &[Num(*at as u64)]
             }
-        }
+            ExpressionError::UnsafeValue => &[],
+        };
+        self.write_message(f, args)
     }
 }
 
@@ -155,7 +162,7 @@ impl<const W: usize> ExecutionContext<W> {
             let at = offset + open;
             let after = &rest[open + 2..];
             let close = find_pair(after, b'}').ok_or(ExpressionError::Unterminated { at })?;
-            let inner = after[..close].trim_matches(|c: char| c.is_ascii_whitespace());
+            let inner = after[..close].trim_ascii();
             match inner.strip_prefix("$execution") {
                 Some(path) if path.is_empty() || path.starts_with('.') => {
                     self.resolve(path, at, &mut w)?;
@@ -183,10 +190,14 @@ impl<const W: usize> ExecutionContext<W> {
     fn resolve(&self, path: &str, at: usize, w: &mut CountingWriter<'_>) -> Result<()> {
         let malformed = || Error::from(ExpressionError::Malformed { at });
         let path = path.strip_prefix('.').ok_or_else(malformed)?;
-        let mut parts = path.split('.');
-        let first = parts.next().unwrap_or("");
-        let second = parts.next();
-        if first.is_empty() || second == Some("") || parts.next().is_some() {
+        // `<a>` or `<a>.<b>`: one or two non-empty parts. Split by bytes
+        // (`.` is ASCII, so both sides are whole text).
+        let (first, second) = match path.bytes().position(|b| b == b'.') {
+            Some(dot) => (&path[..dot], Some(&path[dot + 1..])),
+            None => (path, None),
+        };
+        if first.is_empty() || second.is_some_and(|s| s.is_empty() || s.bytes().any(|b| b == b'.'))
+        {
             return Err(malformed());
         }
         let safe = |s: &str| {
@@ -379,6 +390,13 @@ mod tests {
             code("{{ $execution..id }}", &mut buf),
             "expression_malformed"
         );
+        for empty_part in [
+            "{{ $execution.w. }}",
+            "{{ $execution.w..x }}",
+            "{{ $execution. }}",
+        ] {
+            assert_eq!(code(empty_part, &mut buf), "expression_malformed");
+        }
         assert_eq!(
             code("ok {{ $execution.id", &mut buf),
             "expression_unterminated"

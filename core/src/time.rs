@@ -82,6 +82,30 @@ pub const fn days_in_month(y: i64, m: u32) -> u32 {
     }
 }
 
+/// [`days_in_month`] of a four-digit year (0–9999) and a month 1–12, in
+/// 32-bit arithmetic (the `i64` one divides in several steps on 32-bit
+/// targets).
+const fn month_days(y: u32, m: u32) -> u32 {
+    match m {
+        2 if y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// [`days_from_civil`] of a four-digit year (0–9999), in 32-bit
+/// arithmetic: shifted by one era (400 years, 146 097 days) so that
+/// January and February of year 0 stay non-negative.
+const fn date_days(y: u32, m: u32, d: u32) -> i32 {
+    let y = y + 400 - if m <= 2 { 1 } else { 0 };
+    let (era, yoe) = (y / 400, y % 400);
+    let mp = (m % 12 + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + d - 1; // [0, 365]
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy; // [0, 146096]
+    (era * 146_097 + doe) as i32 - 146_097 - 719_468
+}
+
 /// A cursor over ASCII bytes.
 struct Cursor<'a> {
     b: &'a [u8],
@@ -124,7 +148,7 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     let month = c.digits(2)?;
     c.eat(b'-')?;
     let day = c.digits(2)?;
-    if !(1..=12).contains(&month) || day == 0 || day > days_in_month(i64::from(year), month) {
+    if !(1..=12).contains(&month) || day == 0 || day > month_days(year, month) {
         return None;
     }
     match c.peek()? {
@@ -185,7 +209,7 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     if c.i != c.b.len() {
         return None;
     }
-    let days = days_from_civil(i64::from(year), month, day);
+    let days = i64::from(date_days(year, month, day));
     let local_ms = days * MS_PER_DAY
         + i64::from(hour) * 3_600_000
         + i64::from(minute) * 60_000
@@ -222,6 +246,30 @@ pub fn write_rfc3339(ms: i64, out: &mut impl fmt::Write) -> fmt::Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_days_as_days_from_civil() {
+        for y in 0..=9999u32 {
+            for m in 1..=12 {
+                for d in [1, 2, 15, 28, 29, 30, 31] {
+                    assert_eq!(
+                        i64::from(date_days(y, m, d)),
+                        days_from_civil(i64::from(y), m, d),
+                        "{y}-{m}-{d}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn month_days_as_days_in_month() {
+        for y in 0..=9999u32 {
+            for m in 1..=12 {
+                assert_eq!(month_days(y, m), days_in_month(i64::from(y), m), "{y}-{m}");
+            }
+        }
+    }
 
     /// The i64 formulas these were before their divisions moved to u32
     /// arithmetic and `div_rem_euclid`, for any day, month and year given.

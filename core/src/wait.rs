@@ -95,23 +95,29 @@ pub enum WaitError {
     },
 }
 
+msg::messages! { WaitError {
+    ModeRequired => "wait_mode_required", "mode is required";
+    ModeInvalid => "wait_mode_invalid", "mode must be 'interval', 'schedule', or 'webhook'";
+    DurationRequired => "wait_duration_required", "duration is required";
+    DurationInvalid => "wait_duration_invalid", "duration must be a positive number";
+    UnitInvalid => "wait_unit_invalid", "unit must be 'ms', 'seconds', 'minutes', or 'hours'";
+    ScheduleAtRequired => "wait_schedule_at_required", "schedule_at is required";
+    ScheduleAtInvalid => "wait_schedule_at_invalid",
+        "schedule_at must be an ISO8601 datetime string";
+    ScheduleAtPast => "wait_schedule_at_past", "schedule_at must be in the future";
+    TimezoneInvalid => "wait_timezone_invalid", "timezone must be a string of at most 64 bytes";
+    TimeoutHoursInvalid => "wait_timeout_hours_invalid",
+        "timeout_hours must be a number greater than 0 and at most 8760 (1 year)";
+    MissingNodeId => "wait_missing_node_id",
+        "the current node_id is missing from the execution context";
+    NoResumeUrl { .. } => "wait_no_resume_url",
+        "the execution context has no resume_url for wait node '{}' (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")";
+} }
+
 impl WaitError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            WaitError::ModeRequired => "wait_mode_required",
-            WaitError::ModeInvalid => "wait_mode_invalid",
-            WaitError::DurationRequired => "wait_duration_required",
-            WaitError::DurationInvalid => "wait_duration_invalid",
-            WaitError::UnitInvalid => "wait_unit_invalid",
-            WaitError::ScheduleAtRequired => "wait_schedule_at_required",
-            WaitError::ScheduleAtInvalid => "wait_schedule_at_invalid",
-            WaitError::ScheduleAtPast => "wait_schedule_at_past",
-            WaitError::TimezoneInvalid => "wait_timezone_invalid",
-            WaitError::TimeoutHoursInvalid => "wait_timeout_hours_invalid",
-            WaitError::MissingNodeId => "wait_missing_node_id",
-            WaitError::NoResumeUrl { .. } => "wait_no_resume_url",
-        }
+        Self::CODES[self.row()]
     }
 
     /// Prana's error type for this failure (`config_error`,
@@ -133,26 +139,14 @@ impl WaitError {
     }
 }
 
-impl fmt::Display for WaitError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            WaitError::ModeRequired => "mode is required",
-            WaitError::ModeInvalid => "mode must be 'interval', 'schedule', or 'webhook'",
-            WaitError::DurationRequired => "duration is required",
-            WaitError::DurationInvalid => "duration must be a positive number",
-            WaitError::UnitInvalid => "unit must be 'ms', 'seconds', 'minutes', or 'hours'",
-            WaitError::ScheduleAtRequired => "schedule_at is required",
-            WaitError::ScheduleAtInvalid => "schedule_at must be an ISO8601 datetime string",
-            WaitError::ScheduleAtPast => "schedule_at must be in the future",
-            WaitError::TimezoneInvalid => "timezone must be a string of at most 64 bytes",
-            WaitError::TimeoutHoursInvalid => {
-                "timeout_hours must be a number greater than 0 and at most 8760 (1 year)"
-            }
-            WaitError::MissingNodeId => "the current node_id is missing from the execution context",
-            WaitError::NoResumeUrl { node } => {
-                return msg::write(f, "the execution context has no resume_url for wait node '{}' (resume URLs are made at execution start for wait nodes with \"mode\": \"webhook\")", &[Text(node)])
-            }
-        })
+impl WaitError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let args: &[msg::Arg<'_>] = match self {
+            WaitError::NoResumeUrl { node } => &[Text(node)],
+            _ => &[],
+        };
+        self.write_message(f, args)
     }
 }
 
@@ -235,12 +229,13 @@ struct Decimal<'a> {
     negative: bool,
     int: &'a [u8],
     frac: &'a [u8],
-    exp: i64,
+    /// Clamped to [`MAX_EXP`]: a machine word holds it and every sum below.
+    exp: isize,
 }
 
 /// Exponents are clamped to this: with at most a few thousand digits, any
 /// larger one only decides between 0 and "too big", as this one does.
-const MAX_EXP: i64 = 100_000;
+const MAX_EXP: isize = 100_000;
 
 impl<'a> Decimal<'a> {
     /// `None` when `raw` is not a number (another JSON value).
@@ -258,7 +253,7 @@ impl<'a> Decimal<'a> {
             Some(b'.') => (int_end + 1, digits(int_end + 1)),
             _ => (int_end, int_end),
         };
-        let mut exp = 0i64;
+        let mut exp = 0isize;
         if let Some(b'e' | b'E') = b.get(frac_end) {
             let mut i = frac_end + 1;
             let sign = match b.get(i) {
@@ -270,7 +265,7 @@ impl<'a> Decimal<'a> {
                 i += 1;
             }
             for &c in &b[i..] {
-                exp = (exp * 10 + i64::from(c - b'0')).min(MAX_EXP);
+                exp = (exp * 10 + isize::from(c - b'0')).min(MAX_EXP);
             }
             exp *= sign;
         }
@@ -288,7 +283,7 @@ impl<'a> Decimal<'a> {
 
     /// `⌊|self| × m × 10^shift⌋`, saturating at `u64::MAX`, for a small `m`
     /// (below 100); and whether a nonzero fraction was cut off.
-    fn scaled(&self, m: u64, shift: i64) -> (u64, bool) {
+    fn scaled(&self, m: u64, shift: isize) -> (u64, bool) {
         // The digits of `int` then `frac`; the point moves to `point`.
         let digit = |i: usize| {
             let c = if i < self.int.len() {
@@ -299,18 +294,19 @@ impl<'a> Decimal<'a> {
             u64::from(c - b'0')
         };
         let len = self.int.len() + self.frac.len();
-        let point = self.int.len() as i64 + self.exp + shift;
+        // A slice's length is at most isize::MAX: exact.
+        let point = self.int.len() as isize + self.exp + shift;
         // Whole part: the digits before the point, then zeros up to it.
-        let whole_digits = point.clamp(0, len as i64) as usize;
+        let whole_digits = point.clamp(0, len as isize) as usize;
         let mut whole = Some(0u64);
         for i in 0..whole_digits {
             whole = whole.and_then(|w| w.checked_mul(10)?.checked_add(digit(i)));
         }
         if whole != Some(0) {
-            for _ in whole_digits as i64..point.min(whole_digits as i64 + 20) {
+            for _ in whole_digits as isize..point.min(whole_digits as isize + 20) {
                 whole = whole.and_then(|w| w.checked_mul(10));
             }
-            if point > whole_digits as i64 + 20 {
+            if point > whole_digits as isize + 20 {
                 whole = None;
             }
         }
@@ -390,7 +386,7 @@ fn duration_of(raw: Option<&str>) -> Param<Decimal<'_>> {
 }
 
 /// `unit`: the unit's milliseconds as `m × 10^shift` (default `ms`).
-fn unit_scale(raw: Option<&str>) -> Param<(u64, i64)> {
+fn unit_scale(raw: Option<&str>) -> Param<(u64, isize)> {
     match raw.map(json::plain_str) {
         None | Some(Some("ms")) => Ok((1, 0)),
         Some(Some("seconds")) => Ok((1, 3)),

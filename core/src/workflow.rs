@@ -193,60 +193,60 @@ pub enum WorkflowError {
     AmbiguousStart,
 }
 
+msg::messages! { WorkflowError {
+    MissingField(_) => "workflow_missing_field", "workflow is missing '{}'";
+    FieldType(_) => "workflow_field_type",
+        "workflow member '{}' has the wrong type (id and start: string; nodes and connections: array)";
+    NoNodes => "workflow_no_nodes", "workflow has no nodes";
+    BadNode { .. } => "workflow_bad_node",
+        "nodes[{}] must be an object with string 'key' and 'type' and an optional object 'params'";
+    BadKey { .. } => "workflow_bad_node_key", "nodes[{}].key must be 1-64 bytes of [A-Za-z0-9_-]";
+    BadType { .. } => "workflow_bad_node_type",
+        "nodes[{}].type must be 1-64 bytes of [A-Za-z0-9_.-]";
+    BadParams { .. } => "workflow_bad_params", "nodes[{}].params must be a JSON object";
+    DuplicateKey { .. } => "workflow_duplicate_key", "duplicate node key '{}'";
+    BadConnection { .. } => "workflow_bad_connection",
+        "connections[{}] must be an object with string 'from' and 'to' and an optional string 'port'";
+    BadPort { .. } => "workflow_bad_port", "connections[{}].port must be 1-32 bytes of [a-z0-9_]";
+    DanglingConnection { .. } => "workflow_dangling_connection",
+        "connections[{}].{} names no node of this workflow";
+    UnknownPort { .. } => "workflow_unknown_port",
+        "connections[{}]: a wait node has no output port '{}' (main, timeout, error, cancel)";
+    PortAlreadyConnected { .. } => "workflow_port_already_connected",
+        "connections[{}]: this node's port already leads to another node";
+    Cycle { .. } => "workflow_cycle", "the workflow has a cycle through node '{}'";
+    UnknownStart => "workflow_unknown_start", "'start' names no node of this workflow";
+    NoStart => "workflow_no_start",
+        "no start node: every node has an incoming connection; name one in 'start'";
+    AmbiguousStart => "workflow_ambiguous_start",
+        "several nodes have no incoming connection; name the start node in 'start'";
+} }
+
 impl WorkflowError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            WorkflowError::MissingField(_) => "workflow_missing_field",
-            WorkflowError::FieldType(_) => "workflow_field_type",
-            WorkflowError::NoNodes => "workflow_no_nodes",
-            WorkflowError::BadNode { .. } => "workflow_bad_node",
-            WorkflowError::BadKey { .. } => "workflow_bad_node_key",
-            WorkflowError::BadType { .. } => "workflow_bad_node_type",
-            WorkflowError::BadParams { .. } => "workflow_bad_params",
-            WorkflowError::DuplicateKey { .. } => "workflow_duplicate_key",
-            WorkflowError::BadConnection { .. } => "workflow_bad_connection",
-            WorkflowError::BadPort { .. } => "workflow_bad_port",
-            WorkflowError::DanglingConnection { .. } => "workflow_dangling_connection",
-            WorkflowError::UnknownPort { .. } => "workflow_unknown_port",
-            WorkflowError::PortAlreadyConnected { .. } => "workflow_port_already_connected",
-            WorkflowError::Cycle { .. } => "workflow_cycle",
-            WorkflowError::UnknownStart => "workflow_unknown_start",
-            WorkflowError::NoStart => "workflow_no_start",
-            WorkflowError::AmbiguousStart => "workflow_ambiguous_start",
-        }
+        Self::CODES[self.row()]
     }
 }
 
-impl fmt::Display for WorkflowError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            WorkflowError::MissingField(m) => {
-                msg::write(f, "workflow is missing '{}'", &[Text(m)])
-            }
-            WorkflowError::FieldType(m) => msg::write(f, "workflow member '{}' has the wrong type (id and start: string; nodes and connections: array)", &[Text(m)]),
-            WorkflowError::NoNodes => f.write_str("workflow has no nodes"),
-            WorkflowError::BadNode { index } => msg::write(f, "nodes[{}] must be an object with string 'key' and 'type' and an optional object 'params'", &[Num(*index as u64)]),
-            WorkflowError::BadKey { index } => msg::write(f, "nodes[{}].key must be 1-64 bytes of [A-Za-z0-9_-]", &[Num(*index as u64)]),
-            WorkflowError::BadType { index } => msg::write(f, "nodes[{}].type must be 1-64 bytes of [A-Za-z0-9_.-]", &[Num(*index as u64)]),
-            WorkflowError::BadParams { index } => msg::write(f, "nodes[{}].params must be a JSON object", &[Num(*index as u64)]),
-            WorkflowError::DuplicateKey { key } => {
-                msg::write(f, "duplicate node key '{}'", &[Text(key)])
-            }
-            WorkflowError::BadConnection { index } => msg::write(f, "connections[{}] must be an object with string 'from' and 'to' and an optional string 'port'", &[Num(*index as u64)]),
-            WorkflowError::BadPort { index } => msg::write(f, "connections[{}].port must be 1-32 bytes of [a-z0-9_]", &[Num(*index as u64)]),
-            WorkflowError::DanglingConnection { index, end } => msg::write(f, "connections[{}].{} names no node of this workflow", &[Num(*index as u64), Text(end)]),
-            WorkflowError::UnknownPort { index, port } => msg::write(f, "connections[{}]: a wait node has no output port '{}' (main, timeout, error, cancel)", &[Num(*index as u64), Text(port)]),
-            WorkflowError::PortAlreadyConnected { index } => msg::write(f, "connections[{}]: this node's port already leads to another node", &[Num(*index as u64)]),
-            WorkflowError::Cycle { key } => msg::write(f, "the workflow has a cycle through node '{}'", &[Text(key)]),
-            WorkflowError::UnknownStart => f.write_str("'start' names no node of this workflow"),
-            WorkflowError::NoStart => f.write_str(
-                "no start node: every node has an incoming connection; name one in 'start'",
-            ),
-            WorkflowError::AmbiguousStart => f.write_str(
-                "several nodes have no incoming connection; name the start node in 'start'",
-            ),
-        }
+impl WorkflowError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let args: &[msg::Arg<'_>] = match self {
+            WorkflowError::MissingField(m) | WorkflowError::FieldType(m) => &[Text(m)],
+            WorkflowError::BadNode { index }
+            | WorkflowError::BadKey { index }
+            | WorkflowError::BadType { index }
+            | WorkflowError::BadParams { index }
+            | WorkflowError::BadConnection { index }
+            | WorkflowError::BadPort { index }
+            | WorkflowError::PortAlreadyConnected { index } => &[Num(*index as u64)],
+            WorkflowError::DuplicateKey { key } | WorkflowError::Cycle { key } => &[Text(key)],
+            WorkflowError::DanglingConnection { index, end } => &[Num(*index as u64), Text(end)],
+            WorkflowError::UnknownPort { index, port } => &[Num(*index as u64), Text(port)],
+            _ => &[],
+        };
+        self.write_message(f, args)
     }
 }
 
@@ -448,7 +448,8 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
             let node = parse_node(index, &mut r)?;
             if index_of(nodes, &hashes, node.key).is_some() {
                 return Err(WorkflowError::DuplicateKey {
-                    key: id::part_string(Part::NodeId, node.key)?,
+                    // A checked key (1-64 bytes): copied whole.
+                    key: crate::error::truncated(node.key),
                 }
                 .into());
             }

@@ -221,57 +221,53 @@ pub enum ExecutionError {
     BadState(&'static str),
 }
 
+msg::messages! { ExecutionError {
+    NotSuspended => "execution_not_suspended", "Can only resume suspended executions";
+    AlreadyStarted => "execution_already_started",
+        "the execution has already run; start a new execution";
+    UnknownResumeId => "execution_unknown_resume_id",
+        "the resume id belongs to no wait node of this execution";
+    NotWaitingHere { .. } => "execution_not_waiting_here",
+        "the execution is not suspended at wait node '{}' (its wait node has not been reached)";
+    NotTimer => "execution_not_timer",
+        "the execution waits for a webhook: resume it with its resume id, or expire it";
+    NotDue { .. } => "execution_not_due", "the wait is not over until unix ms {}";
+    WorkflowMismatch(_) => "execution_workflow_mismatch",
+        "the execution state does not belong to this workflow: {}";
+    DigestMismatch { .. } => "execution_workflow_mismatch",
+        "the execution started with workflow definition sha256:{}…, this definition is sha256:{}…";
+    NotApplied => "execution_not_applied",
+        "the change is not the one the host decided and applied for the waiting \
+         registration (resume/cancel: active -> consumed; expire: active -> expired; \
+         extend: from its current expiry to a later one)";
+    BadState(_) => "execution_bad_state", "invalid execution state: {}";
+} }
+
 impl ExecutionError {
     /// A stable snake_case code.
     pub const fn code(&self) -> &'static str {
-        match self {
-            ExecutionError::NotSuspended => "execution_not_suspended",
-            ExecutionError::AlreadyStarted => "execution_already_started",
-            ExecutionError::UnknownResumeId => "execution_unknown_resume_id",
-            ExecutionError::NotWaitingHere { .. } => "execution_not_waiting_here",
-            ExecutionError::NotTimer => "execution_not_timer",
-            ExecutionError::NotDue { .. } => "execution_not_due",
-            ExecutionError::WorkflowMismatch(_) | ExecutionError::DigestMismatch { .. } => {
-                "execution_workflow_mismatch"
-            }
-            ExecutionError::NotApplied => "execution_not_applied",
-            ExecutionError::BadState(_) => "execution_bad_state",
-        }
+        Self::CODES[self.row()]
     }
 }
 
-impl fmt::Display for ExecutionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ExecutionError::NotSuspended => f.write_str("Can only resume suspended executions"),
-            ExecutionError::AlreadyStarted => {
-                f.write_str("the execution has already run; start a new execution")
-            }
-            ExecutionError::UnknownResumeId => {
-                f.write_str("the resume id belongs to no wait node of this execution")
-            }
-            ExecutionError::NotWaitingHere { node } => msg::write(f, "the execution is not suspended at wait node '{}' (its wait node has not been reached)", &[Text(node)]),
-            ExecutionError::NotTimer => f.write_str(
-                "the execution waits for a webhook: resume it with its resume id, or expire it",
-            ),
-            ExecutionError::NotDue { resume_at } => msg::write(f, "the wait is not over until unix ms {}", &[Num(*resume_at)]),
-            ExecutionError::WorkflowMismatch(why) => msg::write(f, "the execution state does not belong to this workflow: {}", &[Text(why)]),
+impl ExecutionError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
+        let args: &[msg::Arg<'_>] = match self {
+            ExecutionError::NotWaitingHere { node } => &[Text(node)],
+            ExecutionError::NotDue { resume_at } => &[Num(*resume_at)],
+            ExecutionError::WorkflowMismatch(why) | ExecutionError::BadState(why) => &[Text(why)],
             ExecutionError::DigestMismatch {
                 started_with,
                 given,
-            } => {
-                let (mut a, mut b) = ([0u8; 8], [0u8; 8]);
-                msg::write(f, "the execution started with workflow definition sha256:{}…, this definition is sha256:{}…", &[Text(write_hex(started_with, &mut a)), Text(write_hex(given, &mut b))])
-            }
-            ExecutionError::NotApplied => f.write_str(
-                "the change is not the one the host decided and applied for the waiting \
-                 registration (resume/cancel: active -> consumed; expire: active -> expired; \
-                 extend: from its current expiry to a later one)",
-            ),
-            ExecutionError::BadState(why) => {
-                msg::write(f, "invalid execution state: {}", &[Text(why)])
-            }
-        }
+            } => &[
+                Text(write_hex(started_with, &mut a)),
+                Text(write_hex(given, &mut b)),
+            ],
+            _ => &[],
+        };
+        self.write_message(f, args)
     }
 }
 

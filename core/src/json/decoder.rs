@@ -77,28 +77,52 @@ struct DecodedChars<'a> {
     base: usize,
 }
 
-impl Iterator for DecodedChars<'_> {
-    type Item = Result<char>;
+/// Why a character could not be decoded: small, so each character passes
+/// in registers; the caller's `?` makes the [`Error`].
+#[derive(Debug, Clone, Copy)]
+enum CharError {
+    /// [`Error::Json`].
+    Syntax(Syntax),
+    /// [`Error::JsonLoneSurrogate`], at this offset.
+    LoneSurrogate(usize),
+}
 
-    fn next(&mut self) -> Option<Result<char>> {
+impl From<Syntax> for CharError {
+    fn from(e: Syntax) -> Self {
+        CharError::Syntax(e)
+    }
+}
+
+impl From<CharError> for Error {
+    fn from(e: CharError) -> Self {
+        match e {
+            CharError::Syntax(e) => e.into(),
+            CharError::LoneSurrogate(at) => Error::JsonLoneSurrogate { at },
+        }
+    }
+}
+
+impl Iterator for DecodedChars<'_> {
+    type Item = core::result::Result<char, CharError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
         let unit = match self.units.next()? {
             Ok(u) => u,
             Err(e) => return Some(Err(e.into())),
         };
-        let at = self.base + self.units.at;
-        let lone = || Error::JsonLoneSurrogate { at };
+        let lone = CharError::LoneSurrogate(self.base + self.units.at);
         let code = match unit {
             0xD800..=0xDBFF => match self.units.next() {
                 Some(Ok(low @ 0xDC00..=0xDFFF)) => {
                     0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
                 }
                 Some(Err(e)) => return Some(Err(e.into())),
-                _ => return Some(Err(lone())),
+                _ => return Some(Err(lone)),
             },
             _ => u32::from(unit),
         };
         // Only a lone low surrogate (0xDC00..=0xDFFF) is not a char here.
-        Some(char::from_u32(code).ok_or_else(lone))
+        Some(char::from_u32(code).ok_or(lone))
     }
 }
 
@@ -179,6 +203,7 @@ pub(crate) fn str_chars(raw: &str) -> impl Iterator<Item = Result<char>> + '_ {
         units: Units::new(body),
         base: 1,
     }
+    .map(|c| c.map_err(Error::from))
 }
 
 #[cfg(test)]

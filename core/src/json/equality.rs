@@ -102,7 +102,7 @@ fn numbers_equal(a: &str, b: &str) -> bool {
                 // length - 1 - its index in the digits. Equal when the
                 // exponents differ by the difference of the other terms.
                 && exponent_difference(&x, &y).is_some_and(|d| {
-                    d == (y.int.len() as i128 - fy as i128) - (x.int.len() as i128 - fx as i128)
+                    d == (y.int.len() as i64 - fy as i64) - (x.int.len() as i64 - fx as i64)
                 })
         }
         _ => false,
@@ -179,25 +179,27 @@ impl<'a> Decimal<'a> {
 }
 
 /// `x`'s exponent minus `y`'s, or `None` when its magnitude is beyond any
-/// difference of digit places (both are at most a text length, `< 2^64`).
+/// difference of digit places (both are at most a text length, below
+/// `2^58` on every machine: the largest address spaces have `2^57` bytes).
 ///
 /// The exponents may have any number of digits: the difference is built
 /// from the most significant digit down, and once its magnitude is 2 or
 /// more it can only grow (each step multiplies it by 10 and adds at most
-/// 18), so the walk stops at the bound.
-fn exponent_difference(x: &Decimal<'_>, y: &Decimal<'_>) -> Option<i128> {
-    const BOUND: i128 = 1 << 66;
+/// 18), so the walk stops at the bound. `i64` holds every step below it
+/// (`10 × 2^58 + 18 < 2^63`), in two words on 32-bit targets.
+fn exponent_difference(x: &Decimal<'_>, y: &Decimal<'_>) -> Option<i64> {
+    const BOUND: i64 = 1 << 58;
     let sign = |negative: bool| if negative { -1 } else { 1 };
     let (sx, sy) = (sign(x.exp_negative), sign(y.exp_negative));
     let n = x.exp.len().max(y.exp.len());
     // Digit `i` (from the most significant, aligned right) of `digits`.
-    let digit = |digits: &[u8], i: usize| -> i128 {
+    let digit = |digits: &[u8], i: usize| -> i64 {
         (i + digits.len())
             .checked_sub(n)
             .and_then(|k| digits.get(k))
-            .map_or(0, |&c| i128::from(c - b'0'))
+            .map_or(0, |&c| i64::from(c - b'0'))
     };
-    let mut d: i128 = 0;
+    let mut d: i64 = 0;
     for i in 0..n {
         d = d * 10 + sx * digit(x.exp, i) - sy * digit(y.exp, i);
         if d.abs() > BOUND {

@@ -188,9 +188,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Consume `lit` when the text continues with exactly it (no whitespace
-    /// skipped); `None` otherwise. Inlined: with the literal's length known
-    /// the comparison is a few loads instead of a `memcmp` call.
-    #[inline(always)]
+    /// skipped); `None` otherwise. Inlined on 64-bit hosts, where states
+    /// are restored in hot loops: with the literal's length known the
+    /// comparison is a few loads instead of a `memcmp` call. On 32-bit
+    /// targets (microcontrollers, short of flash) one call per literal
+    /// instead: about 0.7 KiB less code at opt-level "z".
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
+    #[cfg_attr(not(target_pointer_width = "64"), inline)]
     pub(crate) fn exact(&mut self, lit: &str) -> Option<()> {
         let end = self.pos + lit.len();
         if self.src.as_bytes().get(self.pos..end) != Some(lit.as_bytes()) {
@@ -248,23 +252,27 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         let mut i = start;
         let mut v = 0u64;
-        // Eight bytes per step, the digits at the front of the word read
-        // at once. More than 19 digits can wrap: read again, checked, below.
+        // Eight bytes per step on 64-bit hosts, the digits at the front of
+        // the word read at once; on 32-bit targets, where the word takes two
+        // registers and the code is short of flash, the byte loop below.
+        // More than 19 digits can wrap: read again, checked, below.
         let mut ended = false;
-        while let Some(chunk) = b.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            let (k, a) = leading_digits(word);
-            if k == 0 {
-                ended = true;
-                break;
-            }
-            let pow = POW10.get(k).copied().unwrap_or(0);
-            v = v.wrapping_mul(pow).wrapping_add(front_digits(a, k));
-            i += k;
-            if k < 8 {
-                ended = true;
-                break;
+        if cfg!(target_pointer_width = "64") {
+            while let Some(chunk) = b.get(i..i + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let (k, a) = leading_digits(word);
+                if k == 0 {
+                    ended = true;
+                    break;
+                }
+                let pow = POW10.get(k).copied().unwrap_or(0);
+                v = v.wrapping_mul(pow).wrapping_add(front_digits(a, k));
+                i += k;
+                if k < 8 {
+                    ended = true;
+                    break;
+                }
             }
         }
         if !ended {

@@ -100,6 +100,12 @@ impl<'b> JsonOut<'b> {
     }
 
     pub(crate) fn u64(&mut self, mut v: u64) {
+        if cfg!(not(target_pointer_width = "64")) {
+            // 32-bit targets, short of flash: the message digit loop.
+            let mut digits = [b'0'; 20];
+            self.raw(crate::msg::decimal_digits(v, 1, &mut digits));
+            return;
+        }
         // Two digits per step from a table, written straight into the
         // buffer (its length is known first), in u32 arithmetic below 10^8:
         // u64 division is slow, a library call on 32-bit targets (`div_rem`

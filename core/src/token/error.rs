@@ -162,116 +162,66 @@ impl SignatureError {
 
     /// A stable snake_case sub-code saying which check failed.
     pub const fn reason(&self) -> &'static str {
-        match self {
-            SignatureError::KeyIdInvalid => "key_id_invalid",
-            SignatureError::SecretTooShort { .. } => "key_secret_too_short",
-            SignatureError::KeySetFull { .. } => "key_set_full",
-            SignatureError::DuplicateKeyId => "key_id_duplicated",
-            SignatureError::KeyNotFound => "key_not_found",
-            SignatureError::NoSigningKey => "no_signing_key",
-            SignatureError::Missing => "signature_missing",
-            SignatureError::Duplicated => "signature_duplicated",
-            SignatureError::Malformed(_) => "signature_malformed",
-            SignatureError::Truncated { .. } => "signature_truncated",
-            SignatureError::WrongLength { .. } => "signature_wrong_length",
-            SignatureError::UnknownKey(_) => "signature_unknown_key",
-            SignatureError::Mismatch => "signature_mismatch",
-            SignatureError::SecretPrefix => "webhook_secret_prefix",
-            SignatureError::SecretBase64 => "webhook_secret_base64",
-            SignatureError::SecretEmpty => "webhook_secret_empty",
-            SignatureError::SecretTooLong { .. } => "webhook_secret_too_long",
-            SignatureError::TimestampInvalid => "webhook_timestamp_invalid",
-            SignatureError::TimestampTooOld { .. } => "webhook_timestamp_too_old",
-            SignatureError::TimestampTooNew { .. } => "webhook_timestamp_too_new",
-            SignatureError::NoV1Signature => "webhook_signature_no_v1",
-            SignatureError::SignatureBase64 => "webhook_signature_base64",
-            SignatureError::NoMatchingSignature => "webhook_signature_mismatch",
-        }
+        Self::CODES[self.row()]
     }
 }
 
-impl fmt::Display for SignatureError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SignatureError::KeyIdInvalid => msg::write(
-                f,
-                "key id must be 1 to {} characters of [a-z0-9]",
-                &[Num(MAX_KEY_ID_LEN as u64)],
-            ),
-            SignatureError::SecretTooShort { len, min } => msg::write(
-                f,
-                "key secret is {} bytes long; at least {} bytes are required",
-                &[Num(*len as u64), Num(*min as u64)],
-            ),
-            SignatureError::KeySetFull { limit } => msg::write(
-                f,
-                "capacity exceeded: the key set holds at most {} keys",
-                &[Num(*limit as u64)],
-            ),
-            SignatureError::DuplicateKeyId => {
-                f.write_str("a key with this key id is already in the key set")
+// The sub-codes ([`SignatureError::reason`]) and messages.
+msg::messages! { SignatureError {
+    KeyIdInvalid => "key_id_invalid", "key id must be 1 to {} characters of [a-z0-9]";
+    SecretTooShort { .. } => "key_secret_too_short",
+        "key secret is {} bytes long; at least {} bytes are required";
+    KeySetFull { .. } => "key_set_full", "capacity exceeded: the key set holds at most {} keys";
+    DuplicateKeyId => "key_id_duplicated", "a key with this key id is already in the key set";
+    KeyNotFound => "key_not_found", "no key with this key id is in the key set";
+    NoSigningKey => "no_signing_key", "the key set is empty: there is no key to sign with";
+    Missing => "signature_missing",
+        "resume URL has no 'sig' parameter and signatures are required";
+    Duplicated => "signature_duplicated", "resume URL has more than one 'sig' parameter";
+    Malformed(_) => "signature_malformed", "malformed 'sig' parameter: {}";
+    Truncated { .. } => "signature_truncated",
+        "'sig' mac is truncated: {} characters, expected {}";
+    WrongLength { .. } => "signature_wrong_length",
+        "'sig' mac has the wrong length: {} characters, expected {}";
+    UnknownKey(_) => "signature_unknown_key",
+        "'sig' names key id '{}', which is not in the key set (unknown or revoked)";
+    Mismatch => "signature_mismatch", "'sig' does not match the resume id";
+    SecretPrefix => "webhook_secret_prefix", "webhook secret must start with 'whsec_'";
+    SecretBase64 => "webhook_secret_base64",
+        "webhook secret after 'whsec_' is not valid standard base64";
+    SecretEmpty => "webhook_secret_empty", "webhook secret has no key bytes";
+    SecretTooLong { .. } => "webhook_secret_too_long", "webhook secret is longer than {} bytes";
+    TimestampInvalid => "webhook_timestamp_invalid",
+        "webhook-timestamp must be unix seconds as a decimal integer";
+    TimestampTooOld { .. } => "webhook_timestamp_too_old",
+        "webhook-timestamp is too old: more than {} s before now";
+    TimestampTooNew { .. } => "webhook_timestamp_too_new",
+        "webhook-timestamp is too new: more than {} s after now";
+    NoV1Signature => "webhook_signature_no_v1", "webhook-signature holds no 'v1,' signature";
+    SignatureBase64 => "webhook_signature_base64",
+        "no 'v1,' signature in webhook-signature matches, and one is not valid base64";
+    NoMatchingSignature => "webhook_signature_mismatch",
+        "no 'v1,' signature in webhook-signature matches the message";
+} }
+
+impl SignatureError {
+    /// The message (what `Display` writes), to any sink.
+    pub(crate) fn write_to(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        let args: &[msg::Arg<'_>] = match self {
+            SignatureError::KeyIdInvalid => &[Num(MAX_KEY_ID_LEN as u64)],
+            SignatureError::SecretTooShort { len, min } => &[Num(*len as u64), Num(*min as u64)],
+            SignatureError::KeySetFull { limit: n } | SignatureError::SecretTooLong { max: n } => {
+                &[Num(*n as u64)]
             }
-            SignatureError::KeyNotFound => f.write_str("no key with this key id is in the key set"),
-            SignatureError::NoSigningKey => {
-                f.write_str("the key set is empty: there is no key to sign with")
+            SignatureError::Malformed(m) => &[Text(m.detail())],
+            SignatureError::Truncated { len } | SignatureError::WrongLength { len } => {
+                &[Num(*len as u64), Num(MAC_B64_LEN as u64)]
             }
-            SignatureError::Missing => {
-                f.write_str("resume URL has no 'sig' parameter and signatures are required")
-            }
-            SignatureError::Duplicated => {
-                f.write_str("resume URL has more than one 'sig' parameter")
-            }
-            SignatureError::Malformed(m) => {
-                msg::write(f, "malformed 'sig' parameter: {}", &[Text(m.detail())])
-            }
-            SignatureError::Truncated { len } => msg::write(
-                f,
-                "'sig' mac is truncated: {} characters, expected {}",
-                &[Num(*len as u64), Num(MAC_B64_LEN as u64)],
-            ),
-            SignatureError::WrongLength { len } => msg::write(
-                f,
-                "'sig' mac has the wrong length: {} characters, expected {}",
-                &[Num(*len as u64), Num(MAC_B64_LEN as u64)],
-            ),
-            SignatureError::UnknownKey(id) => msg::write(
-                f,
-                "'sig' names key id '{}', which is not in the key set (unknown or revoked)",
-                &[Text(id.as_str())],
-            ),
-            SignatureError::Mismatch => f.write_str("'sig' does not match the resume id"),
-            SignatureError::SecretPrefix => f.write_str("webhook secret must start with 'whsec_'"),
-            SignatureError::SecretBase64 => {
-                f.write_str("webhook secret after 'whsec_' is not valid standard base64")
-            }
-            SignatureError::SecretEmpty => f.write_str("webhook secret has no key bytes"),
-            SignatureError::SecretTooLong { max } => msg::write(
-                f,
-                "webhook secret is longer than {} bytes",
-                &[Num(*max as u64)],
-            ),
-            SignatureError::TimestampInvalid => {
-                f.write_str("webhook-timestamp must be unix seconds as a decimal integer")
-            }
-            SignatureError::TimestampTooOld { tolerance_secs } => msg::write(
-                f,
-                "webhook-timestamp is too old: more than {} s before now",
-                &[Num(*tolerance_secs)],
-            ),
-            SignatureError::TimestampTooNew { tolerance_secs } => msg::write(
-                f,
-                "webhook-timestamp is too new: more than {} s after now",
-                &[Num(*tolerance_secs)],
-            ),
-            SignatureError::NoV1Signature => {
-                f.write_str("webhook-signature holds no 'v1,' signature")
-            }
-            SignatureError::SignatureBase64 => f.write_str(
-                "no 'v1,' signature in webhook-signature matches, and one is not valid base64",
-            ),
-            SignatureError::NoMatchingSignature => {
-                f.write_str("no 'v1,' signature in webhook-signature matches the message")
-            }
-        }
+            SignatureError::UnknownKey(id) => &[Text(id.as_str())],
+            SignatureError::TimestampTooOld { tolerance_secs: s }
+            | SignatureError::TimestampTooNew { tolerance_secs: s } => &[Num(*s)],
+            _ => &[],
+        };
+        self.write_message(f, args)
     }
 }

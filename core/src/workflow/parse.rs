@@ -154,7 +154,8 @@ pub(super) fn check_acyclic<const N: usize>(
         }
     }
     Err(WorkflowError::Cycle {
-        key: id::part_string(Part::NodeId, nodes[at].key)?,
+        // A checked key (1-64 bytes): copied whole.
+        key: crate::error::truncated(nodes[at].key),
     }
     .into())
 }
