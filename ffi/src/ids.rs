@@ -1,6 +1,7 @@
 //! Resume IDs: `webhook_{execution_id}_{node_id}_{random}`.
 
 use core::ffi::c_char;
+use core::mem::MaybeUninit;
 
 use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, IdPartBytes, IdParts};
@@ -209,55 +210,69 @@ pub extern "C" fn prana_resume_url_create(
             }
         };
         let id_len = parts.resume_id_len();
-        let Some(b) = (if base.is_null() {
+        if base.is_null() {
+            return write_id_only(&mut g.inner, &parts, id_out);
+        }
+        let b = handle(base, "base")?;
+        // The common case, no key set, tests one pointer and adds nothing.
+        let key = if keys.is_null() {
             None
         } else {
-            Some(handle(base, "base")?)
-        }) else {
-            return write_id_only(&mut g.inner, &parts, id_out);
+            Some(signing_key_of(keys)?)
         };
-        let key = crate::signatures::signing_key(crate::signatures::key_set_opt(keys)?)?;
         let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
         // Both sizes are known before the ID exists: check them first, so a
         // too-small buffer leaves the generator and both buffers untouched.
         let plain_len = b.inner.resume_url_len(&parts);
-        let sig_len = key.map_or(0, |k| {
-            "?".len() + SIG_PARAM.len() + "=".len() + k.id().as_str().len() + 1 + MAC_B64_LEN
-        });
-        let url_len = plain_len + sig_len;
+        let url_len = match key {
+            None => plain_len,
+            Some(k) => plain_len + sig_len(k),
+        };
         // No ID buffer: the ID is left in the URL (see above).
         let id_in_url = id_buf.is_null();
         if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
             return Err(too_small(&id_out, id_len, &url_out, url_len));
         }
         // The URL is written straight into the caller's buffer (no UTF-8
-        // check, no copy) and the ID copied from it.
-        let (spans, url) = url_out.write_with(url_len, |dst| {
+        // check, no copy), by the writer that trusts the length computed
+        // above, and the ID copied from it.
+        let fill = |dst: &mut [MaybeUninit<u8>]| {
             let (plain, tail) = dst.split_at_mut(plain_len);
-            let spans = g.inner.write_resume_url(&b.inner, &parts, plain)?;
-            assert!(
-                spans.len == plain_len,
-                "resume URL length {} != {plain_len}",
-                spans.len
-            );
+            let id_start = g.inner.write_resume_url_sized(&b.inner, &parts, plain);
             if let Some(k) = key {
-                // SAFETY: `write_resume_url` initialized all of `plain`
-                // (`spans.len == plain.len()`, asserted above), and the ID
-                // lies inside it.
-                unsafe { sign_into(k, plain, spans.id_start, id_len, tail) };
+                // SAFETY: `write_resume_url_sized` initialized all of
+                // `plain`, and the ID lies inside it.
+                unsafe { sign_into(k, plain, id_start, id_len, tail) };
             }
-            Ok(spans)
-        })?;
-        // SAFETY: `url` holds the `url_len` bytes just written, and the ID
-        // is the `id_len` bytes at `id_start` (`id_start + id_len == plain_len`).
-        let id = unsafe { url.add(spans.id_start) };
-        debug_assert_eq!(spans.id_start + id_len, plain_len);
+            id_start
+        };
+        // SAFETY: `url_out.fits(url_len)` was checked above.
+        let (id_start, url) = unsafe { url_out.write_with_fitting(url_len, fill) };
+        debug_assert_eq!(id_start + id_len, plain_len);
         if id_in_url {
             id_out.write_len(id_len);
-            return Ok(());
+        } else {
+            // SAFETY: `id_out.fits(id_len)` was checked above (`id_buf` is
+            // not NULL here); `url` holds the `url_len` bytes just written,
+            // and the ID is the `id_len` bytes at `id_start`, which end at
+            // `plain_len <= url_len` (the writer puts the ID last).
+            unsafe { id_out.write_copy_fitting(url.add(id_start), id_len) };
         }
-        id_out.write_copy(id, id_len)
+        Ok(())
     })
+}
+
+/// The length of `?sig={key_id}.{mac}` for URLs signed with `k`.
+fn sig_len(k: &ResumeKey) -> usize {
+    "?".len() + SIG_PARAM.len() + "=".len() + k.id().as_str().len() + 1 + MAC_B64_LEN
+}
+
+/// The signing key of a non-NULL key set (a set without one is
+/// `NoSigningKey`). Out of line: signing dwarfs the call.
+#[inline(never)]
+fn signing_key_of<'a>(keys: *const crate::signatures::prana_key_set) -> FfiResult<&'a ResumeKey> {
+    let key = crate::signatures::signing_key(crate::signatures::key_set_opt(keys)?)?;
+    Ok(key.expect("a non-NULL key set gives Some or an error"))
 }
 
 /// The `BUFFER_TOO_SMALL` failure of `prana_resume_url_create`, with both
