@@ -638,6 +638,15 @@ fn resume_url_in_one_step_is_id_then_url() {
             .collect();
         assert_eq!(bytes, want.as_str().as_bytes());
         assert_eq!(&bytes[spans.id_start..], want.resume_id().as_bytes());
+        // Into a buffer sized by the caller: the URL fills it, the ID ends
+        // it, and it is the URL the same generator state gives.
+        let want = g1.resume_url_for(&base, &parts).unwrap();
+        let mut exact = vec![std::mem::MaybeUninit::new(0xAAu8); need];
+        let id_start = g2.write_resume_url_sized(&base, &parts, &mut exact);
+        // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+        let bytes: Vec<u8> = exact.iter().map(|b| unsafe { b.assume_init() }).collect();
+        assert_eq!(bytes, want.as_str().as_bytes());
+        assert_eq!(&bytes[id_start..], want.resume_id().as_bytes());
         // The ID alone as bytes: the ID `resume_id_for` draws; a short
         // buffer draws nothing.
         let (mut g3, mut g4) = (
@@ -680,6 +689,15 @@ fn resume_url_in_one_step_is_id_then_url() {
         let mut d = IdGenerator::from_seed([5; 32]);
         assert_eq!(c.next_entropy(), d.next_entropy());
     }
+}
+
+#[test]
+#[should_panic]
+fn a_sized_url_buffer_shorter_than_the_url_panics() {
+    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+    let parts = id::IdParts::new("exec_1", "wait").unwrap();
+    let mut short = vec![std::mem::MaybeUninit::new(0u8); base.resume_url_len(&parts) - 1];
+    IdGenerator::from_seed([1; 32]).write_resume_url_sized(&base, &parts, &mut short);
 }
 
 #[test]

@@ -177,89 +177,195 @@ pub extern "C" fn prana_resume_url_create(
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        let g = handle_mut(generator, "generator")?;
-        // The parts are checked once, as bytes, by the core: an id part is
-        // `[A-Za-z0-9_-]`, so that check proves them text too. Anything it
-        // refuses (and NULL, `PRANA_NUL_TERMINATED`) takes the text checks
-        // first, for the documented errors in their order.
-        let checked = match (
-            raw_bytes(execution_id, execution_id_len),
-            raw_bytes(node_id, node_id_len),
-        ) {
-            (Some(e), Some(n)) => IdPartBytes::new(e, n).ok(),
-            _ => None,
-        };
-        let (parts, id_out) = match checked {
-            Some(pb) => {
-                // SAFETY: `IdPartBytes::new` accepted both parts: only
-                // `[A-Za-z0-9_-]` bytes, which are ASCII, so valid UTF-8.
-                let (e, n) = unsafe {
-                    (
-                        core::str::from_utf8_unchecked(pb.execution_id()),
-                        core::str::from_utf8_unchecked(pb.node_id()),
-                    )
-                };
-                let parts = pb.with_text(e, n).expect("the parts' own bytes");
-                (parts, StrOut::new(id_buf, id_buf_len, id_out_len)?)
+        // The common call takes one run of tests and writes straight into
+        // the buffers; anything else (a NULL, `PRANA_NUL_TERMINATED`, a key
+        // set, a refused part, a small buffer) takes `create_checked`, which
+        // makes every check in the documented order, with its error.
+        let plain = keys.is_null()
+            && !generator.is_null()
+            && !base.is_null()
+            && !execution_id.is_null()
+            && !node_id.is_null()
+            && !id_out_len.is_null()
+            && !url_buf.is_null()
+            && !url_out_len.is_null()
+            && (!id_buf.is_null() || id_buf_len == 0)
+            && (execution_id_len | node_id_len | id_buf_len | url_buf_len) <= isize::MAX as usize;
+        if plain {
+            // SAFETY: both pointers are non-NULL and the caller promises
+            // (header contract) that many readable bytes, unchanged during
+            // the call; the lengths fit `isize`; u8 has alignment 1.
+            let (e, n) = unsafe {
+                (
+                    core::slice::from_raw_parts(execution_id.cast::<u8>(), execution_id_len),
+                    core::slice::from_raw_parts(node_id.cast::<u8>(), node_id_len),
+                )
+            };
+            if let Ok(pb) = IdPartBytes::new(e, n) {
+                let parts = parts_text(&pb);
+                // SAFETY: non-NULL handles this library made and did not
+                // free (header contract); the generator is used by one
+                // thread at a time, so this borrow is unique.
+                let (g, b) = unsafe { (&mut (*generator).inner, &(*base).inner) };
+                let id_len = parts.resume_id_len();
+                let url_len = b.resume_url_len(&parts);
+                // No ID buffer: the ID is left in the URL (see above).
+                let id_in_url = id_buf.is_null();
+                if (id_in_url || id_len < id_buf_len) && url_len < url_buf_len {
+                    // SAFETY: `url_buf` is non-NULL and the caller promises
+                    // `url_buf_len > url_len` writable bytes that nothing
+                    // else accesses during the call; `MaybeUninit<u8>` may
+                    // view memory C left uninitialized.
+                    let dst = unsafe {
+                        core::slice::from_raw_parts_mut(url_buf.cast::<MaybeUninit<u8>>(), url_len)
+                    };
+                    let id_start = g.write_resume_url_sized(b, &parts, dst);
+                    debug_assert_eq!(id_start + id_len, url_len);
+                    // SAFETY: the NULs are inside the buffers (`url_len <
+                    // url_buf_len`, `id_len < id_buf_len`); the out-pointers
+                    // are non-NULL and writable (header contract). The ID is
+                    // the `id_len` bytes at `id_start` of the URL just
+                    // written; `copy` (a memmove) stays defined even if the
+                    // caller's buffers overlap.
+                    unsafe {
+                        url_buf.add(url_len).write(0);
+                        url_out_len.write(url_len);
+                        if !id_in_url {
+                            core::ptr::copy(url_buf.add(id_start), id_buf, id_len);
+                            id_buf.add(id_len).write(0);
+                        }
+                        id_out_len.write(id_len);
+                    }
+                    return Ok(());
+                }
             }
-            None => {
-                let e = text(execution_id, execution_id_len, "execution_id")?;
-                let n = text(node_id, node_id_len, "node_id")?;
-                let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
-                (IdParts::new(e, n)?, id_out)
-            }
-        };
-        let id_len = parts.resume_id_len();
-        if base.is_null() {
-            return write_id_only(&mut g.inner, &parts, id_out);
         }
-        let b = handle(base, "base")?;
-        // The common case, no key set, tests one pointer and adds nothing.
-        let key = if keys.is_null() {
-            None
-        } else {
-            Some(signing_key_of(keys)?)
-        };
-        let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
-        // Both sizes are known before the ID exists: check them first, so a
-        // too-small buffer leaves the generator and both buffers untouched.
-        let plain_len = b.inner.resume_url_len(&parts);
-        let url_len = match key {
-            None => plain_len,
-            Some(k) => plain_len + sig_len(k),
-        };
-        // No ID buffer: the ID is left in the URL (see above).
-        let id_in_url = id_buf.is_null();
-        if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
-            return Err(too_small(&id_out, id_len, &url_out, url_len));
-        }
-        // The URL is written straight into the caller's buffer (no UTF-8
-        // check, no copy), by the writer that trusts the length computed
-        // above, and the ID copied from it.
-        let fill = |dst: &mut [MaybeUninit<u8>]| {
-            let (plain, tail) = dst.split_at_mut(plain_len);
-            let id_start = g.inner.write_resume_url_sized(&b.inner, &parts, plain);
-            if let Some(k) = key {
-                // SAFETY: `write_resume_url_sized` initialized all of
-                // `plain`, and the ID lies inside it.
-                unsafe { sign_into(k, plain, id_start, id_len, tail) };
-            }
-            id_start
-        };
-        // SAFETY: `url_out.fits(url_len)` was checked above.
-        let (id_start, url) = unsafe { url_out.write_with_fitting(url_len, fill) };
-        debug_assert_eq!(id_start + id_len, plain_len);
-        if id_in_url {
-            id_out.write_len(id_len);
-        } else {
-            // SAFETY: `id_out.fits(id_len)` was checked above (`id_buf` is
-            // not NULL here); `url` holds the `url_len` bytes just written,
-            // and the ID is the `id_len` bytes at `id_start`, which end at
-            // `plain_len <= url_len` (the writer puts the ID last).
-            unsafe { id_out.write_copy_fitting(url.add(id_start), id_len) };
-        }
-        Ok(())
+        create_checked(
+            generator,
+            base,
+            keys,
+            execution_id,
+            execution_id_len,
+            node_id,
+            node_id_len,
+            id_buf,
+            id_buf_len,
+            id_out_len,
+            url_buf,
+            url_buf_len,
+            url_out_len,
+        )
     })
+}
+
+/// The parts' own bytes as text.
+#[inline(always)]
+fn parts_text<'a>(pb: &IdPartBytes<'a>) -> IdParts<'a> {
+    // SAFETY: `IdPartBytes::new` accepted both parts: only `[A-Za-z0-9_-]`
+    // bytes, which are ASCII, so valid UTF-8.
+    let (e, n) = unsafe {
+        (
+            core::str::from_utf8_unchecked(pb.execution_id()),
+            core::str::from_utf8_unchecked(pb.node_id()),
+        )
+    };
+    pb.with_text(e, n).expect("the parts' own bytes")
+}
+
+/// `prana_resume_url_create` with every check in the documented order and
+/// its error: everything but the common call (see there), which gives the
+/// same outputs. Out of line, so the common call keeps its registers.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn create_checked(
+    generator: *mut prana_id_generator,
+    base: *const prana_base_url,
+    keys: *const crate::signatures::prana_key_set,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    node_id: *const c_char,
+    node_id_len: usize,
+    id_buf: *mut c_char,
+    id_buf_len: usize,
+    id_out_len: *mut usize,
+    url_buf: *mut c_char,
+    url_buf_len: usize,
+    url_out_len: *mut usize,
+) -> FfiResult {
+    let g = handle_mut(generator, "generator")?;
+    // The parts are checked once, as bytes, by the core: an id part is
+    // `[A-Za-z0-9_-]`, so that check proves them text too. Anything it
+    // refuses (and NULL, `PRANA_NUL_TERMINATED`) takes the text checks
+    // first, for the documented errors in their order.
+    let checked = match (
+        raw_bytes(execution_id, execution_id_len),
+        raw_bytes(node_id, node_id_len),
+    ) {
+        (Some(e), Some(n)) => IdPartBytes::new(e, n).ok(),
+        _ => None,
+    };
+    let (parts, id_out) = match checked {
+        Some(pb) => (
+            parts_text(&pb),
+            StrOut::new(id_buf, id_buf_len, id_out_len)?,
+        ),
+        None => {
+            let e = text(execution_id, execution_id_len, "execution_id")?;
+            let n = text(node_id, node_id_len, "node_id")?;
+            let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
+            (IdParts::new(e, n)?, id_out)
+        }
+    };
+    let id_len = parts.resume_id_len();
+    if base.is_null() {
+        return write_id_only(&mut g.inner, &parts, id_out);
+    }
+    let b = handle(base, "base")?;
+    // The common case, no key set, tests one pointer and adds nothing.
+    let key = if keys.is_null() {
+        None
+    } else {
+        Some(signing_key_of(keys)?)
+    };
+    let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
+    // Both sizes are known before the ID exists: check them first, so a
+    // too-small buffer leaves the generator and both buffers untouched.
+    let plain_len = b.inner.resume_url_len(&parts);
+    let url_len = match key {
+        None => plain_len,
+        Some(k) => plain_len + sig_len(k),
+    };
+    // No ID buffer: the ID is left in the URL (see above).
+    let id_in_url = id_buf.is_null();
+    if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
+        return Err(too_small(&id_out, id_len, &url_out, url_len));
+    }
+    // The URL is written straight into the caller's buffer (no UTF-8
+    // check, no copy), by the writer that trusts the length computed
+    // above, and the ID copied from it.
+    let fill = |dst: &mut [MaybeUninit<u8>]| {
+        let (plain, tail) = dst.split_at_mut(plain_len);
+        let id_start = g.inner.write_resume_url_sized(&b.inner, &parts, plain);
+        if let Some(k) = key {
+            // SAFETY: `write_resume_url_sized` initialized all of
+            // `plain`, and the ID lies inside it.
+            unsafe { sign_into(k, plain, id_start, id_len, tail) };
+        }
+        id_start
+    };
+    // SAFETY: `url_out.fits(url_len)` was checked above.
+    let (id_start, url) = unsafe { url_out.write_with_fitting(url_len, fill) };
+    debug_assert_eq!(id_start + id_len, plain_len);
+    if id_in_url {
+        id_out.write_len(id_len);
+    } else {
+        // SAFETY: `id_out.fits(id_len)` was checked above (`id_buf` is
+        // not NULL here); `url` holds the `url_len` bytes just written,
+        // and the ID is the `id_len` bytes at `id_start`, which end at
+        // `plain_len <= url_len` (the writer puts the ID last).
+        unsafe { id_out.write_copy_fitting(url.add(id_start), id_len) };
+    }
+    Ok(())
 }
 
 /// The length of `?sig={key_id}.{mac}` for URLs signed with `k`.
