@@ -317,7 +317,9 @@ impl IdGenerator {
     ///
     /// When `out` is shorter than [`BaseUrl::resume_url_len`]; a longer
     /// one keeps its extra bytes as they were.
-    #[inline]
+    // Always inlined: its two callers are hot paths that hold the parts
+    // and buffer in registers; out of line they go through the stack.
+    #[inline(always)]
     pub fn write_resume_url_sized(
         &mut self,
         base: &BaseUrl,

@@ -717,6 +717,8 @@ fn id_parts_from_bytes_check_as_text_does() {
         let text = id::IdParts::new(e, n);
         let bytes = id::IdPartBytes::new(e.as_bytes(), n.as_bytes());
         assert_eq!(text.as_ref().err(), bytes.as_ref().err(), "{e} {n}");
+        let accepted = id::IdPartBytes::accept(e.as_bytes(), n.as_bytes());
+        assert_eq!(accepted, bytes.clone().ok(), "{e} {n}");
         if let Ok(b) = bytes {
             assert_eq!(
                 (b.execution_id(), b.node_id()),
@@ -727,6 +729,21 @@ fn id_parts_from_bytes_check_as_text_does() {
             let copy = e.to_owned();
             assert_eq!(b.with_text(&copy, n), None);
             assert_eq!(b.with_text(e, &n[..n.len() - 1]), None);
+        }
+    }
+    // `accept` refuses what `new` refuses at every length and offset.
+    for len in 1..=65 {
+        let good = "a".repeat(len);
+        for (e, n) in [(good.as_str(), "n"), ("e", good.as_str())] {
+            let new = id::IdPartBytes::new(e.as_bytes(), n.as_bytes()).ok();
+            assert_eq!(id::IdPartBytes::accept(e.as_bytes(), n.as_bytes()), new);
+            assert_eq!(new.is_some(), len <= 64);
+        }
+        for at in 0..len {
+            let mut bad = good.clone().into_bytes();
+            bad[at] = b'.';
+            assert_eq!(id::IdPartBytes::accept(&bad, b"n"), None, "{len} {at}");
+            assert_eq!(id::IdPartBytes::accept(b"e", &bad), None, "{len} {at}");
         }
     }
 }

@@ -181,17 +181,24 @@ pub extern "C" fn prana_resume_url_create(
         // the buffers; anything else (a NULL, `PRANA_NUL_TERMINATED`, a key
         // set, a refused part, a small buffer) takes `create_checked`, which
         // makes every check in the documented order, with its error.
-        let plain = keys.is_null()
-            && !generator.is_null()
-            && !base.is_null()
-            && !execution_id.is_null()
-            && !node_id.is_null()
-            && !id_out_len.is_null()
-            && !url_buf.is_null()
-            && !url_out_len.is_null()
-            && (!id_buf.is_null() || id_buf_len == 0)
-            && (execution_id_len | node_id_len | id_buf_len | url_buf_len) <= isize::MAX as usize;
-        if plain {
+        //
+        // One sign test covers the NULLs and the lengths: `p - 1` has its top
+        // bit set for NULL (and for an address at or above 2^63, which
+        // then just takes the checked path), a length above `isize::MAX`
+        // (`PRANA_NUL_TERMINATED` included) has it set too.
+        let below = |p: usize| p.wrapping_sub(1);
+        let args = below(generator as usize)
+            | below(base as usize)
+            | below(execution_id as usize)
+            | below(node_id as usize)
+            | execution_id_len
+            | node_id_len;
+        let outs = below(id_out_len as usize)
+            | below(url_buf as usize)
+            | below(url_out_len as usize)
+            | id_buf_len
+            | url_buf_len;
+        if keys.is_null() && args <= isize::MAX as usize {
             // SAFETY: both pointers are non-NULL and the caller promises
             // (header contract) that many readable bytes, unchanged during
             // the call; the lengths fit `isize`; u8 has alignment 1.
@@ -201,7 +208,10 @@ pub extern "C" fn prana_resume_url_create(
                     core::slice::from_raw_parts(node_id.cast::<u8>(), node_id_len),
                 )
             };
-            if let Ok(pb) = IdPartBytes::new(e, n) {
+            if let (Some(pb), true) = (
+                IdPartBytes::accept(e, n),
+                outs <= isize::MAX as usize && (!id_buf.is_null() || id_buf_len == 0),
+            ) {
                 let parts = parts_text(&pb);
                 // SAFETY: non-NULL handles this library made and did not
                 // free (header contract); the generator is used by one
