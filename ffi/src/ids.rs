@@ -727,4 +727,67 @@ mod tests {
         prana_id_generator_free(g2);
         crate::urls::prana_base_url_free(base);
     }
+
+    /// The common call and the checked one (reached here through
+    /// `PRANA_NUL_TERMINATED`) give the same outputs, exact-size buffers
+    /// suffice, and one byte less is `BUFFER_TOO_SMALL` with both sizes
+    /// and the generator untouched.
+    #[test]
+    fn the_common_and_the_checked_call_agree() {
+        let (base, g1, g2) = base_and_twin_generators(9);
+        let call = |g, len: fn(&str) -> usize, id: &mut [c_char], url: &mut [c_char]| {
+            let (e, n) = ("exec_1\0", "wait\0");
+            let (mut id_len, mut url_len) = (0usize, 0usize);
+            let st = prana_resume_url_create(
+                g,
+                base,
+                core::ptr::null(),
+                e.as_ptr().cast(),
+                len(e),
+                n.as_ptr().cast(),
+                len(n),
+                id.as_mut_ptr(),
+                id.len(),
+                &mut id_len,
+                url.as_mut_ptr(),
+                url.len(),
+                &mut url_len,
+                core::ptr::null_mut(),
+            );
+            let text = |b: &[c_char], n: usize| b[..n].iter().map(|&c| c as u8 as char).collect();
+            let texts: (String, String) = if st == prana_status::PRANA_STATUS_OK {
+                assert_eq!((id[id_len], url[url_len]), (0, 0));
+                (text(id, id_len), text(url, url_len))
+            } else {
+                Default::default()
+            };
+            (st, id_len, url_len, texts)
+        };
+        let plain: fn(&str) -> usize = |s| s.len() - 1;
+        let nul: fn(&str) -> usize = |_| crate::PRANA_NUL_TERMINATED;
+        // The ID is 8 + 6 + 1 + 4 + 1 + 26 bytes; the URL adds 53 before it.
+        let (id_size, url_size) = (47, 46 + 53 + 1);
+        for (first, second, short) in [(plain, nul, 0), (plain, nul, 1), (nul, plain, 0)] {
+            let (mut id, mut url) = (vec![1; id_size - short], vec![1; url_size]);
+            let got1 = call(g1, first, &mut id, &mut url);
+            let (mut id, mut url) = (vec![1; id_size], vec![1; url_size - short]);
+            let got2 = call(g2, second, &mut id, &mut url);
+            if short == 0 {
+                assert_eq!(got1.0, prana_status::PRANA_STATUS_OK);
+                assert_eq!((got1.1, got1.2), (id_size - 1, url_size - 1));
+                assert!(got1.3 .1.ends_with(&got1.3 .0));
+                assert_eq!(got1, got2);
+            } else {
+                // Both sizes needed come back; nothing was drawn, so the
+                // twins still agree on the next round.
+                for got in [got1, got2] {
+                    assert_eq!(got.0, prana_status::PRANA_STATUS_BUFFER_TOO_SMALL);
+                    assert_eq!((got.1, got.2), (id_size, url_size));
+                }
+            }
+        }
+        prana_id_generator_free(g1);
+        prana_id_generator_free(g2);
+        crate::urls::prana_base_url_free(base);
+    }
 }
