@@ -2,11 +2,12 @@
 //! the `extern "C"` functions of its rlib, exactly what a C caller runs),
 //! each next to the same operation in Rust, to show the FFI overhead.
 //!
-//! * `id_url`: `prana_id_generator_resume_url` (ID and URL in one call)
+//! * `id_url`: `prana_resume_url_create` (ID and URL in one call)
 //!   into caller buffers, vs the same one step in Rust,
 //!   `IdGenerator::resume_url_into` into a `ResumeUrl` the caller keeps
 //!   (`rust/id_url`), and `IdGenerator::write_resume_url` into a byte
-//!   buffer (`rust/id_url_bytes`, what the C function runs inside).
+//!   buffer (`rust/id_url_bytes`: the writer the C function runs, as
+//!   `write_resume_url_sized` after its own checks of the buffers).
 //!   `id_only` is the same call without a base URL: the resume ID alone.
 //! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
 //! * `decision`: `prana_request_check` + `prana_signature_verify` +

@@ -357,6 +357,21 @@ impl<'a> IdPartBytes<'a> {
         })
     }
 
+    /// [`IdPartBytes::new`] without the error detail: `None` exactly when
+    /// `new` fails. Inlined, with no `Result` to pass back, for a host's
+    /// fast path that falls back to `new` for the error.
+    #[inline]
+    pub fn accept(execution_id: &'a [u8], node_id: &'a [u8]) -> Option<IdPartBytes<'a>> {
+        let len_ok = |s: &[u8]| (1..=MAX_PART_LEN).contains(&s.len());
+        let ok = len_ok(execution_id)
+            && len_ok(node_id)
+            && common_class_short(execution_id) & common_class_short(node_id) & ID_BYTE != 0;
+        ok.then_some(IdPartBytes {
+            execution_id,
+            node_id,
+        })
+    }
+
     /// The execution id (ASCII).
     pub fn execution_id(&self) -> &'a [u8] {
         self.execution_id

@@ -302,13 +302,32 @@ impl IdGenerator {
                 limit: out.len(),
             });
         };
+        let id_start = self.write_resume_url_sized(base, parts, out);
+        Ok(UrlSpans { len, id_start })
+    }
+
+    /// [`write_resume_url`](IdGenerator::write_resume_url) into a buffer
+    /// the caller has sized already: `out` is exactly
+    /// [`BaseUrl::resume_url_len`] bytes (a host that needs the length
+    /// anyway, to check its own buffers first, computes it once). The URL
+    /// fills all of `out`; returns where its resume ID starts (the ID runs
+    /// to the end). No `Result` to pass back.
+    ///
+    /// # Panics
+    ///
+    /// When `out` is shorter than [`BaseUrl::resume_url_len`]; a longer
+    /// one keeps its extra bytes as they were.
+    // Always inlined: its two callers are hot paths that hold the parts
+    // and buffer in registers; out of line they go through the stack.
+    #[inline(always)]
+    pub fn write_resume_url_sized(
+        &mut self,
+        base: &BaseUrl,
+        parts: &IdParts<'_>,
+        out: &mut [MaybeUninit<u8>],
+    ) -> usize {
         let (hi, lo) = self.next_words();
-        Ok(write_resume_url_bytes(
-            base,
-            parts,
-            &id::encode_tail(hi, lo),
-            out,
-        ))
+        write_resume_url_bytes(base, parts, &id::encode_tail(hi, lo), out).id_start
     }
 
     /// A fresh resume ID for checked `parts` as bytes, into the start of a

@@ -638,6 +638,15 @@ fn resume_url_in_one_step_is_id_then_url() {
             .collect();
         assert_eq!(bytes, want.as_str().as_bytes());
         assert_eq!(&bytes[spans.id_start..], want.resume_id().as_bytes());
+        // Into a buffer sized by the caller: the URL fills it, the ID ends
+        // it, and it is the URL the same generator state gives.
+        let want = g1.resume_url_for(&base, &parts).unwrap();
+        let mut exact = vec![std::mem::MaybeUninit::new(0xAAu8); need];
+        let id_start = g2.write_resume_url_sized(&base, &parts, &mut exact);
+        // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+        let bytes: Vec<u8> = exact.iter().map(|b| unsafe { b.assume_init() }).collect();
+        assert_eq!(bytes, want.as_str().as_bytes());
+        assert_eq!(&bytes[id_start..], want.resume_id().as_bytes());
         // The ID alone as bytes: the ID `resume_id_for` draws; a short
         // buffer draws nothing.
         let (mut g3, mut g4) = (
@@ -683,6 +692,15 @@ fn resume_url_in_one_step_is_id_then_url() {
 }
 
 #[test]
+#[should_panic]
+fn a_sized_url_buffer_shorter_than_the_url_panics() {
+    let base = BaseUrl::parse("https://gw.example.com/hooks").unwrap();
+    let parts = id::IdParts::new("exec_1", "wait").unwrap();
+    let mut short = vec![std::mem::MaybeUninit::new(0u8); base.resume_url_len(&parts) - 1];
+    IdGenerator::from_seed([1; 32]).write_resume_url_sized(&base, &parts, &mut short);
+}
+
+#[test]
 fn id_parts_from_bytes_check_as_text_does() {
     let long = "x".repeat(65);
     let cases = [
@@ -699,6 +717,8 @@ fn id_parts_from_bytes_check_as_text_does() {
         let text = id::IdParts::new(e, n);
         let bytes = id::IdPartBytes::new(e.as_bytes(), n.as_bytes());
         assert_eq!(text.as_ref().err(), bytes.as_ref().err(), "{e} {n}");
+        let accepted = id::IdPartBytes::accept(e.as_bytes(), n.as_bytes());
+        assert_eq!(accepted, bytes.clone().ok(), "{e} {n}");
         if let Ok(b) = bytes {
             assert_eq!(
                 (b.execution_id(), b.node_id()),
@@ -709,6 +729,21 @@ fn id_parts_from_bytes_check_as_text_does() {
             let copy = e.to_owned();
             assert_eq!(b.with_text(&copy, n), None);
             assert_eq!(b.with_text(e, &n[..n.len() - 1]), None);
+        }
+    }
+    // `accept` refuses what `new` refuses at every length and offset.
+    for len in 1..=65 {
+        let good = "a".repeat(len);
+        for (e, n) in [(good.as_str(), "n"), ("e", good.as_str())] {
+            let new = id::IdPartBytes::new(e.as_bytes(), n.as_bytes()).ok();
+            assert_eq!(id::IdPartBytes::accept(e.as_bytes(), n.as_bytes()), new);
+            assert_eq!(new.is_some(), len <= 64);
+        }
+        for at in 0..len {
+            let mut bad = good.clone().into_bytes();
+            bad[at] = b'.';
+            assert_eq!(id::IdPartBytes::accept(&bad, b"n"), None, "{len} {at}");
+            assert_eq!(id::IdPartBytes::accept(b"e", &bad), None, "{len} {at}");
         }
     }
 }

@@ -488,7 +488,7 @@ impl StrOut {
     /// them) straight into the caller's buffer, then add the NUL and set
     /// `*out_len`; or fail with `BUFFER_TOO_SMALL` before `fill` runs.
     /// Returns what `fill` returned and the address of the text, for a copy
-    /// into a second output ([`StrOut::write_copy`]). Always inlined: out
+    /// into a second output ([`StrOut::write_copy_fitting`]). Always inlined: out
     /// of line it is a call per output, its result passed through memory.
     #[inline(always)]
     pub(crate) fn write_with<T>(
@@ -512,22 +512,54 @@ impl StrOut {
         Ok((value, self.buf.cast_const().cast::<u8>()))
     }
 
-    /// Write a copy of `len` bytes at `src` and a NUL, or fail with
-    /// `BUFFER_TOO_SMALL`. `src` must be text this call wrote to another
-    /// output (see [`StrOut::write_with`]): readable for `len` bytes.
-    pub(crate) fn write_copy(self, src: *const u8, len: usize) -> FfiResult {
-        self.check_fits(len)?;
-        // SAFETY: `buf` is writable for `len + 1 <= self.len` bytes (checked
-        // above, as in `write`); `src` is readable for `len` bytes (the
-        // caller's contract). `copy` (a memmove) stays defined even if a
-        // caller passed overlapping output buffers.
+    /// [`StrOut::write_with`] once the caller has checked
+    /// [`StrOut::fits`]`(text_len)` itself (together with other outputs, so
+    /// a failure reports them all): no second capacity check.
+    ///
+    /// # Safety
+    ///
+    /// `self.fits(text_len)` is true.
+    #[inline(always)]
+    pub(crate) unsafe fn write_with_fitting<T>(
+        self,
+        text_len: usize,
+        fill: impl FnOnce(&mut [MaybeUninit<u8>]) -> T,
+    ) -> (T, *const u8) {
+        debug_assert!(self.fits(text_len));
+        // SAFETY: as in `write_with`; `text_len < len` is the caller's
+        // contract instead of a check here.
+        let dst = unsafe {
+            core::slice::from_raw_parts_mut(self.buf.cast::<MaybeUninit<u8>>(), text_len)
+        };
+        let value = fill(dst);
+        // SAFETY: `text_len < len`, so the NUL is inside the buffer.
+        unsafe { self.buf.add(text_len).write(0) };
+        self.out_len.write(text_len);
+        (value, self.buf.cast_const().cast::<u8>())
+    }
+
+    /// Write a copy of `len` bytes at `src` and a NUL, and set `*out_len`,
+    /// once the caller has checked [`StrOut::fits`]`(len)` itself (together
+    /// with other outputs): no second capacity check. For text this call
+    /// wrote to another output (see [`StrOut::write_with_fitting`]).
+    ///
+    /// # Safety
+    ///
+    /// `self.fits(len)` is true, and `src` is readable for `len` bytes.
+    #[inline(always)]
+    pub(crate) unsafe fn write_copy_fitting(self, src: *const u8, len: usize) {
+        debug_assert!(self.fits(len));
+        // SAFETY: `buf` is non-NULL and writable for `len + 1 <= self.len`
+        // bytes (`fits`, the caller's contract; header contract for the
+        // buffer); `src` is readable for `len` bytes (the caller's contract).
+        // `copy` (a memmove) stays defined even if a caller passed
+        // overlapping output buffers.
         unsafe {
             let at = self.buf.cast::<u8>();
             core::ptr::copy(src, at, len);
             at.add(len).write(0);
         }
         self.out_len.write(len);
-        Ok(())
     }
 
     /// Write text that `fill` serializes into a byte buffer (returning its

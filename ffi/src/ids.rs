@@ -1,6 +1,7 @@
 //! Resume IDs: `webhook_{execution_id}_{node_id}_{random}`.
 
 use core::ffi::c_char;
+use core::mem::MaybeUninit;
 
 use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, IdPartBytes, IdParts};
@@ -176,88 +177,218 @@ pub extern "C" fn prana_resume_url_create(
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        let g = handle_mut(generator, "generator")?;
-        // The parts are checked once, as bytes, by the core: an id part is
-        // `[A-Za-z0-9_-]`, so that check proves them text too. Anything it
-        // refuses (and NULL, `PRANA_NUL_TERMINATED`) takes the text checks
-        // first, for the documented errors in their order.
-        let checked = match (
-            raw_bytes(execution_id, execution_id_len),
-            raw_bytes(node_id, node_id_len),
-        ) {
-            (Some(e), Some(n)) => IdPartBytes::new(e, n).ok(),
-            _ => None,
-        };
-        let (parts, id_out) = match checked {
-            Some(pb) => {
-                // SAFETY: `IdPartBytes::new` accepted both parts: only
-                // `[A-Za-z0-9_-]` bytes, which are ASCII, so valid UTF-8.
-                let (e, n) = unsafe {
-                    (
-                        core::str::from_utf8_unchecked(pb.execution_id()),
-                        core::str::from_utf8_unchecked(pb.node_id()),
-                    )
-                };
-                let parts = pb.with_text(e, n).expect("the parts' own bytes");
-                (parts, StrOut::new(id_buf, id_buf_len, id_out_len)?)
+        // The common call takes one run of tests and writes straight into
+        // the buffers; anything else (a NULL, `PRANA_NUL_TERMINATED`, a key
+        // set, a refused part, a small buffer) takes `create_checked`, which
+        // makes every check in the documented order, with its error.
+        //
+        // One sign test covers the NULLs and the lengths: `p - 1` has its top
+        // bit set for NULL (and for an address at or above 2^63, which
+        // then just takes the checked path), a length above `isize::MAX`
+        // (`PRANA_NUL_TERMINATED` included) has it set too.
+        let below = |p: usize| p.wrapping_sub(1);
+        let args = below(generator as usize)
+            | below(base as usize)
+            | below(execution_id as usize)
+            | below(node_id as usize)
+            | execution_id_len
+            | node_id_len;
+        let outs = below(id_out_len as usize)
+            | below(url_buf as usize)
+            | below(url_out_len as usize)
+            | id_buf_len
+            | url_buf_len;
+        if keys.is_null() && args <= isize::MAX as usize {
+            // SAFETY: both pointers are non-NULL and the caller promises
+            // (header contract) that many readable bytes, unchanged during
+            // the call; the lengths fit `isize`; u8 has alignment 1.
+            let (e, n) = unsafe {
+                (
+                    core::slice::from_raw_parts(execution_id.cast::<u8>(), execution_id_len),
+                    core::slice::from_raw_parts(node_id.cast::<u8>(), node_id_len),
+                )
+            };
+            if let (Some(pb), true) = (
+                IdPartBytes::accept(e, n),
+                outs <= isize::MAX as usize && (!id_buf.is_null() || id_buf_len == 0),
+            ) {
+                let parts = parts_text(&pb);
+                // SAFETY: non-NULL handles this library made and did not
+                // free (header contract); the generator is used by one
+                // thread at a time, so this borrow is unique.
+                let (g, b) = unsafe { (&mut (*generator).inner, &(*base).inner) };
+                let id_len = parts.resume_id_len();
+                let url_len = b.resume_url_len(&parts);
+                // No ID buffer: the ID is left in the URL (see above).
+                let id_in_url = id_buf.is_null();
+                if (id_in_url || id_len < id_buf_len) && url_len < url_buf_len {
+                    // SAFETY: `url_buf` is non-NULL and the caller promises
+                    // `url_buf_len > url_len` writable bytes that nothing
+                    // else accesses during the call; `MaybeUninit<u8>` may
+                    // view memory C left uninitialized.
+                    let dst = unsafe {
+                        core::slice::from_raw_parts_mut(url_buf.cast::<MaybeUninit<u8>>(), url_len)
+                    };
+                    let id_start = g.write_resume_url_sized(b, &parts, dst);
+                    debug_assert_eq!(id_start + id_len, url_len);
+                    // SAFETY: the NULs are inside the buffers (`url_len <
+                    // url_buf_len`, `id_len < id_buf_len`); the out-pointers
+                    // are non-NULL and writable (header contract). The ID is
+                    // the `id_len` bytes at `id_start` of the URL just
+                    // written; `copy` (a memmove) stays defined even if the
+                    // caller's buffers overlap.
+                    unsafe {
+                        url_buf.add(url_len).write(0);
+                        url_out_len.write(url_len);
+                        if !id_in_url {
+                            core::ptr::copy(url_buf.add(id_start), id_buf, id_len);
+                            id_buf.add(id_len).write(0);
+                        }
+                        id_out_len.write(id_len);
+                    }
+                    return Ok(());
+                }
             }
-            None => {
-                let e = text(execution_id, execution_id_len, "execution_id")?;
-                let n = text(node_id, node_id_len, "node_id")?;
-                let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
-                (IdParts::new(e, n)?, id_out)
-            }
-        };
-        let id_len = parts.resume_id_len();
-        let Some(b) = (if base.is_null() {
-            None
-        } else {
-            Some(handle(base, "base")?)
-        }) else {
-            return write_id_only(&mut g.inner, &parts, id_out);
-        };
-        let key = crate::signatures::signing_key(crate::signatures::key_set_opt(keys)?)?;
-        let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
-        // Both sizes are known before the ID exists: check them first, so a
-        // too-small buffer leaves the generator and both buffers untouched.
-        let plain_len = b.inner.resume_url_len(&parts);
-        let sig_len = key.map_or(0, |k| {
-            "?".len() + SIG_PARAM.len() + "=".len() + k.id().as_str().len() + 1 + MAC_B64_LEN
-        });
-        let url_len = plain_len + sig_len;
-        // No ID buffer: the ID is left in the URL (see above).
-        let id_in_url = id_buf.is_null();
-        if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
-            return Err(too_small(&id_out, id_len, &url_out, url_len));
         }
-        // The URL is written straight into the caller's buffer (no UTF-8
-        // check, no copy) and the ID copied from it.
-        let (spans, url) = url_out.write_with(url_len, |dst| {
-            let (plain, tail) = dst.split_at_mut(plain_len);
-            let spans = g.inner.write_resume_url(&b.inner, &parts, plain)?;
-            assert!(
-                spans.len == plain_len,
-                "resume URL length {} != {plain_len}",
-                spans.len
-            );
-            if let Some(k) = key {
-                // SAFETY: `write_resume_url` initialized all of `plain`
-                // (`spans.len == plain.len()`, asserted above), and the ID
-                // lies inside it.
-                unsafe { sign_into(k, plain, spans.id_start, id_len, tail) };
-            }
-            Ok(spans)
-        })?;
-        // SAFETY: `url` holds the `url_len` bytes just written, and the ID
-        // is the `id_len` bytes at `id_start` (`id_start + id_len == plain_len`).
-        let id = unsafe { url.add(spans.id_start) };
-        debug_assert_eq!(spans.id_start + id_len, plain_len);
-        if id_in_url {
-            id_out.write_len(id_len);
-            return Ok(());
-        }
-        id_out.write_copy(id, id_len)
+        create_checked(
+            generator,
+            base,
+            keys,
+            execution_id,
+            execution_id_len,
+            node_id,
+            node_id_len,
+            id_buf,
+            id_buf_len,
+            id_out_len,
+            url_buf,
+            url_buf_len,
+            url_out_len,
+        )
     })
+}
+
+/// The parts' own bytes as text.
+#[inline(always)]
+fn parts_text<'a>(pb: &IdPartBytes<'a>) -> IdParts<'a> {
+    // SAFETY: `IdPartBytes::new` accepted both parts: only `[A-Za-z0-9_-]`
+    // bytes, which are ASCII, so valid UTF-8.
+    let (e, n) = unsafe {
+        (
+            core::str::from_utf8_unchecked(pb.execution_id()),
+            core::str::from_utf8_unchecked(pb.node_id()),
+        )
+    };
+    pb.with_text(e, n).expect("the parts' own bytes")
+}
+
+/// `prana_resume_url_create` with every check in the documented order and
+/// its error: everything but the common call (see there), which gives the
+/// same outputs. Out of line, so the common call keeps its registers.
+#[allow(clippy::too_many_arguments)]
+#[inline(never)]
+fn create_checked(
+    generator: *mut prana_id_generator,
+    base: *const prana_base_url,
+    keys: *const crate::signatures::prana_key_set,
+    execution_id: *const c_char,
+    execution_id_len: usize,
+    node_id: *const c_char,
+    node_id_len: usize,
+    id_buf: *mut c_char,
+    id_buf_len: usize,
+    id_out_len: *mut usize,
+    url_buf: *mut c_char,
+    url_buf_len: usize,
+    url_out_len: *mut usize,
+) -> FfiResult {
+    let g = handle_mut(generator, "generator")?;
+    // The parts are checked once, as bytes, by the core: an id part is
+    // `[A-Za-z0-9_-]`, so that check proves them text too. Anything it
+    // refuses (and NULL, `PRANA_NUL_TERMINATED`) takes the text checks
+    // first, for the documented errors in their order.
+    let checked = match (
+        raw_bytes(execution_id, execution_id_len),
+        raw_bytes(node_id, node_id_len),
+    ) {
+        (Some(e), Some(n)) => IdPartBytes::new(e, n).ok(),
+        _ => None,
+    };
+    let (parts, id_out) = match checked {
+        Some(pb) => (
+            parts_text(&pb),
+            StrOut::new(id_buf, id_buf_len, id_out_len)?,
+        ),
+        None => {
+            let e = text(execution_id, execution_id_len, "execution_id")?;
+            let n = text(node_id, node_id_len, "node_id")?;
+            let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
+            (IdParts::new(e, n)?, id_out)
+        }
+    };
+    let id_len = parts.resume_id_len();
+    if base.is_null() {
+        return write_id_only(&mut g.inner, &parts, id_out);
+    }
+    let b = handle(base, "base")?;
+    // The common case, no key set, tests one pointer and adds nothing.
+    let key = if keys.is_null() {
+        None
+    } else {
+        Some(signing_key_of(keys)?)
+    };
+    let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
+    // Both sizes are known before the ID exists: check them first, so a
+    // too-small buffer leaves the generator and both buffers untouched.
+    let plain_len = b.inner.resume_url_len(&parts);
+    let url_len = match key {
+        None => plain_len,
+        Some(k) => plain_len + sig_len(k),
+    };
+    // No ID buffer: the ID is left in the URL (see above).
+    let id_in_url = id_buf.is_null();
+    if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
+        return Err(too_small(&id_out, id_len, &url_out, url_len));
+    }
+    // The URL is written straight into the caller's buffer (no UTF-8
+    // check, no copy), by the writer that trusts the length computed
+    // above, and the ID copied from it.
+    let fill = |dst: &mut [MaybeUninit<u8>]| {
+        let (plain, tail) = dst.split_at_mut(plain_len);
+        let id_start = g.inner.write_resume_url_sized(&b.inner, &parts, plain);
+        if let Some(k) = key {
+            // SAFETY: `write_resume_url_sized` initialized all of
+            // `plain`, and the ID lies inside it.
+            unsafe { sign_into(k, plain, id_start, id_len, tail) };
+        }
+        id_start
+    };
+    // SAFETY: `url_out.fits(url_len)` was checked above.
+    let (id_start, url) = unsafe { url_out.write_with_fitting(url_len, fill) };
+    debug_assert_eq!(id_start + id_len, plain_len);
+    if id_in_url {
+        id_out.write_len(id_len);
+    } else {
+        // SAFETY: `id_out.fits(id_len)` was checked above (`id_buf` is
+        // not NULL here); `url` holds the `url_len` bytes just written,
+        // and the ID is the `id_len` bytes at `id_start`, which end at
+        // `plain_len <= url_len` (the writer puts the ID last).
+        unsafe { id_out.write_copy_fitting(url.add(id_start), id_len) };
+    }
+    Ok(())
+}
+
+/// The length of `?sig={key_id}.{mac}` for URLs signed with `k`.
+fn sig_len(k: &ResumeKey) -> usize {
+    "?".len() + SIG_PARAM.len() + "=".len() + k.id().as_str().len() + 1 + MAC_B64_LEN
+}
+
+/// The signing key of a non-NULL key set (a set without one is
+/// `NoSigningKey`). Out of line: signing dwarfs the call.
+#[inline(never)]
+fn signing_key_of<'a>(keys: *const crate::signatures::prana_key_set) -> FfiResult<&'a ResumeKey> {
+    let key = crate::signatures::signing_key(crate::signatures::key_set_opt(keys)?)?;
+    Ok(key.expect("a non-NULL key set gives Some or an error"))
 }
 
 /// The `BUFFER_TOO_SMALL` failure of `prana_resume_url_create`, with both
@@ -592,6 +723,69 @@ mod tests {
         );
 
         crate::signatures::prana_key_set_free(keys);
+        prana_id_generator_free(g1);
+        prana_id_generator_free(g2);
+        crate::urls::prana_base_url_free(base);
+    }
+
+    /// The common call and the checked one (reached here through
+    /// `PRANA_NUL_TERMINATED`) give the same outputs, exact-size buffers
+    /// suffice, and one byte less is `BUFFER_TOO_SMALL` with both sizes
+    /// and the generator untouched.
+    #[test]
+    fn the_common_and_the_checked_call_agree() {
+        let (base, g1, g2) = base_and_twin_generators(9);
+        let call = |g, len: fn(&str) -> usize, id: &mut [c_char], url: &mut [c_char]| {
+            let (e, n) = ("exec_1\0", "wait\0");
+            let (mut id_len, mut url_len) = (0usize, 0usize);
+            let st = prana_resume_url_create(
+                g,
+                base,
+                core::ptr::null(),
+                e.as_ptr().cast(),
+                len(e),
+                n.as_ptr().cast(),
+                len(n),
+                id.as_mut_ptr(),
+                id.len(),
+                &mut id_len,
+                url.as_mut_ptr(),
+                url.len(),
+                &mut url_len,
+                core::ptr::null_mut(),
+            );
+            let text = |b: &[c_char], n: usize| b[..n].iter().map(|&c| c as u8 as char).collect();
+            let texts: (String, String) = if st == prana_status::PRANA_STATUS_OK {
+                assert_eq!((id[id_len], url[url_len]), (0, 0));
+                (text(id, id_len), text(url, url_len))
+            } else {
+                Default::default()
+            };
+            (st, id_len, url_len, texts)
+        };
+        let plain: fn(&str) -> usize = |s| s.len() - 1;
+        let nul: fn(&str) -> usize = |_| crate::PRANA_NUL_TERMINATED;
+        // The ID is 8 + 6 + 1 + 4 + 1 + 26 bytes; the URL adds 53 before it.
+        let (id_size, url_size) = (47, 46 + 53 + 1);
+        for (first, second, short) in [(plain, nul, 0), (plain, nul, 1), (nul, plain, 0)] {
+            let (mut id, mut url) = (vec![1; id_size - short], vec![1; url_size]);
+            let got1 = call(g1, first, &mut id, &mut url);
+            let (mut id, mut url) = (vec![1; id_size], vec![1; url_size - short]);
+            let got2 = call(g2, second, &mut id, &mut url);
+            if short == 0 {
+                assert_eq!(got1.0, prana_status::PRANA_STATUS_OK);
+                assert_eq!((got1.1, got1.2), (id_size - 1, url_size - 1));
+                assert!(got1.3 .1.ends_with(&got1.3 .0));
+                assert_eq!(got1, got2);
+            } else {
+                // Both sizes needed come back; nothing was drawn, so the
+                // twins still agree on the next round.
+                for got in [got1, got2] {
+                    assert_eq!(got.0, prana_status::PRANA_STATUS_BUFFER_TOO_SMALL);
+                    assert_eq!((got.1, got.2), (id_size, url_size));
+                }
+            }
+        }
         prana_id_generator_free(g1);
         prana_id_generator_free(g2);
         crate::urls::prana_base_url_free(base);
