@@ -68,7 +68,7 @@ use crate::error::{truncated, Error, Part, Result};
 use crate::id::{self, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::msg::{self, Text};
-use crate::registration::WebhookRegistration;
+use crate::registration::{ConfigArg, WebhookRegistration};
 use crate::token::resume::{ResumeKey, Signature, SignedAction};
 use crate::url::{BaseUrl, UrlString};
 
@@ -437,7 +437,7 @@ impl<const W: usize> ExecutionContext<W> {
         node_id: &str,
         now: u64,
         timeout_ms: u64,
-        webhook_config: &str,
+        webhook_config: ConfigArg<'_>,
         reg: &mut WebhookRegistration,
         url: &mut UrlString,
     ) -> Result<Transition> {
@@ -456,7 +456,10 @@ impl<const W: usize> ExecutionContext<W> {
         reg.status = slot.status;
         reg.created_at = slot.created_at;
         reg.expires_at = slot.expires_at;
-        let t = reg.activate(now, timeout_ms, webhook_config)?;
+        // `reg` may hold an earlier call's registration (a reused
+        // suspension): as made empty, whatever the activation stores.
+        reg.webhook_config.clear();
+        let t = reg.activate_with(now, timeout_ms, webhook_config)?;
         url.clear();
         self.base_url.write_resume_url(&slot.resume_id, url)?;
         if let Some(sig) = &slot.signature {

@@ -140,6 +140,11 @@ impl ConfigJson {
         Ok(obj)
     }
 
+    /// `{}`, in place.
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
     /// Keep `obj`, which [`check`](Self::check) returned.
     fn set_checked(&mut self, obj: &str) {
         self.0.clear();
@@ -164,6 +169,42 @@ impl ConfigJson {
             "{}"
         } else {
             &self.0
+        }
+    }
+}
+
+/// A `webhook_config` object that passed [`ConfigJson::check`], which is
+/// the only way to make one: a workflow checks its static configs once,
+/// at parse, and activating a registration with one checks nothing again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CheckedConfig<'a>(&'a str);
+
+impl<'a> CheckedConfig<'a> {
+    /// `text` if [`ConfigJson::check`] accepts it.
+    pub(crate) fn new(text: &'a str) -> Result<Self> {
+        ConfigJson::check(text).map(CheckedConfig)
+    }
+
+    /// The object's text.
+    pub(crate) fn as_str(self) -> &'a str {
+        self.0
+    }
+}
+
+/// A `webhook_config` to activate with: checked on activation, or already.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ConfigArg<'a> {
+    /// Checked by the activation (when it stores it).
+    Raw(&'a str),
+    /// Checked before.
+    Checked(CheckedConfig<'a>),
+}
+
+impl<'a> ConfigArg<'a> {
+    fn checked(self) -> Result<CheckedConfig<'a>> {
+        match self {
+            ConfigArg::Raw(text) => CheckedConfig::new(text),
+            ConfigArg::Checked(c) => Ok(c),
         }
     }
 }
@@ -351,13 +392,23 @@ impl WebhookRegistration {
         timeout_ms: u64,
         webhook_config: &str,
     ) -> Result<Transition> {
+        self.activate_with(now, timeout_ms, ConfigArg::Raw(webhook_config))
+    }
+
+    /// [`activate`](Self::activate) with a config that may be checked already.
+    pub(crate) fn activate_with(
+        &mut self,
+        now: u64,
+        timeout_ms: u64,
+        webhook_config: ConfigArg<'_>,
+    ) -> Result<Transition> {
         if self.status == Status::Active {
             return self.transition(Status::Active);
         }
-        let config = ConfigJson::check(webhook_config)?;
+        let config = webhook_config.checked()?;
         let t = self.transition(Status::Active)?;
         self.expires_at = Some(now.saturating_add(timeout_ms));
-        self.webhook_config.set_checked(config);
+        self.webhook_config.set_checked(config.as_str());
         Ok(t)
     }
 

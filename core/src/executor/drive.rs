@@ -131,22 +131,26 @@ pub(super) fn drive<
         let port: PortName;
         if node.is_wait() {
             // The suspension (~1.4 KiB for a webhook) is built in place, in
-            // the outcome the caller receives.
-            r.outcome = Outcome::Suspended {
-                node_id: PartString::new(),
-                suspension: Suspension::Interval {
-                    duration_ms: 0,
-                    resume_at: 0,
-                },
-            };
+            // the outcome the caller receives: the previous call's webhook
+            // suspension is reused (every field of it is written again).
+            match &mut r.outcome {
+                Outcome::Suspended { node_id, .. } => node_id.clear(),
+                o => {
+                    *o = Outcome::Suspended {
+                        node_id: PartString::new(),
+                        suspension: Suspension::Interval {
+                            duration_ms: 0,
+                            resume_at: 0,
+                        },
+                    }
+                }
+            }
             let result = match &mut r.outcome {
                 // Params without expressions, parsed with the workflow.
                 Outcome::Suspended { suspension, .. } => match wf.webhook_params(index) {
-                    Some((timeout_ms, webhook_config)) => wait::execute_parsed_into(
-                        wait::WaitParams::Webhook {
-                            timeout_ms,
-                            webhook_config,
-                        },
+                    Some((timeout_ms, webhook_config)) => wait::execute_webhook_into(
+                        timeout_ms,
+                        webhook_config,
                         node.key,
                         &mut state.context,
                         now,
