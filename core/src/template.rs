@@ -183,10 +183,12 @@ impl<const W: usize> ExecutionContext<W> {
     fn resolve(&self, path: &str, at: usize, w: &mut CountingWriter<'_>) -> Result<()> {
         let malformed = || Error::from(ExpressionError::Malformed { at });
         let path = path.strip_prefix('.').ok_or_else(malformed)?;
-        let mut parts = path.split('.');
-        let first = parts.next().unwrap_or("");
-        let second = parts.next();
-        if first.is_empty() || second == Some("") || parts.next().is_some() {
+        // One or two parts, neither empty (a memchr, not a `split`).
+        let (first, second) = match path.split_once('.') {
+            Some((first, second)) => (first, Some(second)),
+            None => (path, None),
+        };
+        if first.is_empty() || second.is_some_and(|s| s.is_empty() || s.contains('.')) {
             return Err(malformed());
         }
         let safe = |s: &str| {

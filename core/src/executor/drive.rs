@@ -128,7 +128,10 @@ pub(super) fn drive<
                 Err(e) => Err(e),
             }
         };
-        let port: PortName;
+        // The port is borrowed, not moved: a moved port (length and bytes
+        // loaded together, just after the handler stored them apart) stalls.
+        let host_result;
+        let port: &str;
         if node.is_wait() {
             // The suspension (~1.4 KiB for a webhook) is built in place, in
             // the outcome the caller receives: the previous call's webhook
@@ -182,7 +185,7 @@ pub(super) fn drive<
                     if let Err(e) = state.set_output(text, "node output") {
                         return state.fail(node.key, NodeError::from_error(&e), r);
                     }
-                    port = workflow::port_name("error").unwrap_or_default();
+                    port = "error";
                 }
                 Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
             }
@@ -190,7 +193,7 @@ pub(super) fn drive<
             if let Err(e) = params {
                 return state.fail(node.key, NodeError::from_error(&e), r);
             }
-            port = workflow::port_name(MAIN_PORT).unwrap_or_default();
+            port = MAIN_PORT;
         } else {
             let params = match params {
                 Ok(p) => p,
@@ -205,9 +208,9 @@ pub(super) fn drive<
                 input: state.output(),
                 now,
             };
-            let result = handler.run(&call, out);
-            let output = match result {
-                Ok(o) => o,
+            host_result = handler.run(&call, out);
+            let output = match host_result {
+                Ok(ref o) => o,
                 Err(e) => return state.fail(node.key, e, r),
             };
             if !workflow::is_port_name(&output.port) {
@@ -236,12 +239,12 @@ pub(super) fn drive<
                     return state.fail(node.key, err, r);
                 }
             }
-            port = output.port;
+            port = output.port.as_str();
         }
-        if let Err(e) = state.push_step(node.key, &port) {
+        if let Err(e) = state.push_step(node.key, port) {
             return state.fail(node.key, NodeError::from_error(&e), r);
         }
-        match wf.next(index, &port) {
+        match wf.next(index, port) {
             Some(next) => index = next,
             None => return state.complete(r),
         }
