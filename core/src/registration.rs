@@ -87,16 +87,19 @@ pub struct ConfigJson(heapless::String<MAX_CONFIG_LEN>);
 /// keeps: everything but whitespace outside strings.
 fn compacted_runs(obj: &str, mut f: impl FnMut(&str)) {
     let (mut in_string, mut escaped, mut start) = (false, false, 0);
-    for (i, c) in obj.char_indices() {
+    // Bytes, not chars: every byte this looks for is ASCII, and the bytes
+    // of a multi-byte character (all >= 0x80) only ever sit inside a
+    // string, where they change nothing; so each cut is at a boundary.
+    for (i, &c) in obj.as_bytes().iter().enumerate() {
         if in_string {
-            (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
-        } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            (in_string, escaped) = (escaped || c != b'"', !escaped && c == b'\\');
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
             if start < i {
                 f(&obj[start..i]);
             }
             start = i + 1;
         } else {
-            in_string = c == '"';
+            in_string = c == b'"';
         }
     }
     if start < obj.len() {
@@ -748,6 +751,10 @@ mod tests {
         assert_eq!(c.as_str(), r#"{"a":"x y","b":{}}"#);
         c.set(r#"{"s": "a \" { b"}"#).unwrap();
         assert_eq!(c.as_str(), r#"{"s":"a \" { b"}"#);
+        // Multi-byte characters and escaped backslashes inside strings.
+        c.set("{ \"é\" : \"ü \\\\\" , \"k\": [ \"日 本\" ] }")
+            .unwrap();
+        assert_eq!(c.as_str(), "{\"é\":\"ü \\\\\",\"k\":[\"日 本\"]}");
         let mut out = [0u8; 64];
         let m = serde_json_core::to_slice(&ConfigJson::empty(), &mut out).unwrap();
         assert_eq!(&out[..m], b"{}");
