@@ -69,6 +69,7 @@ use crate::id::{self, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::msg::{self, Text};
 use crate::registration::{ConfigArg, WebhookRegistration};
+use crate::template::json_string_safe;
 use crate::token::resume::{ResumeKey, Signature, SignedAction};
 use crate::url::{BaseUrl, UrlString};
 
@@ -161,6 +162,9 @@ pub struct ExecutionContext<const W: usize = MAX_WAIT_NODES> {
     workflow_id: PartString,
     execution_id: PartString,
     base_url: BaseUrl,
+    /// Whether the base URL has a character a rendered URL may not carry
+    /// into JSON (found when it is set, not on every URL rendered).
+    base_url_unsafe: bool,
     slots: heapless::Vec<RegistrationSlot, W>,
 }
 
@@ -171,6 +175,7 @@ impl<const W: usize> ExecutionContext<W> {
             workflow_id: id::part_string(Part::WorkflowId, workflow_id)?,
             execution_id: id::part_string(Part::ExecutionId, execution_id)?,
             base_url: base_url.clone(),
+            base_url_unsafe: !json_string_safe(base_url.as_str()),
             slots: heapless::Vec::new(),
         })
     }
@@ -184,6 +189,7 @@ impl<const W: usize> ExecutionContext<W> {
             workflow_id: PartString::new(),
             execution_id: PartString::new(),
             base_url: BaseUrl::empty(),
+            base_url_unsafe: false,
             slots: heapless::Vec::new(),
         }
     }
@@ -198,6 +204,7 @@ impl<const W: usize> ExecutionContext<W> {
     /// Replace the base URL.
     pub(crate) fn set_base_url(&mut self, base_url: BaseUrl) {
         self.base_url = base_url;
+        self.base_url_unsafe = !json_string_safe(self.base_url.as_str());
     }
 
     /// Set (and check) the ids of an [`empty`](Self::empty) context.
@@ -221,6 +228,7 @@ impl<const W: usize> ExecutionContext<W> {
         self.set_ids(workflow_id, execution_id)?;
         if self.base_url != *base_url {
             self.base_url.clone_from(base_url);
+            self.base_url_unsafe = !json_string_safe(self.base_url.as_str());
         }
         Ok(())
     }
@@ -318,6 +326,11 @@ impl<const W: usize> ExecutionContext<W> {
     /// The base URL of the resume URLs.
     pub fn base_url(&self) -> &BaseUrl {
         &self.base_url
+    }
+
+    /// Whether the base URL goes into a JSON string as it is.
+    pub(crate) fn base_url_json_safe(&self) -> bool {
+        !self.base_url_unsafe
     }
 
     /// The registrations in compact form, in workflow order.

@@ -139,7 +139,7 @@ impl Write for CountingWriter<'_> {
 /// quote or backslash. Eight bytes per step (a base URL is checked on
 /// every URL rendered): a word has a byte below `n` (`n` <= 0x80) exactly
 /// when `(w - n * ONES) & !w & HIGHS` is not zero.
-fn json_string_safe(s: &str) -> bool {
+pub(crate) fn json_string_safe(s: &str) -> bool {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGHS: u64 = ONES << 7;
     let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
@@ -219,6 +219,14 @@ impl<const W: usize> ExecutionContext<W> {
                 Err(Error::from(ExpressionError::UnsafeValue))
             }
         };
+        // Found when the base URL was set.
+        let base_safe = || {
+            if self.base_url_json_safe() {
+                Ok(())
+            } else {
+                Err(Error::from(ExpressionError::UnsafeValue))
+            }
+        };
         match second {
             None => {
                 let value = match first {
@@ -253,7 +261,7 @@ impl<const W: usize> ExecutionContext<W> {
                         // URL first: only the base URL could need escaping
                         // (IDs and signatures are of safe alphabets), and
                         // it never has a query, so the signature follows `?`.
-                        safe(self.base_url().as_str())?;
+                        base_safe()?;
                         self.base_url().write_resume_url(id, w)?;
                         if let Some(sig) = &slot.signature {
                             w.put("?");
@@ -263,7 +271,7 @@ impl<const W: usize> ExecutionContext<W> {
                     "cancel_url" => {
                         // As the resume URL, in the cancel route and the
                         // cancel signature domain.
-                        safe(self.base_url().as_str())?;
+                        base_safe()?;
                         self.base_url()
                             .write_action_url(SignedAction::Cancel, id, w)?;
                         if let Some(sig) = &slot.cancel_signature {
