@@ -69,7 +69,6 @@ use crate::id::{self, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::msg::{self, Text};
 use crate::registration::{ConfigArg, WebhookRegistration};
-use crate::template::json_string_safe;
 use crate::token::resume::{ResumeKey, Signature, SignedAction};
 use crate::url::{BaseUrl, UrlString};
 
@@ -543,6 +542,29 @@ impl<const W: usize> fmt::Debug for ExecutionContext<W> {
             .field("registrations", &self.slots.len())
             .finish()
     }
+}
+
+/// Whether `s` goes into a JSON string as it is: no control character,
+/// quote or backslash (rendered ids are checked on every render, a base
+/// URL when it is set). Eight bytes per step: a word has a byte below `n`
+/// (`n` <= 0x80) exactly when `(w - n * ONES) & !w & HIGHS` is not zero.
+pub(crate) fn json_string_safe(s: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
+    let mut words = s.as_bytes().chunks_exact(8);
+    for chunk in &mut words {
+        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        if below(w, 0x20) | below(quote, 1) | below(backslash, 1) != 0 {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
 #[cfg(test)]
