@@ -2004,10 +2004,7 @@ prana_status prana_execution_to_json(const struct prana_execution *execution,
 /**
  * Free an execution made by `prana_execution_start` or `_from_json`.
  * NULL is a no-op. Never pass a handle made by `prana_execution_init`.
- * The calling thread keeps the memory of the handle it freed last (with
- * at most 64 KiB of payload storage) for its next `prana_execution_start`
- * or `_from_json`, which overwrite all of it; it is released when the
- * thread ends. Std build only.
+ * Std build only.
  */
 void prana_execution_free(struct prana_execution *execution);
 

@@ -431,10 +431,7 @@ pub extern "C" fn prana_execution_to_json(
 
 /// Free an execution made by `prana_execution_start` or `_from_json`.
 /// NULL is a no-op. Never pass a handle made by `prana_execution_init`.
-/// The calling thread keeps the memory of the handle it freed last (with
-/// at most 64 KiB of payload storage) for its next `prana_execution_start`
-/// or `_from_json`, which overwrite all of it; it is released when the
-/// thread ends. Std build only.
+/// Std build only.
 #[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_execution_free(execution: *mut prana_execution) {
