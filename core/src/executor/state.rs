@@ -57,14 +57,6 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         }
     }
 
-    /// The output storage, to change in place: a host that keeps a state
-    /// for another execution may give it another capacity. The last output
-    /// becomes `null` (the storage may no longer hold it).
-    pub fn output_storage_mut(&mut self) -> &mut B {
-        self.output_len = 0;
-        &mut self.output
-    }
-
     /// The capacity for the last output (payloads, node output), in bytes.
     pub fn output_capacity(&self) -> usize {
         self.output.capacity()

@@ -1,8 +1,6 @@
 //! The execution handle: start, restore, serialize and free, with the
 //! payload storage chosen at start.
 
-#[cfg(feature = "std")]
-use core::cell::Cell;
 use core::ffi::{c_char, c_void};
 
 use prana_webhook_core::executor;
@@ -144,41 +142,13 @@ impl executor::Buffer for Payload {
     }
 }
 
-/// A heap handle whose payload storage holds `max_payload` bytes (see
-/// [`payload_capacity`]), holding whatever execution it held: this
-/// thread's spare (the handle it freed last) or a new one. Reusing the
-/// spare spares the allocation and the zeroing of the ~11 KiB state per
-/// start (a gateway starts and frees one per request); the caller makes
-/// it a new execution (`start_into`) or restores one (`load_json`), which
-/// overwrite everything.
+/// Heap storage of `max_payload` bytes (see [`payload_capacity`]).
 #[cfg(feature = "std")]
-fn heap_handle(max_payload: usize) -> FfiResult<Box<prana_execution>> {
-    let cap = payload_capacity(max_payload)?;
-    if let Some(mut x) = SPARE.try_with(Cell::take).ok().flatten() {
-        if let Payload::Heap { bytes, cap: c } = x.state.output_storage_mut() {
-            bytes.clear();
-            *c = cap;
-        }
-        return Ok(x);
-    }
-    Ok(Box::new(prana_execution::new(FfiState::with_buffer(
-        Payload::Heap {
-            bytes: Vec::new(),
-            cap,
-        },
-    ))))
-}
-
-/// Payload bytes a spare handle may keep allocated; larger storage is
-/// freed with the handle.
-#[cfg(feature = "std")]
-const SPARE_PAYLOAD_KEEP: usize = 64 * 1024;
-
-#[cfg(feature = "std")]
-thread_local! {
-    /// The heap handle this thread freed last, for its next start or
-    /// restore (see [`heap_handle`]).
-    static SPARE: Cell<Option<Box<prana_execution>>> = const { Cell::new(None) };
+fn heap_payload(max_payload: usize) -> FfiResult<Payload> {
+    Ok(Payload::Heap {
+        bytes: Vec::new(),
+        cap: payload_capacity(max_payload)?,
+    })
 }
 
 /// Start an execution of `workflow` with id `execution_id` (1-64 bytes of
@@ -227,7 +197,9 @@ pub extern "C" fn prana_execution_start(
         let key = crate::signatures::signing_key(k)?;
         // Started where it stays: the handle's heap slot (no copy of the
         // ~11 KiB state after the start).
-        let mut x = heap_handle(max_payload)?;
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(heap_payload(
+            max_payload,
+        )?)));
         executor::start_into(&mut x.state, w, e, b, g, now, key)?;
         out.write(Box::into_raw(x));
         Ok(())
@@ -352,7 +324,9 @@ pub extern "C" fn prana_execution_from_json(
     guard(err, || {
         let j = text(json, json_len, "json")?;
         let out = Out::new(out, "out")?;
-        let mut x = heap_handle(max_payload)?;
+        let mut x = Box::new(prana_execution::new(FfiState::with_buffer(heap_payload(
+            max_payload,
+        )?)));
         x.state.load_json(j.as_bytes())?;
         out.write(Box::into_raw(x));
         Ok(())
@@ -435,21 +409,5 @@ pub extern "C" fn prana_execution_to_json(
 #[cfg(feature = "std")]
 #[no_mangle]
 pub extern "C" fn prana_execution_free(execution: *mut prana_execution) {
-    if execution.is_null() {
-        return;
-    }
-    abi::guard_value((), || {
-        // SAFETY: a non-NULL pointer given to `prana_execution_free` was
-        // made by `prana_execution_start` / `_from_json` (Box::into_raw)
-        // and is freed once (header contract).
-        let mut x = unsafe { Box::from_raw(execution) };
-        if let Payload::Heap { bytes, .. } = x.state.output_storage_mut() {
-            if bytes.capacity() > SPARE_PAYLOAD_KEEP {
-                *bytes = Vec::new();
-            }
-        }
-        // Kept as this thread's spare (the one before is freed); during
-        // thread teardown it is just freed.
-        let _ = SPARE.try_with(|spare| spare.set(Some(x)));
-    });
+    abi::free_handle(execution);
 }
