@@ -68,7 +68,7 @@ use crate::error::{truncated, Error, Part, Result};
 use crate::id::{self, PartString, ResumeId, PREFIX, RANDOM_LEN};
 use crate::lifecycle::{apply_transition, Status, Transition};
 use crate::msg::{self, Text};
-use crate::registration::WebhookRegistration;
+use crate::registration::{ConfigArg, WebhookRegistration};
 use crate::token::resume::{ResumeKey, Signature, SignedAction};
 use crate::url::{BaseUrl, UrlString};
 
@@ -161,6 +161,9 @@ pub struct ExecutionContext<const W: usize = MAX_WAIT_NODES> {
     workflow_id: PartString,
     execution_id: PartString,
     base_url: BaseUrl,
+    /// Whether the base URL has a character a rendered URL may not carry
+    /// into JSON (found when it is set, not on every URL rendered).
+    base_url_unsafe: bool,
     slots: heapless::Vec<RegistrationSlot, W>,
 }
 
@@ -171,6 +174,7 @@ impl<const W: usize> ExecutionContext<W> {
             workflow_id: id::part_string(Part::WorkflowId, workflow_id)?,
             execution_id: id::part_string(Part::ExecutionId, execution_id)?,
             base_url: base_url.clone(),
+            base_url_unsafe: !json_string_safe(base_url.as_str()),
             slots: heapless::Vec::new(),
         })
     }
@@ -184,6 +188,7 @@ impl<const W: usize> ExecutionContext<W> {
             workflow_id: PartString::new(),
             execution_id: PartString::new(),
             base_url: BaseUrl::empty(),
+            base_url_unsafe: false,
             slots: heapless::Vec::new(),
         }
     }
@@ -198,6 +203,7 @@ impl<const W: usize> ExecutionContext<W> {
     /// Replace the base URL.
     pub(crate) fn set_base_url(&mut self, base_url: BaseUrl) {
         self.base_url = base_url;
+        self.base_url_unsafe = !json_string_safe(self.base_url.as_str());
     }
 
     /// Set (and check) the ids of an [`empty`](Self::empty) context.
@@ -221,6 +227,7 @@ impl<const W: usize> ExecutionContext<W> {
         self.set_ids(workflow_id, execution_id)?;
         if self.base_url != *base_url {
             self.base_url.clone_from(base_url);
+            self.base_url_unsafe = !json_string_safe(self.base_url.as_str());
         }
         Ok(())
     }
@@ -318,6 +325,11 @@ impl<const W: usize> ExecutionContext<W> {
     /// The base URL of the resume URLs.
     pub fn base_url(&self) -> &BaseUrl {
         &self.base_url
+    }
+
+    /// Whether the base URL goes into a JSON string as it is.
+    pub(crate) fn base_url_json_safe(&self) -> bool {
+        !self.base_url_unsafe
     }
 
     /// The registrations in compact form, in workflow order.
@@ -437,7 +449,7 @@ impl<const W: usize> ExecutionContext<W> {
         node_id: &str,
         now: u64,
         timeout_ms: u64,
-        webhook_config: &str,
+        webhook_config: ConfigArg<'_>,
         reg: &mut WebhookRegistration,
         url: &mut UrlString,
     ) -> Result<Transition> {
@@ -456,7 +468,10 @@ impl<const W: usize> ExecutionContext<W> {
         reg.status = slot.status;
         reg.created_at = slot.created_at;
         reg.expires_at = slot.expires_at;
-        let t = reg.activate(now, timeout_ms, webhook_config)?;
+        // `reg` may hold an earlier call's registration (a reused
+        // suspension): as made empty, whatever the activation stores.
+        reg.webhook_config.clear();
+        let t = reg.activate_with(now, timeout_ms, webhook_config)?;
         url.clear();
         self.base_url.write_resume_url(&slot.resume_id, url)?;
         if let Some(sig) = &slot.signature {
@@ -527,6 +542,29 @@ impl<const W: usize> fmt::Debug for ExecutionContext<W> {
             .field("registrations", &self.slots.len())
             .finish()
     }
+}
+
+/// Whether `s` goes into a JSON string as it is: no control character,
+/// quote or backslash (rendered ids are checked on every render, a base
+/// URL when it is set). Eight bytes per step: a word has a byte below `n`
+/// (`n` <= 0x80) exactly when `(w - n * ONES) & !w & HIGHS` is not zero.
+pub(crate) fn json_string_safe(s: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
+    let mut words = s.as_bytes().chunks_exact(8);
+    for chunk in &mut words {
+        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        if below(w, 0x20) | below(quote, 1) | below(backslash, 1) != 0 {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
 #[cfg(test)]

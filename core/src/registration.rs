@@ -88,16 +88,19 @@ pub struct ConfigJson(heapless::String<MAX_CONFIG_LEN>);
 /// copy of the loop for its three callers (a config is one run or a few).
 fn compacted_runs(obj: &str, f: &mut dyn FnMut(&str)) {
     let (mut in_string, mut escaped, mut start) = (false, false, 0);
-    for (i, c) in obj.char_indices() {
+    // Bytes, not chars: every byte this looks for is ASCII, and the bytes
+    // of a multi-byte character (all >= 0x80) only ever sit inside a
+    // string, where they change nothing; so each cut is at a boundary.
+    for (i, &c) in obj.as_bytes().iter().enumerate() {
         if in_string {
-            (in_string, escaped) = (escaped || c != '"', !escaped && c == '\\');
-        } else if matches!(c, ' ' | '\t' | '\n' | '\r') {
+            (in_string, escaped) = (escaped || c != b'"', !escaped && c == b'\\');
+        } else if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
             if start < i {
                 f(&obj[start..i]);
             }
             start = i + 1;
         } else {
-            in_string = c == '"';
+            in_string = c == b'"';
         }
     }
     if start < obj.len() {
@@ -141,6 +144,11 @@ impl ConfigJson {
         Ok(obj)
     }
 
+    /// `{}`, in place.
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
     /// Keep `obj`, which [`check`](Self::check) returned.
     fn set_checked(&mut self, obj: &str) {
         self.0.clear();
@@ -165,6 +173,42 @@ impl ConfigJson {
             "{}"
         } else {
             &self.0
+        }
+    }
+}
+
+/// A `webhook_config` object that passed [`ConfigJson::check`], which is
+/// the only way to make one: a workflow checks its static configs once,
+/// at parse, and activating a registration with one checks nothing again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CheckedConfig<'a>(&'a str);
+
+impl<'a> CheckedConfig<'a> {
+    /// `text` if [`ConfigJson::check`] accepts it.
+    pub(crate) fn new(text: &'a str) -> Result<Self> {
+        ConfigJson::check(text).map(CheckedConfig)
+    }
+
+    /// The object's text.
+    pub(crate) fn as_str(self) -> &'a str {
+        self.0
+    }
+}
+
+/// A `webhook_config` to activate with: checked on activation, or already.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ConfigArg<'a> {
+    /// Checked by the activation (when it stores it).
+    Raw(&'a str),
+    /// Checked before.
+    Checked(CheckedConfig<'a>),
+}
+
+impl<'a> ConfigArg<'a> {
+    fn checked(self) -> Result<CheckedConfig<'a>> {
+        match self {
+            ConfigArg::Raw(text) => CheckedConfig::new(text),
+            ConfigArg::Checked(c) => Ok(c),
         }
     }
 }
@@ -353,13 +397,23 @@ impl WebhookRegistration {
         timeout_ms: u64,
         webhook_config: &str,
     ) -> Result<Transition> {
+        self.activate_with(now, timeout_ms, ConfigArg::Raw(webhook_config))
+    }
+
+    /// [`activate`](Self::activate) with a config that may be checked already.
+    pub(crate) fn activate_with(
+        &mut self,
+        now: u64,
+        timeout_ms: u64,
+        webhook_config: ConfigArg<'_>,
+    ) -> Result<Transition> {
         if self.status == Status::Active {
             return self.transition(Status::Active);
         }
-        let config = ConfigJson::check(webhook_config)?;
+        let config = webhook_config.checked()?;
         let t = self.transition(Status::Active)?;
         self.expires_at = Some(now.saturating_add(timeout_ms));
-        self.webhook_config.set_checked(config);
+        self.webhook_config.set_checked(config.as_str());
         Ok(t)
     }
 
@@ -709,6 +763,10 @@ mod tests {
         assert_eq!(c.as_str(), r#"{"a":"x y","b":{}}"#);
         c.set(r#"{"s": "a \" { b"}"#).unwrap();
         assert_eq!(c.as_str(), r#"{"s":"a \" { b"}"#);
+        // Multi-byte characters and escaped backslashes inside strings.
+        c.set("{ \"é\" : \"ü \\\\\" , \"k\": [ \"日 本\" ] }")
+            .unwrap();
+        assert_eq!(c.as_str(), "{\"é\":\"ü \\\\\",\"k\":[\"日 本\"]}");
         let mut out = [0u8; 64];
         let m = serde_json_core::to_slice(&ConfigJson::empty(), &mut out).unwrap();
         assert_eq!(&out[..m], b"{}");

@@ -44,7 +44,7 @@ use crate::error::{Error, Result};
 use crate::json;
 use crate::lifecycle::Transition;
 use crate::msg::{self, Text};
-use crate::registration::{WebhookRegistration, MAX_CONFIG_LEN};
+use crate::registration::{CheckedConfig, ConfigArg, WebhookRegistration, MAX_CONFIG_LEN};
 #[cfg(feature = "schedule")]
 use crate::time;
 use crate::url::UrlString;
@@ -709,42 +709,73 @@ pub(crate) fn execute_parsed_into<const W: usize>(
         WaitParams::Webhook {
             timeout_ms,
             webhook_config,
-        } => {
-            if !matches!(out, Suspension::Webhook { .. }) {
-                *out = Suspension::Webhook {
-                    registration: WebhookRegistration::empty(),
-                    resume_url: UrlString::new(),
-                    timeout_ms,
-                };
-            }
-            let Suspension::Webhook {
-                registration,
-                resume_url,
-                timeout_ms: ms,
-            } = out
-            else {
-                // Cannot happen: made a webhook suspension just above.
-                return Err(WaitError::MissingNodeId.into());
-            };
-            *ms = timeout_ms;
-            // The context's URL: signed (`?sig=…`) when the execution was.
-            let t = ctx
-                .activate_into(
-                    node_id,
-                    now,
-                    timeout_ms,
-                    webhook_config,
-                    registration,
-                    resume_url,
-                )
-                .map_err(|e| match e {
-                    // The wait action's own name for a node without registration.
-                    Error::Context(ContextError::NoRegistration { node }) => {
-                        WaitError::NoResumeUrl { node }.into()
-                    }
-                    e => e,
-                })?;
-            Ok(Some(t))
-        }
+        } => webhook_into(
+            timeout_ms,
+            ConfigArg::Raw(webhook_config),
+            node_id,
+            ctx,
+            now,
+            out,
+        ),
     }
+}
+
+/// A webhook wait whose params the workflow parsed and checked once
+/// (`Workflow::webhook_params`): as [`execute_parsed_into`] with them.
+pub(crate) fn execute_webhook_into<const W: usize>(
+    timeout_ms: u64,
+    webhook_config: CheckedConfig<'_>,
+    node_id: &str,
+    ctx: &mut ExecutionContext<W>,
+    now: u64,
+    out: &mut Suspension,
+) -> Result<Option<Transition>> {
+    let config = ConfigArg::Checked(webhook_config);
+    webhook_into(timeout_ms, config, node_id, ctx, now, out)
+}
+
+/// Activate `node_id`'s registration into a webhook suspension in `out`.
+fn webhook_into<const W: usize>(
+    timeout_ms: u64,
+    webhook_config: ConfigArg<'_>,
+    node_id: &str,
+    ctx: &mut ExecutionContext<W>,
+    now: u64,
+    out: &mut Suspension,
+) -> Result<Option<Transition>> {
+    if !matches!(out, Suspension::Webhook { .. }) {
+        *out = Suspension::Webhook {
+            registration: WebhookRegistration::empty(),
+            resume_url: UrlString::new(),
+            timeout_ms,
+        };
+    }
+    let Suspension::Webhook {
+        registration,
+        resume_url,
+        timeout_ms: ms,
+    } = out
+    else {
+        // Cannot happen: made a webhook suspension just above.
+        return Err(WaitError::MissingNodeId.into());
+    };
+    *ms = timeout_ms;
+    // The context's URL: signed (`?sig=…`) when the execution was.
+    let t = ctx
+        .activate_into(
+            node_id,
+            now,
+            timeout_ms,
+            webhook_config,
+            registration,
+            resume_url,
+        )
+        .map_err(|e| match e {
+            // The wait action's own name for a node without registration.
+            Error::Context(ContextError::NoRegistration { node }) => {
+                WaitError::NoResumeUrl { node }.into()
+            }
+            e => e,
+        })?;
+    Ok(Some(t))
 }

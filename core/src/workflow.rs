@@ -62,6 +62,7 @@ use crate::error::{Error, Part, Result};
 use crate::id::{self, PartString};
 use crate::json;
 use crate::msg::{self, Num, Text};
+use crate::registration::CheckedConfig;
 use parse::{check_acyclic, key_hash, parse_connection, parse_node};
 use sha2::{Digest, Sha256};
 
@@ -316,7 +317,7 @@ pub struct Workflow<'a, const N: usize = MAX_NODES, const C: usize = MAX_CONNECT
     /// when its params are valid and have no `{{` expression (then they
     /// are the same for every execution and need no parse per suspension);
     /// `None` sends the wait through the full parse, with its errors.
-    webhook_params: heapless::Vec<Option<(u64, &'a str)>, N>,
+    webhook_params: heapless::Vec<Option<(u64, CheckedConfig<'a>)>, N>,
     /// Indices into `connections` grouped by source node (in definition
     /// order within a node): node `i`'s are `out[out_end[i - 1]..out_end[i]]`,
     /// so [`next`](Self::next) looks at a node's own connections only.
@@ -478,10 +479,14 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
                     // The clock does not matter for a webhook wait, so this
                     // is its whole check.
                     None => match crate::wait::parse(params, 0)? {
+                        // A config the activation would refuse is left to
+                        // it (and its error) too.
                         crate::wait::WaitParams::Webhook {
                             timeout_ms,
                             webhook_config,
-                        } => Some((timeout_ms, webhook_config)),
+                        } => CheckedConfig::new(webhook_config)
+                            .ok()
+                            .map(|c| (timeout_ms, c)),
                         _ => None,
                     },
                 };
@@ -671,7 +676,7 @@ impl<'a, const N: usize, const C: usize> Workflow<'a, N, C> {
 
     /// The parsed params of webhook wait node `index` when they are the
     /// same for every execution (see `webhook_params`).
-    pub(crate) fn webhook_params(&self, index: usize) -> Option<(u64, &'a str)> {
+    pub(crate) fn webhook_params(&self, index: usize) -> Option<(u64, CheckedConfig<'a>)> {
         let i = self
             .webhook_waits
             .iter()

@@ -128,25 +128,33 @@ pub(super) fn drive<
                 Err(e) => Err(e),
             }
         };
-        let port: PortName;
+        // Each branch leaves the node by its port (`leave`). A host node's
+        // port is borrowed from the handler's result where it was made:
+        // moving the result or the port (loaded whole just after the
+        // handler stored its parts) stalls on every node.
+        let next;
         if node.is_wait() {
             // The suspension (~1.4 KiB for a webhook) is built in place, in
-            // the outcome the caller receives.
-            r.outcome = Outcome::Suspended {
-                node_id: PartString::new(),
-                suspension: Suspension::Interval {
-                    duration_ms: 0,
-                    resume_at: 0,
-                },
-            };
+            // the outcome the caller receives: the previous call's webhook
+            // suspension is reused (every field of it is written again).
+            match &mut r.outcome {
+                Outcome::Suspended { node_id, .. } => node_id.clear(),
+                o => {
+                    *o = Outcome::Suspended {
+                        node_id: PartString::new(),
+                        suspension: Suspension::Interval {
+                            duration_ms: 0,
+                            resume_at: 0,
+                        },
+                    }
+                }
+            }
             let result = match &mut r.outcome {
                 // Params without expressions, parsed with the workflow.
                 Outcome::Suspended { suspension, .. } => match wf.webhook_params(index) {
-                    Some((timeout_ms, webhook_config)) => wait::execute_parsed_into(
-                        wait::WaitParams::Webhook {
-                            timeout_ms,
-                            webhook_config,
-                        },
+                    Some((timeout_ms, webhook_config)) => wait::execute_webhook_into(
+                        timeout_ms,
+                        webhook_config,
                         node.key,
                         &mut state.context,
                         now,
@@ -178,7 +186,7 @@ pub(super) fn drive<
                     if let Err(e) = state.set_output(text, "node output") {
                         return state.fail(node.key, NodeError::from_error(&e), r);
                     }
-                    port = workflow::port_name("error").unwrap_or_default();
+                    next = leave(wf, state, index, node.key, "error", r);
                 }
                 Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
             }
@@ -186,7 +194,7 @@ pub(super) fn drive<
             if let Err(e) = params {
                 return state.fail(node.key, NodeError::from_error(&e), r);
             }
-            port = workflow::port_name(MAIN_PORT).unwrap_or_default();
+            next = leave(wf, state, index, node.key, MAIN_PORT, r);
         } else {
             let params = match params {
                 Ok(p) => p,
@@ -203,7 +211,7 @@ pub(super) fn drive<
             };
             let result = handler.run(&call, out);
             let output = match result {
-                Ok(o) => o,
+                Ok(ref o) => o,
                 Err(e) => return state.fail(node.key, e, r),
             };
             if !workflow::is_port_name(&output.port) {
@@ -232,16 +240,36 @@ pub(super) fn drive<
                     return state.fail(node.key, err, r);
                 }
             }
-            port = output.port;
+            next = leave(wf, state, index, node.key, &output.port, r);
         }
-        if let Err(e) = state.push_step(node.key, &port) {
-            return state.fail(node.key, NodeError::from_error(&e), r);
-        }
-        match wf.next(index, &port) {
-            Some(next) => index = next,
-            None => return state.complete(r),
+        match next {
+            Some(n) => index = n,
+            None => return,
         }
     }
+}
+
+/// Record the step out of node `index` (`key`) by `port`: the next node's
+/// index, or `None` when the execution ended there (completed, or failed
+/// on a full trace), `r` written.
+#[inline(always)]
+fn leave<const N: usize, const C: usize, const W: usize, const T: usize, B: Buffer>(
+    wf: &Workflow<'_, N, C>,
+    state: &mut ExecutionState<W, T, B>,
+    index: usize,
+    key: &str,
+    port: &str,
+    r: &mut RunResult<W>,
+) -> Option<usize> {
+    if let Err(e) = state.push_step(key, port) {
+        state.fail(key, NodeError::from_error(&e), r);
+        return None;
+    }
+    let next = wf.next(index, port);
+    if next.is_none() {
+        state.complete(r);
+    }
+    next
 }
 
 /// A node error as `{"code": …, "message": …}`.

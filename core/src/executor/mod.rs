@@ -529,8 +529,10 @@ impl<const W: usize> RunResult<W> {
         }
     }
 
+    /// Ready for a call: no transitions. The outcome stays until the call
+    /// sets it (every `_into` call does), so a webhook suspension's storage
+    /// (over 1 KiB) is reused rather than zeroed and rebuilt per call.
     fn clear(&mut self) {
-        self.outcome = Outcome::Completed;
         self.transitions.clear();
     }
 }

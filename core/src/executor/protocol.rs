@@ -322,17 +322,18 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
                 ExecutionError::WorkflowMismatch("a registration names no node"),
             )?;
             let params = wf.node(index).map(|n| n.params).unwrap_or("{}");
-            let config = match wf.webhook_params(index) {
-                Some((_, config)) => config,
+            match wf.webhook_params(index) {
+                Some((_, config)) => config.as_str(),
                 None => {
                     let rendered = self.context.render_str(params, scratch)?;
                     match wait::parse(rendered, 0)? {
-                        wait::WaitParams::Webhook { webhook_config, .. } => webhook_config,
+                        wait::WaitParams::Webhook { webhook_config, .. } => {
+                            ConfigJson::check(webhook_config)?
+                        }
                         _ => return Err(ExecutionError::BadState("not a webhook wait").into()),
                     }
                 }
-            };
-            ConfigJson::check(config)?
+            }
         } else {
             "{}"
         };

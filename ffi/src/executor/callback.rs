@@ -116,6 +116,17 @@ fn lossy(b: &[u8]) -> &str {
     }
 }
 
+/// Put `t` and a NUL into `buf` at `*at` (the caller sized `buf`), move
+/// `*at` past them; where `t` starts.
+fn put(buf: &mut [u8], at: &mut usize, t: &str) -> usize {
+    let start = *at;
+    let end = start + t.len();
+    buf[start..end].copy_from_slice(t.as_bytes());
+    buf[end] = 0;
+    *at = end + 1;
+    start
+}
+
 /// The C callback as a core [`NodeHandler`].
 pub(crate) struct CHandler<'s> {
     /// The host's callback; NULL (None) until a host node needs it.
@@ -127,19 +138,29 @@ pub(crate) struct CHandler<'s> {
     /// reused for every node (kept per thread, see `RunScratch`, or in the
     /// caller's memory: no allocation per string, node or call).
     scratch: Strings<'s>,
+    /// The workflow text's NUL copy (heap workflows): node ids, types and
+    /// params without expressions are passed from there, not copied.
+    nul: Option<NulText<'s>>,
     /// Address and length of the execution and workflow ids whose copies
     /// start `scratch`, once the first node has run.
     ids: Option<[(usize, usize); 2]>,
 }
 
 impl<'s> CHandler<'s> {
-    /// A handler calling `f` with `user_data`, its strings in `scratch`.
-    pub(super) fn new(f: prana_node_handler, user_data: *mut c_void, scratch: Strings<'s>) -> Self {
+    /// A handler calling `f` with `user_data`, its strings in `scratch`
+    /// or in the workflow's NUL copy.
+    pub(super) fn new(
+        f: prana_node_handler,
+        user_data: *mut c_void,
+        scratch: Strings<'s>,
+        nul: Option<NulText<'s>>,
+    ) -> Self {
         CHandler {
             f,
             missing: None,
             user_data,
             scratch,
+            nul,
             ids: None,
         }
     }
@@ -184,71 +205,73 @@ impl NodeHandler for CHandler<'_> {
                 "a host node was reached but the node handler is NULL",
             ));
         };
-        let texts = [
-            call.execution_id,
-            call.workflow_id,
-            call.node_id,
-            call.node_type,
-            call.params,
-            call.input,
-        ];
         // The two ids are the same for every node of a run call: copied
         // once, kept at the start of `scratch` while they stay the same.
+        let (exec, wf) = (call.execution_id, call.workflow_id);
         let ids = [
-            (call.execution_id.as_ptr() as usize, call.execution_id.len()),
-            (call.workflow_id.as_ptr() as usize, call.workflow_id.len()),
+            (exec.as_ptr() as usize, exec.len()),
+            (wf.as_ptr() as usize, wf.len()),
         ];
-        let mut starts = [0usize; 6];
-        let first = match self.ids {
-            Some(kept) if kept == ids => {
-                starts[1] = ids[0].1 + 1;
-                2
-            }
-            _ => {
-                self.scratch.truncate(0);
-                self.ids = Some(ids);
-                0
-            }
+        let ids_len = exec.len() + wf.len() + 2;
+        let nul = self.nul;
+        let kept = |t: &str| nul.and_then(|n| n.c_str(t));
+        let names = [call.node_id, call.node_type, call.params];
+        let kept_names = names.map(kept);
+        let copied = |t: &str, k: Option<*const c_char>| if k.is_some() { 0 } else { t.len() + 1 };
+        let need = ids_len
+            + copied(names[0], kept_names[0])
+            + copied(names[1], kept_names[1])
+            + copied(names[2], kept_names[2])
+            + call.input.len()
+            + 1;
+        let Some(buf) = self.scratch.room(need) else {
+            // Only params without templates (never rendered, so not
+            // bounded by the params capacity) can get here.
+            self.ids = None;
+            return Err(NodeError::new(
+                "node_call_too_large",
+                "the node's params, input and ids with their NULs exceed the \
+                 execution's scratch for node calls (params capacity + payload \
+                 capacity + ids)",
+            ));
         };
-        let keep = if first == 2 {
-            ids[0].1 + ids[1].1 + 2
-        } else {
-            0
-        };
-        self.scratch.truncate(keep);
-        let more = texts[first..].iter().map(|t| t.len() + 1).sum::<usize>();
-        if let Some(cap) = self.scratch.capacity() {
-            if keep + more > cap {
-                // Only params without templates (never rendered, so not
-                // bounded by the params capacity) can get here.
-                self.ids = None;
-                return Err(NodeError::new(
-                    "node_call_too_large",
-                    "the node's params, input and ids with their NULs exceed the \
-                     execution's scratch for node calls (params capacity + payload \
-                     capacity + ids)",
-                ));
+        if self.ids != Some(ids) {
+            let mut at = 0;
+            put(buf, &mut at, exec);
+            put(buf, &mut at, wf);
+            self.ids = Some(ids);
+        }
+        let mut at = ids_len;
+        let mut starts = [0usize; 3];
+        for ((start, t), k) in starts.iter_mut().zip(names).zip(kept_names) {
+            if k.is_none() {
+                *start = put(buf, &mut at, t);
             }
         }
-        self.scratch.reserve(more);
-        for (start, t) in starts[first..].iter_mut().zip(&texts[first..]) {
-            *start = self.scratch.len();
-            self.scratch.push(t.as_bytes());
-        }
-        // Pointers are taken only now: `scratch` does not grow any more.
-        let base = self.scratch.as_ptr();
+        let input_at = put(buf, &mut at, call.input);
+        // Pointers are taken only now: `buf` is written.
+        let base: *const c_char = buf.as_ptr().cast();
         let s = |i: usize| prana_str {
-            // `starts[i]` is inside `scratch` (its text and NUL were pushed).
-            ptr: base.wrapping_add(starts[i]).cast(),
-            len: texts[i].len(),
+            // `starts[i]` is inside `buf` (its text and NUL were put there).
+            ptr: kept_names[i].unwrap_or_else(|| base.wrapping_add(starts[i])),
+            len: names[i].len(),
         };
         let c_call = prana_node_call {
-            execution_id: s(0),
-            workflow_id: s(1),
-            node_id: s(2),
-            node_type: s(3),
-            params: s(4),
-            input: s(5),
+            execution_id: prana_str {
+                ptr: base,
+                len: exec.len(),
+            },
+            workflow_id: prana_str {
+                ptr: base.wrapping_add(exec.len() + 1),
+                len: wf.len(),
+            },
+            node_id: s(0),
+            node_type: s(1),
+            params: s(2),
+            input: prana_str {
+                ptr: base.wrapping_add(input_at),
+                len: call.input.len(),
+            },
             now: call.now,
         };
         let mut result = prana_node_result {
@@ -259,7 +282,8 @@ impl NodeHandler for CHandler<'_> {
         };
         // SAFETY: `f` is the host's callback (non-NULL, checked above); every pointer passed is valid for the call: `c_call` and
         // the strings it points to (in `scratch`, not touched until the
-        // callback returns) live until the end of this function, `output`
+        // callback returns, or in the workflow's NUL copy, which the
+        // workflow handle keeps) live until the end of this function, `output`
         // is a writable Rust buffer of `output.len()` bytes, and `result` is
         // a local. The header requires the callback to return normally.
         let ok = unsafe {
@@ -292,6 +316,14 @@ impl NodeHandler for CHandler<'_> {
         // SAFETY: as in `array_text`: c_char and u8 have the same layout.
         let port_bytes: &[u8; PRANA_PORT_BUF_SIZE] =
             unsafe { &*result.port.as_ptr().cast::<[u8; PRANA_PORT_BUF_SIZE]>() };
+        // "" and "main" (nearly every port) need no search and no check.
+        // The NUL is read apart (`black_box`): one load over "main" and the
+        // NUL, which a handler usually stores apart, would stall.
+        if port_bytes[0] == 0
+            || (port_bytes[..4] == *b"main" && core::hint::black_box(port_bytes[4]) == 0)
+        {
+            return Ok(NodeOutput::main(result.output_len));
+        }
         // ASCII without NUL (so UTF-8) is nearly every port: no UTF-8 check
         // and no copy; the port name check decides.
         let ascii_port = port_bytes

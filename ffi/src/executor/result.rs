@@ -6,7 +6,7 @@ use prana_webhook_core::executor::Outcome;
 use prana_webhook_core::wait::{Suspension, WaitMode};
 
 use super::*;
-use crate::abi::{Fail, FfiResult};
+use crate::abi::FfiResult;
 use crate::route::prana_transition;
 use crate::{PRANA_ID_PART_BUF_SIZE, PRANA_RESUME_ID_BUF_SIZE, PRANA_URL_BUF_SIZE};
 
@@ -81,12 +81,24 @@ unsafe fn put_text<const N: usize>(dst: *mut [c_char; N], s: &str) -> usize {
     while n > 0 && !s.is_char_boundary(n) {
         n -= 1;
     }
+    // SAFETY: the caller's promise; `n` fits with the NUL.
+    unsafe { put_bytes(dst, &s.as_bytes()[..n]) }
+}
+
+/// Write `b` (which fits with the NUL: `b.len() < N`) and a NUL at the
+/// start of the array at `dst`; the bytes after the NUL are left as they
+/// are.
+///
+/// # Safety
+/// `dst` must be valid for writes of `N` bytes.
+unsafe fn put_bytes<const N: usize>(dst: *mut [c_char; N], b: &[u8]) -> usize {
+    let n = b.len().min(N.saturating_sub(1));
     if N > 0 {
         let dst = dst.cast::<u8>();
-        // SAFETY: n < N bytes of text and the NUL at n fit the array (the
-        // caller's promise); the source is a Rust string, not the array.
+        // SAFETY: n < N bytes and the NUL at n fit the array (the caller's
+        // promise); the source is a Rust slice, not the array.
         unsafe {
-            core::ptr::copy_nonoverlapping(s.as_ptr(), dst, n);
+            core::ptr::copy_nonoverlapping(b.as_ptr(), dst, n);
             dst.add(n).write(0);
         }
     }
@@ -106,7 +118,7 @@ unsafe fn put_text<const N: usize>(dst: *mut [c_char; N], s: &str) -> usize {
 pub(super) unsafe fn write_run_result(
     p: *mut prana_run_result,
     r: &FfiRunResult,
-    registration_json: &str,
+    registration_json: &[u8],
 ) {
     use core::ptr::addr_of_mut as at;
     let (outcome, node_id, mode, resume_at) = match &r.outcome {
@@ -134,7 +146,7 @@ pub(super) unsafe fn write_run_result(
         ),
     };
     let (mut timeout_ms, mut resume_id, mut resume_url, mut json, mut timezone) =
-        (0, "", "", "", "");
+        (0, "", "", &[][..], "");
     if let Outcome::Suspended { suspension, .. } = &r.outcome {
         match suspension {
             Suspension::Interval { .. } => {}
@@ -168,7 +180,9 @@ pub(super) unsafe fn write_run_result(
         at!((*p).timeout_ms).write(timeout_ms);
         put_text(at!((*p).resume_id), resume_id);
         put_text(at!((*p).resume_url), resume_url);
-        put_text(at!((*p).registration_json), json);
+        // Always fits (the array holds the longest row), so it is never
+        // cut: its bytes are copied as the core wrote them.
+        put_bytes(at!((*p).registration_json), json);
         put_text(at!((*p).timezone), timezone);
         put_text(at!((*p).error_code), code);
         put_text(at!((*p).error_message), message);
@@ -185,11 +199,12 @@ pub(super) unsafe fn write_run_result(
 }
 
 /// The JSON of the registration a webhook wait activated (empty for any
-/// other outcome), into `buf`.
+/// other outcome), into `buf`: the core's text, copied to the C result as
+/// it is (no second UTF-8 check).
 pub(super) fn activated_registration_json<'b>(
     r: &FfiRunResult,
     buf: &'b mut [u8; crate::PRANA_MAX_REGISTRATION_JSON_LEN],
-) -> FfiResult<&'b str> {
+) -> FfiResult<&'b [u8]> {
     let n = match &r.outcome {
         Outcome::Suspended {
             suspension: Suspension::Webhook { registration, .. },
@@ -197,5 +212,5 @@ pub(super) fn activated_registration_json<'b>(
         } => registration.to_json(buf)?,
         _ => 0,
     };
-    core::str::from_utf8(&buf[..n]).map_err(|_| Fail::invalid("registration JSON is not UTF-8"))
+    Ok(&buf[..n])
 }

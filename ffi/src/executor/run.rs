@@ -27,7 +27,7 @@ pub(crate) fn run_call(
         &mut FfiRunResult,
     ) -> prana_webhook_core::Result<()>,
 ) -> FfiResult {
-    let w = wf_ref(workflow)?;
+    let (w, nul) = wf_with_nul(workflow)?;
     let x = handle_mut(execution, "execution")?;
     let out = Out::new(out, "out")?;
     let prana_execution { state, scratch } = x;
@@ -36,11 +36,8 @@ pub(crate) fn run_call(
     match scratch {
         Some(s) => {
             let mut ws = FfiWorkspace::with_buffers(&mut s.params[..], &mut s.output[..cap]);
-            let strings = Strings::Fixed {
-                buf: &mut s.strings[..],
-                len: 0,
-            };
-            let h = CHandler::new(handler, user_data, strings);
+            let strings = Strings::Fixed(&mut s.strings[..]);
+            let h = CHandler::new(handler, user_data, strings, nul);
             run_with(w, state, &mut ws, h, s.result, s.json, out, body)
         }
         #[cfg(feature = "std")]
@@ -50,7 +47,8 @@ pub(crate) fn run_call(
             }
             let mut ws =
                 FfiWorkspace::with_buffers(&mut scratch.params, &mut scratch.output[..cap]);
-            let h = CHandler::new(handler, user_data, Strings::Grow(&mut scratch.strings));
+            let strings = Strings::Grow(&mut scratch.strings);
+            let h = CHandler::new(handler, user_data, strings, nul);
             run_with(
                 w,
                 state,

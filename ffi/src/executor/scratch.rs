@@ -128,68 +128,26 @@ impl CallerScratch {
 /// The node callbacks' NUL-terminated strings, one after the other: a
 /// growing vector (std) or a fixed buffer in the caller's memory.
 pub(crate) enum Strings<'s> {
-    /// Grows as needed.
+    /// Grows as needed (zero-filled when it grows, never shrinks).
     #[cfg(feature = "std")]
     Grow(&'s mut Vec<u8>),
-    /// `buf[..len]` is used.
-    Fixed { buf: &'s mut [u8], len: usize },
+    /// Its length is all there is.
+    Fixed(&'s mut [u8]),
 }
 
 impl Strings<'_> {
-    pub(super) fn len(&self) -> usize {
-        match self {
-            #[cfg(feature = "std")]
-            Strings::Grow(v) => v.len(),
-            Strings::Fixed { len, .. } => *len,
-        }
-    }
-
-    pub(super) fn capacity(&self) -> Option<usize> {
-        match self {
-            #[cfg(feature = "std")]
-            Strings::Grow(_) => None,
-            Strings::Fixed { buf, .. } => Some(buf.len()),
-        }
-    }
-
-    pub(super) fn truncate(&mut self, n: usize) {
-        match self {
-            #[cfg(feature = "std")]
-            Strings::Grow(v) => v.truncate(n),
-            Strings::Fixed { len, .. } => *len = (*len).min(n),
-        }
-    }
-
-    /// Append `t` and a NUL; the caller has checked that it fits.
-    pub(super) fn push(&mut self, t: &[u8]) {
+    /// The whole buffer, at least `need` bytes long (what it held stays),
+    /// or `None` when a fixed buffer is shorter.
+    pub(super) fn room(&mut self, need: usize) -> Option<&mut [u8]> {
         match self {
             #[cfg(feature = "std")]
             Strings::Grow(v) => {
-                v.extend_from_slice(t);
-                v.push(0);
-            }
-            Strings::Fixed { buf, len } => {
-                if let Some(dst) = buf.get_mut(*len..*len + t.len() + 1) {
-                    dst[..t.len()].copy_from_slice(t);
-                    dst[t.len()] = 0;
-                    *len += t.len() + 1;
+                if v.len() < need {
+                    v.resize(need, 0);
                 }
+                Some(&mut v[..])
             }
-        }
-    }
-
-    pub(super) fn reserve(&mut self, _additional: usize) {
-        #[cfg(feature = "std")]
-        if let Strings::Grow(v) = self {
-            v.reserve(_additional);
-        }
-    }
-
-    pub(super) fn as_ptr(&self) -> *const u8 {
-        match self {
-            #[cfg(feature = "std")]
-            Strings::Grow(v) => v.as_ptr(),
-            Strings::Fixed { buf, .. } => buf.as_ptr(),
+            Strings::Fixed(buf) => (buf.len() >= need).then_some(&mut **buf),
         }
     }
 }

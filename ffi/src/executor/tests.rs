@@ -526,3 +526,95 @@ fn node_result_starts_zeroed_and_a_port_without_nul_fails_the_node() {
     );
     free_started((w, b, g, x));
 }
+
+/// Start `exec_id` on the handles of `s` with payload capacity `cap` and
+/// run it with `input`: the run's status (the execution in `*x`).
+fn start_and_run(
+    s: &Started,
+    exec_id: &str,
+    cap: usize,
+    input: &str,
+) -> (prana_status, *mut prana_execution) {
+    let (w, b, g, _) = *s;
+    let mut x = core::ptr::null_mut();
+    let st = prana_execution_start(
+        w,
+        p(exec_id),
+        exec_id.len(),
+        b,
+        core::ptr::null(),
+        g,
+        1_000,
+        cap,
+        &mut x,
+        core::ptr::null_mut(),
+    );
+    assert_eq!(st, OK);
+    let mut calls = 0usize;
+    let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
+    let st = prana_execution_run(
+        w,
+        x,
+        Some(copy_input),
+        (&mut calls as *mut usize).cast::<c_void>(),
+        p(input),
+        input.len(),
+        1_000,
+        r.as_mut_ptr(),
+        core::ptr::null_mut(),
+    );
+    (st, x)
+}
+
+/// Starts after a free on the same thread: each execution has its own
+/// payload capacity and nothing of the one before.
+#[test]
+fn a_start_after_a_free_has_its_own_capacity_and_state() {
+    let s = start(WF, "exec-0", 3);
+    let big = r#"{"text":"0123456789abcdef"}"#;
+    let (st, x1) = start_and_run(&s, "exec-1", 0, big);
+    assert_eq!(st, OK);
+    let mut st1 = prana_run_status::PRANA_EXECUTION_CREATED;
+    assert_eq!(
+        prana_execution_status(x1, &mut st1, core::ptr::null_mut()),
+        OK
+    );
+    assert_eq!(st1, prana_run_status::PRANA_EXECUTION_SUSPENDED);
+    prana_execution_free(x1);
+
+    // Smaller than the payload: refused, and the execution is new.
+    let (st, x2) = start_and_run(&s, "exec-2", 8, big);
+    assert_eq!(st, prana_status::PRANA_STATUS_CAPACITY_EXCEEDED);
+    let mut st2 = prana_run_status::PRANA_EXECUTION_SUSPENDED;
+    assert_eq!(
+        prana_execution_status(x2, &mut st2, core::ptr::null_mut()),
+        OK
+    );
+    assert_eq!(st2, prana_run_status::PRANA_EXECUTION_CREATED);
+    let mut json = vec![0 as c_char; PRANA_EXECUTION_JSON_BUF_SIZE];
+    let mut n = 0;
+    assert_eq!(
+        prana_execution_to_json(
+            x2,
+            json.as_mut_ptr(),
+            json.len(),
+            &mut n,
+            core::ptr::null_mut()
+        ),
+        OK
+    );
+    // SAFETY: `n` bytes written.
+    let text = unsafe { core::slice::from_raw_parts(json.as_ptr().cast::<u8>(), n) };
+    let text = core::str::from_utf8(text).unwrap();
+    assert!(
+        text.contains("exec-2") && !text.contains("exec-1"),
+        "{text}"
+    );
+    prana_execution_free(x2);
+
+    // Large enough again.
+    let (st, x3) = start_and_run(&s, "exec-3", 64, big);
+    assert_eq!(st, OK);
+    prana_execution_free(x3);
+    free_started(s);
+}

@@ -25,9 +25,10 @@ pub struct prana_workflow {
 // The workflow is inline on purpose: caller memory, no heap.
 #[allow(clippy::large_enum_variant)]
 enum Inner {
-    /// The library's copy of the text and the workflow parsed from it.
+    /// The library's copy of the text and the workflow parsed from it, and
+    /// the text's NUL copy (see [`NulText`]).
     #[cfg(feature = "std")]
-    Owned(WorkflowCell),
+    Owned(WorkflowCell, Box<[u8]>),
     /// Parsed from the caller's text, which outlives the handle (the
     /// header's contract for `prana_workflow_init`), hence `'static`.
     Borrowed(FfiWorkflow<'static>),
@@ -75,8 +76,9 @@ pub extern "C" fn prana_workflow_new(
         let cell = WorkflowCell::try_new(String::from(j), |text| {
             FfiWorkflow::parse_with_capacity(text)
         })?;
+        let nul = nul_copy(cell.borrow_owner(), cell.borrow_dependent());
         out.write(abi::into_handle(prana_workflow {
-            inner: Inner::Owned(cell),
+            inner: Inner::Owned(cell, nul),
         }));
         Ok(())
     })
@@ -119,7 +121,7 @@ pub extern "C" fn prana_workflow_init(
         let wf = match &mut placed.inner {
             Inner::Borrowed(wf) => wf,
             #[cfg(feature = "std")]
-            Inner::Owned(_) => unreachable!("placed as borrowed just above"),
+            Inner::Owned(..) => unreachable!("placed as borrowed just above"),
         };
         wf.parse_into(j)?;
         out.write(p);
@@ -136,11 +138,67 @@ pub extern "C" fn prana_workflow_free(workflow: *mut prana_workflow) {
 }
 
 pub(crate) fn wf_ref<'a>(w: *const prana_workflow) -> FfiResult<&'a FfiWorkflow<'a>> {
+    wf_with_nul(w).map(|(wf, _)| wf)
+}
+
+/// The workflow and, for a heap handle, its text's NUL copy.
+pub(crate) fn wf_with_nul<'a>(
+    w: *const prana_workflow,
+) -> FfiResult<(&'a FfiWorkflow<'a>, Option<NulText<'a>>)> {
     handle(w, "workflow").map(|w| match &w.inner {
         #[cfg(feature = "std")]
-        Inner::Owned(cell) => cell.borrow_dependent(),
-        Inner::Borrowed(wf) => wf,
+        Inner::Owned(cell, copy) => {
+            let base = cell.borrow_owner().as_ptr() as usize;
+            (cell.borrow_dependent(), Some(NulText { base, copy }))
+        }
+        Inner::Borrowed(wf) => (wf, None),
     })
+}
+
+/// A copy of a workflow's text and a NUL, with a NUL also after each
+/// node's key, type and params: the byte after each of them is a closing
+/// quote or JSON punctuation, never inside another of them. A node
+/// callback gets them from here as C strings, without a copy per call.
+#[cfg(feature = "std")]
+fn nul_copy(text: &str, wf: &FfiWorkflow<'_>) -> Box<[u8]> {
+    let mut copy = Vec::with_capacity(text.len() + 1);
+    copy.extend_from_slice(text.as_bytes());
+    copy.push(0);
+    let base = text.as_ptr() as usize;
+    for n in wf.nodes() {
+        for s in [n.key, n.node_type, n.params] {
+            // Only slices of the text (absent params are a constant `{}`).
+            let end = (s.as_ptr() as usize)
+                .checked_sub(base)
+                .and_then(|off| off.checked_add(s.len()));
+            if let Some(b) = end.and_then(|end| copy.get_mut(end)) {
+                *b = 0;
+            }
+        }
+    }
+    copy.into_boxed_slice()
+}
+
+/// A workflow text's NUL copy (see `nul_copy`), for the node callbacks.
+#[derive(Clone, Copy)]
+pub(crate) struct NulText<'a> {
+    /// Where the text the workflow borrows starts.
+    base: usize,
+    /// The text's bytes, NULs written after the node strings, and a NUL.
+    copy: &'a [u8],
+}
+
+impl NulText<'_> {
+    /// `s` as a C string in the copy, when `s` is a slice of the text that
+    /// has a NUL after it there; else `None` (copy it).
+    pub(crate) fn c_str(&self, s: &str) -> Option<*const c_char> {
+        let off = (s.as_ptr() as usize).wrapping_sub(self.base);
+        let end = off.checked_add(s.len())?;
+        // `end` is inside the copy: a `str` that starts in the text lies in
+        // it (one allocation), so the copy holds its bytes at `off`; an
+        // empty one is the NUL itself.
+        (*self.copy.get(end)? == 0).then(|| self.copy[off..].as_ptr().cast())
+    }
 }
 
 /// Write the workflow id.
