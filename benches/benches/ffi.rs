@@ -37,15 +37,12 @@ use std::mem::MaybeUninit;
 use criterion::{criterion_group, criterion_main, Criterion};
 use prana_webhook::executor as fx;
 use prana_webhook::prana_status::PRANA_STATUS_OK as OK;
-use prana_webhook::{ids, registration as freg, route as froute, signatures as fsig, urls};
-use prana_webhook::{PRANA_RESUME_ID_BUF_SIZE as ID_BUF, PRANA_URL_BUF_SIZE as URL_BUF};
+use prana_webhook::{ids, registration as freg, route as froute, urls};
 use prana_webhook_core::executor::{self, NodeCall, NodeError, NodeOutput, Outcome};
-use prana_webhook_core::id::{IdGenerator, IdParts};
+use prana_webhook_core::id::IdParts;
 use prana_webhook_core::lifecycle::{Status, Transition};
-use prana_webhook_core::registration::WebhookRegistration;
-use prana_webhook_core::route::{decide_resume, precheck, Decision, RequestLimits};
-use prana_webhook_core::token::resume::{verify_query, KeySet, ResumeKey, SignaturePolicy};
-use prana_webhook_core::url::{BaseUrl, ResumeUrl, Route};
+use prana_webhook_core::route::RequestLimits;
+use prana_webhook_core::url::ResumeUrl;
 use prana_webhook_core::wait::Suspension;
 
 /// A server's capacities (the core's defaults are a microcontroller's):
@@ -59,15 +56,11 @@ const MAX_STATE_JSON_LEN: usize = ExecutionState::MAX_JSON_LEN;
 #[allow(dead_code)]
 mod executor_bench;
 
-const BASE: &str = "https://gw.example.com/hooks";
-const EXEC: &str = "exec_7f3a9c";
-const NODE: &str = "wait_approval";
-const SECRET: &[u8; 32] = b"0123456789abcdef0123456789abcdef";
-const T0: u64 = 1_751_450_400_000;
+#[path = "shared/ffi_rows.rs"]
+mod rows;
+use rows::{p, Fixture, EXEC, NODE};
 
-fn p(s: &str) -> *const c_char {
-    s.as_ptr().cast()
-}
+const T0: u64 = 1_751_450_400_000;
 
 /// A node handler in C style: copy the input to the output, port `main`.
 unsafe extern "C" fn c_handler(
@@ -91,36 +84,6 @@ unsafe extern "C" fn c_handler(
         }
     }
     true
-}
-
-/// `prana_resume_url_create` for `EXEC`/`NODE` into the given buffers
-/// (pointer, capacity; NULL, 0 for none), no key set: (status, ID length,
-/// URL length). Inlined, so each row measures the call alone.
-#[inline(always)]
-fn c_resume_url(
-    gen: *mut ids::prana_id_generator,
-    base: *const urls::prana_base_url,
-    id: (*mut c_char, usize),
-    url: (*mut c_char, usize),
-) -> (prana_webhook::prana_status, usize, usize) {
-    let (mut id_len, mut url_len) = (0usize, 0usize);
-    let s = ids::prana_resume_url_create(
-        gen,
-        base,
-        core::ptr::null_mut(),
-        p(EXEC),
-        EXEC.len(),
-        p(NODE),
-        NODE.len(),
-        id.0,
-        id.1,
-        &mut id_len,
-        url.0,
-        url.1,
-        &mut url_len,
-        core::ptr::null_mut(),
-    );
-    (s, id_len, url_len)
 }
 
 /// A trigger through the C ABI: start an execution with `max_payload`
@@ -171,216 +134,33 @@ fn rust_handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeE
 }
 
 fn bench(c: &mut Criterion) {
-    // --- handles, made once --------------------------------------------------
-    let mut base_h = std::ptr::null_mut();
-    assert_eq!(
-        urls::prana_base_url_new(p(BASE), BASE.len(), &mut base_h, core::ptr::null_mut()),
-        OK
-    );
-    let mut gen_h = std::ptr::null_mut();
-    assert_eq!(
-        ids::prana_id_generator_new([0x5a; 32].as_ptr(), 32, &mut gen_h, core::ptr::null_mut()),
-        OK
-    );
-    let mut keys_h = std::ptr::null_mut();
-    assert_eq!(
-        fsig::prana_key_set_new(&mut keys_h, core::ptr::null_mut()),
-        OK
-    );
-    assert_eq!(
-        fsig::prana_key_set_add(
-            keys_h,
-            p("k1"),
-            2,
-            SECRET.as_ptr(),
-            32,
-            core::ptr::null_mut()
-        ),
-        OK
-    );
-
-    let base = BaseUrl::parse(BASE).unwrap();
-    let mut ids_r = IdGenerator::from_seed([0x5a; 32]);
-    let mut keys: KeySet = KeySet::new();
-    keys.add(ResumeKey::new("k1", SECRET).unwrap()).unwrap();
-
+    let mut f = Fixture::new();
+    let (base_h, gen_h) = (f.base_h, f.gen_h);
     let mut g = c.benchmark_group("ffi");
 
-    // --- ID + URL ---------------------------------------------------------------
-    // Every side hands its ID and URL to `black_box`: otherwise the compiler
-    // may drop the writes of a URL nobody reads (it did for the Rust side,
-    // which then measured the ID alone).
-    g.bench_function("c_abi/id_url", |b| {
-        b.iter(|| {
-            let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
-            let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
-            let (s, id_len, url_len) = c_resume_url(
-                gen_h,
-                base_h,
-                (id.as_mut_ptr().cast(), ID_BUF),
-                (url.as_mut_ptr().cast(), URL_BUF),
-            );
-            assert_eq!(s, OK);
-            black_box((&id, &url, id_len, url_len));
-        })
-    });
-    // The same call with the ID left in the URL (no ID buffer): the ID is
-    // the URL's last `id_len` bytes, as the Rust bytes writer's span gives it.
-    g.bench_function("c_abi/id_url_in_url", |b| {
-        b.iter(|| {
-            let mut url = MaybeUninit::<[c_char; URL_BUF]>::uninit();
-            let (s, id_len, url_len) = c_resume_url(
-                gen_h,
-                base_h,
-                (core::ptr::null_mut(), 0),
-                (url.as_mut_ptr().cast(), URL_BUF),
-            );
-            assert_eq!(s, OK);
-            black_box((&url, url_len - id_len, id_len, url_len));
-        })
-    });
-    g.bench_function("c_abi/id_only", |b| {
-        b.iter(|| {
-            let mut id = MaybeUninit::<[c_char; ID_BUF]>::uninit();
-            let (s, id_len, _) = c_resume_url(
-                gen_h,
-                core::ptr::null(),
-                (id.as_mut_ptr().cast(), ID_BUF),
-                (core::ptr::null_mut(), 0),
-            );
-            assert_eq!(s, OK);
-            black_box((&id, id_len));
-        })
-    });
+    // --- ID + URL, route, decision: the rows' bodies are in `ffi_rows.rs` --------------
+    g.bench_function("c_abi/id_url", |b| b.iter(|| rows::c_id_url(&f)));
+    g.bench_function("c_abi/id_url_in_url", |b| b.iter(|| rows::c_id_in_url(&f)));
+    g.bench_function("c_abi/id_only", |b| b.iter(|| rows::c_id_only(&f)));
     let mut url_r = ResumeUrl::new();
     g.bench_function("rust/id_url", |b| {
         b.iter(|| {
             let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
-            ids_r.resume_url_into(&base, &parts, &mut url_r).unwrap();
+            f.ids_r
+                .resume_url_into(&f.base, &parts, &mut url_r)
+                .unwrap();
             black_box((url_r.as_str(), url_r.resume_id()));
         })
     });
-
     g.bench_function("rust/id_url_bytes", |b| {
-        b.iter(|| {
-            let mut buf = [MaybeUninit::<u8>::uninit(); URL_BUF];
-            let parts = IdParts::new(black_box(EXEC), black_box(NODE)).unwrap();
-            let spans = ids_r.write_resume_url(&base, &parts, &mut buf).unwrap();
-            black_box((&buf, spans));
-        })
+        b.iter(|| rows::rust_id_url_bytes(&mut f.ids_r, &f.base))
     });
-
-    // --- routing ------------------------------------------------------------------
-    let mut reg = WebhookRegistration::create(&mut ids_r, EXEC, NODE, 0).unwrap();
-    reg.activate(1_000, 86_400_000, r#"{"channel":"email"}"#)
-        .unwrap();
-    let mut signed = base.resume_url(&reg.resume_id).unwrap();
-    keys.sign_url(reg.resume_id.as_str(), &mut signed).unwrap();
-    let target = signed[signed.find("/hooks").unwrap()..].to_owned();
-    g.bench_function("c_abi/route", |b| {
-        b.iter(|| {
-            let mut out = MaybeUninit::<froute::prana_route>::uninit();
-            let s = froute::prana_route_parse(
-                base_h,
-                p(&target),
-                target.len(),
-                out.as_mut_ptr(),
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
-            // SAFETY: written on success.
-            black_box(unsafe { out.assume_init() }.id.len)
-        })
-    });
-    g.bench_function("rust/route", |b| {
-        b.iter(
-            || match base.parse_target(black_box(&target)).unwrap().route {
-                Route::Resume { resume_id } => black_box(resume_id.len()),
-                _ => unreachable!(),
-            },
-        )
-    });
-
-    // --- full decision --------------------------------------------------------------
-    let mut json = [0u8; 1024];
-    let n = reg.to_json(&mut json).unwrap();
-    let mut reg_h = std::ptr::null_mut();
-    assert_eq!(
-        freg::prana_registration_from_json(
-            json.as_ptr().cast(),
-            n,
-            &mut reg_h,
-            core::ptr::null_mut()
-        ),
-        OK
-    );
+    g.bench_function("c_abi/route", |b| b.iter(|| rows::c_route(&f)));
+    g.bench_function("rust/route", |b| b.iter(|| rows::rust_route(&f)));
     let limits = RequestLimits::default();
-    g.bench_function("c_abi/decision", |b| {
-        b.iter(|| {
-            let t = black_box(&target);
-            let mut pre = MaybeUninit::<froute::prana_precheck>::uninit();
-            let s = froute::prana_request_check(
-                base_h,
-                p("POST"),
-                4,
-                p(t),
-                t.len(),
-                128,
-                65536,
-                pre.as_mut_ptr(),
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
-            // SAFETY: written on success.
-            let pre = unsafe { pre.assume_init_ref() };
-            assert!(pre.accepted);
-            let id = &t[pre.route.id.offset..pre.route.id.offset + pre.route.id.len];
-            let q = &t[pre.route.query.offset..pre.route.query.offset + pre.route.query.len];
-            let mut sig = MaybeUninit::<fsig::prana_signature_check>::uninit();
-            let s = fsig::prana_signature_verify(
-                keys_h,
-                froute::prana_route_kind::PRANA_ROUTE_RESUME as u32,
-                0,
-                p(id),
-                id.len(),
-                p(q),
-                q.len(),
-                sig.as_mut_ptr(),
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
-            // SAFETY: written on success.
-            assert!(unsafe { sig.assume_init_ref() }.accepted);
-            let mut d = MaybeUninit::<froute::prana_resume_decision>::uninit();
-            let s = froute::prana_resume_decide(
-                p(id),
-                id.len(),
-                reg_h,
-                2_000,
-                d.as_mut_ptr(),
-                core::ptr::null_mut(),
-            );
-            assert_eq!(s, OK);
-            // SAFETY: written on success.
-            black_box(unsafe { d.assume_init_ref() }.resume)
-        })
-    });
+    g.bench_function("c_abi/decision", |b| b.iter(|| rows::c_decision(&f)));
     g.bench_function("rust/decision", |b| {
-        b.iter(|| {
-            let t = precheck(&base, "POST", black_box(&target), 128, &limits).unwrap();
-            let Route::Resume { resume_id } = t.route else {
-                unreachable!()
-            };
-            // The C side hands back how the request passed (the key id):
-            // so does this side, else the key id's copy could be dropped.
-            let by = verify_query(&keys, SignaturePolicy::Required, resume_id, t.query).unwrap();
-            black_box(&by);
-            // The whole decision goes to `black_box`, as the C side's does:
-            // a bare `matches!` let the compiler skip building the transition.
-            let d = decide_resume(resume_id, Some(&reg), 2_000);
-            assert!(matches!(d, Decision::Resume(_)));
-            black_box(d)
-        })
+        b.iter(|| rows::rust_decision(&f, &limits))
     });
 
     // --- executor ---------------------------------------------------------------------
@@ -471,7 +251,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut h = rust_handler;
             let mut state: ExecutionState =
-                executor::start(&wf, "exec-1", &base, &mut ids_r, T0).unwrap();
+                executor::start(&wf, "exec-1", &f.base, &mut f.ids_r, T0).unwrap();
             executor::run_into(
                 &wf,
                 &mut state,
@@ -519,7 +299,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut h = rust_handler;
             let mut state: ExecutionState =
-                executor::start(&wf, "exec-1", &base, &mut ids_r, T0).unwrap();
+                executor::start(&wf, "exec-1", &f.base, &mut f.ids_r, T0).unwrap();
             let mut r =
                 executor::run_in(&wf, &mut state, &mut ws, &mut h, r#"{"amount":10}"#, T0).unwrap();
             let mut resumes = 0;
@@ -545,10 +325,6 @@ fn bench(c: &mut Criterion) {
     g.finish();
 
     fx::prana_workflow_free(wf_h);
-    freg::prana_registration_free(reg_h);
-    fsig::prana_key_set_free(keys_h);
-    ids::prana_id_generator_free(gen_h);
-    urls::prana_base_url_free(base_h);
 }
 
 criterion_group!(benches, bench);
