@@ -159,10 +159,15 @@ pub fn part_string(part: Part, s: &str) -> Result<PartString> {
 /// Check a part and copy it into `dst`, in place (unchanged when refused).
 pub(crate) fn set_part(dst: &mut PartString, part: Part, s: &str) -> Result<(), BadPart> {
     check_part(part, s)?;
+    copy_checked_part(dst, s);
+    Ok(())
+}
+
+/// Copy a part that [`check_part`] accepted into `dst`, in place.
+pub(crate) fn copy_checked_part(dst: &mut PartString, s: &str) {
     dst.clear();
     // Cannot fail: checked to be at most MAX_PART_LEN bytes.
     let _ = dst.push_str(s);
-    Ok(())
 }
 
 /// Encode 128 bits (`hi` the most significant word) as 26 Crockford base32

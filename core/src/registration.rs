@@ -563,8 +563,8 @@ impl WebhookRegistration {
             return Err(Error::ResumeIdMismatch);
         }
         self.resume_id = resume_id;
-        self.execution_id = checked_part(execution_id);
-        self.node_id = checked_part(node_id);
+        id::copy_checked_part(&mut self.execution_id, execution_id);
+        id::copy_checked_part(&mut self.node_id, node_id);
         self.status = status;
         self.created_at = created_at;
         self.expires_at = f.expires_at.flatten();
@@ -576,8 +576,7 @@ impl WebhookRegistration {
 /// A copy of an id part that `id::check_part` accepted.
 fn checked_part(s: &str) -> PartString {
     let mut p = PartString::new();
-    // Cannot fail: checked to be at most MAX_PART_LEN bytes.
-    let _ = p.push_str(s);
+    id::copy_checked_part(&mut p, s);
     p
 }
 
