@@ -411,14 +411,15 @@ static int refused(const prana_error *e, const char *payload, int *http_status, 
 
 /* Parsed workflow definitions, by content: each definition is parsed once
  * and shared (a parsed workflow is immutable and safe on many threads).
- * Keyed by the text itself (a 64-bit FNV-1a digest picks the candidate, a
- * full comparison confirms it), so an edited file is a new entry. Entries
+ * Keyed by the text itself (its length picks the candidates, a full
+ * comparison confirms one: memcmp stops at the first difference, where a
+ * digest would read every byte on every request), so an edited file is a
+ * new entry. Entries
  * live until exit; past CACHE_MAX distinct definitions, new ones are parsed
  * per call instead. */
 #define CACHE_MAX 256
 
 typedef struct {
-    uint64_t digest;
     size_t len;
     char *text;
     prana_workflow *wf;
@@ -429,21 +430,11 @@ static cached_wf cache[CACHE_MAX];
 static int cache_n;
 static pthread_mutex_t cache_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static uint64_t fnv1a(const char *s, size_t n) {
-    uint64_t h = 1469598103934665603ULL;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* The cached entry of `text`, or NULL; with its id copied into `id` when given. */
-static prana_workflow *cache_find(uint64_t digest, const char *text, size_t len, char *id) {
+static prana_workflow *cache_find(const char *text, size_t len, char *id) {
     int i;
     for (i = 0; i < cache_n; i++)
-        if (cache[i].digest == digest && cache[i].len == len &&
+        if (cache[i].len == len &&
             memcmp(cache[i].text, text, len) == 0) {
             if (id) memcpy(id, cache[i].id, sizeof cache[i].id);
             return cache[i].wf;
@@ -457,14 +448,13 @@ static prana_workflow *cache_find(uint64_t digest, const char *text, size_t len,
 static prana_workflow *load_workflow(const char *workflow, int *owned, char *id,
                                      int *http_status, char **err) {
     size_t len = strlen(workflow), n;
-    uint64_t digest = fnv1a(workflow, len);
     prana_workflow *wf = NULL, *found;
     prana_error e;
     char own_id[PRANA_ID_PART_BUF_SIZE];
     char *copy;
     *owned = 0;
     pthread_mutex_lock(&cache_lock);
-    found = cache_find(digest, workflow, len, id);
+    found = cache_find(workflow, len, id);
     pthread_mutex_unlock(&cache_lock);
     if (found) return found;
     if (prana_workflow_new(workflow, len, &wf, &e) != PRANA_STATUS_OK) {
@@ -476,14 +466,13 @@ static prana_workflow *load_workflow(const char *workflow, int *owned, char *id,
     copy = xstrndup(workflow, len);
     pthread_mutex_lock(&cache_lock);
     /* Another thread may have parsed the same text meanwhile. */
-    if ((found = cache_find(digest, workflow, len, NULL)) != NULL) {
+    if ((found = cache_find(workflow, len, NULL)) != NULL) {
         pthread_mutex_unlock(&cache_lock);
         free(copy);
         prana_workflow_free(wf);
         return found;
     }
     if (copy && cache_n < CACHE_MAX) {
-        cache[cache_n].digest = digest;
         cache[cache_n].len = len;
         cache[cache_n].text = copy;
         cache[cache_n].wf = wf;
