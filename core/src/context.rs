@@ -545,8 +545,8 @@ impl<const W: usize> fmt::Debug for ExecutionContext<W> {
 }
 
 /// Whether `s` goes into a JSON string as it is: no control character,
-/// quote or backslash (rendered ids are checked on every render, a base
-/// URL when it is set). Eight bytes per step: a word has a byte below `n`
+/// quote or backslash (a base URL is checked when it is set; ids never
+/// have such bytes). Eight bytes per step: a word has a byte below `n`
 /// (`n` <= 0x80) exactly when `(w - n * ONES) & !w & HIGHS` is not zero.
 pub(crate) fn json_string_safe(s: &str) -> bool {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
