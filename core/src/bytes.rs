@@ -161,6 +161,29 @@ fn eight_digits(v: u64) -> u64 {
     ((v & 0x0000_FFFF_0000_0000) >> 32) + (v & 0x0000_0000_0000_FFFF) * 10_000
 }
 
+/// The eight decimal digits of `x` (below 10^8, leading zeros included)
+/// as ASCII, the first at index 0: the reverse of [`eight_digits`], SWAR
+/// again. Lanes of a word are split in place (quads, then pairs, then
+/// digits; a multiply and a shift divide every lane at once) instead of
+/// eight divisions by 10.
+#[inline(always)]
+pub(crate) fn ascii_eight_digits(x: u32) -> [u8; 8] {
+    debug_assert!(x < 100_000_000);
+    let x = u64::from(x);
+    // 32-bit lanes: the first four digits (low lane), the last four.
+    let first = x / 10_000;
+    let v = first | ((x - first * 10_000) << 32);
+    // 16-bit lanes: each quad as two pairs (below 10^4, x / 100 is
+    // x * 10486 >> 20; the products stay inside their lanes).
+    let hundreds = ((v * 10_486) >> 20) & 0x0000_007F_0000_007F;
+    let v = hundreds | ((v - hundreds * 100) << 16);
+    // 8-bit lanes: each pair as two digits (below 100, x / 10 is
+    // x * 103 >> 10).
+    let tens = ((v * 103) >> 10) & 0x000F_000F_000F_000F;
+    let v = tens | ((v - tens * 10) << 8);
+    (v + ONES64 * u64::from(b'0')).to_le_bytes()
+}
+
 /// Lowercase Crockford base32 (no i, l, o, u): the alphabet of resume ID tails.
 pub(crate) const CROCKFORD: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 
@@ -291,6 +314,16 @@ mod tests {
         let mut out = [0u8; 512];
         assert_eq!(write_hex(&bytes, &mut out), want);
         assert_eq!(write_hex(&[0xab, 0x01], &mut [0u8; 5]), "ab01");
+    }
+
+    #[test]
+    fn ascii_eight_digits_are_the_zero_padded_decimal() {
+        let edges = [0, 1, 9, 10, 99, 100, 9_999, 10_000, 10_001, 99_999_999];
+        let spread = (0..100_000_000u32).step_by(9_973);
+        for x in edges.into_iter().chain(spread) {
+            let want = std::format!("{x:08}");
+            assert_eq!(&ascii_eight_digits(x), want.as_bytes(), "{x}");
+        }
     }
 
     #[test]

@@ -597,7 +597,8 @@ pub(crate) struct Row<'a> {
 impl Row<'_> {
     fn write(&self, o: &mut JsonOut<'_>) {
         o.raw("{\"resume_id\":");
-        o.string(self.resume_id.as_str());
+        // A resume ID is of `[A-Za-z0-9_-]`: nothing to escape.
+        o.plain(self.resume_id.as_str());
         o.raw(",\"execution_id\":");
         o.string(self.execution_id);
         o.raw(",\"node_id\":");

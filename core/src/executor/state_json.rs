@@ -486,7 +486,12 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.raw(",\"execution_id\":");
         o.plain(ctx.execution_id());
         o.raw(",\"base_url\":");
-        o.string(ctx.base_url().as_str());
+        // Checked for bytes to escape once, when it was set.
+        if ctx.base_url_json_safe() {
+            o.plain(ctx.base_url().as_str());
+        } else {
+            o.string(ctx.base_url().as_str());
+        }
         o.raw(",\"status\":");
         o.plain(self.status.as_str());
         o.raw(",\"current_node\":");
