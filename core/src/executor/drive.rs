@@ -237,8 +237,9 @@ pub(super) fn drive<
 /// A node's params with their `$execution` expressions rendered into
 /// `buf`; params without `{{` are their own rendering (no copy). Called
 /// only by the branches that use the params: a webhook wait whose params
-/// the workflow prepared has no `{{` and needs none.
-#[inline(always)]
+/// the workflow prepared has no `{{` and needs none. Out of line on
+/// 32-bit targets (short of flash): three callers.
+#[cfg_attr(target_pointer_width = "64", inline(always))]
 fn node_params<'p, const W: usize>(
     params: &'p str,
     context: &ExecutionContext<W>,
