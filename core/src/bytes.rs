@@ -54,11 +54,39 @@ pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 /// (at least twice as long as `bytes`).
 pub(crate) fn write_hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o str {
     let out = &mut out[..2 * bytes.len()];
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+    hex_into(bytes, out);
+    core::str::from_utf8(out).unwrap_or("")
+}
+
+/// `bytes` as lowercase hex into `out` (exactly twice as long), as ASCII
+/// bytes. On 64-bit targets four bytes per step (SWAR: their nibbles
+/// spread into the bytes of a word, each turned into its digit at once)
+/// instead of two table loads per byte.
+pub(crate) fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    let mut done = 0;
+    if cfg!(target_pointer_width = "64") {
+        for (quad, dst) in bytes.chunks_exact(4).zip(out.chunks_exact_mut(8)) {
+            let mut word = [0u8; 4];
+            word.copy_from_slice(quad);
+            // 16-bit lanes, one byte each (the first in the lowest lane).
+            let x = u64::from(u32::from_le_bytes(word));
+            let x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+            let x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+            // 8-bit lanes: each byte's high nibble, then its low nibble.
+            let nibbles = ((x >> 4) | (x << 8)) & (ONES64 * 0x0F);
+            // '0' + d, and 39 more ('a' - '9' - 1) where d > 9 (d + 6 > 15).
+            let letters = ((nibbles + ONES64 * 6) >> 4) & ONES64;
+            let digits = nibbles + ONES64 * u64::from(b'0') + letters * 39;
+            dst.copy_from_slice(&digits.to_le_bytes());
+            done += 4;
+        }
+    }
+    let rest = bytes.get(done..).unwrap_or_default();
+    let out = out.get_mut(2 * done..).unwrap_or_default();
+    for (pair, b) in out.chunks_exact_mut(2).zip(rest) {
         pair[0] = HEX_DIGITS[usize::from(b >> 4)];
         pair[1] = HEX_DIGITS[usize::from(b & 15)];
     }
-    core::str::from_utf8(out).unwrap_or("")
 }
 
 /// Where `cc` (`{{` or `}}`) first occurs in `s`.

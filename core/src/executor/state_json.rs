@@ -477,12 +477,10 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.raw(",\"workflow_id\":");
         o.plain(ctx.workflow_id());
         o.raw(",\"workflow_digest\":");
-        let mut hex = [0u8; 64];
-        o.opt_plain(
-            self.workflow_digest
-                .as_ref()
-                .map(|d| crate::bytes::write_hex(d, &mut hex)),
-        );
+        match &self.workflow_digest {
+            Some(d) => o.hex(d),
+            None => o.raw("null"),
+        }
         o.raw(",\"execution_id\":");
         o.plain(ctx.execution_id());
         o.raw(",\"base_url\":");

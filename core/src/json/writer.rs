@@ -1,6 +1,6 @@
 //! The JSON writer of the execution state and of registrations.
 
-use crate::bytes::{ascii_eight_digits, plain_run};
+use crate::bytes::{ascii_eight_digits, hex_into, plain_run};
 use crate::div64::div_rem;
 
 /// Writes JSON into a byte buffer and notes when it runs out of room: the
@@ -92,6 +92,21 @@ impl<'b> JsonOut<'b> {
         }
     }
 
+    /// `bytes` in lowercase hex as a JSON string (nothing to escape).
+    pub(crate) fn hex(&mut self, bytes: &[u8]) {
+        let n = 2 * bytes.len();
+        self.needed += n + 2;
+        match self.buf.get_mut(self.len..self.len + n + 2) {
+            Some(dst) => {
+                dst[0] = b'"';
+                hex_into(bytes, &mut dst[1..=n]);
+                dst[n + 1] = b'"';
+                self.len += n + 2;
+            }
+            None => self.full = true,
+        }
+    }
+
     pub(crate) fn opt_plain(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.plain(s),
@@ -175,6 +190,19 @@ mod tests {
         let n = serde_json_core::to_slice(all.as_str(), &mut buf).unwrap();
         assert_eq!(written(|o| o.string(&all)).as_bytes(), &buf[..n]);
         assert_eq!(written(|o| o.plain("wait_1")), r#""wait_1""#);
+    }
+
+    #[test]
+    fn hex_is_a_lowercase_string() {
+        let digest: std::vec::Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(37) ^ 0xa5).collect();
+        let want: String = digest.iter().map(|b| std::format!("{b:02x}")).collect();
+        assert_eq!(written(|o| o.hex(&digest)), std::format!("\"{want}\""));
+        assert_eq!(written(|o| o.hex(&[0xff, 0, 0x9a])), "\"ff009a\"");
+        let mut buf = [0u8; 8];
+        let mut o = JsonOut::new(&mut buf);
+        o.hex(&[1, 2, 3, 4]);
+        assert!(o.full);
+        assert_eq!(o.needed, 10);
     }
 
     #[test]
