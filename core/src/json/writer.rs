@@ -27,6 +27,10 @@ impl<'b> JsonOut<'b> {
         }
     }
 
+    // Inlined on 64-bit hosts: most calls write a literal, whose known
+    // length makes the copy a few stores instead of a call and a `memcpy`.
+    // One copy per call site would cost flash on 32-bit targets.
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn bytes(&mut self, s: &[u8]) {
         self.needed += s.len();
         match self.buf.get_mut(self.len..self.len + s.len()) {
@@ -38,6 +42,7 @@ impl<'b> JsonOut<'b> {
         }
     }
 
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     pub(crate) fn raw(&mut self, s: &str) {
         self.bytes(s.as_bytes());
     }
