@@ -47,6 +47,29 @@ pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
     rest.map(|i| done + i)
 }
 
+/// Whether `s` goes into a JSON string as it is: no control character,
+/// quote or backslash (a base URL is checked once, when parsed; ids never
+/// have such bytes). Eight bytes per step: a word has a byte below `n`
+/// (`n` <= 0x80) exactly when `(w - n * ONES) & !w & HIGHS` is not zero.
+pub(crate) fn json_string_safe(s: &str) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
+    let mut words = s.as_bytes().chunks_exact(8);
+    for chunk in &mut words {
+        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        if below(w, 0x20) | below(quote, 1) | below(backslash, 1) != 0 {
+            return false;
+        }
+    }
+    words
+        .remainder()
+        .iter()
+        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+}
+
 /// The sixteen lowercase hex digits.
 pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 

@@ -37,8 +37,8 @@
 
 use core::fmt::{self, Write};
 
-use crate::bytes::{find_byte, find_pair};
-use crate::context::{json_string_safe, ExecutionContext};
+use crate::bytes::{find_byte, find_pair, json_string_safe};
+use crate::context::ExecutionContext;
 use crate::error::{truncated, Error, Result};
 use crate::id;
 use crate::msg::{self, Num, Text};

@@ -32,6 +32,7 @@
 use core::fmt::{self, Write};
 use core::mem::MaybeUninit;
 
+use crate::bytes::json_string_safe;
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, IdParts, ResumeId, Tail};
 use crate::token::resume::{Signature, SignedAction};
@@ -102,6 +103,9 @@ pub struct BaseUrl {
     /// Where the host starts (after `://`).
     host_start: usize,
     port: Option<u16>,
+    /// Whether `text` goes into a JSON string as it is (found once here,
+    /// not by every execution or rendering that uses the URL).
+    json_safe: bool,
 }
 
 /// A resume URL together with its resume ID, which is a part of it
@@ -410,6 +414,7 @@ impl BaseUrl {
             path_start: 0,
             host_start: 0,
             port: None,
+            json_safe: true,
         }
     }
 }
@@ -455,6 +460,7 @@ impl BaseUrl {
         let path_start = text.len();
         text.push_str(path).map_err(too_long)?;
         Ok(BaseUrl {
+            json_safe: json_string_safe(&text),
             text,
             path_start,
             host_start,
@@ -465,6 +471,12 @@ impl BaseUrl {
     /// The normalized base URL (no trailing `/`).
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// Whether the text goes into a JSON string as it is (no quote,
+    /// backslash or control character).
+    pub(crate) fn json_safe(&self) -> bool {
+        self.json_safe
     }
 
     /// Whether the scheme is `https`.
