@@ -49,9 +49,14 @@ pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
 
 /// Whether `s` goes into a JSON string as it is: no control character,
 /// quote or backslash (a base URL is checked once, when parsed; ids never
-/// have such bytes). Eight bytes per step: a word has a byte below `n`
+/// have such bytes). Eight bytes per step on 64-bit targets: a word has a byte below `n`
 /// (`n` <= 0x80) exactly when `(w - n * ONES) & !w & HIGHS` is not zero.
 pub(crate) fn json_string_safe(s: &str) -> bool {
+    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\';
+    if cfg!(not(target_pointer_width = "64")) {
+        // 32-bit targets, short of flash: a u64 word is two registers there.
+        return s.bytes().all(plain);
+    }
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGHS: u64 = ONES << 7;
     let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
@@ -64,10 +69,7 @@ pub(crate) fn json_string_safe(s: &str) -> bool {
             return false;
         }
     }
-    words
-        .remainder()
-        .iter()
-        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
+    words.remainder().iter().all(|&b| plain(b))
 }
 
 /// The sixteen lowercase hex digits.
