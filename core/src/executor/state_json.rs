@@ -484,8 +484,9 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.raw(",\"execution_id\":");
         o.plain(ctx.execution_id());
         o.raw(",\"base_url\":");
-        // Checked for bytes to escape once, when it was set.
-        if ctx.base_url_json_safe() {
+        // Checked for bytes to escape once, when it was parsed (32-bit
+        // targets, short of flash, keep the one escaping path).
+        if cfg!(target_pointer_width = "64") && ctx.base_url_json_safe() {
             o.plain(ctx.base_url().as_str());
         } else {
             o.string(ctx.base_url().as_str());

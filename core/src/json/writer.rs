@@ -102,13 +102,13 @@ impl<'b> JsonOut<'b> {
         let n = 2 * bytes.len();
         self.needed += n + 2;
         match self.buf.get_mut(self.len..self.len + n + 2) {
-            Some(dst) => {
-                dst[0] = b'"';
-                hex_into(bytes, &mut dst[1..=n]);
-                dst[n + 1] = b'"';
+            Some([open, digits @ .., close]) => {
+                *open = b'"';
+                hex_into(bytes, digits);
+                *close = b'"';
                 self.len += n + 2;
             }
-            None => self.full = true,
+            _ => self.full = true,
         }
     }
 
