@@ -47,6 +47,31 @@ pub(crate) fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
     rest.map(|i| done + i)
 }
 
+/// Whether `s` goes into a JSON string as it is: no control character,
+/// quote or backslash (a base URL is checked once, when parsed; ids never
+/// have such bytes). Eight bytes per step on 64-bit targets: a word has a byte below `n`
+/// (`n` <= 0x80) exactly when `(w - n * ONES) & !w & HIGHS` is not zero.
+pub(crate) fn json_string_safe(s: &str) -> bool {
+    let plain = |b: u8| b >= 0x20 && b != b'"' && b != b'\\';
+    if cfg!(not(target_pointer_width = "64")) {
+        // 32-bit targets, short of flash: a u64 word is two registers there.
+        return s.bytes().all(plain);
+    }
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
+    let mut words = s.as_bytes().chunks_exact(8);
+    for chunk in &mut words {
+        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let quote = w ^ (ONES * u64::from(b'"'));
+        let backslash = w ^ (ONES * u64::from(b'\\'));
+        if below(w, 0x20) | below(quote, 1) | below(backslash, 1) != 0 {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&b| plain(b))
+}
+
 /// The sixteen lowercase hex digits.
 pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
@@ -54,11 +79,39 @@ pub(crate) const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 /// (at least twice as long as `bytes`).
 pub(crate) fn write_hex<'o>(bytes: &[u8], out: &'o mut [u8]) -> &'o str {
     let out = &mut out[..2 * bytes.len()];
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+    hex_into(bytes, out);
+    core::str::from_utf8(out).unwrap_or("")
+}
+
+/// `bytes` as lowercase hex into `out` (exactly twice as long), as ASCII
+/// bytes. On 64-bit targets four bytes per step (SWAR: their nibbles
+/// spread into the bytes of a word, each turned into its digit at once)
+/// instead of two table loads per byte.
+pub(crate) fn hex_into(bytes: &[u8], out: &mut [u8]) {
+    let mut done = 0;
+    if cfg!(target_pointer_width = "64") {
+        for (quad, dst) in bytes.chunks_exact(4).zip(out.chunks_exact_mut(8)) {
+            let mut word = [0u8; 4];
+            word.copy_from_slice(quad);
+            // 16-bit lanes, one byte each (the first in the lowest lane).
+            let x = u64::from(u32::from_le_bytes(word));
+            let x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF;
+            let x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF;
+            // 8-bit lanes: each byte's high nibble, then its low nibble.
+            let nibbles = ((x >> 4) | (x << 8)) & (ONES64 * 0x0F);
+            // '0' + d, and 39 more ('a' - '9' - 1) where d > 9 (d + 6 > 15).
+            let letters = ((nibbles + ONES64 * 6) >> 4) & ONES64;
+            let digits = nibbles + ONES64 * u64::from(b'0') + letters * 39;
+            dst.copy_from_slice(&digits.to_le_bytes());
+            done += 4;
+        }
+    }
+    let rest = bytes.get(done..).unwrap_or_default();
+    let out = out.get_mut(2 * done..).unwrap_or_default();
+    for (pair, b) in out.chunks_exact_mut(2).zip(rest) {
         pair[0] = HEX_DIGITS[usize::from(b >> 4)];
         pair[1] = HEX_DIGITS[usize::from(b & 15)];
     }
-    core::str::from_utf8(out).unwrap_or("")
 }
 
 /// Where `cc` (`{{` or `}}`) first occurs in `s`.
@@ -159,6 +212,29 @@ fn eight_digits(v: u64) -> u64 {
     let v = ((v & 0x0F00_0F00_0F00_0F00) >> 8) + (v & 0x000F_000F_000F_000F) * 10;
     let v = ((v & 0x00FF_0000_00FF_0000) >> 16) + (v & 0x0000_00FF_0000_00FF) * 100;
     ((v & 0x0000_FFFF_0000_0000) >> 32) + (v & 0x0000_0000_0000_FFFF) * 10_000
+}
+
+/// The eight decimal digits of `x` (below 10^8, leading zeros included)
+/// as ASCII, the first at index 0: the reverse of [`eight_digits`], SWAR
+/// again. Lanes of a word are split in place (quads, then pairs, then
+/// digits; a multiply and a shift divide every lane at once) instead of
+/// eight divisions by 10.
+#[inline(always)]
+pub(crate) fn ascii_eight_digits(x: u32) -> [u8; 8] {
+    debug_assert!(x < 100_000_000);
+    let x = u64::from(x);
+    // 32-bit lanes: the first four digits (low lane), the last four.
+    let first = x / 10_000;
+    let v = first | ((x - first * 10_000) << 32);
+    // 16-bit lanes: each quad as two pairs (below 10^4, x / 100 is
+    // x * 10486 >> 20; the products stay inside their lanes).
+    let hundreds = ((v * 10_486) >> 20) & 0x0000_007F_0000_007F;
+    let v = hundreds | ((v - hundreds * 100) << 16);
+    // 8-bit lanes: each pair as two digits (below 100, x / 10 is
+    // x * 103 >> 10).
+    let tens = ((v * 103) >> 10) & 0x000F_000F_000F_000F;
+    let v = tens | ((v - tens * 10) << 8);
+    (v + ONES64 * u64::from(b'0')).to_le_bytes()
 }
 
 /// Lowercase Crockford base32 (no i, l, o, u): the alphabet of resume ID tails.
@@ -291,6 +367,16 @@ mod tests {
         let mut out = [0u8; 512];
         assert_eq!(write_hex(&bytes, &mut out), want);
         assert_eq!(write_hex(&[0xab, 0x01], &mut [0u8; 5]), "ab01");
+    }
+
+    #[test]
+    fn ascii_eight_digits_are_the_zero_padded_decimal() {
+        let edges = [0, 1, 9, 10, 99, 100, 9_999, 10_000, 10_001, 99_999_999];
+        let spread = (0..100_000_000u32).step_by(9_973);
+        for x in edges.into_iter().chain(spread) {
+            let want = std::format!("{x:08}");
+            assert_eq!(&ascii_eight_digits(x), want.as_bytes(), "{x}");
+        }
     }
 
     #[test]

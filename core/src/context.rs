@@ -161,9 +161,6 @@ pub struct ExecutionContext<const W: usize = MAX_WAIT_NODES> {
     workflow_id: PartString,
     execution_id: PartString,
     base_url: BaseUrl,
-    /// Whether the base URL has a character a rendered URL may not carry
-    /// into JSON (found when it is set, not on every URL rendered).
-    base_url_unsafe: bool,
     slots: heapless::Vec<RegistrationSlot, W>,
 }
 
@@ -174,7 +171,6 @@ impl<const W: usize> ExecutionContext<W> {
             workflow_id: id::part_string(Part::WorkflowId, workflow_id)?,
             execution_id: id::part_string(Part::ExecutionId, execution_id)?,
             base_url: base_url.clone(),
-            base_url_unsafe: !json_string_safe(base_url.as_str()),
             slots: heapless::Vec::new(),
         })
     }
@@ -188,7 +184,6 @@ impl<const W: usize> ExecutionContext<W> {
             workflow_id: PartString::new(),
             execution_id: PartString::new(),
             base_url: BaseUrl::empty(),
-            base_url_unsafe: false,
             slots: heapless::Vec::new(),
         }
     }
@@ -203,7 +198,6 @@ impl<const W: usize> ExecutionContext<W> {
     /// Replace the base URL.
     pub(crate) fn set_base_url(&mut self, base_url: BaseUrl) {
         self.base_url = base_url;
-        self.base_url_unsafe = !json_string_safe(self.base_url.as_str());
     }
 
     /// Set (and check) the ids of an [`empty`](Self::empty) context.
@@ -227,7 +221,6 @@ impl<const W: usize> ExecutionContext<W> {
         self.set_ids(workflow_id, execution_id)?;
         if self.base_url != *base_url {
             self.base_url.clone_from(base_url);
-            self.base_url_unsafe = !json_string_safe(self.base_url.as_str());
         }
         Ok(())
     }
@@ -329,7 +322,7 @@ impl<const W: usize> ExecutionContext<W> {
 
     /// Whether the base URL goes into a JSON string as it is.
     pub(crate) fn base_url_json_safe(&self) -> bool {
-        !self.base_url_unsafe
+        self.base_url.json_safe()
     }
 
     /// The registrations in compact form, in workflow order.
@@ -542,29 +535,6 @@ impl<const W: usize> fmt::Debug for ExecutionContext<W> {
             .field("registrations", &self.slots.len())
             .finish()
     }
-}
-
-/// Whether `s` goes into a JSON string as it is: no control character,
-/// quote or backslash (rendered ids are checked on every render, a base
-/// URL when it is set). Eight bytes per step: a word has a byte below `n`
-/// (`n` <= 0x80) exactly when `(w - n * ONES) & !w & HIGHS` is not zero.
-pub(crate) fn json_string_safe(s: &str) -> bool {
-    const ONES: u64 = u64::from_ne_bytes([1; 8]);
-    const HIGHS: u64 = ONES << 7;
-    let below = |w: u64, n: u8| w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS;
-    let mut words = s.as_bytes().chunks_exact(8);
-    for chunk in &mut words {
-        let w = u64::from_ne_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
-        if below(w, 0x20) | below(quote, 1) | below(backslash, 1) != 0 {
-            return false;
-        }
-    }
-    words
-        .remainder()
-        .iter()
-        .all(|&b| b >= 0x20 && b != b'"' && b != b'\\')
 }
 
 #[cfg(test)]

@@ -502,6 +502,7 @@ impl WebhookRegistration {
             created_at: self.created_at,
             expires_at: self.expires_at,
             webhook_config: self.webhook_config.as_str(),
+            config_compacted: true,
         }
     }
 
@@ -592,12 +593,16 @@ pub(crate) struct Row<'a> {
     pub(crate) created_at: u64,
     pub(crate) expires_at: Option<u64>,
     pub(crate) webhook_config: &'a str,
+    /// `webhook_config` is compacted already (a stored [`ConfigJson`]):
+    /// written as it is, not scanned for whitespace again.
+    pub(crate) config_compacted: bool,
 }
 
 impl Row<'_> {
     fn write(&self, o: &mut JsonOut<'_>) {
         o.raw("{\"resume_id\":");
-        o.string(self.resume_id.as_str());
+        // A resume ID is of `[A-Za-z0-9_-]`: nothing to escape.
+        o.plain(self.resume_id.as_str());
         o.raw(",\"execution_id\":");
         o.string(self.execution_id);
         o.raw(",\"node_id\":");
@@ -609,7 +614,11 @@ impl Row<'_> {
         o.raw(",\"expires_at\":");
         o.opt_u64(self.expires_at);
         o.raw(",\"webhook_config\":");
-        ConfigJson::write_compacted(self.webhook_config, o);
+        if self.config_compacted {
+            o.raw(self.webhook_config);
+        } else {
+            ConfigJson::write_compacted(self.webhook_config, o);
+        }
         o.raw("}");
     }
 
@@ -791,6 +800,7 @@ mod tests {
                 created_at: r.created_at,
                 expires_at: r.expires_at,
                 webhook_config: if activate { config } else { "{}" },
+                config_compacted: false,
             };
             let (mut a, mut b) = ([0u8; MAX_JSON_LEN], [0u8; MAX_JSON_LEN]);
             let n = row.to_json(&mut a).unwrap();

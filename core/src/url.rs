@@ -32,6 +32,7 @@
 use core::fmt::{self, Write};
 use core::mem::MaybeUninit;
 
+use crate::bytes::json_string_safe;
 use crate::error::{Error, Part, Result};
 use crate::id::{self, IdGenerator, IdParts, ResumeId, Tail};
 use crate::token::resume::{Signature, SignedAction};
@@ -45,6 +46,28 @@ pub const MAX_BASE_URL_LEN: usize = 256;
 pub const MAX_URL_LEN: usize = 512;
 /// A built URL.
 pub type UrlString = heapless::String<MAX_URL_LEN>;
+
+/// The query a signed URL carries before its signature (a base URL never
+/// has a query of its own).
+const SIG_QUERY: &str = "?sig=";
+// A valid resume ID and any signature fit a URL on the longest base.
+const _: () = assert!(
+    MAX_BASE_URL_LEN
+        + CANCEL_PATH.len()
+        + id::MAX_RESUME_ID_LEN
+        + SIG_QUERY.len()
+        + crate::token::resume::MAX_SIG_LEN
+        <= MAX_URL_LEN
+);
+
+/// The path of `action`'s URLs, before the resume ID.
+fn action_path(action: SignedAction) -> &'static str {
+    match action {
+        SignedAction::Resume => RESUME_PATH,
+        SignedAction::Cancel => CANCEL_PATH,
+        SignedAction::Extend => EXTEND_PATH,
+    }
+}
 
 /// Path between the prefix and the kind.
 const WEBHOOK_PATH: &str = "/webhook/workflow/";
@@ -80,6 +103,9 @@ pub struct BaseUrl {
     /// Where the host starts (after `://`).
     host_start: usize,
     port: Option<u16>,
+    /// Whether `text` goes into a JSON string as it is (found once here,
+    /// not by every execution or rendering that uses the URL).
+    json_safe: bool,
 }
 
 /// A resume URL together with its resume ID, which is a part of it
@@ -388,6 +414,7 @@ impl BaseUrl {
             path_start: 0,
             host_start: 0,
             port: None,
+            json_safe: true,
         }
     }
 }
@@ -433,6 +460,7 @@ impl BaseUrl {
         let path_start = text.len();
         text.push_str(path).map_err(too_long)?;
         Ok(BaseUrl {
+            json_safe: json_string_safe(&text),
             text,
             path_start,
             host_start,
@@ -443,6 +471,12 @@ impl BaseUrl {
     /// The normalized base URL (no trailing `/`).
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// Whether the text goes into a JSON string as it is (no quote,
+    /// backslash or control character).
+    pub(crate) fn json_safe(&self) -> bool {
+        self.json_safe
     }
 
     /// Whether the scheme is `https`.
@@ -515,12 +549,7 @@ impl BaseUrl {
         resume_id: &ResumeId,
         out: &mut impl Write,
     ) -> Result<()> {
-        let path = match action {
-            SignedAction::Resume => RESUME_PATH,
-            SignedAction::Cancel => CANCEL_PATH,
-            SignedAction::Extend => EXTEND_PATH,
-        };
-        self.write_url(path, resume_id.as_str(), out)
+        self.write_url(action_path(action), resume_id.as_str(), out)
     }
 
     /// The URL of `action` for a resume ID, with `?sig={key_id}.{mac}` when
@@ -539,6 +568,26 @@ impl BaseUrl {
             sig.append_to_url(&mut out)?;
         }
         Ok(out)
+    }
+
+    /// [`action_url`](Self::action_url) as the pieces that, joined, are its
+    /// text: the base URL, the action's path, `resume_id`, then `?sig=` and
+    /// the signature's value when `signature` is given (two empty pieces
+    /// when not). For a host that copies them straight into its own buffer
+    /// instead of building a [`UrlString`] and copying that. `resume_id`
+    /// must be a valid ID ([`validate_resume_id`](crate::id::validate_resume_id)):
+    /// then the URL always fits [`MAX_URL_LEN`].
+    pub fn action_url_pieces<'a>(
+        &'a self,
+        action: SignedAction,
+        resume_id: &'a str,
+        signature: Option<&'a Signature>,
+    ) -> [&'a str; 5] {
+        let (query, sig) = match signature {
+            Some(sig) => (SIG_QUERY, sig.as_str()),
+            None => ("", ""),
+        };
+        [&self.text, action_path(action), resume_id, query, sig]
     }
 
     /// The cancel URL of a wait node's registration,

@@ -156,6 +156,8 @@ fn a_signature_verifies_only_its_own_action() {
                 Some(query.as_str()),
             );
             let url = b.action_url(used_as, &reg.resume_id, Some(&sig)).unwrap();
+            let pieces = b.action_url_pieces(used_as, reg.resume_id.as_str(), Some(&sig));
+            assert_eq!(pieces.concat(), url.as_str());
             let checked = check_request(
                 &b,
                 "POST",
@@ -177,6 +179,8 @@ fn a_signature_verifies_only_its_own_action() {
         }
         // Unsigned cancel and extend URLs are refused when signatures are required.
         let bare = b.action_url(signed_for, &reg.resume_id, None).unwrap();
+        let pieces = b.action_url_pieces(signed_for, reg.resume_id.as_str(), None);
+        assert_eq!(pieces.concat(), bare.as_str());
         let r = check_request(
             &b,
             "POST",

@@ -17,10 +17,13 @@ use crate::status::{prana_error, prana_status};
 
 /// Validate one JSON value; on failure name the argument in the message.
 fn value<'a>(s: &'a str, what: &str) -> FfiResult<&'a str> {
-    json::validate(s).map_err(|e| {
-        let fail = Fail::from(e);
-        Fail::new(fail.status, format_args!("{what}: {}", fail.message))
-    })
+    json::validate(s).map_err(|e| named(e, what))
+}
+
+/// `e` with the argument's name before its message.
+fn named(e: Error, what: &str) -> Fail {
+    let fail = Fail::from(e);
+    Fail::new(fail.status, format_args!("{what}: {}", fail.message))
 }
 
 /// Check that `json` (`json_len` bytes) is exactly one JSON value (RFC 8259:
@@ -76,12 +79,14 @@ pub extern "C" fn prana_json_find_member(
         let value_len = Out::new(value_len, "value_len")?;
         let whole = text(obj, obj_len, "obj")?;
         let key = text(key, key_len, "key")?;
-        let trimmed = value(whole, "obj")?;
-        if !trimmed.starts_with('{') {
-            return Err(Error::NotAnObject("obj").into());
-        }
-        let span = json::find_member(trimmed, key)?
-            .map(|v| prana_span::of(whole.as_bytes(), v.as_bytes()));
+        // Validation and search in one pass; syntax errors name the
+        // argument as `prana_json_validate` does.
+        let found_value = match json::find_member_checked(whole, key, "obj") {
+            Ok(v) => v,
+            Err(e @ Error::NotAnObject(_)) => return Err(e.into()),
+            Err(e) => return Err(named(e, "obj")),
+        };
+        let span = found_value.map(|v| prana_span::of(whole.as_bytes(), v.as_bytes()));
         found.write(span.is_some());
         let span = span.unwrap_or_default();
         value_offset.write(span.offset);
@@ -263,6 +268,11 @@ mod tests {
         assert_eq!(
             find(r#"{"a": 1, "b": }"#, "a").0,
             prana_status::PRANA_STATUS_INVALID_JSON
+        );
+        assert!(
+            last_error().starts_with("obj: invalid JSON"),
+            "{}",
+            last_error()
         );
     }
 

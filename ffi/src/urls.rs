@@ -1,8 +1,9 @@
 //! Base URLs and building trigger and resume URLs.
 
 use core::ffi::c_char;
+use core::mem::MaybeUninit;
 
-use prana_webhook_core::id::ResumeId;
+use prana_webhook_core::id::validate_resume_id;
 use prana_webhook_core::url::BaseUrl;
 
 use crate::abi::{self, guard, handle, text, FfiResult, Out, StrOut};
@@ -160,12 +161,26 @@ pub extern "C" fn prana_base_url_action_url(
         let r = text(resume_id, resume_id_len, "resume_id")?;
         let action = signed_action(action)?;
         let out = StrOut::new(buf, len, out_len)?;
-        let id = ResumeId::parse(r)?;
+        validate_resume_id(r)?;
         let sig = match keys.is_null() {
             true => None,
             false => Some(handle(keys, "keys")?.inner.sign_for(action, r)?),
         };
-        out.write(&b.inner.action_url(action, &id, sig.as_ref())?)
+        // The pieces go straight into `buf`: no URL built and copied.
+        let pieces = b.inner.action_url_pieces(action, r, sig.as_ref());
+        let len = pieces.iter().map(|p| p.len()).sum();
+        out.write_with(len, |dst| {
+            let mut at = 0;
+            for p in pieces {
+                let end = at + p.len();
+                for (d, &c) in dst[at..end].iter_mut().zip(p.as_bytes()) {
+                    *d = MaybeUninit::new(c);
+                }
+                at = end;
+            }
+            Ok(())
+        })?;
+        Ok(())
     })
 }
 

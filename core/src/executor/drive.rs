@@ -108,25 +108,10 @@ pub(super) fn drive<
         output: out,
     } = ws;
     let (params_buf, out) = (params_buf.as_mut_bytes(), out.as_mut_bytes());
-    let params_cap = params_buf.len();
     loop {
         let Some(node) = wf.node(index).copied() else {
             let e = Error::from(ExecutionError::BadState("node index out of range"));
             return state.fail("", NodeError::from_error(&e), r);
-        };
-        // Params without `{{` render to themselves: no copy needed.
-        let params = if crate::bytes::find_pair(node.params, b'{').is_none() {
-            Ok(node.params)
-        } else {
-            match state.context.render_str(node.params, params_buf) {
-                Ok(p) => Ok(p),
-                Err(Error::BufferTooSmall { needed }) => Err(Error::TooLarge {
-                    what: "rendered node params",
-                    limit: params_cap,
-                    needed,
-                }),
-                Err(e) => Err(e),
-            }
         };
         // Each branch leaves the node by its port (`leave`). A host node's
         // port is borrowed from the handler's result where it was made:
@@ -160,7 +145,7 @@ pub(super) fn drive<
                         now,
                         suspension,
                     ),
-                    None => params.and_then(|p| {
+                    None => node_params(node.params, &state.context, params_buf).and_then(|p| {
                         wait::execute_into(p, node.key, &mut state.context, now, suspension)
                     }),
                 },
@@ -191,12 +176,12 @@ pub(super) fn drive<
                 Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
             }
         } else if node.node_type == TRIGGER_TYPE {
-            if let Err(e) = params {
+            if let Err(e) = node_params(node.params, &state.context, params_buf) {
                 return state.fail(node.key, NodeError::from_error(&e), r);
             }
             next = leave(wf, state, index, node.key, MAIN_PORT, r);
         } else {
-            let params = match params {
+            let params = match node_params(node.params, &state.context, params_buf) {
                 Ok(p) => p,
                 Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
             };
@@ -246,6 +231,32 @@ pub(super) fn drive<
             Some(n) => index = n,
             None => return,
         }
+    }
+}
+
+/// A node's params with their `$execution` expressions rendered into
+/// `buf`; params without `{{` are their own rendering (no copy). Called
+/// only by the branches that use the params: a webhook wait whose params
+/// the workflow prepared has no `{{` and needs none. Out of line on
+/// 32-bit targets (short of flash): three callers.
+#[cfg_attr(target_pointer_width = "64", inline(always))]
+fn node_params<'p, const W: usize>(
+    params: &'p str,
+    context: &ExecutionContext<W>,
+    buf: &'p mut [u8],
+) -> Result<&'p str> {
+    let Some(first) = crate::bytes::find_pair(params, b'{') else {
+        return Ok(params);
+    };
+    let limit = buf.len();
+    match context.render_str_from(params, Some(first), buf) {
+        Ok(p) => Ok(p),
+        Err(Error::BufferTooSmall { needed }) => Err(Error::TooLarge {
+            what: "rendered node params",
+            limit,
+            needed,
+        }),
+        Err(e) => Err(e),
     }
 }
 

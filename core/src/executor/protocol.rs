@@ -345,6 +345,7 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
             created_at: slot.created_at,
             expires_at: slot.expires_at,
             webhook_config: config,
+            config_compacted: false,
         }
         .to_json(out)
     }

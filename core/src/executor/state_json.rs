@@ -477,16 +477,20 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         o.raw(",\"workflow_id\":");
         o.plain(ctx.workflow_id());
         o.raw(",\"workflow_digest\":");
-        let mut hex = [0u8; 64];
-        o.opt_plain(
-            self.workflow_digest
-                .as_ref()
-                .map(|d| crate::bytes::write_hex(d, &mut hex)),
-        );
+        match &self.workflow_digest {
+            Some(d) => o.hex(d),
+            None => o.raw("null"),
+        }
         o.raw(",\"execution_id\":");
         o.plain(ctx.execution_id());
         o.raw(",\"base_url\":");
-        o.string(ctx.base_url().as_str());
+        // Checked for bytes to escape once, when it was parsed (32-bit
+        // targets, short of flash, keep the one escaping path).
+        if cfg!(target_pointer_width = "64") && ctx.base_url_json_safe() {
+            o.plain(ctx.base_url().as_str());
+        } else {
+            o.string(ctx.base_url().as_str());
+        }
         o.raw(",\"status\":");
         o.plain(self.status.as_str());
         o.raw(",\"current_node\":");

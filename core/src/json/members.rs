@@ -118,6 +118,34 @@ pub fn find_member<'a>(obj: &'a str, key: &str) -> Result<Option<&'a str>> {
     Ok(None)
 }
 
+/// [`find_member`] in a text that must be exactly one JSON object
+/// (surrounding whitespace allowed): all of `s` is checked, as by
+/// [`validate_object`](super::validate_object), in the same pass that finds
+/// the member, instead of a validation pass and then a search.
+///
+/// Fails with [`Error::Json`] when `s` is not valid JSON (the first error
+/// in the text, as [`validate`](super::validate) reports it) and with
+/// [`Error::NotAnObject`]`(what)` when it is another kind of value.
+///
+/// ```
+/// use prana_webhook_core::{json, Error};
+/// let obj = r#" {"a": 1, "b\u00e9": [2], "a": 3} "#;
+/// assert_eq!(json::find_member_checked(obj, "a", "obj").unwrap(), Some("1"));
+/// assert_eq!(json::find_member_checked(obj, "bé", "obj").unwrap(), Some("[2]"));
+/// assert_eq!(json::find_member_checked(obj, "c", "obj").unwrap(), None);
+/// // Checked past the member found:
+/// assert!(json::find_member_checked(r#"{"a": 1, "b": }"#, "a", "obj").is_err());
+/// assert_eq!(json::find_member_checked("[1]", "a", "obj"), Err(Error::NotAnObject("obj")));
+/// ```
+pub fn find_member_checked<'a>(
+    s: &'a str,
+    key: &str,
+    what: &'static str,
+) -> Result<Option<&'a str>> {
+    let [v] = first_members(s, what, [key])?;
+    Ok(v)
+}
+
 /// Why [`first_members`] refused its text: small, so the members found
 /// pass back in registers; the caller's `?` makes the [`Error`].
 #[derive(Debug, Clone, Copy)]
@@ -235,6 +263,49 @@ mod tests {
         assert_eq!(find_member(obj, "").unwrap(), None);
         assert_eq!(find_member(r#"{"": 0}"#, "").unwrap(), Some("0"));
         assert!(find_member("[]", "a").is_err());
+    }
+
+    #[test]
+    fn find_member_checked_matches_validate_then_find() {
+        let texts = [
+            r#" {"\u0061": 1, "b\"c": 2, "\ud83d\ude00": 3, "a": 4} "#,
+            r#"{"a": 1, "b": }"#,
+            r#"{"a": 1, "b": 2,}"#,
+            r#"{"a": 1 "b": 2}"#,
+            r#"{,}"#,
+            r#"{"a" 1}"#,
+            r#"{"a": [1, {"b": [[]]}], "c": "\q"}"#,
+            r#"{"a": 1} x"#,
+            r#"{"a": 1}}"#,
+            r#"{"a": 01}"#,
+            r#"{"a""#,
+            "{\"a\": \"\u{1}\"}",
+            "{\"\u{1}\": 1}",
+            "{}",
+            " { } ",
+            "",
+            " ",
+            "[1]",
+            "[1",
+            "\"a\"",
+            "{",
+            r#"{"":0}"#,
+        ];
+        let mut deep = std::string::String::new();
+        for _ in 0..40 {
+            deep.push_str("{\"a\":");
+        }
+        for key in ["a", "b", "b\"c", "\u{1}", "", "😀", "z"] {
+            for text in texts.iter().copied().chain([deep.as_str()]) {
+                let two_passes =
+                    crate::json::validate_object(text, "obj").and_then(|obj| find_member(obj, key));
+                assert_eq!(
+                    find_member_checked(text, key, "obj"),
+                    two_passes,
+                    "{text:?} {key:?}"
+                );
+            }
+        }
     }
 
     /// Decode into a fresh buffer of `raw.len()` bytes (always enough).

@@ -58,7 +58,7 @@ pub use equality::equal;
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use members::first_members;
 pub(crate) use members::key_matches;
-pub use members::{find_member, members, plain_str, Members};
+pub use members::{find_member, find_member_checked, members, plain_str, Members};
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]
 pub(crate) use reader::Reader;
 #[cfg_attr(not(feature = "executor"), allow(unused_imports))]

@@ -1,6 +1,6 @@
 //! The JSON writer of the execution state and of registrations.
 
-use crate::bytes::plain_run;
+use crate::bytes::{ascii_eight_digits, hex_into, plain_run};
 use crate::div64::div_rem;
 
 /// Writes JSON into a byte buffer and notes when it runs out of room: the
@@ -27,6 +27,10 @@ impl<'b> JsonOut<'b> {
         }
     }
 
+    // Inlined on 64-bit hosts: most calls write a literal, whose known
+    // length makes the copy a few stores instead of a call and a `memcpy`.
+    // One copy per call site would cost flash on 32-bit targets.
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     fn bytes(&mut self, s: &[u8]) {
         self.needed += s.len();
         match self.buf.get_mut(self.len..self.len + s.len()) {
@@ -38,6 +42,7 @@ impl<'b> JsonOut<'b> {
         }
     }
 
+    #[cfg_attr(target_pointer_width = "64", inline(always))]
     pub(crate) fn raw(&mut self, s: &str) {
         self.bytes(s.as_bytes());
     }
@@ -92,6 +97,21 @@ impl<'b> JsonOut<'b> {
         }
     }
 
+    /// `bytes` in lowercase hex as a JSON string (nothing to escape).
+    pub(crate) fn hex(&mut self, bytes: &[u8]) {
+        let n = 2 * bytes.len();
+        self.needed += n + 2;
+        match self.buf.get_mut(self.len..self.len + n + 2) {
+            Some([open, digits @ .., close]) => {
+                *open = b'"';
+                hex_into(bytes, digits);
+                *close = b'"';
+                self.len += n + 2;
+            }
+            _ => self.full = true,
+        }
+    }
+
     pub(crate) fn opt_plain(&mut self, s: Option<&str>) {
         match s {
             Some(s) => self.plain(s),
@@ -106,54 +126,30 @@ impl<'b> JsonOut<'b> {
             self.raw(crate::msg::decimal_digits(v, 1, &mut digits));
             return;
         }
-        // Two digits per step from a table, written straight into the
-        // buffer (its length is known first), in u32 arithmetic below 10^8:
-        // u64 division is slow, a library call on 32-bit targets (`div_rem`
-        // divides in 32-bit steps there).
-        const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
-            2021222324252627282930313233343536373839\
-            4041424344454647484950515253545556575859\
-            6061626364656667686970717273747576777879\
-            8081828384858687888990919293949596979899";
-        // The digit count by comparisons: u64 `ilog10` divides.
-        let mut n = (v.min(99_999_999) as u32).checked_ilog10().unwrap_or(0) as usize + 1;
-        let mut power = 100_000_000u64;
-        while n < 20 && v >= power {
-            n += 1;
-            power = power.saturating_mul(10);
-        }
+        // Eight digits per step (SWAR, `bytes::ascii_eight_digits`), written
+        // straight into the buffer (its length is known first); one u64
+        // division (by a constant: a multiply) per eight digits.
+        let n = v.checked_ilog10().unwrap_or(0) as usize + 1;
         self.needed += n;
         let Some(dst) = self.buf.get_mut(self.len..self.len + n) else {
             self.full = true;
             return;
         };
         self.len += n;
-        let mut i = n;
-        let mut pair = |i: &mut usize, p: u32| {
-            let p = p as usize * 2;
-            *i -= 2;
-            if let (Some(d), Some(s)) = (dst.get_mut(*i..*i + 2), PAIRS.get(p..p + 2)) {
-                d.copy_from_slice(s);
-            }
-        };
+        let mut end = n;
         while v >= 100_000_000 {
-            let (high, mut low) = div_rem(v, 100_000_000);
-            v = high;
-            for _ in 0..4 {
-                pair(&mut i, low % 100);
-                low /= 100;
+            let (high, low) = div_rem(v, 100_000_000);
+            // A whole group: one 8-byte store.
+            if let Some(d) = dst.get_mut(end - 8..end) {
+                d.copy_from_slice(&ascii_eight_digits(low));
             }
+            end -= 8;
+            v = high;
         }
-        // Below 10^8 now.
-        let mut low = v as u32;
-        while low >= 100 {
-            pair(&mut i, low % 100);
-            low /= 100;
-        }
-        if low >= 10 {
-            pair(&mut i, low);
-        } else if let Some(d) = dst.first_mut() {
-            *d = b'0' + low as u8;
+        // The first 1 to 8 digits (`end` of them): the end of their group.
+        let first = ascii_eight_digits(v as u32);
+        for (d, &s) in dst.iter_mut().zip(first.iter().skip(8 - end)) {
+            *d = s;
         }
     }
 
@@ -199,6 +195,19 @@ mod tests {
         let n = serde_json_core::to_slice(all.as_str(), &mut buf).unwrap();
         assert_eq!(written(|o| o.string(&all)).as_bytes(), &buf[..n]);
         assert_eq!(written(|o| o.plain("wait_1")), r#""wait_1""#);
+    }
+
+    #[test]
+    fn hex_is_a_lowercase_string() {
+        let digest: std::vec::Vec<u8> = (0..32u8).map(|i| i.wrapping_mul(37) ^ 0xa5).collect();
+        let want: String = digest.iter().map(|b| std::format!("{b:02x}")).collect();
+        assert_eq!(written(|o| o.hex(&digest)), std::format!("\"{want}\""));
+        assert_eq!(written(|o| o.hex(&[0xff, 0, 0x9a])), "\"ff009a\"");
+        let mut buf = [0u8; 8];
+        let mut o = JsonOut::new(&mut buf);
+        o.hex(&[1, 2, 3, 4]);
+        assert!(o.full);
+        assert_eq!(o.needed, 10);
     }
 
     #[test]
