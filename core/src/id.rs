@@ -34,6 +34,7 @@
 //! ```
 
 use core::fmt;
+use core::mem::MaybeUninit;
 
 use chacha20::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
@@ -182,11 +183,30 @@ pub(crate) fn copy_checked_part(dst: &mut PartString, s: &str) {
 #[inline]
 pub(crate) fn encode_tail(hi: u64, lo: u64) -> Tail {
     let mut out = Tail([b'0'; 32]);
+    for (slot, v) in out.0.chunks_exact_mut(2).zip(tail_pairs(hi, lo)) {
+        slot.copy_from_slice(&crockford_pair(v));
+    }
+    out
+}
+
+/// [`encode_tail`] straight into `out`.
+#[inline(always)]
+fn encode_tail_into(hi: u64, lo: u64, out: &mut [MaybeUninit<u8>; RANDOM_LEN]) {
+    for (slot, v) in out.chunks_exact_mut(2).zip(tail_pairs(hi, lo)) {
+        let [a, b] = crockford_pair(v);
+        slot[0] = MaybeUninit::new(a);
+        slot[1] = MaybeUninit::new(b);
+    }
+}
+
+/// The 13 values whose low 10 bits are the pairs of characters of the tail.
+#[inline(always)]
+fn tail_pairs(hi: u64, lo: u64) -> [u64; 13] {
     // 130 bits as 13 pairs of characters, pair k being bits
     // 120 - 10k .. 130 - 10k of the number: the first pair takes the top
     // 8 bits of `hi` (3 + 5), pair 6 straddles the words (bits 60..70),
     // the others are 10 bits of one word each.
-    let pairs: [u64; 13] = [
+    [
         hi >> 56,
         hi >> 46,
         hi >> 36,
@@ -200,11 +220,7 @@ pub(crate) fn encode_tail(hi: u64, lo: u64) -> Tail {
         lo >> 20,
         lo >> 10,
         lo,
-    ];
-    for (slot, v) in out.0.chunks_exact_mut(2).zip(pairs) {
-        slot.copy_from_slice(&crockford_pair(v));
-    }
-    out
+    ]
 }
 
 /// The two Crockford characters of the low 10 bits of `v`.
@@ -309,6 +325,23 @@ impl<'a> IdParts<'a> {
     /// The node id.
     pub fn node_id(&self) -> &'a str {
         self.node_id
+    }
+
+    /// What every resume ID made from these parts puts before its random
+    /// tail, as five pieces: `webhook_`, the execution id, `_`, the node
+    /// id and `_` (all ASCII). With [`IdGenerator::draw_tail_into`], for a
+    /// host that writes IDs into its own memory with its own copies (see
+    /// [`BaseUrl::resume_url_head`](crate::url::BaseUrl::resume_url_head)):
+    /// [`IdParts::resume_id_len`] bytes in all.
+    #[inline(always)]
+    pub fn resume_id_head(&self) -> [&'a [u8]; 5] {
+        [
+            PREFIX.as_bytes(),
+            self.execution_id.as_bytes(),
+            b"_",
+            self.node_id.as_bytes(),
+            b"_",
+        ]
     }
 
     /// Length of every resume ID made from these parts.
@@ -659,6 +692,17 @@ impl IdGenerator {
     pub(crate) fn next_words(&mut self) -> (u64, u64) {
         let (a, b) = (self.rng.next_u64(), self.rng.next_u64());
         (a.swap_bytes(), b.swap_bytes())
+    }
+
+    /// Draw the random tail of a fresh resume ID into `out`: the 26
+    /// characters that follow [`IdParts::resume_id_head`]. For a host that
+    /// writes IDs or URLs into its own memory with its own copies (see
+    /// [`BaseUrl::resume_url_head`](crate::url::BaseUrl::resume_url_head)):
+    /// the same draw and characters as every other way to make an ID.
+    #[inline(always)]
+    pub fn draw_tail_into(&mut self, out: &mut [MaybeUninit<u8>; RANDOM_LEN]) {
+        let (hi, lo) = self.next_words();
+        encode_tail_into(hi, lo, out)
     }
 
     /// A fresh resume ID for `node_id` in `execution_id`. When a part is
