@@ -146,6 +146,15 @@ fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
     b.chunks_exact(8).fold(last, |acc, w| acc | word_flags(w)) & WORD_HIGH == 0
 }
 
+/// 16 bytes in one register: an SSE2 vector on x86-64, where a constant
+/// piece then loads from memory in one instruction (as `u128` it takes two
+/// 8-byte immediates per half).
+#[cfg(target_arch = "x86_64")]
+type Chunk16 = core::arch::x86_64::__m128i;
+/// 16 bytes in registers.
+#[cfg(not(target_arch = "x86_64"))]
+type Chunk16 = u128;
+
 /// Copy `n` bytes from `src` to `dst` as `memmove` does (the two may
 /// overlap), inline for up to 64 bytes: each size class loads the bytes
 /// into registers first (two or four overlapping words that cover them),
@@ -188,10 +197,13 @@ pub(crate) unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
     unsafe {
         if n > 16 {
             if n <= 32 {
-                ends::<u128>(src, dst, n);
+                ends::<Chunk16>(src, dst, n);
             } else if n <= 64 {
-                let (a, b) = (load::<u128>(src), load::<u128>(src.add(16)));
-                let (c, d) = (load::<u128>(src.add(n - 32)), load::<u128>(src.add(n - 16)));
+                let (a, b) = (load::<Chunk16>(src), load::<Chunk16>(src.add(16)));
+                let (c, d) = (
+                    load::<Chunk16>(src.add(n - 32)),
+                    load::<Chunk16>(src.add(n - 16)),
+                );
                 store(dst, a);
                 store(dst.add(16), b);
                 store(dst.add(n - 32), c);
