@@ -198,18 +198,8 @@ pub(crate) unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
         if n > 16 {
             if n <= 32 {
                 ends::<Chunk16>(src, dst, n);
-            } else if n <= 64 {
-                let (a, b) = (load::<Chunk16>(src), load::<Chunk16>(src.add(16)));
-                let (c, d) = (
-                    load::<Chunk16>(src.add(n - 32)),
-                    load::<Chunk16>(src.add(n - 16)),
-                );
-                store(dst, a);
-                store(dst.add(16), b);
-                store(dst.add(n - 32), c);
-                store(dst.add(n - 16), d);
             } else {
-                core::ptr::copy(src, dst, n);
+                copy_long(src, dst, n);
             }
         } else if n >= 8 {
             ends::<u64>(src, dst, n);
@@ -220,6 +210,44 @@ pub(crate) unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
             *dst = a;
             *dst.add(n / 2) = b;
             *dst.add(n - 1) = c;
+        }
+    }
+}
+
+/// [`copy_bytes`] for more than 32 bytes, as a resume ID always is (at
+/// least 38): one size test instead of three.
+///
+/// # Safety
+///
+/// As [`copy_bytes`], and `n > 32`.
+#[inline(always)]
+pub(crate) unsafe fn copy_long(src: *const u8, dst: *mut u8, n: usize) {
+    debug_assert!(n > 32);
+    /// The 16 bytes at `p` (the caller's readable bytes).
+    #[inline(always)]
+    unsafe fn load(p: *const u8) -> Chunk16 {
+        // SAFETY: the caller's 16 readable bytes; no alignment needed.
+        unsafe { p.cast::<Chunk16>().read_unaligned() }
+    }
+    /// Store `v` at `p` (the caller's writable bytes).
+    #[inline(always)]
+    unsafe fn store(p: *mut u8, v: Chunk16) {
+        // SAFETY: the caller's 16 writable bytes; no alignment needed.
+        unsafe { p.cast::<Chunk16>().write_unaligned(v) }
+    }
+    // SAFETY: `32 < n <= 64`: the first and the last 32 bytes lie inside
+    // the `n` bytes and cover them, all loaded before the first store.
+    // Longer: `core::ptr::copy`, a `memmove`.
+    unsafe {
+        if n <= 64 {
+            let (a, b) = (load(src), load(src.add(16)));
+            let (c, d) = (load(src.add(n - 32)), load(src.add(n - 16)));
+            store(dst, a);
+            store(dst.add(16), b);
+            store(dst.add(n - 32), c);
+            store(dst.add(n - 16), d);
+        } else {
+            core::ptr::copy(src, dst, n);
         }
     }
 }

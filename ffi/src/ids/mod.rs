@@ -309,15 +309,16 @@ fn create_common(
     // (header contract): the head and the ID are `url_len` bytes, and the
     // NUL follows. With an ID buffer, the same for `id_len` and its NUL;
     // the ID is copied from the URL just written, by a copy that stays
-    // defined even if the caller's buffers overlap. The out-pointers are
-    // non-NULL and writable.
+    // defined even if the caller's buffers overlap, and that needs more
+    // than 32 bytes: an ID is 36 bytes and two parts of 1 or more. The
+    // out-pointers are non-NULL and writable.
     unsafe {
         let at = crate::text::put_bytes(crate::text::put_bytes(url, base_text), path);
         write_id(g, &parts, at, id_len);
         url.add(url_len).write(0);
         url_out_len.write(url_len);
         if !id_in_url {
-            crate::text::copy_bytes(at, id, id_len);
+            crate::text::copy_long(at, id, id_len);
             id.add(id_len).write(0);
         }
         id_out_len.write(id_len);
