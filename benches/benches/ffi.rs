@@ -6,8 +6,10 @@
 //!   into caller buffers, vs the same one step in Rust,
 //!   `IdGenerator::resume_url_into` into a `ResumeUrl` the caller keeps
 //!   (`rust/id_url`), and `IdGenerator::write_resume_url` into a byte
-//!   buffer (`rust/id_url_bytes`: the writer the C function runs, as
-//!   `write_resume_url_sized` after its own checks of the buffers).
+//!   buffer (`rust/id_url_bytes`: the Rust call closest to the C one,
+//!   which writes the same pieces, `BaseUrl::resume_url_head`,
+//!   `IdParts::resume_id_head` and `IdGenerator::draw_tail_into`, with its
+//!   own copies into the caller's buffers after its checks of them).
 //!   `id_only` is the same call without a base URL: the resume ID alone.
 //! * `route`: `prana_route_parse` (vs `BaseUrl::parse_target`).
 //! * `decision`: `prana_request_check` + `prana_signature_verify` +

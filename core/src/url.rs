@@ -505,6 +505,19 @@ impl BaseUrl {
         self.write_url(TRIGGER_PATH, workflow_id, out)
     }
 
+    /// What every resume URL under this base puts before its resume ID, as
+    /// two pieces: the base and `/webhook/workflow/resume/`. With
+    /// [`IdParts::resume_id_head`] and [`IdGenerator::draw_tail_into`], for
+    /// a host that writes a URL into its own memory with its own copies
+    /// (the C ABI: with raw pointers, where a safe copy loop cannot tell
+    /// that the buffers are apart and copies byte by byte). The three make
+    /// the URL [`IdGenerator::write_resume_url`] writes, in
+    /// [`BaseUrl::resume_url_len`] bytes.
+    #[inline(always)]
+    pub fn resume_url_head(&self) -> [&[u8]; 2] {
+        [self.text.as_bytes(), RESUME_PATH.as_bytes()]
+    }
+
     /// Length of the resume URL of every resume ID made from `parts`.
     pub fn resume_url_len(&self, parts: &IdParts<'_>) -> usize {
         self.text.len() + RESUME_PATH.len() + parts.resume_id_len()

@@ -17,7 +17,7 @@
 
 use std::mem::MaybeUninit;
 
-use prana_webhook_core::id::{IdGenerator, IdParts, ResumeId};
+use prana_webhook_core::id::{IdGenerator, IdParts, ResumeId, RANDOM_LEN};
 use prana_webhook_core::url::{BaseUrl, Route};
 use proptest::prelude::*;
 
@@ -142,6 +142,7 @@ proptest! {
         let mut two_step = IdGenerator::from_seed(seed);
         let mut one_step = IdGenerator::from_seed(seed);
         let mut bytes = IdGenerator::from_seed(seed);
+        let mut pieces = IdGenerator::from_seed(seed);
         for _ in 0..3 {
             let id = two_step.resume_id(&exec, &node).unwrap();
             let url = base.resume_url(&id).unwrap();
@@ -161,6 +162,17 @@ proptest! {
                 .collect();
             prop_assert_eq!(written.as_slice(), url.as_bytes());
             prop_assert_eq!(&written[spans.id_start..], id.as_str().as_bytes());
+
+            // The pieces a host writes itself, and the tail drawn into
+            // place, make the same URL.
+            let mut built: Vec<u8> = base.resume_url_head().concat();
+            built.extend(parts.resume_id_head().concat());
+            let mut tail = [MaybeUninit::new(0xAAu8); RANDOM_LEN];
+            pieces.draw_tail_into(&mut tail);
+            // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+            built.extend(tail.iter().map(|b| unsafe { b.assume_init() }));
+            prop_assert_eq!(built.as_slice(), url.as_bytes());
+            prop_assert_eq!(built.len(), base.resume_url_len(&parts));
 
             let target = base.parse_target(fused.as_str()).unwrap();
             prop_assert_eq!(target.route, Route::Resume { resume_id: id.as_str() });

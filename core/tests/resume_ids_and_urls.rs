@@ -647,6 +647,18 @@ fn resume_url_in_one_step_is_id_then_url() {
         let bytes: Vec<u8> = exact.iter().map(|b| unsafe { b.assume_init() }).collect();
         assert_eq!(bytes, want.as_str().as_bytes());
         assert_eq!(&bytes[id_start..], want.resume_id().as_bytes());
+        // The pieces a host writes with its own copies, then the tail drawn
+        // into place: the same URL, the ID after the URL's head.
+        let want = g1.resume_url_for(&base, &parts).unwrap();
+        let [b, path] = base.resume_url_head();
+        let mut built = [b, path].concat();
+        assert_eq!(built.len(), want.as_str().len() - want.resume_id().len());
+        built.extend(parts.resume_id_head().concat());
+        let mut tail = [std::mem::MaybeUninit::new(0xAAu8); id::RANDOM_LEN];
+        g2.draw_tail_into(&mut tail);
+        // SAFETY: every element was initialized (`MaybeUninit::new`) above.
+        built.extend(tail.iter().map(|b| unsafe { b.assume_init() }));
+        assert_eq!(built, want.as_str().as_bytes());
         // The ID alone as bytes: the ID `resume_id_for` draws; a short
         // buffer draws nothing.
         let (mut g3, mut g4) = (

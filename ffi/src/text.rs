@@ -1,7 +1,8 @@
-//! Byte-level text checks of the C ABI, in one place: the one-pass
-//! "ASCII without NUL" test that lets nearly every text argument skip the
-//! full UTF-8 check and NUL search, and the only `&[u8]` → `&str`
-//! conversion of the crate that skips the standard UTF-8 check.
+//! Byte-level text checks and copies of the C ABI, in one place: the
+//! one-pass "ASCII without NUL" test that lets nearly every text argument
+//! skip the full UTF-8 check and NUL search, the only `&[u8]` → `&str`
+//! conversion of the crate that skips the standard UTF-8 check, and the
+//! inline copy of short pieces into caller buffers.
 //!
 //! Why the code looks like this (and the measurements behind it) is in
 //! `benches/README.md`, "Why the code looks like this".
@@ -145,9 +146,147 @@ fn is_ascii_without_nul_wide(b: &[u8]) -> bool {
     b.chunks_exact(8).fold(last, |acc, w| acc | word_flags(w)) & WORD_HIGH == 0
 }
 
+/// 16 bytes in one register: an SSE2 vector on x86-64, where a constant
+/// piece then loads from memory in one instruction (as `u128` it takes two
+/// 8-byte immediates per half).
+#[cfg(target_arch = "x86_64")]
+type Chunk16 = core::arch::x86_64::__m128i;
+/// 16 bytes in registers.
+#[cfg(not(target_arch = "x86_64"))]
+type Chunk16 = u128;
+
+/// Copy `n` bytes from `src` to `dst` as `memmove` does (the two may
+/// overlap), inline for up to 64 bytes: each size class loads the bytes
+/// into registers first (two or four overlapping words that cover them),
+/// then stores them, so an overlap does no harm. For the short, variable
+/// pieces of URLs and IDs: a `memmove` call costs more than the copy.
+/// Longer copies call `core::ptr::copy`.
+///
+/// # Safety
+///
+/// `src` is readable and `dst` writable for `n` bytes.
+#[inline(always)]
+pub(crate) unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
+    /// The word at `p`.
+    #[inline(always)]
+    unsafe fn load<T>(p: *const u8) -> T {
+        // SAFETY: the caller's readable bytes; no alignment needed.
+        unsafe { p.cast::<T>().read_unaligned() }
+    }
+    /// Store `v` at `p`.
+    #[inline(always)]
+    unsafe fn store<T>(p: *mut u8, v: T) {
+        // SAFETY: the caller's writable bytes; no alignment needed.
+        unsafe { p.cast::<T>().write_unaligned(v) }
+    }
+    /// The first and the last word, which cover `size_of::<T>()..=2 *
+    /// size_of::<T>()` bytes.
+    #[inline(always)]
+    unsafe fn ends<T>(src: *const u8, dst: *mut u8, n: usize) {
+        let w = core::mem::size_of::<T>();
+        // SAFETY: `w <= n`, so both words lie inside the caller's bytes.
+        unsafe {
+            let (a, b) = (load::<T>(src), load::<T>(src.add(n - w)));
+            store(dst, a);
+            store(dst.add(n - w), b);
+        }
+    }
+    // SAFETY: every case reads and writes inside the `n` bytes (the
+    // function's contract), all loads before the stores. Longer pieces
+    // (IDs, bases) are tested first, with few tests each.
+    unsafe {
+        if n > 16 {
+            if n <= 32 {
+                ends::<Chunk16>(src, dst, n);
+            } else {
+                copy_long(src, dst, n);
+            }
+        } else if n >= 8 {
+            ends::<u64>(src, dst, n);
+        } else if n >= 4 {
+            ends::<u32>(src, dst, n);
+        } else if n > 0 {
+            let (a, b, c) = (*src, *src.add(n / 2), *src.add(n - 1));
+            *dst = a;
+            *dst.add(n / 2) = b;
+            *dst.add(n - 1) = c;
+        }
+    }
+}
+
+/// [`copy_bytes`] for more than 32 bytes, as a resume ID always is (at
+/// least 38): one size test instead of three.
+///
+/// # Safety
+///
+/// As [`copy_bytes`], and `n > 32`.
+#[inline(always)]
+pub(crate) unsafe fn copy_long(src: *const u8, dst: *mut u8, n: usize) {
+    debug_assert!(n > 32);
+    /// The 16 bytes at `p` (the caller's readable bytes).
+    #[inline(always)]
+    unsafe fn load(p: *const u8) -> Chunk16 {
+        // SAFETY: the caller's 16 readable bytes; no alignment needed.
+        unsafe { p.cast::<Chunk16>().read_unaligned() }
+    }
+    /// Store `v` at `p` (the caller's writable bytes).
+    #[inline(always)]
+    unsafe fn store(p: *mut u8, v: Chunk16) {
+        // SAFETY: the caller's 16 writable bytes; no alignment needed.
+        unsafe { p.cast::<Chunk16>().write_unaligned(v) }
+    }
+    // SAFETY: `32 < n <= 64`: the first and the last 32 bytes lie inside
+    // the `n` bytes and cover them, all loaded before the first store.
+    // Longer: `core::ptr::copy`, a `memmove`.
+    unsafe {
+        if n <= 64 {
+            let (a, b) = (load(src), load(src.add(16)));
+            let (c, d) = (load(src.add(n - 32)), load(src.add(n - 16)));
+            store(dst, a);
+            store(dst.add(16), b);
+            store(dst.add(n - 32), c);
+            store(dst.add(n - 16), d);
+        } else {
+            core::ptr::copy(src, dst, n);
+        }
+    }
+}
+
+/// [`copy_bytes`] of all of `piece` to `at`; returns where it ends.
+///
+/// # Safety
+///
+/// `at` is writable for `piece.len()` bytes.
+#[inline(always)]
+pub(crate) unsafe fn put_bytes(at: *mut u8, piece: &[u8]) -> *mut u8 {
+    // SAFETY: the function's contract.
+    unsafe {
+        copy_bytes(piece.as_ptr(), at, piece.len());
+        at.add(piece.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every length of each size class and past it, apart and
+    /// overlapping either way, against `copy_within` (a `memmove`).
+    #[test]
+    fn copy_bytes_moves_like_memmove() {
+        for n in 0..=140 {
+            for shift in -40isize..=40 {
+                let mut got: Vec<u8> = (0..=255).cycle().take(400).collect();
+                let mut want = got.clone();
+                let (src, dst) = (100, (100 + shift) as usize);
+                want.copy_within(src..src + n, dst);
+                let p = got.as_mut_ptr();
+                // SAFETY: both ranges lie inside the 400 bytes of `got`.
+                unsafe { copy_bytes(p.add(src), p.add(dst), n) };
+                assert_eq!(got, want, "length {n}, shift {shift}");
+            }
+        }
+    }
 
     #[test]
     fn ascii_check_flags_exactly_nul_and_high_bytes() {

@@ -182,7 +182,8 @@ pub fn c_id_only(f: &Fixture) {
     black_box((&id, id_len));
 }
 
-/// Rust: the bytes writer the C call runs, into a stack buffer.
+/// Rust: the bytes writer, the Rust call closest to the C one, into a
+/// stack buffer.
 #[inline(always)]
 pub fn rust_id_url_bytes(ids_r: &mut IdGenerator, base: &BaseUrl) {
     let mut buf = [MaybeUninit::<u8>::uninit(); URL_BUF];

@@ -1,15 +1,14 @@
 //! Resume IDs: `webhook_{execution_id}_{node_id}_{random}`.
 
+mod checked;
+
 use core::ffi::c_char;
 use core::mem::MaybeUninit;
 
 use prana_webhook_core::error::Part;
 use prana_webhook_core::id::{self, IdGenerator, IdPartBytes, IdParts};
-use prana_webhook_core::token::resume::{ResumeKey, MAC_B64_LEN, SIG_PARAM};
 
-use crate::abi::{
-    self, bytes, guard, handle, handle_mut, raw_bytes, text, Fail, FfiResult, Out, StrOut,
-};
+use crate::abi::{self, bytes, guard, handle_mut, text, Fail, FfiResult, Out};
 use crate::status::{prana_error, prana_status};
 use crate::urls::prana_base_url;
 use crate::PRANA_ID_SEED_LEN;
@@ -177,80 +176,25 @@ pub extern "C" fn prana_resume_url_create(
     err: *mut prana_error,
 ) -> prana_status {
     guard(err, || {
-        // The common call takes one run of tests and writes straight into
-        // the buffers; anything else (a NULL, `PRANA_NUL_TERMINATED`, a key
-        // set, a refused part, a small buffer) takes `create_checked`, which
-        // makes every check in the documented order, with its error.
-        //
-        // One sign test covers the NULLs and the lengths: `p - 1` has its top
-        // bit set for NULL (and for an address at or above 2^63, which
-        // then just takes the checked path), a length above `isize::MAX`
-        // (`PRANA_NUL_TERMINATED` included) has it set too.
-        let below = |p: usize| p.wrapping_sub(1);
-        let args = below(generator as usize)
-            | below(base as usize)
-            | below(execution_id as usize)
-            | below(node_id as usize)
-            | execution_id_len
-            | node_id_len;
-        let outs = below(id_out_len as usize)
-            | below(url_buf as usize)
-            | below(url_out_len as usize)
-            | id_buf_len
-            | url_buf_len;
-        if keys.is_null() && args <= isize::MAX as usize {
-            // SAFETY: both pointers are non-NULL and the caller promises
-            // (header contract) that many readable bytes, unchanged during
-            // the call; the lengths fit `isize`; u8 has alignment 1.
-            let (e, n) = unsafe {
-                (
-                    core::slice::from_raw_parts(execution_id.cast::<u8>(), execution_id_len),
-                    core::slice::from_raw_parts(node_id.cast::<u8>(), node_id_len),
-                )
-            };
-            if let (Some(pb), true) = (
-                IdPartBytes::accept(e, n),
-                outs <= isize::MAX as usize && (!id_buf.is_null() || id_buf_len == 0),
-            ) {
-                let parts = parts_text(&pb);
-                // SAFETY: non-NULL handles this library made and did not
-                // free (header contract); the generator is used by one
-                // thread at a time, so this borrow is unique.
-                let (g, b) = unsafe { (&mut (*generator).inner, &(*base).inner) };
-                let id_len = parts.resume_id_len();
-                let url_len = b.resume_url_len(&parts);
-                // No ID buffer: the ID is left in the URL (see above).
-                let id_in_url = id_buf.is_null();
-                if (id_in_url || id_len < id_buf_len) && url_len < url_buf_len {
-                    // SAFETY: `url_buf` is non-NULL and the caller promises
-                    // `url_buf_len > url_len` writable bytes that nothing
-                    // else accesses during the call; `MaybeUninit<u8>` may
-                    // view memory C left uninitialized.
-                    let dst = unsafe {
-                        core::slice::from_raw_parts_mut(url_buf.cast::<MaybeUninit<u8>>(), url_len)
-                    };
-                    let id_start = g.write_resume_url_sized(b, &parts, dst);
-                    debug_assert_eq!(id_start + id_len, url_len);
-                    // SAFETY: the NULs are inside the buffers (`url_len <
-                    // url_buf_len`, `id_len < id_buf_len`); the out-pointers
-                    // are non-NULL and writable (header contract). The ID is
-                    // the `id_len` bytes at `id_start` of the URL just
-                    // written; `copy` (a memmove) stays defined even if the
-                    // caller's buffers overlap.
-                    unsafe {
-                        url_buf.add(url_len).write(0);
-                        url_out_len.write(url_len);
-                        if !id_in_url {
-                            core::ptr::copy(url_buf.add(id_start), id_buf, id_len);
-                            id_buf.add(id_len).write(0);
-                        }
-                        id_out_len.write(id_len);
-                    }
-                    return Ok(());
-                }
-            }
+        let common = create_common(
+            generator,
+            base,
+            keys,
+            execution_id,
+            execution_id_len,
+            node_id,
+            node_id_len,
+            id_buf,
+            id_buf_len,
+            id_out_len,
+            url_buf,
+            url_buf_len,
+            url_out_len,
+        );
+        if common {
+            return Ok(());
         }
-        create_checked(
+        checked::create_checked(
             generator,
             base,
             keys,
@@ -268,26 +212,17 @@ pub extern "C" fn prana_resume_url_create(
     })
 }
 
-/// The parts' own bytes as text.
-#[inline(always)]
-fn parts_text<'a>(pb: &IdPartBytes<'a>) -> IdParts<'a> {
-    // SAFETY: `IdPartBytes::new` accepted both parts: only `[A-Za-z0-9_-]`
-    // bytes, which are ASCII, so valid UTF-8.
-    let (e, n) = unsafe {
-        (
-            core::str::from_utf8_unchecked(pb.execution_id()),
-            core::str::from_utf8_unchecked(pb.node_id()),
-        )
-    };
-    pb.with_text(e, n).expect("the parts' own bytes")
-}
-
-/// `prana_resume_url_create` with every check in the documented order and
-/// its error: everything but the common call (see there), which gives the
-/// same outputs. Out of line, so the common call keeps its registers.
+/// The common call of `prana_resume_url_create`, in one run of tests and
+/// written straight into the buffers: valid parts, no key set, non-NULL
+/// pointers, buffers that hold the ID and URL (or, with a NULL base, the
+/// ID). Returns false for anything else (a NULL, `PRANA_NUL_TERMINATED`, a
+/// key set, a refused part, a small buffer), having written nothing and
+/// drawn nothing: then `create_checked` makes every check in the
+/// documented order, with its error, and gives the same outputs on
+/// success.
 #[allow(clippy::too_many_arguments)]
-#[inline(never)]
-fn create_checked(
+#[inline(always)]
+fn create_common(
     generator: *mut prana_id_generator,
     base: *const prana_base_url,
     keys: *const crate::signatures::prana_key_set,
@@ -301,161 +236,133 @@ fn create_checked(
     url_buf: *mut c_char,
     url_buf_len: usize,
     url_out_len: *mut usize,
-) -> FfiResult {
-    let g = handle_mut(generator, "generator")?;
-    // The parts are checked once, as bytes, by the core: an id part is
-    // `[A-Za-z0-9_-]`, so that check proves them text too. Anything it
-    // refuses (and NULL, `PRANA_NUL_TERMINATED`) takes the text checks
-    // first, for the documented errors in their order.
-    let checked = match (
-        raw_bytes(execution_id, execution_id_len),
-        raw_bytes(node_id, node_id_len),
-    ) {
-        (Some(e), Some(n)) => IdPartBytes::new(e, n).ok(),
-        _ => None,
+) -> bool {
+    // One sign test covers the NULLs: `p - 1` has its top bit set for NULL
+    // (and for an address at or above 2^63, which then just takes the
+    // checked path). Part lengths in 1..=64 fit `isize`; a buffer length
+    // is compared signed, so one above `isize::MAX` reads as negative and
+    // fits nothing.
+    let below = |p: usize| p.wrapping_sub(1) as isize;
+    let fits = |len: usize, cap: usize| cap as isize > len as isize;
+    let ptrs = below(generator as usize)
+        | below(execution_id as usize)
+        | below(node_id as usize)
+        | below(id_out_len as usize);
+    let part_lens = execution_id_len.wrapping_sub(1) | node_id_len.wrapping_sub(1);
+    if !(keys.is_null() && ptrs >= 0 && part_lens < id::MAX_PART_LEN) {
+        return false;
+    }
+    // SAFETY: both pointers are non-NULL and the caller promises (header
+    // contract) that many readable bytes, unchanged during the call; the
+    // lengths are at most 64; u8 has alignment 1.
+    let (e, n) = unsafe {
+        (
+            core::slice::from_raw_parts(execution_id.cast::<u8>(), execution_id_len),
+            core::slice::from_raw_parts(node_id.cast::<u8>(), node_id_len),
+        )
     };
-    let (parts, id_out) = match checked {
-        Some(pb) => (
-            parts_text(&pb),
-            StrOut::new(id_buf, id_buf_len, id_out_len)?,
-        ),
-        None => {
-            let e = text(execution_id, execution_id_len, "execution_id")?;
-            let n = text(node_id, node_id_len, "node_id")?;
-            let id_out = StrOut::new(id_buf, id_buf_len, id_out_len)?;
-            (IdParts::new(e, n)?, id_out)
-        }
+    let Some(pb) = IdPartBytes::accept(e, n) else {
+        return false;
     };
+    let parts = parts_text(&pb);
+    // SAFETY: a non-NULL handle this library made and did not free (header
+    // contract); the generator is used by one thread at a time, so this
+    // borrow is unique.
+    let g = unsafe { &mut (*generator).inner };
     let id_len = parts.resume_id_len();
+    let id = id_buf.cast::<u8>();
     if base.is_null() {
-        return write_id_only(&mut g.inner, &parts, id_out);
-    }
-    let b = handle(base, "base")?;
-    // The common case, no key set, tests one pointer and adds nothing.
-    let key = if keys.is_null() {
-        None
-    } else {
-        Some(signing_key_of(keys)?)
-    };
-    let url_out = StrOut::new(url_buf, url_buf_len, url_out_len)?;
-    // Both sizes are known before the ID exists: check them first, so a
-    // too-small buffer leaves the generator and both buffers untouched.
-    let plain_len = b.inner.resume_url_len(&parts);
-    let url_len = match key {
-        None => plain_len,
-        Some(k) => plain_len + sig_len(k),
-    };
-    // No ID buffer: the ID is left in the URL (see above).
-    let id_in_url = id_buf.is_null();
-    if !((id_in_url || id_out.fits(id_len)) && url_out.fits(url_len)) {
-        return Err(too_small(&id_out, id_len, &url_out, url_len));
-    }
-    // The URL is written straight into the caller's buffer (no UTF-8
-    // check, no copy), by the writer that trusts the length computed
-    // above, and the ID copied from it.
-    let fill = |dst: &mut [MaybeUninit<u8>]| {
-        let (plain, tail) = dst.split_at_mut(plain_len);
-        let id_start = g.inner.write_resume_url_sized(&b.inner, &parts, plain);
-        if let Some(k) = key {
-            // SAFETY: `write_resume_url_sized` initialized all of
-            // `plain`, and the ID lies inside it.
-            unsafe { sign_into(k, plain, id_start, id_len, tail) };
+        // Only the ID; the URL arguments are ignored.
+        if id.is_null() || !fits(id_len, id_buf_len) {
+            return false;
         }
-        id_start
-    };
-    // SAFETY: `url_out.fits(url_len)` was checked above.
-    let (id_start, url) = unsafe { url_out.write_with_fitting(url_len, fill) };
-    debug_assert_eq!(id_start + id_len, plain_len);
-    if id_in_url {
-        id_out.write_len(id_len);
-    } else {
-        // SAFETY: `id_out.fits(id_len)` was checked above (`id_buf` is
-        // not NULL here); `url` holds the `url_len` bytes just written,
-        // and the ID is the `id_len` bytes at `id_start`, which end at
-        // `plain_len <= url_len` (the writer puts the ID last).
-        unsafe { id_out.write_copy_fitting(url.add(id_start), id_len) };
+        // SAFETY: `id_buf` is non-NULL and the caller promises
+        // `id_buf_len > id_len` writable bytes that nothing else accesses
+        // during the call (header contract), so the NUL is inside too;
+        // `id_out_len` is non-NULL and writable.
+        unsafe {
+            write_id(g, &parts, id, id_len);
+            id.add(id_len).write(0);
+            id_out_len.write(id_len);
+        }
+        return true;
     }
-    Ok(())
+    // SAFETY: as the generator's; shared access only.
+    let b = unsafe { &(*base).inner };
+    // `BaseUrl::resume_url_len`, summed from the pieces written below.
+    let [base_text, path] = b.resume_url_head();
+    let url_len = base_text.len() + path.len() + id_len;
+    // No ID buffer: the ID is left in the URL (see the function's doc).
+    let id_in_url = id.is_null();
+    let id_ok = if id_in_url {
+        id_buf_len == 0
+    } else {
+        fits(id_len, id_buf_len)
+    };
+    let url_ptrs = below(url_buf as usize) | below(url_out_len as usize);
+    if !(id_ok && url_ptrs >= 0 && fits(url_len, url_buf_len)) {
+        return false;
+    }
+    let url = url_buf.cast::<u8>();
+    // SAFETY: `url_buf` is non-NULL and the caller promises `url_buf_len >
+    // url_len` writable bytes that nothing else accesses during the call
+    // (header contract): the head and the ID are `url_len` bytes, and the
+    // NUL follows. With an ID buffer, the same for `id_len` and its NUL;
+    // the ID is copied from the URL just written, by a copy that stays
+    // defined even if the caller's buffers overlap, and that needs more
+    // than 32 bytes: an ID is 36 bytes and two parts of 1 or more. The
+    // out-pointers are non-NULL and writable.
+    unsafe {
+        let at = crate::text::put_bytes(crate::text::put_bytes(url, base_text), path);
+        write_id(g, &parts, at, id_len);
+        url.add(url_len).write(0);
+        url_out_len.write(url_len);
+        if !id_in_url {
+            crate::text::copy_long(at, id, id_len);
+            id.add(id_len).write(0);
+        }
+        id_out_len.write(id_len);
+    }
+    true
 }
 
-/// The length of `?sig={key_id}.{mac}` for URLs signed with `k`.
-fn sig_len(k: &ResumeKey) -> usize {
-    "?".len() + SIG_PARAM.len() + "=".len() + k.id().as_str().len() + 1 + MAC_B64_LEN
-}
-
-/// The signing key of a non-NULL key set (a set without one is
-/// `NoSigningKey`). Out of line: signing dwarfs the call.
-#[inline(never)]
-fn signing_key_of<'a>(keys: *const crate::signatures::prana_key_set) -> FfiResult<&'a ResumeKey> {
-    let key = crate::signatures::signing_key(crate::signatures::key_set_opt(keys)?)?;
-    Ok(key.expect("a non-NULL key set gives Some or an error"))
-}
-
-/// The `BUFFER_TOO_SMALL` failure of `prana_resume_url_create`, with both
-/// sizes needed reported. Out of line and cold: the hot path keeps its
-/// registers.
-#[cold]
-#[inline(never)]
-fn too_small(id_out: &StrOut, id_len: usize, url_out: &StrOut, url_len: usize) -> Fail {
-    let id_needed = id_out.report_needed(id_len);
-    let url_needed = url_out.report_needed(url_len);
-    Fail::new(
-        prana_status::PRANA_STATUS_BUFFER_TOO_SMALL,
-        format_args!(
-            "output buffers hold {} and {} bytes; {id_needed} and {url_needed} are \
-             needed (including the NUL)",
-            id_out.capacity(),
-            url_out.capacity()
-        ),
-    )
-}
-
-/// Write `?sig={key_id}.{mac}` for the resume ID at `plain[id_start..][..id_len]`
-/// into all of `tail`. Out of line: an HMAC dwarfs the call, and the
-/// unsigned path stays small enough to be inlined whole.
+/// Write a fresh resume ID for `parts` at `at`: its head, then its tail,
+/// drawn from `g` straight into place.
 ///
 /// # Safety
 ///
-/// `plain[id_start..id_start + id_len]` is initialized.
-#[inline(never)]
-unsafe fn sign_into(
-    k: &ResumeKey,
-    plain: &[core::mem::MaybeUninit<u8>],
-    id_start: usize,
-    id_len: usize,
-    tail: &mut [core::mem::MaybeUninit<u8>],
-) {
-    let id = &plain[id_start..id_start + id_len];
-    // SAFETY: `id` is initialized (the function's contract); u8 has no
-    // other validity requirement.
-    let id = unsafe { core::slice::from_raw_parts(id.as_ptr().cast::<u8>(), id.len()) };
-    // A resume ID is ASCII; checking it is one short pass.
-    let id = crate::text::ascii_str(id).expect("a resume ID is ASCII");
-    let sig = k.sign(id);
-    let mut at = 0;
-    for part in ["?", SIG_PARAM, "=", sig.as_str()] {
-        for (d, c) in tail[at..].iter_mut().zip(part.bytes()) {
-            d.write(c);
-        }
-        at += part.len();
+/// `at` is writable for `id_len` bytes, and `id_len` is
+/// `parts.resume_id_len()`.
+#[inline(always)]
+unsafe fn write_id(g: &mut IdGenerator, parts: &IdParts<'_>, at: *mut u8, id_len: usize) {
+    let [prefix, e, sep1, n, sep2] = parts.resume_id_head();
+    let head_len = prefix.len() + e.len() + sep1.len() + n.len() + sep2.len();
+    assert!(head_len + id::RANDOM_LEN == id_len);
+    // SAFETY: the head and the tail add up to `id_len` bytes (asserted
+    // just above), which the caller promises writable at `at`;
+    // `MaybeUninit<u8>` has alignment 1 and no validity requirement.
+    unsafe {
+        let mut end = crate::text::put_bytes(at, prefix);
+        end = crate::text::put_bytes(end, e);
+        end = crate::text::put_bytes(end, sep1);
+        end = crate::text::put_bytes(end, n);
+        end = crate::text::put_bytes(end, sep2);
+        g.draw_tail_into(&mut *end.cast::<[MaybeUninit<u8>; id::RANDOM_LEN]>());
     }
-    assert!(at == tail.len(), "signature length {at} != {}", tail.len());
 }
 
-/// `prana_resume_url_create` without a base: only the ID, written as bytes
-/// straight into the caller's buffer (no `ResumeId` built, checked and
-/// copied). The parts and the buffer are checked before the generator is
-/// touched. Out of line, so the URL path keeps its own code inlined.
-#[inline(never)]
-fn write_id_only(g: &mut IdGenerator, parts: &IdParts<'_>, id_out: StrOut) -> FfiResult {
-    let id_len = parts.resume_id_len();
-    id_out
-        .write_with(id_len, |dst| {
-            let n = g.write_resume_id(parts, dst)?;
-            assert!(n == id_len, "resume ID length {n} != {id_len}");
-            Ok(())
-        })
-        .map(|_| ())
+/// The parts' own bytes as text.
+#[inline(always)]
+fn parts_text<'a>(pb: &IdPartBytes<'a>) -> IdParts<'a> {
+    // SAFETY: `IdPartBytes::new` accepted both parts: only `[A-Za-z0-9_-]`
+    // bytes, which are ASCII, so valid UTF-8.
+    let (e, n) = unsafe {
+        (
+            core::str::from_utf8_unchecked(pb.execution_id()),
+            core::str::from_utf8_unchecked(pb.node_id()),
+        )
+    };
+    pb.with_text(e, n).expect("the parts' own bytes")
 }
 
 /// Check the syntax of a resume ID (prefix, alphabet, length, two 1-64 byte
@@ -784,6 +691,60 @@ mod tests {
                     assert_eq!(got.0, prana_status::PRANA_STATUS_BUFFER_TOO_SMALL);
                     assert_eq!((got.1, got.2), (id_size, url_size));
                 }
+            }
+        }
+        prana_id_generator_free(g1);
+        prana_id_generator_free(g2);
+        crate::urls::prana_base_url_free(base);
+    }
+    /// Without a base the common call and the checked one (reached
+    /// through `PRANA_NUL_TERMINATED`) make the same ID, ignore the URL
+    /// arguments, and agree on a buffer one byte short.
+    #[test]
+    fn without_a_base_the_common_and_the_checked_call_agree() {
+        let (base, g1, g2) = base_and_twin_generators(4);
+        let call = |g, len: fn(&str) -> usize, id: &mut [c_char]| {
+            let (e, n) = ("exec_1\0", "wait\0");
+            let mut id_len = 0usize;
+            let st = prana_resume_url_create(
+                g,
+                core::ptr::null(),
+                core::ptr::null(),
+                e.as_ptr().cast(),
+                len(e),
+                n.as_ptr().cast(),
+                len(n),
+                id.as_mut_ptr(),
+                id.len(),
+                &mut id_len,
+                // Ignored without a base, NULL length pointer included.
+                core::ptr::null_mut(),
+                7,
+                core::ptr::null_mut(),
+                core::ptr::null_mut(),
+            );
+            let text: String = id.iter().map(|&c| c as u8 as char).collect();
+            (st, id_len, text)
+        };
+        let plain: fn(&str) -> usize = |s| s.len() - 1;
+        let nul: fn(&str) -> usize = |_| crate::PRANA_NUL_TERMINATED;
+        let id_size = 47;
+        for short in [0, 1, 0] {
+            let got1 = call(g1, plain, &mut vec![1; id_size - short]);
+            let got2 = call(g2, nul, &mut vec![1; id_size - short]);
+            assert_eq!(got1, got2);
+            if short == 0 {
+                assert_eq!(
+                    (got1.0, got1.1),
+                    (prana_status::PRANA_STATUS_OK, id_size - 1)
+                );
+                assert!(got1.2.starts_with("webhook_exec_1_wait_") && got1.2.ends_with('\0'));
+            } else {
+                assert_eq!(
+                    (got1.0, got1.1),
+                    (prana_status::PRANA_STATUS_BUFFER_TOO_SMALL, id_size)
+                );
+                assert!(got1.2.bytes().all(|b| b == 1));
             }
         }
         prana_id_generator_free(g1);

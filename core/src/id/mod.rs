@@ -34,6 +34,7 @@
 //! ```
 
 use core::fmt;
+use core::mem::MaybeUninit;
 
 use chacha20::ChaCha12Rng;
 use rand_core::{Rng, SeedableRng};
@@ -57,7 +58,11 @@ pub use crate::bytes::is_id_byte;
 #[cfg(feature = "executor")]
 pub(crate) use crate::bytes::PORT_BYTE;
 pub(crate) use crate::bytes::{byte_class, short_eq, ID_BYTE};
-use crate::bytes::{common_class, common_class_short, CROCKFORD, CROCKFORD_BYTE};
+
+mod tail;
+use crate::bytes::{common_class, common_class_short, CROCKFORD_BYTE};
+use tail::encode_tail_into;
+pub(crate) use tail::{encode_tail, entropy_words, Tail};
 
 /// Whether two ids (keys, resume IDs) are equal. The lengths and the last
 /// bytes are compared before the rest: ids of one execution mostly differ
@@ -170,115 +175,6 @@ pub(crate) fn copy_checked_part(dst: &mut PartString, s: &str) {
     let _ = dst.push_str(s);
 }
 
-/// Encode 128 bits (`hi` the most significant word) as 26 Crockford base32
-/// characters, most significant first, into the first 26 bytes of an
-/// 8-aligned 32-byte buffer (the rest stays `'0'`, see [`Tail::as_str`]).
-///
-/// Hand-written on purpose: the base32 crates either allocate or need a
-/// macro crate for a custom alphabet. Two `u64` words instead of a `u128`
-/// shift loop: every pair of characters is one constant shift of one word
-/// (or two for the pair that straddles them), a mask and a table load, with
-/// no loop and no dependency between pairs.
-#[inline]
-pub(crate) fn encode_tail(hi: u64, lo: u64) -> Tail {
-    let mut out = Tail([b'0'; 32]);
-    // 130 bits as 13 pairs of characters, pair k being bits
-    // 120 - 10k .. 130 - 10k of the number: the first pair takes the top
-    // 8 bits of `hi` (3 + 5), pair 6 straddles the words (bits 60..70),
-    // the others are 10 bits of one word each.
-    let pairs: [u64; 13] = [
-        hi >> 56,
-        hi >> 46,
-        hi >> 36,
-        hi >> 26,
-        hi >> 16,
-        hi >> 6,
-        (hi << 4) | (lo >> 60),
-        lo >> 50,
-        lo >> 40,
-        lo >> 30,
-        lo >> 20,
-        lo >> 10,
-        lo,
-    ];
-    for (slot, v) in out.0.chunks_exact_mut(2).zip(pairs) {
-        slot.copy_from_slice(&crockford_pair(v));
-    }
-    out
-}
-
-/// The two Crockford characters of the low 10 bits of `v`.
-///
-/// On 64-bit hosts one load from a 2 KiB table of all pairs (one load
-/// instead of two, with their shifts and masks); elsewhere (microcontrollers,
-/// where 2 KiB of flash counts) two loads from the 32-byte alphabet.
-#[inline(always)]
-fn crockford_pair(v: u64) -> [u8; 2] {
-    #[cfg(target_pointer_width = "64")]
-    {
-        PAIRS[(v & 1023) as usize]
-    }
-    #[cfg(not(target_pointer_width = "64"))]
-    {
-        crockford_pair_compact(v)
-    }
-}
-
-/// [`crockford_pair`] without the table of pairs.
-#[cfg_attr(all(target_pointer_width = "64", not(test)), allow(dead_code))]
-#[inline(always)]
-fn crockford_pair_compact(v: u64) -> [u8; 2] {
-    [
-        CROCKFORD[((v >> 5) & 31) as usize],
-        CROCKFORD[(v & 31) as usize],
-    ]
-}
-
-/// Every pair of Crockford characters, indexed by its 10-bit value.
-#[cfg(target_pointer_width = "64")]
-static PAIRS: [[u8; 2]; 1024] = {
-    let mut table = [[0u8; 2]; 1024];
-    let mut i = 0;
-    while i < 1024 {
-        table[i] = [CROCKFORD[i >> 5], CROCKFORD[i & 31]];
-        i += 1;
-    }
-    table
-};
-
-/// The two words of 16 entropy bytes, most significant first (the tail is
-/// the big-endian number the bytes spell).
-#[inline]
-pub(crate) fn entropy_words(entropy: &[u8; 16]) -> (u64, u64) {
-    let n = u128::from_be_bytes(*entropy);
-    ((n >> 64) as u64, n as u64)
-}
-
-/// An encoded tail: 26 characters and 6 bytes of padding, on an 8-byte
-/// boundary.
-#[repr(C, align(8))]
-pub(crate) struct Tail([u8; 32]);
-
-impl Tail {
-    /// The 26 characters as bytes (all ASCII).
-    #[inline]
-    pub(crate) fn digits(&self) -> &[u8] {
-        &self.0[..RANDOM_LEN]
-    }
-
-    /// The 26 characters as text. Only the tail needs a UTF-8 check (the
-    /// parts are `&str` already), made on the whole 8-aligned 32-byte
-    /// buffer: `str::from_utf8` then takes it 16 bytes at a time instead of
-    /// byte by byte.
-    #[inline]
-    pub(crate) fn as_str(&self) -> Result<&str> {
-        match core::str::from_utf8(&self.0) {
-            Ok(s) => Ok(&s[..RANDOM_LEN]),
-            Err(_) => Err(Error::BadRandomTail),
-        }
-    }
-}
-
 /// A validated pair of id parts: execution id and node id, each 1–64 bytes
 /// of `[A-Za-z0-9_-]`. Checking them once lets a caller learn the length of
 /// the ID (and of its URL) before anything is drawn or written, and lets
@@ -309,6 +205,23 @@ impl<'a> IdParts<'a> {
     /// The node id.
     pub fn node_id(&self) -> &'a str {
         self.node_id
+    }
+
+    /// What every resume ID made from these parts puts before its random
+    /// tail, as five pieces: `webhook_`, the execution id, `_`, the node
+    /// id and `_` (all ASCII). With [`IdGenerator::draw_tail_into`], for a
+    /// host that writes IDs into its own memory with its own copies (see
+    /// [`BaseUrl::resume_url_head`](crate::url::BaseUrl::resume_url_head)):
+    /// [`IdParts::resume_id_len`] bytes in all.
+    #[inline(always)]
+    pub fn resume_id_head(&self) -> [&'a [u8]; 5] {
+        [
+            PREFIX.as_bytes(),
+            self.execution_id.as_bytes(),
+            b"_",
+            self.node_id.as_bytes(),
+            b"_",
+        ]
     }
 
     /// Length of every resume ID made from these parts.
@@ -661,6 +574,17 @@ impl IdGenerator {
         (a.swap_bytes(), b.swap_bytes())
     }
 
+    /// Draw the random tail of a fresh resume ID into `out`: the 26
+    /// characters that follow [`IdParts::resume_id_head`]. For a host that
+    /// writes IDs or URLs into its own memory with its own copies (see
+    /// [`BaseUrl::resume_url_head`](crate::url::BaseUrl::resume_url_head)):
+    /// the same draw and characters as every other way to make an ID.
+    #[inline(always)]
+    pub fn draw_tail_into(&mut self, out: &mut [MaybeUninit<u8>; RANDOM_LEN]) {
+        let (hi, lo) = self.next_words();
+        encode_tail_into(hi, lo, out)
+    }
+
     /// A fresh resume ID for `node_id` in `execution_id`. When a part is
     /// invalid nothing is drawn.
     pub fn resume_id(&mut self, execution_id: &str, node_id: &str) -> Result<ResumeId> {
@@ -692,47 +616,6 @@ fn os_seed() -> Result<[u8; 32]> {
 mod tests {
     extern crate std;
     use super::*;
-
-    #[test]
-    fn tail_encodes_extremes() {
-        let enc = |e: &[u8; 16]| {
-            let (hi, lo) = entropy_words(e);
-            encode_tail(hi, lo).0
-        };
-        assert_eq!(&enc(&[0; 16])[..RANDOM_LEN], b"00000000000000000000000000");
-        assert_eq!(
-            &enc(&[0xff; 16])[..RANDOM_LEN],
-            b"7zzzzzzzzzzzzzzzzzzzzzzzzz"
-        );
-        assert!(is_valid_tail(&enc(&[0xa5; 16])[..RANDOM_LEN]));
-        assert!(!is_valid_tail(b"8zzzzzzzzzzzzzzzzzzzzzzzzz"));
-    }
-
-    #[test]
-    fn tail_is_the_u128_shift_loop() {
-        // The two-word encoding against the plain loop over a `u128`.
-        let mut x = 0x0123_4567_89ab_cdef_fedc_ba98_7654_3210u128;
-        for _ in 0..2000 {
-            x = x
-                .wrapping_mul(0x2545_f491_4f6c_dd1d_9e37_79b9_7f4a_7c15)
-                .wrapping_add(1);
-            let mut n = x;
-            let mut want = [0u8; RANDOM_LEN];
-            for slot in want.iter_mut().rev() {
-                *slot = CROCKFORD[(n & 31) as usize];
-                n >>= 5;
-            }
-            let (hi, lo) = entropy_words(&x.to_be_bytes());
-            assert_eq!(&encode_tail(hi, lo).0[..RANDOM_LEN], &want);
-        }
-    }
-
-    #[test]
-    fn pair_table_is_two_characters() {
-        for v in 0..4096u64 {
-            assert_eq!(crockford_pair(v), crockford_pair_compact(v));
-        }
-    }
 
     #[test]
     fn entropy_is_what_fill_bytes_gives() {
