@@ -2170,8 +2170,8 @@ prana_status prana_execution_registration(const struct prana_execution *executio
 
 /**
  * Render `template`, resolving `{{ $execution.id }}`,
- * `{{ $execution.workflow_id }}`, `{{ $execution.<node_id>.resume_url }}`
- * and `.resume_id`. Unknown nodes or fields are errors
+ * `{{ $execution.workflow_id }}`, `{{ $execution.<node_id>.resume_url }}`,
+ * `.resume_id` and `.cancel_url`. Unknown nodes or fields are errors
  * (`PRANA_STATUS_EXPRESSION_*`), never empty strings. The size needed is
  * exact on `PRANA_STATUS_BUFFER_TOO_SMALL`.
  */

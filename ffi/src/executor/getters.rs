@@ -175,9 +175,13 @@ pub extern "C" fn prana_execution_registration(
     })
 }
 
+/// The stack scratch of `prana_execution_render`'s one-pass rendering.
+#[cfg(feature = "std")]
+const RENDER_SCRATCH_LEN: usize = 512;
+
 /// Render `template`, resolving `{{ $execution.id }}`,
-/// `{{ $execution.workflow_id }}`, `{{ $execution.<node_id>.resume_url }}`
-/// and `.resume_id`. Unknown nodes or fields are errors
+/// `{{ $execution.workflow_id }}`, `{{ $execution.<node_id>.resume_url }}`,
+/// `.resume_id` and `.cancel_url`. Unknown nodes or fields are errors
 /// (`PRANA_STATUS_EXPRESSION_*`), never empty strings. The size needed is
 /// exact on `PRANA_STATUS_BUFFER_TOO_SMALL`.
 #[no_mangle]
@@ -194,6 +198,19 @@ pub extern "C" fn prana_execution_render(
         let x = exec_ref(execution)?;
         let t = text(template, template_len, "template")?;
         let out = StrOut::new(buf, len, out_len)?;
+        // One pass into a scratch that holds most renderings (a URL, a
+        // short message), then one copy, so the caller's buffer stays
+        // untouched when it is too small. Std build only: firmware stacks
+        // are small, and there the two passes below are cheap enough.
+        #[cfg(feature = "std")]
+        {
+            let mut scratch = [0u8; RENDER_SCRATCH_LEN];
+            match x.context().render_str(t, &mut scratch) {
+                Ok(s) => return out.write(s),
+                Err(prana_webhook_core::Error::BufferTooSmall { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
         // Count first (an empty buffer reports the size), then render.
         let needed = match x.context().render(t, &mut []) {
             Ok(n) => n,

@@ -618,3 +618,71 @@ fn a_start_after_a_free_has_its_own_capacity_and_state() {
     prana_execution_free(x3);
     free_started(s);
 }
+
+/// `prana_execution_render` of `template` into a buffer of `cap` bytes
+/// filled with `#`: the status, `*out_len` and the buffer.
+fn render_into(
+    x: *const prana_execution,
+    template: &str,
+    cap: usize,
+) -> (prana_status, usize, Vec<u8>) {
+    let mut buf = vec![b'#'; cap];
+    let mut n = usize::MAX;
+    let st = prana_execution_render(
+        x,
+        p(template),
+        template.len(),
+        buf.as_mut_ptr().cast(),
+        cap,
+        &mut n,
+        core::ptr::null_mut(),
+    );
+    (st, n, buf)
+}
+
+/// Short renderings (one pass through a scratch) and long ones (counted,
+/// then rendered in place) give the same text; a buffer too small for
+/// either is left untouched and told the exact size.
+#[test]
+fn render_short_and_long_templates_and_leave_small_buffers_untouched() {
+    let s = start(WF, "exec-r", 4);
+    let x = s.3;
+    let url_t = "{{ $execution.wait.resume_url }}";
+    let (st, n, buf) = render_into(x, url_t, 1024);
+    assert_eq!(st, OK);
+    let url = core::str::from_utf8(&buf[..n]).unwrap().to_owned();
+    assert!(
+        url.starts_with("https://gw.example.com/webhook/workflow/resume/webhook_exec-r_wait_"),
+        "{url}"
+    );
+    assert_eq!(buf[n], 0);
+
+    // Longer than the scratch: the same pieces, in place.
+    let pad = "p".repeat(700);
+    let long_t = format!("{pad} {url_t} {{{{ $execution.id }}}}");
+    let want = format!("{pad} {url} exec-r");
+    let (st, n, buf) = render_into(x, &long_t, want.len() + 1);
+    assert_eq!(st, OK);
+    assert_eq!(&buf[..n], want.as_bytes());
+    assert_eq!(buf[n], 0);
+
+    // One byte short (no room for the NUL), short and long: untouched.
+    for (t, len) in [(url_t, url.len()), (long_t.as_str(), want.len())] {
+        let (st, n, buf) = render_into(x, t, len);
+        assert_eq!(st, prana_status::PRANA_STATUS_BUFFER_TOO_SMALL);
+        assert_eq!(n, len + 1);
+        assert!(buf.iter().all(|&b| b == b'#'));
+    }
+
+    // Errors are the same on both paths.
+    let (st, _, buf) = render_into(x, "{{ $execution.nope.resume_url }}", 1024);
+    assert_eq!(st, prana_status::PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
+    assert!(buf.iter().all(|&b| b == b'#'));
+    let (st, _, _) = render_into(
+        x,
+        &format!("{pad}{{{{ $execution.nope.resume_url }}}}"),
+        4096,
+    );
+    assert_eq!(st, prana_status::PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
+    free_started(s);
+}
