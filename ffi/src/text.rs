@@ -155,6 +155,28 @@ type Chunk16 = core::arch::x86_64::__m128i;
 #[cfg(not(target_arch = "x86_64"))]
 type Chunk16 = u128;
 
+/// The `T` at `p`, which may be unaligned.
+///
+/// # Safety
+///
+/// `p` is readable for `size_of::<T>()` bytes holding a valid `T`.
+#[inline(always)]
+unsafe fn load<T>(p: *const u8) -> T {
+    // SAFETY: the caller's readable bytes; no alignment needed.
+    unsafe { p.cast::<T>().read_unaligned() }
+}
+
+/// Store `v` at `p`, which may be unaligned.
+///
+/// # Safety
+///
+/// `p` is writable for `size_of::<T>()` bytes.
+#[inline(always)]
+unsafe fn store<T>(p: *mut u8, v: T) {
+    // SAFETY: the caller's writable bytes; no alignment needed.
+    unsafe { p.cast::<T>().write_unaligned(v) }
+}
+
 /// Copy `n` bytes from `src` to `dst` as `memmove` does (the two may
 /// overlap), inline for up to 64 bytes: each size class loads the bytes
 /// into registers first (two or four overlapping words that cover them),
@@ -167,18 +189,6 @@ type Chunk16 = u128;
 /// `src` is readable and `dst` writable for `n` bytes.
 #[inline(always)]
 pub(crate) unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
-    /// The word at `p`.
-    #[inline(always)]
-    unsafe fn load<T>(p: *const u8) -> T {
-        // SAFETY: the caller's readable bytes; no alignment needed.
-        unsafe { p.cast::<T>().read_unaligned() }
-    }
-    /// Store `v` at `p`.
-    #[inline(always)]
-    unsafe fn store<T>(p: *mut u8, v: T) {
-        // SAFETY: the caller's writable bytes; no alignment needed.
-        unsafe { p.cast::<T>().write_unaligned(v) }
-    }
     /// The first and the last word, which cover `size_of::<T>()..=2 *
     /// size_of::<T>()` bytes.
     #[inline(always)]
@@ -223,25 +233,16 @@ pub(crate) unsafe fn copy_bytes(src: *const u8, dst: *mut u8, n: usize) {
 #[inline(always)]
 pub(crate) unsafe fn copy_long(src: *const u8, dst: *mut u8, n: usize) {
     debug_assert!(n > 32);
-    /// The 16 bytes at `p` (the caller's readable bytes).
-    #[inline(always)]
-    unsafe fn load(p: *const u8) -> Chunk16 {
-        // SAFETY: the caller's 16 readable bytes; no alignment needed.
-        unsafe { p.cast::<Chunk16>().read_unaligned() }
-    }
-    /// Store `v` at `p` (the caller's writable bytes).
-    #[inline(always)]
-    unsafe fn store(p: *mut u8, v: Chunk16) {
-        // SAFETY: the caller's 16 writable bytes; no alignment needed.
-        unsafe { p.cast::<Chunk16>().write_unaligned(v) }
-    }
     // SAFETY: `32 < n <= 64`: the first and the last 32 bytes lie inside
     // the `n` bytes and cover them, all loaded before the first store.
     // Longer: `core::ptr::copy`, a `memmove`.
     unsafe {
         if n <= 64 {
-            let (a, b) = (load(src), load(src.add(16)));
-            let (c, d) = (load(src.add(n - 32)), load(src.add(n - 16)));
+            let (a, b) = (load::<Chunk16>(src), load::<Chunk16>(src.add(16)));
+            let (c, d) = (
+                load::<Chunk16>(src.add(n - 32)),
+                load::<Chunk16>(src.add(n - 16)),
+            );
             store(dst, a);
             store(dst.add(16), b);
             store(dst.add(n - 32), c);
