@@ -465,8 +465,7 @@ impl StrOut {
         )
     }
 
-    /// Write `s` and its NUL, or fail with `BUFFER_TOO_SMALL`. One copy,
-    /// not the loop of [`StrOut::write_parts`], which is slower for one part.
+    /// Write `s` and its NUL, or fail with `BUFFER_TOO_SMALL`, in one copy.
     #[inline]
     pub(crate) fn write(self, s: &str) -> FfiResult {
         self.check_fits(s.len())?;
