@@ -7,7 +7,19 @@ cd "$(dirname "$0")/.."
 # part of target/ (a full run otherwise needs several GB more disk).
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step prints how long the one before it took, so a CI log shows
+# where its time budget goes.
+step_name=""
+step_start=$SECONDS
+end_step() {
+    [ -z "$step_name" ] || printf '<== %s: %d s\n' "$step_name" $((SECONDS - step_start))
+}
+step() {
+    end_step
+    step_name="$*"
+    step_start=$SECONDS
+    printf '\n==> %s\n' "$*"
+}
 
 step "Rust tests (unit, integration, doctests)"
 cargo test --workspace --all-features
@@ -38,4 +50,5 @@ for extra in scripts/test-ffi.sh scripts/test-go.sh scripts/test-gateway.sh scri
     fi
 done
 
-printf '\nall tests passed\n'
+end_step
+printf '\nall tests passed in %d s\n' "$SECONDS"
