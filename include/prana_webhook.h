@@ -38,6 +38,13 @@
  *   with that size succeeds). buf may be NULL when len is 0 (a size query).
  *   The *_BUF_SIZE constants always suffice. Nothing is ever truncated.
  *
+ * Result structs (prana_precheck, prana_signature_check, prana_run_result,
+ *   ...): their char arrays hold NUL-terminated text, written up to and
+ *   including the NUL; the bytes after it keep whatever the memory held
+ *   (results are not zeroed per call). Read them as C strings. A caller
+ *   that reads a whole result struct from a language where uninitialized
+ *   bytes matter (Rust's MaybeUninit::assume_init) zeroes it once first.
+ *
  * Pointers: every pointer argument must be non-NULL
  *   (PRANA_STATUS_NULL_ARGUMENT) unless its documentation says otherwise;
  *   pointers must be valid and aligned and stay unchanged during the call.
@@ -1462,7 +1469,8 @@ typedef bool (*prana_node_handler)(void *user_data,
  */
 typedef struct prana_transition {
   /**
-   * The resume ID of the registration to update, NUL-terminated.
+   * The resume ID of the registration to update, NUL-terminated (the
+   * bytes after the NUL are not written).
    */
   char resume_id[PRANA_RESUME_ID_BUF_SIZE];
   /**
@@ -1679,7 +1687,9 @@ typedef struct prana_http_answer {
    */
   prana_status cause;
   /**
-   * A message for logs or a JSON body, NUL-terminated ("" when accepted).
+   * A message for logs or a JSON body, NUL-terminated ("" when
+   * accepted). The bytes after the NUL are not written: read it as a C
+   * string.
    */
   char message[PRANA_MESSAGE_BUF_SIZE];
 } prana_http_answer;
@@ -1801,7 +1811,8 @@ typedef struct prana_signature_check {
    */
   prana_verified_by verified_by;
   /**
-   * The key id that verified, NUL-terminated ("" unless `PRANA_VERIFIED_KEY`).
+   * The key id that verified, NUL-terminated ("" unless
+   * `PRANA_VERIFIED_KEY`; the bytes after the NUL are not written).
    */
   char key_id[PRANA_KEY_ID_BUF_SIZE];
   /**

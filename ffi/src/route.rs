@@ -128,7 +128,9 @@ pub struct prana_http_answer {
     /// The status of the underlying error, when there is one (for example
     /// `PRANA_STATUS_ID_TOO_LONG` behind "invalid_webhook_url"); else `PRANA_STATUS_OK`.
     pub cause: prana_status,
-    /// A message for logs or a JSON body, NUL-terminated ("" when accepted).
+    /// A message for logs or a JSON body, NUL-terminated ("" when
+    /// accepted). The bytes after the NUL are not written: read it as a C
+    /// string.
     pub message: [c_char; PRANA_MESSAGE_BUF_SIZE],
 }
 
@@ -171,12 +173,13 @@ impl prana_http_answer {
     /// `a` is valid for writes and aligned for a `prana_http_answer`.
     pub(crate) unsafe fn write_ok(a: *mut prana_http_answer) {
         // SAFETY: each field pointer is derived from `a`, which the caller
-        // guarantees is valid for writes and aligned; nothing is read.
+        // guarantees is valid for writes and aligned; nothing is read. The
+        // message is "": its first byte, the NUL (see the field's doc).
         unsafe {
             addr_of_mut!((*a).http_status).write(200);
             addr_of_mut!((*a).code).write(c"".as_ptr());
             addr_of_mut!((*a).cause).write(prana_status::PRANA_STATUS_OK);
-            addr_of_mut!((*a).message).write([0; PRANA_MESSAGE_BUF_SIZE]);
+            addr_of_mut!((*a).message).cast::<c_char>().write(0);
         }
     }
 
@@ -219,7 +222,8 @@ impl prana_http_answer {
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_transition {
-    /// The resume ID of the registration to update, NUL-terminated.
+    /// The resume ID of the registration to update, NUL-terminated (the
+    /// bytes after the NUL are not written).
     pub resume_id: [c_char; PRANA_RESUME_ID_BUF_SIZE],
     /// Length of `resume_id` without the NUL.
     pub resume_id_len: usize,
@@ -271,7 +275,8 @@ impl prana_transition {
     }
 
     /// Store the transition `t` at `p` field by field, straight into the
-    /// caller's memory (no copy of a whole value from the stack).
+    /// caller's memory (no copy of a whole value from the stack): the
+    /// resume ID and its NUL, not the bytes after them.
     ///
     /// # Safety
     ///
@@ -281,15 +286,20 @@ impl prana_transition {
         p: *mut prana_transition,
         t: &prana_webhook_core::lifecycle::Transition,
     ) {
+        let id = t.resume_id.as_str().as_bytes();
+        // A resume ID is at most `PRANA_MAX_RESUME_ID_LEN` bytes, so the ID
+        // and its NUL fit the array.
+        const { assert!(prana_webhook_core::id::MAX_RESUME_ID_LEN < PRANA_RESUME_ID_BUF_SIZE) };
+        let n = id.len().min(prana_webhook_core::id::MAX_RESUME_ID_LEN);
         // SAFETY: each field pointer is derived from `p`, which the caller
-        // guarantees is valid for writes, aligned and not shared; the array
-        // is initialized (zeroed) before the reference to it is made.
+        // guarantees is valid for writes, aligned and not shared; the
+        // array's first `n + 1 <= PRANA_RESUME_ID_BUF_SIZE` bytes are
+        // written through a raw pointer, nothing is read.
         unsafe {
             addr_of_mut!((*p).from).write(t.from.into());
             addr_of_mut!((*p).to).write(t.to.into());
-            let id = addr_of_mut!((*p).resume_id);
-            id.write([0; PRANA_RESUME_ID_BUF_SIZE]);
-            let n = copy_to_array(t.resume_id.as_str(), &mut *id);
+            let at = addr_of_mut!((*p).resume_id).cast::<u8>();
+            crate::text::put_bytes(at, &id[..n]).write(0);
             addr_of_mut!((*p).resume_id_len).write(n);
         }
     }
@@ -654,6 +664,127 @@ mod tests {
         ] {
             assert_eq!(code_cstr(code).to_str().unwrap(), code);
         }
+    }
+
+    /// The three results of a resume request (precheck, signature check,
+    /// decision) write their text up to and including the NUL, and leave
+    /// the bytes after it as the memory held (the header's convention for
+    /// result structs): here 0xAA.
+    #[test]
+    fn results_write_text_up_to_the_nul() {
+        use crate::signatures::{prana_key_set_add, prana_key_set_free, prana_key_set_new};
+        use crate::signatures::{prana_signature_check, prana_signature_verify};
+        use core::mem::MaybeUninit;
+        use prana_webhook_core::id::IdGenerator;
+        use prana_webhook_core::registration::WebhookRegistration;
+        use prana_webhook_core::token::resume::{KeySet, ResumeKey};
+        use prana_webhook_core::url::BaseUrl;
+
+        let none = core::ptr::null_mut();
+        let secret = [7u8; 32];
+        let base_text = "https://gw.example.com/hooks";
+        let mut ids = IdGenerator::from_seed([3; 32]);
+        let mut reg = WebhookRegistration::create(&mut ids, "exec_1", "wait", 0).unwrap();
+        reg.activate(1_000, 86_400_000, "{}").unwrap();
+        let id = reg.resume_id.as_str();
+        let mut keys = KeySet::<2>::new();
+        keys.add(ResumeKey::new("k1", &secret).unwrap()).unwrap();
+        let mut url = BaseUrl::parse(base_text)
+            .unwrap()
+            .resume_url(&reg.resume_id)
+            .unwrap();
+        keys.sign_url(id, &mut url).unwrap();
+        let target = &url[url.find("/hooks").unwrap()..];
+        let query = &target[target.find('?').unwrap() + 1..];
+
+        let mut base = core::ptr::null_mut();
+        let st = crate::urls::prana_base_url_new(base_text.as_ptr().cast(), 28, &mut base, none);
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let mut keys_h = core::ptr::null_mut();
+        assert_eq!(
+            prana_key_set_new(&mut keys_h, none),
+            prana_status::PRANA_STATUS_OK
+        );
+        let st = prana_key_set_add(keys_h, c"k1".as_ptr(), 2, secret.as_ptr(), 32, none);
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let reg_h = Box::into_raw(Box::new(prana_registration { inner: reg.clone() }));
+
+        // Each result starts as 0xAA bytes; only its fields are read, through
+        // the raw pointer, as C reads them.
+        fn filled<T>() -> MaybeUninit<T> {
+            let mut b = MaybeUninit::<T>::uninit();
+            // SAFETY: writes bytes over the whole slot, which is plain data.
+            unsafe {
+                b.as_mut_ptr()
+                    .cast::<u8>()
+                    .write_bytes(0xAA, core::mem::size_of::<T>())
+            };
+            b
+        }
+        let mut pre = filled::<prana_precheck>();
+        let st = prana_request_check(
+            base,
+            c"POST".as_ptr(),
+            4,
+            target.as_ptr().cast(),
+            target.len(),
+            0,
+            65536,
+            pre.as_mut_ptr(),
+            none,
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let mut sig = filled::<prana_signature_check>();
+        let st = prana_signature_verify(
+            keys_h,
+            prana_route_kind::PRANA_ROUTE_RESUME as u32,
+            0,
+            id.as_ptr().cast(),
+            id.len(),
+            query.as_ptr().cast(),
+            query.len(),
+            sig.as_mut_ptr(),
+            none,
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+        let mut d = filled::<prana_resume_decision>();
+        let st = prana_resume_decide(
+            id.as_ptr().cast(),
+            id.len(),
+            reg_h,
+            2_000,
+            d.as_mut_ptr(),
+            none,
+        );
+        assert_eq!(st, prana_status::PRANA_STATUS_OK);
+
+        let (pre, sig, d) = (pre.as_ptr(), sig.as_ptr(), d.as_ptr());
+        // SAFETY: the fields read are the ones written on success: each
+        // answer's status and message up to its NUL, the key id's text and
+        // NUL, the transition's ID, NUL and length. The bytes after a NUL
+        // hold the 0xAA written above.
+        unsafe {
+            for a in [
+                &raw const (*pre).answer,
+                &raw const (*sig).answer,
+                &raw const (*d).answer,
+            ] {
+                assert_eq!((*a).http_status, 200);
+                let m = (&raw const (*a).message).cast::<u8>();
+                assert_eq!((m.read(), m.add(1).read()), (0, 0xAA));
+            }
+            assert!((*pre).accepted && (*sig).accepted && (*d).resume);
+            let k = (&raw const (*sig).key_id).cast::<u8>();
+            assert_eq!(core::slice::from_raw_parts(k, 4), b"k1\0\xAA");
+            let t = &raw const (*d).transition;
+            let n = (*t).resume_id_len;
+            let r = (&raw const (*t).resume_id).cast::<u8>();
+            assert_eq!(core::slice::from_raw_parts(r, n), id.as_bytes());
+            assert_eq!((r.add(n).read(), r.add(n + 1).read()), (0, 0xAA));
+        }
+        crate::registration::prana_registration_free(reg_h);
+        prana_key_set_free(keys_h);
+        crate::urls::prana_base_url_free(base);
     }
 
     /// `prana_route_parse` of `target` under `https://gw.example.com/hooks`

@@ -1,6 +1,7 @@
 //! Signed resume URLs (key sets) and Standard Webhooks signatures.
 
 use core::ffi::c_char;
+use core::ptr::addr_of_mut;
 
 use prana_webhook_core::error::Error;
 use prana_webhook_core::id::ResumeId;
@@ -9,9 +10,7 @@ use prana_webhook_core::token::resume::{
 };
 use prana_webhook_core::token::standard_webhooks::{self, StandardWebhookSecret};
 
-use crate::abi::{
-    self, bytes, copy_to_array, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut,
-};
+use crate::abi::{self, bytes, guard, handle, handle_mut, text, Fail, FfiResult, Out, StrOut};
 use crate::route::prana_http_answer;
 use crate::status::{prana_error, prana_status};
 
@@ -91,7 +90,8 @@ pub struct prana_signature_check {
     pub accepted: bool,
     /// How it passed (`PRANA_VERIFIED_NONE` when rejected).
     pub verified_by: prana_verified_by,
-    /// The key id that verified, NUL-terminated ("" unless `PRANA_VERIFIED_KEY`).
+    /// The key id that verified, NUL-terminated ("" unless
+    /// `PRANA_VERIFIED_KEY`; the bytes after the NUL are not written).
     pub key_id: [c_char; PRANA_KEY_ID_BUF_SIZE],
     /// 200 when accepted; else 401 `invalid_signature` with `cause` the
     /// exact reason (`PRANA_STATUS_SIGNATURE_MISMATCH`, ...).
@@ -336,29 +336,46 @@ pub extern "C" fn prana_signature_verify(
         let query = if q.is_empty() { None } else { Some(q) };
         // Borrowed: the key id is copied once, from the key set into `out`.
         let verified = verify_query_ref(&k.inner, policy, action, r, query);
-        let init = prana_signature_check {
-            accepted: false,
-            verified_by: prana_verified_by::PRANA_VERIFIED_NONE,
-            key_id: [0; PRANA_KEY_ID_BUF_SIZE],
-            answer: prana_http_answer::ok(),
+        let (accepted, verified_by, key_id) = match &verified {
+            Ok(VerifiedByRef::Key(id)) => {
+                (true, prana_verified_by::PRANA_VERIFIED_KEY, id.as_str())
+            }
+            Ok(VerifiedByRef::Unsigned) => (true, prana_verified_by::PRANA_VERIFIED_UNSIGNED, ""),
+            Ok(VerifiedByRef::NotChecked) => {
+                (true, prana_verified_by::PRANA_VERIFIED_NOT_CHECKED, "")
+            }
+            Err(_) => (false, prana_verified_by::PRANA_VERIFIED_NONE, ""),
         };
-        out.write_with(init, |check| match verified {
-            Ok(by) => {
-                check.accepted = true;
-                check.verified_by = match by {
-                    VerifiedByRef::Key(id) => {
-                        copy_to_array(id.as_str(), &mut check.key_id);
-                        prana_verified_by::PRANA_VERIFIED_KEY
-                    }
-                    VerifiedByRef::Unsigned => prana_verified_by::PRANA_VERIFIED_UNSIGNED,
-                    VerifiedByRef::NotChecked => prana_verified_by::PRANA_VERIFIED_NOT_CHECKED,
-                };
+        // A key id is at most `PRANA_MAX_KEY_ID_LEN` bytes: it and its NUL
+        // fit the array.
+        let key_id = &key_id.as_bytes()[..key_id.len().min(PRANA_MAX_KEY_ID_LEN)];
+        let o = out.as_ptr();
+        // SAFETY: `o` is a checked non-NULL out-pointer that the caller
+        // promises is valid and aligned for one `prana_signature_check`
+        // nothing else touches during the call (header contract). Every
+        // field is stored through its own raw pointer (nothing is read; the
+        // key id's array up to its NUL, `key_id.len() + 1 <=
+        // PRANA_KEY_ID_BUF_SIZE` bytes): a whole value built on the stack
+        // and copied out read back narrower stores, a store-forwarding
+        // stall on x86.
+        unsafe {
+            addr_of_mut!((*o).accepted).write(accepted);
+            addr_of_mut!((*o).verified_by).write(verified_by);
+            let at = addr_of_mut!((*o).key_id).cast::<u8>();
+            crate::text::put_bytes(at, key_id).write(0);
+            let answer = addr_of_mut!((*o).answer);
+            match verified {
+                Ok(_) => prana_http_answer::write_ok(answer),
+                Err(e) => {
+                    let (status, code) = (e.http_status(), e.code());
+                    answer.write(prana_http_answer::from_error(
+                        status,
+                        code,
+                        &Error::Signature(e),
+                    ));
+                }
             }
-            Err(e) => {
-                let (status, code) = (e.http_status(), e.code());
-                check.answer = prana_http_answer::from_error(status, code, &Error::Signature(e));
-            }
-        });
+        }
         Ok(())
     })
 }

@@ -111,7 +111,9 @@ fn route_bytes(base: &str, target: &[u8], method: &[u8]) {
         route.as_mut_ptr(),
         core::ptr::null_mut(),
     );
-    let mut pre = Box::new(MaybeUninit::<prana_precheck>::uninit());
+    // Zeroed once: the bytes after the answer's message NUL are not
+    // written, and the whole struct is read below.
+    let mut pre = Box::new(MaybeUninit::<prana_precheck>::zeroed());
     let p = prana_request_check(
         base_h,
         method.as_ptr().cast(),

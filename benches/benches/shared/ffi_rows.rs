@@ -237,11 +237,15 @@ pub fn c_decision(f: &Fixture) {
         none,
     );
     assert_eq!(s, OK);
-    // SAFETY: written on success.
-    let pre = unsafe { pre.assume_init_ref() };
-    assert!(pre.accepted);
-    let id = &t[pre.route.id.offset..pre.route.id.offset + pre.route.id.len];
-    let q = &t[pre.route.query.offset..pre.route.query.offset + pre.route.query.len];
+    // Read field by field through the raw pointer, as C does: the bytes
+    // after a message's NUL are not written, so the whole struct may not
+    // be taken as initialized.
+    let pre = pre.as_ptr();
+    // SAFETY: these fields are written on success.
+    let (accepted, route) = unsafe { ((*pre).accepted, (*pre).route) };
+    assert!(accepted);
+    let id = &t[route.id.offset..route.id.offset + route.id.len];
+    let q = &t[route.query.offset..route.query.offset + route.query.len];
     let mut sig = MaybeUninit::<fsig::prana_signature_check>::uninit();
     let kind = froute::prana_route_kind::PRANA_ROUTE_RESUME as u32;
     let s = fsig::prana_signature_verify(
@@ -257,12 +261,12 @@ pub fn c_decision(f: &Fixture) {
     );
     assert_eq!(s, OK);
     // SAFETY: written on success.
-    assert!(unsafe { sig.assume_init_ref() }.accepted);
+    assert!(unsafe { (*sig.as_ptr()).accepted });
     let mut d = MaybeUninit::<froute::prana_resume_decision>::uninit();
     let s = froute::prana_resume_decide(p(id), id.len(), f.reg_h, 2_000, d.as_mut_ptr(), none);
     assert_eq!(s, OK);
     // SAFETY: written on success.
-    black_box(unsafe { d.assume_init_ref() }.resume);
+    black_box(unsafe { (*d.as_ptr()).resume });
 }
 
 /// Rust: the same three steps.

@@ -220,6 +220,10 @@ pub extern "C" fn prana_resume_url_create(
 /// drawn nothing: then `create_checked` makes every check in the
 /// documented order, with its error, and gives the same outputs on
 /// success.
+///
+/// The arguments stay separate rather than one struct shared with
+/// `create_checked`: the compiler stores such a struct to the stack before
+/// the first test, which costs the common call as much as its checks.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
 fn create_common(
