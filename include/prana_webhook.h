@@ -1408,11 +1408,13 @@ typedef struct prana_node_call {
 } prana_node_call;
 
 /**
- * What a node handler reports, in a struct the library zeroes before the
- * call. On success set `output_len` (JSON bytes written to `output`; 0
- * means `null`) and optionally `port` ("" means "main"). On failure
- * (return false) set `error_code` (snake_case; "" gives "node_failed") and
- * `error_message`. Strings must be NUL-terminated within their arrays.
+ * What a node handler reports. Before each call the library sets
+ * `output_len` to 0 and each string to "" (its first byte NUL); the bytes
+ * after a NUL are unspecified (what earlier calls left). On success set
+ * `output_len` (JSON bytes written to `output`; 0 means `null`) and
+ * optionally `port` ("" means "main"). On failure (return false) set
+ * `error_code` (snake_case; "" gives "node_failed") and `error_message`.
+ * Strings must be NUL-terminated within their arrays.
  */
 typedef struct prana_node_result {
   /**

@@ -40,11 +40,13 @@ pub struct prana_node_call {
     pub now: u64,
 }
 
-/// What a node handler reports, in a struct the library zeroes before the
-/// call. On success set `output_len` (JSON bytes written to `output`; 0
-/// means `null`) and optionally `port` ("" means "main"). On failure
-/// (return false) set `error_code` (snake_case; "" gives "node_failed") and
-/// `error_message`. Strings must be NUL-terminated within their arrays.
+/// What a node handler reports. Before each call the library sets
+/// `output_len` to 0 and each string to "" (its first byte NUL); the bytes
+/// after a NUL are unspecified (what earlier calls left). On success set
+/// `output_len` (JSON bytes written to `output`; 0 means `null`) and
+/// optionally `port` ("" means "main"). On failure (return false) set
+/// `error_code` (snake_case; "" gives "node_failed") and `error_message`.
+/// Strings must be NUL-terminated within their arrays.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct prana_node_result {
@@ -144,6 +146,10 @@ pub(crate) struct CHandler<'s> {
     /// Address and length of the execution and workflow ids whose copies
     /// start `scratch`, once the first node has run.
     ids: Option<[(usize, usize); 2]>,
+    /// The result struct handed to every callback of the call: zeroed
+    /// once here, then each node empties only its length and strings (a
+    /// zeroed struct per node was a `memset` per node).
+    result: prana_node_result,
 }
 
 impl<'s> CHandler<'s> {
@@ -162,6 +168,12 @@ impl<'s> CHandler<'s> {
             scratch,
             nul,
             ids: None,
+            result: prana_node_result {
+                output_len: 0,
+                port: [0; PRANA_PORT_BUF_SIZE],
+                error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
+                error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
+            },
         }
     }
 
@@ -274,25 +286,25 @@ impl NodeHandler for CHandler<'_> {
             },
             now: call.now,
         };
-        let mut result = prana_node_result {
-            output_len: 0,
-            port: [0; PRANA_PORT_BUF_SIZE],
-            error_code: [0; PRANA_ERROR_CODE_BUF_SIZE],
-            error_message: [0; PRANA_ERROR_MESSAGE_BUF_SIZE],
-        };
+        let result = &mut self.result;
+        result.output_len = 0;
+        result.port[0] = 0;
+        result.error_code[0] = 0;
+        result.error_message[0] = 0;
         // SAFETY: `f` is the host's callback (non-NULL, checked above); every pointer passed is valid for the call: `c_call` and
         // the strings it points to (in `scratch`, not touched until the
         // callback returns, or in the workflow's NUL copy, which the
         // workflow handle keeps) live until the end of this function, `output`
         // is a writable Rust buffer of `output.len()` bytes, and `result` is
-        // a local. The header requires the callback to return normally.
+        // the handler's own (initialized) struct. The header requires the
+        // callback to return normally.
         let ok = unsafe {
             f(
                 self.user_data,
                 &c_call,
                 output.as_mut_ptr().cast(),
                 output.len(),
-                &mut result,
+                &mut *result,
             )
         };
         if !ok {

@@ -451,12 +451,13 @@ fn caller_memory_handles_run_persist_restore_resume() {
     assert_eq!(unsafe { &*x2 }.state.output(), payload);
 }
 
-/// Node `a` fills all its strings; node `b` finds a zeroed result again,
-/// then writes a port without its NUL.
+/// Node `a` finds a zeroed result and fills all its strings; node `b`
+/// finds the length 0 and each string "" (the bytes after the NUL are
+/// what `a` left), then writes a port without its NUL.
 unsafe extern "C" fn dirty_then_unterminated(
     calls: *mut c_void,
     _call: *const prana_node_call,
-    _output: *mut c_char,
+    output: *mut c_char,
     _cap: usize,
     result: *mut prana_node_result,
 ) -> bool {
@@ -464,23 +465,32 @@ unsafe extern "C" fn dirty_then_unterminated(
     // duration; `calls` is the test's counter.
     unsafe {
         let r = &mut *result;
-        assert_eq!(r.output_len, 0);
-        assert!(r
-            .port
-            .iter()
-            .chain(&r.error_code)
-            .chain(&r.error_message)
-            .all(|&c| c == 0));
         let n = &mut *calls.cast::<usize>();
         *n += 1;
+        assert_eq!(r.output_len, 0);
+        assert_eq!((r.port[0], r.error_code[0], r.error_message[0]), (0, 0, 0));
+        let rest = |a: &[c_char]| a[1..].iter().map(|&c| c as u8).collect::<Vec<u8>>();
         if *n == 1 {
+            assert!(rest(&r.port)
+                .iter()
+                .chain(&rest(&r.error_code))
+                .all(|&c| c == 0));
+            assert!(rest(&r.error_message).iter().all(|&c| c == 0));
+            r.output_len = 2;
             r.error_code.fill(b'c' as c_char);
             r.error_message.fill(b'm' as c_char);
             r.port.fill(b'x' as c_char);
             for (d, s) in r.port.iter_mut().zip(b"sent\0") {
                 *d = *s as c_char;
             }
+            // Output `{}` for node `b`'s input.
+            output
+                .cast::<u8>()
+                .copy_from_nonoverlapping(b"{}".as_ptr(), 2);
         } else {
+            assert_eq!(&rest(&r.port)[..5], b"ent\0x");
+            assert!(rest(&r.error_code).iter().all(|&c| c == b'c'));
+            assert!(rest(&r.error_message).iter().all(|&c| c == b'm'));
             r.port.fill(b'p' as c_char);
         }
     }
@@ -488,7 +498,7 @@ unsafe extern "C" fn dirty_then_unterminated(
 }
 
 #[test]
-fn node_result_starts_zeroed_and_a_port_without_nul_fails_the_node() {
+fn node_result_strings_start_empty_and_a_port_without_nul_fails_the_node() {
     let wf = r#"{"id":"ports","nodes":[
         {"key":"trigger","type":"trigger"},
         {"key":"a","type":"log"},{"key":"b","type":"log"}],
