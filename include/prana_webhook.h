@@ -39,9 +39,9 @@
  *   The *_BUF_SIZE constants always suffice. Nothing is ever truncated.
  *
  * Result structs (prana_precheck, prana_signature_check, prana_run_result,
- *   ...): their char arrays hold NUL-terminated text, written up to and
- *   including the NUL; the bytes after it keep whatever the memory held
- *   (results are not zeroed per call). Read them as C strings. A caller
+ *   ...): their char arrays hold NUL-terminated text; the bytes after
+ *   the NUL are unspecified (results are not zeroed per call: on success
+ *   they keep what the memory held). Read them as C strings. A caller
  *   that reads a whole result struct from a language where uninitialized
  *   bytes matter (Rust's MaybeUninit::assume_init) zeroes it once first.
  *
@@ -1472,7 +1472,7 @@ typedef bool (*prana_node_handler)(void *user_data,
 typedef struct prana_transition {
   /**
    * The resume ID of the registration to update, NUL-terminated (the
-   * bytes after the NUL are not written).
+   * bytes after the NUL are unspecified).
    */
   char resume_id[PRANA_RESUME_ID_BUF_SIZE];
   /**
@@ -1690,7 +1690,7 @@ typedef struct prana_http_answer {
   prana_status cause;
   /**
    * A message for logs or a JSON body, NUL-terminated ("" when
-   * accepted). The bytes after the NUL are not written: read it as a C
+   * accepted). The bytes after the NUL are unspecified: read it as a C
    * string.
    */
   char message[PRANA_MESSAGE_BUF_SIZE];
@@ -1814,7 +1814,7 @@ typedef struct prana_signature_check {
   prana_verified_by verified_by;
   /**
    * The key id that verified, NUL-terminated ("" unless
-   * `PRANA_VERIFIED_KEY`; the bytes after the NUL are not written).
+   * `PRANA_VERIFIED_KEY`; the bytes after the NUL are unspecified).
    */
   char key_id[PRANA_KEY_ID_BUF_SIZE];
   /**

@@ -313,24 +313,14 @@ mod tests {
 
     /// The word-wise check agrees with the byte-wise rule for every byte
     /// value at every position of texts of 1 to 17 bytes.
-    /// Every ASCII byte, 0x00..=0x7F.
-    const ALL_ASCII: [u8; 128] = {
-        let mut a = [0u8; 128];
-        let mut i = 0;
-        while i < 128 {
-            a[i] = i as u8;
-            i += 1;
-        }
-        a
-    };
-
     #[test]
     fn json_string_safe_matches_the_byte_rule() {
         let bytewise = |b: &[u8]| b.iter().all(|&b| b >= 0x20 && b != b'"' && b != b'\\');
         // Every ASCII byte natively; under Miri (slow) the bytes at and
         // around each rule's edges.
         let miri_bytes = [0u8, 0x1f, 0x20, 0x21, b'"', b'#', b'[', b'\\', b']', 0x7f];
-        let bytes: &[u8] = if cfg!(miri) { &miri_bytes } else { &ALL_ASCII };
+        let all_ascii: [u8; 128] = core::array::from_fn(|i| i as u8);
+        let bytes: &[u8] = if cfg!(miri) { &miri_bytes } else { &all_ascii };
         for len in 1..=17 {
             for at in 0..len {
                 for &v in bytes {

@@ -129,7 +129,7 @@ pub struct prana_http_answer {
     /// `PRANA_STATUS_ID_TOO_LONG` behind "invalid_webhook_url"); else `PRANA_STATUS_OK`.
     pub cause: prana_status,
     /// A message for logs or a JSON body, NUL-terminated ("" when
-    /// accepted). The bytes after the NUL are not written: read it as a C
+    /// accepted). The bytes after the NUL are unspecified: read it as a C
     /// string.
     pub message: [c_char; PRANA_MESSAGE_BUF_SIZE],
 }
@@ -223,7 +223,7 @@ impl prana_http_answer {
 #[derive(Debug, Clone, Copy)]
 pub struct prana_transition {
     /// The resume ID of the registration to update, NUL-terminated (the
-    /// bytes after the NUL are not written).
+    /// bytes after the NUL are unspecified).
     pub resume_id: [c_char; PRANA_RESUME_ID_BUF_SIZE],
     /// Length of `resume_id` without the NUL.
     pub resume_id_len: usize,
@@ -667,9 +667,10 @@ mod tests {
     }
 
     /// The three results of a resume request (precheck, signature check,
-    /// decision) write their text up to and including the NUL, and leave
-    /// the bytes after it as the memory held (the header's convention for
-    /// result structs): here 0xAA.
+    /// decision) write their text up to and including the NUL, and on
+    /// success leave the bytes after it as the memory held (the header's
+    /// convention for result structs: those bytes are unspecified): here
+    /// 0xAA.
     #[test]
     fn results_write_text_up_to_the_nul() {
         use crate::signatures::{prana_key_set_add, prana_key_set_free, prana_key_set_new};

@@ -91,7 +91,7 @@ pub struct prana_signature_check {
     /// How it passed (`PRANA_VERIFIED_NONE` when rejected).
     pub verified_by: prana_verified_by,
     /// The key id that verified, NUL-terminated ("" unless
-    /// `PRANA_VERIFIED_KEY`; the bytes after the NUL are not written).
+    /// `PRANA_VERIFIED_KEY`; the bytes after the NUL are unspecified).
     pub key_id: [c_char; PRANA_KEY_ID_BUF_SIZE],
     /// 200 when accepted; else 401 `invalid_signature` with `cause` the
     /// exact reason (`PRANA_STATUS_SIGNATURE_MISMATCH`, ...).

@@ -478,11 +478,9 @@ unsafe extern "C" fn dirty_then_unterminated(
         assert_eq!((r.port[0], r.error_code[0], r.error_message[0]), (0, 0, 0));
         let rest = |a: &[c_char]| a[1..].iter().map(|&c| c as u8).collect::<Vec<u8>>();
         if *n == 1 {
-            assert!(rest(&r.port)
-                .iter()
-                .chain(&rest(&r.error_code))
-                .all(|&c| c == 0));
-            assert!(rest(&r.error_message).iter().all(|&c| c == 0));
+            for a in [&r.port[..], &r.error_code, &r.error_message] {
+                assert!(rest(a).iter().all(|&c| c == 0));
+            }
             r.output_len = 2;
             r.error_code.fill(b'c' as c_char);
             r.error_message.fill(b'm' as c_char);
