@@ -26,43 +26,9 @@ const MAX_STATE_JSON_LEN: usize = ExecutionState::MAX_JSON_LEN;
 
 const T0: u64 = 1_751_450_400_000;
 
-/// 8 blocks of 7 nodes and a wait; the first node is the trigger.
-pub fn workflow_json() -> String {
-    let mut nodes = Vec::new();
-    let mut keys = Vec::new();
-    for block in 0..8 {
-        for i in 0..7 {
-            let key = format!("n{block}_{i}");
-            if block == 0 && i == 0 {
-                nodes.push(format!(r#"{{"key":"{key}","type":"trigger"}}"#));
-            } else if i == 1 {
-                nodes.push(format!(
-                    r#"{{"key":"{key}","type":"notify","params":{{"text":"approve: {{{{ $execution.wait_{block}.resume_url }}}}"}}}}"#
-                ));
-            } else {
-                nodes.push(format!(
-                    r#"{{"key":"{key}","type":"pass","params":{{"i":{i}}}}}"#
-                ));
-            }
-            keys.push(key);
-        }
-        let key = format!("wait_{block}");
-        nodes.push(format!(
-            r#"{{"key":"{key}","type":"wait","params":{{"mode":"webhook","timeout_hours":24,"webhook_config":{{"block":{block}}}}}}}"#
-        ));
-        keys.push(key);
-    }
-    assert_eq!(nodes.len(), 64);
-    let connections: Vec<String> = keys
-        .windows(2)
-        .map(|w| format!(r#"{{"from":"{}","port":"main","to":"{}"}}"#, w[0], w[1]))
-        .collect();
-    format!(
-        r#"{{"id":"bench64","nodes":[{}],"connections":[{}]}}"#,
-        nodes.join(","),
-        connections.join(",")
-    )
-}
+#[path = "shared/workflow64.rs"]
+mod workflow64;
+use workflow64::workflow_json;
 
 #[allow(clippy::result_large_err)]
 fn handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {

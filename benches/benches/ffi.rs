@@ -32,108 +32,23 @@
 
 #![allow(clippy::missing_safety_doc)]
 
-use std::ffi::{c_char, c_void};
 use std::hint::black_box;
-use std::mem::MaybeUninit;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use prana_webhook::executor as fx;
-use prana_webhook::prana_status::PRANA_STATUS_OK as OK;
-use prana_webhook::{ids, registration as freg, route as froute, urls};
-use prana_webhook_core::executor::{self, NodeCall, NodeError, NodeOutput, Outcome};
 use prana_webhook_core::id::IdParts;
-use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::route::RequestLimits;
 use prana_webhook_core::url::ResumeUrl;
-use prana_webhook_core::wait::Suspension;
-
-/// A server's capacities (the core's defaults are a microcontroller's):
-/// 64 nodes, 16 webhook waits, 4 KiB payloads and params.
-type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, 64, 128>;
-type ExecutionState = executor::ExecutionState<16, { 64 * 98 }, [u8; 4096]>;
-type Workspace = executor::Workspace<[u8; 4096], [u8; 4096]>;
-const MAX_STATE_JSON_LEN: usize = ExecutionState::MAX_JSON_LEN;
-
-#[path = "executor.rs"]
-#[allow(dead_code)]
-mod executor_bench;
 
 #[path = "shared/ffi_rows.rs"]
 mod rows;
-use rows::{p, Fixture, EXEC, NODE};
+use rows::{Fixture, EXEC, NODE};
 
-const T0: u64 = 1_751_450_400_000;
-
-/// A node handler in C style: copy the input to the output, port `main`.
-unsafe extern "C" fn c_handler(
-    _user_data: *mut c_void,
-    call: *const fx::prana_node_call,
-    output: *mut c_char,
-    output_cap: usize,
-    result: *mut fx::prana_node_result,
-) -> bool {
-    // SAFETY: the library passes valid pointers for the callback's duration.
-    unsafe {
-        let input = (*call).input;
-        if input.len > output_cap {
-            return false;
-        }
-        std::ptr::copy_nonoverlapping(input.ptr, output, input.len);
-        (*result).output_len = input.len;
-        let port = &mut (*result).port;
-        for (dst, src) in port.iter_mut().zip(b"main\0") {
-            *dst = *src as c_char;
-        }
-    }
-    true
-}
-
-/// A trigger through the C ABI: start an execution with `max_payload`
-/// bytes of payload room and run it with `{"amount":10}` to its first wait,
-/// the result in `result`. The caller frees the execution.
-fn c_start_and_run(
-    wf: *const fx::prana_workflow,
-    base: *const urls::prana_base_url,
-    gen: *mut ids::prana_id_generator,
-    max_payload: usize,
-    result: *mut fx::prana_run_result,
-) -> *mut fx::prana_execution {
-    let mut x = std::ptr::null_mut();
-    let s = fx::prana_execution_start(
-        wf,
-        p("exec-1"),
-        6,
-        base,
-        core::ptr::null(),
-        gen,
-        T0,
-        max_payload,
-        &mut x,
-        core::ptr::null_mut(),
-    );
-    assert_eq!(s, OK);
-    let input = r#"{"amount":10}"#;
-    let s = fx::prana_execution_run(
-        wf,
-        x,
-        Some(c_handler),
-        std::ptr::null_mut(),
-        p(input),
-        input.len(),
-        T0,
-        result,
-        core::ptr::null_mut(),
-    );
-    assert_eq!(s, OK);
-    x
-}
-
-#[allow(clippy::result_large_err)]
-fn rust_handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
-    let n = call.input.len();
-    out[..n].copy_from_slice(call.input.as_bytes());
-    Ok(NodeOutput::main(n))
-}
+#[path = "shared/executor_rows.rs"]
+mod exec_rows;
+#[path = "shared/workflow64.rs"]
+mod workflow64;
+use exec_rows::{c_start_and_run, Executor};
 
 fn bench(c: &mut Criterion) {
     let mut f = Fixture::new();
@@ -165,168 +80,26 @@ fn bench(c: &mut Criterion) {
         b.iter(|| rows::rust_decision(&f, &limits))
     });
 
-    // --- executor ---------------------------------------------------------------------
-    let text = executor_bench::workflow_json();
-    let mut wf_h = std::ptr::null_mut();
-    assert_eq!(
-        fx::prana_workflow_new(p(&text), text.len(), &mut wf_h, core::ptr::null_mut()),
-        OK
-    );
-    let mut buf = vec![0 as c_char; fx::PRANA_EXECUTION_JSON_BUF_SIZE];
-    let mut result = Box::new(MaybeUninit::<fx::prana_run_result>::uninit());
+    // --- executor: the rows' bodies are in `executor_rows.rs` --------------------------
+    let mut e = Executor::new(workflow64::workflow_json().leak());
     g.bench_function("c_abi/executor_full_64_nodes_8_waits", |b| {
-        b.iter(|| {
-            // The Rust side's default payload capacity.
-            let x = c_start_and_run(wf_h, base_h, gen_h, 512, result.as_mut_ptr());
-            let mut resumes = 0;
-            // SAFETY: written on success.
-            while unsafe { result.assume_init_ref() }.outcome
-                == fx::prana_outcome::PRANA_OUTCOME_SUSPENDED
-            {
-                let mut len = 0usize;
-                assert_eq!(
-                    fx::prana_execution_to_json(
-                        x,
-                        buf.as_mut_ptr(),
-                        buf.len(),
-                        &mut len,
-                        core::ptr::null_mut()
-                    ),
-                    OK
-                );
-                assert_eq!(
-                    fx::prana_execution_restore(x, buf.as_ptr(), len, core::ptr::null_mut()),
-                    OK
-                );
-                // SAFETY: written on success.
-                let r = unsafe { result.assume_init_ref() };
-                // The transition the host's decision gave and applied.
-                let applied = froute::prana_transition {
-                    resume_id: r.resume_id,
-                    resume_id_len: r.resume_id.iter().position(|&c| c == 0).unwrap(),
-                    from: freg::prana_lifecycle_status::PRANA_LIFECYCLE_ACTIVE,
-                    to: freg::prana_lifecycle_status::PRANA_LIFECYCLE_CONSUMED,
-                };
-                let payload = r#"{"ok":true}"#;
-                let s = fx::prana_execution_resume(
-                    wf_h,
-                    x,
-                    Some(c_handler),
-                    std::ptr::null_mut(),
-                    &applied,
-                    p(payload),
-                    payload.len(),
-                    T0 + 1,
-                    result.as_mut_ptr(),
-                    core::ptr::null_mut(),
-                );
-                assert_eq!(s, OK);
-                resumes += 1;
-            }
-            // SAFETY: written on success.
-            assert_eq!(
-                unsafe { result.assume_init_ref() }.outcome,
-                fx::prana_outcome::PRANA_OUTCOME_COMPLETED
-            );
-            fx::prana_execution_free(x);
-            black_box(resumes)
-        })
+        b.iter(|| exec_rows::c_executor(&f, &mut e))
     });
     // A gateway's trigger: start with a large payload capacity, run to the
     // first wait, free. The payload storage costs what the payload uses.
     g.bench_function("c_abi/trigger_1mib_capacity", |b| {
         b.iter(|| {
-            let x = c_start_and_run(wf_h, base_h, gen_h, 1 << 20, result.as_mut_ptr());
+            let x = c_start_and_run(e.wf_h, base_h, gen_h, 1 << 20, e.result.as_mut_ptr());
             fx::prana_execution_free(x);
         })
     });
-    let wf = Workflow::parse_with_capacity(&text).unwrap();
-    let mut rbuf = vec![0u8; MAX_STATE_JSON_LEN];
-    // Kept like the state (the C handle keeps one too).
-    let mut ws = Box::new(Workspace::zeroed());
-    let mut row = [0u8; prana_webhook_core::registration::MAX_JSON_LEN];
-    // The same core calls as the C ABI's: `run_into` / `resume_applied_into`
-    // with the result kept (the handle keeps one) and the transition the
-    // host's decision gave and applied.
-    let mut rr = Box::new(executor::RunResult::<16>::new());
     g.bench_function("rust/executor_full_64_nodes_8_waits", |b| {
-        b.iter(|| {
-            let mut h = rust_handler;
-            let mut state: ExecutionState =
-                executor::start(&wf, "exec-1", &f.base, &mut f.ids_r, T0).unwrap();
-            executor::run_into(
-                &wf,
-                &mut state,
-                &mut ws,
-                &mut h,
-                r#"{"amount":10}"#,
-                T0,
-                &mut rr,
-            )
-            .unwrap();
-            let mut resumes = 0;
-            while let Outcome::Suspended { suspension, .. } = &rr.outcome {
-                // The activated registration's row, to persist: the C
-                // result carries it (`registration_json`).
-                let Suspension::Webhook { registration, .. } = suspension else {
-                    unreachable!()
-                };
-                black_box(registration.to_json(&mut row).unwrap());
-                let n = state.to_json(&mut rbuf).unwrap();
-                state.load_json(&rbuf[..n]).unwrap();
-                let applied = Transition {
-                    resume_id: state.waiting_resume_id().unwrap().clone(),
-                    from: Status::Active,
-                    to: Status::Consumed,
-                };
-                executor::resume_applied_into(
-                    &wf,
-                    &mut state,
-                    &mut ws,
-                    &mut h,
-                    &applied,
-                    r#"{"ok":true}"#,
-                    T0 + 1,
-                    &mut rr,
-                )
-                .unwrap();
-                resumes += 1;
-            }
-            black_box(resumes)
-        })
+        b.iter(|| exec_rows::rust_executor(&mut f, &mut e))
     });
-    // The executor group's calls: `run_in` and `resume_in` (by resume ID),
-    // each result returned by value; no row written.
     g.bench_function("rust/executor_by_value", |b| {
-        b.iter(|| {
-            let mut h = rust_handler;
-            let mut state: ExecutionState =
-                executor::start(&wf, "exec-1", &f.base, &mut f.ids_r, T0).unwrap();
-            let mut r =
-                executor::run_in(&wf, &mut state, &mut ws, &mut h, r#"{"amount":10}"#, T0).unwrap();
-            let mut resumes = 0;
-            while let Outcome::Suspended { .. } = r.outcome {
-                let n = state.to_json(&mut rbuf).unwrap();
-                state.load_json(&rbuf[..n]).unwrap();
-                let id = state.waiting_resume_id().unwrap().clone();
-                r = executor::resume_in(
-                    &wf,
-                    &mut state,
-                    &mut ws,
-                    &mut h,
-                    id.as_str(),
-                    r#"{"ok":true}"#,
-                    T0 + 1,
-                )
-                .unwrap();
-                resumes += 1;
-            }
-            black_box(resumes)
-        })
+        b.iter(|| exec_rows::rust_executor_by_value(&mut f, &mut e))
     });
     g.finish();
-
-    fx::prana_workflow_free(wf_h);
 }
 
 criterion_group!(benches, bench);
