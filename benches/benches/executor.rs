@@ -13,62 +13,14 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use prana_webhook_core::executor::{self, NodeCall, NodeError, NodeOutput, Outcome};
+use prana_webhook_core::executor;
 use prana_webhook_core::id::IdGenerator;
 use prana_webhook_core::url::BaseUrl;
 
-/// A server's capacities (the core's defaults are a microcontroller's):
-/// 64 nodes, 16 webhook waits, 4 KiB payloads and params.
-type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, 64, 128>;
-type ExecutionState = executor::ExecutionState<16, { 64 * 98 }, [u8; 4096]>;
-type Workspace = executor::Workspace<[u8; 4096], [u8; 4096]>;
-const MAX_STATE_JSON_LEN: usize = ExecutionState::MAX_JSON_LEN;
-
-const T0: u64 = 1_751_450_400_000;
-
 #[path = "shared/workflow64.rs"]
 mod workflow64;
-use workflow64::workflow_json;
-
-#[allow(clippy::result_large_err)]
-fn handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
-    let n = call.input.len();
-    out[..n].copy_from_slice(call.input.as_bytes());
-    Ok(NodeOutput::main(n))
-}
-
-/// Start, run, and 8 × (serialize, restore, resume). Returns the resumes.
-fn full_cycle(
-    wf: &Workflow<'_>,
-    base: &BaseUrl,
-    ids: &mut IdGenerator,
-    ws: &mut Workspace,
-    buf: &mut [u8],
-) -> usize {
-    let mut h = handler;
-    let mut state: ExecutionState = executor::start(wf, "exec-1", base, ids, T0).unwrap();
-    let mut r = executor::run_in(wf, &mut state, ws, &mut h, r#"{"amount":10}"#, T0).unwrap();
-    let mut resumes = 0;
-    while let Outcome::Suspended { .. } = r.outcome {
-        let n = state.to_json(buf).unwrap();
-        // In place, as a host that keeps one state per worker restores.
-        state.load_json(&buf[..n]).unwrap();
-        let id = state.waiting_resume_id().unwrap().clone();
-        r = executor::resume_in(
-            wf,
-            &mut state,
-            ws,
-            &mut h,
-            id.as_str(),
-            r#"{"ok":true}"#,
-            T0 + 1,
-        )
-        .unwrap();
-        resumes += 1;
-    }
-    assert_eq!(r.outcome, Outcome::Completed);
-    resumes
-}
+use workflow64::{full_cycle, handler, workflow_json, ExecutionState, Workflow, Workspace};
+use workflow64::{MAX_STATE_JSON_LEN, T0};
 
 fn bench(c: &mut Criterion) {
     let text = workflow_json();

@@ -12,20 +12,13 @@ use std::mem::MaybeUninit;
 use prana_webhook::executor as fx;
 use prana_webhook::prana_status::PRANA_STATUS_OK as OK;
 use prana_webhook::{ids, registration as freg, route as froute, urls};
-use prana_webhook_core::executor::{self, NodeCall, NodeError, NodeOutput, Outcome};
+use prana_webhook_core::executor::{self, Outcome};
 use prana_webhook_core::lifecycle::{Status, Transition};
 use prana_webhook_core::wait::Suspension;
 
 use super::rows::{p, Fixture};
-
-/// A server's capacities (the core's defaults are a microcontroller's):
-/// 64 nodes, 16 webhook waits, 4 KiB payloads and params.
-type Workflow<'a> = prana_webhook_core::workflow::Workflow<'a, 64, 128>;
-type ExecutionState = executor::ExecutionState<16, { 64 * 98 }, [u8; 4096]>;
-type Workspace = executor::Workspace<[u8; 4096], [u8; 4096]>;
-const MAX_STATE_JSON_LEN: usize = ExecutionState::MAX_JSON_LEN;
-
-pub const T0: u64 = 1_751_450_400_000;
+use super::workflow64::{full_cycle, handler as rust_handler, ExecutionState, Workflow, Workspace};
+use super::workflow64::{MAX_STATE_JSON_LEN, T0};
 
 /// A node handler in C style: copy the input to the output, port `main`.
 unsafe extern "C" fn c_handler(
@@ -49,13 +42,6 @@ unsafe extern "C" fn c_handler(
         }
     }
     true
-}
-
-#[allow(clippy::result_large_err)]
-fn rust_handler(call: &NodeCall<'_>, out: &mut [u8]) -> Result<NodeOutput, NodeError> {
-    let n = call.input.len();
-    out[..n].copy_from_slice(call.input.as_bytes());
-    Ok(NodeOutput::main(n))
 }
 
 /// The workflow (as a C handle and parsed in Rust) and what each side
@@ -253,31 +239,15 @@ pub fn rust_executor(f: &mut Fixture, e: &mut Executor) {
     black_box(resumes);
 }
 
-/// The executor group's calls: `run_in` and `resume_in` (by resume ID),
-/// each result returned by value; no row written.
+/// The executor group's cycle (`full_cycle`: `run_in` and `resume_in` by
+/// resume ID, each result returned by value; no row written).
 #[inline(always)]
 pub fn rust_executor_by_value(f: &mut Fixture, e: &mut Executor) {
-    let Executor { wf, rbuf, ws, .. } = e;
-    let mut h = rust_handler;
-    let mut state: ExecutionState =
-        executor::start(wf, "exec-1", &f.base, &mut f.ids_r, T0).unwrap();
-    let mut r = executor::run_in(wf, &mut state, ws, &mut h, r#"{"amount":10}"#, T0).unwrap();
-    let mut resumes = 0;
-    while let Outcome::Suspended { .. } = r.outcome {
-        let n = state.to_json(rbuf).unwrap();
-        state.load_json(&rbuf[..n]).unwrap();
-        let id = state.waiting_resume_id().unwrap().clone();
-        r = executor::resume_in(
-            wf,
-            &mut state,
-            ws,
-            &mut h,
-            id.as_str(),
-            r#"{"ok":true}"#,
-            T0 + 1,
-        )
-        .unwrap();
-        resumes += 1;
-    }
-    black_box(resumes);
+    black_box(full_cycle(
+        &e.wf,
+        &f.base,
+        &mut f.ids_r,
+        &mut e.ws,
+        &mut e.rbuf,
+    ));
 }
