@@ -156,7 +156,12 @@ impl<const W: usize> ExecutionContext<W> {
 
     /// [`render`](Self::render) given where the first `{{` of `template`
     /// is (`None`: it has none), for a caller that searched already.
-    fn render_from(&self, template: &str, first: Option<usize>, out: &mut [u8]) -> Result<usize> {
+    pub(crate) fn render_from(
+        &self,
+        template: &str,
+        first: Option<usize>,
+        out: &mut [u8],
+    ) -> Result<usize> {
         let mut w = CountingWriter { out, len: 0 };
         let mut rest = template;
         let mut offset = 0;

@@ -173,3 +173,97 @@ fn handler_closures_and_rendered_execution_ids() {
     assert_eq!(state.output(), "true");
     assert_eq!(trace(&state), ["n:done"]);
 }
+
+/// Output storage that keeps a NUL after what it stores, as a host that
+/// hands the input on as a C string implements it.
+struct NulKeeping([u8; 64]);
+
+impl executor::Buffer for NulKeeping {
+    fn capacity(&self) -> usize {
+        self.0.len() - 1
+    }
+    fn stored(&self, len: usize) -> Option<&[u8]> {
+        self.0.get(..len)
+    }
+    fn store(&mut self, data: &[u8]) {
+        self.0[..data.len()].copy_from_slice(data);
+        self.0[data.len()] = 0;
+    }
+    fn as_mut_bytes(&mut self) -> &mut [u8] {
+        &mut self.0
+    }
+    fn stored_with_nul(&self, len: usize) -> Option<&[u8]> {
+        self.0.get(..=len)
+    }
+}
+
+/// Each call's node index, params, params with NUL, input, input with NUL.
+type Seen = (usize, String, Option<Vec<u8>>, String, Option<Vec<u8>>);
+
+/// A handler that records what each call carried and outputs `{"n":1}`.
+fn recorder(
+    seen: &mut Vec<Seen>,
+) -> impl FnMut(&NodeCall<'_>, &mut [u8]) -> Result<NodeOutput, NodeError> + '_ {
+    |call, out| {
+        seen.push((
+            call.node_index,
+            call.params.to_string(),
+            call.params_with_nul.map(<[u8]>::to_vec),
+            call.input.to_string(),
+            call.input_with_nul.map(<[u8]>::to_vec),
+        ));
+        Ok(NodeOutput::main(put(out, r#"{"n":1}"#)?))
+    }
+}
+
+#[test]
+fn node_calls_carry_their_index_and_texts_with_nuls() {
+    let text = r#"{"id": "wf-1", "nodes": [{"key": "t", "type": "trigger"},
+        {"key": "plain", "type": "echo", "params": {"a": 1}},
+        {"key": "rendered", "type": "echo", "params": {"e": "{{ $execution.id }}"}}],
+        "connections": [{"from": "t", "to": "plain"}, {"from": "plain", "to": "rendered"}]}"#;
+    let wf = Workflow::parse(text).unwrap();
+    let mut seen: Vec<Seen> = Vec::new();
+    let with_nul = |s: &str| Some([s.as_bytes(), b"\0"].concat());
+
+    // The default storage (an array) keeps no NUL after the input.
+    let mut state = start(&wf, "exec_7", 14);
+    let r = executor::run(
+        &wf,
+        &mut state,
+        &mut recorder(&mut seen),
+        r#"{"x":true}"#,
+        T0,
+    );
+    assert_eq!(r.unwrap().outcome, Outcome::Completed);
+    let rendered = r#"{"e": "exec_7"}"#;
+    assert_eq!(
+        seen,
+        [
+            (1, r#"{"a": 1}"#.into(), None, r#"{"x":true}"#.into(), None),
+            (
+                2,
+                rendered.into(),
+                with_nul(rendered),
+                r#"{"n":1}"#.into(),
+                None
+            ),
+        ]
+    );
+    for (index, ..) in &seen {
+        assert_eq!(wf.nodes()[*index].key, ["", "plain", "rendered"][*index]);
+    }
+
+    // Storage that keeps one hands it on; `null` (no input) always has one.
+    seen.clear();
+    let mut state: ExecutionState<16, 512, NulKeeping> =
+        ExecutionState::with_buffer(NulKeeping([0xaa; 64]));
+    let mut ids = IdGenerator::from_seed([15; 32]);
+    executor::start_into(&mut state, &wf, "exec_8", &base(), &mut ids, T0, None).unwrap();
+    let r = executor::run(&wf, &mut state, &mut recorder(&mut seen), "null", T0);
+    assert_eq!(r.unwrap().outcome, Outcome::Completed);
+    assert_eq!(seen[0].3, "null");
+    assert_eq!(seen[0].4, with_nul("null"));
+    assert_eq!(seen[1].3, r#"{"n":1}"#);
+    assert_eq!(seen[1].4, with_nul(r#"{"n":1}"#));
+}

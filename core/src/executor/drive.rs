@@ -145,9 +145,11 @@ pub(super) fn drive<
                         now,
                         suspension,
                     ),
-                    None => node_params(node.params, &state.context, params_buf).and_then(|p| {
-                        wait::execute_into(p, node.key, &mut state.context, now, suspension)
-                    }),
+                    None => {
+                        node_params(node.params, &state.context, params_buf).and_then(|(p, _)| {
+                            wait::execute_into(p, node.key, &mut state.context, now, suspension)
+                        })
+                    }
                 },
                 // Cannot happen: set just above.
                 _ => Err(ExecutionError::BadState("no suspension").into()),
@@ -181,17 +183,22 @@ pub(super) fn drive<
             }
             next = leave(wf, state, index, node.key, MAIN_PORT, r);
         } else {
-            let params = match node_params(node.params, &state.context, params_buf) {
-                Ok(p) => p,
-                Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
-            };
+            let (params, params_with_nul) =
+                match node_params(node.params, &state.context, params_buf) {
+                    Ok(p) => p,
+                    Err(e) => return state.fail(node.key, NodeError::from_error(&e), r),
+                };
+            let (input, input_with_nul) = state.input();
             let call = NodeCall {
                 execution_id: state.context.execution_id(),
                 workflow_id: state.context.workflow_id(),
                 node_id: node.key,
+                node_index: index,
                 node_type: node.node_type,
                 params,
-                input: state.output(),
+                params_with_nul,
+                input,
+                input_with_nul,
                 now,
             };
             let result = handler.run(&call, out);
@@ -199,7 +206,12 @@ pub(super) fn drive<
                 Ok(ref o) => o,
                 Err(e) => return state.fail(node.key, e, r),
             };
-            if !workflow::is_port_name(&output.port) {
+            // Nearly every node leaves by `main`: that port needs no name
+            // check, and leaving by the constant lets the compiler fold
+            // the port comparisons of the trace and the connection search
+            // (whatever the handler is, the C ABI's included).
+            let main = output.port.as_str() == MAIN_PORT;
+            if !main && !workflow::is_port_name(&output.port) {
                 let e = NodeError::new("invalid_port", "the handler returned an invalid port name");
                 return state.fail(node.key, e, r);
             }
@@ -225,7 +237,11 @@ pub(super) fn drive<
                     return state.fail(node.key, err, r);
                 }
             }
-            next = leave(wf, state, index, node.key, &output.port, r);
+            next = if main {
+                leave(wf, state, index, node.key, MAIN_PORT, r)
+            } else {
+                leave(wf, state, index, node.key, &output.port, r)
+            };
         }
         match next {
             Some(n) => index = n,
@@ -238,26 +254,34 @@ pub(super) fn drive<
 /// `buf`; params without `{{` are their own rendering (no copy). Called
 /// only by the branches that use the params: a webhook wait whose params
 /// the workflow prepared has no `{{` and needs none. Out of line on
-/// 32-bit targets (short of flash): three callers.
+/// 32-bit targets (short of flash): three callers. With the text, its
+/// bytes and a NUL when it was rendered with room for one
+/// ([`NodeCall::params_with_nul`]).
 #[cfg_attr(target_pointer_width = "64", inline(always))]
 fn node_params<'p, const W: usize>(
     params: &'p str,
     context: &ExecutionContext<W>,
     buf: &'p mut [u8],
-) -> Result<&'p str> {
+) -> Result<(&'p str, Option<&'p [u8]>)> {
     let Some(first) = crate::bytes::find_pair(params, b'{') else {
-        return Ok(params);
+        return Ok((params, None));
     };
     let limit = buf.len();
-    match context.render_str_from(params, Some(first), buf) {
-        Ok(p) => Ok(p),
-        Err(Error::BufferTooSmall { needed }) => Err(Error::TooLarge {
-            what: "rendered node params",
-            limit,
-            needed,
-        }),
-        Err(e) => Err(e),
-    }
+    let n = match context.render_from(params, Some(first), buf) {
+        Ok(n) => n,
+        Err(Error::BufferTooSmall { needed }) => {
+            return Err(Error::TooLarge {
+                what: "rendered node params",
+                limit,
+                needed,
+            })
+        }
+        Err(e) => return Err(e),
+    };
+    let nul = buf.get_mut(n).map(|b| *b = 0).is_some();
+    // Only whole UTF-8 pieces of the params and ASCII values were copied.
+    let text = core::str::from_utf8(&buf[..n]).map_err(|_| Error::Json("not UTF-8"))?;
+    Ok((text, nul.then(|| &buf[..=n])))
 }
 
 /// Record the step out of node `index` (`key`) by `port`: the next node's

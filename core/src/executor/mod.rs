@@ -321,13 +321,25 @@ pub struct NodeCall<'a> {
     pub workflow_id: &'a str,
     /// The node id (`key`).
     pub node_id: &'a str,
+    /// The node's position in the workflow (`Workflow::nodes()[node_index]`):
+    /// a host that prepares something per node when it loads the workflow
+    /// finds it by this, without a search per call.
+    pub node_index: usize,
     /// The node type.
     pub node_type: &'a str,
     /// The node's params with the `$execution` expressions rendered (a JSON object).
     pub params: &'a str,
+    /// `params`' bytes followed by a NUL, when they were rendered into the
+    /// [`Workspace`] with room for one; `None` for params without
+    /// expressions (they lie in the workflow text) or a full buffer.
+    pub params_with_nul: Option<&'a [u8]>,
     /// The input: the previous node's output, the trigger payload, or the
     /// resume payload (JSON).
     pub input: &'a str,
+    /// `input`'s bytes followed by a NUL, when the state's storage keeps
+    /// one after them ([`Buffer::stored_with_nul`]; `null` always has
+    /// one); `None` otherwise.
+    pub input_with_nul: Option<&'a [u8]>,
     /// The host clock passed to the executor call, unix ms.
     pub now: u64,
 }
@@ -567,6 +579,16 @@ pub trait Buffer {
     /// All [`capacity`](Buffer::capacity) bytes, writable (what they hold
     /// is unspecified).
     fn as_mut_bytes(&mut self) -> &mut [u8];
+    /// `len + 1` bytes: the first `len` bytes of what the last
+    /// [`store`](Buffer::store) kept and a NUL after them, when this
+    /// storage writes one there; `None` (the default) when it does not.
+    /// A state hands its output to the next node with it
+    /// ([`NodeCall::input_with_nul`]), so a host that passes the input on
+    /// as a C string does not copy it.
+    fn stored_with_nul(&self, len: usize) -> Option<&[u8]> {
+        let _ = len;
+        None
+    }
 }
 
 impl<B: AsRef<[u8]> + AsMut<[u8]> + ?Sized> Buffer for B {

@@ -173,6 +173,22 @@ impl<const W: usize, const T: usize, B: Buffer> ExecutionState<W, T, B> {
         }
     }
 
+    /// [`output`](Self::output) as the next node's input, and its bytes
+    /// followed by a NUL when the storage keeps one after them
+    /// ([`Buffer::stored_with_nul`]).
+    pub(super) fn input(&self) -> (&str, Option<&[u8]>) {
+        let len = self.output_len;
+        let with_nul = match self.output.stored_with_nul(len) {
+            Some(b) if len > 0 && b.len() == len + 1 && b[len] == 0 => b,
+            _ => return (self.output(), (len == 0).then_some(&b"null\0"[..])),
+        };
+        // Only checked JSON text is ever stored (as in `output`).
+        match core::str::from_utf8(&with_nul[..len]) {
+            Ok(text) => (text, Some(with_nul)),
+            Err(_) => ("null", Some(&b"null\0"[..])),
+        }
+    }
+
     /// The visited nodes and the ports they left by, in order.
     pub fn trace(&self) -> Trace<'_> {
         Trace {

@@ -181,6 +181,42 @@ impl<'s> CHandler<'s> {
     pub(super) fn missing_node(&self) -> Option<&str> {
         self.missing.as_ref().map(NodeMissing::as_str)
     }
+
+    /// Copy into `scratch`, each with a NUL, the ids `exec` and `wf` (at
+    /// its start, unless `ids` says they are there) and each of `texts`
+    /// that is not `kept`: where the scratch starts and where each copied
+    /// text starts in it; `None` when a fixed scratch is too small.
+    fn copy_texts(
+        &mut self,
+        exec: &str,
+        wf: &str,
+        ids: [(usize, usize); 2],
+        texts: &[&str; 4],
+        kept: &[Option<*const c_char>; 4],
+    ) -> Option<(*const c_char, [usize; 4])> {
+        let ids_len = exec.len() + wf.len() + 2;
+        let copied = |i: usize| kept[i].map_or(texts[i].len() + 1, |_| 0);
+        let need = ids_len + copied(0) + copied(1) + copied(2) + copied(3);
+        let Some(buf) = self.scratch.room(need) else {
+            self.ids = None;
+            return None;
+        };
+        if self.ids != Some(ids) {
+            let mut at = 0;
+            put(buf, &mut at, exec);
+            put(buf, &mut at, wf);
+            self.ids = Some(ids);
+        }
+        let mut at = ids_len;
+        let mut starts = [0usize; 4];
+        for ((start, t), k) in starts.iter_mut().zip(texts).zip(kept) {
+            if k.is_none() {
+                *start = put(buf, &mut at, t);
+            }
+        }
+        // The pointer is taken only now: `buf` is written.
+        Some((buf.as_ptr().cast(), starts))
+    }
 }
 
 /// The id of the host node that found no handler (an id part: at most 64
@@ -224,49 +260,42 @@ impl NodeHandler for CHandler<'_> {
             (exec.as_ptr() as usize, exec.len()),
             (wf.as_ptr() as usize, wf.len()),
         ];
-        let ids_len = exec.len() + wf.len() + 2;
-        let nul = self.nul;
-        let kept = |t: &str| nul.and_then(|n| n.c_str(t));
-        let names = [call.node_id, call.node_type, call.params];
-        let kept_names = names.map(kept);
-        let copied = |t: &str, k: Option<*const c_char>| if k.is_some() { 0 } else { t.len() + 1 };
-        let need = ids_len
-            + copied(names[0], kept_names[0])
-            + copied(names[1], kept_names[1])
-            + copied(names[2], kept_names[2])
-            + call.input.len()
-            + 1;
-        let Some(buf) = self.scratch.room(need) else {
-            // Only params without templates (never rendered, so not
-            // bounded by the params capacity) can get here.
-            self.ids = None;
-            return Err(NodeError::new(
-                "node_call_too_large",
-                "the node's params, input and ids with their NULs exceed the \
-                 execution's scratch for node calls (params capacity + payload \
-                 capacity + ids)",
-            ));
+        // Node ids, types and params without expressions are C strings in
+        // the workflow's NUL copy; rendered params and the input are when
+        // the core left a NUL after them. Only the rest is copied.
+        let [key, node_type, params] = match self.nul {
+            Some(n) => n.node(call.node_index, call.params),
+            None => [None; 3],
         };
-        if self.ids != Some(ids) {
-            let mut at = 0;
-            put(buf, &mut at, exec);
-            put(buf, &mut at, wf);
-            self.ids = Some(ids);
-        }
-        let mut at = ids_len;
-        let mut starts = [0usize; 3];
-        for ((start, t), k) in starts.iter_mut().zip(names).zip(kept_names) {
-            if k.is_none() {
-                *start = put(buf, &mut at, t);
-            }
-        }
-        let input_at = put(buf, &mut at, call.input);
-        // Pointers are taken only now: `buf` is written.
-        let base: *const c_char = buf.as_ptr().cast();
+        let c_str = |b: Option<&[u8]>| b.map(|b| b.as_ptr().cast::<c_char>());
+        let texts = [call.node_id, call.node_type, call.params, call.input];
+        let kept_texts = [
+            key,
+            node_type,
+            c_str(call.params_with_nul).or(params),
+            c_str(call.input_with_nul),
+        ];
+        // Nearly every call: nothing to copy, and `scratch` untouched.
+        let (base, starts) = if self.ids == Some(ids) && kept_texts.iter().all(Option::is_some) {
+            (self.scratch.base().cast::<c_char>(), [0; 4])
+        } else {
+            self.copy_texts(exec, wf, ids, &texts, &kept_texts)
+                .ok_or_else(|| {
+                    // Only params without templates (never rendered, so
+                    // not bounded by the params capacity) can get here.
+                    NodeError::new(
+                        "node_call_too_large",
+                        "the node's params, input and ids with their NULs exceed the \
+                         execution's scratch for node calls (params capacity + payload \
+                         capacity + ids)",
+                    )
+                })?
+        };
         let s = |i: usize| prana_str {
-            // `starts[i]` is inside `buf` (its text and NUL were put there).
-            ptr: kept_names[i].unwrap_or_else(|| base.wrapping_add(starts[i])),
-            len: names[i].len(),
+            // `starts[i]` is inside `scratch` (its text and NUL were put
+            // there) when the text was not kept.
+            ptr: kept_texts[i].unwrap_or_else(|| base.wrapping_add(starts[i])),
+            len: texts[i].len(),
         };
         let c_call = prana_node_call {
             execution_id: prana_str {
@@ -280,10 +309,7 @@ impl NodeHandler for CHandler<'_> {
             node_id: s(0),
             node_type: s(1),
             params: s(2),
-            input: prana_str {
-                ptr: base.wrapping_add(input_at),
-                len: call.input.len(),
-            },
+            input: s(3),
             now: call.now,
         };
         let result = &mut self.result;
@@ -291,10 +317,13 @@ impl NodeHandler for CHandler<'_> {
         result.port[0] = 0;
         result.error_code[0] = 0;
         result.error_message[0] = 0;
-        // SAFETY: `f` is the host's callback (non-NULL, checked above); every pointer passed is valid for the call: `c_call` and
-        // the strings it points to (in `scratch`, not touched until the
-        // callback returns, or in the workflow's NUL copy, which the
-        // workflow handle keeps) live until the end of this function, `output`
+        // SAFETY: `f` is the host's callback (non-NULL, checked above);
+        // every pointer passed is valid for the call: `c_call` and the
+        // strings it points to (in `scratch`, not touched until the
+        // callback returns; in the workflow's NUL copy, which the workflow
+        // handle keeps; or rendered params and the input where the core
+        // keeps them, which `call` borrows) live until the end of this
+        // function, `output`
         // is a writable Rust buffer of `output.len()` bytes, and `result` is
         // the handler's own (initialized) struct. The header requires the
         // callback to return normally.

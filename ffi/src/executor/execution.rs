@@ -117,15 +117,34 @@ impl executor::Buffer for Payload {
             #[cfg(feature = "std")]
             Payload::Heap { bytes, cap } => {
                 bytes.clear();
-                if data.len() > bytes.capacity() {
+                // The data and a NUL: a node callback gets its input as a
+                // C string from here, without a copy.
+                let need = data.len() + 1;
+                if need > bytes.capacity() {
                     // Doubling (within the capacity): a run of growing
                     // payloads reallocates a few times, not once each.
-                    let want = data.len().max(bytes.capacity() * 2).min(*cap);
-                    bytes.reserve_exact(want.max(data.len()));
+                    let want = need.max(bytes.capacity() * 2).min(*cap + 1);
+                    bytes.reserve_exact(want.max(need));
                 }
                 bytes.extend_from_slice(data);
+                bytes.push(0);
             }
-            Payload::Caller(b) => b.store(data),
+            Payload::Caller(b) => {
+                b.store(data);
+                // A NUL after the data when it fits (a payload of the
+                // whole capacity is copied for the callback instead).
+                if let Some(nul) = b.get_mut(data.len()) {
+                    *nul = 0;
+                }
+            }
+        }
+    }
+
+    fn stored_with_nul(&self, len: usize) -> Option<&[u8]> {
+        match self {
+            #[cfg(feature = "std")]
+            Payload::Heap { bytes, .. } => bytes.get(..=len),
+            Payload::Caller(b) => b.get(..=len),
         }
     }
 

@@ -150,4 +150,14 @@ impl Strings<'_> {
             Strings::Fixed(buf) => (buf.len() >= need).then_some(&mut **buf),
         }
     }
+
+    /// Where the buffer starts (what `room` last wrote is there), taken
+    /// without a mutable borrow of its bytes.
+    pub(super) fn base(&self) -> *const u8 {
+        match self {
+            #[cfg(feature = "std")]
+            Strings::Grow(v) => v.as_ptr(),
+            Strings::Fixed(buf) => buf.as_ptr(),
+        }
+    }
 }

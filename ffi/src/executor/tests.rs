@@ -565,8 +565,19 @@ fn start_and_run(
         core::ptr::null_mut(),
     );
     assert_eq!(st, OK);
-    let mut calls = 0usize;
     let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
+    (run_copying(w, x, input, &mut r).0, x)
+}
+
+/// Run `x` on `w` with `input` and `copy_input` as the node handler, the
+/// result in `r`: the status and how many node calls there were.
+fn run_copying(
+    w: *mut prana_workflow,
+    x: *mut prana_execution,
+    input: &str,
+    r: &mut MaybeUninit<prana_run_result>,
+) -> (prana_status, usize) {
+    let mut calls = 0usize;
     let st = prana_execution_run(
         w,
         x,
@@ -578,7 +589,7 @@ fn start_and_run(
         r.as_mut_ptr(),
         core::ptr::null_mut(),
     );
-    (st, x)
+    (st, calls)
 }
 
 /// Starts after a free on the same thread: each execution has its own
@@ -700,4 +711,58 @@ fn render_short_and_long_templates_and_leave_small_buffers_untouched() {
     );
     assert_eq!(st, prana_status::PRANA_STATUS_EXPRESSION_UNKNOWN_NODE);
     free_started(s);
+}
+
+#[test]
+fn node_strings_are_c_strings_whether_kept_in_place_or_copied() {
+    // Static params come from the workflow's NUL copy, rendered params
+    // and inputs from where the core left a NUL after them; a payload of
+    // the whole capacity of caller memory has no room for one and is
+    // copied. `copy_input` checks every string's NUL.
+    const CAP: usize = 16;
+    let wf = r#"{"id":"w","nodes":[{"key":"t","type":"trigger"},
+        {"key":"a","type":"log","params":{"n":1}},
+        {"key":"b","type":"log","params":{"e":"{{ $execution.id }}"}}],
+        "connections":[{"from":"t","to":"a"},{"from":"a","to":"b"}]}"#;
+    let (w, b, g, heap_x) = start(wf, "e1", 3);
+    let mut xmem = mem(PRANA_EXECUTION_SIZE + PRANA_EXECUTION_SCRATCH_LEN + 5 * CAP);
+    let mut x = core::ptr::null_mut();
+    let st = prana_execution_init(
+        xmem.as_mut_ptr().cast(),
+        xmem.len() * 8,
+        CAP,
+        w,
+        p("e2"),
+        2,
+        b,
+        core::ptr::null(),
+        g,
+        1_000,
+        &mut x,
+        core::ptr::null_mut(),
+    );
+    assert_eq!(st, OK);
+    let mut r = Box::new(MaybeUninit::<prana_run_result>::zeroed());
+    for (x, input) in [(heap_x, r#"{"k":"v"}"#), (x, "[10,2,3,4,5,6,7]")] {
+        assert!(input.len() <= CAP);
+        assert_eq!(run_copying(w, x, input, &mut r), (OK, 2), "{input}");
+        // SAFETY: zeroed, then set on success.
+        let r = unsafe { r.assume_init_ref() };
+        assert_eq!(r.outcome, prana_outcome::PRANA_OUTCOME_COMPLETED, "{input}");
+        let mut out = vec![0 as c_char; 64];
+        let mut len = 0;
+        assert_eq!(
+            prana_execution_output(
+                x,
+                out.as_mut_ptr(),
+                out.len(),
+                &mut len,
+                core::ptr::null_mut()
+            ),
+            OK
+        );
+        let out: Vec<u8> = out[..len].iter().map(|&c| c as u8).collect();
+        assert_eq!(out, input.as_bytes());
+    }
+    free_started((w, b, g, heap_x));
 }

@@ -26,9 +26,10 @@ pub struct prana_workflow {
 #[allow(clippy::large_enum_variant)]
 enum Inner {
     /// The library's copy of the text and the workflow parsed from it, and
-    /// the text's NUL copy (see [`NulText`]).
+    /// the text's NUL copy with where each node's strings are in it (see
+    /// [`NulText`]).
     #[cfg(feature = "std")]
-    Owned(WorkflowCell, Box<[u8]>),
+    Owned(WorkflowCell, NulCopy),
     /// Parsed from the caller's text, which outlives the handle (the
     /// header's contract for `prana_workflow_init`), hence `'static`.
     Borrowed(FfiWorkflow<'static>),
@@ -76,7 +77,7 @@ pub extern "C" fn prana_workflow_new(
         let cell = WorkflowCell::try_new(String::from(j), |text| {
             FfiWorkflow::parse_with_capacity(text)
         })?;
-        let nul = nul_copy(cell.borrow_owner(), cell.borrow_dependent());
+        let nul = NulCopy::of(cell.borrow_owner(), cell.borrow_dependent());
         out.write(abi::into_handle(prana_workflow {
             inner: Inner::Owned(cell, nul),
         }));
@@ -147,57 +148,97 @@ pub(crate) fn wf_with_nul<'a>(
 ) -> FfiResult<(&'a FfiWorkflow<'a>, Option<NulText<'a>>)> {
     handle(w, "workflow").map(|w| match &w.inner {
         #[cfg(feature = "std")]
-        Inner::Owned(cell, copy) => {
+        Inner::Owned(cell, nul) => {
             let base = cell.borrow_owner().as_ptr() as usize;
-            (cell.borrow_dependent(), Some(NulText { base, copy }))
+            let text = NulText {
+                base,
+                copy: &nul.copy,
+                nodes: &nul.nodes,
+            };
+            (cell.borrow_dependent(), Some(text))
         }
         Inner::Borrowed(wf) => (wf, None),
     })
 }
 
+/// Where a node's key, type and params (when they are a slice of the
+/// text) start in the NUL copy; `NOT_IN_TEXT` for one that is not.
+type NodeOffsets = [usize; 3];
+const NOT_IN_TEXT: usize = usize::MAX;
+
 /// A copy of a workflow's text and a NUL, with a NUL also after each
 /// node's key, type and params: the byte after each of them is a closing
 /// quote or JSON punctuation, never inside another of them. A node
-/// callback gets them from here as C strings, without a copy per call.
+/// callback gets them from here as C strings, without a copy per call,
+/// found by the node's index (made once here, not searched per call).
 #[cfg(feature = "std")]
-fn nul_copy(text: &str, wf: &FfiWorkflow<'_>) -> Box<[u8]> {
-    let mut copy = Vec::with_capacity(text.len() + 1);
-    copy.extend_from_slice(text.as_bytes());
-    copy.push(0);
-    let base = text.as_ptr() as usize;
-    for n in wf.nodes() {
-        for s in [n.key, n.node_type, n.params] {
-            // Only slices of the text (absent params are a constant `{}`).
-            let end = (s.as_ptr() as usize)
-                .checked_sub(base)
-                .and_then(|off| off.checked_add(s.len()));
-            if let Some(b) = end.and_then(|end| copy.get_mut(end)) {
-                *b = 0;
-            }
-        }
-    }
-    copy.into_boxed_slice()
+pub(crate) struct NulCopy {
+    copy: Box<[u8]>,
+    nodes: Box<[NodeOffsets]>,
 }
 
-/// A workflow text's NUL copy (see `nul_copy`), for the node callbacks.
+#[cfg(feature = "std")]
+impl NulCopy {
+    fn of(text: &str, wf: &FfiWorkflow<'_>) -> NulCopy {
+        let mut copy = Vec::with_capacity(text.len() + 1);
+        copy.extend_from_slice(text.as_bytes());
+        copy.push(0);
+        let base = text.as_ptr() as usize;
+        let nodes = wf
+            .nodes()
+            .iter()
+            .map(|n| {
+                [n.key, n.node_type, n.params].map(|s| {
+                    // Only slices of the text (absent params are a
+                    // constant `{}`).
+                    let off = (s.as_ptr() as usize).checked_sub(base);
+                    let end = off.and_then(|off| off.checked_add(s.len()));
+                    match (off, end.and_then(|end| copy.get_mut(end))) {
+                        (Some(off), Some(b)) => {
+                            *b = 0;
+                            off
+                        }
+                        _ => NOT_IN_TEXT,
+                    }
+                })
+            })
+            .collect();
+        NulCopy {
+            copy: copy.into_boxed_slice(),
+            nodes,
+        }
+    }
+}
+
+/// A workflow text's NUL copy (see `NulCopy`), for the node callbacks.
 #[derive(Clone, Copy)]
 pub(crate) struct NulText<'a> {
     /// Where the text the workflow borrows starts.
     base: usize,
     /// The text's bytes, NULs written after the node strings, and a NUL.
     copy: &'a [u8],
+    /// Each node's strings in `copy`, by node index.
+    nodes: &'a [NodeOffsets],
 }
 
 impl NulText<'_> {
-    /// `s` as a C string in the copy, when `s` is a slice of the text that
-    /// has a NUL after it there; else `None` (copy it).
-    pub(crate) fn c_str(&self, s: &str) -> Option<*const c_char> {
-        let off = (s.as_ptr() as usize).wrapping_sub(self.base);
-        let end = off.checked_add(s.len())?;
-        // `end` is inside the copy: a `str` that starts in the text lies in
-        // it (one allocation), so the copy holds its bytes at `off`; an
-        // empty one is the NUL itself.
-        (*self.copy.get(end)? == 0).then(|| self.copy[off..].as_ptr().cast())
+    /// The key, type and params of node `index` as C strings in the copy,
+    /// each when it is there: `params` (what the node's call got) only
+    /// when it is the node's own text, not a rendering of it.
+    pub(crate) fn node(&self, index: usize, params: &str) -> [Option<*const c_char>; 3] {
+        let Some(&[key, node_type, own_params]) = self.nodes.get(index) else {
+            return [None; 3];
+        };
+        // Offsets made from slices of the text, inside the copy (which is
+        // one byte longer).
+        let at =
+            |off: usize| (off != NOT_IN_TEXT).then(|| self.copy.as_ptr().wrapping_add(off).cast());
+        let rendered = (params.as_ptr() as usize).wrapping_sub(self.base) != own_params;
+        [
+            at(key),
+            at(node_type),
+            if rendered { None } else { at(own_params) },
+        ]
     }
 }
 
