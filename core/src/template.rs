@@ -143,6 +143,13 @@ impl Write for CountingWriter<'_> {
     }
 }
 
+/// The text of a rendering (`render_from`'s first `n` bytes of its
+/// buffer): only whole UTF-8 pieces of the template and ASCII values are
+/// copied, so the check only guards that.
+pub(crate) fn rendered_text(rendered: &[u8]) -> Result<&str> {
+    core::str::from_utf8(rendered).map_err(|_| Error::Json("not UTF-8"))
+}
+
 /// Rendering (in this module; the context itself knows nothing of
 /// templates).
 impl<const W: usize> ExecutionContext<W> {
@@ -204,8 +211,7 @@ impl<const W: usize> ExecutionContext<W> {
         out: &'b mut [u8],
     ) -> Result<&'b str> {
         let n = self.render_from(template, first, out)?;
-        // Only whole UTF-8 pieces of `template` and ASCII values were copied.
-        core::str::from_utf8(&out[..n]).map_err(|_| Error::Json("not UTF-8"))
+        rendered_text(&out[..n])
     }
 
     fn resolve(&self, path: &str, at: usize, w: &mut CountingWriter<'_>) -> Result<()> {

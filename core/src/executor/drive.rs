@@ -279,8 +279,7 @@ fn node_params<'p, const W: usize>(
         Err(e) => return Err(e),
     };
     let nul = buf.get_mut(n).map(|b| *b = 0).is_some();
-    // Only whole UTF-8 pieces of the params and ASCII values were copied.
-    let text = core::str::from_utf8(&buf[..n]).map_err(|_| Error::Json("not UTF-8"))?;
+    let text = crate::template::rendered_text(&buf[..n])?;
     Ok((text, nul.then(|| &buf[..=n])))
 }
 
