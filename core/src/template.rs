@@ -146,6 +146,7 @@ impl Write for CountingWriter<'_> {
 /// The text of a rendering (`render_from`'s first `n` bytes of its
 /// buffer): only whole UTF-8 pieces of the template and ASCII values are
 /// copied, so the check only guards that.
+#[inline]
 pub(crate) fn rendered_text(rendered: &[u8]) -> Result<&str> {
     core::str::from_utf8(rendered).map_err(|_| Error::Json("not UTF-8"))
 }
